@@ -1,0 +1,1 @@
+"""Forewarn core: plain Python, never imports Qt."""

@@ -1,0 +1,472 @@
+"""Plant configuration: the pydantic schema, YAML load/save and errors that name file, line, field.
+
+The YAML file is a user interface for engineers. A broken file is refused with every error
+located (`plant.yaml:42: tags[7].address: ...`); nothing is partially applied.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+DataTypeName = Literal["int16", "uint16", "int32", "uint32", "float32", "float64", "bool"]
+WordOrder = Literal["big", "little"]
+HazardKind = Literal[
+    "blast_furnace",
+    "converter",
+    "gas_recovery",
+    "gas_holder",
+    "gas_area",
+    "oxygen_station",
+    "dust_collector",
+    "caster",
+    "crane",
+    "deep_well_casting",
+    "other",
+]
+
+REGISTER_WORDS = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2, "float64": 4, "bool": 1}
+
+_MODBUS_RE = re.compile(r"^(hr|ir|co|di):(\d{1,5})(?:\.(\d{1,2}))?$")
+_OPCUA_RE = re.compile(r"^(?:(ns=\d+|nsu=[^;]+);)?(i=\d+|s=.+|g=[0-9a-fA-F-]{36}|b=.+)$")
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a typo must not silently drop a limit)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- addresses
+
+
+class ModbusAddress(BaseModel):
+    """A parsed Modbus address: table, 0-based offset, optional bit in a register."""
+
+    model_config = ConfigDict(frozen=True)
+    table: Literal["hr", "ir", "co", "di"]
+    offset: int
+    bit: int | None = None
+
+    @property
+    def is_bit_table(self) -> bool:
+        return self.table in ("co", "di")
+
+    def __str__(self) -> str:
+        return f"{self.table}:{self.offset}" + (f".{self.bit}" if self.bit is not None else "")
+
+
+def parse_modbus_address(text: str) -> ModbusAddress:
+    m = _MODBUS_RE.match(text.strip())
+    if not m:
+        raise ValueError(
+            f"bad Modbus address {text!r}: expected hr:N, ir:N, co:N, di:N or hr:N.B (bit 0-15)"
+        )
+    table, offset, bit = m.group(1), int(m.group(2)), m.group(3)
+    if offset > 65535:
+        raise ValueError(f"Modbus offset {offset} is above 65535")
+    if bit is not None:
+        if table in ("co", "di"):
+            raise ValueError(f"{table}: addresses are single bits already; drop the .{bit}")
+        if int(bit) > 15:
+            raise ValueError(f"bit {bit} is outside 0-15")
+        return ModbusAddress(table=table, offset=offset, bit=int(bit))
+    return ModbusAddress(table=table, offset=offset)
+
+
+def check_opcua_node_id(text: str) -> str:
+    if not _OPCUA_RE.match(text.strip()):
+        raise ValueError(
+            f"bad OPC UA node id {text!r}: expected e.g. ns=2;s=Name, nsu=URI;s=Name or i=2258"
+        )
+    return text.strip()
+
+
+# ---------------------------------------------------------------- devices
+
+
+class ModbusDevice(Strict):
+    """A Modbus TCP device (PLC, gateway, transmitter)."""
+
+    name: str = Field(min_length=1)
+    protocol: Literal["modbus-tcp"]
+    host: str = "127.0.0.1"
+    port: int = Field(502, ge=0, le=65535)
+    unit: int = Field(1, ge=0, le=255)
+    scan_ms: int = Field(1000, ge=50, le=3_600_000)
+    timeout_ms: int = Field(1000, ge=50, le=60_000)
+    word_order: WordOrder = "big"
+    max_block: int = Field(125, ge=1, le=125)
+    max_gap: int = Field(16, ge=0, le=125)
+    enabled: bool = True
+
+
+class OpcUaDevice(Strict):
+    """An OPC UA server."""
+
+    name: str = Field(min_length=1)
+    protocol: Literal["opcua"]
+    endpoint: str = Field(pattern=r"^opc\.tcp://")
+    scan_ms: int = Field(1000, ge=50, le=3_600_000)
+    timeout_ms: int = Field(4000, ge=100, le=60_000)
+    mode: Literal["subscription", "poll"] = "subscription"
+    enabled: bool = True
+
+
+Device = Annotated[ModbusDevice | OpcUaDevice, Field(discriminator="protocol")]
+
+# ---------------------------------------------------------------- tags and alarms
+
+
+class AlarmLimits(Strict):
+    """Limit alarms of one analog tag, or the alarm state of a discrete one.
+
+    Priorities are warning levels 1-4 (I red, II orange, III yellow, IV blue).
+    """
+
+    HH: float | None = None
+    H: float | None = None
+    L: float | None = None
+    LL: float | None = None
+    deadband: float = Field(0.0, ge=0)
+    on_delay_s: float = Field(0.0, ge=0)
+    off_delay_s: float = Field(0.0, ge=0)
+    state: bool | None = None  # discrete tag: alarm while value == state
+    priority: dict[Literal["HH", "H", "L", "LL", "state"], Annotated[int, Field(ge=1, le=4)]] = {}
+    message: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> AlarmLimits:
+        order = [(k, getattr(self, k)) for k in ("LL", "L", "H", "HH")]
+        present = [(k, v) for k, v in order if v is not None]
+        for (k1, v1), (k2, v2) in zip(present, present[1:], strict=False):
+            if not v1 < v2:
+                raise ValueError(f"limits must rise LL < L < H < HH, but {k1}={v1} >= {k2}={v2}")
+        return self
+
+    def priority_of(self, limit: str) -> int:
+        return self.priority.get(limit, DEFAULT_PRIORITY[limit])
+
+
+DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2}
+
+
+class Tag(Strict):
+    """One measured point."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = ""
+    unit: str = ""
+    device: str
+    address: str
+    type: DataTypeName | None = None
+    scale: float = 1.0
+    offset: float = 0.0
+    range: tuple[float, float] | None = None
+    word_order: WordOrder | None = None
+    alarms: AlarmLimits | None = None
+    map: tuple[float, float] | None = None  # position on the plant map (detectors)
+    area: str = ""  # plant area, for filtering
+
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v):
+        if v is not None and not v[0] < v[1]:
+            raise ValueError(f"range must be [low, high] with low < high, got {list(v)}")
+        return v
+
+    @property
+    def is_bool(self) -> bool:
+        return self.type == "bool"
+
+
+class HazardSource(Strict):
+    """A piece of plant that can kill: its indicators and its polygon on the map."""
+
+    name: str = Field(min_length=1)
+    kind: HazardKind = "other"
+    tags: list[str] = []
+    area: list[tuple[float, float]] = []
+    inherent_level: int = Field(3, ge=1, le=4)
+    description: str = ""
+
+    @field_validator("area")
+    @classmethod
+    def _area(cls, v):
+        if v and len(v) < 3:
+            raise ValueError("area needs at least 3 points")
+        return v
+
+
+class PlantInfo(Strict):
+    name: str = "Plant"
+    map: str | None = None
+
+
+class PlantConfig(Strict):
+    """A whole plant: what the engine runs and the HMI shows."""
+
+    schema_: int = Field(SCHEMA_VERSION, alias="schema")
+    plant: PlantInfo = PlantInfo()
+    devices: list[Device] = []
+    tags: list[Tag] = []
+    hazard_sources: list[HazardSource] = []
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # resolved at load time, not part of the YAML
+    source_path: Path | None = Field(None, exclude=True)
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema(cls, v):
+        if v != SCHEMA_VERSION:
+            raise ValueError(f"schema {v} is not supported (this version reads schema {SCHEMA_VERSION})")
+        return v
+
+    # -- lookups
+    def device(self, name: str):
+        for d in self.devices:
+            if d.name == name:
+                return d
+        raise KeyError(name)
+
+    def tag_index(self) -> dict[str, int]:
+        return {t.name: i for i, t in enumerate(self.tags)}
+
+    def map_path(self) -> Path | None:
+        if not self.plant.map:
+            return None
+        p = Path(self.plant.map)
+        if not p.is_absolute() and self.source_path is not None:
+            p = self.source_path.parent / p
+        return p
+
+    def with_devices(self, devices: list) -> PlantConfig:
+        return self.model_copy(update={"devices": devices})
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; `issues` holds one line per problem."""
+
+    def __init__(self, path: str, issues: list[ConfigIssue]):
+        self.path = path
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+class ConfigIssue:
+    def __init__(self, path: str, line: int | None, field: str, message: str):
+        self.path, self.line, self.field, self.message = path, line, field, message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"ConfigIssue({self!s})"
+
+
+def _loc_to_field(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+
+class _LineMap:
+    """Maps a path of keys/indexes to the 1-based line where it appears in the YAML."""
+
+    def __init__(self):
+        self.lines: dict[tuple, int] = {}
+
+    def build(self, node, path=()):
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value
+                self.lines[path + (key,)] = k.start_mark.line + 1
+                self._child(v, path + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                self._child(v, path + (i,))
+
+    def _child(self, node, path):
+        line = node.start_mark.line + 1
+        self.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            keep = self.lines[path]
+            self.build(node, path)
+            self.lines[path] = keep
+
+    def line(self, loc: tuple) -> int | None:
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get(())
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _no_duplicate_keys(loader, node, deep=False):
+    seen = {}
+    for k, _ in node.value:
+        key = loader.construct_object(k, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key]})", k.start_mark
+            )
+        seen[key] = k.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+
+
+def parse_config_text(text: str, path: str = "<config>", base: Path | None = None) -> PlantConfig:
+    """Parse and validate a plant configuration; raise ConfigError naming line and field."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(path, [ConfigIssue(path, line, "", f"YAML syntax: {problem}")]) from None
+    lines = _LineMap()
+    if node is not None:
+        lines.build(node)
+    if not isinstance(data, dict):
+        raise ConfigError(path, [ConfigIssue(path, 1, "", "the file must be a YAML mapping")])
+    try:
+        cfg = PlantConfig.model_validate(data)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("modbus-tcp", "opcua")))
+            loc = tuple("schema" if p == "schema_" else p for p in loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field"
+            issues.append(ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
+        raise ConfigError(path, issues) from None
+    issues = [
+        ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)
+    ]
+    if issues:
+        raise ConfigError(path, issues)
+    if base is not None:
+        cfg = cfg.model_copy(update={"source_path": base})
+    return cfg
+
+
+def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
+    """Checks that span several records: names, references, addresses against types."""
+    out: list[tuple[tuple, str]] = []
+    dev_by_name = {}
+    for i, d in enumerate(cfg.devices):
+        if d.name in dev_by_name:
+            out.append((("devices", i, "name"), f"duplicate device name {d.name!r}"))
+        dev_by_name[d.name] = d
+    seen_tags: dict[str, int] = {}
+    for i, t in enumerate(cfg.tags):
+        if t.name in seen_tags:
+            out.append((("tags", i, "name"), f"duplicate tag name {t.name!r} (first at tags[{seen_tags[t.name]}])"))
+        else:
+            seen_tags[t.name] = i
+        dev = dev_by_name.get(t.device)
+        if dev is None:
+            known = ", ".join(sorted(dev_by_name)) or "none defined"
+            out.append((("tags", i, "device"), f"unknown device {t.device!r} (devices: {known})"))
+            continue
+        out.extend((("tags", i, f), m) for f, m in _check_tag_address(t, dev))
+        if t.alarms is not None:
+            a = t.alarms
+            has_limits = any(v is not None for v in (a.HH, a.H, a.L, a.LL))
+            if t.is_bool and has_limits:
+                out.append((("tags", i, "alarms"), "a bool tag takes 'state', not HH/H/L/LL"))
+            if a.state is not None and not t.is_bool and _effective_type(t, dev) != "bool":
+                out.append((("tags", i, "alarms", "state"), "'state' alarms need a bool tag"))
+    for i, h in enumerate(cfg.hazard_sources):
+        for j, name in enumerate(h.tags):
+            if name not in seen_tags:
+                out.append((("hazard_sources", i, "tags", j), f"unknown tag {name!r}"))
+    return out
+
+
+def _effective_type(tag: Tag, dev) -> str | None:
+    if tag.type is not None:
+        return tag.type
+    if isinstance(dev, ModbusDevice):
+        try:
+            a = parse_modbus_address(tag.address)
+        except ValueError:
+            return None
+        return "bool" if a.is_bit_table or a.bit is not None else "uint16"
+    return None
+
+
+def _check_tag_address(t: Tag, dev) -> list[tuple[str, str]]:
+    if isinstance(dev, ModbusDevice):
+        try:
+            a = parse_modbus_address(t.address)
+        except ValueError as exc:
+            return [("address", str(exc))]
+        ty = _effective_type(t, dev)
+        if (a.is_bit_table or a.bit is not None) and ty != "bool":
+            return [("type", f"{t.address} is a single bit: type must be bool, not {ty}")]
+        if a.offset + REGISTER_WORDS[ty or "uint16"] - 1 > 65535:
+            return [("address", f"{ty} at offset {a.offset} runs past register 65535")]
+        return []
+    try:
+        check_opcua_node_id(t.address)
+    except ValueError as exc:
+        return [("address", str(exc))]
+    return []
+
+
+def tag_type(cfg: PlantConfig, tag: Tag) -> str | None:
+    """The data type a tag is read as: its own, or the default for its address."""
+    return _effective_type(tag, cfg.device(tag.device))
+
+
+def load_config(path: str | Path) -> PlantConfig:
+    """Load a plant YAML file; raise ConfigError naming the file, line and field."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(p), [ConfigIssue(str(p), None, "", f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(p), [ConfigIssue(str(p), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    return parse_config_text(text, str(p), base=p.resolve())
+
+
+def dump_config(cfg: PlantConfig) -> str:
+    data = cfg.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"source_path"})
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def demo_config_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "resources" / "demo_plant.yaml"

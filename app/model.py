@@ -1,0 +1,94 @@
+"""The one value type that crosses every boundary: (tag, time, value, quality).
+
+Batches travel as numpy columns (`SampleBatch`), never as one Python object per sample.
+Time is UNIX seconds as float64 (UTC); tags are integer indexes into the plant's tag list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+
+class Quality(IntEnum):
+    """OPC UA style quality, reduced to its three classes."""
+
+    BAD = 0
+    UNCERTAIN = 1
+    GOOD = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+QUALITY_LABELS = {q.value: q.label for q in Quality}
+
+
+@dataclass(frozen=True, slots=True)
+class SampleBatch:
+    """Samples as aligned numpy columns: tag index, timestamp, value, quality."""
+
+    tag: np.ndarray  # int32
+    ts: np.ndarray  # float64, UNIX seconds
+    value: np.ndarray  # float64, engineering units after scaling
+    quality: np.ndarray  # uint8, Quality values
+
+    @classmethod
+    def build(cls, tag, ts, value, quality) -> SampleBatch:
+        tag = np.asarray(tag, dtype=np.int32)
+        n = tag.shape[0]
+        ts_a = np.asarray(ts, dtype=np.float64)
+        if ts_a.ndim == 0:
+            ts_a = np.full(n, float(ts_a))
+        q = np.asarray(quality, dtype=np.uint8)
+        if q.ndim == 0:
+            q = np.full(n, int(q), dtype=np.uint8)
+        return cls(tag, ts_a, np.asarray(value, dtype=np.float64), q)
+
+    @classmethod
+    def empty(cls) -> SampleBatch:
+        return cls.build(np.empty(0, np.int32), np.empty(0), np.empty(0), np.empty(0, np.uint8))
+
+    @classmethod
+    def concat(cls, batches: list[SampleBatch]) -> SampleBatch:
+        if not batches:
+            return cls.empty()
+        if len(batches) == 1:
+            return batches[0]
+        return cls(
+            np.concatenate([b.tag for b in batches]),
+            np.concatenate([b.ts for b in batches]),
+            np.concatenate([b.value for b in batches]),
+            np.concatenate([b.quality for b in batches]),
+        )
+
+    def __len__(self) -> int:
+        return int(self.tag.shape[0])
+
+    def replace(self, **kw) -> SampleBatch:
+        fields = {"tag": self.tag, "ts": self.ts, "value": self.value, "quality": self.quality}
+        fields.update(kw)
+        return SampleBatch(**fields)
+
+
+class DeviceState(IntEnum):
+    """Communication state of one device, as the status bar shows it."""
+
+    CONNECTING = 0
+    CONNECTED = 1
+    DISCONNECTED = 2
+    DISABLED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """A change of a device's communication state."""
+
+    device: str
+    state: DeviceState
+    ts: float
+    error: str = ""
+    round_trip_ms: float | None = None

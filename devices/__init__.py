@@ -1,0 +1,1 @@
+"""Protocol drivers and the demo plant simulator; no Qt."""

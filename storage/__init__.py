@@ -1,0 +1,1 @@
+"""History, alarm journal and schema (SQLAlchemy); no Qt."""

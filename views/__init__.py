@@ -1,0 +1,1 @@
+"""Windows and dialogs, and the Qt bridge to the engine."""
