@@ -65,9 +65,7 @@ class ModbusAddress(BaseModel):
 def parse_modbus_address(text: str) -> ModbusAddress:
     m = _MODBUS_RE.match(text.strip())
     if not m:
-        raise ValueError(
-            f"bad Modbus address {text!r}: expected hr:N, ir:N, co:N, di:N or hr:N.B (bit 0-15)"
-        )
+        raise ValueError(f"bad Modbus address {text!r}: expected hr:N, ir:N, co:N, di:N or hr:N.B (bit 0-15)")
     table, offset, bit = m.group(1), int(m.group(2)), m.group(3)
     if offset > 65535:
         raise ValueError(f"Modbus offset {offset} is above 65535")
@@ -82,9 +80,7 @@ def parse_modbus_address(text: str) -> ModbusAddress:
 
 def check_opcua_node_id(text: str) -> str:
     if not _OPCUA_RE.match(text.strip()):
-        raise ValueError(
-            f"bad OPC UA node id {text!r}: expected e.g. ns=2;s=Name, nsu=URI;s=Name or i=2258"
-        )
+        raise ValueError(f"bad OPC UA node id {text!r}: expected e.g. ns=2;s=Name, nsu=URI;s=Name or i=2258")
     return text.strip()
 
 
@@ -369,9 +365,7 @@ def parse_config_text(text: str, path: str = "<config>", base: Path | None = Non
                 msg = "unknown field"
             issues.append(ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
         raise ConfigError(path, issues) from None
-    issues = [
-        ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)
-    ]
+    issues = [ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)]
     if issues:
         raise ConfigError(path, issues)
     if base is not None:
@@ -390,7 +384,9 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
     seen_tags: dict[str, int] = {}
     for i, t in enumerate(cfg.tags):
         if t.name in seen_tags:
-            out.append((("tags", i, "name"), f"duplicate tag name {t.name!r} (first at tags[{seen_tags[t.name]}])"))
+            out.append(
+                (("tags", i, "name"), f"duplicate tag name {t.name!r} (first at tags[{seen_tags[t.name]}])")
+            )
         else:
             seen_tags[t.name] = i
         dev = dev_by_name.get(t.device)
@@ -455,11 +451,15 @@ def load_config(path: str | Path) -> PlantConfig:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ConfigError(str(p), [ConfigIssue(str(p), None, "", f"cannot read: {exc.strerror or exc}")]) from None
+        raise ConfigError(
+            str(p), [ConfigIssue(str(p), None, "", f"cannot read: {exc.strerror or exc}")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(str(p), [ConfigIssue(str(p), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise ConfigError(
+            str(p), [ConfigIssue(str(p), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
     return parse_config_text(text, str(p), base=p.resolve())
 
 

@@ -1,0 +1,123 @@
+"""Driver contract and registry: a driver is chosen by the device's protocol.
+
+A driver owns one device's connection. It runs in the engine's asyncio loop, emits raw
+(unscaled) values as SampleBatch columns through `sink`, reports its communication state
+through `status`, and reconnects with capped backoff. Adding a protocol touches this folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+import numpy as np
+
+from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
+from devices.backoff import Backoff
+
+log = logging.getLogger(__name__)
+
+DRIVERS: dict[str, type[Driver]] = {}
+
+
+def register(protocol: str):
+    def deco(cls):
+        DRIVERS[protocol] = cls
+        return cls
+
+    return deco
+
+
+def driver_for(device) -> type[Driver]:
+    try:
+        return DRIVERS[device.protocol]
+    except KeyError:
+        raise ValueError(f"no driver for protocol {device.protocol!r}") from None
+
+
+class Driver(ABC):
+    """Base of all protocol drivers: the connect / scan / back off loop."""
+
+    def __init__(
+        self,
+        device,
+        tags: list[tuple[int, object]],
+        sink: Callable[[SampleBatch], None],
+        status: Callable[[DeviceStatus], None],
+        backoff_cap: float = 10.0,
+    ):
+        self.device = device
+        self.tags = tags
+        self.tag_idx = np.array([i for i, _ in tags], dtype=np.int32)
+        self.sink = sink
+        self._status = status
+        self.backoff = Backoff(cap=backoff_cap)
+        self.state = DeviceState.CONNECTING
+        self.last_error = ""
+
+    def report(self, state: DeviceState, error: str = "", rtt: float | None = None) -> None:
+        if state == self.state and error == self.last_error and rtt is None:
+            return
+        self.state, self.last_error = state, error
+        self._status(DeviceStatus(self.device.name, state, time.time(), error, rtt))
+
+    def emit_bad(self, indexes: np.ndarray | None = None) -> None:
+        idx = self.tag_idx if indexes is None else indexes
+        if len(idx):
+            self.sink(SampleBatch.build(idx, time.time(), np.full(len(idx), np.nan), Quality.BAD))
+
+    async def run(self) -> None:
+        """Connect, scan until the connection fails, back off, repeat; ends when cancelled."""
+        if not self.device.enabled:
+            self.report(DeviceState.DISABLED)
+            self.emit_bad()
+            return
+        while True:
+            self.report(DeviceState.CONNECTING, self.last_error)
+            try:
+                t0 = time.perf_counter()
+                await self.connect()
+                self.backoff.reset()
+                self.report(DeviceState.CONNECTED, "", (time.perf_counter() - t0) * 1000)
+                await self.scan_forever()
+                raise ConnectionError("scan loop ended")
+            except asyncio.CancelledError:
+                await self._safe_close()
+                raise
+            except Exception as exc:  # any failure of the link: tags bad, alarm, back off
+                msg = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                log.info("device %s: %s", self.device.name, msg)
+                self.emit_bad()
+                self.report(DeviceState.DISCONNECTED, msg)
+                await self._safe_close()
+            await asyncio.sleep(self.backoff.next_delay())
+
+    async def _safe_close(self) -> None:
+        try:
+            await asyncio.wait_for(self.close(), 2.0)
+        except Exception as exc:
+            log.debug("device %s: close failed: %s", self.device.name, exc)
+
+    @abstractmethod
+    async def connect(self) -> None: ...
+
+    @abstractmethod
+    async def scan_forever(self) -> None:
+        """Emit samples every scan period; return or raise when the link is lost."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+
+async def tick(period_s: float, next_t: float) -> float:
+    """Sleep until `next_t` on the monotonic clock; return the following deadline, skipping
+    missed periods rather than bursting to catch up."""
+    now = time.monotonic()
+    if next_t > now:
+        await asyncio.sleep(next_t - now)
+        return next_t + period_s
+    missed = (now - next_t) // period_s + 1
+    return next_t + missed * period_s

@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh data directory per test, offscreen Qt, and no leftover threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("FOREWARN_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads():
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    leftover = [
+        t
+        for t in threading.enumerate()
+        if t.ident not in before and t.is_alive() and t.name in ("acquisition", "history-writer")
+    ]
+    for t in leftover:
+        t.join(5)
+    assert not [t for t in leftover if t.is_alive()], f"threads left running: {leftover}"
+
+
+def wait_until(cond, timeout: float = 10.0, interval: float = 0.02):
+    """Poll `cond` until it is true; fail with the timeout otherwise."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = cond()
+        if v:
+            return v
+        threading.Event().wait(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

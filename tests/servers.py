@@ -1,0 +1,137 @@
+"""Real protocol servers for integration tests, each in its own thread and asyncio loop.
+
+They bind 127.0.0.1 port 0 and are stopped by the tests that start them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import UTC, datetime
+
+from pymodbus.server import ModbusTcpServer
+from pymodbus.simulator import DataType, SimData, SimDevice
+
+logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
+
+
+class LoopThread:
+    """An asyncio loop in a daemon thread; `call(coro)` runs a coroutine there and waits."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def call(self, coro, timeout: float = 10.0):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+
+class ModbusServer:
+    """A pymodbus TCP server with 1,000 registers and 256 bits in each table."""
+
+    def __init__(self, unit: int = 1, size: int = 1000):
+        self.unit = unit
+        self.size = size
+        self.lt = LoopThread()
+        self.server = None
+        self.port = 0
+
+    def start(self, port: int = 0) -> ModbusServer:
+        async def go():
+            dev = SimDevice(
+                id=self.unit,
+                simdata=(
+                    [SimData(0, count=256, values=False, datatype=DataType.BITS)],
+                    [SimData(0, count=256, values=False, datatype=DataType.BITS)],
+                    [SimData(0, count=self.size, values=0, datatype=DataType.REGISTERS)],
+                    [SimData(0, count=self.size, values=0, datatype=DataType.REGISTERS)],
+                ),
+            )
+            self.server = ModbusTcpServer([dev], address=("127.0.0.1", port))
+            await self.server.serve_forever(background=True)
+            return self.server.transport.sockets[0].getsockname()[1]
+
+        self.port = self.lt.call(go())
+        return self
+
+    def set(self, table: str, address: int, values: list) -> None:
+        fc = {"hr": 16, "ir": 4, "co": 15, "di": 2}[table]
+        self.lt.call(self.server.async_setValues(self.unit, fc, address, list(values)))
+
+    def stop_server(self) -> None:
+        if self.server is not None:
+            self.lt.call(self.server.shutdown())
+            self.server = None
+
+    def close(self) -> None:
+        self.stop_server()
+        self.lt.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class OpcUaServer:
+    """An asyncua server with a namespace placed at index 3 and Double variables."""
+
+    uri = "urn:forewarn:test"
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.lt = LoopThread()
+        self.vars = {}
+        self.port = 0
+
+    def start(self) -> OpcUaServer:
+        from asyncua import Server, ua
+
+        async def go():
+            s = Server()
+            await s.init()
+            s.set_endpoint("opc.tcp://127.0.0.1:0/test/")
+            await s.register_namespace("urn:other:a")
+            idx = await s.register_namespace(self.uri)
+            obj = await s.nodes.objects.add_object(idx, "Test")
+            for n in self.names:
+                self.vars[n] = await obj.add_variable(ua.NodeId(n, idx), n, 0.0)
+            await s.start()
+            self.server, self.idx = s, idx
+            return s.bserver._server.sockets[0].getsockname()[1]
+
+        self.port = self.lt.call(go())
+        return self
+
+    @property
+    def endpoint(self) -> str:
+        return f"opc.tcp://127.0.0.1:{self.port}/test/"
+
+    def set(self, name: str, value: float) -> None:
+        from asyncua import ua
+
+        now = datetime.now(UTC)
+        dv = ua.DataValue(
+            ua.Variant(float(value), ua.VariantType.Double), SourceTimestamp=now, ServerTimestamp=now
+        )
+        self.lt.call(self.vars[name].write_value(dv))
+
+    def close(self) -> None:
+        try:
+            self.lt.call(self.server.stop())
+        finally:
+            self.lt.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
