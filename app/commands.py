@@ -1,0 +1,178 @@
+"""Command-line actions that need no window: check-config, export, headless, simulate."""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import signal
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.config import ConfigError, PlantConfig, demo_config_path, load_config
+from app.model import QUALITY_LABELS
+from app.paths import default_db_url
+
+EXIT_CONFIG = 2
+
+
+def check_config(path: str, out=None, err=None) -> int:
+    """Exit 0 and a summary for a valid file; the located errors and exit 2 otherwise."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        cfg = load_config(path)
+    except ConfigError as exc:
+        for issue in exc.issues:
+            print(issue, file=err)
+        print(f"{len(exc.issues)} error(s) in {path}", file=err)
+        return EXIT_CONFIG
+    print(
+        f"{path}: OK: plant {cfg.plant.name!r}, {len(cfg.devices)} devices, {len(cfg.tags)} tags, "
+        f"{len(cfg.hazard_sources)} hazard sources",
+        file=out,
+    )
+    return 0
+
+
+def iso_ms(ts_ms: int) -> str:
+    return datetime.fromtimestamp(ts_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts_ms % 1000:03d}Z"
+
+
+_REL = re.compile(r"^-?(\d+(?:\.\d+)?)\s*(s|m|min|h|d)$")
+
+
+def parse_time(text: str | None, now: float | None = None) -> float | None:
+    """ISO 8601 (UTC unless an offset is given), UNIX seconds, or an age like 1h / 30min / 7d."""
+    if text is None:
+        return None
+    text = text.strip()
+    m = _REL.match(text)
+    if m:
+        unit = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}[m.group(2)]
+        return (now if now is not None else time.time()) - float(m.group(1)) * unit
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"cannot read time {text!r}: use ISO 8601, UNIX seconds or an age like 1h") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+def export_csv(
+    db_url: str, out_path: str, tags: list[str] | None, since: str | None, until: str | None
+) -> int:
+    """Write samples as CSV: time,tag,value,quality (ISO 8601 UTC with ms; good|uncertain|bad)."""
+    from storage.history import History
+
+    try:
+        t0, t1 = parse_time(since), parse_time(until)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    hist = History(db_url, [])
+    n = 0
+    try:
+        with open(out_path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["time", "tag", "value", "quality"])
+            for ts, name, value, q in hist.export_rows(tags, t0, t1):
+                v = (
+                    ""
+                    if value is None or (isinstance(value, float) and math.isnan(value))
+                    else repr(float(value))
+                )
+                w.writerow([iso_ms(ts), name, v, QUALITY_LABELS.get(q, "bad")])
+                n += 1
+    finally:
+        hist.stop()
+    print(f"{n} samples written to {out_path}")
+    return 0
+
+
+@contextmanager
+def demo_or_config(config_path: str | None, *, speed: float = 1.0, incidents=()):
+    """Yield (config, simulator): the given plant, or the demo plant served by its simulator."""
+    if config_path:
+        yield load_config(config_path), None
+        return
+    from devices.simulator import SimulatorProcess
+
+    sim = SimulatorProcess(demo_config_path(), speed=speed, incidents=incidents, ephemeral_ports=True)
+    cfg = sim.start()
+    try:
+        yield cfg, sim
+    finally:
+        sim.stop()
+
+
+def headless(config_path: str | None, db_url: str | None, duration: float | None, out=None) -> int:
+    """Acquisition, alarms and history without a window, until `duration` or Ctrl-C."""
+    out = out or sys.stdout
+    try:
+        with demo_or_config(config_path) as (cfg, _sim):
+            return _run_headless(cfg, db_url, duration, out)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _run_headless(cfg: PlantConfig, db_url: str | None, duration: float | None, out) -> int:
+    from app.engine import Engine
+    from storage.history import History
+
+    url = db_url or default_db_url(cfg.plant.name)
+    hist = History(url, cfg.tags)
+    engine = Engine(cfg, hist)
+    stop = threading.Event()
+    _on_signals(stop)
+    t0 = time.monotonic()
+    engine.start()
+    print(f"headless: {describe(cfg)} -> {url}", file=out, flush=True)
+    try:
+        stop.wait(duration)
+    finally:
+        engine.stop()
+    _summary(engine, hist, time.monotonic() - t0, out)
+    return 0
+
+
+def _summary(engine, hist, elapsed: float, out) -> None:
+    states = ", ".join(f"{n}={s.state.name.lower()}" for n, s in engine.device_status().items())
+    active = [a for a in engine.active_alarms() if a.active]
+    print(
+        f"ran {elapsed:.1f} s: {engine.samples_in} samples in, {hist.written} written, "
+        f"{hist.dropped} dropped; devices: {states}; active alarms: {len(active)}",
+        file=out,
+    )
+
+
+def _on_signals(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+
+
+def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int:
+    from devices.simulator import serve_forever
+
+    path = Path(config_path) if config_path else demo_config_path()
+    try:
+        serve_forever(path, speed=speed, incidents=incidents, ephemeral_ports=False)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
+
+
+def describe(cfg: PlantConfig) -> str:
+    return f"{cfg.plant.name}: {len(cfg.devices)} devices, {len(cfg.tags)} tags"

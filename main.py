@@ -1,0 +1,83 @@
+"""Forewarn command line: the HMI (default: the built-in demo plant), headless, simulate,
+check-config and export. It parses arguments and hands over; nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="forewarn",
+        description="Forewarn: safety-risk monitoring and early warning for steel plants. "
+        "With no command, opens the HMI (on the built-in demo plant unless --config is given).",
+    )
+    p.add_argument("--config", metavar="FILE", help="plant YAML file (default: the built-in demo plant)")
+    p.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy URL of the history (default: SQLite in the data dir)"
+    )
+    p.add_argument(
+        "--screenshot", metavar="FILE", help="save a PNG of the main window once live data shows, then exit"
+    )
+    p.add_argument("--speed", type=float, default=1.0, help="demo plant: time acceleration of the simulator")
+    p.add_argument(
+        "--incident", action="append", default=[], metavar="NAME", help="demo plant: start an incident"
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    h = sub.add_parser("headless", help="acquisition, alarms and history without a window")
+    h.add_argument(
+        "--config", metavar="FILE", help="plant YAML file (default: demo plant with its simulator)"
+    )
+    h.add_argument("--db", metavar="URL")
+    h.add_argument("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl-C)")
+
+    s = sub.add_parser("simulate", help="serve the demo plant's devices (Modbus TCP, OPC UA) on 127.0.0.1")
+    s.add_argument("--config", metavar="FILE", help="plant to simulate (default: the demo plant)")
+    s.add_argument(
+        "--speed", type=float, default=1.0, help="time acceleration (e.g. 60 = one hour per minute)"
+    )
+    s.add_argument(
+        "--incident", action="append", default=[], metavar="NAME", help="start an incident at once"
+    )
+
+    c = sub.add_parser("check-config", help="validate a plant YAML file: exit 0, or the errors and exit 2")
+    c.add_argument("file")
+
+    e = sub.add_parser("export", help="export samples as CSV: time,tag,value,quality")
+    e.add_argument("--db", metavar="URL", required=True)
+    e.add_argument("--tag", action="append", metavar="NAME", help="tag to export (repeatable; default all)")
+    e.add_argument("--since", metavar="T", help="ISO 8601, UNIX seconds or an age like 1h")
+    e.add_argument("--until", metavar="T")
+    e.add_argument("--out", metavar="FILE.csv", required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from app import commands
+
+    if args.command == "check-config":
+        return commands.check_config(args.file)
+    if args.command == "export":
+        return commands.export_csv(args.db, args.out, args.tag, args.since, args.until)
+    if args.command == "headless":
+        return commands.headless(args.config, args.db, args.duration)
+    if args.command == "simulate":
+        return commands.simulate(args.config, args.speed, args.incident)
+    from views.launcher import run_hmi
+
+    return run_hmi(
+        args.config, args.db, screenshot=args.screenshot, speed=args.speed, incidents=args.incident
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

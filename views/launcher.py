@@ -1,0 +1,99 @@
+"""Builds and wires the HMI: plant config (or demo plant + simulator), history, engine, window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+from app.commands import EXIT_CONFIG, demo_or_config
+from app.config import ConfigError
+from app.paths import default_db_url
+
+log = logging.getLogger(__name__)
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def make_app():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Forewarn")
+    app.setApplicationName("Forewarn")
+    qss = RESOURCES / "theme.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    return app
+
+
+def run_hmi(
+    config_path: str | None,
+    db_url: str | None,
+    *,
+    screenshot: str | None = None,
+    speed: float = 1.0,
+    incidents=(),
+) -> int:
+    t_start = time.monotonic()
+    app = make_app()
+    try:
+        with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, _sim):
+            return _run(app, cfg, db_url, screenshot, t_start)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _run(app, cfg, db_url, screenshot, t_start) -> int:
+    from PySide6.QtCore import QTimer
+
+    from app.engine import Engine
+    from storage.history import History
+    from views.main_window import MainWindow
+
+    hist = History(db_url or default_db_url(cfg.plant.name), cfg.tags)
+    engine = Engine(cfg, hist)
+    win = MainWindow(engine, cfg)
+    win.resize(1600, 960)
+    win.show()
+    engine.start()
+    result = {"rc": 0}
+    if screenshot:
+        shooter = _Screenshot(app, win, engine, screenshot, t_start, result)
+        QTimer.singleShot(200, shooter.poll)
+    try:
+        app.exec()
+    finally:
+        win.close()
+        engine.stop()
+    return result["rc"]
+
+
+class _Screenshot:
+    """Saves the window once most tags have live values and the screen has settled."""
+
+    def __init__(self, app, win, engine, path, t_start, result, timeout=40.0):
+        self.app, self.win, self.engine, self.path = app, win, engine, path
+        self.t_start, self.result, self.deadline = t_start, result, time.monotonic() + timeout
+        self.live_at: float | None = None
+
+    def poll(self):
+        from PySide6.QtCore import QTimer
+
+        snap = self.engine.latest()
+        live = (snap.quality > 0).mean() if len(snap) else 0.0
+        now = time.monotonic()
+        if self.live_at is None and live >= 0.9:
+            self.live_at = now
+            print(f"live data on screen {now - self.t_start:.2f} s after start", file=sys.stderr)
+        settled = self.live_at is not None and now - self.live_at >= 3.0
+        if settled or now > self.deadline:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.win.grab().save(str(self.path))
+            if not settled:
+                print("no live data before the time limit; saved what was shown", file=sys.stderr)
+                self.result["rc"] = 1
+            self.app.quit()
+            return
+        QTimer.singleShot(200, self.poll)
