@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # tests never open real windows
 
 import pytest  # noqa: E402
 
