@@ -1,0 +1,77 @@
+"""History store on a real SQLite file: writes, reads, envelopes, journal, CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+
+from app.alarms import Alarm
+from app.commands import export_csv, iso_ms, parse_time
+from app.config import parse_config_text
+from app.model import Quality, SampleBatch
+from storage.history import History
+from tests.conftest import wait_until
+
+CFG = parse_config_text(
+    """
+schema: 1
+devices: [{name: d, protocol: modbus-tcp}]
+tags:
+  - {name: A, device: d, address: "hr:0", unit: kPa}
+  - {name: B, device: d, address: "hr:1"}
+"""
+)
+
+
+def test_write_read_and_export(tmp_path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    h = History(url, CFG.tags, flush_s=0.05)
+    h.start()
+    t0 = 1_700_000_000.0
+    for k in range(10):
+        q = Quality.BAD if k == 5 else Quality.GOOD
+        v = np.nan if k == 5 else float(k)
+        h.submit(SampleBatch.build([0, 1], t0 + k + 0.001, [v, -v], q))
+    h.journal([Alarm("A:H", "A", 0, "H", 3, True, False, t0 + 3, t0 + 3, 3.0, 2.0, "A H")])
+    wait_until(lambda: h.written == 20)
+    h.stop()
+    # WAL mode and a clustered primary key
+    h2 = History(url, CFG.tags)
+    with h2.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        sql = c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name='samples'").scalar()
+        assert "WITHOUT ROWID" in sql.upper()
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM alarm_events").scalar() == 1
+    got = h2.read(0, t0, t0 + 100)
+    assert len(got) == 10 and np.isnan(got.value[5]) and got.quality[5] == Quality.BAD
+    assert got.value[9] == 9.0
+    h2.stop()
+    out = tmp_path / "x.csv"
+    assert export_csv(url, str(out), ["A"], iso_ms(int((t0 + 2) * 1000)), str(t0 + 6.5)) == 0
+    rows = list(csv.reader(out.open()))
+    assert rows[0] == ["time", "tag", "value", "quality"]
+    assert [r[1] for r in rows[1:]] == ["A"] * 5
+    assert rows[1] == ["2023-11-14T22:13:22.001Z", "A", "2.0", "good"]
+    assert rows[4][2:] == ["", "bad"]
+
+
+def test_envelope_keeps_extremes(tmp_path):
+    h = History(f"sqlite:///{tmp_path / 'h.db'}", CFG.tags, flush_s=0.05)
+    h.start()
+    n = 20_000
+    ts = 1_700_000_000.0 + np.arange(n)
+    v = np.sin(np.arange(n) / 50.0)
+    v[12345] = 9.0
+    h.submit(SampleBatch.build(np.zeros(n, np.int32), ts, v, Quality.GOOD))
+    wait_until(lambda: h.written == n)
+    got = h.read(0, ts[0], ts[-1], max_points=1000)
+    assert len(got) <= 1000 and got.value.max() == 9.0 and got.value.min() < -0.99
+    assert np.all(np.diff(got.ts) >= 0)
+    h.stop()
+
+
+def test_parse_time():
+    assert parse_time("2023-11-14T22:13:20Z") == 1_700_000_000.0
+    assert parse_time("1h", now=10_000.0) == 6400.0
+    assert parse_time("1700000000") == 1_700_000_000.0
