@@ -101,11 +101,11 @@ class AlarmEngine:
         if len(batch) == 0:
             return []
         out: list[Alarm] = []
-        for part in _unique_runs(batch):
+        for part in batch.unique_runs():
             good = part.quality != Quality.BAD
             if not good.any():
                 continue
-            part = part if good.all() else _take(part, good)
+            part = part if good.all() else part.take(good)
             for kind, lv in self.levels.items():
                 if self.has_limits[kind]:
                     out.extend(self._evaluate_level(kind, lv, part))
@@ -287,23 +287,3 @@ def _fmt(x: float) -> str:
     if not math.isfinite(x):
         return "?"
     return f"{x:.3g}" if abs(x) < 100 else f"{x:.0f}"
-
-
-def _take(b: SampleBatch, mask: np.ndarray) -> SampleBatch:
-    return SampleBatch(b.tag[mask], b.ts[mask], b.value[mask], b.quality[mask])
-
-
-def _unique_runs(batch: SampleBatch):
-    """Split a batch into parts in which each tag appears once, keeping per-tag order."""
-    tag = batch.tag
-    if len(np.unique(tag)) == len(tag):
-        yield batch
-        return
-    order = np.argsort(tag, kind="stable")
-    sorted_tags = tag[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_tags)) + 1]
-    rank_sorted = np.arange(len(tag)) - np.repeat(starts, np.diff(np.r_[starts, len(tag)]))
-    rank = np.empty_like(rank_sorted)
-    rank[order] = rank_sorted
-    for r in range(int(rank.max()) + 1):
-        yield _take(batch, rank == r)

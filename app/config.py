@@ -153,6 +153,15 @@ class AlarmLimits(Strict):
 DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2}
 
 
+class TagHistory(Strict):
+    """How a tag is stored: on change beyond `deadband`, and at least every `max_interval_s`.
+
+    `deadband: null` (the default) is 0.1 % of the tag's range, or every change without a range."""
+
+    deadband: float | None = Field(None, ge=0)
+    max_interval_s: float = Field(60.0, gt=0)
+
+
 class Tag(Strict):
     """One measured point."""
 
@@ -169,6 +178,7 @@ class Tag(Strict):
     alarms: AlarmLimits | None = None
     map: tuple[float, float] | None = None  # position on the plant map (detectors)
     area: str = ""  # plant area, for filtering
+    history: TagHistory = TagHistory()
 
     @field_validator("range")
     @classmethod
@@ -180,6 +190,14 @@ class Tag(Strict):
     @property
     def is_bool(self) -> bool:
         return self.type == "bool"
+
+    @property
+    def history_deadband(self) -> float:
+        if self.history.deadband is not None:
+            return self.history.deadband
+        if self.range is None or self.is_bool:
+            return 0.0
+        return (self.range[1] - self.range[0]) * 0.001
 
 
 class HazardSource(Strict):
@@ -200,6 +218,14 @@ class HazardSource(Strict):
         return v
 
 
+class Retention(Strict):
+    """How long each resolution of the history is kept, in days."""
+
+    raw_days: float = Field(90, gt=0)
+    rollup_1m_days: float = Field(400, gt=0)
+    rollup_1h_days: float = Field(3650, gt=0)
+
+
 class PlantInfo(Strict):
     name: str = "Plant"
     map: str | None = None
@@ -213,6 +239,7 @@ class PlantConfig(Strict):
     devices: list[Device] = []
     tags: list[Tag] = []
     hazard_sources: list[HazardSource] = []
+    retention: Retention = Retention()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -471,7 +498,8 @@ def load_config(path: str | Path) -> PlantConfig:
 
 
 def dump_config(cfg: PlantConfig) -> str:
-    data = cfg.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"source_path"})
+    data = cfg.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude={"source_path"})
+    data = {"schema": SCHEMA_VERSION, **data}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -68,6 +68,33 @@ class SampleBatch:
     def __len__(self) -> int:
         return int(self.tag.shape[0])
 
+    def take(self, mask_or_index) -> SampleBatch:
+        return SampleBatch(
+            self.tag[mask_or_index],
+            self.ts[mask_or_index],
+            self.value[mask_or_index],
+            self.quality[mask_or_index],
+        )
+
+    def run_masks(self):
+        """Masks that split the batch into parts in which each tag appears at most once, in
+        per-tag order. Vectorised state machines (alarms, deadbands) advance part by part."""
+        tag = self.tag
+        if len(np.unique(tag)) == len(tag):
+            yield np.ones(len(tag), dtype=bool)
+            return
+        order = np.argsort(tag, kind="stable")
+        starts = np.r_[0, np.flatnonzero(np.diff(tag[order])) + 1]
+        rank_sorted = np.arange(len(tag)) - np.repeat(starts, np.diff(np.r_[starts, len(tag)]))
+        rank = np.empty_like(rank_sorted)
+        rank[order] = rank_sorted
+        for r in range(int(rank.max()) + 1):
+            yield rank == r
+
+    def unique_runs(self):
+        for mask in self.run_masks():
+            yield self if mask.all() else self.take(mask)
+
     def replace(self, **kw) -> SampleBatch:
         fields = {"tag": self.tag, "ts": self.ts, "value": self.value, "quality": self.quality}
         fields.update(kw)

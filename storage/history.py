@@ -21,7 +21,10 @@ import numpy as np
 from sqlalchemy import select
 
 from app.alarms import Alarm
-from app.model import Quality, SampleBatch
+from app.model import SampleBatch
+from storage.deadband import DeadbandFilter
+from storage.query import envelope
+from storage.rollups import RESOLUTIONS, aggregate, upsert_sql
 from storage.schema import alarm_events, create_schema, make_engine, samples, tags
 
 log = logging.getLogger(__name__)
@@ -30,12 +33,30 @@ log = logging.getLogger(__name__)
 class History:
     """The history database: tag ids, the writer thread, and reads for trends and export."""
 
-    def __init__(self, url: str, tag_list: Sequence, *, flush_s: float = 0.5, max_pending: int = 2_000_000):
+    def __init__(
+        self,
+        url: str,
+        tag_list: Sequence,
+        *,
+        flush_s: float = 0.5,
+        max_pending: int = 2_000_000,
+        retention=None,
+    ):
         self.url = url
         self.engine = make_engine(url)
         create_schema(self.engine)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.dialect = self.engine.dialect.name
+        self.is_sqlite = self.dialect == "sqlite"
         self.tag_ids = self._ensure_tags(tag_list)
+        self.filter = DeadbandFilter.for_tags(tag_list)
+        self.retention = retention
+        self._insert_sql = (
+            "INSERT OR REPLACE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)"
+            if self.is_sqlite
+            else "INSERT INTO samples (tag_id, ts, value, quality) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality"
+        )
+        self._rollup_sql = {name: upsert_sql(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
         self.names = [t.name for t in tag_list]
         self.flush_s = flush_s
         self.max_pending = max_pending
@@ -43,7 +64,8 @@ class History:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._pending_rows: deque = deque()  # rows that could not be written yet
+        self._pending_rows: deque = deque()  # filtered samples not written yet
+        self._pending_all: deque = deque()  # every sample, for the rollups
         self._pending_events: deque = deque()
         self._count_lock = threading.Lock()
         self.pending = 0
@@ -119,52 +141,65 @@ class History:
             if isinstance(item, SampleBatch):
                 with self._count_lock:
                     self.pending -= len(item)
-                self._pending_rows.append(item)
+                self._pending_all.append(item)
+                self._pending_rows.append(item.take(self.filter.keep(item)))
             else:
                 self._pending_events.extend(item)
 
     def _write(self) -> None:
+        everything = SampleBatch.concat(list(self._pending_all))
         batch = SampleBatch.concat(list(self._pending_rows))
         events = list(self._pending_events)
-        rows = self._sample_rows(batch)
-        ev_rows = [_event_row(a) for a in events]
         try:
-            with self.engine.begin() as conn:
-                if ev_rows:
-                    conn.execute(alarm_events.insert(), ev_rows)
-                if rows:
-                    if self.is_sqlite:
-                        conn.exec_driver_sql(
-                            "INSERT OR REPLACE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)",
-                            rows,
-                        )
-                    else:
-                        conn.exec_driver_sql(
-                            "INSERT INTO samples (tag_id, ts, value, quality) VALUES (%s, %s, %s, %s) "
-                            "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, "
-                            "quality = EXCLUDED.quality",
-                            rows,
-                        )
+            self.write_now(batch, everything, events)
         except Exception as exc:  # locked, disk full, server gone: keep rows, retry later
             self.state = "error"
             self.last_error = f"{type(exc).__name__}: {exc}".splitlines()[0]
             log.warning("history write failed: %s", self.last_error)
             self._pending_rows = deque([batch]) if len(batch) else deque()
+            self._pending_all = deque([everything]) if len(everything) else deque()
             self._trim_pending()
             return
         self._pending_rows.clear()
+        self._pending_all.clear()
         self._pending_events.clear()
-        self.written += len(rows)
         self.state = "ok"
         self.last_error = ""
         self.last_commit = time.time()
 
+    def write_now(self, batch: SampleBatch, everything: SampleBatch | None = None, events=()) -> None:
+        """One transaction: the (filtered) samples, the rollups of every sample, the journal rows."""
+        rows = self._sample_rows(batch)
+        src = batch if everything is None else everything
+        rollups = {}
+        if len(src):
+            ids = self.tag_ids[src.tag]
+            ts = np.round(src.ts * 1000).astype(np.int64)
+            rollups = {
+                name: aggregate(ids, ts, src.value, src.quality, ms) for name, ms in RESOLUTIONS.items()
+            }
+        with self.engine.begin() as conn:
+            if events:
+                conn.execute(alarm_events.insert(), [_event_row(a) for a in events])
+            if rows:
+                conn.exec_driver_sql(self._insert_sql, rows)
+            for name, agg in rollups.items():
+                if agg:
+                    conn.exec_driver_sql(self._rollup_sql[name], agg)
+        self.written += len(rows)
+
     def _trim_pending(self) -> None:
-        total = sum(len(b) for b in self._pending_rows)
-        while total > self.max_pending and self._pending_rows:
-            b = self._pending_rows.popleft()
-            total -= len(b)
-            self.dropped += len(b)
+        """Bounded buffering while the database is unavailable: the oldest samples go first."""
+        for buf, counts in ((self._pending_rows, True), (self._pending_all, False)):
+            total = sum(len(b) for b in buf)
+            if total <= self.max_pending:
+                continue
+            merged = SampleBatch.concat(list(buf))
+            cut = total - self.max_pending
+            if counts:
+                self.dropped += cut
+            buf.clear()
+            buf.append(merged.take(slice(cut, None)))
 
     def _sample_rows(self, b: SampleBatch) -> list[tuple]:
         if len(b) == 0:
@@ -177,22 +212,12 @@ class History:
 
     # ------------------------------------------------------------ reads (any thread)
     def read(self, tag: int, t0: float, t1: float, max_points: int = 4000) -> SampleBatch:
-        """Samples of one tag in [t0, t1]; a min/max envelope when there are more than max_points."""
-        tid = int(self.tag_ids[tag])
-        q = (
-            select(samples.c.ts, samples.c.value, samples.c.quality)
-            .where(samples.c.tag_id == tid, samples.c.ts >= int(t0 * 1000), samples.c.ts <= int(t1 * 1000))
-            .order_by(samples.c.ts)
-        )
+        """Samples of one tag in [t0, t1] (UNIX s): raw rows when they fit, else a min/max envelope
+        of about `max_points` points from the raw table or a rollup."""
         with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        if not rows:
-            return SampleBatch.empty()
-        arr = np.array([(r[0], np.nan if r[1] is None else r[1], r[2]) for r in rows], dtype=np.float64)
-        ts, val, qual = arr[:, 0] / 1000.0, arr[:, 1], arr[:, 2].astype(np.uint8)
-        if len(ts) > max_points:
-            ts, val, qual = _envelope(ts, val, qual, max(2, max_points // 2))
-        return SampleBatch.build(np.full(len(ts), tag, dtype=np.int32), ts, val, qual)
+            return envelope(
+                conn, tag, int(self.tag_ids[tag]), int(t0 * 1000), int(t1 * 1000), max(1, max_points // 2)
+            )
 
     def export_rows(self, names: Sequence[str] | None, t0: float | None, t1: float | None):
         """Yield (ts_ms, tag name, value, quality) ordered by time, for CSV export."""
@@ -231,26 +256,3 @@ def _event_row(a: Alarm) -> dict:
         "user_name": a.user,
         "comment": a.comment,
     }
-
-
-def _envelope(ts, val, qual, buckets: int):
-    """Min and max of each of `buckets` equal time slices, in time order; bad stretches kept as NaN."""
-    edges = np.linspace(ts[0], ts[-1], buckets + 1)
-    b = np.clip(np.searchsorted(edges, ts, side="right") - 1, 0, buckets - 1)
-    starts = np.r_[0, np.flatnonzero(np.diff(b)) + 1]
-    out_t, out_v, out_q = [], [], []
-    for s, e in zip(starts, np.r_[starts[1:], len(ts)], strict=True):
-        v = val[s:e]
-        finite = np.isfinite(v)
-        if not finite.any():
-            out_t.append(ts[s])
-            out_v.append(np.nan)
-            out_q.append(Quality.BAD)
-            continue
-        lo = s + int(np.nanargmin(v))
-        hi = s + int(np.nanargmax(v))
-        for k in sorted({lo, hi}):
-            out_t.append(ts[k])
-            out_v.append(val[k])
-            out_q.append(qual[k])
-    return np.array(out_t), np.array(out_v), np.array(out_q, dtype=np.uint8)

@@ -20,7 +20,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-SCHEMA_VERSION = 1
 metadata = MetaData()
 
 tags = Table(
@@ -43,6 +42,29 @@ samples = Table(
     sqlite_with_rowid=False,
 )
 
+
+def _rollup(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("tag_id", Integer, primary_key=True, autoincrement=False),
+        Column("bucket", BigInteger, primary_key=True, autoincrement=False),  # bucket start, UNIX ms
+        Column("vmin", Float, nullable=True),  # NULL: no good sample in the bucket
+        Column("vmax", Float, nullable=True),
+        Column("vsum", Float, nullable=False),
+        Column("n", Integer, nullable=False),  # good samples
+        Column("nbad", Integer, nullable=False),  # bad samples
+        Column("first", Float, nullable=True),
+        Column("first_ts", BigInteger, nullable=True),
+        Column("last", Float, nullable=True),
+        Column("last_ts", BigInteger, nullable=True),
+        sqlite_with_rowid=False,
+    )
+
+
+rollup_1m = _rollup("rollup_1m")
+rollup_1h = _rollup("rollup_1h")
+
 alarm_events = Table(
     "alarm_events",
     metadata,
@@ -60,13 +82,6 @@ alarm_events = Table(
     Column("message", Text, nullable=False),
     Column("user_name", String(100), nullable=False, default=""),
     Column("comment", Text, nullable=False, default=""),
-)
-
-meta = Table(
-    "meta",
-    metadata,
-    Column("key", String(50), primary_key=True),
-    Column("value", Text, nullable=False),
 )
 
 
@@ -95,8 +110,12 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    metadata.create_all(engine)
+    """Create or upgrade the database to the newest schema (Alembic migrations)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     with engine.begin() as conn:
-        row = conn.execute(meta.select().where(meta.c.key == "schema")).first()
-        if row is None:
-            conn.execute(meta.insert().values(key="schema", value=str(SCHEMA_VERSION)))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
