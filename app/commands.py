@@ -130,7 +130,7 @@ def _run_headless(cfg: PlantConfig, db_url: str | None, duration: float | None, 
     from storage.history import History
 
     url = db_url or default_db_url(cfg.plant.name)
-    hist = History(url, cfg.tags)
+    hist = History(url, cfg.tags, retention=cfg.retention)
     engine = Engine(cfg, hist)
     stop = threading.Event()
     _on_signals(stop)

@@ -122,15 +122,53 @@ class History:
 
     # ------------------------------------------------------------ writer thread
     def _run(self) -> None:
+        next_purge = time.monotonic() + 5.0
         while True:
             self._wake.wait(self.flush_s)
             self._wake.clear()
             stopping = self._stop.is_set()
             self._drain()
-            if self._pending_rows or self._pending_events:
+            if self._pending_rows or self._pending_all or self._pending_events:
                 self._write()
             if stopping:
                 return
+            if self.retention is not None and time.monotonic() >= next_purge and self.state == "ok":
+                try:
+                    self.purge_step()
+                except Exception as exc:  # purge is housekeeping: report, retry next time
+                    log.warning("history purge failed: %s", exc)
+                next_purge = time.monotonic() + self.purge_every_s
+
+    # ------------------------------------------------------------ retention
+    purge_every_s = 60.0
+    purge_chunk_ms = 6 * 3_600_000  # at most six hours of one tag per statement
+
+    def purge_step(self, now: float | None = None, max_rows: int = 50_000) -> int:
+        """Delete expired rows in small chunks (one tag, at most `purge_chunk_ms`, per statement)
+        so the writer never holds the database for long. Returns the rows deleted."""
+        now_ms = int((time.time() if now is None else now) * 1000)
+        r = self.retention
+        deleted = 0
+        for table, col, days in (
+            ("samples", "ts", r.raw_days),
+            ("rollup_1m", "bucket", r.rollup_1m_days),
+            ("rollup_1h", "bucket", r.rollup_1h_days),
+        ):
+            cutoff = now_ms - int(days * 86_400_000)
+            for tag_id in self.tag_ids.tolist():
+                while deleted < max_rows:
+                    with self.engine.begin() as conn:
+                        oldest = conn.exec_driver_sql(
+                            f"SELECT MIN({col}) FROM {table} WHERE tag_id = {int(tag_id)}"
+                        ).scalar()
+                        if oldest is None or oldest >= cutoff:
+                            break
+                        limit = min(cutoff, oldest + self.purge_chunk_ms)
+                        res = conn.exec_driver_sql(
+                            f"DELETE FROM {table} WHERE tag_id = {int(tag_id)} AND {col} < {int(limit)}"
+                        )
+                        deleted += res.rowcount or 0
+        return deleted
 
     def _drain(self) -> None:
         while True:

@@ -43,3 +43,32 @@ def wait_until(cond, timeout: float = 10.0, interval: float = 0.02):
             return v
         threading.Event().wait(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+PG_URL_ENV = "FOREWARN_TEST_PG_URL"  # an account that may CREATE DATABASE; .ci/run sets it
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty history database: a SQLite file, or a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'history.db'}"
+        return
+    admin_url = os.environ.get(PG_URL_ENV)
+    if not admin_url:
+        pytest.skip(f"{PG_URL_ENV} is not set (.ci/run starts PostgreSQL and sets it)")
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"fw_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

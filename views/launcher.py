@@ -52,7 +52,7 @@ def _run(app, cfg, db_url, screenshot, t_start) -> int:
     from storage.history import History
     from views.main_window import MainWindow
 
-    hist = History(db_url or default_db_url(cfg.plant.name), cfg.tags)
+    hist = History(db_url or default_db_url(cfg.plant.name), cfg.tags, retention=cfg.retention)
     engine = Engine(cfg, hist)
     win = MainWindow(engine, cfg)
     win.resize(1600, 960)

@@ -1,0 +1,162 @@
+"""History semantics on SQLite and PostgreSQL: rollups exact against numpy, store-on-change,
+clocks that jump back, retention in chunks, a locked database, queries on empty ranges."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from app.config import Retention, parse_config_text
+from app.model import Quality, SampleBatch
+from storage.history import History
+from storage.query import resolution_for
+from tests.conftest import wait_until
+
+CFG = parse_config_text(
+    """
+schema: 1
+devices: [{name: d, protocol: modbus-tcp}]
+tags:
+  - {name: A, device: d, address: "hr:0", range: [0, 100], history: {deadband: 0}}
+  - {name: B, device: d, address: "hr:1", range: [0, 1000]}
+  - {name: C, device: d, address: "hr:2", history: {deadband: 0.5, max_interval_s: 10}}
+"""
+)
+T0 = 1_700_000_000.0 - (1_700_000_000.0 % 3600)
+
+
+def rollup_rows(h, table, tag=0):
+    with h.engine.connect() as c:
+        return c.execute(
+            text(
+                f"SELECT bucket, vmin, vmax, vsum, n, nbad, first, last FROM {table} WHERE tag_id = :t ORDER BY bucket"
+            ),
+            {"t": int(h.tag_ids[tag])},
+        ).all()
+
+
+def test_rollups_match_numpy_across_writes_and_late_samples(db_url):
+    h = History(db_url, CFG.tags)
+    rng = np.random.default_rng(7)
+    n = 3 * 3600  # three hours at 1 s
+    ts = T0 + np.arange(n, dtype=float)
+    v = rng.normal(50, 10, n)
+    q = np.full(n, Quality.GOOD, np.uint8)
+    q[100:160] = Quality.BAD  # one bad minute and a bit
+    v[100:160] = np.nan
+    order = rng.permutation(n)  # written out of order, in 7 transactions
+    for part in np.array_split(order, 7):
+        b = SampleBatch.build(np.zeros(len(part), np.int32), ts[part], v[part], q[part])
+        h.write_now(b)
+    rows = rollup_rows(h, "rollup_1m")
+    assert len(rows) == n // 60
+    good = q != Quality.BAD
+    for bucket, vmin, vmax, vsum, cnt, nbad, first, last in rows:
+        sel = (ts >= bucket / 1000) & (ts < bucket / 1000 + 60)
+        g = sel & good
+        assert cnt == g.sum() and nbad == (sel & ~good).sum()
+        if cnt:
+            assert vmin == pytest.approx(v[g].min()) and vmax == pytest.approx(v[g].max())
+            assert vsum == pytest.approx(v[g].sum())
+            assert first == pytest.approx(v[g][0]) and last == pytest.approx(v[g][-1])
+        else:
+            assert vmin is None and first is None
+    hours = rollup_rows(h, "rollup_1h")
+    assert [r[4] for r in hours] == [3600 - 60, 3600, 3600]
+    assert hours[1][1] == pytest.approx(v[3600:7200].min())
+    h.stop()
+
+
+def test_store_on_change_and_max_interval(db_url):
+    h = History(db_url, CFG.tags)
+    # tag C: deadband 0.5, max interval 10 s
+    vals = [1.0, 1.2, 1.4, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 5.0]
+    for k, x in enumerate(vals):
+        h.write_now(*h_filter(h, SampleBatch.build([2], T0 + k, [x], Quality.GOOD)))
+    # quality change is always stored
+    h.write_now(*h_filter(h, SampleBatch.build([2], T0 + 16, [np.nan], Quality.BAD)))
+    got = h.read(2, T0, T0 + 20)
+    assert got.value[:3].tolist() == [1.0, 1.6, 1.6] and got.ts[:3].tolist() == [T0, T0 + 3, T0 + 13]
+    assert got.value[3] == 5.0 and np.isnan(got.value[4]) and got.quality[4] == Quality.BAD
+    # rollups saw every sample, not only the stored ones
+    assert rollup_rows(h, "rollup_1m", 2)[0][4] == len(vals)
+    h.stop()
+
+
+def h_filter(h, batch):
+    """What the writer thread does with a batch: store the filtered part, roll up all of it."""
+    return batch.take(h.filter.keep(batch)), batch
+
+
+def test_clock_jumping_back_and_duplicates_lose_nothing(db_url):
+    h = History(db_url, CFG.tags, flush_s=0.05)
+    h.start()
+    h.submit(SampleBatch.build([0, 0, 0], [T0 + 10, T0 + 11, T0 + 12], [1.0, 2.0, 3.0], Quality.GOOD))
+    h.submit(
+        SampleBatch.build([0, 0], [T0 + 5, T0 + 11], [9.0, 7.0], Quality.GOOD)
+    )  # back in time, duplicate
+    wait_until(lambda: h.written >= 5)
+    h.stop()
+    h2 = History(db_url, CFG.tags)
+    got = h2.read(0, T0, T0 + 20)
+    assert got.ts.tolist() == [T0 + 5, T0 + 10, T0 + 11, T0 + 12]
+    assert got.value.tolist() == [9.0, 1.0, 7.0, 3.0]  # the newer value of a duplicated timestamp wins
+    h2.stop()
+
+
+def test_empty_range_unknown_tag_and_resolution_choice(db_url):
+    h = History(db_url, CFG.tags)
+    assert len(h.read(1, T0, T0 + 86400 * 30)) == 0
+    assert resolution_for(30 * 86_400_000, 2000) == "1m"
+    assert resolution_for(365 * 86_400_000, 2000) == "1h"
+    assert resolution_for(3_600_000, 2000) == "raw"
+    # a renamed tag is a new tag; the old one's history stays under its old name
+    renamed = parse_config_text(
+        'schema: 1\ndevices: [{name: d, protocol: modbus-tcp}]\ntags:\n  - {name: A2, device: d, address: "hr:0"}\n'
+    )
+    h.write_now(SampleBatch.build([0], T0, [1.0], Quality.GOOD))
+    h2 = History(db_url, renamed.tags)
+    assert h2.tag_ids[0] not in h.tag_ids.tolist()
+    assert [r[1] for r in h2.export_rows(["A"], None, None)] == ["A"]
+    h.stop()
+    h2.stop()
+
+
+def test_retention_purges_in_chunks(db_url):
+    h = History(db_url, CFG.tags, retention=Retention(raw_days=1, rollup_1m_days=2, rollup_1h_days=3))
+    n = 4 * 24 * 60  # four days, one sample per minute
+    ts = T0 + 60.0 * np.arange(n)
+    h.write_now(SampleBatch.build(np.zeros(n, np.int32), ts, np.arange(n, dtype=float), Quality.GOOD))
+    now = ts[-1]
+    total = 0
+    while (d := h.purge_step(now=now, max_rows=500)) > 0:
+        total += d
+    with h.engine.connect() as c:
+        oldest = c.exec_driver_sql("SELECT MIN(ts) FROM samples").scalar() / 1000
+        oldest_1m = c.exec_driver_sql("SELECT MIN(bucket) FROM rollup_1m").scalar() / 1000
+        oldest_1h = c.exec_driver_sql("SELECT MIN(bucket) FROM rollup_1h").scalar() / 1000
+    assert now - 86400 <= oldest <= now - 86400 + 60
+    assert now - 2 * 86400 - 60 <= oldest_1m <= now - 2 * 86400 + 60
+    assert now - 3 * 86400 - 3600 <= oldest_1h <= now - 3 * 86400 + 3600
+    assert total > 0
+    h.stop()
+
+
+def test_locked_database_buffers_and_recovers(tmp_path):
+    path = tmp_path / "h.db"
+    h = History(f"sqlite:///{path}", CFG.tags, flush_s=0.05)
+    h.start()
+    blocker = sqlite3.connect(path, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    h.submit(SampleBatch.build([0, 1], T0, [1.0, 2.0], Quality.GOOD))
+    wait_until(lambda: h.state == "error", timeout=20)
+    assert "locked" in h.last_error
+    h.submit(SampleBatch.build([0, 1], T0 + 1, [3.0, 4.0], Quality.GOOD))
+    blocker.rollback()
+    blocker.close()
+    wait_until(lambda: h.state == "ok" and h.written == 4, timeout=20)
+    assert h.read(0, T0, T0 + 5).value.tolist() == [1.0, 3.0]
+    h.stop()
