@@ -79,17 +79,7 @@ class SampleBatch:
     def run_masks(self):
         """Masks that split the batch into parts in which each tag appears at most once, in
         per-tag order. Vectorised state machines (alarms, deadbands) advance part by part."""
-        tag = self.tag
-        if len(np.unique(tag)) == len(tag):
-            yield np.ones(len(tag), dtype=bool)
-            return
-        order = np.argsort(tag, kind="stable")
-        starts = np.r_[0, np.flatnonzero(np.diff(tag[order])) + 1]
-        rank_sorted = np.arange(len(tag)) - np.repeat(starts, np.diff(np.r_[starts, len(tag)]))
-        rank = np.empty_like(rank_sorted)
-        rank[order] = rank_sorted
-        for r in range(int(rank.max()) + 1):
-            yield rank == r
+        yield from rank_masks(self.tag)
 
     def unique_runs(self):
         for mask in self.run_masks():
@@ -99,6 +89,20 @@ class SampleBatch:
         fields = {"tag": self.tag, "ts": self.ts, "value": self.value, "quality": self.quality}
         fields.update(kw)
         return SampleBatch(**fields)
+
+
+def rank_masks(keys: np.ndarray):
+    """Masks selecting the 1st, 2nd, ... occurrence of each key, keeping order within a key."""
+    if len(np.unique(keys)) == len(keys):
+        yield np.ones(len(keys), dtype=bool)
+        return
+    order = np.argsort(keys, kind="stable")
+    starts = np.r_[0, np.flatnonzero(np.diff(keys[order])) + 1]
+    rank_sorted = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    rank = np.empty_like(rank_sorted)
+    rank[order] = rank_sorted
+    for r in range(int(rank.max()) + 1):
+        yield rank == r
 
 
 class DeviceState(IntEnum):

@@ -1,10 +1,12 @@
 """Sample history and alarm journal: a writer thread that never blocks acquisition.
 
-Acquisition hands batches to `submit()` (a bounded, non-blocking queue). The writer thread
-drains the queue at least every `flush_s` (0.5 s) and writes one transaction through the
-DBAPI's executemany. Alarm transitions wake the writer at once, so a crash loses no journal
-entry that was handed over before it. If the database is locked or the disk is full, the
-writer keeps the rows (bounded) and retries; `state` says what is wrong.
+Acquisition hands batches to `submit()` (a non-blocking queue). The writer thread drains the
+queue at least every `flush_s` (0.5 s): each batch passes the store-on-change filter and feeds
+the rollup accumulators, then one transaction writes the samples (DBAPI executemany), the
+closed rollup buckets and the journal rows. Alarm transitions wake the writer at once, so a
+crash loses no journal entry that was handed over before it. If the database is locked, the
+disk full or the server gone, the writer keeps the rows (bounded) and retries; `state` and
+`last_error` say what is wrong.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import math
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,7 +25,8 @@ from app.alarms import Alarm
 from app.model import SampleBatch
 from storage.deadband import DeadbandFilter
 from storage.query import envelope
-from storage.rollups import RESOLUTIONS, aggregate, upsert_sql
+from storage.retention import purge_step
+from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert_sql
 from storage.schema import alarm_events, create_schema, make_engine, samples, tags
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 
 class History:
     """The history database: tag ids, the writer thread, and reads for trends and export."""
+
+    rollup_flush_s = 10.0  # open rollup buckets are written at least this often
+    purge_every_s = 60.0
 
     def __init__(
         self,
@@ -48,8 +53,12 @@ class History:
         self.dialect = self.engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
         self.tag_ids = self._ensure_tags(tag_list)
+        self.names = [t.name for t in tag_list]
         self.filter = DeadbandFilter.for_tags(tag_list)
+        self.acc = {name: Accumulator(len(tag_list), ms) for name, ms in RESOLUTIONS.items()}
         self.retention = retention
+        self.flush_s = flush_s
+        self.max_pending = max_pending
         self._insert_sql = (
             "INSERT OR REPLACE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)"
             if self.is_sqlite
@@ -57,16 +66,15 @@ class History:
             "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality"
         )
         self._rollup_sql = {name: upsert_sql(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
-        self.names = [t.name for t in tag_list]
-        self.flush_s = flush_s
-        self.max_pending = max_pending
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._pending_rows: deque = deque()  # filtered samples not written yet
-        self._pending_all: deque = deque()  # every sample, for the rollups
-        self._pending_events: deque = deque()
+        # written by the writer thread only
+        self._rows: list[SampleBatch] = []
+        self._rollups: dict[str, list[tuple]] = {name: [] for name in RESOLUTIONS}
+        self._events: list[Alarm] = []
+        self._last_rollup_flush = time.monotonic()
         self._count_lock = threading.Lock()
         self.pending = 0
         self.dropped = 0
@@ -96,7 +104,7 @@ class History:
             self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Write everything still queued, then end the writer thread."""
+        """Write everything still queued (open rollup buckets included), then end the writer."""
         if self._thread is not None:
             self._stop.set()
             self._wake.set()
@@ -128,47 +136,16 @@ class History:
             self._wake.clear()
             stopping = self._stop.is_set()
             self._drain()
-            if self._pending_rows or self._pending_all or self._pending_events:
-                self._write()
+            due = stopping or time.monotonic() - self._last_rollup_flush >= self.rollup_flush_s
+            self.commit(flush_rollups=due)
             if stopping:
                 return
             if self.retention is not None and time.monotonic() >= next_purge and self.state == "ok":
                 try:
-                    self.purge_step()
-                except Exception as exc:  # purge is housekeeping: report, retry next time
+                    purge_step(self.engine, self.tag_ids, self.retention)
+                except Exception as exc:  # housekeeping: report, retry next time
                     log.warning("history purge failed: %s", exc)
                 next_purge = time.monotonic() + self.purge_every_s
-
-    # ------------------------------------------------------------ retention
-    purge_every_s = 60.0
-    purge_chunk_ms = 6 * 3_600_000  # at most six hours of one tag per statement
-
-    def purge_step(self, now: float | None = None, max_rows: int = 50_000) -> int:
-        """Delete expired rows in small chunks (one tag, at most `purge_chunk_ms`, per statement)
-        so the writer never holds the database for long. Returns the rows deleted."""
-        now_ms = int((time.time() if now is None else now) * 1000)
-        r = self.retention
-        deleted = 0
-        for table, col, days in (
-            ("samples", "ts", r.raw_days),
-            ("rollup_1m", "bucket", r.rollup_1m_days),
-            ("rollup_1h", "bucket", r.rollup_1h_days),
-        ):
-            cutoff = now_ms - int(days * 86_400_000)
-            for tag_id in self.tag_ids.tolist():
-                while deleted < max_rows:
-                    with self.engine.begin() as conn:
-                        oldest = conn.exec_driver_sql(
-                            f"SELECT MIN({col}) FROM {table} WHERE tag_id = {int(tag_id)}"
-                        ).scalar()
-                        if oldest is None or oldest >= cutoff:
-                            break
-                        limit = min(cutoff, oldest + self.purge_chunk_ms)
-                        res = conn.exec_driver_sql(
-                            f"DELETE FROM {table} WHERE tag_id = {int(tag_id)} AND {col} < {int(limit)}"
-                        )
-                        deleted += res.rowcount or 0
-        return deleted
 
     def _drain(self) -> None:
         while True:
@@ -179,74 +156,92 @@ class History:
             if isinstance(item, SampleBatch):
                 with self._count_lock:
                     self.pending -= len(item)
-                self._pending_all.append(item)
-                self._pending_rows.append(item.take(self.filter.keep(item)))
+                self.ingest(item)
             else:
-                self._pending_events.extend(item)
+                self._events.extend(item)
 
-    def _write(self) -> None:
-        everything = SampleBatch.concat(list(self._pending_all))
-        batch = SampleBatch.concat(list(self._pending_rows))
-        events = list(self._pending_events)
+    def ingest(self, batch: SampleBatch) -> None:
+        """Filter a batch for storage and feed every sample to the rollups (writer thread)."""
+        if len(batch) == 0:
+            return
+        self._rows.append(batch.take(self.filter.keep(batch)))
+        ts = np.round(batch.ts * 1000).astype(np.int64)
+        for name, acc in self.acc.items():
+            closed = acc.add(batch.tag, ts, batch.value, batch.quality)
+            if closed is not None:
+                self._rollups[name].extend(rows(self.tag_ids, closed))
+
+    def commit(self, flush_rollups: bool = False) -> bool:
+        """Write what is pending in one transaction; on failure keep it for the next try."""
+        if flush_rollups:
+            for name, acc in self.acc.items():
+                delta = acc.flush()
+                if delta is not None:
+                    self._rollups[name].extend(rows(self.tag_ids, delta))
+            self._last_rollup_flush = time.monotonic()
+        if not (self._rows or self._events or any(self._rollups.values())):
+            return True
+        batch = SampleBatch.concat(self._rows)
+        sample_rows = self._sample_rows(batch)
         try:
-            self.write_now(batch, everything, events)
+            with self.engine.begin() as conn:
+                if self._events:
+                    conn.execute(alarm_events.insert(), [_event_row(a) for a in self._events])
+                if sample_rows:
+                    conn.exec_driver_sql(self._insert_sql, sample_rows)
+                for name, agg in self._rollups.items():
+                    if agg:
+                        conn.exec_driver_sql(self._rollup_sql[name], agg)
         except Exception as exc:  # locked, disk full, server gone: keep rows, retry later
             self.state = "error"
             self.last_error = f"{type(exc).__name__}: {exc}".splitlines()[0]
             log.warning("history write failed: %s", self.last_error)
-            self._pending_rows = deque([batch]) if len(batch) else deque()
-            self._pending_all = deque([everything]) if len(everything) else deque()
+            self._rows = [batch] if len(batch) else []
             self._trim_pending()
-            return
-        self._pending_rows.clear()
-        self._pending_all.clear()
-        self._pending_events.clear()
-        self.state = "ok"
-        self.last_error = ""
+            return False
+        self._rows, self._events = [], []
+        self._rollups = {name: [] for name in RESOLUTIONS}
+        self.written += len(sample_rows)
+        self.state, self.last_error = "ok", ""
         self.last_commit = time.time()
+        return True
 
-    def write_now(self, batch: SampleBatch, everything: SampleBatch | None = None, events=()) -> None:
-        """One transaction: the (filtered) samples, the rollups of every sample, the journal rows."""
-        rows = self._sample_rows(batch)
-        src = batch if everything is None else everything
-        rollups = {}
-        if len(src):
-            ids = self.tag_ids[src.tag]
-            ts = np.round(src.ts * 1000).astype(np.int64)
-            rollups = {
-                name: aggregate(ids, ts, src.value, src.quality, ms) for name, ms in RESOLUTIONS.items()
-            }
-        with self.engine.begin() as conn:
-            if events:
-                conn.execute(alarm_events.insert(), [_event_row(a) for a in events])
-            if rows:
-                conn.exec_driver_sql(self._insert_sql, rows)
-            for name, agg in rollups.items():
-                if agg:
-                    conn.exec_driver_sql(self._rollup_sql[name], agg)
-        self.written += len(rows)
+    def write_now(self, batch: SampleBatch, events: Sequence[Alarm] = ()) -> None:
+        """Ingest and commit at once, rollups included (tools and tests; not thread-safe with start())."""
+        self._events.extend(events)
+        self.ingest(batch)
+        if not self.commit(flush_rollups=True):
+            raise RuntimeError(self.last_error)
 
     def _trim_pending(self) -> None:
         """Bounded buffering while the database is unavailable: the oldest samples go first."""
-        for buf, counts in ((self._pending_rows, True), (self._pending_all, False)):
-            total = sum(len(b) for b in buf)
-            if total <= self.max_pending:
-                continue
-            merged = SampleBatch.concat(list(buf))
+        total = sum(len(b) for b in self._rows)
+        if total > self.max_pending:
+            merged = SampleBatch.concat(self._rows)
             cut = total - self.max_pending
-            if counts:
-                self.dropped += cut
-            buf.clear()
-            buf.append(merged.take(slice(cut, None)))
+            self.dropped += cut
+            self._rows = [merged.take(slice(cut, None))]
+        for name, agg in self._rollups.items():
+            if len(agg) > self.max_pending // 10:
+                self._rollups[name] = agg[-(self.max_pending // 10) :]
 
     def _sample_rows(self, b: SampleBatch) -> list[tuple]:
         if len(b) == 0:
             return []
         ids = self.tag_ids[b.tag].tolist()
         ts = np.round(b.ts * 1000).astype(np.int64).tolist()
-        vals = b.value.astype(object)
-        vals[~np.isfinite(b.value)] = None
-        return list(zip(ids, ts, vals.tolist(), b.quality.tolist(), strict=True))
+        finite = np.isfinite(b.value)
+        if finite.all():
+            vals = b.value.tolist()
+        else:
+            v = b.value.astype(object)
+            v[~finite] = None
+            vals = v.tolist()
+        return list(zip(ids, ts, vals, b.quality.tolist(), strict=True))
+
+    # ------------------------------------------------------------ housekeeping (any thread)
+    def purge_step(self, now: float | None = None, max_rows: int = 50_000) -> int:
+        return purge_step(self.engine, self.tag_ids, self.retention, now=now, max_rows=max_rows)
 
     # ------------------------------------------------------------ reads (any thread)
     def read(self, tag: int, t0: float, t1: float, max_points: int = 4000) -> SampleBatch:
