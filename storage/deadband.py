@@ -28,6 +28,10 @@ class DeadbandFilter:
         )
 
     def keep(self, batch: SampleBatch) -> np.ndarray:
+        if len(batch) == 0:
+            return np.zeros(0, dtype=bool)
+        if np.bincount(batch.tag).max() > 32:  # a backfill: many samples per tag, in order
+            return self._keep_sequential(batch)
         mask = np.zeros(len(batch), dtype=bool)
         for part in batch.run_masks():
             mask[part] = self._keep_unique(batch if part.all() else batch.take(part))
@@ -47,4 +51,22 @@ class DeadbandFilter:
         )
         k = i[keep]
         self.last_v[k], self.last_t[k], self.last_q[k] = v[keep], t[keep], q[keep]
+        return keep
+
+    def _keep_sequential(self, b: SampleBatch) -> np.ndarray:
+        keep = np.zeros(len(b), dtype=bool)
+        order = np.argsort(b.tag, kind="stable")
+        tags, vals, ts, qs = b.tag[order], b.value[order], b.ts[order], b.quality[order].astype(np.int16)
+        bounds = np.r_[0, np.flatnonzero(np.diff(tags)) + 1, len(tags)]
+        for s, e in zip(bounds[:-1], bounds[1:], strict=True):
+            i = int(tags[s])
+            db, mx = self.deadband[i], self.max_interval[i]
+            lv, lt, lq = self.last_v[i], self.last_t[i], self.last_q[i]
+            for k in range(s, e):
+                v, t, q = vals[k], ts[k], qs[k]
+                fin, lfin = v == v, lv == lv
+                if q != lq or fin != lfin or (fin and abs(v - lv) > db) or t - lt >= mx or t < lt:
+                    keep[order[k]] = True
+                    lv, lt, lq = v, t, q
+            self.last_v[i], self.last_t[i], self.last_q[i] = lv, lt, lq
         return keep

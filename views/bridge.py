@@ -1,0 +1,146 @@
+"""The Qt bridge to the engine: stores what the acquisition thread hands over, flushes at 5-10 Hz.
+
+Engine listener callbacks run on the acquisition thread. They only store, under a lock: the
+latest value/quality/time per tag, the sample batches not yet shown by trends, the alarm
+transitions (coalesced by key to the newest) and the device states. A `QTimer` on the GUI thread
+swaps those out and emits one coalesced signal of each kind per flush, never one per sample.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.model import SampleBatch
+
+DEFAULT_RATE_HZ = 8.0
+MAX_PENDING_ROWS = 500_000  # trend rows kept while the GUI is stalled; oldest batches go first
+
+
+class EngineBridge(QObject):
+    """Engine listener on one side, coalesced Qt signals on the other."""
+
+    samples = Signal(object)  # SampleBatch: every sample since the last flush, concatenated
+    latest = Signal(object)  # (value: float64[n], quality: uint8[n]) latest per tag
+    alarms = Signal(object)  # list[Alarm]: transitions since the last flush, newest per key
+    devices = Signal(object)  # dict[str, DeviceStatus]: every device's current state
+
+    def __init__(self, engine, parent: QObject | None = None, *, rate_hz: float = DEFAULT_RATE_HZ):
+        super().__init__(parent)
+        self.engine = engine
+        n = len(engine.config.tags)
+        self._lock = threading.Lock()
+        self._value = np.full(n, np.nan)
+        self._quality = np.zeros(n, dtype=np.uint8)
+        self._ts = np.zeros(n)
+        self._latest_dirty = False
+        self._batches: list[SampleBatch] = []
+        self._pending_rows = 0
+        self._alarms: dict[str, object] = {}
+        self._devices: dict[str, object] = {}
+        self._devices_dirty = False
+        self.dropped_rows = 0
+        self.flushes = 0
+        # standing alarms as the GUI knows them (GUI thread only), key -> Alarm
+        self.standing: dict[str, object] = {}
+        self._prime()
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(1000 / max(5.0, min(10.0, rate_hz))))
+        self._timer.timeout.connect(self.flush)
+        engine.add_listener(self)
+        self._listening = True
+        self._timer.start()
+
+    def _prime(self) -> None:
+        """Take the engine's current state so the first flush shows it."""
+        latest = getattr(self.engine, "latest", None)
+        if latest is not None:
+            snap = latest()
+            if len(snap):
+                self._value[snap.tag] = snap.value
+                self._quality[snap.tag] = snap.quality
+                self._ts[snap.tag] = snap.ts
+                self._latest_dirty = True
+        active = getattr(self.engine, "active_alarms", None)
+        if active is not None:
+            for a in active():
+                self._alarms[a.key] = a
+        status = getattr(self.engine, "device_status", None)
+        if status is not None:
+            self._devices.update(status())
+            self._devices_dirty = bool(self._devices)
+
+    # ------------------------------------------------------------ listener (acquisition thread)
+    def on_samples(self, batch: SampleBatch) -> None:
+        if len(batch) == 0:
+            return
+        with self._lock:
+            self._value[batch.tag] = batch.value
+            self._quality[batch.tag] = batch.quality
+            self._ts[batch.tag] = batch.ts
+            self._latest_dirty = True
+            self._batches.append(batch)
+            self._pending_rows += len(batch)
+            while self._pending_rows > MAX_PENDING_ROWS and len(self._batches) > 1:
+                gone = self._batches.pop(0)
+                self._pending_rows -= len(gone)
+                self.dropped_rows += len(gone)
+
+    def on_alarm(self, alarm) -> None:
+        with self._lock:
+            self._alarms.pop(alarm.key, None)  # keep arrival order of the newest transition
+            self._alarms[alarm.key] = alarm
+
+    def on_device(self, status) -> None:
+        with self._lock:
+            self._devices[status.device] = status
+            self._devices_dirty = True
+
+    # ------------------------------------------------------------ GUI thread
+    def flush(self) -> None:
+        """Emit what arrived since the last flush (called by the timer; callable directly)."""
+        with self._lock:
+            batches, self._batches, self._pending_rows = self._batches, [], 0
+            alarms, self._alarms = self._alarms, {}
+            latest = (self._value.copy(), self._quality.copy()) if self._latest_dirty else None
+            self._latest_dirty = False
+            devices = dict(self._devices) if self._devices_dirty else None
+            self._devices_dirty = False
+        self.flushes += 1
+        if batches:
+            self.samples.emit(SampleBatch.concat(batches))
+        if latest is not None:
+            self.latest.emit(latest)
+        if alarms:
+            transitions = list(alarms.values())
+            for a in transitions:
+                if a.state == "NORMAL":
+                    self.standing.pop(a.key, None)
+                else:
+                    self.standing[a.key] = a
+            self.alarms.emit(transitions)
+        if devices is not None:
+            self.devices.emit(devices)
+
+    def latest_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Copies of the latest (value, quality, ts) per tag, for widgets that start late."""
+        with self._lock:
+            return self._value.copy(), self._quality.copy(), self._ts.copy()
+
+    def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> None:
+        """Forward an operator acknowledgement to the engine (thread-safe there)."""
+        self.engine.acknowledge(list(keys) if keys is not None else None, user=user, comment=comment)
+
+    def set_rate(self, rate_hz: float) -> None:
+        self._timer.setInterval(int(1000 / max(5.0, min(10.0, rate_hz))))
+
+    def stop(self) -> None:
+        """Stop flushing and stop listening (before the window goes away)."""
+        self._timer.stop()
+        if self._listening:
+            self._listening = False
+            remove = getattr(self.engine, "remove_listener", None)
+            if remove is not None:
+                remove(self)

@@ -1,0 +1,273 @@
+"""The main window: assembles the map, trend, alarm list, tag browser, banner and status bar.
+
+It owns no data and no logic of its own: the bridge feeds the widgets, the widgets' signals are
+wired to each other and to the engine's acknowledge. The dock layout is saved per user.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
+
+from views.bridge import EngineBridge
+from widgets.alarm_table import AlarmTable
+from widgets.plant_map import PlantMap
+from widgets.status import AlarmBanner, ClockLabel, DatabaseLabel, DeviceBadges, UserLabel
+from widgets.tag_browser import TagBrowser
+from widgets.trend import TrendPlot
+
+log = logging.getLogger(__name__)
+DEFAULT_PENS = 4
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    """Forewarn's operator screen."""
+
+    def __init__(self, engine, config, settings: QSettings | None = None, parent=None, *, user: str = ""):
+        super().__init__(parent)
+        self.engine, self.config = engine, config
+        self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Forewarn — {config.plant.name}")
+        self.user = user
+        self.tags = config.tags
+        self.tag_index = config.tag_index()
+
+        # ---- pieces
+        self.bridge = EngineBridge(engine, self)
+        self.map = PlantMap(config, self)
+        self.trend = TrendPlot(self)
+        self.alarm_table = AlarmTable({t.name: t.unit for t in self.tags}, self)
+        self.tag_browser = TagBrowser(self.tags, self)
+        self.banner = AlarmBanner(self)
+        self.device_badges = DeviceBadges([d.name for d in config.devices], self)
+        self.database_label = DatabaseLabel(getattr(engine, "history", None), self)
+        self.user_label = UserLabel(user, self)
+        self.clock = ClockLabel(self)
+
+        # ---- layout
+        self.setCentralWidget(self.map)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        banner_bar = QToolBar("Alarm banner", self)
+        banner_bar.setObjectName("bannerBar")
+        banner_bar.setMovable(False)
+        banner_bar.setFloatable(False)
+        banner_bar.addWidget(self.banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner_bar)
+        self.trend_dock = self._dock("trendDock", "Trends", self.trend, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.alarm_dock = self._dock(
+            "alarmDock", "Alarms", self.alarm_table, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tag_dock = self._dock("tagDock", "Tags", self.tag_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        status = self.statusBar()
+        status.addWidget(self.device_badges, 1)
+        status.addPermanentWidget(self.database_label)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.clock)
+
+        self._build_menus()
+
+        # ---- wiring: engine -> widgets
+        b = self.bridge
+        b.samples.connect(self.trend.append)
+        b.latest.connect(self._on_latest)
+        b.alarms.connect(self._on_alarms)
+        b.devices.connect(self.device_badges.update_devices)
+        # ---- wiring: widgets -> engine and each other
+        self.alarm_table.acknowledgeRequested.connect(self.acknowledge)
+        self.banner.acknowledgeRequested.connect(self.acknowledge)
+        self.alarm_table.alarmSelected.connect(self.show_alarm)
+        self.tag_browser.tagActivated.connect(self.show_tag)
+        self.trend.tagDropped.connect(self.add_pen)
+        self.map.tagClicked.connect(self.show_tag)
+        self.map.hazardClicked.connect(self.show_hazard)
+
+        for tag in self.default_pens():
+            self.add_pen(tag)
+        self._restore_layout()
+
+    # ------------------------------------------------------------ assembly helpers
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcuts:
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        alarms = bar.addMenu("&Alarms")
+        self.ack_action = self._action(
+            "Acknowledge selected", self.alarm_table.acknowledge_selected, ("Ctrl+K", "F8")
+        )
+        self.ack_all_action = self._action(
+            "Acknowledge all", self.alarm_table.acknowledge_all, ("Ctrl+Shift+K",)
+        )
+        self.jump_action = self._action(
+            "Go to banner alarm",
+            self.jump_to_banner_alarm,
+            ("Ctrl+J",),
+            "Show the banner alarm's place and trend",
+        )
+        for act in (self.ack_action, self.ack_all_action, self.jump_action):
+            alarms.addAction(act)
+        view = bar.addMenu("&View")
+        for dock in (self.trend_dock, self.alarm_dock, self.tag_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.fit_action = self._action("Fit map", self.map.fit, ("Ctrl+0",))
+        view.addAction(self.fit_action)
+        self.trend_10m_action = self._action("Trend: last 10 min", lambda: self.trend.set_window(600))
+        self.trend_1h_action = self._action("Trend: last hour", lambda: self.trend.set_window(3600))
+        view.addAction(self.trend_10m_action)
+        view.addAction(self.trend_1h_action)
+        view.addSeparator()
+        view.addAction(self._action("Reset layout", self.reset_layout))
+
+    # ------------------------------------------------------------ behaviour
+    def _on_latest(self, arrays) -> None:
+        value, quality = arrays
+        self.map.update_values(value, quality)
+        self.tag_browser.update_values(value, quality)
+
+    def _on_alarms(self, transitions) -> None:
+        self.alarm_table.update_alarms(transitions)
+        standing = self.bridge.standing
+        self.map.update_alarms(standing)
+        self.banner.update_alarms(standing)
+
+    def acknowledge(self, keys: list[str] | None) -> None:
+        self.bridge.acknowledge(keys, user=self.user)
+
+    def default_pens(self) -> list[int]:
+        """A few useful pens for a new user: the first analog tags of the first hazard source."""
+        names: list[str] = []
+        for hs in self.config.hazard_sources:
+            names = [n for n in hs.tags if n in self.tag_index and not self.tags[self.tag_index[n]].is_bool]
+            if names:
+                break
+        if not names:
+            names = [t.name for t in self.tags if not t.is_bool]
+        return [self.tag_index[n] for n in names[:DEFAULT_PENS]]
+
+    def add_pen(self, tag: int) -> bool:
+        if not 0 <= tag < len(self.tags):
+            return False
+        t = self.tags[tag]
+        limits = {}
+        if t.alarms is not None:
+            for k in ("HH", "H", "L", "LL"):
+                v = getattr(t.alarms, k)
+                if v is not None:
+                    limits[k] = (float(v), t.alarms.priority_of(k))
+        history = getattr(self.engine, "history", None)
+        loader = None
+        if history is not None:
+            loader = lambda i, t0, t1: history.read(i, t0, t1, max_points=4000)  # noqa: E731
+        return self.trend.add_pen(tag, t.name, t.unit, loader, span=t.range, limits=limits)
+
+    def show_tag(self, tag: int) -> None:
+        """Trend a tag (added if needed, drawn thicker) and show it on the map."""
+        if tag < 0:
+            self.map.clear_focus()
+            return
+        self.add_pen(tag)
+        self.trend.highlight(tag)
+        self.map.focus_tag(tag)
+
+    def show_alarm(self, alarm) -> None:
+        self.show_tag(alarm.tag)
+
+    def show_hazard(self, name: str) -> None:
+        """Trend a hazard source's analog indicators and outline it on the map."""
+        hs = next((h for h in self.config.hazard_sources if h.name == name), None)
+        if hs is None:
+            return
+        tags = [self.tag_index[n] for n in hs.tags if n in self.tag_index]
+        analog = [i for i in tags if not self.tags[i].is_bool]
+        if analog:
+            self.trend.clear()
+            for i in analog[:8]:
+                self.add_pen(i)
+        self.map.clear_focus()
+        self.map.select_hazard(name)
+
+    def jump_to_banner_alarm(self) -> None:
+        a = self.banner.current
+        if a is not None and not self.alarm_table.select_key(a.key):
+            self.show_alarm(a)
+
+    # ------------------------------------------------------------ layout persistence
+    def _restore_layout(self) -> None:
+        s = self.settings
+        geometry = s.value("mainwindow/geometry")
+        state = s.value("mainwindow/state")
+        version = s.value("mainwindow/layout_version")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if (
+            state is not None
+            and str(version) == str(LAYOUT_VERSION)
+            and self.restoreState(state, LAYOUT_VERSION)
+        ):
+            return
+        QTimer.singleShot(0, self._default_sizes)
+
+    def _default_sizes(self) -> None:
+        w, h = max(self.width(), 1200), max(self.height(), 800)
+        self.resizeDocks(
+            [self.tag_dock, self.trend_dock], [int(w * 0.18), int(w * 0.36)], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.alarm_dock], [int(h * 0.28)], Qt.Orientation.Vertical)
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("mainwindow/geometry", self.saveGeometry())
+        s.setValue("mainwindow/state", self.saveState(LAYOUT_VERSION))
+        s.setValue("mainwindow/layout_version", LAYOUT_VERSION)
+        s.sync()
+
+    def reset_layout(self) -> None:
+        for dock, area in (
+            (self.trend_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.alarm_dock, Qt.DockWidgetArea.BottomDockWidgetArea),
+            (self.tag_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
+        ):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        self._default_sizes()
+
+    def closeEvent(self, event) -> None:
+        # an exception escaping a Qt virtual during close can take the process down: log it
+        try:
+            self.bridge.stop()
+            self.save_layout()
+        except Exception:
+            log.exception("closing the main window")
+        super().closeEvent(event)

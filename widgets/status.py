@@ -1,0 +1,220 @@
+"""Status-bar pieces and the alarm banner.
+
+State reaches the stylesheet (resources/theme.qss) through dynamic properties (`state`,
+`priority`) that are re-polished only when they change; colours live in the theme.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from app.model import DeviceState
+from widgets.alarm_table import ROMAN, format_time
+
+
+def set_style_property(widget: QWidget, name: str, value, *, children: bool = False) -> bool:
+    """Set a dynamic property and re-polish the widget (and its children), only if it changed."""
+    if widget.property(name) == value:
+        return False
+    widget.setProperty(name, value)
+    targets = [widget, *widget.findChildren(QWidget)] if children else [widget]
+    for w in targets:
+        style = w.style()
+        style.unpolish(w)
+        style.polish(w)
+        w.update()
+    return True
+
+
+_DEVICE_STATE = {
+    DeviceState.CONNECTING: ("connecting", "connecting"),
+    DeviceState.CONNECTED: ("ok", "connected"),
+    DeviceState.DISCONNECTED: ("fail", "COMM FAIL"),
+    DeviceState.DISABLED: ("disabled", "disabled"),
+}
+
+
+class DeviceBadge(QLabel):
+    """One device: a dot and its name; red 'COMM FAIL' when disconnected."""
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("deviceBadge")
+        self.name = name
+        self.state_name = ""
+        self.set_status(None)
+
+    def set_status(self, status) -> None:
+        state = status.state if status is not None else DeviceState.CONNECTING
+        prop, word = _DEVICE_STATE.get(state, ("connecting", "unknown"))
+        text = f"● {self.name}" if prop == "ok" else f"● {self.name}  {word}"
+        if text != self.text():
+            self.setText(text)
+        tip = f"{self.name}: {word}"
+        if status is not None:
+            tip += f"\nsince {format_time(status.ts)}"
+            if status.round_trip_ms is not None:
+                tip += f"\nround trip {status.round_trip_ms:.0f} ms"
+            if status.error:
+                tip += f"\n{status.error}"
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+        self.state_name = prop
+        set_style_property(self, "state", prop)
+
+
+class DeviceBadges(QWidget):
+    """A row of device badges, in configuration order."""
+
+    def __init__(self, device_names: list[str], parent=None):
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(10)
+        self.badges = {name: DeviceBadge(name, self) for name in device_names}
+        for b in self.badges.values():
+            lay.addWidget(b)
+        lay.addStretch(1)
+
+    def update_devices(self, statuses: Mapping[str, object]) -> None:
+        for name, status in statuses.items():
+            badge = self.badges.get(name)
+            if badge is not None:
+                badge.set_status(status)
+
+
+class DatabaseLabel(QLabel):
+    """History database state, polled from the history object (a plain attribute read)."""
+
+    def __init__(self, history=None, parent=None, *, poll_ms: int = 2000):
+        super().__init__(parent)
+        self.setObjectName("databaseLabel")
+        self.history = history
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.refresh)
+        self.refresh()
+        if history is not None:
+            self._timer.start()
+
+    def refresh(self) -> None:
+        h = self.history
+        if h is None:
+            self.set_state("off", "History: off", "No history database configured")
+            return
+        state = getattr(h, "state", "ok")
+        pending = getattr(h, "pending", 0)
+        err = getattr(h, "last_error", "")
+        if state == "ok":
+            self.set_state(
+                "ok", "History: OK", f"{h.url if hasattr(h, 'url') else ''}\n{pending} rows pending"
+            )
+        else:
+            self.set_state("fail", f"History: {state.upper()}", f"{err}\n{pending} rows buffered")
+
+    def set_state(self, prop: str, text: str, tip: str = "") -> None:
+        if text != self.text():
+            self.setText(text)
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+        set_style_property(self, "state", prop)
+
+
+class UserLabel(QLabel):
+    def __init__(self, user: str = "", parent=None):
+        super().__init__(parent)
+        self.setObjectName("userLabel")
+        self.set_user(user)
+
+    def set_user(self, user: str) -> None:
+        self.setText(f"User: {user}" if user else "User: operator")
+
+
+class ClockLabel(QLabel):
+    """Local date and time, updated every second."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("clockLabel")
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.tick)
+        self.tick()
+        self._timer.start()
+
+    def tick(self) -> None:
+        self.setText(time.strftime("%Y-%m-%d  %H:%M:%S"))
+
+
+class AlarmBanner(QWidget):
+    """The newest highest-priority unacknowledged alarm, always in sight; click to acknowledge."""
+
+    acknowledgeRequested = Signal(list)  # [key]
+    alarmClicked = Signal(object)  # Alarm
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("alarmBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.level = QLabel(self)
+        self.level.setObjectName("bannerLevel")
+        self.level.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = QLabel(self)
+        self.text.setObjectName("bannerText")
+        self.more = QLabel(self)
+        self.more.setObjectName("bannerMore")
+        self.more.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.setSpacing(10)
+        lay.addWidget(self.level)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.more)
+        self.current = None
+        self.update_alarms({})
+
+    @staticmethod
+    def pick(standing: Mapping[str, object]):
+        """Newest among the highest-priority unacknowledged alarms (active before returned)."""
+        best = None
+        for a in standing.values():
+            if a.acked:
+                continue
+            k = (-a.priority, a.active, a.ts)
+            if best is None or k > best[0]:
+                best = (k, a)
+        return None if best is None else best[1]
+
+    def update_alarms(self, standing: Mapping[str, object]) -> None:
+        a = self.pick(standing)
+        unack = sum(1 for x in standing.values() if not x.acked)
+        if a is None:
+            self.current = None
+            self.level.setText("")
+            self.text.setText("No unacknowledged alarms")
+            self.more.setText(f"{len(standing)} standing" if standing else "")
+            set_style_property(self, "priority", "0", children=True)
+            self.setToolTip("")
+            return
+        self.current = a
+        self.level.setText(ROMAN.get(a.priority, str(a.priority)))
+        suffix = "" if a.active else "   (returned to normal)"
+        self.text.setText(f"{format_time(a.ts)}   {a.source}   {a.message}{suffix}")
+        self.more.setText(f"+{unack - 1} unacknowledged" if unack > 1 else "")
+        set_style_property(self, "priority", str(a.priority), children=True)
+        set_style_property(self, "state", "active" if a.active else "rtn", children=True)
+        self.setToolTip("Click to acknowledge this alarm")
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.current is not None:
+            self.alarmClicked.emit(self.current)
+            self.acknowledgeRequested.emit([self.current.key])
+            event.accept()
+            return
+        super().mousePressEvent(event)
