@@ -1,0 +1,412 @@
+"""Signal models of the demo steel plant, with injectable incidents.
+
+`PlantPhysics.step(dt)` advances simulated time by `dt` seconds and returns the engineering value of
+every tag of the plant (numpy, in config order). The generic part is vectorised over all tags: a
+base value, slow drifts and correlated noise. Process cycles (converter heats, gas-holder level,
+ladle changes, crane lifts) are computed for the few tags that follow them. Incidents start well
+below every alarm limit and grow over simulated minutes, so that an early-warning engine has a
+trend to find before an alarm fires.
+
+Tags are matched by name; a plant that does not have a tag simply does not get its model, and an
+unknown analog tag gets a noisy value around 40 % of its range.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from app.config import PlantConfig, tag_type
+
+INCIDENTS: tuple[str, ...] = ("gas_leak", "lance_leak", "hearth_creep", "dust_smoulder")
+
+HEAT_S = 35 * 60.0  # one converter heat, tap to tap
+BOF_OFFSET_S = {1: 0.0, 2: 1050.0}  # BOF2 runs half a heat behind BOF1
+DAY_S = 86400.0
+
+# name pattern -> (base, sigma, drift amplitude, drift period s); base may be (lo, hi) to spread tags
+_Spec = tuple[float | tuple[float, float], float, float, float]
+RULES: list[tuple[str, _Spec]] = [
+    (r"BF1\.TOP\.PRESSURE$", (205.0, 0.8, 4.0, 1500.0)),
+    (r"BF1\.TOP\.TEMP$", (160.0, 2.0, 18.0, 2400.0)),
+    (r"BF1\.BLAST\.PRESSURE$", (385.0, 1.0, 5.0, 1800.0)),
+    (r"BF1\.BLAST\.FLOW$", (5200.0, 15.0, 70.0, 2000.0)),
+    (r"BF1\.BLAST\.TEMP$", (1180.0, 2.0, 15.0, 3000.0)),
+    (r"BF1\.HEARTH\.TC\d+$", ((330.0, 410.0), 0.4, 5.0, 7200.0)),
+    (r"BF1\.HEARTH\.BOTTOM\.TC\d+$", ((400.0, 460.0), 0.3, 3.0, 9000.0)),
+    (r"BF1\.STAVE\.TC\d+$", ((70.0, 110.0), 0.5, 6.0, 3600.0)),
+    (r"BF1\.CW\.S1\.FLOW$", (1400.0, 4.0, 15.0, 2400.0)),
+    (r"BF1\.CW\.S2\.FLOW$", (1000.0, 3.0, 12.0, 2400.0)),
+    (r"BF1\.CW\.S3\.FLOW$", (900.0, 3.0, 10.0, 2400.0)),
+    (r"BF1\.CW\.S4\.FLOW$", (700.0, 2.5, 8.0, 2400.0)),
+    (r"BF1\.CW\.S\d\.PRESSURE$", ((0.54, 0.57), 0.003, 0.008, 1800.0)),
+    (r"BF1\.CW\.S\d\.DT$", ((4.5, 6.5), 0.06, 0.4, 3600.0)),
+    (r"BF1\.CW\.INLET\.TEMP$", (32.0, 0.05, 1.0, 7200.0)),
+    (r"BF1\.CW\.RETURN\.TEMP$", (38.0, 0.05, 1.0, 7200.0)),
+    (r"BF1\.CW\.SUPPLY\.FLOW$", (4300.0, 8.0, 30.0, 2400.0)),
+    (r"BF1\.CW\.TANK\.LEVEL$", (9.2, 0.01, 0.2, 5400.0)),
+    (r"BF1\.TUYERE\.CO\.\d+$", ((4.0, 8.0), 1.0, 1.5, 900.0)),
+    (r"CO\.\d+$", ((0.8, 2.5), 0.3, 0.4, 1200.0)),  # fixed CO detectors, ppm
+    (r"GH1\.LEVEL$", (55.0, 0.05, 0.0, 1.0)),
+    (r"GH1\.PISTON\.TILT$", (14.0, 0.4, 4.0, 5400.0)),
+    (r"GH1\.PISTON\.SPEED$", (0.0, 0.005, 0.0, 1.0)),
+    (r"GH1\.O2$", (0.45, 0.02, 0.08, 7200.0)),
+    (r"GH1\.PRESSURE$", (3.5, 0.02, 0.15, 3600.0)),
+    (r"GH1\.SEAL\.OIL\.LEVEL$", (1.1, 0.003, 0.05, 7200.0)),
+    (r"GAS\.BFG\.MAIN\.PRESSURE$", (10.0, 0.08, 0.6, 1800.0)),
+    (r"GAS\.LDG\.MAIN\.PRESSURE$", (8.0, 0.08, 0.5, 1800.0)),
+    (r"GAS\.BFG\.MAIN\.FLOW$", (380.0, 3.0, 20.0, 2400.0)),
+    (r"GAS\.BFG\.MAIN\.TEMP$", (45.0, 0.3, 4.0, 7200.0)),
+    (r"GAS\.MIX\.STATION\.PRESSURE$", (9.5, 0.05, 0.4, 1800.0)),
+    (r"GAS\.STOVES\.SUPPLY\.PRESSURE$", (9.0, 0.05, 0.4, 1800.0)),
+    (r"O2\.LOX\d\.LEVEL$", ((62.0, 78.0), 0.05, 8.0, 6 * 3600.0)),
+    (r"O2\.LOX\d\.PRESSURE$", (0.32, 0.002, 0.02, 3600.0)),
+    (r"O2\.LOX\d\.TEMP$", (-182.0, 0.1, 0.5, 3600.0)),
+    (r"O2\.AMB\.\d+$", (20.9, 0.04, 0.08, 1800.0)),
+    (r"O2\.HEADER\.PRESSURE$", (1.8, 0.01, 0.05, 1200.0)),
+    (r"O2\.HEADER\.FLOW$", (3000.0, 60.0, 300.0, 1800.0)),
+    (r"O2\.HEADER\.PURITY$", (99.6, 0.02, 0.05, 7200.0)),
+    (r"O2\.VAPORIZER\.OUTLET\.TEMP$", (8.0, 0.3, 5.0, 5400.0)),
+    (r"DC1\.HOPPER\d\.TEMP$", ((62.0, 75.0), 0.3, 3.0, 3600.0)),
+    (r"DC1\.INLET\.TEMP$", (125.0, 1.0, 12.0, HEAT_S)),
+    (r"DC1\.OUTLET\.TEMP$", (112.0, 0.8, 10.0, HEAT_S)),
+    (r"DC1\.DP$", (1250.0, 12.0, 0.0, 1.0)),
+    (r"DC1\.HOPPER\.CO$", (3.0, 0.5, 0.8, 1800.0)),
+    (r"DC1\.FAN\.CURRENT$", (230.0, 1.5, 8.0, 2400.0)),
+    (r"DC1\.SPARK\.COUNT$", (0.0, 0.0, 0.0, 1.0)),
+    (r"DC1\.PULSE\.AIR\.PRESSURE$", (0.55, 0.004, 0.02, 1800.0)),
+    (r"CC1\.STRAND\d\.MOULD\.FLOW$", ((150.0, 160.0), 0.8, 2.0, 1800.0)),
+    (r"CC1\.STRAND\d\.MOULD\.DT$", ((6.0, 7.0), 0.08, 0.3, 1800.0)),
+    (r"CC1\.STRAND\d\.SPEED$", ((1.15, 1.3), 0.004, 0.04, 2400.0)),
+    (r"CC1\.MOULD\.WATER\.PRESSURE$", (1.05, 0.004, 0.02, 1800.0)),
+    (r"CC1\.MOULD\.WATER\.INLET\.TEMP$", (32.0, 0.05, 1.0, 7200.0)),
+    (r"CC1\.TUNDISH\.WEIGHT$", (38.0, 0.15, 1.5, 900.0)),
+    (r"CC1\.LADLE\.WEIGHT$", (100.0, 0.2, 0.0, 1.0)),
+    (r"CC1\.EMERGENCY\.TOWER\.LEVEL$", (16.0, 0.01, 0.3, 7200.0)),
+    (r"CR\d\.HOIST\.LOAD$", (2.0, 0.4, 0.0, 1.0)),
+    (r"CR\d\.HOIST\.MOTOR\.TEMP$", ((70.0, 80.0), 0.2, 8.0, 3600.0)),
+    (r"BOF\d\.O2\.PRESSURE$", (0.1, 0.006, 0.0, 1.0)),
+    (r"BOF\d\.O2\.FLOW$", (0.0, 120.0, 0.0, 1.0)),
+    (r"BOF\d\.LANCE\.POSITION$", (16.0, 0.01, 0.0, 1.0)),
+    (r"BOF\d\.LANCE\.FLOW_IN$", (255.0, 1.0, 3.0, 1800.0)),
+    (r"BOF\d\.LANCE\.FLOW_OUT$", (254.2, 1.0, 0.0, 1.0)),
+    (r"BOF\d\.LANCE\.FLOW_DIFF$", (0.0, 0.0, 0.0, 1.0)),
+    (r"BOF\d\.LANCE\.TEMP_IN$", (33.0, 0.06, 1.0, 7200.0)),
+    (r"BOF\d\.LANCE\.TEMP_OUT$", (38.0, 0.1, 0.0, 1.0)),
+    (r"BOF\d\.LANCE\.WATER\.PRESSURE$", (1.45, 0.006, 0.02, 1800.0)),
+    (r"BOF\d\.TILT\.ANGLE$", (0.0, 0.1, 0.0, 1.0)),
+    (r"BOF\d\.GAS\.CO$", (0.5, 0.4, 0.0, 1.0)),
+    (r"BOF\d\.GAS\.O2$", (0.5, 0.03, 0.0, 1.0)),
+    (r"BOF\d\.GAS\.FLOW$", (5000.0, 600.0, 0.0, 1.0)),
+    (r"LDG\.HOLDER\.INLET\.CO$", (55.0, 0.4, 3.0, 5400.0)),
+    (r"LDG\.COOLER\.WATER\.FLOW$", (60.0, 0.8, 0.0, 1.0)),
+]
+_RULES = [(re.compile(p), s) for p, s in RULES]
+
+# bools without an alarm that are normally true; alarmed bools rest in the non-alarm state
+_BOOL_TRUE = re.compile(r"(PUMP1\.RUN|ASU\.RUN|COMPRESSOR\.RUN|FAN\.RUN|VALVE\.OPEN|\.CASTING)$")
+
+
+def _ramp(x: float, x0: float, x1: float) -> float:
+    """0 before x0, 1 after x1, linear between."""
+    if x <= x0:
+        return 0.0
+    if x >= x1:
+        return 1.0
+    return (x - x0) / (x1 - x0)
+
+
+class PlantPhysics:
+    """The simulated plant: tag values as functions of simulated time, plus incidents.
+
+    `values` holds engineering values in the order of `cfg.tags`; bools are 0.0 / 1.0.
+    """
+
+    def __init__(self, cfg: PlantConfig, seed: int | None = None):
+        self.cfg = cfg
+        self.names = [t.name for t in cfg.tags]
+        self.index = {n: i for i, n in enumerate(self.names)}
+        n = len(self.names)
+        self.rng = np.random.default_rng(seed)
+        self.t = 0.0  # simulated seconds since start
+        self.t0 = float(self.rng.uniform(0, DAY_S))  # phase of the plant's day
+        self.is_bool = np.zeros(n, bool)
+        self.base = np.zeros(n)
+        self.sigma = np.zeros(n)
+        self.drift = np.zeros(n)
+        self.omega = np.ones(n)
+        self.phase = self.rng.uniform(0, 2 * math.pi, n)
+        self.phase2 = self.rng.uniform(0, 2 * math.pi, n)
+        self.lo = np.full(n, -np.inf)
+        self.hi = np.full(n, np.inf)
+        for i, t in enumerate(cfg.tags):
+            if tag_type(cfg, t) == "bool":
+                self.is_bool[i] = True
+                alarm_state = t.alarms.state if t.alarms is not None else None
+                self.base[i] = (
+                    (not alarm_state) if alarm_state is not None else bool(_BOOL_TRUE.search(t.name))
+                )
+                continue
+            if t.range is not None:
+                self.lo[i], self.hi[i] = t.range
+            spec = next((s for rx, s in _RULES if rx.search(t.name)), None)
+            if spec is None:  # generic: noisy value around 40 % of the range
+                lo, hi = t.range if t.range is not None else (0.0, 100.0)
+                span = hi - lo
+                spec = (lo + 0.4 * span, 0.003 * span, 0.02 * span, float(self.rng.uniform(1200, 3600)))
+            base, sigma, drift, period = spec
+            if isinstance(base, tuple):
+                base = float(self.rng.uniform(*base))
+            self.base[i], self.sigma[i], self.drift[i] = base, sigma, drift
+            self.omega[i] = 2 * math.pi / period * float(self.rng.uniform(0.85, 1.15))
+        self.noise = self.rng.standard_normal(n)
+        self.noise_tau = 8.0  # correlation time of the measurement noise, simulated seconds
+        self.overrides: dict[int, float] = {}
+        self.incidents: dict[str, float] = {}  # name -> simulated start time
+        self._lag: dict[str, float] = {}  # first-order lag states
+        self._spark_minute = -1
+        self._spark_count = 0.0
+        self._gas = self._gas_leak_geometry()
+        self.values = self._compute(0.0)
+
+    # ------------------------------------------------------------ public
+    def step(self, dt: float) -> np.ndarray:
+        """Advance simulated time by `dt` seconds; return the new values (a fresh array)."""
+        dt = max(0.0, float(dt))
+        self.t += dt
+        a = math.exp(-dt / self.noise_tau) if dt > 0 else 1.0
+        self.noise = a * self.noise + math.sqrt(1.0 - a * a) * self.rng.standard_normal(self.noise.shape[0])
+        self.values = self._compute(dt)
+        return self.values
+
+    def inject(self, incident: str) -> None:
+        """Start an incident now; a running one keeps its start time."""
+        if incident not in INCIDENTS:
+            raise ValueError(f"unknown incident {incident!r} (known: {', '.join(INCIDENTS)})")
+        self.incidents.setdefault(incident, self.t)
+
+    def clear_incidents(self) -> None:
+        self.incidents.clear()
+
+    def set_override(self, name: str, value: float | None) -> None:
+        """Force a tag's engineering value (None releases it)."""
+        if name not in self.index:
+            raise ValueError(f"unknown tag {name!r}")
+        i = self.index[name]
+        if value is None:
+            if self.overrides.pop(i, None) is not None:
+                self.values = self._compute(0.0)  # the model's value now, not at the next step
+        else:
+            self.overrides[i] = float(value)
+            self.values[i] = float(value)
+
+    def minutes_since(self, incident: str) -> float | None:
+        start = self.incidents.get(incident)
+        return None if start is None else (self.t - start) / 60.0
+
+    # ------------------------------------------------------------ model
+    def _compute(self, dt: float) -> np.ndarray:
+        t = self.t + self.t0
+        v = self.base + self.drift * (
+            np.sin(self.omega * t + self.phase) + 0.4 * np.sin(0.37 * self.omega * t + self.phase2)
+        )
+        proc = self._process(t, dt)
+        for name, val in proc.items():
+            i = self.index.get(name)
+            if i is not None:
+                v[i] = val
+        v += self.sigma * self.noise
+        for name, fn in self._incident_effects():
+            i = self.index.get(name)
+            if i is not None:
+                v[i] = fn(v[i])
+        self._derived(v)
+        v = np.clip(v, self.lo, self.hi)
+        v[self.is_bool] = np.where(v[self.is_bool] >= 0.5, 1.0, 0.0)
+        for i, val in self.overrides.items():
+            v[i] = val
+        return v
+
+    def _lagged(self, key: str, target: float, tau: float, dt: float) -> float:
+        prev = self._lag.get(key, target)
+        a = math.exp(-dt / tau) if dt > 0 else 1.0
+        out = target + (prev - target) * a
+        self._lag[key] = out
+        return out
+
+    def _process(self, t: float, dt: float) -> dict[str, float]:
+        """Clean (noise-free) values of the process-driven tags."""
+        out: dict[str, float] = {}
+        o2_demand = 0.0
+        for b, off in BOF_OFFSET_S.items():
+            p = f"BOF{b}"
+            th = (t + off) % HEAT_S  # seconds into the heat
+            blowing = 300.0 <= th < 1260.0
+            tb = th - 300.0  # seconds into blowing
+            on = _ramp(tb, 0, 20) * (1.0 - _ramp(tb, 940, 960)) if blowing else 0.0
+            out[f"{p}.BLOWING"] = 1.0 if blowing else 0.0
+            out[f"{p}.O2.PRESSURE"] = 0.1 + 0.75 * on + (0.03 * math.sin(tb / 40.0) if blowing else 0.0)
+            out[f"{p}.O2.FLOW"] = 30000.0 * on + (800.0 * math.sin(tb / 55.0) if blowing else 0.0)
+            o2_demand += 30000.0 * on
+            if blowing:
+                lance = 2.8 - 0.9 * _ramp(tb, 0, 900)
+                lance = 16.0 + (lance - 16.0) * _ramp(tb, -30, 30)
+            elif 1800.0 <= th < 1980.0:  # slag splashing with nitrogen
+                lance = 1.2
+            else:
+                lance = 16.0
+            out[f"{p}.LANCE.POSITION"] = self._lagged(f"{p}.lance", lance, 15.0, dt)
+            dtw = self._lagged(f"{p}.dtw", 15.0 if blowing else 5.0, 45.0, dt)
+            out[f"{p}.LANCE.TEMP_OUT"] = 33.0 + dtw
+            if th < 300.0:
+                tilt = -60.0 * (1.0 - _ramp(th, 240, 300))
+            elif th < 1260.0:
+                tilt = 0.0
+            elif th < 1500.0:
+                tilt = -85.0
+            elif th < 1800.0:
+                tilt = 95.0
+            else:
+                tilt = 0.0
+            out[f"{p}.TILT.ANGLE"] = self._lagged(f"{p}.tilt", tilt, 20.0, dt)
+            if blowing:
+                co = 64.0 * _ramp(tb, 30, 150) * (1.0 - _ramp(tb, 880, 950)) + 3.0 * math.sin(tb / 70.0)
+                o2 = 0.45 + 0.75 * math.exp(-max(tb - 30.0, 0.0) / 80.0) * _ramp(tb, 0, 30)
+                o2 += 0.6 * _ramp(tb, 900, 950)
+            else:
+                co, o2 = 0.5, 0.5
+            out[f"{p}.GAS.CO"] = max(co, 0.0)
+            out[f"{p}.GAS.O2"] = o2
+            out[f"{p}.GAS.FLOW"] = 5000.0 + 90000.0 * on
+            out[f"{p}.INTERLOCK.LANCE_RAISE"] = 1.0
+            out[f"{p}.INTERLOCK.TILT"] = 1.0
+        b1 = out["BOF1.BLOWING"] + out["BOF2.BLOWING"]
+        out["LDG.COOLER.WATER.FLOW"] = self._lagged("ldg.cool", 55.0 + 45.0 * min(b1, 1.0), 60.0, dt)
+        out["O2.HEADER.FLOW"] = 3000.0 + o2_demand
+        # gas holder: daily cycle plus the converter-gas intake
+        day = 2 * math.pi * t / DAY_S
+        level = 55.0 + 14.0 * math.sin(day) + 2.5 * math.sin(2 * math.pi * t / HEAT_S)
+        slope = 14.0 * 2 * math.pi / DAY_S * math.cos(day) + 2.5 * 2 * math.pi / HEAT_S * math.cos(
+            2 * math.pi * t / HEAT_S
+        )  # % per second
+        out["GH1.LEVEL"] = level
+        out["GH1.VOLUME"] = level * 500.0
+        out["GH1.PISTON.SPEED"] = slope * 0.4 * 60.0  # 0.4 m of stroke per %
+        # caster: one ladle (180 t) every 45 minutes; tundish dips at the ladle change
+        tl = t % 2700.0
+        out["CC1.LADLE.WEIGHT"] = (
+            180.0 - 160.0 * tl / 2700.0 if tl > 120.0 else 20.0 + 160.0 * _ramp(tl, 60, 120)
+        )
+        out["CC1.TUNDISH.WEIGHT"] = 38.0 - 8.0 * (1.0 - _ramp(tl, 60, 300)) * _ramp(tl, 0, 60)
+        # pulse-jet cleaning: the bag filter's differential pressure is a saw-tooth
+        out["DC1.DP"] = 1150.0 + 350.0 * ((t % 600.0) / 600.0)
+        # cranes: hot-metal crane laden while charging, ladle crane laden after tapping
+        c1 = c2 = False
+        for off in BOF_OFFSET_S.values():
+            th = (t + off) % HEAT_S
+            c1 |= 60.0 <= th < 280.0
+            c2 |= 1820.0 <= th < 2000.0
+        out["CR1.HOIST.LOAD"] = self._lagged("cr1", 215.0 if c1 else 2.0, 8.0, dt)
+        out["CR2.HOIST.LOAD"] = self._lagged("cr2", 225.0 if c2 else 2.0, 8.0, dt)
+        # sparks in the last minute, resampled once per simulated minute
+        minute = int(t // 60.0)
+        if minute != self._spark_minute:
+            self._spark_minute = minute
+            m = self.minutes_since("dust_smoulder")
+            lam = 0.02 if m is None else min(0.02 + 0.12 * m, 6.0)
+            self._spark_count = float(self.rng.poisson(lam))
+        out["DC1.SPARK.COUNT"] = self._spark_count
+        return out
+
+    def _derived(self, v: np.ndarray) -> None:
+        """Tags computed from other (noisy) tags, as the PLC would."""
+        for b in BOF_OFFSET_S:
+            p = f"BOF{b}"
+            i_in, i_out, i_d = (
+                self.index.get(f"{p}.LANCE.{k}") for k in ("FLOW_IN", "FLOW_OUT", "FLOW_DIFF")
+            )
+            if i_in is not None and i_out is not None:
+                # outlet flow meter follows the inlet with its own noise and a small constant offset
+                v[i_out] = v[i_in] - 0.8 + (v[i_out] - self.base[i_out]) * 0.3 - self._leak_m3h(b)
+                if i_d is not None:
+                    v[i_d] = v[i_in] - v[i_out]
+            i_r = self.index.get(f"{p}.GAS.RECOVERING")
+            i_co, i_o2 = self.index.get(f"{p}.GAS.CO"), self.index.get(f"{p}.GAS.O2")
+            if i_r is not None and i_co is not None and i_o2 is not None:
+                v[i_r] = 1.0 if (v[i_co] > 35.0 and v[i_o2] < 1.5) else 0.0
+            i_ti, i_to = self.index.get(f"{p}.LANCE.TEMP_IN"), self.index.get(f"{p}.LANCE.TEMP_OUT")
+            if i_ti is not None and i_to is not None:
+                v[i_to] += v[i_ti] - 33.0
+
+    # ------------------------------------------------------------ incidents
+    def _leak_m3h(self, bof: int) -> float:
+        m = self.minutes_since("lance_leak") if bof == 1 else None
+        return 0.0 if m is None else 0.25 * m + 0.02 * m * m
+
+    def _gas_leak_geometry(self):
+        """Detectors with a map position and unit ppm, and the leak point between the closest pair."""
+        idx, pts = [], []
+        for i, t in enumerate(self.cfg.tags):
+            if t.map is not None and t.unit == "ppm" and not self.is_bool[i] and "TUYERE" not in t.name:
+                idx.append(i)
+                pts.append(t.map)
+        if len(pts) < 2:
+            return None
+        p = np.asarray(pts, float)
+        d = np.hypot(p[:, None, 0] - p[None, :, 0], p[:, None, 1] - p[None, :, 1])
+        np.fill_diagonal(d, np.inf)
+        crowd = (d < 200.0).sum(axis=1)
+        k = int(np.argmax(crowd))
+        j = int(np.argmin(d[k]))
+        origin = (p[k] + p[j]) / 2.0
+        dist = np.hypot(p[:, 0] - origin[0], p[:, 1] - origin[1])
+        return np.asarray(idx, np.intp), dist
+
+    def gas_leak_detectors(self) -> list[str]:
+        """Detectors that see the gas leak, nearest first."""
+        if self._gas is None:
+            return []
+        idx, dist = self._gas
+        return [self.names[i] for i in idx[np.argsort(dist)]]
+
+    def _incident_effects(self) -> list[tuple[str, Callable[[float], float]]]:
+        fx: list[tuple[str, Callable[[float], float]]] = []
+        # lambdas bind their numbers as defaults: the closures run after this function returns
+        m = self.minutes_since("hearth_creep")
+        if m is not None:
+            acc = 1.0 + m / 60.0  # the creep accelerates
+            for name, rate in (("TC03", 2.6), ("TC04", 2.2), ("TC02", 0.9), ("TC05", 0.9)):
+                fx.append((f"BF1.HEARTH.{name}", lambda x, d=rate * m * acc: x + d))
+            fx.append(("BF1.CW.S1.DT", lambda x, d=0.05 * m * acc: x + d))
+            fx.append(("BF1.CW.RETURN.TEMP", lambda x, d=0.02 * m: x + d))
+        m = self.minutes_since("lance_leak")
+        if m is not None:
+            fx.append(("BOF1.LANCE.TEMP_OUT", lambda x, d=0.6 * m: x + d))
+            fx.append(("BOF1.LANCE.WATER.PRESSURE", lambda x, d=0.004 * m: x - d))
+            fx.append(("BOF1.LANCE.FLOW_IN", lambda x, d=0.05 * self._leak_m3h(1): x + d))
+        m = self.minutes_since("dust_smoulder")
+        if m is not None:
+            osc = min(8.0 * m, 250.0) * math.sin(2 * math.pi * self.t / 90.0)
+            fx.append(("DC1.HOPPER3.TEMP", lambda x, d=1.6 * m * (1.0 + m / 30.0): x + d))
+            fx.append(("DC1.HOPPER2.TEMP", lambda x, d=0.5 * m: x + d))
+            fx.append(("DC1.HOPPER4.TEMP", lambda x, d=0.5 * m: x + d))
+            fx.append(("DC1.OUTLET.TEMP", lambda x, d=0.3 * m: x + d))
+            fx.append(("DC1.DP", lambda x, d=12.0 * m + osc: x + d))
+            fx.append(("DC1.HOPPER.CO", lambda x, d=min(3.0 * math.expm1(m / 6.0), 400.0): x + d))
+        if "gas_leak" in self.incidents and self._gas is not None:
+            idx, dist = self._gas
+            tau = self.t - self.incidents["gas_leak"]
+            # source strength (ppm at the leak) is logistic: ~5 ppm at the start, ~600 ppm saturated;
+            # the cloud reaches farther detectors later (1 map unit per second)
+            lag = dist / 1.0
+            src = 600.0 / (1.0 + np.exp(-(tau - lag - 717.0) / 150.0))
+            src[tau < lag] = 0.0
+            add = src * np.exp(-dist / 120.0)
+            for i, a in zip(idx.tolist(), add.tolist(), strict=True):
+                fx.append((self.names[i], lambda x, a=a: x + a))
+            for name in ("GAS.BFG.MAIN.PRESSURE", "GAS.LDG.MAIN.PRESSURE"):
+                fx.append((name, lambda x, s=float(src.max()): x - 0.0008 * s))
+        return fx
