@@ -59,6 +59,7 @@ def _run(app, cfg, db_url, screenshot, t_start) -> int:
     win.show()
     engine.start()
     result = {"rc": 0}
+    _quit_on_signals(app)
     if screenshot:
         shooter = _Screenshot(app, win, engine, screenshot, t_start, result)
         QTimer.singleShot(200, shooter.poll)
@@ -97,3 +98,17 @@ class _Screenshot:
             self.app.quit()
             return
         QTimer.singleShot(200, self.poll)
+
+
+def _quit_on_signals(app) -> None:
+    """Ctrl-C or SIGTERM closes the HMI cleanly (engine stopped, history flushed, simulator ended)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    # let the interpreter run now and then so Python signal handlers fire during app.exec()
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
