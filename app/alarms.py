@@ -9,7 +9,7 @@ returned as an immutable `Alarm` so listeners, the journal and the GUI see the s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -194,43 +194,20 @@ class AlarmEngine:
         key = f"{device}:COMM"
         cur = self.comm.get(key)
         if failed and (cur is None or not cur.active):
-            acked = False
-            alarm = Alarm(
-                key,
-                device,
-                -1,
-                "COMM",
-                COMM_PRIORITY,
-                True,
-                acked,
-                ts,
-                ts,
-                math.nan,
-                None,
-                f"Communication lost: {device}" + (f" ({error})" if error else ""),
-            )
+            text = f"Communication lost: {device}" + (f" ({error})" if error else "")
+            alarm = Alarm(key, device, -1, "COMM", COMM_PRIORITY, True, False, ts, ts, math.nan, None, text)
         elif not failed and cur is not None and cur.active:
-            alarm = Alarm(
-                key,
-                device,
-                -1,
-                "COMM",
-                COMM_PRIORITY,
-                False,
-                cur.acked,
-                ts,
-                cur.since,
-                math.nan,
-                None,
-                f"Communication restored: {device}",
-            )
+            alarm = replace(cur, active=False, ts=ts, message=f"Communication restored: {device}")
         else:
             return None
-        if alarm.state == "NORMAL":
-            self.comm.pop(key, None)
-        else:
-            self.comm[key] = alarm
+        self._store_comm(alarm)
         return alarm
+
+    def _store_comm(self, alarm: Alarm) -> None:
+        if alarm.state == "NORMAL":
+            self.comm.pop(alarm.key, None)
+        else:
+            self.comm[alarm.key] = alarm
 
     # ------------------------------------------------------------ operator actions
     def acknowledge(
@@ -250,26 +227,8 @@ class AlarmEngine:
         for key, cur in list(self.comm.items()):
             if cur.acked or (wanted is not None and key not in wanted):
                 continue
-            alarm = Alarm(
-                cur.key,
-                cur.source,
-                -1,
-                "COMM",
-                cur.priority,
-                cur.active,
-                True,
-                ts,
-                cur.since,
-                math.nan,
-                None,
-                cur.message,
-                user,
-                comment,
-            )
-            if alarm.state == "NORMAL":
-                del self.comm[key]
-            else:
-                self.comm[key] = alarm
+            alarm = replace(cur, acked=True, ts=ts, user=user, comment=comment)
+            self._store_comm(alarm)
             out.append(alarm)
         return out
 

@@ -6,33 +6,38 @@ always big-endian as Modbus defines. Decoding is vectorised over many tags of on
 
 from __future__ import annotations
 
-import struct
-
 import numpy as np
 
 WORDS = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2, "float64": 4, "bool": 1}
-_STRUCT = {"int16": ">h", "uint16": ">H", "int32": ">i", "uint32": ">I", "float32": ">f", "float64": ">d"}
 _NP_VIEW = {"int32": np.int32, "uint32": np.uint32, "float32": np.float32, "float64": np.float64}
 
 
-def encode(value: float, type_: str, word_order: str = "big") -> list[int]:
-    """Encode one engineering-side raw value into registers (high word first for `big`)."""
+_INT_LIMITS = {
+    "int16": (-32768, 32767),
+    "uint16": (0, 65535),
+    "int32": (-(2**31), 2**31 - 1),
+    "uint32": (0, 2**32 - 1),
+}
+_WIRE = {"int16": ">i2", "uint16": ">u2", "int32": ">i4", "uint32": ">u4", "float32": ">f4", "float64": ">f8"}
+
+
+def encode_many(raw: np.ndarray, type_: str, word_order: str = "big") -> np.ndarray:
+    """Raw values -> (k, words) uint16 registers as on the wire; integers rounded and clipped."""
+    raw = np.asarray(raw, dtype=np.float64)
     if type_ == "bool":
-        return [1 if value else 0]
-    if type_ in ("int16", "uint16", "int32", "uint32"):
-        value = int(round(value))
-        lo, hi = {
-            "int16": (-32768, 32767),
-            "uint16": (0, 65535),
-            "int32": (-(2**31), 2**31 - 1),
-            "uint32": (0, 2**32 - 1),
-        }[type_]
-        value = max(lo, min(hi, value))
-    raw = struct.pack(_STRUCT[type_], value)
-    words = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
-    if word_order == "little":
-        words.reverse()
+        return (raw != 0).astype(np.uint16).reshape(-1, 1)
+    if type_ in _INT_LIMITS:
+        lo, hi = _INT_LIMITS[type_]
+        raw = np.clip(np.rint(np.nan_to_num(raw)), lo, hi)
+    words = raw.astype(_WIRE[type_]).view(">u2").reshape(-1, WORDS[type_]).astype(np.uint16)
+    if word_order == "little" and words.shape[1] > 1:
+        words = words[:, ::-1]
     return words
+
+
+def encode(value: float, type_: str, word_order: str = "big") -> list[int]:
+    """Encode one raw value into registers (high word first for `big`)."""
+    return encode_many(np.array([value]), type_, word_order)[0].tolist()
 
 
 def decode_one(words: list[int], type_: str, word_order: str = "big") -> float:

@@ -39,6 +39,7 @@ from app.config import (
     parse_modbus_address,
     tag_type,
 )
+from devices.codec import encode_many
 from devices.plant_physics import INCIDENTS as PHYSICS_INCIDENTS
 from devices.plant_physics import PlantPhysics
 
@@ -56,31 +57,6 @@ def _quiet_libraries() -> None:
 
 
 # ---------------------------------------------------------------- Modbus
-
-
-def _words(raw: np.ndarray, type_: str, word_order: str) -> np.ndarray:
-    """Raw values -> (k, words) uint16 registers as on the wire, vectorised (see devices/codec.py)."""
-    n = REGISTER_WORDS[type_]
-    if type_ in ("int16", "uint16", "int32", "uint32"):
-        lo, hi = {
-            "int16": (-32768, 32767),
-            "uint16": (0, 65535),
-            "int32": (-(2**31), 2**31 - 1),
-            "uint32": (0, 2**32 - 1),
-        }[type_]
-        raw = np.clip(np.rint(np.nan_to_num(raw)), lo, hi)
-    dtype = {
-        "int16": ">i2",
-        "uint16": ">u2",
-        "int32": ">i4",
-        "uint32": ">u4",
-        "float32": ">f4",
-        "float64": ">f8",
-    }[type_]
-    words = raw.astype(dtype).view(">u2").reshape(-1, n).astype(np.uint16)
-    if word_order == "little" and n > 1:
-        words = words[:, ::-1]
-    return words
 
 
 @dataclass
@@ -150,7 +126,7 @@ class ModbusImage:
         """Encode engineering values into the register and bit images."""
         for g in self.groups:
             raw = (values[g.tags] - g.offset) / g.scale
-            w = _words(raw, g.type_, g.word_order)
+            w = encode_many(raw, g.type_, g.word_order)
             n = w.shape[1]
             self.regs[g.table][g.offsets[:, None] + np.arange(n)[None, :]] = w
         for i, table, reg, bit in self.reg_bits:
