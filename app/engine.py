@@ -8,6 +8,7 @@ bridge coalesces and flushes on a timer). Operator actions (acknowledge) are thr
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 import time
@@ -84,7 +85,11 @@ class Engine:
         if thread is None:
             return
         if loop is not None and loop.is_running():
-            asyncio.run_coroutine_threadsafe(self._cancel_all(), loop).result(timeout)
+            try:
+                asyncio.run_coroutine_threadsafe(self._cancel_all(), loop).result(timeout / 2)
+            except (TimeoutError, concurrent.futures.TimeoutError):
+                pending = [f"{t.get_name()} at {_where(t)}" for t in self._tasks if not t.done()]
+                log.warning("drivers did not stop in time: %s", "; ".join(pending))
             loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout)
         self._thread = None
@@ -190,3 +195,8 @@ class Engine:
             return SampleBatch(
                 np.arange(self.n, dtype=np.int32), self._ts.copy(), self._value.copy(), self._quality.copy()
             )
+
+
+def _where(task: asyncio.Task) -> str:
+    frames = task.get_stack(limit=1)
+    return f"{frames[0].f_code.co_filename}:{frames[0].f_lineno}" if frames else "?"
