@@ -21,7 +21,11 @@ from widgets.trend import TrendPlot
 
 log = logging.getLogger(__name__)
 DEFAULT_PENS = 4
-LAYOUT_VERSION = 1
+# 2: the map takes most of the width; a layout saved with the old default is not restored
+LAYOUT_VERSION = 2
+MAP_SHARE = 0.60  # of the window width, for the default layout
+TAG_DOCK_WIDTH = 230
+ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +72,8 @@ class MainWindow(QMainWindow):
             "alarmDock", "Alarms", self.alarm_table, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.tag_dock = self._dock("tagDock", "Tags", self.tag_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tag_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+B"))
+        self.tag_dock.toggleViewAction().setStatusTip("Show or hide the tag browser")
         status = self.statusBar()
         status.addWidget(self.device_badges, 1)
         status.addPermanentWidget(self.database_label)
@@ -239,11 +245,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._default_sizes)
 
     def _default_sizes(self) -> None:
+        """The map gets most of the screen; trends to its right, the alarm list under both."""
         w, h = max(self.width(), 1200), max(self.height(), 800)
-        self.resizeDocks(
-            [self.tag_dock, self.trend_dock], [int(w * 0.18), int(w * 0.36)], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.alarm_dock], [int(h * 0.28)], Qt.Orientation.Vertical)
+        tags = TAG_DOCK_WIDTH if self.tag_dock.isVisible() else 0
+        trend = max(320, w - tags - int(w * MAP_SHARE))
+        self.resizeDocks([self.tag_dock, self.trend_dock], [TAG_DOCK_WIDTH, trend], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.alarm_dock], [int(h * ALARM_SHARE)], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         s = self.settings

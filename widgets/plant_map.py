@@ -2,17 +2,25 @@
 
 Scene coordinates are the SVG's viewBox coordinates, the same the configuration uses for
 hazard-source polygons and detector positions. Hazard areas are grey when normal and take the
-colour of the highest active alarm priority among their tags. Detector markers show the live
-value; bad quality is drawn hollow and hatched with "?". Updates touch only the items whose
-text or colour changed.
+colour of the highest active alarm priority among their tags; an unacknowledged alarm flashes
+the outline (one timer for the whole map). Detector markers show the live value; bad quality is
+drawn hollow with "?".
+
+Labels (hazard names, detector values) keep a constant pixel size whatever the zoom, so they are
+placed by a greedy collision avoidance in scene units of the current scale: hazard labels first
+(just above, inside, then just below their polygon), then detector values (right, left, above,
+below of the marker). A label with no free spot is hidden at this zoom; its text stays in the
+tooltip and it comes back when zoomed in. Placement is recomputed when the view scale changes,
+never per value update; updates touch only the items whose text or colour changed.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -36,16 +44,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Quality
-from widgets.alarm_table import PRIORITY_COLORS, ROMAN, format_number
+from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
 
 BACKGROUND = QColor("#2b2d30")
 NORMAL_OUTLINE = QColor("#8d9299")
 NORMAL_FILL = QColor(150, 155, 162, 28)
 NORMAL_MARKER = QColor("#a9adb3")
+PLATE = QColor(30, 32, 35, 215)
+PLATE_BORDER = QColor("#55595f")
 TEXT = QColor("#dfe1e4")
 DIM_TEXT = QColor("#8a8d91")
 HIGHLIGHT = QColor("#ffffff")
+ALARM_FILL_ALPHA = 48
+FLASH_MS = 500
 ROLE = 0  # QGraphicsItem.data key: ("tag", index) or ("hazard", name)
+SIDES = ("right", "left", "above", "below")
 
 
 def _priority_color(priority: int, alpha: int = 255) -> QColor:
@@ -54,24 +67,116 @@ def _priority_color(priority: int, alpha: int = 255) -> QColor:
     return c
 
 
+def compact_number(x: float, max_decimals: int | None = None) -> str:
+    """A value for a map label: one decimal from 1 up, none from 1000, two below 1."""
+    ax = abs(x)
+    if ax >= 1000:
+        decimals = 0
+    elif ax >= 1 or ax == 0:
+        decimals = 1
+    elif ax >= 0.01:
+        decimals = 2
+    else:
+        return f"{x:.2g}"
+    if max_decimals is not None:
+        decimals = min(decimals, max_decimals)
+    text = f"{x:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def _decimals_of(scale: float) -> int | None:
+    """Decimals a register's scale can resolve (0.1 -> 1), or None for no limit."""
+    if not 0 < scale < 1:
+        return None
+    d = -math.log10(scale)
+    return round(d) if abs(d - round(d)) < 1e-6 else None
+
+
+def _widest_texts(span, unit: str, max_decimals: int | None) -> list[str]:
+    """Texts as wide as any value in the range can be, to reserve a label slot once."""
+    if span is None:
+        values = [-888.8, 888.8]
+    else:
+        lo, hi = float(span[0]), float(span[1])
+        values = [lo, hi] + [s * 10**k * 0.999 for k in range(1, 4) for s in (-1, 1)]
+        values = [v for v in values if lo <= v <= hi]
+    return [f"{compact_number(v, max_decimals)} {unit}".rstrip() for v in values]
+
+
+class _Placer:
+    """Greedy placement: a candidate rectangle that is free and inside the limits wins.
+
+    Without `soft` rectangles the first free candidate wins; with them, the free candidate that
+    covers the fewest soft rectangles (the spots detector values would like), the first on a tie.
+    """
+
+    def __init__(self, obstacles: Iterable[QRectF], limits: QRectF, pad: float):
+        self.taken = np.array([_edges(r) for r in obstacles], dtype=float).reshape(-1, 4)
+        self.limits = _edges(limits)
+        self.pad = pad
+
+    def take(self, candidates: Sequence[QRectF], soft: np.ndarray | None = None) -> int | None:
+        if not candidates:
+            return None
+        c = np.array([_edges(r) for r in candidates], dtype=float)
+        x0, y0, x1, y1 = self.limits
+        ok = (c[:, 0] >= x0) & (c[:, 1] >= y0) & (c[:, 2] <= x1) & (c[:, 3] <= y1)
+        if len(self.taken):
+            p = self.pad
+            ok &= ~_overlaps(c + np.array([-p, -p, p, p]), self.taken).any(axis=1)
+        free = np.flatnonzero(ok)
+        if not len(free):
+            return None
+        i = int(free[0])
+        if soft is not None and len(soft):
+            cost = _overlaps(c[free], soft).sum(axis=1)
+            i = int(free[int(np.argmin(cost))])
+        self.taken = np.vstack([self.taken, c[i]])
+        return i
+
+
+def _edges(r: QRectF) -> tuple[float, float, float, float]:
+    return r.left(), r.top(), r.right(), r.bottom()
+
+
+def _overlaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(len(a), len(b)) booleans: rectangles given as rows of x0, y0, x1, y1 overlap."""
+    return (
+        (a[:, None, 0] < b[None, :, 2])
+        & (b[None, :, 0] < a[:, None, 2])
+        & (a[:, None, 1] < b[None, :, 3])
+        & (b[None, :, 1] < a[:, None, 3])
+    )
+
+
 class _Label(QGraphicsItem):
-    """A name plate at a fixed pixel size (ignores zoom), on a dark plate for legibility."""
+    """A hazard name plate at a fixed pixel size (ignores zoom), on a dark plate for legibility."""
 
     def __init__(self, text: str, parent=None):
         super().__init__(parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.font = QFont()
-        self.font.setPointSizeF(9.0)
+        self.font.setPointSizeF(8.5)
         self.font.setBold(True)
-        self.text = text
+        self.fm = QFontMetricsF(self.font)
+        self.text = ""
         self.accent: QColor | None = None
-        self._rect = self._measure()
+        self._rect = QRectF()
+        self.set_text(text)
 
-    def _measure(self) -> QRectF:
-        fm = QFontMetricsF(self.font)
-        w = fm.horizontalAdvance(self.text) + 10
-        h = fm.height() + 4
-        return QRectF(-w / 2, -h / 2, w, h)
+    def size_for(self, text: str) -> tuple[float, float]:
+        return self.fm.horizontalAdvance(text) + 10, self.fm.height() + 4
+
+    def set_text(self, text: str) -> None:
+        if text == self.text:
+            return
+        self.prepareGeometryChange()
+        self.text = text
+        w, h = self.size_for(text)
+        self._rect = QRectF(-w / 2, -h / 2, w, h)
+
+    def label_rect(self) -> QRectF:
+        return QRectF(self._rect)
 
     def set_accent(self, color: QColor | None) -> None:
         if color != self.accent:
@@ -82,8 +187,8 @@ class _Label(QGraphicsItem):
         return self._rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, _option, _widget=None) -> None:
-        painter.setPen(QPen(self.accent or QColor("#55595f"), 1))
-        painter.setBrush(QColor(30, 32, 35, 215))
+        painter.setPen(QPen(self.accent or PLATE_BORDER, 1.5 if self.accent else 1))
+        painter.setBrush(PLATE)
         painter.drawRoundedRect(self._rect, 3, 3)
         painter.setFont(self.font)
         painter.setPen(TEXT)
@@ -91,45 +196,98 @@ class _Label(QGraphicsItem):
 
 
 class DetectorMarker(QGraphicsItem):
-    """A detector: a dot and its live value with unit, at a fixed pixel size."""
+    """A detector: a dot and its live value with unit, at a fixed pixel size.
+
+    The value sits in a slot on one side of the dot (or is hidden when there is no room); the
+    slot is as wide as the widest value the tag's range can show, so values never outgrow it.
+    """
 
     R = 6.0
+    GAP = 3.0
 
-    def __init__(self, tag: int, name: str, unit: str, is_bool: bool):
+    def __init__(
+        self, tag: int, name: str, unit: str, is_bool: bool, reserve: Sequence[str] = (), tip: str = ""
+    ):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setData(ROLE, ("tag", tag))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(10)
         self.tag, self.name, self.unit, self.is_bool = tag, name, unit, is_bool
+        self.tip = tip or name
         self.font = QFont()
-        self.font.setPointSizeF(8.5)
+        self.font.setPointSizeF(8.0)
         self.fm = QFontMetricsF(self.font)
+        self.mark_font = QFont(self.font)
+        self.mark_font.setBold(True)
+        self.mark_font.setPointSizeF(7.0)
         self.text = "?"
         self.bad = True
         self.priority = 0
+        texts = list(reserve) + ["?", "ON", "OFF"]
+        self.slot_w = max(self.fm.horizontalAdvance(t) for t in texts) + 8
+        self.slot_h = self.fm.height() + 2
+        self.side: str | None = "right"
         self._rect = QRectF()
         self._measure()
-        self.setToolTip(name)
+        self._update_tooltip()
+
+    # ---- geometry (item coordinates are pixels: the item ignores the view's zoom)
+    def slot_rect(self, side: str) -> QRectF:
+        w, h, r, g = self.slot_w, self.slot_h, self.R, self.GAP
+        if side == "right":
+            return QRectF(r + g, -h / 2, w, h)
+        if side == "left":
+            return QRectF(-r - g - w, -h / 2, w, h)
+        if side == "above":
+            return QRectF(-w / 2, -r - g - h, w, h)
+        return QRectF(-w / 2, r + g, w, h)
+
+    def label_rect(self) -> QRectF | None:
+        """Where the value plate is drawn (item pixels), or None when hidden."""
+        if self.side is None:
+            return None
+        slot = self.slot_rect(self.side)
+        w = min(self.fm.horizontalAdvance(self.text) + 8, slot.width())
+        if self.side == "right":
+            return QRectF(slot.left(), slot.top(), w, slot.height())
+        if self.side == "left":
+            return QRectF(slot.right() - w, slot.top(), w, slot.height())
+        return QRectF(slot.center().x() - w / 2, slot.top(), w, slot.height())
+
+    def dot_rect(self) -> QRectF:
+        return QRectF(-self.R, -self.R, 2 * self.R, 2 * self.R)
 
     def _measure(self) -> None:
-        w = self.fm.horizontalAdvance(self.text) + 8
-        h = self.fm.height() + 2
         self.prepareGeometryChange()
-        self._rect = QRectF(
-            -self.R - 1, -max(self.R, h / 2) - 1, 2 * self.R + 6 + w, 2 * max(self.R, h / 2) + 2
-        )
+        rect = self.dot_rect()
+        if self.side is not None:
+            rect = rect.united(self.slot_rect(self.side))
+        self._rect = rect.adjusted(-1.5, -1.5, 1.5, 1.5)
 
+    def set_side(self, side: str | None) -> None:
+        """Put the value on a side of the dot, or hide it (None)."""
+        if side != self.side:
+            self.side = side
+            self._measure()
+            self._update_tooltip()
+            self.update()
+
+    # ---- state
     def set_state(self, text: str, bad: bool, priority: int) -> bool:
         """Change what is shown; returns whether anything changed (and repaints only then)."""
         if text == self.text and bad == self.bad and priority == self.priority:
             return False
         if text != self.text:
             self.text = text
-            self._measure()
+            self._update_tooltip()
         self.bad, self.priority = bad, priority
         self.update()
         return True
+
+    def _update_tooltip(self) -> None:
+        hidden = "" if self.side is not None else "  (zoom in to show the value)"
+        self.setToolTip(f"{self.tip}\n{self.text}{hidden}")
 
     @property
     def color(self) -> QColor:
@@ -140,35 +298,41 @@ class DetectorMarker(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         p = QPainterPath()
-        p.addRect(self._rect)
+        p.addEllipse(self.dot_rect().adjusted(-2, -2, 2, 2))
+        label = self.label_rect()
+        if label is not None:
+            p.addRect(label)
         return p
 
     def paint(self, painter: QPainter, _option, _widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         color = self.color
-        circle = QRectF(-self.R, -self.R, 2 * self.R, 2 * self.R)
+        dot = self.dot_rect()
         if self.bad:
-            painter.setPen(QPen(DIM_TEXT if not self.priority else color, 1.5))
-            painter.setBrush(QBrush(DIM_TEXT, Qt.BrushStyle.BDiagPattern))
+            # hollow: no trustworthy value, whatever the alarm state
+            painter.setPen(QPen(color if self.priority else DIM_TEXT, 1.5))
+            painter.setBrush(QColor(30, 32, 35, 200))
+            painter.drawEllipse(dot)
+            painter.setFont(self.mark_font)
+            painter.drawText(dot, Qt.AlignmentFlag.AlignCenter, "?")
         else:
             painter.setPen(QPen(QColor("#1e1f21"), 1))
             painter.setBrush(color)
-        painter.drawEllipse(circle)
-        text_rect = QRectF(
-            self.R + 4, -self.fm.height() / 2 - 1, self._rect.right() - self.R - 4, self.fm.height() + 2
-        )
+            painter.drawEllipse(dot)
+        label = self.label_rect()
+        if label is None:
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
         if self.priority and not self.bad:
-            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
-            painter.drawRoundedRect(text_rect, 2, 2)
-            painter.setPen(QColor("#ffffff" if self.priority in (1, 4) else "#1a1a1a"))
+            text_color = QColor(PRIORITY_TEXT.get(self.priority, "#1a1a1a"))
         else:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(30, 32, 35, 190))
-            painter.drawRoundedRect(text_rect, 2, 2)
-            painter.setPen(DIM_TEXT if self.bad else TEXT)
+            painter.setBrush(QColor(30, 32, 35, 200))
+            text_color = DIM_TEXT if self.bad else TEXT
+        painter.drawRoundedRect(label, 2, 2)
+        painter.setPen(text_color)
         painter.setFont(self.font)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, self.text)
 
 
 class HazardArea(QGraphicsPolygonItem):
@@ -181,19 +345,35 @@ class HazardArea(QGraphicsPolygonItem):
         self.setZValue(1)
         self.name, self.inherent_level, self.tags = name, inherent_level, tags
         self.priority = -1
+        self.unacked = False
+        self.flash_on = True
         self.selected_ring = False
-        self.label = _Label(f"{name}  ·  {ROMAN.get(inherent_level, '')}", self)
-        r = self.polygon().boundingRect()
-        self.label.setPos(r.center().x(), r.top())
+        self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
+        self.full_text = f"{name}{self.level_text}"
+        self.label = _Label(self.full_text, self)
+        self.label.setPos(self.polygon().boundingRect().center())
         self.setToolTip(f"{name}\ninherent level {ROMAN.get(inherent_level, '?')}")
         self.set_priority(0)
 
+    # ---- alarm state
     def set_priority(self, priority: int) -> bool:
-        if priority == self.priority:
+        return self.set_alarm_state(priority, self.unacked)
+
+    def set_alarm_state(self, priority: int, unacked: bool) -> bool:
+        """Highest active priority (0 = none) and whether any of it is unacknowledged."""
+        unacked = bool(unacked and priority)
+        if priority == self.priority and unacked == self.unacked:
             return False
-        self.priority = priority
+        self.priority, self.unacked = priority, unacked
+        if not unacked:
+            self.flash_on = True
         self._apply()
         return True
+
+    def set_flash_phase(self, on: bool) -> None:
+        if self.unacked and on != self.flash_on:
+            self.flash_on = on
+            self._apply()
 
     def set_selected_ring(self, on: bool) -> None:
         if on != self.selected_ring:
@@ -202,8 +382,11 @@ class HazardArea(QGraphicsPolygonItem):
 
     def _apply(self) -> None:
         if self.priority:
-            pen = QPen(_priority_color(self.priority), 2.5)
-            brush = QBrush(_priority_color(self.priority, 60))
+            if self.flash_on:
+                pen = QPen(_priority_color(self.priority), 3.0)
+            else:
+                pen = QPen(_priority_color(self.priority, 70), 1.5)
+            brush = QBrush(_priority_color(self.priority, ALARM_FILL_ALPHA))
             self.label.set_accent(_priority_color(self.priority))
         else:
             pen = QPen(NORMAL_OUTLINE, 1.2)
@@ -214,6 +397,59 @@ class HazardArea(QGraphicsPolygonItem):
         pen.setCosmetic(True)
         self.setPen(pen)
         self.setBrush(brush)
+
+    # ---- label placement
+    def _candidates(self, w: float, h: float, g: float) -> list[list[QRectF]]:
+        """Label rectangles to try (scene units), in groups: just above, inside, just below."""
+        poly = self.polygon()
+        r = poly.boundingRect()
+        cx, cy = r.center().x(), r.center().y()
+        # rows above and below: centred first, then shifted sideways while still over the polygon
+        span = r.width() + w - 2 * g
+        steps = max(1, min(24, int(span / (10 * g))))
+        offsets = sorted((span * (k / steps - 0.5) for k in range(steps + 1)), key=abs)
+        xs = [cx - w / 2] + [cx - w / 2 + d for d in offsets if d]
+        fill = Qt.FillRule.OddEvenFill
+
+        def touches(c: QRectF) -> bool:  # next to the polygon itself, not just its bounding box
+            return QPolygonF(c.adjusted(0, -2 * g, 0, 2 * g)).intersects(poly)
+
+        def within(c: QRectF) -> bool:
+            corners = (c.topLeft(), c.topRight(), c.bottomLeft(), c.bottomRight())
+            return all(poly.containsPoint(p, fill) for p in corners)
+
+        above = [c for c in (QRectF(x, r.top() - g - h, w, h) for x in xs) if touches(c)]
+        inside = [
+            QRectF(cx - w / 2, r.top() + g, w, h),
+            QRectF(r.left() + g, r.top() + g, w, h),
+            QRectF(r.right() - g - w, r.top() + g, w, h),
+            QRectF(cx - w / 2, cy - h / 2, w, h),
+            QRectF(cx - w / 2, r.bottom() - g - h, w, h),
+        ]
+        below = [c for c in (QRectF(x, r.bottom() + g, w, h) for x in xs) if touches(c)]
+        return [above, [c for c in inside if within(c)], below]
+
+    def place_label(self, placer: _Placer, px: float, soft: np.ndarray | None = None) -> bool:
+        """Put the name plate at the first free spot, eliding the name if the full one fits nowhere."""
+        texts = [self.full_text]
+        fm = self.label.fm
+        room = max(self.polygon().boundingRect().width() / px, 90.0) - 10
+        elided = fm.elidedText(
+            self.name, Qt.TextElideMode.ElideRight, room - fm.horizontalAdvance(self.level_text)
+        )
+        if elided != self.name:
+            texts.append(f"{elided}{self.level_text}")
+        for text in texts:
+            w, h = self.label.size_for(text)
+            for group in self._candidates(w * px, h * px, 3 * px):
+                i = placer.take(group, soft)
+                if i is not None:
+                    self.label.set_text(text)
+                    self.label.setPos(group[i].center())
+                    self.label.setVisible(True)
+                    return True
+        self.label.setVisible(False)
+        return False
 
 
 class PlantMap(QGraphicsView):
@@ -242,20 +478,27 @@ class PlantMap(QGraphicsView):
         index = config.tag_index()
         self.units = [t.unit for t in config.tags]
         self.is_bool = [bool(getattr(t, "is_bool", False)) for t in config.tags]
+        self.decimals = [_decimals_of(float(getattr(t, "scale", 1.0) or 1.0)) for t in config.tags]
 
         self._load_svg(config.map_path())
         self.hazards: dict[str, HazardArea] = {}
+        self._hazards_of_tag: dict[int, list[HazardArea]] = {}
         for hs in config.hazard_sources:
             if not hs.area:
                 continue
-            item = HazardArea(hs.name, hs.area, hs.inherent_level, [index[n] for n in hs.tags if n in index])
+            tags = [index[n] for n in hs.tags if n in index]
+            item = HazardArea(hs.name, hs.area, hs.inherent_level, tags)
             self.scene().addItem(item)
             self.hazards[hs.name] = item
+            for t in tags:
+                self._hazards_of_tag.setdefault(t, []).append(item)
         self.markers: dict[int, DetectorMarker] = {}
         for i, t in enumerate(config.tags):
             if t.map is None:
                 continue
-            m = DetectorMarker(i, t.name, t.unit, self.is_bool[i])
+            reserve = [] if self.is_bool[i] else _widest_texts(t.range, t.unit, self.decimals[i])
+            tip = f"{t.name} — {t.description}" if getattr(t, "description", "") else t.name
+            m = DetectorMarker(i, t.name, t.unit, self.is_bool[i], reserve, tip)
             m.setPos(float(t.map[0]), float(t.map[1]))
             self.scene().addItem(m)
             self.markers[i] = m
@@ -263,6 +506,7 @@ class PlantMap(QGraphicsView):
         self._last_value = np.full(len(self._marker_tags), np.nan)
         self._last_quality = np.full(len(self._marker_tags), 255, dtype=np.int16)
         self._tag_priority: dict[int, int] = {}
+        self._tag_unacked: set[int] = set()
         self._ring = QGraphicsEllipseItem(-14, -14, 28, 28)
         self._ring.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         ring_pen = QPen(HIGHLIGHT, 2, Qt.PenStyle.DashLine)
@@ -273,6 +517,13 @@ class PlantMap(QGraphicsView):
         self._selected_hazard: str | None = None
         self._bounds = self._content_bounds()
         self.scene().setSceneRect(self._bounds.adjusted(-40, -40, 40, 40))
+        # one flash timer for every unacknowledged area; it runs only while one is flashing
+        self._flash_on = True
+        self._flash = QTimer(self)
+        self._flash.setInterval(FLASH_MS)
+        self._flash.timeout.connect(self._toggle_flash)
+        self._layout_scale = 0.0
+        self.layout_labels()
 
     # ------------------------------------------------------------ building
     def _load_svg(self, path) -> None:
@@ -305,6 +556,54 @@ class PlantMap(QGraphicsView):
             rect = rect.united(QRectF(m.pos() - QPointF(1, 1), m.pos() + QPointF(1, 1)))
         return rect if not rect.isEmpty() else QRectF(0, 0, 1000, 600)
 
+    # ------------------------------------------------------------ label placement
+    def layout_labels(self) -> None:
+        """Place every label for the current scale (hazards first, then alarmed detectors)."""
+        s = self.transform().m11() or 1.0
+        self._layout_scale = s
+        px = 1.0 / s  # one screen pixel in scene units
+        dots = []
+        for m in self.markers.values():
+            d = m.dot_rect()
+            p = m.pos()
+            dots.append(QRectF(p.x() + d.x() * px, p.y() + d.y() * px, d.width() * px, d.height() * px))
+        slots = {}
+        for m in self.markers.values():
+            p = m.pos()
+            slots[m.tag] = [
+                QRectF(p.x() + r.x() * px, p.y() + r.y() * px, r.width() * px, r.height() * px)
+                for r in (m.slot_rect(side) for side in SIDES)
+            ]
+        # hazard labels go where they take the fewest spots detector values could use
+        soft = np.array([_edges(r) for rects in slots.values() for r in rects], dtype=float).reshape(-1, 4)
+        placer = _Placer(dots, self._bounds.adjusted(-10, -10, 10, 10), px)
+        for h in sorted(self.hazards.values(), key=lambda h: _area(h.polygon())):
+            h.place_label(placer, px, soft)
+        for m in sorted(self.markers.values(), key=lambda m: (m.priority or 9, m.tag)):
+            i = placer.take(slots[m.tag])
+            m.set_side(SIDES[i] if i is not None else None)
+
+    def _layout_if_rescaled(self) -> None:
+        s = self.transform().m11()
+        if abs(s - self._layout_scale) > 1e-9 * max(1.0, abs(s)):
+            self.layout_labels()
+
+    def label_rects(self) -> list[tuple[str, QRectF]]:
+        """Scene rectangles of the labels shown now, as drawn (for checks and tests)."""
+        vt = self.viewportTransform()
+        to_scene, _ok = vt.inverted()
+        out = []
+        for h in self.hazards.values():
+            if h.label.isVisible():
+                dev = h.label.deviceTransform(vt).mapRect(h.label.label_rect())
+                out.append((h.name, to_scene.mapRect(dev)))
+        for m in self.markers.values():
+            r = m.label_rect()
+            if r is not None and m.isVisible():
+                dev = m.deviceTransform(vt).mapRect(r)
+                out.append((m.name, to_scene.mapRect(dev)))
+        return out
+
     # ------------------------------------------------------------ live updates
     def update_values(self, value: np.ndarray, quality: np.ndarray) -> None:
         """Latest value and quality per tag (whole arrays); touches only changed markers."""
@@ -324,33 +623,53 @@ class PlantMap(QGraphicsView):
             tag = int(self._marker_tags[j])
             self._refresh_marker(tag, float(v[j]), int(q[j]))
 
+    def format_value(self, tag: int, value: float) -> str:
+        if self.is_bool[tag]:
+            return "ON" if value >= 0.5 else "OFF"
+        return f"{compact_number(value, self.decimals[tag])} {self.units[tag]}".rstrip()
+
     def _refresh_marker(self, tag: int, value: float, quality: int) -> None:
         m = self.markers[tag]
         bad = quality == Quality.BAD or not math.isfinite(value)
-        if bad:
-            text = "?"
-        elif self.is_bool[tag]:
-            text = "ON" if value >= 0.5 else "OFF"
-        else:
-            text = f"{format_number(value)} {self.units[tag]}".rstrip()
+        text = "?" if bad else self.format_value(tag, value)
         m.set_state(text, bad, self._tag_priority.get(tag, 0))
 
     def update_alarms(self, active: dict) -> None:
         """Standing alarms (key -> Alarm); colours areas and markers by the highest active priority."""
         best: dict[int, int] = {}
+        unacked: set[int] = set()
         for a in active.values():
             if a.active and a.tag >= 0:
                 p = best.get(a.tag)
                 if p is None or a.priority < p:
                     best[a.tag] = a.priority
+                if not a.acked:
+                    unacked.add(a.tag)
         old, self._tag_priority = self._tag_priority, best
-        for tag in set(old) | set(best):
+        old_unacked, self._tag_unacked = self._tag_unacked, unacked
+        changed = {t for t in set(old) | set(best) if old.get(t) != best.get(t)} | (old_unacked ^ unacked)
+        relayout = False
+        for tag in changed:
             m = self.markers.get(tag)
-            if m is not None and old.get(tag) != best.get(tag):
-                m.set_state(m.text, m.bad, best.get(tag, 0))
-        for h in self.hazards.values():
+            if m is not None and m.set_state(m.text, m.bad, best.get(tag, 0)):
+                relayout |= m.side is None and m.priority > 0
+        for h in {h for t in changed for h in self._hazards_of_tag.get(t, ())}:
             prios = [best[t] for t in h.tags if t in best]
-            h.set_priority(min(prios) if prios else 0)
+            h.set_alarm_state(min(prios) if prios else 0, any(t in unacked for t in h.tags))
+        if relayout:
+            self.layout_labels()  # an alarmed value without room: alarmed values are placed first
+        flashing = any(h.unacked for h in self.hazards.values())
+        if flashing and not self._flash.isActive():
+            self._flash_on = True
+            self._flash.start()
+        elif not flashing and self._flash.isActive():
+            self._flash.stop()
+
+    def _toggle_flash(self) -> None:
+        self._flash_on = not self._flash_on
+        for h in self.hazards.values():
+            if h.unacked:
+                h.set_flash_phase(self._flash_on)
 
     # ------------------------------------------------------------ navigation
     def focus_tag(self, tag: int) -> None:
@@ -380,13 +699,17 @@ class PlantMap(QGraphicsView):
 
     def fit(self) -> None:
         self.auto_fit = True
+        self._fit()
+
+    def _fit(self) -> None:
         self.fitInView(self._bounds.adjusted(-10, -10, 10, 10), Qt.AspectRatioMode.KeepAspectRatio)
+        self._layout_if_rescaled()
 
     # ------------------------------------------------------------ Qt events
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.auto_fit:
-            self.fitInView(self._bounds.adjusted(-10, -10, 10, 10), Qt.AspectRatioMode.KeepAspectRatio)
+            self._fit()
 
     def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120.0
@@ -399,6 +722,7 @@ class PlantMap(QGraphicsView):
             return
         self.auto_fit = False
         self.scale(factor, factor)
+        self._layout_if_rescaled()
         event.accept()
 
     def mouseDoubleClickEvent(self, event) -> None:
@@ -425,3 +749,13 @@ class PlantMap(QGraphicsView):
                     return d
                 item = item.parentItem()
         return None
+
+
+def _area(poly: QPolygonF) -> float:
+    """Polygon area (shoelace), to place the labels of small areas first."""
+    n = poly.count()
+    s = 0.0
+    for i in range(n):
+        a, b = poly.at(i), poly.at((i + 1) % n)
+        s += a.x() * b.y() - b.x() * a.y()
+    return abs(s) / 2.0
