@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model import Quality, rank_masks
+from app.model import Quality
 
 RESOLUTIONS: dict[str, int] = {"1m": 60_000, "1h": 3_600_000}  # table suffix -> bucket in ms
 COLUMNS = ("tag_id", "bucket", "vmin", "vmax", "vsum", "n", "nbad", "first", "first_ts", "last", "last_ts")
@@ -104,26 +104,33 @@ class Accumulator:
         """Merge samples; return the columns of closed buckets and late samples to upsert now."""
         if len(tag) == 0:
             return None
-        g = group(tag, ts_ms, value, quality, self.bucket_ms)
+        g = group(tag, ts_ms, value, quality, self.bucket_ms)  # sorted by (tag, bucket), unique
+        t, b = g["tag"], g["bucket"]
+        cur = self.bucket[t]
         out = []
-        for m in rank_masks(g["tag"]):  # a batch may span a bucket boundary: in bucket order
-            part = {k: v[m] for k, v in g.items()}
-            t, b = part["tag"], part["bucket"]
-            cur = self.bucket[t]
-            late = b < cur
-            if late.any():
-                out.append({k: v[late] for k, v in part.items()})
-            newer = b > cur
-            if newer.any():
-                closing = t[newer & self.dirty[t]]
-                if len(closing):
-                    out.append(self._take(closing))
-                opened = t[newer]
-                self._reset(opened)
-                self.bucket[opened] = b[newer]
-            same = ~late
-            if same.any():
-                self._merge(t[same], {k: v[same] for k, v in part.items()})
+        late = b < cur
+        if late.any():  # buckets already passed: upsert as they are
+            out.append({k: v[late] for k, v in g.items()})
+        same = b == cur
+        if same.any():
+            self._merge(t[same], {k: v[same] for k, v in g.items()})
+        newer = b > cur
+        if newer.any():
+            nt = t[newer]
+            # the newest bucket of each tag becomes its open bucket; newer ones before it are closed
+            last = np.r_[nt[1:] != nt[:-1], True]
+            idx_newer = np.flatnonzero(newer)
+            closed_between = idx_newer[~last]
+            if len(closed_between):
+                out.append({k: v[closed_between] for k, v in g.items()})
+            opening = idx_newer[last]
+            ot = t[opening]
+            finished = ot[self.dirty[ot]]
+            if len(finished):
+                out.append(self._take(finished))
+            self._reset(ot)
+            self.bucket[ot] = b[opening]
+            self._merge(ot, {k: v[opening] for k, v in g.items()})
         if not out:
             return None
         return {k: np.concatenate([o[k] for o in out]) for k in out[0]}

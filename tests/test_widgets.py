@@ -429,7 +429,7 @@ def test_main_window_assembles_and_saves_layout(qtbot, cfg, tmp_path):
     assert win.map.markers[0].text == "240.0 kPa"
 
     win.alarm_table.select_key("BF1.TOP.PRESSURE:H")
-    assert win.map._ring.isVisible() and win.trend._highlight == 0
+    assert win.map._ring.isVisible() and win.trend.highlighted == 0
     win.ack_action.trigger()
     assert engine.acks == [["BF1.TOP.PRESSURE:H"]]
     win.ack_all_action.trigger()

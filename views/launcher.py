@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.commands import EXIT_CONFIG, demo_or_config
 from app.config import ConfigError
-from app.paths import default_db_url
+from app.paths import data_dir, default_db_url
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -54,7 +54,7 @@ def _run(app, cfg, db_url, screenshot, t_start) -> int:
 
     hist = History(db_url or default_db_url(cfg.plant.name), cfg.tags, retention=cfg.retention)
     engine = Engine(cfg, hist)
-    win = MainWindow(engine, cfg)
+    win = MainWindow(engine, cfg, sets_dir=data_dir() / "trend_sets")
     win.resize(1600, 960)
     win.show()
     engine.start()

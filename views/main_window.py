@@ -13,11 +13,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
 from views.bridge import EngineBridge
+from views.trend_view import TrendView, history_loaders
 from widgets.alarm_table import AlarmTable
 from widgets.plant_map import PlantMap
 from widgets.status import AlarmBanner, ClockLabel, DatabaseLabel, DeviceBadges, UserLabel
 from widgets.tag_browser import TagBrowser
-from widgets.trend import TrendPlot
 
 log = logging.getLogger(__name__)
 DEFAULT_PENS = 4
@@ -31,7 +31,16 @@ ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
 class MainWindow(QMainWindow):
     """Forewarn's operator screen."""
 
-    def __init__(self, engine, config, settings: QSettings | None = None, parent=None, *, user: str = ""):
+    def __init__(
+        self,
+        engine,
+        config,
+        settings: QSettings | None = None,
+        parent=None,
+        *,
+        user: str = "",
+        sets_dir=None,
+    ):
         super().__init__(parent)
         self.engine, self.config = engine, config
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
@@ -44,7 +53,9 @@ class MainWindow(QMainWindow):
         # ---- pieces
         self.bridge = EngineBridge(engine, self)
         self.map = PlantMap(config, self)
-        self.trend = TrendPlot(self)
+        history = getattr(engine, "history", None)
+        read, events = history_loaders(history) if history is not None else (None, None)
+        self.trend = TrendView(config, read, events, sets_dir=sets_dir, parent=self)
         self.alarm_table = AlarmTable({t.name: t.unit for t in self.tags}, self)
         self.tag_browser = TagBrowser(self.tags, self)
         self.banner = AlarmBanner(self)
@@ -182,20 +193,7 @@ class MainWindow(QMainWindow):
         return [self.tag_index[n] for n in names[:DEFAULT_PENS]]
 
     def add_pen(self, tag: int) -> bool:
-        if not 0 <= tag < len(self.tags):
-            return False
-        t = self.tags[tag]
-        limits = {}
-        if t.alarms is not None:
-            for k in ("HH", "H", "L", "LL"):
-                v = getattr(t.alarms, k)
-                if v is not None:
-                    limits[k] = (float(v), t.alarms.priority_of(k))
-        history = getattr(self.engine, "history", None)
-        loader = None
-        if history is not None:
-            loader = lambda i, t0, t1: history.read(i, t0, t1, max_points=4000)  # noqa: E731
-        return self.trend.add_pen(tag, t.name, t.unit, loader, span=t.range, limits=limits)
+        return self.trend.add_tag(tag)
 
     def show_tag(self, tag: int) -> None:
         """Trend a tag (added if needed, drawn thicker) and show it on the map."""

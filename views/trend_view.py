@@ -1,0 +1,489 @@
+"""The trend view: a `TrendPlot` with the operator's tools around it.
+
+Range presets (10 min to 30 d) and a free from/to picker, follow live / pause, export of the
+shown range to CSV and PNG, named trend sets saved as JSON files, and a thin busy bar while
+history is read. The chart itself (pens, axes, history zoom, crosshair) is `widgets.trend`.
+
+`history_loaders(history)` builds the two callables the chart reads with, so that no widget
+imports storage; both are only ever called from worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, QSize, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.alarms import ROMAN
+from app.model import SampleBatch
+from widgets.trend import DEFAULT_CAPACITY, TrendPlot
+from widgets.trend_data import TrendEvent, TrendSet, list_sets, load_set, pens_known, save_set
+from widgets.trend_workers import EventsLoader, HistoryLoader
+
+log = logging.getLogger(__name__)
+
+PRESETS: dict[str, float] = {
+    "10 min": 600.0,
+    "1 h": 3600.0,
+    "8 h": 8 * 3600.0,
+    "24 h": 86400.0,
+    "7 d": 7 * 86400.0,
+    "30 d": 30 * 86400.0,
+}
+MAX_AXES = 4
+PICKER_FORMAT = "yyyy-MM-dd HH:mm"
+NOTE_MS = 8000  # how long a message stays in the title row
+JOURNAL_ROWS = 5000  # markers per view at most
+SHOWN_STATES = {"UNACK": True, "RTN_UNACK": False, "NORMAL": False}  # state -> alarm active
+
+
+def history_loaders(history, max_points: int = 4000) -> tuple[HistoryLoader, EventsLoader]:
+    """Reading callables for the trend over a `storage.history.History` (thread-safe reads)."""
+    from sqlalchemy import select
+
+    from storage.schema import alarm_events as ev
+
+    def read(tag: int, t0: float, t1: float) -> SampleBatch:
+        return history.read(tag, t0, t1, max_points=max_points)
+
+    def events(t0: float, t1: float) -> list[TrendEvent]:
+        q = (
+            select(ev.c.ts, ev.c.source, ev.c.kind, ev.c.priority, ev.c.state, ev.c.message)
+            .where(ev.c.ts >= int(t0 * 1000), ev.c.ts <= int(t1 * 1000), ev.c.state.in_(list(SHOWN_STATES)))
+            .order_by(ev.c.ts.desc())
+            .limit(JOURNAL_ROWS)
+        )
+        with history.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        out = []
+        for ts, source, kind, priority, state, message in reversed(rows):
+            active = SHOWN_STATES[state]
+            what = "alarm" if active else "cleared"
+            text = f"{ROMAN.get(priority, '')} {source} {kind} {what}".strip()
+            if message and active:
+                text += f": {message}"
+            out.append(TrendEvent(ts / 1000.0, source, int(priority), active, text))
+        return out
+
+    return read, events
+
+
+class TrendView(QWidget):
+    """A multi-pen trend with presets, range picker, export and saved trend sets."""
+
+    tagDropped = Signal(int)
+    historyLoaded = Signal(int)
+    penRemoved = Signal(int)
+    rangeLoaded = Signal()
+    message = Signal(str)  # something the operator should read (saved, failed, missing tags)
+
+    def __init__(
+        self,
+        config,
+        history_loader: HistoryLoader | None = None,
+        events_loader: EventsLoader | None = None,
+        sets_dir: Path | None = None,
+        parent=None,
+        *,
+        clock: Callable[[], float] = time.time,
+        capacity: int = DEFAULT_CAPACITY,
+        redraw_hz: float = 5.0,
+        window_s: float = 600.0,
+    ):
+        super().__init__(parent)
+        self.setObjectName("trendView")
+        self.config = config
+        self.tags = list(config.tags)
+        self.tag_index = config.tag_index()
+        self.history_loader = history_loader
+        self.sets_dir = Path(sets_dir) if sets_dir is not None else None
+        self.export_dir = self.sets_dir.parent if self.sets_dir is not None else Path.home()
+        self.plot = TrendPlot(
+            self,
+            capacity=capacity,
+            redraw_hz=redraw_hz,
+            window_s=window_s,
+            clock=clock,
+            max_axes=MAX_AXES,
+            events_loader=events_loader,
+            toolbar=False,
+        )
+        self.clock = clock
+
+        # ---- row 1: title, presets, live
+        self.title = QLabel("", self)
+        self.title.setObjectName("trendTitle")
+        self.busy_label = QLabel("", self)
+        self.busy_label.setObjectName("trendTitle")
+        self.note = QLabel("", self)
+        self.note.setObjectName("trendTitle")
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_MS)
+        self._note_timer.timeout.connect(lambda: self.note.setText(""))
+        self.preset_group = QButtonGroup(self)
+        self.preset_group.setExclusive(False)
+        self.preset_buttons: dict[str, QToolButton] = {}
+        row1 = QHBoxLayout()
+        row1.setSpacing(3)
+        row1.addWidget(self.title)
+        row1.addWidget(self.note, 1)
+        row1.addWidget(self.busy_label)
+        for label, secs in PRESETS.items():
+            b = self._button(label, f"Show the last {label} and follow new samples", checkable=True)
+            b.clicked.connect(lambda _c=False, s=secs: self.set_window(s))
+            self.preset_group.addButton(b)
+            self.preset_buttons[label] = b
+            row1.addWidget(b)
+        row1.addSpacing(6)
+        self.live_button = self._button("Live", "Follow the newest samples (off: paused)", checkable=True)
+        self.live_button.setChecked(True)
+        self.live_button.clicked.connect(self.set_following)
+        row1.addWidget(self.live_button)
+
+        # ---- row 2: range picker, trend sets, export
+        self.from_edit = self._picker("Start of the range to show")
+        self.to_edit = self._picker("End of the range to show")
+        self.show_button = self._button("Show", "Show the range picked on the left")
+        self.show_button.clicked.connect(self._show_picked)
+        self.sets_combo = QComboBox(self)
+        self.sets_combo.setObjectName("trendSets")
+        self.sets_combo.setToolTip("Open a saved trend set")
+        self.sets_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.sets_combo.setMinimumContentsLength(10)
+        self.sets_combo.activated.connect(self._set_chosen)
+        self.save_button = self._button("Save set…", "Save these pens and this range as a named trend set")
+        self.save_button.clicked.connect(self._save_clicked)
+        self.csv_button = self._button("CSV…", "Export the shown range as CSV (UTC times)")
+        self.csv_button.clicked.connect(self._csv_clicked)
+        self.png_button = self._button("PNG…", "Save the chart as an image")
+        self.png_button.clicked.connect(self._png_clicked)
+        self.clear_button = self._button("Clear", "Remove every pen")
+        self.clear_button.clicked.connect(self.clear)
+        row2 = QHBoxLayout()
+        row2.setSpacing(3)
+        row2.addWidget(QLabel("From", self))
+        row2.addWidget(self.from_edit)
+        row2.addWidget(QLabel("to", self))
+        row2.addWidget(self.to_edit)
+        row2.addWidget(self.show_button)
+        row2.addStretch(1)
+        row2.addWidget(self.sets_combo)
+        row2.addWidget(self.save_button)
+        row2.addSpacing(6)
+        row2.addWidget(self.csv_button)
+        row2.addWidget(self.png_button)
+        row2.addWidget(self.clear_button)
+        for w in (self.sets_combo, self.save_button):
+            w.setEnabled(self.sets_dir is not None)
+
+        # ---- busy bar: a thin strip that keeps its place, so the chart never jumps
+        self.busy = QProgressBar(self)
+        self.busy.setObjectName("trendBusy")
+        self.busy.setTextVisible(False)
+        self.busy.setFixedHeight(3)
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.busy.setSizePolicy(policy)
+        self.busy.hide()
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(3)
+        lay.addLayout(row1)
+        lay.addLayout(row2)
+        lay.addWidget(self.busy)
+        lay.addWidget(self.plot, 1)
+
+        p = self.plot
+        p.tagDropped.connect(self.tagDropped)
+        p.historyLoaded.connect(self.historyLoaded)
+        p.penRemoved.connect(self.penRemoved)
+        p.penRemoved.connect(lambda _t: self._update_title())
+        p.rangeLoaded.connect(self._range_loaded)
+        p.loadingChanged.connect(self._loading)
+        p.loadProgress.connect(self._progress)
+        p.viewRangeChanged.connect(self._view_changed)
+        p.followingChanged.connect(self._following_changed)
+        self.refresh_sets()
+        self._sync_presets()
+        self._update_title()
+
+    # ------------------------------------------------------------ construction helpers
+    def _button(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setCheckable(checkable)
+        b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        return b
+
+    def _picker(self, tip: str) -> QDateTimeEdit:
+        e = QDateTimeEdit(self)
+        e.setDisplayFormat(PICKER_FORMAT)
+        e.setCalendarPopup(True)
+        e.setToolTip(tip)
+        e.setMinimumSize(QSize(128, 0))
+        return e
+
+    # ------------------------------------------------------------ pens (the TrendPlot API)
+    @property
+    def pens(self):
+        return self.plot.pens
+
+    @property
+    def following(self) -> bool:
+        return self.plot.following
+
+    @property
+    def highlighted(self) -> int | None:
+        return self.plot._highlight
+
+    def add_tag(self, tag: int) -> bool:
+        """Trend a configured tag: its name, unit, range and alarm limits come from the plant."""
+        if not 0 <= tag < len(self.tags):
+            return False
+        t = self.tags[tag]
+        limits: dict[str, tuple[float, int]] = {}
+        if t.alarms is not None:
+            for k in ("HH", "H", "L", "LL"):
+                v = getattr(t.alarms, k)
+                if v is not None:
+                    limits[k] = (float(v), t.alarms.priority_of(k))
+        return self.add_pen(tag, t.name, t.unit, self.history_loader, span=t.range, limits=limits)
+
+    def add_pen(
+        self,
+        tag: int,
+        name: str,
+        unit: str = "",
+        history_loader: HistoryLoader | None = None,
+        *,
+        span: tuple[float, float] | None = None,
+        limits: dict[str, tuple[float, int]] | None = None,
+    ) -> bool:
+        loader = history_loader if history_loader is not None else self.history_loader
+        ok = self.plot.add_pen(tag, name, unit, loader, span=span, limits=limits)
+        self._update_title()
+        return ok
+
+    def remove_pen(self, tag: int) -> None:
+        self.plot.remove_pen(tag)
+
+    def clear(self) -> None:
+        self.plot.clear()
+
+    def has_pen(self, tag: int) -> bool:
+        return self.plot.has_pen(tag)
+
+    def highlight(self, tag: int | None) -> None:
+        self.plot.highlight(tag)
+
+    def append(self, batch: SampleBatch) -> None:
+        self.plot.append(batch)
+
+    def redraw(self) -> None:
+        self.plot.redraw()
+
+    # ------------------------------------------------------------ time range
+    def set_window(self, seconds: float) -> None:
+        """Show the last `seconds` and follow new samples."""
+        self.plot.set_window(seconds)
+        self._sync_presets()
+
+    def set_following(self, on: bool = True) -> None:
+        self.plot.set_following(on)
+        self._sync_presets()
+
+    def set_range(self, t0: float, t1: float) -> None:
+        """Show a fixed range (UNIX s); history is read for it in a worker."""
+        self.plot.set_range(t0, t1)
+        self._sync_presets()
+
+    def visible_range(self) -> tuple[float, float]:
+        return self.plot.visible_range()
+
+    def preset(self) -> str | None:
+        """The preset label being shown, when following live with a preset window."""
+        if not self.plot.following:
+            return None
+        return next((k for k, s in PRESETS.items() if s == self.plot.window_s), None)
+
+    def _show_picked(self) -> None:
+        t0 = self.from_edit.dateTime().toSecsSinceEpoch()
+        t1 = self.to_edit.dateTime().toSecsSinceEpoch()
+        if t1 <= t0:
+            self._say("The end of the range must be after its start.")
+            return
+        self.set_range(float(t0), float(t1))
+
+    def _view_changed(self, t0: float, t1: float) -> None:
+        for edit, t in ((self.from_edit, t0), (self.to_edit, t1)):
+            if not edit.hasFocus():
+                edit.blockSignals(True)
+                edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(t)))
+                edit.blockSignals(False)
+
+    def _following_changed(self, _on: bool) -> None:
+        self._sync_presets()
+
+    def _sync_presets(self) -> None:
+        current = self.preset()
+        for label, b in self.preset_buttons.items():
+            b.setChecked(label == current)
+        self.live_button.setChecked(self.plot.following)
+        self.live_button.setText("Live" if self.plot.following else "Paused")
+
+    # ------------------------------------------------------------ loading
+    def _loading(self, on: bool) -> None:
+        self.busy.setVisible(on)
+        self.busy_label.setText("loading…" if on else "")
+        if not on:
+            self.busy.setRange(0, 1)
+            self.busy.setValue(0)
+
+    def _progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        self.busy.setRange(0, total)
+        self.busy.setValue(done)
+        self.busy_label.setText(f"loading… {done}/{total}" if total > 1 else "loading…")
+
+    def _range_loaded(self) -> None:
+        if self.plot.range_error:
+            self._say(f"History unavailable: {self.plot.range_error}")
+        self.rangeLoaded.emit()
+
+    # ------------------------------------------------------------ export
+    def export_csv(self, path) -> int:
+        """Write the shown range as CSV (time,tag,value,quality; ISO 8601 UTC ms)."""
+        rows = self.plot.export_csv(path)
+        self._say(f"Exported {rows} rows to {Path(path).name}")
+        return rows
+
+    def export_png(self, path) -> bool:
+        ok = self.plot.export_png(path)
+        self._say(f"Saved {Path(path).name}" if ok else f"Could not save {Path(path).name}")
+        return ok
+
+    def _default_name(self, ext: str) -> str:
+        return str(self.export_dir / f"trend_{datetime.now():%Y%m%d_%H%M}.{ext}")
+
+    def _csv_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export trend", self._default_name("csv"), "CSV (*.csv)")
+        if path:
+            try:
+                self.export_csv(path)
+            except OSError as exc:
+                self._say(f"Export failed: {exc}")
+
+    def _png_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart", self._default_name("png"), "PNG (*.png)")
+        if path:
+            self.export_png(path)
+
+    # ------------------------------------------------------------ trend sets
+    def trend_sets(self) -> list[str]:
+        return list_sets(self.sets_dir) if self.sets_dir is not None else []
+
+    def current_set(self, name: str) -> TrendSet:
+        preset = self.preset()
+        return TrendSet(
+            name=name,
+            pens=tuple(p.name for p in self.plot.pens.values()),
+            preset=preset,
+            range=None if preset is not None else self.visible_range(),
+            following=self.plot.following,
+        )
+
+    def save_set(self, name: str) -> Path:
+        """Save the pens and the range (a preset, or the fixed range shown) under `name`."""
+        if self.sets_dir is None:
+            raise RuntimeError("no directory for trend sets")
+        path = save_set(self.sets_dir, self.current_set(name))
+        self.refresh_sets(select=path.stem)
+        self._say(f"Saved trend set “{path.stem}”")
+        return path
+
+    def open_set(self, name: str) -> bool:
+        """Replace the pens and the range by a saved set; tags no longer configured are skipped."""
+        if self.sets_dir is None:
+            return False
+        try:
+            ts = load_set(self.sets_dir, name)
+        except (OSError, ValueError) as exc:
+            self._say(f"Cannot open trend set “{name}”: {exc}")
+            return False
+        known, missing = pens_known(ts.pens, self.tag_index)
+        self.plot.clear()
+        for tag in known:
+            self.add_tag(tag)
+        if ts.preset in PRESETS and ts.following:
+            self.set_window(PRESETS[ts.preset])
+        elif ts.range is not None:
+            self.set_range(*ts.range)
+            if ts.following:
+                self.plot.window_s = ts.range[1] - ts.range[0]
+                self.set_following(True)
+        self._update_title()
+        note = f" (not configured any more: {', '.join(missing)})" if missing else ""
+        self._say(f"Opened trend set “{ts.name}”{note}")
+        return True
+
+    def refresh_sets(self, select: str | None = None) -> None:
+        self.sets_combo.blockSignals(True)
+        self.sets_combo.clear()
+        self.sets_combo.addItem("Trend sets…")
+        for name in self.trend_sets():
+            self.sets_combo.addItem(name)
+        if select is not None and (i := self.sets_combo.findText(select)) > 0:
+            self.sets_combo.setCurrentIndex(i)
+        self.sets_combo.blockSignals(False)
+
+    def _set_chosen(self, index: int) -> None:
+        if index > 0:
+            self.open_set(self.sets_combo.itemText(index))
+
+    def _save_clicked(self) -> None:
+        current = self.sets_combo.currentText() if self.sets_combo.currentIndex() > 0 else ""
+        name, ok = QInputDialog.getText(self, "Save trend set", "Name:", text=current)
+        if ok and name.strip():
+            try:
+                self.save_set(name)
+            except (OSError, ValueError) as exc:
+                self._say(f"Cannot save the trend set: {exc}")
+
+    # ------------------------------------------------------------ title and messages
+    def _update_title(self) -> None:
+        n = len(self.plot.pens)
+        if n == 0:
+            self.title.setText("Trend: double-click or drag a tag here")
+        elif self.plot._normalised:
+            self.title.setText(f"Trend: {n} pens, % of range")
+        else:
+            self.title.setText(f"Trend: {n} pen{'s' if n > 1 else ''}")
+
+    def _say(self, text: str) -> None:
+        log.info("trend: %s", text)
+        self.note.setText(text)
+        self.note.setToolTip(text)
+        self._note_timer.start()
+        self.message.emit(text)
