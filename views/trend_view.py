@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QProgressBar,
     QSizePolicy,
     QToolButton,
@@ -168,32 +169,30 @@ class TrendView(QWidget):
         self.sets_combo.setObjectName("trendSets")
         self.sets_combo.setToolTip("Open a saved trend set")
         self.sets_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.sets_combo.setMinimumContentsLength(10)
+        self.sets_combo.setMinimumContentsLength(8)
         self.sets_combo.activated.connect(self._set_chosen)
-        self.save_button = self._button("Save set…", "Save these pens and this range as a named trend set")
-        self.save_button.clicked.connect(self._save_clicked)
-        self.csv_button = self._button("CSV…", "Export the shown range as CSV (UTC times)")
-        self.csv_button.clicked.connect(self._csv_clicked)
-        self.png_button = self._button("PNG…", "Save the chart as an image")
-        self.png_button.clicked.connect(self._png_clicked)
-        self.clear_button = self._button("Clear", "Remove every pen")
-        self.clear_button.clicked.connect(self.clear)
+        # less frequent actions live in one menu, so the panel stays narrow beside the map
+        self.menu = QMenu(self)
+        self.save_action = self.menu.addAction("Save trend set…", self._save_clicked)
+        self.menu.addSeparator()
+        self.csv_action = self.menu.addAction("Export shown range as CSV…", self._csv_clicked)
+        self.png_action = self.menu.addAction("Save chart as PNG…", self._png_clicked)
+        self.menu.addSeparator()
+        self.menu.addAction("Remove every pen", self.clear)
+        self.menu_button = self._button("⋯", "Trend sets, export, clear")
+        self.menu_button.setMenu(self.menu)
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         row2 = QHBoxLayout()
         row2.setSpacing(3)
-        row2.addWidget(QLabel("From", self))
-        row2.addWidget(self.from_edit)
-        row2.addWidget(QLabel("to", self))
-        row2.addWidget(self.to_edit)
+        row2.addWidget(self.from_edit, 1)
+        row2.addWidget(QLabel("–", self))
+        row2.addWidget(self.to_edit, 1)
         row2.addWidget(self.show_button)
-        row2.addStretch(1)
-        row2.addWidget(self.sets_combo)
-        row2.addWidget(self.save_button)
         row2.addSpacing(6)
-        row2.addWidget(self.csv_button)
-        row2.addWidget(self.png_button)
-        row2.addWidget(self.clear_button)
-        for w in (self.sets_combo, self.save_button):
-            w.setEnabled(self.sets_dir is not None)
+        row2.addWidget(self.sets_combo)
+        row2.addWidget(self.menu_button)
+        self.sets_combo.setEnabled(self.sets_dir is not None)
+        self.save_action.setEnabled(self.sets_dir is not None)
 
         # ---- busy bar: a thin strip that keeps its place, so the chart never jumps
         self.busy = QProgressBar(self)
@@ -241,7 +240,7 @@ class TrendView(QWidget):
         e.setDisplayFormat(PICKER_FORMAT)
         e.setCalendarPopup(True)
         e.setToolTip(tip)
-        e.setMinimumSize(QSize(128, 0))
+        e.setMinimumSize(QSize(112, 0))
         return e
 
     # ------------------------------------------------------------ pens (the TrendPlot API)
