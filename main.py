@@ -53,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--since", metavar="T", help="ISO 8601, UNIX seconds or an age like 1h")
     e.add_argument("--until", metavar="T")
     e.add_argument("--out", metavar="FILE.csv", required=True)
+    r = sub.add_parser(
+        "replay", help="run the alarm engine over recorded samples (export format), faster than real time"
+    )
+    r.add_argument("--config", metavar="FILE", required=True)
+    r.add_argument("--input", metavar="samples.csv", required=True, help="columns time,tag,value[,quality]")
+    r.add_argument("--out", metavar="events.csv", help="one row per alarm event")
+    r.add_argument(
+        "--compare", metavar="FILE", help="a second plant file: how many alarms each limit set raises"
+    )
     return p
 
 
@@ -70,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return commands.export_csv(args.db, args.out, args.tag, args.since, args.until)
     if args.command == "headless":
         return commands.headless(args.config, args.db, args.duration)
+    if args.command == "replay":
+        return commands.run_replay(args.config, args.input, args.out, args.compare)
     if args.command == "simulate":
         return commands.simulate(args.config, args.speed, args.incident)
     from views.launcher import run_hmi

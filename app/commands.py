@@ -176,3 +176,33 @@ def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int
 
 def describe(cfg: PlantConfig) -> str:
     return f"{cfg.plant.name}: {len(cfg.devices)} devices, {len(cfg.tags)} tags"
+
+
+def run_replay(
+    config_path: str, input_path: str, out_path: str | None, compare_path: str | None = None
+) -> int:
+    """Replay recorded samples through the alarm engine; optionally compare with another limit set."""
+    from app.replay import ReplayError, compare, replay, write_events
+
+    try:
+        cfg = load_config(config_path)
+        other = load_config(compare_path) if compare_path else None
+        t0 = time.perf_counter()
+        result = replay(cfg, Path(input_path))
+        dt = time.perf_counter() - t0
+        if out_path:
+            write_events(result.events, Path(out_path))
+        print(
+            f"{result.samples} samples replayed in {dt:.2f} s ({result.samples / max(dt, 1e-9):,.0f}/s): "
+            f"{len(result.events)} alarm events, {sum(result.activations.values())} activations"
+            + (f" -> {out_path}" if out_path else "")
+        )
+        if result.unknown_tags:
+            names = ", ".join(f"{n} ({c})" for n, c in result.unknown_tags.most_common(5))
+            print(f"skipped rows of tags not in {config_path}: {names}", file=sys.stderr)
+        if other is not None:
+            print(compare(result, replay(other, Path(input_path))))
+    except (ConfigError, ReplayError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
