@@ -1,25 +1,34 @@
-"""Alarm engine: limit (HH/H/L/LL) and discrete-state alarms, and communication alarms.
+"""Alarm engine: ISA-18.2 / IEC 62682 alarm states over limit, discrete, rate-of-change,
+deviation, frozen-value, bad-quality and communication alarms.
 
-Pure Python + numpy, no Qt. Limits are evaluated vectorised over a batch of samples with a
-deadband (hysteresis), an on-delay and an off-delay. Each (tag, limit) is one alarm with an
-ISA-18.2 style state: active/cleared x acknowledged/unacknowledged. Every transition is
-returned as an immutable `Alarm` so listeners, the journal and the GUI see the same record.
+Pure Python + numpy, no Qt. Conditions are evaluated vectorised over a batch (one sample per
+tag per pass) with deadband, on-delay and off-delay; each (tag, kind) is one alarm whose state
+is active/cleared x acknowledged/unacknowledged, plus the operator and design states that take
+it off the operator's list: shelved (timed, or one-shot until it clears), suppressed by design
+(a tag expression), out of service; and latched (held after clearing until acknowledged).
+Every transition the operator should see is returned as an immutable `Alarm`, so listeners,
+the journal and the GUI see the same record.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.config import PlantConfig
+from app.expression import compile_expression
 from app.model import Quality, SampleBatch
 
-LEVELS = ("HH", "H", "L", "LL", "STATE")
+LIMIT_KINDS = ("HH", "H", "L", "LL")
+KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD")
 HIGH = {"HH": True, "H": True, "L": False, "LL": False}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COMM_PRIORITY = 2
+FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
+_PRIORITY_KEY = {"STATE": "state"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,127 +49,268 @@ class Alarm:
     message: str
     user: str = ""
     comment: str = ""
+    shelved: bool = False
+    suppressed: bool = False
+    out_of_service: bool = False
+    latched: bool = False
+    first_out: bool = False
 
     @property
     def state(self) -> str:
+        if self.out_of_service:
+            return "OOS"
+        if self.suppressed:
+            return "SUPPRESSED"
+        if self.shelved:
+            return "SHELVED"
+        if self.latched:
+            return "LATCHED"
         if self.active:
             return "ACKED" if self.acked else "UNACK"
         return "NORMAL" if self.acked else "RTN_UNACK"
 
+    @property
+    def hidden(self) -> bool:
+        """Shelved, suppressed or out of service: recorded, not annunciated."""
+        return self.shelved or self.suppressed or self.out_of_service
+
 
 class _Level:
-    """State arrays of one limit kind over all tags."""
+    """State arrays of one alarm kind over all tags."""
 
     def __init__(self, n: int):
-        self.limit = np.full(n, np.nan)
+        self.limit = np.full(n, np.nan)  # NaN: this tag has no alarm of this kind
+        self.deadband = np.zeros(n)
         self.priority = np.full(n, 3, dtype=np.int8)
         self.active = np.zeros(n, dtype=bool)
         self.acked = np.ones(n, dtype=bool)
+        self.latched = np.zeros(n, dtype=bool)
         self.since = np.zeros(n)
+        self.acked_at = np.zeros(n)
         self.pend_on = np.full(n, np.nan)
         self.pend_off = np.full(n, np.nan)
         self.value = np.full(n, np.nan)
+        self.first_out = np.zeros(n, dtype=bool)
+        self.shelved_until = np.zeros(n)  # > ts: shelved; inf: one-shot (until it clears)
+        self.shelve_reason: dict[int, tuple[str, str]] = {}
+        self.oos = np.zeros(n, dtype=bool)
 
 
 class AlarmEngine:
-    """Evaluates limit and state alarms for a plant; holds the state of every alarm."""
+    """Evaluates the alarms of a plant; holds the state of every alarm."""
 
     def __init__(self, config: PlantConfig):
         self.config = config
         tags = config.tags
         n = len(tags)
+        self.n = n
+        index = config.tag_index()
         self.names = [t.name for t in tags]
         self.units = [t.unit for t in tags]
         self.descriptions = [t.description or t.name for t in tags]
-        self.deadband = np.zeros(n)
-        self.on_delay = np.zeros(n)
-        self.off_delay = np.zeros(n)
-        self.levels = {k: _Level(n) for k in LEVELS}
+        self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
+        self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
+        self.levels = {k: _Level(n) for k in KINDS}
+        self.roc_per = np.ones(n)
+        self.dev_sp = np.full(n, -1, dtype=np.int64)
+        self.custom_message: dict[int, str] = {}
+        self.suppress: dict[int, tuple] = {}
         for i, t in enumerate(tags):
             a = t.alarms
             if a is None:
                 continue
-            self.deadband[i], self.on_delay[i], self.off_delay[i] = a.deadband, a.on_delay_s, a.off_delay_s
-            for k in ("HH", "H", "L", "LL"):
-                v = getattr(a, k)
-                if v is not None:
-                    self.levels[k].limit[i] = v
-                    self.levels[k].priority[i] = a.priority_of(k)
+            self.on_delay[i], self.off_delay[i], self.latch[i] = a.on_delay_s, a.off_delay_s, a.latch
+            if a.realarm_s:
+                self.realarm[i] = a.realarm_s
+            if a.message:
+                self.custom_message[i] = a.message
+            for k in LIMIT_KINDS:
+                if getattr(a, k) is not None:
+                    self._define(k, i, getattr(a, k), a.deadband, a.priority_of(k))
             if a.state is not None:
-                self.levels["STATE"].limit[i] = 1.0 if a.state else 0.0
-                self.levels["STATE"].priority[i] = a.priority_of("state")
-        self.custom_message = {
-            i: t.alarms.message for i, t in enumerate(tags) if t.alarms and t.alarms.message
-        }
-        self.has_limits = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
+                self._define("STATE", i, 1.0 if a.state else 0.0, 0.0, a.priority_of("state"))
+            if a.roc is not None:
+                self._define("ROC", i, a.roc.limit, a.roc.deadband, a.priority_of("ROC"))
+                self.roc_per[i] = 60.0 if a.roc.per == "min" else 1.0
+            if a.deviation is not None:
+                self._define("DEV", i, a.deviation.limit, a.deviation.deadband, a.priority_of("DEV"))
+                self.dev_sp[i] = index[a.deviation.setpoint]
+            if a.stale_s:
+                self._define("STALE", i, a.stale_s, 0.0, a.priority_of("STALE"))
+            if a.bad_quality:
+                self._define("BAD", i, 1.0, 0.0, a.priority_of("BAD"))
+            if a.suppress_when:
+                self.suppress[i] = compile_expression(a.suppress_when, index)
+        self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
+        # per-tag memory for rate, deviation and frozen-value alarms
+        self.last_v = np.full(n, np.nan)
+        self.last_t = np.full(n, np.nan)
+        self.changed_at = np.full(n, np.nan)
+        self.latest = np.full(n, np.nan)  # latest good value of every tag (setpoints, expressions)
+        self.suppressed = np.zeros(n, dtype=bool)
+        self.hazard_of = {}
+        for h in config.hazard_sources:
+            for name in h.tags:
+                if name in index:
+                    self.hazard_of.setdefault(index[name], h.name)
+        self.last_activation: dict[str, float] = {}
         self.comm: dict[str, Alarm] = {}
+        self._any_realarm = bool(np.isfinite(self.realarm).any())
+        self._timed = False  # some alarm has a timed shelve
+
+    def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
+        lv = self.levels[kind]
+        lv.limit[i], lv.deadband[i], lv.priority[i] = limit, deadband, priority
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> list[Alarm]:
         """Advance every alarm with the batch's samples (in time order per tag)."""
         if len(batch) == 0:
             return []
-        out: list[Alarm] = []
+        out: list[Alarm] = self.tick(float(batch.ts.min()))  # what fell due before these samples
         for part in batch.unique_runs():
-            good = part.quality != Quality.BAD
-            if not good.any():
-                continue
-            part = part if good.all() else part.take(good)
-            for kind, lv in self.levels.items():
-                if self.has_limits[kind]:
-                    out.extend(self._evaluate_level(kind, lv, part))
+            out.extend(self._evaluate_part(part))
+        out.extend(self.tick(float(batch.ts.max())))
         return out
 
-    def _evaluate_level(self, kind: str, lv: _Level, b: SampleBatch) -> list[Alarm]:
+    def _evaluate_part(self, b: SampleBatch) -> list[Alarm]:
+        out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
-        lim = lv.limit[idx]
-        has = np.isfinite(lim) & np.isfinite(v)
-        if not has.any():
-            return []
-        db = self.deadband[idx]
+        good = (b.quality != Quality.BAD) & np.isfinite(v)
+        if self.has["BAD"]:
+            out += self._advance("BAD", idx, ts, v, ~good, good, np.ones(len(idx), dtype=bool))
+        if good.any():
+            gi, gv, gt = idx[good], v[good], ts[good]
+            self.latest[gi] = gv
+            if self.suppress:
+                out += self._update_suppression(float(gt.max()))
+            for kind in ("HH", "H", "L", "LL", "STATE"):
+                if self.has[kind]:
+                    out += self._limit(kind, gi, gt, gv)
+            if self.has["ROC"]:
+                dt = gt - self.last_t[gi]
+                rate = np.where(
+                    dt > 0, (gv - self.last_v[gi]) / np.where(dt > 0, dt, 1) * self.roc_per[gi], np.nan
+                )
+                out += self._magnitude("ROC", gi, gt, rate)
+            if self.has["DEV"]:
+                sp = self.dev_sp[gi]
+                dev = np.where(sp >= 0, gv - self.latest[np.maximum(sp, 0)], np.nan)
+                out += self._magnitude("DEV", gi, gt, dev)
+            if self.has["STALE"]:
+                moved = gv != self.last_v[gi]
+                self.changed_at[gi] = np.where(moved | np.isnan(self.changed_at[gi]), gt, self.changed_at[gi])
+                frozen_for = gt - self.changed_at[gi]
+                lim = self.levels["STALE"].limit[gi]
+                out += self._advance(
+                    "STALE", gi, gt, gv, frozen_for >= lim, frozen_for < lim, np.isfinite(lim)
+                )
+            self.last_v[gi], self.last_t[gi] = gv, gt
+        return out
+
+    def _limit(self, kind: str, idx, ts, v) -> list[Alarm]:
+        lv = self.levels[kind]
+        lim, db = lv.limit[idx], lv.deadband[idx]
+        has = np.isfinite(lim)
         if kind == "STATE":
             raw = (v >= 0.5) == (lim >= 0.5)
             clear = ~raw
         elif HIGH[kind]:
-            raw = v >= lim
-            clear = v < lim - db
+            raw, clear = v >= lim, v < lim - db
         else:
-            raw = v <= lim
-            clear = v > lim + db
+            raw, clear = v <= lim, v > lim + db
+        return self._advance(kind, idx, ts, v, raw, clear, has)
+
+    def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
+        lv = self.levels[kind]
+        lim, db = lv.limit[idx], lv.deadband[idx]
+        ax = np.abs(x)
+        has = np.isfinite(lim) & np.isfinite(x)
+        return self._advance(kind, idx, ts, x, ax >= lim, ax < lim - db, has)
+
+    def _advance(self, kind, idx, ts, value, raw, clear, has) -> list[Alarm]:
+        """The shared state machine: on-delay, off-delay, latch; returns visible transitions."""
+        if not has.any():
+            return []
+        lv = self.levels[kind]
         active = lv.active[idx]
-        # activation, with on-delay
         want_on = has & ~active & raw
         pend = lv.pend_on[idx]
         pend = np.where(want_on & np.isnan(pend), ts, pend)
         pend = np.where(has & ~active & ~raw, np.nan, pend)
         fire_on = want_on & (ts - pend >= self.on_delay[idx])
         lv.pend_on[idx] = np.where(fire_on, np.nan, pend)
-        # clearing, with off-delay
         want_off = has & active & clear
         pend = lv.pend_off[idx]
         pend = np.where(want_off & np.isnan(pend), ts, pend)
         pend = np.where(has & active & ~clear, np.nan, pend)
         fire_off = want_off & (ts - pend >= self.off_delay[idx])
         lv.pend_off[idx] = np.where(fire_off, np.nan, pend)
-        lv.value[idx] = np.where(has, v, lv.value[idx])
+        lv.value[idx] = np.where(has, value, lv.value[idx])
         out = []
-        if fire_on.any():
-            on = idx[fire_on]
-            lv.active[on] = True
-            lv.acked[on] = False
-            lv.since[on] = ts[fire_on]
-            out.extend(self._record(kind, lv, int(i), float(t)) for i, t in zip(on, ts[fire_on], strict=True))
-        if fire_off.any():
-            off = idx[fire_off]
-            lv.active[off] = False
-            out.extend(
-                self._record(kind, lv, int(i), float(t)) for i, t in zip(off, ts[fire_off], strict=True)
-            )
+        for i, t in zip(idx[fire_on], ts[fire_on], strict=True):
+            i, t = int(i), float(t)
+            lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
+            lv.first_out[i] = self._first_out(i, t)
+            out.append(self._record(kind, i, t))
+        for i, t in zip(idx[fire_off], ts[fire_off], strict=True):
+            i, t = int(i), float(t)
+            lv.active[i] = False
+            if self.latch[i] and not lv.acked[i]:
+                lv.latched[i] = True
+            if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
+                lv.shelved_until[i] = 0.0
+                lv.shelve_reason.pop(i, None)
+            out.append(self._record(kind, i, t))
+        return [a for a in out if not a.hidden or a.state == "NORMAL"]
+
+    def _first_out(self, i: int, ts: float) -> bool:
+        hazard = self.hazard_of.get(i)
+        if hazard is None:
+            return False
+        last = self.last_activation.get(hazard)
+        self.last_activation[hazard] = ts
+        return last is None or ts - last > FIRST_OUT_BURST_S
+
+    def _update_suppression(self, ts: float) -> list[Alarm]:
+        out = []
+        for i, (fn, _used) in self.suppress.items():
+            on = fn(self.latest)
+            if on == self.suppressed[i]:
+                continue
+            self.suppressed[i] = on
+            for kind, lv in self.levels.items():
+                if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i] or on):
+                    out.append(self._record(kind, i, ts, comment="suppressed by design" if on else ""))
         return out
 
-    def _record(self, kind: str, lv: _Level, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
+    def tick(self, ts: float) -> list[Alarm]:
+        """Time-driven transitions: shelves that expire and standing alarms that re-alarm."""
+        out = []
+        if not self._timed and not self._any_realarm:
+            return out
+        for kind, lv in self.levels.items():
+            expired = np.flatnonzero((lv.shelved_until > 0) & (lv.shelved_until <= ts))
+            for i in expired:
+                lv.shelved_until[i] = 0.0
+                lv.shelve_reason.pop(int(i), None)
+                if lv.active[i]:  # comes back to the operator as a new, unacknowledged alarm
+                    lv.acked[i] = False
+                out.append(self._record(kind, int(i), ts, comment="shelve expired"))
+            due = (
+                lv.active & lv.acked & (ts - lv.acked_at >= self.realarm) & (lv.shelved_until == 0) & ~lv.oos
+            )
+            for i in np.flatnonzero(due):
+                lv.acked[i] = False
+                out.append(self._record(kind, int(i), ts, comment="re-alarm: still active"))
+        return out
+
+    # ------------------------------------------------------------ records
+    def _record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
+        lv = self.levels[kind]
         lim = float(lv.limit[i])
         value = float(lv.value[i])
+        shown_limit = None if kind in ("STATE", "BAD") else lim
         return Alarm(
             key=f"{self.names[i]}:{kind}",
             source=self.names[i],
@@ -172,19 +322,33 @@ class AlarmEngine:
             ts=ts,
             since=float(lv.since[i]),
             value=value,
-            limit=None if kind == "STATE" else lim,
+            limit=shown_limit,
             message=self._message(kind, i, value, lim),
             user=user,
             comment=comment,
+            shelved=bool(lv.shelved_until[i] > ts),
+            suppressed=bool(self.suppressed[i]),
+            out_of_service=bool(lv.oos[i]),
+            latched=bool(lv.latched[i]),
+            first_out=bool(lv.first_out[i]),
         )
 
     def _message(self, kind: str, i: int, value: float, lim: float) -> str:
         if i in self.custom_message:
             return self.custom_message[i]
         desc = self.descriptions[i]
+        unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == "STATE":
             return f"{desc}: {'ON' if value >= 0.5 else 'OFF'}"
-        unit = f" {self.units[i]}" if self.units[i] else ""
+        if kind == "BAD":
+            return f"{desc}: bad quality (no valid value)"
+        if kind == "STALE":
+            return f"{desc}: value frozen for {_fmt(lim)} s"
+        if kind == "ROC":
+            per = "min" if self.roc_per[i] == 60 else "s"
+            return f"{desc} rate {_fmt(value)}{unit}/{per}, limit {_fmt(lim)}{unit}/{per}"
+        if kind == "DEV":
+            return f"{desc} deviates {_fmt(value)}{unit} from {self.names[self.dev_sp[i]]}, limit {_fmt(lim)}{unit}"
         sign = ">" if HIGH[kind] else "<"
         return f"{desc} {kind} {_fmt(value)}{unit} {sign} {_fmt(lim)}{unit}"
 
@@ -210,20 +374,25 @@ class AlarmEngine:
             self.comm[alarm.key] = alarm
 
     # ------------------------------------------------------------ operator actions
+    def _select(self, keys: list[str] | None):
+        """(kind, level, tag index) of every tag alarm named in `keys` (None: all defined)."""
+        wanted = None if keys is None else set(keys)
+        for kind, lv in self.levels.items():
+            for i in np.flatnonzero(np.isfinite(lv.limit)):
+                if wanted is None or f"{self.names[i]}:{kind}" in wanted:
+                    yield kind, lv, int(i)
+
     def acknowledge(
         self, keys: list[str] | None, ts: float, user: str = "", comment: str = ""
     ) -> list[Alarm]:
         """Acknowledge the given alarms (None: all); returns the transitions."""
-        out = []
+        out = self.tick(ts)  # shelves due by now end first
+        for kind, lv, i in self._select(keys):
+            if lv.acked[i] or lv.oos[i] or lv.shelved_until[i] > ts:
+                continue
+            lv.acked[i], lv.acked_at[i], lv.latched[i] = True, ts, False
+            out.append(self._record(kind, i, ts, user, comment))
         wanted = None if keys is None else set(keys)
-        for kind, lv in self.levels.items():
-            pending = np.flatnonzero(~lv.acked)
-            for i in pending:
-                key = f"{self.names[i]}:{kind}"
-                if wanted is not None and key not in wanted:
-                    continue
-                lv.acked[i] = True
-                out.append(self._record(kind, lv, int(i), ts, user, comment))
         for key, cur in list(self.comm.items()):
             if cur.acked or (wanted is not None and key not in wanted):
                 continue
@@ -232,12 +401,59 @@ class AlarmEngine:
             out.append(alarm)
         return out
 
-    def standing(self) -> list[Alarm]:
-        """Every alarm that is active or unacknowledged, as its current record."""
+    def shelve(
+        self, keys: list[str], ts: float, duration_s: float | None, user: str, reason: str
+    ) -> list[Alarm]:
+        """Shelve alarms for `duration_s` (None: one-shot, until the alarm next clears)."""
+        if not reason.strip():
+            raise ValueError("a shelve needs a reason")
+        out = self.tick(ts)
+        for kind, lv, i in self._select(keys):
+            if lv.oos[i]:
+                continue
+            lv.shelved_until[i] = np.inf if duration_s is None else ts + duration_s
+            self._timed = self._timed or duration_s is not None
+            lv.shelve_reason[i] = (user, reason)
+            out.append(self._record(kind, i, ts, user, reason))
+        return out
+
+    def unshelve(self, keys: list[str], ts: float, user: str = "") -> list[Alarm]:
+        out = self.tick(ts)
+        for kind, lv, i in self._select(keys):
+            if lv.shelved_until[i] > ts:
+                lv.shelved_until[i] = 0.0
+                lv.shelve_reason.pop(i, None)
+                if lv.active[i]:
+                    lv.acked[i] = False
+                out.append(self._record(kind, i, ts, user, "unshelved"))
+        return out
+
+    def set_out_of_service(
+        self, keys: list[str], on: bool, ts: float, user: str, reason: str = ""
+    ) -> list[Alarm]:
+        """Take alarms out of service (maintenance) or put them back."""
+        out = self.tick(ts)
+        for kind, lv, i in self._select(keys):
+            if lv.oos[i] == on:
+                continue
+            lv.oos[i] = on
+            if not on and lv.active[i]:
+                lv.acked[i] = False
+            out.append(
+                self._record(kind, i, ts, user, reason or ("out of service" if on else "back in service"))
+            )
+        return out
+
+    def standing(self, now: float | None = None) -> list[Alarm]:
+        """Every alarm that is active, unacknowledged, latched or taken off the list, as it stands."""
+        now = time.time() if now is None else now
         out = []
         for kind, lv in self.levels.items():
-            for i in np.flatnonzero(lv.active | ~lv.acked):
-                out.append(self._record(kind, lv, int(i), float(lv.since[i])))
+            mask = np.isfinite(lv.limit) & (
+                lv.active | ~lv.acked | lv.latched | lv.oos | (lv.shelved_until > 0) | self.suppressed
+            )
+            for i in np.flatnonzero(mask):
+                out.append(replace(self._record(kind, int(i), now), ts=float(lv.since[i])))
         out.extend(self.comm.values())
         return out
 

@@ -120,6 +120,25 @@ Device = Annotated[ModbusDevice | OpcUaDevice, Field(discriminator="protocol")]
 # ---------------------------------------------------------------- tags and alarms
 
 
+class RateLimit(Strict):
+    """Rate-of-change alarm: |change| per second or per minute at or above `limit`."""
+
+    limit: float = Field(gt=0)
+    per: Literal["s", "min"] = "min"
+    deadband: float = Field(0.0, ge=0)
+
+
+class DeviationLimit(Strict):
+    """Deviation alarm: |value - setpoint tag| at or above `limit`."""
+
+    setpoint: str
+    limit: float = Field(gt=0)
+    deadband: float = Field(0.0, ge=0)
+
+
+AlarmKind = Literal["HH", "H", "L", "LL", "state", "ROC", "DEV", "STALE", "BAD"]
+
+
 class AlarmLimits(Strict):
     """Limit alarms of one analog tag, or the alarm state of a discrete one.
 
@@ -134,7 +153,14 @@ class AlarmLimits(Strict):
     on_delay_s: float = Field(0.0, ge=0)
     off_delay_s: float = Field(0.0, ge=0)
     state: bool | None = None  # discrete tag: alarm while value == state
-    priority: dict[Literal["HH", "H", "L", "LL", "state"], Annotated[int, Field(ge=1, le=4)]] = {}
+    roc: RateLimit | None = None
+    deviation: DeviationLimit | None = None
+    stale_s: float | None = Field(None, gt=0)  # value frozen (unchanged) this long
+    bad_quality: bool = False  # alarm while the value is bad (a blind spot)
+    latch: bool = False  # stays in alarm after clearing until acknowledged
+    realarm_s: float | None = Field(None, gt=0)  # an acknowledged standing alarm sounds again
+    suppress_when: str | None = None  # tag expression: suppressed by design while true
+    priority: dict[AlarmKind, Annotated[int, Field(ge=1, le=4)]] = {}
     message: str = ""
 
     @model_validator(mode="after")
@@ -150,7 +176,7 @@ class AlarmLimits(Strict):
         return self.priority.get(limit, DEFAULT_PRIORITY[limit])
 
 
-DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2}
+DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2, "ROC": 3, "DEV": 3, "STALE": 4, "BAD": 3}
 
 
 class TagHistory(Strict):
@@ -436,6 +462,21 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
                 out.append((("tags", i, "alarms"), "a bool tag takes 'state', not HH/H/L/LL"))
             if a.state is not None and not t.is_bool and _effective_type(t, dev) != "bool":
                 out.append((("tags", i, "alarms", "state"), "'state' alarms need a bool tag"))
+    from app.expression import ExpressionError, compile_expression
+
+    for i, t in enumerate(cfg.tags):
+        a = t.alarms
+        if a is None:
+            continue
+        if a.deviation is not None and a.deviation.setpoint not in seen_tags:
+            out.append(
+                (("tags", i, "alarms", "deviation", "setpoint"), f"unknown tag {a.deviation.setpoint!r}")
+            )
+        if a.suppress_when:
+            try:
+                compile_expression(a.suppress_when, seen_tags)
+            except ExpressionError as exc:
+                out.append((("tags", i, "alarms", "suppress_when"), str(exc)))
     for i, h in enumerate(cfg.hazard_sources):
         for j, name in enumerate(h.tags):
             if name not in seen_tags:
