@@ -173,8 +173,22 @@ class Engine:
 
     # ------------------------------------------------------------ queries and actions (any thread)
     def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> list[Alarm]:
+        return self._operator(self.alarms.acknowledge, keys, time.time(), user, comment)
+
+    def shelve(self, keys: list[str], duration_s: float | None, user: str, reason: str) -> list[Alarm]:
+        """Shelve for `duration_s` seconds, or until the alarm next clears (None)."""
+        return self._operator(self.alarms.shelve, keys, time.time(), duration_s, user, reason)
+
+    def unshelve(self, keys: list[str], user: str = "") -> list[Alarm]:
+        return self._operator(self.alarms.unshelve, keys, time.time(), user)
+
+    def set_out_of_service(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
+        return self._operator(self.alarms.set_out_of_service, keys, on, time.time(), user, reason)
+
+    def _operator(self, action, *args) -> list[Alarm]:
+        """Apply an operator action to the alarm engine; journal and publish its transitions."""
         with self._lock:
-            out = self.alarms.acknowledge(keys, time.time(), user, comment)
+            out = action(*args)
         if self.history is not None:
             self.history.journal(out)
         for listener in self._listeners:

@@ -21,7 +21,18 @@ from app.commands import iso_ms, parse_time
 from app.config import PlantConfig
 from app.model import Quality, SampleBatch
 
-TYPES = {"HH": "HH", "H": "H", "L": "L", "LL": "LL", "STATE": "DISCRETE", "COMM": "COMM"}
+TYPES = {
+    "HH": "HH",
+    "H": "H",
+    "L": "L",
+    "LL": "LL",
+    "STATE": "DISCRETE",
+    "ROC": "ROC",
+    "DEV": "DEV",
+    "STALE": "STALE",
+    "BAD": "BAD_QUALITY",
+    "COMM": "COMM",
+}
 QUALITY_NAMES = {"good": Quality.GOOD, "uncertain": Quality.UNCERTAIN, "bad": Quality.BAD}
 OUT_COLUMNS = ["time", "tag", "kind", "type", "priority", "state", "value", "limit", "message"]
 BATCH_ROWS = 5000

@@ -234,3 +234,32 @@ tags:
             eng.stop()
     finally:
         srv.lt.close()
+
+
+def test_operator_actions_are_journaled(modbus, tmp_path):
+    modbus.set("hr", 10, encode(240.0, "float32"))
+    cfg = parse_config_text(modbus_config(modbus.port))
+    hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags, flush_s=0.05)
+    eng = Engine(cfg, hist)
+    rec = Recorder()
+    eng.add_listener(rec)
+    eng.start()
+    try:
+        wait_until(lambda: any(a.key == "F32:H" for a in rec.alarms))
+        assert [a.state for a in eng.shelve(["F32:H"], 3600, "op1", "known, WO-17")] == ["SHELVED"]
+        assert [a.state for a in eng.unshelve(["F32:H"], "op1")] == ["UNACK"]
+        assert [a.state for a in eng.set_out_of_service(["F32:H"], True, "eng1", "replacing")] == ["OOS"]
+        with pytest.raises(ValueError):
+            eng.shelve(["F32:H"], None, "op1", "")
+    finally:
+        eng.stop()
+    with hist.engine.connect() as c:
+        rows = c.exec_driver_sql(
+            "SELECT state, user_name, comment FROM alarm_events WHERE key='F32:H' ORDER BY id"
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("UNACK", "", ""),
+        ("SHELVED", "op1", "known, WO-17"),
+        ("UNACK", "op1", "unshelved"),
+        ("OOS", "eng1", "replacing"),
+    ]
