@@ -24,6 +24,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,7 +42,23 @@ from PySide6.QtWidgets import (
 PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
 PRIORITY_TEXT = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-STATE_LABELS = {"UNACK": "Unack", "ACKED": "Acked", "RTN_UNACK": "RTN unack", "NORMAL": "Normal"}
+STATE_LABELS = {
+    "UNACK": "Unack",
+    "ACKED": "Acked",
+    "RTN_UNACK": "RTN unack",
+    "NORMAL": "Normal",
+    "LATCHED": "Latched",
+    "SHELVED": "Shelved",
+    "SUPPRESSED": "Suppressed",
+    "OOS": "Out of service",
+}
+OFF_LIST = ("SHELVED", "SUPPRESSED", "OOS")  # recorded, not annunciated: shown grey
+SHELVE_CHOICES = (
+    ("15 minutes", 900.0),
+    ("1 hour", 3600.0),
+    ("8 hours (one shift)", 28800.0),
+    ("Until it clears", None),
+)
 GREY_TEXT = QColor("#8a8d91")
 
 COLUMNS = ("Time", "Pri", "Tag", "Description", "Kind", "Value", "Limit", "State")
@@ -184,7 +204,7 @@ class AlarmTableModel(QAbstractTableModel):
                 if a.state == "ACKED" or (a.state == "UNACK" and self._flash_on):
                     return QBrush(QColor(PRIORITY_TEXT.get(a.priority, "#000000")))
                 return QBrush(QColor(PRIORITY_COLORS.get(a.priority, "#888888")))
-            if a.state == "RTN_UNACK":
+            if a.state == "RTN_UNACK" or a.state in OFF_LIST:
                 return QBrush(GREY_TEXT)
             return None
         if role == Qt.ItemDataRole.FontRole and a.state == "UNACK" and col in (COL_PRI, COL_TAG, COL_STATE):
@@ -197,7 +217,11 @@ class AlarmTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{a.message}\nactive since {format_time(a.since)}\nlast change {format_time(a.ts)}"
-            return tip + (f"\nacknowledged by {a.user}" if a.user else "")
+            if getattr(a, "first_out", False):
+                tip += "\n◆ first out: the first alarm of this burst on its hazard source"
+            if a.user:
+                tip += f"\n{STATE_LABELS.get(a.state, a.state).lower()} by {a.user}"
+            return tip + (f": {a.comment}" if a.comment else "")
         return None
 
     def _display(self, a, col: int):
@@ -206,7 +230,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_PRI:
             return ROMAN.get(a.priority, str(a.priority))
         if col == COL_TAG:
-            return a.source
+            return f"{a.source}  ◆" if getattr(a, "first_out", False) else a.source
         if col == COL_DESC:
             return a.message
         if col == COL_KIND:
@@ -250,6 +274,7 @@ class AlarmTable(QWidget):
 
     acknowledgeRequested = Signal(list)  # list[str] of alarm keys
     alarmSelected = Signal(object)  # Alarm
+    shelveRequested = Signal(list, object, str)  # keys, duration in s (None: until it clears), reason
 
     def __init__(self, units: dict[str, str] | None = None, parent=None):
         super().__init__(parent)
@@ -270,6 +295,9 @@ class AlarmTable(QWidget):
         self.ack_all_button.setToolTip("Acknowledge every unacknowledged alarm in the list (Ctrl+Shift+K)")
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.ack_all_button.clicked.connect(self.acknowledge_all)
+        self.shelve_button = QPushButton("Shelve…", self)
+        self.shelve_button.setToolTip("Take the selected alarms off the list for a while, with a reason")
+        self.shelve_button.clicked.connect(self.shelve_selected)
 
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
@@ -304,6 +332,7 @@ class AlarmTable(QWidget):
         top.addWidget(self.count_label)
         top.addWidget(self.ack_button)
         top.addWidget(self.ack_all_button)
+        top.addWidget(self.shelve_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)
@@ -317,6 +346,14 @@ class AlarmTable(QWidget):
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
         self.model.update_alarms(transitions)
+
+    def shelve_selected(self) -> None:
+        keys = self.selected_keys()
+        if not keys:
+            return
+        dialog = ShelveDialog(keys, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.shelveRequested.emit(keys, dialog.duration(), dialog.reason())
 
     def set_alarms(self, alarms: Iterable) -> None:
         self.model.set_alarms(alarms)
@@ -383,3 +420,42 @@ __all__ = [
     "format_number",
     "format_time",
 ]
+
+
+class ShelveDialog(QDialog):
+    """Shelve alarms: how long (or until the alarm clears) and why; a reason is required."""
+
+    def __init__(self, keys: list[str], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Shelve alarms")
+        self.setObjectName("shelveDialog")
+        self.keys = list(keys)
+        self.duration_box = QComboBox(self)
+        for label, secs in SHELVE_CHOICES:
+            self.duration_box.addItem(label, secs)
+        self.duration_box.setCurrentIndex(1)
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setPlaceholderText("Reason (required), e.g. work order, known instrument fault")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Shelve")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason_edit.textChanged.connect(self._validate)
+        form = QFormLayout(self)
+        shown = ", ".join(self.keys[:4]) + (f" and {len(self.keys) - 4} more" if len(self.keys) > 4 else "")
+        form.addRow(QLabel(shown, self))
+        form.addRow("For", self.duration_box)
+        form.addRow("Reason", self.reason_edit)
+        form.addRow(self.buttons)
+        self._validate()
+
+    def _validate(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason().strip()))
+
+    def duration(self) -> float | None:
+        return self.duration_box.currentData()
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()

@@ -1,0 +1,66 @@
+"""Shelving from the alarm list: a reason is required; the request carries keys, duration, reason;
+shelved and out-of-service alarms stay listed in grey with their state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app.alarms import Alarm
+from widgets.alarm_table import AlarmTable, ShelveDialog
+
+
+def alarm(key="P:H", state="UNACK", **kw):
+    base = dict(
+        key=key,
+        source=key.split(":")[0],
+        tag=0,
+        kind=key.split(":")[1],
+        priority=2,
+        active=True,
+        acked=state != "UNACK",
+        ts=10.0,
+        since=10.0,
+        value=120.0,
+        limit=100.0,
+        message="P H 120 > 100",
+    )
+    base.update(kw)
+    return Alarm(**base)
+
+
+def test_dialog_requires_a_reason(qtbot):
+    d = ShelveDialog(["P:H"])
+    qtbot.addWidget(d)
+    ok = d.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    d.reason_edit.setText("  ")
+    assert not ok.isEnabled()
+    d.reason_edit.setText("work order 17")
+    assert ok.isEnabled() and d.duration() == 3600.0
+    d.duration_box.setCurrentIndex(d.duration_box.count() - 1)
+    assert d.duration() is None
+
+
+def test_shelve_request_and_states_shown(qtbot):
+    table = AlarmTable({"P": "kPa"})
+    qtbot.addWidget(table)
+    table.update_alarms([alarm(), alarm("Q:H", first_out=True)])
+    assert table.select_key("P:H")
+
+    def fill():
+        d = table.findChild(ShelveDialog)
+        d.reason_edit.setText("known fault")
+        d.accept()
+
+    QTimer.singleShot(0, fill)
+    with qtbot.waitSignal(table.shelveRequested) as sig:
+        table.shelve_selected()
+    assert sig.args == [["P:H"], 3600.0, "known fault"]
+    table.update_alarms([alarm(shelved=True, acked=True, user="op", comment="known fault")])
+    m = table.model
+    row = m.row_of("P:H")
+    assert m.data(m.index(row, 7)) == "Shelved"
+    assert "Q  ◆" in m.data(m.index(m.row_of("Q:H"), 2))
+    table.update_alarms([alarm(out_of_service=True)])
+    assert m.data(m.index(m.row_of("P:H"), 7)) == "Out of service"
