@@ -1,5 +1,5 @@
 """Forewarn command line: the HMI (default: the built-in demo plant), headless, simulate,
-check-config and export. It parses arguments and hands over; nothing else lives here."""
+check-config, export and report. It parses arguments and hands over; nothing else lives here."""
 
 from __future__ import annotations
 
@@ -62,6 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--compare", metavar="FILE", help="a second plant file: how many alarms each limit set raises"
     )
+    rp = sub.add_parser(
+        "report", help="write the shift handover report (alarm KPIs, floods, standing alarms) as PDF"
+    )
+    rp.add_argument("--db", metavar="URL", required=True)
+    rp.add_argument("--config", metavar="FILE", help="plant YAML file (for the plant name)")
+    rp.add_argument("--since", metavar="T", help="start: ISO 8601, UNIX seconds or an age like 8h")
+    rp.add_argument("--until", metavar="T", help="end (default: now, or the end of the shift)")
+    rp.add_argument(
+        "--shift", choices=("current", "previous"), help="report a whole shift (default: previous)"
+    )
+    rp.add_argument(
+        "--shift-starts", metavar="HH:MM,...", help="local shift start times (default 08:00,16:00,00:00)"
+    )
+    rp.add_argument("--operators", type=int, default=1, help="operator positions sharing the alarms")
+    rp.add_argument("--out", metavar="FILE.pdf", required=True)
     return p
 
 
@@ -81,6 +96,20 @@ def main(argv: list[str] | None = None) -> int:
         return commands.headless(args.config, args.db, args.duration)
     if args.command == "replay":
         return commands.run_replay(args.config, args.input, args.out, args.compare)
+    if args.command == "report":
+        from views.shift_report import render_report_pdf
+
+        return commands.report(
+            args.db,
+            args.out,
+            render_report_pdf,
+            config_path=args.config,
+            since=args.since,
+            until=args.until,
+            shift=args.shift,
+            shift_starts=args.shift_starts,
+            operators=args.operators,
+        )
     if args.command == "simulate":
         return commands.simulate(args.config, args.speed, args.incident)
     from views.launcher import run_hmi

@@ -1,4 +1,4 @@
-"""Command-line actions that need no window: check-config, export, headless, simulate."""
+"""Command-line actions that need no window: check-config, export, headless, simulate, report."""
 
 from __future__ import annotations
 
@@ -205,4 +205,54 @@ def run_replay(
     except (ConfigError, ReplayError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
+    return 0
+
+
+def report(
+    db_url: str,
+    out_path: str,
+    render,
+    *,
+    config_path: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    shift: str | None = None,
+    shift_starts: str | None = None,
+    operators: int = 1,
+) -> int:
+    """Write the shift handover report of a period as PDF; `render(report, path)` prints it.
+
+    The period is ``--since``/``--until`` when given (``--until`` defaults to now), else the
+    current or previous shift (default: previous, the shift just handed over).
+    """
+    from app.report_data import build_shift_report, period_label, shift_period
+    from storage.history import History
+
+    try:
+        plant = load_config(config_path).plant.name if config_path else "Plant"
+        now = time.time()
+        if since is not None:
+            t0 = parse_time(since, now)
+            t1 = parse_time(until, now) if until is not None else now
+            title = f"Period {period_label(t0, t1)}"
+        else:
+            t0, t1 = shift_period(shift or "previous", now, shift_starts)
+            if until is not None:
+                t1 = parse_time(until, now)
+            title = f"{(shift or 'previous').capitalize()} shift {period_label(t0, t1)}"
+        if t1 <= t0:
+            raise ValueError("the period must end after it starts")
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    hist = History(db_url, [])
+    try:
+        rep = build_shift_report(hist.engine, plant, t0, t1, operators=operators, title=title)
+        render(rep, out_path)
+    finally:
+        hist.engine.dispose()
+    print(f"{rep.title}: {rep.kpi.activations} activations, {len(rep.kpi.floods)} floods -> {out_path}")
     return 0

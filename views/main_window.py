@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         b.devices.connect(self.device_badges.update_devices)
         # ---- wiring: widgets -> engine and each other
         self.alarm_table.acknowledgeRequested.connect(self.acknowledge)
+        self.alarm_table.shelveRequested.connect(self.shelve)
         self.banner.acknowledgeRequested.connect(self.acknowledge)
         self.alarm_table.alarmSelected.connect(self.show_alarm)
         self.tag_browser.tagActivated.connect(self.show_tag)
@@ -153,6 +154,15 @@ class MainWindow(QMainWindow):
         )
         for act in (self.ack_action, self.ack_all_action, self.jump_action):
             alarms.addAction(act)
+        alarms.addSeparator()
+        self.history_action = self._action(
+            "Alarm history…", self.open_alarm_history, ("Ctrl+H",), "Journal and KPIs of a shift or period"
+        )
+        self.shift_report_action = self._action(
+            "Shift report…", self.open_shift_report, (), "Print the shift handover report as PDF"
+        )
+        alarms.addAction(self.history_action)
+        alarms.addAction(self.shift_report_action)
         view = bar.addMenu("&View")
         for dock in (self.trend_dock, self.alarm_dock, self.tag_dock):
             view.addAction(dock.toggleViewAction())
@@ -177,6 +187,12 @@ class MainWindow(QMainWindow):
         standing = self.bridge.standing
         self.map.update_alarms(standing)
         self.banner.update_alarms(standing)
+
+    def shelve(self, keys: list[str], duration_s, reason: str) -> None:
+        """Shelve alarms through the engine (journaled with the user and the reason)."""
+        shelve = getattr(self.engine, "shelve", None)
+        if shelve is not None:
+            shelve(list(keys), duration_s, self.user or "operator", reason)
 
     def acknowledge(self, keys: list[str] | None) -> None:
         self.bridge.acknowledge(keys, user=self.user)
@@ -225,6 +241,27 @@ class MainWindow(QMainWindow):
         a = self.banner.current
         if a is not None and not self.alarm_table.select_key(a.key):
             self.show_alarm(a)
+
+    def open_alarm_history(self) -> None:
+        """The supervisor's alarm history window (one per main window, kept when closed)."""
+        from views.alarm_history import open_alarm_history
+
+        if getattr(self, "history_view", None) is None:
+            history = getattr(self.engine, "history", None)
+            self.history_view = open_alarm_history(self, history, self.config.plant.name, self.settings)
+        self.history_view.show()
+        self.history_view.raise_()
+        self.history_view.activateWindow()
+
+    def open_shift_report(self) -> None:
+        from views.shift_report import ShiftReportDialog
+
+        history = getattr(self.engine, "history", None)
+        dlg = ShiftReportDialog(
+            getattr(history, "engine", None), self.config.plant.name, self, settings=self.settings
+        )
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
 
     # ------------------------------------------------------------ layout persistence
     def _restore_layout(self) -> None:
