@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app import kpi
+from app.formatting import format_number as fmt_number
 
 DEFAULT_SHIFT_STARTS = ("08:00", "16:00", "00:00")
 PRIORITY_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -252,17 +253,6 @@ def time_format(t0: float, t1: float) -> Callable[[float], str]:
     one_day = datetime.fromtimestamp(t0).date() == datetime.fromtimestamp(max(t1 - 1, t0)).date()
     fmt = "%H:%M:%S" if one_day else "%m-%d %H:%M:%S"
     return lambda ts: time.strftime(fmt, time.localtime(ts))
-
-
-def fmt_number(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return ""
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:.0f}"
-    if ax >= 100:
-        return f"{x:.1f}"
-    return f"{x:.3g}" if ax < 0.01 and ax != 0 else f"{x:.2f}"
 
 
 def fmt_duration(s: float | None) -> str:

@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import format_number
+
 # Warning levels I-IV (ISA-101 / four-colour risk map). The only saturated colours on screen.
 PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
 PRIORITY_TEXT = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
@@ -66,17 +68,6 @@ COL_TIME, COL_PRI, COL_TAG, COL_DESC, COL_KIND, COL_VALUE, COL_LIMIT, COL_STATE 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ALARM_ROLE = Qt.ItemDataRole.UserRole + 1
 FLASH_MS = 500
-
-
-def format_number(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return ""
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:.0f}"
-    if ax >= 100:
-        return f"{x:.1f}"
-    return f"{x:.3g}" if ax < 0.01 and ax != 0 else f"{x:.2f}"
 
 
 def format_time(ts: float) -> str:

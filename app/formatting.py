@@ -1,0 +1,17 @@
+"""How numbers are written for people, the same on screen, in exports and in reports."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_number(x: float | None) -> str:
+    """Engineering values: whole numbers from 1000, one decimal from 100, else two (or 3 sig. digits when tiny)."""
+    if x is None or not math.isfinite(x):
+        return ""
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:.0f}"
+    if ax >= 100:
+        return f"{x:.1f}"
+    return f"{x:.3g}" if ax < 0.01 and ax != 0 else f"{x:.2f}"
