@@ -233,6 +233,20 @@ class AlarmEngine:
         if not has.any():
             return []
         lv = self.levels[kind]
+        lv.value[idx] = np.where(has, value, lv.value[idx])
+        # only alarms that may move need the state machine: raised now, active, or timing a delay
+        live = has & (raw | lv.active[idx] | np.isfinite(lv.pend_on[idx]) | np.isfinite(lv.pend_off[idx]))
+        if not live.all():
+            if not live.any():
+                return []
+            idx, ts, value, raw, clear, has = (
+                idx[live],
+                ts[live],
+                value[live],
+                raw[live],
+                clear[live],
+                has[live],
+            )
         active = lv.active[idx]
         want_on = has & ~active & raw
         pend = lv.pend_on[idx]
@@ -246,7 +260,6 @@ class AlarmEngine:
         pend = np.where(has & active & ~clear, np.nan, pend)
         fire_off = want_off & (ts - pend >= self.off_delay[idx])
         lv.pend_off[idx] = np.where(fire_off, np.nan, pend)
-        lv.value[idx] = np.where(has, value, lv.value[idx])
         out = []
         for i, t in zip(idx[fire_on], ts[fire_on], strict=True):
             i, t = int(i), float(t)

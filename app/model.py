@@ -92,8 +92,8 @@ class SampleBatch:
 
 
 def rank_masks(keys: np.ndarray):
-    """Masks selecting the 1st, 2nd, ... occurrence of each key, keeping order within a key."""
-    if len(np.unique(keys)) == len(keys):
+    """Masks selecting the 1st, 2nd, ... occurrence of each key (non-negative ints), in order."""
+    if len(keys) == 0 or np.bincount(keys).max() <= 1:  # the usual case, and cheap to prove
         yield np.ones(len(keys), dtype=bool)
         return
     order = np.argsort(keys, kind="stable")
