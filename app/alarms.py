@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,17 +23,18 @@ from app.expression import compile_expression
 from app.model import Quality, SampleBatch
 
 LIMIT_KINDS = ("HH", "H", "L", "LL")
+LEVEL_KINDS = ("HH", "H", "L", "LL", "STATE")  # evaluated together, as one block
 KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD")
 HIGH = {"HH": True, "H": True, "L": False, "LL": False}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COMM_PRIORITY = 2
+_BAD = int(Quality.BAD)
 FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
 _PRIORITY_KEY = {"STATE": "state"}
 
 
-@dataclass(frozen=True, slots=True)
-class Alarm:
-    """The state of one alarm after a transition."""
+class Alarm(NamedTuple):
+    """The state of one alarm after a transition (immutable; `alarm._replace(...)` makes a changed copy)."""
 
     key: str
     source: str
@@ -76,24 +77,87 @@ class Alarm:
 
 
 class _Level:
-    """State arrays of one alarm kind over all tags."""
+    """State arrays of one alarm kind over all tags (columns of a shared block for limit kinds)."""
 
-    def __init__(self, n: int):
-        self.limit = np.full(n, np.nan)  # NaN: this tag has no alarm of this kind
-        self.deadband = np.zeros(n)
-        self.priority = np.full(n, 3, dtype=np.int8)
-        self.active = np.zeros(n, dtype=bool)
-        self.acked = np.ones(n, dtype=bool)
-        self.latched = np.zeros(n, dtype=bool)
-        self.since = np.zeros(n)
-        self.acked_at = np.zeros(n)
-        self.pend_on = np.full(n, np.nan)
-        self.pend_off = np.full(n, np.nan)
+    def __init__(self, n: int, block: _LimitBlock | None = None, k: int = 0):
+        if block is not None:
+            for name in _LimitBlock.ARRAYS:
+                setattr(self, name, getattr(block, name)[:, k])
+        else:
+            self.limit = np.full(n, np.nan)  # NaN: this tag has no alarm of this kind
+            self.deadband = np.zeros(n)
+            self.priority = np.full(n, 3, dtype=np.int8)
+            self.active = np.zeros(n, dtype=bool)
+            self.acked = np.ones(n, dtype=bool)
+            self.latched = np.zeros(n, dtype=bool)
+            self.since = np.zeros(n)
+            self.first_out = np.zeros(n, dtype=bool)
         self.value = np.full(n, np.nan)
-        self.first_out = np.zeros(n, dtype=bool)
+        self.pend_on = np.full(n, np.nan)  # level kinds time their delays in the block
+        self.pend_off = np.full(n, np.nan)
+        self.acked_at = np.zeros(n)
         self.shelved_until = np.zeros(n)  # > ts: shelved; inf: one-shot (until it clears)
         self.shelve_reason: dict[int, tuple[str, str]] = {}
         self.oos = np.zeros(n, dtype=bool)
+
+
+class _LimitBlock:
+    """The level alarms (HH, H, L, LL, STATE) of every tag as (tags x kinds) arrays, so one
+    vectorised pass moves all of them, and the quiet band of every tag: while a value stays
+    strictly inside it and no delay is timing, no level alarm of the tag can change state, and
+    the tag is skipped."""
+
+    ARRAYS = ("limit", "deadband", "priority", "active", "acked", "latched", "since", "first_out")
+
+    def __init__(self, n: int):
+        k = len(LEVEL_KINDS)
+        self.limit = np.full((n, k), np.nan)
+        self.deadband = np.zeros((n, k))
+        self.priority = np.full((n, k), 3, dtype=np.int8)
+        self.active = np.zeros((n, k), dtype=bool)
+        self.acked = np.ones((n, k), dtype=bool)
+        self.latched = np.zeros((n, k), dtype=bool)
+        self.since = np.zeros((n, k))
+        self.first_out = np.zeros((n, k), dtype=bool)
+        self.pend = np.full((n, k), np.nan)  # since when the change the alarm wants (on or off) holds
+        self.band_lo = np.full(n, -np.inf)  # attention when value <= band_lo or value >= band_hi
+        self.band_hi = np.full(n, np.inf)
+
+    def finish(self) -> None:
+        """Derive the comparison arrays once the limits are set: an alarm is raised when
+        sign * (value - threshold) >= 0 and cleared when it is < -deadband (NaN: no such alarm)."""
+        sign, thr = np.ones_like(self.limit), self.limit.copy()
+        for j, kind in enumerate(LEVEL_KINDS):
+            lim = self.limit[:, j]
+            if kind == "STATE":  # alarm when ON (limit 1): v >= 0.5; when OFF (limit 0): v < 0.5
+                on = lim >= 0.5
+                sign[:, j] = np.where(on, 1.0, -1.0)
+                thr[:, j] = np.where(np.isnan(lim), np.nan, np.where(on, 0.5, np.nextafter(0.5, -np.inf)))
+            else:
+                sign[:, j] = 1.0 if HIGH[kind] else -1.0
+        self.sign, self.threshold = sign, thr
+        has, high = np.isfinite(thr), sign > 0
+        inf = np.inf
+        # the quiet band's edges while an alarm is inactive (raised at the threshold) and while it
+        # is active (cleared beyond threshold -/+ deadband)
+        raise_hi = np.where(has & high, thr, inf)
+        raise_lo = np.where(has & ~high, thr, -inf)
+        clear_hi = np.where(has & ~high, np.nextafter(thr + self.deadband, inf), inf)
+        clear_lo = np.where(has & high, np.nextafter(thr - self.deadband, -inf), -inf)
+        # one gather fetches everything the state machine reads: (tags, field, kinds)
+        self.static = np.stack([sign, thr, -self.deadband, raise_hi, raise_lo, clear_hi, clear_lo], axis=1)
+        self.rows = np.flatnonzero(has.any(axis=1))
+        self.update_band(self.static, self.rows, self.active[self.rows], self.pend[self.rows])
+
+    def update_band(self, st: np.ndarray, rows: np.ndarray, active: np.ndarray, pend: np.ndarray) -> None:
+        """Recompute the quiet band of these tags from their (already gathered) states."""
+        if len(st) != len(rows):
+            st = st[rows]
+        hi = np.where(active, st[:, 5], st[:, 3]).min(axis=1)
+        lo = np.where(active, st[:, 6], st[:, 4]).max(axis=1)
+        timing = np.isfinite(pend).any(axis=1)
+        self.band_hi[rows] = np.where(timing, -np.inf, hi)
+        self.band_lo[rows] = np.where(timing, np.inf, lo)
 
 
 class AlarmEngine:
@@ -110,10 +174,14 @@ class AlarmEngine:
         self.descriptions = [t.description or t.name for t in tags]
         self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
         self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
-        self.levels = {k: _Level(n) for k in KINDS}
+        self.block = _LimitBlock(n)
+        self.levels = {
+            k: _Level(n, self.block, LEVEL_KINDS.index(k)) if k in LEVEL_KINDS else _Level(n) for k in KINDS
+        }
         self.roc_per = np.ones(n)
         self.dev_sp = np.full(n, -1, dtype=np.int64)
         self.custom_message: dict[int, str] = {}
+        self._around: dict[tuple[int, str], tuple[str, str]] = {}
         self.suppress: dict[int, tuple] = {}
         for i, t in enumerate(tags):
             a = t.alarms
@@ -141,7 +209,12 @@ class AlarmEngine:
                 self._define("BAD", i, 1.0, 0.0, a.priority_of("BAD"))
             if a.suppress_when:
                 self.suppress[i] = compile_expression(a.suppress_when, index)
+        self.block.finish()
+        self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
+        self.has_levels = len(self.block.rows) > 0
+        self._whole_tags: np.ndarray | None = None
+        self._seq = {np.dtype(d): np.arange(n, dtype=d) for d in (np.int32, np.int64)}
         # per-tag memory for rate, deviation and frozen-value alarms
         self.last_v = np.full(n, np.nan)
         self.last_t = np.full(n, np.nan)
@@ -167,26 +240,44 @@ class AlarmEngine:
         """Advance every alarm with the batch's samples (in time order per tag)."""
         if len(batch) == 0:
             return []
-        out: list[Alarm] = self.tick(float(batch.ts.min()))  # what fell due before these samples
-        for part in batch.unique_runs():
-            out.extend(self._evaluate_part(part))
-        out.extend(self.tick(float(batch.ts.max())))
+        timed = self._timed or self._any_realarm
+        out: list[Alarm] = self.tick(float(batch.ts.min())) if timed else []  # due before these samples
+        if batch.tag is self._whole_tags or self._is_whole(batch.tag):
+            out.extend(self._evaluate_part(batch, whole=True))  # one sample of every tag, in order
+        else:
+            for part in batch.unique_runs():
+                out.extend(self._evaluate_part(part))
+        if timed:
+            out.extend(self.tick(float(batch.ts.max())))
         return out
 
-    def _evaluate_part(self, b: SampleBatch) -> list[Alarm]:
+    def _is_whole(self, tags: np.ndarray) -> bool:
+        """One sample of every tag in tag order (remembered by identity: scans reuse their array)."""
+        seq = self._seq.get(tags.dtype)
+        if seq is None or len(tags) != self.n or not np.array_equal(tags, seq):
+            return False
+        self._whole_tags = tags
+        return True
+
+    def _evaluate_part(self, b: SampleBatch, whole: bool = False) -> list[Alarm]:
+        """One sample per tag at most; `whole`: exactly one sample of every tag, in tag order."""
         out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
-        good = (b.quality != Quality.BAD) & np.isfinite(v)
+        good = (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
             out += self._advance("BAD", idx, ts, v, ~good, good, np.ones(len(idx), dtype=bool))
-        if good.any():
-            gi, gv, gt = idx[good], v[good], ts[good]
-            self.latest[gi] = gv
+        all_good = bool(good.all())
+        if all_good or good.any():
+            gi, gv, gt = (idx, v, ts) if all_good else (idx[good], v[good], ts[good])
+            whole = whole and all_good
+            if whole:
+                self.latest[:] = gv
+            else:
+                self.latest[gi] = gv
             if self.suppress:
                 out += self._update_suppression(float(gt.max()))
-            for kind in ("HH", "H", "L", "LL", "STATE"):
-                if self.has[kind]:
-                    out += self._limit(kind, gi, gt, gv)
+            if self.has_levels:
+                out += self._levels(gi, gt, gv, whole)
             if self.has["ROC"]:
                 dt = gt - self.last_t[gi]
                 rate = np.where(
@@ -205,21 +296,80 @@ class AlarmEngine:
                 out += self._advance(
                     "STALE", gi, gt, gv, frozen_for >= lim, frozen_for < lim, np.isfinite(lim)
                 )
-            self.last_v[gi], self.last_t[gi] = gv, gt
+            if self.has["ROC"] or self.has["STALE"]:
+                self.last_v[gi], self.last_t[gi] = gv, gt
         return out
 
-    def _limit(self, kind: str, idx, ts, v) -> list[Alarm]:
+    def _levels(self, idx, ts, v, whole: bool) -> list[Alarm]:
+        """HH, H, L, LL and STATE alarms of every tag at once; only tags outside their quiet band
+        (or timing a delay) go through the state machine."""
+        b = self.block
+        hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
+        att = (v >= hi) | (v <= lo)
+        if not att.any():
+            return []
+        i = idx[att]
+        t = ts[att][:, None]
+        active = b.active[i]
+        st = b.static[i]
+        d = st[:, 0] * (v[att][:, None] - st[:, 1])
+        change = np.where(active, d < st[:, 2], d >= 0)  # NaN (no such alarm): False
+        pend = np.where(change, np.fmin(b.pend[i], t), np.nan)
+        delay = self.delays[i]
+        fire = change & (t - pend >= np.where(active, delay[:, 1:2], delay[:, 0:1]))
+        pend[fire] = np.nan
+        b.pend[i] = pend
+        out = []
+        if fire.any():
+            for r, k in zip(*np.nonzero(fire), strict=True):
+                out.append(self._fire(LEVEL_KINDS[k], int(i[r]), float(t[r, 0]), not active[r, k]))
+            out = [a for a in out if not a.hidden or a.state == "NORMAL"]
+            active = active ^ fire
+        b.update_band(st, i, active, pend)
+        return out
+
+    def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
+        """The alarm becomes active (on) or clears, after its delays."""
         lv = self.levels[kind]
-        lim, db = lv.limit[idx], lv.deadband[idx]
-        has = np.isfinite(lim)
-        if kind == "STATE":
-            raw = (v >= 0.5) == (lim >= 0.5)
-            clear = ~raw
-        elif HIGH[kind]:
-            raw, clear = v >= lim, v < lim - db
+        if on:
+            lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
+            first_out = self._first_out(i, t)
+            lv.first_out[i] = first_out
+            acked = latched = False
+            since = t
         else:
-            raw, clear = v <= lim, v > lim + db
-        return self._advance(kind, idx, ts, v, raw, clear, has)
+            lv.active[i] = False
+            acked = bool(lv.acked[i])
+            latched = bool(self.latch[i]) and not acked
+            if latched:
+                lv.latched[i] = True
+            if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
+                lv.shelved_until[i] = 0.0
+                lv.shelve_reason.pop(i, None)
+            first_out, since = bool(lv.first_out[i]), float(lv.since[i])
+        lim = float(lv.limit[i])
+        value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
+        return Alarm(
+            f"{self.names[i]}:{kind}",
+            self.names[i],
+            i,
+            kind,
+            int(lv.priority[i]),
+            on,
+            acked,
+            t,
+            since,
+            value,
+            None if kind in ("STATE", "BAD") else lim,
+            self._message(kind, i, value, lim),
+            "",
+            "",
+            bool(lv.shelved_until[i] > t),
+            bool(self.suppressed[i]),
+            bool(lv.oos[i]),
+            latched,
+            first_out,
+        )
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
         lv = self.levels[kind]
@@ -260,21 +410,13 @@ class AlarmEngine:
         pend = np.where(has & active & ~clear, np.nan, pend)
         fire_off = want_off & (ts - pend >= self.off_delay[idx])
         lv.pend_off[idx] = np.where(fire_off, np.nan, pend)
-        out = []
-        for i, t in zip(idx[fire_on], ts[fire_on], strict=True):
-            i, t = int(i), float(t)
-            lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
-            lv.first_out[i] = self._first_out(i, t)
-            out.append(self._record(kind, i, t))
-        for i, t in zip(idx[fire_off], ts[fire_off], strict=True):
-            i, t = int(i), float(t)
-            lv.active[i] = False
-            if self.latch[i] and not lv.acked[i]:
-                lv.latched[i] = True
-            if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
-                lv.shelved_until[i] = 0.0
-                lv.shelve_reason.pop(i, None)
-            out.append(self._record(kind, i, t))
+        out = [
+            self._fire(kind, int(i), float(t), True) for i, t in zip(idx[fire_on], ts[fire_on], strict=True)
+        ]
+        out += [
+            self._fire(kind, int(i), float(t), False)
+            for i, t in zip(idx[fire_off], ts[fire_off], strict=True)
+        ]
         return [a for a in out if not a.hidden or a.state == "NORMAL"]
 
     def _first_out(self, i: int, ts: float) -> bool:
@@ -322,7 +464,7 @@ class AlarmEngine:
     def _record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         lv = self.levels[kind]
         lim = float(lv.limit[i])
-        value = float(lv.value[i])
+        value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
         shown_limit = None if kind in ("STATE", "BAD") else lim
         return Alarm(
             key=f"{self.names[i]}:{kind}",
@@ -349,6 +491,16 @@ class AlarmEngine:
     def _message(self, kind: str, i: int, value: float, lim: float) -> str:
         if i in self.custom_message:
             return self.custom_message[i]
+        if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
+            key = (i, kind)
+            around = self._around.get(key)
+            if around is None:
+                unit = f" {self.units[i]}" if self.units[i] else ""
+                around = self._around[key] = (
+                    f"{self.descriptions[i]} {kind} ",
+                    f"{unit} {'>' if HIGH[kind] else '<'} {_fmt(lim)}{unit}",
+                )
+            return around[0] + _fmt(value) + around[1]
         desc = self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == "STATE":
@@ -362,8 +514,7 @@ class AlarmEngine:
             return f"{desc} rate {_fmt(value)}{unit}/{per}, limit {_fmt(lim)}{unit}/{per}"
         if kind == "DEV":
             return f"{desc} deviates {_fmt(value)}{unit} from {self.names[self.dev_sp[i]]}, limit {_fmt(lim)}{unit}"
-        sign = ">" if HIGH[kind] else "<"
-        return f"{desc} {kind} {_fmt(value)}{unit} {sign} {_fmt(lim)}{unit}"
+        raise ValueError(kind)
 
     # ------------------------------------------------------------ communication
     def set_comm(self, device: str, failed: bool, ts: float, error: str = "") -> Alarm | None:
@@ -374,7 +525,7 @@ class AlarmEngine:
             text = f"Communication lost: {device}" + (f" ({error})" if error else "")
             alarm = Alarm(key, device, -1, "COMM", COMM_PRIORITY, True, False, ts, ts, math.nan, None, text)
         elif not failed and cur is not None and cur.active:
-            alarm = replace(cur, active=False, ts=ts, message=f"Communication restored: {device}")
+            alarm = cur._replace(active=False, ts=ts, message=f"Communication restored: {device}")
         else:
             return None
         self._store_comm(alarm)
@@ -409,7 +560,7 @@ class AlarmEngine:
         for key, cur in list(self.comm.items()):
             if cur.acked or (wanted is not None and key not in wanted):
                 continue
-            alarm = replace(cur, acked=True, ts=ts, user=user, comment=comment)
+            alarm = cur._replace(acked=True, ts=ts, user=user, comment=comment)
             self._store_comm(alarm)
             out.append(alarm)
         return out
@@ -466,7 +617,7 @@ class AlarmEngine:
                 lv.active | ~lv.acked | lv.latched | lv.oos | (lv.shelved_until > 0) | self.suppressed
             )
             for i in np.flatnonzero(mask):
-                out.append(replace(self._record(kind, int(i), now), ts=float(lv.since[i])))
+                out.append(self._record(kind, int(i), now)._replace(ts=float(lv.since[i])))
         out.extend(self.comm.values())
         return out
 
