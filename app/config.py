@@ -179,6 +179,46 @@ class AlarmLimits(Strict):
 DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2, "ROC": 3, "DEV": 3, "STALE": 4, "BAD": 3}
 
 
+class ForecastSettings(Strict):
+    """Forecast early warning: a robust trend over `window_s` and the time it needs to reach the
+    tag's next limit; a warning when that falls within `horizon_s`. The warning level is I when
+    the predicted time is at most levels_s[0], II at most levels_s[1], and so on."""
+
+    enabled: bool = True
+    window_s: float = Field(600.0, ge=30)
+    horizon_s: float = Field(1800.0, gt=0)
+    levels_s: tuple[float, float, float, float] = (180.0, 420.0, 900.0, 1800.0)
+    min_change: float | None = Field(None, ge=0)  # the trend must move at least this much over the window
+
+    @field_validator("levels_s")
+    @classmethod
+    def _levels(cls, v):
+        if not all(a < b for a, b in zip(v, v[1:], strict=False)) or v[0] <= 0:
+            raise ValueError(f"levels_s must rise and be positive, got {list(v)}")
+        return v
+
+
+class AnomalySettings(Strict):
+    """Anomaly early warning against the tag's own learned behaviour: drift (CUSUM of the
+    standardised residual), sudden step, flat line. `mode` is a tag expression whose value
+    selects a separate baseline (a process cycle: blowing or not)."""
+
+    enabled: bool = True
+    learn_s: float = Field(1800.0, gt=0)  # history needed before it may warn
+    drift_sigma: float = Field(12.0, gt=0)  # CUSUM threshold, in standard deviations
+    step_sigma: float = Field(12.0, gt=0)
+    flatline_s: float | None = Field(None, gt=0)
+    mode: str | None = None
+    level: int = Field(3, ge=1, le=4)
+
+
+class TagWarning(Strict):
+    """Early-warning settings of one tag; what is left out comes from the plant's `warnings:`."""
+
+    forecast: ForecastSettings | None = None
+    anomaly: AnomalySettings | None = None
+
+
 class TagHistory(Strict):
     """How a tag is stored: on change beyond `deadband`, and at least every `max_interval_s`.
 
@@ -205,6 +245,7 @@ class Tag(Strict):
     map: tuple[float, float] | None = None  # position on the plant map (detectors)
     area: str = ""  # plant area, for filtering
     history: TagHistory = TagHistory()
+    warning: TagWarning = TagWarning()
 
     @field_validator("range")
     @classmethod
@@ -226,6 +267,43 @@ class Tag(Strict):
         return (self.range[1] - self.range[0]) * 0.001
 
 
+class LecRisk(Strict):
+    """LEC: D = L x E x C (likelihood, exposure, consequence)."""
+
+    method: Literal["LEC"]
+    L: float = Field(gt=0)
+    E: float = Field(gt=0)
+    C: float = Field(gt=0)
+
+
+class LsRisk(Strict):
+    """LS matrix: R = L x S on a 5 x 5 grid."""
+
+    method: Literal["LS"]
+    L: int = Field(ge=1, le=5)
+    S: int = Field(ge=1, le=5)
+
+
+class Substance(Strict):
+    """A dangerous substance held by a hazard source (GB 18218-2018)."""
+
+    name: str
+    q_t: float = Field(gt=0)  # quantity present, tonnes
+    Q_t: float = Field(gt=0)  # critical quantity, tonnes
+    beta: float = Field(1.0, gt=0)  # correction factor (toxic gases: CO 2, H2S 5, ...)
+
+
+class Gb18218Risk(Strict):
+    """GB 18218-2018: R = alpha x sum(beta_i x q_i / Q_i), alpha from the people exposed."""
+
+    method: Literal["GB18218"]
+    people_exposed: int = Field(ge=0)  # outside the plant, within 500 m
+    substances: list[Substance] = Field(min_length=1)
+
+
+InherentRisk = Annotated[LecRisk | LsRisk | Gb18218Risk, Field(discriminator="method")]
+
+
 class HazardSource(Strict):
     """A piece of plant that can kill: its indicators and its polygon on the map."""
 
@@ -233,7 +311,9 @@ class HazardSource(Strict):
     kind: HazardKind = "other"
     tags: list[str] = []
     area: list[tuple[float, float]] = []
-    inherent_level: int = Field(3, ge=1, le=4)
+    inherent_level: int = Field(3, ge=1, le=4)  # used when `inherent` is not given
+    inherent: InherentRisk | None = None
+    interlocks: list[str] = []  # bool tags, 1 = in service; one bypassed (0) makes the source red
     description: str = ""
 
     @field_validator("area")
@@ -242,6 +322,48 @@ class HazardSource(Strict):
         if v and len(v) < 3:
             raise ValueError("area needs at least 3 points")
         return v
+
+
+class Rule(Strict):
+    """An incident rule: a condition over several tags with time operators (see app/rules.py)."""
+
+    name: str = Field(min_length=1)
+    when: str = Field(min_length=1)
+    for_s: float = Field(0.0, ge=0)  # the condition must hold this long
+    level: int = Field(2, ge=1, le=4)
+    hazard: str | None = None  # the hazard source it belongs to
+    message: str = ""
+
+
+class RiskModel(Strict):
+    """How inherent risk is graded and how live evidence raises a hazard source's level.
+
+    Levels are 1 (I, red) to 4 (IV, blue). Each piece of evidence pulls the dynamic level to
+    at least its own level; `escalate_count` or more pieces at the most severe level found raise
+    it one more step (never past red). A bypassed interlock makes it red."""
+
+    lec_cutoffs: tuple[float, float, float] = (70.0, 160.0, 320.0)  # D below the first: IV
+    ls_cutoffs: tuple[float, float, float] = (9.0, 15.0, 20.0)
+    gb18218_cutoffs: tuple[float, float, float] = (10.0, 50.0, 100.0)
+    alarm_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 1, 2: 2, 3: 3, 4: 4}
+    warning_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 2, 2: 2, 3: 3, 4: 4}
+    blind_spot_level: int = Field(3, ge=1, le=4)  # a member tag bad or its device unreachable
+    hidden_alarm_level: int = Field(3, ge=1, le=4)  # a member alarm shelved, suppressed, out of service
+    escalate_count: int = Field(3, ge=2)
+
+    @field_validator("lec_cutoffs", "ls_cutoffs", "gb18218_cutoffs")
+    @classmethod
+    def _rising(cls, v):
+        if not v[0] < v[1] < v[2]:
+            raise ValueError(f"cut-offs must rise, got {list(v)}")
+        return v
+
+
+class WarningDefaults(Strict):
+    """Plant-wide early-warning settings; a tag's `warning:` overrides them."""
+
+    forecast: ForecastSettings = ForecastSettings()
+    anomaly: AnomalySettings = AnomalySettings(enabled=False)
 
 
 class Retention(Strict):
@@ -255,6 +377,7 @@ class Retention(Strict):
 class PlantInfo(Strict):
     name: str = "Plant"
     map: str | None = None
+    map_m_per_unit: float = Field(1.0, gt=0)  # metres per map drawing unit (distances in rules)
 
 
 class PlantConfig(Strict):
@@ -265,6 +388,9 @@ class PlantConfig(Strict):
     devices: list[Device] = []
     tags: list[Tag] = []
     hazard_sources: list[HazardSource] = []
+    rules: list[Rule] = []
+    warnings: WarningDefaults = WarningDefaults()
+    risk: RiskModel = RiskModel()
     retention: Retention = Retention()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -285,6 +411,12 @@ class PlantConfig(Strict):
             if d.name == name:
                 return d
         raise KeyError(name)
+
+    def forecast_of(self, tag: Tag) -> ForecastSettings:
+        return tag.warning.forecast or self.warnings.forecast
+
+    def anomaly_of(self, tag: Tag) -> AnomalySettings:
+        return tag.warning.anomaly or self.warnings.anomaly
 
     def tag_index(self) -> dict[str, int]:
         return {t.name: i for i, t in enumerate(self.tags)}
@@ -477,10 +609,37 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
                 compile_expression(a.suppress_when, seen_tags)
             except ExpressionError as exc:
                 out.append((("tags", i, "alarms", "suppress_when"), str(exc)))
+    hazards = set()
     for i, h in enumerate(cfg.hazard_sources):
+        if h.name in hazards:
+            out.append((("hazard_sources", i, "name"), f"duplicate hazard source {h.name!r}"))
+        hazards.add(h.name)
         for j, name in enumerate(h.tags):
             if name not in seen_tags:
                 out.append((("hazard_sources", i, "tags", j), f"unknown tag {name!r}"))
+        for j, name in enumerate(h.interlocks):
+            if name not in seen_tags:
+                out.append((("hazard_sources", i, "interlocks", j), f"unknown tag {name!r}"))
+    for i, t in enumerate(cfg.tags):
+        mode = t.warning.anomaly.mode if t.warning.anomaly else None
+        if mode:
+            try:
+                compile_expression(mode, seen_tags)
+            except ExpressionError as exc:
+                out.append((("tags", i, "warning", "anomaly", "mode"), str(exc)))
+    from app.rules import RuleError, compile_rule
+
+    names = set()
+    for i, r in enumerate(cfg.rules):
+        if r.name in names:
+            out.append((("rules", i, "name"), f"duplicate rule name {r.name!r}"))
+        names.add(r.name)
+        if r.hazard is not None and r.hazard not in hazards:
+            out.append((("rules", i, "hazard"), f"unknown hazard source {r.hazard!r}"))
+        try:
+            compile_rule(r.when, cfg)
+        except RuleError as exc:
+            out.append((("rules", i, "when"), str(exc)))
     return out
 
 
