@@ -25,6 +25,7 @@ from app.model import Quality, SampleBatch
 LIMIT_KINDS = ("HH", "H", "L", "LL")
 LEVEL_KINDS = ("HH", "H", "L", "LL", "STATE")  # evaluated together, as one block
 KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD")
+WARNING_KINDS = frozenset({"FORECAST", "ANOMALY", "RULE"})
 HIGH = {"HH": True, "H": True, "L": False, "LL": False}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COMM_PRIORITY = 2
@@ -55,6 +56,14 @@ class Alarm(NamedTuple):
     out_of_service: bool = False
     latched: bool = False
     first_out: bool = False
+    hazard: str = ""  # the hazard source the alarm belongs to, if any
+    eta: float | None = None  # early warning: predicted time (epoch s) the limit is reached
+    eta_err_s: float | None = None  # and its uncertainty, seconds
+
+    @property
+    def is_warning(self) -> bool:
+        """An early warning (a limit will be crossed, or behaviour is abnormal), not an alarm."""
+        return self.kind in WARNING_KINDS
 
     @property
     def state(self) -> str:
@@ -74,6 +83,25 @@ class Alarm(NamedTuple):
     def hidden(self) -> bool:
         """Shelved, suppressed or out of service: recorded, not annunciated."""
         return self.shelved or self.suppressed or self.out_of_service
+
+
+class Condition(NamedTuple):
+    """What a detector outside the level machinery reports: a warning or communication condition
+    that is now active or not. The alarm engine turns it into an ISA-18.2 alarm life cycle."""
+
+    key: str
+    source: str
+    kind: str
+    active: bool
+    priority: int
+    ts: float
+    message: str
+    tag: int = -1
+    value: float = math.nan
+    limit: float | None = None
+    hazard: str = ""
+    eta: float | None = None
+    eta_err_s: float | None = None
 
 
 class _Level:
@@ -227,7 +255,8 @@ class AlarmEngine:
                 if name in index:
                     self.hazard_of.setdefault(index[name], h.name)
         self.last_activation: dict[str, float] = {}
-        self.comm: dict[str, Alarm] = {}
+        self.external: dict[str, Alarm] = {}  # communication alarms and early warnings, by key
+        self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
         self._any_realarm = bool(np.isfinite(self.realarm).any())
         self._timed = False  # some alarm has a timed shelve
 
@@ -369,6 +398,7 @@ class AlarmEngine:
             bool(lv.oos[i]),
             latched,
             first_out,
+            self.hazard_of.get(i, ""),
         )
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
@@ -444,6 +474,12 @@ class AlarmEngine:
         out = []
         if not self._timed and not self._any_realarm:
             return out
+        for key, until in list(self.ext_shelf.items()):
+            if until <= ts:
+                if key in self.external:
+                    out.append(self._unshelve_external(key, ts, "", "shelve expired"))
+                else:
+                    self.ext_shelf.pop(key, None)
         for kind, lv in self.levels.items():
             expired = np.flatnonzero((lv.shelved_until > 0) & (lv.shelved_until <= ts))
             for i in expired:
@@ -486,6 +522,7 @@ class AlarmEngine:
             out_of_service=bool(lv.oos[i]),
             latched=bool(lv.latched[i]),
             first_out=bool(lv.first_out[i]),
+            hazard=self.hazard_of.get(i, ""),
         )
 
     def _message(self, kind: str, i: int, value: float, lim: float) -> str:
@@ -516,26 +553,90 @@ class AlarmEngine:
             return f"{desc} deviates {_fmt(value)}{unit} from {self.names[self.dev_sp[i]]}, limit {_fmt(lim)}{unit}"
         raise ValueError(kind)
 
-    # ------------------------------------------------------------ communication
+    # ------------------------------------------------------------ communication and warnings
     def set_comm(self, device: str, failed: bool, ts: float, error: str = "") -> Alarm | None:
         """Raise or clear a device's communication alarm; returns the transition, if any."""
-        key = f"{device}:COMM"
-        cur = self.comm.get(key)
-        if failed and (cur is None or not cur.active):
-            text = f"Communication lost: {device}" + (f" ({error})" if error else "")
-            alarm = Alarm(key, device, -1, "COMM", COMM_PRIORITY, True, False, ts, ts, math.nan, None, text)
-        elif not failed and cur is not None and cur.active:
-            alarm = cur._replace(active=False, ts=ts, message=f"Communication restored: {device}")
+        text = (
+            f"Communication lost: {device}" + (f" ({error})" if error else "")
+            if failed
+            else f"Communication restored: {device}"
+        )
+        return self.set_condition(
+            Condition(f"{device}:COMM", device, "COMM", failed, COMM_PRIORITY, ts, text)
+        )
+
+    def set_condition(self, c: Condition) -> Alarm | None:
+        """Raise, re-level or clear an alarm reported by a detector (communication, early
+        warnings); returns the transition, if any. A raised one is unacknowledged; a change of
+        level while active is a transition too (it comes back unacknowledged when more severe)."""
+        cur = self.external.get(c.key)
+        shelved = self.ext_shelf.get(c.key, 0.0) > c.ts
+        if c.active and (cur is None or not cur.active):
+            alarm = Alarm(
+                c.key,
+                c.source,
+                c.tag,
+                c.kind,
+                c.priority,
+                True,
+                False,
+                c.ts,
+                c.ts,
+                c.value,
+                c.limit,
+                c.message,
+                shelved=shelved,
+                first_out=False,
+                hazard=c.hazard,
+                eta=c.eta,
+                eta_err_s=c.eta_err_s,
+            )
+        elif c.active and cur is not None and c.priority != cur.priority:
+            worse = c.priority < cur.priority
+            alarm = cur._replace(
+                priority=c.priority,
+                ts=c.ts,
+                value=c.value,
+                limit=c.limit,
+                message=c.message,
+                acked=cur.acked and not worse,
+                eta=c.eta,
+                eta_err_s=c.eta_err_s,
+                user="",
+                comment="",
+            )
+        elif c.active and cur is not None:  # still active: refresh what it says, not a transition
+            self.external[c.key] = cur._replace(
+                value=c.value, message=c.message, eta=c.eta, eta_err_s=c.eta_err_s
+            )
+            return None
+        elif not c.active and cur is not None and cur.active:
+            alarm = cur._replace(
+                active=False,
+                ts=c.ts,
+                value=c.value,
+                message=c.message,
+                eta=None,
+                eta_err_s=None,
+                user="",
+                comment="",
+            )
+            if self.ext_shelf.get(c.key) == np.inf:  # one-shot shelve ends when it clears
+                self.ext_shelf.pop(c.key, None)
+                alarm = alarm._replace(shelved=False)
         else:
             return None
-        self._store_comm(alarm)
+        self._store_external(alarm)
         return alarm
 
-    def _store_comm(self, alarm: Alarm) -> None:
+    def _store_external(self, alarm: Alarm) -> None:
         if alarm.state == "NORMAL":
-            self.comm.pop(alarm.key, None)
+            self.external.pop(alarm.key, None)
         else:
-            self.comm[alarm.key] = alarm
+            self.external[alarm.key] = alarm
+
+    def external_alarm(self, key: str) -> Alarm | None:
+        return self.external.get(key)
 
     # ------------------------------------------------------------ operator actions
     def _select(self, keys: list[str] | None):
@@ -557,11 +658,11 @@ class AlarmEngine:
             lv.acked[i], lv.acked_at[i], lv.latched[i] = True, ts, False
             out.append(self._record(kind, i, ts, user, comment))
         wanted = None if keys is None else set(keys)
-        for key, cur in list(self.comm.items()):
-            if cur.acked or (wanted is not None and key not in wanted):
+        for key, cur in list(self.external.items()):
+            if cur.acked or cur.shelved or (wanted is not None and key not in wanted):
                 continue
             alarm = cur._replace(acked=True, ts=ts, user=user, comment=comment)
-            self._store_comm(alarm)
+            self._store_external(alarm)
             out.append(alarm)
         return out
 
@@ -579,6 +680,15 @@ class AlarmEngine:
             self._timed = self._timed or duration_s is not None
             lv.shelve_reason[i] = (user, reason)
             out.append(self._record(kind, i, ts, user, reason))
+        for key in keys:
+            cur = self.external.get(key)
+            if cur is None:
+                continue
+            self.ext_shelf[key] = np.inf if duration_s is None else ts + duration_s
+            self._timed = self._timed or duration_s is not None
+            alarm = cur._replace(shelved=True, ts=ts, user=user, comment=reason)
+            self._store_external(alarm)
+            out.append(alarm)
         return out
 
     def unshelve(self, keys: list[str], ts: float, user: str = "") -> list[Alarm]:
@@ -590,7 +700,19 @@ class AlarmEngine:
                 if lv.active[i]:
                     lv.acked[i] = False
                 out.append(self._record(kind, i, ts, user, "unshelved"))
+        for key in keys:
+            if key in self.ext_shelf and key in self.external:
+                out.append(self._unshelve_external(key, ts, user, "unshelved"))
         return out
+
+    def _unshelve_external(self, key: str, ts: float, user: str, comment: str) -> Alarm:
+        self.ext_shelf.pop(key, None)
+        cur = self.external[key]
+        alarm = cur._replace(
+            shelved=False, acked=cur.acked and not cur.active, ts=ts, user=user, comment=comment
+        )
+        self._store_external(alarm)
+        return alarm
 
     def set_out_of_service(
         self, keys: list[str], on: bool, ts: float, user: str, reason: str = ""
@@ -618,7 +740,7 @@ class AlarmEngine:
             )
             for i in np.flatnonzero(mask):
                 out.append(self._record(kind, int(i), now)._replace(ts=float(lv.since[i])))
-        out.extend(self.comm.values())
+        out.extend(a._replace(ts=a.since) for a in self.external.values())
         return out
 
 
