@@ -121,7 +121,8 @@ def test_alarm_model_columns(qtbot):
     model = AlarmTableModel({"BF1.TOP.PRESSURE": "kPa"})
     model.update_alarms([alarm(priority=1)])
     row = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert row[1:] == ["I", "BF1.TOP.PRESSURE", "BF1.TOP.PRESSURE H", "H", "235.0 kPa", "230.0", "Unack"]
+    assert row[1:8] == ["I", "BF1.TOP.PRESSURE", "BF1.TOP.PRESSURE H", "H", "235.0 kPa", "230.0", "Unack"]
+    assert row[8:] == ["", ""]  # no countdown (not a warning), not off the list
 
 
 def test_alarm_flash_is_bounded_to_priority_cells(qtbot):

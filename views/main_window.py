@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 from views.bridge import EngineBridge
 from views.trend_view import TrendView, history_loaders
 from widgets.alarm_table import AlarmTable
+from widgets.horn import Horn, HornIndicator
 from widgets.plant_map import PlantMap
 from widgets.status import AlarmBanner, ClockLabel, DatabaseLabel, DeviceBadges, UserLabel
 from widgets.tag_browser import TagBrowser
@@ -56,7 +57,15 @@ class MainWindow(QMainWindow):
         history = getattr(engine, "history", None)
         read, events = history_loaders(history) if history is not None else (None, None)
         self.trend = TrendView(config, read, events, sets_dir=sets_dir, parent=self)
-        self.alarm_table = AlarmTable({t.name: t.unit for t in self.tags}, self)
+        self.alarm_table = AlarmTable(
+            {t.name: t.unit for t in self.tags},
+            self,
+            tag_areas=[t.area for t in self.tags],
+            hazards=[h.name for h in config.hazard_sources],
+        )
+        self.horn = Horn(parent=self)
+        self.horn_indicator = HornIndicator(self)
+        self.horn_indicator.set_audible(self.horn.audible, getattr(self.horn.player, "reason", ""))
         self.tag_browser = TagBrowser(self.tags, self)
         self.banner = AlarmBanner(self)
         self.device_badges = DeviceBadges([d.name for d in config.devices], self)
@@ -77,6 +86,7 @@ class MainWindow(QMainWindow):
         banner_bar.setMovable(False)
         banner_bar.setFloatable(False)
         banner_bar.addWidget(self.banner)
+        banner_bar.addWidget(self.horn_indicator)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner_bar)
         self.trend_dock = self._dock("trendDock", "Trends", self.trend, Qt.DockWidgetArea.RightDockWidgetArea)
         self.alarm_dock = self._dock(
@@ -103,6 +113,8 @@ class MainWindow(QMainWindow):
         self.alarm_table.acknowledgeRequested.connect(self.acknowledge)
         self.alarm_table.shelveRequested.connect(self.shelve)
         self.banner.acknowledgeRequested.connect(self.acknowledge)
+        self.horn.stateChanged.connect(self.horn_indicator.set_state)
+        self.horn_indicator.silenceRequested.connect(self.horn.silence)
         self.alarm_table.alarmSelected.connect(self.show_alarm)
         self.tag_browser.tagActivated.connect(self.show_tag)
         self.trend.tagDropped.connect(self.add_pen)
@@ -144,7 +156,7 @@ class MainWindow(QMainWindow):
             "Acknowledge selected", self.alarm_table.acknowledge_selected, ("Ctrl+K", "F8")
         )
         self.ack_all_action = self._action(
-            "Acknowledge all", self.alarm_table.acknowledge_all, ("Ctrl+Shift+K",)
+            "Acknowledge all visible", self.alarm_table.acknowledge_all, ("Ctrl+Shift+K",)
         )
         self.jump_action = self._action(
             "Go to banner alarm",
@@ -152,7 +164,13 @@ class MainWindow(QMainWindow):
             ("Ctrl+J",),
             "Show the banner alarm's place and trend",
         )
-        for act in (self.ack_action, self.ack_all_action, self.jump_action):
+        self.silence_action = self._action(
+            "Silence horn",
+            self.horn.silence,
+            ("F9",),
+            "Stop the horn until a new alarm; acknowledges nothing",
+        )
+        for act in (self.ack_action, self.ack_all_action, self.silence_action, self.jump_action):
             alarms.addAction(act)
         alarms.addSeparator()
         self.history_action = self._action(
@@ -184,9 +202,11 @@ class MainWindow(QMainWindow):
 
     def _on_alarms(self, transitions) -> None:
         self.alarm_table.update_alarms(transitions)
+        self.horn.update_alarms(transitions)
         standing = self.bridge.standing
         self.map.update_alarms(standing)
-        self.banner.update_alarms(standing)
+        # shelved, suppressed and out-of-service alarms are recorded, not annunciated
+        self.banner.update_alarms({k: a for k, a in standing.items() if not a.hidden})
 
     def shelve(self, keys: list[str], duration_s, reason: str) -> None:
         """Shelve alarms through the engine (journaled with the user and the reason)."""
@@ -309,6 +329,7 @@ class MainWindow(QMainWindow):
         # an exception escaping a Qt virtual during close can take the process down: log it
         try:
             self.bridge.stop()
+            self.horn.close()
             self.save_layout()
         except Exception:
             log.exception("closing the main window")

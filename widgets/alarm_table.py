@@ -1,5 +1,10 @@
 """The alarm list: a table model keyed by alarm, a filter proxy and the operator's view of it.
 
+The filter bar narrows the list by area, hazard source, priority, state, kind (alarms, early
+warnings or both) and free text. The main list never shows shelved, suppressed or out-of-service
+alarms; they have their own view ("Shelved & out of service") with who took them off, why and
+until when. Early warnings are marked "⚠" and count down to their predicted time ("in 6 min").
+
 The model is fed with alarm *transitions* (`update_alarms`). It inserts, updates and removes
 rows one by one with begin/end insert/remove rows and bounded `dataChanged`, never a reset.
 Unacknowledged alarms flash their priority cell from one shared timer; acknowledged alarms are
@@ -24,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -34,6 +40,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,11 +70,29 @@ SHELVE_CHOICES = (
 )
 GREY_TEXT = QColor("#8a8d91")
 
-COLUMNS = ("Time", "Pri", "Tag", "Description", "Kind", "Value", "Limit", "State")
-COL_TIME, COL_PRI, COL_TAG, COL_DESC, COL_KIND, COL_VALUE, COL_LIMIT, COL_STATE = range(len(COLUMNS))
+COLUMNS = ("Time", "Pri", "Tag", "Description", "Kind", "Value", "Limit", "State", "Expected", "Off the list")
+(
+    COL_TIME,
+    COL_PRI,
+    COL_TAG,
+    COL_DESC,
+    COL_KIND,
+    COL_VALUE,
+    COL_LIMIT,
+    COL_STATE,
+    COL_ETA,
+    COL_OFF,
+) = range(len(COLUMNS))
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ALARM_ROLE = Qt.ItemDataRole.UserRole + 1
 FLASH_MS = 500
+
+
+WARNING_MARK = "⚠"
+VIEW_STANDING, VIEW_OFF = "standing", "off"  # the main list / shelved & out of service
+STATE_FILTERS = (("All standing", "all"), ("Active", "active"), ("Unacknowledged", "unacked"))
+FILTER_NAMES = ("view", "areas", "hazards", "priorities", "state_filter", "kind_filter", "text")
+KIND_FILTERS = (("Alarms & warnings", "both"), ("Alarms", "alarms"), ("Warnings", "warnings"))
 
 
 def format_time(ts: float) -> str:
@@ -75,20 +100,43 @@ def format_time(ts: float) -> str:
     return time.strftime("%H:%M:%S", lt) + f".{int((ts % 1) * 10)}"
 
 
+def format_eta(eta: float | None, now: float, err_s: float | None = None) -> str:
+    """Countdown to an early warning's predicted time: 'in 40 s', 'in 6 min', 'in 2 h 5 min'."""
+    if eta is None or not math.isfinite(eta):
+        return ""
+    left = eta - now
+    if left <= 0:
+        return "due now"
+    if left < 60:
+        text = f"in {max(1, int(left))} s"
+    elif left < 3600:
+        text = f"in {int(round(left / 60))} min"
+    else:
+        h, m = divmod(int(round(left / 60)), 60)
+        text = f"in {h} h {m} min" if m else f"in {h} h"
+    if err_s is not None and math.isfinite(err_s) and err_s >= 60:
+        text += f" ±{int(round(err_s / 60))} min"
+    return text
+
+
 class AlarmTableModel(QAbstractTableModel):
     """Standing alarms, one row per alarm key, fed with transitions."""
 
-    def __init__(self, units: dict[str, str] | None = None, parent=None):
+    def __init__(self, units: dict[str, str] | None = None, parent=None, *, clock=time.time):
         super().__init__(parent)
         self._rows: list = []  # list[Alarm]
         self._row_of: dict[str, int] = {}
         self._units = units or {}
+        self.clock = clock
+        self._shelved_until: dict[str, float | None] = {}  # key -> until (None: until it clears)
         self._flash_on = True
         self._flash = QTimer(self)
         self._flash.setInterval(FLASH_MS)
         self._flash.timeout.connect(self._toggle_flash)
         self._bold = QFont()
         self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
@@ -138,13 +186,33 @@ class AlarmTableModel(QAbstractTableModel):
     def unacked_keys(self) -> list[str]:
         return [a.key for a in self._rows if not a.acked]
 
+    def note_shelved(self, keys: Iterable[str], until: float | None) -> None:
+        """Remember until when alarms were shelved from here (shown in the shelved view)."""
+        for k in keys:
+            self._shelved_until[k] = until
+
+    def off_list_note(self, a) -> str:
+        """Who took the alarm off the list, why, and until when (if known)."""
+        if not a.hidden:
+            return ""
+        parts = [a.user] if a.user else []
+        if a.comment:
+            parts.append(a.comment)
+        if a.shelved and a.key in self._shelved_until:
+            until = self._shelved_until[a.key]
+            parts.append("until it clears" if until is None else f"until {format_time(until)[:5]}")
+        elif a.suppressed and not parts:
+            parts.append("by design")
+        return " · ".join(parts)
+
     @property
     def flash_on(self) -> bool:
         return self._flash_on
 
     # ------------------------------------------------------------ flashing
     def _update_flash_timer(self) -> None:
-        flashing = any(a.state == "UNACK" for a in self._rows)
+        # one shared timer flashes unacknowledged alarms and refreshes warning countdowns
+        flashing = any(a.state == "UNACK" or a.eta is not None for a in self._rows)
         if flashing and not self._flash.isActive():
             self._flash_on = True
             self._flash.start()
@@ -160,6 +228,16 @@ class AlarmTableModel(QAbstractTableModel):
                 self.index(rows[0], COL_PRI),
                 self.index(rows[-1], COL_PRI),
                 [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
+            )
+        if self._flash_on:  # countdowns once a second
+            self.refresh_countdowns()
+
+    def refresh_countdowns(self) -> None:
+        """One bounded dataChanged over the countdown cells of early warnings."""
+        rows = [i for i, a in enumerate(self._rows) if a.eta is not None]
+        if rows:
+            self.dataChanged.emit(
+                self.index(rows[0], COL_ETA), self.index(rows[-1], COL_ETA), [Qt.ItemDataRole.DisplayRole]
             )
 
     # ------------------------------------------------------------ Qt model
@@ -198,8 +276,12 @@ class AlarmTableModel(QAbstractTableModel):
             if a.state == "RTN_UNACK" or a.state in OFF_LIST:
                 return QBrush(GREY_TEXT)
             return None
-        if role == Qt.ItemDataRole.FontRole and a.state == "UNACK" and col in (COL_PRI, COL_TAG, COL_STATE):
-            return self._bold
+        if role == Qt.ItemDataRole.FontRole:
+            if a.state == "UNACK" and col in (COL_PRI, COL_TAG, COL_STATE):
+                return self._bold
+            if a.is_warning and col in (COL_DESC, COL_KIND, COL_ETA):
+                return self._italic
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (COL_VALUE, COL_LIMIT):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -207,7 +289,14 @@ class AlarmTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{a.message}\nactive since {format_time(a.since)}\nlast change {format_time(a.ts)}"
+            tip = f"{WARNING_MARK} early warning: " if a.is_warning else ""
+            tip += f"{a.message}\nactive since {format_time(a.since)}\nlast change {format_time(a.ts)}"
+            if a.eta is not None:
+                tip += f"\nexpected at {format_time(a.eta)[:8]}"
+                if a.eta_err_s:
+                    tip += f" ± {a.eta_err_s / 60:.0f} min"
+            if a.hazard:
+                tip += f"\nhazard source: {a.hazard}"
             if getattr(a, "first_out", False):
                 tip += "\n◆ first out: the first alarm of this burst on its hazard source"
             if a.user:
@@ -225,7 +314,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_DESC:
             return a.message
         if col == COL_KIND:
-            return a.kind
+            return f"{WARNING_MARK} {a.kind.lower()}" if a.is_warning else a.kind
         if col == COL_VALUE:
             unit = self._units.get(a.source, "")
             text = format_number(a.value)
@@ -234,6 +323,10 @@ class AlarmTableModel(QAbstractTableModel):
             return format_number(a.limit)
         if col == COL_STATE:
             return STATE_LABELS.get(a.state, a.state)
+        if col == COL_ETA:
+            return format_eta(a.eta, self.clock(), a.eta_err_s)
+        if col == COL_OFF:
+            return self.off_list_note(a)
         return None
 
     def _sort_key(self, a, col: int):
@@ -246,44 +339,112 @@ class AlarmTableModel(QAbstractTableModel):
             return v if v is not None and math.isfinite(v) else -math.inf
         if col == COL_STATE:
             return {"UNACK": 0, "RTN_UNACK": 1, "ACKED": 2}.get(a.state, 3)
+        if col == COL_ETA:
+            return a.eta if a.eta is not None else math.inf
         return self._display(a, col)
 
 
 class AlarmFilterProxy(QSortFilterProxyModel):
-    """Case-insensitive text filter over every column; sorts by the model's raw values."""
+    """The operator's filters over the alarm list; sorts by the model's raw values.
 
-    def __init__(self, parent=None):
+    `view` picks the main list (standing alarms on the list) or the shelved & out-of-service
+    list; within it, alarms pass when they match every filter: area (of the alarm's tag; ""
+    for communication and rule alarms), hazard source, priority, state, kind and text.
+    """
+
+    def __init__(self, parent=None, tag_areas=()):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setFilterKeyColumn(-1)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(True)
+        self.tag_areas = list(tag_areas)
+        self.view = VIEW_STANDING
+        self.areas: frozenset[str] | None = None  # None: every area
+        self.hazards: frozenset[str] | None = None  # None: every hazard source
+        self.priorities = frozenset({1, 2, 3, 4})
+        self.state_filter = "all"  # all | active | unacked
+        self.kind_filter = "both"  # both | alarms | warnings
+        self.text = ""
+
+    def set_filter(self, **changes) -> None:
+        """Change filters by name (view, areas, hazards, priorities, state_filter, kind_filter, text)."""
+        unknown = [n for n in changes if n not in FILTER_NAMES]
+        if unknown:
+            raise AttributeError(f"no alarm filter {unknown[0]!r}")
+        self.beginFilterChange()
+        for name, value in changes.items():
+            if (name in ("areas", "hazards") and value is not None) or name == "priorities":
+                value = frozenset(value)
+            elif name == "text":
+                value = value.strip().lower()
+            setattr(self, name, value)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def setFilterFixedString(self, text: str) -> None:  # noqa: N802 (the Qt name, kept for callers)
+        self.set_filter(text=text)
+
+    def area_of(self, a) -> str:
+        return self.tag_areas[a.tag] if 0 <= a.tag < len(self.tag_areas) else ""
+
+    def accepts(self, a, model=None) -> bool:
+        if a.hidden != (self.view == VIEW_OFF):
+            return False
+        if self.areas is not None and self.area_of(a) not in self.areas:
+            return False
+        if self.hazards is not None and a.hazard not in self.hazards:
+            return False
+        if a.priority not in self.priorities:
+            return False
+        if self.state_filter == "active" and not a.active:
+            return False
+        if self.state_filter == "unacked" and a.acked:
+            return False
+        if self.kind_filter == "alarms" and a.is_warning:
+            return False
+        if self.kind_filter == "warnings" and not a.is_warning:
+            return False
+        if self.text:
+            model = model or self.sourceModel()
+            texts = [model._display(a, c) or "" for c in range(len(COLUMNS))]
+            hay = " ".join([*texts, a.hazard, self.area_of(a)]).lower()
+            if self.text not in hay:
+                return False
+        return True
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        return self.accepts(model.alarm(source_row), model)
 
 
 class AlarmTable(QWidget):
-    """Alarm list panel: filter box, table, acknowledge buttons."""
+    """Alarm list panel: filter bar, view switch, table, acknowledge and shelve buttons."""
 
     acknowledgeRequested = Signal(list)  # list[str] of alarm keys
     alarmSelected = Signal(object)  # Alarm
     shelveRequested = Signal(list, object, str)  # keys, duration in s (None: until it clears), reason
 
-    def __init__(self, units: dict[str, str] | None = None, parent=None):
+    def __init__(
+        self,
+        units: dict[str, str] | None = None,
+        parent=None,
+        *,
+        tag_areas=(),
+        hazards=(),
+    ):
         super().__init__(parent)
         self.setObjectName("alarmTable")
         self.model = AlarmTableModel(units, self)
-        self.proxy = AlarmFilterProxy(self)
+        self.proxy = AlarmFilterProxy(self, tag_areas)
         self.proxy.setSourceModel(self.model)
+        self._build_filter_bar(sorted({a for a in tag_areas if a}), list(hazards))
 
-        self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter alarms (tag, text, kind, state)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("alarmCount")
         self.ack_button = QPushButton("Acknowledge", self)
         self.ack_button.setToolTip("Acknowledge the selected alarms (Ctrl+K / F8)")
-        self.ack_all_button = QPushButton("Acknowledge all", self)
-        self.ack_all_button.setToolTip("Acknowledge every unacknowledged alarm in the list (Ctrl+Shift+K)")
+        self.ack_all_button = QPushButton("Acknowledge all visible", self)
+        self.ack_all_button.setToolTip(
+            "Acknowledge every unacknowledged alarm the filters let through (Ctrl+Shift+K)"
+        )
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.ack_all_button.clicked.connect(self.acknowledge_all)
         self.shelve_button = QPushButton("Shelve…", self)
@@ -309,30 +470,148 @@ class AlarmTable(QWidget):
             (COL_TIME, 86),
             (COL_PRI, 40),
             (COL_TAG, 190),
-            (COL_KIND, 56),
+            (COL_KIND, 96),
             (COL_VALUE, 96),
             (COL_LIMIT, 70),
             (COL_STATE, 80),
+            (COL_ETA, 96),
+            (COL_OFF, 260),
         ):
             self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
 
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.filter_edit, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.ack_button)
-        top.addWidget(self.ack_all_button)
-        top.addWidget(self.shelve_button)
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(4)
+        actions.addWidget(self.standing_button)
+        actions.addWidget(self.off_button)
+        actions.addWidget(self.count_label)
+        actions.addStretch(1)
+        actions.addWidget(self.ack_button)
+        actions.addWidget(self.ack_all_button)
+        actions.addWidget(self.shelve_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)
-        lay.addLayout(top)
+        lay.addLayout(actions)
+        lay.addWidget(self.filter_bar)
         lay.addWidget(self.view, 1)
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             sig.connect(self._update_count)
+        for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
+            sig.connect(self._update_count)
         self.model.dataChanged.connect(self._data_changed)
+        self.set_view(VIEW_STANDING)
+
+    def _build_filter_bar(self, areas: list[str], hazards: list[str]) -> None:
+        bar = self.filter_bar = QWidget(self)
+        bar.setObjectName("alarmFilterBar")
+        self.standing_button = QToolButton(self)
+        self.standing_button.setText("Standing")
+        self.standing_button.setToolTip("Alarms and warnings on the operator's list")
+        self.off_button = QToolButton(self)
+        self.off_button.setToolTip("Shelved, suppressed and out-of-service alarms: who, why and until when")
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        for b in (self.standing_button, self.off_button):
+            b.setObjectName("alarmViewButton")
+            b.setCheckable(True)
+            group.addButton(b)
+        self.standing_button.setChecked(True)
+        self.standing_button.clicked.connect(lambda: self.set_view(VIEW_STANDING))
+        self.off_button.clicked.connect(lambda: self.set_view(VIEW_OFF))
+
+        self.area_box = QComboBox(bar)
+        self.area_box.setToolTip("Plant area of the alarm's tag")
+        self.area_box.addItem("All areas", None)
+        for a in areas:
+            self.area_box.addItem(a, a)
+        self.area_box.addItem("No area (communication, rules)", "")
+        self.area_box.currentIndexChanged.connect(self._area_changed)
+        self.hazard_box = QComboBox(bar)
+        self.hazard_box.setToolTip("Hazard source the alarm belongs to")
+        self.hazard_box.addItem("All hazard sources", None)
+        for h in hazards:
+            self.hazard_box.addItem(h, h)
+        self.hazard_box.currentIndexChanged.connect(self._hazard_changed)
+        self.priority_buttons: dict[int, QToolButton] = {}
+        for p in (1, 2, 3, 4):
+            b = QToolButton(bar)
+            b.setObjectName("priorityFilter")
+            b.setText(ROMAN[p])
+            b.setCheckable(True)
+            b.setChecked(True)
+            b.setToolTip(f"Show priority {ROMAN[p]} alarms")
+            b.toggled.connect(self._priorities_changed)
+            self.priority_buttons[p] = b
+        self.state_box = QComboBox(bar)
+        self.state_box.setToolTip("Alarm state")
+        for label, value in STATE_FILTERS:
+            self.state_box.addItem(label, value)
+        self.state_box.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(state_filter=self.state_box.currentData())
+        )
+        self.kind_box = QComboBox(bar)
+        self.kind_box.setToolTip("Alarms, early warnings (⚠ forecast, anomaly, rule) or both")
+        for label, value in KIND_FILTERS:
+            self.kind_box.addItem(label, value)
+        self.kind_box.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(kind_filter=self.kind_box.currentData())
+        )
+        self.filter_edit = QLineEdit(bar)
+        self.filter_edit.setPlaceholderText("Search tag, text, kind, state")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.clear_filters_button = QToolButton(bar)
+        self.clear_filters_button.setText("Clear filters")
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.area_box)
+        row.addWidget(self.hazard_box)
+        for b in self.priority_buttons.values():
+            row.addWidget(b)
+        row.addWidget(self.state_box)
+        row.addWidget(self.kind_box)
+        row.addWidget(self.filter_edit, 1)
+        row.addWidget(self.clear_filters_button)
+
+    # ------------------------------------------------------------ filters
+    def _area_changed(self, _i: int) -> None:
+        value = self.area_box.currentData()
+        self.proxy.set_filter(areas=None if value is None else {value})
+
+    def _hazard_changed(self, _i: int) -> None:
+        value = self.hazard_box.currentData()
+        self.proxy.set_filter(hazards=None if value is None else {value})
+
+    def _priorities_changed(self, _checked: bool) -> None:
+        self.proxy.set_filter(priorities={p for p, b in self.priority_buttons.items() if b.isChecked()})
+
+    def clear_filters(self) -> None:
+        """Back to every area, hazard source, priority, state and kind, no search text."""
+        for box in (self.area_box, self.hazard_box, self.state_box, self.kind_box):
+            box.setCurrentIndex(0)
+        for b in self.priority_buttons.values():
+            b.setChecked(True)
+        self.filter_edit.clear()
+
+    def set_view(self, view: str) -> None:
+        """The main list (VIEW_STANDING) or the shelved & out-of-service list (VIEW_OFF)."""
+        off = view == VIEW_OFF
+        (self.off_button if off else self.standing_button).setChecked(True)
+        self.proxy.set_filter(view=view)
+        self.view.setColumnHidden(COL_OFF, not off)
+        self.view.setColumnHidden(COL_ETA, off)
+        for b in (self.ack_button, self.ack_all_button, self.shelve_button):
+            b.setEnabled(not off)
         self._update_count()
+
+    @property
+    def current_view(self) -> str:
+        return self.proxy.view
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
@@ -344,7 +623,9 @@ class AlarmTable(QWidget):
             return
         dialog = ShelveDialog(keys, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.shelveRequested.emit(keys, dialog.duration(), dialog.reason())
+            duration = dialog.duration()
+            self.model.note_shelved(keys, None if duration is None else self.model.clock() + duration)
+            self.shelveRequested.emit(keys, duration, dialog.reason())
 
     def set_alarms(self, alarms: Iterable) -> None:
         self.model.set_alarms(alarms)
@@ -359,8 +640,14 @@ class AlarmTable(QWidget):
         if keys:
             self.acknowledgeRequested.emit(keys)
 
+    def visible_alarms(self) -> list:
+        """The alarms the filters let through, in the order shown."""
+        return [self.proxy.index(r, 0).data(ALARM_ROLE) for r in range(self.proxy.rowCount())]
+
     def acknowledge_all(self) -> None:
-        """Acknowledge every unacknowledged alarm that passes the filter (what the operator sees)."""
+        """Acknowledge every unacknowledged alarm that passes the filters (what the operator sees)."""
+        if self.proxy.view == VIEW_OFF:
+            return
         keys = []
         for r in range(self.proxy.rowCount()):
             a = self.proxy.index(r, 0).data(ALARM_ROLE)
@@ -395,13 +682,24 @@ class AlarmTable(QWidget):
 
     def _update_count(self, *_args) -> None:
         rows = self.model.alarms()
-        unack = sum(1 for a in rows if not a.acked)
-        self.count_label.setText(f"{len(rows)} standing, {unack} unacknowledged")
+        on_list = [a for a in rows if not a.hidden]
+        off = len(rows) - len(on_list)
+        unack = sum(1 for a in on_list if not a.acked)
+        shown = self.proxy.rowCount()
+        self.off_button.setText(f"Shelved & out of service ({off})")
+        if self.proxy.view == VIEW_OFF:
+            text = f"{shown} of {off} off the list"
+        else:
+            text = f"{shown} of {len(on_list)} shown, {unack} unacknowledged"
+        self.count_label.setText(text)
 
 
 __all__ = [
     "ALARM_ROLE",
     "COLUMNS",
+    "VIEW_OFF",
+    "VIEW_STANDING",
+    "format_eta",
     "PRIORITY_COLORS",
     "PRIORITY_TEXT",
     "ROMAN",
