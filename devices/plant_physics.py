@@ -203,6 +203,16 @@ class PlantPhysics:
             self.overrides[i] = float(value)
             self.values[i] = float(value)
 
+    def affected_tags(self) -> set[str]:
+        """Tags the running incidents move (directly; derived tags such as flow differences too)."""
+        names = {name for name, _fn in self._incident_effects()}
+        for p in ("BOF1", "BOF2"):
+            if f"{p}.LANCE.FLOW_IN" in names:
+                names |= {f"{p}.LANCE.FLOW_OUT", f"{p}.LANCE.FLOW_DIFF"}
+        if "dust_smoulder" in self.incidents:
+            names.add("DC1.SPARK.COUNT")
+        return {n for n in names if n in self.index}
+
     def minutes_since(self, incident: str) -> float | None:
         start = self.incidents.get(incident)
         return None if start is None else (self.t - start) / 60.0
