@@ -7,6 +7,11 @@ import argparse
 import logging
 import sys
 
+NEW_DB_HELP = (
+    "start a new, empty journal database where a known one has gone missing "
+    "(without it Forewarn refuses to start; it always refuses a corrupt one)"
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -25,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--incident", action="append", default=[], metavar="NAME", help="demo plant: start an incident"
     )
+    p.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -34,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     h.add_argument("--db", metavar="URL")
     h.add_argument("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl-C)")
+    h.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
 
     s = sub.add_parser("simulate", help="serve the demo plant's devices (Modbus TCP, OPC UA) on 127.0.0.1")
     s.add_argument("--config", metavar="FILE", help="plant to simulate (default: the demo plant)")
@@ -93,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return commands.export_csv(args.db, args.out, args.tag, args.since, args.until)
     if args.command == "headless":
-        return commands.headless(args.config, args.db, args.duration)
+        return commands.headless(args.config, args.db, args.duration, new_db=args.new_db)
     if args.command == "replay":
         return commands.run_replay(args.config, args.input, args.out, args.compare)
     if args.command == "report":
@@ -115,7 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     from views.launcher import run_hmi
 
     return run_hmi(
-        args.config, args.db, screenshot=args.screenshot, speed=args.speed, incidents=args.incident
+        args.config,
+        args.db,
+        screenshot=args.screenshot,
+        speed=args.speed,
+        incidents=args.incident,
+        new_db=args.new_db,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
 from app.model import QUALITY_LABELS
-from app.paths import default_db_url
+from app.paths import data_dir, default_db_url
 
 EXIT_CONFIG = 2
 
@@ -114,23 +114,40 @@ def demo_or_config(config_path: str | None, *, speed: float = 1.0, incidents=())
         sim.stop()
 
 
-def headless(config_path: str | None, db_url: str | None, duration: float | None, out=None) -> int:
+def headless(
+    config_path: str | None, db_url: str | None, duration: float | None, out=None, *, new_db: bool = False
+) -> int:
     """Acquisition, alarms and history without a window, until `duration` or Ctrl-C."""
+    from storage.guard import JournalError
+
     out = out or sys.stdout
     try:
         with demo_or_config(config_path) as (cfg, _sim):
-            return _run_headless(cfg, db_url, duration, out)
-    except ConfigError as exc:
+            return _run_headless(cfg, db_url, duration, out, new_db=new_db)
+    except (ConfigError, JournalError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
 
 
-def _run_headless(cfg: PlantConfig, db_url: str | None, duration: float | None, out) -> int:
-    from app.engine import Engine
+def open_journal(cfg: PlantConfig, db_url: str | None, *, new_db: bool = False):
+    """The plant's history (with the alarm journal), after the journal guard's checks:
+    raises `storage.guard.JournalError` on a corrupt file or a registered file gone missing."""
+    from storage.guard import open_guarded
     from storage.history import History
 
     url = db_url or default_db_url(cfg.plant.name)
-    hist = History(url, cfg.tags, retention=cfg.retention)
+    return open_guarded(
+        url, data_dir(), lambda u: History(u, cfg.tags, retention=cfg.retention), new_db=new_db
+    )
+
+
+def _run_headless(
+    cfg: PlantConfig, db_url: str | None, duration: float | None, out, *, new_db: bool = False
+) -> int:
+    from app.engine import Engine
+
+    url = db_url or default_db_url(cfg.plant.name)
+    hist = open_journal(cfg, url, new_db=new_db)
     engine = Engine(cfg, hist)
     stop = threading.Event()
     _on_signals(stop)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.commands import EXIT_CONFIG, demo_or_config
 from app.config import ConfigError
-from app.paths import data_dir, default_db_url
+from app.paths import data_dir
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -34,25 +34,42 @@ def run_hmi(
     screenshot: str | None = None,
     speed: float = 1.0,
     incidents=(),
+    new_db: bool = False,
 ) -> int:
+    from storage.guard import JournalError
+
     t_start = time.monotonic()
     app = make_app()
     try:
         with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, _sim):
-            return _run(app, cfg, db_url, screenshot, t_start)
+            return _run(app, cfg, db_url, screenshot, t_start, new_db)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
+    except JournalError as exc:
+        print(exc, file=sys.stderr)
+        if not screenshot:
+            _show_refusal(app, str(exc))
+        return EXIT_CONFIG
 
 
-def _run(app, cfg, db_url, screenshot, t_start) -> int:
+def _show_refusal(app, message: str) -> None:
+    """The reason for refusing to start, in a message box when there is a screen to show it on."""
+    if app.platformName() in ("offscreen", "minimal"):
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, "Forewarn cannot start", message)
+
+
+def _run(app, cfg, db_url, screenshot, t_start, new_db=False) -> int:
     from PySide6.QtCore import QTimer
 
+    from app.commands import open_journal
     from app.engine import Engine
-    from storage.history import History
     from views.main_window import MainWindow
 
-    hist = History(db_url or default_db_url(cfg.plant.name), cfg.tags, retention=cfg.retention)
+    hist = open_journal(cfg, db_url, new_db=new_db)
     engine = Engine(cfg, hist)
     win = MainWindow(engine, cfg, sets_dir=data_dir() / "trend_sets")
     win.resize(1600, 960)
