@@ -1,6 +1,7 @@
 """The acquisition engine: one background thread, one asyncio loop, every driver.
 
-Pipeline per batch from a driver: scale -> quality -> alarms -> history queue -> listeners.
+Pipeline per batch from a driver: scale -> quality -> alarms, early warnings, rules and risk
+(app/pipeline.py) -> history queue -> listeners.
 Listeners are called from the acquisition thread and must only store what they get (the Qt
 bridge coalesces and flushes on a timer). Operator actions (acknowledge) are thread-safe.
 """
@@ -18,9 +19,10 @@ import numpy as np
 
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
-from app.alarms import Alarm, AlarmEngine
+from app.alarms import Alarm
 from app.config import PlantConfig, tag_type
 from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
+from app.pipeline import Pipeline
 from devices.base import driver_for
 
 log = logging.getLogger(__name__)
@@ -30,12 +32,15 @@ class EngineListener(Protocol):
     def on_samples(self, batch: SampleBatch) -> None: ...
     def on_alarm(self, alarm: Alarm) -> None: ...
     def on_device(self, status: DeviceStatus) -> None: ...
+    def on_risk(self, states: list) -> None: ...
 
 
 class Engine:
     """Runs the drivers of a plant and evaluates every batch they produce."""
 
-    def __init__(self, config: PlantConfig, history=None, *, backoff_cap: float = 10.0):
+    def __init__(
+        self, config: PlantConfig, history=None, *, backoff_cap: float = 10.0, warnings: bool = True
+    ):
         self.config = config
         self.history = history
         self.backoff_cap = backoff_cap
@@ -47,7 +52,8 @@ class Engine:
         self.offset = np.where(is_bool, 0.0, np.array([t.offset for t in tags], dtype=np.float64))
         self.lo = np.array([t.range[0] if t.range else -np.inf for t in tags], dtype=np.float64)
         self.hi = np.array([t.range[1] if t.range else np.inf for t in tags], dtype=np.float64)
-        self.alarms = AlarmEngine(config)
+        self.pipeline = Pipeline(config, warnings=warnings)
+        self.alarms = self.pipeline.alarms
         self._lock = threading.RLock()
         self._value = np.full(n, np.nan)
         self._quality = np.zeros(n, dtype=np.uint8)
@@ -145,15 +151,20 @@ class Engine:
             self._value[idx] = value
             self._quality[idx] = q
             self._ts[idx] = raw.ts
-            transitions = self.alarms.evaluate(batch)
+            outcome = self.pipeline.evaluate(batch)
+        transitions = outcome.alarms
         self.samples_in += len(batch)
         if self.history is not None:
             self.history.submit(batch)
             self.history.journal(transitions)
+            if outcome.risk:
+                self.history.journal_risk(outcome.risk)
         for listener in self._listeners:
             listener.on_samples(batch)
             for a in transitions:
                 listener.on_alarm(a)
+            if outcome.risk and hasattr(listener, "on_risk"):
+                listener.on_risk(outcome.risk)
         return batch, transitions
 
     def _on_status(self, status: DeviceStatus) -> None:
@@ -195,6 +206,21 @@ class Engine:
             for a in out:
                 listener.on_alarm(a)
         return out
+
+    def risk_states(self) -> list:
+        """Every hazard source's risk as it stands, most severe first."""
+        with self._lock:
+            return self.pipeline.risk.states() if self.pipeline.risk is not None else []
+
+    def explain(self, key: str):
+        """The data and reasoning behind a warning, or None."""
+        with self._lock:
+            return self.pipeline.explain(key, time.time())
+
+    def forecast_cone(self, tag: int):
+        with self._lock:
+            w = self.pipeline.warnings
+            return None if w is None else w.cone(tag, time.time())
 
     def active_alarms(self) -> list[Alarm]:
         with self._lock:

@@ -1,8 +1,13 @@
-"""Replay: run the alarm engine over recorded samples, faster than real time, without devices.
+"""Replay: run the alarm, warning and risk engines over recorded samples, faster than real
+time, without devices (the same `Pipeline` as the live engine).
 
-Input is the `export` format (`time,tag,value[,quality]`); output has one row per alarm
-transition: `time,tag,kind,type,priority,state,value,limit,message`. Used to tune limits and to
-check what a limit set would have raised on real data ("what if": two configs, one input).
+Input is the `export` format (`time,tag,value[,quality]`); output has one row per event:
+`time,tag,kind,type,priority,state,value,limit,message`, where kind is `alarm` (type HH, H, L,
+LL, ROC, DEV, DISCRETE, BAD_QUALITY, COMM, STALE), `warning` (type FORECAST, ANOMALY or RULE,
+priority = warning level I-IV as 1-4, the message holds the predicted time or the evidence) or
+`risk` (the hazard source in the tag column, type RISK, priority = its dynamic level, state its
+colour, value the level, limit the inherent level, the trace in the message). Used to tune limits
+and to check what a limit set would have raised on real data ("what if": two configs, one input).
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from app.alarms import Alarm, AlarmEngine
+from app.alarms import ROMAN, Alarm
 from app.commands import iso_ms, parse_time
 from app.config import PlantConfig
 from app.model import Quality, SampleBatch
+from app.pipeline import Pipeline
 
 TYPES = {
     "HH": "HH",
@@ -32,7 +38,11 @@ TYPES = {
     "STALE": "STALE",
     "BAD": "BAD_QUALITY",
     "COMM": "COMM",
+    "FORECAST": "FORECAST",
+    "ANOMALY": "ANOMALY",
+    "RULE": "RULE",
 }
+COLOURS = {1: "RED", 2: "ORANGE", 3: "YELLOW", 4: "BLUE"}
 QUALITY_NAMES = {"good": Quality.GOOD, "uncertain": Quality.UNCERTAIN, "bad": Quality.BAD}
 OUT_COLUMNS = ["time", "tag", "kind", "type", "priority", "state", "value", "limit", "message"]
 BATCH_ROWS = 5000
@@ -46,11 +56,19 @@ class ReplayError(ValueError):
 class ReplayResult:
     samples: int = 0
     events: list[Alarm] = field(default_factory=list)
+    risk: list = field(default_factory=list)
     unknown_tags: Counter = field(default_factory=Counter)
 
     @property
     def activations(self) -> Counter:
-        return Counter(a.key for a in self.events if a.active and not a.acked and a.state == "UNACK")
+        """Raised alarms (not warnings) per alarm key."""
+        return Counter(
+            a.key for a in self.events if a.active and not a.acked and a.state == "UNACK" and not a.is_warning
+        )
+
+    @property
+    def warnings(self) -> Counter:
+        return Counter(a.key for a in self.events if a.is_warning and a.active and a.state == "UNACK")
 
 
 def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Iterator[SampleBatch]:
@@ -106,37 +124,65 @@ def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Ite
             yield SampleBatch.build(tags, ts, vals, qs)
 
 
-def replay(config: PlantConfig, input_path: Path) -> ReplayResult:
-    """Feed every sample, in time order per tag, through a fresh alarm engine."""
-    engine = AlarmEngine(config)
+def replay(config: PlantConfig, input_path: Path, *, warnings: bool = True) -> ReplayResult:
+    """Feed every sample, in time order, through a fresh pipeline (alarms; with `warnings`,
+    early warnings, rules and risk too)."""
+    pipeline = Pipeline(config, warnings=warnings)
     result = ReplayResult()
     for batch in read_samples(input_path, config.tag_index(), result.unknown_tags):
         order = np.argsort(batch.ts, kind="stable")
         batch = batch.take(order)
         result.samples += len(batch)
-        result.events.extend(engine.evaluate(batch))
+        out = pipeline.evaluate(batch)
+        result.events.extend(out.alarms)
+        result.risk.extend(out.risk)
     result.events.sort(key=lambda a: a.ts)
     return result
 
 
-def write_events(events: list[Alarm], out_path: Path) -> None:
+def event_rows(events: list[Alarm], risk: list = ()) -> list[list]:
+    """Output rows of alarm and warning transitions and risk changes, in time order."""
+    rows = []
+    for a in events:
+        rows.append(
+            [
+                a.ts,
+                a.source,
+                "warning" if a.is_warning else "alarm",
+                TYPES.get(a.kind, a.kind),
+                a.priority,
+                a.state,
+                "" if not math.isfinite(a.value) else repr(a.value),
+                "" if a.limit is None else repr(a.limit),
+                a.message,
+            ]
+        )
+    for s in risk:
+        trace = "; ".join(f"{t.indicator}: {t.what} -> {ROMAN[t.level]}" for t in s.trace)
+        rows.append(
+            [
+                s.ts,
+                s.hazard,
+                "risk",
+                "RISK",
+                s.level,
+                COLOURS[s.level],
+                s.level,
+                s.inherent.level,
+                trace or f"inherent level {ROMAN[s.inherent.level]}",
+            ]
+        )
+    rows.sort(key=lambda r: r[0])
+    for r in rows:
+        r[0] = iso_ms(int(round(r[0] * 1000)))
+    return rows
+
+
+def write_events(events: list[Alarm], out_path: Path, risk: list = ()) -> None:
     with open(out_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(OUT_COLUMNS)
-        for a in events:
-            w.writerow(
-                [
-                    iso_ms(int(round(a.ts * 1000))),
-                    a.source,
-                    "alarm",
-                    TYPES.get(a.kind, a.kind),
-                    a.priority,
-                    a.state,
-                    "" if not math.isfinite(a.value) else repr(a.value),
-                    "" if a.limit is None else repr(a.limit),
-                    a.message,
-                ]
-            )
+        w.writerows(event_rows(events, risk))
 
 
 def compare(a: ReplayResult, b: ReplayResult, top: int = 10) -> str:

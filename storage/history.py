@@ -26,6 +26,7 @@ from app.model import SampleBatch
 from storage.deadband import DeadbandFilter
 from storage.query import envelope
 from storage.retention import purge_step
+from storage.risk_journal import write_risk_events
 from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert_sql
 from storage.schema import alarm_events, create_schema, make_engine, samples, tags
 
@@ -74,6 +75,7 @@ class History:
         self._rows: list[SampleBatch] = []
         self._rollups: dict[str, list[tuple]] = {name: [] for name in RESOLUTIONS}
         self._events: list[Alarm] = []
+        self._risk: list = []
         self._last_rollup_flush = time.monotonic()
         self._count_lock = threading.Lock()
         self.pending = 0
@@ -128,6 +130,12 @@ class History:
             self._queue.put(list(alarms))
             self._wake.set()
 
+    def journal_risk(self, states: Sequence) -> None:
+        """Hazard-source risk changes, written with the next transaction."""
+        if states:
+            self._queue.put(_RiskChanges(states))
+            self._wake.set()
+
     # ------------------------------------------------------------ writer thread
     def _run(self) -> None:
         next_purge = time.monotonic() + 5.0
@@ -157,6 +165,8 @@ class History:
                 with self._count_lock:
                     self.pending -= len(item)
                 self.ingest(item)
+            elif isinstance(item, _RiskChanges):
+                self._risk.extend(item)
             else:
                 self._events.extend(item)
 
@@ -179,7 +189,7 @@ class History:
                 if delta is not None:
                     self._rollups[name].extend(rows(self.tag_ids, delta))
             self._last_rollup_flush = time.monotonic()
-        if not (self._rows or self._events or any(self._rollups.values())):
+        if not (self._rows or self._events or self._risk or any(self._rollups.values())):
             return True
         batch = SampleBatch.concat(self._rows)
         sample_rows = self._sample_rows(batch)
@@ -187,6 +197,8 @@ class History:
             with self.engine.begin() as conn:
                 if self._events:
                     conn.execute(alarm_events.insert(), [_event_row(a) for a in self._events])
+                if self._risk:
+                    write_risk_events(conn, self._risk)
                 if sample_rows:
                     conn.exec_driver_sql(self._insert_sql, sample_rows)
                 for name, agg in self._rollups.items():
@@ -199,7 +211,7 @@ class History:
             self._rows = [batch] if len(batch) else []
             self._trim_pending()
             return False
-        self._rows, self._events = [], []
+        self._rows, self._events, self._risk = [], [], []
         self._rollups = {name: [] for name in RESOLUTIONS}
         self.written += len(sample_rows)
         self.state, self.last_error = "ok", ""
@@ -271,6 +283,10 @@ class History:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT COUNT(*) FROM samples").scalar_one()
+
+
+class _RiskChanges(list):
+    """Risk states on the writer queue (told apart from alarm transitions)."""
 
 
 def _event_row(a: Alarm) -> dict:
