@@ -198,7 +198,8 @@ def describe(cfg: PlantConfig) -> str:
 def run_replay(
     config_path: str, input_path: str, out_path: str | None, compare_path: str | None = None
 ) -> int:
-    """Replay recorded samples through the alarm engine; optionally compare with another limit set."""
+    """Replay recorded samples through the alarm, warning and risk engines; optionally compare
+    with another limit set."""
     from app.replay import ReplayError, compare, replay, write_events
 
     try:
@@ -208,10 +209,11 @@ def run_replay(
         result = replay(cfg, Path(input_path))
         dt = time.perf_counter() - t0
         if out_path:
-            write_events(result.events, Path(out_path))
+            write_events(result.events, Path(out_path), result.risk)
         print(
             f"{result.samples} samples replayed in {dt:.2f} s ({result.samples / max(dt, 1e-9):,.0f}/s): "
-            f"{len(result.events)} alarm events, {sum(result.activations.values())} activations"
+            f"{len(result.events)} alarm and warning events, {sum(result.activations.values())} alarm "
+            f"activations, {sum(result.warnings.values())} warnings, {len(result.risk)} risk changes"
             + (f" -> {out_path}" if out_path else "")
         )
         if result.unknown_tags:
