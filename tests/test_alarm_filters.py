@@ -83,7 +83,7 @@ def test_main_list_hides_shelved_suppressed_and_out_of_service(table):
     assert table.current_view == VIEW_STANDING
     assert shown(table) == STANDING
     assert table.count_label.text() == "5 of 5 shown, 4 unacknowledged"
-    assert table.off_button.text() == "Shelved & out of service (3)"
+    assert table.off_button.text() == "Shelved && out of service (3)"  # &&: a literal &
 
 
 def test_shelved_view_lists_who_why_and_until(table, qtbot):

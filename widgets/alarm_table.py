@@ -473,7 +473,7 @@ class AlarmTable(QWidget):
             (COL_KIND, 96),
             (COL_VALUE, 96),
             (COL_LIMIT, 70),
-            (COL_STATE, 80),
+            (COL_STATE, 104),
             (COL_ETA, 96),
             (COL_OFF, 260),
         ):
@@ -510,6 +510,7 @@ class AlarmTable(QWidget):
         self.standing_button.setText("Standing")
         self.standing_button.setToolTip("Alarms and warnings on the operator's list")
         self.off_button = QToolButton(self)
+        self.off_button.setText("Shelved && out of service")
         self.off_button.setToolTip("Shelved, suppressed and out-of-service alarms: who, why and until when")
         group = QButtonGroup(self)
         group.setExclusive(True)
@@ -526,7 +527,10 @@ class AlarmTable(QWidget):
         self.area_box.addItem("All areas", None)
         for a in areas:
             self.area_box.addItem(a, a)
-        self.area_box.addItem("No area (communication, rules)", "")
+        self.area_box.addItem("No area", "")
+        self.area_box.setItemData(
+            self.area_box.count() - 1, "Communication and rule alarms", Qt.ItemDataRole.ToolTipRole
+        )
         self.area_box.currentIndexChanged.connect(self._area_changed)
         self.hazard_box = QComboBox(bar)
         self.hazard_box.setToolTip("Hazard source the alarm belongs to")
@@ -566,6 +570,14 @@ class AlarmTable(QWidget):
         self.clear_filters_button.setText("Clear filters")
         self.clear_filters_button.clicked.connect(self.clear_filters)
 
+        for box, chars in (
+            (self.area_box, 14),
+            (self.hazard_box, 20),
+            (self.state_box, 14),
+            (self.kind_box, 16),
+        ):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(chars)
         row = QHBoxLayout(bar)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
@@ -686,7 +698,7 @@ class AlarmTable(QWidget):
         off = len(rows) - len(on_list)
         unack = sum(1 for a in on_list if not a.acked)
         shown = self.proxy.rowCount()
-        self.off_button.setText(f"Shelved & out of service ({off})")
+        self.off_button.setText(f"Shelved && out of service ({off})")
         if self.proxy.view == VIEW_OFF:
             text = f"{shown} of {off} off the list"
         else:
