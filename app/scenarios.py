@@ -10,6 +10,7 @@ no earlier than the alarm.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -120,7 +121,8 @@ def run_normal(cfg: PlantConfig, hours: float, seed: int = 11, dt: float = 1.0) 
         "samples": n,
         "false_warnings": len(raised),
         "false_warnings_per_1000_tag_hours": round(len(raised) / tag_hours * 1000.0, 3),
-        "by_key": sorted(__import__("collections").Counter(k for _, k, _ in raised).items(), key=lambda kv: -kv[1])[:25], "examples": raised[:10],
+        "by_key": Counter(k for _, k, _ in raised).most_common(25),
+        "examples": raised[:10],
     }
 
 

@@ -174,7 +174,7 @@ class ForecastDetector:
     def _scale(self, now: float, factor: float) -> dict[str, np.ndarray]:
         """Trend, predicted crossing and verdict of every tag over its window x factor."""
         n = len(self.tags)
-        slope, err, level, noise, recent = (np.full(n, np.nan) for _ in range(5))
+        slope, err, level, noise, recent, newest = (np.full(n, np.nan) for _ in range(6))
         win = np.maximum(self.win_s * factor, MIN_WINDOW_S)
         for w, js in self.groups.items():
             t, y = self.window.series(self.tags[js], max(w * factor, MIN_WINDOW_S), now)
@@ -182,7 +182,8 @@ class ForecastDetector:
             q = max(2, len(t) // 8)
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                recent[js] = np.nanmean(y[:, -q:], axis=1) - np.nanmean(y[:, -2 * q : -q], axis=1)
+                newest[js] = np.nanmean(y[:, -q:], axis=1)
+                recent[js] = newest[js] - np.nanmean(y[:, -2 * q : -q], axis=1)
             # the level is the fitted value at the newest bucket; carry it to now
             slope[js], err[js], noise[js] = s, e, nz
             level[js] = lv + s * (now - t[-1])
@@ -201,7 +202,8 @@ class ForecastDetector:
             slow = (target - level) / np.maximum(np.abs(slope) - err, 1e-12) * np.sign(slope)
             finite = np.isfinite(eta) & np.isfinite(target) & (eta > 0)
             keep = finite & (np.abs(slope) / err >= Z_MIN / 2) & (eta <= self.horizon * CLEAR_MARGIN)
-            away = np.where(rising, level - self.mu, self.mu - level) > BAND_SIGMA * sd
+            # measured, not extrapolated: the newest buckets themselves are out of the normal band
+            away = np.where(rising, newest - self.mu, self.mu - newest) > BAND_SIGMA * sd
         still = np.sign(recent) == np.sign(slope)  # not already turning back
         raise_ = finite & sig & moved & still & (eta <= self.horizon) & away & (self.seen >= BASELINE_MIN_S)
         return {
@@ -223,7 +225,11 @@ class ForecastDetector:
         self._learn(now)
         long, short = self._scale(now, 1.0), self._scale(now, SHORT_WINDOW)
         # the short window reacts sooner to a fast incident, the long one is surer of a slow one
-        use_short = short["raise"] & (~long["raise"] | (short["eta"] < long["eta"]))
+        use_short = np.where(
+            self.active,
+            short["keep"] & (~long["keep"] | (short["eta"] < long["eta"])),
+            short["raise"] & (~long["raise"] | (short["eta"] < long["eta"])),
+        )
         c = {k: np.where(use_short, short[k], long[k]) for k in long}
         slope, err, level, noise, eta, target = (
             c[k] for k in ("slope", "err", "level", "noise", "eta", "target")
