@@ -26,6 +26,7 @@ class EngineBridge(QObject):
     latest = Signal(object)  # (value: float64[n], quality: uint8[n]) latest per tag
     alarms = Signal(object)  # list[Alarm]: transitions since the last flush, newest per key
     devices = Signal(object)  # dict[str, DeviceStatus]: every device's current state
+    risk = Signal(object)  # list[RiskState]: hazard sources whose risk changed, newest per source
 
     def __init__(self, engine, parent: QObject | None = None, *, rate_hz: float = DEFAULT_RATE_HZ):
         super().__init__(parent)
@@ -41,6 +42,9 @@ class EngineBridge(QObject):
         self._alarms: dict[str, object] = {}
         self._devices: dict[str, object] = {}
         self._devices_dirty = False
+        self._risk: dict[str, object] = {}
+        # every hazard source's risk as the GUI knows it (GUI thread only), name -> RiskState
+        self.risk_states: dict[str, object] = {}
         self.dropped_rows = 0
         self.flushes = 0
         # standing alarms as the GUI knows them (GUI thread only), key -> Alarm
@@ -67,6 +71,10 @@ class EngineBridge(QObject):
         if active is not None:
             for a in active():
                 self._alarms[a.key] = a
+        risk = getattr(self.engine, "risk_states", None)
+        if risk is not None:
+            for r in risk():
+                self._risk[r.hazard] = r
         status = getattr(self.engine, "device_status", None)
         if status is not None:
             self._devices.update(status())
@@ -93,6 +101,11 @@ class EngineBridge(QObject):
             self._alarms.pop(alarm.key, None)  # keep arrival order of the newest transition
             self._alarms[alarm.key] = alarm
 
+    def on_risk(self, states) -> None:
+        with self._lock:
+            for r in states:
+                self._risk[r.hazard] = r
+
     def on_device(self, status) -> None:
         with self._lock:
             self._devices[status.device] = status
@@ -108,6 +121,7 @@ class EngineBridge(QObject):
             self._latest_dirty = False
             devices = dict(self._devices) if self._devices_dirty else None
             self._devices_dirty = False
+            risk, self._risk = self._risk, {}
         self.flushes += 1
         if batches:
             self.samples.emit(SampleBatch.concat(batches))
@@ -123,6 +137,24 @@ class EngineBridge(QObject):
             self.alarms.emit(transitions)
         if devices is not None:
             self.devices.emit(devices)
+        if risk:
+            self.risk_states.update(risk)
+            self.risk.emit(list(risk.values()))
+
+    def ranked_risk(self) -> list:
+        """Every hazard source's risk as the GUI knows it, most severe first."""
+        return sorted(
+            self.risk_states.values(), key=lambda r: (r.level, r.level - r.inherent.level, r.hazard)
+        )
+
+    def explain(self, key: str):
+        """The engine's explanation of a warning (thread-safe there), or None."""
+        fn = getattr(self.engine, "explain", None)
+        return None if fn is None else fn(key)
+
+    def forecast_cone(self, tag: int):
+        fn = getattr(self.engine, "forecast_cone", None)
+        return None if fn is None else fn(tag)
 
     def latest_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Copies of the latest (value, quality, ts) per tag, for widgets that start late."""
