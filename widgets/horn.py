@@ -44,7 +44,7 @@ class SoundPlayer:
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError:
-            self._disable("QtMultimedia is not installed (pip install PySide6-Addons)")
+            self._disable("QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)")
             return
         try:
             if not QMediaDevices.audioOutputs():
