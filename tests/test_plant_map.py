@@ -139,7 +139,7 @@ def test_values_are_compact():
 
 
 def test_polygon_takes_priority_colour_and_goes_back_to_grey(cfg, qtbot):
-    from widgets.plant_map import NORMAL_FILL, NORMAL_OUTLINE, PlantMap
+    from widgets.plant_map import NORMAL_OUTLINE, RISK_FILL_ALPHA, PlantMap
 
     pm = PlantMap(cfg)
     qtbot.addWidget(pm)
@@ -148,9 +148,11 @@ def test_polygon_takes_priority_colour_and_goes_back_to_grey(cfg, qtbot):
     for prio, color in PRIORITY_COLORS.items():
         a = alarm("A.CO.02:H", 1, prio, acked=True)
         pm.update_alarms({a.key: a})
-        assert area.pen().color().name() == color and area.brush().color().name() == color
+        assert area.pen().color().name() == color  # the alarm outlines the area
         assert area.pen().widthF() > normal_width
-        assert 0 < area.brush().color().alpha() < 128  # translucent: the drawing stays readable
+        # the fill is the four-colour risk tint, translucent: the drawing stays readable
+        assert area.brush().color().name() == PRIORITY_COLORS[area.risk_level]
+        assert 0 < area.brush().color().alpha() < 128
         assert pm.markers[1].priority == prio and pm.markers[0].priority == 0
         assert other.priority == 0 and other.pen().color() == NORMAL_OUTLINE
     a = alarm("A.CO.02:H", 1, 3)
@@ -160,8 +162,43 @@ def test_polygon_takes_priority_colour_and_goes_back_to_grey(cfg, qtbot):
     cleared = alarm("A.CO.02:H", 1, 3, active=False)  # returned, not acknowledged: no colour
     pm.update_alarms({cleared.key: cleared})
     assert area.priority == 0 and pm.markers[1].priority == 0
-    assert area.pen().color() == NORMAL_OUTLINE and area.brush().color() == NORMAL_FILL
+    assert area.pen().color() == NORMAL_OUTLINE and area.brush().color().alpha() == RISK_FILL_ALPHA
     assert area.label.accent is None
+
+
+def test_area_shows_its_dynamic_risk_level_and_trace(cfg, qtbot):
+    from app.risk import Inherent, RiskState, TraceItem
+    from widgets.plant_map import NORMAL_OUTLINE, RAISED_FILL_ALPHA, RISK_FILL_ALPHA, PlantMap
+
+    pm = PlantMap(cfg)
+    qtbot.addWidget(pm)
+    area = pm.hazards["Area A"]
+    inherent = Inherent(3, "engineer", explanation="set by the engineer")
+    trace = (TraceItem("A.CO.02", "warning", 2, "A.CO.02 predicted to reach 24 ppm in 6 min", 100.0),)
+    pm.update_risk([RiskState("Area A", "gas_area", inherent, 2, 3, 100.0, trace, 100.0)])
+    assert area.risk_level == 2 and area.raised
+    assert (
+        area.brush().color().name() == PRIORITY_COLORS[2]
+        and area.brush().color().alpha() == RAISED_FILL_ALPHA
+    )
+    assert area.pen().color().name() == PRIORITY_COLORS[2]
+    assert area.full_text.endswith("II") and "predicted to reach 24 ppm" in area.toolTip()
+    pm.update_risk([RiskState("Area A", "gas_area", inherent, 3, 2, 200.0, (), 200.0)])
+    assert not area.raised and area.brush().color().alpha() == RISK_FILL_ALPHA
+    assert area.pen().color() == NORMAL_OUTLINE
+
+
+def test_warning_rings_a_detector_without_colouring_it_as_an_alarm(cfg, qtbot):
+    from widgets.plant_map import PlantMap
+
+    pm = PlantMap(cfg)
+    qtbot.addWidget(pm)
+    w = alarm("A.CO.02:FORECAST", 1, 2)._replace(kind="FORECAST")
+    pm.update_alarms({w.key: w})
+    assert pm.markers[1].warning == 2 and pm.markers[1].priority == 0
+    assert pm.hazards["Area A"].priority == 0
+    pm.update_alarms({})
+    assert pm.markers[1].warning == 0
 
 
 def test_unacknowledged_alarm_flashes_the_outline_with_one_timer(cfg, qtbot):

@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         b.samples.connect(self.trend.append)
         b.latest.connect(self._on_latest)
         b.alarms.connect(self._on_alarms)
+        b.risk.connect(self.map.update_risk)
+        self.map.update_risk(b.ranked_risk())
         b.devices.connect(self.device_badges.update_devices)
         # ---- wiring: widgets -> engine and each other
         self.alarm_table.acknowledgeRequested.connect(self.acknowledge)

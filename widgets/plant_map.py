@@ -56,6 +56,8 @@ TEXT = QColor("#dfe1e4")
 DIM_TEXT = QColor("#8a8d91")
 HIGHLIGHT = QColor("#ffffff")
 ALARM_FILL_ALPHA = 48
+RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
+RAISED_FILL_ALPHA = 70  # raised above it by live evidence
 FLASH_MS = 500
 ROLE = 0  # QGraphicsItem.data key: ("tag", index) or ("hazard", name)
 SIDES = ("right", "left", "above", "below")
@@ -224,6 +226,7 @@ class DetectorMarker(QGraphicsItem):
         self.text = "?"
         self.bad = True
         self.priority = 0
+        self.warning = 0  # level of an early warning on this detector (0: none)
         texts = list(reserve) + ["?", "ON", "OFF"]
         self.slot_w = max(self.fm.horizontalAdvance(t) for t in texts) + 8
         self.slot_h = self.fm.height() + 2
@@ -260,7 +263,7 @@ class DetectorMarker(QGraphicsItem):
 
     def _measure(self) -> None:
         self.prepareGeometryChange()
-        rect = self.dot_rect()
+        rect = self.dot_rect().adjusted(-6, -6, 6, 6)  # room for the warning ring
         if self.side is not None:
             rect = rect.united(self.slot_rect(self.side))
         self._rect = rect.adjusted(-1.5, -1.5, 1.5, 1.5)
@@ -285,9 +288,19 @@ class DetectorMarker(QGraphicsItem):
         self.update()
         return True
 
+    def set_warning(self, level: int) -> bool:
+        """Show an early warning (a dashed ring in its level colour) or none (0)."""
+        if level == self.warning:
+            return False
+        self.warning = level
+        self._update_tooltip()
+        self.update()
+        return True
+
     def _update_tooltip(self) -> None:
         hidden = "" if self.side is not None else "  (zoom in to show the value)"
-        self.setToolTip(f"{self.tip}\n{self.text}{hidden}")
+        warn = f"\nearly warning, level {ROMAN.get(self.warning, '?')}" if self.warning else ""
+        self.setToolTip(f"{self.tip}\n{self.text}{hidden}{warn}")
 
     @property
     def color(self) -> QColor:
@@ -308,6 +321,11 @@ class DetectorMarker(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         color = self.color
         dot = self.dot_rect()
+        if self.warning:  # a warning is not an alarm: a dashed ring, the dot keeps its state
+            ring = QPen(_priority_color(self.warning), 1.6, Qt.PenStyle.DashLine)
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(dot.adjusted(-4, -4, 4, 4))
         if self.bad:
             # hollow: no trustworthy value, whatever the alarm state
             painter.setPen(QPen(color if self.priority else DIM_TEXT, 1.5))
@@ -348,6 +366,8 @@ class HazardArea(QGraphicsPolygonItem):
         self.unacked = False
         self.flash_on = True
         self.selected_ring = False
+        self.risk_level = inherent_level if inherent_level in ROMAN else 4  # the dynamic level
+        self.raised = False  # the dynamic level is above the inherent one
         self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
         self.full_text = f"{name}{self.level_text}"
         self.label = _Label(self.full_text, self)
@@ -370,6 +390,20 @@ class HazardArea(QGraphicsPolygonItem):
         self._apply()
         return True
 
+    def set_risk(self, level: int, inherent: int, explanation: str = "") -> bool:
+        """The hazard source's dynamic risk level (four-colour map) and why."""
+        raised = level < inherent
+        if explanation:
+            self.setToolTip(explanation)
+        if level == self.risk_level and raised == self.raised and inherent == self.inherent_level:
+            return False
+        self.risk_level, self.raised, self.inherent_level = level, raised, inherent
+        self.level_text = f"  ·  {ROMAN.get(level, '')}"
+        self.full_text = f"{self.name}{self.level_text}"
+        self.label.set_text(self.full_text)
+        self._apply()
+        return True
+
     def set_flash_phase(self, on: bool) -> None:
         if self.unacked and on != self.flash_on:
             self.flash_on = on
@@ -381,16 +415,21 @@ class HazardArea(QGraphicsPolygonItem):
             self._apply()
 
     def _apply(self) -> None:
+        # the four-colour risk map: every area tinted in its dynamic level, faintly while at its
+        # inherent level, clearly once live evidence raises it; alarms outline (and flash)
+        level = self.risk_level
+        brush = QBrush(_priority_color(level, RAISED_FILL_ALPHA if self.raised else RISK_FILL_ALPHA))
         if self.priority:
             if self.flash_on:
                 pen = QPen(_priority_color(self.priority), 3.0)
             else:
                 pen = QPen(_priority_color(self.priority, 70), 1.5)
-            brush = QBrush(_priority_color(self.priority, ALARM_FILL_ALPHA))
-            self.label.set_accent(_priority_color(self.priority))
+            self.label.set_accent(_priority_color(min(self.priority, level)))
+        elif self.raised:
+            pen = QPen(_priority_color(level), 2.2)
+            self.label.set_accent(_priority_color(level))
         else:
             pen = QPen(NORMAL_OUTLINE, 1.2)
-            brush = QBrush(NORMAL_FILL)
             self.label.set_accent(None)
         if self.selected_ring:
             pen = QPen(HIGHLIGHT, 2.5, Qt.PenStyle.DashLine)
@@ -638,8 +677,13 @@ class PlantMap(QGraphicsView):
         """Standing alarms (key -> Alarm); colours areas and markers by the highest active priority."""
         best: dict[int, int] = {}
         unacked: set[int] = set()
+        warned: dict[int, int] = {}
         for a in active.values():
-            if a.active and a.tag >= 0:
+            if a.is_warning:
+                if a.active and a.tag >= 0 and not a.hidden:
+                    warned[a.tag] = min(warned.get(a.tag, 5), a.priority)
+                continue
+            if a.active and a.tag >= 0 and not a.hidden:
                 p = best.get(a.tag)
                 if p is None or a.priority < p:
                     best[a.tag] = a.priority
@@ -656,6 +700,8 @@ class PlantMap(QGraphicsView):
         for h in {h for t in changed for h in self._hazards_of_tag.get(t, ())}:
             prios = [best[t] for t in h.tags if t in best]
             h.set_alarm_state(min(prios) if prios else 0, any(t in unacked for t in h.tags))
+        for tag, m in self.markers.items():
+            m.set_warning(warned.get(tag, 0))
         if relayout:
             self.layout_labels()  # an alarmed value without room: alarmed values are placed first
         flashing = any(h.unacked for h in self.hazards.values())
@@ -664,6 +710,13 @@ class PlantMap(QGraphicsView):
             self._flash.start()
         elif not flashing and self._flash.isActive():
             self._flash.stop()
+
+    def update_risk(self, states) -> None:
+        """Hazard-source risk changes (RiskState): the four-colour level and its trace as tooltip."""
+        for r in states:
+            h = self.hazards.get(r.hazard)
+            if h is not None:
+                h.set_risk(r.level, r.inherent.level, r.explain())
 
     def _toggle_flash(self) -> None:
         self._flash_on = not self._flash_on
