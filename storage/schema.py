@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -82,6 +83,21 @@ alarm_events = Table(
     Column("message", Text, nullable=False),
     Column("user_name", String(100), nullable=False, default=""),
     Column("comment", Text, nullable=False, default=""),
+)
+
+# hazard-source risk changes (app/risk.py): the level, the one before, the inherent level and the
+# trace (JSON list of {indicator, what, level, detail, since}) of every change
+risk_events = Table(
+    "risk_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", BigInteger, nullable=False, index=True),  # UNIX ms
+    Column("hazard", String(200), nullable=False),
+    Column("level", SmallInteger, nullable=False),
+    Column("previous", SmallInteger, nullable=True),  # NULL: the first state known
+    Column("inherent", SmallInteger, nullable=False),
+    Column("trace", Text, nullable=False, default="[]"),
+    Index("ix_risk_events_hazard_ts", "hazard", "ts"),
 )
 
 

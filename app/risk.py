@@ -1,0 +1,411 @@
+"""Hazard-source risk: the inherent grade (LEC, LS, GB 18218-2018) and the dynamic level that
+live evidence raises, with the trace of what raised it.
+
+Pure Python + numpy, no Qt. Levels are 1 (I, red, major) to 4 (IV, blue, low); a smaller
+number is more severe.
+
+Inherent risk is graded once from the hazard source's `inherent:` block:
+
+- LEC: D = L x E x C, graded with `RiskModel.lec_cutoffs` (D below the first: IV; then III, II;
+  at or above the last: I).
+- LS: R = L x S, graded the same way with `RiskModel.ls_cutoffs`.
+- GB 18218-2018: S = sum(q/Q) (S >= 1: a major hazard) and R = alpha x sum(beta x q/Q), alpha
+  from the people exposed outside the plant within 500 m; grade n (1 for R >= 100, ...) from
+  `RiskModel.gb18218_cutoffs` is level n.
+- Without an `inherent:` block the engineer's `inherent_level` is used.
+
+Dynamic risk (ours: no published formula turns live data into a risk level). The level starts
+from the inherent level; every piece of live evidence pulls it to at least its own level:
+
+- an active alarm of priority p of a member tag, or that names the hazard source: `alarm_level[p]`;
+- an active early warning (forecast, anomaly, rule) of level w: `warning_level[w]`;
+- a member tag with bad quality, a blind spot (detector offline or its device unreachable):
+  `blind_spot_level`;
+- a member alarm that is shelved, suppressed or out of service, an alarm silenced by a person or
+  by design: `hidden_alarm_level`. A shelved or out-of-service alarm whose condition is active
+  still pulls to its own level as well (silencing it does not make the plant safer); one
+  suppressed by design does not;
+- a bypassed interlock (a tag of `interlocks` reading 0, or with bad quality: its state is
+  unknown): level 1, red, always.
+
+If `escalate_count` or more distinct indicators pull to the most severe level found, the level
+goes one step further (never past red): several independent signs of the same danger are worse
+than one. Members are the hazard source's `tags` and `interlocks` plus every alarm whose `hazard`
+names it.
+
+Every state carries its trace: which indicator pulls to which level, what it says and since
+when. `RiskEngine.update` reports a hazard source only when its level or its indicators changed
+(which ones, their levels, start times, and what they say, except the live value in an alarm or
+warning message), so the journal holds changes, not a heartbeat. One trace item is kept per
+indicator and kind of evidence: the most severe (three alarms of one tag are one indicator).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.alarms import Alarm
+from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
+from app.model import Quality
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+COLOUR = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
+GRADE = {1: "major", 2: "large", 3: "general", 4: "low"}
+
+ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, ESCALATION = (
+    "alarm",
+    "warning",
+    "blind spot",
+    "hidden alarm",
+    "interlock bypassed",
+    "escalation",
+)
+_BAD = int(Quality.BAD)
+
+
+def level_label(level: int) -> str:
+    """'II orange'."""
+    return f"{ROMAN[level]} {COLOUR[level]}"
+
+
+def grade(x: float, cutoffs: tuple[float, float, float]) -> int:
+    """Level 4 below the first cut-off, 3 from it, 2 from the second, 1 from the third."""
+    return 4 - bisect_right(cutoffs, x)
+
+
+def exposure_alpha(people: int) -> float:
+    """GB 18218-2018 alpha from the people exposed outside the plant within 500 m."""
+    if people >= 100:
+        return 2.0
+    if people >= 50:
+        return 1.5
+    if people >= 30:
+        return 1.2
+    if people >= 1:
+        return 1.0
+    return 0.5
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+# ---------------------------------------------------------------- inherent risk
+
+
+@dataclass(frozen=True, slots=True)
+class Inherent:
+    """The inherent risk of a hazard source and how it was graded."""
+
+    level: int  # 1 (I, red, major) .. 4 (IV, blue, low)
+    method: str  # "LEC", "LS", "GB18218" or "engineer"
+    value: float | None = None  # D (LEC), R (LS, GB 18218); None when set by the engineer
+    s: float | None = None  # GB 18218: S = sum(q/Q)
+    major_hazard: bool | None = None  # GB 18218: S >= 1
+    explanation: str = ""
+
+    @property
+    def label(self) -> str:
+        return level_label(self.level)
+
+
+def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
+    """Grade a hazard source's inherent risk from its `inherent:` block (or its `inherent_level`)."""
+    r = h.inherent
+    if r is None:
+        return Inherent(h.inherent_level, "engineer", explanation="set by the engineer")
+    if isinstance(r, LecRisk):
+        d = r.L * r.E * r.C
+        lv = grade(d, model.lec_cutoffs)
+        text = f"LEC D = {_num(d)} (L {r.L:g} × E {r.E:g} × C {r.C:g}) → {ROMAN[lv]} {GRADE[lv]}"
+        return Inherent(lv, "LEC", d, explanation=text)
+    if isinstance(r, LsRisk):
+        v = float(r.L * r.S)
+        lv = grade(v, model.ls_cutoffs)
+        text = f"LS R = {_num(v)} (L {r.L} × S {r.S}) → {ROMAN[lv]} {GRADE[lv]}"
+        return Inherent(lv, "LS", v, explanation=text)
+    if isinstance(r, Gb18218Risk):
+        s = sum(x.q_t / x.Q_t for x in r.substances)
+        weighted = sum(x.beta * x.q_t / x.Q_t for x in r.substances)
+        alpha = exposure_alpha(r.people_exposed)
+        v = alpha * weighted
+        lv = grade(v, model.gb18218_cutoffs)
+        major = s >= 1.0
+        verdict = f"S = {_num(s)} ≥ 1: major hazard" if major else f"S = {_num(s)} < 1: not a major hazard"
+        text = f"GB 18218 R = {_num(v)} (α {alpha:.1f} × Σ β·q/Q {_num(weighted)}), {verdict} → grade {lv}"
+        return Inherent(lv, "GB18218", v, s, major, text)
+    raise TypeError(f"unknown inherent risk method {r!r}")
+
+
+# ---------------------------------------------------------------- dynamic risk
+
+
+@dataclass(frozen=True, slots=True)
+class TraceItem:
+    """One piece of evidence: which indicator pulls the level, to what, why and since when."""
+
+    indicator: str  # tag name, rule name, device, or the hazard source (escalation)
+    what: str  # "alarm", "warning", "blind spot", "hidden alarm", "interlock bypassed", "escalation"
+    level: int
+    detail: str
+    since: float  # UNIX s
+
+
+@dataclass(frozen=True, slots=True)
+class RiskState:
+    """The dynamic risk of one hazard source at `ts`."""
+
+    hazard: str
+    kind: str
+    inherent: Inherent
+    level: int
+    previous: int | None  # the level before the current one began; None: none known yet
+    since: float  # when the current level began, UNIX s
+    trace: tuple[TraceItem, ...] = ()  # most severe first
+    ts: float = 0.0  # when this state was evaluated
+
+    @property
+    def raised(self) -> int:
+        """How many steps above the inherent level (0: at or below it)."""
+        return max(self.inherent.level - self.level, 0)
+
+    @property
+    def label(self) -> str:
+        return level_label(self.level)
+
+    def explain(self, now: float | None = None) -> str:
+        """Several lines for the operator: the level, the inherent grade, and each indicator."""
+        head = f"{self.hazard} is {self.label} (inherent {self.inherent.label}: {self.inherent.explanation})"
+        if self.previous is not None and self.previous != self.level:
+            head += f", {level_label(self.previous)} before {_clock(self.since)}"
+        if not self.trace:
+            return head + ": no live evidence raises it."
+        lines = [head + (" because:" if self.level < self.inherent.level else "; live evidence:")]
+        for t in self.trace:
+            held = f" ({_duration(now - t.since)})" if now is not None and now >= t.since else ""
+            lines.append(
+                f"  - {t.indicator}: {t.what} → {level_label(t.level)} since {_clock(t.since)}{held}: {t.detail}"
+            )
+        return "\n".join(lines)
+
+
+def _clock(ts: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def _duration(s: float) -> str:
+    s = int(s)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def _rank(s: RiskState) -> tuple:
+    return (s.level, -(s.inherent.level - s.level), s.hazard)
+
+
+class RiskEngine:
+    """The dynamic risk of every hazard source of a plant, updated from the standing alarms and
+    the tags' quality and values."""
+
+    def __init__(self, config: PlantConfig):
+        self.config = config
+        self.model = model = config.risk
+        self.sources = list(config.hazard_sources)
+        self.inherent = [inherent_risk(h, model) for h in self.sources]
+        self.by_name = {h.name: k for k, h in enumerate(self.sources)}
+        index = config.tag_index()
+        self.names = [t.name for t in config.tags]
+        self.devices = [t.device for t in config.tags]
+        n = self.n = len(config.tags)
+        # every (tag, hazard source) membership; blind spots skip a source's own interlocks
+        # (a bad interlock is reported as bypassed)
+        tag_of, hz_of, il_tag, il_hz = [], [], [], []
+        self.tag_hazards: dict[int, tuple[int, ...]] = {}
+        for k, h in enumerate(self.sources):
+            ils = {index[name] for name in h.interlocks if name in index}
+            for name in dict.fromkeys(h.tags):
+                i = index.get(name)
+                if i is None:
+                    continue
+                self.tag_hazards[i] = self.tag_hazards.get(i, ()) + (k,)
+                if i not in ils:
+                    tag_of.append(i)
+                    hz_of.append(k)
+            for i in sorted(ils):
+                il_tag.append(i)
+                il_hz.append(k)
+                if k not in self.tag_hazards.get(i, ()):  # an interlock's own alarms are members too
+                    self.tag_hazards[i] = self.tag_hazards.get(i, ()) + (k,)
+        self.member_tag = np.array(tag_of, dtype=np.intp)
+        self.member_hz = np.array(hz_of, dtype=np.intp)
+        self.members = [self.member_tag[self.member_hz == k] for k in range(len(self.sources))]
+        self.il_tag = np.array(il_tag, dtype=np.intp)
+        self.il_hz = np.array(il_hz, dtype=np.intp)
+        self.bad_since = np.full(n, np.nan)  # since when each tag has been seen bad
+        self.il_since = np.full(len(il_tag), np.nan)  # since when each interlock has been seen bypassed
+        self.hidden_since: dict[str, float] = {}  # alarm key -> first seen shelved/suppressed/OOS
+        self._states: list[RiskState | None] = [None] * len(self.sources)
+        self._sig: list[tuple] = [()] * len(self.sources)
+        self._with_evidence: set[int] = set()  # sources that had evidence at the last update
+        self._started = False
+
+    # ------------------------------------------------------------ evaluation
+    def update(
+        self, now: float, standing: Iterable[Alarm], quality: np.ndarray, values: np.ndarray
+    ) -> list[RiskState]:
+        """Re-evaluate every hazard source; returns the states whose level or indicators changed
+        (every source on the first call)."""
+        quality = np.asarray(quality)
+        values = np.asarray(values, dtype=float)
+        bad = quality == _BAD
+        self.bad_since[~bad] = np.nan
+        self.bad_since[bad & np.isnan(self.bad_since)] = now
+        evidence: dict[int, dict[tuple[str, str], TraceItem]] = {}
+
+        def add(k: int, item: TraceItem) -> None:
+            d = evidence.setdefault(k, {})
+            key = (item.indicator, item.what)
+            cur = d.get(key)
+            if cur is None or (item.level, item.since) < (cur.level, cur.since):
+                d[key] = item
+
+        comm_lost = self._alarm_evidence(now, standing, add)
+
+        if len(self.member_tag):
+            for p in np.flatnonzero(bad[self.member_tag]):
+                i = int(self.member_tag[p])
+                device = self.devices[i]
+                detail = f"{self.names[i]} bad quality" + (
+                    f" ({device} unreachable)" if device in comm_lost else ""
+                )
+                add(
+                    int(self.member_hz[p]),
+                    TraceItem(
+                        self.names[i],
+                        BLIND_SPOT,
+                        self.model.blind_spot_level,
+                        detail,
+                        float(self.bad_since[i]),
+                    ),
+                )
+        if len(self.il_tag):
+            il_bad = bad[self.il_tag]
+            bypassed = il_bad | (values[self.il_tag] < 0.5)
+            self.il_since[~bypassed] = np.nan
+            self.il_since[bypassed & np.isnan(self.il_since)] = now
+            for p in np.flatnonzero(bypassed):
+                i = int(self.il_tag[p])
+                detail = (
+                    f"{self.names[i]} bad quality: interlock state unknown"
+                    if il_bad[p]
+                    else f"{self.names[i]} = 0: interlock out of service"
+                )
+                add(
+                    int(self.il_hz[p]),
+                    TraceItem(self.names[i], INTERLOCK, 1, detail, float(self.il_since[p])),
+                )
+
+        todo = sorted(self._with_evidence | evidence.keys()) if self._started else range(len(self.sources))
+        self._started = True
+        changed = []
+        for k in todo:
+            state, sig = self._evaluate(k, now, evidence.get(k, {}))
+            old = self._states[k]
+            self._states[k] = state
+            if old is None or state.level != old.level or sig != self._sig[k]:
+                changed.append(state)
+            self._sig[k] = sig
+        self._with_evidence = set(evidence)
+        return changed
+
+    def _alarm_evidence(self, now: float, standing: Iterable[Alarm], add) -> set[str]:
+        """Alarms, warnings and hidden alarms of members; returns the devices with lost communication."""
+        model, n = self.model, self.n
+        comm_lost: set[str] = set()
+        hidden_seen: dict[str, float] = {}
+        for a in standing:
+            if a.kind == "COMM" and a.active:
+                comm_lost.add(a.source)
+            hz = self.tag_hazards.get(a.tag, ()) if 0 <= a.tag < n else ()
+            if a.hazard:
+                k = self.by_name.get(a.hazard)
+                if k is not None and k not in hz:
+                    hz = hz + (k,)
+            if not hz:
+                continue
+            if a.is_warning:
+                own, what = model.warning_level.get(a.priority, _clip(a.priority)), WARNING
+            else:
+                own, what = model.alarm_level.get(a.priority, _clip(a.priority)), ALARM
+            if a.hidden:
+                since = self.hidden_since.get(a.key, now)
+                hidden_seen[a.key] = since
+                level = model.hidden_alarm_level
+                if a.active and not a.suppressed:
+                    level = min(level, own)
+                state = "out of service" if a.out_of_service else a.state.lower()
+                item = TraceItem(a.source, HIDDEN, level, f"{state}: {a.message}", since)
+            elif a.active:
+                item = TraceItem(a.source, what, own, a.message, a.since)
+            else:
+                continue
+            for k in hz:
+                add(k, item)
+        self.hidden_since = hidden_seen
+        return comm_lost
+
+    def _evaluate(
+        self, k: int, now: float, found: dict[tuple[str, str], TraceItem]
+    ) -> tuple[RiskState, tuple]:
+        h, inh = self.sources[k], self.inherent[k]
+        items = sorted(found.values(), key=lambda t: (t.level, t.since, t.indicator, t.what))
+        if items:
+            top = items[0].level
+            first_at_top: dict[str, float] = {}
+            for t in items:
+                if t.level != top:
+                    break
+                first_at_top[t.indicator] = min(first_at_top.get(t.indicator, math.inf), t.since)
+            count = len(first_at_top)
+            if top > 1 and count >= self.model.escalate_count:
+                when = sorted(first_at_top.values())[self.model.escalate_count - 1]
+                detail = f"{count} indicators at {level_label(top)}: one step more severe"
+                items.insert(0, TraceItem(h.name, ESCALATION, top - 1, detail, when))
+        level = min([inh.level] + [t.level for t in items[:1]])
+        trace = tuple(items)
+        # alarm and warning texts carry the live value: a new value is not a new trace
+        sig = tuple(
+            (t.indicator, t.what, t.level, t.since, "" if t.what in (ALARM, WARNING) else t.detail)
+            for t in trace
+        )
+        old = self._states[k]
+        if old is None:
+            previous, since = None, now
+        elif old.level != level:
+            previous, since = old.level, now
+        else:
+            previous, since = old.previous, old.since
+        return RiskState(h.name, h.kind, inh, level, previous, since, trace, now), sig
+
+    # ------------------------------------------------------------ reading
+    def states(self) -> list[RiskState]:
+        """The current state of every hazard source, most severe first, then the most raised above
+        its inherent level, then by name (empty before the first update)."""
+        return sorted((s for s in self._states if s is not None), key=_rank)
+
+    def state(self, hazard: str) -> RiskState | None:
+        k = self.by_name.get(hazard)
+        return None if k is None else self._states[k]
+
+
+def _clip(level: int) -> int:
+    return min(max(int(level), 1), 4)
