@@ -290,6 +290,29 @@ def test_one_axis_per_unit_and_limit_bands(qtbot, cfg, tmp_path):
     assert not view.plot._normalised and len(view.plot._unit_views) == 3
 
 
+def test_forecast_cone_is_drawn_ahead_of_the_live_curve(qtbot, cfg, tmp_path):
+    from views.trend_view import TrendView
+
+    view = TrendView(cfg, None, None, clock=lambda: NOW)
+    qtbot.addWidget(view)
+    view.add_tag(0)
+    view.append(SampleBatch.build([0, 0], [NOW - 1, NOW], [200.0, 201.0], Quality.GOOD))
+    t = NOW + np.linspace(0, 600, 8)
+    mid = 201.0 + 0.05 * (t - NOW)
+    view.cone_source = lambda tag: (t, mid - 2, mid, mid + 2) if tag == 0 else None
+    view.update_forecasts()
+    pen = view.pens[0]
+    assert pen.cone is not None and len(pen.cone_items) == 4
+    assert all(it in pen.view.addedItems for it in pen.cone_items)
+    view.redraw()
+    x0, x1 = view.plot.item.viewRange()[0]
+    assert x1 > NOW + 60  # the view leaves room ahead of now for the forecast
+    view.cone_source = lambda tag: None  # the warning cleared: the cone goes
+    view.update_forecasts()
+    assert pen.cone is None and pen.cone_items == []
+    view.remove_pen(0)
+
+
 # ---------------------------------------------------------------- export and trend sets
 
 

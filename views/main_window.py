@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         b.latest.connect(self._on_latest)
         b.alarms.connect(self._on_alarms)
         b.risk.connect(self.map.update_risk)
+        self.trend.cone_source = b.forecast_cone
         self.map.update_risk(b.ranked_risk())
         b.devices.connect(self.device_badges.update_devices)
         # ---- wiring: widgets -> engine and each other

@@ -128,6 +128,11 @@ class TrendView(QWidget):
             toolbar=False,
         )
         self.clock = clock
+        self.cone_source: Callable[[int], object] | None = None  # tag -> forecast cone or None
+        self._cone_timer = QTimer(self)
+        self._cone_timer.setInterval(2000)
+        self._cone_timer.timeout.connect(self.update_forecasts)
+        self._cone_timer.start()
 
         # ---- row 1: title, presets, live
         self.title = QLabel("", self)
@@ -283,6 +288,15 @@ class TrendView(QWidget):
         ok = self.plot.add_pen(tag, name, unit, loader, span=span, limits=limits)
         self._update_title()
         return ok
+
+    def update_forecasts(self) -> None:
+        """Ask for the forecast of every pen and draw it ahead of the live curve (every 2 s)."""
+        if self.cone_source is None:
+            return
+        for tag in list(self.plot.pens):
+            cone = self.cone_source(tag)
+            if cone is not None or self.plot.pens[tag].cone is not None:
+                self.plot.set_forecast(tag, cone)
 
     def remove_pen(self, tag: int) -> None:
         self.plot.remove_pen(tag)

@@ -148,6 +148,8 @@ class Pen:
     history_end: float = -math.inf
     shown: Series = field(default_factory=Series.empty)  # what the curve draws, in engineering units
     view: pg.ViewBox | None = None
+    cone: tuple | None = None  # the forecast ahead of the live curve: (t, lower, middle, upper)
+    cone_items: list = field(default_factory=list)
 
 
 @dataclass
@@ -359,9 +361,11 @@ class TrendPlot(QWidget):
         return True
 
     def remove_pen(self, tag: int) -> None:
-        pen = self.pens.pop(tag, None)
+        pen = self.pens.get(tag)
         if pen is None:
             return
+        self.set_forecast(tag, None)
+        del self.pens[tag]
         self.legend.removeItem(pen.curve)
         self._place(pen, None)
         self.load_errors.pop(tag, None)
@@ -570,6 +574,38 @@ class TrendPlot(QWidget):
         if self.following:
             self.set_following(False)
 
+    # ------------------------------------------------------------ forecast cones
+    def set_forecast(self, tag: int, cone) -> None:
+        """Draw a pen's forecast ahead of its live curve (t, lower, middle, upper), or remove it."""
+        pen = self.pens.get(tag)
+        if pen is None:
+            return
+        for it in pen.cone_items:
+            if pen.view is not None:
+                pen.view.removeItem(it)
+        pen.cone_items = []
+        pen.cone = cone
+        if cone is None or pen.view is None:
+            return
+        t, lo, mid, hi = (np.asarray(a, dtype=float) for a in cone)
+        if self._normalised and pen.span is not None:
+            a, b = pen.span
+            lo, mid, hi = ((x - a) * (100.0 / (b - a)) for x in (lo, mid, hi))
+        color = pg.mkColor(pen.color)
+        edge = pg.mkPen(color, width=1, style=Qt.PenStyle.DotLine)
+        lower = pg.PlotCurveItem(t, lo, pen=edge)
+        upper = pg.PlotCurveItem(t, hi, pen=edge)
+        fill_color = pg.mkColor(pen.color)
+        fill_color.setAlpha(45)
+        fill = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill_color))
+        middle = pg.PlotCurveItem(t, mid, pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine))
+        for it in (fill, lower, upper, middle):
+            pen.view.addItem(it)
+        pen.cone_items = [fill, lower, upper, middle]
+
+    def forecast_tags(self) -> list[int]:
+        return [t for t, p in self.pens.items() if p.cone is not None]
+
     def _right_edge(self) -> float:
         now = self.clock()
         newest = max((p.buffer.last_ts() for p in self.pens.values()), default=-math.inf)
@@ -579,7 +615,9 @@ class TrendPlot(QWidget):
 
     def _set_x_range(self) -> None:
         right = self._right_edge()
-        self.item.setXRange(right - self.window_s, right + self.window_s * 0.01, padding=0)
+        # room ahead of now for forecast cones (a quarter of the window at most)
+        ahead = self.window_s * (0.25 if any(p.cone is not None for p in self.pens.values()) else 0.01)
+        self.item.setXRange(right - self.window_s, right + ahead, padding=0)
 
     def redraw(self) -> None:
         """Push dirty pens to their curves (timer, at most 10 Hz)."""
