@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Quality
+from app.risk import inherent_risk
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
 
 BACKGROUND = QColor("#2b2d30")
@@ -526,7 +527,7 @@ class PlantMap(QGraphicsView):
             if not hs.area:
                 continue
             tags = [index[n] for n in hs.tags if n in index]
-            item = HazardArea(hs.name, hs.area, hs.inherent_level, tags)
+            item = HazardArea(hs.name, hs.area, inherent_risk(hs, config.risk).level, tags)
             self.scene().addItem(item)
             self.hazards[hs.name] = item
             for t in tags:
