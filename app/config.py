@@ -189,6 +189,7 @@ class ForecastSettings(Strict):
     horizon_s: float = Field(1800.0, gt=0)
     levels_s: tuple[float, float, float, float] = (180.0, 420.0, 900.0, 1800.0)
     min_change: float | None = Field(None, ge=0)  # the trend must move at least this much over the window
+    when: str | None = None  # tag expression: forecast only while it holds ("BOF1.GAS.RECOVERING")
 
     @field_validator("levels_s")
     @classmethod
@@ -627,6 +628,12 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
                 compile_expression(mode, seen_tags)
             except ExpressionError as exc:
                 out.append((("tags", i, "warning", "anomaly", "mode"), str(exc)))
+        when = t.warning.forecast.when if t.warning.forecast else None
+        if when:
+            try:
+                compile_expression(when, seen_tags)
+            except ExpressionError as exc:
+                out.append((("tags", i, "warning", "forecast", "when"), str(exc)))
     from app.rules import RuleError, compile_rule
 
     names = set()

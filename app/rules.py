@@ -46,6 +46,7 @@ import numpy as np
 from app.alarms import Condition
 from app.config import PlantConfig
 from app.model import Quality
+from app.robust import nanmedian_rows
 from app.window import RecentWindow
 
 CLEAR_HOLD_S = 30.0  # a raised rule clears after its condition has been false this long
@@ -248,25 +249,12 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     else:
         ym, tm = yy, t
     i, j = _pairs(ym.shape[1])
-    b = _nanmedian((ym[:, j] - ym[:, i]) / (tm[j] - tm[i]))
+    b = nanmedian_rows((ym[:, j] - ym[:, i]) / (tm[j] - tm[i]))
     resid = yy - b[:, None] * t[None, :]
-    resid -= _nanmedian(resid)[:, None]
-    mad = 1.4826 * _nanmedian(np.abs(resid))
+    resid -= nanmedian_rows(resid)[:, None]
+    mad = 1.4826 * nanmedian_rows(np.abs(resid))
     slope[ok], noise[ok] = b, mad
     return slope, noise
-
-
-def _nanmedian(a: np.ndarray) -> np.ndarray:
-    """Median of each row ignoring NaN (NaN for a row without data); much faster than
-    np.nanmedian on the small rows here."""
-    s = np.sort(a, axis=1)  # NaN sorts last
-    n = np.isfinite(a).sum(axis=1)
-    rows = np.arange(a.shape[0])
-    lo, hi = np.maximum((n - 1) // 2, 0), np.maximum(n // 2, 0)
-    hi = np.minimum(hi, a.shape[1] - 1)
-    out = (s[rows, lo] + s[rows, hi]) / 2.0
-    out[n == 0] = np.nan
-    return out
 
 
 def _trend(ctx: _Ctx, tags: tuple[int, ...], span_s: float, min_change: float | None, sign: int):

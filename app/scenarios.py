@@ -112,7 +112,7 @@ def run_normal(cfg: PlantConfig, hours: float, seed: int = 11, dt: float = 1.0) 
     for batch in samples(physics, hours * 3600.0, dt):
         n += len(batch)
         for a in pipe.evaluate(batch).alarms:
-            if a.is_warning and a.active and not a.acked:
+            if a.is_warning and a.active and a.since == a.ts:  # raised, not re-levelled
                 raised.append((a.ts - T0, a.key, a.message))
     tag_hours = len(cfg.tags) * hours
     return {

@@ -9,7 +9,7 @@ one half a window later (a Theil-Sen estimator on a fixed lag: a single outlier 
 it not at all), and the level now is the median of the de-trended buckets. Its uncertainty is
 the residual scatter (1.4826 x MAD) turned into a slope standard error. The next limit in the
 direction of the trend is reached in (limit - level) / slope; a warning is raised when that
-time is within `horizon_s`, the trend is at least 3 standard errors from flat, it has moved
+time is within `horizon_s` (and, with `when`, while that plant state holds), the trend is at least 3 standard errors from flat, it has moved
 more than three times the noise over the window, and the level has left the tag's normal band
 (its mean +/- 3 sd over the last hour or so, cycles included: a gas-holder level or a filter's
 pressure drop that rises and falls every cycle is normal however steep the rise), with the
@@ -37,6 +37,7 @@ from app.alarms import ROMAN, Condition
 from app.config import PlantConfig
 from app.expression import compile_expression
 from app.formatting import format_duration as fmt_duration
+from app.robust import nanmedian_rows
 from app.window import RecentWindow
 
 Z_MIN = 3.0  # the trend must be this many standard errors from flat
@@ -92,11 +93,11 @@ def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     dy = (y[:, lag:] - y[:, :-lag]) / (t[lag:] - t[:-lag])
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        slope = np.nanmedian(np.where(np.isfinite(dy), dy, np.nan), axis=1)
+        slope = nanmedian_rows(np.where(np.isfinite(dy), dy, np.nan))
         resid = y - slope[:, None] * (t - t[-1])[None, :]
-        level = np.nanmedian(resid, axis=1)
+        level = nanmedian_rows(resid)
         dev = np.abs(resid - level[:, None])
-        noise = 1.4826 * np.nanmedian(dev, axis=1)
+        noise = 1.4826 * nanmedian_rows(dev)
         tt = np.where(ok, t[None, :], np.nan)
         sxx = np.nansum((tt - np.nanmean(tt, axis=1)[:, None]) ** 2, axis=1)
         n = ok.sum(axis=1)
@@ -138,6 +139,8 @@ class ForecastDetector:
         self.levels_s = np.array([s.levels_s for s in self.settings]).reshape(-1, 4)
         self.min_change = np.array([s.min_change if s.min_change is not None else 0.0 for s in self.settings])
         self.win_s = np.array([s.window_s for s in self.settings])
+        index = cfg.tag_index()
+        self.when = [(j, compile_expression(s.when, index)[0]) for j, s in enumerate(self.settings) if s.when]
         self.active = np.zeros(len(rows), dtype=bool)
         self.streak = np.zeros(len(rows), dtype=np.int16)
         spans = [(cfg.tags[i].range[1] - cfg.tags[i].range[0]) if cfg.tags[i].range else 0.0 for i in rows]
@@ -219,7 +222,7 @@ class ForecastDetector:
             "raise": raise_,
         }
 
-    def evaluate(self, now: float) -> list[Condition]:
+    def evaluate(self, now: float, latest: np.ndarray | None = None) -> list[Condition]:
         if len(self.tags) == 0:
             return []
         self._learn(now)
@@ -236,6 +239,10 @@ class ForecastDetector:
         )
         fast, slow = c["fast"], c["slow"]
         keep = long["keep"] | short["keep"]
+        if self.when and latest is not None:  # forecasts that only matter in some plant state
+            off = np.array([j for j, fn in self.when if not fn(latest)], dtype=np.intp)
+            keep[off] = False
+            c["raise"][off] = False
         self.streak = np.where(c["raise"], self.streak + 1, 0).astype(np.int16)
         raise_ = c["raise"] & (self.streak >= CONFIRM)
         want = np.where(self.active, keep, raise_)
@@ -456,7 +463,7 @@ class WarningEngine:
         self.cfg = cfg
 
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
-        return self.forecast.evaluate(now) + self.anomaly.evaluate(now, latest)
+        return self.forecast.evaluate(now, latest) + self.anomaly.evaluate(now, latest)
 
     def status(self, tag: int) -> str:
         """'learning', 'watching' or 'off' for a tag's detectors, for the tag's detail view."""
