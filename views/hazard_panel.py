@@ -1,0 +1,492 @@
+"""The hazard-source panel: one hazard source's dynamic risk, why it is there, and its indicators.
+
+For the selected hazard source it shows the dynamic level as a four-colour badge (solid when live
+evidence raises it above the inherent level, outlined otherwise: colour only for the abnormal),
+the inherent grade with how it was graded, the trace (which indicator pulls the level to what,
+since when, most severe first) and the member indicators: live value, quality and a sparkline of
+the last ten minutes. Indicators that are in the trace or have a standing alarm come first.
+
+It is fed by the bridge's coalesced signals (risk, latest, alarms); sparklines repaint once per
+flush and only when their store has a new column.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.formatting import format_duration, format_number
+from app.model import Quality
+from app.risk import COLOUR, GRADE, ROMAN, RiskState, inherent_risk
+from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.sparkline import Sparkline, SparkStore
+
+MAX_MEMBERS = 12
+QUALITY_TEXT = {int(Quality.GOOD): "good", int(Quality.UNCERTAIN): "uncertain", int(Quality.BAD): "bad"}
+DIM = QColor("#8a8d91")
+
+
+def clock(ts: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def since_text(ts: float, now: float) -> str:
+    """'14:02:11 · 6 min'."""
+    return f"{clock(ts)} · {format_duration(max(now - ts, 0.0))}"
+
+
+def is_abnormal(state: RiskState) -> bool:
+    """Live evidence is on the hazard source (ISA-101: only then does it get a solid colour)."""
+    return bool(state.trace) or state.level < state.inherent.level
+
+
+class LevelBadge(QWidget):
+    """A four-colour level badge: solid when abnormal, an outline of the colour when not."""
+
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False):
+        super().__init__(parent)
+        self.setObjectName("levelBadge")
+        self.level: int | None = None
+        self.solid = False
+        self.compact = compact
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def set_level(self, level: int | None, solid: bool = True) -> None:
+        if (level, solid) != (self.level, self.solid):
+            self.level, self.solid = level, solid
+            self.setToolTip("" if level is None else f"Level {ROMAN[level]} {COLOUR[level]} ({GRADE[level]})")
+            self.updateGeometry()
+            self.update()
+
+    def text(self) -> str:
+        if self.level is None:
+            return "–"
+        return ROMAN[self.level] if self.compact else f"{ROMAN[self.level]} {COLOUR[self.level]}"
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        fm = self.fontMetrics()
+        w = fm.horizontalAdvance("IV orange") if not self.compact else fm.horizontalAdvance("IV")
+        return QSize(w + 18, fm.height() + 8)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        r = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        if self.level is None:
+            p.setPen(QPen(DIM, 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(r, 3, 3)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, self.text())
+            return
+        colour = QColor(PRIORITY_COLORS[self.level])
+        font = QFont(self.font())
+        font.setBold(True)
+        p.setFont(font)
+        if self.solid:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRoundedRect(r, 3, 3)
+            p.setPen(QColor(PRIORITY_TEXT[self.level]))
+        else:
+            p.setPen(QPen(colour, 1.5))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+            p.setPen(QColor("#c9ccd0"))
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, self.text())
+        p.end()
+
+
+# ---------------------------------------------------------------- trace
+
+
+TRACE_COLUMNS = ("Level", "Indicator", "Evidence", "Since", "Detail")
+
+
+class TraceModel(QAbstractTableModel):
+    """The trace of one risk state, most severe first (the engine's order). A few rows that change
+    only when the risk does: replaced as a whole on a new state."""
+
+    def __init__(self, parent=None, *, now=time.time):
+        super().__init__(parent)
+        self.items: tuple = ()
+        self.now = now
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_trace(self, items) -> None:
+        items = tuple(items)
+        if items == self.items:
+            return
+        if len(items) == len(self.items) and items:
+            self.items = items
+            self.dataChanged.emit(self.index(0, 0), self.index(len(items) - 1, len(TRACE_COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(TRACE_COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return TRACE_COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        t, col = self.items[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (ROMAN.get(t.level, "?"), t.indicator, t.what, since_text(t.since, self.now()), t.detail)[
+                col
+            ]
+        if role == Qt.ItemDataRole.BackgroundRole and col == 0:
+            return QBrush(QColor(PRIORITY_COLORS.get(t.level, "#888888")))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return QBrush(QColor(PRIORITY_TEXT.get(t.level, "#000000")))
+        if role == Qt.ItemDataRole.FontRole and col in (0, 1):
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{t.indicator}: {t.what} → {ROMAN.get(t.level)} {COLOUR.get(t.level)}\n{t.detail}"
+        return None
+
+
+# ---------------------------------------------------------------- members
+
+
+class MemberRow:
+    """The widgets of one member indicator: name, value, quality, sparkline."""
+
+    def __init__(self, parent: QWidget, tag: int, name: str, unit: str, description: str, store: SparkStore):
+        self.tag, self.unit = tag, unit
+        self.name = QLabel(name, parent)
+        self.name.setObjectName("memberName")
+        self.name.setToolTip(description or name)
+        self.value = QLabel("", parent)
+        self.value.setObjectName("memberValue")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.quality = QLabel("", parent)
+        self.quality.setObjectName("memberQuality")
+        self.spark = Sparkline(store, tag, parent)
+        self._shown: tuple = ()
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return self.name, self.value, self.quality, self.spark
+
+    def set_value(self, value: float, quality: int) -> None:
+        shown = (value, quality)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        if quality == int(Quality.BAD):
+            self.value.setText("—")
+        else:
+            text = format_number(value)
+            self.value.setText(f"{text} {self.unit}".strip() if text else "")
+        self.quality.setText(QUALITY_TEXT.get(int(quality), "?"))
+        if self.quality.property("quality") != int(quality):
+            self.quality.setProperty("quality", int(quality))
+            self.quality.setStyleSheet("" if quality == int(Quality.GOOD) else "color: #ff7f0e;")
+
+
+# ---------------------------------------------------------------- the panel
+
+
+class HazardPanel(QWidget):
+    """One hazard source: dynamic and inherent level, trace, member indicators with sparklines."""
+
+    explainRequested = Signal(object)  # RiskState: the "Why?" of the hazard source
+    tagActivated = Signal(int)  # a trace row of a tag was double-clicked
+
+    def __init__(self, config, bridge, parent: QWidget | None = None, *, now=time.time):
+        super().__init__(parent)
+        self.setObjectName("hazardPanel")
+        self.config, self.bridge, self.now = config, bridge, now
+        self.sources = {h.name: h for h in config.hazard_sources}
+        self.tag_index = config.tag_index()
+        self.tags = config.tags
+        self.name: str | None = None
+        self.state: RiskState | None = None
+        self.store = SparkStore(len(self.tags), clock=now)
+        self.members: list[MemberRow] = []
+        self._values = np.full(len(self.tags), np.nan)
+        self._quality = np.zeros(len(self.tags), dtype=np.uint8)
+        self._build()
+        value, quality, _ts = bridge.latest_arrays()
+        self._on_latest((value, quality))
+        bridge.risk.connect(self._on_risk)
+        bridge.latest.connect(self._on_latest)
+        bridge.alarms.connect(self._on_alarms)
+        self._show_empty()
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.title = QLabel("", self)
+        self.title.setObjectName("hazardTitle")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.kind_label = QLabel("", self)
+        self.kind_label.setObjectName("hazardKind")
+        self.kind_label.setStyleSheet("color: #9ea2a8;")
+        self.badge = LevelBadge(self)
+        self.since_label = QLabel("", self)
+        self.since_label.setStyleSheet("color: #9ea2a8;")
+        self.why_button = QPushButton("Why?", self)
+        self.why_button.setToolTip("The full explanation: the level, the inherent grade and every indicator")
+        self.why_button.clicked.connect(self._why)
+        self.copy_button = QPushButton("Copy", self)
+        self.copy_button.setToolTip("Copy the explanation as text (for the log book or a report)")
+        self.copy_button.clicked.connect(self.copy_explanation)
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        head.addWidget(self.badge)
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.title)
+        names.addWidget(self.kind_label)
+        head.addLayout(names, 1)
+        head.addWidget(self.why_button)
+        head.addWidget(self.copy_button)
+
+        self.inherent_badge = LevelBadge(self, compact=True)
+        self.inherent_label = QLabel("", self)
+        self.inherent_label.setObjectName("inherentText")
+        self.inherent_label.setWordWrap(True)
+        self.inherent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        inh = QHBoxLayout()
+        inh.setSpacing(8)
+        caption = QLabel("Inherent", self)
+        caption.setStyleSheet("color: #9ea2a8;")
+        inh.addWidget(caption)
+        inh.addWidget(self.inherent_badge)
+        inh.addWidget(self.inherent_label, 1)
+
+        self.trace_caption = QLabel("", self)
+        self.trace_caption.setObjectName("sectionCaption")
+        self.trace_model = TraceModel(self, now=self.now)
+        self.trace_view = QTableView(self)
+        self.trace_view.setModel(self.trace_model)
+        self.trace_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.trace_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.trace_view.setShowGrid(False)
+        self.trace_view.setWordWrap(False)
+        self.trace_view.verticalHeader().setVisible(False)
+        self.trace_view.verticalHeader().setDefaultSectionSize(22)
+        header = self.trace_view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, w in ((0, 44), (1, 170), (2, 96), (3, 120)):
+            self.trace_view.setColumnWidth(col, w)
+        self.trace_view.setMinimumHeight(70)
+        self.trace_view.setMaximumHeight(180)
+        self.trace_view.doubleClicked.connect(self._trace_activated)
+
+        self.members_caption = QLabel("Indicators", self)
+        self.members_caption.setObjectName("sectionCaption")
+        self.members_box = QWidget(self)
+        self.members_grid = QGridLayout(self.members_box)
+        self.members_grid.setContentsMargins(0, 0, 0, 0)
+        self.members_grid.setHorizontalSpacing(10)
+        self.members_grid.setVerticalSpacing(2)
+        self.members_grid.setColumnStretch(3, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.members_box)
+        self.members_scroll = scroll
+
+        self.empty_label = QLabel("Select a hazard source on the map or in Plant risk.", self)
+        self.empty_label.setStyleSheet("color: #9ea2a8;")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        for cap in (self.trace_caption, self.members_caption):
+            cap.setStyleSheet("color: #aeb2b8; font-weight: bold; padding-top: 4px;")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        lay.addLayout(head)
+        lay.addWidget(self.since_label)
+        lay.addLayout(inh)
+        lay.addWidget(self.trace_caption)
+        lay.addWidget(self.trace_view)
+        lay.addWidget(self.members_caption)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.empty_label, 1)
+        self._content = (
+            self.badge,
+            self.title,
+            self.kind_label,
+            self.since_label,
+            self.why_button,
+            self.copy_button,
+            caption,
+            self.inherent_badge,
+            self.inherent_label,
+            self.trace_caption,
+            self.trace_view,
+            self.members_caption,
+            scroll,
+        )
+
+    def _show_empty(self) -> None:
+        for w in self._content:
+            w.setVisible(self.name is not None)
+        self.empty_label.setVisible(self.name is None)
+
+    # ------------------------------------------------------------ public
+    def show_hazard(self, name: str) -> bool:
+        """Show a hazard source by name; False if there is none of that name."""
+        hs = self.sources.get(name)
+        if hs is None:
+            return False
+        self.name = name
+        self.state = self.bridge.risk_states.get(name)
+        self.title.setText(name)
+        self.kind_label.setText(
+            hs.kind.replace("_", " ") + (f" · {hs.description}" if hs.description else "")
+        )
+        self._show_state()
+        self._build_members()
+        self._show_empty()
+        return True
+
+    def explanation(self) -> str:
+        """The full text of `RiskState.explain()` for the shown hazard source ("" if none)."""
+        return self.state.explain(self.now()) if self.state is not None else ""
+
+    def copy_explanation(self) -> None:
+        text = self.explanation()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    # ------------------------------------------------------------ feeding
+    def _on_risk(self, states) -> None:
+        if self.name is None:
+            return
+        for s in states:
+            if s.hazard == self.name:
+                order = self._member_order()
+                self.state = s
+                self._show_state()
+                if self._member_order() != order:
+                    self._build_members()
+
+    def _on_alarms(self, _transitions) -> None:
+        if self.name is not None and [m.tag for m in self.members] != self._member_order():
+            self._build_members()
+
+    def _on_latest(self, arrays) -> None:
+        value, quality = arrays
+        self._values, self._quality = np.asarray(value), np.asarray(quality)
+        grew = self.store.append(self._values, self._quality)
+        for m in self.members:
+            m.set_value(float(self._values[m.tag]), int(self._quality[m.tag]))
+            if grew:
+                m.spark.refresh()
+
+    # ------------------------------------------------------------ internals
+    def _inherent(self):
+        if self.state is not None:
+            return self.state.inherent
+        return inherent_risk(self.sources[self.name], self.config.risk)
+
+    def _show_state(self) -> None:
+        s, inh = self.state, self._inherent()
+        now = self.now()
+        if s is None:
+            self.badge.set_level(inh.level, solid=False)
+            self.since_label.setText("No live risk evaluation yet: shown at its inherent level.")
+        else:
+            self.badge.set_level(s.level, solid=is_abnormal(s))
+            text = f"Since {since_text(s.since, now)}"
+            if s.previous is not None and s.previous != s.level:
+                text += f", was {ROMAN[s.previous]} {COLOUR[s.previous]}"
+            if s.raised:
+                text += f" · {s.raised} step{'s' if s.raised > 1 else ''} above inherent"
+            self.since_label.setText(text)
+        self.inherent_badge.set_level(inh.level, solid=False)
+        self.inherent_label.setText(inh.explanation)
+        trace = s.trace if s is not None else ()
+        self.trace_model.set_trace(trace)
+        self.trace_caption.setText(
+            f"Raised by ({len(trace)})" if trace else "Raised by: no live evidence on this hazard source"
+        )
+        self.trace_view.setVisible(bool(trace))
+        tip = self.explanation()
+        self.why_button.setEnabled(s is not None)
+        self.copy_button.setEnabled(s is not None)
+        self.badge.setToolTip(tip)
+        self.since_label.setToolTip(tip)
+
+    def _member_order(self) -> list[int]:
+        """Member tags: in the trace (most severe first), then with a standing alarm, then the rest."""
+        hs = self.sources.get(self.name) if self.name else None
+        if hs is None:
+            return []
+        names = list(dict.fromkeys([*hs.tags, *hs.interlocks]))
+        rank = {n: (9, k) for k, n in enumerate(names)}
+        if self.state is not None:
+            for k, t in enumerate(self.state.trace):
+                if t.indicator in rank:
+                    rank[t.indicator] = min(rank[t.indicator], (t.level, k))
+        for a in getattr(self.bridge, "standing", {}).values():
+            if a.source in rank and not a.hidden:
+                rank[a.source] = min(rank[a.source], (4 + a.priority, 0))
+        ordered = sorted((n for n in names if n in self.tag_index), key=lambda n: rank[n])
+        return [self.tag_index[n] for n in ordered[:MAX_MEMBERS]]
+
+    def _build_members(self) -> None:
+        for m in self.members:
+            for w in m.widgets():
+                self.members_grid.removeWidget(w)
+                w.deleteLater()
+        self.members = []
+        for row, i in enumerate(self._member_order()):
+            t = self.tags[i]
+            m = MemberRow(self.members_box, i, t.name, t.unit, t.description, self.store)
+            for col, w in enumerate(m.widgets()):
+                self.members_grid.addWidget(w, row, col)
+            m.set_value(float(self._values[i]), int(self._quality[i]))
+            self.members.append(m)
+        total = len(self.sources[self.name].tags) if self.name else 0
+        more = f" (first {len(self.members)} of {total})" if total > len(self.members) else ""
+        self.members_caption.setText(f"Indicators{more}")
+
+    def _trace_activated(self, index: QModelIndex) -> None:
+        t = self.trace_model.items[index.row()]
+        i = self.tag_index.get(t.indicator)
+        if i is not None:
+            self.tagActivated.emit(i)
+
+    def _why(self) -> None:
+        if self.state is not None:
+            self.explainRequested.emit(self.state)
+
+
+__all__ = ["HazardPanel", "LevelBadge", "TraceModel", "is_abnormal", "since_text"]

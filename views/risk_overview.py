@@ -1,0 +1,240 @@
+"""Plant risk: every hazard source ranked most severe first, with what raised it and since when.
+
+The ranking is the engine's: dynamic level, then how many steps live evidence raised it above its
+inherent level, then name. The model is fed with the bridge's coalesced risk changes: a change
+that keeps the order is one bounded `dataChanged` over the rows that changed; a change of order
+is a `layoutChanged` that keeps the selection on its hazard source. Selecting or double-clicking
+a row emits `hazard_selected(name)`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from app.formatting import format_duration
+from app.risk import COLOUR, GRADE, ROMAN, RiskState
+from views.hazard_panel import is_abnormal
+from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
+
+COLUMNS = ("Level", "Hazard source", "Kind", "Inherent", "Raised by", "Since")
+COL_LEVEL, COL_NAME, COL_KIND, COL_INHERENT, COL_RAISED, COL_SINCE = range(len(COLUMNS))
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+DIM = QColor("#8a8d91")
+
+
+def rank_key(s: RiskState) -> tuple:
+    """Most severe first, then the most raised above its inherent level, then by name."""
+    return (s.level, -s.raised, s.hazard)
+
+
+def raised_by(s: RiskState) -> str:
+    if not s.trace:
+        return ""
+    t = s.trace[0]
+    more = f" (+{len(s.trace) - 1})" if len(s.trace) > 1 else ""
+    return f"{t.indicator}: {t.what}{more}"
+
+
+class RiskTableModel(QAbstractTableModel):
+    """Every hazard source's risk state, one row each, kept in rank order."""
+
+    def __init__(self, parent=None, *, now=time.time):
+        super().__init__(parent)
+        self.rows: list[RiskState] = []
+        self.row_of: dict[str, int] = {}
+        self.now = now
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ------------------------------------------------------------ feeding
+    def update_states(self, states) -> None:
+        """Apply changed states (newest per hazard source); re-rank if the order changed."""
+        changed = {s.hazard: s for s in states}
+        if not changed:
+            return
+        new = [s for name, s in changed.items() if name not in self.row_of]
+        if new:
+            n = len(self.rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(new) - 1)
+            self.rows.extend(new)
+            self.row_of.update({s.hazard: n + k for k, s in enumerate(new)})
+            self.endInsertRows()
+        for name, s in changed.items():
+            self.rows[self.row_of[name]] = s
+        order = sorted(self.rows, key=rank_key)
+        if [s.hazard for s in order] != [s.hazard for s in self.rows]:
+            self._reorder(order)
+            return
+        rows = [self.row_of[name] for name in changed]
+        self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def _reorder(self, order: list[RiskState]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old_row = dict(self.row_of)
+        self.rows = order
+        self.row_of = {s.hazard: k for k, s in enumerate(order)}
+        by_old = {r: name for name, r in old_row.items()}
+        old_idx = self.persistentIndexList()
+        new_idx = []
+        for idx in old_idx:
+            name = by_old.get(idx.row())
+            new_idx.append(self.index(self.row_of[name], idx.column()) if name is not None else QModelIndex())
+        self.changePersistentIndexList(old_idx, new_idx)
+        self.layoutChanged.emit()
+
+    def set_states(self, states) -> None:
+        """Replace every row (the initial snapshot)."""
+        self.beginResetModel()
+        self.rows = sorted(states, key=rank_key)
+        self.row_of = {s.hazard: k for k, s in enumerate(self.rows)}
+        self.endResetModel()
+
+    def names(self) -> list[str]:
+        return [s.hazard for s in self.rows]
+
+    # ------------------------------------------------------------ Qt model
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        s, col = self.rows[index.row()], index.column()
+        abnormal = is_abnormal(s)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_LEVEL:
+                return ROMAN[s.level]
+            if col == COL_NAME:
+                return s.hazard
+            if col == COL_KIND:
+                return s.kind.replace("_", " ")
+            if col == COL_INHERENT:
+                return f"{ROMAN[s.inherent.level]} {GRADE[s.inherent.level]}"
+            if col == COL_RAISED:
+                return raised_by(s)
+            if col == COL_SINCE:
+                return time.strftime("%H:%M:%S", time.localtime(s.since)) if abnormal else ""
+            return None
+        if role == STATE_ROLE:
+            return s
+        if role == Qt.ItemDataRole.BackgroundRole and col == COL_LEVEL and abnormal:
+            return QBrush(QColor(PRIORITY_COLORS[s.level]))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_LEVEL:
+                return QBrush(QColor(PRIORITY_TEXT[s.level] if abnormal else PRIORITY_COLORS[s.level]))
+            if not abnormal and col != COL_NAME:
+                return QBrush(DIM)
+            return None
+        if role == Qt.ItemDataRole.FontRole and (col == COL_LEVEL or (abnormal and col == COL_NAME)):
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LEVEL:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_LEVEL:
+                return f"{ROMAN[s.level]} {COLOUR[s.level]} ({GRADE[s.level]})"
+            if col == COL_INHERENT:
+                return s.inherent.explanation
+            if col == COL_SINCE and abnormal:
+                return f"for {format_duration(max(self.now() - s.since, 0.0))}"
+            return s.explain(self.now())
+        return None
+
+
+class RiskOverview(QWidget):
+    """The "Plant risk" dock: the ranked table of hazard sources."""
+
+    hazard_selected = Signal(str)
+
+    def __init__(self, bridge, parent: QWidget | None = None, *, now=time.time):
+        super().__init__(parent)
+        self.setObjectName("riskOverview")
+        self.model = RiskTableModel(self, now=now)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_RAISED, QHeaderView.ResizeMode.Stretch)
+        for col, w in (
+            (COL_LEVEL, 44),
+            (COL_NAME, 170),
+            (COL_KIND, 110),
+            (COL_INHERENT, 86),
+            (COL_SINCE, 72),
+        ):
+            self.view.setColumnWidth(col, w)
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("riskSummary")
+        self.summary.setStyleSheet("color: #9ea2a8; padding: 0 4px;")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.view, 1)
+        self._last: str | None = None
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(self._activated)
+        self.model.set_states(bridge.ranked_risk())
+        self._update_summary()
+        bridge.risk.connect(self.update_states)
+
+    def update_states(self, states) -> None:
+        self.model.update_states(states)
+        self._update_summary()
+
+    def select(self, name: str) -> bool:
+        """Select a hazard source's row without emitting (when it was chosen elsewhere)."""
+        row = self.model.row_of.get(name)
+        if row is None:
+            return False
+        self._last = name
+        self.view.selectRow(row)
+        return True
+
+    def selected(self) -> str | None:
+        idx = self.view.selectionModel().currentIndex()
+        return self.model.rows[idx.row()].hazard if idx.isValid() else None
+
+    def _current_changed(self, current: QModelIndex, _previous=None) -> None:
+        if current.isValid():
+            name = self.model.rows[current.row()].hazard
+            if name != self._last:  # a re-rank moves the row, not the choice
+                self._last = name
+                self.hazard_selected.emit(name)
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._last = self.model.rows[index.row()].hazard
+            self.hazard_selected.emit(self._last)
+
+    def _update_summary(self) -> None:
+        rows = self.model.rows
+        counts = {lv: sum(1 for s in rows if s.level == lv) for lv in (1, 2, 3, 4)}
+        raised = sum(1 for s in rows if s.raised)
+        parts = [f"{counts[lv]} {ROMAN[lv]}" for lv in (1, 2, 3, 4) if counts[lv]]
+        text = f"{len(rows)} hazard sources: " + ", ".join(parts) if rows else "No risk evaluation yet"
+        if raised:
+            text += f" · {raised} raised by live evidence"
+        self.summary.setText(text)
+
+
+__all__ = ["COLUMNS", "RiskOverview", "RiskTableModel", "rank_key"]

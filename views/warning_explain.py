@@ -1,0 +1,379 @@
+""" "Why?" dialogs: the evidence behind an early warning, and the reasoning behind a hazard
+source's risk level.
+
+For a forecast or an anomaly the dialog draws what the detector used: the data (bucket means),
+the fitted trend or learned baseline, the band (the forecast cone, or the baseline ± 3 σ) as a
+translucent fill, the limit as a horizontal line and the predicted crossing time as a vertical
+marker with its uncertainty, on a clock-time axis. For a rule it shows the condition as written,
+whether it holds and since when, and every term with its current value. When there is nothing
+to explain (the warning has cleared, or the row is an ordinary alarm) it says so.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.formatting import format_duration, format_number
+from app.rules import RuleExplanation
+from app.warning import Explanation
+from widgets.alarm_table import PRIORITY_COLORS
+
+BACKGROUND = "#26282b"
+AXIS_TEXT = "#aeb2b8"
+DATA_PEN = "#d6d8db"
+FIT_PEN = "#9ec1e6"
+LIMIT_PEN = "#d62728"
+ETA_PEN = "#e2e4e6"
+DIM = "color: #9ea2a8;"
+
+
+def _clock(ts: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def _finite_runs(mask: np.ndarray) -> list[slice]:
+    """Slices of consecutive True values."""
+    runs, start = [], None
+    for k, ok in enumerate(mask):
+        if ok and start is None:
+            start = k
+        elif not ok and start is not None:
+            runs.append(slice(start, k))
+            start = None
+    if start is not None:
+        runs.append(slice(start, len(mask)))
+    return runs
+
+
+class TermModel(QAbstractTableModel):
+    """The terms of a rule and their values at the last evaluation."""
+
+    COLUMNS = ("Term", "Value", "How")
+
+    def __init__(self, terms, parent=None):
+        super().__init__(parent)
+        self.terms = list(terms)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.terms)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    @staticmethod
+    def value_text(term) -> str:
+        v = term.value
+        if isinstance(v, bool | np.bool_):
+            return "true" if v else "false"
+        if isinstance(v, int | np.integer):
+            return str(int(v))
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return str(v)
+        if not math.isfinite(x):
+            return "no data"
+        return f"{format_number(x)} {term.unit}".rstrip()
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        t, col = self.terms[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (t.text, self.value_text(t), t.detail)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(t)
+        if role == Qt.ItemDataRole.FontRole and col == 1 and t.value is True:
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class WarningExplainDialog(QDialog):
+    """Why a warning is raised: its lines, and the detector's data as a plot or the rule's terms."""
+
+    def __init__(self, explanation, alarm=None, parent: QWidget | None = None, *, now=time.time):
+        super().__init__(parent)
+        self.setObjectName("warningExplain")
+        self.explanation, self.alarm, self.now = explanation, alarm, now
+        self.plot = None
+        self.items: dict[str, object] = {}
+        self.terms_view: QTableView | None = None
+        self.setMinimumSize(640, 360)
+        lay = self._layout = QVBoxLayout(self)
+        lay.setContentsMargins(10, 10, 10, 10)
+        lay.setSpacing(6)
+        self.title = QLabel("", self)
+        self.title.setObjectName("explainTitle")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.2)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.title.setWordWrap(True)
+        lay.addWidget(self.title)
+        self.lines = QLabel("", self)
+        self.lines.setObjectName("explainLines")
+        self.lines.setWordWrap(True)
+        self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.lines)
+        if isinstance(explanation, Explanation):
+            self._build_detector(explanation)
+        elif isinstance(explanation, RuleExplanation):
+            self._build_rule(explanation)
+        else:
+            self._build_none()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
+        self.copy_button = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text()))
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    # ------------------------------------------------------------ the three cases
+    def _build_none(self) -> None:
+        a = self.alarm
+        self.setWindowTitle("Why? — no explanation")
+        if a is not None and not a.is_warning:
+            self.title.setText(f"{a.source}: an alarm, not an early warning")
+            self.lines.setText(
+                f"{a.message}\nThe limit is crossed now"
+                + (
+                    f" (value {format_number(a.value)}, limit {format_number(a.limit)})"
+                    if a.limit is not None
+                    else ""
+                )
+                + ". Why? explains early warnings: forecasts, anomalies and incident rules."
+            )
+        else:
+            name = a.source if a is not None else "This warning"
+            self.title.setText(f"{name}: no explanation available")
+            self.lines.setText(
+                "The warning has cleared, or its detector no longer holds the data behind it."
+                + (f"\nLast message: {a.message}" if a is not None else "")
+            )
+        self.lines.setStyleSheet(DIM)
+
+    def _build_detector(self, ex: Explanation) -> None:
+        self.setWindowTitle(f"Why? — {ex.title}")
+        self.title.setText(ex.title)
+        extra = []
+        err = self.alarm.eta_err_s if self.alarm is not None else None
+        if ex.eta is not None and math.isfinite(ex.eta):
+            when = f"Limit {format_number(ex.limit)} expected at {_clock(ex.eta)}"
+            left = ex.eta - self.now()
+            if left > 0:
+                when += f", in {format_duration(left)}"
+            if err:
+                when += f" (± {format_duration(err)})"
+            extra.append(when + ".")
+        self.lines.setText("\n".join([*ex.lines, *extra]))
+        self.setMinimumSize(760, 520)
+        axis = pg.DateAxisItem(orientation="bottom")
+        plot = self.plot = pg.PlotWidget(parent=self, axisItems={"bottom": axis}, background=BACKGROUND)
+        item = plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.18)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        for name in ("left", "bottom"):
+            ax = item.getAxis(name)
+            ax.setTextPen(pg.mkPen(AXIS_TEXT))
+            ax.setPen(pg.mkPen("#4a4d52"))
+        legend = item.addLegend(offset=(10, 10), brush=pg.mkBrush(38, 40, 43, 215), labelTextColor="#d8dadd")
+        self.legend = legend
+        colour = QColor(PRIORITY_COLORS.get(self.alarm.priority, FIT_PEN)) if self.alarm is not None else None
+        t, v = np.asarray(ex.t, float), np.asarray(ex.v, float)
+        if len(t):
+            self.items["data"] = item.plot(
+                t, v, pen=pg.mkPen(DATA_PEN, width=1.5), name="data", connect="finite", skipFiniteCheck=True
+            )
+        ft, fv = np.asarray(ex.fit_t, float), np.asarray(ex.fit_v, float)
+        fit_name = "trend" if ex.kind == "FORECAST" else "baseline"
+        if len(ft) and len(fv) == len(ft):
+            self.items["fit"] = item.plot(
+                ft, fv, pen=pg.mkPen(FIT_PEN, width=1.5, style=Qt.PenStyle.DashLine), name=fit_name
+            )
+        lo, hi = np.asarray(ex.band_lo, float), np.asarray(ex.band_hi, float)
+        if len(lo) and len(lo) == len(hi) == len(ft):
+            fill_colour = QColor(FIT_PEN)
+            fill_colour.setAlpha(50)
+            edge = pg.mkPen(FIT_PEN, width=1, style=Qt.PenStyle.DotLine)
+            fills = []
+            for run in _finite_runs(np.isfinite(lo) & np.isfinite(hi)):
+                if run.stop - run.start < 2:
+                    continue
+                lower = pg.PlotCurveItem(ft[run], lo[run], pen=edge)
+                upper = pg.PlotCurveItem(ft[run], hi[run], pen=edge)
+                fill = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill_colour))
+                for it in (fill, lower, upper):
+                    item.addItem(it)
+                fills.append(fill)
+            if fills:
+                self.items["band"] = fills
+                legend.addItem(fills[0], "cone" if ex.kind == "FORECAST" else "normal band (± 3 σ)")
+        if ex.limit is not None and math.isfinite(ex.limit):
+            line = pg.InfiniteLine(
+                pos=ex.limit,
+                angle=0,
+                pen=pg.mkPen(LIMIT_PEN, width=1.5, style=Qt.PenStyle.DashLine),
+                label=f"limit {format_number(ex.limit)}",
+                labelOpts={"position": 0.05, "color": LIMIT_PEN, "anchors": [(0, 1), (0, 1)]},
+            )
+            item.addItem(line)
+            self.items["limit"] = line
+        if ex.eta is not None and math.isfinite(ex.eta):
+            if err:
+                region = pg.LinearRegionItem(
+                    values=(ex.eta - err, ex.eta + err),
+                    movable=False,
+                    brush=pg.mkBrush(colour.red(), colour.green(), colour.blue(), 40)
+                    if colour is not None
+                    else pg.mkBrush(226, 228, 230, 30),
+                    pen=pg.mkPen(None),
+                )
+                item.addItem(region)
+                self.items["eta_band"] = region
+            marker = pg.InfiniteLine(
+                pos=ex.eta,
+                angle=90,
+                pen=pg.mkPen(colour if colour is not None else ETA_PEN, width=2),
+                label=f"expected {_clock(ex.eta)[:5]}",
+                labelOpts={"position": 0.92, "color": ETA_PEN, "anchors": [(1, 0), (1, 0)]},
+            )
+            item.addItem(marker)
+            self.items["eta"] = marker
+        now_line = pg.InfiniteLine(pos=self.now(), angle=90, pen=pg.mkPen("#6f7378", width=1))
+        item.addItem(now_line)
+        self.items["now"] = now_line
+        item.setLabel("left", self._unit_label())
+        self._layout.addWidget(plot, 1)
+
+    def _unit_label(self) -> str:
+        a = self.alarm
+        return a.source if a is not None else ""
+
+    def _build_rule(self, ex: RuleExplanation) -> None:
+        self.setWindowTitle(f"Why? — rule {ex.name}")
+        self.title.setText(f"Rule {ex.name}" + (f" · {ex.hazard}" if ex.hazard else ""))
+        now = self.now()
+        if ex.active:
+            state = "Raised" + (
+                f" since {_clock(ex.since)} ({format_duration(now - ex.since)})" if ex.since else ""
+            )
+        elif ex.condition:
+            state = "Condition holds" + (f" since {_clock(ex.since)}" if ex.since else "")
+            if ex.for_s:
+                state += f", timing {format_duration(ex.for_s)} before it warns"
+        else:
+            state = "Not holding"
+        lines = [state + ".", f"When: {ex.text}"]
+        if ex.for_s:
+            lines.append(f"For: {format_duration(ex.for_s)}")
+        if ex.message:
+            lines.append(f"Says: {ex.message}")
+        if ex.evaluated_at:
+            lines.append(f"Last evaluated {_clock(ex.evaluated_at)}.")
+        if ex.error:
+            lines.append(f"Error: {ex.error}")
+        self.lines.setText("\n".join(lines))
+        self.terms_model = TermModel(ex.terms, self)
+        view = self.terms_view = QTableView(self)
+        view.setModel(self.terms_model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(22)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        caption = QLabel("Terms at the last evaluation", self)
+        caption.setStyleSheet("color: #aeb2b8; font-weight: bold; padding-top: 4px;")
+        self._layout.addWidget(caption)
+        self._layout.addWidget(view, 1)
+        self.resize(820, 420)
+
+    # ------------------------------------------------------------ text
+    def text(self) -> str:
+        out = [self.title.text(), self.lines.text()]
+        if self.terms_view is not None:
+            out.extend(f"  {t}" for t in self.terms_model.terms)
+        return "\n".join(out)
+
+
+class RiskExplainDialog(QDialog):
+    """Why a hazard source is at its level: `RiskState.explain()` as readable, copyable text."""
+
+    def __init__(self, state, parent: QWidget | None = None, *, now=time.time):
+        super().__init__(parent)
+        self.setObjectName("riskExplain")
+        self.state = state
+        self.setWindowTitle(f"Why? — {state.hazard}")
+        self.setMinimumSize(640, 300)
+        title = QLabel(f"{state.hazard}: {state.label}", self)
+        f = title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.2)
+        f.setBold(True)
+        title.setFont(f)
+        self.body = QPlainTextEdit(self)
+        self.body.setReadOnly(True)
+        self.body.setPlainText(state.explain(now()))
+        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
+        copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.body.toPlainText()))
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(title)
+        lay.addWidget(self.body, 1)
+        lay.addWidget(buttons)
+
+
+def open_warning_explanation(bridge, alarm, parent: QWidget | None = None) -> WarningExplainDialog:
+    """Ask the engine why a warning is raised and show it (non-modal, deleted on close)."""
+    explanation = bridge.explain(alarm.key) if alarm is not None and alarm.is_warning else None
+    dlg = WarningExplainDialog(explanation, alarm, parent)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
+
+
+def open_risk_explanation(state, parent: QWidget | None = None) -> RiskExplainDialog:
+    dlg = RiskExplainDialog(state, parent)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
+
+
+__all__ = [
+    "RiskExplainDialog",
+    "TermModel",
+    "WarningExplainDialog",
+    "open_risk_explanation",
+    "open_warning_explanation",
+]
