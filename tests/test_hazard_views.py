@@ -131,9 +131,13 @@ def test_overview_ranks_reranks_and_emits_hazard_selected(qtbot, config):
     with qtbot.waitSignal(overview.hazard_selected) as sig:
         overview.view.selectRow(model.row_of["Oxygen station"])
     assert sig.args == ["Oxygen station"]
-    with qtbot.waitSignal(overview.hazard_selected) as sig:
+    with qtbot.waitSignal(overview.hazard_activated) as sig:
         overview.view.doubleClicked.emit(model.index(model.row_of["Gas holder 1"], 1))
     assert sig.args == ["Gas holder 1"]
+    # choosing it elsewhere (the map) selects the row without echoing it back
+    with qtbot.assertNotEmitted(overview.hazard_selected):
+        assert overview.select("Dust collector 1")
+    assert overview.selected() == "Dust collector 1"
 
 
 # ---------------------------------------------------------------- hazard-source panel

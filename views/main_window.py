@@ -13,6 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
 from views.bridge import EngineBridge
+from views.hazard_panel import HazardPanel
+from views.risk_overview import RiskOverview
 from views.trend_view import TrendView, history_loaders
 from widgets.alarm_table import AlarmTable
 from widgets.horn import Horn, HornIndicator
@@ -22,11 +24,12 @@ from widgets.tag_browser import TagBrowser
 
 log = logging.getLogger(__name__)
 DEFAULT_PENS = 4
-# 2: the map takes most of the width; a layout saved with the old default is not restored
-LAYOUT_VERSION = 2
+# 3: hazard-source and plant-risk docks under the trends; older saved layouts are not restored
+LAYOUT_VERSION = 3
 MAP_SHARE = 0.60  # of the window width, for the default layout
 TAG_DOCK_WIDTH = 230
 ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
+HAZARD_SHARE = 0.45  # of the right-hand column's height, under the trends
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +70,8 @@ class MainWindow(QMainWindow):
         self.horn_indicator = HornIndicator(self)
         self.horn_indicator.set_audible(self.horn.audible, getattr(self.horn.player, "reason", ""))
         self.tag_browser = TagBrowser(self.tags, self)
+        self.hazard_panel = HazardPanel(config, self.bridge, self)
+        self.risk_overview = RiskOverview(self.bridge, self)
         self.banner = AlarmBanner(self)
         self.device_badges = DeviceBadges([d.name for d in config.devices], self)
         self.database_label = DatabaseLabel(getattr(engine, "history", None), self)
@@ -95,6 +100,13 @@ class MainWindow(QMainWindow):
         self.tag_dock = self._dock("tagDock", "Tags", self.tag_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tag_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+B"))
         self.tag_dock.toggleViewAction().setStatusTip("Show or hide the tag browser")
+        self.hazard_dock = self._dock(
+            "hazardDock", "Hazard source", self.hazard_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.risk_dock = self._dock(
+            "riskDock", "Plant risk", self.risk_overview, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._place_risk_docks()
         status = self.statusBar()
         status.addWidget(self.device_badges, 1)
         status.addPermanentWidget(self.database_label)
@@ -123,6 +135,11 @@ class MainWindow(QMainWindow):
         self.trend.tagDropped.connect(self.add_pen)
         self.map.tagClicked.connect(self.show_tag)
         self.map.hazardClicked.connect(self.show_hazard)
+        self.risk_overview.hazard_selected.connect(lambda name: self.show_hazard(name, raise_panel=False))
+        self.risk_overview.hazard_activated.connect(self.show_hazard)
+        self.hazard_panel.explainRequested.connect(self.explain_risk)
+        self.hazard_panel.tagActivated.connect(self.show_tag)
+        self.alarm_table.explainRequested.connect(self.explain_warning)
 
         for tag in self.default_pens():
             self.add_pen(tag)
@@ -173,7 +190,19 @@ class MainWindow(QMainWindow):
             ("F9",),
             "Stop the horn until a new alarm; acknowledges nothing",
         )
-        for act in (self.ack_action, self.ack_all_action, self.silence_action, self.jump_action):
+        self.why_action = self._action(
+            "Why? (selected warning)",
+            self.alarm_table.explain_selected,
+            ("F1",),
+            "The data and reasoning behind the selected early warning",
+        )
+        for act in (
+            self.ack_action,
+            self.ack_all_action,
+            self.silence_action,
+            self.jump_action,
+            self.why_action,
+        ):
             alarms.addAction(act)
         alarms.addSeparator()
         self.history_action = self._action(
@@ -185,7 +214,7 @@ class MainWindow(QMainWindow):
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
         view = bar.addMenu("&View")
-        for dock in (self.trend_dock, self.alarm_dock, self.tag_dock):
+        for dock in (self.trend_dock, self.alarm_dock, self.tag_dock, self.hazard_dock, self.risk_dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self.fit_action = self._action("Fit map", self.map.fit, ("Ctrl+0",))
@@ -246,8 +275,9 @@ class MainWindow(QMainWindow):
     def show_alarm(self, alarm) -> None:
         self.show_tag(alarm.tag)
 
-    def show_hazard(self, name: str) -> None:
-        """Trend a hazard source's analog indicators and outline it on the map."""
+    def show_hazard(self, name: str, raise_panel: bool = True) -> None:
+        """Trend a hazard source's analog indicators, outline it on the map and show it in the
+        hazard-source panel (brought to the front unless `raise_panel` is false)."""
         hs = next((h for h in self.config.hazard_sources if h.name == name), None)
         if hs is None:
             return
@@ -259,6 +289,23 @@ class MainWindow(QMainWindow):
                 self.add_pen(i)
         self.map.clear_focus()
         self.map.select_hazard(name)
+        if self.hazard_panel.show_hazard(name):
+            self.risk_overview.select(name)
+            if raise_panel:
+                self.hazard_dock.show()
+                self.hazard_dock.raise_()
+
+    def explain_warning(self, alarm) -> None:
+        """Why? for an early warning: the engine's explanation in a dialog."""
+        from views.warning_explain import open_warning_explanation
+
+        open_warning_explanation(self.bridge, alarm, self)
+
+    def explain_risk(self, state) -> None:
+        """Why? for a hazard source: its level, inherent grade and every indicator."""
+        from views.warning_explain import open_risk_explanation
+
+        open_risk_explanation(state, self)
 
     def jump_to_banner_alarm(self) -> None:
         a = self.banner.current
@@ -309,6 +356,18 @@ class MainWindow(QMainWindow):
         trend = max(320, w - tags - int(w * MAP_SHARE))
         self.resizeDocks([self.tag_dock, self.trend_dock], [TAG_DOCK_WIDTH, trend], Qt.Orientation.Horizontal)
         self.resizeDocks([self.alarm_dock], [int(h * ALARM_SHARE)], Qt.Orientation.Vertical)
+        column = int(h * (1 - ALARM_SHARE))
+        self.resizeDocks(
+            [self.trend_dock, self.hazard_dock],
+            [int(column * (1 - HAZARD_SHARE)), int(column * HAZARD_SHARE)],
+            Qt.Orientation.Vertical,
+        )
+
+    def _place_risk_docks(self) -> None:
+        """Hazard source and plant risk share a tabbed dock under the trends; plant risk in front."""
+        self.splitDockWidget(self.trend_dock, self.hazard_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.hazard_dock, self.risk_dock)
+        self.risk_dock.raise_()
 
     def save_layout(self) -> None:
         s = self.settings
@@ -322,10 +381,13 @@ class MainWindow(QMainWindow):
             (self.trend_dock, Qt.DockWidgetArea.RightDockWidgetArea),
             (self.alarm_dock, Qt.DockWidgetArea.BottomDockWidgetArea),
             (self.tag_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (self.hazard_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.risk_dock, Qt.DockWidgetArea.RightDockWidgetArea),
         ):
             dock.setFloating(False)
             self.addDockWidget(area, dock)
             dock.show()
+        self._place_risk_docks()
         self._default_sizes()
 
     def closeEvent(self, event) -> None:

@@ -4,7 +4,7 @@ The ranking is the engine's: dynamic level, then how many steps live evidence ra
 inherent level, then name. The model is fed with the bridge's coalesced risk changes: a change
 that keeps the order is one bounded `dataChanged` over the rows that changed; a change of order
 is a `layoutChanged` that keeps the selection on its hazard source. Selecting or double-clicking
-a row emits `hazard_selected(name)`.
+a row emits `hazard_selected(name)`; a double-click also `hazard_activated(name)`.
 """
 
 from __future__ import annotations
@@ -155,7 +155,8 @@ class RiskTableModel(QAbstractTableModel):
 class RiskOverview(QWidget):
     """The "Plant risk" dock: the ranked table of hazard sources."""
 
-    hazard_selected = Signal(str)
+    hazard_selected = Signal(str)  # a row was selected (or double-clicked)
+    hazard_activated = Signal(str)  # a row was double-clicked: open the hazard source
 
     def __init__(self, bridge, parent: QWidget | None = None, *, now=time.time):
         super().__init__(parent)
@@ -225,6 +226,7 @@ class RiskOverview(QWidget):
         if index.isValid():
             self._last = self.model.rows[index.row()].hazard
             self.hazard_selected.emit(self._last)
+            self.hazard_activated.emit(self._last)
 
     def _update_summary(self) -> None:
         rows = self.model.rows

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QToolButton,
@@ -421,6 +422,7 @@ class AlarmTable(QWidget):
     acknowledgeRequested = Signal(list)  # list[str] of alarm keys
     alarmSelected = Signal(object)  # Alarm
     shelveRequested = Signal(list, object, str)  # keys, duration in s (None: until it clears), reason
+    explainRequested = Signal(object)  # Alarm: the operator asked why this early warning is raised
 
     def __init__(
         self,
@@ -450,6 +452,10 @@ class AlarmTable(QWidget):
         self.shelve_button = QPushButton("Shelve…", self)
         self.shelve_button.setToolTip("Take the selected alarms off the list for a while, with a reason")
         self.shelve_button.clicked.connect(self.shelve_selected)
+        self.why_button = QPushButton("Why?", self)
+        self.why_button.setToolTip("Why the selected early warning is raised: its data and reasoning (F1)")
+        self.why_button.setEnabled(False)
+        self.why_button.clicked.connect(self.explain_selected)
 
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
@@ -479,6 +485,9 @@ class AlarmTable(QWidget):
         ):
             self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
 
         actions = QHBoxLayout()
         actions.setContentsMargins(0, 0, 0, 0)
@@ -490,6 +499,7 @@ class AlarmTable(QWidget):
         actions.addWidget(self.ack_button)
         actions.addWidget(self.ack_all_button)
         actions.addWidget(self.shelve_button)
+        actions.addWidget(self.why_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)
@@ -682,7 +692,40 @@ class AlarmTable(QWidget):
         return True
 
     # ------------------------------------------------------------ internals
+    def current_alarm(self):
+        """The alarm of the current row, or None."""
+        idx = self.view.selectionModel().currentIndex()
+        return idx.data(ALARM_ROLE) if idx.isValid() else None
+
+    def explain_selected(self) -> None:
+        """Ask why the current row's early warning is raised (alarms have nothing to explain)."""
+        a = self.current_alarm()
+        if a is not None and a.is_warning:
+            self.explainRequested.emit(a)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        a = index.data(ALARM_ROLE)
+        if a is not None and a.is_warning:
+            self.explainRequested.emit(a)
+
+    def _context_menu(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        a = index.data(ALARM_ROLE)
+        menu = QMenu(self)
+        why = menu.addAction("Why?", lambda: self.explainRequested.emit(a))
+        why.setEnabled(a is not None and a.is_warning)
+        menu.addSeparator()
+        on_list = self.proxy.view != VIEW_OFF
+        menu.addAction("Acknowledge", self.acknowledge_selected).setEnabled(on_list)
+        menu.addAction("Shelve…", self.shelve_selected).setEnabled(on_list)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
     def _current_changed(self, current: QModelIndex, _previous=None) -> None:
+        a = current.data(ALARM_ROLE) if current.isValid() else None
+        self.why_button.setEnabled(a is not None and a.is_warning)
         if current.isValid():
             a = current.data(ALARM_ROLE)
             if a is not None:
