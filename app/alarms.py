@@ -568,7 +568,8 @@ class AlarmEngine:
     def set_condition(self, c: Condition) -> Alarm | None:
         """Raise, re-level or clear an alarm reported by a detector (communication, early
         warnings); returns the transition, if any. A raised one is unacknowledged; a change of
-        level while active is a transition too (it comes back unacknowledged when more severe)."""
+        level while active is a transition too (it comes back unacknowledged when more severe),
+        and so is a predicted time that moved by more than a quarter of the time left."""
         cur = self.external.get(c.key)
         shelved = self.ext_shelf.get(c.key, 0.0) > c.ts
         if c.active and (cur is None or not cur.active):
@@ -591,7 +592,9 @@ class AlarmEngine:
                 eta=c.eta,
                 eta_err_s=c.eta_err_s,
             )
-        elif c.active and cur is not None and c.priority != cur.priority:
+        elif (
+            c.active and cur is not None and (c.priority != cur.priority or _eta_moved(cur.eta, c.eta, c.ts))
+        ):
             worse = c.priority < cur.priority
             alarm = cur._replace(
                 priority=c.priority,
@@ -742,6 +745,14 @@ class AlarmEngine:
                 out.append(self._record(kind, int(i), now)._replace(ts=float(lv.since[i])))
         out.extend(a._replace(ts=a.since) for a in self.external.values())
         return out
+
+
+def _eta_moved(old: float | None, new: float | None, now: float) -> bool:
+    """A predicted time that moved enough to tell the operator again: a quarter of the time
+    left, and at least a minute."""
+    if old is None or new is None:
+        return False
+    return abs(new - old) > max(60.0, 0.25 * abs(old - now))
 
 
 def _fmt(x: float) -> str:

@@ -14,7 +14,7 @@ more than three times the noise over the window, and the level has left the tag'
 (its mean +/- 3 sd over the last hour or so, cycles included: a gas-holder level or a filter's
 pressure drop that rises and falls every cycle is normal however steep the rise), with the
 newest eighth of the window still moving the same way, three evaluations in a row. Its level I-IV follows `levels_s`. It clears
-when the trend turns or the predicted time leaves the horizon with a margin; it also ends when
+when the newest buckets clearly move back or the predicted time leaves the horizon with a margin; it also ends when
 the limit is crossed: the alarm takes over from there.
 
 Anomaly. Per tag (and per process mode, when `mode` names one), an exponentially weighted mean
@@ -178,11 +178,13 @@ class ForecastDetector:
         """Trend, predicted crossing and verdict of every tag over its window x factor."""
         n = len(self.tags)
         slope, err, level, noise, recent, newest = (np.full(n, np.nan) for _ in range(6))
+        q_of = np.full(n, 2.0)
         win = np.maximum(self.win_s * factor, MIN_WINDOW_S)
         for w, js in self.groups.items():
             t, y = self.window.series(self.tags[js], max(w * factor, MIN_WINDOW_S), now)
             s, e, lv, nz, _cov = robust_trend(t, y)
             q = max(2, len(t) // 8)
+            q_of[js] = q
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 newest[js] = np.nanmean(y[:, -q:], axis=1)
@@ -208,6 +210,9 @@ class ForecastDetector:
             # measured, not extrapolated: the newest buckets themselves are out of the normal band
             away = np.where(rising, newest - self.mu, self.mu - newest) > BAND_SIGMA * sd
         still = np.sign(recent) == np.sign(slope)  # not already turning back
+        # an active forecast ends once the newest buckets clearly move the other way
+        turned = ~still & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
+        keep &= ~turned
         raise_ = finite & sig & moved & still & (eta <= self.horizon) & away & (self.seen >= BASELINE_MIN_S)
         return {
             "slope": slope,
@@ -381,6 +386,12 @@ class AnomalyDetector:
         # a step stays an anomaly while the value stays away from its baseline
         hold = (self.state == 2) & (np.abs(z) >= 4.0)
         new_state = np.where((new_state == 0) & hold, 2, new_state)
+        # a step or a flat line explains the shift: the drift sum starts again; and it is capped
+        # so that a drift clears within a few buckets of its cause going away
+        again = new_state >= 2
+        cap = 2.0 * self.drift_h
+        self.cusum_hi = np.where(again, 0.0, np.minimum(self.cusum_hi, cap))
+        self.cusum_lo = np.where(again, 0.0, np.minimum(self.cusum_lo, cap))
         # learn while normal: EW mean and variance with the time constant of learn_s
         a = np.minimum(1.0, step / np.maximum(self.learn_s / 3.0, step))
         a = np.where(seen < self.learn_s, np.maximum(a, 1.0 / (seen / step + 1.0)), a)
