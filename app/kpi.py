@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.alarms import WARNING_KINDS
+
 SLOT_S = 600.0  # 10 minutes: the EEMUA 191 reference interval
 TOP_BAD_ACTORS = 10
 
@@ -106,6 +108,7 @@ class KpiReport:
     unacked_at_end: int
     priority_split: dict[int, float]
     assessment: str
+    warnings_raised: int = 0  # early warnings raised in the range (not alarms: not in the rates)
     target_per_hour: float = TARGET_PER_HOUR
     priority_target: dict[int, float] = field(default_factory=lambda: dict(PRIORITY_TARGET))
 
@@ -145,6 +148,14 @@ def compute(
     if operators < 1:
         raise ValueError("operators must be >= 1")
     span = max(float(t1) - float(t0), 0.0)
+    # early warnings go through the same life cycle but are not alarms: EEMUA 191 counts alarms
+    warned = _Journal([r for r in rows if r.kind in WARNING_KINDS], t1)
+    n_warn = (
+        int((warned.activation & (warned.ts_ms >= math.ceil(t0 * 1000 - 1e-6))).sum())
+        if len(warned.ts_ms)
+        else 0
+    )
+    rows = [r for r in rows if r.kind not in WARNING_KINDS]
     j = _Journal(rows, t1)
     t0_ms = math.ceil(t0 * 1000 - 1e-6)
     in_range = j.ts_ms >= t0_ms
@@ -182,6 +193,7 @@ def compute(
     split = {int(lv): (int(np.count_nonzero(act_prio == lv)) / n_act if n_act else 0.0) for lv in levels}
 
     return KpiReport(
+        warnings_raised=n_warn,
         t0=float(t0),
         t1=float(t1),
         span_s=span,

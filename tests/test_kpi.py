@@ -340,3 +340,10 @@ def test_sqlite_round_trip(tmp_path):
     assert r.unacked_at_end == 0
     assert r.priority_split[2] == 1.0
     assert r.chattering == []
+
+
+def test_early_warnings_are_counted_apart_from_alarms():
+    rows = [act(10, "A:H"), act(20, "T:FORECAST", 2, "FORECAST"), act(30, "Leak:RULE", 1, "RULE")]
+    r = compute(rows, 0, 600)
+    assert r.activations == 1 and r.warnings_raised == 2
+    assert r.priority_split[3] == 1.0 and [k for k, *_ in r.bad_actors] == ["A:H"]
