@@ -72,10 +72,11 @@ class RecentWindow:
         starts = self.grid(span_s, now)
         want = np.floor(starts / self.step).astype(np.int64)
         slots = want % self.m
-        held = self.bucket[tags[:, None], slots[None, :]] == want[None, :]
-        cnt = self.cnt[tags[:, None], slots[None, :]]
+        flat = tags[:, None] * self.m + slots[None, :]  # one index for the three rings
+        held = self.bucket.ravel().take(flat) == want[None, :]
+        cnt = self.cnt.ravel().take(flat)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = self.sum[tags[:, None], slots[None, :]] / cnt
+            mean = self.sum.ravel().take(flat) / cnt
         mean[~held | (cnt == 0)] = np.nan
         return starts + self.step / 2, mean
 
