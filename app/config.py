@@ -6,6 +6,7 @@ located (`plant.yaml:42: tags[7].address: ...`); nothing is partially applied.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -200,17 +201,20 @@ class ForecastSettings(Strict):
 
 
 class AnomalySettings(Strict):
-    """Anomaly early warning against the tag's own learned behaviour: drift (CUSUM of the
-    standardised residual), sudden step, flat line. `mode` is a tag expression whose value
+    """Anomaly early warning against the tag's own learned behaviour: drift (held far from its
+    normal), sudden step, flat line. `mode` is a tag expression whose value
     selects a separate baseline (a process cycle: blowing or not)."""
 
     enabled: bool = True
     learn_s: float = Field(1800.0, gt=0)  # history needed before it may warn
-    drift_sigma: float = Field(12.0, gt=0)  # CUSUM threshold, in standard deviations
+    drift_sigma: float = Field(6.0, gt=0)  # held this many standard deviations from normal
     step_sigma: float = Field(12.0, gt=0)
     flatline_s: float | None = Field(None, gt=0)
     mode: str | None = None
     level: int = Field(3, ge=1, le=4)
+
+
+_NO_ANOMALY = AnomalySettings(enabled=False)
 
 
 class TagWarning(Strict):
@@ -365,6 +369,7 @@ class WarningDefaults(Strict):
 
     forecast: ForecastSettings = ForecastSettings()
     anomaly: AnomalySettings = AnomalySettings(enabled=False)
+    anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
 
 
 class Retention(Strict):
@@ -417,7 +422,12 @@ class PlantConfig(Strict):
         return tag.warning.forecast or self.warnings.forecast
 
     def anomaly_of(self, tag: Tag) -> AnomalySettings:
-        return tag.warning.anomaly or self.warnings.anomaly
+        if tag.warning.anomaly is not None:
+            return tag.warning.anomaly
+        pats = self.warnings.anomaly_tags
+        if pats and not any(fnmatch.fnmatchcase(tag.name, p) for p in pats):
+            return _NO_ANOMALY
+        return self.warnings.anomaly
 
     def tag_index(self) -> dict[str, int]:
         return {t.name: i for i, t in enumerate(self.tags)}

@@ -19,8 +19,10 @@ the limit is crossed: the alarm takes over from there.
 
 Anomaly. Per tag (and per process mode, when `mode` names one), an exponentially weighted mean
 and variance of the bucket means learned over `learn_s`; until that much good data has been seen
-the detector says "learning" and never warns. Then: a two-sided CUSUM of the standardised
-residual (drift), a jump of one bucket against the scatter of bucket-to-bucket changes (step),
+the detector says "learning" and never warns. Then: the standardised residual held beyond
+`drift_sigma` for half a minute (drift; bucket means are correlated over minutes, so a sum of
+residuals such as a CUSUM would add up ordinary slow wander), a jump of one bucket against the
+scatter of bucket-to-bucket changes (step),
 and an unchanged value for `flatline_s` where the tag normally moves (flat line). The baseline
 does not learn while a tag is anomalous.
 """
@@ -44,7 +46,8 @@ Z_MIN = 3.0  # the trend must be this many standard errors from flat
 NOISE_MULT = 3.0  # ... and move this many times the noise over the window
 CLEAR_MARGIN = 1.25  # a forecast clears when its time leaves the horizon by this factor
 MIN_COVERAGE = 0.6  # share of buckets with data needed for a forecast
-CUSUM_K = 1.0  # standard deviations a shift must exceed to accumulate
+DRIFT_HOLD = 6  # buckets in a row beyond drift_sigma before a drift is reported
+DRIFT_CLEAR = 0.5  # a drift clears once back within this share of drift_sigma
 BAND_SIGMA = 3.0  # a forecast needs the level outside the tag's normal band: mean +/- this many sd
 BASELINE_TAU_S = 3600.0  # time constant of the normal band
 BASELINE_MIN_S = 600.0  # a forecast detector is "learning" until it has seen this much
@@ -338,8 +341,7 @@ class AnomalyDetector:
         self.var = np.zeros((n, 2))
         self.dvar = np.zeros((n, 2))  # scatter of bucket-to-bucket changes
         self.seen_s = np.zeros((n, 2))
-        self.cusum_hi = np.zeros(n)
-        self.cusum_lo = np.zeros(n)
+        self.beyond = np.zeros(n, dtype=np.int16)  # buckets in a row beyond drift_sigma
         self.prev = np.full(n, np.nan)
         self.unchanged_since = np.full(n, np.nan)
         self.state = np.zeros(n, dtype=np.int8)  # 0 normal, 1 drift, 2 step, 3 flat line
@@ -375,9 +377,8 @@ class AnomalyDetector:
         with np.errstate(invalid="ignore"):
             z = np.where(ok & np.isfinite(mu), (x - mu) / sd, 0.0)
             d = np.where(ok & np.isfinite(self.prev), x - self.prev, np.nan)
-        self.cusum_hi = np.where(learned & ok, np.maximum(0.0, self.cusum_hi + z - CUSUM_K), 0.0)
-        self.cusum_lo = np.where(learned & ok, np.maximum(0.0, self.cusum_lo - z - CUSUM_K), 0.0)
-        drift = np.maximum(self.cusum_hi, self.cusum_lo) >= self.drift_h
+        self.beyond = np.where(learned & ok & (np.abs(z) >= self.drift_h), self.beyond + 1, 0).astype(np.int16)
+        drift = (self.beyond >= DRIFT_HOLD) | ((self.state == 1) & (np.abs(z) >= DRIFT_CLEAR * self.drift_h))
         stepped = learned & np.isfinite(d) & (np.abs(np.nan_to_num(d)) >= self.step_h * dsd)
         moved = ~np.isfinite(d) | (np.abs(np.nan_to_num(d)) > 0)
         self.unchanged_since = np.where(moved | np.isnan(self.unchanged_since), now, self.unchanged_since)
@@ -386,12 +387,6 @@ class AnomalyDetector:
         # a step stays an anomaly while the value stays away from its baseline
         hold = (self.state == 2) & (np.abs(z) >= 4.0)
         new_state = np.where((new_state == 0) & hold, 2, new_state)
-        # a step or a flat line explains the shift: the drift sum starts again; and it is capped
-        # so that a drift clears within a few buckets of its cause going away
-        again = new_state >= 2
-        cap = 2.0 * self.drift_h
-        self.cusum_hi = np.where(again, 0.0, np.minimum(self.cusum_hi, cap))
-        self.cusum_lo = np.where(again, 0.0, np.minimum(self.cusum_lo, cap))
         # learn while normal: EW mean and variance with the time constant of learn_s
         a = np.minimum(1.0, step / np.maximum(self.learn_s / 3.0, step))
         a = np.where(seen < self.learn_s, np.maximum(a, 1.0 / (seen / step + 1.0)), a)
@@ -410,7 +405,7 @@ class AnomalyDetector:
             key = f"{self.names[i]}:ANOMALY"
             st = int(new_state[j])
             if st == 0:
-                self.cusum_hi[j] = self.cusum_lo[j] = 0.0
+                self.beyond[j] = 0
                 self.evidence.pop(i, None)
                 out.append(
                     Condition(
@@ -546,7 +541,7 @@ class WarningEngine:
             lines = [
                 a.evidence.get(i, "No anomaly now."),
                 f"Baseline {fmt_value(mu)}{unit} ± {fmt_value(sd)}{unit} learned over "
-                f"{fmt_duration(a.seen_s[j, m])}; drift when the CUSUM exceeds {a.drift_h[j]:g} σ, "
+                f"{fmt_duration(a.seen_s[j, m])}; drift when {a.drift_h[j]:g} σ away for {DRIFT_HOLD} buckets, "
                 f"step at {a.step_h[j]:g} σ of the bucket-to-bucket scatter.",
             ]
             ex = Explanation(key, kind, i, f"Anomaly on {name}", lines, t, y[0])
