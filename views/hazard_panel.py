@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +44,8 @@ from widgets.sparkline import Sparkline, SparkStore
 MAX_MEMBERS = 12
 QUALITY_TEXT = {int(Quality.GOOD): "good", int(Quality.UNCERTAIN): "uncertain", int(Quality.BAD): "bad"}
 DIM = QColor("#8a8d91")
+GOOD_QUALITY = "color: #7a7d82;"
+BAD_QUALITY = "color: #ff7f0e; font-weight: bold;"
 
 
 def clock(ts: float) -> str:
@@ -111,6 +116,28 @@ class LevelBadge(QWidget):
             p.setPen(QColor("#c9ccd0"))
         p.drawText(r, Qt.AlignmentFlag.AlignCenter, self.text())
         p.end()
+
+
+class LevelDelegate(QStyledItemDelegate):
+    """Paints a level cell's colour even when the row is selected (a selected red stays red)."""
+
+    def paint(self, painter, option, index) -> None:
+        brush = index.data(Qt.ItemDataRole.BackgroundRole)
+        if brush is None:
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        painter.fillRect(option.rect.adjusted(2, 2, -2, -2), brush)
+        fg = index.data(Qt.ItemDataRole.ForegroundRole)
+        painter.setPen(fg.color() if fg is not None else QColor("#000000"))
+        font = index.data(Qt.ItemDataRole.FontRole)
+        if font is not None:
+            painter.setFont(font)
+        painter.drawText(option.rect, Qt.AlignmentFlag.AlignCenter, str(index.data() or ""))
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.setPen(QPen(QColor("#ffffff"), 1))
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
+        painter.restore()
 
 
 # ---------------------------------------------------------------- trace
@@ -190,6 +217,7 @@ class MemberRow:
         self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.quality = QLabel("", parent)
         self.quality.setObjectName("memberQuality")
+        self.quality.setStyleSheet(GOOD_QUALITY)
         self.spark = Sparkline(store, tag, parent)
         self._shown: tuple = ()
 
@@ -209,7 +237,7 @@ class MemberRow:
         self.quality.setText(QUALITY_TEXT.get(int(quality), "?"))
         if self.quality.property("quality") != int(quality):
             self.quality.setProperty("quality", int(quality))
-            self.quality.setStyleSheet("" if quality == int(Quality.GOOD) else "color: #ff7f0e;")
+            self.quality.setStyleSheet(GOOD_QUALITY if quality == int(Quality.GOOD) else BAD_QUALITY)
 
 
 # ---------------------------------------------------------------- the panel
@@ -253,6 +281,7 @@ class HazardPanel(QWidget):
         self.kind_label = QLabel("", self)
         self.kind_label.setObjectName("hazardKind")
         self.kind_label.setStyleSheet("color: #9ea2a8;")
+        self.kind_label.setWordWrap(True)
         self.badge = LevelBadge(self)
         self.since_label = QLabel("", self)
         self.since_label.setStyleSheet("color: #9ea2a8;")
@@ -291,6 +320,7 @@ class HazardPanel(QWidget):
         self.trace_model = TraceModel(self, now=self.now)
         self.trace_view = QTableView(self)
         self.trace_view.setModel(self.trace_model)
+        self.trace_view.setItemDelegateForColumn(0, LevelDelegate(self.trace_view))
         self.trace_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.trace_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.trace_view.setShowGrid(False)
@@ -303,8 +333,7 @@ class HazardPanel(QWidget):
         header.setStretchLastSection(True)
         for col, w in ((0, 44), (1, 170), (2, 96), (3, 120)):
             self.trace_view.setColumnWidth(col, w)
-        self.trace_view.setMinimumHeight(70)
-        self.trace_view.setMaximumHeight(180)
+        self.trace_view.setMinimumHeight(24 + 2 * 22 + 4)  # two rows at least; the rest scrolls
         self.trace_view.doubleClicked.connect(self._trace_activated)
 
         self.members_caption = QLabel("Indicators", self)
@@ -333,10 +362,24 @@ class HazardPanel(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.since_label)
         lay.addLayout(inh)
-        lay.addWidget(self.trace_caption)
-        lay.addWidget(self.trace_view)
-        lay.addWidget(self.members_caption)
-        lay.addWidget(scroll, 1)
+        # the trace and the indicators share the height; the operator can move the split
+        trace_box, members_box = QWidget(self), QWidget(self)
+        for box, caption_label, body in (
+            (trace_box, self.trace_caption, self.trace_view),
+            (members_box, self.members_caption, scroll),
+        ):
+            v = QVBoxLayout(box)
+            v.setContentsMargins(0, 0, 0, 0)
+            v.setSpacing(2)
+            v.addWidget(caption_label)
+            v.addWidget(body, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(trace_box)
+        self.splitter.addWidget(members_box)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        lay.addWidget(self.splitter, 1)
         lay.addWidget(self.empty_label, 1)
         self._content = (
             self.badge,
@@ -349,9 +392,7 @@ class HazardPanel(QWidget):
             self.inherent_badge,
             self.inherent_label,
             self.trace_caption,
-            self.trace_view,
-            self.members_caption,
-            scroll,
+            self.splitter,
         )
 
     def _show_empty(self) -> None:
@@ -489,4 +530,4 @@ class HazardPanel(QWidget):
             self.explainRequested.emit(self.state)
 
 
-__all__ = ["HazardPanel", "LevelBadge", "TraceModel", "is_abnormal", "since_text"]
+__all__ = ["HazardPanel", "LevelBadge", "LevelDelegate", "TraceModel", "is_abnormal", "since_text"]

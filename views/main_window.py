@@ -29,7 +29,7 @@ LAYOUT_VERSION = 3
 MAP_SHARE = 0.60  # of the window width, for the default layout
 TAG_DOCK_WIDTH = 230
 ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
-HAZARD_SHARE = 0.45  # of the right-hand column's height, under the trends
+HAZARD_SHARE = 0.55  # of the right-hand column's height, under the trends
 
 
 class MainWindow(QMainWindow):

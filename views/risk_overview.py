@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from app.formatting import format_duration
 from app.risk import COLOUR, GRADE, ROMAN, RiskState
-from views.hazard_panel import is_abnormal
+from views.hazard_panel import LevelDelegate, is_abnormal
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
 
 COLUMNS = ("Level", "Hazard source", "Kind", "Inherent", "Raised by", "Since")
@@ -32,11 +32,17 @@ def rank_key(s: RiskState) -> tuple:
 
 
 def raised_by(s: RiskState) -> str:
+    """The top indicator and what it says: 'GAS.CO.13: alarm (+3)'; 'escalated: ...' when several
+    indicators together pushed the level one step further."""
     if not s.trace:
         return ""
-    t = s.trace[0]
-    more = f" (+{len(s.trace) - 1})" if len(s.trace) > 1 else ""
-    return f"{t.indicator}: {t.what}{more}"
+    items = list(s.trace)
+    escalated = items[0].what == "escalation" and len(items) > 1
+    if escalated:
+        items = items[1:]
+    t = items[0]
+    more = f" (+{len(items) - 1})" if len(items) > 1 else ""
+    return ("escalated: " if escalated else "") + f"{t.indicator}: {t.what}{more}"
 
 
 class RiskTableModel(QAbstractTableModel):
@@ -132,12 +138,12 @@ class RiskTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_LEVEL and abnormal:
             return QBrush(QColor(PRIORITY_COLORS[s.level]))
         if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL_LEVEL:
-                return QBrush(QColor(PRIORITY_TEXT[s.level] if abnormal else PRIORITY_COLORS[s.level]))
+            if col == COL_LEVEL:  # grey when nothing abnormal (ISA-101), the level colour when raised
+                return QBrush(QColor(PRIORITY_TEXT[s.level]) if abnormal else DIM)
             if not abnormal and col != COL_NAME:
                 return QBrush(DIM)
             return None
-        if role == Qt.ItemDataRole.FontRole and (col == COL_LEVEL or (abnormal and col == COL_NAME)):
+        if role == Qt.ItemDataRole.FontRole and abnormal and col in (COL_LEVEL, COL_NAME):
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LEVEL:
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -164,6 +170,7 @@ class RiskOverview(QWidget):
         self.model = RiskTableModel(self, now=now)
         self.view = QTableView(self)
         self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(COL_LEVEL, LevelDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -180,7 +187,7 @@ class RiskOverview(QWidget):
             (COL_NAME, 170),
             (COL_KIND, 110),
             (COL_INHERENT, 86),
-            (COL_SINCE, 72),
+            (COL_SINCE, 80),
         ):
             self.view.setColumnWidth(col, w)
         self.summary = QLabel("", self)

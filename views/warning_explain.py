@@ -233,7 +233,9 @@ class WarningExplainDialog(QDialog):
                 fills.append(fill)
             if fills:
                 self.items["band"] = fills
-                legend.addItem(fills[0], "cone" if ex.kind == "FORECAST" else "normal band (± 3 σ)")
+                # the legend draws samples of curves: a filled curve that is never plotted stands in
+                sample = pg.PlotDataItem(pen=edge, fillLevel=0, fillBrush=pg.mkBrush(fill_colour))
+                legend.addItem(sample, "cone" if ex.kind == "FORECAST" else "normal band (± 3 σ)")
         if ex.limit is not None and math.isfinite(ex.limit):
             line = pg.InfiniteLine(
                 pos=ex.limit,
@@ -265,10 +267,16 @@ class WarningExplainDialog(QDialog):
             )
             item.addItem(marker)
             self.items["eta"] = marker
-        now_line = pg.InfiniteLine(pos=self.now(), angle=90, pen=pg.mkPen("#6f7378", width=1))
+        now_line = pg.InfiniteLine(
+            pos=self.now(),
+            angle=90,
+            pen=pg.mkPen("#6f7378", width=1),
+            label="now",
+            labelOpts={"position": 0.04, "color": AXIS_TEXT, "anchors": [(1, 1), (1, 1)]},
+        )
         item.addItem(now_line)
         self.items["now"] = now_line
-        item.setLabel("left", self._unit_label())
+        item.setLabel("left", self._unit_label(), color=AXIS_TEXT)
         self._layout.addWidget(plot, 1)
 
     def _unit_label(self) -> str:
@@ -316,7 +324,9 @@ class WarningExplainDialog(QDialog):
         caption.setStyleSheet("color: #aeb2b8; font-weight: bold; padding-top: 4px;")
         self._layout.addWidget(caption)
         self._layout.addWidget(view, 1)
-        self.resize(820, 420)
+        view.setMinimumHeight(24 + 22 * min(max(len(ex.terms), 2), 8) + 4)
+        self.setMinimumSize(640, 280)
+        self.resize(820, 300 + 22 * min(len(ex.terms), 8))
 
     # ------------------------------------------------------------ text
     def text(self) -> str:
