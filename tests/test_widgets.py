@@ -254,7 +254,7 @@ def test_plant_map_colours_follow_alarms(qtbot, cfg):
     pm.update_alarms({a.key: a})
     assert hazard.priority == 2 and marker.priority == 2
     assert pm.hazards["Gas holder 1"].priority == 0
-    assert hazard.brush().color().name() == "#ff7f0e"
+    assert hazard.pen().color().name() == "#ff7f0e"  # the alarm outlines the area
     b = alarm("BF1.INTERLOCK:STATE", tag=2, priority=1)
     pm.update_alarms({a.key: a, b.key: b})
     assert hazard.priority == 1 and marker.priority == 2
