@@ -325,3 +325,19 @@ def test_risk_explain_dialog_shows_the_trace(qtbot, config):
 def test_inherent_fallback_is_engineer_grade():
     inh = Inherent(3, "engineer", explanation="set by the engineer")
     assert inh.label == "III yellow"
+
+
+def test_spark_store_steps_and_survives_a_clock_set_back():
+    from widgets.sparkline import SparkStore
+
+    clock = Clock()
+    store = SparkStore(3, span_s=10, step_s=2, clock=clock)
+    for k in range(12):
+        clock.t = NOW + k
+        store.append(np.array([k, 2 * k, np.nan]), np.array([2, 0, 2]))
+    t, v = store.series(0)
+    assert np.all(np.diff(t) >= 2) and t[-1] - t[0] <= 10 and v[-1] == 10
+    assert np.isnan(store.series(1)[1]).all()  # bad quality: gaps
+    clock.t = NOW - 3600  # the clock was set back an hour: start again, do not stall
+    assert store.append(np.array([7.0, 7.0, 7.0]))
+    assert list(store.series(0)[1]) == [7.0]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -331,8 +332,10 @@ class HazardPanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, w in ((0, 44), (1, 170), (2, 96), (3, 120)):
+        for col, w in ((0, 44), (3, 120)):
             self.trace_view.setColumnWidth(col, w)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.trace_view.setMinimumHeight(24 + 2 * 22 + 4)  # two rows at least; the rest scrolls
         self.trace_view.doubleClicked.connect(self._trace_activated)
 
@@ -344,6 +347,8 @@ class HazardPanel(QWidget):
         self.members_grid.setHorizontalSpacing(10)
         self.members_grid.setVerticalSpacing(2)
         self.members_grid.setColumnStretch(3, 1)
+        # rows keep their height; the scroll area scrolls instead of squeezing them
+        self.members_grid.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -379,6 +384,7 @@ class HazardPanel(QWidget):
         self.splitter.addWidget(members_box)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([130, 220])  # about four trace rows; the indicators get the rest
         lay.addWidget(self.splitter, 1)
         lay.addWidget(self.empty_label, 1)
         self._content = (

@@ -47,7 +47,9 @@ class SparkStore:
         now = self.clock() if ts is None else float(ts)
         if self.count:
             last = self.times[(self.head - 1) % self.capacity]
-            if now - last < self.step_s:
+            if now < last - self.step_s:  # the clock was set back: start again rather than stall
+                self.clear()
+            elif now - last < self.step_s:
                 return False
         col = np.asarray(values, dtype=float)
         if quality is not None:
@@ -58,6 +60,12 @@ class SparkStore:
         self.count = min(self.count + 1, self.capacity)
         self.version += 1
         return True
+
+    def clear(self) -> None:
+        self.values[:] = np.nan
+        self.times[:] = np.nan
+        self.head = self.count = 0
+        self.version += 1
 
     def series(self, tag: int) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) of one tag, oldest first, within the span of the newest column."""
