@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--until", metavar="T")
     e.add_argument("--out", metavar="FILE.csv", required=True)
     r = sub.add_parser(
-        "replay", help="run the alarm engine over recorded samples (export format), faster than real time"
+        "replay", help="run alarms, early warnings and risk over recorded samples (export format), faster than real time"
     )
     r.add_argument("--config", metavar="FILE", required=True)
     r.add_argument("--input", metavar="samples.csv", required=True, help="columns time,tag,value[,quality]")

@@ -456,3 +456,18 @@ def test_format_number_is_compact():
     assert format_number(205.04) == "205.0"
     assert format_number(5.0) == "5.00"
     assert format_number(math.nan) == "" and format_number(None) == ""
+
+
+def test_banner_prefers_an_alarm_and_shows_a_warning_apart(qtbot):
+    from widgets.status import AlarmBanner
+
+    banner = AlarmBanner()
+    qtbot.addWidget(banner)
+    w = alarm("GH1.CO.03:FORECAST", priority=1, ts=200.0)
+    banner.update_alarms({w.key: w})
+    assert banner.current is w and banner.property("kind") == "warning"
+    assert banner.text.text().startswith("⚠ Early warning")
+    a = alarm(priority=3, ts=100.0)  # an older, lower alarm still comes before any warning
+    banner.update_alarms({w.key: w, a.key: a})
+    assert banner.current is a and banner.property("kind") == "alarm"
+    assert "Early warning" not in banner.text.text()

@@ -181,12 +181,13 @@ class AlarmBanner(QWidget):
 
     @staticmethod
     def pick(standing: Mapping[str, object]):
-        """Newest among the highest-priority unacknowledged alarms (active before returned)."""
+        """Newest among the highest-priority unacknowledged alarms (active before returned);
+        an early warning only when no alarm is waiting."""
         best = None
         for a in standing.values():
-            if a.acked:
+            if a.acked or getattr(a, "hidden", False):
                 continue
-            k = (-a.priority, a.active, a.ts)
+            k = (not getattr(a, "is_warning", False), -a.priority, a.active, a.ts)
             if best is None or k > best[0]:
                 best = (k, a)
         return None if best is None else best[1]
@@ -205,10 +206,13 @@ class AlarmBanner(QWidget):
         self.current = a
         self.level.setText(ROMAN.get(a.priority, str(a.priority)))
         suffix = "" if a.active else "   (returned to normal)"
-        self.text.setText(f"{format_time(a.ts)}   {a.source}   {a.message}{suffix}")
+        warning = getattr(a, "is_warning", False)
+        head = "⚠ Early warning   " if warning else ""
+        self.text.setText(f"{head}{format_time(a.ts)}   {a.source}   {a.message}{suffix}")
         self.more.setText(f"+{unack - 1} unacknowledged" if unack > 1 else "")
         set_style_property(self, "priority", str(a.priority), children=True)
         set_style_property(self, "state", "active" if a.active else "rtn", children=True)
+        set_style_property(self, "kind", "warning" if warning else "alarm", children=True)
         self.setToolTip("Click to acknowledge this alarm")
 
     def mousePressEvent(self, event) -> None:
