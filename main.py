@@ -61,13 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--until", metavar="T")
     e.add_argument("--out", metavar="FILE.csv", required=True)
     r = sub.add_parser(
-        "replay", help="run alarms, early warnings and risk over recorded samples (export format), faster than real time"
+        "replay",
+        help="run alarms, early warnings and risk over recorded samples (export format), faster than real time",
     )
     r.add_argument("--config", metavar="FILE", required=True)
     r.add_argument("--input", metavar="samples.csv", required=True, help="columns time,tag,value[,quality]")
-    r.add_argument("--out", metavar="events.csv", help="one row per alarm event")
+    r.add_argument("--out", metavar="events.csv", help="one row per alarm, warning and risk event")
     r.add_argument(
         "--compare", metavar="FILE", help="a second plant file: how many alarms each limit set raises"
+    )
+    r.add_argument(
+        "--no-hold",
+        action="store_true",
+        help="take the input as it is (by default the last value is held at the scan period between samples)",
     )
     rp = sub.add_parser(
         "report", help="write the shift handover report (alarm KPIs, floods, standing alarms) as PDF"
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "headless":
         return commands.headless(args.config, args.db, args.duration, new_db=args.new_db)
     if args.command == "replay":
-        return commands.run_replay(args.config, args.input, args.out, args.compare)
+        return commands.run_replay(args.config, args.input, args.out, args.compare, hold=not args.no_hold)
     if args.command == "report":
         from views.shift_report import render_report_pdf
 

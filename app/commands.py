@@ -196,7 +196,12 @@ def describe(cfg: PlantConfig) -> str:
 
 
 def run_replay(
-    config_path: str, input_path: str, out_path: str | None, compare_path: str | None = None
+    config_path: str,
+    input_path: str,
+    out_path: str | None,
+    compare_path: str | None = None,
+    *,
+    hold: bool = True,
 ) -> int:
     """Replay recorded samples through the alarm, warning and risk engines; optionally compare
     with another limit set."""
@@ -206,7 +211,7 @@ def run_replay(
         cfg = load_config(config_path)
         other = load_config(compare_path) if compare_path else None
         t0 = time.perf_counter()
-        result = replay(cfg, Path(input_path))
+        result = replay(cfg, Path(input_path), hold=hold)
         dt = time.perf_counter() - t0
         if out_path:
             write_events(result.events, Path(out_path), result.risk)
@@ -220,7 +225,7 @@ def run_replay(
             names = ", ".join(f"{n} ({c})" for n, c in result.unknown_tags.most_common(5))
             print(f"skipped rows of tags not in {config_path}: {names}", file=sys.stderr)
         if other is not None:
-            print(compare(result, replay(other, Path(input_path))))
+            print(compare(result, replay(other, Path(input_path), hold=hold)))
     except (ConfigError, ReplayError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG

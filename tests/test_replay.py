@@ -137,3 +137,28 @@ def test_replay_bad_input_names_the_line(tmp_path):
         cwd=ROOT,
     )
     assert r.returncode == 2 and "missing column(s) time, tag, value" in r.stderr
+
+
+def test_scan_hold_rebuilds_the_scans_between_stored_samples():
+    from app.replay import ScanHold
+
+    cfg = parse_config_text(
+        "schema: 1\ndevices: [{name: d, protocol: modbus-tcp, scan_ms: 1000}]\n"
+        "tags:\n  - {name: A, device: d, address: 'hr:0', history: {max_interval_s: 60}}\n"
+        "  - {name: B, device: d, address: 'hr:1', history: {max_interval_s: 60}}\n"
+    )
+    hold = ScanHold(cfg)
+    b1 = hold.fill(SampleBatch.build([0, 1, 1], [0.0, 0.0, 5.0], [1.0, 7.0, 8.0], Quality.GOOD))
+    a = b1.take(b1.tag == 0)
+    assert a.ts.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and set(a.value.tolist()) == {1.0}
+    b = b1.take(b1.tag == 1)
+    assert b.ts.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and b.value.tolist() == [7.0] * 5 + [8.0]
+    assert (np.diff(b1.ts) >= 0).all()  # time order across tags
+    b2 = hold.fill(SampleBatch.build([0], [10.0], [2.0], Quality.GOOD))
+    a = b2.take(b2.tag == 0)
+    assert a.ts.tolist() == [6.0, 7.0, 8.0, 9.0, 10.0] and a.value.tolist() == [1.0] * 4 + [2.0]
+    assert b2.take(b2.tag == 1).ts.tolist() == [6.0, 7.0, 8.0, 9.0, 10.0]
+    # nothing stored for longer than max_interval_s: the device was not answering, nothing is made up
+    b3 = hold.fill(SampleBatch.build([0], [200.0], [3.0], Quality.GOOD))
+    a = b3.take(b3.tag == 0)
+    assert a.ts[0] == 11.0 and a.ts[-2] == 69.0 and a.ts[-1] == 200.0
