@@ -264,6 +264,45 @@ class AlarmEngine:
         lv = self.levels[kind]
         lv.limit[i], lv.deadband[i], lv.priority[i] = limit, deadband, priority
 
+    # ------------------------------------------------------------ live reconfiguration
+    def adopt(self, old: AlarmEngine, old_index: np.ndarray, keep: np.ndarray) -> None:
+        """Take over the alarm states of another engine after a configuration change.
+
+        `old_index[j]` is the index in `old` of this engine's tag j (-1: a new tag); `keep[j]`
+        says its alarm settings did not change, so its alarms carry on as they stood (active,
+        acknowledged, shelved, out of service, timing a delay). Other tags start normal and are
+        evaluated from their next sample. Communication alarms and warnings of names that still
+        exist carry over as well."""
+        j = np.flatnonzero(keep & (old_index >= 0))
+        i = old_index[j]
+        ob, nb = old.block, self.block
+        for name in (*_LimitBlock.ARRAYS, "pend"):
+            getattr(nb, name)[j] = getattr(ob, name)[i]
+        nb.update_band(nb.static, j, nb.active[j], nb.pend[j])
+        where = {int(a): int(b) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
+        for kind, lv in self.levels.items():
+            olv = old.levels[kind]
+            arrays = ("value", "acked_at", "shelved_until", "oos")
+            if kind not in LEVEL_KINDS:
+                arrays += ("active", "acked", "latched", "since", "first_out", "pend_on", "pend_off")
+            for name in arrays:
+                getattr(lv, name)[j] = getattr(olv, name)[i]
+            lv.shelve_reason = {where[k]: v for k, v in olv.shelve_reason.items() if k in where}
+        for name in ("last_v", "last_t", "changed_at", "latest", "suppressed"):
+            getattr(self, name)[j] = getattr(old, name)[i]
+        self.last_activation = dict(old.last_activation)
+        self._timed = old._timed
+        names = set(self.names)
+        index = {n: k for k, n in enumerate(self.names)}
+        for key, a in old.external.items():
+            if a.tag >= 0:
+                if a.source not in names:
+                    continue
+                a = a._replace(tag=index[a.source])
+            self.external[key] = a
+            if key in old.ext_shelf:
+                self.ext_shelf[key] = old.ext_shelf[key]
+
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> list[Alarm]:
         """Advance every alarm with the batch's samples (in time order per tag)."""

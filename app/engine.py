@@ -13,6 +13,7 @@ import concurrent.futures
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -35,6 +36,39 @@ class EngineListener(Protocol):
     def on_risk(self, states: list) -> None: ...
 
 
+@dataclass(frozen=True)
+class Reconfigured:
+    """What a live configuration change did."""
+
+    devices_restarted: list[str]
+    devices_added: list[str]
+    devices_removed: list[str]
+    tags_added: int
+    tags_removed: int
+    transitions: list = field(default_factory=list)
+
+
+def changed_devices(old: PlantConfig, new: PlantConfig) -> set[str]:
+    """Devices that must reconnect: their own settings changed, or what their tags read did."""
+    before = {d.name: d for d in old.devices}
+    out = set()
+    for d in new.devices:
+        o = before.get(d.name)
+        if o is None:
+            continue
+        if o != d or _reads(old, d.name) != _reads(new, d.name):
+            out.add(d.name)
+    return out
+
+
+def _reads(cfg: PlantConfig, device: str) -> list:
+    return [
+        (t.name, t.address, t.type, t.word_order, t.scale, t.offset, t.range)
+        for t in cfg.tags
+        if t.device == device
+    ]
+
+
 class Engine:
     """Runs the drivers of a plant and evaluates every batch they produce."""
 
@@ -47,11 +81,7 @@ class Engine:
         tags = config.tags
         n = len(tags)
         self.n = n
-        is_bool = np.array([tag_type(config, t) == "bool" for t in tags], dtype=bool)
-        self.scale = np.where(is_bool, 1.0, np.array([t.scale for t in tags], dtype=np.float64))
-        self.offset = np.where(is_bool, 0.0, np.array([t.offset for t in tags], dtype=np.float64))
-        self.lo = np.array([t.range[0] if t.range else -np.inf for t in tags], dtype=np.float64)
-        self.hi = np.array([t.range[1] if t.range else np.inf for t in tags], dtype=np.float64)
+        self._set_scaling(config)
         self.pipeline = Pipeline(config, warnings=warnings)
         self.alarms = self.pipeline.alarms
         self._lock = threading.RLock()
@@ -68,6 +98,15 @@ class Engine:
         self.drivers: list = []
         self.samples_in = 0
         self._started = threading.Event()
+        self._remap: dict[str, np.ndarray] = {}  # device -> index its driver uses -> index now
+
+    def _set_scaling(self, config: PlantConfig) -> None:
+        tags = config.tags
+        is_bool = np.array([tag_type(config, t) == "bool" for t in tags], dtype=bool)
+        self.scale = np.where(is_bool, 1.0, np.array([t.scale for t in tags], dtype=np.float64))
+        self.offset = np.where(is_bool, 0.0, np.array([t.offset for t in tags], dtype=np.float64))
+        self.lo = np.array([t.range[0] if t.range else -np.inf for t in tags], dtype=np.float64)
+        self.hi = np.array([t.range[1] if t.range else np.inf for t in tags], dtype=np.float64)
 
     # ------------------------------------------------------------ lifecycle
     def add_listener(self, listener: EngineListener) -> None:
@@ -112,17 +151,37 @@ class Engine:
         asyncio.set_event_loop(loop)
         try:
             for dev in self.config.devices:
-                members = [(i, t) for i, t in enumerate(self.config.tags) if t.device == dev.name]
-                cls = driver_for(dev)
-                drv = cls(dev, members, self._on_raw, self._on_status, backoff_cap=self.backoff_cap)
-                self.drivers.append(drv)
-                self._tasks.append(loop.create_task(drv.run(), name=f"driver:{dev.name}"))
+                self._start_driver(dev)
             self._started.set()
             loop.run_forever()
         finally:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
             self._loop = None
+
+    def _start_driver(self, dev) -> None:
+        """Create and schedule a device's driver (on the loop thread); its batches carry the tag
+        indexes of the configuration it was made for, mapped to the current ones on arrival."""
+        members = [(i, t) for i, t in enumerate(self.config.tags) if t.device == dev.name]
+        drv = driver_for(dev)(
+            dev,
+            members,
+            lambda raw, d=dev.name: self._on_raw(raw, d),
+            self._on_status,
+            backoff_cap=self.backoff_cap,
+        )
+        self.drivers.append(drv)
+        self._remap.pop(dev.name, None)
+        self._tasks.append(self._loop.create_task(drv.run(), name=f"driver:{dev.name}"))
+
+    async def _stop_driver(self, name: str) -> None:
+        for drv, task in [
+            (d, t) for d, t in zip(self.drivers, self._tasks, strict=True) if d.device.name == name
+        ]:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            self.drivers.remove(drv)
+            self._tasks.remove(task)
 
     async def _cancel_all(self) -> None:
         for t in self._tasks:
@@ -131,8 +190,17 @@ class Engine:
         self._tasks.clear()
 
     # ------------------------------------------------------------ pipeline (acquisition thread)
-    def _on_raw(self, raw: SampleBatch) -> None:
+    def _on_raw(self, raw: SampleBatch, device: str | None = None) -> None:
         try:
+            remap = self._remap.get(device) if device is not None else None
+            if remap is not None:  # made for an earlier configuration: today's indexes
+                idx = remap[raw.tag]
+                keep = idx >= 0
+                raw = SampleBatch(
+                    idx[keep].astype(np.int32), raw.ts[keep], raw.value[keep], raw.quality[keep]
+                )
+                if not len(raw):
+                    return
             self.process(raw)
         except Exception:  # a bug in evaluation must not kill a driver's scan loop
             log.exception("processing a batch failed")
@@ -181,6 +249,74 @@ class Engine:
             listener.on_device(status)
             if alarm is not None:
                 listener.on_alarm(alarm)
+
+    # ------------------------------------------------------------ live reconfiguration
+    def apply_config(self, new: PlantConfig, timeout: float = 20.0) -> Reconfigured:
+        """Switch to a new (validated) configuration without stopping: only devices whose settings
+        or tags changed reconnect, the history carries on (new tags added), alarm states of tags
+        whose alarms did not change are kept. Thread-safe; returns what changed."""
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            return asyncio.run_coroutine_threadsafe(self._reconfigure(new), loop).result(timeout)
+        return asyncio.run(self._reconfigure(new, running=False))
+
+    async def _reconfigure(self, new: PlantConfig, running: bool = True) -> Reconfigured:
+        old = self.config
+        restart = changed_devices(old, new)
+        removed = {d.name for d in old.devices} - {d.name for d in new.devices}
+        if running:
+            for name in restart | removed:
+                await self._stop_driver(name)
+        now = time.time()
+        new_at = new.tag_index()
+        old_to_new = np.array([new_at.get(t.name, -1) for t in old.tags], dtype=np.intp)
+        with self._lock:
+            pipeline = Pipeline(new, warnings=self.pipeline.warnings_on)
+            ended = pipeline.adopt(self.pipeline, now)
+            for name in removed:
+                ended += [a for a in [pipeline.alarms.set_comm(name, False, now)] if a is not None]
+            n = len(new.tags)
+            value, quality, ts = np.full(n, np.nan), np.zeros(n, dtype=np.uint8), np.zeros(n)
+            kept = old_to_new >= 0
+            value[old_to_new[kept]] = self._value[kept]
+            quality[old_to_new[kept]] = self._quality[kept]
+            ts[old_to_new[kept]] = self._ts[kept]
+            self._value, self._quality, self._ts = value, quality, ts
+            for d in old.devices:  # drivers that keep running: their indexes, mapped to the new ones
+                if running and d.name not in restart and d.name not in removed:
+                    prev = self._remap.get(d.name)
+                    self._remap[d.name] = (
+                        old_to_new
+                        if prev is None
+                        else np.where(prev >= 0, old_to_new[np.maximum(prev, 0)], -1)
+                    )
+            self.pipeline, self.alarms = pipeline, pipeline.alarms
+            self.config, self.n = new, n
+            self._set_scaling(new)
+            for name in removed:
+                self._devices.pop(name, None)
+            for d in new.devices:
+                self._devices.setdefault(d.name, DeviceStatus(d.name, DeviceState.CONNECTING, now))
+            if self.history is not None:
+                self.history.retag(new.tags)  # in order with the batches before and after
+                self.history.journal(ended)
+        if running:
+            for d in new.devices:
+                if d.name in restart or d.name not in {o.name for o in old.devices}:
+                    self._start_driver(d)
+        result = Reconfigured(
+            devices_restarted=sorted(restart - removed),
+            devices_added=sorted({d.name for d in new.devices} - {d.name for d in old.devices}),
+            devices_removed=sorted(removed),
+            tags_added=int((np.isin(np.arange(len(new.tags)), old_to_new[kept], invert=True)).sum()),
+            tags_removed=int((~kept).sum()),
+            transitions=ended,
+        )
+        for listener in self._listeners:
+            for a in ended:
+                listener.on_alarm(a)
+        log.info("configuration applied: %s", result)
+        return result
 
     # ------------------------------------------------------------ queries and actions (any thread)
     def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> list[Alarm]:

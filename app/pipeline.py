@@ -98,7 +98,9 @@ class Pipeline:
 
     def _detect(self, now: float, out: Outcome) -> None:
         """Run the detectors at a bucket boundary; their conditions become warnings."""
-        conditions = self.warnings.evaluate(now, self.latest) + self.rules.evaluate(now, self.latest, self.quality)
+        conditions = self.warnings.evaluate(now, self.latest) + self.rules.evaluate(
+            now, self.latest, self.quality
+        )
         for c in conditions:
             a = self.alarms.set_condition(c)
             if a is not None:
@@ -107,6 +109,117 @@ class Pipeline:
 
     def set_condition(self, c: Condition) -> Alarm | None:
         return self.alarms.set_condition(c)
+
+    # ------------------------------------------------------------ live reconfiguration
+    def adopt(self, old: Pipeline, now: float) -> list[Alarm]:
+        """Carry over what `old` (the pipeline of the previous configuration) knew: alarm states
+        of tags whose alarm settings are unchanged, the recent past of every tag still present,
+        detector baselines of tags whose warning settings are unchanged, the state of rules whose
+        text is unchanged. Returns the transitions that end what can no longer go on (warnings of
+        changed detectors or rules, communication alarms of removed devices)."""
+        old_cfg, new_cfg = old.config, self.config
+        old_at = old_cfg.tag_index()
+        old_tags = {t.name: t for t in old_cfg.tags}
+        old_index = np.array([old_at.get(t.name, -1) for t in new_cfg.tags], dtype=np.intp)
+        same_alarms = np.array(
+            [t.name in old_tags and old_tags[t.name].alarms == t.alarms for t in new_cfg.tags], dtype=bool
+        )
+        self.alarms.adopt(old.alarms, old_index, same_alarms)
+        present = old_index >= 0
+        self.latest[present] = old.latest[old_index[present]]
+        self.quality[present] = old.quality[old_index[present]]
+        self._bucket = old._bucket
+        ended: list[Alarm] = []
+        kept_warnings: set[str] = set()
+        if self.window is not None and old.window is not None:
+            self._adopt_window(old, old_index)
+            kept_warnings |= self._adopt_detectors(old, old_index)
+        devices = {d.name for d in new_cfg.devices}
+        for key, a in list(self.alarms.external.items()):
+            gone = (a.kind == "COMM" and a.source not in devices) or (
+                a.is_warning and key not in kept_warnings
+            )
+            if gone and a.active:
+                t = self.alarms.set_condition(
+                    Condition(
+                        key,
+                        a.source,
+                        a.kind,
+                        False,
+                        a.priority,
+                        now,
+                        f"{a.source}: ended by a configuration change",
+                        a.tag,
+                    )
+                )
+                if t is not None:
+                    ended.append(t)
+        return ended
+
+    def _adopt_window(self, old: Pipeline, old_index: np.ndarray) -> None:
+        w, ow = self.window, old.window
+        if (w.m, w.step) != (ow.m, ow.step):
+            return
+        j = np.flatnonzero(old_index >= 0)
+        i = old_index[j]
+        for name in ("sum", "cnt", "bucket", "last_value", "last_ts"):
+            getattr(w, name)[j] = getattr(ow, name)[i]
+        w.now = ow.now
+
+    def _adopt_detectors(self, old: Pipeline, old_index: np.ndarray) -> set[str]:
+        """Baselines and active warnings of detectors whose settings did not change; the keys of
+        the warnings that carry on."""
+        cfg, ocfg = self.config, old.config
+        kept: set[str] = set()
+        f, of = self.warnings.forecast, old.warnings.forecast
+        orow = {int(t): r for r, t in enumerate(of.tags.tolist())}
+        for r, t in enumerate(f.tags.tolist()):
+            o = int(old_index[t])
+            if o < 0 or o not in orow:
+                continue
+            ot = ocfg.tags[o]
+            if cfg.forecast_of(cfg.tags[t]) != ocfg.forecast_of(ot) or cfg.tags[t].alarms != ot.alarms:
+                continue
+            k = orow[o]
+            for name in ("mu", "var", "seen", "active", "streak"):
+                getattr(f, name)[r] = getattr(of, name)[k]
+            if o in of.fits:
+                f.fits[t] = of.fits[o]
+            if f.active[r]:
+                kept.add(f"{cfg.tags[t].name}:FORECAST")
+        f.last_bucket = of.last_bucket
+        a, oa = self.warnings.anomaly, old.warnings.anomaly
+        orow = {int(t): r for r, t in enumerate(oa.tags.tolist())}
+        for r, t in enumerate(a.tags.tolist()):
+            o = int(old_index[t])
+            if o < 0 or o not in orow or cfg.anomaly_of(cfg.tags[t]) != ocfg.anomaly_of(ocfg.tags[o]):
+                continue
+            k = orow[o]
+            for name in (
+                "mu",
+                "var",
+                "dvar",
+                "seen_s",
+                "beyond",
+                "prev",
+                "unchanged_since",
+                "state",
+                "since",
+            ):
+                getattr(a, name)[r] = getattr(oa, name)[k]
+            if o in oa.evidence:
+                a.evidence[t] = oa.evidence[o]
+            if a.state[r]:
+                kept.add(f"{cfg.tags[t].name}:ANOMALY")
+        a.last_bucket = oa.last_bucket
+        old_rules = {r.name: r for r in ocfg.rules}
+        for r in cfg.rules:
+            o = old_rules.get(r.name)
+            if o is not None and o == r and r.name in old.rules.state:
+                self.rules.state[r.name] = old.rules.state[r.name]
+                if self.rules.state[r.name].active:
+                    kept.add(f"{r.name}:RULE")
+        return kept
 
     # ------------------------------------------------------------ explanations
     def explain(self, key: str, now: float):

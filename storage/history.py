@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
@@ -130,6 +131,31 @@ class History:
             self._queue.put(list(alarms))
             self._wake.set()
 
+    def retag(self, tag_list: Sequence) -> None:
+        """A new tag list (a live configuration change): batches queued before this call use the
+        old indexes, batches after it the new ones; the writer switches in between, after writing
+        what it holds. Tags already known keep their id (and their history)."""
+        self._queue.put(_Retag(list(tag_list)))
+        self._wake.set()
+
+    def _switch_tags(self, tag_list: list) -> None:
+        """Writer thread: write everything under the old layout, then take the new one."""
+        self.commit(flush_rollups=True)
+        old_names = self.names
+        self.tag_ids = self._ensure_tags(tag_list)
+        self.names = [t.name for t in tag_list]
+        if self._rows:  # the write failed (database locked): keep them, in the new indexes
+            at = {n: i for i, n in enumerate(self.names)}
+            to_new = np.array([at.get(n, -1) for n in old_names], dtype=np.int64)
+            kept = []
+            for b in self._rows:
+                idx = to_new[b.tag]
+                ok = idx >= 0
+                kept.append(SampleBatch(idx[ok].astype(np.int32), b.ts[ok], b.value[ok], b.quality[ok]))
+            self._rows = kept
+        self.filter = DeadbandFilter.for_tags(tag_list)
+        self.acc = {name: Accumulator(len(tag_list), ms) for name, ms in RESOLUTIONS.items()}
+
     def journal_risk(self, states: Sequence) -> None:
         """Hazard-source risk changes, written with the next transaction."""
         if states:
@@ -167,6 +193,8 @@ class History:
                 self.ingest(item)
             elif isinstance(item, _RiskChanges):
                 self._risk.extend(item)
+            elif isinstance(item, _Retag):
+                self._switch_tags(item.tags)
             else:
                 self._events.extend(item)
 
@@ -283,6 +311,13 @@ class History:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT COUNT(*) FROM samples").scalar_one()
+
+
+@dataclass(frozen=True)
+class _Retag:
+    """A new tag list on the writer queue."""
+
+    tags: list
 
 
 class _RiskChanges(list):

@@ -71,9 +71,25 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False) -> int:
 
     hist = open_journal(cfg, db_url, new_db=new_db)
     engine = Engine(cfg, hist)
-    win = MainWindow(engine, cfg, sets_dir=data_dir() / "trend_sets")
-    win.resize(1600, 960)
-    win.show()
+    shown = {}
+
+    def open_window(config, old=None):
+        """The main window on `config`; after a live configuration change it replaces the old one
+        (same engine, acquisition and history never stop; the layout is restored)."""
+        w = MainWindow(engine, config, sets_dir=data_dir() / "trend_sets")
+        if old is None:
+            w.resize(1600, 960)
+        else:
+            w.setGeometry(old.geometry())
+        w.configApplied.connect(lambda new, _result: open_window(new, shown["win"]))
+        shown["win"] = w
+        w.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        return w
+
+    win = open_window(cfg)
     engine.start()
     result = {"rc": 0}
     _quit_on_signals(app)
@@ -83,7 +99,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False) -> int:
     try:
         app.exec()
     finally:
-        win.close()
+        shown["win"].close()
         engine.stop()
     return result["rc"]
 

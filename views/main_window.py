@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
@@ -34,6 +34,8 @@ HAZARD_SHARE = 0.55  # of the right-hand column's height, under the trends
 
 class MainWindow(QMainWindow):
     """Forewarn's operator screen."""
+
+    configApplied = Signal(object, object)  # (PlantConfig now running, engine.Reconfigured)
 
     def __init__(
         self,
@@ -389,6 +391,26 @@ class MainWindow(QMainWindow):
             dock.show()
         self._place_risk_docks()
         self._default_sizes()
+
+    def apply_config(self, new, diff=()) -> bool:
+        """Run a new plant configuration without stopping (see Engine.apply_config); the launcher
+        then rebuilds the window on it. Returns whether it was applied."""
+        try:
+            result = self.engine.apply_config(new)
+        except Exception as exc:  # the running configuration stays in force
+            log.exception("applying the configuration")
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self, "Configuration not applied", f"{type(exc).__name__}: {exc}")
+            return False
+        summary = (
+            f"Configuration applied: {result.tags_added} tag(s) added, {result.tags_removed} removed; "
+            f"reconnected: {', '.join(result.devices_restarted + result.devices_added) or 'none'}"
+        )
+        log.info("%s (%d change(s))", summary, len(list(diff)))
+        self.statusBar().showMessage(summary, 15000)
+        self.configApplied.emit(new, result)
+        return True
 
     def closeEvent(self, event) -> None:
         # an exception escaping a Qt virtual during close can take the process down: log it
