@@ -104,8 +104,16 @@ class ModbusDevice(Strict):
     enabled: bool = True
 
 
+SecurityPolicy = Literal["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
+SecurityMode = Literal["None", "Sign", "SignAndEncrypt"]
+
+
 class OpcUaDevice(Strict):
-    """An OPC UA server."""
+    """An OPC UA server.
+
+    Security: `security_policy` and `security_mode` with the client's `certificate` and
+    `private_key` files (PEM or DER; relative paths are relative to the plant file), and an
+    optional `username`/`password`. The defaults connect without security, anonymously."""
 
     name: str = Field(min_length=1)
     protocol: Literal["opcua"]
@@ -114,6 +122,24 @@ class OpcUaDevice(Strict):
     timeout_ms: int = Field(4000, ge=100, le=60_000)
     mode: Literal["subscription", "poll"] = "subscription"
     enabled: bool = True
+    security_policy: SecurityPolicy = "None"
+    security_mode: SecurityMode = "None"
+    certificate: str | None = None
+    private_key: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+    @model_validator(mode="after")
+    def _security(self) -> OpcUaDevice:
+        if (self.security_policy == "None") != (self.security_mode == "None"):
+            raise ValueError("security_policy and security_mode are both None or both set")
+        if self.security_policy != "None" and not (self.certificate and self.private_key):
+            raise ValueError(
+                f"security policy {self.security_policy} needs certificate and private_key files"
+            )
+        if self.password is not None and not self.username:
+            raise ValueError("a password needs a username")
+        return self
 
 
 Device = Annotated[ModbusDevice | OpcUaDevice, Field(discriminator="protocol")]
