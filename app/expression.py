@@ -18,7 +18,7 @@ import numpy as np
 
 _TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")
 _WORDS = {"and", "or", "not", "true", "false", "True", "False"}
-_CMP = {
+COMPARISONS = {
     ast.Lt: operator.lt,
     ast.LtE: operator.le,
     ast.Gt: operator.gt,
@@ -74,7 +74,7 @@ def _check(node: ast.AST, text: str) -> None:
         ast.Constant,
         ast.Subscript,
     )
-    passive = (ast.Name, ast.Load, *_CMP)
+    passive = (ast.Name, ast.Load, *COMPARISONS)
     for n in ast.walk(node):
         if isinstance(n, passive):
             continue
@@ -105,7 +105,7 @@ def _eval(node: ast.AST, v: np.ndarray):
         left = _eval(node.left, v)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = _eval(right_node, v)
-            if _nan(left) or _nan(right) or not _CMP[type(op)](left, right):
+            if _nan(left) or _nan(right) or not COMPARISONS[type(op)](left, right):
                 return False
             left = right
         return True

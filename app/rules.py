@@ -45,6 +45,7 @@ import numpy as np
 
 from app.alarms import Condition
 from app.config import PlantConfig
+from app.expression import COMPARISONS
 from app.model import Quality
 from app.robust import nanmedian_rows
 from app.window import RecentWindow
@@ -69,14 +70,6 @@ _KEYWORDS = {
     "false": "False",
     "True": "True",
     "False": "False",
-}
-_CMP = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
 }
 _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -618,12 +611,12 @@ class _Compiler:
         if isinstance(n, ast.BoolOp):
             return _BoolOp(isinstance(n.op, ast.And), [self.node(v) for v in n.values])
         if isinstance(n, ast.Compare):
-            if not all(type(op) in _CMP for op in n.ops):
+            if not all(type(op) in COMPARISONS for op in n.ops):
                 raise RuleError(f"only < <= > >= == != compare values in {self.text!r}")
             slot = self.slot()
             left = self.node(n.left)
             rights = [self.node(c) for c in n.comparators]
-            return _Compare(left, [_CMP[type(op)] for op in n.ops], rights, self.show(n), slot)
+            return _Compare(left, [COMPARISONS[type(op)] for op in n.ops], rights, self.show(n), slot)
         if isinstance(n, ast.Call):
             return self.call(n)
         if isinstance(n, ast.BinOp):
