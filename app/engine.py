@@ -27,6 +27,7 @@ from app.pipeline import Pipeline
 from devices.base import driver_for
 
 log = logging.getLogger(__name__)
+WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
 
 
 class EngineListener(Protocol):
@@ -99,6 +100,7 @@ class Engine:
         self.samples_in = 0
         self._started = threading.Event()
         self._remap: dict[str, np.ndarray] = {}  # device -> index its driver uses -> index now
+        self.warm_up_s = WARM_UP_S
 
     def _set_scaling(self, config: PlantConfig) -> None:
         tags = config.tags
@@ -150,6 +152,7 @@ class Engine:
         self._loop = loop
         asyncio.set_event_loop(loop)
         try:
+            self._warm_up()
             for dev in self.config.devices:
                 self._start_driver(dev)
             self._started.set()
@@ -158,6 +161,38 @@ class Engine:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
             self._loop = None
+
+    def _warm_up(self) -> None:
+        """Detectors learn from the last half hour of history before the devices are read, so a
+        restart does not leave the early warning blind (see Pipeline.warm_up)."""
+        if self.history is None or self.pipeline.window is None or not self.warm_up_s:
+            return
+        from app.replay import ScanHold
+
+        t1 = time.time()
+        at = self.config.tag_index()
+        hold = ScanHold(self.config)
+        start = time.perf_counter()
+
+        def batches():
+            rows: list[tuple] = []
+            for ts_ms, name, value, q in self.history.export_rows(None, t1 - self.warm_up_s, t1):
+                i = at.get(name)
+                if i is not None:
+                    rows.append((i, ts_ms / 1000.0, np.nan if value is None else value, q))
+                if len(rows) >= 20_000:
+                    yield hold.fill(_batch(rows))
+                    rows = []
+            if rows:
+                yield hold.fill(_batch(rows))
+
+        try:
+            n = self.pipeline.warm_up(batches())
+        except Exception:  # a history that cannot be read only means learning from scratch
+            log.exception("learning from history failed")
+            return
+        if n:
+            log.info("detectors learned from %d samples of history in %.2f s", n, time.perf_counter() - start)
 
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag
@@ -371,6 +406,11 @@ class Engine:
             return SampleBatch(
                 np.arange(self.n, dtype=np.int32), self._ts.copy(), self._value.copy(), self._quality.copy()
             )
+
+
+def _batch(rows: list[tuple]) -> SampleBatch:
+    tag, ts, value, quality = zip(*rows, strict=True)
+    return SampleBatch.build(tag, ts, value, quality)
 
 
 def _where(task: asyncio.Task) -> str:

@@ -91,6 +91,48 @@ class Pipeline:
             self.window.add(batch)
         return out
 
+    def warm_up(self, batches) -> int:
+        """Let the detectors learn from recorded samples (time order; e.g. the last half hour of
+        history at start-up) so forecasts and anomaly baselines do not start from nothing. Only
+        the recent-past window and the baselines learn: no alarm, warning or risk is raised, and
+        every detector starts the live run in its normal state. Returns the samples taken."""
+        if self.window is None:
+            return 0
+        step, n = self.window.step, 0
+        f, a = self.warnings.forecast, self.warnings.anomaly
+        for batch in batches:
+            if not len(batch):
+                continue
+            n += len(batch)
+            batch = batch.take(np.argsort(batch.ts, kind="stable"))
+            ts = batch.ts
+            last = math.floor(float(ts[-1]) / step)
+            first = max(self._bucket + 1, math.floor(float(ts[0]) / step))
+            for b in range(first, last + 1):
+                k = int(np.searchsorted(ts, b * step, side="left"))
+                if k:
+                    self._learn_from(batch.take(slice(0, k)))
+                    batch, ts = batch.take(slice(k, None)), ts[k:]
+                f._learn(b * step)
+                a.evaluate(b * step, self.latest)
+                self._bucket = b
+            if len(batch):
+                self._learn_from(batch)
+        # the live run starts normal: nothing raised, nothing pending
+        f.active[:] = False
+        f.streak[:] = 0
+        f.fits.clear()
+        a.state[:] = 0
+        a.beyond[:] = 0
+        a.evidence.clear()
+        self._bucket = -1
+        return n
+
+    def _learn_from(self, batch: SampleBatch) -> None:
+        good = np.isfinite(batch.value)
+        self.latest[batch.tag[good]] = batch.value[good]
+        self.window.add(batch)
+
     def _alarms(self, batch: SampleBatch) -> list[Alarm]:
         self.latest[batch.tag] = np.where(np.isfinite(batch.value), batch.value, self.latest[batch.tag])
         self.quality[batch.tag] = batch.quality

@@ -3,6 +3,8 @@ pipeline that runs them in whole buckets (so a replay sees what the live run saw
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -189,3 +191,44 @@ def test_batches_of_any_size_give_the_same_warnings():
     live, replayed = run(1), run(1250)
     assert any(k.endswith(":FORECAST") for _, k, _, _ in live)
     assert sorted(live) == sorted(replayed)
+
+
+def test_detectors_learn_from_recorded_history_without_raising_anything():
+    rng = np.random.default_rng(6)
+    recorded = Pipeline(plant())
+    feed(recorded, T0, 1, steady(rng))  # (only to build batches the same way)
+    tags = np.arange(4, dtype=np.int32)
+    history = [SampleBatch.build(tags, T0 + k, steady(rng)(k), Quality.GOOD) for k in range(1500)]
+    history[1400] = SampleBatch.build(tags, T0 + 1400, np.array([50.0, 60.0, 1.0, 60.0]), Quality.GOOD)
+    pipe = Pipeline(plant())
+    assert pipe.warm_up(iter(history)) == 1500 * 4
+    assert pipe.warnings.status(0) == "watching" and pipe.warnings.status(3) == "watching"
+    assert pipe.alarms.standing(T0 + 1500) == []  # nothing raised from the past
+    assert not pipe.warnings.anomaly.state.any()
+
+    def ramp(s):  # live: T climbs at once; the forecast needs no learning period
+        v = steady(rng)(s)
+        v[0] = 50 + 0.1 * (s - 1500)
+        return v
+
+    out = feed(pipe, T0 + 1500, 150, ramp)
+    assert [a for a in out if a.kind == "FORECAST" and a.active]
+
+
+def test_engine_learns_from_its_history_at_start(tmp_path):
+    from app.engine import Engine
+    from storage.history import History
+
+    cfg = plant()
+    hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags)
+    rng = np.random.default_rng(7)
+    now = time.time()
+    tags = np.arange(4, dtype=np.int32)
+    for k in range(1200):
+        hist.write_now(SampleBatch.build(tags, now - 1200 + k, steady(rng)(k), Quality.GOOD))
+    engine = Engine(cfg, hist)
+    engine._warm_up()
+    f = engine.pipeline.warnings.forecast
+    assert (f.seen >= 600).all() and engine.pipeline.warnings.status(0) == "watching"
+    assert engine.alarms.standing(now) == []
+    hist.stop()
