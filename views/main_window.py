@@ -215,6 +215,14 @@ class MainWindow(QMainWindow):
         )
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
+        plant = bar.addMenu("&Plant")
+        self.settings_action = self._action(
+            "Settings…",
+            self.open_settings,
+            ("Ctrl+,",),
+            "Devices, tags, alarms, hazard sources, rules and map of this plant",
+        )
+        plant.addAction(self.settings_action)
         view = bar.addMenu("&View")
         for dock in (self.trend_dock, self.alarm_dock, self.tag_dock, self.hazard_dock, self.risk_dock):
             view.addAction(dock.toggleViewAction())
@@ -324,6 +332,30 @@ class MainWindow(QMainWindow):
         self.history_view.show()
         self.history_view.raise_()
         self.history_view.activateWindow()
+
+    def open_settings(self) -> None:
+        """The engineer's settings dialog on a copy of the running configuration (one at a time)."""
+        from views.settings import SettingsDialog
+
+        dlg = getattr(self, "settings_dialog", None)
+        if dlg is None or not dlg.isVisible():
+            dlg = SettingsDialog(self.config, parent=self)
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dlg.applied.connect(self._settings_applied)
+            dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
+            self.settings_dialog = dlg
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+
+    def _settings_applied(self, new, diff) -> None:
+        apply = getattr(self, "apply_config", None)
+        if apply is not None:
+            apply(new, diff)
+        else:
+            self.statusBar().showMessage(
+                f"Configuration saved ({len(diff)} changes); restart to run it", 15000
+            )
 
     def open_shift_report(self) -> None:
         from views.shift_report import ShiftReportDialog

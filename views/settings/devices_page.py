@@ -1,0 +1,404 @@
+"""Devices page: the list of Modbus TCP and OPC UA devices, a form for the selected one, and
+"Test connection", which runs in a worker thread and shows the round trip or the exact error."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import ModbusDevice, OpcUaDevice
+from views.settings.forms import set_state
+
+POLICIES = ["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
+MODES = ["None", "Sign", "SignAndEncrypt"]
+
+
+def device_model(d: dict):
+    """The validated device of a form's data; raises ValidationError."""
+    cls = ModbusDevice if d.get("protocol") == "modbus-tcp" else OpcUaDevice
+    return cls.model_validate(d)
+
+
+def device_errors(d: dict) -> list[str]:
+    try:
+        device_model(d)
+    except ValidationError as exc:
+        return [
+            (".".join(str(p) for p in e["loc"]) + ": " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        ]
+    return []
+
+
+class _Form(QWidget):
+    """Fields bound to one device's dict; `changed(field)` on every edit."""
+
+    changed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.data: dict | None = None
+        self.form = QFormLayout(self)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(8)
+        self.fields: dict[str, QWidget] = {}
+        self._loading = False
+
+    def _text(self, key: str, label: str, tip: str = "", password: bool = False) -> QLineEdit:
+        w = QLineEdit()
+        w.setObjectName(f"device_{key}")
+        if password:
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+        w.setToolTip(tip)
+        w.textEdited.connect(
+            lambda text, k=key: self._set(k, text.strip() or None if k in _OPTIONAL else text)
+        )
+        self.form.addRow(label, w)
+        self.fields[key] = w
+        return w
+
+    def _file(self, key: str, label: str, tip: str) -> QLineEdit:
+        w = QLineEdit()
+        w.setObjectName(f"device_{key}")
+        w.setToolTip(tip)
+        w.textEdited.connect(lambda text, k=key: self._set(k, text.strip() or None))
+        pick = QToolButton()
+        pick.setText("…")
+        pick.setToolTip("Choose the file")
+        pick.clicked.connect(lambda _=False, k=key, w=w: self._pick(k, w))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(w, 1)
+        row.addWidget(pick)
+        self.form.addRow(label, row)
+        self.fields[key] = w
+        return w
+
+    def _pick(self, key: str, w: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose file", w.text(), "Certificates and keys (*.pem *.der *.crt *.key);;All files (*)"
+        )
+        if path:
+            w.setText(path)
+            self._set(key, path)
+
+    def _int(self, key: str, label: str, lo: int, hi: int, suffix: str = "", tip: str = "") -> QSpinBox:
+        w = QSpinBox()
+        w.setObjectName(f"device_{key}")
+        w.setRange(lo, hi)
+        w.setSuffix(suffix)
+        w.setToolTip(tip)
+        w.setMinimumWidth(120)
+        w.valueChanged.connect(lambda v, k=key: self._set(k, int(v)))
+        self.form.addRow(label, w)
+        self.fields[key] = w
+        return w
+
+    def _choice(self, key: str, label: str, items: list[tuple[str, str]], tip: str = "") -> QComboBox:
+        w = QComboBox()
+        w.setObjectName(f"device_{key}")
+        for value, text in items:
+            w.addItem(text, value)
+        w.setToolTip(tip)
+        w.currentIndexChanged.connect(lambda _i, k=key, w=w: self._set(k, w.currentData()))
+        self.form.addRow(label, w)
+        self.fields[key] = w
+        return w
+
+    def _check(self, key: str, label: str) -> QCheckBox:
+        w = QCheckBox(label)
+        w.setObjectName(f"device_{key}")
+        w.toggled.connect(lambda on, k=key: self._set(k, bool(on)))
+        self.form.addRow("", w)
+        self.fields[key] = w
+        return w
+
+    def _set(self, key: str, value) -> None:
+        if self._loading or self.data is None:
+            return
+        self.data[key] = value
+        self.changed.emit(key)
+
+    def load(self, data: dict) -> None:
+        self._loading = True
+        self.data = data
+        for key, w in self.fields.items():
+            v = data.get(key)
+            if isinstance(w, QLineEdit):
+                w.setText("" if v is None else str(v))
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(v or 0))
+            elif isinstance(w, QComboBox):
+                i = w.findData(v)
+                w.setCurrentIndex(max(i, 0))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(v))
+        self._loading = False
+
+
+_OPTIONAL = {"certificate", "private_key", "username", "password"}
+
+
+class ModbusForm(_Form):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text("name", "Name", "Tags name their device by this")
+        self._text("host", "Host", "IP address or host name of the PLC or gateway")
+        self._int("port", "Port", 0, 65535, tip="Modbus TCP port, usually 502")
+        self._int(
+            "unit", "Unit id", 0, 255, tip="Modbus unit (slave) id; 1 for most PLCs, 255 for some gateways"
+        )
+        self._int("timeout_ms", "Timeout", 50, 60_000, " ms")
+        self._int("scan_ms", "Scan period", 50, 3_600_000, " ms")
+        self._choice(
+            "word_order",
+            "Word order",
+            [("big", "big — ABCD (high word first)"), ("little", "little — CDAB (low word first)")],
+            "How 32- and 64-bit values are split over registers; a tag may override it",
+        )
+        self._int("max_block", "Max block", 1, 125, " registers", "Registers per request")
+        self._int("max_gap", "Max gap", 0, 125, " registers", "Unused registers read to merge two requests")
+        self._check("enabled", "Enabled")
+
+
+class OpcUaForm(_Form):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text("name", "Name", "Tags name their device by this")
+        self._text("endpoint", "Endpoint", "opc.tcp://host:port/path")
+        self._int("scan_ms", "Publishing interval", 50, 3_600_000, " ms")
+        self._int("timeout_ms", "Timeout", 100, 60_000, " ms")
+        self._choice("mode", "Mode", [("subscription", "subscription"), ("poll", "poll")])
+        self._check("enabled", "Enabled")
+        self._choice("security_policy", "Security policy", [(p, p) for p in POLICIES])
+        self._choice("security_mode", "Security mode", [(m, m) for m in MODES])
+        self._file("certificate", "Client certificate", "This client's certificate (PEM or DER)")
+        self._file("private_key", "Private key", "The certificate's private key (PEM)")
+        self._text("username", "User name", "Empty: anonymous")
+        self._text("password", "Password", "Stored in the plant file: protect the file", password=True)
+
+
+class DevicesPage(QWidget):
+    """List + form of the devices; edits the dicts in `devices` in place."""
+
+    devicesChanged = Signal()
+    deviceRenamed = Signal(str, str)
+
+    def __init__(self, devices: list[dict], runner, parent=None):
+        super().__init__(parent)
+        self.devices = devices
+        self.runner = runner
+        self.testing: str | None = None
+        self.last_test: tuple[bool, float | None, str] | None = None
+
+        self.list = QListWidget()
+        self.list.setObjectName("deviceList")
+        self.list.setMinimumWidth(220)
+        self.list.currentRowChanged.connect(self._select)
+        add_mb = QPushButton("Add Modbus TCP")
+        add_ua = QPushButton("Add OPC UA")
+        self.remove_button = QPushButton("Remove")
+        add_mb.clicked.connect(lambda: self.add_device("modbus-tcp"))
+        add_ua.clicked.connect(lambda: self.add_device("opcua"))
+        self.remove_button.clicked.connect(self.remove_current)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add_mb)
+        buttons.addWidget(add_ua)
+        left.addLayout(buttons)
+        left.addWidget(self.remove_button)
+        left_w = QWidget()
+        left_w.setLayout(left)
+
+        self.modbus_form = ModbusForm()
+        self.opcua_form = OpcUaForm()
+        self.empty = QLabel("No device. Add a Modbus TCP or OPC UA device.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.forms = QStackedWidget()
+        for w in (self.empty, self.modbus_form, self.opcua_form):
+            self.forms.addWidget(w)
+        for f in (self.modbus_form, self.opcua_form):
+            f.changed.connect(self._edited)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setObjectName("testConnection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel("")
+        self.test_result.setObjectName("testResult")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.errors = QLabel("")
+        self.errors.setObjectName("formErrors")
+        self.errors.setWordWrap(True)
+        self.forms.setMaximumWidth(620)
+        right = QVBoxLayout()
+        right.addWidget(self.forms)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        right.addLayout(test_row)
+        right.addWidget(self.errors)
+        right.addStretch(1)
+        right_w = QWidget()
+        right_w.setLayout(right)
+
+        split = QSplitter()
+        split.addWidget(left_w)
+        split.addWidget(right_w)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 640])
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+        self.refresh_list()
+
+    # ---------------------------------------------------------- list
+    def refresh_list(self, select: int | None = None) -> None:
+        cur = self.list.currentRow() if select is None else select
+        self.list.blockSignals(True)
+        self.list.clear()
+        for d in self.devices:
+            item = QListWidgetItem(self._label(d))
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        if self.devices:
+            self.list.setCurrentRow(min(max(cur, 0), len(self.devices) - 1))
+            self._select(self.list.currentRow())
+        else:
+            self._select(-1)
+        self._mark_errors()
+
+    def _label(self, d: dict) -> str:
+        proto = "Modbus TCP" if d.get("protocol") == "modbus-tcp" else "OPC UA"
+        return f"{d.get('name') or '(no name)'}  —  {proto}"
+
+    def _mark_errors(self) -> None:
+        for i, d in enumerate(self.devices):
+            item = self.list.item(i)
+            errs = device_errors(d)
+            item.setToolTip("\n".join(errs))
+            item.setForeground(Qt.GlobalColor.white if not errs else Qt.GlobalColor.red)
+
+    def current(self) -> dict | None:
+        i = self.list.currentRow()
+        return self.devices[i] if 0 <= i < len(self.devices) else None
+
+    def _select(self, row: int) -> None:
+        d = self.devices[row] if 0 <= row < len(self.devices) else None
+        self.test_result.setText("")
+        self.test_button.setEnabled(d is not None and self.testing is None)
+        self.remove_button.setEnabled(d is not None)
+        if d is None:
+            self.forms.setCurrentWidget(self.empty)
+            self.errors.setText("")
+            return
+        self._old_name = d.get("name")
+        form = self.modbus_form if d.get("protocol") == "modbus-tcp" else self.opcua_form
+        form.load(d)
+        self.forms.setCurrentWidget(form)
+        self._show_errors(d)
+
+    def _show_errors(self, d: dict) -> None:
+        errs = device_errors(d)
+        names = [x.get("name") for x in self.devices]
+        if names.count(d.get("name")) > 1:
+            errs.append(f"name: another device is called {d.get('name')!r}")
+        self.errors.setText("\n".join(errs))
+        set_state(self.errors, "fail" if errs else "")
+
+    def _edited(self, key: str) -> None:
+        d = self.current()
+        if d is None:
+            return
+        if key == "name":
+            old = getattr(self, "_old_name", None)
+            if old and old != d["name"] and d["name"]:
+                self.deviceRenamed.emit(old, d["name"])
+            self._old_name = d["name"]
+            self.list.currentItem().setText(self._label(d))
+        self._show_errors(d)
+        self._mark_errors()
+        self.devicesChanged.emit()
+
+    def add_device(self, protocol: str) -> dict:
+        names = {d.get("name") for d in self.devices}
+        base = "plc" if protocol == "modbus-tcp" else "opcua"
+        n = 1
+        while f"{base}{n}" in names:
+            n += 1
+        if protocol == "modbus-tcp":
+            d = ModbusDevice(name=f"{base}{n}", protocol="modbus-tcp").model_dump(mode="json")
+        else:
+            d = OpcUaDevice(
+                name=f"{base}{n}", protocol="opcua", endpoint="opc.tcp://127.0.0.1:4840/"
+            ).model_dump(mode="json")
+        self.devices.append(d)
+        self.refresh_list(len(self.devices) - 1)
+        self.devicesChanged.emit()
+        return d
+
+    def remove_current(self) -> None:
+        i = self.list.currentRow()
+        if 0 <= i < len(self.devices):
+            del self.devices[i]
+            self.refresh_list(i)
+            self.devicesChanged.emit()
+
+    def select(self, name: str) -> None:
+        for i, d in enumerate(self.devices):
+            if d.get("name") == name:
+                self.list.setCurrentRow(i)
+
+    # ---------------------------------------------------------- test connection
+    def test_connection(self) -> None:
+        d = self.current()
+        if d is None or self.testing is not None:
+            return
+        try:
+            dev = device_model(d)
+        except ValidationError:
+            self._show_result(False, None, "fix the errors below first")
+            return
+        from devices.probe import test_connection
+
+        self.testing = dev.name
+        self.test_button.setEnabled(False)
+        self.test_result.setText(f"Testing {dev.name}…")
+        set_state(self.test_result, "busy")
+        self.runner.run(lambda: test_connection(dev), self._tested)
+
+    def _tested(self, ok: bool, result) -> None:
+        self.testing = None
+        self.test_button.setEnabled(self.current() is not None)
+        if not ok:
+            self._show_result(False, None, f"{type(result).__name__}: {result}")
+            return
+        self._show_result(*result)
+
+    def _show_result(self, ok: bool, ms: float | None, message: str) -> None:
+        self.last_test = (ok, ms, message)
+        if ok:
+            self.test_result.setText(f"OK — {ms:.1f} ms round trip. {message}")
+        else:
+            self.test_result.setText(f"Failed: {message}")
+        set_state(self.test_result, "ok" if ok else "fail")

@@ -1,0 +1,301 @@
+"""The Settings dialog: a non-modal editor of a copy of the plant configuration.
+
+Nothing reaches the running plant until Apply: the whole draft is built through the schema
+and the cross-checks; with any error, every error is listed and nothing is applied. Otherwise
+the YAML is saved (the previous file kept as a numbered copy), and `applied(new_config,
+diff_lines)` is emitted for the engine's live reconfiguration and the audit trail.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import ConfigError, PlantConfig
+from app.config_io import config_data, config_diff, save_config, validate_config_data
+from views.settings.alarms_page import AlarmsPage
+from views.settings.devices_page import DevicesPage, device_model
+from views.settings.forms import SETTINGS_QSS, ErrorsDialog, page_header, set_state
+from views.settings.hazards_page import HazardsPage
+from views.settings.map_page import MapPage
+from views.settings.rules_page import RulesPage
+from views.settings.tag_model import TagTableModel
+from views.settings.tags_page import TagsPage
+from views.settings.workers import ProbeRunner
+
+log = logging.getLogger(__name__)
+
+
+class Draft:
+    """The configuration being edited: devices, hazards and rules as plain data, tags as the
+    table model's rows; the rest is carried over from the configuration it started from."""
+
+    def __init__(self, cfg: PlantConfig, parent=None):
+        self.base = cfg
+        data = config_data(cfg)
+        self.devices: list[dict] = data["devices"]
+        self.hazards: list[dict] = data["hazard_sources"]
+        self.rules: list[dict] = data["rules"]
+        self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
+        self.tags.set_devices(self.device_map())
+        self._gen = 0
+
+    def device_map(self) -> dict[str, dict]:
+        return {d.get("name", ""): d for d in self.devices if d.get("name")}
+
+    def touch(self) -> None:
+        self._gen += 1
+
+    def generation(self) -> int:
+        return self._gen + self.tags.generation
+
+    def valid_devices(self) -> list:
+        out = []
+        for d in self.devices:
+            try:
+                out.append(device_model(d))
+            except Exception:  # an unfinished device: its tags show "unknown device"
+                continue
+        return out
+
+    def config_for_rules(self) -> PlantConfig:
+        """A configuration of the valid devices and tags, for checking rules as they are typed."""
+        return PlantConfig.model_construct(
+            schema_=1,
+            plant=self.base.plant,
+            devices=self.valid_devices(),
+            tags=self.tags.valid_tags(),
+            hazard_sources=[],
+            rules=[],
+            warnings=self.base.warnings,
+            risk=self.base.risk,
+            retention=self.base.retention,
+            source_path=self.base.source_path,
+        )
+
+    def config_for_map(self) -> PlantConfig:
+        from app.config import HazardSource
+
+        hazards = []
+        for h in self.hazards:
+            try:
+                hazards.append(HazardSource.model_validate(h))
+            except Exception:  # drawn once it is valid
+                continue
+        cfg = self.config_for_rules()
+        return cfg.model_copy(update={"hazard_sources": hazards})
+
+    def data(self) -> dict:
+        """Plain data for the schema. Tag rows that are not valid by themselves cannot be sent
+        through the schema; their errors are reported separately (`row_errors`)."""
+        d = config_data(self.base)
+        d.update(
+            devices=[dict(x) for x in self.devices],
+            tags=[t.model_dump(mode="json") for t in self.tags.valid_tags()],
+            hazard_sources=[dict(x) for x in self.hazards],
+            rules=[dict(x) for x in self.rules],
+        )
+        return d
+
+    def build(self) -> tuple[PlantConfig | None, list[str]]:
+        errors = self.tags.row_errors()
+        cfg, issues = validate_config_data(self.data(), self.base.source_path)
+        if errors:
+            # cross-checks against tags the schema never saw would only repeat the same rows
+            issues = [i for i in issues if not _mentions_missing_tag(i)]
+        errors += issues
+        return (None, errors) if errors else (cfg, [])
+
+
+def _mentions_missing_tag(issue: str) -> bool:
+    return "unknown tag" in issue or "unknown setpoint" in issue
+
+
+PAGES = ("Devices", "Tags", "Alarms & warnings", "Hazard sources", "Rules", "Map")
+
+
+class SettingsDialog(QDialog):
+    """The engineer's settings, non-modal. `applied(new_config, diff_lines)` after a good Apply."""
+
+    applied = Signal(object, list)
+
+    def __init__(self, config: PlantConfig, path: str | Path | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(f"Settings — {config.plant.name}")
+        self.setModal(False)
+        self.setStyleSheet(SETTINGS_QSS)
+        self.resize(1320, 820)
+        self.config = config
+        self.path = Path(path) if path is not None else config.source_path
+        self.last_errors: list[str] = []
+        self.last_diff: list[str] = []
+        self.errors_dialog: ErrorsDialog | None = None
+        self.runner = ProbeRunner(self)
+        self._start(config)
+
+    def _start(self, config: PlantConfig) -> None:
+        self.draft = Draft(config, self)
+        d = self.draft
+        self.devices_page = DevicesPage(d.devices, self.runner)
+        self.tags_page = TagsPage(d.tags, d.devices, config, self.runner)
+        self.alarms_page = AlarmsPage(d.tags)
+        self.hazards_page = HazardsPage(d.hazards, d.tags.names, config.risk)
+        self.rules_page = RulesPage(
+            d.rules, d.config_for_rules, lambda: [h.get("name", "") for h in d.hazards]
+        )
+        self.map_page = MapPage(d)
+        devices_box = QWidget()
+        dl = QVBoxLayout(devices_box)
+        dl.addWidget(
+            page_header(
+                "Devices", "Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."
+            )
+        )
+        dl.addWidget(self.devices_page, 1)
+        self.devices_page.layout().setContentsMargins(0, 0, 0, 0)
+        map_box = QWidget()
+        ml = QVBoxLayout(map_box)
+        ml.addWidget(
+            page_header("Map", "Detectors and hazard-source areas in map units of the plant drawing.")
+        )
+        ml.addWidget(self.map_page, 1)
+        self.map_page.layout().setContentsMargins(0, 0, 0, 0)
+
+        self.devices_page.devicesChanged.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
+        self.devices_page.deviceRenamed.connect(d.tags.rename_device)
+        self.hazards_page.hazardsChanged.connect(d.touch)
+        self.rules_page.rulesChanged.connect(d.touch)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("settingsNav")
+        self.nav.addItems(list(PAGES))
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for w in (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box):
+            self.stack.addWidget(w)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        self.summary = QLabel("")
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.apply_button.clicked.connect(self.apply)
+        self.buttons.accepted.connect(self.accept_if_applied)
+        self.buttons.rejected.connect(self.reject)
+        d.tags.errorsChanged.connect(self._summarise)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(14, 10, 14, 6)
+        il.addWidget(self.stack, 1)
+        body.addWidget(inner, 1)
+        foot = QHBoxLayout()
+        foot.setContentsMargins(14, 6, 14, 10)
+        foot.addWidget(self.summary, 1)
+        foot.addWidget(self.buttons)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(body, 1)
+        lay.addLayout(foot)
+        self._summarise()
+
+    def show_page(self, name: str) -> QWidget:
+        i = PAGES.index(name)
+        self.nav.setCurrentRow(i)
+        return self.stack.widget(i)
+
+    def _summarise(self, *_a) -> None:
+        bad = self.draft.tags.error_rows()
+        self.summary.setText(f"{bad} tag rows have errors (red cells)" if bad else "")
+        set_state(self.summary, "fail" if bad else "")
+
+    # ---------------------------------------------------------- apply
+    def apply(self) -> bool:
+        """Validate everything; save and emit `applied` only when there is no error."""
+        cfg, errors = self.draft.build()
+        if errors:
+            return self._refuse(errors)
+        diff = config_diff(self.config, cfg)
+        if self.path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save plant configuration", "plant.yaml", "YAML (*.yaml *.yml)"
+            )
+            if not path:
+                return False
+            self.path = Path(path)
+        try:
+            save_config(cfg, self.path)
+        except ConfigError as exc:
+            return self._refuse([str(i) for i in exc.issues])
+        except OSError as exc:
+            return self._refuse([f"cannot write {self.path}: {exc.strerror or exc}"])
+        cfg = cfg.model_copy(update={"source_path": self.path.resolve()})
+        self.config = cfg
+        self.draft.base = cfg
+        self.last_errors, self.last_diff = [], diff
+        n = len(diff)
+        self.summary.setText(
+            f"Applied and saved to {self.path.name}: {n} change{'s' if n != 1 else ''}."
+            if n
+            else "No changes."
+        )
+        set_state(self.summary, "ok")
+        self.applied.emit(cfg, diff)
+        return True
+
+    def _refuse(self, errors: list[str]) -> bool:
+        self.last_errors = errors
+        self.summary.setText(f"Nothing applied: {len(errors)} error{'s' if len(errors) != 1 else ''}.")
+        set_state(self.summary, "fail")
+        self.errors_dialog = ErrorsDialog(
+            "Settings not applied", "Nothing was applied or saved. Fix these and apply again.", errors, self
+        )
+        self.errors_dialog.show()
+        return False
+
+    def accept_if_applied(self) -> None:
+        if self.apply():
+            self.accept()
+
+    # ---------------------------------------------------------- closing
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # Esc cancels a drawing on the map; it must not throw the whole draft away
+        if event.key() == Qt.Key.Key_Escape:
+            self.map_page.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        self.runner.wait(5000)
+        super().done(result)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.runner.wait(5000)
+        super().closeEvent(event)

@@ -1,0 +1,342 @@
+"""Hazard sources page: members, kind, inherent risk (engineer's level, LEC, LS or GB 18218 with
+its substances) and interlocks, with the graded inherent level shown as it is typed. The area
+polygon is redrawn on the Map page."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import HazardKind, HazardSource
+from views.settings.forms import page_header, set_state
+
+KINDS = list(HazardKind.__args__)
+METHODS = [
+    ("", "Engineer's level"),
+    ("LEC", "LEC (D = L·E·C)"),
+    ("LS", "LS matrix (R = L·S)"),
+    ("GB18218", "GB 18218-2018"),
+]
+
+
+class HazardsPage(QWidget):
+    hazardsChanged = Signal()
+
+    def __init__(self, hazards: list[dict], tag_names, risk_model, parent=None):
+        super().__init__(parent)
+        self.hazards, self.tag_names, self.risk_model = hazards, tag_names, risk_model
+        self._loading = False
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self.load)
+        add = QPushButton("Add")
+        add.clicked.connect(self.add_hazard)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self.remove_current)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        ll.addLayout(row)
+
+        self.name = QLineEdit()
+        self.kind = QComboBox()
+        self.kind.addItems(KINDS)
+        self.description = QLineEdit()
+        self.members = QPlainTextEdit()
+        self.members.setPlaceholderText("one tag name per line")
+        self.interlocks = QPlainTextEdit()
+        self.interlocks.setPlaceholderText("bool tags, 1 = in service; one per line")
+        self.interlocks.setMaximumHeight(70)
+        self.area = QLabel("")
+        self.area.setObjectName("pageHint")
+        basic = QGroupBox("Hazard source")
+        bf = QFormLayout(basic)
+        bf.addRow("Name", self.name)
+        bf.addRow("Kind", self.kind)
+        bf.addRow("Description", self.description)
+        bf.addRow("Indicators", self.members)
+        bf.addRow("Interlocks", self.interlocks)
+        bf.addRow("Area", self.area)
+
+        self.method = QComboBox()
+        for v, t in METHODS:
+            self.method.addItem(t, v)
+        self.level = QSpinBox()
+        self.level.setRange(1, 4)
+        self.lec = {k: _dspin(0.1, 1000) for k in "LEC"}
+        self.ls = {k: QSpinBox() for k in "LS"}
+        for w in self.ls.values():
+            w.setRange(1, 5)
+        self.people = QSpinBox()
+        self.people.setRange(0, 1_000_000)
+        self.substances = QStandardItemModel(0, 4, self)
+        self.substances.setHorizontalHeaderLabels(["substance", "q (t)", "Q (t)", "β"])
+        sub_view = QTableView()
+        sub_view.setModel(self.substances)
+        sub_view.verticalHeader().hide()
+        sub_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        sub_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        sub_view.setMinimumHeight(110)
+        self.sub_view = sub_view
+        add_sub = QPushButton("Add substance")
+        add_sub.clicked.connect(
+            lambda: self.substances.appendRow([QStandardItem(x) for x in ("", "1", "1", "1")])
+        )
+        del_sub = QPushButton("Remove substance")
+        del_sub.clicked.connect(self._remove_substance)
+        self.params = QStackedWidget()
+        p0 = QWidget()
+        QFormLayout(p0).addRow("Inherent level (1 = I … 4 = IV)", self.level)
+        p1 = QWidget()
+        f1 = QFormLayout(p1)
+        for k, label in (("L", "L likelihood"), ("E", "E exposure"), ("C", "C consequence")):
+            f1.addRow(label, self.lec[k])
+        p2 = QWidget()
+        f2 = QFormLayout(p2)
+        f2.addRow("L likelihood (1–5)", self.ls["L"])
+        f2.addRow("S severity (1–5)", self.ls["S"])
+        p3 = QWidget()
+        f3 = QFormLayout(p3)
+        f3.addRow("People exposed within 500 m", self.people)
+        f3.addRow(sub_view)
+        sb = QHBoxLayout()
+        sb.addWidget(add_sub)
+        sb.addWidget(del_sub)
+        sb.addStretch(1)
+        f3.addRow(sb)
+        for p in (p0, p1, p2, p3):
+            self.params.addWidget(p)
+        self.grade = QLabel("")
+        self.grade.setWordWrap(True)
+        risk = QGroupBox("Inherent risk")
+        rf = QVBoxLayout(risk)
+        mf = QFormLayout()
+        mf.addRow("Method", self.method)
+        rf.addLayout(mf)
+        rf.addWidget(self.params)
+        rf.addWidget(self.grade)
+        self.errors = QLabel("")
+        self.errors.setWordWrap(True)
+
+        form = QWidget()
+        fl = QHBoxLayout(form)
+        fl.setContentsMargins(8, 0, 0, 0)
+        fl.addWidget(basic, 1)
+        col = QVBoxLayout()
+        col.addWidget(risk)
+        col.addWidget(self.errors)
+        col.addStretch(1)
+        fl.addLayout(col, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(form)
+        split.setSizes([240, 800])
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(page_header("Hazard sources", "Redraw a source's area on the Map page."))
+        lay.addWidget(split, 1)
+
+        for w in (self.name, self.description):
+            w.textEdited.connect(self._edited)
+        for w in (self.members, self.interlocks):
+            w.textChanged.connect(self._edited)
+        self.kind.currentIndexChanged.connect(self._edited)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        for w in (self.level, *self.ls.values(), self.people):
+            w.valueChanged.connect(self._edited)
+        for w in self.lec.values():
+            w.valueChanged.connect(self._edited)
+        self.substances.dataChanged.connect(self._edited)
+        self.substances.rowsInserted.connect(self._edited)
+        self.substances.rowsRemoved.connect(self._edited)
+        self.refresh_list()
+
+    def refresh_list(self, select: int | None = None) -> None:
+        cur = self.list.currentRow() if select is None else select
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems([h.get("name") or "(no name)" for h in self.hazards])
+        self.list.blockSignals(False)
+        if self.hazards:
+            self.list.setCurrentRow(min(max(cur, 0), len(self.hazards) - 1))
+        self.load(self.list.currentRow())
+
+    def current(self) -> dict | None:
+        i = self.list.currentRow()
+        return self.hazards[i] if 0 <= i < len(self.hazards) else None
+
+    def load(self, row: int) -> None:
+        h = self.hazards[row] if 0 <= row < len(self.hazards) else None
+        self._loading = True
+        try:
+            for w in self.findChildren(QGroupBox):
+                w.setEnabled(h is not None)
+            if h is None:
+                return
+            self.name.setText(h.get("name", ""))
+            self.kind.setCurrentText(h.get("kind", "other"))
+            self.description.setText(h.get("description", ""))
+            self.members.setPlainText("\n".join(h.get("tags", [])))
+            self.interlocks.setPlainText("\n".join(h.get("interlocks", [])))
+            self.area.setText(f"{len(h.get('area') or [])} points")
+            inh = h.get("inherent") or {}
+            method = inh.get("method", "")
+            self.method.setCurrentIndex(max(self.method.findData(method), 0))
+            self.params.setCurrentIndex(self.method.currentIndex())
+            self.level.setValue(int(h.get("inherent_level", 3)))
+            if method == "LEC":
+                for k in "LEC":
+                    self.lec[k].setValue(float(inh.get(k, 1)))
+            if method == "LS":
+                for k in "LS":
+                    self.ls[k].setValue(int(inh.get(k, 1)))
+            self.substances.removeRows(0, self.substances.rowCount())
+            if method == "GB18218":
+                self.people.setValue(int(inh.get("people_exposed", 0)))
+                for s in inh.get("substances", []):
+                    self.substances.appendRow(
+                        [QStandardItem(str(s.get(k, ""))) for k in ("name", "q_t", "Q_t", "beta")]
+                    )
+        finally:
+            self._loading = False
+        self._validate()
+
+    def _method_changed(self, i: int) -> None:
+        self.params.setCurrentIndex(i)
+        if self.method.currentData() == "GB18218" and not self.substances.rowCount() and not self._loading:
+            self.substances.appendRow([QStandardItem(x) for x in ("", "1", "1", "1")])
+        self._edited()
+
+    def _remove_substance(self) -> None:
+        rows = sorted({i.row() for i in self.sub_view.selectionModel().selectedIndexes()}, reverse=True)
+        for r in rows or [self.substances.rowCount() - 1]:
+            if r >= 0:
+                self.substances.removeRow(r)
+
+    def _edited(self, *_a) -> None:
+        h = self.current()
+        if self._loading or h is None:
+            return
+        old = h.get("name")
+        h["name"] = self.name.text().strip()
+        h["kind"] = self.kind.currentText()
+        h["description"] = self.description.text()
+        h["tags"] = _lines(self.members.toPlainText())
+        h["interlocks"] = _lines(self.interlocks.toPlainText())
+        h["inherent_level"] = self.level.value()
+        m = self.method.currentData()
+        if m == "LEC":
+            h["inherent"] = {"method": "LEC", **{k: self.lec[k].value() for k in "LEC"}}
+        elif m == "LS":
+            h["inherent"] = {"method": "LS", **{k: self.ls[k].value() for k in "LS"}}
+        elif m == "GB18218":
+            subs = []
+            for r in range(self.substances.rowCount()):
+                cells = [
+                    self.substances.item(r, c).text().strip() if self.substances.item(r, c) else ""
+                    for c in range(4)
+                ]
+                subs.append(
+                    {"name": cells[0], "q_t": _num(cells[1]), "Q_t": _num(cells[2]), "beta": _num(cells[3])}
+                )
+            h["inherent"] = {"method": "GB18218", "people_exposed": self.people.value(), "substances": subs}
+        else:
+            h["inherent"] = None
+        if old != h["name"]:
+            item = self.list.currentItem()
+            if item is not None:
+                item.setText(h["name"] or "(no name)")
+        self._validate()
+        self.hazardsChanged.emit()
+
+    def _validate(self) -> None:
+        h = self.current()
+        if h is None:
+            return
+        errs = []
+        names = set(self.tag_names())
+        for key, label in (("tags", "indicator"), ("interlocks", "interlock")):
+            errs += [f"unknown {label} tag {n!r}" for n in h.get(key, []) if n not in names]
+        try:
+            hs = HazardSource.model_validate(h)
+        except ValidationError as exc:
+            hs = None
+            errs += [
+                ".".join(
+                    str(p) for p in e["loc"] if not isinstance(p, str) or p not in ("LEC", "LS", "GB18218")
+                )
+                + ": "
+                + e["msg"].removeprefix("Value error, ")
+                for e in exc.errors()
+            ]
+        if hs is not None:
+            from app.risk import inherent_risk, level_label
+
+            inh = inherent_risk(hs, self.risk_model)
+            self.grade.setText(f"Inherent level {level_label(inh.level)}. {inh.explanation}")
+        else:
+            self.grade.setText("")
+        self.errors.setText("\n".join(errs))
+        set_state(self.errors, "fail" if errs else "")
+
+    def add_hazard(self) -> None:
+        n = len(self.hazards) + 1
+        self.hazards.append({"name": f"Hazard source {n}", "kind": "other", "tags": [], "area": []})
+        self.refresh_list(len(self.hazards) - 1)
+        self.hazardsChanged.emit()
+
+    def remove_current(self) -> None:
+        i = self.list.currentRow()
+        if 0 <= i < len(self.hazards):
+            del self.hazards[i]
+            self.refresh_list(i)
+            self.hazardsChanged.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        h = self.current()
+        if h is not None:
+            self.area.setText(f"{len(h.get('area') or [])} points")
+            self._validate()
+
+
+def _dspin(lo: float, hi: float) -> QDoubleSpinBox:
+    w = QDoubleSpinBox()
+    w.setRange(lo, hi)
+    w.setDecimals(2)
+    w.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return w
+
+
+def _lines(text: str) -> list[str]:
+    return [x.strip() for x in text.replace(",", "\n").splitlines() if x.strip()]
+
+
+def _num(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text

@@ -1,0 +1,208 @@
+"""Rules page: incident rules as a list and a text editor checked as it is typed (the same
+compiler the engine uses: unknown tags, functions, wrong arguments and syntax are named)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from views.settings.forms import page_header, set_state
+
+CHECK_DELAY_MS = 250
+
+
+class RulesPage(QWidget):
+    rulesChanged = Signal()
+
+    def __init__(self, rules: list[dict], config_for_rules, hazard_names, parent=None):
+        """`config_for_rules()` gives a PlantConfig holding the draft's valid devices and tags."""
+        super().__init__(parent)
+        self.rules, self.config_for_rules, self.hazard_names = rules, config_for_rules, hazard_names
+        self._loading = False
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self.load)
+        add = QPushButton("Add")
+        add.clicked.connect(self.add_rule)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self.remove_current)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        ll.addLayout(row)
+
+        self.name = QLineEdit()
+        self.level = QComboBox()
+        for v, t in ((1, "I"), (2, "II"), (3, "III"), (4, "IV")):
+            self.level.addItem(t, v)
+        self.for_s = QDoubleSpinBox()
+        self.for_s.setRange(0, 86400)
+        self.for_s.setSuffix(" s")
+        self.hazard = QComboBox()
+        self.message = QLineEdit()
+        self.when = QPlainTextEdit()
+        self.when.setObjectName("ruleEditor")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.when.setFont(mono)
+        self.when.setPlaceholderText("BOF1.BLOWING and rising(BOF1.LANCE.FLOW_DIFF, 300, 1.0)")
+        self.check = QLabel("")
+        self.check.setObjectName("ruleCheck")
+        self.check.setWordWrap(True)
+        form = QWidget()
+        f = QFormLayout(form)
+        f.setContentsMargins(8, 0, 0, 0)
+        f.setVerticalSpacing(8)
+        f.addRow("Name", self.name)
+        f.addRow("Level", self.level)
+        f.addRow("Holds for", self.for_s)
+        f.addRow("Hazard source", self.hazard)
+        f.addRow("Message", self.message)
+        f.addRow("When", self.when)
+        f.addRow("", self.check)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(form)
+        split.setSizes([260, 780])
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            page_header(
+                "Rules",
+                "Tag names, numbers, and, or, not, comparisons; rising(TAG, s[, min]), falling, slope, delta, "
+                "mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), "
+                "cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN).",
+            )
+        )
+        lay.addWidget(split, 1)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(CHECK_DELAY_MS)
+        self.timer.timeout.connect(self.check_rule)
+        self.name.textEdited.connect(self._edited)
+        self.message.textEdited.connect(self._edited)
+        self.level.currentIndexChanged.connect(self._edited)
+        self.for_s.valueChanged.connect(self._edited)
+        self.hazard.currentIndexChanged.connect(self._edited)
+        self.when.textChanged.connect(self._edited)
+        self.refresh_list()
+
+    def refresh_list(self, select: int | None = None) -> None:
+        cur = self.list.currentRow() if select is None else select
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems([r.get("name") or "(no name)" for r in self.rules])
+        self.list.blockSignals(False)
+        if self.rules:
+            self.list.setCurrentRow(min(max(cur, 0), len(self.rules) - 1))
+        self.load(self.list.currentRow())
+
+    def current(self) -> dict | None:
+        i = self.list.currentRow()
+        return self.rules[i] if 0 <= i < len(self.rules) else None
+
+    def load(self, row: int) -> None:
+        r = self.rules[row] if 0 <= row < len(self.rules) else None
+        self._loading = True
+        try:
+            for w in (self.name, self.level, self.for_s, self.hazard, self.message, self.when):
+                w.setEnabled(r is not None)
+            self.hazard.clear()
+            self.hazard.addItem("(none)", None)
+            for n in self.hazard_names():
+                self.hazard.addItem(n, n)
+            if r is None:
+                self.check.setText("")
+                return
+            self.name.setText(r.get("name", ""))
+            self.level.setCurrentIndex(max(self.level.findData(int(r.get("level", 2))), 0))
+            self.for_s.setValue(float(r.get("for_s", 0)))
+            i = self.hazard.findData(r.get("hazard"))
+            if i < 0 and r.get("hazard"):
+                self.hazard.addItem(r["hazard"], r["hazard"])
+                i = self.hazard.count() - 1
+            self.hazard.setCurrentIndex(max(i, 0))
+            self.message.setText(r.get("message", ""))
+            self.when.setPlainText(r.get("when", ""))
+        finally:
+            self._loading = False
+        self.check_rule()
+
+    def _edited(self, *_a) -> None:
+        r = self.current()
+        if self._loading or r is None:
+            return
+        old = r.get("name")
+        r.update(
+            name=self.name.text().strip(),
+            level=self.level.currentData(),
+            for_s=self.for_s.value(),
+            hazard=self.hazard.currentData(),
+            message=self.message.text(),
+            when=self.when.toPlainText().strip(),
+        )
+        if old != r["name"] and self.list.currentItem() is not None:
+            self.list.currentItem().setText(r["name"] or "(no name)")
+        self.timer.start()
+        self.rulesChanged.emit()
+
+    def check_rule(self) -> str:
+        """Compile the current rule against the draft's tags; show and return the error ('' if ok)."""
+        self.timer.stop()
+        r = self.current()
+        if r is None:
+            return ""
+        from app.rules import RuleError, compile_rule
+
+        text = r.get("when", "")
+        if not text.strip():
+            msg = "a rule needs a condition"
+        else:
+            try:
+                compiled = compile_rule(text, self.config_for_rules())
+            except RuleError as exc:
+                msg = str(exc)
+            else:
+                msg = ""
+                self.check.setText(f"OK: uses {len(compiled.tags)} tags")
+                set_state(self.check, "ok")
+        if msg:
+            self.check.setText(msg)
+            set_state(self.check, "fail")
+        return msg
+
+    def add_rule(self) -> None:
+        n = len(self.rules) + 1
+        self.rules.append(
+            {"name": f"Rule {n}", "when": "", "for_s": 0.0, "level": 2, "hazard": None, "message": ""}
+        )
+        self.refresh_list(len(self.rules) - 1)
+        self.rulesChanged.emit()
+
+    def remove_current(self) -> None:
+        i = self.list.currentRow()
+        if 0 <= i < len(self.rules):
+            del self.rules[i]
+            self.refresh_list(i)
+            self.rulesChanged.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.load(self.list.currentRow())  # hazard names and tags may have changed
