@@ -249,11 +249,11 @@ class TagFilterProxy(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.text = text.strip().lower()
-        self.invalidateFilter()
+        self.invalidateRowsFilter()
 
     def set_errors_only(self, on: bool) -> None:
         self.errors_only = on
-        self.invalidateFilter()
+        self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, parent) -> bool:  # noqa: N802
         m = self.sourceModel()
