@@ -22,6 +22,7 @@ import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
 from app.alarms import Alarm
 from app.config import PlantConfig, tag_type
+from app.config_io import changed_devices
 from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
 from app.pipeline import Pipeline
 from devices.base import driver_for
@@ -47,27 +48,6 @@ class Reconfigured:
     tags_added: int
     tags_removed: int
     transitions: list = field(default_factory=list)
-
-
-def changed_devices(old: PlantConfig, new: PlantConfig) -> set[str]:
-    """Devices that must reconnect: their own settings changed, or what their tags read did."""
-    before = {d.name: d for d in old.devices}
-    out = set()
-    for d in new.devices:
-        o = before.get(d.name)
-        if o is None:
-            continue
-        if o != d or _reads(old, d.name) != _reads(new, d.name):
-            out.add(d.name)
-    return out
-
-
-def _reads(cfg: PlantConfig, device: str) -> list:
-    return [
-        (t.name, t.address, t.type, t.word_order, t.scale, t.offset, t.range)
-        for t in cfg.tags
-        if t.device == device
-    ]
 
 
 class Engine:
@@ -339,8 +319,9 @@ class Engine:
             for d in new.devices:
                 if d.name in restart or d.name not in {o.name for o in old.devices}:
                     self._start_driver(d)
+        added = {d.name for d in new.devices} - {d.name for d in old.devices}
         result = Reconfigured(
-            devices_restarted=sorted(restart - removed),
+            devices_restarted=sorted(restart - removed - added),
             devices_added=sorted({d.name for d in new.devices} - {d.name for d in old.devices}),
             devices_removed=sorted(removed),
             tags_added=int((np.isin(np.arange(len(new.tags)), old_to_new[kept], invert=True)).sum()),

@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
 
         dlg = getattr(self, "settings_dialog", None)
         if dlg is None or not dlg.isVisible():
-            dlg = SettingsDialog(self.config, parent=self)
+            dlg = SettingsDialog(self.config, path=self._settings_path(), parent=self)
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dlg.applied.connect(self._settings_applied)
             dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
@@ -347,6 +347,17 @@ class MainWindow(QMainWindow):
         dlg.show()
         dlg.raise_()
         dlg.activateWindow()
+
+    def _settings_path(self):
+        """Where Apply writes the plant file: the file it came from, except the built-in demo,
+        whose changes go to a copy in the data directory (the shipped demo stays as it is)."""
+        from app.config import demo_config_path
+        from app.paths import data_dir
+
+        src = self.config.source_path
+        if src is not None and src.resolve() == demo_config_path().resolve():
+            return data_dir() / "demo_plant.yaml"
+        return src
 
     def _settings_applied(self, new, diff) -> None:
         apply = getattr(self, "apply_config", None)
