@@ -112,8 +112,9 @@ class OpcUaDevice(Strict):
     """An OPC UA server.
 
     Security: `security_policy` and `security_mode` with the client's `certificate` and
-    `private_key` files (PEM or DER; relative paths are relative to the plant file), and an
-    optional `username`/`password`. The defaults connect without security, anonymously."""
+    `private_key` files (PEM or DER; relative paths are relative to the plant file), optionally
+    the `server_certificate` to expect, and an optional `username`/`password`. The defaults
+    connect without security, anonymously."""
 
     name: str = Field(min_length=1)
     protocol: Literal["opcua"]
@@ -126,6 +127,7 @@ class OpcUaDevice(Strict):
     security_mode: SecurityMode = "None"
     certificate: str | None = None
     private_key: str | None = None
+    server_certificate: str | None = None  # pin the server's certificate instead of taking it from its endpoints
     username: str | None = None
     password: str | None = None
 
