@@ -90,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rp.add_argument("--operators", type=int, default=1, help="operator positions sharing the alarms")
     rp.add_argument("--out", metavar="FILE.pdf", required=True)
+
+    u = sub.add_parser("users", help="operator accounts: add, list, passwd, remove, role (all audited)")
+    u.add_argument("action", choices=("add", "list", "passwd", "remove", "role"))
+    u.add_argument("name", nargs="?", help="user name")
+    u.add_argument(
+        "--role", choices=("operator", "supervisor", "engineer", "administrator"), help="for add and role"
+    )
+    u.add_argument("--db", metavar="URL", help="default: the plant's history database in the data dir")
+    u.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")
+    a = sub.add_parser("audit", help="the audit trail: verify its hash chain")
+    a.add_argument("action", choices=("verify",))
+    a.add_argument("--db", metavar="URL", help="default: the plant's history database in the data dir")
+    a.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")
     return p
 
 
@@ -123,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             shift_starts=args.shift_starts,
             operators=args.operators,
         )
+    if args.command == "users":
+        return commands.users_command(args.action, args.name, args.role, args.db, args.config)
+    if args.command == "audit":
+        return commands.audit_verify(args.db, args.config)
     if args.command == "simulate":
         return commands.simulate(args.config, args.speed, args.incident)
     from views.launcher import run_hmi

@@ -280,3 +280,122 @@ def report(
         hist.engine.dispose()
     print(f"{rep.title}: {rep.kpi.activations} activations, {len(rep.kpi.floods)} floods -> {out_path}")
     return 0
+
+
+# ---------------------------------------------------------------- users and the audit trail
+def _plant_db_url(db_url: str | None, config_path: str | None) -> str:
+    """--db, or the SQLite history the HMI uses for the plant (the demo plant without --config)."""
+    if db_url:
+        return db_url
+    return default_db_url(load_config(config_path or demo_config_path()).plant.name)
+
+
+def open_accounts(url: str, *, create: bool = True):
+    """(UserStore, AuditLog) on the database at `url`, after the journal guard's checks; the schema
+    is brought up to date. Raises `storage.guard.JournalError`."""
+    from app.users import UserStore
+    from storage.audit import AuditLog
+    from storage.guard import JournalError, open_guarded, sqlite_path
+    from storage.schema import create_schema, make_engine
+
+    path = sqlite_path(url)
+    if not create and path is not None and not path.exists():
+        raise JournalError(f"There is no database at {path}.")
+
+    def opener(u: str):
+        engine = make_engine(u)
+        create_schema(engine)
+        return engine
+
+    engine = open_guarded(url, data_dir(), opener)
+    audit = AuditLog(engine)
+    return UserStore(engine, audit), audit
+
+
+def read_new_password(prompt: str = "Password: ", stdin=None, err=None) -> str:
+    """From the terminal (asked twice, not echoed), or the first line of stdin when it is not one."""
+    import getpass
+
+    stdin, err = stdin or sys.stdin, err or sys.stderr
+    if not stdin.isatty():
+        return stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Again: ") != first:
+        raise ValueError("the passwords differ")
+    return first
+
+
+def cli_actor() -> str:
+    """Who the command line acts as in the audit trail: the operating-system account."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def users_command(
+    action: str, name: str | None, role: str | None, db_url: str | None, config_path=None
+) -> int:
+    """`users add|list|passwd|remove|role`: every change is written to the audit trail."""
+    from app.users import UserError
+    from storage.guard import JournalError
+
+    try:
+        store, _audit = open_accounts(_plant_db_url(db_url, config_path))
+    except (ConfigError, JournalError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        by = cli_actor()
+        if action == "list":
+            now = time.time() * 1000
+            for u in store.users():
+                state = "disabled" if u.disabled else ("locked" if u.locked(int(now)) else "")
+                created = datetime.fromtimestamp(u.created / 1000).strftime("%Y-%m-%d %H:%M")
+                print(f"{u.name:<20} {u.role.label:<14} created {created}  {state}".rstrip())
+            return 0
+        if not name:
+            print("error: a user name is needed", file=sys.stderr)
+            return EXIT_CONFIG
+        if action == "add":
+            store.add(name, role or "operator", read_new_password(), by=by)
+            print(f"user {name} added ({role or 'operator'})")
+        elif action == "passwd":
+            store.set_password(name, read_new_password(f"New password for {name}: "), by=by)
+            print(f"password of {name} changed")
+        elif action == "remove":
+            store.remove(name, by=by)
+            print(f"user {name} removed")
+        elif action == "role":
+            if not role:
+                print("error: --role is needed", file=sys.stderr)
+                return EXIT_CONFIG
+            store.set_role(name, role, by=by)
+            print(f"{name} is now {role}")
+        return 0
+    except (UserError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.engine.dispose()
+
+
+def audit_verify(db_url: str | None, config_path: str | None = None, out=None) -> int:
+    """`audit verify`: exit 0 when the hash chain is intact, 1 naming the first broken row."""
+    from storage.audit import verify
+    from storage.guard import JournalError
+
+    out = out or sys.stdout
+    try:
+        store, _audit = open_accounts(_plant_db_url(db_url, config_path), create=False)
+    except (ConfigError, JournalError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        ok, bad_id, message = verify(store.engine)
+    finally:
+        store.engine.dispose()
+    print(message, file=out if ok else sys.stderr)
+    return 0 if ok else 1

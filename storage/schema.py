@@ -100,6 +100,35 @@ risk_events = Table(
     Index("ix_risk_events_hazard_ts", "hazard", "ts"),
 )
 
+# operator accounts (app/users.py): role name, scrypt hash "scrypt$n=..,r=..,p=..$salt$hash",
+# consecutive wrong passwords and the end of a lockout (UNIX ms)
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created", BigInteger, nullable=False),  # UNIX ms
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", BigInteger, nullable=True),  # UNIX ms; NULL: not locked
+)
+
+# the audit trail (storage/audit.py): append-only, each row carries the hash of the one before;
+# ids are assigned by the writer (they are part of the hash), detail is canonical JSON
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ts", BigInteger, nullable=False, index=True),  # UNIX ms
+    Column("user_name", String(100), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="null"),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
