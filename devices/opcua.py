@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 
 import numpy as np
 from asyncua import Client, ua
+from asyncua.crypto import security_policies
 
 from app.model import Quality, SampleBatch
 from devices.base import Driver, register, tick
@@ -32,6 +34,55 @@ def parse_node_id(text: str, ns_index: dict[str, int]) -> ua.NodeId:
             raise LookupError(f"namespace {uri!r} not on the server")
         return ua.NodeId.from_string(f"ns={ns_index[uri]};{rest}")
     return ua.NodeId.from_string(text)
+
+
+async def apply_security(client: Client, device, base: Path | None = None) -> None:
+    """Set the device's security policy and mode, client certificate and user on `client`.
+
+    The client's application URI is taken from its certificate: servers (node-opcua among
+    them) refuse a session whose URI differs from the certificate's. Without a pinned
+    `server_certificate`, the server's certificate is taken from its endpoint list."""
+    if device.security_policy != "None":
+        cert = _resolve(device.certificate, base)
+        uri = certificate_uri(cert)
+        if uri:
+            client.application_uri = uri
+        policy = getattr(security_policies, "SecurityPolicy" + device.security_policy.replace("_", ""))
+        server_cert = _resolve(device.server_certificate, base) if device.server_certificate else None
+        await client.set_security(
+            policy,
+            cert,
+            _resolve(device.private_key, base),
+            server_certificate=server_cert,
+            mode=getattr(ua.MessageSecurityMode, device.security_mode),
+        )
+    if device.username:
+        client.set_user(device.username)
+        if device.password is not None:
+            client.set_password(device.password)
+
+
+def _resolve(path: str | None, base: Path | None) -> str:
+    p = Path(path or "")
+    return str(p if p.is_absolute() or base is None else base / p)
+
+
+def certificate_uri(path: str) -> str | None:
+    """The application URI (subjectAltName URI) of a PEM or DER certificate, if it has one."""
+    from cryptography import x509
+
+    data = Path(path).read_bytes()
+    cert = (
+        x509.load_pem_x509_certificate(data)
+        if b"-----BEGIN" in data
+        else x509.load_der_x509_certificate(data)
+    )
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return None
+    uris = san.get_values_for_type(x509.UniformResourceIdentifier)
+    return uris[0] if uris else None
 
 
 def quality_of(status: ua.StatusCode | None) -> int:
@@ -69,6 +120,7 @@ class OpcUaDriver(Driver):
     async def connect(self) -> None:
         d = self.device
         self.client = Client(d.endpoint, timeout=d.timeout_ms / 1000)
+        await asyncio.wait_for(apply_security(self.client, d), d.timeout_ms / 1000 + 1)
         await asyncio.wait_for(self.client.connect(), d.timeout_ms / 1000 + 1)
         ns = await self.client.get_namespace_array()
         ns_index = {uri: i for i, uri in enumerate(ns)}

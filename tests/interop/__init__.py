@@ -1,0 +1,1 @@
+"""Interoperability tests against third-party Modbus TCP and OPC UA servers."""
