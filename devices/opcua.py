@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from asyncua import Client, ua
-from asyncua.crypto import security_policies
+from asyncua.crypto import security_policies, uacrypto
 
 from app.model import Quality, SampleBatch
 from devices.base import Driver, register, tick
@@ -40,19 +40,21 @@ async def apply_security(client: Client, device, base: Path | None = None) -> No
     """Set the device's security policy and mode, client certificate and user on `client`.
 
     The client's application URI is taken from its certificate: servers (node-opcua among
-    them) refuse a session whose URI differs from the certificate's. Without a pinned
-    `server_certificate`, the server's certificate is taken from its endpoint list."""
+    them) refuse a session whose URI differs from the certificate's. Files are read as PEM or
+    DER by their content (asyncua goes by the name: a PEM key named `.key` would be read as
+    DER). Without a pinned `server_certificate`, the server's certificate is taken from its
+    endpoint list."""
     if device.security_policy != "None":
-        cert = _resolve(device.certificate, base)
+        cert = _key_file(device.certificate, base)
         uri = certificate_uri(cert)
         if uri:
             client.application_uri = uri
         policy = getattr(security_policies, "SecurityPolicy" + device.security_policy.replace("_", ""))
-        server_cert = _resolve(device.server_certificate, base) if device.server_certificate else None
+        server_cert = _key_file(device.server_certificate, base) if device.server_certificate else None
         await client.set_security(
             policy,
             cert,
-            _resolve(device.private_key, base),
+            _key_file(device.private_key, base),
             server_certificate=server_cert,
             mode=getattr(ua.MessageSecurityMode, device.security_mode),
         )
@@ -62,23 +64,26 @@ async def apply_security(client: Client, device, base: Path | None = None) -> No
             client.set_password(device.password)
 
 
-def _resolve(path: str | None, base: Path | None) -> str:
+def _key_file(path: str | None, base: Path | None) -> uacrypto.CertProperties:
     p = Path(path or "")
-    return str(p if p.is_absolute() or base is None else base / p)
+    if not p.is_absolute() and base is not None:
+        p = base / p
+    data = p.read_bytes()
+    return uacrypto.CertProperties(data, extension="pem" if b"-----BEGIN" in data else "der")
 
 
-def certificate_uri(path: str) -> str | None:
-    """The application URI (subjectAltName URI) of a PEM or DER certificate, if it has one."""
+def certificate_uri(cert: uacrypto.CertProperties) -> str | None:
+    """The application URI (subjectAltName URI) of a certificate, if it has one."""
     from cryptography import x509
 
-    data = Path(path).read_bytes()
-    cert = (
+    data = cert.path_or_content
+    c = (
         x509.load_pem_x509_certificate(data)
-        if b"-----BEGIN" in data
+        if cert.extension == "pem"
         else x509.load_der_x509_certificate(data)
     )
     try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        san = c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return None
     uris = san.get_values_for_type(x509.UniformResourceIdentifier)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import sys
 
@@ -134,7 +135,8 @@ def test_counters_move_between_scans(libmodbus_server):
         assert all(s > 0 for s in steps), steps
 
 
-def test_exception_reply_is_bad_quality_link_stays_up(libmodbus_server):
+def test_exception_reply_is_bad_quality_link_stays_up(libmodbus_server, caplog):
+    caplog.set_level(logging.DEBUG, logger="devices.modbus")
     dev = "plc"
     text = config(
         device(dev, libmodbus_server.port),
@@ -148,6 +150,7 @@ def test_exception_reply_is_bad_quality_link_stays_up(libmodbus_server):
         wait_until(lambda: latest(eng, "PAST.END")[1] == Quality.BAD)
         wait_until(lambda: latest(eng, "DI.PAST")[1] == Quality.BAD)
         assert latest(eng, "DI.OK")[1] == Quality.GOOD
+        wait_until(lambda: "hr:199+2: exception reply 2" in caplog.text)  # illegal data address
         assert math.isnan(latest(eng, "PAST.END")[0])
         assert eng.device_status()[dev].state == DeviceState.CONNECTED
         assert not rec.comm_alarm(dev, True)
