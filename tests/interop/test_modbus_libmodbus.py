@@ -124,7 +124,7 @@ def test_counters_move_between_scans(libmodbus_server):
     )
     with running(text) as (eng, rec):
         idx = eng.config.tag_index()
-        wait_until(lambda: len(set(rec.values(idx["MS"]))) >= 5)
+        wait_until(lambda: all(len(set(rec.values(idx[n]))) >= 3 for n in ("COUNT", "MS", "IR.COUNT")))
         for name in ("COUNT", "MS", "IR.COUNT"):
             seen = [v for v in rec.values(idx[name]) if not math.isnan(v)]
             assert len(set(seen)) >= 3, (name, seen)

@@ -112,7 +112,11 @@ def test_wrong_password_is_a_comm_failure(opcua_server, opcua_certs):
 
 def test_pinned_server_certificate(opcua_server, opcua_certs):
     text = opcua_config(
-        opcua_server, opcua_certs, "Basic256Sha256", "SignAndEncrypt", server_certificate=opcua_certs["server_cert"]
+        opcua_server,
+        opcua_certs,
+        "Basic256Sha256",
+        "SignAndEncrypt",
+        server_certificate=opcua_certs["server_cert"],
     )
     with running(text) as (eng, _rec):
         wait_until(lambda: latest(eng, "Int16") == (-12345.0, Quality.GOOD))
@@ -120,7 +124,11 @@ def test_pinned_server_certificate(opcua_server, opcua_certs):
 
 def test_pinned_certificate_of_another_server_fails(opcua_server, opcua_certs):
     text = opcua_config(
-        opcua_server, opcua_certs, "Basic256Sha256", "SignAndEncrypt", server_certificate=opcua_certs["other_cert"]
+        opcua_server,
+        opcua_certs,
+        "Basic256Sha256",
+        "SignAndEncrypt",
+        server_certificate=opcua_certs["other_cert"],
     )
     with running(text, backoff_cap=0.5) as (eng, rec):
         wait_until(lambda: rec.comm_alarm("ua", True))
