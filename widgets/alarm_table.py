@@ -18,7 +18,9 @@ import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QSortFilterProxyModel,
@@ -52,26 +54,38 @@ from app.formatting import format_number
 PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
 PRIORITY_TEXT = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# English source texts; `label()` gives them in the installed language.
 STATE_LABELS = {
-    "UNACK": "Unack",
-    "ACKED": "Acked",
-    "RTN_UNACK": "RTN unack",
-    "NORMAL": "Normal",
-    "LATCHED": "Latched",
-    "SHELVED": "Shelved",
-    "SUPPRESSED": "Suppressed",
-    "OOS": "Out of service",
+    "UNACK": QT_TRANSLATE_NOOP("alarm_table", "Unack"),
+    "ACKED": QT_TRANSLATE_NOOP("alarm_table", "Acked"),
+    "RTN_UNACK": QT_TRANSLATE_NOOP("alarm_table", "RTN unack"),
+    "NORMAL": QT_TRANSLATE_NOOP("alarm_table", "Normal"),
+    "LATCHED": QT_TRANSLATE_NOOP("alarm_table", "Latched"),
+    "SHELVED": QT_TRANSLATE_NOOP("alarm_table", "Shelved"),
+    "SUPPRESSED": QT_TRANSLATE_NOOP("alarm_table", "Suppressed"),
+    "OOS": QT_TRANSLATE_NOOP("alarm_table", "Out of service"),
 }
 OFF_LIST = ("SHELVED", "SUPPRESSED", "OOS")  # recorded, not annunciated: shown grey
 SHELVE_CHOICES = (
-    ("15 minutes", 900.0),
-    ("1 hour", 3600.0),
-    ("8 hours (one shift)", 28800.0),
-    ("Until it clears", None),
+    (QT_TRANSLATE_NOOP("alarm_table", "15 minutes"), 900.0),
+    (QT_TRANSLATE_NOOP("alarm_table", "1 hour"), 3600.0),
+    (QT_TRANSLATE_NOOP("alarm_table", "8 hours (one shift)"), 28800.0),
+    (QT_TRANSLATE_NOOP("alarm_table", "Until it clears"), None),
 )
 GREY_TEXT = QColor("#8a8d91")
 
-COLUMNS = ("Time", "Pri", "Tag", "Description", "Kind", "Value", "Limit", "State", "Expected", "Off the list")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("alarm_table", "Time"),
+    QT_TRANSLATE_NOOP("alarm_table", "Pri"),
+    QT_TRANSLATE_NOOP("alarm_table", "Tag"),
+    QT_TRANSLATE_NOOP("alarm_table", "Description"),
+    QT_TRANSLATE_NOOP("alarm_table", "Kind"),
+    QT_TRANSLATE_NOOP("alarm_table", "Value"),
+    QT_TRANSLATE_NOOP("alarm_table", "Limit"),
+    QT_TRANSLATE_NOOP("alarm_table", "State"),
+    QT_TRANSLATE_NOOP("alarm_table", "Expected"),
+    QT_TRANSLATE_NOOP("alarm_table", "Off the list"),
+)
 (
     COL_TIME,
     COL_PRI,
@@ -91,9 +105,37 @@ FLASH_MS = 500
 
 WARNING_MARK = "⚠"
 VIEW_STANDING, VIEW_OFF = "standing", "off"  # the main list / shelved & out of service
-STATE_FILTERS = (("All standing", "all"), ("Active", "active"), ("Unacknowledged", "unacked"))
+STATE_FILTERS = (
+    (QT_TRANSLATE_NOOP("alarm_table", "All standing"), "all"),
+    (QT_TRANSLATE_NOOP("alarm_table", "Active"), "active"),
+    (QT_TRANSLATE_NOOP("alarm_table", "Unacknowledged"), "unacked"),
+)
 FILTER_NAMES = ("view", "areas", "hazards", "priorities", "state_filter", "kind_filter", "text")
-KIND_FILTERS = (("Alarms & warnings", "both"), ("Alarms", "alarms"), ("Warnings", "warnings"))
+KIND_FILTERS = (
+    (QT_TRANSLATE_NOOP("alarm_table", "Alarms & warnings"), "both"),
+    (QT_TRANSLATE_NOOP("alarm_table", "Alarms"), "alarms"),
+    (QT_TRANSLATE_NOOP("alarm_table", "Warnings"), "warnings"),
+)
+WARNING_KIND_LABELS = {
+    "FORECAST": QT_TRANSLATE_NOOP("alarm_table", "forecast"),
+    "ANOMALY": QT_TRANSLATE_NOOP("alarm_table", "anomaly"),
+    "RULE": QT_TRANSLATE_NOOP("alarm_table", "rule"),
+}
+
+
+def label(text: str) -> str:
+    """One of this module's marked labels (states, columns, filters) in the installed language."""
+    return QCoreApplication.translate("alarm_table", text)
+
+
+def kind_label(kind: str) -> str:
+    """An alarm kind for display: early-warning kinds are words and translated; limit codes (HH, ROC) are not."""
+    return label(WARNING_KIND_LABELS[kind]) if kind in WARNING_KIND_LABELS else kind
+
+
+def state_label(state: str) -> str:
+    """An alarm state as the operator reads it ('Unack', 'Shelved', ...), translated."""
+    return label(STATE_LABELS[state]) if state in STATE_LABELS else state
 
 
 def format_time(ts: float) -> str:
@@ -107,16 +149,19 @@ def format_eta(eta: float | None, now: float, err_s: float | None = None) -> str
         return ""
     left = eta - now
     if left <= 0:
-        return "due now"
+        return QCoreApplication.translate("alarm_table", "due now")
     if left < 60:
-        text = f"in {max(1, int(left))} s"
+        text = QCoreApplication.translate("alarm_table", "in {n} s").format(n=max(1, int(left)))
     elif left < 3600:
-        text = f"in {int(round(left / 60))} min"
+        text = QCoreApplication.translate("alarm_table", "in {n} min").format(n=int(round(left / 60)))
     else:
         h, m = divmod(int(round(left / 60)), 60)
-        text = f"in {h} h {m} min" if m else f"in {h} h"
+        if m:
+            text = QCoreApplication.translate("alarm_table", "in {h} h {m} min").format(h=h, m=m)
+        else:
+            text = QCoreApplication.translate("alarm_table", "in {h} h").format(h=h)
     if err_s is not None and math.isfinite(err_s) and err_s >= 60:
-        text += f" ±{int(round(err_s / 60))} min"
+        text += QCoreApplication.translate("alarm_table", " ±{n} min").format(n=int(round(err_s / 60)))
     return text
 
 
@@ -201,9 +246,13 @@ class AlarmTableModel(QAbstractTableModel):
             parts.append(a.comment)
         if a.shelved and a.key in self._shelved_until:
             until = self._shelved_until[a.key]
-            parts.append("until it clears" if until is None else f"until {format_time(until)[:5]}")
+            parts.append(
+                self.tr("until it clears")
+                if until is None
+                else self.tr("until {time}").format(time=format_time(until)[:5])
+            )
         elif a.suppressed and not parts:
-            parts.append("by design")
+            parts.append(self.tr("by design"))
         return " · ".join(parts)
 
     @property
@@ -250,7 +299,7 @@ class AlarmTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return label(COLUMNS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -290,18 +339,20 @@ class AlarmTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{WARNING_MARK} early warning: " if a.is_warning else ""
-            tip += f"{a.message}\nactive since {format_time(a.since)}\nlast change {format_time(a.ts)}"
+            tip = self.tr("{mark} early warning: ").format(mark=WARNING_MARK) if a.is_warning else ""
+            tip += self.tr("{message}\nactive since {since}\nlast change {changed}").format(
+                message=a.message, since=format_time(a.since), changed=format_time(a.ts)
+            )
             if a.eta is not None:
-                tip += f"\nexpected at {format_time(a.eta)[:8]}"
+                tip += self.tr("\nexpected at {time}").format(time=format_time(a.eta)[:8])
                 if a.eta_err_s:
-                    tip += f" ± {a.eta_err_s / 60:.0f} min"
+                    tip += self.tr(" ± {n} min").format(n=f"{a.eta_err_s / 60:.0f}")
             if a.hazard:
-                tip += f"\nhazard source: {a.hazard}"
+                tip += self.tr("\nhazard source: {name}").format(name=a.hazard)
             if getattr(a, "first_out", False):
-                tip += "\n◆ first out: the first alarm of this burst on its hazard source"
+                tip += self.tr("\n◆ first out: the first alarm of this burst on its hazard source")
             if a.user:
-                tip += f"\n{STATE_LABELS.get(a.state, a.state).lower()} by {a.user}"
+                tip += self.tr("\n{state} by {user}").format(state=state_label(a.state).lower(), user=a.user)
             return tip + (f": {a.comment}" if a.comment else "")
         return None
 
@@ -315,7 +366,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_DESC:
             return a.message
         if col == COL_KIND:
-            return f"{WARNING_MARK} {a.kind.lower()}" if a.is_warning else a.kind
+            return f"{WARNING_MARK} {kind_label(a.kind)}" if a.is_warning else a.kind
         if col == COL_VALUE:
             unit = self._units.get(a.source, "")
             text = format_number(a.value)
@@ -323,7 +374,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_LIMIT:
             return format_number(a.limit)
         if col == COL_STATE:
-            return STATE_LABELS.get(a.state, a.state)
+            return state_label(a.state)
         if col == COL_ETA:
             return format_eta(a.eta, self.clock(), a.eta_err_s)
         if col == COL_OFF:
@@ -441,19 +492,23 @@ class AlarmTable(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("alarmCount")
-        self.ack_button = QPushButton("Acknowledge", self)
-        self.ack_button.setToolTip("Acknowledge the selected alarms (Ctrl+K / F8)")
-        self.ack_all_button = QPushButton("Acknowledge all visible", self)
+        self.ack_button = QPushButton(self.tr("Acknowledge"), self)
+        self.ack_button.setToolTip(self.tr("Acknowledge the selected alarms (Ctrl+K / F8)"))
+        self.ack_all_button = QPushButton(self.tr("Acknowledge all visible"), self)
         self.ack_all_button.setToolTip(
-            "Acknowledge every unacknowledged alarm the filters let through (Ctrl+Shift+K)"
+            self.tr("Acknowledge every unacknowledged alarm the filters let through (Ctrl+Shift+K)")
         )
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.ack_all_button.clicked.connect(self.acknowledge_all)
-        self.shelve_button = QPushButton("Shelve…", self)
-        self.shelve_button.setToolTip("Take the selected alarms off the list for a while, with a reason")
+        self.shelve_button = QPushButton(self.tr("Shelve…"), self)
+        self.shelve_button.setToolTip(
+            self.tr("Take the selected alarms off the list for a while, with a reason")
+        )
         self.shelve_button.clicked.connect(self.shelve_selected)
-        self.why_button = QPushButton("Why?", self)
-        self.why_button.setToolTip("Why the selected early warning is raised: its data and reasoning (F1)")
+        self.why_button = QPushButton(self.tr("Why?"), self)
+        self.why_button.setToolTip(
+            self.tr("Why the selected early warning is raised: its data and reasoning (F1)")
+        )
         self.why_button.setEnabled(False)
         self.why_button.clicked.connect(self.explain_selected)
 
@@ -517,11 +572,13 @@ class AlarmTable(QWidget):
         bar = self.filter_bar = QWidget(self)
         bar.setObjectName("alarmFilterBar")
         self.standing_button = QToolButton(self)
-        self.standing_button.setText("Standing")
-        self.standing_button.setToolTip("Alarms and warnings on the operator's list")
+        self.standing_button.setText(self.tr("Standing"))
+        self.standing_button.setToolTip(self.tr("Alarms and warnings on the operator's list"))
         self.off_button = QToolButton(self)
-        self.off_button.setText("Shelved && out of service")
-        self.off_button.setToolTip("Shelved, suppressed and out-of-service alarms: who, why and until when")
+        self.off_button.setText(self.tr("Shelved && out of service"))
+        self.off_button.setToolTip(
+            self.tr("Shelved, suppressed and out-of-service alarms: who, why and until when")
+        )
         group = QButtonGroup(self)
         group.setExclusive(True)
         for b in (self.standing_button, self.off_button):
@@ -533,18 +590,18 @@ class AlarmTable(QWidget):
         self.off_button.clicked.connect(lambda: self.set_view(VIEW_OFF))
 
         self.area_box = QComboBox(bar)
-        self.area_box.setToolTip("Plant area of the alarm's tag")
-        self.area_box.addItem("All areas", None)
+        self.area_box.setToolTip(self.tr("Plant area of the alarm's tag"))
+        self.area_box.addItem(self.tr("All areas"), None)
         for a in areas:
             self.area_box.addItem(a, a)
-        self.area_box.addItem("No area", "")
+        self.area_box.addItem(self.tr("No area"), "")
         self.area_box.setItemData(
-            self.area_box.count() - 1, "Communication and rule alarms", Qt.ItemDataRole.ToolTipRole
+            self.area_box.count() - 1, self.tr("Communication and rule alarms"), Qt.ItemDataRole.ToolTipRole
         )
         self.area_box.currentIndexChanged.connect(self._area_changed)
         self.hazard_box = QComboBox(bar)
-        self.hazard_box.setToolTip("Hazard source the alarm belongs to")
-        self.hazard_box.addItem("All hazard sources", None)
+        self.hazard_box.setToolTip(self.tr("Hazard source the alarm belongs to"))
+        self.hazard_box.addItem(self.tr("All hazard sources"), None)
         for h in hazards:
             self.hazard_box.addItem(h, h)
         self.hazard_box.currentIndexChanged.connect(self._hazard_changed)
@@ -555,29 +612,29 @@ class AlarmTable(QWidget):
             b.setText(ROMAN[p])
             b.setCheckable(True)
             b.setChecked(True)
-            b.setToolTip(f"Show priority {ROMAN[p]} alarms")
+            b.setToolTip(self.tr("Show priority {p} alarms").format(p=ROMAN[p]))
             b.toggled.connect(self._priorities_changed)
             self.priority_buttons[p] = b
         self.state_box = QComboBox(bar)
-        self.state_box.setToolTip("Alarm state")
-        for label, value in STATE_FILTERS:
-            self.state_box.addItem(label, value)
+        self.state_box.setToolTip(self.tr("Alarm state"))
+        for text, value in STATE_FILTERS:
+            self.state_box.addItem(label(text), value)
         self.state_box.currentIndexChanged.connect(
             lambda _i: self.proxy.set_filter(state_filter=self.state_box.currentData())
         )
         self.kind_box = QComboBox(bar)
-        self.kind_box.setToolTip("Alarms, early warnings (⚠ forecast, anomaly, rule) or both")
-        for label, value in KIND_FILTERS:
-            self.kind_box.addItem(label, value)
+        self.kind_box.setToolTip(self.tr("Alarms, early warnings (⚠ forecast, anomaly, rule) or both"))
+        for text, value in KIND_FILTERS:
+            self.kind_box.addItem(label(text), value)
         self.kind_box.currentIndexChanged.connect(
             lambda _i: self.proxy.set_filter(kind_filter=self.kind_box.currentData())
         )
         self.filter_edit = QLineEdit(bar)
-        self.filter_edit.setPlaceholderText("Search tag, text, kind, state")
+        self.filter_edit.setPlaceholderText(self.tr("Search tag, text, kind, state"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.clear_filters_button = QToolButton(bar)
-        self.clear_filters_button.setText("Clear filters")
+        self.clear_filters_button.setText(self.tr("Clear filters"))
         self.clear_filters_button.clicked.connect(self.clear_filters)
 
         for box, chars in (
@@ -714,12 +771,12 @@ class AlarmTable(QWidget):
             return
         a = index.data(ALARM_ROLE)
         menu = QMenu(self)
-        why = menu.addAction("Why?", lambda: self.explainRequested.emit(a))
+        why = menu.addAction(self.tr("Why?"), lambda: self.explainRequested.emit(a))
         why.setEnabled(a is not None and a.is_warning)
         menu.addSeparator()
         on_list = self.proxy.view != VIEW_OFF
-        menu.addAction("Acknowledge", self.acknowledge_selected).setEnabled(on_list)
-        menu.addAction("Shelve…", self.shelve_selected).setEnabled(on_list)
+        menu.addAction(self.tr("Acknowledge"), self.acknowledge_selected).setEnabled(on_list)
+        menu.addAction(self.tr("Shelve…"), self.shelve_selected).setEnabled(on_list)
         menu.exec(self.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
@@ -741,11 +798,13 @@ class AlarmTable(QWidget):
         off = len(rows) - len(on_list)
         unack = sum(1 for a in on_list if not a.acked)
         shown = self.proxy.rowCount()
-        self.off_button.setText(f"Shelved && out of service ({off})")
+        self.off_button.setText(self.tr("Shelved && out of service ({n})").format(n=off))
         if self.proxy.view == VIEW_OFF:
-            text = f"{shown} of {off} off the list"
+            text = self.tr("{shown} of {n} off the list").format(shown=shown, n=off)
         else:
-            text = f"{shown} of {len(on_list)} shown, {unack} unacknowledged"
+            text = self.tr("{shown} of {n} shown, {unack} unacknowledged").format(
+                shown=shown, n=len(on_list), unack=unack
+            )
         self.count_label.setText(text)
 
 
@@ -771,27 +830,31 @@ class ShelveDialog(QDialog):
 
     def __init__(self, keys: list[str], parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Shelve alarms")
+        self.setWindowTitle(self.tr("Shelve alarms"))
         self.setObjectName("shelveDialog")
         self.keys = list(keys)
         self.duration_box = QComboBox(self)
-        for label, secs in SHELVE_CHOICES:
-            self.duration_box.addItem(label, secs)
+        for text, secs in SHELVE_CHOICES:
+            self.duration_box.addItem(label(text), secs)
         self.duration_box.setCurrentIndex(1)
         self.reason_edit = QLineEdit(self)
-        self.reason_edit.setPlaceholderText("Reason (required), e.g. work order, known instrument fault")
+        self.reason_edit.setPlaceholderText(
+            self.tr("Reason (required), e.g. work order, known instrument fault")
+        )
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Shelve")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Shelve"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.reason_edit.textChanged.connect(self._validate)
         form = QFormLayout(self)
-        shown = ", ".join(self.keys[:4]) + (f" and {len(self.keys) - 4} more" if len(self.keys) > 4 else "")
+        shown = ", ".join(self.keys[:4])
+        if len(self.keys) > 4:
+            shown = self.tr("{names} and {n} more").format(names=shown, n=len(self.keys) - 4)
         form.addRow(QLabel(shown, self))
-        form.addRow("For", self.duration_box)
-        form.addRow("Reason", self.reason_edit)
+        form.addRow(self.tr("For"), self.duration_box)
+        form.addRow(self.tr("Reason"), self.reason_edit)
         form.addRow(self.buttons)
         self._validate()
 

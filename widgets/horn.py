@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from app.annunciation import QUIET, SILENCED, SOUNDING, Annunciator, HornCommand, Pattern, render_wav
@@ -22,11 +22,20 @@ from widgets.status import set_style_property
 
 log = logging.getLogger(__name__)
 
-STATE_TEXT = {QUIET: "Horn quiet", SOUNDING: "HORN", SILENCED: "Horn silenced"}
+# English source texts, translated where shown (context "horn")
+STATE_TEXT = {
+    QUIET: QT_TRANSLATE_NOOP("horn", "Horn quiet"),
+    SOUNDING: QT_TRANSLATE_NOOP("horn", "HORN"),
+    SILENCED: QT_TRANSLATE_NOOP("horn", "Horn silenced"),
+}
 STATE_TIP = {
-    QUIET: "No alarm is sounding",
-    SOUNDING: "An unacknowledged alarm is sounding: silence (F9) or acknowledge it",
-    SILENCED: "Silenced: the horn sounds again when a new alarm arrives (alarms are still unacknowledged)",
+    QUIET: QT_TRANSLATE_NOOP("horn", "No alarm is sounding"),
+    SOUNDING: QT_TRANSLATE_NOOP(
+        "horn", "An unacknowledged alarm is sounding: silence (F9) or acknowledge it"
+    ),
+    SILENCED: QT_TRANSLATE_NOOP(
+        "horn", "Silenced: the horn sounds again when a new alarm arrives (alarms are still unacknowledged)"
+    ),
 }
 
 
@@ -172,8 +181,10 @@ class HornIndicator(QWidget):
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = QToolButton(self)
         self.button.setObjectName("silenceButton")
-        self.button.setText("Silence  F9")
-        self.button.setToolTip("Silence the horn until a new alarm arrives (F9); does not acknowledge")
+        self.button.setText(self.tr("Silence  F9"))
+        self.button.setToolTip(
+            self.tr("Silence the horn until a new alarm arrives (F9); does not acknowledge")
+        )
         self.button.clicked.connect(self.silenceRequested)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 3, 6, 3)
@@ -191,10 +202,11 @@ class HornIndicator(QWidget):
     def set_state(self, state: str, *, force: bool = False) -> None:
         if not force and self.property("state") == state:
             return
-        text = STATE_TEXT.get(state, state)
-        tip = STATE_TIP.get(state, "")
+        text = QCoreApplication.translate("horn", STATE_TEXT[state]) if state in STATE_TEXT else state
+        tip = QCoreApplication.translate("horn", STATE_TIP[state]) if state in STATE_TIP else ""
         if not self.audible:
-            tip += f"\nNo sound on this workstation: {getattr(self, '_reason', '') or 'audio unavailable'}"
+            reason = getattr(self, "_reason", "") or self.tr("audio unavailable")
+            tip += self.tr("\nNo sound on this workstation: {reason}").format(reason=reason)
         self.label.setText(text)
         self.label.setToolTip(tip)
         self.button.setEnabled(state == SOUNDING)

@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -60,6 +60,17 @@ ALARM_FILL_ALPHA = 48
 RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
 RAISED_FILL_ALPHA = 70  # raised above it by live evidence
 FLASH_MS = 500
+
+
+def _on_off(on: bool) -> str:
+    """A boolean detector's state as shown on the map, in the installed language."""
+    return (
+        QCoreApplication.translate("plant_map", "ON")
+        if on
+        else QCoreApplication.translate("plant_map", "OFF")
+    )
+
+
 ROLE = 0  # QGraphicsItem.data key: ("tag", index) or ("hazard", name)
 SIDES = ("right", "left", "above", "below")
 
@@ -228,7 +239,7 @@ class DetectorMarker(QGraphicsItem):
         self.bad = True
         self.priority = 0
         self.warning = 0  # level of an early warning on this detector (0: none)
-        texts = list(reserve) + ["?", "ON", "OFF"]
+        texts = list(reserve) + ["?", _on_off(True), _on_off(False)]
         self.slot_w = max(self.fm.horizontalAdvance(t) for t in texts) + 8
         self.slot_h = self.fm.height() + 2
         self.side: str | None = "right"
@@ -299,8 +310,16 @@ class DetectorMarker(QGraphicsItem):
         return True
 
     def _update_tooltip(self) -> None:
-        hidden = "" if self.side is not None else "  (zoom in to show the value)"
-        warn = f"\nearly warning, level {ROMAN.get(self.warning, '?')}" if self.warning else ""
+        hidden = (
+            ""
+            if self.side is not None
+            else "  " + QCoreApplication.translate("plant_map", "(zoom in to show the value)")
+        )
+        warn = ""
+        if self.warning:
+            warn = "\n" + QCoreApplication.translate("plant_map", "early warning, level {level}").format(
+                level=ROMAN.get(self.warning, "?")
+            )
         self.setToolTip(f"{self.tip}\n{self.text}{hidden}{warn}")
 
     @property
@@ -373,7 +392,11 @@ class HazardArea(QGraphicsPolygonItem):
         self.full_text = f"{name}{self.level_text}"
         self.label = _Label(self.full_text, self)
         self.label.setPos(self.polygon().boundingRect().center())
-        self.setToolTip(f"{name}\ninherent level {ROMAN.get(inherent_level, '?')}")
+        self.setToolTip(
+            QCoreApplication.translate("plant_map", "{name}\ninherent level {level}").format(
+                name=name, level=ROMAN.get(inherent_level, "?")
+            )
+        )
         self.set_priority(0)
 
     # ---- alarm state
@@ -665,7 +688,7 @@ class PlantMap(QGraphicsView):
 
     def format_value(self, tag: int, value: float) -> str:
         if self.is_bool[tag]:
-            return "ON" if value >= 0.5 else "OFF"
+            return _on_off(value >= 0.5)
         return f"{compact_number(value, self.decimals[tag])} {self.units[tag]}".rstrip()
 
     def _refresh_marker(self, tag: int, value: float, quality: int) -> None:

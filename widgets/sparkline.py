@@ -87,7 +87,7 @@ class Sparkline(QWidget):
         self._drawn = -1  # store version last painted
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
-        self.setToolTip("Last 10 minutes")
+        self.setToolTip(self.tr("Last 10 minutes"))
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(120, 22)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.model import DeviceState
@@ -30,11 +30,11 @@ def set_style_property(widget: QWidget, name: str, value, *, children: bool = Fa
     return True
 
 
-_DEVICE_STATE = {
-    DeviceState.CONNECTING: ("connecting", "connecting"),
-    DeviceState.CONNECTED: ("ok", "connected"),
-    DeviceState.DISCONNECTED: ("fail", "COMM FAIL"),
-    DeviceState.DISABLED: ("disabled", "disabled"),
+_DEVICE_STATE = {  # state -> (stylesheet property, English word, translated where shown)
+    DeviceState.CONNECTING: ("connecting", QT_TRANSLATE_NOOP("status", "connecting")),
+    DeviceState.CONNECTED: ("ok", QT_TRANSLATE_NOOP("status", "connected")),
+    DeviceState.DISCONNECTED: ("fail", QT_TRANSLATE_NOOP("status", "COMM FAIL")),
+    DeviceState.DISABLED: ("disabled", QT_TRANSLATE_NOOP("status", "disabled")),
 }
 
 
@@ -50,15 +50,16 @@ class DeviceBadge(QLabel):
 
     def set_status(self, status) -> None:
         state = status.state if status is not None else DeviceState.CONNECTING
-        prop, word = _DEVICE_STATE.get(state, ("connecting", "unknown"))
+        prop, word = _DEVICE_STATE.get(state, ("connecting", QT_TRANSLATE_NOOP("status", "unknown")))
+        word = QCoreApplication.translate("status", word)
         text = f"● {self.name}" if prop == "ok" else f"● {self.name}  {word}"
         if text != self.text():
             self.setText(text)
         tip = f"{self.name}: {word}"
         if status is not None:
-            tip += f"\nsince {format_time(status.ts)}"
+            tip += self.tr("\nsince {time}").format(time=format_time(status.ts))
             if status.round_trip_ms is not None:
-                tip += f"\nround trip {status.round_trip_ms:.0f} ms"
+                tip += self.tr("\nround trip {ms} ms").format(ms=f"{status.round_trip_ms:.0f}")
             if status.error:
                 tip += f"\n{status.error}"
         if tip != self.toolTip():
@@ -104,17 +105,22 @@ class DatabaseLabel(QLabel):
     def refresh(self) -> None:
         h = self.history
         if h is None:
-            self.set_state("off", "History: off", "No history database configured")
+            self.set_state("off", self.tr("History: off"), self.tr("No history database configured"))
             return
         state = getattr(h, "state", "ok")
         pending = getattr(h, "pending", 0)
         err = getattr(h, "last_error", "")
         if state == "ok":
+            url = h.url if hasattr(h, "url") else ""
             self.set_state(
-                "ok", "History: OK", f"{h.url if hasattr(h, 'url') else ''}\n{pending} rows pending"
+                "ok", self.tr("History: OK"), self.tr("{url}\n{n} rows pending").format(url=url, n=pending)
             )
         else:
-            self.set_state("fail", f"History: {state.upper()}", f"{err}\n{pending} rows buffered")
+            self.set_state(
+                "fail",
+                self.tr("History: {state}").format(state=state.upper()),
+                self.tr("{error}\n{n} rows buffered").format(error=err, n=pending),
+            )
 
     def set_state(self, prop: str, text: str, tip: str = "") -> None:
         if text != self.text():
@@ -131,7 +137,7 @@ class UserLabel(QLabel):
         self.set_user(user)
 
     def set_user(self, user: str) -> None:
-        self.setText(f"User: {user}" if user else "User: operator")
+        self.setText(self.tr("User: {name}").format(name=user) if user else self.tr("User: operator"))
 
 
 class ClockLabel(QLabel):
@@ -198,22 +204,22 @@ class AlarmBanner(QWidget):
         if a is None:
             self.current = None
             self.level.setText("")
-            self.text.setText("No unacknowledged alarms")
-            self.more.setText(f"{len(standing)} standing" if standing else "")
+            self.text.setText(self.tr("No unacknowledged alarms"))
+            self.more.setText(self.tr("{n} standing").format(n=len(standing)) if standing else "")
             set_style_property(self, "priority", "0", children=True)
             self.setToolTip("")
             return
         self.current = a
         self.level.setText(ROMAN.get(a.priority, str(a.priority)))
-        suffix = "" if a.active else "   (returned to normal)"
+        suffix = "" if a.active else "   " + self.tr("(returned to normal)")
         warning = getattr(a, "is_warning", False)
-        head = "⚠ Early warning   " if warning else ""
+        head = "⚠ " + self.tr("Early warning") + "   " if warning else ""
         self.text.setText(f"{head}{format_time(a.ts)}   {a.source}   {a.message}{suffix}")
-        self.more.setText(f"+{unack - 1} unacknowledged" if unack > 1 else "")
+        self.more.setText(self.tr("+{n} unacknowledged").format(n=unack - 1) if unack > 1 else "")
         set_style_property(self, "priority", str(a.priority), children=True)
         set_style_property(self, "state", "active" if a.active else "rtn", children=True)
         set_style_property(self, "kind", "warning" if warning else "alarm", children=True)
-        self.setToolTip("Click to acknowledge this alarm")
+        self.setToolTip(self.tr("Click to acknowledge this alarm"))
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.current is not None:

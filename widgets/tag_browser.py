@@ -10,7 +10,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +36,12 @@ from app.model import Quality
 from widgets.alarm_table import format_number
 
 TAG_MIME = "application/x-forewarn-tag"
-COLUMNS = ("Tag", "Value", "Unit", "Description")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("tag_browser", "Tag"),
+    QT_TRANSLATE_NOOP("tag_browser", "Value"),
+    QT_TRANSLATE_NOOP("tag_browser", "Unit"),
+    QT_TRANSLATE_NOOP("tag_browser", "Description"),
+)
 COL_NAME, COL_VALUE, COL_UNIT, COL_DESC = range(4)
 TAG_ROLE = Qt.ItemDataRole.UserRole
 _NO_PARENT = 0xFFFFFFFF
@@ -37,7 +51,9 @@ def _value_text(value: float, quality: int, is_bool: bool) -> str:
     if quality == Quality.BAD or not math.isfinite(value):
         return "?"
     if is_bool:
-        return "ON" if value >= 0.5 else "OFF"
+        if value >= 0.5:
+            return QCoreApplication.translate("tag_browser", "ON")
+        return QCoreApplication.translate("tag_browser", "OFF")
     return format_number(value)
 
 
@@ -59,7 +75,7 @@ class TagTreeModel(QAbstractItemModel):
         self.beginResetModel()
         groups: dict[str, list[int]] = {}
         for i, t in enumerate(self.tags):
-            key = (t.area if by == "area" else t.device) or "(none)"
+            key = (t.area if by == "area" else t.device) or self.tr("(none)")
             groups.setdefault(key, []).append(i)
         self.groups = list(groups.items())
         for g, (_name, members) in enumerate(self.groups):
@@ -115,7 +131,7 @@ class TagTreeModel(QAbstractItemModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return QCoreApplication.translate("tag_browser", COLUMNS[section])
         return None
 
     def tag_of(self, index: QModelIndex) -> int | None:
@@ -152,7 +168,10 @@ class TagTreeModel(QAbstractItemModel):
         elif role == TAG_ROLE:
             return i
         elif role == Qt.ItemDataRole.ToolTipRole:
-            return f"{t.name}\n{t.description}\ndevice {t.device}" + (f", area {t.area}" if t.area else "")
+            tip = self.tr("{name}\n{description}\ndevice {device}").format(
+                name=t.name, description=t.description, device=t.device
+            )
+            return tip + (self.tr(", area {area}").format(area=t.area) if t.area else "")
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == COL_VALUE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == Qt.ItemDataRole.ForegroundRole and col == COL_VALUE:
@@ -196,12 +215,12 @@ class TagBrowser(QWidget):
         self.proxy = TagFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter tags")
+        self.filter_edit.setPlaceholderText(self.tr("Filter tags"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter)
         self.group_box = QComboBox(self)
-        self.group_box.addItem("By area", "area")
-        self.group_box.addItem("By device", "device")
+        self.group_box.addItem(self.tr("By area"), "area")
+        self.group_box.addItem(self.tr("By device"), "device")
         self.group_box.currentIndexChanged.connect(self._regroup)
 
         self.view = QTreeView(self)

@@ -29,7 +29,7 @@ from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.model import Quality, SampleBatch
@@ -65,7 +65,7 @@ PEN_COLORS = (
     "#7fb3a8",
 )
 MAX_PENS = 16
-WINDOWS = {"10 min": 600.0, "1 h": 3600.0}
+WINDOWS = {QT_TRANSLATE_NOOP("trend", "10 min"): 600.0, QT_TRANSLATE_NOOP("trend", "1 h"): 3600.0}
 DEFAULT_CAPACITY = 16384  # > 4 h at 1 sample/s, plus a decimated history load
 AXIS_TEXT = "#b8bcc2"
 AXIS_LINE = "#5a5e64"
@@ -273,7 +273,7 @@ class TrendPlot(QWidget):
         self.window_buttons: dict[str, QToolButton] = {}
         for label, secs in WINDOWS.items():
             b = QToolButton(self)
-            b.setText(label)
+            b.setText(QCoreApplication.translate("trend", label))
             b.setCheckable(True)
             b.setChecked(secs == window_s)
             b.clicked.connect(lambda _c=False, s=secs: self.set_window(s))
@@ -281,15 +281,15 @@ class TrendPlot(QWidget):
             self.window_buttons[label] = b
             bar.addWidget(b)
         self.live_button = QToolButton(self)
-        self.live_button.setText("Live")
+        self.live_button.setText(self.tr("Live"))
         self.live_button.setCheckable(True)
         self.live_button.setChecked(True)
-        self.live_button.setToolTip("Follow the newest samples")
+        self.live_button.setToolTip(self.tr("Follow the newest samples"))
         self.live_button.clicked.connect(self.set_following)
         bar.addWidget(self.live_button)
         self.clear_button = QToolButton(self)
-        self.clear_button.setText("Clear")
-        self.clear_button.setToolTip("Remove every pen")
+        self.clear_button.setText(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Remove every pen"))
         self.clear_button.clicked.connect(self.clear)
         bar.addWidget(self.clear_button)
         self.toolbar.setVisible(toolbar)
@@ -533,7 +533,7 @@ class TrendPlot(QWidget):
             pen.history_end = result.t1
             pen.dirty = True
         if isinstance(result.events, Exception):
-            errors.append(f"alarm journal: {result.events}")
+            errors.append(self.tr("alarm journal: {error}").format(error=result.events))
         elif result.events is not None:
             self.events = sorted(result.events, key=lambda e: e.ts)
             self._show_events()
@@ -784,7 +784,7 @@ class TrendPlot(QWidget):
         if n_axes > 1:
             for i, axis in enumerate(axes):
                 first = next(p for p in self.pens.values() if min(units.index(p.unit), n_axes - 1) == i)
-                label = units[i] if i < n_axes - 1 or len(units) == n_axes else "mixed units"
+                label = units[i] if i < n_axes - 1 or len(units) == n_axes else self.tr("mixed units")
                 self._style_axis(axis, first.color)
                 axis.setLabel(label, color=first.color)
         for p in self.pens.values():
@@ -911,21 +911,22 @@ class TrendPlot(QWidget):
         unit = f" {pen.unit}" if pen.unit else ""
         text = f"{pen.name}   {shown}{unit}"
         if pen.tag in self.load_errors:
-            text += "   (history unavailable)"
+            text += "   " + self.tr("(history unavailable)")
         return text
 
     def _update_title(self) -> None:
         left = self.item.getAxis("left")
         if not self.pens:
-            self.title.setText("Trend: double-click or drag a tag here")
+            self.title.setText(self.tr("Trend: double-click or drag a tag here"))
             self._style_axis(left, AXIS_TEXT)
             self.item.setLabel("left", "")
         elif self._normalised:
-            self.title.setText(f"Trend: {len(self.pens)} pens, % of range")
+            self.title.setText(self.tr("Trend: {n} pens, % of range").format(n=len(self.pens)))
             self._style_axis(left, AXIS_TEXT)
-            self.item.setLabel("left", "% of range", color=AXIS_TEXT)
+            self.item.setLabel("left", self.tr("% of range"), color=AXIS_TEXT)
         else:
-            self.title.setText(f"Trend: {len(self.pens)} pen{'s' if len(self.pens) > 1 else ''}")
+            n = len(self.pens)
+            self.title.setText(self.tr("Trend: {n} pens").format(n=n) if n > 1 else self.tr("Trend: 1 pen"))
             if len(self.units()) <= 1:
                 self._style_axis(left, AXIS_TEXT)
                 self.item.setLabel("left", next(iter(self.pens.values())).unit, color=AXIS_TEXT)
