@@ -15,7 +15,16 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,12 +47,17 @@ from PySide6.QtWidgets import (
 
 from app.formatting import format_duration, format_number
 from app.model import Quality
-from app.risk import COLOUR, GRADE, ROMAN, RiskState, inherent_risk
+from app.risk import ROMAN, RiskState, inherent_risk
+from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.sparkline import Sparkline, SparkStore
 
 MAX_MEMBERS = 12
-QUALITY_TEXT = {int(Quality.GOOD): "good", int(Quality.UNCERTAIN): "uncertain", int(Quality.BAD): "bad"}
+QUALITY_TEXT = {
+    int(Quality.GOOD): QT_TRANSLATE_NOOP("hazard_panel", "good"),
+    int(Quality.UNCERTAIN): QT_TRANSLATE_NOOP("hazard_panel", "uncertain"),
+    int(Quality.BAD): QT_TRANSLATE_NOOP("hazard_panel", "bad"),
+}
 DIM = QColor("#8a8d91")
 GOOD_QUALITY = "color: #7a7d82;"
 BAD_QUALITY = "color: #ff7f0e; font-weight: bold;"
@@ -77,18 +91,25 @@ class LevelBadge(QWidget):
     def set_level(self, level: int | None, solid: bool = True) -> None:
         if (level, solid) != (self.level, self.solid):
             self.level, self.solid = level, solid
-            self.setToolTip("" if level is None else f"Level {ROMAN[level]} {COLOUR[level]} ({GRADE[level]})")
+            self.setToolTip(
+                ""
+                if level is None
+                else self.tr("Level {level} ({grade})").format(level=level_text(level), grade=grade(level))
+            )
             self.updateGeometry()
             self.update()
 
     def text(self) -> str:
         if self.level is None:
             return "–"
-        return ROMAN[self.level] if self.compact else f"{ROMAN[self.level]} {COLOUR[self.level]}"
+        return ROMAN[self.level] if self.compact else level_text(self.level)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         fm = self.fontMetrics()
-        w = fm.horizontalAdvance("IV orange") if not self.compact else fm.horizontalAdvance("IV")
+        if self.compact:
+            w = fm.horizontalAdvance("IV")
+        else:  # the widest level in the installed language, so the badge never changes size
+            w = max(fm.horizontalAdvance(level_text(lv)) for lv in (1, 2, 3, 4))
         return QSize(w + 18, fm.height() + 8)
 
     def paintEvent(self, _event) -> None:  # noqa: N802
@@ -144,7 +165,13 @@ class LevelDelegate(QStyledItemDelegate):
 # ---------------------------------------------------------------- trace
 
 
-TRACE_COLUMNS = ("Level", "Indicator", "Evidence", "Since", "Detail")
+TRACE_COLUMNS = (
+    QT_TRANSLATE_NOOP("hazard_panel", "Level"),
+    QT_TRANSLATE_NOOP("hazard_panel", "Indicator"),
+    QT_TRANSLATE_NOOP("hazard_panel", "Evidence"),
+    QT_TRANSLATE_NOOP("hazard_panel", "Since"),
+    QT_TRANSLATE_NOOP("hazard_panel", "Detail"),
+)
 
 
 class TraceModel(QAbstractTableModel):
@@ -178,7 +205,7 @@ class TraceModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return TRACE_COLUMNS[section]
+            return QCoreApplication.translate("hazard_panel", TRACE_COLUMNS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -186,9 +213,13 @@ class TraceModel(QAbstractTableModel):
             return None
         t, col = self.items[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (ROMAN.get(t.level, "?"), t.indicator, t.what, since_text(t.since, self.now()), t.detail)[
-                col
-            ]
+            return (
+                ROMAN.get(t.level, "?"),
+                t.indicator,
+                evidence(t.what),
+                since_text(t.since, self.now()),
+                t.detail,
+            )[col]
         if role == Qt.ItemDataRole.BackgroundRole and col == 0:
             return QBrush(QColor(PRIORITY_COLORS.get(t.level, "#888888")))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
@@ -198,7 +229,7 @@ class TraceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{t.indicator}: {t.what} → {ROMAN.get(t.level)} {COLOUR.get(t.level)}\n{t.detail}"
+            return f"{t.indicator}: {evidence(t.what)} → {level_text(t.level)}\n{t.detail}"
         return None
 
 
@@ -235,7 +266,8 @@ class MemberRow:
         else:
             text = format_number(value)
             self.value.setText(f"{text} {self.unit}".strip() if text else "")
-        self.quality.setText(QUALITY_TEXT.get(int(quality), "?"))
+        q = QUALITY_TEXT.get(int(quality))
+        self.quality.setText(QCoreApplication.translate("hazard_panel", q) if q else "?")
         if self.quality.property("quality") != int(quality):
             self.quality.setProperty("quality", int(quality))
             self.quality.setStyleSheet(GOOD_QUALITY if quality == int(Quality.GOOD) else BAD_QUALITY)
@@ -286,11 +318,13 @@ class HazardPanel(QWidget):
         self.badge = LevelBadge(self)
         self.since_label = QLabel("", self)
         self.since_label.setStyleSheet("color: #9ea2a8;")
-        self.why_button = QPushButton("Why?", self)
-        self.why_button.setToolTip("The full explanation: the level, the inherent grade and every indicator")
+        self.why_button = QPushButton(self.tr("Why?"), self)
+        self.why_button.setToolTip(
+            self.tr("The full explanation: the level, the inherent grade and every indicator")
+        )
         self.why_button.clicked.connect(self._why)
-        self.copy_button = QPushButton("Copy", self)
-        self.copy_button.setToolTip("Copy the explanation as text (for the log book or a report)")
+        self.copy_button = QPushButton(self.tr("Copy"), self)
+        self.copy_button.setToolTip(self.tr("Copy the explanation as text (for the log book or a report)"))
         self.copy_button.clicked.connect(self.copy_explanation)
         head = QHBoxLayout()
         head.setSpacing(8)
@@ -310,7 +344,7 @@ class HazardPanel(QWidget):
         self.inherent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         inh = QHBoxLayout()
         inh.setSpacing(8)
-        caption = QLabel("Inherent", self)
+        caption = QLabel(self.tr("Inherent"), self)
         caption.setStyleSheet("color: #9ea2a8;")
         inh.addWidget(caption)
         inh.addWidget(self.inherent_badge)
@@ -339,7 +373,7 @@ class HazardPanel(QWidget):
         self.trace_view.setMinimumHeight(24 + 2 * 22 + 4)  # two rows at least; the rest scrolls
         self.trace_view.doubleClicked.connect(self._trace_activated)
 
-        self.members_caption = QLabel("Indicators", self)
+        self.members_caption = QLabel(self.tr("Indicators"), self)
         self.members_caption.setObjectName("sectionCaption")
         self.members_box = QWidget(self)
         self.members_grid = QGridLayout(self.members_box)
@@ -355,7 +389,7 @@ class HazardPanel(QWidget):
         scroll.setWidget(self.members_box)
         self.members_scroll = scroll
 
-        self.empty_label = QLabel("Select a hazard source on the map or in Plant risk.", self)
+        self.empty_label = QLabel(self.tr("Select a hazard source on the map or in Plant risk."), self)
         self.empty_label.setStyleSheet("color: #9ea2a8;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -415,9 +449,7 @@ class HazardPanel(QWidget):
         self.name = name
         self.state = self.bridge.risk_states.get(name)
         self.title.setText(name)
-        self.kind_label.setText(
-            hs.kind.replace("_", " ") + (f" · {hs.description}" if hs.description else "")
-        )
+        self.kind_label.setText(hazard_kind(hs.kind) + (f" · {hs.description}" if hs.description else ""))
         self._show_state()
         self._build_members()
         self._show_empty()
@@ -468,21 +500,25 @@ class HazardPanel(QWidget):
         now = self.now()
         if s is None:
             self.badge.set_level(inh.level, solid=False)
-            self.since_label.setText("No live risk evaluation yet: shown at its inherent level.")
+            self.since_label.setText(self.tr("No live risk evaluation yet: shown at its inherent level."))
         else:
             self.badge.set_level(s.level, solid=is_abnormal(s))
-            text = f"Since {since_text(s.since, now)}"
+            text = self.tr("Since {since}").format(since=since_text(s.since, now))
             if s.previous is not None and s.previous != s.level:
-                text += f", was {ROMAN[s.previous]} {COLOUR[s.previous]}"
-            if s.raised:
-                text += f" · {s.raised} step{'s' if s.raised > 1 else ''} above inherent"
+                text += self.tr(", was {level}").format(level=level_text(s.previous))
+            if s.raised > 1:
+                text += " · " + self.tr("{n} steps above inherent").format(n=s.raised)
+            elif s.raised:
+                text += " · " + self.tr("1 step above inherent")
             self.since_label.setText(text)
         self.inherent_badge.set_level(inh.level, solid=False)
         self.inherent_label.setText(inh.explanation)
         trace = s.trace if s is not None else ()
         self.trace_model.set_trace(trace)
         self.trace_caption.setText(
-            f"Raised by ({len(trace)})" if trace else "Raised by: no live evidence on this hazard source"
+            self.tr("Raised by ({n})").format(n=len(trace))
+            if trace
+            else self.tr("Raised by: no live evidence on this hazard source")
         )
         self.trace_view.setVisible(bool(trace))
         tip = self.explanation()
@@ -522,8 +558,11 @@ class HazardPanel(QWidget):
             m.set_value(float(self._values[i]), int(self._quality[i]))
             self.members.append(m)
         total = len(self.sources[self.name].tags) if self.name else 0
-        more = f" (first {len(self.members)} of {total})" if total > len(self.members) else ""
-        self.members_caption.setText(f"Indicators{more}")
+        if total > len(self.members):
+            text = self.tr("Indicators (first {n} of {total})").format(n=len(self.members), total=total)
+        else:
+            text = self.tr("Indicators")
+        self.members_caption.setText(text)
 
     def _trace_activated(self, index: QModelIndex) -> None:
         t = self.trace_model.items[index.row()]

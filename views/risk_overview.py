@@ -11,16 +11,24 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.formatting import format_duration
-from app.risk import COLOUR, GRADE, ROMAN, RiskState
+from app.risk import ROMAN, RiskState
 from views.hazard_panel import LevelDelegate, is_abnormal
+from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
 
-COLUMNS = ("Level", "Hazard source", "Kind", "Inherent", "Raised by", "Since")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("risk_overview", "Level"),
+    QT_TRANSLATE_NOOP("risk_overview", "Hazard source"),
+    QT_TRANSLATE_NOOP("risk_overview", "Kind"),
+    QT_TRANSLATE_NOOP("risk_overview", "Inherent"),
+    QT_TRANSLATE_NOOP("risk_overview", "Raised by"),
+    QT_TRANSLATE_NOOP("risk_overview", "Since"),
+)
 COL_LEVEL, COL_NAME, COL_KIND, COL_INHERENT, COL_RAISED, COL_SINCE = range(len(COLUMNS))
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 DIM = QColor("#8a8d91")
@@ -42,7 +50,12 @@ def raised_by(s: RiskState) -> str:
         items = items[1:]
     t = items[0]
     more = f" (+{len(items) - 1})" if len(items) > 1 else ""
-    return ("escalated: " if escalated else "") + f"{t.indicator}: {t.what}{more}"
+    text = f"{t.indicator}: {evidence(t.what)}{more}"
+    return (
+        QCoreApplication.translate("risk_overview", "escalated: {what}").format(what=text)
+        if escalated
+        else text
+    )
 
 
 class RiskTableModel(QAbstractTableModel):
@@ -111,7 +124,7 @@ class RiskTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return QCoreApplication.translate("risk_overview", COLUMNS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -125,9 +138,9 @@ class RiskTableModel(QAbstractTableModel):
             if col == COL_NAME:
                 return s.hazard
             if col == COL_KIND:
-                return s.kind.replace("_", " ")
+                return hazard_kind(s.kind)
             if col == COL_INHERENT:
-                return f"{ROMAN[s.inherent.level]} {GRADE[s.inherent.level]}"
+                return f"{ROMAN[s.inherent.level]} {grade(s.inherent.level)}"
             if col == COL_RAISED:
                 return raised_by(s)
             if col == COL_SINCE:
@@ -149,11 +162,13 @@ class RiskTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_LEVEL:
-                return f"{ROMAN[s.level]} {COLOUR[s.level]} ({GRADE[s.level]})"
+                return f"{level_text(s.level)} ({grade(s.level)})"
             if col == COL_INHERENT:
                 return s.inherent.explanation
             if col == COL_SINCE and abnormal:
-                return f"for {format_duration(max(self.now() - s.since, 0.0))}"
+                return self.tr("for {duration}").format(
+                    duration=format_duration(max(self.now() - s.since, 0.0))
+                )
             return s.explain(self.now())
         return None
 
@@ -240,9 +255,12 @@ class RiskOverview(QWidget):
         counts = {lv: sum(1 for s in rows if s.level == lv) for lv in (1, 2, 3, 4)}
         raised = sum(1 for s in rows if s.raised)
         parts = [f"{counts[lv]} {ROMAN[lv]}" for lv in (1, 2, 3, 4) if counts[lv]]
-        text = f"{len(rows)} hazard sources: " + ", ".join(parts) if rows else "No risk evaluation yet"
+        if rows:
+            text = self.tr("{n} hazard sources: {levels}").format(n=len(rows), levels=", ".join(parts))
+        else:
+            text = self.tr("No risk evaluation yet")
         if raised:
-            text += f" · {raised} raised by live evidence"
+            text += " · " + self.tr("{n} raised by live evidence").format(n=raised)
         self.summary.setText(text)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QSize, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -41,13 +41,13 @@ from widgets.trend_workers import EventsLoader, HistoryLoader
 
 log = logging.getLogger(__name__)
 
-PRESETS: dict[str, float] = {
-    "10 min": 600.0,
-    "1 h": 3600.0,
-    "8 h": 8 * 3600.0,
-    "24 h": 86400.0,
-    "7 d": 7 * 86400.0,
-    "30 d": 30 * 86400.0,
+PRESETS: dict[str, float] = {  # keys are saved in trend sets; shown translated
+    QT_TRANSLATE_NOOP("trend_view", "10 min"): 600.0,
+    QT_TRANSLATE_NOOP("trend_view", "1 h"): 3600.0,
+    QT_TRANSLATE_NOOP("trend_view", "8 h"): 8 * 3600.0,
+    QT_TRANSLATE_NOOP("trend_view", "24 h"): 86400.0,
+    QT_TRANSLATE_NOOP("trend_view", "7 d"): 7 * 86400.0,
+    QT_TRANSLATE_NOOP("trend_view", "30 d"): 30 * 86400.0,
 }
 MAX_AXES = 4
 PICKER_FORMAT = "yyyy-MM-dd HH:mm"
@@ -77,7 +77,10 @@ def history_loaders(history, max_points: int = 4000) -> tuple[HistoryLoader, Eve
         out = []
         for ts, source, kind, priority, state, message in reversed(rows):
             active = SHOWN_STATES[state]
-            what = "alarm" if active else "cleared"
+            if active:
+                what = QCoreApplication.translate("trend_view", "alarm")
+            else:
+                what = QCoreApplication.translate("trend_view", "cleared")
             text = f"{ROMAN.get(priority, '')} {source} {kind} {what}".strip()
             if message and active:
                 text += f": {message}"
@@ -154,37 +157,41 @@ class TrendView(QWidget):
         row1.addWidget(self.note, 1)
         row1.addWidget(self.busy_label)
         for label, secs in PRESETS.items():
-            b = self._button(label, f"Show the last {label} and follow new samples", checkable=True)
+            shown = QCoreApplication.translate("trend_view", label)
+            tip = self.tr("Show the last {span} and follow new samples").format(span=shown)
+            b = self._button(shown, tip, checkable=True)
             b.clicked.connect(lambda _c=False, s=secs: self.set_window(s))
             self.preset_group.addButton(b)
             self.preset_buttons[label] = b
             row1.addWidget(b)
         row1.addSpacing(6)
-        self.live_button = self._button("Live", "Follow the newest samples (off: paused)", checkable=True)
+        self.live_button = self._button(
+            self.tr("Live"), self.tr("Follow the newest samples (off: paused)"), checkable=True
+        )
         self.live_button.setChecked(True)
         self.live_button.clicked.connect(self.set_following)
         row1.addWidget(self.live_button)
 
         # ---- row 2: range picker, trend sets, export
-        self.from_edit = self._picker("Start of the range to show")
-        self.to_edit = self._picker("End of the range to show")
-        self.show_button = self._button("Show", "Show the range picked on the left")
+        self.from_edit = self._picker(self.tr("Start of the range to show"))
+        self.to_edit = self._picker(self.tr("End of the range to show"))
+        self.show_button = self._button(self.tr("Show"), self.tr("Show the range picked on the left"))
         self.show_button.clicked.connect(self._show_picked)
         self.sets_combo = QComboBox(self)
         self.sets_combo.setObjectName("trendSets")
-        self.sets_combo.setToolTip("Open a saved trend set")
+        self.sets_combo.setToolTip(self.tr("Open a saved trend set"))
         self.sets_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sets_combo.setMinimumContentsLength(8)
         self.sets_combo.activated.connect(self._set_chosen)
         # less frequent actions live in one menu, so the panel stays narrow beside the map
         self.menu = QMenu(self)
-        self.save_action = self.menu.addAction("Save trend set…", self._save_clicked)
+        self.save_action = self.menu.addAction(self.tr("Save trend set…"), self._save_clicked)
         self.menu.addSeparator()
-        self.csv_action = self.menu.addAction("Export shown range as CSV…", self._csv_clicked)
-        self.png_action = self.menu.addAction("Save chart as PNG…", self._png_clicked)
+        self.csv_action = self.menu.addAction(self.tr("Export shown range as CSV…"), self._csv_clicked)
+        self.png_action = self.menu.addAction(self.tr("Save chart as PNG…"), self._png_clicked)
         self.menu.addSeparator()
-        self.menu.addAction("Remove every pen", self.clear)
-        self.menu_button = self._button("⋯", "Trend sets, export, clear")
+        self.menu.addAction(self.tr("Remove every pen"), self.clear)
+        self.menu_button = self._button("⋯", self.tr("Trend sets, export, clear"))
         self.menu_button.setMenu(self.menu)
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         row2 = QHBoxLayout()
@@ -344,7 +351,7 @@ class TrendView(QWidget):
         t0 = self.from_edit.dateTime().toSecsSinceEpoch()
         t1 = self.to_edit.dateTime().toSecsSinceEpoch()
         if t1 <= t0:
-            self._say("The end of the range must be after its start.")
+            self._say(self.tr("The end of the range must be after its start."))
             return
         self.set_range(float(t0), float(t1))
 
@@ -363,12 +370,12 @@ class TrendView(QWidget):
         for label, b in self.preset_buttons.items():
             b.setChecked(label == current)
         self.live_button.setChecked(self.plot.following)
-        self.live_button.setText("Live" if self.plot.following else "Paused")
+        self.live_button.setText(self.tr("Live") if self.plot.following else self.tr("Paused"))
 
     # ------------------------------------------------------------ loading
     def _loading(self, on: bool) -> None:
         self.busy.setVisible(on)
-        self.busy_label.setText("loading…" if on else "")
+        self.busy_label.setText(self.tr("loading…") if on else "")
         if not on:
             self.busy.setRange(0, 1)
             self.busy.setValue(0)
@@ -378,38 +385,50 @@ class TrendView(QWidget):
             return
         self.busy.setRange(0, total)
         self.busy.setValue(done)
-        self.busy_label.setText(f"loading… {done}/{total}" if total > 1 else "loading…")
+        if total > 1:
+            self.busy_label.setText(self.tr("loading… {done}/{total}").format(done=done, total=total))
+        else:
+            self.busy_label.setText(self.tr("loading…"))
 
     def _range_loaded(self) -> None:
         if self.plot.range_error:
-            self._say(f"History unavailable: {self.plot.range_error}")
+            self._say(self.tr("History unavailable: {error}").format(error=self.plot.range_error))
         self.rangeLoaded.emit()
 
     # ------------------------------------------------------------ export
     def export_csv(self, path) -> int:
         """Write the shown range as CSV (time,tag,value,quality; ISO 8601 UTC ms)."""
         rows = self.plot.export_csv(path)
-        self._say(f"Exported {rows} rows to {Path(path).name}")
+        self._say(self.tr("Exported {n} rows to {file}").format(n=rows, file=Path(path).name))
         return rows
 
     def export_png(self, path) -> bool:
         ok = self.plot.export_png(path)
-        self._say(f"Saved {Path(path).name}" if ok else f"Could not save {Path(path).name}")
+        name = Path(path).name
+        self._say(
+            self.tr("Saved {file}").format(file=name)
+            if ok
+            else self.tr("Could not save {file}").format(file=name)
+        )
         return ok
 
     def _default_name(self, ext: str) -> str:
         return str(self.export_dir / f"trend_{datetime.now():%Y%m%d_%H%M}.{ext}")
 
     def _csv_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export trend", self._default_name("csv"), "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export trend"), self._default_name("csv"), self.tr("CSV (*.csv)")
+        )
         if path:
             try:
                 self.export_csv(path)
             except OSError as exc:
-                self._say(f"Export failed: {exc}")
+                self._say(self.tr("Export failed: {error}").format(error=exc))
 
     def _png_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart", self._default_name("png"), "PNG (*.png)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save chart"), self._default_name("png"), self.tr("PNG (*.png)")
+        )
         if path:
             self.export_png(path)
 
@@ -433,7 +452,7 @@ class TrendView(QWidget):
             raise RuntimeError("no directory for trend sets")
         path = save_set(self.sets_dir, self.current_set(name))
         self.refresh_sets(select=path.stem)
-        self._say(f"Saved trend set “{path.stem}”")
+        self._say(self.tr("Saved trend set “{name}”").format(name=path.stem))
         return path
 
     def open_set(self, name: str) -> bool:
@@ -443,7 +462,7 @@ class TrendView(QWidget):
         try:
             ts = load_set(self.sets_dir, name)
         except (OSError, ValueError) as exc:
-            self._say(f"Cannot open trend set “{name}”: {exc}")
+            self._say(self.tr("Cannot open trend set “{name}”: {error}").format(name=name, error=exc))
             return False
         known, missing = pens_known(ts.pens, self.tag_index)
         self.plot.clear()
@@ -457,14 +476,20 @@ class TrendView(QWidget):
                 self.plot.window_s = ts.range[1] - ts.range[0]
                 self.set_following(True)
         self._update_title()
-        note = f" (not configured any more: {', '.join(missing)})" if missing else ""
-        self._say(f"Opened trend set “{ts.name}”{note}")
+        if missing:
+            self._say(
+                self.tr("Opened trend set “{name}” (not configured any more: {tags})").format(
+                    name=ts.name, tags=", ".join(missing)
+                )
+            )
+        else:
+            self._say(self.tr("Opened trend set “{name}”").format(name=ts.name))
         return True
 
     def refresh_sets(self, select: str | None = None) -> None:
         self.sets_combo.blockSignals(True)
         self.sets_combo.clear()
-        self.sets_combo.addItem("Trend sets…")
+        self.sets_combo.addItem(self.tr("Trend sets…"))
         for name in self.trend_sets():
             self.sets_combo.addItem(name)
         if select is not None and (i := self.sets_combo.findText(select)) > 0:
@@ -477,22 +502,22 @@ class TrendView(QWidget):
 
     def _save_clicked(self) -> None:
         current = self.sets_combo.currentText() if self.sets_combo.currentIndex() > 0 else ""
-        name, ok = QInputDialog.getText(self, "Save trend set", "Name:", text=current)
+        name, ok = QInputDialog.getText(self, self.tr("Save trend set"), self.tr("Name:"), text=current)
         if ok and name.strip():
             try:
                 self.save_set(name)
             except (OSError, ValueError) as exc:
-                self._say(f"Cannot save the trend set: {exc}")
+                self._say(self.tr("Cannot save the trend set: {error}").format(error=exc))
 
     # ------------------------------------------------------------ title and messages
     def _update_title(self) -> None:
         n = len(self.plot.pens)
         if n == 0:
-            self.title.setText("Trend: double-click or drag a tag here")
+            self.title.setText(self.tr("Trend: double-click or drag a tag here"))
         elif self.plot._normalised:
-            self.title.setText(f"Trend: {n} pens, % of range")
+            self.title.setText(self.tr("Trend: {n} pens, % of range").format(n=n))
         else:
-            self.title.setText(f"Trend: {n} pen{'s' if n > 1 else ''}")
+            self.title.setText(self.tr("Trend: {n} pens").format(n=n) if n > 1 else self.tr("Trend: 1 pen"))
 
     def _say(self, text: str) -> None:
         log.info("trend: %s", text)
