@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.formatting import format_duration, format_number
 from app.rules import RuleExplanation
 from app.warning import Explanation
+from views.i18n import level_text
 from widgets.alarm_table import PRIORITY_COLORS
 
 BACKGROUND = "#26282b"
@@ -65,7 +66,11 @@ def _finite_runs(mask: np.ndarray) -> list[slice]:
 class TermModel(QAbstractTableModel):
     """The terms of a rule and their values at the last evaluation."""
 
-    COLUMNS = ("Term", "Value", "How")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("TermModel", "Term"),
+        QT_TRANSLATE_NOOP("TermModel", "Value"),
+        QT_TRANSLATE_NOOP("TermModel", "How"),
+    )
 
     def __init__(self, terms, parent=None):
         super().__init__(parent)
@@ -81,14 +86,14 @@ class TermModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return self.tr(self.COLUMNS[section])
         return None
 
     @staticmethod
     def value_text(term) -> str:
         v = term.value
         if isinstance(v, bool | np.bool_):
-            return "true" if v else "false"
+            return QCoreApplication.translate("TermModel", "true" if v else "false")
         if isinstance(v, int | np.integer):
             return str(int(v))
         try:
@@ -96,7 +101,7 @@ class TermModel(QAbstractTableModel):
         except (TypeError, ValueError):
             return str(v)
         if not math.isfinite(x):
-            return "no data"
+            return QCoreApplication.translate("TermModel", "no data")
         return f"{format_number(x)} {term.unit}".rstrip()
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -148,7 +153,7 @@ class WarningExplainDialog(QDialog):
         else:
             self._build_none()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
-        self.copy_button = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button = buttons.addButton(self.tr("Copy"), QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text()))
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
@@ -156,37 +161,40 @@ class WarningExplainDialog(QDialog):
     # ------------------------------------------------------------ the three cases
     def _build_none(self) -> None:
         a = self.alarm
-        self.setWindowTitle("Why? — no explanation")
+        self.setWindowTitle(self.tr("Why? — no explanation"))
         if a is not None and not a.is_warning:
-            self.title.setText(f"{a.source}: an alarm, not an early warning")
-            self.lines.setText(
-                f"{a.message}\nThe limit is crossed now"
-                + (
-                    f" (value {format_number(a.value)}, limit {format_number(a.limit)})"
-                    if a.limit is not None
-                    else ""
+            self.title.setText(self.tr("{tag}: an alarm, not an early warning").format(tag=a.source))
+            if a.limit is not None:
+                crossed = self.tr("The limit is crossed now (value {value}, limit {limit}).").format(
+                    value=format_number(a.value), limit=format_number(a.limit)
                 )
-                + ". Why? explains early warnings: forecasts, anomalies and incident rules."
+            else:
+                crossed = self.tr("The limit is crossed now.")
+            self.lines.setText(
+                f"{a.message}\n{crossed} "
+                + self.tr("Why? explains early warnings: forecasts, anomalies and incident rules.")
             )
         else:
-            name = a.source if a is not None else "This warning"
-            self.title.setText(f"{name}: no explanation available")
+            name = a.source if a is not None else self.tr("This warning")
+            self.title.setText(self.tr("{name}: no explanation available").format(name=name))
             self.lines.setText(
-                "The warning has cleared, or its detector no longer holds the data behind it."
-                + (f"\nLast message: {a.message}" if a is not None else "")
+                self.tr("The warning has cleared, or its detector no longer holds the data behind it.")
+                + (self.tr("\nLast message: {message}").format(message=a.message) if a is not None else "")
             )
         self.lines.setStyleSheet(DIM)
 
     def _build_detector(self, ex: Explanation) -> None:
-        self.setWindowTitle(f"Why? — {ex.title}")
+        self.setWindowTitle(self.tr("Why? — {title}").format(title=ex.title))
         self.title.setText(ex.title)
         extra = []
         err = self.alarm.eta_err_s if self.alarm is not None else None
         if ex.eta is not None and math.isfinite(ex.eta):
-            when = f"Limit {format_number(ex.limit)} expected at {_clock(ex.eta)}"
+            when = self.tr("Limit {limit} expected at {time}").format(
+                limit=format_number(ex.limit), time=_clock(ex.eta)
+            )
             left = ex.eta - self.now()
             if left > 0:
-                when += f", in {format_duration(left)}"
+                when += self.tr(", in {duration}").format(duration=format_duration(left))
             if err:
                 when += f" (± {format_duration(err)})"
             extra.append(when + ".")
@@ -208,10 +216,15 @@ class WarningExplainDialog(QDialog):
         t, v = np.asarray(ex.t, float), np.asarray(ex.v, float)
         if len(t):
             self.items["data"] = item.plot(
-                t, v, pen=pg.mkPen(DATA_PEN, width=1.5), name="data", connect="finite", skipFiniteCheck=True
+                t,
+                v,
+                pen=pg.mkPen(DATA_PEN, width=1.5),
+                name=self.tr("data"),
+                connect="finite",
+                skipFiniteCheck=True,
             )
         ft, fv = np.asarray(ex.fit_t, float), np.asarray(ex.fit_v, float)
-        fit_name = "trend" if ex.kind == "FORECAST" else "baseline"
+        fit_name = self.tr("trend") if ex.kind == "FORECAST" else self.tr("baseline")
         if len(ft) and len(fv) == len(ft):
             self.items["fit"] = item.plot(
                 ft, fv, pen=pg.mkPen(FIT_PEN, width=1.5, style=Qt.PenStyle.DashLine), name=fit_name
@@ -235,13 +248,15 @@ class WarningExplainDialog(QDialog):
                 self.items["band"] = fills
                 # the legend draws samples of curves: a filled curve that is never plotted stands in
                 sample = pg.PlotDataItem(pen=edge, fillLevel=0, fillBrush=pg.mkBrush(fill_colour))
-                legend.addItem(sample, "cone" if ex.kind == "FORECAST" else "normal band (± 3 σ)")
+                legend.addItem(
+                    sample, self.tr("cone") if ex.kind == "FORECAST" else self.tr("normal band (± 3 σ)")
+                )
         if ex.limit is not None and math.isfinite(ex.limit):
             line = pg.InfiniteLine(
                 pos=ex.limit,
                 angle=0,
                 pen=pg.mkPen(LIMIT_PEN, width=1.5, style=Qt.PenStyle.DashLine),
-                label=f"limit {format_number(ex.limit)}",
+                label=self.tr("limit {limit}").format(limit=format_number(ex.limit)),
                 labelOpts={"position": 0.05, "color": LIMIT_PEN, "anchors": [(0, 1), (0, 1)]},
             )
             item.addItem(line)
@@ -262,7 +277,7 @@ class WarningExplainDialog(QDialog):
                 pos=ex.eta,
                 angle=90,
                 pen=pg.mkPen(colour if colour is not None else ETA_PEN, width=2),
-                label=f"expected {_clock(ex.eta)[:5]}",
+                label=self.tr("expected {time}").format(time=_clock(ex.eta)[:5]),
                 labelOpts={"position": 0.92, "color": ETA_PEN, "anchors": [(1, 0), (1, 0)]},
             )
             item.addItem(marker)
@@ -271,7 +286,7 @@ class WarningExplainDialog(QDialog):
             pos=self.now(),
             angle=90,
             pen=pg.mkPen("#6f7378", width=1),
-            label="now",
+            label=self.tr("now"),
             labelOpts={"position": 0.04, "color": AXIS_TEXT, "anchors": [(1, 1), (1, 1)]},
         )
         item.addItem(now_line)
@@ -284,28 +299,38 @@ class WarningExplainDialog(QDialog):
         return a.source if a is not None else ""
 
     def _build_rule(self, ex: RuleExplanation) -> None:
-        self.setWindowTitle(f"Why? — rule {ex.name}")
-        self.title.setText(f"Rule {ex.name}" + (f" · {ex.hazard}" if ex.hazard else ""))
+        self.setWindowTitle(self.tr("Why? — rule {name}").format(name=ex.name))
+        self.title.setText(
+            self.tr("Rule {name}").format(name=ex.name) + (f" · {ex.hazard}" if ex.hazard else "")
+        )
         now = self.now()
         if ex.active:
-            state = "Raised" + (
-                f" since {_clock(ex.since)} ({format_duration(now - ex.since)})" if ex.since else ""
-            )
+            if ex.since:
+                state = self.tr("Raised since {time} ({duration})").format(
+                    time=_clock(ex.since), duration=format_duration(now - ex.since)
+                )
+            else:
+                state = self.tr("Raised")
         elif ex.condition:
-            state = "Condition holds" + (f" since {_clock(ex.since)}" if ex.since else "")
+            if ex.since:
+                state = self.tr("Condition holds since {time}").format(time=_clock(ex.since))
+            else:
+                state = self.tr("Condition holds")
             if ex.for_s:
-                state += f", timing {format_duration(ex.for_s)} before it warns"
+                state += self.tr(", timing {duration} before it warns").format(
+                    duration=format_duration(ex.for_s)
+                )
         else:
-            state = "Not holding"
-        lines = [state + ".", f"When: {ex.text}"]
+            state = self.tr("Not holding")
+        lines = [state + self.tr("."), self.tr("When: {condition}").format(condition=ex.text)]
         if ex.for_s:
-            lines.append(f"For: {format_duration(ex.for_s)}")
+            lines.append(self.tr("For: {duration}").format(duration=format_duration(ex.for_s)))
         if ex.message:
-            lines.append(f"Says: {ex.message}")
+            lines.append(self.tr("Says: {message}").format(message=ex.message))
         if ex.evaluated_at:
-            lines.append(f"Last evaluated {_clock(ex.evaluated_at)}.")
+            lines.append(self.tr("Last evaluated {time}.").format(time=_clock(ex.evaluated_at)))
         if ex.error:
-            lines.append(f"Error: {ex.error}")
+            lines.append(self.tr("Error: {error}").format(error=ex.error))
         self.lines.setText("\n".join(lines))
         self.terms_model = TermModel(ex.terms, self)
         view = self.terms_view = QTableView(self)
@@ -320,7 +345,7 @@ class WarningExplainDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        caption = QLabel("Terms at the last evaluation", self)
+        caption = QLabel(self.tr("Terms at the last evaluation"), self)
         caption.setStyleSheet("color: #aeb2b8; font-weight: bold; padding-top: 4px;")
         self._layout.addWidget(caption)
         self._layout.addWidget(view, 1)
@@ -343,9 +368,9 @@ class RiskExplainDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("riskExplain")
         self.state = state
-        self.setWindowTitle(f"Why? — {state.hazard}")
+        self.setWindowTitle(self.tr("Why? — {name}").format(name=state.hazard))
         self.setMinimumSize(640, 300)
-        title = QLabel(f"{state.hazard}: {state.label}", self)
+        title = QLabel(f"{state.hazard}: {level_text(state.level)}", self)
         f = title.font()
         f.setPointSizeF(f.pointSizeF() * 1.2)
         f.setBold(True)
@@ -355,7 +380,7 @@ class RiskExplainDialog(QDialog):
         self.body.setPlainText(state.explain(now()))
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
-        copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy = buttons.addButton(self.tr("Copy"), QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.body.toPlainText()))
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
