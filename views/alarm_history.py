@@ -20,7 +20,9 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QDateTime,
     QModelIndex,
     QObject,
@@ -58,14 +60,34 @@ from PySide6.QtWidgets import (
 
 from app import report_data as rd
 from app.kpi import SLOT_S, KpiReport
+from views.shift_report import journal_state, kpi_label, kpi_note
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
 from widgets.trend_workers import RequestCounter
 
-COLUMNS = ("Time", "Pri", "Tag", "Kind", "State", "Value", "Limit", "Message", "User", "Comment")
+COLUMNS = (  # the table's headers (the CSV keeps rd.CSV_COLUMNS: machine-readable)
+    QT_TRANSLATE_NOOP("alarm_history", "Time"),
+    QT_TRANSLATE_NOOP("alarm_history", "Pri"),
+    QT_TRANSLATE_NOOP("alarm_history", "Tag"),
+    QT_TRANSLATE_NOOP("alarm_history", "Kind"),
+    QT_TRANSLATE_NOOP("alarm_history", "State"),
+    QT_TRANSLATE_NOOP("alarm_history", "Value"),
+    QT_TRANSLATE_NOOP("alarm_history", "Limit"),
+    QT_TRANSLATE_NOOP("alarm_history", "Message"),
+    QT_TRANSLATE_NOOP("alarm_history", "User"),
+    QT_TRANSLATE_NOOP("alarm_history", "Comment"),
+)
 COL_TIME, COL_PRI, COL_TAG, COL_KIND, COL_STATE, COL_VALUE, COL_LIMIT, COL_MSG, COL_USER, COL_COMMENT = range(
     10
 )
-PRESETS = ("Current shift", "Previous shift", "Last 24 hours", "Last 7 days", "Custom range")
+PRESETS = (
+    QT_TRANSLATE_NOOP("alarm_history", "Current shift"),
+    QT_TRANSLATE_NOOP("alarm_history", "Previous shift"),
+    QT_TRANSLATE_NOOP("alarm_history", "Last 24 hours"),
+    QT_TRANSLATE_NOOP("alarm_history", "Last 7 days"),
+    QT_TRANSLATE_NOOP("alarm_history", "Custom range"),
+)
+
+
 PRESET_CURRENT, PRESET_PREVIOUS, PRESET_24H, PRESET_7D, PRESET_CUSTOM = range(len(PRESETS))
 KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD", "COMM")
 GREY_TEXT = QColor("#8a8d91")
@@ -120,7 +142,7 @@ class JournalModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return QCoreApplication.translate("alarm_history", COLUMNS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -131,6 +153,8 @@ class JournalModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_TIME:
                 return rd.fmt_datetime(e.ts)
+            if col == COL_STATE:
+                return journal_state(e.state)
             return rd.entry_cells(e)[col]
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_PRI:
             return QColor(PRIORITY_COLORS.get(e.priority, "#808080"))
@@ -293,8 +317,9 @@ class _Card(QFrame):
 
     def set_figure(self, f: rd.Figure) -> None:
         self.value.setText(f.text)
-        self.note.setText(f.note)
-        self.setToolTip(f"{f.label}: {f.text}" + (f" ({f.note})" if f.note else ""))
+        note = kpi_note(f.note)
+        self.note.setText(note)
+        self.setToolTip(f"{kpi_label(f.key, f.label)}: {f.text}" + (f" ({note})" if note else ""))
         if self.value.property("status") != f.status:
             self.value.setProperty("status", f.status)
             self.value.style().unpolish(self.value)
@@ -332,7 +357,7 @@ class KpiPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.setSpacing(4)
-        title = QLabel("Alarm KPIs · EEMUA 191", self)
+        title = QLabel(self.tr("Alarm KPIs · EEMUA 191"), self)
         title.setObjectName("kpiTitle")
         self.period = QLabel("", self)
         self.period.setObjectName("kpiPeriod")
@@ -342,7 +367,7 @@ class KpiPanel(QWidget):
         grid = QGridLayout()
         grid.setSpacing(4)
         self.cards: dict[str, _Card] = {}
-        labels = {f.key: f.label for f in rd.kpi_figures(_EMPTY)}
+        labels = {f.key: kpi_label(f.key, f.label) for f in rd.kpi_figures(_EMPTY)}
         for i, key in enumerate(self.CARD_KEYS):
             card = _Card(labels[key], self)
             self.cards[key] = card
@@ -354,7 +379,7 @@ class KpiPanel(QWidget):
             grid.setColumnStretch(col, 1)
         lay.addLayout(grid)
 
-        self.rate_plot = self._plot("Alarms per 10 minutes", 150, date_axis=True)
+        self.rate_plot = self._plot(self.tr("Alarms per 10 minutes"), 150, date_axis=True)
         self.rate_bars = pg.BarGraphItem(x=[], height=[], width=SLOT_S * 0.85, brush="#7a8696", pen=None)
         self.rate_plot.addItem(self.rate_bars)
         self.flood_bars = pg.BarGraphItem(x=[], height=[], width=SLOT_S * 0.85, brush="#ff7f0e", pen=None)
@@ -364,24 +389,26 @@ class KpiPanel(QWidget):
             angle=0,
             movable=False,
             pen=pg.mkPen(TARGET_PEN, width=1, style=Qt.PenStyle.DashLine),
-            label="target 1 / 10 min",
+            label=self.tr("target 1 / 10 min"),
             labelOpts={"position": 0.02, "color": TARGET_PEN, "anchors": [(0, 1), (0, 1)]},
         )
         self.rate_plot.addItem(self.target_line)
 
-        self.split_plot = self._plot("Priority split, %: actual (colour) vs EEMUA target (grey)", 125)
+        self.split_plot = self._plot(
+            self.tr("Priority split, %: actual (colour) vs EEMUA target (grey)"), 125
+        )
         self.split_bars = pg.BarGraphItem(x=[], height=[], width=0.34, brushes=[], pen=None)
         self.target_bars = pg.BarGraphItem(x=[], height=[], width=0.34, brush="#55595f", pen=None)
         self.split_plot.addItem(self.split_bars)
         self.split_plot.addItem(self.target_bars)
         self.split_labels: list[pg.TextItem] = []
         ax = self.split_plot.getAxis("bottom")
-        ax.setTicks([[(0, "I (high)"), (1, "II (medium)"), (2, "III + IV (low)")]])
+        ax.setTicks([[(0, self.tr("I (high)")), (1, self.tr("II (medium)")), (2, self.tr("III + IV (low)"))]])
         self.split_plot.setXRange(-0.6, 2.6, padding=0)
         self.split_plot.setYRange(0, 112, padding=0)
         self.split_plot.getAxis("left").setTicks([[(v, f"{v}") for v in (0, 25, 50, 75, 100)], []])
 
-        self.actor_plot = self._plot("Top 10 bad actors: activations (⟳ chattering)", 215)
+        self.actor_plot = self._plot(self.tr("Top 10 bad actors: activations (⟳ chattering)"), 215)
         self.actor_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brushes=[], pen=None)
         self.actor_plot.addItem(self.actor_bars)
         left = self.actor_plot.getAxis("left")
@@ -415,7 +442,11 @@ class KpiPanel(QWidget):
         """Show a report; ``priorities`` (alarm key -> priority) colours the bad-actor bars."""
         self.report = r
         self.figures = {f.key: f for f in rd.kpi_figures(r)}
-        self.period.setText(f"{rd.period_label(r.t0, r.t1)} · {r.operators} operator position(s)")
+        self.period.setText(
+            self.tr("{period} · {n} operator position(s)").format(
+                period=rd.period_label(r.t0, r.t1), n=r.operators
+            )
+        )
         for key, card in self.cards.items():
             card.set_figure(self.figures[key])
         self._rate(r)
@@ -439,7 +470,11 @@ class KpiPanel(QWidget):
                 (s, e), movable=False, brush=pg.mkBrush(*FLOOD_BRUSH), pen=pg.mkPen(None)
             )
             region.setZValue(-10)
-            region.setToolTip(f"Flood {rd.fmt_datetime(s, False)} – {rd.fmt_datetime(e, False)}: {_n} alarms")
+            region.setToolTip(
+                self.tr("Flood {start} – {end}: {n} alarms").format(
+                    start=rd.fmt_datetime(s, False), end=rd.fmt_datetime(e, False), n=_n
+                )
+            )
             self.rate_plot.addItem(region)
             self.flood_regions.append(region)
         self.target_line.setPos(float(r.operators))
@@ -479,7 +514,8 @@ class KpiPanel(QWidget):
         self.actor_plot.setYRange(-0.9, max(n, 1) - 0.2, padding=0)
         self.actor_plot.setToolTip(
             "\n".join(f"{k}: {c} ({100 * s:.0f} %)" for k, c, s in rows)
-            + "\n\nClick a bar to filter the table."
+            + "\n\n"
+            + self.tr("Click a bar to filter the table.")
             if rows
             else ""
         )
@@ -526,7 +562,9 @@ class AlarmHistoryView(QDialog):
     ):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
-        self.setWindowTitle(f"Alarm history — {plant}" if plant else "Alarm history")
+        self.setWindowTitle(
+            self.tr("Alarm history — {plant}").format(plant=plant) if plant else self.tr("Alarm history")
+        )
         self.setObjectName("alarmHistory")
         self.db_engine, self.plant = db_engine, plant
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
@@ -555,22 +593,22 @@ class AlarmHistoryView(QDialog):
     def _build(self) -> None:
         # range
         self.preset = QComboBox(self)
-        self.preset.addItems(PRESETS)
+        self.preset.addItems([QCoreApplication.translate("alarm_history", p) for p in PRESETS])
         self.preset.setCurrentIndex(int(self.settings.value("history/preset", PRESET_CURRENT)))
         self.t0_edit, self.t1_edit = QDateTimeEdit(self), QDateTimeEdit(self)
         for e in (self.t0_edit, self.t1_edit):
             e.setDisplayFormat("yyyy-MM-dd HH:mm")
             e.setCalendarPopup(True)
             e.dateTimeChanged.connect(self._edited)
-        self.load_button = QPushButton("Load", self)
-        self.load_button.setToolTip("Read the journal of the period (F5)")
+        self.load_button = QPushButton(self.tr("Load"), self)
+        self.load_button.setToolTip(self.tr("Read the journal of the period (F5)"))
         self.load_button.setShortcut("F5")
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setEnabled(False)
         self.status_label = QLabel("", self)
         self.status_label.setObjectName("alarmCount")
         row1 = QHBoxLayout()
-        row1.addWidget(QLabel("Period", self))
+        row1.addWidget(QLabel(self.tr("Period"), self))
         row1.addWidget(self.preset)
         row1.addWidget(self.t0_edit)
         row1.addWidget(QLabel("–", self))
@@ -578,36 +616,36 @@ class AlarmHistoryView(QDialog):
         row1.addWidget(self.load_button)
         row1.addWidget(self.cancel_button)
         row1.addWidget(self.status_label, 1)
-        self.report_button = QPushButton("Shift report…", self)
-        self.report_button.setToolTip("Print the shift handover report as PDF")
+        self.report_button = QPushButton(self.tr("Shift report…"), self)
+        self.report_button.setToolTip(self.tr("Print the shift handover report as PDF"))
         row1.addWidget(self.report_button)
 
         # filters
         self.priority_buttons: dict[int, QToolButton] = {}
         row2 = QHBoxLayout()
-        row2.addWidget(QLabel("Priority", self))
+        row2.addWidget(QLabel(self.tr("Priority"), self))
         for p in (1, 2, 3, 4):
             b = QToolButton(self)
             b.setText(ROMAN[p])
             b.setCheckable(True)
             b.setChecked(True)
             b.setStyleSheet(_priority_button_qss(p))
-            b.setToolTip(f"Show priority {ROMAN[p]} alarms")
+            b.setToolTip(self.tr("Show priority {p} alarms").format(p=ROMAN[p]))
             b.toggled.connect(self._filters_changed)
             self.priority_buttons[p] = b
             row2.addWidget(b)
         self.kind_combo = QComboBox(self)
-        self.kind_combo.addItem("All kinds", None)
+        self.kind_combo.addItem(self.tr("All kinds"), None)
         for k in KINDS:
             self.kind_combo.addItem(k, k)
         self.state_combo = QComboBox(self)
-        self.state_combo.addItem("All states", None)
-        for code, name in rd.STATE_NAMES.items():
-            self.state_combo.addItem(name, code)
+        self.state_combo.addItem(self.tr("All states"), None)
+        for code in rd.STATE_NAMES:
+            self.state_combo.addItem(journal_state(code), code)
         for c in (self.kind_combo, self.state_combo):
             c.currentIndexChanged.connect(self._filters_changed)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search tag, message, user, comment…")
+        self.search.setPlaceholderText(self.tr("Search tag, message, user, comment…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
         self._search_timer = QTimer(self)
@@ -617,8 +655,8 @@ class AlarmHistoryView(QDialog):
         self.search.textChanged.connect(self._search_timer.start)
         self.count_label = QLabel("", self)
         self.count_label.setObjectName("alarmCount")
-        self.csv_button = QPushButton("Export CSV…", self)
-        self.pdf_button = QPushButton("Export PDF…", self)
+        self.csv_button = QPushButton(self.tr("Export CSV…"), self)
+        self.pdf_button = QPushButton(self.tr("Export PDF…"), self)
         for w in (self.kind_combo, self.state_combo, self.search):
             row2.addWidget(w)
         row2.addWidget(self.count_label, 1)
@@ -692,7 +730,7 @@ class AlarmHistoryView(QDialog):
         if self.loader is None:
             self.load_button.setEnabled(False)
             self.report_button.setEnabled(False)
-            self.status_label.setText("No history database: the journal is not recorded.")
+            self.status_label.setText(self.tr("No history database: the journal is not recorded."))
         self.resize(1400, 820)
 
     # ------------------------------------------------------------ periods
@@ -760,7 +798,7 @@ class AlarmHistoryView(QDialog):
         if self.loader is None:
             return 0
         if t1 <= t0:
-            self.status_label.setText("The period must end after it starts.")
+            self.status_label.setText(self.tr("The period must end after it starts."))
             return 0
         request = self.counter.next()
         self._started = time.perf_counter()
@@ -768,7 +806,7 @@ class AlarmHistoryView(QDialog):
         self.busy.setRange(0, 0)
         self.busy.show()
         self.cancel_button.setEnabled(True)
-        self.status_label.setText("Loading…")
+        self.status_label.setText(self.tr("Loading…"))
         self.pool.start(
             JournalLoad(
                 request, self.counter, self.loader, float(t0), float(t1), self.operators(), self.signals
@@ -781,7 +819,7 @@ class AlarmHistoryView(QDialog):
         if self.loading:
             self.counter.next()
             self._idle()
-            self.status_label.setText("Cancelled.")
+            self.status_label.setText(self.tr("Cancelled."))
 
     def _idle(self) -> None:
         self.loading = False
@@ -794,17 +832,19 @@ class AlarmHistoryView(QDialog):
         if total > 0:
             self.busy.setRange(0, total)
             self.busy.setValue(done)
-            self.status_label.setText(f"Loading… {done:,} / {total:,} rows")
+            self.status_label.setText(
+                self.tr("Loading… {done} / {total} rows").format(done=f"{done:,}", total=f"{total:,}")
+            )
 
     def _on_loaded(self, request: int, result) -> None:
         if request != self.counter.value:
             return  # replaced or cancelled
         self._idle()
         if isinstance(result, rd.Cancelled):
-            self.status_label.setText("Cancelled.")
+            self.status_label.setText(self.tr("Cancelled."))
             return
         if isinstance(result, Exception):
-            self.status_label.setText(f"Could not read the journal: {result}")
+            self.status_label.setText(self.tr("Could not read the journal: {error}").format(error=result))
             return
         self.data = result
         self.model.set_entries(result.entries)
@@ -812,8 +852,12 @@ class AlarmHistoryView(QDialog):
         priorities = {e.key: e.priority for e in result.entries}
         self.kpi_panel.set_report(result.kpi, priorities)
         dt = time.perf_counter() - self._started
-        cut = f" (first {len(result.entries):,} rows only)" if result.truncated else ""
-        self.status_label.setText(f"{rd.period_label(result.t0, result.t1)} · read in {dt:.1f} s{cut}")
+        text = self.tr("{period} · read in {seconds} s").format(
+            period=rd.period_label(result.t0, result.t1), seconds=f"{dt:.1f}"
+        )
+        if result.truncated:
+            text += self.tr(" (first {n} rows only)").format(n=f"{len(result.entries):,}")
+        self.status_label.setText(text)
         self._update_count()
         self._set_exports_enabled(True)
         self.loaded.emit(result)
@@ -846,7 +890,12 @@ class AlarmHistoryView(QDialog):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown:,} of {total:,} rows" if shown != total else f"{total:,} rows")
+        if shown != total:
+            self.count_label.setText(
+                self.tr("{shown} of {total} rows").format(shown=f"{shown:,}", total=f"{total:,}")
+            )
+        else:
+            self.count_label.setText(self.tr("{total} rows").format(total=f"{total:,}"))
 
     def shown_entries(self) -> list[rd.JournalEntry]:
         return self.proxy.entries()
@@ -870,19 +919,21 @@ class AlarmHistoryView(QDialog):
         f = self.proxy.filter
         parts = [rd.period_label(self.data.t0, self.data.t1)] if self.data else []
         if f.priorities:
-            parts.append("priority " + ", ".join(ROMAN.get(p, "?") for p in sorted(f.priorities)))
+            priorities = ", ".join(ROMAN.get(p, "?") for p in sorted(f.priorities))
+            parts.append(self.tr("priority {list}").format(list=priorities))
         if f.kinds:
-            parts.append("kind " + ", ".join(sorted(f.kinds)))
+            parts.append(self.tr("kind {list}").format(list=", ".join(sorted(f.kinds))))
         if f.states:
-            parts.append("state " + ", ".join(rd.STATE_NAMES.get(s, s) for s in sorted(f.states)))
+            states = ", ".join(journal_state(s) for s in sorted(f.states))
+            parts.append(self.tr("state {list}").format(list=states))
         if f.text.strip():
-            parts.append(f"search “{f.text.strip()}”")
-        parts.append(f"{self.proxy.rowCount():,} rows")
+            parts.append(self.tr("search “{text}”").format(text=f.text.strip()))
+        parts.append(self.tr("{total} rows").format(total=f"{self.proxy.rowCount():,}"))
         return " · ".join(parts)
 
     def export_csv(self, path: str | None = None) -> bool:
         """Write the shown rows (filter and order as on screen) to CSV in a worker."""
-        path = path or self._ask_path("Export alarm history", ".csv", "CSV (*.csv)")
+        path = path or self._ask_path(self.tr("Export alarm history"), ".csv", self.tr("CSV (*.csv)"))
         if not path:
             return False
         entries = self.shown_entries()
@@ -893,27 +944,37 @@ class AlarmHistoryView(QDialog):
         """Print the shown rows to a PDF (A4 landscape) in a worker."""
         from views.shift_report import write_journal_pdf
 
-        path = path or self._ask_path("Export alarm history", ".pdf", "PDF (*.pdf)")
+        path = path or self._ask_path(self.tr("Export alarm history"), ".pdf", self.tr("PDF (*.pdf)"))
         if not path:
             return False
         entries, subtitle = self.shown_entries(), self._describe()
-        title = f"Alarm history — {self.plant}" if self.plant else "Alarm history"
+        title = (
+            self.tr("Alarm history — {plant}").format(plant=self.plant)
+            if self.plant
+            else self.tr("Alarm history")
+        )
         self._start_export(lambda: write_journal_pdf(entries, path, title, subtitle), path)
         return True
 
     def _start_export(self, write: Callable[[], int], path: str) -> None:
         self._exports += 1
-        self.status_label.setText(f"Writing {path}…")
+        self.status_label.setText(self.tr("Writing {path}…").format(path=path))
         self.pool.start(ExportJob(write, path, self.signals))
 
     def _on_exported(self, path: str, result) -> None:
         self._exports -= 1
         if isinstance(result, Exception):
-            self.status_label.setText(f"Export failed: {result}")
+            self.status_label.setText(self.tr("Export failed: {error}").format(error=result))
             if self.isVisible():
-                QMessageBox.warning(self, "Export", f"{path} could not be written:\n{result}")
+                QMessageBox.warning(
+                    self,
+                    self.tr("Export"),
+                    self.tr("{path} could not be written:\n{error}").format(path=path, error=result),
+                )
         else:
-            self.status_label.setText(f"{result:,} rows written to {path}")
+            self.status_label.setText(
+                self.tr("{n} rows written to {path}").format(n=f"{result:,}", path=path)
+            )
         self.exported.emit(path, result)
 
     # ------------------------------------------------------------ shift report

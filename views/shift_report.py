@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
     QDateTime,
     QMarginsF,
     QObject,
@@ -73,6 +75,99 @@ PRIORITY_FG = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
 WARN = "#c25400"  # over-target figures on white paper
 MAX_PRINTED_ROWS = 5000  # activations printed in a shift report (more: cut, with a note)
 MAX_JOURNAL_ROWS = 20000  # rows of a printed history list (about 400 pages)
+
+
+def translate(context: str, text: str) -> str:
+    """Qt's translator; thread-safe, so the report is translated in its worker too."""
+    return QCoreApplication.translate(context, text)
+
+
+# Table headings of the printed reports, English as written below; printed translated.
+HEADERS = (
+    QT_TRANSLATE_NOOP("shift_report", "#"),
+    QT_TRANSLATE_NOOP("shift_report", "Active since"),
+    QT_TRANSLATE_NOOP("shift_report", "Activations"),
+    QT_TRANSLATE_NOOP("shift_report", "Alarm"),
+    QT_TRANSLATE_NOOP("shift_report", "Alarms"),
+    QT_TRANSLATE_NOOP("shift_report", "By"),
+    QT_TRANSLATE_NOOP("shift_report", "Comment"),
+    QT_TRANSLATE_NOOP("shift_report", "Count"),
+    QT_TRANSLATE_NOOP("shift_report", "Duration"),
+    QT_TRANSLATE_NOOP("shift_report", "EEMUA target"),
+    QT_TRANSLATE_NOOP("shift_report", "End"),
+    QT_TRANSLATE_NOOP("shift_report", "For"),
+    QT_TRANSLATE_NOOP("shift_report", "Kind"),
+    QT_TRANSLATE_NOOP("shift_report", "Last change"),
+    QT_TRANSLATE_NOOP("shift_report", "Limit"),
+    QT_TRANSLATE_NOOP("shift_report", "Message"),
+    QT_TRANSLATE_NOOP("shift_report", "New state"),
+    QT_TRANSLATE_NOOP("shift_report", "Note"),
+    QT_TRANSLATE_NOOP("shift_report", "Pri"),
+    QT_TRANSLATE_NOOP("shift_report", "Reason"),
+    QT_TRANSLATE_NOOP("shift_report", "Share"),
+    QT_TRANSLATE_NOOP("shift_report", "Since"),
+    QT_TRANSLATE_NOOP("shift_report", "Start"),
+    QT_TRANSLATE_NOOP("shift_report", "State"),
+    QT_TRANSLATE_NOOP("shift_report", "Tag"),
+    QT_TRANSLATE_NOOP("shift_report", "Time"),
+    QT_TRANSLATE_NOOP("shift_report", "User"),
+    QT_TRANSLATE_NOOP("shift_report", "Value"),
+)
+
+
+def header_text(text: str) -> str:
+    """A table heading in the installed language."""
+    return translate("shift_report", text)
+
+
+# The journal's state names (app.report_data.STATE_NAMES) and KPI labels (app.report_data.kpi_figures)
+# as printed on screen and in the PDFs, in the installed language.
+JOURNAL_STATES = {
+    "UNACK": QT_TRANSLATE_NOOP("alarm_history", "Unacked"),
+    "ACKED": QT_TRANSLATE_NOOP("alarm_history", "Acked"),
+    "RTN_UNACK": QT_TRANSLATE_NOOP("alarm_history", "RTN unacked"),
+    "NORMAL": QT_TRANSLATE_NOOP("alarm_history", "Normal"),
+    "LATCHED": QT_TRANSLATE_NOOP("alarm_history", "Latched"),
+    "SHELVED": QT_TRANSLATE_NOOP("alarm_history", "Shelved"),
+    "SUPPRESSED": QT_TRANSLATE_NOOP("alarm_history", "Suppressed"),
+    "OOS": QT_TRANSLATE_NOOP("alarm_history", "Out of service"),
+}
+KPI_LABELS = {
+    "activations": QT_TRANSLATE_NOOP("kpi", "Activations"),
+    "per_hour": QT_TRANSLATE_NOOP("kpi", "Average rate"),
+    "per_10min_max": QT_TRANSLATE_NOOP("kpi", "Peak 10 min"),
+    "floods": QT_TRANSLATE_NOOP("kpi", "Floods"),
+    "chattering": QT_TRANSLATE_NOOP("kpi", "Chattering"),
+    "standing": QT_TRANSLATE_NOOP("kpi", "Standing > 24 h"),
+    "ack_mean": QT_TRANSLATE_NOOP("kpi", "Ack time mean"),
+    "ack_p90": QT_TRANSLATE_NOOP("kpi", "Ack time p90"),
+    "unacked_at_end": QT_TRANSLATE_NOOP("kpi", "Unacked at end"),
+    "priority_split": QT_TRANSLATE_NOOP("kpi", "Priority I / II / III+IV"),
+    "top_actor": QT_TRANSLATE_NOOP("kpi", "Top bad actor share"),
+    "assessment": QT_TRANSLATE_NOOP("kpi", "EEMUA 191 assessment"),
+}
+KPI_NOTES = (  # the notes without numbers in them
+    QT_TRANSLATE_NOOP("kpi", "flood above 10"),
+    QT_TRANSLATE_NOOP("kpi", "≥ 3 in 1 min"),
+    QT_TRANSLATE_NOOP("kpi", "target 5 / 15 / 80 %"),
+)
+
+
+def journal_state(state: str) -> str:
+    """A journal state ('SHELVED') as the supervisor reads it, in the installed language."""
+    if state in JOURNAL_STATES:
+        return QCoreApplication.translate("alarm_history", JOURNAL_STATES[state])
+    return rd.STATE_NAMES.get(state, state)
+
+
+def kpi_label(key: str, english: str) -> str:
+    """A KPI figure's label in the installed language (`english` when it has no translation)."""
+    return QCoreApplication.translate("kpi", KPI_LABELS[key]) if key in KPI_LABELS else english
+
+
+def kpi_note(note: str) -> str:
+    return QCoreApplication.translate("kpi", note) if note in KPI_NOTES else note
+
 
 CSS = """
 body { font-family: @FONT@; font-size: 8.5pt; color: #1e1f22; }
@@ -180,7 +275,8 @@ class PdfDocument:
         r = QRectF(0, self.height + self.pt(4), self.width, self.footer_h - self.pt(4))
         p.drawLine(QPointF(0, r.top()), QPointF(self.width, r.top()))
         p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.footer)
-        p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"page {self.page}")
+        page = translate("shift_report", "page {n}").format(n=self.page)
+        p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, page)
         p.restore()
 
     def new_page(self) -> None:
@@ -238,7 +334,7 @@ class PdfDocument:
         rows: Sequence[Sequence[Cell]],
         *,
         heading: str = "",
-        empty: str = "none",
+        empty: str = "",
     ) -> None:
         """Paint a table from the cursor, its header repeated on every page; wrapped cells."""
         p = self.painter
@@ -271,7 +367,7 @@ class PdfDocument:
                 p.drawText(
                     QRectF(x + pad, self.y + pad, w - 2 * pad, line_h),
                     int(c.align | Qt.AlignmentFlag.AlignVCenter),
-                    c.title,
+                    header_text(c.title),
                 )
             p.setPen(QPen(QColor("#9a9ea4"), self.pt(0.5)))
             p.drawLine(QPointF(0, self.y + head_h), QPointF(self.width, self.y + head_h))
@@ -294,6 +390,7 @@ class PdfDocument:
         if not rows:
             p.setFont(self.font(8.5))
             p.setPen(QColor("#6f7378"))
+            empty = empty or translate("shift_report", "none")
             p.drawText(QRectF(0, self.y, self.width, line_h * 1.6), int(Qt.AlignmentFlag.AlignVCenter), empty)
             self.y += line_h * 2
             return
@@ -331,7 +428,7 @@ def _priority_cell(p: int) -> str:
 
 def _table(headers: Sequence[str], rows: Sequence[str], widths: Sequence[int] | None = None) -> str:
     ths = "".join(
-        f'<th width="{w}%">{esc(h)}</th>' if widths else f"<th>{esc(h)}</th>"
+        f'<th width="{w}%">{esc(header_text(h))}</th>' if widths else f"<th>{esc(header_text(h))}</th>"
         for h, w in zip(headers, widths or [0] * len(headers), strict=True)
     )
     return (
@@ -340,12 +437,13 @@ def _table(headers: Sequence[str], rows: Sequence[str], widths: Sequence[int] | 
     )
 
 
-def _none(text: str = "none") -> str:
-    return f'<p class="none">{esc(text)}</p>'
+def _none(text: str = "") -> str:
+    return f'<p class="none">{esc(text or translate("shift_report", "none"))}</p>'
 
 
 def _entry_row(e: rd.JournalEntry, cols: Sequence[str], when: Callable[[float], str] | None = None) -> str:
     c = dict(zip(rd.CSV_COLUMNS, rd.entry_cells(e), strict=True))
+    c["state"] = journal_state(e.state)
     if when is not None:
         c["time"] = when(e.ts)
     cells = []
@@ -363,9 +461,9 @@ def figures_html(figures: Sequence[rd.Figure], per_row: int = 4) -> str:
     cells = []
     for f in figures:
         cls = "fig-warn" if f.status == "warn" else "fig-value"
-        note = f'<br><span class="note">{esc(f.note)}</span>' if f.note else ""
+        note = f'<br><span class="note">{esc(kpi_note(f.note))}</span>' if f.note else ""
         cells.append(
-            f'<td width="{100 // per_row}%" valign="top"><span class="fig-label">{esc(f.label)}</span><br>'
+            f'<td width="{100 // per_row}%" valign="top"><span class="fig-label">{esc(kpi_label(f.key, f.label))}</span><br>'
             f'<span class="{cls}">{esc(f.text)}</span>{note}</td>'
         )
     rows = ["<tr>" + "".join(cells[i : i + per_row]) + "</tr>" for i in range(0, len(cells), per_row)]
@@ -471,22 +569,32 @@ def rate_chart(r: KpiReport, width: int = 680, height: int = 190) -> QImage:
     bold = pdf_font(FONT_PX)
     bold.setBold(True)
     p.setFont(bold)
-    p.drawText(QRectF(plot.left(), 0, plot.width() / 2, 20 * k), LEFT_V, "Alarms per 10 minutes")
+    p.drawText(
+        QRectF(plot.left(), 0, plot.width() / 2, 20 * k),
+        LEFT_V,
+        translate("shift_report", "Alarms per 10 minutes"),
+    )
     p.setFont(pdf_font(FONT_PX))
 
     def target_swatch(rect: QRectF) -> None:
         p.setPen(target_pen)
         p.drawLine(QPointF(rect.left(), rect.center().y()), QPointF(rect.right(), rect.center().y()))
 
-    per_op = " per operator" if r.operators > 1 else ""
+    if r.operators > 1:
+        target_text = translate("shift_report", "target 1 / 10 min per operator")
+    else:
+        target_text = translate("shift_report", "target 1 / 10 min")
     _legend(
         p,
         plot.left() + plot.width() * 0.42,
         10 * k,
         (
-            (lambda rect: p.fillRect(rect, bar), "alarms"),
-            (target_swatch, f"target 1 / 10 min{per_op}"),
-            (lambda rect: p.fillRect(rect, QColor(255, 127, 14, 90)), "flood: > 10 in 10 min"),
+            (lambda rect: p.fillRect(rect, bar), translate("shift_report", "alarms")),
+            (target_swatch, target_text),
+            (
+                lambda rect: p.fillRect(rect, QColor(255, 127, 14, 90)),
+                translate("shift_report", "flood: > 10 in 10 min"),
+            ),
         ),
     )
     p.end()
@@ -501,9 +609,9 @@ def split_chart(r: KpiReport, width: int = 330, height: int = 170) -> QImage:
     _y_axis(p, plot, 100.0, 25.0, lambda v: f"{v:.0f} %")
     split, target = r.priority_split_eemua, r.priority_target
     groups = (
-        (1, "I high", PRIORITY_BG[1]),
-        (2, "II medium", PRIORITY_BG[2]),
-        (3, "III+IV low", PRIORITY_BG[3]),
+        (1, translate("shift_report", "I high"), PRIORITY_BG[1]),
+        (2, translate("shift_report", "II medium"), PRIORITY_BG[2]),
+        (3, translate("shift_report", "III+IV low"), PRIORITY_BG[3]),
     )
     gw = plot.width() / 3
     tgt = QColor("#c9ccd0")
@@ -528,15 +636,19 @@ def split_chart(r: KpiReport, width: int = 330, height: int = 170) -> QImage:
     bold.setBold(True)
     p.setFont(bold)
     p.setPen(INK)
-    p.drawText(QRectF(plot.left(), 0, plot.width() * 0.5, 20 * k), LEFT_V, "Priority split, %")
+    p.drawText(
+        QRectF(plot.left(), 0, plot.width() * 0.5, 20 * k),
+        LEFT_V,
+        translate("shift_report", "Priority split, %"),
+    )
     p.setFont(pdf_font(FONT_PX))
     _legend(
         p,
         plot.left() + plot.width() * 0.5,
         10 * k,
         (
-            (lambda rect: p.fillRect(rect, QColor("#5d6b7e")), "actual"),
-            (lambda rect: p.fillRect(rect, tgt), "target"),
+            (lambda rect: p.fillRect(rect, QColor("#5d6b7e")), translate("shift_report", "actual")),
+            (lambda rect: p.fillRect(rect, tgt), translate("shift_report", "target")),
         ),
     )
     p.end()
@@ -558,15 +670,17 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     """The handover report as HTML (images ``chart:rate`` and ``chart:split`` are embedded)."""
     r = rep.kpi
     out = [f"<html><head><style>{CSS}</style></head><body>"]
-    out.append(f"<h1>Alarm shift report — {esc(rep.plant)}</h1>")
+    title = translate("shift_report", "Alarm shift report — {plant}").format(plant=rep.plant)
+    out.append(f"<h1>{esc(title)}</h1>")
     period = rd.period_label(rep.t0, rep.t1)
-    heading = rep.title if period in rep.title else f"{rep.title} · {period}"
-    out.append(
-        f'<p class="sub">{esc(heading)}'
-        f" &nbsp;·&nbsp; {r.operators} operator position{'s' if r.operators > 1 else ''}"
-        f" &nbsp;·&nbsp; printed {esc(rd.fmt_datetime(rep.generated, False))}</p>"
-    )
-    out.append("<h2>Alarm system performance (EEMUA 191)</h2>")
+    sub = rep.title if period in rep.title else f"{rep.title} · {period}"
+    if r.operators > 1:
+        positions = translate("shift_report", "{n} operator positions").format(n=r.operators)
+    else:
+        positions = translate("shift_report", "1 operator position")
+    printed = translate("shift_report", "printed {time}").format(time=rd.fmt_datetime(rep.generated, False))
+    out.append(f'<p class="sub">{esc(sub)} &nbsp;·&nbsp; {esc(positions)} &nbsp;·&nbsp; {esc(printed)}</p>')
+    out.append(f"<h2>{esc(translate('shift_report', 'Alarm system performance (EEMUA 191)'))}</h2>")
     out.append(figures_html(rep.figures))
     out.append('<p><img src="chart:rate" width="680" height="190"></p>')
     out.append(
@@ -575,7 +689,7 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
         f'<td width="50%" valign="top">{_priority_table(r)}</td></tr></table>'
     )
 
-    out.append("<h2>Alarm floods</h2>")
+    out.append(f"<h2>{esc(translate('shift_report', 'Alarm floods'))}</h2>")
     if r.floods:
         rows = [
             f"<tr><td>{esc(rd.fmt_datetime(s))}</td><td>{esc(rd.fmt_datetime(e))}</td>"
@@ -583,28 +697,32 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
             for s, e, n in r.floods
         ]
         out.append(_table(("Start", "End", "Duration", "Alarms"), rows, (30, 30, 20, 20)))
-        out.append(f'<p class="note">{r.percent_time_in_flood:.1f} % of the shift in flood.</p>')
+        in_flood = translate("shift_report", "{percent} % of the shift in flood.").format(
+            percent=f"{r.percent_time_in_flood:.1f}"
+        )
+        out.append(f'<p class="note">{esc(in_flood)}</p>')
     else:
         out.append(_none())
 
-    out.append("<h2>Top bad actors</h2>")
+    out.append(f"<h2>{esc(translate('shift_report', 'Top bad actors'))}</h2>")
     if r.bad_actors:
         chatter = dict(r.chattering)
+        chattering = translate("shift_report", "chattering: {n} in 1 min")
         rows = [
             f'<tr><td class="num">{i}</td><td>{esc(key)}</td><td class="num">{n}</td>'
-            f'<td class="num">{100 * share:.1f} %</td><td>{"chattering: " + str(chatter[key]) + " in 1 min" if key in chatter else ""}</td></tr>'
+            f'<td class="num">{100 * share:.1f} %</td><td>{esc(chattering.format(n=chatter[key])) if key in chatter else ""}</td></tr>'
             for i, (key, n, share) in enumerate(r.bad_actors, 1)
         ]
         out.append(_table(("#", "Alarm", "Activations", "Share", "Note"), rows, (6, 44, 14, 12, 24)))
     else:
         out.append(_none())
 
-    out.append("<h2>Alarms standing at the end of the shift</h2>")
+    out.append(f"<h2>{esc(translate('shift_report', 'Alarms standing at the end of the shift'))}</h2>")
     if rep.standing_at_end:
         rows = [
             f"<tr>{_priority_cell(e.priority)}<td>{esc(e.tag)}</td><td>{esc(e.kind)}</td>"
             f"<td>{esc(_short_time(since))}</td><td class='num'>{esc(rd.fmt_duration(rep.t1 - since))}</td>"
-            f"<td>{esc(rd.STATE_NAMES.get(e.state, e.state))}</td><td>{esc(e.message)}</td></tr>"
+            f"<td>{esc(journal_state(e.state))}</td><td>{esc(e.message)}</td></tr>"
             for e, since in rep.standing_at_end
         ]
         out.append(
@@ -617,7 +735,7 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     else:
         out.append(_none())
 
-    out.append("<h2>Unacknowledged at the end of the shift</h2>")
+    out.append(f"<h2>{esc(translate('shift_report', 'Unacknowledged at the end of the shift'))}</h2>")
     if rep.unacked_at_end:
         rows = [
             _entry_row(e, ("priority", "tag", "kind", "state", "time", "message"), _short_time)
@@ -629,19 +747,25 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     else:
         out.append(_none())
 
-    out.append("<h2>Shelved, suppressed and out of service</h2>")
+    out.append(f"<h2>{esc(translate('shift_report', 'Shelved, suppressed and out of service'))}</h2>")
     out.append(_off_list_html(rep))
 
     out.append("</body></html>")
     return "".join(out)
 
 
-SIGNATURES_HTML = (
-    f"<html><head><style>{CSS}</style></head><body><br>"
-    '<table width="100%" cellspacing="0" cellpadding="6"><tr>'
-    '<td width="50%">Handed over by: ______________________</td>'
-    '<td width="50%">Taken over by: ______________________</td></tr></table></body></html>'
-)
+def signatures_html() -> str:
+    """The handover signature lines, in the installed language."""
+    given = esc(translate("shift_report", "Handed over by:"))
+    taken = esc(translate("shift_report", "Taken over by:"))
+    return (
+        f"<html><head><style>{CSS}</style></head><body><br>"
+        '<table width="100%" cellspacing="0" cellpadding="6"><tr>'
+        f'<td width="50%">{given} ______________________</td>'
+        f'<td width="50%">{taken} ______________________</td></tr></table></body></html>'
+    )
+
+
 PRIORITY_ALIGN = Qt.AlignmentFlag.AlignHCenter
 RIGHT = Qt.AlignmentFlag.AlignRight
 
@@ -651,6 +775,7 @@ def entry_cells_pdf(
 ) -> list[Cell]:
     """Painted-table cells of one journal row; the priority cell carries the level colour."""
     c = dict(zip(rd.CSV_COLUMNS, rd.entry_cells(e), strict=True))
+    c["state"] = journal_state(e.state)
     if when is not None:
         c["time"] = when(e.ts)
     return [
@@ -704,13 +829,13 @@ def _off_list_html(rep: rd.ShiftReport) -> str:
             _table(("Pri", "Tag", "Kind", "State", "Since", "By", "Reason"), rows, (5, 22, 8, 13, 13, 12, 27))
         )
     else:
-        parts.append(_none("none at the end of the shift"))
+        parts.append(_none(translate("shift_report", "none at the end of the shift")))
     if rep.off_list_changes:
         rows = [
             _entry_row(e, ("time", "priority", "tag", "kind", "state", "user", "comment"), _short_time)
             for e in rep.off_list_changes
         ]
-        parts.append('<p class="note">Changes during the shift:</p>')
+        parts.append(f'<p class="note">{esc(translate("shift_report", "Changes during the shift:"))}</p>')
         parts.append(
             _table(
                 ("Time", "Pri", "Tag", "Kind", "New state", "By", "Reason"), rows, (13, 5, 22, 8, 13, 12, 27)
@@ -721,18 +846,21 @@ def _off_list_html(rep: rd.ShiftReport) -> str:
 
 def write_shift_report(rep: rd.ShiftReport, path: str | Path) -> None:
     """Print the handover report to a PDF file."""
-    pdf = PdfDocument(path, f"Alarm shift report — {rep.plant}", footer=f"{rep.plant} · {rep.title}")
+    title = translate("shift_report", "Alarm shift report — {plant}").format(plant=rep.plant)
+    pdf = PdfDocument(path, title, footer=f"{rep.plant} · {rep.title}")
     pdf.images = {"chart:rate": rate_chart(rep.kpi), "chart:split": split_chart(rep.kpi)}
     pdf.html(shift_report_html(rep))
     cols, rows = activation_table(rep)
     n = len(rep.activations)
-    pdf.table(cols, rows, heading=f"Activations during the shift ({n})")
+    pdf.table(cols, rows, heading=translate("shift_report", "Activations during the shift ({n})").format(n=n))
     if n > len(rows):
-        pdf.html(
-            f'<html><head><style>{CSS}</style></head><body><p class="note">The first {len(rows)} of {n} '
-            "activations are listed.</p></body></html>"
+        note = translate("shift_report", "The first {shown} of {n} activations are listed.").format(
+            shown=len(rows), n=n
         )
-    pdf.html(SIGNATURES_HTML)
+        pdf.html(
+            f'<html><head><style>{CSS}</style></head><body><p class="note">{esc(note)}</p></body></html>'
+        )
+    pdf.html(signatures_html())
     pdf.finish()
 
 
@@ -758,11 +886,14 @@ def write_journal_pdf(entries: Sequence[rd.JournalEntry], path: str | Path, titl
         f'<html><head><style>{CSS}</style></head><body><h1>{esc(title)}</h1><p class="sub">{esc(subtitle)}</p></body></html>'
     )
     names = ("time", "priority", "tag", "kind", "state", "value", "limit", "message", "user", "comment")
-    pdf.table(JOURNAL_COLUMNS, [entry_cells_pdf(e, names) for e in shown], empty="no rows")
+    empty = translate("shift_report", "no rows")
+    pdf.table(JOURNAL_COLUMNS, [entry_cells_pdf(e, names) for e in shown], empty=empty)
     if len(entries) > len(shown):
+        note = translate(
+            "shift_report", "The first {shown} of {n} rows are printed; export CSV for all."
+        ).format(shown=len(shown), n=len(entries))
         pdf.html(
-            f'<html><head><style>{CSS}</style></head><body><p class="note">The first {len(shown)} of '
-            f"{len(entries)} rows are printed; export CSV for all.</p></body></html>"
+            f'<html><head><style>{CSS}</style></head><body><p class="note">{esc(note)}</p></body></html>'
         )
     pdf.finish()
     return len(shown)
@@ -806,7 +937,7 @@ class ShiftReportDialog(QDialog):
 
     def __init__(self, db_engine, plant: str, parent=None, *, settings: QSettings | None = None, pool=None):
         super().__init__(parent)
-        self.setWindowTitle("Shift report")
+        self.setWindowTitle(self.tr("Shift report"))
         self.db_engine, self.plant = db_engine, plant
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
         self.pool = pool or QThreadPool.globalInstance()
@@ -815,7 +946,7 @@ class ShiftReportDialog(QDialog):
         self.starts = str(self.settings.value("shifts/starts", ",".join(rd.DEFAULT_SHIFT_STARTS)))
 
         self.shift = QComboBox(self)
-        self.shift.addItems(["Current shift", "Previous shift", "Custom range"])
+        self.shift.addItems([self.tr("Current shift"), self.tr("Previous shift"), self.tr("Custom range")])
         self.shift.setCurrentIndex(1)
         self.t0_edit = QDateTimeEdit(self)
         self.t1_edit = QDateTimeEdit(self)
@@ -826,17 +957,17 @@ class ShiftReportDialog(QDialog):
         self.operators.setRange(1, 20)
         self.operators.setValue(int(self.settings.value("shifts/operators", 1)))
         self.path_edit = QLineEdit(self)
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("Shift", self.shift)
-        form.addRow("From", self.t0_edit)
-        form.addRow("To", self.t1_edit)
-        form.addRow("Operator positions", self.operators)
-        form.addRow("PDF file", path_row)
+        form.addRow(self.tr("Shift"), self.shift)
+        form.addRow(self.tr("From"), self.t0_edit)
+        form.addRow(self.tr("To"), self.t1_edit)
+        form.addRow(self.tr("Operator positions"), self.operators)
+        form.addRow(self.tr("PDF file"), path_row)
         self.busy = QProgressBar(self)
         self.busy.setObjectName("trendBusy")
         self.busy.setTextVisible(False)
@@ -845,10 +976,10 @@ class ShiftReportDialog(QDialog):
         self.busy.hide()
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
-        self.create_button = QPushButton("Create PDF", self)
+        self.create_button = QPushButton(self.tr("Create PDF"), self)
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.create)
-        close = QPushButton("Close", self)
+        close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -884,7 +1015,9 @@ class ShiftReportDialog(QDialog):
         return rd.shift_period("current" if i == 0 else "previous", starts=self.starts)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save shift report", self.path_edit.text(), "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save shift report"), self.path_edit.text(), self.tr("PDF (*.pdf)")
+        )
         if path:
             self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
 
@@ -892,11 +1025,11 @@ class ShiftReportDialog(QDialog):
         """Start writing the report; False if there is no database or the range is empty."""
         path = path or self.path_edit.text().strip()
         if self.db_engine is None:
-            self.status.setText("No history database: nothing to report.")
+            self.status.setText(self.tr("No history database: nothing to report."))
             return False
         t0, t1 = self.period()
         if not path or t1 <= t0:
-            self.status.setText("Choose a file and a period that ends after it starts.")
+            self.status.setText(self.tr("Choose a file and a period that ends after it starts."))
             return False
         self.settings.setValue("shifts/report_dir", str(Path(path).parent))
         self.settings.setValue("shifts/operators", self.operators.value())
@@ -907,7 +1040,7 @@ class ShiftReportDialog(QDialog):
 
         self.create_button.setEnabled(False)
         self.busy.show()
-        self.status.setText("Writing report…")
+        self.status.setText(self.tr("Writing report…"))
         self.pool.start(ReportJob(build, path, self.signals))
         return True
 
@@ -915,9 +1048,13 @@ class ShiftReportDialog(QDialog):
         self.busy.hide()
         self.create_button.setEnabled(True)
         if error is None:
-            self.status.setText(f"Written: {path}")
+            self.status.setText(self.tr("Written: {path}").format(path=path))
         else:
-            self.status.setText(f"Report failed: {error}")
+            self.status.setText(self.tr("Report failed: {error}").format(error=error))
             if self.isVisible():
-                QMessageBox.warning(self, "Shift report", f"The report could not be written:\n{error}")
+                QMessageBox.warning(
+                    self,
+                    self.tr("Shift report"),
+                    self.tr("The report could not be written:\n{error}").format(error=error),
+                )
         self.finished_report.emit(path, error)
