@@ -578,6 +578,11 @@ def parse_config_text(text: str, path: str = "<config>", base: Path | None = Non
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: locate it too
+            line = text.count("\n", 0, max(exc.position, 0)) + 1
+            ch = exc.character
+            shown = f"U+{ch:04X}" if isinstance(ch, int) else repr(ch)
+            problem = f"character {shown} not allowed ({exc.reason})"
         raise ConfigError(path, [ConfigIssue(path, line, "", f"YAML syntax: {problem}")]) from None
     lines = _LineMap()
     if node is not None:

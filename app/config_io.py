@@ -476,8 +476,11 @@ def import_tags_csv(
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a NUL byte: name the row rather than fail with a traceback
+        return [], [f"row {reader.line_num}: cannot read the CSV: {exc}"]
     if not rows or not any(cell.strip() for cell in rows[0]):
         return [], ["row 1: no header row (expected columns: " + ", ".join(TAG_COLUMNS) + ")"]
     header = [h.strip() for h in rows[0]]

@@ -74,12 +74,12 @@ class ReplayResult:
 def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Iterator[SampleBatch]:
     """Batches of samples in file order; rows of tags not in the plant are counted and skipped."""
     try:
-        f = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 (closed by the with below)
+        f = open(path, "rb")  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
         raise ReplayError(f"{path}: cannot read: {exc.strerror or exc}") from None
     with f:
-        reader = csv.reader(f)
-        header = next(reader, None)
+        reader = csv.reader(_text_lines(f, path))
+        header = _next_row(reader, path)
         if header is None:
             return
         cols = [h.strip().lower() for h in header]
@@ -94,7 +94,8 @@ def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Ite
         ts: list[float] = []
         vals: list[float] = []
         qs: list[int] = []
-        for line, row in enumerate(reader, start=2):
+        while (row := _next_row(reader, path)) is not None:
+            line = reader.line_num
             if not row or all(not c.strip() for c in row):
                 continue
             try:
@@ -122,6 +123,22 @@ def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Ite
                 tags, ts, vals, qs = [], [], [], []
         if tags:
             yield SampleBatch.build(tags, ts, vals, qs)
+
+
+def _text_lines(f, path: Path) -> Iterator[str]:
+    """The file's lines as text, decoded one by one so a byte that is not UTF-8 is located."""
+    for n, raw in enumerate(f, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReplayError(f"{path}:{n}: not UTF-8 text (byte {exc.start + 1} of the line)") from None
+
+
+def _next_row(reader, path: Path) -> list[str] | None:
+    try:
+        return next(reader, None)
+    except csv.Error as exc:  # a NUL byte, a stray carriage return in a field
+        raise ReplayError(f"{path}:{reader.line_num}: cannot read the CSV: {exc}") from None
 
 
 class ScanHold:

@@ -526,11 +526,11 @@ class _Compiler:
                     raise RuleError(f"unterminated quoted text in {text!r}")
                 out.append(m.group(0))
                 pos = m.end()
-            elif c.isdigit() or (c == "." and text[pos + 1 : pos + 2].isdigit()):
+            elif _NUMBER.match(text, pos):  # ASCII digits only: "²" or "٣" are not numbers here
                 m = _NUMBER.match(text, pos)
                 out.append(m.group(0))
                 pos = m.end()
-            elif c.isalpha() or c == "_":
+            elif _WORD.match(text, pos):
                 word, swapped = self._word(text, pos)
                 out.append(swapped)
                 pos += len(word)
