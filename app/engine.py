@@ -20,7 +20,7 @@ import numpy as np
 
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
-from app.alarms import Alarm
+from app.alarms import Alarm, Condition
 from app.config import PlantConfig, tag_type
 from app.config_io import changed_devices
 from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
@@ -29,6 +29,9 @@ from devices.base import driver_for
 
 log = logging.getLogger(__name__)
 WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
+HISTORY_ALARM_KEY = "history:SYSTEM"
+HISTORY_ALARM_PRIORITY = 2
+HISTORY_CHECK_S = 1.0  # how often the acquisition loop looks at the history writer
 
 
 class EngineListener(Protocol):
@@ -81,6 +84,9 @@ class Engine:
         self._started = threading.Event()
         self._remap: dict[str, np.ndarray] = {}  # device -> index its driver uses -> index now
         self.warm_up_s = WARM_UP_S
+        self._history_dropped = 0  # drops already reported by the history system alarm
+        self._history_drop_at = 0.0
+        self._watch_task: asyncio.Task | None = None
 
     def _set_scaling(self, config: PlantConfig) -> None:
         tags = config.tags
@@ -135,6 +141,8 @@ class Engine:
             self._warm_up()
             for dev in self.config.devices:
                 self._start_driver(dev)
+            if self.history is not None:
+                self._watch_task = loop.create_task(self._watch_history(), name="history-watch")
             self._started.set()
             loop.run_forever()
         finally:
@@ -199,10 +207,12 @@ class Engine:
             self._tasks.remove(task)
 
     async def _cancel_all(self) -> None:
-        for t in self._tasks:
+        watch = [self._watch_task] if self._watch_task is not None else []
+        for t in self._tasks + watch:
             t.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *watch, return_exceptions=True)
         self._tasks.clear()
+        self._watch_task = None
 
     # ------------------------------------------------------------ pipeline (acquisition thread)
     def _on_raw(self, raw: SampleBatch, device: str | None = None) -> None:
@@ -264,6 +274,59 @@ class Engine:
             listener.on_device(status)
             if alarm is not None:
                 listener.on_alarm(alarm)
+
+    async def _watch_history(self) -> None:
+        while True:
+            await asyncio.sleep(HISTORY_CHECK_S)
+            try:
+                self.check_history()
+            except Exception:  # the watch must outlive a bug in reporting
+                log.exception("checking the history failed")
+
+    def check_history(self, now: float | None = None) -> Alarm | None:
+        """Raise a SYSTEM alarm while the history cannot write (database locked, disk full,
+        server gone) or has dropped samples in the last minute because its buffer was full;
+        clear it once writes succeed again. Journaled (kept until the database is back) and
+        published like any other transition; returns it, if any."""
+        h = self.history
+        if h is None:
+            return None
+        now = time.time() if now is None else now
+        dropped = h.dropped
+        if dropped > self._history_dropped:
+            self._history_dropped, self._history_drop_at = dropped, now
+        failing = h.state != "ok"
+        dropping = now - self._history_drop_at < 60.0 and self._history_drop_at > 0
+        if failing:
+            text = f"History cannot write: {h.last_error or h.state}"
+            if dropped:
+                text += f"; buffer full, {dropped} samples dropped"
+        elif dropping:
+            text = f"History buffer full: {dropped} samples dropped"
+        else:
+            text = "History writing again"
+        with self._lock:
+            alarm = self.alarms.set_condition(
+                Condition(
+                    HISTORY_ALARM_KEY,
+                    "history",
+                    "SYSTEM",
+                    failing or dropping,
+                    HISTORY_ALARM_PRIORITY,
+                    now,
+                    text,
+                )
+            )
+        if alarm is None:
+            return None
+        if alarm.active:
+            log.warning("%s", text)
+        else:
+            log.info("%s", text)
+        h.journal([alarm])
+        for listener in self._listeners:
+            listener.on_alarm(alarm)
+        return alarm
 
     # ------------------------------------------------------------ live reconfiguration
     def apply_config(self, new: PlantConfig, timeout: float = 20.0) -> Reconfigured:
