@@ -32,6 +32,7 @@ WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
 HISTORY_ALARM_KEY = "history:SYSTEM"
 HISTORY_ALARM_PRIORITY = 2
 HISTORY_CHECK_S = 1.0  # how often the acquisition loop looks at the history writer
+HISTORY_DROP_HOLD_S = 60.0  # the SYSTEM alarm stays this long after the last dropped sample
 
 
 class EngineListener(Protocol):
@@ -296,7 +297,7 @@ class Engine:
         if dropped > self._history_dropped:
             self._history_dropped, self._history_drop_at = dropped, now
         failing = h.state != "ok"
-        dropping = now - self._history_drop_at < 60.0 and self._history_drop_at > 0
+        dropping = self._history_drop_at > 0 and now - self._history_drop_at < HISTORY_DROP_HOLD_S
         if failing:
             text = f"History cannot write: {h.last_error or h.state}"
             if dropped:
