@@ -31,6 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--incident", action="append", default=[], metavar="NAME", help="demo plant: start an incident"
     )
     p.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
+    p.add_argument(
+        "--lock-after",
+        type=float,
+        default=10.0,
+        metavar="MIN",
+        help="lock the screen after MIN minutes without input (default 10; 0: never)",
+    )
+    p.add_argument(
+        "--lockout",
+        type=float,
+        default=15.0,
+        metavar="MIN",
+        help="minutes an account stays locked after five wrong passwords (default 15)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -151,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         speed=args.speed,
         incidents=args.incident,
         new_db=args.new_db,
+        lock_after_s=args.lock_after * 60,
+        lockout_s=args.lockout * 60,
     )
 
 

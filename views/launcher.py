@@ -35,14 +35,17 @@ def run_hmi(
     speed: float = 1.0,
     incidents=(),
     new_db: bool = False,
+    lock_after_s: float | None = 600.0,
+    lockout_s: float = 900.0,
 ) -> int:
     from storage.guard import JournalError
 
     t_start = time.monotonic()
     app = make_app()
     try:
-        with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, _sim):
-            return _run(app, cfg, db_url, screenshot, t_start, new_db)
+        with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
+            security = {"demo": sim is not None, "lock_after_s": lock_after_s, "lockout_s": lockout_s}
+            return _run(app, cfg, db_url, screenshot, t_start, new_db, security)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
@@ -62,21 +65,49 @@ def _show_refusal(app, message: str) -> None:
     QMessageBox.critical(None, "Forewarn cannot start", message)
 
 
-def _run(app, cfg, db_url, screenshot, t_start, new_db=False) -> int:
+def _open_session(cfg, hist, security: dict, screenshot):
+    """The session on the history's database: the demo plant (and a screenshot, which exits at
+    once) runs as the passwordless "operator"; any other plant asks for a login first, or for its
+    first administrator when it has no users. None: the login was cancelled."""
+    from app.users import UserStore
+    from storage.audit import AuditLog
+    from views.login import ask_login
+    from views.session import Session
+
+    audit = AuditLog(hist.engine)
+    store = UserStore(hist.engine, audit, lockout_s=security.get("lockout_s", 900.0))
+    if security.get("demo", True) or screenshot:
+        return Session.demo(store, audit)
+    user = ask_login(store, cfg.plant.name)
+    return Session(store, audit, user) if user is not None else None
+
+
+def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None) -> int:
     from PySide6.QtCore import QTimer
 
     from app.commands import open_journal
     from app.engine import Engine
     from views.main_window import MainWindow
 
+    security = security or {"demo": True}
     hist = open_journal(cfg, db_url, new_db=new_db)
+    session = _open_session(cfg, hist, security, screenshot)
+    if session is None:
+        hist.stop()
+        return 0
     engine = Engine(cfg, hist)
     shown = {}
 
     def open_window(config, old=None):
         """The main window on `config`; after a live configuration change it replaces the old one
         (same engine, acquisition and history never stop; the layout is restored)."""
-        w = MainWindow(engine, config, sets_dir=data_dir() / "trend_sets")
+        w = MainWindow(
+            engine,
+            config,
+            sets_dir=data_dir() / "trend_sets",
+            session=session,
+            lock_after_s=security.get("lock_after_s", 600.0),
+        )
         if old is None:
             w.resize(1600, 960)
         else:
@@ -101,6 +132,8 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False) -> int:
     finally:
         shown["win"].close()
         engine.stop()
+        if session.has_password:
+            session.logout()
     return result["rc"]
 
 

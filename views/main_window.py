@@ -12,6 +12,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
+from app.users import Permission
+from storage.audit import Action
 from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
 from views.risk_overview import RiskOverview
@@ -46,13 +48,16 @@ class MainWindow(QMainWindow):
         *,
         user: str = "",
         sets_dir=None,
+        session=None,
+        lock_after_s: float | None = 600.0,
     ):
         super().__init__(parent)
         self.engine, self.config = engine, config
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Forewarn — {config.plant.name}")
-        self.user = user
+        self.session = session  # views.session.Session; None: no accounts (every action allowed)
+        self.user = session.name if session is not None else user
         self.tags = config.tags
         self.tag_index = config.tag_index()
 
@@ -116,6 +121,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.clock)
 
         self._build_menus()
+        self.session_controls = None
+        if session is not None:
+            from views.session import SessionControls
+
+            self.session_controls = SessionControls(self, session, lock_after_s)
 
         # ---- wiring: engine -> widgets
         b = self.bridge
@@ -215,7 +225,30 @@ class MainWindow(QMainWindow):
         )
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
+        alarms.addSeparator()
+        self.unshelve_action = self._action(
+            "Unshelve selected",
+            self.unshelve_selected,
+            (),
+            "Put the selected shelved alarms back on the list",
+        )
+        self.oos_action = self._action(
+            "Take out of service…",
+            self.out_of_service_selected,
+            (),
+            "Take the selected alarms out of service, with a reason (maintenance, a failed instrument)",
+        )
+        self.return_action = self._action(
+            "Return to service",
+            self.return_to_service_selected,
+            (),
+            "Put the selected alarms back in service",
+        )
+        for act in (self.unshelve_action, self.oos_action, self.return_action):
+            alarms.addAction(act)
+        alarms.setToolTipsVisible(True)
         plant = bar.addMenu("&Plant")
+        plant.setToolTipsVisible(True)
         self.settings_action = self._action(
             "Settings…",
             self.open_settings,
@@ -235,6 +268,68 @@ class MainWindow(QMainWindow):
         view.addAction(self.trend_1h_action)
         view.addSeparator()
         view.addAction(self._action("Reset layout", self.reset_layout))
+        user = bar.addMenu("&User")
+        user.setToolTipsVisible(True)
+        self.switch_user_action = self._action(
+            "Switch user…", self._session_call("switch_user"), ("Ctrl+Shift+U",), "Log in as another user"
+        )
+        self.lock_action = self._action(
+            "Lock screen",
+            self._session_call("lock"),
+            ("Ctrl+Alt+L",),
+            "Cover the plant until a password is given",
+        )
+        self.logout_action = self._action(
+            "Log out", self._session_call("logout"), (), "End this user's session"
+        )
+        self.users_action = self._action(
+            "Users…", self.open_users, (), "Add and remove users, set roles and passwords"
+        )
+        for act in (self.switch_user_action, self.lock_action, self.logout_action):
+            user.addAction(act)
+        user.addSeparator()
+        user.addAction(self.users_action)
+        for act in (self.switch_user_action, self.lock_action, self.logout_action, self.users_action):
+            act.setEnabled(self.session is not None)
+
+    def _session_call(self, name: str):
+        return lambda *_: self.session_controls is not None and getattr(self.session_controls, name)()
+
+    def gated_actions(self) -> list:
+        """(action, permission) pairs the current user's role enables or disables."""
+        pairs = [
+            (self.ack_action, Permission.ACKNOWLEDGE),
+            (self.ack_all_action, Permission.ACKNOWLEDGE),
+            (self.unshelve_action, Permission.UNSHELVE),
+            (self.oos_action, Permission.OUT_OF_SERVICE),
+            (self.return_action, Permission.OUT_OF_SERVICE),
+            (self.users_action, Permission.MANAGE_USERS),
+        ]
+        settings_action = getattr(self, "settings_action", None)
+        if settings_action is not None:
+            pairs.append((settings_action, Permission.CONFIGURE))
+        return pairs
+
+    def session_actions(self) -> list:
+        """(action, needs a logged-in user with a password)."""
+        return [(self.switch_user_action, False), (self.lock_action, True), (self.logout_action, True)]
+
+    def allowed(self, permission: Permission) -> bool:
+        """Whether the current user may do it now (no session: yes; locked: no)."""
+        if self.session is None:
+            return True
+        if self.session_controls is not None and self.session_controls.locked:
+            return False
+        if not self.session.can(permission):
+            self.statusBar().showMessage(self.session.needs(permission), 8000)
+            return False
+        return True
+
+    def audit(self, action: Action, target: str = "", detail=None) -> None:
+        if self.session is None or self.session.audit is None:
+            return
+        if not self.session.record(action, target, detail):
+            self.statusBar().showMessage("The audit trail could not be written (see the log)", 15000)
 
     # ------------------------------------------------------------ behaviour
     def _on_latest(self, arrays) -> None:
@@ -251,13 +346,56 @@ class MainWindow(QMainWindow):
         self.banner.update_alarms({k: a for k, a in standing.items() if not a.hidden})
 
     def shelve(self, keys: list[str], duration_s, reason: str) -> None:
-        """Shelve alarms through the engine (journaled with the user and the reason)."""
+        """Shelve alarms through the engine (journaled with the user and the reason, audited)."""
         shelve = getattr(self.engine, "shelve", None)
-        if shelve is not None:
+        if shelve is not None and self.allowed(Permission.SHELVE):
             shelve(list(keys), duration_s, self.user or "operator", reason)
+            self.audit(Action.SHELVE, ",".join(keys), {"duration_s": duration_s, "reason": reason})
 
     def acknowledge(self, keys: list[str] | None) -> None:
+        if not self.allowed(Permission.ACKNOWLEDGE):
+            return
         self.bridge.acknowledge(keys, user=self.user)
+        self.audit(Action.ACKNOWLEDGE, "all" if keys is None else ",".join(keys))
+
+    def unshelve_selected(self) -> None:
+        keys = self.alarm_table.selected_keys()
+        if keys and self.allowed(Permission.UNSHELVE):
+            self.engine.unshelve(keys, self.user or "operator")
+            self.audit(Action.UNSHELVE, ",".join(keys))
+
+    def out_of_service_selected(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        keys = self.alarm_table.selected_keys()
+        if not keys or not self.allowed(Permission.OUT_OF_SERVICE):
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Take out of service", f"Reason for taking {len(keys)} alarm(s) out of service:"
+        )
+        if ok and reason.strip():
+            self.set_out_of_service(keys, True, reason.strip())
+
+    def return_to_service_selected(self) -> None:
+        keys = self.alarm_table.selected_keys()
+        if keys:
+            self.set_out_of_service(keys, False)
+
+    def set_out_of_service(self, keys: list[str], on: bool, reason: str = "") -> None:
+        """Out of service (or back in service) through the engine; journaled and audited."""
+        if self.allowed(Permission.OUT_OF_SERVICE):
+            self.engine.set_out_of_service(list(keys), on, self.user or "operator", reason)
+            self.audit(Action.OUT_OF_SERVICE, ",".join(keys), {"on": on, "reason": reason})
+
+    def open_users(self) -> None:
+        """The administrator's user list."""
+        from views.users_dialog import UsersDialog
+
+        if self.session is None or self.session.store is None or not self.allowed(Permission.MANAGE_USERS):
+            return
+        dlg = UsersDialog(self.session, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
 
     def default_pens(self) -> list[int]:
         """A few useful pens for a new user: the first analog tags of the first hazard source."""
@@ -337,6 +475,8 @@ class MainWindow(QMainWindow):
         """The engineer's settings dialog on a copy of the running configuration (one at a time)."""
         from views.settings import SettingsDialog
 
+        if not self.allowed(Permission.CONFIGURE):
+            return
         dlg = getattr(self, "settings_dialog", None)
         if dlg is None or not dlg.isVisible():
             dlg = SettingsDialog(self.config, path=self._settings_path(), parent=self)
@@ -360,6 +500,7 @@ class MainWindow(QMainWindow):
         return src
 
     def _settings_applied(self, new, diff) -> None:
+        self.audit(Action.CONFIG_CHANGE, new.plant.name, list(diff))
         apply = getattr(self, "apply_config", None)
         if apply is not None:
             apply(new, diff)

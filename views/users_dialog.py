@@ -1,0 +1,139 @@
+"""The administrator's user list: add, remove, change role, set a new password. Every change is
+made through UserStore under the administrator's name, so it is in the audit trail."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app.users import Role, UserError
+
+
+class UsersDialog(QDialog):
+    """Users of this plant's database (a handful of rows: a QTableWidget is enough here)."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session, self.store = session, session.store
+        self.setWindowTitle("Forewarn — users")
+        self.resize(560, 340)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["User", "Role", "State"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.error = QLabel(self)
+        self.error.setObjectName("loginError")
+        self.error.setStyleSheet("color: #ffffff; background: #7a2a2a; padding: 4px 8px;")
+        self.error.hide()
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Add…", self.add),
+            ("Role…", self.change_role),
+            ("New password…", self.new_password),
+            ("Remove", self.remove),
+        ):
+            b = QPushButton(text, self)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.error)
+        lay.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        users = self.store.users()
+        now = int(time.time() * 1000)
+        self.table.setRowCount(len(users))
+        for row, u in enumerate(users):
+            state = "disabled" if u.disabled else ("locked" if u.locked(now) else "")
+            for col, text in enumerate((u.name, u.role.label, state)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+
+    def selected(self) -> str | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return item.text() if item is not None else None
+
+    def _do(self, fn, *args) -> None:
+        try:
+            fn(*args, by=self.session.name)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.error.hide()
+        self.reload()
+
+    def add(self) -> None:
+        dlg = QDialog(self)
+        dlg.setWindowTitle("Add user")
+        name, role = QLineEdit(dlg), QComboBox(dlg)
+        for r in Role:
+            role.addItem(r.label, r)
+        pw1, pw2 = QLineEdit(dlg), QLineEdit(dlg)
+        for pw in (pw1, pw2):
+            pw.setEchoMode(QLineEdit.EchoMode.Password)
+        ok = QPushButton("Add", dlg)
+        ok.setDefault(True)
+        ok.clicked.connect(dlg.accept)
+        form = QFormLayout(dlg)
+        form.addRow("User name", name)
+        form.addRow("Role", role)
+        form.addRow("Password", pw1)
+        form.addRow("Password again", pw2)
+        form.addRow(ok)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        if pw1.text() != pw2.text():
+            self.error.setText("the two passwords differ")
+            self.error.show()
+            return
+        self._do(self.store.add, name.text(), role.currentData(), pw1.text())
+
+    def change_role(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        labels = [r.label for r in Role]
+        label, ok = QInputDialog.getItem(self, "Role", f"Role of {name}:", labels, 0, False)
+        if ok:
+            self._do(self.store.set_role, name, label)
+
+    def new_password(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        pw, ok = QInputDialog.getText(
+            self, "New password", f"New password for {name}:", QLineEdit.EchoMode.Password
+        )
+        if ok:
+            self._do(self.store.set_password, name, pw)
+
+    def remove(self) -> None:
+        name = self.selected()
+        if name is None or name == self.session.name:
+            return
+        answer = QMessageBox.question(self, "Remove user", f"Remove {name}?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._do(self.store.remove, name)
