@@ -127,7 +127,9 @@ class OpcUaDevice(Strict):
     security_mode: SecurityMode = "None"
     certificate: str | None = None
     private_key: str | None = None
-    server_certificate: str | None = None  # pin the server's certificate instead of taking it from its endpoints
+    server_certificate: str | None = (
+        None  # pin the server's certificate instead of taking it from its endpoints
+    )
     username: str | None = None
     password: str | None = None
 

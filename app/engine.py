@@ -194,6 +194,8 @@ class Engine:
             self._on_status,
             backoff_cap=self.backoff_cap,
         )
+        if self.config.source_path is not None and hasattr(drv, "base"):
+            drv.base = self.config.source_path.parent
         self.drivers.append(drv)
         self._remap.pop(dev.name, None)
         self._tasks.append(self._loop.create_task(drv.run(), name=f"driver:{dev.name}"))

@@ -377,7 +377,9 @@ class AnomalyDetector:
         with np.errstate(invalid="ignore"):
             z = np.where(ok & np.isfinite(mu), (x - mu) / sd, 0.0)
             d = np.where(ok & np.isfinite(self.prev), x - self.prev, np.nan)
-        self.beyond = np.where(learned & ok & (np.abs(z) >= self.drift_h), self.beyond + 1, 0).astype(np.int16)
+        self.beyond = np.where(learned & ok & (np.abs(z) >= self.drift_h), self.beyond + 1, 0).astype(
+            np.int16
+        )
         drift = (self.beyond >= DRIFT_HOLD) | ((self.state == 1) & (np.abs(z) >= DRIFT_CLEAR * self.drift_h))
         stepped = learned & np.isfinite(d) & (np.abs(np.nan_to_num(d)) >= self.step_h * dsd)
         moved = ~np.isfinite(d) | (np.abs(np.nan_to_num(d)) > 0)

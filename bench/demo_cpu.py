@@ -29,7 +29,10 @@ def main(warmup: float = 10.0, window: float = 30.0) -> None:
         t0 = time.monotonic()
         r = subprocess.run(
             [sys.executable, str(ROOT / "main.py"), "--screenshot", str(Path(d) / "s.png")],
-            env=env, capture_output=True, text=True, timeout=120,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         total_s = time.monotonic() - t0
         m = re.search(r"live data on screen ([\d.]+) s", r.stderr)
@@ -48,16 +51,20 @@ def main(warmup: float = 10.0, window: float = 30.0) -> None:
         finally:
             proc.terminate()
             proc.wait(30)
-    print(json.dumps({
-        "startup_to_live_data_s": float(m.group(1)) if m else None,
-        "screenshot_run_total_s": round(total_s, 2),
-        "hmi_cpu_percent_of_one_core": round(hmi_cpu, 1),
-        "simulator_cpu_percent_of_one_core": round(sim_cpu, 1),
-        "total_cpu_percent_of_machine": round((hmi_cpu + sim_cpu) / psutil.cpu_count(), 1),
-        "rss_mb": round(rss / 2**20),
-        "hmi_threads": threads,
-        "platform": env["QT_QPA_PLATFORM"],
-    }))
+    print(
+        json.dumps(
+            {
+                "startup_to_live_data_s": float(m.group(1)) if m else None,
+                "screenshot_run_total_s": round(total_s, 2),
+                "hmi_cpu_percent_of_one_core": round(hmi_cpu, 1),
+                "simulator_cpu_percent_of_one_core": round(sim_cpu, 1),
+                "total_cpu_percent_of_machine": round((hmi_cpu + sim_cpu) / psutil.cpu_count(), 1),
+                "rss_mb": round(rss / 2**20),
+                "hmi_threads": threads,
+                "platform": env["QT_QPA_PLATFORM"],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

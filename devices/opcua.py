@@ -121,11 +121,12 @@ class OpcUaDriver(Driver):
         self.client: Client | None = None
         self.nodes: list = []
         self.node_tag: dict = {}
+        self.base: Path | None = None  # the plant file's folder: certificate paths are relative to it
 
     async def connect(self) -> None:
         d = self.device
         self.client = Client(d.endpoint, timeout=d.timeout_ms / 1000)
-        await asyncio.wait_for(apply_security(self.client, d), d.timeout_ms / 1000 + 1)
+        await asyncio.wait_for(apply_security(self.client, d, self.base), d.timeout_ms / 1000 + 1)
         await asyncio.wait_for(self.client.connect(), d.timeout_ms / 1000 + 1)
         ns = await self.client.get_namespace_array()
         ns_index = {uri: i for i, uri in enumerate(ns)}

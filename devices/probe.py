@@ -126,23 +126,12 @@ def opcua_client(device: OpcUaDevice | str, timeout: float | None = None) -> Cli
 
 
 async def apply_security(client: Client, device: OpcUaDevice | str, base: Path | None) -> None:
-    """Apply the device's security policy, certificate and user (what the driver must do too)."""
+    """The device's security policy, certificates and user, exactly as the driver applies them."""
     if isinstance(device, str):
         return
-    if device.security_policy != "None":
+    from devices.opcua import apply_security as driver_security
 
-        def resolve(p: str) -> str:
-            q = Path(p)
-            return str(q if q.is_absolute() or base is None else base / q)
-
-        await client.set_security_string(
-            f"{device.security_policy},{device.security_mode},"
-            f"{resolve(device.certificate or '')},{resolve(device.private_key or '')}"
-        )
-    if device.username:
-        client.set_user(device.username)
-        if device.password is not None:
-            client.set_password(device.password)
+    await driver_security(client, device, base)
 
 
 async def _connect_opcua(device: OpcUaDevice | str, timeout: float, base: Path | None) -> Client:

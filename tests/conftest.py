@@ -6,6 +6,7 @@ import os
 import threading
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # tests never open real windows
+os.environ.setdefault("FOREWARN_LANG", "en")  # tests read English texts unless they switch
 
 import pytest  # noqa: E402
 

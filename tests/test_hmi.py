@@ -67,7 +67,8 @@ def test_main_window_shows_live_values_and_an_alarm(qtbot, tmp_path, demo_plant)
         # shelve from the window: journaled with the reason, shown as shelved
         win.shelve([key], 3600.0, "detector under calibration")
         qtbot.waitUntil(
-            lambda: win.alarm_table.model.alarm(win.alarm_table.model.row_of(key)).state == "SHELVED", timeout=5000
+            lambda: win.alarm_table.model.alarm(win.alarm_table.model.row_of(key)).state == "SHELVED",
+            timeout=5000,
         )
     finally:
         win.close()

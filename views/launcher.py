@@ -24,6 +24,9 @@ def make_app():
     qss = RESOURCES / "theme.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    from views.i18n import install_language
+
+    install_language(app)  # the saved choice, else FOREWARN_LANG, else the system locale
     return app
 
 
