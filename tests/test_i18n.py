@@ -144,3 +144,30 @@ def test_pdf_with_chinese_hazard_name_embeds_a_cjk_font(tmp_path, chinese):
     assert write_journal_pdf([e], path, "报警历史 — 1号煤气柜", "危险源：1号煤气柜") == 1
     data = path.read_bytes()
     assert b"NotoSansCJK" in data or b"Noto Sans CJK" in data
+
+
+def test_language_menu_switches_and_hands_the_window_over(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.config import demo_config_path, load_config
+    from app.engine import Engine
+    from views import i18n
+    from views.main_window import MainWindow
+
+    saved = []
+    monkeypatch.setattr(i18n, "save_language", lambda lang, settings=None: saved.append(lang))
+    cfg = load_config(demo_config_path())
+    engine = Engine(cfg)
+    win = MainWindow(
+        engine,
+        cfg,
+        settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+        sets_dir=tmp_path,
+    )
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.configApplied) as sig:
+        win.set_language("zh_CN")
+    assert saved == ["zh_CN"] and sig.args[0] is cfg and i18n.current_language() == "zh_CN"
+    i18n.install_language(QApplication.instance(), "en")
+    win.close()

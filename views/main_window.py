@@ -268,6 +268,9 @@ class MainWindow(QMainWindow):
         view.addAction(self.trend_1h_action)
         view.addSeparator()
         view.addAction(self._action("Reset layout", self.reset_layout))
+        language = view.addMenu("Language / 语言")
+        for lang, label in (("en", "English"), ("zh_CN", "简体中文")):
+            language.addAction(self._action(label, lambda _=False, lang=lang: self.set_language(lang)))
         user = bar.addMenu("&User")
         user.setToolTipsVisible(True)
         self.switch_user_action = self._action(
@@ -595,6 +598,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 15000)
         self.configApplied.emit(new, result)
         return True
+
+    def set_language(self, lang: str) -> None:
+        """Switch the language now (and remember it): the window reopens in it on the running
+        engine, as after a configuration change."""
+        from PySide6.QtWidgets import QApplication
+
+        from views.i18n import install_language, save_language
+
+        save_language(lang)
+        install_language(QApplication.instance(), lang)
+        self.configApplied.emit(self.config, None)
 
     def closeEvent(self, event) -> None:
         # an exception escaping a Qt virtual during close can take the process down: log it
