@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -62,6 +61,7 @@ from app import report_data as rd
 from app.kpi import SLOT_S, KpiReport
 from views.shift_report import journal_state, kpi_label, kpi_note
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
+from widgets.tables import busy_bar
 from widgets.trend_workers import RequestCounter
 
 COLUMNS = (  # the table's headers (the CSV keeps rd.CSV_COLUMNS: machine-readable)
@@ -663,14 +663,7 @@ class AlarmHistoryView(QDialog):
         row2.addWidget(self.csv_button)
         row2.addWidget(self.pdf_button)
 
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("trendBusy")
-        self.busy.setTextVisible(False)
-        self.busy.setFixedHeight(3)
-        policy = self.busy.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.busy.setSizePolicy(policy)
-        self.busy.hide()
+        self.busy = busy_bar(self)
 
         # table
         self.table = QTableView(self)

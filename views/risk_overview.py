@@ -13,13 +13,14 @@ import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.formatting import format_duration
 from app.risk import ROMAN, RiskState
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.tables import configure_table
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("risk_overview", "Level"),
@@ -186,25 +187,13 @@ class RiskOverview(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(COL_LEVEL, LevelDelegate(self.view))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(22)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_RAISED, QHeaderView.ResizeMode.Stretch)
-        for col, w in (
-            (COL_LEVEL, 44),
-            (COL_NAME, 170),
-            (COL_KIND, 110),
-            (COL_INHERENT, 86),
-            (COL_SINCE, 80),
-        ):
-            self.view.setColumnWidth(col, w)
+        configure_table(
+            self.view,
+            COL_RAISED,
+            {COL_LEVEL: 44, COL_NAME: 170, COL_KIND: 110, COL_INHERENT: 86, COL_SINCE: 80},
+            single=True,
+        )
         self.summary = QLabel("", self)
         self.summary.setObjectName("riskSummary")
         self.summary.setStyleSheet("color: #9ea2a8; padding: 0 4px;")

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QProgressBar,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.alarms import ROMAN
 from app.model import SampleBatch
+from widgets.tables import busy_bar
 from widgets.trend import DEFAULT_CAPACITY, TrendPlot
 from widgets.trend_data import TrendEvent, TrendSet, list_sets, load_set, pens_known, save_set
 from widgets.trend_workers import EventsLoader, HistoryLoader
@@ -207,14 +207,7 @@ class TrendView(QWidget):
         self.save_action.setEnabled(self.sets_dir is not None)
 
         # ---- busy bar: a thin strip that keeps its place, so the chart never jumps
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("trendBusy")
-        self.busy.setTextVisible(False)
-        self.busy.setFixedHeight(3)
-        policy = self.busy.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.busy.setSizePolicy(policy)
-        self.busy.hide()
+        self.busy = busy_bar(self)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

@@ -30,14 +30,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -49,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_number
+from widgets.tables import configure_table
 
 # Warning levels I-IV (ISA-101 / four-colour risk map). The only saturated colours on screen.
 PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
@@ -514,31 +513,24 @@ class AlarmTable(QWidget):
 
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COL_TIME, Qt.SortOrder.DescendingOrder)
         self.view.setAlternatingRowColors(False)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(22)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_DESC, QHeaderView.ResizeMode.Stretch)
-        for col, width in (
-            (COL_TIME, 86),
-            (COL_PRI, 40),
-            (COL_TAG, 190),
-            (COL_KIND, 96),
-            (COL_VALUE, 96),
-            (COL_LIMIT, 70),
-            (COL_STATE, 104),
-            (COL_ETA, 96),
-            (COL_OFF, 260),
-        ):
-            self.view.setColumnWidth(col, width)
+        configure_table(
+            self.view,
+            COL_DESC,
+            {
+                COL_TIME: 86,
+                COL_PRI: 40,
+                COL_TAG: 190,
+                COL_KIND: 96,
+                COL_VALUE: 96,
+                COL_LIMIT: 70,
+                COL_STATE: 104,
+                COL_ETA: 96,
+                COL_OFF: 260,
+            },
+        )
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
