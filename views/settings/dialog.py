@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.config import ConfigError, PlantConfig
 from app.config_io import config_data, config_diff, save_config, validate_config_data
 from views.settings.alarms_page import AlarmsPage
-from views.settings.devices_page import DevicesPage, device_model
+from views.settings.devices_page import DevicesPage, valid_devices
 from views.settings.forms import SETTINGS_QSS, ErrorsDialog, page_header, set_state
 from views.settings.hazards_page import HazardsPage
 from views.settings.map_page import MapPage
@@ -63,13 +64,7 @@ class Draft:
         return self._gen + self.tags.generation
 
     def valid_devices(self) -> list:
-        out = []
-        for d in self.devices:
-            try:
-                out.append(device_model(d))
-            except Exception:  # an unfinished device: its tags show "unknown device"
-                continue
-        return out
+        return valid_devices(self.devices)
 
     def config_for_rules(self) -> PlantConfig:
         """A configuration of the valid devices and tags, for checking rules as they are typed."""
@@ -93,7 +88,7 @@ class Draft:
         for h in self.hazards:
             try:
                 hazards.append(HazardSource.model_validate(h))
-            except Exception:  # drawn once it is valid
+            except ValidationError:  # drawn once it is valid
                 continue
         cfg = self.config_for_rules()
         return cfg.model_copy(update={"hazard_sources": hazards})

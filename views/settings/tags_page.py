@@ -264,15 +264,9 @@ class TagsPage(QWidget):
     def import_csv(self, path: str | Path) -> bool:
         """Replace the tag list with the CSV's rows when all are valid; else list every error."""
         cfg = self.base_cfg.model_copy(update={"tags": self.model.valid_tags()})
-        from views.settings.devices_page import device_model
+        from views.settings.devices_page import valid_devices
 
-        devices = []
-        for d in self.devices:
-            try:
-                devices.append(device_model(d))
-            except Exception:  # an unfinished device: its tags will say "unknown device"
-                continue
-        tags, errors = import_tags_csv(Path(path), cfg, devices)
+        tags, errors = import_tags_csv(Path(path), cfg, valid_devices(self.devices))
         self.last_import_errors = errors
         if errors:
             self.status.setText(f"Nothing imported from {Path(path).name}: {len(errors)} errors")
