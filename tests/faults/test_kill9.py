@@ -121,7 +121,13 @@ def test_kill9_during_heavy_writes(plant, tmp_path, record_property):
             wait_started(proc)
             # every device delivering (an OPC UA session takes a moment), then heavy writes
             wait_until(lambda t=t_spawn: set(newest_per_device(db, device_of, t)) == set(tags_of), timeout=30)
-            time.sleep(RUN_S)
+            t_ready = time.time()  # heavy writes for RUN_S: every device stored samples that late
+            wait_until(
+                lambda s=t_spawn, r=t_ready: (
+                    min(newest_per_device(db, device_of, s).values(), default=0) >= r + RUN_S
+                ),
+                timeout=RUN_S + 30,
+            )
             t_kill = time.time()
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(10)

@@ -33,14 +33,14 @@ def test_server_restart_bad_quality_comm_alarm_reconnect_no_false_good(
     eng.start()
     try:
         wait_until(lambda: eng.latest().quality[i] == Quality.GOOD)
-        time.sleep(0.3)  # a few good scans before the failure
+        wait_until(lambda: rec.good_scans("plc", 0, 2e9) >= 3)  # a few good scans before the failure
         port = plc.port
         t_stop = time.time()
         plc.stop_server()
         wait_until(lambda: eng.latest().quality[i] == Quality.BAD, timeout=5)
         t_bad = time.time()
         wait_until(lambda: any(a.key == "plc:COMM" and a.active for _, a in rec.alarms), timeout=2)
-        time.sleep(max(0.0, t_stop + OUTAGE_S - time.time()))
+        wait_until(lambda: time.time() >= t_stop + OUTAGE_S, timeout=OUTAGE_S + 5)  # the outage lasts
         t_restart = time.time()
         plc.start(port)
         wait_until(lambda: eng.device_status()["plc"].state == DeviceState.CONNECTED, timeout=10)

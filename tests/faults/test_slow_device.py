@@ -16,6 +16,7 @@ from tests.faults.proxy import FaultyProxy
 
 WINDOW_S = 3.0
 NOMINAL = 1000 / SCAN_MS  # scans per second
+WINDOW_SCANS = int(WINDOW_S * NOMINAL)  # a measuring window: this many scans of a healthy device
 
 
 def rates(rec: Recorder, t0: float, t1: float) -> dict[str, float]:
@@ -38,12 +39,12 @@ def test_slow_device_does_not_slow_the_others(modbus_servers, fault, record_prop
         try:
             wait_until(lambda: all(rec.good_scans(d, 0, 2e9) for d in ports))
             t0 = time.time()
-            time.sleep(WINDOW_S)
+            wait_until(lambda: rec.good_scans("fast1", t0, 2e9) >= WINDOW_SCANS, timeout=10)
             before = rates(rec, t0, time.time())
             proxy.set_mode(fault, delay_s=3 * TIMEOUT_MS / 1000)
             wait_until(lambda: eng.latest().quality[slow_tag] == Quality.BAD, timeout=5)
             t1 = time.time()
-            time.sleep(WINDOW_S)
+            wait_until(lambda: rec.good_scans("fast1", t1, 2e9) >= WINDOW_SCANS, timeout=10)
             during = rates(rec, t1, time.time())
             proxy.set_mode("pass")
             t2 = time.time()

@@ -70,7 +70,7 @@ class Feeder:
             self.fed += N_TAGS
             buffered = h.pending + sum(len(b) for b in list(h._rows))
             self.max_buffered = max(self.max_buffered, buffered)
-            time.sleep(0.002)
+            time.sleep(0.002)  # the feeding thread is paced like a fast scan (not a wait in the test)
 
     def __enter__(self):
         self.thread.start()
@@ -118,7 +118,7 @@ def test_history_fault_system_alarm_bounded_buffer_no_loss(tmp_path, fault, reco
                 error = hist.last_error
                 wait_until(lambda: system_alarm(rec, True), timeout=5)
                 wait_until(lambda: hist.dropped > 0, timeout=30)  # the buffer filled up
-                time.sleep(1.0)
+                time.sleep(1.0)  # the fault is held a second longer: a duration, not a wait
                 if fault == "disk_full":
                     (where / "filler").unlink()
                 else:
