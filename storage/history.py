@@ -16,11 +16,12 @@ import math
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.alarms import Alarm
 from app.model import SampleBatch
@@ -29,7 +30,7 @@ from storage.query import envelope
 from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
 from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert_sql
-from storage.schema import alarm_events, create_schema, make_engine, samples, tags
+from storage.schema import alarm_events, create_schema, make_engine, samples, tags, writer_receipts
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ class History:
         self._rollups: dict[str, list[tuple]] = {name: [] for name in RESOLUTIONS}
         self._events: list[Alarm] = []
         self._risk: list = []
+        self._unsure: _Unsure | None = None  # what a commit that reported an error held
+        self.writer_id = uuid.uuid4().hex
+        self._seq = 0
         self._last_rollup_flush = time.monotonic()
         self._count_lock = threading.Lock()
         self.pending = 0
@@ -210,17 +214,27 @@ class History:
                 self._rollups[name].extend(rows(self.tag_ids, closed))
 
     def commit(self, flush_rollups: bool = False) -> bool:
-        """Write what is pending in one transaction; on failure keep it for the next try."""
+        """Write what is pending in one transaction; on failure keep it for the next try.
+
+        Each transaction also moves this writer's receipt to a new sequence number. A commit can
+        report an error after its rows reached the database (SQLite's WAL checkpoint failing on a
+        full disk, a PostgreSQL connection lost during COMMIT); what it held is kept as unsure
+        and, before the retry, the receipt says whether it landed, so journal rows and rollup
+        sums are written exactly once."""
         if flush_rollups:
             for name, acc in self.acc.items():
                 delta = acc.flush()
                 if delta is not None:
                     self._rollups[name].extend(rows(self.tag_ids, delta))
             self._last_rollup_flush = time.monotonic()
+        if self._unsure is not None and not self._settle_unsure():
+            return False
         if not (self._rows or self._events or self._risk or any(self._rollups.values())):
+            self.state, self.last_error = "ok", ""
             return True
         batch = SampleBatch.concat(self._rows)
         sample_rows = self._sample_rows(batch)
+        self._seq += 1
         try:
             with self.engine.begin() as conn:
                 if self._events:
@@ -232,12 +246,14 @@ class History:
                 for name, agg in self._rollups.items():
                     if agg:
                         conn.exec_driver_sql(self._rollup_sql[name], agg)
+                conn.execute(
+                    _RECEIPT_SQL, {"w": self.writer_id, "s": self._seq, "t": int(time.time() * 1000)}
+                )
         except Exception as exc:  # locked, disk full, server gone: keep rows, retry later
-            self.state = "error"
-            self.last_error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-            log.warning("history write failed: %s", self.last_error)
-            self._rows = [batch] if len(batch) else []
-            self._trim_pending()
+            self._unsure = _Unsure(self._seq, batch, self._events, self._risk, self._rollups)
+            self._rows, self._events, self._risk = [], [], []
+            self._rollups = {name: [] for name in RESOLUTIONS}
+            self._failed(exc)
             return False
         self._rows, self._events, self._risk = [], [], []
         self._rollups = {name: [] for name in RESOLUTIONS}
@@ -245,6 +261,36 @@ class History:
         self.state, self.last_error = "ok", ""
         self.last_commit = time.time()
         return True
+
+    def _settle_unsure(self) -> bool:
+        """Find out whether the last failed commit landed: drop it if so, else queue it again in
+        front of what came since. False when the database cannot even be read."""
+        unsure = self._unsure
+        try:
+            with self.engine.connect() as conn:
+                seq = conn.execute(
+                    select(writer_receipts.c.seq).where(writer_receipts.c.writer == self.writer_id)
+                ).scalar_one_or_none()
+        except Exception as exc:
+            self._failed(exc)
+            return False
+        self._unsure = None
+        if seq == unsure.seq:
+            log.info("history: the commit that reported an error had reached the database; not repeated")
+            self.written += len(self._sample_rows(unsure.rows))
+            return True
+        self._rows.insert(0, unsure.rows)
+        self._events[:0] = unsure.events
+        self._risk[:0] = unsure.risk
+        for name, agg in unsure.rollups.items():
+            self._rollups[name][:0] = agg
+        return True
+
+    def _failed(self, exc: Exception) -> None:
+        self.state = "error"
+        self.last_error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        log.warning("history write failed: %s", self.last_error)
+        self._trim_pending()
 
     def write_now(self, batch: SampleBatch, events: Sequence[Alarm] = ()) -> None:
         """Ingest and commit at once, rollups included (tools and tests; not thread-safe with start())."""
@@ -255,15 +301,22 @@ class History:
 
     def _trim_pending(self) -> None:
         """Bounded buffering while the database is unavailable: the oldest samples go first."""
-        total = sum(len(b) for b in self._rows)
-        if total > self.max_pending:
-            merged = SampleBatch.concat(self._rows)
-            cut = total - self.max_pending
+        unsure = self._unsure
+        total = sum(len(b) for b in self._rows) + (len(unsure.rows) if unsure is not None else 0)
+        cut = total - self.max_pending
+        if cut > 0:
             self.dropped += cut
-            self._rows = [merged.take(slice(cut, None))]
-        for name, agg in self._rollups.items():
-            if len(agg) > self.max_pending // 10:
-                self._rollups[name] = agg[-(self.max_pending // 10) :]
+            if unsure is not None:  # the oldest are the unsure ones
+                n = min(cut, len(unsure.rows))
+                unsure.rows = unsure.rows.take(slice(n, None))
+                cut -= n
+            if cut > 0:
+                self._rows = [SampleBatch.concat(self._rows).take(slice(cut, None))]
+        keep = self.max_pending // 10
+        for pending in (self._rollups, unsure.rollups if unsure is not None else {}):
+            for name, agg in pending.items():
+                if len(agg) > keep:
+                    pending[name] = agg[-keep:]
 
     def _sample_rows(self, b: SampleBatch) -> list[tuple]:
         if len(b) == 0:
@@ -311,6 +364,23 @@ class History:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT COUNT(*) FROM samples").scalar_one()
+
+
+_RECEIPT_SQL = text(
+    "INSERT INTO writer_receipts (writer, seq, ts) VALUES (:w, :s, :t) "
+    "ON CONFLICT (writer) DO UPDATE SET seq = excluded.seq, ts = excluded.ts"
+)
+
+
+@dataclass
+class _Unsure:
+    """The contents of a commit that reported an error: on disk or not, the receipt will tell."""
+
+    seq: int
+    rows: SampleBatch
+    events: list
+    risk: list
+    rollups: dict[str, list]
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,18 @@ risk_events = Table(
     Index("ix_risk_events_hazard_ts", "hazard", "ts"),
 )
 
+# the history writer's last committed transaction, one row per writer (storage/history.py): a
+# commit that reports an error may still have reached the disk (SQLite's WAL checkpoint failing
+# on a full disk, a PostgreSQL connection lost during COMMIT); the receipt tells a retry apart
+# from a first write, so journal rows and rollup sums are never written twice
+writer_receipts = Table(
+    "writer_receipts",
+    metadata,
+    Column("writer", String(32), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("ts", BigInteger, nullable=False),  # UNIX ms
+)
+
 # operator accounts (app/users.py): role name, scrypt hash "scrypt$n=..,r=..,p=..$salt$hash",
 # consecutive wrong passwords and the end of a lockout (UNIX ms)
 users = Table(

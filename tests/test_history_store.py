@@ -7,7 +7,7 @@ import sqlite3
 
 import numpy as np
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.config import Retention, parse_config_text
 from app.model import Quality, SampleBatch
@@ -154,4 +154,47 @@ def test_locked_database_buffers_and_recovers(tmp_path):
     blocker.close()
     wait_until(lambda: h.state == "ok" and h.written == 4, timeout=20)
     assert h.read(0, T0, T0 + 5).value.tolist() == [1.0, 3.0]
+    h.stop()
+
+
+class _CommitThenFail:
+    """Fault for one commit: the transaction reaches the database, then the driver reports an
+    error (as SQLite does when the WAL checkpoint after a commit hits a full disk)."""
+
+    def __init__(self, engine, times: int = 1, land: bool = True):
+        self.left, self.land = times, land
+        event.listen(engine, "commit", self)
+
+    def __call__(self, conn):
+        if self.left > 0:
+            self.left -= 1
+            if self.land:
+                conn.connection.dbapi_connection.commit()
+            raise OSError("database or disk is full")
+
+
+def _alarm(ts: float, active: bool):
+    from app.alarms import Alarm
+
+    return Alarm("A.HH", "A", 0, "HH", 1, active, False, ts, ts, 95.0, 90.0, "A high high")
+
+
+@pytest.mark.parametrize("land", [True, False], ids=["landed", "lost"])
+def test_a_failed_commit_is_written_exactly_once(db_url, land):
+    h = History(db_url, CFG.tags)
+    _CommitThenFail(h.engine, land=land)
+    h._events.append(_alarm(T0, True))
+    h.ingest(SampleBatch.build([0] * 120, T0 + np.arange(120.0), np.arange(120.0), Quality.GOOD))
+    assert not h.commit(flush_rollups=True) and h.state == "error"
+    h._events.append(_alarm(T0 + 200, False))  # arrives while the first commit is unsure
+    h.ingest(SampleBatch.build([0], [T0 + 200], [7.0], Quality.GOOD))
+    assert h.commit(flush_rollups=True) and h.state == "ok"
+    with h.engine.connect() as c:
+        journal = c.execute(text("SELECT ts, active FROM alarm_events ORDER BY id")).all()
+        n_samples = c.execute(text("SELECT COUNT(*) FROM samples")).scalar_one()
+    assert [(ts, bool(a)) for ts, a in journal] == [(T0 * 1000, True), ((T0 + 200) * 1000, False)]
+    assert n_samples == 121 and h.written == 121
+    minutes = rollup_rows(h, "rollup_1m")
+    assert [r.n for r in minutes] == [60, 60, 1]
+    assert sum(r.vsum for r in minutes) == sum(range(120)) + 7.0  # no bucket summed twice
     h.stop()

@@ -138,6 +138,7 @@ def test_history_fault_system_alarm_bounded_buffer_no_loss(tmp_path, fault, reco
             journal = c.execute(
                 "SELECT active, message FROM alarm_events WHERE key = ? ORDER BY id", (HISTORY_ALARM_KEY,)
             ).fetchall()
+            events = c.execute("SELECT ts, key, state, active, acked FROM alarm_events").fetchall()
     figures = {"fed": feed.fed, "stored": n_stored, "dropped": dropped, "max_buffered": feed.max_buffered}
     record_property("storage_fault", figures)
     print(f"\n{fault}: {error}; {figures}")
@@ -148,3 +149,4 @@ def test_history_fault_system_alarm_bounded_buffer_no_loss(tmp_path, fault, reco
     assert dropped > 0
     assert feed.max_buffered <= 2 * MAX_PENDING + N_TAGS  # queue + writer's rows, each bounded
     assert [a for a, _ in journal][:1] == [1] and 0 in [a for a, _ in journal]  # journaled once back
+    assert len(set(events)) == len(events)  # a retried commit never journals a transition twice
