@@ -127,6 +127,8 @@ class _Level:
         self.shelved_until = np.zeros(n)  # > ts: shelved; inf: one-shot (until it clears)
         self.shelve_reason: dict[int, tuple[str, str]] = {}
         self.oos = np.zeros(n, dtype=bool)
+        self.msup = np.zeros(n, dtype=bool)  # suppressed by a supervisor (until lifted)
+        self.suppress_reason: dict[int, tuple[str, str]] = {}
 
 
 class _LimitBlock:
@@ -210,7 +212,7 @@ class AlarmEngine:
         self.dev_sp = np.full(n, -1, dtype=np.int64)
         self.custom_message: dict[int, str] = {}
         self._around: dict[tuple[int, str], tuple[str, str]] = {}
-        self.suppress: dict[int, tuple] = {}
+        self.suppress_when: dict[int, tuple] = {}  # tag -> compiled suppress_when expression
         for i, t in enumerate(tags):
             a = t.alarms
             if a is None:
@@ -236,7 +238,7 @@ class AlarmEngine:
             if a.bad_quality:
                 self._define("BAD", i, 1.0, 0.0, a.priority_of("BAD"))
             if a.suppress_when:
-                self.suppress[i] = compile_expression(a.suppress_when, index)
+                self.suppress_when[i] = compile_expression(a.suppress_when, index)
         self.block.finish()
         self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
@@ -282,12 +284,13 @@ class AlarmEngine:
         where = {int(a): int(b) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
         for kind, lv in self.levels.items():
             olv = old.levels[kind]
-            arrays = ("value", "acked_at", "shelved_until", "oos")
+            arrays = ("value", "acked_at", "shelved_until", "oos", "msup")
             if kind not in LEVEL_KINDS:
                 arrays += ("active", "acked", "latched", "since", "first_out", "pend_on", "pend_off")
             for name in arrays:
                 getattr(lv, name)[j] = getattr(olv, name)[i]
             lv.shelve_reason = {where[k]: v for k, v in olv.shelve_reason.items() if k in where}
+            lv.suppress_reason = {where[k]: v for k, v in olv.suppress_reason.items() if k in where}
         for name in ("last_v", "last_t", "changed_at", "latest", "suppressed"):
             getattr(self, name)[j] = getattr(old, name)[i]
         self.last_activation = dict(old.last_activation)
@@ -342,7 +345,7 @@ class AlarmEngine:
                 self.latest[:] = gv
             else:
                 self.latest[gi] = gv
-            if self.suppress:
+            if self.suppress_when:
                 out += self._update_suppression(float(gt.max()))
             if self.has_levels:
                 out += self._levels(gi, gt, gv, whole)
@@ -433,7 +436,7 @@ class AlarmEngine:
             "",
             "",
             bool(lv.shelved_until[i] > t),
-            bool(self.suppressed[i]),
+            bool(self.suppressed[i] or lv.msup[i]),
             bool(lv.oos[i]),
             latched,
             first_out,
@@ -498,7 +501,7 @@ class AlarmEngine:
 
     def _update_suppression(self, ts: float) -> list[Alarm]:
         out = []
-        for i, (fn, _used) in self.suppress.items():
+        for i, (fn, _used) in self.suppress_when.items():
             on = fn(self.latest)
             if on == self.suppressed[i]:
                 continue
@@ -557,7 +560,7 @@ class AlarmEngine:
             user=user,
             comment=comment,
             shelved=bool(lv.shelved_until[i] > ts),
-            suppressed=bool(self.suppressed[i]),
+            suppressed=bool(self.suppressed[i] or lv.msup[i]),
             out_of_service=bool(lv.oos[i]),
             latched=bool(lv.latched[i]),
             first_out=bool(lv.first_out[i]),
@@ -772,16 +775,47 @@ class AlarmEngine:
             )
         return out
 
+    def suppress(self, keys: list[str], on: bool, ts: float, user: str, reason: str = "") -> list[Alarm]:
+        """Suppress alarms by hand (a supervisor: equipment stopped, a known fault being worked
+        on) until lifted, or lift the suppression. Suppressed alarms are still evaluated and
+        journaled but neither listed nor annunciated; an alarm still active when its suppression
+        is lifted comes back unacknowledged. Suppressing needs a reason."""
+        if on and not reason.strip():
+            raise ValueError("a suppression needs a reason")
+        out = self.tick(ts)
+        for kind, lv, i in self._select(keys):
+            if lv.msup[i] == on:
+                continue
+            lv.msup[i] = on
+            if on:
+                lv.suppress_reason[i] = (user, reason)
+            else:
+                lv.suppress_reason.pop(i, None)
+                if lv.active[i]:
+                    lv.acked[i] = False
+            out.append(
+                self._record(kind, i, ts, user, reason or ("suppressed" if on else "suppression lifted"))
+            )
+        return out
+
     def standing(self, now: float | None = None) -> list[Alarm]:
         """Every alarm that is active, unacknowledged, latched or taken off the list, as it stands."""
         now = time.time() if now is None else now
         out = []
         for kind, lv in self.levels.items():
             mask = np.isfinite(lv.limit) & (
-                lv.active | ~lv.acked | lv.latched | lv.oos | (lv.shelved_until > 0) | self.suppressed
+                lv.active
+                | ~lv.acked
+                | lv.latched
+                | lv.oos
+                | lv.msup
+                | (lv.shelved_until > 0)
+                | self.suppressed
             )
             for i in np.flatnonzero(mask):
-                out.append(self._record(kind, int(i), now)._replace(ts=float(lv.since[i])))
+                # who took it off the list and why (a snapshot, not a journal row)
+                user, why = lv.suppress_reason.get(int(i)) or lv.shelve_reason.get(int(i)) or ("", "")
+                out.append(self._record(kind, int(i), now, user, why)._replace(ts=float(lv.since[i])))
         out.extend(a._replace(ts=a.since) for a in self.external.values())
         return out
 

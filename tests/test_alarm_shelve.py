@@ -64,3 +64,15 @@ def test_shelve_request_and_states_shown(qtbot):
     assert "Q  ◆" in m.data(m.index(m.row_of("Q:H"), 2))
     table.update_alarms([alarm(out_of_service=True)])
     assert m.data(m.index(m.row_of("P:H"), 7)) == "Out of service"
+
+
+def test_who_and_why_stay_while_the_alarm_is_off_the_list(qtbot):
+    table = AlarmTable({"P": "kPa"})
+    qtbot.addWidget(table)
+    m = table.model
+    table.update_alarms([alarm(suppressed=True, active=False, acked=True, user="sup", comment="relined")])
+    table.update_alarms([alarm(suppressed=True)])  # it goes active while suppressed: no user of its own
+    assert m.off_list_note(m.alarm(m.row_of("P:H"))) == "sup · relined"
+    table.update_alarms([alarm()])  # suppression lifted: nothing remembered
+    table.update_alarms([alarm(out_of_service=True)])
+    assert m.off_list_note(m.alarm(m.row_of("P:H"))) == ""

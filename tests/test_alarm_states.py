@@ -69,6 +69,32 @@ def test_out_of_service_and_back(eng):
     assert states(out) == [("P:H", "UNACK")]
 
 
+def test_suppressed_by_hand_until_lifted(eng):
+    with pytest.raises(ValueError):
+        eng.suppress(["P:H"], True, 0, "sup", "")
+    out = eng.suppress(["P:H"], True, 0, "sup", "converter 1 relined")
+    assert states(out) == [("P:H", "SUPPRESSED")] and (out[0].user, out[0].comment) == (
+        "sup",
+        "converter 1 relined",
+    )
+    assert feed(eng, "P", 150, 1) == []  # evaluated, not annunciated
+    standing = [a for a in eng.standing(2) if a.key == "P:H"][0]
+    assert (
+        standing.state == "SUPPRESSED"
+        and standing.active
+        and (standing.user, standing.comment)
+        == (
+            "sup",
+            "converter 1 relined",
+        )
+    )
+    eng.acknowledge(["P:H"], 2.5, "op")
+    assert [a for a in eng.standing(2.6) if a.key == "P:H"][0].state == "SUPPRESSED"  # ack does not lift it
+    out = eng.suppress(["P:H"], False, 3, "sup")
+    assert states(out) == [("P:H", "UNACK")] and out[0].comment == "suppression lifted"
+    assert eng.suppress(["P:H"], False, 4, "sup") == []  # already lifted: nothing to journal
+
+
 def test_suppressed_by_design_while_the_converter_is_not_blowing(eng):
     feed(eng, "BLOWING", 0, 0)
     assert all(a.state == "SUPPRESSED" for a in feed(eng, "LANCE", 10, 1))

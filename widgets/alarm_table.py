@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_number
+from app.messages import render
 from widgets.tables import configure_table
 
 # Warning levels I-IV (ISA-101 / four-colour risk map). The only saturated colours on screen.
@@ -137,6 +138,12 @@ def state_label(state: str) -> str:
     return label(STATE_LABELS[state]) if state in STATE_LABELS else state
 
 
+def shown(text) -> str:
+    """A text from the core (an `app.messages.Message`: alarm and warning messages) in the
+    installed language; plain text (a configured message, a journal row) as it is."""
+    return render(text, QCoreApplication.translate)
+
+
 def format_time(ts: float) -> str:
     lt = time.localtime(ts)
     return time.strftime("%H:%M:%S", lt) + f".{int((ts % 1) * 10)}"
@@ -174,6 +181,7 @@ class AlarmTableModel(QAbstractTableModel):
         self._units = units or {}
         self.clock = clock
         self._shelved_until: dict[str, float | None] = {}  # key -> until (None: until it clears)
+        self._off_note: dict[str, tuple[str, str]] = {}  # key -> (user, reason) while off the list
         self._flash_on = True
         self._flash = QTimer(self)
         self._flash.setInterval(FLASH_MS)
@@ -187,6 +195,7 @@ class AlarmTableModel(QAbstractTableModel):
     def update_alarms(self, transitions: Iterable) -> None:
         """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones."""
         for alarm in transitions:
+            self._remember_off_note(alarm)
             row = self._row_of.get(alarm.key)
             if alarm.state == "NORMAL":
                 if row is not None:
@@ -206,6 +215,8 @@ class AlarmTableModel(QAbstractTableModel):
         """Replace the whole list (initial snapshot); the only place a reset is used."""
         self.beginResetModel()
         self._rows = [a for a in alarms if a.state != "NORMAL"]
+        for a in self._rows:
+            self._remember_off_note(a)
         self._row_of = {a.key: i for i, a in enumerate(self._rows)}
         self.endResetModel()
         self._update_flash_timer()
@@ -236,13 +247,22 @@ class AlarmTableModel(QAbstractTableModel):
         for k in keys:
             self._shelved_until[k] = until
 
+    def _remember_off_note(self, a) -> None:
+        # who took an alarm off the list and why, kept while it stays off: later transitions of
+        # the alarm (it becomes active while shelved) carry no user or reason of their own
+        if not a.hidden:
+            self._off_note.pop(a.key, None)
+        elif a.user or a.comment:
+            self._off_note[a.key] = (a.user, a.comment)
+
     def off_list_note(self, a) -> str:
         """Who took the alarm off the list, why, and until when (if known)."""
         if not a.hidden:
             return ""
-        parts = [a.user] if a.user else []
-        if a.comment:
-            parts.append(a.comment)
+        user, comment = (a.user, a.comment) if a.user or a.comment else self._off_note.get(a.key, ("", ""))
+        parts = [user] if user else []
+        if comment:
+            parts.append(comment)
         if a.shelved and a.key in self._shelved_until:
             until = self._shelved_until[a.key]
             parts.append(
@@ -340,7 +360,7 @@ class AlarmTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self.tr("{mark} early warning: ").format(mark=WARNING_MARK) if a.is_warning else ""
             tip += self.tr("{message}\nactive since {since}\nlast change {changed}").format(
-                message=a.message, since=format_time(a.since), changed=format_time(a.ts)
+                message=shown(a.message), since=format_time(a.since), changed=format_time(a.ts)
             )
             if a.eta is not None:
                 tip += self.tr("\nexpected at {time}").format(time=format_time(a.eta)[:8])
@@ -363,7 +383,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_TAG:
             return f"{a.source}  ◆" if getattr(a, "first_out", False) else a.source
         if col == COL_DESC:
-            return a.message
+            return shown(a.message)
         if col == COL_KIND:
             return f"{WARNING_MARK} {kind_label(a.kind)}" if a.is_warning else a.kind
         if col == COL_VALUE:
@@ -814,6 +834,7 @@ __all__ = [
     "AlarmTableModel",
     "format_number",
     "format_time",
+    "shown",
 ]
 
 
