@@ -7,17 +7,31 @@ located (`plant.yaml:42: tags[7].address: ...`); nothing is partially applied.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from app import secrets
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
 DataTypeName = Literal["int16", "uint16", "int32", "uint32", "float32", "float64", "bool"]
 WordOrder = Literal["big", "little"]
+RoleName = Literal["operator", "supervisor", "engineer", "administrator"]  # app.users.Role, by name
 HazardKind = Literal[
     "blast_furnace",
     "converter",
@@ -114,7 +128,8 @@ class OpcUaDevice(Strict):
     Security: `security_policy` and `security_mode` with the client's `certificate` and
     `private_key` files (PEM or DER; relative paths are relative to the plant file), optionally
     the `server_certificate` to expect, and an optional `username`/`password`. The defaults
-    connect without security, anonymously."""
+    connect without security, anonymously. The YAML names the password (`secret:NAME`, kept in
+    the data directory's secret store); it is a SecretStr here, so no repr or log shows it."""
 
     name: str = Field(min_length=1)
     protocol: Literal["opcua"]
@@ -131,7 +146,7 @@ class OpcUaDevice(Strict):
         None  # pin the server's certificate instead of taking it from its endpoints
     )
     username: str | None = None
-    password: str | None = None
+    password: SecretStr | None = None
 
     @model_validator(mode="after")
     def _security(self) -> OpcUaDevice:
@@ -281,6 +296,10 @@ class Tag(Strict):
     area: str = ""  # plant area, for filtering
     history: TagHistory = TagHistory()
     warning: TagWarning = TagWarning()
+    # device writes: off unless set; the lowest role allowed is the permission table's for
+    # writes (app.users), raised for this tag by `write_role`
+    writable: bool = False
+    write_role: RoleName | None = None
 
     @field_validator("range")
     @classmethod
@@ -567,8 +586,12 @@ def _no_duplicate_keys(loader, node, deep=False):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
-def parse_config_text(text: str, path: str = "<config>", base: Path | None = None) -> PlantConfig:
-    """Parse and validate a plant configuration; raise ConfigError naming line and field."""
+def parse_config_text(
+    text: str, path: str = "<config>", base: Path | None = None, secret_store=None
+) -> PlantConfig:
+    """Parse and validate a plant configuration; raise ConfigError naming line and field.
+
+    `password: secret:NAME` is looked up in `secret_store` (default: the data directory's)."""
     try:
         loader = _Loader(text)
         try:
@@ -591,10 +614,14 @@ def parse_config_text(text: str, path: str = "<config>", base: Path | None = Non
         lines.build(node)
     if not isinstance(data, dict):
         raise ConfigError(path, [ConfigIssue(path, 1, "", "the file must be a YAML mapping")])
+    secret_issues = [
+        ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg)
+        for loc, msg in resolve_secrets(data, path, lines, secret_store)
+    ]
     try:
         cfg = PlantConfig.model_validate(data)
     except ValidationError as exc:
-        issues = []
+        issues = list(secret_issues)
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("modbus-tcp", "opcua")))
             loc = tuple("schema" if p == "schema_" else p for p in loc)
@@ -603,12 +630,51 @@ def parse_config_text(text: str, path: str = "<config>", base: Path | None = Non
                 msg = "unknown field"
             issues.append(ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
         raise ConfigError(path, issues) from None
-    issues = [ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)]
+    issues = secret_issues + [
+        ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)
+    ]
     if issues:
         raise ConfigError(path, issues)
     if base is not None:
         cfg = cfg.model_copy(update={"source_path": base})
     return cfg
+
+
+def resolve_secrets(data: dict, path: str, lines: _LineMap, store=None) -> list[tuple[tuple, str]]:
+    """Replace `password: secret:NAME` in `data` by the stored value; (loc, message) for each
+    reference the store does not hold. A plain-text password is kept, with a warning (never
+    the value) asking for it to be moved."""
+    out: list[tuple[tuple, str]] = []
+    devices = data.get("devices")
+    if not isinstance(devices, list):
+        return out
+    for i, d in enumerate(devices):
+        if not isinstance(d, dict) or not isinstance(d.get("password"), str):
+            continue
+        value = d["password"]
+        loc = ("devices", i, "password")
+        if not secrets.is_ref(value):
+            log.warning(
+                "%s:%s: device %s has its password in plain text: move it to the secret store "
+                "(apply the settings once, or write password: secret:NAME)",
+                path,
+                lines.line(loc),
+                d.get("name", f"#{i}"),
+            )
+            continue
+        name = secrets.ref_name(value)
+        if store is None:
+            store = secrets.SecretStore.default()
+        try:
+            found = store.get(name)
+        except secrets.SecretError as exc:
+            out.append((loc, str(exc)))
+            continue
+        if found is None:
+            out.append((loc, f"unknown secret {name!r} (not in {store.path})"))
+        else:
+            d["password"] = found
+    return out
 
 
 def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
@@ -633,6 +699,7 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
             out.append((("tags", i, "device"), f"unknown device {t.device!r} (devices: {known})"))
             continue
         out.extend((("tags", i, f), m) for f, m in _check_tag_address(t, dev))
+        out.extend((("tags", i, f), m) for f, m in _check_writable(t, dev))
         if t.alarms is not None:
             a = t.alarms
             has_limits = any(v is not None for v in (a.HH, a.H, a.L, a.LL))
@@ -726,6 +793,24 @@ def _check_tag_address(t: Tag, dev) -> list[tuple[str, str]]:
     return []
 
 
+def _check_writable(t: Tag, dev) -> list[tuple[str, str]]:
+    """Only what a device can take may be marked writable: Modbus holding registers (any type,
+    and single bits of them, written with mask write register, function 22) and coils; any OPC UA
+    variable. Input registers and discrete inputs are read-only by the protocol."""
+    if t.write_role is not None and not t.writable:
+        return [("write_role", "write_role needs writable: true")]
+    if not t.writable or not isinstance(dev, ModbusDevice):
+        return []
+    try:
+        a = parse_modbus_address(t.address)
+    except ValueError:
+        return []  # reported by the address check
+    if a.table in ("ir", "di"):
+        kind = "an input register" if a.table == "ir" else "a discrete input"
+        return [("writable", f"{t.address} is {kind}, which Modbus cannot write (use hr: or co:)")]
+    return []
+
+
 def tag_type(cfg: PlantConfig, tag: Tag) -> str | None:
     """The data type a tag is read as: its own, or the default for its address."""
     return _effective_type(tag, cfg.device(tag.device))
@@ -749,9 +834,21 @@ def load_config(path: str | Path) -> PlantConfig:
     return parse_config_text(text, str(p), base=p.resolve())
 
 
-def dump_config(cfg: PlantConfig) -> str:
-    data = cfg.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude={"source_path"})
+def config_yaml_data(cfg: PlantConfig, refs: dict[str, str] | None = None, full: bool = False) -> dict:
+    """The configuration as YAML data (only what differs from the defaults unless `full`), each
+    password written as its secret reference: `refs` maps a device name to the secret's name
+    (default `<device>.password`). Never a password's value."""
+    data = cfg.model_dump(mode="json", by_alias=True, exclude_defaults=not full, exclude={"source_path"})
     data = {"schema": SCHEMA_VERSION, **data}
+    for dev, d in zip(cfg.devices, data.get("devices") or [], strict=False):
+        if getattr(dev, "password", None) is not None:
+            name = (refs or {}).get(dev.name) or secrets.secret_name_for(dev.name)
+            d["password"] = secrets.make_ref(name)
+    return data
+
+
+def dump_config(cfg: PlantConfig, refs: dict[str, str] | None = None) -> str:
+    data = config_yaml_data(cfg, refs)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -6,7 +6,7 @@ header being row 1). Columns, in this order on export (any order on import):
 
     name, description, unit, device, address, type, scale, offset, range_lo, range_hi,
     word_order, area, map_x, map_y, LL, L, H, HH, deadband, on_delay_s, off_delay_s, state,
-    priority_LL, priority_L, priority_H, priority_HH, priority_state, message
+    priority_LL, priority_L, priority_H, priority_HH, priority_state, message, writable
 
 `name`, `device` and `address` are required; an empty cell is the schema's default. Anything
 not in these columns (rate-of-change, deviation, stale and latch alarms, suppression, history
@@ -19,14 +19,18 @@ addresses that overlap on one device, limit order) and no tag is returned unless
 Saving (`save_config`): the YAML is written to a temporary file beside the target and moved
 over it with os.replace, so a crash leaves either the old or the new file. The previous file is
 first copied to `plant.yaml.N`, N one above the highest number already there (the highest is the
-newest); the `KEEP_VERSIONS` newest copies are kept. The file is rewritten from the schema:
-comments of the previous file survive only in its numbered copy.
+newest); the `KEEP_VERSIONS` newest copies are kept. The previous file is edited in place
+(app/yaml_edit.py): comments, key order and quoting of what did not change survive. Passwords
+go to the secret store of the data directory (app/secrets.py) and the file names them
+(`password: secret:NAME`); a plain-text password found in the previous file is moved there
+too, in the new file and in its numbered copy.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import re
 import tempfile
@@ -37,17 +41,22 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from app import secrets, yaml_edit
 from app.config import (
     REGISTER_WORDS,
+    ConfigError,
     ModbusDevice,
     PlantConfig,
     Tag,
     check_opcua_node_id,
+    config_yaml_data,
     cross_check,
     dump_config,
     parse_config_text,
     parse_modbus_address,
 )
+
+log = logging.getLogger(__name__)
 
 KEEP_VERSIONS = 20
 
@@ -80,6 +89,7 @@ TAG_COLUMNS: tuple[str, ...] = (
     "priority_HH",
     "priority_state",
     "message",
+    "writable",
 )
 REQUIRED_COLUMNS = ("name", "device", "address")
 TYPES = ("int16", "uint16", "int32", "uint32", "float32", "float64", "bool")
@@ -124,6 +134,7 @@ def tag_to_row(tag: Tag) -> TagRow:
         offset=fmt_number(tag.offset),
         word_order=tag.word_order or "",
         area=tag.area,
+        writable="true" if tag.writable else "",
     )
     if tag.range is not None:
         c["range_lo"], c["range_hi"] = fmt_number(tag.range[0]), fmt_number(tag.range[1])
@@ -151,6 +162,8 @@ def tag_to_row(tag: Tag) -> TagRow:
     warn = tag.warning.model_dump(exclude_defaults=True, exclude_none=True)
     if warn:
         extra["warning"] = warn
+    if tag.write_role is not None:
+        extra["write_role"] = tag.write_role
     return TagRow(c, extra)
 
 
@@ -278,6 +291,9 @@ def row_to_tag(row: TagRow, devices: dict[str, object]) -> tuple[Tag | None, lis
         errors.append((present[0][0], "a bool tag takes 'state', not HH/H/L/LL"))
     if state is not None and not is_bool:
         errors.append(("state", "'state' alarms need a bool tag"))
+    writable = _bool(c["writable"], "writable", errors)
+    if writable and dev is not None and re.match(r"^(ir|di):", c["address"]):
+        errors.append(("writable", f"{c['address']} is read-only in Modbus (use hr: or co:)"))
     if errors:
         return None, errors
     data: dict = {
@@ -313,6 +329,10 @@ def row_to_tag(row: TagRow, devices: dict[str, object]) -> tuple[Tag | None, lis
     for k in ("history", "warning"):
         if row.extra.get(k):
             data[k] = row.extra[k]
+    if writable:
+        data["writable"] = True
+        if row.extra.get("write_role"):
+            data["write_role"] = row.extra["write_role"]
     try:
         return Tag.model_validate(data), []
     except ValidationError as exc:
@@ -581,19 +601,37 @@ def _where(data: dict, loc: tuple) -> str:
 
 
 def config_data(cfg: PlantConfig) -> dict:
-    """The configuration as plain data, the form `validate_config_data` takes back."""
-    return cfg.model_dump(mode="json", by_alias=True, exclude={"source_path"})
+    """The configuration as plain data, the form `validate_config_data` takes back (passwords
+    included: the settings dialog edits them; never write this data out)."""
+    data = cfg.model_dump(mode="json", by_alias=True, exclude={"source_path"})
+    _reveal(cfg.devices, data.get("devices") or [])
+    return data
 
 
-def save_config(cfg: PlantConfig, path: str | Path, keep: int = KEEP_VERSIONS) -> Path | None:
+def _reveal(devices: Sequence, dumped: list[dict]) -> None:
+    for dev, d in zip(devices, dumped, strict=False):
+        pw = getattr(dev, "password", None)
+        if pw is not None:
+            d["password"] = pw.get_secret_value()
+
+
+def save_config(
+    cfg: PlantConfig, path: str | Path, keep: int = KEEP_VERSIONS, secret_store=None
+) -> Path | None:
     """Write `cfg` as YAML to `path` atomically, keeping the previous file as `path.N`.
 
-    Returns the numbered copy made (None when there was no previous file). The text is parsed
-    back before anything is touched, so a file that would not load is never written."""
+    Returns the numbered copy made (None when there was no previous file). The previous file is
+    edited in place, so its comments survive; passwords go to `secret_store` (default: the data
+    directory's) and the file names them. The text is parsed back before anything is touched,
+    so a file that would not load is never written."""
     path = Path(path)
     cfg = _rebase_map(cfg, path)
-    text = dump_config(cfg)
-    parse_config_text(text, str(path))  # raises ConfigError: never write what would not load
+    doc = _load_document(path)
+    store = secret_store
+    if store is None and (_has_passwords(cfg.devices) or (doc is not None and _has_passwords(doc.data))):
+        store = secrets.SecretStore.default()  # only then: it makes the data directory
+    refs, old_text = _store_passwords(cfg, doc, store)
+    text = _edited_text(cfg, doc, refs, store, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     copy: Path | None = None
@@ -604,14 +642,95 @@ def save_config(cfg: PlantConfig, path: str | Path, keep: int = KEEP_VERSIONS) -
             os.fsync(f.fileno())
         if path.exists():
             copy = path.with_name(f"{path.name}.{_next_version(path)}")
-            # a hard link would follow later edits of the target's inode: copy the bytes
-            copy.write_bytes(path.read_bytes())
+            # a hard link would follow later edits of the target's inode: copy the bytes (with
+            # any plain-text password replaced by its reference)
+            if old_text is None:
+                copy.write_bytes(path.read_bytes())
+            else:
+                copy.write_text(old_text, encoding="utf-8", newline="\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _prune_versions(path, keep)
     return copy
+
+
+def _has_passwords(devices) -> bool:
+    if isinstance(devices, dict):
+        devices = devices.get("devices")
+    if not isinstance(devices, list):
+        return False
+    return any(
+        (d.get("password") if isinstance(d, dict) else getattr(d, "password", None)) is not None
+        for d in devices
+    )
+
+
+def _load_document(path: Path) -> yaml_edit.Document | None:
+    """The previous file as a round-trip document, or None (no file, or not a YAML mapping)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        doc = yaml_edit.Document(text)
+    except Exception as exc:  # ruamel raises many kinds; the file is then written afresh
+        log.warning("%s: cannot edit in place (%s): writing it afresh", path, type(exc).__name__)
+        return None
+    return doc if isinstance(doc.data, dict) else None
+
+
+def _store_passwords(cfg: PlantConfig, doc: yaml_edit.Document | None, store) -> tuple[dict, str | None]:
+    """Put every device password into the secret store; {device: secret name}. A reference the
+    previous file already had is kept. Returns also the previous file's text with plain-text
+    passwords replaced by references, when it had any (for its numbered copy), else None."""
+    refs: dict[str, str] = {}
+    scrubbed = False
+    old_devices = doc.data.get("devices") if doc is not None else None
+    if isinstance(old_devices, list):
+        for d in old_devices:
+            if not isinstance(d, dict) or not isinstance(d.get("name"), str):
+                continue
+            pw = d.get("password")
+            if secrets.is_ref(pw):
+                refs[d["name"]] = secrets.ref_name(pw)
+            elif isinstance(pw, str):
+                name = secrets.secret_name_for(d["name"])
+                if store.get(name) is None:
+                    store.set(name, pw)
+                d["password"] = secrets.make_ref(name)
+                refs[d["name"]] = name
+                scrubbed = True
+    for dev in cfg.devices:
+        pw = getattr(dev, "password", None)
+        if pw is None:
+            continue
+        name = refs.get(dev.name) or secrets.secret_name_for(dev.name)
+        store.set(name, pw.get_secret_value())  # no write when unchanged
+        refs[dev.name] = name
+    return refs, (doc.text() if scrubbed else None)
+
+
+def _edited_text(cfg: PlantConfig, doc, refs: dict, store, path: Path) -> str:
+    """The new file's text: the previous document edited in place when there is one and the
+    edit reads back as `cfg`, else written afresh. Raises ConfigError when it would not load."""
+    want = cfg.model_copy(update={"source_path": None})
+    if doc is not None:
+        yaml_edit.merge(doc.data, config_yaml_data(cfg, refs, full=True), config_yaml_data(cfg, refs))
+        text = doc.text()
+        try:
+            back = parse_config_text(text, str(path), secret_store=store)
+        except ConfigError:
+            back = None
+        if back == want:
+            return text
+        log.warning("%s: the in-place edit did not read back as the new settings: writing it afresh", path)
+    text = dump_config(cfg, refs)
+    parse_config_text(
+        text, str(path), secret_store=store
+    )  # raises ConfigError: never write what would not load
+    return text
 
 
 def versions_of(path: str | Path) -> list[Path]:
@@ -703,9 +822,15 @@ def _record_diff(kind: str, old: list, new: list) -> list[str]:
     return lines
 
 
+def _dump_revealed(model) -> dict:
+    data = model.model_dump(mode="json", exclude={"source_path"}, by_alias=True)
+    _reveal([model], [data])
+    return data
+
+
 def _value_diff(old, new) -> list[str]:
-    a = _flat(old.model_dump(mode="json", exclude={"source_path"}, by_alias=True))
-    b = _flat(new.model_dump(mode="json", exclude={"source_path"}, by_alias=True))
+    a = _flat(_dump_revealed(old))
+    b = _flat(_dump_revealed(new))
     lines = []
     for key in list(a) + [k for k in b if k not in a]:
         va, vb = a.get(key), b.get(key)

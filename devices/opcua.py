@@ -17,7 +17,7 @@ from asyncua import Client, ua
 from asyncua.crypto import security_policies, uacrypto
 
 from app.model import Quality, SampleBatch
-from devices.base import Driver, register, tick
+from devices.base import Driver, WriteError, register, tick
 
 for _name in ("asyncua", "asyncua.client", "asyncua.common"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -61,7 +61,7 @@ async def apply_security(client: Client, device, base: Path | None = None) -> No
     if device.username:
         client.set_user(device.username)
         if device.password is not None:
-            client.set_password(device.password)
+            client.set_password(device.password.get_secret_value())
 
 
 def _key_file(path: str | None, base: Path | None) -> uacrypto.CertProperties:
@@ -130,6 +130,7 @@ class OpcUaDriver(Driver):
         await asyncio.wait_for(self.client.connect(), d.timeout_ms / 1000 + 1)
         ns = await self.client.get_namespace_array()
         ns_index = {uri: i for i, uri in enumerate(ns)}
+        self.ns_index, self.variant_types = ns_index, {}  # for writes
         self.nodes, self.node_tag, bad = [], {}, []
         for index, tag in self.tags:
             try:
@@ -223,6 +224,62 @@ class OpcUaDriver(Driver):
             if tags and (ev is None or time.monotonic() - first >= flush_s):
                 self.sink(self._batch(np.array(tags, dtype=np.int32), dvs))
                 tags, dvs = [], []
+
+
+    async def write(self, tag, raw: float) -> float:
+        """Write with the variable's own data type: read its DataType once per connection and
+        send a Variant of that type (servers refuse a Double for an Int16 with BadTypeMismatch).
+        A bad status code is raised as WriteError naming it."""
+        self.check_connected(self.client is not None)
+        try:
+            node = self.client.get_node(parse_node_id(tag.address, getattr(self, "ns_index", {})))
+        except (LookupError, ValueError) as exc:
+            raise WriteError(f"{tag.address}: {exc}") from None
+        try:
+            vt = self.variant_types.get(node.nodeid)
+            if vt is None:
+                vt = await node.read_data_type_as_variant_type()
+                self.variant_types[node.nodeid] = vt
+            value, written = to_variant_value(raw, vt)
+            await node.write_value(ua.DataValue(ua.Variant(value, vt)))
+        except ua.UaStatusCodeError as exc:  # str: the description and the code's name
+            raise WriteError(f"{self.device.name} refused the write to {tag.address}: {exc}") from None
+        return written
+
+
+_INT_VARIANTS = {
+    ua.VariantType.SByte: (-(2**7), 2**7 - 1),
+    ua.VariantType.Byte: (0, 2**8 - 1),
+    ua.VariantType.Int16: (-(2**15), 2**15 - 1),
+    ua.VariantType.UInt16: (0, 2**16 - 1),
+    ua.VariantType.Int32: (-(2**31), 2**31 - 1),
+    ua.VariantType.UInt32: (0, 2**32 - 1),
+    ua.VariantType.Int64: (-(2**63), 2**63 - 1),
+    ua.VariantType.UInt64: (0, 2**64 - 1),
+}
+
+
+def to_variant_value(raw: float, vt: ua.VariantType) -> tuple[object, float]:
+    """The Python value to send as `vt` for `raw`, and that value as a float; WriteError when the
+    type cannot hold it (nothing is clipped) or is not a number."""
+    raw = float(raw)
+    if not np.isfinite(raw):
+        raise WriteError(f"{raw} is not a finite number")
+    if vt == ua.VariantType.Boolean:
+        return raw != 0, float(raw != 0)
+    if vt in _INT_VARIANTS:
+        lo, hi = _INT_VARIANTS[vt]
+        v = round(raw)
+        if not lo <= v <= hi:
+            raise WriteError(f"{v} does not fit the variable's type {vt.name} ({lo} to {hi})")
+        return v, float(v)
+    if vt == ua.VariantType.Float:
+        if abs(raw) > float(np.finfo(np.float32).max):
+            raise WriteError(f"{raw:g} does not fit the variable's type Float")
+        return raw, float(np.float32(raw))
+    if vt == ua.VariantType.Double:
+        return raw, raw
+    raise WriteError(f"a variable of type {vt.name} cannot be written with a number")
 
 
 def _ts(dv, now: float) -> float:
