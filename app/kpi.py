@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.alarms import WARNING_KINDS
+from app.messages import QT_TRANSLATE_NOOP, word
 
 SLOT_S = 600.0  # 10 minutes: the EEMUA 191 reference interval
 TOP_BAD_ACTORS = 10
@@ -38,10 +39,10 @@ TARGET_PER_HOUR = 6.0  # <= 1 alarm per 10 minutes per operator in steady operat
 
 # Average alarm rate per 10 minutes per operator -> assessment (EEMUA 191 benchmark)
 ASSESSMENT = (
-    (1.0, "very likely acceptable"),
-    (2.0, "manageable"),
-    (5.0, "over-demanding"),
-    (math.inf, "unacceptable"),
+    (1.0, word("kpi", QT_TRANSLATE_NOOP("kpi", "very likely acceptable"))),
+    (2.0, word("kpi", QT_TRANSLATE_NOOP("kpi", "manageable"))),
+    (5.0, word("kpi", QT_TRANSLATE_NOOP("kpi", "over-demanding"))),
+    (math.inf, word("kpi", QT_TRANSLATE_NOOP("kpi", "unacceptable"))),
 )
 
 
@@ -107,7 +108,7 @@ class KpiReport:
     ack_p90_s: float | None
     unacked_at_end: int
     priority_split: dict[int, float]
-    assessment: str
+    assessment: str  # an app.messages.Message: English, translated on screen
     warnings_raised: int = 0  # early warnings raised in the range (not alarms: not in the rates)
     target_per_hour: float = TARGET_PER_HOUR
     priority_target: dict[int, float] = field(default_factory=lambda: dict(PRIORITY_TARGET))

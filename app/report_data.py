@@ -26,7 +26,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app import kpi
+from app.formatting import days, days_hours, hours, hours_minutes, minutes, minutes_seconds, seconds
 from app.formatting import format_number as fmt_number
+from app.messages import QT_TRANSLATE_NOOP, Message, word
 
 DEFAULT_SHIFT_STARTS = ("08:00", "16:00", "00:00")
 PRIORITY_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -256,20 +258,21 @@ def time_format(t0: float, t1: float) -> Callable[[float], str]:
 
 
 def fmt_duration(s: float | None) -> str:
-    """``None`` -> "–"; 42 -> "42 s"; 125 -> "2 min 5 s"; 7500 -> "2 h 5 min"; days likewise."""
+    """``None`` -> "–"; 42 -> "42 s"; 125 -> "2 min 5 s"; 7500 -> "2 h 5 min"; days likewise
+    (a Message: English, translated on screen)."""
     if s is None or not math.isfinite(s):
         return "–"
     s = max(0.0, float(s))
     if s < 60:
-        return f"{s:.0f} s"
+        return seconds(f"{s:.0f}")
     m, sec = divmod(round(s), 60)
     if m < 60:
-        return f"{m} min {sec} s" if sec else f"{m} min"
+        return minutes_seconds(m, sec) if sec else minutes(m)
     h, m = divmod(m, 60)
     if h < 24:
-        return f"{h} h {m} min" if m else f"{h} h"
+        return hours_minutes(h, m) if m else hours(h)
     d, h = divmod(h, 24)
-    return f"{d} d {h} h" if h else f"{d} d"
+    return days_hours(d, h) if h else days(d)
 
 
 def entry_cells(e: JournalEntry) -> list[str]:
@@ -372,7 +375,8 @@ def period_label(t0: float, t1: float) -> str:
 # ---------------------------------------------------------------- KPI figures
 @dataclass(frozen=True)
 class Figure:
-    """One labelled KPI figure; ``status`` is "ok", "warn" (above target) or "" (no target)."""
+    """One labelled KPI figure; ``status`` is "ok", "warn" (above target) or "" (no target).
+    ``text`` and ``note`` may be `app.messages.Message`s (translated on screen)."""
 
     key: str
     label: str
@@ -383,7 +387,7 @@ class Figure:
 
 def kpi_figures(r: kpi.KpiReport) -> list[Figure]:
     """The KPI figures of a report, as the history view and the shift report print them."""
-    per_op = " per operator" if r.operators > 1 else ""
+    per_op = r.operators > 1
     worst_share = max((share for _k, _n, share in r.bad_actors), default=0.0)
     split = r.priority_split_eemua
     split_text = " / ".join(f"{100 * split[k]:.0f}" for k in (1, 2, 3)) + " %"
@@ -395,28 +399,36 @@ def kpi_figures(r: kpi.KpiReport) -> list[Figure]:
             "Average rate",
             f"{r.per_hour_avg:.1f} /h",
             "warn" if r.per_hour_avg > r.target_per_hour else "ok",
-            f"target ≤ {r.target_per_hour:g} /h{per_op}",
+            Message(
+                "kpi", QT_TRANSLATE_NOOP("kpi", "target ≤ {n} /h per operator"), n=f"{r.target_per_hour:g}"
+            )
+            if per_op
+            else Message("kpi", QT_TRANSLATE_NOOP("kpi", "target ≤ {n} /h"), n=f"{r.target_per_hour:g}"),
         ),
         Figure(
             "per_10min_max",
             "Peak 10 min",
             f"{r.per_10min_max:g}",
             "warn" if r.per_10min_max > 10 else "ok",
-            "flood above 10",
+            word("kpi", QT_TRANSLATE_NOOP("kpi", "flood above 10")),
         ),
         Figure(
             "floods",
             "Floods",
             f"{len(r.floods)}",
             "warn" if r.floods else "ok",
-            f"{r.percent_time_in_flood:.1f} % of the time",
+            Message(
+                "kpi",
+                QT_TRANSLATE_NOOP("kpi", "{percent} % of the time"),
+                percent=f"{r.percent_time_in_flood:.1f}",
+            ),
         ),
         Figure(
             "chattering",
             "Chattering",
             f"{len(r.chattering)}",
             "warn" if r.chattering else "ok",
-            "≥ 3 in 1 min",
+            word("kpi", QT_TRANSLATE_NOOP("kpi", "≥ 3 in 1 min")),
         ),
         Figure("standing", "Standing > 24 h", f"{len(r.standing)}", "warn" if r.standing else "ok"),
         Figure("ack_mean", "Ack time mean", fmt_duration(r.ack_mean_s)),
@@ -429,7 +441,7 @@ def kpi_figures(r: kpi.KpiReport) -> list[Figure]:
             "Priority I / II / III+IV",
             split_text,
             "ok" if split_ok else "warn",
-            "target 5 / 15 / 80 %",
+            word("kpi", QT_TRANSLATE_NOOP("kpi", "target 5 / 15 / 80 %")),
         ),
         Figure(
             "top_actor",
@@ -442,7 +454,11 @@ def kpi_figures(r: kpi.KpiReport) -> list[Figure]:
             "EEMUA 191 assessment",
             r.assessment,
             "ok" if r.per_10min_avg <= 2.0 else "warn",
-            f"{r.per_10min_avg:.2f} per 10 min{per_op}",
+            Message(
+                "kpi", QT_TRANSLATE_NOOP("kpi", "{n} per 10 min per operator"), n=f"{r.per_10min_avg:.2f}"
+            )
+            if per_op
+            else Message("kpi", QT_TRANSLATE_NOOP("kpi", "{n} per 10 min"), n=f"{r.per_10min_avg:.2f}"),
         ),
     ]
 
@@ -548,7 +564,8 @@ def build_shift_report(
         plant=plant,
         t0=t0,
         t1=t1,
-        title=title or f"Shift {period_label(t0, t1)}",
+        title=title
+        or Message("report", QT_TRANSLATE_NOOP("report", "Shift {period}"), period=period_label(t0, t1)),
         generated=time.time() if now is None else now,
         kpi=report,
         figures=kpi_figures(report),

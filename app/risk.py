@@ -52,11 +52,29 @@ import numpy as np
 
 from app.alarms import Alarm
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
+from app.formatting import hours_minutes, minutes, seconds
+from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.model import Quality
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-COLOUR = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
-GRADE = {1: "major", 2: "large", 3: "general", 4: "low"}
+COLOUR = {
+    1: word("risk", QT_TRANSLATE_NOOP("risk", "red")),
+    2: word("risk", QT_TRANSLATE_NOOP("risk", "orange")),
+    3: word("risk", QT_TRANSLATE_NOOP("risk", "yellow")),
+    4: word("risk", QT_TRANSLATE_NOOP("risk", "blue")),
+}
+GRADE = {
+    1: word("risk", QT_TRANSLATE_NOOP("risk", "major")),
+    2: word("risk", QT_TRANSLATE_NOOP("risk", "large")),
+    3: word("risk", QT_TRANSLATE_NOOP("risk", "general")),
+    4: word("risk", QT_TRANSLATE_NOOP("risk", "low")),
+}
+# how a hidden alarm was taken off the list (TraceItem detail)
+_HIDDEN_STATE = {
+    "out of service": word("risk", QT_TRANSLATE_NOOP("risk", "out of service")),
+    "shelved": word("risk", QT_TRANSLATE_NOOP("risk", "shelved")),
+    "suppressed": word("risk", QT_TRANSLATE_NOOP("risk", "suppressed")),
+}
 
 ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, ESCALATION = (
     "alarm",
@@ -67,11 +85,25 @@ ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, ESCALATION = (
     "escalation",
 )
 _BAD = int(Quality.BAD)
+_EVIDENCE = {  # the kinds of evidence as words of the explanation
+    ALARM: word("risk", QT_TRANSLATE_NOOP("risk", "alarm")),
+    WARNING: word("risk", QT_TRANSLATE_NOOP("risk", "warning")),
+    BLIND_SPOT: word("risk", QT_TRANSLATE_NOOP("risk", "blind spot")),
+    HIDDEN: word("risk", QT_TRANSLATE_NOOP("risk", "hidden alarm")),
+    INTERLOCK: word("risk", QT_TRANSLATE_NOOP("risk", "interlock bypassed")),
+    ESCALATION: word("risk", QT_TRANSLATE_NOOP("risk", "escalation")),
+}
 
 
-def level_label(level: int) -> str:
+def level_label(level: int) -> Message:
     """'II orange'."""
-    return f"{ROMAN[level]} {COLOUR[level]}"
+    return Message(
+        "risk", QT_TRANSLATE_NOOP("risk", "{roman} {colour}"), roman=ROMAN[level], colour=COLOUR[level]
+    )
+
+
+def _m(template: str, **args) -> Message:
+    return Message("risk", template, **args)
 
 
 def grade(x: float, cutoffs: tuple[float, float, float]) -> int:
@@ -108,10 +140,10 @@ class Inherent:
     value: float | None = None  # D (LEC), R (LS, GB 18218); None when set by the engineer
     s: float | None = None  # GB 18218: S = sum(q/Q)
     major_hazard: bool | None = None  # GB 18218: S >= 1
-    explanation: str = ""
+    explanation: str = ""  # a Message: how the level was graded
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         return level_label(self.level)
 
 
@@ -119,16 +151,33 @@ def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
     """Grade a hazard source's inherent risk from its `inherent:` block (or its `inherent_level`)."""
     r = h.inherent
     if r is None:
-        return Inherent(h.inherent_level, "engineer", explanation="set by the engineer")
+        return Inherent(
+            h.inherent_level, "engineer", explanation=_m(QT_TRANSLATE_NOOP("risk", "set by the engineer"))
+        )
     if isinstance(r, LecRisk):
         d = r.L * r.E * r.C
         lv = grade(d, model.lec_cutoffs)
-        text = f"LEC D = {_num(d)} (L {r.L:g} × E {r.E:g} × C {r.C:g}) → {ROMAN[lv]} {GRADE[lv]}"
+        text = _m(
+            QT_TRANSLATE_NOOP("risk", "LEC D = {d} (L {l} × E {e} × C {c}) → {roman} {grade}"),
+            d=_num(d),
+            l=f"{r.L:g}",
+            e=f"{r.E:g}",
+            c=f"{r.C:g}",
+            roman=ROMAN[lv],
+            grade=GRADE[lv],
+        )
         return Inherent(lv, "LEC", d, explanation=text)
     if isinstance(r, LsRisk):
         v = float(r.L * r.S)
         lv = grade(v, model.ls_cutoffs)
-        text = f"LS R = {_num(v)} (L {r.L} × S {r.S}) → {ROMAN[lv]} {GRADE[lv]}"
+        text = _m(
+            QT_TRANSLATE_NOOP("risk", "LS R = {r} (L {l} × S {s}) → {roman} {grade}"),
+            r=_num(v),
+            l=f"{r.L}",
+            s=f"{r.S}",
+            roman=ROMAN[lv],
+            grade=GRADE[lv],
+        )
         return Inherent(lv, "LS", v, explanation=text)
     if isinstance(r, Gb18218Risk):
         s = sum(x.q_t / x.Q_t for x in r.substances)
@@ -137,8 +186,21 @@ def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
         v = alpha * weighted
         lv = grade(v, model.gb18218_cutoffs)
         major = s >= 1.0
-        verdict = f"S = {_num(s)} ≥ 1: major hazard" if major else f"S = {_num(s)} < 1: not a major hazard"
-        text = f"GB 18218 R = {_num(v)} (α {alpha:.1f} × Σ β·q/Q {_num(weighted)}), {verdict} → grade {lv}"
+        verdict = (
+            _m(QT_TRANSLATE_NOOP("risk", "S = {s} ≥ 1: major hazard"), s=_num(s))
+            if major
+            else _m(QT_TRANSLATE_NOOP("risk", "S = {s} < 1: not a major hazard"), s=_num(s))
+        )
+        text = _m(
+            QT_TRANSLATE_NOOP(
+                "risk", "GB 18218 R = {r} (α {alpha} × Σ β·q/Q {weighted}), {verdict} → grade {grade}"
+            ),
+            r=_num(v),
+            alpha=f"{alpha:.1f}",
+            weighted=_num(weighted),
+            verdict=verdict,
+            grade=lv,
+        )
         return Inherent(lv, "GB18218", v, s, major, text)
     raise TypeError(f"unknown inherent risk method {r!r}")
 
@@ -153,7 +215,7 @@ class TraceItem:
     indicator: str  # tag name, rule name, device, or the hazard source (escalation)
     what: str  # "alarm", "warning", "blind spot", "hidden alarm", "interlock bypassed", "escalation"
     level: int
-    detail: str
+    detail: str  # a Message when built here; an alarm's message; plain text from the journal
     since: float  # UNIX s
 
 
@@ -176,36 +238,67 @@ class RiskState:
         return max(self.inherent.level - self.level, 0)
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         return level_label(self.level)
 
-    def explain(self, now: float | None = None) -> str:
+    def explain(self, now: float | None = None) -> Message:
         """Several lines for the operator: the level, the inherent grade, and each indicator."""
-        head = f"{self.hazard} is {self.label} (inherent {self.inherent.label}: {self.inherent.explanation})"
+        head = _m(
+            QT_TRANSLATE_NOOP("risk", "{hazard} is {level} (inherent {inherent}: {explanation})"),
+            hazard=self.hazard,
+            level=self.label,
+            inherent=self.inherent.label,
+            explanation=self.inherent.explanation,
+        )
         if self.previous is not None and self.previous != self.level:
-            head += f", {level_label(self.previous)} before {_clock(self.since)}"
-        if not self.trace:
-            return head + ": no live evidence raises it."
-        lines = [head + (" because:" if self.level < self.inherent.level else "; live evidence:")]
-        for t in self.trace:
-            held = f" ({_duration(now - t.since)})" if now is not None and now >= t.since else ""
-            lines.append(
-                f"  - {t.indicator}: {t.what} → {level_label(t.level)} since {_clock(t.since)}{held}: {t.detail}"
+            head = _m(
+                QT_TRANSLATE_NOOP("risk", "{head}, {previous} before {time}"),
+                head=head,
+                previous=level_label(self.previous),
+                time=_clock(self.since),
             )
-        return "\n".join(lines)
+        if not self.trace:
+            return _m(QT_TRANSLATE_NOOP("risk", "{head}: no live evidence raises it."), head=head)
+        if self.level < self.inherent.level:
+            lines = [_m(QT_TRANSLATE_NOOP("risk", "{head} because:"), head=head)]
+        else:
+            lines = [_m(QT_TRANSLATE_NOOP("risk", "{head}; live evidence:"), head=head)]
+        for t in self.trace:
+            args = dict(
+                indicator=t.indicator,
+                what=_EVIDENCE.get(t.what, t.what),
+                level=level_label(t.level),
+                time=_clock(t.since),
+                detail=t.detail,
+            )
+            if now is not None and now >= t.since:
+                line = _m(
+                    QT_TRANSLATE_NOOP(
+                        "risk", "  - {indicator}: {what} → {level} since {time} ({held}): {detail}"
+                    ),
+                    held=_duration(now - t.since),
+                    **args,
+                )
+            else:
+                line = _m(
+                    QT_TRANSLATE_NOOP("risk", "  - {indicator}: {what} → {level} since {time}: {detail}"),
+                    **args,
+                )
+            lines.append(line)
+        return Message.join("\n", lines)
 
 
 def _clock(ts: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(ts))
 
 
-def _duration(s: float) -> str:
+def _duration(s: float) -> Message:
     s = int(s)
     if s < 60:
-        return f"{s} s"
+        return seconds(s)
     if s < 3600:
-        return f"{s // 60} min"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+        return minutes(s // 60)
+    return hours_minutes(s // 3600, f"{s % 3600 // 60:02d}")
 
 
 def _rank(s: RiskState) -> tuple:
@@ -284,9 +377,14 @@ class RiskEngine:
             for p in np.flatnonzero(bad[self.member_tag]):
                 i = int(self.member_tag[p])
                 device = self.devices[i]
-                detail = f"{self.names[i]} bad quality" + (
-                    f" ({device} unreachable)" if device in comm_lost else ""
-                )
+                if device in comm_lost:
+                    detail = _m(
+                        QT_TRANSLATE_NOOP("risk", "{tag} bad quality ({device} unreachable)"),
+                        tag=self.names[i],
+                        device=device,
+                    )
+                else:
+                    detail = _m(QT_TRANSLATE_NOOP("risk", "{tag} bad quality"), tag=self.names[i])
                 add(
                     int(self.member_hz[p]),
                     TraceItem(
@@ -305,9 +403,14 @@ class RiskEngine:
             for p in np.flatnonzero(bypassed):
                 i = int(self.il_tag[p])
                 detail = (
-                    f"{self.names[i]} bad quality: interlock state unknown"
+                    _m(
+                        QT_TRANSLATE_NOOP("risk", "{tag} bad quality: interlock state unknown"),
+                        tag=self.names[i],
+                    )
                     if il_bad[p]
-                    else f"{self.names[i]} = 0: interlock out of service"
+                    else _m(
+                        QT_TRANSLATE_NOOP("risk", "{tag} = 0: interlock out of service"), tag=self.names[i]
+                    )
                 )
                 add(
                     int(self.il_hz[p]),
@@ -353,7 +456,12 @@ class RiskEngine:
                 if a.active and not a.suppressed:
                     level = min(level, own)
                 state = "out of service" if a.out_of_service else a.state.lower()
-                item = TraceItem(a.source, HIDDEN, level, f"{state}: {a.message}", since)
+                detail = _m(
+                    QT_TRANSLATE_NOOP("risk", "{state}: {message}"),
+                    state=_HIDDEN_STATE.get(state, state),
+                    message=a.message,
+                )
+                item = TraceItem(a.source, HIDDEN, level, detail, since)
             elif a.active:
                 item = TraceItem(a.source, what, own, a.message, a.since)
             else:
@@ -378,7 +486,11 @@ class RiskEngine:
             count = len(first_at_top)
             if top > 1 and count >= self.model.escalate_count:
                 when = sorted(first_at_top.values())[self.model.escalate_count - 1]
-                detail = f"{count} indicators at {level_label(top)}: one step more severe"
+                detail = _m(
+                    QT_TRANSLATE_NOOP("risk", "{count} indicators at {level}: one step more severe"),
+                    count=count,
+                    level=level_label(top),
+                )
                 items.insert(0, TraceItem(h.name, ESCALATION, top - 1, detail, when))
         level = min([inh.level] + [t.level for t in items[:1]])
         trace = tuple(items)

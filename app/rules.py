@@ -46,6 +46,8 @@ import numpy as np
 from app.alarms import Condition
 from app.config import PlantConfig
 from app.expression import COMPARISONS
+from app.formatting import minutes, seconds
+from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.model import Quality
 from app.robust import nanmedian_rows
 from app.window import RecentWindow
@@ -106,6 +108,17 @@ _USAGE = {
 }
 
 
+def _m(template: str, **args) -> Message:
+    return Message("rules", template, **args)
+
+
+_TRUE = word("rules", QT_TRANSLATE_NOOP("rules", "true"))
+_FALSE = word("rules", QT_TRANSLATE_NOOP("rules", "false"))
+_NO_DATA = word("rules", QT_TRANSLATE_NOOP("rules", "no data"))
+_RISING = word("rules", QT_TRANSLATE_NOOP("rules", "rising"))
+_FALLING = word("rules", QT_TRANSLATE_NOOP("rules", "falling"))
+
+
 class RuleError(ValueError):
     """A rule that cannot be used; the message says why and where."""
 
@@ -116,13 +129,26 @@ class Term(NamedTuple):
     text: str  # as written, e.g. "slope(BOF1.LANCE.FLOW_DIFF, 300)"
     value: Any  # bool, number (NaN: no data) or count
     unit: str = ""  # of a number, e.g. "m³/h/min"
-    detail: str = ""  # how the value came about, e.g. "change 2.1 > 0.6"
-    evidence: str = ""  # a short phrase for the warning message when the term is true
+    detail: str = ""  # how the value came about, e.g. "change 2.1 > 0.6" (a Message)
+    evidence: str = ""  # a short phrase for the warning message when the term is true (a Message)
+
+    @property
+    def message(self) -> Message:
+        """'slope(X, 300) = 2.1 m³/h/min (noise 0.3)', translatable."""
+        v = _fmt_value(self.value)
+        unit = f" {self.unit}" if self.unit and v != "no data" else ""
+        if self.detail:
+            return _m(
+                QT_TRANSLATE_NOOP("rules", "{term} = {value}{unit} ({detail})"),
+                term=self.text,
+                value=v,
+                unit=unit,
+                detail=self.detail,
+            )
+        return _m(QT_TRANSLATE_NOOP("rules", "{term} = {value}{unit}"), term=self.text, value=v, unit=unit)
 
     def __str__(self) -> str:
-        v = _fmt_value(self.value)
-        s = f"{self.text} = {v}" + (f" {self.unit}" if self.unit and v != "no data" else "")
-        return s + (f" ({self.detail})" if self.detail else "")
+        return str(self.message)
 
 
 @dataclass
@@ -143,13 +169,22 @@ class RuleExplanation:
     error: str = ""
 
     def lines(self) -> list[str]:
-        state = "raised" if self.active else ("timing" if self.condition else "not holding")
-        out = [f"{self.name}: {state}", f"when: {self.text}"]
+        """The explanation as lines of text (Messages)."""
+        if self.active:
+            state = word("rules", QT_TRANSLATE_NOOP("rules", "raised"))
+        elif self.condition:
+            state = word("rules", QT_TRANSLATE_NOOP("rules", "timing"))
+        else:
+            state = word("rules", QT_TRANSLATE_NOOP("rules", "not holding"))
+        out = [
+            _m(QT_TRANSLATE_NOOP("rules", "{name}: {state}"), name=self.name, state=state),
+            _m(QT_TRANSLATE_NOOP("rules", "when: {condition}"), condition=self.text),
+        ]
         if self.for_s:
-            out.append(f"for: {_fmt_span(self.for_s)}")
+            out.append(_m(QT_TRANSLATE_NOOP("rules", "for: {duration}"), duration=_fmt_span(self.for_s)))
         if self.error:
-            out.append(f"error: {self.error}")
-        out.extend(f"  {t}" for t in self.terms)
+            out.append(_m(QT_TRANSLATE_NOOP("rules", "error: {error}"), error=self.error))
+        out.extend(_m(QT_TRANSLATE_NOOP("rules", "  {term}"), term=t.message) for t in self.terms)
         return out
 
 
@@ -387,24 +422,36 @@ class _Call(_Node):
         now_v = float(ctx.values[i])
         then = float(ctx.window.value_at([i], span, ctx.now)[0])
         d = now_v - then
-        return d, Term(self.text, d, self.units[0], f"{_fmt_value(now_v)} now, {_fmt_value(then)} then")
+        detail = _m(
+            QT_TRANSLATE_NOOP("rules", "{now} now, {then} then"), now=_fmt_value(now_v), then=_fmt_value(then)
+        )
+        return d, Term(self.text, d, self.units[0], detail)
 
     def _slope(self, ctx, span):
         slope, noise = _fit(ctx, self.tags, span)
         v = float(slope[0]) * 60.0
-        return v, Term(self.text, v, _per_min(self.units[0]), f"noise {_fmt_value(float(noise[0]))}")
+        detail = _m(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=_fmt_value(float(noise[0])))
+        return v, Term(self.text, v, _per_min(self.units[0]), detail)
 
     def _rising(self, ctx, span, min_change=None, sign=1):
         hit, change, thr = _trend(ctx, self.tags, span, min_change, sign)
         h, c, t = bool(hit[0]), float(change[0]), float(thr[0])
-        word = "rising" if sign > 0 else "falling"
         if math.isnan(c):
-            detail = "not enough data"
+            detail = word("rules", QT_TRANSLATE_NOOP("rules", "not enough data"))
         else:
-            rel = ">" if sign * c > t else "<="
-            detail = f"change {_fmt_value(c)} {rel} {'-' if sign < 0 else ''}{_fmt_value(t)}"
-        ev = f"{self.names[0]} {word} {_fmt_value(abs(c))} {self.units[0]} in {_fmt_span(span)}".replace(
-            "  ", " "
+            detail = _m(
+                QT_TRANSLATE_NOOP("rules", "change {change} {relation} {threshold}"),
+                change=_fmt_value(c),
+                relation=">" if sign * c > t else "<=",
+                threshold=f"{'-' if sign < 0 else ''}{_fmt_value(t)}",
+            )
+        ev = _m(
+            QT_TRANSLATE_NOOP("rules", "{tag} {trend} {change}{unit} in {span}"),
+            tag=self.names[0],
+            trend=_RISING if sign > 0 else _FALLING,
+            change=_fmt_value(abs(c)),
+            unit=f" {self.units[0]}" if self.units[0] else "",
+            span=_fmt_span(span),
         )
         return h, Term(self.text, h, "", detail, ev if h else "")
 
@@ -415,7 +462,8 @@ class _Call(_Node):
         _, y = ctx.window.series(list(self.tags), span, ctx.now)
         y = y[0][np.isfinite(y[0])]
         v = float(fn(y)) if len(y) else math.nan
-        return v, Term(self.text, v, self.units[0], f"{len(y)} buckets" if len(y) else "")
+        detail = _m(QT_TRANSLATE_NOOP("rules", "{n} buckets"), n=len(y)) if len(y) else ""
+        return v, Term(self.text, v, self.units[0], detail)
 
     def _mean(self, ctx, span):
         return self._stat(ctx, span, np.mean, "mean")
@@ -432,8 +480,14 @@ class _Call(_Node):
         idx = np.flatnonzero(hit)
         names = ", ".join(f"{self.names[k]} +{_fmt_value(float(change[k]))}" for k in idx[:6])
         n = int(len(idx))
-        ev = f"{n} rising in {_fmt_span(span)}: {names}" if n else ""
-        return n, Term(self.text, n, "", names or "none rising", ev)
+        ev = _m(
+            QT_TRANSLATE_NOOP("rules", "{n} rising in {span}: {names}"),
+            n=n,
+            span=_fmt_span(span),
+            names=names,
+        )
+        none = word("rules", QT_TRANSLATE_NOOP("rules", "none rising"))
+        return n, Term(self.text, n, "", names or none, ev if n else "")
 
     def _count_above(self, ctx, threshold):
         v = ctx.values[list(self.tags)]
@@ -441,8 +495,14 @@ class _Call(_Node):
             idx = np.flatnonzero(v > threshold)
         names = ", ".join(f"{self.names[k]} {_fmt_value(float(v[k]))}" for k in idx[:6])
         n = int(len(idx))
-        ev = f"{n} above {_fmt_value(threshold)}: {names}" if n else ""
-        return n, Term(self.text, n, "", names or "none above", ev)
+        ev = _m(
+            QT_TRANSLATE_NOOP("rules", "{n} above {threshold}: {names}"),
+            n=n,
+            threshold=_fmt_value(threshold),
+            names=names,
+        )
+        none = word("rules", QT_TRANSLATE_NOOP("rules", "none above"))
+        return n, Term(self.text, n, "", names or none, ev if n else "")
 
     def _cluster_rising(self, ctx, radius, n, span, min_change=None):
         hit, change, _ = _trend(ctx, self.tags, span, min_change, 1)
@@ -456,8 +516,25 @@ class _Call(_Node):
         ok = len(best) >= n
         names = ", ".join(f"{self.names[k]} +{_fmt_value(float(change[k]))}" for k in best[:6])
         rising = int(hit.sum())
-        detail = f"{len(best)} within {_fmt_value(radius)} m: {names}" if len(best) else f"{rising} rising"
-        ev = f"{len(best)} neighbouring detectors rising in {_fmt_span(span)}: {names}" if ok else ""
+        if len(best):
+            detail = _m(
+                QT_TRANSLATE_NOOP("rules", "{n} within {radius} m: {names}"),
+                n=len(best),
+                radius=_fmt_value(radius),
+                names=names,
+            )
+        else:
+            detail = _m(QT_TRANSLATE_NOOP("rules", "{n} rising"), n=rising)
+        ev = (
+            _m(
+                QT_TRANSLATE_NOOP("rules", "{n} neighbouring detectors rising in {span}: {names}"),
+                n=len(best),
+                span=_fmt_span(span),
+                names=names,
+            )
+            if ok
+            else ""
+        )
         return ok, Term(self.text, ok, "", detail, ev)
 
     def _offline(self, ctx):
@@ -468,8 +545,9 @@ class _Call(_Node):
         idx = np.flatnonzero(ctx.now - last > self.stale_s)
         names = ", ".join(self.names[k] for k in idx[:6])
         n = int(len(idx))
-        ev = f"offline: {names}" if n else ""
-        return n, Term(self.text, n, "", names or "all reporting", ev)
+        ev = _m(QT_TRANSLATE_NOOP("rules", "offline: {names}"), names=names) if n else ""
+        none = word("rules", QT_TRANSLATE_NOOP("rules", "all reporting"))
+        return n, Term(self.text, n, "", names or none, ev)
 
     def _held(self, ctx, cond, span):
         c = _truth(cond.ev(ctx))
@@ -479,7 +557,14 @@ class _Call(_Node):
             self.since = ctx.now
         dur = 0.0 if self.since is None else ctx.now - self.since
         ok = c and dur >= span
-        detail = f"true for {_fmt_span(dur)} of {_fmt_span(span)}" if c else "not true"
+        if c:
+            detail = _m(
+                QT_TRANSLATE_NOOP("rules", "true for {duration} of {span}"),
+                duration=_fmt_span(dur),
+                span=_fmt_span(span),
+            )
+        else:
+            detail = word("rules", QT_TRANSLATE_NOOP("rules", "not true"))
         return ok, Term(self.text, ok, "", detail, "")
 
 
@@ -832,7 +917,11 @@ class RuleEngine:
         if active:
             evidence = [t.evidence for t in terms if t.evidence]
             if evidence:
-                msg = f"{msg} — {'; '.join(evidence)}"
+                msg = _m(
+                    QT_TRANSLATE_NOOP("rules", "{message} — {evidence}"),
+                    message=msg,
+                    evidence=Message.join("; ", evidence),
+                )
         return Condition(
             key=f"{r.name}:RULE",
             source=r.name,
@@ -875,12 +964,12 @@ class RuleEngine:
 
 def _fmt_value(v) -> str:
     if isinstance(v, bool | np.bool_):
-        return "true" if v else "false"
+        return _TRUE if v else _FALSE
     if isinstance(v, int | np.integer):
         return str(int(v))
     v = float(v)
     if math.isnan(v):
-        return "no data"
+        return _NO_DATA
     if abs(v) >= 1000:
         return f"{v:.0f}"
     return f"{v:.3g}"
@@ -888,8 +977,8 @@ def _fmt_value(v) -> str:
 
 def _fmt_span(s: float) -> str:
     if s >= 60 and abs(s / 60 - round(s / 60)) < 1e-9:
-        return f"{s / 60:g} min"
-    return f"{s:.0f} s"
+        return minutes(f"{s / 60:g}")
+    return seconds(f"{s:.0f}")
 
 
 def _per_min(unit: str) -> str:

@@ -39,6 +39,7 @@ from app.alarms import ROMAN, Condition
 from app.config import PlantConfig
 from app.expression import compile_expression
 from app.formatting import format_duration as fmt_duration
+from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.robust import nanmedian_rows
 from app.window import RecentWindow
 
@@ -54,6 +55,12 @@ BASELINE_MIN_S = 600.0  # a forecast detector is "learning" until it has seen th
 SHORT_WINDOW = 0.3  # the second, faster look: this share of the window
 MIN_WINDOW_S = 120.0
 CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised
+RISING = word("warning", QT_TRANSLATE_NOOP("warning", "rising"))
+FALLING = word("warning", QT_TRANSLATE_NOOP("warning", "falling"))
+
+
+def _m(template: str, **args) -> Message:
+    return Message("warning", template, **args)
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class Explanation:
     key: str
     kind: str
     tag: int
-    title: str
+    title: str  # a Message, like every line: English text the GUI translates
     lines: list[str]
     t: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the data the detector used
     v: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -303,16 +310,26 @@ class ForecastDetector:
             )
         return out
 
-    def _message(self, i: int, target: float, eta: float, err: float, slope: float) -> str:
-        unit = f" {self.units[i]}" if self.units[i] else ""
-        way = "rising" if slope > 0 else "falling"
-        return (
-            f"{self.names[i]} predicted to reach {fmt_value(target)}{unit} in {fmt_duration(eta)} "
-            f"(±{fmt_duration(err)}), {way} {fmt_value(abs(slope) * 60)}{unit}/min"
+    def _message(self, i: int, target: float, eta: float, err: float, slope: float) -> Message:
+        return _m(
+            QT_TRANSLATE_NOOP(
+                "warning",
+                "{tag} predicted to reach {value}{unit} in {eta} (±{err}), {trend} {rate}{unit}/min",
+            ),
+            tag=self.names[i],
+            value=fmt_value(target),
+            unit=f" {self.units[i]}" if self.units[i] else "",
+            eta=fmt_duration(eta),
+            err=fmt_duration(err),
+            trend=RISING if slope > 0 else FALLING,
+            rate=fmt_value(abs(slope) * 60),
         )
 
-    def _cleared(self, i: int) -> str:
-        return f"{self.names[i]}: forecast cleared (trend turned or limit reached)"
+    def _cleared(self, i: int) -> Message:
+        return _m(
+            QT_TRANSLATE_NOOP("warning", "{tag}: forecast cleared (trend turned or limit reached)"),
+            tag=self.names[i],
+        )
 
 
 class AnomalyDetector:
@@ -350,7 +367,7 @@ class AnomalyDetector:
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
         self.hazard_of = _hazard_of(cfg)
-        self.evidence: dict[int, str] = {}
+        self.evidence: dict[int, Message] = {}
 
     def learning(self, tag: int) -> bool:
         j = np.flatnonzero(self.tags == tag)
@@ -417,7 +434,10 @@ class AnomalyDetector:
                         False,
                         int(self.level[j]),
                         now,
-                        f"{self.names[i]}: back to its normal behaviour",
+                        _m(
+                            QT_TRANSLATE_NOOP("warning", "{tag}: back to its normal behaviour"),
+                            tag=self.names[i],
+                        ),
                         i,
                         float(x[j]),
                     )
@@ -443,19 +463,44 @@ class AnomalyDetector:
             self.state[j] = st
         return out
 
-    def _evidence(self, j: int, i: int, st: int, x: float, mu: float, sd: float, d: float, now: float) -> str:
+    def _evidence(
+        self, j: int, i: int, st: int, x: float, mu: float, sd: float, d: float, now: float
+    ) -> Message:
         unit = f" {self.units[i]}" if self.units[i] else ""
         name = self.names[i]
         if st == 3:
-            return (
-                f"{name} flat-lined: no change for {fmt_duration(now - self.unchanged_since[j])} "
-                f"(it normally moves {fmt_value(math.sqrt(self.dvar[j].max()))}{unit} per bucket)"
+            return _m(
+                QT_TRANSLATE_NOOP(
+                    "warning",
+                    "{tag} flat-lined: no change for {duration} (it normally moves {move}{unit} per bucket)",
+                ),
+                tag=name,
+                duration=fmt_duration(now - self.unchanged_since[j]),
+                move=fmt_value(math.sqrt(self.dvar[j].max())),
+                unit=unit,
             )
         if st == 2:
-            return f"{name} stepped {d:+.3g}{unit} in {fmt_duration(self.window.step)} (normal scatter {fmt_value(sd)}{unit})"
-        return (
-            f"{name} drifted to {fmt_value(x)}{unit}, {(x - mu) / sd:+.1f} σ from its normal "
-            f"{fmt_value(mu)}{unit} (learned over {fmt_duration(self.seen_s[j].max())})"
+            return _m(
+                QT_TRANSLATE_NOOP(
+                    "warning", "{tag} stepped {step}{unit} in {duration} (normal scatter {scatter}{unit})"
+                ),
+                tag=name,
+                step=f"{d:+.3g}",
+                unit=unit,
+                duration=fmt_duration(self.window.step),
+                scatter=fmt_value(sd),
+            )
+        return _m(
+            QT_TRANSLATE_NOOP(
+                "warning",
+                "{tag} drifted to {value}{unit}, {z} σ from its normal {normal}{unit} (learned over {duration})",
+            ),
+            tag=name,
+            value=fmt_value(x),
+            unit=unit,
+            z=f"{(x - mu) / sd:+.1f}",
+            normal=fmt_value(mu),
+            duration=fmt_duration(self.seen_s[j].max()),
         )
 
 
@@ -509,15 +554,31 @@ class WarningEngine:
             t, y = self.window.series([i], s.window_s, now)
             fit = self.forecast.fits.get(i)
             lines = [
-                f"Trend over the last {fmt_duration(s.window_s)} ({int(np.isfinite(y).sum())} buckets of "
-                f"{fmt_duration(self.window.step)} means, bad samples left out)."
+                _m(
+                    QT_TRANSLATE_NOOP(
+                        "warning",
+                        "Trend over the last {window} ({n} buckets of {step} means, bad samples left out).",
+                    ),
+                    window=fmt_duration(s.window_s),
+                    n=int(np.isfinite(y).sum()),
+                    step=fmt_duration(self.window.step),
+                )
             ]
-            ex = Explanation(key, kind, i, f"Forecast for {name}", lines, t, y[0])
+            title = _m(QT_TRANSLATE_NOOP("warning", "Forecast for {tag}"), tag=name)
+            ex = Explanation(key, kind, i, title, lines, t, y[0])
             if fit is not None:
                 lines.append(
-                    f"Robust slope {fmt_value(fit.slope_per_s * 60)}{unit}/min "
-                    f"(± {fmt_value(fit.slope_err * 60)}), level now {fmt_value(fit.level)}{unit}, "
-                    f"noise {fmt_value(fit.noise)}{unit}."
+                    _m(
+                        QT_TRANSLATE_NOOP(
+                            "warning",
+                            "Robust slope {slope}{unit}/min (± {err}), level now {level}{unit}, noise {noise}{unit}.",
+                        ),
+                        slope=fmt_value(fit.slope_per_s * 60),
+                        err=fmt_value(fit.slope_err * 60),
+                        level=fmt_value(fit.level),
+                        noise=fmt_value(fit.noise),
+                        unit=unit,
+                    )
                 )
                 cone = self.cone(i, now)
                 ex.fit_t = np.r_[t[0], now, cone[0][1:]] if cone else t
@@ -526,9 +587,18 @@ class WarningEngine:
                     ex.band_lo = np.r_[np.full(2, np.nan), cone[1][1:]]
                     ex.band_hi = np.r_[np.full(2, np.nan), cone[3][1:]]
             lines.append(
-                f"Warning when the next limit is predicted within {fmt_duration(s.horizon_s)}; "
-                f"level I ≤ {fmt_duration(s.levels_s[0])}, II ≤ {fmt_duration(s.levels_s[1])}, "
-                f"III ≤ {fmt_duration(s.levels_s[2])}, IV ≤ {fmt_duration(s.levels_s[3])}."
+                _m(
+                    QT_TRANSLATE_NOOP(
+                        "warning",
+                        "Warning when the next limit is predicted within {horizon}; "
+                        "level I ≤ {i}, II ≤ {ii}, III ≤ {iii}, IV ≤ {iv}.",
+                    ),
+                    horizon=fmt_duration(s.horizon_s),
+                    i=fmt_duration(s.levels_s[0]),
+                    ii=fmt_duration(s.levels_s[1]),
+                    iii=fmt_duration(s.levels_s[2]),
+                    iv=fmt_duration(s.levels_s[3]),
+                )
             )
             return ex
         if kind == "ANOMALY":
@@ -541,12 +611,24 @@ class WarningEngine:
             m = int(np.nanargmax(a.seen_s[j]))
             mu, sd = float(a.mu[j, m]), max(math.sqrt(a.var[j, m]), float(a.floor[j]))
             lines = [
-                a.evidence.get(i, "No anomaly now."),
-                f"Baseline {fmt_value(mu)}{unit} ± {fmt_value(sd)}{unit} learned over "
-                f"{fmt_duration(a.seen_s[j, m])}; drift when {a.drift_h[j]:g} σ away for {DRIFT_HOLD} buckets, "
-                f"step at {a.step_h[j]:g} σ of the bucket-to-bucket scatter.",
+                a.evidence.get(i) or _m(QT_TRANSLATE_NOOP("warning", "No anomaly now.")),
+                _m(
+                    QT_TRANSLATE_NOOP(
+                        "warning",
+                        "Baseline {mean}{unit} ± {sd}{unit} learned over {duration}; drift when {drift} σ away "
+                        "for {hold} buckets, step at {step} σ of the bucket-to-bucket scatter.",
+                    ),
+                    mean=fmt_value(mu),
+                    sd=fmt_value(sd),
+                    unit=unit,
+                    duration=fmt_duration(a.seen_s[j, m]),
+                    drift=f"{a.drift_h[j]:g}",
+                    hold=DRIFT_HOLD,
+                    step=f"{a.step_h[j]:g}",
+                ),
             ]
-            ex = Explanation(key, kind, i, f"Anomaly on {name}", lines, t, y[0])
+            title = _m(QT_TRANSLATE_NOOP("warning", "Anomaly on {tag}"), tag=name)
+            ex = Explanation(key, kind, i, title, lines, t, y[0])
             ex.fit_t = t
             ex.fit_v = np.full(len(t), mu)
             ex.band_lo, ex.band_hi = ex.fit_v - 3 * sd, ex.fit_v + 3 * sd

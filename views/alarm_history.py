@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 
 from app import report_data as rd
 from app.kpi import SLOT_S, KpiReport
-from views.shift_report import journal_state, kpi_label, kpi_note
+from views.shift_report import journal_state, kpi_label, kpi_note, shown
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
 from widgets.tables import busy_bar
 from widgets.trend_workers import RequestCounter
@@ -316,10 +316,11 @@ class _Card(QFrame):
             lay.addWidget(w)
 
     def set_figure(self, f: rd.Figure) -> None:
-        self.value.setText(f.text)
+        value = shown(f.text)
+        self.value.setText(value)
         note = kpi_note(f.note)
         self.note.setText(note)
-        self.setToolTip(f"{kpi_label(f.key, f.label)}: {f.text}" + (f" ({note})" if note else ""))
+        self.setToolTip(f"{kpi_label(f.key, f.label)}: {value}" + (f" ({note})" if note else ""))
         if self.value.property("status") != f.status:
             self.value.setProperty("status", f.status)
             self.value.style().unpolish(self.value)

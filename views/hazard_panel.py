@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from app.formatting import format_duration, format_number
 from app.model import Quality
 from app.risk import ROMAN, RiskState, inherent_risk
+from views import i18n
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.sparkline import Sparkline, SparkStore
@@ -69,7 +70,7 @@ def clock(ts: float) -> str:
 
 def since_text(ts: float, now: float) -> str:
     """'14:02:11 · 6 min'."""
-    return f"{clock(ts)} · {format_duration(max(now - ts, 0.0))}"
+    return f"{clock(ts)} · {i18n.text(format_duration(max(now - ts, 0.0)))}"
 
 
 def is_abnormal(state: RiskState) -> bool:
@@ -218,7 +219,7 @@ class TraceModel(QAbstractTableModel):
                 t.indicator,
                 evidence(t.what),
                 since_text(t.since, self.now()),
-                t.detail,
+                i18n.text(t.detail),
             )[col]
         if role == Qt.ItemDataRole.BackgroundRole and col == 0:
             return QBrush(QColor(PRIORITY_COLORS.get(t.level, "#888888")))
@@ -229,7 +230,7 @@ class TraceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{t.indicator}: {evidence(t.what)} → {level_text(t.level)}\n{t.detail}"
+            return f"{t.indicator}: {evidence(t.what)} → {level_text(t.level)}\n{i18n.text(t.detail)}"
         return None
 
 
@@ -456,13 +457,14 @@ class HazardPanel(QWidget):
         return True
 
     def explanation(self) -> str:
-        """The full text of `RiskState.explain()` for the shown hazard source ("" if none)."""
-        return self.state.explain(self.now()) if self.state is not None else ""
+        """The full text of `RiskState.explain()` for the shown hazard source ("" if none), in
+        the installed language."""
+        return i18n.text(self.state.explain(self.now())) if self.state is not None else ""
 
     def copy_explanation(self) -> None:
-        text = self.explanation()
-        if text:
-            QGuiApplication.clipboard().setText(text)
+        explained = self.explanation()
+        if explained:
+            QGuiApplication.clipboard().setText(explained)
 
     # ------------------------------------------------------------ feeding
     def _on_risk(self, states) -> None:
@@ -512,7 +514,7 @@ class HazardPanel(QWidget):
                 text += " · " + self.tr("1 step above inherent")
             self.since_label.setText(text)
         self.inherent_badge.set_level(inh.level, solid=False)
-        self.inherent_label.setText(inh.explanation)
+        self.inherent_label.setText(i18n.text(inh.explanation))
         trace = s.trace if s is not None else ()
         self.trace_model.set_trace(trace)
         self.trace_caption.setText(

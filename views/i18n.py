@@ -7,9 +7,10 @@ chosen, in this order, by the QSettings key ``language``, the environment variab
 `install_language(app)` is called once at start-up, before the first window is built: widgets
 take their texts when they are made, so a change of language shows in windows opened after it.
 
-The core (`app/`) has no Qt, so a few of its words reach the screen in English (risk colours and
-grades, what raised a hazard source, hazard kinds); `colour()`, `grade()`, `level_text()`,
-`evidence()` and `hazard_kind()` give them in the installed language.
+The core (`app/`) has no Qt: its sentences are `app.messages.Message`s (English text that keeps
+its template and arguments), and `text()` shows them in the installed language. A few of its
+plain words (risk colours and grades, what raised a hazard source, hazard kinds) have
+`colour()`, `grade()`, `level_text()`, `evidence()` and `hazard_kind()`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from PySide6.QtCore import (
     QSettings,
     QTranslator,
 )
+
+from app.formatting import format_duration
+from app.messages import render
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +161,18 @@ _HAZARD_KIND = {  # app.config.HazardKind
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
+def text(message: object) -> str:
+    """A text built by the core (`app.messages.Message`) in the installed language, its
+    arguments too; English where a translation is missing or does not fit. Other text is shown
+    as it is ('' for None)."""
+    return render(message, QCoreApplication.translate)
+
+
+def duration(seconds: float) -> str:
+    """A time span as people say it, in the installed language: '6 min' / '6 分钟'."""
+    return text(format_duration(seconds))
+
+
 def _risk(text: str) -> str:
     return QCoreApplication.translate("risk", text)
 
@@ -194,6 +210,7 @@ __all__ = [
     "chosen_language",
     "colour",
     "current_language",
+    "duration",
     "evidence",
     "grade",
     "hazard_kind",
@@ -201,4 +218,5 @@ __all__ = [
     "level_text",
     "normalise",
     "save_language",
+    "text",
 ]

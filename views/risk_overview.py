@@ -15,8 +15,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplicat
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app.formatting import format_duration
 from app.risk import ROMAN, RiskState
+from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
@@ -165,12 +165,12 @@ class RiskTableModel(QAbstractTableModel):
             if col == COL_LEVEL:
                 return f"{level_text(s.level)} ({grade(s.level)})"
             if col == COL_INHERENT:
-                return s.inherent.explanation
+                return i18n.text(s.inherent.explanation)
             if col == COL_SINCE and abnormal:
                 return self.tr("for {duration}").format(
-                    duration=format_duration(max(self.now() - s.since, 0.0))
+                    duration=i18n.duration(max(self.now() - s.since, 0.0))
                 )
-            return s.explain(self.now())
+            return i18n.text(s.explain(self.now()))
         return None
 
 

@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
 
 from app import report_data as rd
 from app.kpi import SLOT_S, KpiReport
+from app.messages import render
 
 PDF_FONT = "Noto Sans CJK SC"  # Chinese text; Latin text and digits use the first families found
 # Latin first: a PDF viewer's search and copy need the digits of a Latin font's text layer
@@ -80,6 +81,12 @@ MAX_JOURNAL_ROWS = 20000  # rows of a printed history list (about 400 pages)
 def translate(context: str, text: str) -> str:
     """Qt's translator; thread-safe, so the report is translated in its worker too."""
     return QCoreApplication.translate(context, text)
+
+
+def shown(text: object) -> str:
+    """A text from the core (an `app.messages.Message`: KPI values and notes, durations) in the
+    installed language; other text as it is."""
+    return render(text, translate)
 
 
 # Table headings of the printed reports, English as written below; printed translated.
@@ -166,7 +173,8 @@ def kpi_label(key: str, english: str) -> str:
 
 
 def kpi_note(note: str) -> str:
-    return QCoreApplication.translate("kpi", note) if note in KPI_NOTES else note
+    """A KPI figure's note (an `app.messages.Message`, or one of `KPI_NOTES`) in the installed language."""
+    return QCoreApplication.translate("kpi", note) if note in KPI_NOTES else shown(note)
 
 
 CSS = """
@@ -464,7 +472,7 @@ def figures_html(figures: Sequence[rd.Figure], per_row: int = 4) -> str:
         note = f'<br><span class="note">{esc(kpi_note(f.note))}</span>' if f.note else ""
         cells.append(
             f'<td width="{100 // per_row}%" valign="top"><span class="fig-label">{esc(kpi_label(f.key, f.label))}</span><br>'
-            f'<span class="{cls}">{esc(f.text)}</span>{note}</td>'
+            f'<span class="{cls}">{esc(shown(f.text))}</span>{note}</td>'
         )
     rows = ["<tr>" + "".join(cells[i : i + per_row]) + "</tr>" for i in range(0, len(cells), per_row)]
     return f'<table width="100%" cellspacing="0" cellpadding="5">{"".join(rows)}</table>'
@@ -673,7 +681,8 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     title = translate("shift_report", "Alarm shift report — {plant}").format(plant=rep.plant)
     out.append(f"<h1>{esc(title)}</h1>")
     period = rd.period_label(rep.t0, rep.t1)
-    sub = rep.title if period in rep.title else f"{rep.title} · {period}"
+    shift_title = shown(rep.title)
+    sub = shift_title if period in shift_title else f"{shift_title} · {period}"
     if r.operators > 1:
         positions = translate("shift_report", "{n} operator positions").format(n=r.operators)
     else:
@@ -693,7 +702,7 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     if r.floods:
         rows = [
             f"<tr><td>{esc(rd.fmt_datetime(s))}</td><td>{esc(rd.fmt_datetime(e))}</td>"
-            f'<td class="num">{esc(rd.fmt_duration(e - s))}</td><td class="num">{n}</td></tr>'
+            f'<td class="num">{esc(shown(rd.fmt_duration(e - s)))}</td><td class="num">{n}</td></tr>'
             for s, e, n in r.floods
         ]
         out.append(_table(("Start", "End", "Duration", "Alarms"), rows, (30, 30, 20, 20)))
@@ -721,7 +730,7 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     if rep.standing_at_end:
         rows = [
             f"<tr>{_priority_cell(e.priority)}<td>{esc(e.tag)}</td><td>{esc(e.kind)}</td>"
-            f"<td>{esc(_short_time(since))}</td><td class='num'>{esc(rd.fmt_duration(rep.t1 - since))}</td>"
+            f"<td>{esc(_short_time(since))}</td><td class='num'>{esc(shown(rd.fmt_duration(rep.t1 - since)))}</td>"
             f"<td>{esc(journal_state(e.state))}</td><td>{esc(e.message)}</td></tr>"
             for e, since in rep.standing_at_end
         ]
@@ -847,7 +856,7 @@ def _off_list_html(rep: rd.ShiftReport) -> str:
 def write_shift_report(rep: rd.ShiftReport, path: str | Path) -> None:
     """Print the handover report to a PDF file."""
     title = translate("shift_report", "Alarm shift report — {plant}").format(plant=rep.plant)
-    pdf = PdfDocument(path, title, footer=f"{rep.plant} · {rep.title}")
+    pdf = PdfDocument(path, title, footer=f"{rep.plant} · {shown(rep.title)}")
     pdf.images = {"chart:rate": rate_chart(rep.kpi), "chart:split": split_chart(rep.kpi)}
     pdf.html(shift_report_html(rep))
     cols, rows = activation_table(rep)

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import format_duration, format_number
+from app.formatting import format_number
 from app.rules import RuleExplanation
 from app.warning import Explanation
+from views import i18n
 from views.i18n import level_text
 from widgets.alarm_table import PRIORITY_COLORS
 
@@ -109,9 +110,9 @@ class TermModel(QAbstractTableModel):
             return None
         t, col = self.terms[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (t.text, self.value_text(t), t.detail)[col]
+            return (t.text, self.value_text(t), i18n.text(t.detail))[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return str(t)
+            return i18n.text(t.message)
         if role == Qt.ItemDataRole.FontRole and col == 1 and t.value is True:
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
@@ -171,7 +172,7 @@ class WarningExplainDialog(QDialog):
             else:
                 crossed = self.tr("The limit is crossed now.")
             self.lines.setText(
-                f"{a.message}\n{crossed} "
+                f"{i18n.text(a.message)}\n{crossed} "
                 + self.tr("Why? explains early warnings: forecasts, anomalies and incident rules.")
             )
         else:
@@ -179,13 +180,18 @@ class WarningExplainDialog(QDialog):
             self.title.setText(self.tr("{name}: no explanation available").format(name=name))
             self.lines.setText(
                 self.tr("The warning has cleared, or its detector no longer holds the data behind it.")
-                + (self.tr("\nLast message: {message}").format(message=a.message) if a is not None else "")
+                + (
+                    self.tr("\nLast message: {message}").format(message=i18n.text(a.message))
+                    if a is not None
+                    else ""
+                )
             )
         self.lines.setStyleSheet(DIM)
 
     def _build_detector(self, ex: Explanation) -> None:
-        self.setWindowTitle(self.tr("Why? — {title}").format(title=ex.title))
-        self.title.setText(ex.title)
+        title = i18n.text(ex.title)
+        self.setWindowTitle(self.tr("Why? — {title}").format(title=title))
+        self.title.setText(title)
         extra = []
         err = self.alarm.eta_err_s if self.alarm is not None else None
         if ex.eta is not None and math.isfinite(ex.eta):
@@ -194,11 +200,11 @@ class WarningExplainDialog(QDialog):
             )
             left = ex.eta - self.now()
             if left > 0:
-                when += self.tr(", in {duration}").format(duration=format_duration(left))
+                when += self.tr(", in {duration}").format(duration=i18n.duration(left))
             if err:
-                when += f" (± {format_duration(err)})"
+                when += f" (± {i18n.duration(err)})"
             extra.append(when + ".")
-        self.lines.setText("\n".join([*ex.lines, *extra]))
+        self.lines.setText("\n".join([*(i18n.text(x) for x in ex.lines), *extra]))
         self.setMinimumSize(760, 520)
         axis = pg.DateAxisItem(orientation="bottom")
         plot = self.plot = pg.PlotWidget(parent=self, axisItems={"bottom": axis}, background=BACKGROUND)
@@ -307,7 +313,7 @@ class WarningExplainDialog(QDialog):
         if ex.active:
             if ex.since:
                 state = self.tr("Raised since {time} ({duration})").format(
-                    time=_clock(ex.since), duration=format_duration(now - ex.since)
+                    time=_clock(ex.since), duration=i18n.duration(now - ex.since)
                 )
             else:
                 state = self.tr("Raised")
@@ -318,13 +324,13 @@ class WarningExplainDialog(QDialog):
                 state = self.tr("Condition holds")
             if ex.for_s:
                 state += self.tr(", timing {duration} before it warns").format(
-                    duration=format_duration(ex.for_s)
+                    duration=i18n.duration(ex.for_s)
                 )
         else:
             state = self.tr("Not holding")
         lines = [state + self.tr("."), self.tr("When: {condition}").format(condition=ex.text)]
         if ex.for_s:
-            lines.append(self.tr("For: {duration}").format(duration=format_duration(ex.for_s)))
+            lines.append(self.tr("For: {duration}").format(duration=i18n.duration(ex.for_s)))
         if ex.message:
             lines.append(self.tr("Says: {message}").format(message=ex.message))
         if ex.evaluated_at:
@@ -357,7 +363,7 @@ class WarningExplainDialog(QDialog):
     def text(self) -> str:
         out = [self.title.text(), self.lines.text()]
         if self.terms_view is not None:
-            out.extend(f"  {t}" for t in self.terms_model.terms)
+            out.extend(f"  {i18n.text(t.message)}" for t in self.terms_model.terms)
         return "\n".join(out)
 
 
@@ -377,7 +383,7 @@ class RiskExplainDialog(QDialog):
         title.setFont(f)
         self.body = QPlainTextEdit(self)
         self.body.setReadOnly(True)
-        self.body.setPlainText(state.explain(now()))
+        self.body.setPlainText(i18n.text(state.explain(now())))
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         copy = buttons.addButton(self.tr("Copy"), QDialogButtonBox.ButtonRole.ActionRole)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from app.messages import render
 from app.model import Quality
 from app.risk import inherent_risk
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
@@ -415,10 +416,11 @@ class HazardArea(QGraphicsPolygonItem):
         return True
 
     def set_risk(self, level: int, inherent: int, explanation: str = "") -> bool:
-        """The hazard source's dynamic risk level (four-colour map) and why."""
+        """The hazard source's dynamic risk level (four-colour map) and why (an
+        `app.messages.Message`, shown in the installed language)."""
         raised = level < inherent
         if explanation:
-            self.setToolTip(explanation)
+            self.setToolTip(render(explanation, QCoreApplication.translate))
         if level == self.risk_level and raised == self.raised and inherent == self.inherent_level:
             return False
         self.risk_level, self.raised, self.inherent_level = level, raised, inherent

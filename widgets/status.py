@@ -13,7 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Sign
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.model import DeviceState
-from widgets.alarm_table import ROMAN, format_time
+from widgets.alarm_table import ROMAN, format_time, shown
 
 
 def set_style_property(widget: QWidget, name: str, value, *, children: bool = False) -> bool:
@@ -214,7 +214,7 @@ class AlarmBanner(QWidget):
         suffix = "" if a.active else "   " + self.tr("(returned to normal)")
         warning = getattr(a, "is_warning", False)
         head = "⚠ " + self.tr("Early warning") + "   " if warning else ""
-        self.text.setText(f"{head}{format_time(a.ts)}   {a.source}   {a.message}{suffix}")
+        self.text.setText(f"{head}{format_time(a.ts)}   {a.source}   {shown(a.message)}{suffix}")
         self.more.setText(self.tr("+{n} unacknowledged").format(n=unack - 1) if unack > 1 else "")
         set_style_property(self, "priority", str(a.priority), children=True)
         set_style_property(self, "state", "active" if a.active else "rtn", children=True)
