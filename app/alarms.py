@@ -20,6 +20,7 @@ import numpy as np
 
 from app.config import PlantConfig
 from app.expression import compile_expression
+from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import Quality, SampleBatch
 
 LIMIT_KINDS = ("HH", "H", "L", "LL")
@@ -32,6 +33,11 @@ COMM_PRIORITY = 2
 _BAD = int(Quality.BAD)
 FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
 _PRIORITY_KEY = {"STATE": "state"}
+
+
+def _m(template: str, **args) -> Message:
+    """An alarm text the GUI translates (English everywhere else, the journal included)."""
+    return Message("alarms", template, **args)
 
 
 class Alarm(NamedTuple):
@@ -583,26 +589,49 @@ class AlarmEngine:
         desc = self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == "STATE":
-            return f"{desc}: {'ON' if value >= 0.5 else 'OFF'}"
+            if value >= 0.5:
+                return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
+            return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
         if kind == "BAD":
-            return f"{desc}: bad quality (no valid value)"
+            return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
         if kind == "STALE":
-            return f"{desc}: value frozen for {_fmt(lim)} s"
+            return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=_fmt(lim))
         if kind == "ROC":
             per = "min" if self.roc_per[i] == 60 else "s"
-            return f"{desc} rate {_fmt(value)}{unit}/{per}, limit {_fmt(lim)}{unit}/{per}"
+            return _m(
+                QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
+                tag=desc,
+                value=_fmt(value),
+                unit=unit,
+                per=per,
+                limit=_fmt(lim),
+            )
         if kind == "DEV":
-            return f"{desc} deviates {_fmt(value)}{unit} from {self.names[self.dev_sp[i]]}, limit {_fmt(lim)}{unit}"
+            return _m(
+                QT_TRANSLATE_NOOP(
+                    "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"
+                ),
+                tag=desc,
+                value=_fmt(value),
+                unit=unit,
+                setpoint=self.names[self.dev_sp[i]],
+                limit=_fmt(lim),
+            )
         raise ValueError(kind)
 
     # ------------------------------------------------------------ communication and warnings
     def set_comm(self, device: str, failed: bool, ts: float, error: str = "") -> Alarm | None:
         """Raise or clear a device's communication alarm; returns the transition, if any."""
-        text = (
-            f"Communication lost: {device}" + (f" ({error})" if error else "")
-            if failed
-            else f"Communication restored: {device}"
-        )
+        if not failed:
+            text = _m(QT_TRANSLATE_NOOP("alarms", "Communication restored: {device}"), device=device)
+        elif error:
+            text = _m(
+                QT_TRANSLATE_NOOP("alarms", "Communication lost: {device} ({error})"),
+                device=device,
+                error=error,
+            )
+        else:
+            text = _m(QT_TRANSLATE_NOOP("alarms", "Communication lost: {device}"), device=device)
         return self.set_condition(
             Condition(f"{device}:COMM", device, "COMM", failed, COMM_PRIORITY, ts, text)
         )

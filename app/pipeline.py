@@ -17,6 +17,7 @@ import numpy as np
 
 from app.alarms import Alarm, AlarmEngine, Condition
 from app.config import PlantConfig
+from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import Quality, SampleBatch
 from app.window import RecentWindow
 
@@ -190,7 +191,11 @@ class Pipeline:
                         False,
                         a.priority,
                         now,
-                        f"{a.source}: ended by a configuration change",
+                        Message(
+                            "alarms",
+                            QT_TRANSLATE_NOOP("alarms", "{source}: ended by a configuration change"),
+                            source=a.source,
+                        ),
                         a.tag,
                     )
                 )
