@@ -429,6 +429,16 @@ class Retention(Strict):
     rollup_1h_days: float = Field(3650, gt=0)
 
 
+class SecurityPolicy(Strict):
+    """The plant's session policy, the same on every workstation: the screen locks after
+    `lock_after_min` minutes without input (0: never; the alarm banner and horn keep running),
+    and `max_failures` wrong passwords in a row lock the account for `lockout_min` minutes."""
+
+    lock_after_min: float = Field(10.0, ge=0, le=24 * 60)
+    lockout_min: float = Field(15.0, gt=0, le=24 * 60)
+    max_failures: int = Field(5, ge=3, le=20)
+
+
 class PlantInfo(Strict):
     name: str = "Plant"
     map: str | None = None
@@ -447,6 +457,7 @@ class PlantConfig(Strict):
     warnings: WarningDefaults = WarningDefaults()
     risk: RiskModel = RiskModel()
     retention: Retention = Retention()
+    security: SecurityPolicy = SecurityPolicy()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -67,6 +67,7 @@ class Permission(Enum):
     OUT_OF_SERVICE = "out_of_service"
     CONFIGURE = "configure"
     MANAGE_USERS = "manage_users"
+    WRITE = "write"  # a value to a device; only tags marked writable, see may_write
 
 
 # the lowest role allowed each action
@@ -78,6 +79,7 @@ PERMISSIONS: dict[Permission, Role] = {
     Permission.OUT_OF_SERVICE: Role.SUPERVISOR,
     Permission.CONFIGURE: Role.ENGINEER,
     Permission.MANAGE_USERS: Role.ADMINISTRATOR,
+    Permission.WRITE: Role.OPERATOR,
 }
 
 
@@ -90,6 +92,24 @@ def can(role: Role | str | None, permission: Permission) -> bool:
     if role is None:
         return False
     return Role.parse(role) >= PERMISSIONS[permission]
+
+
+def write_role(tag) -> Role:
+    """The lowest role that may write `tag`: the table's for writes, raised by its `write_role`."""
+    base = PERMISSIONS[Permission.WRITE]
+    return max(base, Role.parse(tag.write_role)) if getattr(tag, "write_role", None) else base
+
+
+def may_write(role: Role | str | None, tag) -> tuple[bool, str]:
+    """Whether `role` may write `tag` now, and if not why (for a tooltip and the audit trail)."""
+    if not getattr(tag, "writable", False):
+        return False, "not writable (the plant file does not mark it writable)"
+    if role is None:
+        return False, "nobody is logged in"
+    needed = write_role(tag)
+    if Role.parse(role) < needed:
+        return False, f"needs the {needed.label} role or higher"
+    return True, ""
 
 
 class UserError(ValueError):
@@ -332,6 +352,8 @@ __all__ = [
     "UserError",
     "UserStore",
     "can",
+    "may_write",
+    "write_role",
     "check_password",
     "hash_password",
     "required_role",

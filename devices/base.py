@@ -38,6 +38,10 @@ def driver_for(device) -> type[Driver]:
         raise ValueError(f"no driver for protocol {device.protocol!r}") from None
 
 
+class WriteError(Exception):
+    """A write the device did not take (not connected, refused, no answer); says why."""
+
+
 class Driver(ABC):
     """Base of all protocol drivers: the connect / scan / back off loop."""
 
@@ -101,6 +105,17 @@ class Driver(ABC):
             await asyncio.wait_for(self.close(), 2.0)
         except Exception as exc:
             log.debug("device %s: close failed: %s", self.device.name, exc)
+
+    async def write(self, tag, raw: float) -> float:
+        """Write one raw (unscaled) value of `tag` to the device, in the engine's loop; return the
+        raw value the device now holds (integers rounded). Raise WriteError with a message an
+        operator can act on. Drivers of protocols that can write override this."""
+        raise WriteError(f"{self.device.protocol} devices cannot be written")
+
+    def check_connected(self, connected: bool) -> None:
+        if not connected:
+            why = f": {self.last_error}" if self.last_error else ""
+            raise WriteError(f"device {self.device.name} is not connected{why}")
 
     @abstractmethod
     async def connect(self) -> None: ...

@@ -40,6 +40,27 @@ def encode(value: float, type_: str, word_order: str = "big") -> list[int]:
     return encode_many(np.array([value]), type_, word_order)[0].tolist()
 
 
+def encode_write(raw: float, type_: str, word_order: str = "big") -> tuple[list[int], float]:
+    """Registers for writing one raw value, and the raw value they hold (integers rounded).
+
+    Unlike `encode`, nothing is clipped: a value the type cannot hold is refused with ValueError,
+    since a device write must never silently send something other than what was asked."""
+    raw = float(raw)
+    if raw != raw or raw in (float("inf"), float("-inf")):
+        raise ValueError(f"{raw} is not a finite number")
+    if type_ == "bool":
+        raw = 1.0 if raw != 0 else 0.0
+    elif type_ in _INT_LIMITS:
+        lo, hi = _INT_LIMITS[type_]
+        raw = float(round(raw))
+        if not lo <= raw <= hi:
+            raise ValueError(f"{raw:g} does not fit {type_} ({lo} to {hi})")
+    elif type_ == "float32" and abs(raw) > float(np.finfo(np.float32).max):
+        raise ValueError(f"{raw:g} does not fit float32")
+    words = encode(raw, type_, word_order)
+    return words, decode_one(words, type_, word_order)
+
+
 def decode_one(words: list[int], type_: str, word_order: str = "big") -> float:
     """Decode one value from its registers (used by probes and tests)."""
     regs = np.asarray(words, dtype=np.uint16)

@@ -13,13 +13,26 @@ import time
 import numpy as np
 from pymodbus.client import AsyncModbusTcpClient
 
+from app.config import parse_modbus_address
 from app.model import Quality, SampleBatch
-from devices.base import Driver, register, tick
-from devices.codec import decode, decode_bits
+from devices.base import Driver, WriteError, register, tick
+from devices.codec import decode, decode_bits, encode_write
 from devices.scan_plan import ScanBlock, plan, specs_for
 
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
 log = logging.getLogger(__name__)
+
+
+EXCEPTION_CODES = {
+    1: "illegal function",
+    2: "illegal data address",
+    3: "illegal data value",
+    4: "server device failure",
+    5: "acknowledge",
+    6: "server device busy",
+    10: "gateway path unavailable",
+    11: "gateway target device failed to respond",
+}
 
 
 class BlockError(Exception):
@@ -103,3 +116,38 @@ class ModbusDriver(Driver):
         for type_, order, pos, offs, bits in block.groups:
             out[pos] = decode_bits(arr, offs, bits) if bits is not None else decode(arr, offs, type_, order)
         return out
+
+    async def write(self, tag, raw: float) -> float:
+        """Holding registers with the tag's type and word order (function 6 for one register,
+        16 for several), a bit of a holding register with mask write register (function 22:
+        the device changes that bit alone, so no read-modify-write can undo a change the PLC
+        made in between), a coil with function 5."""
+        self.check_connected(self.client is not None and self.client.connected)
+        a = parse_modbus_address(tag.address)
+        if a.table not in ("hr", "co"):
+            raise WriteError(f"{tag.address} is read-only in Modbus")
+        c, unit = self.client, self.device.unit
+        type_ = tag.type or ("bool" if a.is_bit_table or a.bit is not None else "uint16")
+        try:
+            words, written = encode_write(raw, type_, tag.word_order or self.device.word_order)
+        except ValueError as exc:
+            raise WriteError(str(exc)) from None
+        self.requests += 1
+        if a.table == "co":
+            rr = await c.write_coil(a.offset, bool(written), device_id=unit)
+        elif a.bit is not None:
+            mask = 1 << a.bit
+            rr = await c.mask_write_register(
+                address=a.offset, and_mask=0xFFFF & ~mask, or_mask=mask if written else 0, device_id=unit
+            )
+        elif len(words) == 1:
+            rr = await c.write_register(a.offset, words[0], device_id=unit)
+        else:
+            rr = await c.write_registers(a.offset, words, device_id=unit)
+        if rr.isError():
+            code = getattr(rr, "exception_code", None)
+            name = EXCEPTION_CODES.get(code, "unknown exception")
+            raise WriteError(
+                f"{self.device.name} refused the write to {tag.address}: exception {code} ({name})"
+            )
+        return written

@@ -18,6 +18,7 @@ from asyncua.crypto import security_policies, uacrypto
 
 from app.model import Quality, SampleBatch
 from devices.base import Driver, WriteError, register, tick
+from devices.trust import TrustStore, check_server_certificate, first_certificate, to_der
 
 for _name in ("asyncua", "asyncua.client", "asyncua.common"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -36,32 +37,53 @@ def parse_node_id(text: str, ns_index: dict[str, int]) -> ua.NodeId:
     return ua.NodeId.from_string(text)
 
 
-async def apply_security(client: Client, device, base: Path | None = None) -> None:
+async def apply_security(
+    client: Client, device, base: Path | None = None, trust: TrustStore | None = None
+) -> None:
     """Set the device's security policy and mode, client certificate and user on `client`.
 
     The client's application URI is taken from its certificate: servers (node-opcua among
     them) refuse a session whose URI differs from the certificate's. Files are read as PEM or
     DER by their content (asyncua goes by the name: a PEM key named `.key` would be read as
     DER). Without a pinned `server_certificate`, the server's certificate is taken from its
-    endpoint list."""
+    endpoint list and must be on the trust list (`trust`, default the data directory's): an
+    unknown one raises UntrustedCertificate before any credential is sent."""
     if device.security_policy != "None":
         cert = _key_file(device.certificate, base)
         uri = certificate_uri(cert)
         if uri:
             client.application_uri = uri
         policy = getattr(security_policies, "SecurityPolicy" + device.security_policy.replace("_", ""))
-        server_cert = _key_file(device.server_certificate, base) if device.server_certificate else None
+        mode = getattr(ua.MessageSecurityMode, device.security_mode)
+        if device.server_certificate:  # pinned: trusted by the plant file
+            server_der = to_der(_key_file(device.server_certificate, base).path_or_content)
+        else:
+            server_der = await _endpoint_certificate(client, policy, mode)
+        check_server_certificate(
+            trust or TrustStore.default(), server_der, pinned=bool(device.server_certificate)
+        )
         await client.set_security(
             policy,
             cert,
             _key_file(device.private_key, base),
-            server_certificate=server_cert,
-            mode=getattr(ua.MessageSecurityMode, device.security_mode),
+            server_certificate=uacrypto.CertProperties(server_der, extension="der"),
+            mode=mode,
         )
     if device.username:
         client.set_user(device.username)
         if device.password is not None:
             client.set_password(device.password.get_secret_value())
+
+
+async def _endpoint_certificate(client: Client, policy, mode) -> bytes:
+    """The certificate the server offers for `policy` and `mode`, from its endpoint list (read
+    over an unsecured channel, as asyncua does before a secured connect)."""
+    none = security_policies.SecurityPolicyNone()
+    client.security_policy = none
+    client.uaclient.security_policy = none
+    endpoints = await client.connect_and_get_server_endpoints()
+    endpoint = Client.find_endpoint(endpoints, mode, policy.URI)
+    return first_certificate(endpoint.ServerCertificate)
 
 
 def _key_file(path: str | None, base: Path | None) -> uacrypto.CertProperties:
@@ -122,11 +144,12 @@ class OpcUaDriver(Driver):
         self.nodes: list = []
         self.node_tag: dict = {}
         self.base: Path | None = None  # the plant file's folder: certificate paths are relative to it
+        self.trust: TrustStore | None = None  # server certificates trusted; None: the data directory's
 
     async def connect(self) -> None:
         d = self.device
         self.client = Client(d.endpoint, timeout=d.timeout_ms / 1000)
-        await asyncio.wait_for(apply_security(self.client, d, self.base), d.timeout_ms / 1000 + 1)
+        await asyncio.wait_for(apply_security(self.client, d, self.base, self.trust), d.timeout_ms / 1000 + 1)
         await asyncio.wait_for(self.client.connect(), d.timeout_ms / 1000 + 1)
         ns = await self.client.get_namespace_array()
         ns_index = {uri: i for i, uri in enumerate(ns)}
@@ -224,7 +247,6 @@ class OpcUaDriver(Driver):
             if tags and (ev is None or time.monotonic() - first >= flush_s):
                 self.sink(self._batch(np.array(tags, dtype=np.int32), dvs))
                 tags, dvs = [], []
-
 
     async def write(self, tag, raw: float) -> float:
         """Write with the variable's own data type: read its DataType once per connection and

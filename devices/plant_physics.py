@@ -103,6 +103,9 @@ RULES: list[tuple[str, _Spec]] = [
     (r"BOF\d\.GAS\.FLOW$", (5000.0, 600.0, 0.0, 1.0)),
     (r"LDG\.HOLDER\.INLET\.CO$", (55.0, 0.4, 3.0, 5400.0)),
     (r"LDG\.COOLER\.WATER\.FLOW$", (60.0, 0.8, 0.0, 1.0)),
+    # setpoints hold still until an operator writes them (the simulator then keeps the new value)
+    (r"BF1\.TOP\.PRESSURE\.SP$", (205.0, 0.0, 0.0, 1.0)),
+    (r"BOF\d\.LANCE\.HEIGHT\.SP$", (16.0, 0.0, 0.0, 1.0)),
 ]
 _RULES = [(re.compile(p), s) for p, s in RULES]
 

@@ -9,6 +9,11 @@ Every 250 ms (wall clock) the physics advances `speed` times that much simulated
 value is written to its server: Modbus registers encoded with the tag's type and word order from
 raw = (engineering - offset) / scale, OPC UA variables as Double (Boolean for bool tags) with a
 source timestamp.
+
+Tags marked `writable` accept client writes (OPC UA variables are made writable; the Modbus
+image is served read-write anyway). Just before each update the simulator looks at what the
+servers hold for them: a value a client wrote is kept (the physics holds the tag at it, as a
+setpoint would be) instead of being overwritten, so it is read back.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +44,7 @@ from app.config import (
     parse_modbus_address,
     tag_type,
 )
-from devices.codec import encode_many
+from devices.codec import decode_one, encode_many
 from devices.plant_physics import INCIDENTS as PHYSICS_INCIDENTS
 from devices.plant_physics import PlantPhysics
 
@@ -82,6 +87,8 @@ class ModbusImage:
     groups: list[_Group] = field(default_factory=list)
     reg_bits: list[tuple[int, str, int, int]] = field(default_factory=list)  # tag, table, register, bit
     bit_tags: list[tuple[int, str, int]] = field(default_factory=list)  # tag, table, address
+    # writable tags: (tag, table, offset, bit or None, type, word order, scale, offset)
+    writable: list[tuple[int, str, int, int | None, str, str, float, float]] = field(default_factory=list)
 
     @classmethod
     def build(cls, cfg: PlantConfig, dev: ModbusDevice) -> ModbusImage:
@@ -93,6 +100,9 @@ class ModbusImage:
                 continue
             a = parse_modbus_address(t.address)
             ty = tag_type(cfg, t) or "uint16"
+            if t.writable and a.table in ("hr", "co"):
+                order = t.word_order or dev.word_order
+                img.writable.append((i, a.table, a.offset, a.bit, ty, order, t.scale, t.offset))
             if a.is_bit_table:
                 img.bit_tags.append((i, a.table, a.offset))
                 size[a.table] = max(size[a.table], a.offset + 1)
@@ -144,6 +154,8 @@ class ModbusEndpoint:
         self.image = image
         self.port = port
         self.server = None
+        self.on_client_write: Callable[[int, float], None] | None = None  # (tag, engineering value)
+        self._sent: dict[str, np.ndarray] = {}  # hr registers and coils as last served
 
     @property
     def running(self) -> bool:
@@ -174,15 +186,52 @@ class ModbusEndpoint:
         if srv is None:
             return
         unit, img = self.image.device.unit, self.image
+        # no await between reading what clients wrote and serving the new image: the server runs
+        # in this loop, so nothing can be written in between and lost
+        await self._take_client_writes(srv, unit)
+        self._sent = {"hr": img.regs["hr"].copy(), "co": img.bits["co"].copy()}
         await srv.async_setValues(unit, 16, 0, img.regs["hr"].tolist())
         await srv.async_setValues(unit, 4, 0, img.regs["ir"].tolist())
         await srv.async_setValues(unit, 15, 0, img.bits["co"].tolist())
         await srv.async_setValues(unit, 2, 0, img.bits["di"].tolist())
 
+    async def _take_client_writes(self, srv, unit: int) -> None:
+        """Writable tags a client changed since the last update: keep the client's value in
+        the image and tell the physics."""
+        img = self.image
+        if not img.writable or not self._sent:
+            return
+        for i, table, off, bit, ty, order, scale, offset in img.writable:
+            if table == "co":
+                now = bool((await srv.async_getValues(unit, 1, off, 1))[0])
+                if now != bool(self._sent["co"][off]):
+                    img.bits["co"][off] = now
+                    self._client_wrote(i, float(now))
+                continue
+            n = 1 if bit is not None else REGISTER_WORDS[ty]
+            now_regs = np.asarray(await srv.async_getValues(unit, 3, off, n), dtype=np.uint16)
+            sent = self._sent["hr"][off : off + n]
+            if bit is not None:
+                on = bool((int(now_regs[0]) >> bit) & 1)
+                if on != bool((int(sent[0]) >> bit) & 1):
+                    mask = np.uint16(1 << bit)
+                    r = img.regs["hr"]
+                    r[off] = (r[off] | mask) if on else (r[off] & ~mask)
+                    self._client_wrote(i, float(on))
+            elif not np.array_equal(now_regs, sent):
+                img.regs["hr"][off : off + n] = now_regs
+                raw = decode_one(now_regs.tolist(), ty, order)
+                self._client_wrote(i, raw if ty == "bool" else raw * scale + offset)
+
+    def _client_wrote(self, tag: int, value: float) -> None:
+        if self.on_client_write is not None:
+            self.on_client_write(tag, value)
+
     async def stop(self) -> None:
         if self.server is not None:
             srv, self.server = self.server, None
             await srv.shutdown()
+            self._sent = {}
 
 
 # ---------------------------------------------------------------- OPC UA
@@ -211,9 +260,12 @@ class OpcUaEndpoint:
             ns, uri, s, num = m.groups()
             ident = s if s is not None else int(num)
             self.tags.append((i, uri, int(ns) if ns is not None else None, ident, tag_type(cfg, t) == "bool"))
+        self.writable = {i for i, t in enumerate(cfg.tags) if t.device == dev.name and t.writable}
         self.server = None
         self.node_ids: list = []
         self.variants: list = []
+        self.on_client_write: Callable[[int, float], None] | None = None  # (tag, engineering value)
+        self._sent: dict[int, object] = {}  # writable tag -> the value last served
 
     @property
     def running(self) -> bool:
@@ -239,12 +291,14 @@ class OpcUaEndpoint:
         home = next(iter(ns_of.values()), 2)
         folder = await server.nodes.objects.add_object(home, "DemoSteelWorks")
         self.node_ids, self.variants = [], []
-        for _, uri, ns, ident, is_bool in self.tags:
+        for i, uri, ns, ident, is_bool in self.tags:
             idx = ns_of[uri] if uri is not None else (ns if ns is not None else home)
             nid = ua.NodeId(ident, idx)
             vt = ua.VariantType.Boolean if is_bool else ua.VariantType.Double
             init = ua.Variant(False if is_bool else 0.0, vt)
-            await folder.add_variable(nid, ua.QualifiedName(str(ident), idx), init)
+            var = await folder.add_variable(nid, ua.QualifiedName(str(ident), idx), init)
+            if i in self.writable:
+                await var.set_writable()
             self.node_ids.append(nid)
             self.variants.append((vt, is_bool))
         await server.start()
@@ -259,14 +313,23 @@ class OpcUaEndpoint:
 
         now = datetime.now(UTC)
         for (i, *_), nid, (vt, is_bool) in zip(self.tags, self.node_ids, self.variants, strict=True):
+            if i in self._sent:  # writable: a value a client wrote (read just before, no await) is kept
+                held = srv.read_attribute_value(nid).Value.Value
+                if held != self._sent[i] and held is not None:
+                    values[i] = float(held)
+                    if self.on_client_write is not None:
+                        self.on_client_write(i, float(held))
             v = bool(values[i] >= 0.5) if is_bool else float(values[i])
             dv = ua.DataValue(ua.Variant(v, vt), SourceTimestamp=now, ServerTimestamp=now)
             await srv.write_attribute_value(nid, dv)
+            if i in self.writable:
+                self._sent[i] = v
 
     async def stop(self) -> None:
         if self.server is not None:
             srv, self.server = self.server, None
             await srv.stop()
+            self._sent = {}
 
 
 # ---------------------------------------------------------------- the plant runtime
@@ -294,6 +357,8 @@ class PlantRuntime:
             else:
                 port = 0 if ephemeral_ports else (urlparse(dev.endpoint).port or 4840)
                 self.endpoints[dev.name] = OpcUaEndpoint(cfg, dev, port)
+        for ep in self.endpoints.values():
+            ep.on_client_write = self._client_wrote
         self._last = 0.0
 
     async def start(self) -> None:
@@ -312,6 +377,10 @@ class PlantRuntime:
         for ep in self.endpoints.values():
             with contextlib.suppress(Exception):
                 await ep.stop()
+
+    def _client_wrote(self, tag: int, value: float) -> None:
+        """A client wrote a writable tag: the plant holds it there from now on."""
+        self.physics.set_override(self.physics.names[tag], value)
 
     def describe(self) -> dict[str, str | int]:
         """Device name -> actual port (Modbus) or endpoint URL (OPC UA)."""

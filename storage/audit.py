@@ -48,6 +48,7 @@ class Action(StrEnum):
     USER_REMOVE = "user_remove"
     USER_PASSWD = "user_passwd"
     USER_ROLE = "user_role"
+    WRITE = "write"  # a value written to a device (or refused): old, new, result
 
 
 @dataclass(frozen=True)

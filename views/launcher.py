@@ -63,9 +63,10 @@ def _show_refusal(app, message: str) -> None:
     """The reason for refusing to start, in a message box when there is a screen to show it on."""
     if app.platformName() in ("offscreen", "minimal"):
         return
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
-    QMessageBox.critical(None, "Forewarn cannot start", message)
+    QMessageBox.critical(None, QCoreApplication.translate("launcher", "Forewarn cannot start"), message)
 
 
 def _open_session(cfg, hist, security: dict, screenshot):
@@ -98,7 +99,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None) -> 
     if session is None:
         hist.stop()
         return 0
-    engine = Engine(cfg, hist)
+    engine = Engine(cfg, hist, audit=session.audit)  # device writes are audited
     shown = {}
 
     def open_window(config, old=None):

@@ -18,6 +18,7 @@ from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
 from views.risk_overview import RiskOverview
 from views.trend_view import TrendView, history_loaders
+from views.write_dialog import open_write_dialog, write_permission
 from widgets.alarm_table import AlarmTable
 from widgets.horn import Horn, HornIndicator
 from widgets.plant_map import PlantMap
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self.engine, self.config = engine, config
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Forewarn — {config.plant.name}")
+        self.setWindowTitle(self.tr("Forewarn — {plant}").format(plant=config.plant.name))
         self.session = session  # views.session.Session; None: no accounts (every action allowed)
         self.user = session.name if session is not None else user
         self.tags = config.tags
@@ -93,25 +94,29 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
         )
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        banner_bar = QToolBar("Alarm banner", self)
+        banner_bar = QToolBar(self.tr("Alarm banner"), self)
         banner_bar.setObjectName("bannerBar")
         banner_bar.setMovable(False)
         banner_bar.setFloatable(False)
         banner_bar.addWidget(self.banner)
         banner_bar.addWidget(self.horn_indicator)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner_bar)
-        self.trend_dock = self._dock("trendDock", "Trends", self.trend, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.alarm_dock = self._dock(
-            "alarmDock", "Alarms", self.alarm_table, Qt.DockWidgetArea.BottomDockWidgetArea
+        self.trend_dock = self._dock(
+            "trendDock", self.tr("Trends"), self.trend, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.tag_dock = self._dock("tagDock", "Tags", self.tag_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.alarm_dock = self._dock(
+            "alarmDock", self.tr("Alarms"), self.alarm_table, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tag_dock = self._dock(
+            "tagDock", self.tr("Tags"), self.tag_browser, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self.tag_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+B"))
-        self.tag_dock.toggleViewAction().setStatusTip("Show or hide the tag browser")
+        self.tag_dock.toggleViewAction().setStatusTip(self.tr("Show or hide the tag browser"))
         self.hazard_dock = self._dock(
-            "hazardDock", "Hazard source", self.hazard_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            "hazardDock", self.tr("Hazard source"), self.hazard_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.risk_dock = self._dock(
-            "riskDock", "Plant risk", self.risk_overview, Qt.DockWidgetArea.RightDockWidgetArea
+            "riskDock", self.tr("Plant risk"), self.risk_overview, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self._place_risk_docks()
         status = self.statusBar()
@@ -144,6 +149,8 @@ class MainWindow(QMainWindow):
         self.horn_indicator.silenceRequested.connect(self.horn.silence)
         self.alarm_table.alarmSelected.connect(self.show_alarm)
         self.tag_browser.tagActivated.connect(self.show_tag)
+        self.tag_browser.write_check = lambda tag: write_permission(self, tag)
+        self.tag_browser.writeRequested.connect(lambda tag: open_write_dialog(self, tag))
         self.trend.tagDropped.connect(self.add_pen)
         self.map.tagClicked.connect(self.show_tag)
         self.map.hazardClicked.connect(self.show_hazard)
@@ -183,30 +190,30 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        alarms = bar.addMenu("&Alarms")
+        alarms = bar.addMenu(self.tr("&Alarms"))
         self.ack_action = self._action(
-            "Acknowledge selected", self.alarm_table.acknowledge_selected, ("Ctrl+K", "F8")
+            self.tr("Acknowledge selected"), self.alarm_table.acknowledge_selected, ("Ctrl+K", "F8")
         )
         self.ack_all_action = self._action(
-            "Acknowledge all visible", self.alarm_table.acknowledge_all, ("Ctrl+Shift+K",)
+            self.tr("Acknowledge all visible"), self.alarm_table.acknowledge_all, ("Ctrl+Shift+K",)
         )
         self.jump_action = self._action(
-            "Go to banner alarm",
+            self.tr("Go to banner alarm"),
             self.jump_to_banner_alarm,
             ("Ctrl+J",),
-            "Show the banner alarm's place and trend",
+            self.tr("Show the banner alarm's place and trend"),
         )
         self.silence_action = self._action(
-            "Silence horn",
+            self.tr("Silence horn"),
             self.horn.silence,
             ("F9",),
-            "Stop the horn until a new alarm; acknowledges nothing",
+            self.tr("Stop the horn until a new alarm; acknowledges nothing"),
         )
         self.why_action = self._action(
-            "Why? (selected warning)",
+            self.tr("Why? (selected warning)"),
             self.alarm_table.explain_selected,
             ("F1",),
-            "The data and reasoning behind the selected early warning",
+            self.tr("The data and reasoning behind the selected early warning"),
         )
         for act in (
             self.ack_action,
@@ -218,75 +225,88 @@ class MainWindow(QMainWindow):
             alarms.addAction(act)
         alarms.addSeparator()
         self.history_action = self._action(
-            "Alarm history…", self.open_alarm_history, ("Ctrl+H",), "Journal and KPIs of a shift or period"
+            self.tr("Alarm history…"),
+            self.open_alarm_history,
+            ("Ctrl+H",),
+            self.tr("Journal and KPIs of a shift or period"),
         )
         self.shift_report_action = self._action(
-            "Shift report…", self.open_shift_report, (), "Print the shift handover report as PDF"
+            self.tr("Shift report…"),
+            self.open_shift_report,
+            (),
+            self.tr("Print the shift handover report as PDF"),
         )
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
         alarms.addSeparator()
         self.unshelve_action = self._action(
-            "Unshelve selected",
+            self.tr("Unshelve selected"),
             self.unshelve_selected,
             (),
-            "Put the selected shelved alarms back on the list",
+            self.tr("Put the selected shelved alarms back on the list"),
         )
         self.oos_action = self._action(
-            "Take out of service…",
+            self.tr("Take out of service…"),
             self.out_of_service_selected,
             (),
-            "Take the selected alarms out of service, with a reason (maintenance, a failed instrument)",
+            self.tr(
+                "Take the selected alarms out of service, with a reason (maintenance, a failed instrument)"
+            ),
         )
         self.return_action = self._action(
-            "Return to service",
+            self.tr("Return to service"),
             self.return_to_service_selected,
             (),
-            "Put the selected alarms back in service",
+            self.tr("Put the selected alarms back in service"),
         )
         for act in (self.unshelve_action, self.oos_action, self.return_action):
             alarms.addAction(act)
         alarms.setToolTipsVisible(True)
-        plant = bar.addMenu("&Plant")
+        plant = bar.addMenu(self.tr("&Plant"))
         plant.setToolTipsVisible(True)
         self.settings_action = self._action(
-            "Settings…",
+            self.tr("Settings…"),
             self.open_settings,
             ("Ctrl+,",),
-            "Devices, tags, alarms, hazard sources, rules and map of this plant",
+            self.tr("Devices, tags, alarms, hazard sources, rules and map of this plant"),
         )
         plant.addAction(self.settings_action)
-        view = bar.addMenu("&View")
+        view = bar.addMenu(self.tr("&View"))
         for dock in (self.trend_dock, self.alarm_dock, self.tag_dock, self.hazard_dock, self.risk_dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        self.fit_action = self._action("Fit map", self.map.fit, ("Ctrl+0",))
+        self.fit_action = self._action(self.tr("Fit map"), self.map.fit, ("Ctrl+0",))
         view.addAction(self.fit_action)
-        self.trend_10m_action = self._action("Trend: last 10 min", lambda: self.trend.set_window(600))
-        self.trend_1h_action = self._action("Trend: last hour", lambda: self.trend.set_window(3600))
+        self.trend_10m_action = self._action(
+            self.tr("Trend: last 10 min"), lambda: self.trend.set_window(600)
+        )
+        self.trend_1h_action = self._action(self.tr("Trend: last hour"), lambda: self.trend.set_window(3600))
         view.addAction(self.trend_10m_action)
         view.addAction(self.trend_1h_action)
         view.addSeparator()
-        view.addAction(self._action("Reset layout", self.reset_layout))
+        view.addAction(self._action(self.tr("Reset layout"), self.reset_layout))
         language = view.addMenu("Language / 语言")
         for lang, label in (("en", "English"), ("zh_CN", "简体中文")):
             language.addAction(self._action(label, lambda _=False, lang=lang: self.set_language(lang)))
-        user = bar.addMenu("&User")
+        user = bar.addMenu(self.tr("&User"))
         user.setToolTipsVisible(True)
         self.switch_user_action = self._action(
-            "Switch user…", self._session_call("switch_user"), ("Ctrl+Shift+U",), "Log in as another user"
+            self.tr("Switch user…"),
+            self._session_call("switch_user"),
+            ("Ctrl+Shift+U",),
+            self.tr("Log in as another user"),
         )
         self.lock_action = self._action(
-            "Lock screen",
+            self.tr("Lock screen"),
             self._session_call("lock"),
             ("Ctrl+Alt+L",),
-            "Cover the plant until a password is given",
+            self.tr("Cover the plant until a password is given"),
         )
         self.logout_action = self._action(
-            "Log out", self._session_call("logout"), (), "End this user's session"
+            self.tr("Log out"), self._session_call("logout"), (), self.tr("End this user's session")
         )
         self.users_action = self._action(
-            "Users…", self.open_users, (), "Add and remove users, set roles and passwords"
+            self.tr("Users…"), self.open_users, (), self.tr("Add and remove users, set roles and passwords")
         )
         for act in (self.switch_user_action, self.lock_action, self.logout_action):
             user.addAction(act)
@@ -332,7 +352,7 @@ class MainWindow(QMainWindow):
         if self.session is None or self.session.audit is None:
             return
         if not self.session.record(action, target, detail):
-            self.statusBar().showMessage("The audit trail could not be written (see the log)", 15000)
+            self.statusBar().showMessage(self.tr("The audit trail could not be written (see the log)"), 15000)
 
     # ------------------------------------------------------------ behaviour
     def _on_latest(self, arrays) -> None:
@@ -374,7 +394,9 @@ class MainWindow(QMainWindow):
         if not keys or not self.allowed(Permission.OUT_OF_SERVICE):
             return
         reason, ok = QInputDialog.getText(
-            self, "Take out of service", f"Reason for taking {len(keys)} alarm(s) out of service:"
+            self,
+            self.tr("Take out of service"),
+            self.tr("Reason for taking {n} alarm(s) out of service:").format(n=len(keys)),
         )
         if ok and reason.strip():
             self.set_out_of_service(keys, True, reason.strip())
@@ -509,7 +531,7 @@ class MainWindow(QMainWindow):
             apply(new, diff)
         else:
             self.statusBar().showMessage(
-                f"Configuration saved ({len(diff)} changes); restart to run it", 15000
+                self.tr("Configuration saved ({n} changes); restart to run it").format(n=len(diff)), 15000
             )
 
     def open_shift_report(self) -> None:
@@ -588,14 +610,23 @@ class MainWindow(QMainWindow):
             log.exception("applying the configuration")
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.critical(self, "Configuration not applied", f"{type(exc).__name__}: {exc}")
+            QMessageBox.critical(self, self.tr("Configuration not applied"), f"{type(exc).__name__}: {exc}")
             return False
-        summary = (
-            f"Configuration applied: {result.tags_added} tag(s) added, {result.tags_removed} removed; "
-            f"reconnected: {', '.join(result.devices_restarted + result.devices_added) or 'none'}"
+        reconnected = ", ".join(result.devices_restarted + result.devices_added)
+        log.info(
+            "Configuration applied: %d tag(s) added, %d removed; reconnected: %s (%d change(s))",
+            result.tags_added,
+            result.tags_removed,
+            reconnected or "none",
+            len(list(diff)),
         )
-        log.info("%s (%d change(s))", summary, len(list(diff)))
-        self.statusBar().showMessage(summary, 15000)
+        summary = self.tr(
+            "Configuration applied: {added} tag(s) added, {removed} removed; reconnected: {devices}"
+        )
+        devices = reconnected or self.tr("none")
+        self.statusBar().showMessage(
+            summary.format(added=result.tags_added, removed=result.tags_removed, devices=devices), 15000
+        )
         self.configApplied.emit(new, result)
         return True
 

@@ -2,7 +2,8 @@
 
 A two-level item model (groups, then tags) behind a recursive filter proxy. Live values are
 pushed as whole arrays; only the value cells that changed are announced, in one bounded
-`dataChanged` per group. Double-click or drag a tag to trend it.
+`dataChanged` per group. Double-click or drag a tag to trend it; its context menu offers
+"Write value…", enabled as `write_check` says.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -204,9 +206,11 @@ class TagFilterProxy(QSortFilterProxyModel):
 
 
 class TagBrowser(QWidget):
-    """Filterable tag tree; double-click (or Enter) emits `tagActivated(tag index)`."""
+    """Filterable tag tree; double-click (or Enter) emits `tagActivated(tag index)`, the context
+    menu's "Write value…" `writeRequested(tag index)`."""
 
     tagActivated = Signal(int)
+    writeRequested = Signal(int)
 
     def __init__(self, tags, parent=None):
         super().__init__(parent)
@@ -239,6 +243,10 @@ class TagBrowser(QWidget):
         self.view.setColumnWidth(COL_UNIT, 48)
         self.view.activated.connect(self._activated)
         self.view.expandAll()
+        # tag index -> (may write, why not); None: writes are not offered by this window
+        self.write_check = None
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -260,6 +268,29 @@ class TagBrowser(QWidget):
     def _regroup(self, _i: int) -> None:
         self.model.set_grouping(self.group_box.currentData())
         self.view.expandAll()
+
+    def context_menu(self, tag: int) -> QMenu:
+        """The menu of one tag: trend it, write a value (disabled with the reason as tooltip)."""
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.tr("Trend"), lambda: self.tagActivated.emit(tag))
+        write = menu.addAction(self.tr("Write value…"), lambda: self.writeRequested.emit(tag))
+        write.setObjectName("writeValueAction")
+        allowed, why = self.write_check(tag) if self.write_check is not None else (False, "")
+        write.setEnabled(allowed)
+        if allowed:
+            write.setToolTip(self.tr("Write a value to the device; you confirm it before it is sent"))
+        else:
+            write.setToolTip(why or self.tr("Writes are not available here"))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        tag = self.model.tag_of(self.proxy.mapToSource(self.view.indexAt(pos)))
+        if tag is None:
+            return
+        menu = self.context_menu(tag)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _activated(self, index: QModelIndex) -> None:
         tag = self.model.tag_of(self.proxy.mapToSource(index))
