@@ -12,11 +12,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
-def make_certificate(directory: Path, name: str, application_uri: str) -> tuple[Path, Path]:
+def make_certificate(
+    directory: Path, name: str, application_uri: str, valid_from_days: float = -1, valid_days: float = 31
+) -> tuple[Path, Path]:
     """Write `<name>.pem` and `<name>.key` (PEM) into `directory`; return their paths.
 
     The certificate carries what OPC UA applications check: the application URI and the host
-    in subjectAltName, key usages for signing and encryption, client and server auth."""
+    in subjectAltName, key usages for signing and encryption, client and server auth. It is
+    valid from `valid_from_days` from now (negative: in the past) for `valid_days`."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name(
         [
@@ -31,8 +34,8 @@ def make_certificate(directory: Path, name: str, application_uri: str) -> tuple[
         .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
+        .not_valid_before(now + dt.timedelta(days=valid_from_days))
+        .not_valid_after(now + dt.timedelta(days=valid_from_days + valid_days))
         .add_extension(
             x509.SubjectAlternativeName(
                 [

@@ -1,6 +1,7 @@
 """Our OPC UA driver against a node-opcua server (interop/node_opcua_server.js): every data
 type by namespace URI, moving values, bad status, security None and Basic256Sha256 Sign /
-SignAndEncrypt with certificates, user and password, a pinned server certificate."""
+SignAndEncrypt with certificates, user and password, a pinned server certificate, and the
+trust list: an unknown server certificate is refused until it is trusted."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import math
 import pytest
 
 from app.model import DeviceState, Quality
+from devices.trust import TrustStore, certificate_info
 from tests.conftest import wait_until
 from tests.interop.conftest import OPCUA_USER, latest, running
 
@@ -27,6 +29,14 @@ EXPECTED = {
     "Int64": 1234567.0,
     "NumericString": 42.5,  # a String that reads as a number is taken as that number
 }
+
+
+@pytest.fixture(autouse=True)
+def trust_list(data_dir, opcua_certs) -> TrustStore:
+    """The data directory's trust list, with the node-opcua server's certificate on it."""
+    store = TrustStore(data_dir / "pki")
+    store.trust(opcua_certs["server_cert"].read_bytes())
+    return store
 
 
 def opcua_config(srv, certs, policy="None", mode="None", mode_scan="subscription", **extra) -> str:
@@ -134,3 +144,20 @@ def test_pinned_certificate_of_another_server_fails(opcua_server, opcua_certs):
         wait_until(lambda: rec.comm_alarm("ua", True))
         assert latest(eng, "Int16")[1] == Quality.BAD
         assert eng.device_status()["ua"].state != DeviceState.CONNECTED
+
+
+def test_unknown_server_certificate_is_refused_until_trusted(opcua_server, opcua_certs, trust_list, data_dir):
+    sha = certificate_info(opcua_certs["server_cert"].read_bytes()).sha256
+    trust_list.remove(sha)
+    text = opcua_config(opcua_server, opcua_certs, "Basic256Sha256", "SignAndEncrypt")
+    with running(text, backoff_cap=0.5) as (eng, rec):
+        wait_until(lambda: rec.comm_alarm("ua", True))
+        status = eng.device_status()["ua"]
+        assert status.state != DeviceState.CONNECTED
+        assert f"untrusted server certificate {sha}" in status.error
+        assert latest(eng, "Int16")[1] == Quality.BAD
+        assert (data_dir / "pki" / "rejected" / f"{sha}.der").is_file()
+        trust_list.trust(sha)
+        assert eng.reconnect("ua")
+        wait_until(lambda: latest(eng, "Int16") == (-12345.0, Quality.GOOD))
+        assert eng.device_status()["ua"].state == DeviceState.CONNECTED
