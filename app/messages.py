@@ -67,8 +67,11 @@ class Message(str):
 
     def render(self, translate: Translate) -> str:
         """The text with `translate(context, template)` as template (arguments rendered the
-        same way); the English template when the translation does not fit the arguments."""
-        return _fill(translate(self.context, self.template), self.args, translate, self.template)
+        same way); the English template when there is no translation or it does not fit the
+        arguments."""
+        return _fill(
+            translate(self.context, self.template) or self.template, self.args, translate, self.template
+        )
 
     @classmethod
     def join(cls, separator: str, items: Iterable[Any]) -> Message:
