@@ -23,6 +23,8 @@
  *   hr:30     uint16 counter, +1 every 100 ms       hr:31-32 uint32 ms since start, ABCD
  *   hr:150    777 (far from the rest: a second request)
  *   hr:0-199 exist; a read past hr:199 is answered with exception 02 (illegal data address)
+ *   hr:60-99 and co:48-63 are left free for write tests: libmodbus's modbus_reply takes
+ *   writes (functions 5, 6, 15, 16 and mask write register, 22) into the same mapping
  *   ir:0      int16 -321     ir:1-2 float32 2.5 ABCD     ir:3-4 float32 -2.5 CDAB
  *   ir:10     uint16 counter, +1 every 100 ms;           ir:0-99 exist
  *   co:0-7    1 0 1 1 0 0 0 1      co:40  1              co:0-63 exist

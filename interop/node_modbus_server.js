@@ -12,6 +12,8 @@
 // hr:2-3 float32 -1.5 ABCD, hr:4-5 float32 -1.5 CDAB, hr:6-7 uint32 4294967295 ABCD,
 // hr:8 0x8001 (bits 0 and 15), hr:10 counter +1 per 100 ms, hr:11-12 ms since start ABCD;
 // ir:i = 1000 + i for ir:0-99; co:i = i % 3 == 0 and di:i = i % 2 == 1 for 0-63.
+// Holding registers and coils take writes (functions 5, 6, 15, 16); mask write register
+// (function 22) is not implemented by the library: it answers exception 01 (illegal function).
 // Out-of-range reads throw, which the library answers with exception 04 (server device
 // failure), not 02.
 "use strict";
@@ -22,6 +24,7 @@ const ModbusRTU = require("modbus-serial");
 const t0 = Date.now();
 const HR_SIZE = 100;
 const hr = new Array(HR_SIZE).fill(0);
+const coils = Array.from({ length: 64 }, (_, i) => i % 3 === 0);
 hr[0] = 0xfffe;
 hr[1] = 0xffff;
 const f = Buffer.alloc(4);
@@ -57,7 +60,7 @@ const vector = {
     },
     getCoil(addr) {
         check(addr, 64);
-        return addr % 3 === 0;
+        return coils[addr];
     },
     getDiscreteInput(addr) {
         check(addr, 64);
@@ -67,7 +70,10 @@ const vector = {
         check(addr, HR_SIZE);
         hr[addr] = value;
     },
-    setCoil() {},
+    setCoil(addr, value) {
+        check(addr, 64);
+        coils[addr] = Boolean(value);
+    },
 };
 
 function freePort() {

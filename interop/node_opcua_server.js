@@ -99,6 +99,28 @@ async function main() {
         });
     }
 
+    // Setpoints a client may write (for the write tests), and one it may only read.
+    const WRITABLE = [
+        ["W.Double", DataType.Double, 1.5],
+        ["W.Float", DataType.Float, 2.5],
+        ["W.Int16", DataType.Int16, -3],
+        ["W.UInt32", DataType.UInt32, 4],
+        ["W.Boolean", DataType.Boolean, false],
+        ["RO.Double", DataType.Double, 9.5],
+    ];
+    for (const [name, dataType, value] of WRITABLE) {
+        const access = name.startsWith("W.") ? "CurrentRead | CurrentWrite" : "CurrentRead";
+        ns.addVariable({
+            componentOf: folder,
+            nodeId: `s=${name}`,
+            browseName: name,
+            dataType: DataType[dataType],
+            accessLevel: access,
+            userAccessLevel: access,
+            value: new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }),
+        });
+    }
+
     // Values that move every 100 ms: an integer counter and a ramp of doubles.
     let counter = 0;
     const counterVar = ns.addVariable({

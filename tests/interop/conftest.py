@@ -268,6 +268,25 @@ def running(config_text: str, **engine_kw):
         eng.stop()
 
 
+@pytest.fixture
+def audit_log(tmp_path):
+    """An audit trail in a fresh SQLite file: the engine refuses device writes without one."""
+    from storage.audit import AuditLog
+    from storage.schema import create_schema, make_engine
+
+    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    create_schema(db)
+    yield AuditLog(db)
+    db.dispose()
+
+
+def write(engine: Engine, name: str, value: float, timeout: float = 15.0):
+    """Write as an operator and wait for the WriteResult."""
+    from app.users import Role, User
+
+    return engine.write(name, value, User("interop", Role.OPERATOR, 0)).result(timeout)
+
+
 def latest(engine: Engine, name: str) -> tuple[float, int]:
     i = engine.config.tag_index()[name]
     snap = engine.latest()

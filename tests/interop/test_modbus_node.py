@@ -9,7 +9,7 @@ import pytest
 
 from app.model import DeviceState, Quality
 from tests.conftest import wait_until
-from tests.interop.conftest import latest, running
+from tests.interop.conftest import latest, running, write
 from tests.interop.test_modbus_libmodbus import config, device, tag
 
 
@@ -90,3 +90,37 @@ def test_unknown_unit_id_is_silently_dropped_then_recovers(node_modbus_server):
         wait_until(lambda: latest(eng, "U16") == (65535.0, Quality.GOOD), timeout=10)
         wait_until(lambda: rec.comm_alarm(d, False))
         assert eng.device_status()[d].state == DeviceState.CONNECTED
+
+
+def test_writes_read_back_and_mask_write_is_refused_clearly(node_modbus_server, audit_log):
+    srv = node_modbus_server()
+    d = "plc"
+    writes = {
+        "W.I16": ("hr:20", "int16", "", -2.0),
+        "W.F32.ABCD": ("hr:22", "float32", "", -1.5),
+        "W.F32.CDAB": ("hr:24", "float32", ", word_order: little", 1.0e-3),
+        "W.U32": ("hr:26", "uint32", "", 4_294_967_295.0),
+        "W.F64.CDAB": ("hr:30", "float64", ", word_order: little", 1.0e10 + 0.5),
+        "W.CO5": ("co:5", "bool", "", 1.0),  # was off (5 % 3)
+        "W.CO6": ("co:6", "bool", "", 0.0),  # was on
+    }
+    tags = "".join(tag(n, d, a, t, x + ", writable: true") for n, (a, t, x, _v) in writes.items())
+    tags += tag("REG", d, "hr:40", "uint16", ", writable: true") + tag(
+        "BIT3", d, "hr:40.3", None, ", writable: true"
+    )
+    with running(config(device(d, srv.port), tags), audit=audit_log) as (eng, _rec):
+        wait_until(lambda: all(latest(eng, n)[1] == Quality.GOOD for n in writes))
+        for name, (*_x, value) in writes.items():
+            res = write(eng, name, value)
+            assert res.ok, res
+        for name, (*_x, value) in writes.items():
+            wait_until(lambda n=name, v=value: latest(eng, n)[0] == pytest.approx(v, rel=1e-7))
+        assert write(eng, "REG", 0x8001).ok
+        # modbus-serial has no function 22: a clear refusal, the register untouched, the link up
+        res = write(eng, "BIT3", 1)
+        assert not res.ok and "exception 1 (illegal function)" in res.message, res
+        wait_until(lambda: latest(eng, "REG")[0] == 0x8001)
+        assert latest(eng, "BIT3")[0] == 0.0
+        assert eng.device_status()[d].state == DeviceState.CONNECTED
+    results = [e.detail["result"] for e in audit_log.entries()]
+    assert results == ["ok"] * (len(writes) + 1) + ["failed"]

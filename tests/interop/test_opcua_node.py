@@ -12,7 +12,7 @@ import pytest
 from app.model import DeviceState, Quality
 from devices.trust import TrustStore, certificate_info
 from tests.conftest import wait_until
-from tests.interop.conftest import OPCUA_USER, latest, running
+from tests.interop.conftest import OPCUA_USER, latest, running, write
 
 NS = "urn:forewarn:interop:node-opcua"
 
@@ -161,3 +161,44 @@ def test_unknown_server_certificate_is_refused_until_trusted(opcua_server, opcua
         assert eng.reconnect("ua")
         wait_until(lambda: latest(eng, "Int16") == (-12345.0, Quality.GOOD))
         assert eng.device_status()["ua"].state == DeviceState.CONNECTED
+
+
+# written with the variable's own type, read back through the subscription
+WRITES = {
+    "W.Double": 12.5,
+    "W.Float": 0.1,  # held as float32
+    "W.Int16": -12345.0,
+    "W.UInt32": 3_000_000_000.0,
+    "W.Boolean": 1.0,
+}
+
+
+@pytest.mark.parametrize(
+    "policy,mode,user",
+    [("None", "None", False), ("Basic256Sha256", "SignAndEncrypt", True)],
+    ids=["none", "user"],
+)
+def test_writes_with_the_variables_type_read_back(opcua_server, opcua_certs, audit_log, policy, mode, user):
+    extra = dict(zip(("username", "password"), OPCUA_USER, strict=True)) if user else {}
+    text = opcua_config(opcua_server, opcua_certs, policy, mode, **extra)
+    text += "".join(
+        f'  - {{name: {n}, device: ua, address: "nsu={NS};s={n}", writable: true}}\n'
+        for n in [*WRITES, "RO.Double"]
+    )
+    with running(text, audit=audit_log) as (eng, _rec):
+        wait_until(lambda: all(latest(eng, n)[1] == Quality.GOOD for n in WRITES), timeout=15)
+        for name, value in WRITES.items():
+            res = write(eng, name, value)
+            assert res.ok and res.written == pytest.approx(value, rel=1e-7), res
+        for name, value in WRITES.items():
+            wait_until(lambda n=name, v=value: latest(eng, n)[0] == pytest.approx(v, rel=1e-7))
+        res = write(eng, "W.Int16", 12.6)  # rounded for an Int16, and says so
+        assert res.ok and res.written == 13.0
+        wait_until(lambda: latest(eng, "W.Int16")[0] == 13.0)
+        res = write(eng, "W.Int16", 70000)
+        assert not res.ok and "does not fit the variable's type Int16" in res.message, res
+        res = write(eng, "RO.Double", 1.0)  # the server's own access level says no
+        assert not res.ok and "BadNotWritable" in res.message, res
+        assert latest(eng, "RO.Double")[0] == 9.5
+    results = [e.detail["result"] for e in audit_log.entries()]
+    assert results == ["ok"] * (len(WRITES) + 1) + ["failed", "failed"]
