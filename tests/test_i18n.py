@@ -1,8 +1,10 @@
-"""Languages: Simplified Chinese installs and uninstalls, the shipped .ts is complete, and the
-printed reports embed a CJK font for Chinese names."""
+"""Languages: Simplified Chinese installs and uninstalls, the shipped .ts is complete, the main
+window and its dialogs (settings, login, lock screen, users) read in Chinese with no English word
+left over, and the printed reports embed a CJK font for Chinese names."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -116,6 +118,31 @@ def test_every_translated_module_is_collected():
         "horn",
         "status",
         "risk",
+        "MainWindow",
+        "launcher",
+        "LoginDialog",
+        "CredentialsForm",
+        "login",
+        "LockScreen",
+        "Session",
+        "SessionControls",
+        "UsersDialog",
+        "SettingsDialog",
+        "settings",
+        "DevicesPage",
+        "ModbusForm",
+        "OpcUaForm",
+        "devices_page",
+        "TagsPage",
+        "ProbeDialog",
+        "BrowseDialog",
+        "tag_model",
+        "AlarmsPage",
+        "alarms_page",
+        "HazardsPage",
+        "hazards_page",
+        "MapPage",
+        "RulesPage",
     ):
         assert ctx in contexts, ctx
 
@@ -171,3 +198,208 @@ def test_language_menu_switches_and_hands_the_window_over(qtbot, tmp_path, monke
     assert saved == ["zh_CN"] and sig.args[0] is cfg and i18n.current_language() == "zh_CN"
     i18n.install_language(QApplication.instance(), "en")
     win.close()
+
+
+# ---------------------------------------------------------------- the main window and its dialogs
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+WORD = re.compile(r"[A-Za-zσ]+")
+# words that stay as they are in Chinese: protocols, file formats, standards, units, the brand,
+# alarm limit names (LL … HH), priorities (I … IV) and the language menu's own "English"
+KEEP_WORDS = (
+    "Modbus TCP OPC UA CSV PDF YAML LEC LS GB KPI EEMUA PLC Forewarn FOREWARN English "
+    "LL L H HH I II III IV ms s min h ppm kPa degC ABCD CDAB big little σ"
+)
+KEEP = set(KEEP_WORDS.split())
+
+
+def plant_words(cfg) -> set[str]:
+    """Words of the plant's own data (names, descriptions, units, areas): shown as configured."""
+    texts = [cfg.plant.name]
+    texts += [d.name for d in cfg.devices]
+    texts += [f"{t.name} {t.description} {t.unit} {t.area or ''}" for t in cfg.tags]
+    texts += [f"{h.name} {h.description}" for h in cfg.hazard_sources]
+    return {w for t in texts for w in WORD.findall(t or "")}
+
+
+def shown_texts(root) -> list[tuple[str, str]]:
+    """(kind, text) of the labels, buttons, group boxes, dock titles and actions under `root`."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton, QDockWidget, QGroupBox, QLabel
+
+    out = [("QLabel", w.text()) for w in root.findChildren(QLabel)]
+    out += [(type(w).__name__, w.text()) for w in root.findChildren(QAbstractButton)]
+    out += [("QGroupBox", w.title()) for w in root.findChildren(QGroupBox)]
+    out += [("QDockWidget", w.windowTitle()) for w in root.findChildren(QDockWidget)]
+    out += [
+        ("QAction", a.text())
+        for a in root.findChildren(QAction)
+        # pyqtgraph's own scene menu ("Export...") is not ours to translate
+        if not type(a.parent()).__module__.startswith("pyqtgraph")
+    ]
+    return out
+
+
+def english_leftovers(root, allowed: set[str]) -> list[str]:
+    """Texts without a Chinese character that still hold an English word."""
+    bad = []
+    for kind, text in shown_texts(root):
+        if not text or CJK.search(text):
+            continue
+        words = {w for w in WORD.findall(text.replace("&", "")) if w not in KEEP and w not in allowed}
+        if words:
+            bad.append(f"{kind}: {text!r}")
+    return sorted(set(bad))
+
+
+@pytest.fixture
+def users(tmp_path):
+    from app.users import Role, UserStore
+    from storage.audit import AuditLog
+    from storage.schema import create_schema, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plant.db'}")
+    create_schema(engine)
+    store = UserStore(engine, AuditLog(engine))
+    store.add("olga", Role.OPERATOR, "olga-password")
+    store.add("ada", Role.ADMINISTRATOR, "ada-password")
+    yield store
+    engine.dispose()
+
+
+def chinese_window(qtbot, tmp_path, store, name: str):
+    from tests.test_widgets import PLANT as TEST_PLANT
+    from tests.test_widgets import FakeEngine
+    from views.main_window import MainWindow
+    from views.session import Session
+
+    cfg = parse_config_text(TEST_PLANT)
+    session = Session(store, store.audit, store.get(name))
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(FakeEngine(cfg), cfg, settings, session=session, lock_after_s=None)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    return win, cfg
+
+
+def test_main_window_menus_docks_and_status_in_chinese(qtbot, tmp_path, chinese, users):
+    win, _cfg = chinese_window(qtbot, tmp_path, users, "olga")
+    assert win.windowTitle() == "Forewarn — Test Works"
+    menus = [a.text() for a in win.menuBar().actions()]
+    assert menus == ["报警(&A)", "工厂(&P)", "视图(&V)", "用户(&U)"]
+    assert win.ack_action.text() == "确认所选报警" and win.silence_action.text() == "消音"
+    assert win.oos_action.text() == "退出服务…" and win.settings_action.text() == "设置…"
+    assert [d.windowTitle() for d in (win.trend_dock, win.alarm_dock, win.tag_dock)] == [
+        "趋势",
+        "报警",
+        "位号",
+    ]
+    assert win.risk_dock.windowTitle() == "全厂风险" and win.hazard_dock.windowTitle() == "危险源"
+    assert win.user_label.text() == "用户：olga（操作员）"
+    assert win.settings_action.toolTip() == "需要工程师或更高角色"  # the role an operator lacks
+    assert win.session_controls.lock_screen.unlock_button.text() == "解锁"
+
+
+def test_login_lock_screen_and_users_dialog_in_chinese(qtbot, tmp_path, chinese, users):
+    from views.login import MODE_FIRST_ADMIN, LoginDialog
+    from views.users_dialog import UsersDialog
+
+    dlg = LoginDialog(users, plant_name="示范钢厂")
+    qtbot.addWidget(dlg)
+    assert dlg.windowTitle() == "Forewarn — 登录" and dlg.ok_button.text() == "登录"
+    assert dlg.cancel_button.text() == "取消" and dlg.form.name.placeholderText() == "用户名"
+    dlg.form.name.setText("olga")
+    dlg.form.password.setText("wrong-password")
+    dlg.submit()
+    assert dlg.error_text.startswith("用户名或密码错误。还可尝试 ") and dlg.error_text.endswith(" 次。")
+    first = LoginDialog(users, mode=MODE_FIRST_ADMIN)
+    qtbot.addWidget(first)
+    assert first.form.title.text() == "创建首位管理员" and first.ok_button.text() == "创建管理员"
+    first.form.name.setText("bob")
+    first.form.password.setText("short")
+    first.form.confirm.setText("short")
+    first.submit()
+    assert first.error_text == "密码至少 8 个字符。"
+
+    win, _cfg = chinese_window(qtbot, tmp_path, users, "ada")
+    win.show()
+    qtbot.waitExposed(win)
+    win.session_controls.lock()
+    lock = win.session_controls.lock_screen
+    assert lock.locked and lock.form.title.text() == "屏幕已锁定"
+    assert lock.form.subtitle.text() == "ada（管理员） 锁定了屏幕"
+    lock.form.password.setText("nope-nope")
+    lock.submit()
+    assert lock.form.error.text().startswith("用户名或密码错误")
+
+    dialog = UsersDialog(win.session, win)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Forewarn — 用户管理"
+    heads = [dialog.table.horizontalHeaderItem(c).text() for c in range(3)]
+    assert heads == ["用户", "角色", "状态"]
+    assert {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())} == {"操作员", "管理员"}
+    assert english_leftovers(dialog, set()) == []
+
+
+def test_settings_dialog_in_chinese(qtbot, tmp_path, chinese):
+    from app.config import demo_config_path, load_config
+    from views.settings import SettingsDialog
+
+    cfg = load_config(demo_config_path())
+    dlg = SettingsDialog(cfg, path=tmp_path / "plant.yaml")
+    qtbot.addWidget(dlg)
+    try:
+        assert dlg.windowTitle() == f"设置 — {cfg.plant.name}"
+        pages = [dlg.nav.item(i).text() for i in range(dlg.nav.count())]
+        assert pages[:6] == ["设备", "位号", "报警与预警", "危险源", "规则", "厂区图"]
+        assert dlg.show_page("Tags") is dlg.tags_page  # pages keep their English keys
+        m = dlg.tags_page.model
+        assert header(m, m.column("name")) == "名称" and header(m, m.column("HH")) == "HH"
+        tip = m.headerData(m.column("address"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip.startswith("address\n")  # the CSV column's name stays in sight
+        assert dlg.tags_page.bulk_column.currentData() == "area"  # the column, not its label
+        assert dlg.devices_page.test_button.text() == "测试连接"
+        assert (
+            dlg.devices_page.modbus_form.form.labelForField(
+                dlg.devices_page.modbus_form.fields["host"]
+            ).text()
+            == "主机"
+        )
+        assert dlg.hazards_page.kind.currentText() in {
+            "高炉",
+            "转炉",
+            "煤气柜",
+            "煤气回收",
+            "煤气区域",
+            "氧气站",
+            "除尘器",
+        }
+        assert dlg.hazards_page.grade.text().startswith("固有风险等级 ")
+        m.setData(m.index(0, m.column("address")), "hr100")
+        assert not dlg.apply()
+        assert dlg.summary.text().startswith("未应用任何更改：")
+        assert dlg.errors_dialog.windowTitle() == "设置未应用"
+    finally:
+        dlg.runner.wait()
+
+
+def test_no_english_left_in_the_main_window_and_settings_in_chinese(qtbot, tmp_path, chinese, users):
+    from app.config import demo_config_path, load_config
+    from views.settings import SettingsDialog
+
+    win, cfg = chinese_window(qtbot, tmp_path, users, "ada")
+    win.show()
+    qtbot.waitExposed(win)
+    assert english_leftovers(win, plant_words(cfg)) == []
+
+    demo = load_config(demo_config_path())
+    dlg = SettingsDialog(demo, path=tmp_path / "plant.yaml")
+    qtbot.addWidget(dlg)
+    try:
+        dlg.show()
+        for i in range(dlg.nav.count()):  # every page, built and shown
+            dlg.nav.setCurrentRow(i)
+            qtbot.waitUntil(lambda i=i: dlg.stack.currentIndex() == i)
+        assert english_leftovers(dlg, plant_words(demo)) == []
+    finally:
+        dlg.runner.wait()

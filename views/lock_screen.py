@@ -80,14 +80,14 @@ class LockScreen(QWidget):
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(LOCK_QSS)
-        self.form = CredentialsForm("Screen locked", "", parent=self)
+        self.form = CredentialsForm(self.tr("Screen locked"), "", parent=self)
         self.form.setFixedWidth(420)
-        self.unlock_button = self.form.add_button("Unlock", primary=True)
+        self.unlock_button = self.form.add_button(self.tr("Unlock"), primary=True)
         self.unlock_button.clicked.connect(self.submit)
         self.form.password.returnPressed.connect(self.submit)
         self.form.name.returnPressed.connect(self.form.password.setFocus)
         self.note = QLabel(
-            "Alarms are still annunciated: the banner above stays live and the horn sounds.", self
+            self.tr("Alarms are still annunciated: the banner above stays live and the horn sounds."), self
         )
         self.note.setObjectName("lockNote")
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -107,7 +107,7 @@ class LockScreen(QWidget):
 
     def lock(self, user_name: str = "", reason: str = "") -> None:
         """Cover the window (the banner stays); `user_name` prefills the name field."""
-        self.form.title.setText("Screen locked" if user_name else "Logged out")
+        self.form.title.setText(self.tr("Screen locked") if user_name else self.tr("Logged out"))
         self.form.subtitle.setText(reason)
         self.form.subtitle.setVisible(bool(reason))
         self.form.name.setText(user_name)
@@ -131,7 +131,7 @@ class LockScreen(QWidget):
             return
         name, password = self.form.name.text().strip(), self.form.password.text()
         if not name:
-            self.form.show_error("Enter your user name.")
+            self.form.show_error(self.tr("Enter your user name."))
             return
         result = self.store.authenticate(name, password, audit_success=False)  # the session records it
         if not result.ok:

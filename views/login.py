@@ -7,9 +7,10 @@ left, or "Account locked until 14:35"). First administrator: name and the passwo
 
 from __future__ import annotations
 
+import re
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -43,10 +44,52 @@ MODE_LOGIN = "login"
 MODE_FIRST_ADMIN = "first_admin"
 
 
+# what app.users says (in English: the core has no Qt), as the operator reads it
+_USER_MESSAGES = (
+    (r"Wrong user name or password\.", QT_TRANSLATE_NOOP("login", "Wrong user name or password.")),
+    (
+        r"Wrong user name or password\. (?P<n>\d+) attempts? left\.",
+        QT_TRANSLATE_NOOP("login", "Wrong user name or password. {n} attempt(s) left."),
+    ),
+    (r"Account locked\.", QT_TRANSLATE_NOOP("login", "Account locked.")),
+    (r"This account is disabled\.", QT_TRANSLATE_NOOP("login", "This account is disabled.")),
+    (
+        r"[Aa] user name is 1 to 100 printable characters without spaces\.?",
+        QT_TRANSLATE_NOOP("login", "A user name is 1 to 100 printable characters without spaces."),
+    ),
+    (
+        r"[Aa] password has at least (?P<n>\d+) characters\.?",
+        QT_TRANSLATE_NOOP("login", "A password has at least {n} characters."),
+    ),
+    (r"[Uu]ser (?P<q>['\"])(?P<name>.*)(?P=q) exists\.?", QT_TRANSLATE_NOOP("login", "User {name} exists.")),
+    (
+        r"(?P<q>['\"])(?P<name>.*)(?P=q) is the last administrator\.?",
+        QT_TRANSLATE_NOOP("login", "{name} is the last administrator."),
+    ),
+    (r"[Nn]o user (?P<q>['\"])(?P<name>.*)(?P=q)\.?", QT_TRANSLATE_NOOP("login", "No user {name}.")),
+)
+
+
+def user_message(text: str) -> str:
+    """A message of app.users (login refused, a user error) in the installed language; a sentence
+    with a capital and a full stop. A message it does not know stays in English."""
+    text = text.strip()
+    for pattern, source in _USER_MESSAGES:
+        m = re.fullmatch(pattern, text)
+        if m is None:
+            continue
+        translated = QCoreApplication.translate("login", source)
+        if translated != source:  # in English the core's own words ("1 attempt left") stay
+            return translated.format(**{k: v for k, v in m.groupdict().items() if k != "q"})
+        break
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def locked_message(result: AuthResult) -> str:
     if result.locked_until is None:
-        return result.reason
-    return f"Account locked until {time.strftime('%H:%M', time.localtime(result.locked_until))}."
+        return user_message(result.reason)
+    until = time.strftime("%H:%M", time.localtime(result.locked_until))
+    return QCoreApplication.translate("login", "Account locked until {time}.").format(time=until)
 
 
 class CredentialsForm(QWidget):
@@ -70,7 +113,7 @@ class CredentialsForm(QWidget):
         rule.setFrameShape(QFrame.Shape.HLine)
         self.name = QLineEdit(self)
         self.name.setObjectName("loginName")
-        self.name.setPlaceholderText("user name")
+        self.name.setPlaceholderText(self.tr("user name"))
         self.password = QLineEdit(self)
         self.password.setObjectName("loginPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -79,12 +122,12 @@ class CredentialsForm(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(8)
-        form.addRow("User name", self.name)
-        form.addRow("Password", self.password)
+        form.addRow(self.tr("User name"), self.name)
+        form.addRow(self.tr("Password"), self.password)
         if self.confirm is not None:
             self.confirm.setObjectName("loginConfirm")
             self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-            form.addRow("Password again", self.confirm)
+            form.addRow(self.tr("Password again"), self.confirm)
         self.hint = QLabel(self)
         self.hint.setObjectName("loginHint")
         self.hint.setWordWrap(True)
@@ -157,20 +200,26 @@ class LoginDialog(QDialog):
         self.setObjectName("loginDialog")
         self.setStyleSheet(LOGIN_QSS)
         first = mode == MODE_FIRST_ADMIN
-        self.setWindowTitle("Forewarn — " + ("first administrator" if first else "log in"))
+        self.setWindowTitle(
+            self.tr("Forewarn — first administrator") if first else self.tr("Forewarn — log in")
+        )
         self.setModal(True)
         subtitle = plant_name
         if first:
-            self.form = CredentialsForm("Create the first administrator", subtitle, confirm=True, parent=self)
-            self.form.set_hint(
-                "This plant has no user accounts yet. The administrator you create here manages "
-                f"the others (Users…). The password needs at least {MIN_PASSWORD} characters."
+            self.form = CredentialsForm(
+                self.tr("Create the first administrator"), subtitle, confirm=True, parent=self
             )
-            self.ok_button = self.form.add_button("Create administrator", primary=True)
+            self.form.set_hint(
+                self.tr(
+                    "This plant has no user accounts yet. The administrator you create here manages "
+                    "the others (Users…). The password needs at least {n} characters."
+                ).format(n=MIN_PASSWORD)
+            )
+            self.ok_button = self.form.add_button(self.tr("Create administrator"), primary=True)
         else:
-            self.form = CredentialsForm("Log in", subtitle, parent=self)
-            self.ok_button = self.form.add_button("Log in", primary=True)
-        self.cancel_button = self.form.add_button("Cancel")
+            self.form = CredentialsForm(self.tr("Log in"), subtitle, parent=self)
+            self.ok_button = self.form.add_button(self.tr("Log in"), primary=True)
+        self.cancel_button = self.form.add_button(self.tr("Cancel"))
         # primary on the right, as the platform's dialogs do
         self.form.buttons.removeWidget(self.ok_button)
         self.form.buttons.addWidget(self.ok_button)
@@ -195,7 +244,7 @@ class LoginDialog(QDialog):
     def _login(self) -> None:
         name, password = self.form.name.text().strip(), self.form.password.text()
         if not name:
-            self.form.show_error("Enter your user name.")
+            self.form.show_error(self.tr("Enter your user name."))
             self.form.name.setFocus()
             return
         result = self.store.authenticate(name, password, audit_success=self.audit_login)
@@ -209,14 +258,13 @@ class LoginDialog(QDialog):
     def _create_admin(self) -> None:
         name, password = self.form.name.text().strip(), self.form.password.text()
         if password != self.form.confirm.text():
-            self.form.show_error("The two passwords differ.")
+            self.form.show_error(self.tr("The two passwords differ."))
             self.form.clear_password()
             return
         try:
             self.store.add(name, Role.ADMINISTRATOR, password, by=name)
         except UserError as exc:
-            text = str(exc)
-            self.form.show_error(text[:1].upper() + text[1:] + ".")
+            self.form.show_error(user_message(str(exc)))
             return
         result = self.store.authenticate(name, password, audit_success=self.audit_login)
         self.user = result.user
@@ -233,4 +281,12 @@ def ask_login(store: UserStore, plant_name: str = "", parent=None) -> User | Non
         dlg.deleteLater()
 
 
-__all__ = ["MODE_FIRST_ADMIN", "MODE_LOGIN", "CredentialsForm", "LoginDialog", "ask_login", "locked_message"]
+__all__ = [
+    "MODE_FIRST_ADMIN",
+    "MODE_LOGIN",
+    "CredentialsForm",
+    "LoginDialog",
+    "ask_login",
+    "locked_message",
+    "user_message",
+]

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
 
 from app.users import Permission, Role, User, UserStore, can, required_role
 from storage.audit import Action, AuditLog
 
 log = logging.getLogger(__name__)
 DEMO_USER = "operator"
+_ROLE = {  # app.users.Role.label (what the audit trail and the user store keep) as shown
+    "operator": QT_TRANSLATE_NOOP("Session", "operator"),
+    "supervisor": QT_TRANSLATE_NOOP("Session", "supervisor"),
+    "engineer": QT_TRANSLATE_NOOP("Session", "engineer"),
+    "administrator": QT_TRANSLATE_NOOP("Session", "administrator"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    """A user role as shown in the installed language: 'engineer' / '工程师'."""
+    label = getattr(role, "label", str(role))
+    return QCoreApplication.translate("Session", _ROLE[label]) if label in _ROLE else label
 
 
 class Session(QObject):
@@ -57,7 +69,7 @@ class Session(QObject):
         """The user and role for the status bar, e.g. "alice (engineer)"; "" when nobody is logged in."""
         if self.user is None:
             return ""
-        return f"{self.user.name} ({self.user.role.label})"
+        return self.tr("{name} ({role})").format(name=self.user.name, role=role_label(self.user.role))
 
     @property
     def has_password(self) -> bool:
@@ -71,7 +83,8 @@ class Session(QObject):
     @staticmethod
     def needs(permission: Permission) -> str:
         """Tooltip for a disabled action: which role it takes."""
-        return f"Needs the {required_role(permission).label} role or higher"
+        text = QCoreApplication.translate("Session", "Needs the {role} role or higher")
+        return text.format(role=role_label(required_role(permission)))
 
     # ---- changes of user
     def login(self, user: User, *, audited: bool = True, how: str = "") -> None:
@@ -159,20 +172,30 @@ class SessionControls(QObject):
         if not self.session.has_password:
             return
         self._freeze()
-        self.lock_screen.lock(self.session.name, reason or f"{self.session.describe()} locked the screen")
+        self.lock_screen.lock(
+            self.session.name,
+            reason or self.tr("{user} locked the screen").format(user=self.session.describe()),
+        )
 
     def lock_idle(self) -> None:
         if self.session.has_password and not self.locked:
             minutes = self.idle.interval_s / 60
-            span = f"{minutes:.0f} min" if minutes >= 1 else f"{self.idle.interval_s:.0f} s"
-            self.lock(f"{self.session.describe()}: locked after {span} without input")
+            user = self.session.describe()
+            if minutes >= 1:
+                text = self.tr("{user}: locked after {n} min without input").format(
+                    user=user, n=f"{minutes:.0f}"
+                )
+            else:
+                n = f"{self.idle.interval_s:.0f}"
+                text = self.tr("{user}: locked after {n} s without input").format(user=user, n=n)
+            self.lock(text)
 
     def logout(self) -> None:
         """Log out; without a passwordless fallback the screen stays covered until someone logs in."""
         self.session.logout()
         if self.session.user is None:
             self._freeze()
-            self.lock_screen.lock("", "Log in to use this console")
+            self.lock_screen.lock("", self.tr("Log in to use this console"))
 
     def _unlocked(self, user: User) -> None:
         if self.session.user is None or user.name != self.session.name:
@@ -188,7 +211,7 @@ class SessionControls(QObject):
         w, s = self.window, self.session
         w.user = s.name
         w.user_label.set_user(s.describe())
-        w.user_label.setToolTip("Switch user: Ctrl+Shift+U")
+        w.user_label.setToolTip(self.tr("Switch user: {keys}").format(keys="Ctrl+Shift+U"))
         if not self.locked:
             self.apply_permissions()
         dialog = getattr(w, "settings_dialog", None)
@@ -223,4 +246,4 @@ class SessionControls(QObject):
         self.apply_permissions()
 
 
-__all__ = ["DEMO_USER", "Session", "SessionControls"]
+__all__ = ["DEMO_USER", "Session", "SessionControls", "role_label"]

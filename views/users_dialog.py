@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.users import Role, UserError
+from views.login import user_message
+from views.session import role_label
 
 
 class UsersDialog(QDialog):
@@ -29,10 +31,10 @@ class UsersDialog(QDialog):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session, self.store = session, session.store
-        self.setWindowTitle("Forewarn — users")
+        self.setWindowTitle(self.tr("Forewarn — users"))
         self.resize(560, 340)
         self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels(["User", "Role", "State"])
+        self.table.setHorizontalHeaderLabels([self.tr("User"), self.tr("Role"), self.tr("State")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -43,16 +45,16 @@ class UsersDialog(QDialog):
         self.error.hide()
         buttons = QHBoxLayout()
         for text, slot in (
-            ("Add…", self.add),
-            ("Role…", self.change_role),
-            ("New password…", self.new_password),
-            ("Remove", self.remove),
+            (self.tr("Add…"), self.add),
+            (self.tr("Role…"), self.change_role),
+            (self.tr("New password…"), self.new_password),
+            (self.tr("Remove"), self.remove),
         ):
             b = QPushButton(text, self)
             b.clicked.connect(slot)
             buttons.addWidget(b)
         buttons.addStretch(1)
-        close = QPushButton("Close", self)
+        close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
         lay = QVBoxLayout(self)
@@ -66,8 +68,8 @@ class UsersDialog(QDialog):
         now = int(time.time() * 1000)
         self.table.setRowCount(len(users))
         for row, u in enumerate(users):
-            state = "disabled" if u.disabled else ("locked" if u.locked(now) else "")
-            for col, text in enumerate((u.name, u.role.label, state)):
+            state = self.tr("disabled") if u.disabled else (self.tr("locked") if u.locked(now) else "")
+            for col, text in enumerate((u.name, role_label(u.role), state)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
 
     def selected(self) -> str | None:
@@ -79,7 +81,7 @@ class UsersDialog(QDialog):
         try:
             fn(*args, by=self.session.name)
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(user_message(str(exc)))
             self.error.show()
             return
         self.error.hide()
@@ -87,26 +89,26 @@ class UsersDialog(QDialog):
 
     def add(self) -> None:
         dlg = QDialog(self)
-        dlg.setWindowTitle("Add user")
+        dlg.setWindowTitle(self.tr("Add user"))
         name, role = QLineEdit(dlg), QComboBox(dlg)
         for r in Role:
-            role.addItem(r.label, r)
+            role.addItem(role_label(r), r)
         pw1, pw2 = QLineEdit(dlg), QLineEdit(dlg)
         for pw in (pw1, pw2):
             pw.setEchoMode(QLineEdit.EchoMode.Password)
-        ok = QPushButton("Add", dlg)
+        ok = QPushButton(self.tr("Add"), dlg)
         ok.setDefault(True)
         ok.clicked.connect(dlg.accept)
         form = QFormLayout(dlg)
-        form.addRow("User name", name)
-        form.addRow("Role", role)
-        form.addRow("Password", pw1)
-        form.addRow("Password again", pw2)
+        form.addRow(self.tr("User name"), name)
+        form.addRow(self.tr("Role"), role)
+        form.addRow(self.tr("Password"), pw1)
+        form.addRow(self.tr("Password again"), pw2)
         form.addRow(ok)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
         if pw1.text() != pw2.text():
-            self.error.setText("the two passwords differ")
+            self.error.setText(self.tr("The two passwords differ."))
             self.error.show()
             return
         self._do(self.store.add, name.text(), role.currentData(), pw1.text())
@@ -115,17 +117,23 @@ class UsersDialog(QDialog):
         name = self.selected()
         if name is None:
             return
-        labels = [r.label for r in Role]
-        label, ok = QInputDialog.getItem(self, "Role", f"Role of {name}:", labels, 0, False)
-        if ok:
-            self._do(self.store.set_role, name, label)
+        roles = list(Role)
+        labels = [role_label(r) for r in roles]
+        label, ok = QInputDialog.getItem(
+            self, self.tr("Role"), self.tr("Role of {name}:").format(name=name), labels, 0, False
+        )
+        if ok and label in labels:
+            self._do(self.store.set_role, name, roles[labels.index(label)])
 
     def new_password(self) -> None:
         name = self.selected()
         if name is None:
             return
         pw, ok = QInputDialog.getText(
-            self, "New password", f"New password for {name}:", QLineEdit.EchoMode.Password
+            self,
+            self.tr("New password"),
+            self.tr("New password for {name}:").format(name=name),
+            QLineEdit.EchoMode.Password,
         )
         if ok:
             self._do(self.store.set_password, name, pw)
@@ -134,6 +142,8 @@ class UsersDialog(QDialog):
         name = self.selected()
         if name is None or name == self.session.name:
             return
-        answer = QMessageBox.question(self, "Remove user", f"Remove {name}?")
+        answer = QMessageBox.question(
+            self, self.tr("Remove user"), self.tr("Remove {name}?").format(name=name)
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self._do(self.store.remove, name)

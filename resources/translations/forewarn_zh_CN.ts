@@ -344,6 +344,211 @@ hazard source: {name}</source>
     </message>
 </context>
 <context>
+    <name>AlarmsPage</name>
+    <message>
+        <source>Filter tags</source>
+        <translation>筛选位号</translation>
+    </message>
+    <message>
+        <source>Limit alarms</source>
+        <translation>限值报警</translation>
+    </message>
+    <message>
+        <source>limit</source>
+        <translation>限值</translation>
+    </message>
+    <message>
+        <source>priority</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>must rise LL &lt; L &lt; H &lt; HH</source>
+        <translation>须递增：LL &lt; L &lt; H &lt; HH</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(analog tag)</source>
+        <translation>（模拟量位号）</translation>
+    </message>
+    <message>
+        <source>alarm while true</source>
+        <translation>为真（1）时报警</translation>
+    </message>
+    <message>
+        <source>alarm while false</source>
+        <translation>为假（0）时报警</translation>
+    </message>
+    <message>
+        <source>Deadband and delays</source>
+        <translation>死区与延时</translation>
+    </message>
+    <message>
+        <source>Deadband</source>
+        <translation>死区</translation>
+    </message>
+    <message>
+        <source>the value must come back past the limit by this much</source>
+        <translation>数值须回到限值以内超过此幅度才解除</translation>
+    </message>
+    <message>
+        <source>On delay (s)</source>
+        <translation>报警延时 (s)</translation>
+    </message>
+    <message>
+        <source>the limit must be crossed this long</source>
+        <translation>越限须持续此时长才报警</translation>
+    </message>
+    <message>
+        <source>Off delay (s)</source>
+        <translation>解除延时 (s)</translation>
+    </message>
+    <message>
+        <source>back inside this long before it clears</source>
+        <translation>回到限值以内持续此时长后才解除</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>报警信息</translation>
+    </message>
+    <message>
+        <source>shown with the alarm</source>
+        <translation>随报警一起显示</translation>
+    </message>
+    <message>
+        <source>Own forecast settings (else the plant&apos;s)</source>
+        <translation>单独设置趋势预测（否则沿用全厂设置）</translation>
+    </message>
+    <message>
+        <source>Forecast enabled</source>
+        <translation>启用趋势预测</translation>
+    </message>
+    <message>
+        <source>Forecast early warning</source>
+        <translation>趋势预测预警</translation>
+    </message>
+    <message>
+        <source>Window (s)</source>
+        <translation>拟合窗口 (s)</translation>
+    </message>
+    <message>
+        <source>Horizon (s)</source>
+        <translation>预测时长 (s)</translation>
+    </message>
+    <message>
+        <source>Min change</source>
+        <translation>最小变化量</translation>
+    </message>
+    <message>
+        <source>Only when</source>
+        <translation>仅当条件成立时</translation>
+    </message>
+    <message>
+        <source>Own anomaly settings (else the plant&apos;s)</source>
+        <translation>单独设置异常检测（否则沿用全厂设置）</translation>
+    </message>
+    <message>
+        <source>Anomaly detection enabled</source>
+        <translation>启用异常检测</translation>
+    </message>
+    <message>
+        <source>Anomaly early warning</source>
+        <translation>异常检测预警</translation>
+    </message>
+    <message>
+        <source>Learn (s)</source>
+        <translation>学习时长 (s)</translation>
+    </message>
+    <message>
+        <source>Drift (σ)</source>
+        <translation>漂移 (σ)</translation>
+    </message>
+    <message>
+        <source>Step (σ)</source>
+        <translation>阶跃 (σ)</translation>
+    </message>
+    <message>
+        <source>Flat line (s)</source>
+        <translation>数值僵直 (s)</translation>
+    </message>
+    <message>
+        <source>Mode tag</source>
+        <translation>工况位号</translation>
+    </message>
+    <message>
+        <source>Level 1–4</source>
+        <translation>等级 1–4</translation>
+    </message>
+    <message>
+        <source>Per tag: empty fields are not set (priorities: the default).</source>
+        <translation>按位号设置：留空表示不设置（级别留空为默认值）。</translation>
+    </message>
+    <message>
+        <source>No tag selected</source>
+        <translation>未选择位号</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseDialog</name>
+    <message>
+        <source>Browse {endpoint}</source>
+        <translation>浏览 {endpoint}</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>节点类别</translation>
+    </message>
+    <message>
+        <source>data type</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <source>node id</source>
+        <translation>节点 ID</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Browse failed: {error}</source>
+        <translation>浏览失败：{error}</translation>
+    </message>
+    <message>
+        <source>{n} nodes</source>
+        <translation>{n} 个节点</translation>
+    </message>
+    <message>
+        <source>Pick a variable</source>
+        <translation>请选择一个变量节点</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsForm</name>
+    <message>
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseLabel</name>
     <message>
         <source>History: off</source>
@@ -387,6 +592,49 @@ since {time}</source>
 round trip {ms} ms</source>
         <translation>
 往返 {ms} ms</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <source>Add Modbus TCP</source>
+        <translation>添加 Modbus TCP</translation>
+    </message>
+    <message>
+        <source>Add OPC UA</source>
+        <translation>添加 OPC UA</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>No device. Add a Modbus TCP or OPC UA device.</source>
+        <translation>尚无设备。请添加 Modbus TCP 或 OPC UA 设备。</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>name: another device is called {name}</source>
+        <translation>名称：已有设备名为 {name}</translation>
+    </message>
+    <message>
+        <source>fix the errors below first</source>
+        <translation>请先修正下方的错误</translation>
+    </message>
+    <message>
+        <source>Testing {device}…</source>
+        <translation>正在测试 {device}…</translation>
+    </message>
+    <message>
+        <source>OK — {ms} ms round trip. {message}</source>
+        <translation>正常 — 往返 {ms} ms。{message}</translation>
+    </message>
+    <message>
+        <source>Failed: {message}</source>
+        <translation>失败：{message}</translation>
     </message>
 </context>
 <context>
@@ -450,6 +698,129 @@ round trip {ms} ms</source>
     <message>
         <source>Indicators (first {n} of {total})</source>
         <translation>指标（共 {total} 项，显示前 {n} 项）</translation>
+    </message>
+</context>
+<context>
+    <name>HazardsPage</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>one tag name per line</source>
+        <translation>每行一个位号</translation>
+    </message>
+    <message>
+        <source>bool tags, 1 = in service; one per line</source>
+        <translation>开关量位号，1 = 投用；每行一个</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Interlocks</source>
+        <translation>联锁</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>substance</source>
+        <translation>危险物质</translation>
+    </message>
+    <message>
+        <source>Add substance</source>
+        <translation>添加物质</translation>
+    </message>
+    <message>
+        <source>Remove substance</source>
+        <translation>删除物质</translation>
+    </message>
+    <message>
+        <source>Inherent level (1 = I … 4 = IV)</source>
+        <translation>固有风险等级（1 = I … 4 = IV）</translation>
+    </message>
+    <message>
+        <source>L likelihood</source>
+        <translation>L 事故发生可能性</translation>
+    </message>
+    <message>
+        <source>E exposure</source>
+        <translation>E 暴露频繁程度</translation>
+    </message>
+    <message>
+        <source>C consequence</source>
+        <translation>C 后果严重程度</translation>
+    </message>
+    <message>
+        <source>L likelihood (1–5)</source>
+        <translation>L 可能性 (1–5)</translation>
+    </message>
+    <message>
+        <source>S severity (1–5)</source>
+        <translation>S 严重性 (1–5)</translation>
+    </message>
+    <message>
+        <source>People exposed within 500 m</source>
+        <translation>500 m 内暴露人数</translation>
+    </message>
+    <message>
+        <source>Inherent risk</source>
+        <translation>固有风险</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>评价方法</translation>
+    </message>
+    <message>
+        <source>Redraw a source&apos;s area on the Map page.</source>
+        <translation>危险源区域请在“厂区图”页重新绘制。</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>{n} points</source>
+        <translation>{n} 个点</translation>
+    </message>
+    <message>
+        <source>unknown indicator tag {name}</source>
+        <translation>未知的指标位号 {name}</translation>
+    </message>
+    <message>
+        <source>unknown interlock tag {name}</source>
+        <translation>未知的联锁位号 {name}</translation>
+    </message>
+    <message>
+        <source>Inherent level {level}. {explanation}</source>
+        <translation>固有风险等级 {level}。{explanation}</translation>
+    </message>
+    <message>
+        <source>Hazard source {n}</source>
+        <translation>危险源 {n}</translation>
     </message>
 </context>
 <context>
@@ -528,6 +899,539 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>Screen locked</source>
+        <translation>屏幕已锁定</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Alarms are still annunciated: the banner above stays live and the horn sounds.</source>
+        <translation>报警仍在正常提示：上方报警条保持实时，声响照常。</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Forewarn — first administrator</source>
+        <translation>Forewarn — 首位管理员</translation>
+    </message>
+    <message>
+        <source>Forewarn — log in</source>
+        <translation>Forewarn — 登录</translation>
+    </message>
+    <message>
+        <source>Create the first administrator</source>
+        <translation>创建首位管理员</translation>
+    </message>
+    <message>
+        <source>This plant has no user accounts yet. The administrator you create here manages the others (Users…). The password needs at least {n} characters.</source>
+        <translation>本厂尚无用户账户。在此创建的管理员负责管理其他用户（用户…）。密码至少 {n} 个字符。</translation>
+    </message>
+    <message>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Forewarn — {plant}</source>
+        <translation>Forewarn — {plant}</translation>
+    </message>
+    <message>
+        <source>Alarm banner</source>
+        <translation>报警条</translation>
+    </message>
+    <message>
+        <source>Trends</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Show or hide the tag browser</source>
+        <translation>显示或隐藏位号浏览器</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Plant risk</source>
+        <translation>全厂风险</translation>
+    </message>
+    <message>
+        <source>&amp;Alarms</source>
+        <translation>报警(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Acknowledge selected</source>
+        <translation>确认所选报警</translation>
+    </message>
+    <message>
+        <source>Acknowledge all visible</source>
+        <translation>确认全部可见报警</translation>
+    </message>
+    <message>
+        <source>Go to banner alarm</source>
+        <translation>转到报警条中的报警</translation>
+    </message>
+    <message>
+        <source>Show the banner alarm&apos;s place and trend</source>
+        <translation>显示报警条中报警的位置和趋势</translation>
+    </message>
+    <message>
+        <source>Silence horn</source>
+        <translation>消音</translation>
+    </message>
+    <message>
+        <source>Stop the horn until a new alarm; acknowledges nothing</source>
+        <translation>停止声响直到有新报警；不确认任何报警</translation>
+    </message>
+    <message>
+        <source>Why? (selected warning)</source>
+        <translation>原因？（所选预警）</translation>
+    </message>
+    <message>
+        <source>The data and reasoning behind the selected early warning</source>
+        <translation>所选预警背后的数据与推理</translation>
+    </message>
+    <message>
+        <source>Alarm history…</source>
+        <translation>报警历史…</translation>
+    </message>
+    <message>
+        <source>Journal and KPIs of a shift or period</source>
+        <translation>某班次或时段的报警日志与 KPI</translation>
+    </message>
+    <message>
+        <source>Shift report…</source>
+        <translation>交接班报表…</translation>
+    </message>
+    <message>
+        <source>Print the shift handover report as PDF</source>
+        <translation>将交接班报表输出为 PDF</translation>
+    </message>
+    <message>
+        <source>Unshelve selected</source>
+        <translation>取消搁置所选报警</translation>
+    </message>
+    <message>
+        <source>Put the selected shelved alarms back on the list</source>
+        <translation>将所选已搁置报警放回报警列表</translation>
+    </message>
+    <message>
+        <source>Take out of service…</source>
+        <translation>退出服务…</translation>
+    </message>
+    <message>
+        <source>Take the selected alarms out of service, with a reason (maintenance, a failed instrument)</source>
+        <translation>将所选报警退出服务，并说明原因（检修、仪表故障）</translation>
+    </message>
+    <message>
+        <source>Return to service</source>
+        <translation>恢复服务</translation>
+    </message>
+    <message>
+        <source>Put the selected alarms back in service</source>
+        <translation>将所选报警恢复服务</translation>
+    </message>
+    <message>
+        <source>&amp;Plant</source>
+        <translation>工厂(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Devices, tags, alarms, hazard sources, rules and map of this plant</source>
+        <translation>本厂的设备、位号、报警、危险源、规则与厂区图</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Fit map</source>
+        <translation>厂区图适应窗口</translation>
+    </message>
+    <message>
+        <source>Trend: last 10 min</source>
+        <translation>趋势：最近 10 分钟</translation>
+    </message>
+    <message>
+        <source>Trend: last hour</source>
+        <translation>趋势：最近 1 小时</translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation>恢复默认布局</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>用户(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Switch user…</source>
+        <translation>切换用户…</translation>
+    </message>
+    <message>
+        <source>Log in as another user</source>
+        <translation>以其他用户身份登录</translation>
+    </message>
+    <message>
+        <source>Lock screen</source>
+        <translation>锁定屏幕</translation>
+    </message>
+    <message>
+        <source>Cover the plant until a password is given</source>
+        <translation>遮盖画面，输入密码后解锁</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>End this user&apos;s session</source>
+        <translation>结束当前用户的会话</translation>
+    </message>
+    <message>
+        <source>Users…</source>
+        <translation>用户管理…</translation>
+    </message>
+    <message>
+        <source>Add and remove users, set roles and passwords</source>
+        <translation>添加和删除用户，设置角色和密码</translation>
+    </message>
+    <message>
+        <source>The audit trail could not be written (see the log)</source>
+        <translation>无法写入审计记录（详见日志）</translation>
+    </message>
+    <message>
+        <source>Take out of service</source>
+        <translation>退出服务</translation>
+    </message>
+    <message>
+        <source>Reason for taking {n} alarm(s) out of service:</source>
+        <translation>将 {n} 条报警退出服务的原因：</translation>
+    </message>
+    <message>
+        <source>Configuration saved ({n} changes); restart to run it</source>
+        <translation>配置已保存（{n} 处更改）；重启后生效</translation>
+    </message>
+    <message>
+        <source>Configuration not applied</source>
+        <translation>配置未应用</translation>
+    </message>
+    <message>
+        <source>Configuration applied: {added} tag(s) added, {removed} removed; reconnected: {devices}</source>
+        <translation>配置已应用：新增 {added} 个位号，删除 {removed} 个；重新连接：{devices}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>MapPage</name>
+    <message>
+        <source>Redraw area</source>
+        <translation>重新绘制区域</translation>
+    </message>
+    <message>
+        <source>Click the area&apos;s corners on the map, then Finish (Esc cancels)</source>
+        <translation>在图上依次点击区域各角点，然后点“完成”（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Place on map</source>
+        <translation>放置到图上</translation>
+    </message>
+    <message>
+        <source>Then click where the detector is mounted</source>
+        <translation>然后点击探测器的安装位置</translation>
+    </message>
+    <message>
+        <source>Drag a detector to move it.</source>
+        <translation>拖动探测器可移动其位置。</translation>
+    </message>
+    <message>
+        <source>Hazard source:</source>
+        <translation>危险源：</translation>
+    </message>
+    <message>
+        <source>Tag without position:</source>
+        <translation>无位置的位号：</translation>
+    </message>
+    <message>
+        <source>{n} points; Finish when done.</source>
+        <translation>已取 {n} 个点；完成后点“完成”。</translation>
+    </message>
+    <message>
+        <source>{tag} moved to ({x}, {y})</source>
+        <translation>{tag} 已移至 ({x}, {y})</translation>
+    </message>
+    <message>
+        <source>Click where {tag} is mounted.</source>
+        <translation>请点击 {tag} 的安装位置。</translation>
+    </message>
+    <message>
+        <source>{tag} placed at ({x}, {y})</source>
+        <translation>{tag} 已放置于 ({x}, {y})</translation>
+    </message>
+    <message>
+        <source>Click the corners of {hazard}; Finish when done.</source>
+        <translation>请点击 {hazard} 的各角点；完成后点“完成”。</translation>
+    </message>
+    <message>
+        <source>An area needs at least 3 points.</source>
+        <translation>区域至少需要 3 个点。</translation>
+    </message>
+    <message>
+        <source>{hazard}: new area of {n} points</source>
+        <translation>{hazard}：新区域共 {n} 个点</translation>
+    </message>
+</context>
+<context>
+    <name>ModbusForm</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Tags name their device by this</source>
+        <translation>位号通过此名称引用设备</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>IP address or host name of the PLC or gateway</source>
+        <translation>PLC 或网关的 IP 地址或主机名</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Modbus TCP port, usually 502</source>
+        <translation>Modbus TCP 端口，通常为 502</translation>
+    </message>
+    <message>
+        <source>Unit id</source>
+        <translation>单元号</translation>
+    </message>
+    <message>
+        <source>Modbus unit (slave) id; 1 for most PLCs, 255 for some gateways</source>
+        <translation>Modbus 单元（从站）号；多数 PLC 为 1，部分网关为 255</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Scan period</source>
+        <translation>扫描周期</translation>
+    </message>
+    <message>
+        <source>Word order</source>
+        <translation>字序</translation>
+    </message>
+    <message>
+        <source>big — ABCD (high word first)</source>
+        <translation>big — ABCD（高字在前）</translation>
+    </message>
+    <message>
+        <source>little — CDAB (low word first)</source>
+        <translation>little — CDAB（低字在前）</translation>
+    </message>
+    <message>
+        <source>How 32- and 64-bit values are split over registers; a tag may override it</source>
+        <translation>32 位和 64 位数值在寄存器中的排列方式；位号可单独设置</translation>
+    </message>
+    <message>
+        <source>registers</source>
+        <translation>个寄存器</translation>
+    </message>
+    <message>
+        <source>Max block</source>
+        <translation>最大读取块</translation>
+    </message>
+    <message>
+        <source>Registers per request</source>
+        <translation>每次请求读取的寄存器数</translation>
+    </message>
+    <message>
+        <source>Max gap</source>
+        <translation>最大间隙</translation>
+    </message>
+    <message>
+        <source>Unused registers read to merge two requests</source>
+        <translation>为合并两次请求而一并读取的空闲寄存器数</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+</context>
+<context>
+    <name>OpcUaForm</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Tags name their device by this</source>
+        <translation>位号通过此名称引用设备</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Publishing interval</source>
+        <translation>发布间隔</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>subscription</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <source>poll</source>
+        <translation>轮询</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Security policy</source>
+        <translation>安全策略</translation>
+    </message>
+    <message>
+        <source>Security mode</source>
+        <translation>安全模式</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>客户端证书</translation>
+    </message>
+    <message>
+        <source>This client&apos;s certificate (PEM or DER)</source>
+        <translation>本客户端的证书（PEM 或 DER）</translation>
+    </message>
+    <message>
+        <source>Private key</source>
+        <translation>私钥</translation>
+    </message>
+    <message>
+        <source>The certificate&apos;s private key (PEM)</source>
+        <translation>证书的私钥（PEM）</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Empty: anonymous</source>
+        <translation>留空：匿名登录</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Stored in the plant file: protect the file</source>
+        <translation>保存在工厂配置文件中：请妥善保护该文件</translation>
+    </message>
+</context>
+<context>
+    <name>ProbeDialog</name>
+    <message>
+        <source>Probe {address}</source>
+        <translation>读取测试 {address}</translation>
+    </message>
+    <message>
+        <source>Registers from {address}: {registers}</source>
+        <translation>自 {address} 起的寄存器：{registers}</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>big (ABCD)</source>
+        <translation>big (ABCD)</translation>
+    </message>
+    <message>
+        <source>little (CDAB)</source>
+        <translation>little (CDAB)</translation>
+    </message>
+    <message>
+        <source>Bits of the first register (15…0): {bits}</source>
+        <translation>首个寄存器的各位 (15…0)：{bits}</translation>
+    </message>
+    <message>
+        <source>Round trip {ms} ms. The tag reads it as {type}, {order} word order.</source>
+        <translation>往返 {ms} ms。该位号按 {type}、{order} 字序读取。</translation>
+    </message>
+    <message>
+        <source>Round trip {ms} ms. The tag reads it as {type}.</source>
+        <translation>往返 {ms} ms。该位号按 {type} 读取。</translation>
+    </message>
+</context>
+<context>
     <name>RiskExplainDialog</name>
     <message>
         <source>Why? — {name}</source>
@@ -558,6 +1462,217 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>for {duration}</source>
         <translation>持续 {duration}</translation>
+    </message>
+</context>
+<context>
+    <name>RulesPage</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Holds for</source>
+        <translation>持续时间</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>报警信息</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Tag names, numbers, and, or, not, comparisons; rising(TAG, s[, min]), falling, slope, delta, mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN).</source>
+        <translation>可用位号名、数字、and、or、not、比较运算；rising(TAG, s[, min])、falling、slope、delta、mean/min/max(TAG, s)、held(cond, s)、count_rising(PATTERN, s)、count_above(PATTERN, x)、cluster_rising(PATTERN, radius_m, n, s)、offline(PATTERN)。</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>a rule needs a condition</source>
+        <translation>规则需要一个条件</translation>
+    </message>
+    <message>
+        <source>OK: uses {n} tags</source>
+        <translation>正确：使用 {n} 个位号</translation>
+    </message>
+    <message>
+        <source>Rule {n}</source>
+        <translation>规则 {n}</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityPage</name>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>Screen lock</source>
+        <translation>屏幕锁定</translation>
+    </message>
+    <message>
+        <source>Lock the screen after no input for</source>
+        <translation>无操作多久后锁定屏幕</translation>
+    </message>
+    <message>
+        <source>The alarm banner and the horn keep running on a locked screen; anyone may silence the horn, only a login unlocks.</source>
+        <translation>屏幕锁定时报警条和声响照常工作；任何人都可消音，只有登录才能解锁。</translation>
+    </message>
+    <message>
+        <source>Wrong passwords</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>Lock an account after wrong passwords in a row</source>
+        <translation>连续输错密码多少次后锁定账户</translation>
+    </message>
+    <message>
+        <source>Keep it locked for</source>
+        <translation>账户锁定时长</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>Session policy of the plant, the same on every workstation. Logins, failures and lockouts are audited.</source>
+        <translation>本厂的会话策略，各操作站统一。登录、失败和锁定均记入审计记录。</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>engineer</source>
+        <translation>工程师</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>{name} ({role})</source>
+        <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <source>Needs the {role} role or higher</source>
+        <translation>需要{role}或更高角色</translation>
+    </message>
+</context>
+<context>
+    <name>SessionControls</name>
+    <message>
+        <source>{user} locked the screen</source>
+        <translation>{user} 锁定了屏幕</translation>
+    </message>
+    <message>
+        <source>{user}: locked after {n} min without input</source>
+        <translation>{user}：{n} 分钟无操作，已锁定</translation>
+    </message>
+    <message>
+        <source>{user}: locked after {n} s without input</source>
+        <translation>{user}：{n} 秒无操作，已锁定</translation>
+    </message>
+    <message>
+        <source>Log in to use this console</source>
+        <translation>请登录后使用本操作站</translation>
+    </message>
+    <message>
+        <source>Switch user: {keys}</source>
+        <translation>切换用户：{keys}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings — {plant}</source>
+        <translation>设置 — {plant}</translation>
+    </message>
+    <message>
+        <source>Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying.</source>
+        <translation>Modbus TCP PLC 与网关、OPC UA 服务器。应用前请先测试连接。</translation>
+    </message>
+    <message>
+        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
+        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
+    </message>
+    <message>
+        <source>{n} tag rows have errors (red cells)</source>
+        <translation>{n} 行位号有错误（红色单元格）</translation>
+    </message>
+    <message>
+        <source>Save plant configuration</source>
+        <translation>保存工厂配置</translation>
+    </message>
+    <message>
+        <source>YAML files (*.yaml *.yml)</source>
+        <translation>YAML 文件 (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {error}</source>
+        <translation>无法写入 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>No changes.</source>
+        <translation>没有更改。</translation>
+    </message>
+    <message>
+        <source>Applied and saved to {file}: 1 change.</source>
+        <translation>已应用并保存到 {file}：1 处更改。</translation>
+    </message>
+    <message>
+        <source>Applied and saved to {file}: {n} changes.</source>
+        <translation>已应用并保存到 {file}：{n} 处更改。</translation>
+    </message>
+    <message>
+        <source>Nothing applied: 1 error.</source>
+        <translation>未应用任何更改：1 个错误。</translation>
+    </message>
+    <message>
+        <source>Nothing applied: {n} errors.</source>
+        <translation>未应用任何更改：{n} 个错误。</translation>
+    </message>
+    <message>
+        <source>Settings not applied</source>
+        <translation>设置未应用</translation>
+    </message>
+    <message>
+        <source>Nothing was applied or saved. Fix these and apply again.</source>
+        <translation>未应用也未保存任何更改。请修正以下错误后重新应用。</translation>
     </message>
 </context>
 <context>
@@ -693,6 +1808,22 @@ No sound on this workstation: {reason}</source>
         <source>By device</source>
         <translation>按设备</translation>
     </message>
+    <message>
+        <source>Trend</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>Write value…</source>
+        <translation>写入数值…</translation>
+    </message>
+    <message>
+        <source>Write a value to the device; you confirm it before it is sent</source>
+        <translation>向设备写入数值；发送前需确认</translation>
+    </message>
+    <message>
+        <source>Writes are not available here</source>
+        <translation>此处不可写入</translation>
+    </message>
 </context>
 <context>
     <name>TagTreeModel</name>
@@ -711,6 +1842,145 @@ device {device}</source>
     <message>
         <source>, area {area}</source>
         <translation>，区域 {area}</translation>
+    </message>
+</context>
+<context>
+    <name>TagsPage</name>
+    <message>
+        <source>Filter: name, description, address, device, area…</source>
+        <translation>筛选：名称、描述、地址、设备、区域…</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>仅显示错误</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>A new tag after the selected one</source>
+        <translation>在所选位号之后新增位号</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation>读取测试</translation>
+    </message>
+    <message>
+        <source>Read the selected Modbus tag&apos;s address and decode it in every type and word order</source>
+        <translation>读取所选 Modbus 位号的地址，并按各种类型和字序解码</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Pick the selected OPC UA tag&apos;s node from the server&apos;s address space</source>
+        <translation>从服务器地址空间为所选 OPC UA 位号选择节点</translation>
+    </message>
+    <message>
+        <source>value (empty clears)</source>
+        <translation>数值（留空则清除）</translation>
+    </message>
+    <message>
+        <source>Set for selected</source>
+        <translation>应用到所选行</translation>
+    </message>
+    <message>
+        <source>Bulk edit:</source>
+        <translation>批量编辑：</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Double-click a cell to edit. A red cell cannot be used: its tooltip says why. Select several rows to set one column for all of them.</source>
+        <translation>双击单元格进行编辑。红色单元格无法使用，提示信息会说明原因。选中多行可一次设置同一列。</translation>
+    </message>
+    <message>
+        <source>{n} tags, {bad} with errors</source>
+        <translation>{n} 个位号，{bad} 个有错误</translation>
+    </message>
+    <message>
+        <source>{n} tags</source>
+        <translation>{n} 个位号</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>{column} set to {value} on {n} tags</source>
+        <translation>已将 {n} 个位号的{column}设为 {value}</translation>
+    </message>
+    <message>
+        <source>Import tags</source>
+        <translation>导入位号</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export tags</source>
+        <translation>导出位号</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Nothing imported from {file}: {n} errors</source>
+        <translation>未从 {file} 导入任何内容：{n} 个错误</translation>
+    </message>
+    <message>
+        <source>{file}: nothing was imported. Fix these rows and import again.</source>
+        <translation>{file}：未导入任何内容。请修正这些行后重新导入。</translation>
+    </message>
+    <message>
+        <source>{n} tags imported from {file}</source>
+        <translation>已从 {file} 导入 {n} 个位号</translation>
+    </message>
+    <message>
+        <source>{n} tags exported to {file} ({skipped} with errors left out)</source>
+        <translation>已导出 {n} 个位号到 {file}（{skipped} 个有错误的位号未导出）</translation>
+    </message>
+    <message>
+        <source>{n} tags exported to {file}</source>
+        <translation>已导出 {n} 个位号到 {file}</translation>
+    </message>
+    <message>
+        <source>device {device}: {error}</source>
+        <translation>设备 {device}：{error}</translation>
+    </message>
+    <message>
+        <source>Reading {address} from {device}…</source>
+        <translation>正在从 {device} 读取 {address}…</translation>
+    </message>
+    <message>
+        <source>Probe failed: {error}</source>
+        <translation>读取测试失败：{error}</translation>
+    </message>
+    <message>
+        <source>Read {address} in {ms} ms</source>
+        <translation>已读取 {address}，用时 {ms} ms</translation>
+    </message>
+    <message>
+        <source>device: {error}</source>
+        <translation>设备：{error}</translation>
     </message>
 </context>
 <context>
@@ -950,6 +2220,97 @@ device {device}</source>
     </message>
 </context>
 <context>
+    <name>UsersDialog</name>
+    <message>
+        <source>Forewarn — users</source>
+        <translation>Forewarn — 用户管理</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Role…</source>
+        <translation>角色…</translation>
+    </message>
+    <message>
+        <source>New password…</source>
+        <translation>新密码…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Role of {name}:</source>
+        <translation>{name} 的角色：</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password for {name}:</source>
+        <translation>{name} 的新密码：</translation>
+    </message>
+    <message>
+        <source>Remove user</source>
+        <translation>删除用户</translation>
+    </message>
+    <message>
+        <source>Remove {name}?</source>
+        <translation>删除用户 {name}？</translation>
+    </message>
+</context>
+<context>
     <name>WarningExplainDialog</name>
     <message>
         <source>Copy</source>
@@ -1096,6 +2457,121 @@ Last message: {message}</source>
     <message>
         <source>Terms at the last evaluation</source>
         <translation>最近一次评估时的各项</translation>
+    </message>
+</context>
+<context>
+    <name>WriteDialog</name>
+    <message>
+        <source>Write value — {name}</source>
+        <translation>写入数值 — {name}</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Current value</source>
+        <translation>当前值</translation>
+    </message>
+    <message>
+        <source>OFF (0)</source>
+        <translation>关 (0)</translation>
+    </message>
+    <message>
+        <source>ON (1)</source>
+        <translation>开 (1)</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Next…</source>
+        <translation>下一步…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>ON</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>OFF</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Any number</source>
+        <translation>任意数值</translation>
+    </message>
+    <message>
+        <source>{lo} to {hi}</source>
+        <translation>{lo} 至 {hi}</translation>
+    </message>
+    <message>
+        <source>{value} ({quality})</source>
+        <translation>{value}（{quality}）</translation>
+    </message>
+    <message>
+        <source>Enter a value</source>
+        <translation>请输入数值</translation>
+    </message>
+    <message>
+        <source>Not a number: {text}</source>
+        <translation>不是数字：{text}</translation>
+    </message>
+    <message>
+        <source>Not a finite number</source>
+        <translation>不是有限数值</translation>
+    </message>
+    <message>
+        <source>Outside {limits}</source>
+        <translation>超出范围 {limits}</translation>
+    </message>
+    <message>
+        <source>Write {value} to {tag}? Current {current}</source>
+        <translation>将 {value} 写入 {tag}？当前值 {current}</translation>
+    </message>
+    <message>
+        <source>Writing {value} to {tag}…</source>
+        <translation>正在将 {value} 写入 {tag}…</translation>
+    </message>
+    <message>
+        <source>Failed: {error}</source>
+        <translation>失败：{error}</translation>
+    </message>
+    <message>
+        <source>Written: {tag} = {value}</source>
+        <translation>已写入：{tag} = {value}</translation>
+    </message>
+    <message>
+        <source>Refused: {reason}</source>
+        <translation>被拒绝：{reason}</translation>
+    </message>
+    <message>
+        <source>The audit trail could not be written (see the log).</source>
+        <translation>无法写入审计记录（详见日志）。</translation>
     </message>
 </context>
 <context>
@@ -1345,6 +2821,102 @@ Last message: {message}</source>
     </message>
 </context>
 <context>
+    <name>alarms</name>
+    <message>
+        <source>{tag}: ON</source>
+        <translation>{tag}：开</translation>
+    </message>
+    <message>
+        <source>{tag}: OFF</source>
+        <translation>{tag}：关</translation>
+    </message>
+    <message>
+        <source>{tag}: bad quality (no valid value)</source>
+        <translation>{tag}：坏值（无有效数值）</translation>
+    </message>
+    <message>
+        <source>{tag}: value frozen for {n} s</source>
+        <translation>{tag}：数值冻结 {n} 秒</translation>
+    </message>
+    <message>
+        <source>{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}</source>
+        <translation>{tag} 变化率 {value}{unit}/{per}，限值 {limit}{unit}/{per}</translation>
+    </message>
+    <message>
+        <source>{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}</source>
+        <translation>{tag} 与 {setpoint} 偏差 {value}{unit}，限值 {limit}{unit}</translation>
+    </message>
+    <message>
+        <source>Communication restored: {device}</source>
+        <translation>通讯恢复：{device}</translation>
+    </message>
+    <message>
+        <source>Communication lost: {device} ({error})</source>
+        <translation>通讯中断：{device}（{error}）</translation>
+    </message>
+    <message>
+        <source>Communication lost: {device}</source>
+        <translation>通讯中断：{device}</translation>
+    </message>
+    <message>
+        <source>{source}: ended by a configuration change</source>
+        <translation>{source}：因组态变更而结束</translation>
+    </message>
+</context>
+<context>
+    <name>alarms_page</name>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+</context>
+<context>
+    <name>devices_page</name>
+    <message>
+        <source>Choose the file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Choose file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Certificates and keys (*.pem *.der *.crt *.key);;All files (*)</source>
+        <translation>证书和密钥 (*.pem *.der *.crt *.key);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>duration</name>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} 分 {s} 秒</translation>
+    </message>
+    <message>
+        <source>{d} d {h} h</source>
+        <translation>{d} 天 {h} 小时</translation>
+    </message>
+    <message>
+        <source>{d} d</source>
+        <translation>{d} 天</translation>
+    </message>
+</context>
+<context>
     <name>hazard_panel</name>
     <message>
         <source>good</source>
@@ -1377,6 +2949,17 @@ Last message: {message}</source>
     <message>
         <source>Detail</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>hazards_page</name>
+    <message>
+        <source>Engineer&apos;s level</source>
+        <translation>工程师设定等级</translation>
+    </message>
+    <message>
+        <source>LS matrix (R = L·S)</source>
+        <translation>LS 矩阵法 (R = L·S)</translation>
     </message>
 </context>
 <context>
@@ -1457,8 +3040,20 @@ Last message: {message}</source>
         <translation>EEMUA 191 评估</translation>
     </message>
     <message>
+        <source>target ≤ {n} /h per operator</source>
+        <translation>目标 每名操作员 ≤ {n} 条/小时</translation>
+    </message>
+    <message>
+        <source>target ≤ {n} /h</source>
+        <translation>目标 ≤ {n} 条/小时</translation>
+    </message>
+    <message>
         <source>flood above 10</source>
         <translation>超过 10 条即为泛滥</translation>
+    </message>
+    <message>
+        <source>{percent} % of the time</source>
+        <translation>{percent} % 的时间</translation>
     </message>
     <message>
         <source>≥ 3 in 1 min</source>
@@ -1467,6 +3062,80 @@ Last message: {message}</source>
     <message>
         <source>target 5 / 15 / 80 %</source>
         <translation>目标 5 / 15 / 80 %</translation>
+    </message>
+    <message>
+        <source>{n} per 10 min per operator</source>
+        <translation>每名操作员每 10 分钟 {n} 条</translation>
+    </message>
+    <message>
+        <source>{n} per 10 min</source>
+        <translation>每 10 分钟 {n} 条</translation>
+    </message>
+    <message>
+        <source>very likely acceptable</source>
+        <translation>很可能可接受</translation>
+    </message>
+    <message>
+        <source>manageable</source>
+        <translation>可管理</translation>
+    </message>
+    <message>
+        <source>over-demanding</source>
+        <translation>负荷过重</translation>
+    </message>
+    <message>
+        <source>unacceptable</source>
+        <translation>不可接受</translation>
+    </message>
+</context>
+<context>
+    <name>launcher</name>
+    <message>
+        <source>Forewarn cannot start</source>
+        <translation>Forewarn 无法启动</translation>
+    </message>
+</context>
+<context>
+    <name>login</name>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password. {n} attempt(s) left.</source>
+        <translation>用户名或密码错误。还可尝试 {n} 次。</translation>
+    </message>
+    <message>
+        <source>Account locked.</source>
+        <translation>账户已锁定。</translation>
+    </message>
+    <message>
+        <source>This account is disabled.</source>
+        <translation>此账户已停用。</translation>
+    </message>
+    <message>
+        <source>A user name is 1 to 100 printable characters without spaces.</source>
+        <translation>用户名为 1 至 100 个可打印字符，不含空格。</translation>
+    </message>
+    <message>
+        <source>A password has at least {n} characters.</source>
+        <translation>密码至少 {n} 个字符。</translation>
+    </message>
+    <message>
+        <source>User {name} exists.</source>
+        <translation>用户 {name} 已存在。</translation>
+    </message>
+    <message>
+        <source>{name} is the last administrator.</source>
+        <translation>{name} 是最后一位管理员。</translation>
+    </message>
+    <message>
+        <source>No user {name}.</source>
+        <translation>没有用户 {name}。</translation>
+    </message>
+    <message>
+        <source>Account locked until {time}.</source>
+        <translation>账户已锁定，{time} 解锁。</translation>
     </message>
 </context>
 <context>
@@ -1492,6 +3161,13 @@ Last message: {message}</source>
 inherent level {level}</source>
         <translation>{name}
 固有风险 {level} 级</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <source>Shift {period}</source>
+        <translation>班次 {period}</translation>
     </message>
 </context>
 <context>
@@ -1529,6 +3205,18 @@ inherent level {level}</source>
         <translation>低风险</translation>
     </message>
     <message>
+        <source>out of service</source>
+        <translation>退出服务</translation>
+    </message>
+    <message>
+        <source>shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <source>suppressed</source>
+        <translation>已抑制</translation>
+    </message>
+    <message>
         <source>alarm</source>
         <translation>报警</translation>
     </message>
@@ -1551,6 +3239,86 @@ inherent level {level}</source>
     <message>
         <source>escalation</source>
         <translation>升级</translation>
+    </message>
+    <message>
+        <source>{roman} {colour}</source>
+        <translation>{roman} {colour}</translation>
+    </message>
+    <message>
+        <source>set by the engineer</source>
+        <translation>由工程师设定</translation>
+    </message>
+    <message>
+        <source>LEC D = {d} (L {l} × E {e} × C {c}) → {roman} {grade}</source>
+        <translation>LEC D = {d}（L {l} × E {e} × C {c}）→ {roman} {grade}</translation>
+    </message>
+    <message>
+        <source>LS R = {r} (L {l} × S {s}) → {roman} {grade}</source>
+        <translation>LS R = {r}（L {l} × S {s}）→ {roman} {grade}</translation>
+    </message>
+    <message>
+        <source>S = {s} ≥ 1: major hazard</source>
+        <translation>S = {s} ≥ 1：重大危险源</translation>
+    </message>
+    <message>
+        <source>S = {s} &lt; 1: not a major hazard</source>
+        <translation>S = {s} &lt; 1：非重大危险源</translation>
+    </message>
+    <message>
+        <source>GB 18218 R = {r} (α {alpha} × Σ β·q/Q {weighted}), {verdict} → grade {grade}</source>
+        <translation>GB 18218 R = {r}（α {alpha} × Σ β·q/Q {weighted}），{verdict} → {grade} 级</translation>
+    </message>
+    <message>
+        <source>{hazard} is {level} (inherent {inherent}: {explanation})</source>
+        <translation>{hazard} 当前为 {level}（固有风险 {inherent}：{explanation}）</translation>
+    </message>
+    <message>
+        <source>{head}, {previous} before {time}</source>
+        <translation>{head}，{time} 前为 {previous}</translation>
+    </message>
+    <message>
+        <source>{head}: no live evidence raises it.</source>
+        <translation>{head}：无实时证据使其升级。</translation>
+    </message>
+    <message>
+        <source>{head} because:</source>
+        <translation>{head}，升级依据：</translation>
+    </message>
+    <message>
+        <source>{head}; live evidence:</source>
+        <translation>{head}；实时证据：</translation>
+    </message>
+    <message>
+        <source>  - {indicator}: {what} → {level} since {time} ({held}): {detail}</source>
+        <translation>  - {indicator}：{what} → {level}，自 {time} 起（{held}）：{detail}</translation>
+    </message>
+    <message>
+        <source>  - {indicator}: {what} → {level} since {time}: {detail}</source>
+        <translation>  - {indicator}：{what} → {level}，自 {time} 起：{detail}</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality ({device} unreachable)</source>
+        <translation>{tag} 坏值（{device} 通讯中断）</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality</source>
+        <translation>{tag} 坏值</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality: interlock state unknown</source>
+        <translation>{tag} 坏值：联锁状态未知</translation>
+    </message>
+    <message>
+        <source>{tag} = 0: interlock out of service</source>
+        <translation>{tag} = 0：联锁已切除</translation>
+    </message>
+    <message>
+        <source>{state}: {message}</source>
+        <translation>{state}：{message}</translation>
+    </message>
+    <message>
+        <source>{count} indicators at {level}: one step more severe</source>
+        <translation>{count} 项指标处于 {level}：风险升高一级</translation>
     </message>
     <message>
         <source>blast furnace</source>
@@ -1626,6 +3394,168 @@ inherent level {level}</source>
     <message>
         <source>escalated: {what}</source>
         <translation>叠加升级：{what}</translation>
+    </message>
+</context>
+<context>
+    <name>rules</name>
+    <message>
+        <source>true</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>false</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>rising</source>
+        <translation>上升</translation>
+    </message>
+    <message>
+        <source>falling</source>
+        <translation>下降</translation>
+    </message>
+    <message>
+        <source>{term} = {value}{unit} ({detail})</source>
+        <translation>{term} = {value}{unit}（{detail}）</translation>
+    </message>
+    <message>
+        <source>{term} = {value}{unit}</source>
+        <translation>{term} = {value}{unit}</translation>
+    </message>
+    <message>
+        <source>raised</source>
+        <translation>已触发</translation>
+    </message>
+    <message>
+        <source>timing</source>
+        <translation>计时中</translation>
+    </message>
+    <message>
+        <source>not holding</source>
+        <translation>条件不成立</translation>
+    </message>
+    <message>
+        <source>{name}: {state}</source>
+        <translation>{name}：{state}</translation>
+    </message>
+    <message>
+        <source>when: {condition}</source>
+        <translation>条件：{condition}</translation>
+    </message>
+    <message>
+        <source>for: {duration}</source>
+        <translation>持续：{duration}</translation>
+    </message>
+    <message>
+        <source>error: {error}</source>
+        <translation>错误：{error}</translation>
+    </message>
+    <message>
+        <source>  {term}</source>
+        <translation>  {term}</translation>
+    </message>
+    <message>
+        <source>{now} now, {then} then</source>
+        <translation>当前 {now}，此前 {then}</translation>
+    </message>
+    <message>
+        <source>noise {noise}</source>
+        <translation>噪声 {noise}</translation>
+    </message>
+    <message>
+        <source>not enough data</source>
+        <translation>数据不足</translation>
+    </message>
+    <message>
+        <source>change {change} {relation} {threshold}</source>
+        <translation>变化 {change} {relation} {threshold}</translation>
+    </message>
+    <message>
+        <source>{tag} {trend} {change}{unit} in {span}</source>
+        <translation>{tag} 在 {span} 内{trend} {change}{unit}</translation>
+    </message>
+    <message>
+        <source>{n} buckets</source>
+        <translation>{n} 个时段</translation>
+    </message>
+    <message>
+        <source>{n} rising in {span}: {names}</source>
+        <translation>{span} 内 {n} 个上升：{names}</translation>
+    </message>
+    <message>
+        <source>none rising</source>
+        <translation>无上升</translation>
+    </message>
+    <message>
+        <source>{n} above {threshold}: {names}</source>
+        <translation>{n} 个高于 {threshold}：{names}</translation>
+    </message>
+    <message>
+        <source>none above</source>
+        <translation>无超出</translation>
+    </message>
+    <message>
+        <source>{n} within {radius} m: {names}</source>
+        <translation>{radius} 米范围内 {n} 个：{names}</translation>
+    </message>
+    <message>
+        <source>{n} rising</source>
+        <translation>{n} 个上升</translation>
+    </message>
+    <message>
+        <source>{n} neighbouring detectors rising in {span}: {names}</source>
+        <translation>{span} 内 {n} 个相邻检测器同时上升：{names}</translation>
+    </message>
+    <message>
+        <source>offline: {names}</source>
+        <translation>离线：{names}</translation>
+    </message>
+    <message>
+        <source>all reporting</source>
+        <translation>全部在线</translation>
+    </message>
+    <message>
+        <source>true for {duration} of {span}</source>
+        <translation>已成立 {duration}（需 {span}）</translation>
+    </message>
+    <message>
+        <source>not true</source>
+        <translation>不成立</translation>
+    </message>
+    <message>
+        <source>{message} — {evidence}</source>
+        <translation>{message} — {evidence}</translation>
+    </message>
+</context>
+<context>
+    <name>settings</name>
+    <message>
+        <source>Alarms &amp; warnings</source>
+        <translation>报警与预警</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Hazard sources</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>厂区图</translation>
     </message>
 </context>
 <context>
@@ -1898,6 +3828,161 @@ inherent level {level}</source>
     </message>
 </context>
 <context>
+    <name>tag_model</name>
+    <message>
+        <source>Modbus: hr:N, ir:N, co:N, di:N, hr:N.B (bit B); OPC UA: ns=2;s=Name or nsu=URI;s=Name</source>
+        <translation>Modbus：hr:N、ir:N、co:N、di:N、hr:N.B（第 B 位）；OPC UA：ns=2;s=Name 或 nsu=URI;s=Name</translation>
+    </message>
+    <message>
+        <source>int16, uint16, int32, uint32, float32, float64, bool (empty: from the address)</source>
+        <translation>int16、uint16、int32、uint32、float32、float64、bool（留空：按地址推定）</translation>
+    </message>
+    <message>
+        <source>big = ABCD, little = CDAB; empty: the device&apos;s</source>
+        <translation>big = ABCD，little = CDAB；留空：沿用设备设置</translation>
+    </message>
+    <message>
+        <source>value = raw × scale + offset</source>
+        <translation>数值 = 原始值 × 比例系数 + 偏移量</translation>
+    </message>
+    <message>
+        <source>bool tags: alarm while the value equals this (true/false)</source>
+        <translation>开关量位号：数值等于此值时报警（true/false）</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>比例系数</translation>
+    </message>
+    <message>
+        <source>offset</source>
+        <translation>偏移量</translation>
+    </message>
+    <message>
+        <source>range_lo</source>
+        <translation>量程下限</translation>
+    </message>
+    <message>
+        <source>range_hi</source>
+        <translation>量程上限</translation>
+    </message>
+    <message>
+        <source>word_order</source>
+        <translation>字序</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>map_x</source>
+        <translation>图上 X</translation>
+    </message>
+    <message>
+        <source>map_y</source>
+        <translation>图上 Y</translation>
+    </message>
+    <message>
+        <source>LL</source>
+        <translation>LL</translation>
+    </message>
+    <message>
+        <source>L</source>
+        <translation>L</translation>
+    </message>
+    <message>
+        <source>H</source>
+        <translation>H</translation>
+    </message>
+    <message>
+        <source>HH</source>
+        <translation>HH</translation>
+    </message>
+    <message>
+        <source>deadband</source>
+        <translation>死区</translation>
+    </message>
+    <message>
+        <source>on_delay_s</source>
+        <translation>报警延时 (s)</translation>
+    </message>
+    <message>
+        <source>off_delay_s</source>
+        <translation>解除延时 (s)</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>报警状态</translation>
+    </message>
+    <message>
+        <source>priority_LL</source>
+        <translation>LL 级别</translation>
+    </message>
+    <message>
+        <source>priority_L</source>
+        <translation>L 级别</translation>
+    </message>
+    <message>
+        <source>priority_H</source>
+        <translation>H 级别</translation>
+    </message>
+    <message>
+        <source>priority_HH</source>
+        <translation>HH 级别</translation>
+    </message>
+    <message>
+        <source>priority_state</source>
+        <translation>状态报警级别</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>报警信息</translation>
+    </message>
+    <message>
+        <source>writable</source>
+        <translation>可写</translation>
+    </message>
+    <message>
+        <source>duplicate tag name {name} (first on row {row})</source>
+        <translation>位号名称 {name} 重复（首次出现在第 {row} 行）</translation>
+    </message>
+    <message>
+        <source>{message} on row {row}</source>
+        <translation>{message}（第 {row} 行）</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>tag row {row} {name}, {column}: {message}</source>
+        <translation>位号第 {row} 行 {name}，{column}：{message}</translation>
+    </message>
+</context>
+<context>
     <name>trend</name>
     <message>
         <source>10 min</source>
@@ -1941,6 +4026,69 @@ inherent level {level}</source>
     <message>
         <source>cleared</source>
         <translation>已消除</translation>
+    </message>
+</context>
+<context>
+    <name>warning</name>
+    <message>
+        <source>rising</source>
+        <translation>上升</translation>
+    </message>
+    <message>
+        <source>falling</source>
+        <translation>下降</translation>
+    </message>
+    <message>
+        <source>{tag} predicted to reach {value}{unit} in {eta} (±{err}), {trend} {rate}{unit}/min</source>
+        <translation>{tag} 预计 {eta}（±{err}）后达到 {value}{unit}，{trend} {rate}{unit}/分钟</translation>
+    </message>
+    <message>
+        <source>{tag}: forecast cleared (trend turned or limit reached)</source>
+        <translation>{tag}：预测预警消除（趋势反转或已达限值）</translation>
+    </message>
+    <message>
+        <source>{tag}: back to its normal behaviour</source>
+        <translation>{tag}：已恢复正常</translation>
+    </message>
+    <message>
+        <source>{tag} flat-lined: no change for {duration} (it normally moves {move}{unit} per bucket)</source>
+        <translation>{tag} 数值僵直：{duration} 无变化（正常每时段变化 {move}{unit}）</translation>
+    </message>
+    <message>
+        <source>{tag} stepped {step}{unit} in {duration} (normal scatter {scatter}{unit})</source>
+        <translation>{tag} 在 {duration} 内阶跃 {step}{unit}（正常波动 {scatter}{unit}）</translation>
+    </message>
+    <message>
+        <source>{tag} drifted to {value}{unit}, {z} σ from its normal {normal}{unit} (learned over {duration})</source>
+        <translation>{tag} 漂移至 {value}{unit}，偏离正常值 {normal}{unit} {z} σ（基于 {duration} 学习）</translation>
+    </message>
+    <message>
+        <source>Trend over the last {window} ({n} buckets of {step} means, bad samples left out).</source>
+        <translation>最近 {window} 的趋势（{n} 个 {step} 时段均值，已剔除坏值样本）。</translation>
+    </message>
+    <message>
+        <source>Forecast for {tag}</source>
+        <translation>{tag} 的趋势预测</translation>
+    </message>
+    <message>
+        <source>Robust slope {slope}{unit}/min (± {err}), level now {level}{unit}, noise {noise}{unit}.</source>
+        <translation>稳健斜率 {slope}{unit}/分钟（± {err}），当前水平 {level}{unit}，噪声 {noise}{unit}。</translation>
+    </message>
+    <message>
+        <source>Warning when the next limit is predicted within {horizon}; level I ≤ {i}, II ≤ {ii}, III ≤ {iii}, IV ≤ {iv}.</source>
+        <translation>预计在 {horizon} 内达到下一限值时预警；等级 I ≤ {i}，II ≤ {ii}，III ≤ {iii}，IV ≤ {iv}。</translation>
+    </message>
+    <message>
+        <source>No anomaly now.</source>
+        <translation>当前无异常。</translation>
+    </message>
+    <message>
+        <source>Baseline {mean}{unit} ± {sd}{unit} learned over {duration}; drift when {drift} σ away for {hold} buckets, step at {step} σ of the bucket-to-bucket scatter.</source>
+        <translation>基线 {mean}{unit} ± {sd}{unit}，基于 {duration} 学习；偏离 {drift} σ 持续 {hold} 个时段判为漂移，时段间变化超过 {step} σ 判为阶跃。</translation>
+    </message>
+    <message>
+        <source>Anomaly on {tag}</source>
+        <translation>{tag} 异常</translation>
     </message>
 </context>
 </TS>

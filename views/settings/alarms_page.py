@@ -5,7 +5,7 @@ same rows the tag table shows, so both stay in step."""
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,9 +22,15 @@ from PySide6.QtWidgets import (
 
 from app.config import TagWarning
 from views.settings.forms import page_header, set_state
-from views.settings.tag_model import TagFilterProxy, TagTableModel
+from views.settings.tag_model import TagFilterProxy, TagTableModel, column_label
 
-PRIORITIES = [("", "default"), ("1", "I"), ("2", "II"), ("3", "III"), ("4", "IV")]
+PRIORITIES = [
+    ("", QT_TRANSLATE_NOOP("alarms_page", "default")),
+    ("1", "I"),
+    ("2", "II"),
+    ("3", "III"),
+    ("4", "IV"),
+]
 
 
 class AlarmsPage(QWidget):
@@ -43,7 +49,7 @@ class AlarmsPage(QWidget):
             lambda cur, _p: self.load(self.proxy.mapToSource(cur).row())
         )
         flt = QLineEdit()
-        flt.setPlaceholderText("Filter tags")
+        flt.setPlaceholderText(self.tr("Filter tags"))
         flt.setClearButtonEnabled(True)
         flt.textChanged.connect(self.proxy.set_text)
         left = QWidget()
@@ -55,60 +61,68 @@ class AlarmsPage(QWidget):
         self.title = QLabel("")
         self.title.setObjectName("pageTitle")
         self.cells: dict[str, QLineEdit | QComboBox] = {}
-        limits = QGroupBox("Limit alarms")
+        limits = QGroupBox(self.tr("Limit alarms"))
         g = QGridLayout(limits)
         g.setHorizontalSpacing(12)
         g.setVerticalSpacing(8)
-        g.addWidget(QLabel("limit"), 0, 1)
-        g.addWidget(QLabel("priority"), 0, 2)
+        g.addWidget(QLabel(self.tr("limit")), 0, 1)
+        g.addWidget(QLabel(self.tr("priority")), 0, 2)
         for r, k in enumerate(("HH", "H", "L", "LL"), start=1):
             g.addWidget(QLabel(k), r, 0, Qt.AlignmentFlag.AlignRight)
-            g.addWidget(self._line(k, "must rise LL < L < H < HH"), r, 1)
+            g.addWidget(self._line(k, self.tr("must rise LL < L < H < HH")), r, 1)
             g.addWidget(self._prio(f"priority_{k}"), r, 2)
-        g.addWidget(QLabel("state"), 5, 0, Qt.AlignmentFlag.AlignRight)
+        g.addWidget(QLabel(self.tr("state")), 5, 0, Qt.AlignmentFlag.AlignRight)
         st = QComboBox()
-        st.addItem("(analog tag)", "")
-        st.addItem("alarm while true", "true")
-        st.addItem("alarm while false", "false")
+        st.addItem(self.tr("(analog tag)"), "")
+        st.addItem(self.tr("alarm while true"), "true")
+        st.addItem(self.tr("alarm while false"), "false")
         st.currentIndexChanged.connect(lambda _i, w=st: self._set("state", w.currentData()))
         self.cells["state"] = st
         g.addWidget(st, 5, 1)
         g.addWidget(self._prio("priority_state"), 5, 2)
         g.setColumnStretch(1, 1)
-        timing = QGroupBox("Deadband and delays")
+        timing = QGroupBox(self.tr("Deadband and delays"))
         f = QFormLayout(timing)
-        f.addRow("Deadband", self._line("deadband", "the value must come back past the limit by this much"))
-        f.addRow("On delay (s)", self._line("on_delay_s", "the limit must be crossed this long"))
-        f.addRow("Off delay (s)", self._line("off_delay_s", "back inside this long before it clears"))
-        f.addRow("Message", self._line("message", "shown with the alarm"))
+        f.addRow(
+            self.tr("Deadband"),
+            self._line("deadband", self.tr("the value must come back past the limit by this much")),
+        )
+        f.addRow(
+            self.tr("On delay (s)"), self._line("on_delay_s", self.tr("the limit must be crossed this long"))
+        )
+        f.addRow(
+            self.tr("Off delay (s)"),
+            self._line("off_delay_s", self.tr("back inside this long before it clears")),
+        )
+        f.addRow(self.tr("Message"), self._line("message", self.tr("shown with the alarm")))
 
-        self.fc_override = QCheckBox("Own forecast settings (else the plant's)")
+        self.fc_override = QCheckBox(self.tr("Own forecast settings (else the plant's)"))
         self.fc = {k: QLineEdit() for k in ("window_s", "horizon_s", "min_change", "when")}
-        self.fc_enabled = QCheckBox("Forecast enabled")
-        fcg = QGroupBox("Forecast early warning")
+        self.fc_enabled = QCheckBox(self.tr("Forecast enabled"))
+        fcg = QGroupBox(self.tr("Forecast early warning"))
         ff = QFormLayout(fcg)
         ff.addRow(self.fc_override)
         ff.addRow(self.fc_enabled)
-        ff.addRow("Window (s)", self.fc["window_s"])
-        ff.addRow("Horizon (s)", self.fc["horizon_s"])
-        ff.addRow("Min change", self.fc["min_change"])
-        ff.addRow("Only when", self.fc["when"])
-        self.an_override = QCheckBox("Own anomaly settings (else the plant's)")
-        self.an_enabled = QCheckBox("Anomaly detection enabled")
+        ff.addRow(self.tr("Window (s)"), self.fc["window_s"])
+        ff.addRow(self.tr("Horizon (s)"), self.fc["horizon_s"])
+        ff.addRow(self.tr("Min change"), self.fc["min_change"])
+        ff.addRow(self.tr("Only when"), self.fc["when"])
+        self.an_override = QCheckBox(self.tr("Own anomaly settings (else the plant's)"))
+        self.an_enabled = QCheckBox(self.tr("Anomaly detection enabled"))
         self.an = {
             k: QLineEdit() for k in ("learn_s", "drift_sigma", "step_sigma", "flatline_s", "mode", "level")
         }
-        ang = QGroupBox("Anomaly early warning")
+        ang = QGroupBox(self.tr("Anomaly early warning"))
         af = QFormLayout(ang)
         af.addRow(self.an_override)
         af.addRow(self.an_enabled)
         for k, label in (
-            ("learn_s", "Learn (s)"),
-            ("drift_sigma", "Drift (σ)"),
-            ("step_sigma", "Step (σ)"),
-            ("flatline_s", "Flat line (s)"),
-            ("mode", "Mode tag"),
-            ("level", "Level 1–4"),
+            ("learn_s", self.tr("Learn (s)")),
+            ("drift_sigma", self.tr("Drift (σ)")),
+            ("step_sigma", self.tr("Step (σ)")),
+            ("flatline_s", self.tr("Flat line (s)")),
+            ("mode", self.tr("Mode tag")),
+            ("level", self.tr("Level 1–4")),
         ):
             af.addRow(label, self.an[k])
         for w in (*self.fc.values(), *self.an.values()):
@@ -137,8 +151,14 @@ class AlarmsPage(QWidget):
         split.setSizes([260, 760])
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
+        title = QCoreApplication.translate(
+            "settings", "Alarms & warnings"
+        )  # the same word as in the list of pages
         lay.addWidget(
-            page_header("Alarms & warnings", "Per tag: empty fields are not set (priorities: the default).")
+            page_header(
+                title,
+                self.tr("Per tag: empty fields are not set (priorities: the default)."),
+            )
         )
         lay.addWidget(split, 1)
         model.dataChanged.connect(self._model_changed)
@@ -156,7 +176,7 @@ class AlarmsPage(QWidget):
     def _prio(self, key: str) -> QComboBox:
         w = QComboBox()
         for value, text in PRIORITIES:
-            w.addItem(text, value)
+            w.addItem(QCoreApplication.translate("alarms_page", text), value)
         w.currentIndexChanged.connect(lambda _i, k=key, w=w: self._set(k, w.currentData()))
         self.cells[key] = w
         return w
@@ -179,7 +199,7 @@ class AlarmsPage(QWidget):
             for w in self.findChildren(QGroupBox):
                 w.setEnabled(enabled)
             if not enabled:
-                self.title.setText("No tag selected")
+                self.title.setText(self.tr("No tag selected"))
                 return
             r = self.model.rows[self.row]
             self.title.setText(f"{r.cells.get('name')}  {r.cells.get('description', '')}".strip())
@@ -239,7 +259,7 @@ class AlarmsPage(QWidget):
     def _show_errors(self) -> None:
         if self.row is None:
             return
-        errs = [f"{c}: {m}" for c, m in self.model.errors[self.row].items()]
+        errs = [f"{column_label(c)}: {m}" for c, m in self.model.errors[self.row].items()]
         if getattr(self, "warning_error", ""):
             errs.append(self.warning_error)
         self.errors.setText("\n".join(errs))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -89,6 +89,8 @@ class _Form(QWidget):
         self.fields[key] = w
         return w
 
+    # the texts of _Form's own methods have an explicit context: self.tr() here would look them
+    # up under the subclass's name (ModbusForm, OpcUaForm)
     def _file(self, key: str, label: str, tip: str) -> QLineEdit:
         w = QLineEdit()
         w.setObjectName(f"device_{key}")
@@ -96,7 +98,7 @@ class _Form(QWidget):
         w.textEdited.connect(lambda text, k=key: self._set(k, text.strip() or None))
         pick = QToolButton()
         pick.setText("…")
-        pick.setToolTip("Choose the file")
+        pick.setToolTip(QCoreApplication.translate("devices_page", "Choose the file"))
         pick.clicked.connect(lambda _=False, k=key, w=w: self._pick(k, w))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +110,12 @@ class _Form(QWidget):
 
     def _pick(self, key: str, w: QLineEdit) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose file", w.text(), "Certificates and keys (*.pem *.der *.crt *.key);;All files (*)"
+            self,
+            QCoreApplication.translate("devices_page", "Choose file"),
+            w.text(),
+            QCoreApplication.translate(
+                "devices_page", "Certificates and keys (*.pem *.der *.crt *.key);;All files (*)"
+            ),
         )
         if path:
             w.setText(path)
@@ -174,40 +181,64 @@ _OPTIONAL = {"certificate", "private_key", "username", "password"}
 class ModbusForm(_Form):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._text("name", "Name", "Tags name their device by this")
-        self._text("host", "Host", "IP address or host name of the PLC or gateway")
-        self._int("port", "Port", 0, 65535, tip="Modbus TCP port, usually 502")
+        self._text("name", self.tr("Name"), self.tr("Tags name their device by this"))
+        self._text("host", self.tr("Host"), self.tr("IP address or host name of the PLC or gateway"))
+        self._int("port", self.tr("Port"), 0, 65535, tip=self.tr("Modbus TCP port, usually 502"))
         self._int(
-            "unit", "Unit id", 0, 255, tip="Modbus unit (slave) id; 1 for most PLCs, 255 for some gateways"
+            "unit",
+            self.tr("Unit id"),
+            0,
+            255,
+            tip=self.tr("Modbus unit (slave) id; 1 for most PLCs, 255 for some gateways"),
         )
-        self._int("timeout_ms", "Timeout", 50, 60_000, " ms")
-        self._int("scan_ms", "Scan period", 50, 3_600_000, " ms")
+        self._int("timeout_ms", self.tr("Timeout"), 50, 60_000, " ms")
+        self._int("scan_ms", self.tr("Scan period"), 50, 3_600_000, " ms")
         self._choice(
             "word_order",
-            "Word order",
-            [("big", "big — ABCD (high word first)"), ("little", "little — CDAB (low word first)")],
-            "How 32- and 64-bit values are split over registers; a tag may override it",
+            self.tr("Word order"),
+            [
+                ("big", self.tr("big — ABCD (high word first)")),
+                ("little", self.tr("little — CDAB (low word first)")),
+            ],
+            self.tr("How 32- and 64-bit values are split over registers; a tag may override it"),
         )
-        self._int("max_block", "Max block", 1, 125, " registers", "Registers per request")
-        self._int("max_gap", "Max gap", 0, 125, " registers", "Unused registers read to merge two requests")
-        self._check("enabled", "Enabled")
+        registers = " " + self.tr("registers")
+        self._int("max_block", self.tr("Max block"), 1, 125, registers, self.tr("Registers per request"))
+        self._int(
+            "max_gap",
+            self.tr("Max gap"),
+            0,
+            125,
+            registers,
+            self.tr("Unused registers read to merge two requests"),
+        )
+        self._check("enabled", self.tr("Enabled"))
 
 
 class OpcUaForm(_Form):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._text("name", "Name", "Tags name their device by this")
-        self._text("endpoint", "Endpoint", "opc.tcp://host:port/path")
-        self._int("scan_ms", "Publishing interval", 50, 3_600_000, " ms")
-        self._int("timeout_ms", "Timeout", 100, 60_000, " ms")
-        self._choice("mode", "Mode", [("subscription", "subscription"), ("poll", "poll")])
-        self._check("enabled", "Enabled")
-        self._choice("security_policy", "Security policy", [(p, p) for p in POLICIES])
-        self._choice("security_mode", "Security mode", [(m, m) for m in MODES])
-        self._file("certificate", "Client certificate", "This client's certificate (PEM or DER)")
-        self._file("private_key", "Private key", "The certificate's private key (PEM)")
-        self._text("username", "User name", "Empty: anonymous")
-        self._text("password", "Password", "Stored in the plant file: protect the file", password=True)
+        self._text("name", self.tr("Name"), self.tr("Tags name their device by this"))
+        self._text("endpoint", self.tr("Endpoint"), "opc.tcp://host:port/path")
+        self._int("scan_ms", self.tr("Publishing interval"), 50, 3_600_000, " ms")
+        self._int("timeout_ms", self.tr("Timeout"), 100, 60_000, " ms")
+        self._choice(
+            "mode", self.tr("Mode"), [("subscription", self.tr("subscription")), ("poll", self.tr("poll"))]
+        )
+        self._check("enabled", self.tr("Enabled"))
+        self._choice("security_policy", self.tr("Security policy"), [(p, p) for p in POLICIES])
+        self._choice("security_mode", self.tr("Security mode"), [(m, m) for m in MODES])
+        self._file(
+            "certificate", self.tr("Client certificate"), self.tr("This client's certificate (PEM or DER)")
+        )
+        self._file("private_key", self.tr("Private key"), self.tr("The certificate's private key (PEM)"))
+        self._text("username", self.tr("User name"), self.tr("Empty: anonymous"))
+        self._text(
+            "password",
+            self.tr("Password"),
+            self.tr("Stored in the plant file: protect the file"),
+            password=True,
+        )
 
 
 class DevicesPage(QWidget):
@@ -227,9 +258,9 @@ class DevicesPage(QWidget):
         self.list.setObjectName("deviceList")
         self.list.setMinimumWidth(220)
         self.list.currentRowChanged.connect(self._select)
-        add_mb = QPushButton("Add Modbus TCP")
-        add_ua = QPushButton("Add OPC UA")
-        self.remove_button = QPushButton("Remove")
+        add_mb = QPushButton(self.tr("Add Modbus TCP"))
+        add_ua = QPushButton(self.tr("Add OPC UA"))
+        self.remove_button = QPushButton(self.tr("Remove"))
         add_mb.clicked.connect(lambda: self.add_device("modbus-tcp"))
         add_ua.clicked.connect(lambda: self.add_device("opcua"))
         self.remove_button.clicked.connect(self.remove_current)
@@ -246,14 +277,14 @@ class DevicesPage(QWidget):
 
         self.modbus_form = ModbusForm()
         self.opcua_form = OpcUaForm()
-        self.empty = QLabel("No device. Add a Modbus TCP or OPC UA device.")
+        self.empty = QLabel(self.tr("No device. Add a Modbus TCP or OPC UA device."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.forms = QStackedWidget()
         for w in (self.empty, self.modbus_form, self.opcua_form):
             self.forms.addWidget(w)
         for f in (self.modbus_form, self.opcua_form):
             f.changed.connect(self._edited)
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self.test_connection)
         self.test_result = QLabel("")
@@ -302,7 +333,7 @@ class DevicesPage(QWidget):
 
     def _label(self, d: dict) -> str:
         proto = "Modbus TCP" if d.get("protocol") == "modbus-tcp" else "OPC UA"
-        return f"{d.get('name') or '(no name)'}  —  {proto}"
+        return f"{d.get('name') or self.tr('(no name)')}  —  {proto}"
 
     def _mark_errors(self) -> None:
         for i, d in enumerate(self.devices):
@@ -334,7 +365,7 @@ class DevicesPage(QWidget):
         errs = device_errors(d)
         names = [x.get("name") for x in self.devices]
         if names.count(d.get("name")) > 1:
-            errs.append(f"name: another device is called {d.get('name')!r}")
+            errs.append(self.tr("name: another device is called {name}").format(name=repr(d.get("name"))))
         self.errors.setText("\n".join(errs))
         set_state(self.errors, "fail" if errs else "")
 
@@ -389,13 +420,13 @@ class DevicesPage(QWidget):
         try:
             dev = device_model(d)
         except ValidationError:
-            self._show_result(False, None, "fix the errors below first")
+            self._show_result(False, None, self.tr("fix the errors below first"))
             return
         from devices.probe import test_connection
 
         self.testing = dev.name
         self.test_button.setEnabled(False)
-        self.test_result.setText(f"Testing {dev.name}…")
+        self.test_result.setText(self.tr("Testing {device}…").format(device=dev.name))
         set_state(self.test_result, "busy")
         self.runner.run(lambda: test_connection(dev), self._tested)
 
@@ -410,7 +441,8 @@ class DevicesPage(QWidget):
     def _show_result(self, ok: bool, ms: float | None, message: str) -> None:
         self.last_test = (ok, ms, message)
         if ok:
-            self.test_result.setText(f"OK — {ms:.1f} ms round trip. {message}")
+            text = self.tr("OK — {ms} ms round trip. {message}").format(ms=f"{ms:.1f}", message=message)
+            self.test_result.setText(text)
         else:
-            self.test_result.setText(f"Failed: {message}")
+            self.test_result.setText(self.tr("Failed: {message}").format(message=message))
         set_state(self.test_result, "ok" if ok else "fail")

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -117,7 +117,15 @@ class Draft:
         return (None, errors) if errors else (cfg, [])
 
 
-PAGES = ("Devices", "Tags", "Alarms & warnings", "Hazard sources", "Rules", "Map")
+# the pages' names, also their keys (show_page); shown translated
+PAGES = (
+    QT_TRANSLATE_NOOP("settings", "Devices"),
+    QT_TRANSLATE_NOOP("settings", "Tags"),
+    QT_TRANSLATE_NOOP("settings", "Alarms & warnings"),
+    QT_TRANSLATE_NOOP("settings", "Hazard sources"),
+    QT_TRANSLATE_NOOP("settings", "Rules"),
+    QT_TRANSLATE_NOOP("settings", "Map"),
+)
 
 
 class SettingsDialog(QDialog):
@@ -128,7 +136,7 @@ class SettingsDialog(QDialog):
     def __init__(self, config: PlantConfig, path: str | Path | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle(f"Settings — {config.plant.name}")
+        self.setWindowTitle(self.tr("Settings — {plant}").format(plant=config.plant.name))
         self.setModal(False)
         self.setStyleSheet(SETTINGS_QSS)
         self.resize(1320, 820)
@@ -153,17 +161,23 @@ class SettingsDialog(QDialog):
         self.map_page = MapPage(d)
         devices_box = QWidget()
         dl = QVBoxLayout(devices_box)
+        title = QCoreApplication.translate("settings", "Devices")  # the same word as in the list of pages
         dl.addWidget(
             page_header(
-                "Devices", "Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."
+                title,
+                self.tr("Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."),
             )
         )
         dl.addWidget(self.devices_page, 1)
         self.devices_page.layout().setContentsMargins(0, 0, 0, 0)
         map_box = QWidget()
         ml = QVBoxLayout(map_box)
+        title = QCoreApplication.translate("settings", "Map")  # the same word as in the list of pages
         ml.addWidget(
-            page_header("Map", "Detectors and hazard-source areas in map units of the plant drawing.")
+            page_header(
+                title,
+                self.tr("Detectors and hazard-source areas in map units of the plant drawing."),
+            )
         )
         ml.addWidget(self.map_page, 1)
         self.map_page.layout().setContentsMargins(0, 0, 0, 0)
@@ -175,7 +189,7 @@ class SettingsDialog(QDialog):
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsNav")
-        self.nav.addItems(list(PAGES))
+        self.nav.addItems([QCoreApplication.translate("settings", p) for p in PAGES])
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         for w in (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box):
@@ -225,7 +239,7 @@ class SettingsDialog(QDialog):
 
     def _summarise(self, *_a) -> None:
         bad = self.draft.tags.error_rows()
-        self.summary.setText(f"{bad} tag rows have errors (red cells)" if bad else "")
+        self.summary.setText(self.tr("{n} tag rows have errors (red cells)").format(n=bad) if bad else "")
         set_state(self.summary, "fail" if bad else "")
 
     # ---------------------------------------------------------- apply
@@ -237,7 +251,7 @@ class SettingsDialog(QDialog):
         diff = config_diff(self.config, cfg)
         if self.path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Save plant configuration", "plant.yaml", "YAML (*.yaml *.yml)"
+                self, self.tr("Save plant configuration"), "plant.yaml", self.tr("YAML files (*.yaml *.yml)")
             )
             if not path:
                 return False
@@ -247,27 +261,39 @@ class SettingsDialog(QDialog):
         except ConfigError as exc:
             return self._refuse([str(i) for i in exc.issues])
         except OSError as exc:
-            return self._refuse([f"cannot write {self.path}: {exc.strerror or exc}"])
+            return self._refuse(
+                [self.tr("cannot write {path}: {error}").format(path=self.path, error=exc.strerror or exc)]
+            )
         cfg = cfg.model_copy(update={"source_path": self.path.resolve()})
         self.config = cfg
         self.draft.base = cfg
         self.last_errors, self.last_diff = [], diff
         n = len(diff)
-        self.summary.setText(
-            f"Applied and saved to {self.path.name}: {n} change{'s' if n != 1 else ''}."
-            if n
-            else "No changes."
-        )
+        if n == 0:
+            text = self.tr("No changes.")
+        elif n == 1:
+            text = self.tr("Applied and saved to {file}: 1 change.").format(file=self.path.name)
+        else:
+            text = self.tr("Applied and saved to {file}: {n} changes.").format(file=self.path.name, n=n)
+        self.summary.setText(text)
         set_state(self.summary, "ok")
         self.applied.emit(cfg, diff)
         return True
 
     def _refuse(self, errors: list[str]) -> bool:
         self.last_errors = errors
-        self.summary.setText(f"Nothing applied: {len(errors)} error{'s' if len(errors) != 1 else ''}.")
+        n = len(errors)
+        self.summary.setText(
+            self.tr("Nothing applied: 1 error.")
+            if n == 1
+            else self.tr("Nothing applied: {n} errors.").format(n=n)
+        )
         set_state(self.summary, "fail")
         self.errors_dialog = ErrorsDialog(
-            "Settings not applied", "Nothing was applied or saved. Fix these and apply again.", errors, self
+            self.tr("Settings not applied"),
+            self.tr("Nothing was applied or saved. Fix these and apply again."),
+            errors,
+            self,
         )
         self.errors_dialog.show()
         return False

@@ -5,7 +5,7 @@ polygon is redrawn on the Map page."""
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import HazardKind, HazardSource
+from views import i18n
 from views.settings.forms import page_header, set_state
 
 KINDS = list(HazardKind.__args__)
 METHODS = [
-    ("", "Engineer's level"),
+    ("", QT_TRANSLATE_NOOP("hazards_page", "Engineer's level")),
     ("LEC", "LEC (D = L·E·C)"),
-    ("LS", "LS matrix (R = L·S)"),
+    ("LS", QT_TRANSLATE_NOOP("hazards_page", "LS matrix (R = L·S)")),
     ("GB18218", "GB 18218-2018"),
 ]
 
@@ -48,9 +49,9 @@ class HazardsPage(QWidget):
         self._loading = False
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self.load)
-        add = QPushButton("Add")
+        add = QPushButton(self.tr("Add"))
         add.clicked.connect(self.add_hazard)
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self.remove_current)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -63,27 +64,28 @@ class HazardsPage(QWidget):
 
         self.name = QLineEdit()
         self.kind = QComboBox()
-        self.kind.addItems(KINDS)
+        for k in KINDS:
+            self.kind.addItem(i18n.hazard_kind(k), k)
         self.description = QLineEdit()
         self.members = QPlainTextEdit()
-        self.members.setPlaceholderText("one tag name per line")
+        self.members.setPlaceholderText(self.tr("one tag name per line"))
         self.interlocks = QPlainTextEdit()
-        self.interlocks.setPlaceholderText("bool tags, 1 = in service; one per line")
+        self.interlocks.setPlaceholderText(self.tr("bool tags, 1 = in service; one per line"))
         self.interlocks.setMaximumHeight(70)
         self.area = QLabel("")
         self.area.setObjectName("pageHint")
-        basic = QGroupBox("Hazard source")
+        basic = QGroupBox(self.tr("Hazard source"))
         bf = QFormLayout(basic)
-        bf.addRow("Name", self.name)
-        bf.addRow("Kind", self.kind)
-        bf.addRow("Description", self.description)
-        bf.addRow("Indicators", self.members)
-        bf.addRow("Interlocks", self.interlocks)
-        bf.addRow("Area", self.area)
+        bf.addRow(self.tr("Name"), self.name)
+        bf.addRow(self.tr("Kind"), self.kind)
+        bf.addRow(self.tr("Description"), self.description)
+        bf.addRow(self.tr("Indicators"), self.members)
+        bf.addRow(self.tr("Interlocks"), self.interlocks)
+        bf.addRow(self.tr("Area"), self.area)
 
         self.method = QComboBox()
         for v, t in METHODS:
-            self.method.addItem(t, v)
+            self.method.addItem(QCoreApplication.translate("hazards_page", t), v)
         self.level = QSpinBox()
         self.level.setRange(1, 4)
         self.lec = {k: _dspin(0.1, 1000) for k in "LEC"}
@@ -93,7 +95,7 @@ class HazardsPage(QWidget):
         self.people = QSpinBox()
         self.people.setRange(0, 1_000_000)
         self.substances = QStandardItemModel(0, 4, self)
-        self.substances.setHorizontalHeaderLabels(["substance", "q (t)", "Q (t)", "β"])
+        self.substances.setHorizontalHeaderLabels([self.tr("substance"), "q (t)", "Q (t)", "β"])
         sub_view = QTableView()
         sub_view.setModel(self.substances)
         sub_view.verticalHeader().hide()
@@ -101,26 +103,30 @@ class HazardsPage(QWidget):
         sub_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         sub_view.setMinimumHeight(110)
         self.sub_view = sub_view
-        add_sub = QPushButton("Add substance")
+        add_sub = QPushButton(self.tr("Add substance"))
         add_sub.clicked.connect(
             lambda: self.substances.appendRow([QStandardItem(x) for x in ("", "1", "1", "1")])
         )
-        del_sub = QPushButton("Remove substance")
+        del_sub = QPushButton(self.tr("Remove substance"))
         del_sub.clicked.connect(self._remove_substance)
         self.params = QStackedWidget()
         p0 = QWidget()
-        QFormLayout(p0).addRow("Inherent level (1 = I … 4 = IV)", self.level)
+        QFormLayout(p0).addRow(self.tr("Inherent level (1 = I … 4 = IV)"), self.level)
         p1 = QWidget()
         f1 = QFormLayout(p1)
-        for k, label in (("L", "L likelihood"), ("E", "E exposure"), ("C", "C consequence")):
+        for k, label in (
+            ("L", self.tr("L likelihood")),
+            ("E", self.tr("E exposure")),
+            ("C", self.tr("C consequence")),
+        ):
             f1.addRow(label, self.lec[k])
         p2 = QWidget()
         f2 = QFormLayout(p2)
-        f2.addRow("L likelihood (1–5)", self.ls["L"])
-        f2.addRow("S severity (1–5)", self.ls["S"])
+        f2.addRow(self.tr("L likelihood (1–5)"), self.ls["L"])
+        f2.addRow(self.tr("S severity (1–5)"), self.ls["S"])
         p3 = QWidget()
         f3 = QFormLayout(p3)
-        f3.addRow("People exposed within 500 m", self.people)
+        f3.addRow(self.tr("People exposed within 500 m"), self.people)
         f3.addRow(sub_view)
         sb = QHBoxLayout()
         sb.addWidget(add_sub)
@@ -131,10 +137,10 @@ class HazardsPage(QWidget):
             self.params.addWidget(p)
         self.grade = QLabel("")
         self.grade.setWordWrap(True)
-        risk = QGroupBox("Inherent risk")
+        risk = QGroupBox(self.tr("Inherent risk"))
         rf = QVBoxLayout(risk)
         mf = QFormLayout()
-        mf.addRow("Method", self.method)
+        mf.addRow(self.tr("Method"), self.method)
         rf.addLayout(mf)
         rf.addWidget(self.params)
         rf.addWidget(self.grade)
@@ -156,7 +162,15 @@ class HazardsPage(QWidget):
         split.setSizes([240, 800])
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
-        lay.addWidget(page_header("Hazard sources", "Redraw a source's area on the Map page."))
+        title = QCoreApplication.translate(
+            "settings", "Hazard sources"
+        )  # the same word as in the list of pages
+        lay.addWidget(
+            page_header(
+                title,
+                self.tr("Redraw a source's area on the Map page."),
+            )
+        )
         lay.addWidget(split, 1)
 
         for w in (self.name, self.description):
@@ -178,7 +192,7 @@ class HazardsPage(QWidget):
         cur = self.list.currentRow() if select is None else select
         self.list.blockSignals(True)
         self.list.clear()
-        self.list.addItems([h.get("name") or "(no name)" for h in self.hazards])
+        self.list.addItems([h.get("name") or self.tr("(no name)") for h in self.hazards])
         self.list.blockSignals(False)
         if self.hazards:
             self.list.setCurrentRow(min(max(cur, 0), len(self.hazards) - 1))
@@ -197,11 +211,11 @@ class HazardsPage(QWidget):
             if h is None:
                 return
             self.name.setText(h.get("name", ""))
-            self.kind.setCurrentText(h.get("kind", "other"))
+            self.kind.setCurrentIndex(max(self.kind.findData(h.get("kind", "other")), 0))
             self.description.setText(h.get("description", ""))
             self.members.setPlainText("\n".join(h.get("tags", [])))
             self.interlocks.setPlainText("\n".join(h.get("interlocks", [])))
-            self.area.setText(f"{len(h.get('area') or [])} points")
+            self.area.setText(self.tr("{n} points").format(n=len(h.get("area") or [])))
             inh = h.get("inherent") or {}
             method = inh.get("method", "")
             self.method.setCurrentIndex(max(self.method.findData(method), 0))
@@ -242,7 +256,7 @@ class HazardsPage(QWidget):
             return
         old = h.get("name")
         h["name"] = self.name.text().strip()
-        h["kind"] = self.kind.currentText()
+        h["kind"] = self.kind.currentData()
         h["description"] = self.description.text()
         h["tags"] = _lines(self.members.toPlainText())
         h["interlocks"] = _lines(self.interlocks.toPlainText())
@@ -268,7 +282,7 @@ class HazardsPage(QWidget):
         if old != h["name"]:
             item = self.list.currentItem()
             if item is not None:
-                item.setText(h["name"] or "(no name)")
+                item.setText(h["name"] or self.tr("(no name)"))
         self._validate()
         self.hazardsChanged.emit()
 
@@ -278,8 +292,11 @@ class HazardsPage(QWidget):
             return
         errs = []
         names = set(self.tag_names())
-        for key, label in (("tags", "indicator"), ("interlocks", "interlock")):
-            errs += [f"unknown {label} tag {n!r}" for n in h.get(key, []) if n not in names]
+        for key, template in (
+            ("tags", self.tr("unknown indicator tag {name}")),
+            ("interlocks", self.tr("unknown interlock tag {name}")),
+        ):
+            errs += [template.format(name=repr(n)) for n in h.get(key, []) if n not in names]
         try:
             hs = HazardSource.model_validate(h)
         except ValidationError as exc:
@@ -296,7 +313,10 @@ class HazardsPage(QWidget):
             from app.risk import inherent_risk, level_label
 
             inh = inherent_risk(hs, self.risk_model)
-            self.grade.setText(f"Inherent level {level_label(inh.level)}. {inh.explanation}")
+            grade = self.tr("Inherent level {level}. {explanation}")
+            self.grade.setText(
+                grade.format(level=i18n.text(level_label(inh.level)), explanation=i18n.text(inh.explanation))
+            )
         else:
             self.grade.setText("")
         self.errors.setText("\n".join(errs))
@@ -304,7 +324,9 @@ class HazardsPage(QWidget):
 
     def add_hazard(self) -> None:
         n = len(self.hazards) + 1
-        self.hazards.append({"name": f"Hazard source {n}", "kind": "other", "tags": [], "area": []})
+        self.hazards.append(
+            {"name": self.tr("Hazard source {n}").format(n=n), "kind": "other", "tags": [], "area": []}
+        )
         self.refresh_list(len(self.hazards) - 1)
         self.hazardsChanged.emit()
 
@@ -319,7 +341,7 @@ class HazardsPage(QWidget):
         super().showEvent(event)
         h = self.current()
         if h is not None:
-            self.area.setText(f"{len(h.get('area') or [])} points")
+            self.area.setText(self.tr("{n} points").format(n=len(h.get("area") or [])))
             self._validate()
 
 

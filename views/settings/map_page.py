@@ -136,28 +136,30 @@ class MapPage(QWidget):
         self._built_for = -1
         self.hazard = QComboBox()
         self.hazard.setMinimumWidth(200)
-        self.redraw_button = QPushButton("Redraw area")
-        self.redraw_button.setToolTip("Click the area's corners on the map, then Finish (Esc cancels)")
+        self.redraw_button = QPushButton(self.tr("Redraw area"))
+        self.redraw_button.setToolTip(
+            self.tr("Click the area's corners on the map, then Finish (Esc cancels)")
+        )
         self.redraw_button.clicked.connect(self.start_redraw)
-        self.finish_button = QPushButton("Finish")
+        self.finish_button = QPushButton(self.tr("Finish"))
         self.finish_button.clicked.connect(self.finish_redraw)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         self.place = QComboBox()
         self.place.setMinimumWidth(200)
-        self.place_button = QPushButton("Place on map")
-        self.place_button.setToolTip("Then click where the detector is mounted")
+        self.place_button = QPushButton(self.tr("Place on map"))
+        self.place_button.setToolTip(self.tr("Then click where the detector is mounted"))
         self.place_button.clicked.connect(self.start_place)
-        self.hint = QLabel("Drag a detector to move it.")
+        self.hint = QLabel(self.tr("Drag a detector to move it."))
         self.hint.setObjectName("pageHint")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Hazard source:"))
+        bar.addWidget(QLabel(self.tr("Hazard source:")))
         bar.addWidget(self.hazard)
         bar.addWidget(self.redraw_button)
         bar.addWidget(self.finish_button)
         bar.addWidget(self.cancel_button)
         bar.addSpacing(20)
-        bar.addWidget(QLabel("Tag without position:"))
+        bar.addWidget(QLabel(self.tr("Tag without position:")))
         bar.addWidget(self.place)
         bar.addWidget(self.place_button)
         bar.addStretch(1)
@@ -183,7 +185,9 @@ class MapPage(QWidget):
         self.map = EditableMap(self.draft.config_for_map(), self)
         self.map.markerMoved.connect(self._moved)
         self.map.pointAdded.connect(
-            lambda *_: self.hint.setText(f"{len(self.map.points)} points; Finish when done.")
+            lambda *_: self.hint.setText(
+                self.tr("{n} points; Finish when done.").format(n=len(self.map.points))
+            )
         )
         self.map.clickedAt.connect(self._placed)
         self.lay.addWidget(self.map, 1)
@@ -202,14 +206,14 @@ class MapPage(QWidget):
         if r is not None:
             self.draft.tags.set_cells([r], {"map_x": f"{x:g}", "map_y": f"{y:g}"})
             self._built_for = self.draft.generation()
-            self.hint.setText(f"{name} moved to ({x:g}, {y:g})")
+            self.hint.setText(self.tr("{tag} moved to ({x}, {y})").format(tag=name, x=f"{x:g}", y=f"{y:g}"))
 
     def start_place(self) -> None:
         if self.map is None or not self.place.currentText():
             return
         self.map.start_placing(self.place.currentText())
         self.cancel_button.setEnabled(True)
-        self.hint.setText(f"Click where {self.place.currentText()} is mounted.")
+        self.hint.setText(self.tr("Click where {tag} is mounted.").format(tag=self.place.currentText()))
 
     def _placed(self, x: float, y: float) -> None:
         name = self.map.placing if self.map else None
@@ -220,7 +224,9 @@ class MapPage(QWidget):
         if r is not None:
             self.draft.tags.set_cells([r], {"map_x": f"{_round(x):g}", "map_y": f"{_round(y):g}"})
         self.rebuild(force=True)
-        self.hint.setText(f"{name} placed at ({_round(x):g}, {_round(y):g})")
+        self.hint.setText(
+            self.tr("{tag} placed at ({x}, {y})").format(tag=name, x=f"{_round(x):g}", y=f"{_round(y):g}")
+        )
 
     def start_redraw(self) -> None:
         if self.map is None or not self.hazard.currentText():
@@ -230,13 +236,17 @@ class MapPage(QWidget):
         self.place_button.setEnabled(False)
         self.finish_button.setEnabled(True)
         self.cancel_button.setEnabled(True)
-        self.hint.setText(f"Click the corners of {self.hazard.currentText()}; Finish when done.")
+        self.hint.setText(
+            self.tr("Click the corners of {hazard}; Finish when done.").format(
+                hazard=self.hazard.currentText()
+            )
+        )
 
     def finish_redraw(self) -> bool:
         if self.map is None or not self.map.drawing:
             return False
         if len(self.map.points) < 3:
-            self.hint.setText("An area needs at least 3 points.")
+            self.hint.setText(self.tr("An area needs at least 3 points."))
             return False
         pts = self.map.stop_drawing()
         name = self.hazard.currentText()
@@ -247,7 +257,7 @@ class MapPage(QWidget):
         self.draft.touch()
         self._built_for = self.draft.generation()
         self._idle()
-        self.hint.setText(f"{name}: new area of {len(pts)} points")
+        self.hint.setText(self.tr("{hazard}: new area of {n} points").format(hazard=name, n=len(pts)))
         return True
 
     def cancel(self) -> None:
@@ -255,7 +265,7 @@ class MapPage(QWidget):
             self.map.stop_drawing()
             self.map.placing = None
         self._idle()
-        self.hint.setText("Drag a detector to move it.")
+        self.hint.setText(self.tr("Drag a detector to move it."))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:

@@ -3,7 +3,7 @@ compiler the engine uses: unknown tags, functions, wrong arguments and syntax ar
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,9 +35,9 @@ class RulesPage(QWidget):
         self._loading = False
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self.load)
-        add = QPushButton("Add")
+        add = QPushButton(self.tr("Add"))
         add.clicked.connect(self.add_rule)
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self.remove_current)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -70,12 +70,12 @@ class RulesPage(QWidget):
         f = QFormLayout(form)
         f.setContentsMargins(8, 0, 0, 0)
         f.setVerticalSpacing(8)
-        f.addRow("Name", self.name)
-        f.addRow("Level", self.level)
-        f.addRow("Holds for", self.for_s)
-        f.addRow("Hazard source", self.hazard)
-        f.addRow("Message", self.message)
-        f.addRow("When", self.when)
+        f.addRow(self.tr("Name"), self.name)
+        f.addRow(self.tr("Level"), self.level)
+        f.addRow(self.tr("Holds for"), self.for_s)
+        f.addRow(self.tr("Hazard source"), self.hazard)
+        f.addRow(self.tr("Message"), self.message)
+        f.addRow(self.tr("When"), self.when)
         f.addRow("", self.check)
         split = QSplitter()
         split.addWidget(left)
@@ -83,12 +83,15 @@ class RulesPage(QWidget):
         split.setSizes([260, 780])
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
+        title = QCoreApplication.translate("settings", "Rules")  # the same word as in the list of pages
         lay.addWidget(
             page_header(
-                "Rules",
-                "Tag names, numbers, and, or, not, comparisons; rising(TAG, s[, min]), falling, slope, delta, "
-                "mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), "
-                "cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN).",
+                title,
+                self.tr(
+                    "Tag names, numbers, and, or, not, comparisons; rising(TAG, s[, min]), falling, slope, delta, "
+                    "mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), "
+                    "cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN)."
+                ),
             )
         )
         lay.addWidget(split, 1)
@@ -108,7 +111,7 @@ class RulesPage(QWidget):
         cur = self.list.currentRow() if select is None else select
         self.list.blockSignals(True)
         self.list.clear()
-        self.list.addItems([r.get("name") or "(no name)" for r in self.rules])
+        self.list.addItems([r.get("name") or self.tr("(no name)") for r in self.rules])
         self.list.blockSignals(False)
         if self.rules:
             self.list.setCurrentRow(min(max(cur, 0), len(self.rules) - 1))
@@ -125,7 +128,7 @@ class RulesPage(QWidget):
             for w in (self.name, self.level, self.for_s, self.hazard, self.message, self.when):
                 w.setEnabled(r is not None)
             self.hazard.clear()
-            self.hazard.addItem("(none)", None)
+            self.hazard.addItem(self.tr("(none)"), None)
             for n in self.hazard_names():
                 self.hazard.addItem(n, n)
             if r is None:
@@ -159,7 +162,7 @@ class RulesPage(QWidget):
             when=self.when.toPlainText().strip(),
         )
         if old != r["name"] and self.list.currentItem() is not None:
-            self.list.currentItem().setText(r["name"] or "(no name)")
+            self.list.currentItem().setText(r["name"] or self.tr("(no name)"))
         self.timer.start()
         self.rulesChanged.emit()
 
@@ -173,7 +176,7 @@ class RulesPage(QWidget):
 
         text = r.get("when", "")
         if not text.strip():
-            msg = "a rule needs a condition"
+            msg = self.tr("a rule needs a condition")
         else:
             try:
                 compiled = compile_rule(text, self.config_for_rules())
@@ -181,7 +184,7 @@ class RulesPage(QWidget):
                 msg = str(exc)
             else:
                 msg = ""
-                self.check.setText(f"OK: uses {len(compiled.tags)} tags")
+                self.check.setText(self.tr("OK: uses {n} tags").format(n=len(compiled.tags)))
                 set_state(self.check, "ok")
         if msg:
             self.check.setText(msg)
@@ -191,7 +194,14 @@ class RulesPage(QWidget):
     def add_rule(self) -> None:
         n = len(self.rules) + 1
         self.rules.append(
-            {"name": f"Rule {n}", "when": "", "for_s": 0.0, "level": 2, "hazard": None, "message": ""}
+            {
+                "name": self.tr("Rule {n}").format(n=n),
+                "when": "",
+                "for_s": 0.0,
+                "level": 2,
+                "hazard": None,
+                "message": "",
+            }
         )
         self.refresh_list(len(self.rules) - 1)
         self.rulesChanged.emit()

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from app.config import Tag
@@ -19,12 +27,66 @@ from app.config_io import TAG_COLUMNS, TagRow, find_overlaps, row_to_tag, tag_re
 ERROR_BG = QColor("#6b1f22")
 ERROR_FG = QColor("#ffffff")
 HEADER_TIPS = {
-    "address": "Modbus: hr:N, ir:N, co:N, di:N, hr:N.B (bit B); OPC UA: ns=2;s=Name or nsu=URI;s=Name",
-    "type": "int16, uint16, int32, uint32, float32, float64, bool (empty: from the address)",
-    "word_order": "big = ABCD, little = CDAB; empty: the device's",
-    "scale": "value = raw × scale + offset",
-    "state": "bool tags: alarm while the value equals this (true/false)",
+    "address": QT_TRANSLATE_NOOP(
+        "tag_model", "Modbus: hr:N, ir:N, co:N, di:N, hr:N.B (bit B); OPC UA: ns=2;s=Name or nsu=URI;s=Name"
+    ),
+    "type": QT_TRANSLATE_NOOP(
+        "tag_model", "int16, uint16, int32, uint32, float32, float64, bool (empty: from the address)"
+    ),
+    "word_order": QT_TRANSLATE_NOOP("tag_model", "big = ABCD, little = CDAB; empty: the device's"),
+    "scale": QT_TRANSLATE_NOOP("tag_model", "value = raw × scale + offset"),
+    "state": QT_TRANSLATE_NOOP("tag_model", "bool tags: alarm while the value equals this (true/false)"),
 }
+# the columns are the CSV's (and the YAML's) names: English shows them as they are, other
+# languages show a word and keep the name in the tooltip
+HEADER_LABELS = {
+    "name": QT_TRANSLATE_NOOP("tag_model", "name"),
+    "description": QT_TRANSLATE_NOOP("tag_model", "description"),
+    "unit": QT_TRANSLATE_NOOP("tag_model", "unit"),
+    "device": QT_TRANSLATE_NOOP("tag_model", "device"),
+    "address": QT_TRANSLATE_NOOP("tag_model", "address"),
+    "type": QT_TRANSLATE_NOOP("tag_model", "type"),
+    "scale": QT_TRANSLATE_NOOP("tag_model", "scale"),
+    "offset": QT_TRANSLATE_NOOP("tag_model", "offset"),
+    "range_lo": QT_TRANSLATE_NOOP("tag_model", "range_lo"),
+    "range_hi": QT_TRANSLATE_NOOP("tag_model", "range_hi"),
+    "word_order": QT_TRANSLATE_NOOP("tag_model", "word_order"),
+    "area": QT_TRANSLATE_NOOP("tag_model", "area"),
+    "map_x": QT_TRANSLATE_NOOP("tag_model", "map_x"),
+    "map_y": QT_TRANSLATE_NOOP("tag_model", "map_y"),
+    "LL": QT_TRANSLATE_NOOP("tag_model", "LL"),
+    "L": QT_TRANSLATE_NOOP("tag_model", "L"),
+    "H": QT_TRANSLATE_NOOP("tag_model", "H"),
+    "HH": QT_TRANSLATE_NOOP("tag_model", "HH"),
+    "deadband": QT_TRANSLATE_NOOP("tag_model", "deadband"),
+    "on_delay_s": QT_TRANSLATE_NOOP("tag_model", "on_delay_s"),
+    "off_delay_s": QT_TRANSLATE_NOOP("tag_model", "off_delay_s"),
+    "state": QT_TRANSLATE_NOOP("tag_model", "state"),
+    "priority_LL": QT_TRANSLATE_NOOP("tag_model", "priority_LL"),
+    "priority_L": QT_TRANSLATE_NOOP("tag_model", "priority_L"),
+    "priority_H": QT_TRANSLATE_NOOP("tag_model", "priority_H"),
+    "priority_HH": QT_TRANSLATE_NOOP("tag_model", "priority_HH"),
+    "priority_state": QT_TRANSLATE_NOOP("tag_model", "priority_state"),
+    "message": QT_TRANSLATE_NOOP("tag_model", "message"),
+    "writable": QT_TRANSLATE_NOOP("tag_model", "writable"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("tag_model", text)
+
+
+def column_label(col: str) -> str:
+    """A tag column as its header shows it: 'name' / '名称'."""
+    return _tr(HEADER_LABELS[col]) if col in HEADER_LABELS else col
+
+
+def column_tip(col: str) -> str | None:
+    """A column header's tooltip: its CSV name when that is not what the header shows, and a hint."""
+    lines = [col] if column_label(col) != col else []
+    if col in HEADER_TIPS:
+        lines.append(_tr(HEADER_TIPS[col]))
+    return "\n".join(lines) or None
 
 
 class TagTableModel(QAbstractTableModel):
@@ -58,9 +120,9 @@ class TagTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             col = TAG_COLUMNS[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col
+                return column_label(col)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return HEADER_TIPS.get(col)
+                return column_tip(col)
         elif role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
@@ -166,12 +228,20 @@ class TagTableModel(QAbstractTableModel):
             if not name:
                 continue
             if name in first:
-                cross[i]["name"] = f"duplicate tag name {name!r} (first on row {first[name] + 1})"
+                text = QCoreApplication.translate(
+                    "tag_model", "duplicate tag name {name} (first on row {row})"
+                )
+                cross[i]["name"] = text.format(name=repr(name), row=first[name] + 1)
             else:
                 first[name] = i
         refs = [tag_ref(r.cells) for r in self.rows]
         for i, j, msg in find_overlaps(refs, self.devices):
-            cross[i].setdefault("address", f"{msg} on row {j + 1}")
+            cross[i].setdefault(
+                "address",
+                QCoreApplication.translate("tag_model", "{message} on row {row}").format(
+                    message=msg, row=j + 1
+                ),
+            )
         return cross
 
     def _revalidate_all(self, emit: bool = True) -> None:
@@ -218,8 +288,12 @@ class TagTableModel(QAbstractTableModel):
     def row_errors(self) -> list[str]:
         out = []
         for i, e in enumerate(self.errors):
-            name = self.rows[i].cells.get("name", "") or "(no name)"
-            out.extend(f"tag row {i + 1} {name}, {col}: {msg}" for col, msg in e.items())
+            name = self.rows[i].cells.get("name", "") or QCoreApplication.translate("tag_model", "(no name)")
+            text = QCoreApplication.translate("tag_model", "tag row {row} {name}, {column}: {message}")
+            out.extend(
+                text.format(row=i + 1, name=name, column=column_label(col), message=msg)
+                for col, msg in e.items()
+            )
         return out
 
     def valid_tags(self) -> list[Tag]:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.config_io import TAG_COLUMNS, TYPES, WORD_ORDERS, export_tags_csv, import_tags_csv
 from views.settings.forms import ErrorsDialog, page_header, set_state
-from views.settings.tag_model import TagFilterProxy, TagTableModel
+from views.settings.tag_model import TagFilterProxy, TagTableModel, column_label
 
 COLUMN_WIDTHS = {
     "name": 210,
@@ -109,34 +109,37 @@ class TagsPage(QWidget):
         hh.setMinimumSectionSize(44)
         fm = self.table.fontMetrics()
         for i, col in enumerate(TAG_COLUMNS):
-            self.table.setColumnWidth(i, max(COLUMN_WIDTHS.get(col, 0), fm.horizontalAdvance(col) + 28))
+            width = fm.horizontalAdvance(column_label(col)) + 28
+            self.table.setColumnWidth(i, max(COLUMN_WIDTHS.get(col, 0), width))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.filter = QLineEdit()
         self.filter.setObjectName("tagFilter")
-        self.filter.setPlaceholderText("Filter: name, description, address, device, area…")
+        self.filter.setPlaceholderText(self.tr("Filter: name, description, address, device, area…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.set_text)
-        self.errors_only = QCheckBox("Errors only")
+        self.errors_only = QCheckBox(self.tr("Errors only"))
         self.errors_only.toggled.connect(self.proxy.set_errors_only)
         self.count = QLabel("")
         self.count.setObjectName("pageHint")
-        add = QPushButton("Add")
-        add.setToolTip("A new tag after the selected one")
+        add = QPushButton(self.tr("Add"))
+        add.setToolTip(self.tr("A new tag after the selected one"))
         add.clicked.connect(self.add_tag)
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self.remove_selected)
-        imp = QPushButton("Import CSV…")
+        imp = QPushButton(self.tr("Import CSV…"))
         imp.clicked.connect(self._ask_import)
-        exp = QPushButton("Export CSV…")
+        exp = QPushButton(self.tr("Export CSV…"))
         exp.clicked.connect(self._ask_export)
-        self.probe_button = QPushButton("Probe")
+        self.probe_button = QPushButton(self.tr("Probe"))
         self.probe_button.setToolTip(
-            "Read the selected Modbus tag's address and decode it in every type and word order"
+            self.tr("Read the selected Modbus tag's address and decode it in every type and word order")
         )
         self.probe_button.clicked.connect(self.probe_selected)
-        self.browse_button = QPushButton("Browse…")
-        self.browse_button.setToolTip("Pick the selected OPC UA tag's node from the server's address space")
+        self.browse_button = QPushButton(self.tr("Browse…"))
+        self.browse_button.setToolTip(
+            self.tr("Pick the selected OPC UA tag's node from the server's address space")
+        )
         self.browse_button.clicked.connect(self.browse_selected)
 
         top = QHBoxLayout()
@@ -152,16 +155,18 @@ class TagsPage(QWidget):
         actions.addStretch(1)
 
         self.bulk_column = QComboBox()
-        self.bulk_column.addItems([c for c in TAG_COLUMNS if c != "name"])
-        self.bulk_column.setCurrentText("area")
+        for c in TAG_COLUMNS:
+            if c != "name":
+                self.bulk_column.addItem(column_label(c), c)
+        self.bulk_column.setCurrentIndex(max(self.bulk_column.findData("area"), 0))
         self.bulk_value = QLineEdit()
-        self.bulk_value.setPlaceholderText("value (empty clears)")
-        self.bulk_button = QPushButton("Set for selected")
+        self.bulk_value.setPlaceholderText(self.tr("value (empty clears)"))
+        self.bulk_button = QPushButton(self.tr("Set for selected"))
         self.bulk_button.clicked.connect(
-            lambda: self.bulk_set(self.bulk_column.currentText(), self.bulk_value.text())
+            lambda: self.bulk_set(self.bulk_column.currentData(), self.bulk_value.text())
         )
         bulk = QHBoxLayout()
-        bulk.addWidget(QLabel("Bulk edit:"))
+        bulk.addWidget(QLabel(self.tr("Bulk edit:")))
         bulk.addWidget(self.bulk_column)
         bulk.addWidget(self.bulk_value, 1)
         bulk.addWidget(self.bulk_button)
@@ -174,9 +179,11 @@ class TagsPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(
             page_header(
-                "Tags",
-                "Double-click a cell to edit. A red cell cannot be used: its tooltip says why. "
-                "Select several rows to set one column for all of them.",
+                self.tr("Tags"),
+                self.tr(
+                    "Double-click a cell to edit. A red cell cannot be used: its tooltip says why. "
+                    "Select several rows to set one column for all of them."
+                ),
             )
         )
         lay.addLayout(top)
@@ -222,7 +229,8 @@ class TagsPage(QWidget):
 
     def _update_count(self, *_a) -> None:
         n, bad = len(self.model.rows), self.model.error_rows()
-        self.count.setText(f"{n} tags" + (f", {bad} with errors" if bad else ""))
+        text = self.tr("{n} tags, {bad} with errors") if bad else self.tr("{n} tags")
+        self.count.setText(text.format(n=n, bad=bad))
         set_state(self.count, "fail" if bad else "")
 
     # ---------------------------------------------------------- editing
@@ -246,18 +254,24 @@ class TagsPage(QWidget):
         if column not in TAG_COLUMNS or column == "name" or not rows:
             return 0
         self.model.set_cells(rows, {column: value.strip()})
-        self.status.setText(f"{column} set to {value.strip() or '(empty)'} on {len(rows)} tags")
+        shown = value.strip() or self.tr("(empty)")
+        text = self.tr("{column} set to {value} on {n} tags")
+        self.status.setText(text.format(column=column_label(column), value=shown, n=len(rows)))
         set_state(self.status, "")
         return len(rows)
 
     # ---------------------------------------------------------- CSV
     def _ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import tags", "", "CSV files (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import tags"), "", self.tr("CSV files (*.csv);;All files (*)")
+        )
         if path:
             self.import_csv(path)
 
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export tags", "tags.csv", "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export tags"), "tags.csv", self.tr("CSV files (*.csv)")
+        )
         if path:
             self.export_csv(path)
 
@@ -269,11 +283,14 @@ class TagsPage(QWidget):
         tags, errors = import_tags_csv(Path(path), cfg, valid_devices(self.devices))
         self.last_import_errors = errors
         if errors:
-            self.status.setText(f"Nothing imported from {Path(path).name}: {len(errors)} errors")
+            text = self.tr("Nothing imported from {file}: {n} errors")
+            self.status.setText(text.format(file=Path(path).name, n=len(errors)))
             set_state(self.status, "fail")
             self.errors_dialog = ErrorsDialog(
-                "Import tags",
-                f"{Path(path).name}: nothing was imported. Fix these rows and import again.",
+                self.tr("Import tags"),
+                self.tr("{file}: nothing was imported. Fix these rows and import again.").format(
+                    file=Path(path).name
+                ),
                 errors,
                 self,
             )
@@ -281,7 +298,9 @@ class TagsPage(QWidget):
             self.importFailed.emit(errors)
             return False
         self.model.replace_tags(tags)
-        self.status.setText(f"{len(tags)} tags imported from {Path(path).name}")
+        self.status.setText(
+            self.tr("{n} tags imported from {file}").format(n=len(tags), file=Path(path).name)
+        )
         set_state(self.status, "ok")
         return True
 
@@ -289,10 +308,11 @@ class TagsPage(QWidget):
         tags = self.model.valid_tags()
         export_tags_csv(tags, path)
         skipped = len(self.model.rows) - len(tags)
-        self.status.setText(
-            f"{len(tags)} tags exported to {Path(path).name}"
-            + (f" ({skipped} with errors left out)" if skipped else "")
-        )
+        if skipped:
+            text = self.tr("{n} tags exported to {file} ({skipped} with errors left out)")
+        else:
+            text = self.tr("{n} tags exported to {file}")
+        self.status.setText(text.format(n=len(tags), file=Path(path).name, skipped=skipped))
         set_state(self.status, "fail" if skipped else "ok")
 
     # ---------------------------------------------------------- probe / browse
@@ -308,21 +328,28 @@ class TagsPage(QWidget):
         try:
             dev = device_model(self._device_of_row(r) or {})
         except Exception as exc:
-            self._show_status(False, f"device {cells.get('device')!r}: {exc}")
+            self._show_status(
+                False, self.tr("device {device}: {error}").format(device=repr(cells.get("device")), error=exc)
+            )
             return
         address = cells.get("address", "").strip()
         self.probe_button.setEnabled(False)
-        self.status.setText(f"Reading {address} from {dev.name}…")
+        self.status.setText(
+            self.tr("Reading {address} from {device}…").format(address=address, device=dev.name)
+        )
         set_state(self.status, "busy")
         self.runner.run(lambda: probe_modbus(dev, address), lambda ok, res: self._probed(ok, res, cells))
 
     def _probed(self, ok: bool, result, cells: dict) -> None:
         self._selection_changed()
         if not ok:
-            self._show_status(False, f"Probe failed: {result}")
+            self._show_status(False, self.tr("Probe failed: {error}").format(error=result))
             return
         self.last_probe = result
-        self._show_status(True, f"Read {result.address} in {result.round_trip_ms:.1f} ms")
+        text = self.tr("Read {address} in {ms} ms").format(
+            address=result.address, ms=f"{result.round_trip_ms:.1f}"
+        )
+        self._show_status(True, text)
         dlg = ProbeDialog(result, cells.get("type") or "uint16", cells.get("word_order") or "", self)
         dlg.show()
         self.probe_dialog = dlg
@@ -341,7 +368,7 @@ class TagsPage(QWidget):
         try:
             dev = device_model(self._device_of_row(r) or {})
         except Exception as exc:
-            self._show_status(False, f"device: {exc}")
+            self._show_status(False, self.tr("device: {error}").format(error=exc))
             return
         dlg = BrowseDialog(dev, self.runner, self)
         dlg.nodePicked.connect(lambda node, r=r: self.model.set_cells([r], {"address": node}))
@@ -354,13 +381,21 @@ class ProbeDialog(QDialog):
 
     def __init__(self, result, tag_type: str, tag_order: str, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"Probe {result.address}")
+        self.setWindowTitle(self.tr("Probe {address}").format(address=result.address))
         lay = QVBoxLayout(self)
         if result.registers:
             regs = "  ".join(f"{r} (0x{r:04X})" for r in result.registers)
-            lay.addWidget(QLabel(f"Registers from {result.address}: {regs}"))
+            lay.addWidget(
+                QLabel(
+                    self.tr("Registers from {address}: {registers}").format(
+                        address=result.address, registers=regs
+                    )
+                )
+            )
             model = QStandardItemModel(0, 3, self)
-            model.setHorizontalHeaderLabels(["type", "big (ABCD)", "little (CDAB)"])
+            model.setHorizontalHeaderLabels(
+                [self.tr("type"), self.tr("big (ABCD)"), self.tr("little (CDAB)")]
+            )
             for ty in ("uint16", "int16", "uint32", "int32", "float32", "float64"):
                 big = result.decoded.get((ty, "big"))
                 little = result.decoded.get((ty, "little"), big if ty in ("uint16", "int16") else None)
@@ -380,15 +415,16 @@ class ProbeDialog(QDialog):
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             lay.addWidget(view)
             bits = "".join("1" if b else "0" for b in reversed(result.bits))
-            lay.addWidget(QLabel(f"Bits of the first register (15…0): {bits}"))
+            lay.addWidget(QLabel(self.tr("Bits of the first register (15…0): {bits}").format(bits=bits)))
         else:
-            lay.addWidget(QLabel(f"{result.address}: {'ON' if result.bits and result.bits[0] else 'OFF'}"))
-        lay.addWidget(
-            QLabel(
-                f"Round trip {result.round_trip_ms:.1f} ms. The tag reads it as {tag_type}"
-                + (f", {tag_order} word order." if tag_order else ".")
-            )
-        )
+            on = result.bits and result.bits[0]
+            lay.addWidget(QLabel(f"{result.address}: {self.tr('ON') if on else self.tr('OFF')}"))
+        ms = f"{result.round_trip_ms:.1f}"
+        if tag_order:
+            text = self.tr("Round trip {ms} ms. The tag reads it as {type}, {order} word order.")
+        else:
+            text = self.tr("Round trip {ms} ms. The tag reads it as {type}.")
+        lay.addWidget(QLabel(text.format(ms=ms, type=tag_type, order=tag_order)))
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         box.rejected.connect(self.reject)
         lay.addWidget(box)
@@ -404,9 +440,11 @@ class BrowseDialog(QDialog):
     def __init__(self, device, runner, parent=None):
         super().__init__(parent)
         self.device, self.runner = device, runner
-        self.setWindowTitle(f"Browse {device.endpoint}")
+        self.setWindowTitle(self.tr("Browse {endpoint}").format(endpoint=device.endpoint))
         self.model = QStandardItemModel(0, 4, self)
-        self.model.setHorizontalHeaderLabels(["name", "class", "data type", "node id"])
+        self.model.setHorizontalHeaderLabels(
+            [self.tr("name"), self.tr("class"), self.tr("data type"), self.tr("node id")]
+        )
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setColumnWidth(0, 220)
@@ -415,7 +453,7 @@ class BrowseDialog(QDialog):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.expanded.connect(self._expand)
         self.tree.doubleClicked.connect(lambda _i: self.pick())
-        self.status = QLabel("Connecting…")
+        self.status = QLabel(self.tr("Connecting…"))
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.pick)
         box.rejected.connect(self.reject)
@@ -438,7 +476,7 @@ class BrowseDialog(QDialog):
 
     def _loaded(self, ok: bool, result, parent_item: QStandardItem) -> None:
         if not ok:
-            self.status.setText(f"Browse failed: {result}")
+            self.status.setText(self.tr("Browse failed: {error}").format(error=result))
             set_state(self.status, "fail")
             return
         parent_item.removeRows(0, parent_item.rowCount())
@@ -449,7 +487,7 @@ class BrowseDialog(QDialog):
             if e.has_children:
                 name.appendRow([QStandardItem("…")])
             parent_item.appendRow(row)
-        self.status.setText(f"{len(result)} nodes")
+        self.status.setText(self.tr("{n} nodes").format(n=len(result)))
         set_state(self.status, "")
 
     def _expand(self, index: QModelIndex) -> None:
@@ -470,4 +508,4 @@ class BrowseDialog(QDialog):
             self.nodePicked.emit(node)
             self.accept()
         else:
-            self.status.setText("Pick a variable")
+            self.status.setText(self.tr("Pick a variable"))
