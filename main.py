@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("action", choices=("verify",))
     a.add_argument("--db", metavar="URL", help="default: the plant's history database in the data dir")
     a.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")
+    t = sub.add_parser("trust", help="OPC UA server certificates: list, accept, reject, remove (audited)")
+    t.add_argument("action", choices=("list", "accept", "reject", "remove"))
+    t.add_argument("thumbprint", nargs="?", help="SHA-256 or SHA-1 thumbprint, or a unique prefix")
+    t.add_argument("--db", metavar="URL", help="audit trail: default the plant's history database")
+    t.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")
     return p
 
 
@@ -154,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         return commands.users_command(args.action, args.name, args.role, args.db, args.config)
     if args.command == "audit":
         return commands.audit_verify(args.db, args.config)
+    if args.command == "trust":
+        return commands.trust_command(args.action, args.thumbprint, args.db, args.config)
     if args.command == "simulate":
         return commands.simulate(args.config, args.speed, args.incident)
     from views.launcher import run_hmi

@@ -399,3 +399,66 @@ def audit_verify(db_url: str | None, config_path: str | None = None, out=None) -
         store.engine.dispose()
     print(message, file=out if ok else sys.stderr)
     return 0 if ok else 1
+
+
+def trust_command(
+    action: str,
+    thumbprint: str | None,
+    db_url: str | None = None,
+    config_path: str | None = None,
+    out=None,
+) -> int:
+    """`trust list|accept|reject|remove`: the OPC UA server certificates of the data directory's
+    trust list, for nodes without a window. Changes are written to the audit trail."""
+    from devices.trust import TrustStore, pretty
+    from storage.audit import Action
+    from storage.guard import JournalError
+
+    out = out or sys.stdout
+    store = TrustStore.default()
+    if action == "list":
+        entries = store.entries()
+        if not entries:
+            print(f"no server certificates in {store.root}", file=out)
+        for e in entries:
+            i = e.info
+            problem = i.validity_problem()
+            print(f"{e.status:<9} {i.sha256}  {i.subject}", file=out)
+            print(f"          SHA-1 {pretty(i.sha1)}", file=out)
+            valid = f"{i.not_before:%Y-%m-%d} to {i.not_after:%Y-%m-%d}" + (
+                f" ({problem})" if problem else ""
+            )
+            print(f"          issuer {i.issuer}; valid {valid}", file=out)
+            if i.application_uri:
+                print(f"          application {i.application_uri}", file=out)
+        return 0
+    if not thumbprint:
+        print("error: a certificate thumbprint is needed (see: trust list)", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        entry = store.find(thumbprint)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if entry is None:
+        print(f"error: no certificate {thumbprint} in {store.root} (see: trust list)", file=sys.stderr)
+        return 1
+    try:
+        accounts, audit = open_accounts(_plant_db_url(db_url, config_path))
+    except (ConfigError, JournalError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        sha = entry.info.sha256
+        if action == "accept":
+            done, act = store.trust(sha), Action.CERT_TRUST
+        elif action == "reject":
+            done, act = store.reject(sha), Action.CERT_REJECT
+        else:
+            done, act = store.remove(sha), Action.CERT_REMOVE
+        audit.append(cli_actor(), act, sha, {"subject": done.info.subject, "via": "command line"})
+        verb = {"accept": "trusted", "reject": "rejected", "remove": "removed"}[action]
+        print(f"{verb}: {sha}  {done.info.subject}", file=out)
+        return 0
+    finally:
+        accounts.engine.dispose()

@@ -359,10 +359,10 @@ class Engine:
         return alarm
 
     # ------------------------------------------------------------ live reconfiguration
-    def reconnect(self, device: str, timeout: float = 10.0) -> bool:
+    def reconnect(self, device: str, timeout: float = 10.0, wait: bool = True) -> bool:
         """Drop a device's connection and connect again now, without waiting out its backoff
         (e.g. once its server certificate is trusted). Thread-safe; False when not running or
-        no such device."""
+        no such device. `wait=False` (the GUI) returns once it is asked for."""
         loop = self._loop
         if loop is None or not loop.is_running():
             return False
@@ -376,7 +376,8 @@ class Engine:
             self._start_driver(dev)
             return True
 
-        return asyncio.run_coroutine_threadsafe(again(), loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(again(), loop)
+        return future.result(timeout) if wait else True
 
     def apply_config(self, new: PlantConfig, timeout: float = 20.0) -> Reconfigured:
         """Switch to a new (validated) configuration without stopping: only devices whose settings

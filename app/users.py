@@ -68,6 +68,7 @@ class Permission(Enum):
     CONFIGURE = "configure"
     MANAGE_USERS = "manage_users"
     WRITE = "write"  # a value to a device; only tags marked writable, see may_write
+    TRUST_CERTIFICATE = "trust_certificate"  # an OPC UA server's certificate on the trust list
 
 
 # the lowest role allowed each action
@@ -80,6 +81,7 @@ PERMISSIONS: dict[Permission, Role] = {
     Permission.CONFIGURE: Role.ENGINEER,
     Permission.MANAGE_USERS: Role.ADMINISTRATOR,
     Permission.WRITE: Role.OPERATOR,
+    Permission.TRUST_CERTIFICATE: Role.ENGINEER,
 }
 
 

@@ -49,6 +49,9 @@ class Action(StrEnum):
     USER_PASSWD = "user_passwd"
     USER_ROLE = "user_role"
     WRITE = "write"  # a value written to a device (or refused): old, new, result
+    CERT_TRUST = "certificate_trust"  # a device's server certificate put on the trust list
+    CERT_REJECT = "certificate_reject"
+    CERT_REMOVE = "certificate_remove"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
 from views.risk_overview import RiskOverview
 from views.trend_view import TrendView, history_loaders
+from views.trust_dialog import TrustPrompter
 from views.write_dialog import open_write_dialog, write_permission
 from widgets.alarm_table import AlarmTable
 from widgets.horn import Horn, HornIndicator
@@ -141,6 +142,8 @@ class MainWindow(QMainWindow):
         self.trend.cone_source = b.forecast_cone
         self.map.update_risk(b.ranked_risk())
         b.devices.connect(self.device_badges.update_devices)
+        self.trust_prompter = TrustPrompter(self)  # an unknown server certificate: ask, once each
+        b.devices.connect(self.trust_prompter.update_devices)
         # ---- wiring: widgets -> engine and each other
         self.alarm_table.acknowledgeRequested.connect(self.acknowledge)
         self.alarm_table.shelveRequested.connect(self.shelve)
