@@ -327,7 +327,7 @@ def test_login_lock_screen_and_users_dialog_in_chinese(qtbot, tmp_path, chinese,
     win.session_controls.lock()
     lock = win.session_controls.lock_screen
     assert lock.locked and lock.form.title.text() == "屏幕已锁定"
-    assert lock.form.subtitle.text() == "ada（管理员） 锁定了屏幕"
+    assert lock.form.subtitle.text() == "ada（管理员）锁定了屏幕"
     lock.form.password.setText("nope-nope")
     lock.submit()
     assert lock.form.error.text().startswith("用户名或密码错误")

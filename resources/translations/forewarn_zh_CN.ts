@@ -937,7 +937,7 @@ No sound on this workstation: {reason}</source>
     </message>
     <message>
         <source>This plant has no user accounts yet. The administrator you create here manages the others (Users…). The password needs at least {n} characters.</source>
-        <translation>本厂尚无用户账户。在此创建的管理员负责管理其他用户（用户…）。密码至少 {n} 个字符。</translation>
+        <translation>本厂尚无用户账户。在此创建的管理员负责管理其他用户（用户管理…）。密码至少 {n} 个字符。</translation>
     </message>
     <message>
         <source>Create administrator</source>
@@ -1597,7 +1597,7 @@ No sound on this workstation: {reason}</source>
     <name>SessionControls</name>
     <message>
         <source>{user} locked the screen</source>
-        <translation>{user} 锁定了屏幕</translation>
+        <translation>{user}锁定了屏幕</translation>
     </message>
     <message>
         <source>{user}: locked after {n} min without input</source>
@@ -2206,6 +2206,80 @@ device {device}</source>
     <message>
         <source>Trend: 1 pen</source>
         <translation>趋势：1 条曲线</translation>
+    </message>
+</context>
+<context>
+    <name>TrustDialog</name>
+    <message>
+        <source>Unknown server certificate — {device}</source>
+        <translation>未知的服务器证书 — {device}</translation>
+    </message>
+    <message>
+        <source>The OPC UA server of device {device} presented a certificate that is not on the trust list. Forewarn does not connect to it until the certificate is trusted. Compare the thumbprint with the one shown on the server itself before trusting it.</source>
+        <translation>设备 {device} 的 OPC UA 服务器出示的证书不在信任列表中。在信任该证书之前，Forewarn 不会连接此服务器。信任前请将指纹与服务器本身显示的指纹进行核对。</translation>
+    </message>
+    <message>
+        <source>{start} to {end} (UTC)</source>
+        <translation>{start} 至 {end}（UTC）</translation>
+    </message>
+    <message>
+        <source>not valid now: {problem}</source>
+        <translation>当前无效：{problem}</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>颁发者</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>SHA-256 thumbprint</source>
+        <translation>SHA-256 指纹</translation>
+    </message>
+    <message>
+        <source>SHA-1 thumbprint</source>
+        <translation>SHA-1 指纹</translation>
+    </message>
+    <message>
+        <source>Application URI</source>
+        <translation>应用程序 URI</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>信任</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>{why}: ask an engineer to trust this certificate.</source>
+        <translation>{why}：请联系工程师信任此证书。</translation>
+    </message>
+</context>
+<context>
+    <name>TrustPrompter</name>
+    <message>
+        <source>The screen is locked</source>
+        <translation>屏幕已锁定</translation>
+    </message>
+    <message>
+        <source>Certificate trusted: {device} reconnects</source>
+        <translation>证书已信任：{device} 将重新连接</translation>
     </message>
 </context>
 <context>
