@@ -350,6 +350,7 @@ class RiskEngine:
         self._sig: list[tuple] = [()] * len(self.sources)
         self._with_evidence: set[int] = set()  # sources that had evidence at the last update
         self._started = False
+        self._bad_texts: dict[tuple[int, bool], Message] = {}
 
     # ------------------------------------------------------------ evaluation
     def update(
@@ -376,15 +377,7 @@ class RiskEngine:
         if len(self.member_tag):
             for p in np.flatnonzero(bad[self.member_tag]):
                 i = int(self.member_tag[p])
-                device = self.devices[i]
-                if device in comm_lost:
-                    detail = _m(
-                        QT_TRANSLATE_NOOP("risk", "{tag} bad quality ({device} unreachable)"),
-                        tag=self.names[i],
-                        device=device,
-                    )
-                else:
-                    detail = _m(QT_TRANSLATE_NOOP("risk", "{tag} bad quality"), tag=self.names[i])
+                detail = self._bad_detail(i, self.devices[i] in comm_lost)
                 add(
                     int(self.member_hz[p]),
                     TraceItem(
@@ -429,6 +422,23 @@ class RiskEngine:
             self._sig[k] = sig
         self._with_evidence = set(evidence)
         return changed
+
+    def _bad_detail(self, i: int, unreachable: bool) -> Message:
+        """'GH1.CO.01 bad quality (plc2 unreachable)', made once per tag and case: a device that
+        stops answering makes every tag of it bad at every update."""
+        key = (i, unreachable)
+        text = self._bad_texts.get(key)
+        if text is None:
+            if unreachable:
+                text = _m(
+                    QT_TRANSLATE_NOOP("risk", "{tag} bad quality ({device} unreachable)"),
+                    tag=self.names[i],
+                    device=self.devices[i],
+                )
+            else:
+                text = _m(QT_TRANSLATE_NOOP("risk", "{tag} bad quality"), tag=self.names[i])
+            self._bad_texts[key] = text
+        return text
 
     def _alarm_evidence(self, now: float, standing: Iterable[Alarm], add) -> set[str]:
         """Alarms, warnings and hidden alarms of members; returns the devices with lost communication."""
