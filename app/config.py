@@ -429,7 +429,7 @@ class Retention(Strict):
     rollup_1h_days: float = Field(3650, gt=0)
 
 
-class SecurityPolicy(Strict):
+class SessionPolicy(Strict):
     """The plant's session policy, the same on every workstation: the screen locks after
     `lock_after_min` minutes without input (0: never; the alarm banner and horn keep running),
     and `max_failures` wrong passwords in a row lock the account for `lockout_min` minutes."""
@@ -457,7 +457,7 @@ class PlantConfig(Strict):
     warnings: WarningDefaults = WarningDefaults()
     risk: RiskModel = RiskModel()
     retention: Retention = Retention()
-    security: SecurityPolicy = SecurityPolicy()
+    security: SessionPolicy = SessionPolicy()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
