@@ -34,16 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--lock-after",
         type=float,
-        default=10.0,
+        default=None,
         metavar="MIN",
-        help="lock the screen after MIN minutes without input (default 10; 0: never)",
+        help="lock the screen after MIN minutes without input (0: never; default: the plant file's "
+        "security.lock_after_min, 10)",
     )
     p.add_argument(
         "--lockout",
         type=float,
-        default=15.0,
+        default=None,
         metavar="MIN",
-        help="minutes an account stays locked after five wrong passwords (default 15)",
+        help="minutes an account stays locked after too many wrong passwords (default: the plant "
+        "file's security.lockout_min, 15)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -172,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         speed=args.speed,
         incidents=args.incident,
         new_db=args.new_db,
-        lock_after_s=args.lock_after * 60,
-        lockout_s=args.lockout * 60,
+        lock_after_s=None if args.lock_after is None else args.lock_after * 60,
+        lockout_s=None if args.lockout is None else args.lockout * 60,
     )
 
 

@@ -847,7 +847,7 @@ def config_diff(old: PlantConfig, new: PlantConfig) -> list[str]:
     lines += _record_diff("tag", old.tags, new.tags)
     lines += _record_diff("hazard source", old.hazard_sources, new.hazard_sources)
     lines += _record_diff("rule", old.rules, new.rules)
-    for section in ("plant", "warnings", "risk", "retention"):
+    for section in ("plant", "warnings", "risk", "retention", "security"):
         lines += [f"{section}: {line}" for line in _value_diff(getattr(old, section), getattr(new, section))]
     if [t.name for t in old.tags if t.name in {x.name for x in new.tags}] != [
         t.name for t in new.tags if t.name in {x.name for x in old.tags}

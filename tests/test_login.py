@@ -41,6 +41,9 @@ class RecordingEngine(FakeEngine):
     def set_out_of_service(self, keys, on, user, reason=""):
         self.calls.append(("out_of_service", keys, user))
 
+    def suppress(self, keys, on, user, reason=""):
+        self.calls.append(("suppress" if on else "unsuppress", keys, user))
+
 
 @pytest.fixture
 def store(tmp_path):
@@ -160,6 +163,8 @@ def test_an_operator_cannot_configure_or_take_alarms_out_of_service(qtbot, tmp_p
         (win.settings_action, "engineer"),
         (win.oos_action, "supervisor"),
         (win.return_action, "supervisor"),
+        (win.suppress_action, "supervisor"),
+        (win.unsuppress_action, "supervisor"),
         (win.users_action, "administrator"),
     ):
         assert not act.isEnabled(), act.text()
@@ -167,6 +172,7 @@ def test_an_operator_cannot_configure_or_take_alarms_out_of_service(qtbot, tmp_p
     win.open_settings()  # the shortcut path is refused as well
     assert getattr(win, "settings_dialog", None) is None
     win.set_out_of_service(["GH1.CO.01:H"], True, "calibration")
+    win.suppress(["GH1.CO.01:H"], True, "converter stopped")
     assert win.engine.calls == []
     # a supervisor logs in: out of service is allowed, the settings still are not
     win.session.login(store.authenticate("sam", "sam-password").user)
@@ -183,6 +189,8 @@ def test_window_actions_reach_the_engine_with_the_user_and_the_audit_trail(qtbot
     win.acknowledge(["GH1.CO.01:H"])
     win.shelve(["GH1.CO.02:H"], 3600.0, "detector under calibration")
     win.set_out_of_service(["GH1.CO.03:H"], True, "instrument removed")
+    win.suppress(["GH1.CO.04:H"], True, "gas holder 1 isolated")
+    win.suppress(["GH1.CO.04:H"], False)
     applied = []
     win.apply_config = lambda new, diff: applied.append(diff)  # live reconfiguration is tested elsewhere
     win._settings_applied(cfg, ["tag GH1.CO.01: alarms.H 24 → 30"])
@@ -192,15 +200,22 @@ def test_window_actions_reach_the_engine_with_the_user_and_the_audit_trail(qtbot
         ("shelve", ["GH1.CO.02:H"], "sam"),
         ("out_of_service", ["GH1.CO.03:H"], "sam"),
     ]
+    assert win.engine.calls[3:5] == [
+        ("suppress", ["GH1.CO.04:H"], "sam"),
+        ("unsuppress", ["GH1.CO.04:H"], "sam"),
+    ]
     rows = [e for e in store.audit.entries() if e.user == "sam" and e.action not in ("login", "user_add")]
     assert [(e.action, e.target) for e in rows] == [
         ("acknowledge", "GH1.CO.01:H"),
         ("shelve", "GH1.CO.02:H"),
         ("out_of_service", "GH1.CO.03:H"),
+        ("suppress", "GH1.CO.04:H"),
+        ("suppress", "GH1.CO.04:H"),
         ("config_change", "Test Works"),
     ]
+    assert rows[3].detail == {"on": True, "reason": "gas holder 1 isolated"}
     assert rows[1].detail == {"duration_s": 3600.0, "reason": "detector under calibration"}
-    assert rows[3].detail == ["tag GH1.CO.01: alarms.H 24 → 30"]
+    assert rows[5].detail == ["tag GH1.CO.01: alarms.H 24 → 30"]
     assert verify(store.engine)[0]
 
 

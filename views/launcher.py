@@ -38,9 +38,10 @@ def run_hmi(
     speed: float = 1.0,
     incidents=(),
     new_db: bool = False,
-    lock_after_s: float | None = 600.0,
-    lockout_s: float = 900.0,
+    lock_after_s: float | None = None,
+    lockout_s: float | None = None,
 ) -> int:
+    """`lock_after_s` and `lockout_s` (command line) override the plant file's `security:`."""
     from storage.guard import JournalError
 
     t_start = time.monotonic()
@@ -69,6 +70,19 @@ def _show_refusal(app, message: str) -> None:
     QMessageBox.critical(None, QCoreApplication.translate("launcher", "Forewarn cannot start"), message)
 
 
+def idle_lock_s(cfg, security: dict) -> float:
+    """Seconds without input before the screen locks (0: never): the command line, else the plant."""
+    given = security.get("lock_after_s")
+    return float(given) if given is not None else cfg.security.lock_after_min * 60
+
+
+def apply_session_policy(store, cfg, security: dict) -> None:
+    """The plant's lockout policy on the account store (the command line's --lockout wins)."""
+    given = security.get("lockout_s")
+    store.lockout_s = float(given) if given is not None else cfg.security.lockout_min * 60
+    store.max_failures = cfg.security.max_failures
+
+
 def _open_session(cfg, hist, security: dict, screenshot):
     """The session on the history's database: the demo plant (and a screenshot, which exits at
     once) runs as the passwordless "operator"; any other plant asks for a login first, or for its
@@ -79,7 +93,8 @@ def _open_session(cfg, hist, security: dict, screenshot):
     from views.session import Session
 
     audit = AuditLog(hist.engine)
-    store = UserStore(hist.engine, audit, lockout_s=security.get("lockout_s", 900.0))
+    store = UserStore(hist.engine, audit)
+    apply_session_policy(store, cfg, security)
     if security.get("demo", True) or screenshot:
         return Session.demo(store, audit)
     user = ask_login(store, cfg.plant.name)
@@ -105,12 +120,14 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None) -> 
     def open_window(config, old=None):
         """The main window on `config`; after a live configuration change it replaces the old one
         (same engine, acquisition and history never stop; the layout is restored)."""
+        if session.store is not None:
+            apply_session_policy(session.store, config, security)
         w = MainWindow(
             engine,
             config,
             sets_dir=data_dir() / "trend_sets",
             session=session,
-            lock_after_s=security.get("lock_after_s", 600.0),
+            lock_after_s=idle_lock_s(config, security),
         )
         if old is None:
             w.resize(1600, 960)

@@ -262,7 +262,28 @@ class MainWindow(QMainWindow):
             (),
             self.tr("Put the selected alarms back in service"),
         )
-        for act in (self.unshelve_action, self.oos_action, self.return_action):
+        self.suppress_action = self._action(
+            self.tr("Suppress…"),
+            self.suppress_selected,
+            (),
+            self.tr(
+                "Suppress the selected alarms until lifted, with a reason (equipment stopped, a known "
+                "fault being worked on); they are still recorded"
+            ),
+        )
+        self.unsuppress_action = self._action(
+            self.tr("Lift suppression"),
+            self.unsuppress_selected,
+            (),
+            self.tr("Put the selected suppressed alarms back on the list"),
+        )
+        for act in (
+            self.unshelve_action,
+            self.suppress_action,
+            self.unsuppress_action,
+            self.oos_action,
+            self.return_action,
+        ):
             alarms.addAction(act)
         alarms.setToolTipsVisible(True)
         plant = bar.addMenu(self.tr("&Plant"))
@@ -327,6 +348,8 @@ class MainWindow(QMainWindow):
             (self.ack_action, Permission.ACKNOWLEDGE),
             (self.ack_all_action, Permission.ACKNOWLEDGE),
             (self.unshelve_action, Permission.UNSHELVE),
+            (self.suppress_action, Permission.SUPPRESS),
+            (self.unsuppress_action, Permission.SUPPRESS),
             (self.oos_action, Permission.OUT_OF_SERVICE),
             (self.return_action, Permission.OUT_OF_SERVICE),
             (self.users_action, Permission.MANAGE_USERS),
@@ -403,6 +426,31 @@ class MainWindow(QMainWindow):
         )
         if ok and reason.strip():
             self.set_out_of_service(keys, True, reason.strip())
+
+    def suppress_selected(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        keys = self.alarm_table.selected_keys()
+        if not keys or not self.allowed(Permission.SUPPRESS):
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Suppress alarms"),
+            self.tr("Reason for suppressing {n} alarm(s):").format(n=len(keys)),
+        )
+        if ok and reason.strip():
+            self.suppress(keys, True, reason.strip())
+
+    def unsuppress_selected(self) -> None:
+        keys = self.alarm_table.selected_keys()
+        if keys:
+            self.suppress(keys, False)
+
+    def suppress(self, keys: list[str], on: bool, reason: str = "") -> None:
+        """Suppress alarms by hand (or lift it) through the engine; journaled and audited."""
+        if self.allowed(Permission.SUPPRESS):
+            self.engine.suppress(list(keys), on, self.user or "operator", reason)
+            self.audit(Action.SUPPRESS, ",".join(keys), {"on": on, "reason": reason})
 
     def return_to_service_selected(self) -> None:
         keys = self.alarm_table.selected_keys()

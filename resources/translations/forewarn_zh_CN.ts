@@ -1071,6 +1071,22 @@ No sound on this workstation: {reason}</source>
         <translation>将所选报警恢复服务</translation>
     </message>
     <message>
+        <source>Suppress…</source>
+        <translation>抑制…</translation>
+    </message>
+    <message>
+        <source>Suppress the selected alarms until lifted, with a reason (equipment stopped, a known fault being worked on); they are still recorded</source>
+        <translation>抑制所选报警直至解除，需填写原因（设备停运、已知故障处理中）；报警仍会记录</translation>
+    </message>
+    <message>
+        <source>Lift suppression</source>
+        <translation>解除抑制</translation>
+    </message>
+    <message>
+        <source>Put the selected suppressed alarms back on the list</source>
+        <translation>将所选已抑制的报警放回列表</translation>
+    </message>
+    <message>
         <source>&amp;Plant</source>
         <translation>工厂(&amp;P)</translation>
     </message>
@@ -1149,6 +1165,14 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Reason for taking {n} alarm(s) out of service:</source>
         <translation>将 {n} 条报警退出服务的原因：</translation>
+    </message>
+    <message>
+        <source>Suppress alarms</source>
+        <translation>抑制报警</translation>
+    </message>
+    <message>
+        <source>Reason for suppressing {n} alarm(s):</source>
+        <translation>抑制 {n} 条报警的原因：</translation>
     </message>
     <message>
         <source>Configuration saved ({n} changes); restart to run it</source>
@@ -3630,6 +3654,10 @@ inherent level {level}</source>
     <message>
         <source>Map</source>
         <translation>厂区图</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
     </message>
 </context>
 <context>

@@ -33,6 +33,7 @@ from views.settings.forms import SETTINGS_QSS, ErrorsDialog, page_header, set_st
 from views.settings.hazards_page import HazardsPage
 from views.settings.map_page import MapPage
 from views.settings.rules_page import RulesPage
+from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.workers import ProbeRunner
@@ -50,6 +51,7 @@ class Draft:
         self.devices: list[dict] = data["devices"]
         self.hazards: list[dict] = data["hazard_sources"]
         self.rules: list[dict] = data["rules"]
+        self.security: dict = data["security"]
         self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
         self.tags.set_devices(self.device_map())
         self._gen = 0
@@ -102,6 +104,7 @@ class Draft:
             tags=[t.model_dump(mode="json") for t in self.tags.valid_tags()],
             hazard_sources=[dict(x) for x in self.hazards],
             rules=[dict(x) for x in self.rules],
+            security=dict(self.security),
         )
         return d
 
@@ -125,6 +128,7 @@ PAGES = (
     QT_TRANSLATE_NOOP("settings", "Hazard sources"),
     QT_TRANSLATE_NOOP("settings", "Rules"),
     QT_TRANSLATE_NOOP("settings", "Map"),
+    QT_TRANSLATE_NOOP("settings", "Security"),
 )
 
 
@@ -159,6 +163,7 @@ class SettingsDialog(QDialog):
             d.rules, d.config_for_rules, lambda: [h.get("name", "") for h in d.hazards]
         )
         self.map_page = MapPage(d)
+        self.security_page = SecurityPage(d.security)
         devices_box = QWidget()
         dl = QVBoxLayout(devices_box)
         title = QCoreApplication.translate("settings", "Devices")  # the same word as in the list of pages
@@ -186,13 +191,15 @@ class SettingsDialog(QDialog):
         self.devices_page.deviceRenamed.connect(d.tags.rename_device)
         self.hazards_page.hazardsChanged.connect(d.touch)
         self.rules_page.rulesChanged.connect(d.touch)
+        self.security_page.securityChanged.connect(d.touch)
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsNav")
         self.nav.addItems([QCoreApplication.translate("settings", p) for p in PAGES])
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for w in (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box):
+        pages = (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box)
+        for w in (*pages, self.security_page):
             self.stack.addWidget(w)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
