@@ -1416,8 +1416,8 @@ No sound on this workstation: {reason}</source>
         <translation>密码</translation>
     </message>
     <message>
-        <source>Stored in the plant file: protect the file</source>
-        <translation>保存在工厂配置文件中：请妥善保护该文件</translation>
+        <source>Kept in the data directory&apos;s secret store; the plant file only names it</source>
+        <translation>保存在数据目录的密钥库中；工厂配置文件只记录其名称</translation>
     </message>
 </context>
 <context>

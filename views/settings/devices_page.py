@@ -236,7 +236,7 @@ class OpcUaForm(_Form):
         self._text(
             "password",
             self.tr("Password"),
-            self.tr("Stored in the plant file: protect the file"),
+            self.tr("Kept in the data directory's secret store; the plant file only names it"),
             password=True,
         )
 
