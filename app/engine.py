@@ -25,6 +25,7 @@ import devices.opcua  # noqa: F401
 from app.alarms import Alarm, Condition
 from app.config import PlantConfig, tag_type
 from app.config_io import changed_devices
+from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
 from app.pipeline import Pipeline
 from devices.base import WriteError, driver_for
@@ -327,14 +328,22 @@ class Engine:
             self._history_dropped, self._history_drop_at = dropped, now
         failing = h.state != "ok"
         dropping = self._history_drop_at > 0 and now - self._history_drop_at < HISTORY_DROP_HOLD_S
-        if failing:
-            text = f"History cannot write: {h.last_error or h.state}"
-            if dropped:
-                text += f"; buffer full, {dropped} samples dropped"
+        if failing and dropped:
+            text = _m(
+                QT_TRANSLATE_NOOP(
+                    "alarms", "History cannot write: {error}; buffer full, {n} samples dropped"
+                ),
+                error=h.last_error or h.state,
+                n=dropped,
+            )
+        elif failing:
+            text = _m(
+                QT_TRANSLATE_NOOP("alarms", "History cannot write: {error}"), error=h.last_error or h.state
+            )
         elif dropping:
-            text = f"History buffer full: {dropped} samples dropped"
+            text = _m(QT_TRANSLATE_NOOP("alarms", "History buffer full: {n} samples dropped"), n=dropped)
         else:
-            text = "History writing again"
+            text = _m(QT_TRANSLATE_NOOP("alarms", "History writing again"))
         with self._lock:
             alarm = self.alarms.set_condition(
                 Condition(
@@ -493,27 +502,44 @@ class Engine:
         value = float(value)
         refusal = ""
         if tag is None:
-            refusal = f"unknown tag {tag_name!r}"
+            refusal = _w(QT_TRANSLATE_NOOP("engine", "unknown tag {tag}"), tag=repr(tag_name))
         elif self.audit is None:
-            refusal = "writes are disabled: there is no audit trail to record them"
+            refusal = _w(
+                QT_TRANSLATE_NOOP("engine", "writes are disabled: there is no audit trail to record them")
+            )
         else:
             allowed, why = may_write(role, tag)
             if not allowed:
                 refusal = why
             elif not np.isfinite(value):
-                refusal = f"{value} is not a number"
+                refusal = _w(QT_TRANSLATE_NOOP("engine", "{value} is not a number"), value=f"{value}")
             elif tag_type(self.config, tag) == "bool" and value not in (0.0, 1.0):
-                refusal = f"{value:g}: a bool tag takes 0 or 1"
+                refusal = _w(
+                    QT_TRANSLATE_NOOP("engine", "{value}: a bool tag takes 0 or 1"), value=f"{value:g}"
+                )
             elif tag.range is not None and not tag.range[0] <= value <= tag.range[1]:
-                refusal = f"{value:g} is outside the tag's range {tag.range[0]:g} to {tag.range[1]:g}"
+                refusal = _w(
+                    QT_TRANSLATE_NOOP("engine", "{value} is outside the tag's range {lo} to {hi}"),
+                    value=f"{value:g}",
+                    lo=f"{tag.range[0]:g}",
+                    hi=f"{tag.range[1]:g}",
+                )
             elif scale == 0:
-                refusal = "the tag's scale is 0: no raw value gives this value"
+                refusal = _w(
+                    QT_TRANSLATE_NOOP("engine", "the tag's scale is 0: no raw value gives this value")
+                )
         if refusal:
             res = WriteResult(tag_name, False, value, old, message=refusal, refused=True)
             return _done(self._audit_write(res, name, role))
         loop = self._loop
         if loop is None or not loop.is_running():
-            res = WriteResult(tag_name, False, value, old, message="acquisition is not running")
+            res = WriteResult(
+                tag_name,
+                False,
+                value,
+                old,
+                message=_w(QT_TRANSLATE_NOOP("engine", "acquisition is not running")),
+            )
             return _done(self._audit_write(res, name, role))
         if timeout is None:
             dev = self.config.device(tag.device)
@@ -526,14 +552,21 @@ class Engine:
         drv = next((d for d in self.drivers if d.device.name == tag.device), None)
         try:
             if drv is None:
-                raise WriteError(f"device {tag.device} is not running")
+                raise WriteError(
+                    _w(QT_TRANSLATE_NOOP("engine", "device {device} is not running"), device=tag.device)
+                )
             got = await asyncio.wait_for(drv.write(tag, raw), timeout)
             res = WriteResult(tag.name, True, value, old, written=got * scale + offset)
         except TimeoutError:
-            msg = f"no answer from {tag.device} within {timeout:g} s"
+            msg = _w(
+                QT_TRANSLATE_NOOP("engine", "no answer from {device} within {s} s"),
+                device=tag.device,
+                s=f"{timeout:g}",
+            )
             res = WriteResult(tag.name, False, value, old, message=msg)
-        except WriteError as exc:
-            res = WriteResult(tag.name, False, value, old, message=str(exc))
+        except WriteError as exc:  # the driver's words (a Message is translated on screen)
+            why = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            res = WriteResult(tag.name, False, value, old, message=why)
         except Exception as exc:  # a lost link, a library error: the operator gets the reason
             _raise_if_cancelled()
             msg = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -592,6 +625,16 @@ class Engine:
             return SampleBatch(
                 np.arange(self.n, dtype=np.int32), self._ts.copy(), self._value.copy(), self._quality.copy()
             )
+
+
+def _m(template: str, **args) -> Message:
+    """A system alarm text (translated on screen like the alarm engine's own)."""
+    return Message("alarms", template, **args)
+
+
+def _w(template: str, **args) -> Message:
+    """Why a write was refused or failed (shown in the write dialog, English in the audit trail)."""
+    return Message("engine", template, **args)
 
 
 def _done(result) -> concurrent.futures.Future:

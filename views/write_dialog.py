@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.config_io import fmt_number
 from app.model import Quality
 from app.users import may_write, write_role
+from views import i18n
 
 PAGE_ENTER, PAGE_CONFIRM, PAGE_RESULT = range(3)
 _INT_LIMITS = {
@@ -295,9 +296,9 @@ class WriteDialog(QDialog):
         elif result.ok:
             text = self.tr("Written: {tag} = {value}").format(tag=result.tag, value=self.fmt(result.written))
         elif result.refused:
-            text = self.tr("Refused: {reason}").format(reason=result.message)
+            text = self.tr("Refused: {reason}").format(reason=i18n.text(result.message))
         else:
-            text = self.tr("Failed: {error}").format(error=result.message)
+            text = self.tr("Failed: {error}").format(error=i18n.text(result.message))
         if not isinstance(result, Exception) and not result.audited:
             text += "\n" + self.tr("The audit trail could not be written (see the log).")
         self.result_label.setProperty("ok", not isinstance(result, Exception) and bool(result.ok))

@@ -2960,6 +2960,22 @@ Last message: {message}</source>
         <source>{source}: ended by a configuration change</source>
         <translation>{source}：因组态变更而结束</translation>
     </message>
+    <message>
+        <source>History cannot write: {error}; buffer full, {n} samples dropped</source>
+        <translation>历史库无法写入：{error}；缓冲区已满，丢弃 {n} 个采样</translation>
+    </message>
+    <message>
+        <source>History cannot write: {error}</source>
+        <translation>历史库无法写入：{error}</translation>
+    </message>
+    <message>
+        <source>History buffer full: {n} samples dropped</source>
+        <translation>历史缓冲区已满：丢弃 {n} 个采样</translation>
+    </message>
+    <message>
+        <source>History writing again</source>
+        <translation>历史库恢复写入</translation>
+    </message>
 </context>
 <context>
     <name>alarms_page</name>
@@ -3012,6 +3028,45 @@ Last message: {message}</source>
     <message>
         <source>{d} d</source>
         <translation>{d} 天</translation>
+    </message>
+</context>
+<context>
+    <name>engine</name>
+    <message>
+        <source>unknown tag {tag}</source>
+        <translation>未知位号 {tag}</translation>
+    </message>
+    <message>
+        <source>writes are disabled: there is no audit trail to record them</source>
+        <translation>写入已禁用：没有可记录写入的审计记录</translation>
+    </message>
+    <message>
+        <source>{value} is not a number</source>
+        <translation>{value} 不是数值</translation>
+    </message>
+    <message>
+        <source>{value}: a bool tag takes 0 or 1</source>
+        <translation>{value}：开关量位号只接受 0 或 1</translation>
+    </message>
+    <message>
+        <source>{value} is outside the tag&apos;s range {lo} to {hi}</source>
+        <translation>{value} 超出位号量程 {lo} 至 {hi}</translation>
+    </message>
+    <message>
+        <source>the tag&apos;s scale is 0: no raw value gives this value</source>
+        <translation>位号比例系数为 0：没有原始值能得到该值</translation>
+    </message>
+    <message>
+        <source>acquisition is not running</source>
+        <translation>采集未运行</translation>
+    </message>
+    <message>
+        <source>device {device} is not running</source>
+        <translation>设备 {device} 未运行</translation>
+    </message>
+    <message>
+        <source>no answer from {device} within {s} s</source>
+        <translation>设备 {device} 在 {s} 秒内无应答</translation>
     </message>
 </context>
 <context>
