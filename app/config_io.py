@@ -653,7 +653,45 @@ def save_config(
         Path(tmp).unlink(missing_ok=True)
         raise
     _prune_versions(path, keep)
+    _scrub_versions(path, store)
     return copy
+
+
+def _scrub_versions(path: Path, store) -> None:
+    """Move plain-text passwords out of the numbered copies too (made before passwords had a
+    secret store): each becomes a reference, under the device's secret name when the store holds
+    the same value, else under a name of its own so the old copy still loads as it was."""
+    for copy in versions_of(path):
+        try:
+            if "password" not in copy.read_text(encoding="utf-8-sig"):
+                continue
+        except (OSError, UnicodeDecodeError):
+            continue
+        doc = _load_document(copy)
+        devices = doc.data.get("devices") if doc is not None else None
+        plain = [
+            d
+            for d in devices or []
+            if isinstance(d, dict)
+            and isinstance(d.get("name"), str)
+            and isinstance(d.get("password"), str)
+            and not secrets.is_ref(d["password"])
+        ]
+        if not plain:
+            continue
+        store = store or secrets.SecretStore.default()
+        for d in plain:
+            name = secrets.secret_name_for(d["name"])
+            if store.get(name) not in (None, d["password"]):
+                name = f"{name}.{copy.name.rsplit('.', 1)[1]}"  # this copy's own, older password
+            if store.get(name) is None:
+                store.set(name, d["password"])
+            d["password"] = secrets.make_ref(name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{copy.name}.", suffix=".tmp", dir=copy.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(doc.text())
+        os.replace(tmp, copy)
+        log.info("%s: plain-text passwords moved to the secret store", copy)
 
 
 def _has_passwords(devices) -> bool:

@@ -117,3 +117,21 @@ def test_store_file(store):
     assert store.remove("a.password") and not store.remove("a.password")
     if os.name == "posix":
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def test_older_numbered_copies_lose_their_plain_text_passwords(tmp_path, store):
+    path = _plain(tmp_path)
+    older = PLANT.replace("PASSWORD", "Old-Pass-1")
+    (tmp_path / "plant.yaml.1").write_text(older, encoding="utf-8")  # made before the store existed
+    (tmp_path / "plant.yaml.2").write_text(PLANT.replace("PASSWORD", PASSWORD), encoding="utf-8")
+    save_config(load_config(path), path, secret_store=store)
+    for copy in versions_of(path):
+        assert PASSWORD not in copy.read_text(encoding="utf-8") and "Old-Pass-1" not in copy.read_text(
+            encoding="utf-8"
+        )
+    # each copy still loads with the password it had
+    first = load_config(tmp_path / "plant.yaml.1")
+    second = load_config(tmp_path / "plant.yaml.2")
+    assert first.devices[0].password.get_secret_value() == "Old-Pass-1"
+    assert second.devices[0].password.get_secret_value() == PASSWORD
+    assert "# the converter's OPC UA server" in (tmp_path / "plant.yaml.1").read_text(encoding="utf-8")
