@@ -22,6 +22,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from app import tag_rows
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config, parse_config_text
 from app.replay import ReplayError, read_samples
 from app.rules import CompiledRule, RuleError, compile_rule
@@ -346,12 +347,6 @@ def test_rule_function_arguments_compile_or_rule_error(demo, fn, args):
 
 # ---------------------------------------------------------------- tags CSV import
 
-try:
-    from app import config_io
-except ImportError:  # the CSV import is optional in older trees
-    config_io = None
-
-
 csv_cells = st.one_of(
     st.text(max_size=8),
     st.sampled_from(
@@ -384,10 +379,9 @@ csv_cells = st.one_of(
 )
 
 
-@pytest.mark.skipif(config_io is None, reason="app/config_io.py is not present")
 @FAST
 @given(
-    st.lists(st.sampled_from(list(config_io.TAG_COLUMNS) if config_io else ["name"]), min_size=1, max_size=8),
+    st.lists(st.sampled_from(list(tag_rows.TAG_COLUMNS)), min_size=1, max_size=8),
     st.lists(st.lists(csv_cells, max_size=9), max_size=6),
     st.sampled_from([",", ";", "\t"]),
 )
@@ -397,32 +391,30 @@ def test_tags_csv_import_returns_tags_or_row_errors(demo, header, rows, delimite
     w.writerow(header)
     for r in rows:
         w.writerow(r)
-    tags, errors = config_io.import_tags_csv(buf.getvalue(), demo)
+    tags, errors = tag_rows.import_tags_csv(buf.getvalue(), demo)
     assert not (tags and errors)
     for e in errors:
         assert isinstance(e, str) and e
 
 
-@pytest.mark.skipif(config_io is None, reason="app/config_io.py is not present")
 @FAST
 @given(st.binary(max_size=200))
 def test_tags_csv_import_of_any_bytes(demo, raw):
-    tags, errors = config_io.import_tags_csv(raw, demo)
+    tags, errors = tag_rows.import_tags_csv(raw, demo)
     assert not (tags and errors)
 
 
-@pytest.mark.skipif(config_io is None, reason="app/config_io.py is not present")
 @settings(max_examples=30, deadline=None, database=None)
 @given(st.data())
 def test_tags_csv_round_trip_with_one_cell_changed(demo, data):
-    text = config_io.export_tags_csv(demo.tags[:20])
+    text = tag_rows.export_tags_csv(demo.tags[:20])
     rows = list(csv.reader(io.StringIO(text)))
     r = data.draw(st.integers(1, len(rows) - 1))
     c = data.draw(st.integers(0, len(rows[0]) - 1))
     rows[r][c] = data.draw(csv_cells)
     buf = io.StringIO()
     csv.writer(buf).writerows(rows)
-    tags, errors = config_io.import_tags_csv(buf.getvalue(), demo)
+    tags, errors = tag_rows.import_tags_csv(buf.getvalue(), demo)
     assume(True)
     assert bool(tags) != bool(errors) or (not tags and not errors and len(rows) == 1)
     for e in errors:

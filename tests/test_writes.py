@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from app.config import ConfigError, parse_config_text
-from app.config_io import export_tags_csv, import_tags_csv
 from app.engine import Engine
 from app.model import Quality
+from app.tag_rows import export_tags_csv, import_tags_csv
 from app.users import PERMISSIONS, Permission, Role, User, may_write, write_role
 from devices.codec import decode_one, encode_write
 from devices.simulator import SimulatorProcess

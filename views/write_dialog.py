@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config_io import fmt_number
 from app.model import Quality
+from app.tag_rows import fmt_number
 from app.users import may_write, write_role
 from views import i18n
 
