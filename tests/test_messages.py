@@ -1,5 +1,5 @@
 """Texts the core builds (`app.messages.Message`): English as before, every template collected for
-translation and translated in tools/zh_app_pending.json or the .ts, and rendered by the GUI in
+translation and translated in the .ts, and rendered by the GUI in
 the installed language with an English fallback."""
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from views import i18n
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 TS = ROOT / "resources" / "translations" / "forewarn_zh_CN.ts"
-PENDING = ROOT / "tools" / "zh_app_pending.json"
 sys.path.insert(0, str(ROOT / "tools"))
-import apply_pending_translations as apply  # noqa: E402
+import merge_translations as apply  # noqa: E402
 
 
 def marked_templates() -> dict[tuple[str, str], str]:
@@ -102,13 +101,14 @@ def test_durations_read_as_before():
 def test_every_template_of_the_core_has_a_chinese_translation():
     found = marked_templates()
     assert len(found) > 100
-    pending = json.loads(PENDING.read_text(encoding="utf-8"))
-    translated = {(c, s) for c, texts in pending.items() for s in texts} | ts_translations().keys()
+    translated = ts_translations()
     missing = [f"{where}: {key}" for key, where in found.items() if key not in translated]
     assert missing == []
-    assert apply.check_pending(pending) == []  # placeholders kept in every translation
-    stale = [(c, s) for c, texts in pending.items() for s in texts if (c, s) not in found]
-    assert stale == []
+    ours = {}
+    for (c, s), t in translated.items():
+        if (c, s) in found:
+            ours.setdefault(c, {})[s] = t
+    assert apply.check_pending(ours) == []  # placeholders kept in every translation
 
 
 @pytest.mark.skipif(shutil.which("pyside6-lupdate") is None, reason="pyside6-lupdate not installed")
@@ -194,8 +194,8 @@ class _Dictionary(QTranslator):
 
 @pytest.fixture
 def dictionary(qapp):
-    pending = json.loads(PENDING.read_text(encoding="utf-8"))
-    texts = {(c, s): t for c, d in pending.items() for s, t in d.items()}
+    core = marked_templates()
+    texts = {key: t for key, t in ts_translations().items() if key in core}
     del texts[("risk", "{tag} bad quality")]  # no translation: English
     texts[("risk", "{tag} = 0: interlock out of service")] = "{name} 联锁"  # a wrong placeholder: English
     t = _Dictionary(texts)

@@ -1,16 +1,17 @@
 """Merge translations kept in a JSON file into the Qt .ts file, then (optionally) build the .qm.
 
-    python3 tools/apply_pending_translations.py                      # tools/zh_app_pending.json -> forewarn_zh_CN.ts
-    python3 tools/apply_pending_translations.py --add-missing --release
-    python3 tools/apply_pending_translations.py --check              # report only, change nothing
+    python3 tools/merge_translations.py zh.json                      # -> forewarn_zh_CN.ts
+    python3 tools/merge_translations.py zh.json --add-missing --release
+    python3 tools/merge_translations.py zh.json --check              # report only, change nothing
 
-The JSON holds ``{"context": {"English template": "translation", ...}, ...}`` (the texts the core
-builds, `app.messages`). Every message of the .ts with that context and source that is still
-unfinished (or empty) gets the translation and loses ``type="unfinished"``; finished
-translations are left alone. With ``--add-missing`` texts the .ts does not hold yet (lupdate
-has not collected them) are added, finished; run `tools/update_translations.py` first to
-collect them the normal way. A translation whose ``{placeholders}`` differ from its template's
-is refused. The .ts is edited as text, so the rest of the file stays as lupdate wrote it.
+For translating many texts at once outside Qt Linguist. The JSON holds
+``{"context": {"English text": "translation", ...}, ...}``. Every message of the .ts with that
+context and source that is still unfinished (or empty) gets the translation and loses
+``type="unfinished"``; finished translations are left alone. With ``--add-missing`` texts the
+.ts does not hold yet (lupdate has not collected them) are added, finished; run
+`tools/update_translations.py` first to collect them the normal way. A translation whose
+``{placeholders}`` differ from its source's is refused. The .ts is edited as text, so the rest
+of the file stays as lupdate wrote it; it stays the one place translations are kept.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from html import unescape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PENDING = ROOT / "tools" / "zh_app_pending.json"
 TS = ROOT / "resources" / "translations" / "forewarn_zh_CN.ts"
 
 _CONTEXT = re.compile(r"<context>(.*?)</context>\n?", re.S)
@@ -130,7 +130,7 @@ def _message(source: str, translation: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, default=PENDING, help=f"translations (default {PENDING.name})")
+    parser.add_argument("json", type=Path, help="translations: {context: {English text: translation}}")
     parser.add_argument("--ts", type=Path, default=TS, help=f"the .ts to fill (default {TS.name})")
     parser.add_argument("--add-missing", action="store_true", help="add texts the .ts does not hold yet")
     parser.add_argument("--release", action="store_true", help="build the .qm afterwards (pyside6-lrelease)")
