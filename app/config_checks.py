@@ -1,0 +1,148 @@
+"""Checks of the plant file that span several records: unique names, references between
+devices, tags, hazard sources and rules, expressions, and addresses against data types and
+writability; also the data type a tag is read as."""
+
+from __future__ import annotations
+
+from app.schema_devices import REGISTER_WORDS, ModbusDevice, check_opcua_node_id, parse_modbus_address
+from app.schema_plant import PlantConfig
+from app.schema_tags import Tag
+
+
+def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
+    """Checks that span several records: names, references, addresses against types."""
+    out: list[tuple[tuple, str]] = []
+    dev_by_name = {}
+    for i, d in enumerate(cfg.devices):
+        if d.name in dev_by_name:
+            out.append((("devices", i, "name"), f"duplicate device name {d.name!r}"))
+        dev_by_name[d.name] = d
+    seen_tags: dict[str, int] = {}
+    for i, t in enumerate(cfg.tags):
+        if t.name in seen_tags:
+            out.append(
+                (("tags", i, "name"), f"duplicate tag name {t.name!r} (first at tags[{seen_tags[t.name]}])")
+            )
+        else:
+            seen_tags[t.name] = i
+        dev = dev_by_name.get(t.device)
+        if dev is None:
+            known = ", ".join(sorted(dev_by_name)) or "none defined"
+            out.append((("tags", i, "device"), f"unknown device {t.device!r} (devices: {known})"))
+            continue
+        out.extend((("tags", i, f), m) for f, m in _check_tag_address(t, dev))
+        out.extend((("tags", i, f), m) for f, m in _check_writable(t, dev))
+        if t.alarms is not None:
+            a = t.alarms
+            has_limits = any(v is not None for v in (a.HH, a.H, a.L, a.LL))
+            if t.is_bool and has_limits:
+                out.append((("tags", i, "alarms"), "a bool tag takes 'state', not HH/H/L/LL"))
+            if a.state is not None and not t.is_bool and _effective_type(t, dev) != "bool":
+                out.append((("tags", i, "alarms", "state"), "'state' alarms need a bool tag"))
+    from app.expression import ExpressionError, compile_expression
+
+    for i, t in enumerate(cfg.tags):
+        a = t.alarms
+        if a is None:
+            continue
+        if a.deviation is not None and a.deviation.setpoint not in seen_tags:
+            out.append(
+                (("tags", i, "alarms", "deviation", "setpoint"), f"unknown tag {a.deviation.setpoint!r}")
+            )
+        if a.suppress_when:
+            try:
+                compile_expression(a.suppress_when, seen_tags)
+            except ExpressionError as exc:
+                out.append((("tags", i, "alarms", "suppress_when"), str(exc)))
+    hazards = set()
+    for i, h in enumerate(cfg.hazard_sources):
+        if h.name in hazards:
+            out.append((("hazard_sources", i, "name"), f"duplicate hazard source {h.name!r}"))
+        hazards.add(h.name)
+        for j, name in enumerate(h.tags):
+            if name not in seen_tags:
+                out.append((("hazard_sources", i, "tags", j), f"unknown tag {name!r}"))
+        for j, name in enumerate(h.interlocks):
+            if name not in seen_tags:
+                out.append((("hazard_sources", i, "interlocks", j), f"unknown tag {name!r}"))
+    for i, t in enumerate(cfg.tags):
+        mode = t.warning.anomaly.mode if t.warning.anomaly else None
+        if mode:
+            try:
+                compile_expression(mode, seen_tags)
+            except ExpressionError as exc:
+                out.append((("tags", i, "warning", "anomaly", "mode"), str(exc)))
+        when = t.warning.forecast.when if t.warning.forecast else None
+        if when:
+            try:
+                compile_expression(when, seen_tags)
+            except ExpressionError as exc:
+                out.append((("tags", i, "warning", "forecast", "when"), str(exc)))
+    from app.rules import RuleError, compile_rule
+
+    names = set()
+    for i, r in enumerate(cfg.rules):
+        if r.name in names:
+            out.append((("rules", i, "name"), f"duplicate rule name {r.name!r}"))
+        names.add(r.name)
+        if r.hazard is not None and r.hazard not in hazards:
+            out.append((("rules", i, "hazard"), f"unknown hazard source {r.hazard!r}"))
+        try:
+            compile_rule(r.when, cfg)
+        except RuleError as exc:
+            out.append((("rules", i, "when"), str(exc)))
+    return out
+
+
+def _effective_type(tag: Tag, dev) -> str | None:
+    if tag.type is not None:
+        return tag.type
+    if isinstance(dev, ModbusDevice):
+        try:
+            a = parse_modbus_address(tag.address)
+        except ValueError:
+            return None
+        return "bool" if a.is_bit_table or a.bit is not None else "uint16"
+    return None
+
+
+def _check_tag_address(t: Tag, dev) -> list[tuple[str, str]]:
+    if isinstance(dev, ModbusDevice):
+        try:
+            a = parse_modbus_address(t.address)
+        except ValueError as exc:
+            return [("address", str(exc))]
+        ty = _effective_type(t, dev)
+        if (a.is_bit_table or a.bit is not None) and ty != "bool":
+            return [("type", f"{t.address} is a single bit: type must be bool, not {ty}")]
+        if a.offset + REGISTER_WORDS[ty or "uint16"] - 1 > 65535:
+            return [("address", f"{ty} at offset {a.offset} runs past register 65535")]
+        return []
+    try:
+        check_opcua_node_id(t.address)
+    except ValueError as exc:
+        return [("address", str(exc))]
+    return []
+
+
+def _check_writable(t: Tag, dev) -> list[tuple[str, str]]:
+    """Only what a device can take may be marked writable: Modbus holding registers (any type,
+    and single bits of them, written with mask write register, function 22) and coils; any OPC UA
+    variable. Input registers and discrete inputs are read-only by the protocol."""
+    if t.write_role is not None and not t.writable:
+        return [("write_role", "write_role needs writable: true")]
+    if not t.writable or not isinstance(dev, ModbusDevice):
+        return []
+    try:
+        a = parse_modbus_address(t.address)
+    except ValueError:
+        return []  # reported by the address check
+    if a.table in ("ir", "di"):
+        kind = "an input register" if a.table == "ir" else "a discrete input"
+        return [("writable", f"{t.address} is {kind}, which Modbus cannot write (use hr: or co:)")]
+    return []
+
+
+def tag_type(cfg: PlantConfig, tag: Tag) -> str | None:
+    """The data type a tag is read as: its own, or the default for its address."""
+    return _effective_type(tag, cfg.device(tag.device))

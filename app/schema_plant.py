@@ -1,0 +1,200 @@
+"""The plant file's records above the tags: hazard sources with their inherent-risk models,
+incident rules, the risk model, plant-wide warning defaults, history retention, the session
+policy, and `PlantConfig`, the whole plant."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from app.schema_base import SCHEMA_VERSION, HazardKind, Strict
+from app.schema_devices import Device
+from app.schema_tags import _NO_ANOMALY, AnomalySettings, ForecastSettings, Tag
+
+# ---------------------------------------------------------------- hazard sources and risk
+
+
+class LecRisk(Strict):
+    """LEC: D = L x E x C (likelihood, exposure, consequence)."""
+
+    method: Literal["LEC"]
+    L: float = Field(gt=0)
+    E: float = Field(gt=0)
+    C: float = Field(gt=0)
+
+
+class LsRisk(Strict):
+    """LS matrix: R = L x S on a 5 x 5 grid."""
+
+    method: Literal["LS"]
+    L: int = Field(ge=1, le=5)
+    S: int = Field(ge=1, le=5)
+
+
+class Substance(Strict):
+    """A dangerous substance held by a hazard source (GB 18218-2018)."""
+
+    name: str
+    q_t: float = Field(gt=0)  # quantity present, tonnes
+    Q_t: float = Field(gt=0)  # critical quantity, tonnes
+    beta: float = Field(1.0, gt=0)  # correction factor (toxic gases: CO 2, H2S 5, ...)
+
+
+class Gb18218Risk(Strict):
+    """GB 18218-2018: R = alpha x sum(beta_i x q_i / Q_i), alpha from the people exposed."""
+
+    method: Literal["GB18218"]
+    people_exposed: int = Field(ge=0)  # outside the plant, within 500 m
+    substances: list[Substance] = Field(min_length=1)
+
+
+InherentRisk = Annotated[LecRisk | LsRisk | Gb18218Risk, Field(discriminator="method")]
+
+
+class HazardSource(Strict):
+    """A piece of plant that can kill: its indicators and its polygon on the map."""
+
+    name: str = Field(min_length=1)
+    kind: HazardKind = "other"
+    tags: list[str] = []
+    area: list[tuple[float, float]] = []
+    inherent_level: int = Field(3, ge=1, le=4)  # used when `inherent` is not given
+    inherent: InherentRisk | None = None
+    interlocks: list[str] = []  # bool tags, 1 = in service; one bypassed (0) makes the source red
+    description: str = ""
+
+    @field_validator("area")
+    @classmethod
+    def _area(cls, v):
+        if v and len(v) < 3:
+            raise ValueError("area needs at least 3 points")
+        return v
+
+
+class Rule(Strict):
+    """An incident rule: a condition over several tags with time operators (see app/rules.py)."""
+
+    name: str = Field(min_length=1)
+    when: str = Field(min_length=1)
+    for_s: float = Field(0.0, ge=0)  # the condition must hold this long
+    level: int = Field(2, ge=1, le=4)
+    hazard: str | None = None  # the hazard source it belongs to
+    message: str = ""
+
+
+class RiskModel(Strict):
+    """How inherent risk is graded and how live evidence raises a hazard source's level.
+
+    Levels are 1 (I, red) to 4 (IV, blue). Each piece of evidence pulls the dynamic level to
+    at least its own level; `escalate_count` or more pieces at the most severe level found raise
+    it one more step (never past red). A bypassed interlock makes it red."""
+
+    lec_cutoffs: tuple[float, float, float] = (70.0, 160.0, 320.0)  # D below the first: IV
+    ls_cutoffs: tuple[float, float, float] = (9.0, 15.0, 20.0)
+    gb18218_cutoffs: tuple[float, float, float] = (10.0, 50.0, 100.0)
+    alarm_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 1, 2: 2, 3: 3, 4: 4}
+    warning_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 2, 2: 2, 3: 3, 4: 4}
+    blind_spot_level: int = Field(3, ge=1, le=4)  # a member tag bad or its device unreachable
+    hidden_alarm_level: int = Field(3, ge=1, le=4)  # a member alarm shelved, suppressed, out of service
+    escalate_count: int = Field(3, ge=2)
+
+    @field_validator("lec_cutoffs", "ls_cutoffs", "gb18218_cutoffs")
+    @classmethod
+    def _rising(cls, v):
+        if not v[0] < v[1] < v[2]:
+            raise ValueError(f"cut-offs must rise, got {list(v)}")
+        return v
+
+
+class WarningDefaults(Strict):
+    """Plant-wide early-warning settings; a tag's `warning:` overrides them."""
+
+    forecast: ForecastSettings = ForecastSettings()
+    anomaly: AnomalySettings = AnomalySettings(enabled=False)
+    anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
+
+
+class Retention(Strict):
+    """How long each resolution of the history is kept, in days."""
+
+    raw_days: float = Field(90, gt=0)
+    rollup_1m_days: float = Field(400, gt=0)
+    rollup_1h_days: float = Field(3650, gt=0)
+
+
+class SessionPolicy(Strict):
+    """The plant's session policy, the same on every workstation: the screen locks after
+    `lock_after_min` minutes without input (0: never; the alarm banner and horn keep running),
+    and `max_failures` wrong passwords in a row lock the account for `lockout_min` minutes."""
+
+    lock_after_min: float = Field(10.0, ge=0, le=24 * 60)
+    lockout_min: float = Field(15.0, gt=0, le=24 * 60)
+    max_failures: int = Field(5, ge=3, le=20)
+
+
+class PlantInfo(Strict):
+    name: str = "Plant"
+    map: str | None = None
+    map_m_per_unit: float = Field(1.0, gt=0)  # metres per map drawing unit (distances in rules)
+
+
+class PlantConfig(Strict):
+    """A whole plant: what the engine runs and the HMI shows."""
+
+    schema_: int = Field(SCHEMA_VERSION, alias="schema")
+    plant: PlantInfo = PlantInfo()
+    devices: list[Device] = []
+    tags: list[Tag] = []
+    hazard_sources: list[HazardSource] = []
+    rules: list[Rule] = []
+    warnings: WarningDefaults = WarningDefaults()
+    risk: RiskModel = RiskModel()
+    retention: Retention = Retention()
+    security: SessionPolicy = SessionPolicy()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # resolved at load time, not part of the YAML
+    source_path: Path | None = Field(None, exclude=True)
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema(cls, v):
+        if v != SCHEMA_VERSION:
+            raise ValueError(f"schema {v} is not supported (this version reads schema {SCHEMA_VERSION})")
+        return v
+
+    # -- lookups
+    def device(self, name: str):
+        for d in self.devices:
+            if d.name == name:
+                return d
+        raise KeyError(name)
+
+    def forecast_of(self, tag: Tag) -> ForecastSettings:
+        return tag.warning.forecast or self.warnings.forecast
+
+    def anomaly_of(self, tag: Tag) -> AnomalySettings:
+        if tag.warning.anomaly is not None:
+            return tag.warning.anomaly
+        pats = self.warnings.anomaly_tags
+        if pats and not any(fnmatch.fnmatchcase(tag.name, p) for p in pats):
+            return _NO_ANOMALY
+        return self.warnings.anomaly
+
+    def tag_index(self) -> dict[str, int]:
+        return {t.name: i for i, t in enumerate(self.tags)}
+
+    def map_path(self) -> Path | None:
+        if not self.plant.map:
+            return None
+        p = Path(self.plant.map)
+        if not p.is_absolute() and self.source_path is not None:
+            p = self.source_path.parent / p
+        return p
+
+    def with_devices(self, devices: list) -> PlantConfig:
+        return self.model_copy(update={"devices": devices})
