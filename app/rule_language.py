@@ -1,0 +1,374 @@
+"""The rule language: text to a tree of compiled nodes, checked once and never `eval`-ed.
+
+`_Compiler` swaps every tag name for a placeholder, parses the text with Python's `ast` and turns
+the tree into nodes over a whitelist of node types: numbers, `true`/`false`, tags, `+ - * /`,
+unary minus, comparisons (chained), `and`, `or`, `not` and the calls of `_SIGNATURES` (their
+nodes and what they compute are in `app.rule_functions`). Unknown tags or functions, wrong
+arguments, patterns that match nothing and syntax errors raise `RuleError` naming the problem.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import math
+import operator
+import re
+
+from app.config import PlantConfig
+from app.expression import COMPARISONS
+from app.rule_functions import (
+    _SELF_EXPLAINED,
+    Term,
+    _Call,
+    _fmt_value,
+    _Node,
+    _num,
+    _per_min,
+    _truth,
+)
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")  # a tag may hold dots and hyphens
+_SHORT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")  # the same without hyphens (a - b)
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_STRING = re.compile(r"\"[^\"\\]*\"|'[^'\\]*'")
+_KEYWORDS = {
+    "and": "and",
+    "or": "or",
+    "not": "not",
+    "true": "True",
+    "false": "False",
+    "True": "True",
+    "False": "False",
+}
+_ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+# name -> argument kinds; a trailing "?" marks an optional argument
+# T tag, P pattern, S seconds (> 0), X number, N count (integer >= 1), C condition
+_SIGNATURES: dict[str, tuple[str, ...]] = {
+    "delta": ("T", "S"),
+    "slope": ("T", "S"),
+    "rising": ("T", "S", "X?"),
+    "falling": ("T", "S", "X?"),
+    "mean": ("T", "S"),
+    "max": ("T", "S"),
+    "min": ("T", "S"),
+    "count_rising": ("P", "S", "X?"),
+    "count_above": ("P", "X"),
+    "cluster_rising": ("P", "X", "N", "S", "X?"),
+    "offline": ("P",),
+    "held": ("C", "S"),
+}
+_USAGE = {
+    "delta": "delta(TAG, seconds)",
+    "slope": "slope(TAG, seconds)",
+    "rising": "rising(TAG, seconds[, min_change])",
+    "falling": "falling(TAG, seconds[, min_change])",
+    "mean": "mean(TAG, seconds)",
+    "max": "max(TAG, seconds)",
+    "min": "min(TAG, seconds)",
+    "count_rising": 'count_rising("PATTERN", seconds[, min_change])',
+    "count_above": 'count_above("PATTERN", threshold)',
+    "cluster_rising": 'cluster_rising("PATTERN", radius_m, n, seconds[, min_change])',
+    "offline": 'offline("PATTERN")',
+    "held": "held(condition, seconds)",
+}
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used; the message says why and where."""
+
+
+class _Const(_Node):
+    def __init__(self, value):
+        self.value = value
+
+    def ev(self, ctx):
+        return self.value
+
+
+class _Tag(_Node):
+    def __init__(self, i: int, name: str, unit: str, slot: int):
+        self.i, self.name, self.unit, self.slot = i, name, unit, slot
+
+    def ev(self, ctx):
+        v = float(ctx.values[self.i])
+        ctx.terms[self.slot] = Term(self.name, v, self.unit)
+        return v
+
+
+class _Arith(_Node):
+    def __init__(self, op, a: _Node, b: _Node):
+        self.op, self.a, self.b = op, a, b
+
+    def ev(self, ctx):
+        a, b = _num(self.a.ev(ctx)), _num(self.b.ev(ctx))
+        if self.op is operator.truediv and b == 0:
+            return math.nan
+        return self.op(a, b)
+
+
+class _Neg(_Node):
+    def __init__(self, a: _Node):
+        self.a = a
+
+    def ev(self, ctx):
+        return -_num(self.a.ev(ctx))
+
+
+class _Not(_Node):
+    def __init__(self, a: _Node):
+        self.a = a
+
+    def ev(self, ctx):
+        return not _truth(self.a.ev(ctx))
+
+
+class _BoolOp(_Node):
+    """and / or: every operand is evaluated (no short cut), so `held` keeps time and the
+    operator sees every term."""
+
+    def __init__(self, is_and: bool, items: list[_Node]):
+        self.is_and, self.items = is_and, items
+
+    def ev(self, ctx):
+        vals = [_truth(x.ev(ctx)) for x in self.items]
+        return all(vals) if self.is_and else any(vals)
+
+
+class _Compare(_Node):
+    def __init__(self, left: _Node, ops: list, rights: list[_Node], text: str, slot: int):
+        self.left, self.ops, self.rights, self.text, self.slot = left, ops, rights, text, slot
+        self.unit = getattr(left, "unit", "") or (getattr(left, "units", None) or [""])[0]
+        if isinstance(left, _Call) and left.fn in ("slope",):
+            self.unit = _per_min(self.unit)
+
+    def ev(self, ctx):
+        left = first = _num(self.left.ev(ctx))
+        ok = True
+        for op, node in zip(self.ops, self.rights, strict=True):
+            right = _num(node.ev(ctx))
+            if ok and (math.isnan(left) or math.isnan(right) or not op(left, right)):
+                ok = False
+            left = right
+        ev = ""
+        if ok and not any(
+            isinstance(x, _Call) and x.fn in _SELF_EXPLAINED for x in (self.left, *self.rights)
+        ):
+            ev = f"{self.text} ({_fmt_value(first)}{' ' + self.unit if self.unit else ''})"
+        ctx.terms[self.slot] = Term(self.text, ok, "", "", ev)
+        return ok
+
+
+# ---------------------------------------------------------------- compiling
+
+
+class _Compiler:
+    """Turns rule text into a tree of `_Node`s, checking every name, function and argument."""
+
+    def __init__(self, text: str, cfg: PlantConfig, window_step: float):
+        self.text, self.cfg, self.window_step = text, cfg, window_step
+        self.index = cfg.tag_index()
+        self.names: dict[str, str] = {}  # placeholder -> tag name
+        self.used: set[int] = set()
+        self.n_slots = 0
+        self.calls: list[_Call] = []
+
+    # -- text to ast
+    def tokenise(self) -> str:
+        """The text with every tag name swapped for a placeholder name (`_T12`); quoted patterns
+        and numbers pass through untouched."""
+        text, out, pos = self.text, [], 0
+        while pos < len(text):
+            c = text[pos]
+            if c in "\"'":
+                m = _STRING.match(text, pos)
+                if m is None:
+                    raise RuleError(f"unterminated quoted text in {text!r}")
+                out.append(m.group(0))
+                pos = m.end()
+            elif _NUMBER.match(text, pos):  # ASCII digits only: "²" or "٣" are not numbers here
+                m = _NUMBER.match(text, pos)
+                out.append(m.group(0))
+                pos = m.end()
+            elif _WORD.match(text, pos):
+                word, swapped = self._word(text, pos)
+                out.append(swapped)
+                pos += len(word)
+            else:
+                out.append(c)
+                pos += 1
+        return "".join(out)
+
+    def _word(self, text: str, pos: int) -> tuple[str, str]:
+        """(the word at pos, what it becomes in the source given to `ast`)."""
+        word = _WORD.match(text, pos).group(0)
+        if word not in self.index and "-" in word:
+            word = _SHORT.match(text, pos).group(0)  # "A-B" is A minus B unless a tag is named so
+        after = text[pos + len(word) :]
+        rest = after.lstrip()
+        if word in _KEYWORDS:
+            return word, _KEYWORDS[word]
+        if rest.startswith("=") and not rest.startswith("=="):
+            raise RuleError(f"functions take plain arguments, not {word}=..., in {text!r}")
+        if rest.startswith("("):
+            if word not in _SIGNATURES:
+                known = ", ".join(sorted(_SIGNATURES))
+                raise RuleError(f"unknown function {word!r} in {text!r} (functions: {known})")
+            return word, word
+        if word in self.index:
+            ph = f"_T{self.index[word]}"
+            self.names[ph] = word
+            return word, ph
+        if after.startswith((".*", "*", ".?", "?")):
+            raise RuleError(f'a tag pattern must be quoted, e.g. "{word}.*", in {text!r}')
+        if word in _SIGNATURES:
+            raise RuleError(f"{word!r} is a function; write {_USAGE[word]} in {text!r}")
+        raise RuleError(f"unknown tag {word!r} in {text!r}")
+
+    def parse(self) -> _Node:
+        if not self.text.strip():
+            raise RuleError("empty rule")
+        source = self.tokenise()
+        try:
+            tree = ast.parse(source.strip(), mode="eval")
+        except SyntaxError:
+            raise RuleError(f"cannot read rule {self.text!r} (syntax error)") from None
+        return self.node(tree.body)
+
+    # -- ast to nodes
+    def show(self, node: ast.AST) -> str:
+        s = ast.unparse(node)
+        return re.sub(r"\b_T\d+\b", lambda m: self.names.get(m.group(0), m.group(0)), s)
+
+    def slot(self) -> int:
+        self.n_slots += 1
+        return self.n_slots - 1
+
+    def node(self, n: ast.AST) -> _Node:
+        if isinstance(n, ast.Constant):
+            if isinstance(n.value, bool | int | float):
+                return _Const(n.value)
+            if isinstance(n.value, str):
+                raise RuleError(
+                    f"a quoted text {n.value!r} is only allowed as a tag pattern in {self.text!r}"
+                )
+            raise RuleError(f"{n.value!r} is not allowed in {self.text!r}")
+        if isinstance(n, ast.Name):
+            if n.id in self.names:
+                i = self.index[self.names[n.id]]
+                self.used.add(i)
+                return _Tag(i, self.names[n.id], self.cfg.tags[i].unit, self.slot())
+            raise RuleError(f"unknown name {n.id!r} in {self.text!r}")
+        if isinstance(n, ast.BinOp) and type(n.op) in _ARITH:
+            return _Arith(_ARITH[type(n.op)], self.node(n.left), self.node(n.right))
+        if isinstance(n, ast.UnaryOp):
+            if isinstance(n.op, ast.USub):
+                return _Neg(self.node(n.operand))
+            if isinstance(n.op, ast.UAdd):
+                return self.node(n.operand)
+            if isinstance(n.op, ast.Not):
+                return _Not(self.node(n.operand))
+        if isinstance(n, ast.BoolOp):
+            return _BoolOp(isinstance(n.op, ast.And), [self.node(v) for v in n.values])
+        if isinstance(n, ast.Compare):
+            if not all(type(op) in COMPARISONS for op in n.ops):
+                raise RuleError(f"only < <= > >= == != compare values in {self.text!r}")
+            slot = self.slot()
+            left = self.node(n.left)
+            rights = [self.node(c) for c in n.comparators]
+            return _Compare(left, [COMPARISONS[type(op)] for op in n.ops], rights, self.show(n), slot)
+        if isinstance(n, ast.Call):
+            return self.call(n)
+        if isinstance(n, ast.BinOp):
+            raise RuleError(f"operator {type(n.op).__name__} is not allowed in {self.text!r} (use + - * /)")
+        raise RuleError(f"{type(n).__name__} is not allowed in {self.text!r}")
+
+    def call(self, n: ast.Call) -> _Node:
+        if not isinstance(n.func, ast.Name) or n.func.id not in _SIGNATURES:
+            raise RuleError(f"{self.show(n.func)!r} cannot be called in {self.text!r}")
+        fn = n.func.id
+        sig = _SIGNATURES[fn]
+        usage = _USAGE[fn]
+        if n.keywords or any(isinstance(a, ast.Starred) for a in n.args):
+            raise RuleError(f"{fn} takes plain arguments: {usage}, in {self.text!r}")
+        need = sum(1 for k in sig if not k.endswith("?"))
+        if not need <= len(n.args) <= len(sig):
+            raise RuleError(f"{fn} takes {usage}, got {len(n.args)} argument(s) in {self.text!r}")
+        slot = self.slot()
+        args: list = []
+        spans: list[float] = []
+        tags: tuple[int, ...] = ()
+        for a, kind in zip(n.args, sig, strict=False):
+            kind = kind.rstrip("?")
+            if kind == "T":
+                tags = (self.tag_arg(a, fn, usage),)
+            elif kind == "P":
+                tags = self.pattern_arg(a, fn, usage)
+            elif kind == "C":
+                args.append(self.node(a))
+            else:
+                args.append(self.number_arg(a, kind, fn, usage))
+                if kind == "S":
+                    spans.append(args[-1])
+        if fn == "cluster_rising":
+            with_map = tuple(i for i in tags if self.cfg.tags[i].map is not None)
+            if not with_map:
+                pat = n.args[0].value if isinstance(n.args[0], ast.Constant) else self.show(n.args[0])
+                raise RuleError(f"no tag matching {pat!r} has a map position, in {self.text!r}")
+            tags = with_map
+        self.used.update(tags)
+        call = _Call(fn, self.show(n), slot, args, tags, self)
+        call.span = max(spans, default=0.0)
+        self.calls.append(call)
+        return call
+
+    def tag_arg(self, a: ast.AST, fn: str, usage: str) -> int:
+        if isinstance(a, ast.Name) and a.id in self.names:
+            return self.index[self.names[a.id]]
+        if isinstance(a, ast.Constant) and isinstance(a.value, str):
+            if a.value in self.index:
+                return self.index[a.value]
+            raise RuleError(f"unknown tag {a.value!r} in {fn}() in {self.text!r}")
+        raise RuleError(f"{fn} needs a tag name as first argument: {usage}, in {self.text!r}")
+
+    def pattern_arg(self, a: ast.AST, fn: str, usage: str) -> tuple[int, ...]:
+        if isinstance(a, ast.Name) and a.id in self.names:  # a single tag, unquoted
+            return (self.index[self.names[a.id]],)
+        if not (isinstance(a, ast.Constant) and isinstance(a.value, str)):
+            raise RuleError(f"{fn} needs a quoted tag pattern as first argument: {usage}, in {self.text!r}")
+        pats = [p.strip() for p in re.split(r"[|,]", a.value) if p.strip()]
+        tags = tuple(
+            i for i, t in enumerate(self.cfg.tags) if any(fnmatch.fnmatchcase(t.name, p) for p in pats)
+        )
+        if not tags:
+            raise RuleError(f"pattern {a.value!r} matches no tag, in {self.text!r}")
+        return tags
+
+    def number_arg(self, a: ast.AST, kind: str, fn: str, usage: str) -> float:
+        try:
+            v = self.fold(a)
+        except RuleError:
+            raise RuleError(f"{fn} needs a number for {self.show(a)!r}: {usage}, in {self.text!r}") from None
+        if kind == "S" and not v > 0:
+            raise RuleError(f"{fn}: seconds must be positive, got {self.show(a)} in {self.text!r}")
+        if kind == "N" and not (v >= 1 and float(v).is_integer()):
+            raise RuleError(
+                f"{fn}: the count must be a whole number >= 1, got {self.show(a)} in {self.text!r}"
+            )
+        return int(v) if kind == "N" else float(v)
+
+    def fold(self, a: ast.AST) -> float:
+        """A number written as a constant expression (300, 5 * 60, -2)."""
+        if isinstance(a, ast.Constant) and isinstance(a.value, int | float) and not isinstance(a.value, bool):
+            return float(a.value)
+        if isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub | ast.UAdd):
+            v = self.fold(a.operand)
+            return -v if isinstance(a.op, ast.USub) else v
+        if isinstance(a, ast.BinOp) and type(a.op) in _ARITH:
+            left, right = self.fold(a.left), self.fold(a.right)
+            if isinstance(a.op, ast.Div) and right == 0:
+                raise RuleError("division by zero")
+            return _ARITH[type(a.op)](left, right)
+        raise RuleError("not a number")
