@@ -22,7 +22,7 @@ import numpy as np
 
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
-from app.alarms import Alarm, Condition
+from app.alarm_types import Alarm, Condition
 from app.config import PlantConfig, tag_type
 from app.config_io import changed_devices
 from app.messages import QT_TRANSLATE_NOOP, Message

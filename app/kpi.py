@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.alarms import WARNING_KINDS
+from app.alarm_types import WARNING_KINDS
 from app.messages import QT_TRANSLATE_NOOP, word
 
 SLOT_S = 600.0  # 10 minutes: the EEMUA 191 reference interval

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.alarms import Alarm, AlarmEngine, Condition
+from app.alarm_types import Alarm, Condition
+from app.alarms import AlarmEngine
 from app.config import PlantConfig
 from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import Quality, SampleBatch

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.alarms import ROMAN, Alarm
+from app.alarm_types import ROMAN, Alarm
 from app.commands import iso_ms, parse_time
 from app.config import PlantConfig
 from app.model import Quality, SampleBatch

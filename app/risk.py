@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.alarms import Alarm
+from app.alarm_types import Alarm
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
 from app.formatting import hours_minutes, minutes, seconds
 from app.messages import QT_TRANSLATE_NOOP, Message, word

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.alarms import Condition
+from app.alarm_types import Condition
 from app.config import PlantConfig
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.model import Quality

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.alarms import ROMAN, Condition
+from app.alarm_types import ROMAN, Condition
 from app.config import PlantConfig
 from app.expression import compile_expression
 from app.formatting import format_duration as fmt_duration

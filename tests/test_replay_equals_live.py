@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from app.alarms import WARNING_KINDS
+from app.alarm_types import WARNING_KINDS
 from app.commands import export_csv
 from app.config import demo_config_path
 from app.engine import Engine

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.alarms import ROMAN
+from app.alarm_types import ROMAN
 from app.model import SampleBatch
 from widgets.tables import busy_bar
 from widgets.trend import DEFAULT_CAPACITY, TrendPlot
