@@ -1,0 +1,268 @@
+"""The PDF writer of the printed reports: A4 pages, fonts with CJK glyphs, page footers.
+
+`PdfDocument` lays out flowing HTML with a `QTextDocument` and paints long tables row by row
+with `QPainter`, printed by a `QPdfWriter`. "Noto Sans CJK SC" is in the font families so Chinese
+tag texts print. Reentrant: the shift report dialog writes in a `QThreadPool` worker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
+
+from views.report_texts import header_text, translate
+
+PDF_FONT = "Noto Sans CJK SC"  # Chinese text; Latin text and digits use the first families found
+# Latin first: a PDF viewer's search and copy need the digits of a Latin font's text layer
+PDF_FAMILIES = ("Nimbus Sans", "DejaVu Sans", PDF_FONT)
+PRIORITY_BG = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
+PRIORITY_FG = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
+WARN = "#c25400"  # over-target figures on white paper
+
+
+# ---------------------------------------------------------------- PDF writer
+def pdf_font(pixel_size: int = 0) -> QFont:
+    font = QFont()
+    font.setFamilies(list(PDF_FAMILIES))
+    if pixel_size:
+        font.setPixelSize(pixel_size)
+    return font
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """The application object a QPdfWriter needs; headless (offscreen) when none exists yet."""
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["forewarn-report"])
+    return app
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a painted table: its heading (English, printed translated) and width."""
+
+    title: str
+    weight: float  # share of the page width
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of a painted table: its text and, for the priority cell, the level colours."""
+
+    text: str
+    bg: str | None = None
+    fg: str | None = None
+    bold: bool = False
+
+
+class PdfDocument:
+    """An A4 PDF written page by page: flowing HTML blocks (`QTextDocument`, for headings, figures,
+    charts and short tables) and long tables painted row by row with `QPainter` (a QTextDocument
+    table of thousands of rows takes minutes to lay out; painting takes a second). Every page gets
+    a footer with the title and the page number."""
+
+    def __init__(self, path: str | Path, title: str, *, landscape: bool = False, footer: str = ""):
+        self.path, self.title = Path(path), title
+        self.footer = footer or title
+        self.writer = QPdfWriter(str(path))
+        self.writer.setTitle(title)
+        self.writer.setCreator("Forewarn")
+        self.writer.setResolution(300)
+        orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+        self.writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                orientation,
+                QMarginsF(14, 12, 14, 10),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        self.painter = QPainter(self.writer)
+        area = self.writer.pageLayout().paintRectPixels(self.writer.resolution())
+        self.width = float(area.width())
+        self.footer_h = self.pt(14)
+        self.height = float(area.height()) - self.footer_h  # usable height above the footer
+        self.y = 0.0  # cursor on the current page
+        self.page = 1
+        self.images: dict[str, QImage] = {}
+
+    def pt(self, points: float) -> float:
+        """Points -> device pixels."""
+        return points * self.writer.resolution() / 72.0
+
+    def font(self, points: float = 8.0, bold: bool = False) -> QFont:
+        f = pdf_font()
+        f.setPointSizeF(points)
+        f.setBold(bold)
+        return f
+
+    # ------------------------------------------------------------ pages
+    def _footer(self) -> None:
+        p = self.painter
+        p.save()
+        p.setFont(self.font(7))
+        p.setPen(QColor("#6f7378"))
+        r = QRectF(0, self.height + self.pt(4), self.width, self.footer_h - self.pt(4))
+        p.drawLine(QPointF(0, r.top()), QPointF(self.width, r.top()))
+        p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.footer)
+        page = translate("shift_report", "page {n}").format(n=self.page)
+        p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, page)
+        p.restore()
+
+    def new_page(self) -> None:
+        self._footer()
+        self.writer.newPage()
+        self.page += 1
+        self.y = 0.0
+
+    def finish(self) -> None:
+        self._footer()
+        self.painter.end()
+        del self.writer  # closes the file
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            raise OSError(f"could not write {self.path}")
+
+    # ------------------------------------------------------------ flowing HTML
+    def html(self, html_text: str) -> None:
+        """Lay out ``html_text`` from the cursor; it continues on new pages as needed (QTextDocument
+        keeps lines and table rows whole across page breaks)."""
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(self.writer)
+        font = self.font(8.5)
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        for name, image in self.images.items():
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+        doc.setHtml(html_text)
+        doc.setTextWidth(self.width)
+        if doc.size().height() <= self.height - self.y:  # fits on this page
+            self._draw(doc, QRectF(0, 0, self.width, doc.size().height()), self.y)
+            self.y += doc.size().height()
+            return
+        if self.y > 0:
+            self.new_page()
+        doc.setPageSize(QSizeF(self.width, self.height))
+        pages = doc.pageCount()
+        for i in range(pages):
+            if i:
+                self.new_page()
+            self._draw(doc, QRectF(0, i * self.height, self.width, self.height), 0.0)
+        last = doc.documentLayout().blockBoundingRect(doc.lastBlock()).bottom()
+        self.y = max(0.0, last - (pages - 1) * self.height)
+
+    def _draw(self, doc: QTextDocument, clip: QRectF, at_y: float) -> None:
+        p = self.painter
+        p.save()
+        p.translate(0, at_y - clip.top())
+        doc.drawContents(p, clip)
+        p.restore()
+
+    # ------------------------------------------------------------ painted tables
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Cell]],
+        *,
+        heading: str = "",
+        empty: str = "",
+    ) -> None:
+        """Paint a table from the cursor, its header repeated on every page; wrapped cells."""
+        p = self.painter
+        body, head = self.font(7.5), self.font(7.5, bold=True)
+        pad = self.pt(2.5)
+        total = sum(c.weight for c in columns)
+        widths = [self.width * c.weight / total for c in columns]
+        xs = [sum(widths[:i]) for i in range(len(widths))]
+        p.setFont(body)
+        fm = p.fontMetrics()
+        line_h = float(fm.height())
+        head_h = line_h + 2 * pad
+        heading_h = self.pt(22) if heading else 0.0
+        wrap = int(Qt.TextFlag.TextWordWrap)
+
+        def row_height(cells: Sequence[Cell]) -> float:
+            h = line_h
+            for cell, w in zip(cells, widths, strict=True):
+                inner = w - 2 * pad
+                if cell.text and fm.horizontalAdvance(cell.text) > inner:
+                    r = fm.boundingRect(QRectF(0, 0, inner, 1e6).toRect(), wrap, cell.text)
+                    h = max(h, float(r.height()))
+            return h + 2 * pad
+
+        def header() -> None:
+            p.fillRect(QRectF(0, self.y, self.width, head_h), QColor("#e4e6e9"))
+            p.setFont(head)
+            p.setPen(QColor("#2f3135"))
+            for c, x, w in zip(columns, xs, widths, strict=True):
+                p.drawText(
+                    QRectF(x + pad, self.y + pad, w - 2 * pad, line_h),
+                    int(c.align | Qt.AlignmentFlag.AlignVCenter),
+                    header_text(c.title),
+                )
+            p.setPen(QPen(QColor("#9a9ea4"), self.pt(0.5)))
+            p.drawLine(QPointF(0, self.y + head_h), QPointF(self.width, self.y + head_h))
+            self.y += head_h
+            p.setFont(body)
+
+        first_h = row_height(rows[0]) if rows else line_h
+        if self.y + heading_h + head_h + first_h > self.height:
+            self.new_page()
+        if heading:
+            p.setFont(self.font(11, bold=True))
+            p.setPen(QColor("#2f3135"))
+            p.drawText(
+                QRectF(0, self.y + self.pt(6), self.width, heading_h - self.pt(6)),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                heading,
+            )
+            self.y += heading_h
+            p.setFont(body)
+        if not rows:
+            p.setFont(self.font(8.5))
+            p.setPen(QColor("#6f7378"))
+            empty = empty or translate("shift_report", "none")
+            p.drawText(QRectF(0, self.y, self.width, line_h * 1.6), int(Qt.AlignmentFlag.AlignVCenter), empty)
+            self.y += line_h * 2
+            return
+        header()
+        rule = QPen(QColor("#dcdee1"), self.pt(0.4))
+        for cells in rows:
+            h = row_height(cells)
+            if self.y + h > self.height:
+                self.new_page()
+                header()
+            for cell, c, x, w in zip(cells, columns, xs, widths, strict=True):
+                if cell.bg:
+                    p.fillRect(QRectF(x, self.y, w, h), QColor(cell.bg))
+                p.setPen(QColor(cell.fg or "#1e1f22"))
+                if cell.bold:
+                    p.setFont(self.font(7.5, bold=True))
+                p.drawText(
+                    QRectF(x + pad, self.y + pad, w - 2 * pad, h - 2 * pad),
+                    wrap | int(c.align | Qt.AlignmentFlag.AlignTop),
+                    cell.text,
+                )
+                if cell.bold:
+                    p.setFont(body)
+            p.setPen(rule)
+            p.drawLine(QPointF(0, self.y + h), QPointF(self.width, self.y + h))
+            self.y += h
+        self.y += self.pt(4)
