@@ -107,6 +107,7 @@ class Engine:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task] = []
+        self._stopping = False  # set while the drivers are being cancelled
         self.drivers: list = []
         self.samples_in = 0
         self._started = threading.Event()
@@ -137,6 +138,7 @@ class Engine:
             return
         if self.history is not None:
             self.history.start()
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name="acquisition", daemon=True)
         self._thread.start()
         self._started.wait(10)
@@ -145,13 +147,16 @@ class Engine:
         loop, thread = self._loop, self._thread
         if thread is None:
             return
-        if loop is not None and loop.is_running():
+        if loop is not None and not loop.is_closed():  # running, or about to run
             try:
                 asyncio.run_coroutine_threadsafe(self._cancel_all(), loop).result(timeout / 2)
+                loop.call_soon_threadsafe(loop.stop)
             except (TimeoutError, concurrent.futures.TimeoutError):
                 pending = [f"{t.get_name()} at {_where(t)}" for t in self._tasks if not t.done()]
                 log.warning("drivers did not stop in time: %s", "; ".join(pending))
-            loop.call_soon_threadsafe(loop.stop)
+                loop.call_soon_threadsafe(loop.stop)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
         thread.join(timeout)
         self._thread = None
         if self.history is not None:
@@ -174,6 +179,13 @@ class Engine:
             self._started.set()
             loop.run_forever()
         finally:
+            # whatever still runs (a driver slow to close, a reconnect caught mid-way) is
+            # cancelled and given a moment, so no coroutine outlives its loop
+            left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for t in left:
+                t.cancel()
+            if left:
+                loop.run_until_complete(asyncio.wait(left, timeout=3.0))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())  # audit writes of device writes
             loop.close()
@@ -214,6 +226,8 @@ class Engine:
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag
         indexes of the configuration it was made for, mapped to the current ones on arrival."""
+        if self._stopping:
+            return
         members = [(i, t) for i, t in enumerate(self.config.tags) if t.device == dev.name]
         drv = driver_for(dev)(
             dev,
@@ -238,6 +252,7 @@ class Engine:
             self._tasks.remove(task)
 
     async def _cancel_all(self) -> None:
+        self._stopping = True  # a reconnect or reconfiguration under way starts no new driver
         watch = [self._watch_task] if self._watch_task is not None else []
         for t in self._tasks + watch:
             t.cancel()

@@ -209,19 +209,24 @@ class OpcUaDriver(Driver):
         sub = await self.client.create_subscription(period, None, queue_maxsize=max(1000, 8 * len(nodes)))
         health = asyncio.create_task(self._health_loop())
         try:
-            async with sub:
-                # one request for all items; the queue is sized for a full burst of them
-                for i in range(0, len(nodes), 500):
-                    await sub.subscribe_data_change(
-                        nodes[i : i + 500], queuesize=1, sampling_interval=float(period)
-                    )
-                await self._drain(sub, health)
+            # one request for all items; the queue is sized for a full burst of them
+            for i in range(0, len(nodes), 500):
+                await sub.subscribe_data_change(
+                    nodes[i : i + 500], queuesize=1, sampling_interval=float(period)
+                )
+            await self._drain(sub, health)
         finally:
             health.cancel()
             try:
                 await health
             except (asyncio.CancelledError, Exception):
                 pass
+            # a server that is gone would hold the deletion for the whole request timeout; the
+            # session's close deletes its subscriptions anyway
+            try:
+                await asyncio.wait_for(sub.delete(), min(1.0, self.device.timeout_ms / 1000))
+            except (asyncio.CancelledError, Exception) as exc:
+                log.debug("device %s: subscription not deleted: %s", self.device.name, exc)
 
     async def _drain(self, sub, health: asyncio.Task) -> None:
         """Collect data changes and hand them on as one batch at most every `flush_s`."""

@@ -263,3 +263,35 @@ def test_operator_actions_are_journaled(modbus, tmp_path):
         ("UNACK", "op1", "unshelved"),
         ("OOS", "eng1", "replacing"),
     ]
+
+
+def test_stop_leaves_no_coroutine_behind_even_mid_reconnect_or_with_the_server_gone(monkeypatch):
+    import gc
+    import sys
+    import threading
+
+    leaked = []
+    monkeypatch.setattr(
+        sys, "unraisablehook", lambda u: leaked.append(f"{u.exc_type.__name__}: {u.object!r}")
+    )
+    srv = OpcUaServer(["A"]).start()
+    try:
+        text = f"""
+schema: 1
+devices:
+  - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, timeout_ms: 500}}
+tags:
+  - {{name: A, device: ua, address: "nsu={srv.uri};s=A"}}
+"""
+        eng = Engine(parse_config_text(text), backoff_cap=0.5)
+        eng.start()
+        wait_until(lambda: latest(eng, "A")[1] == Quality.GOOD)
+        srv.lt.call(srv.server.stop())  # the subscription cannot be deleted on the server any more
+        loop = eng._loop
+        assert eng.reconnect("ua", wait=False)  # a reconnect asked for just before the stop
+        eng.stop()
+        assert loop.is_closed() and not any(t.name == "acquisition" for t in threading.enumerate())
+    finally:
+        srv.lt.close()
+    gc.collect()
+    assert leaked == []
