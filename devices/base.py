@@ -92,7 +92,7 @@ class Driver(ABC):
                 await self._safe_close()
                 raise
             except Exception as exc:  # any failure of the link: tags bad, alarm, back off
-                _raise_if_cancelling()
+                raise_if_cancelling()
                 msg = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 log.info("device %s: %s", self.device.name, msg)
                 self.emit_bad()
@@ -128,7 +128,7 @@ class Driver(ABC):
     async def close(self) -> None: ...
 
 
-def _raise_if_cancelling() -> None:
+def raise_if_cancelling() -> None:
     """Client libraries sometimes turn a cancellation into their own error and carry on; a
     driver asked to stop must stop all the same."""
     task = asyncio.current_task()
@@ -139,7 +139,7 @@ def _raise_if_cancelling() -> None:
 async def tick(period_s: float, next_t: float) -> float:
     """Sleep until `next_t` on the monotonic clock; return the following deadline, skipping
     missed periods rather than bursting to catch up."""
-    _raise_if_cancelling()
+    raise_if_cancelling()
     now = time.monotonic()
     if next_t > now:
         await asyncio.sleep(next_t - now)
