@@ -149,25 +149,16 @@ def _scrub_versions(path: Path, store) -> None:
         except (OSError, UnicodeDecodeError):
             continue
         doc = _load_document(copy)
-        devices = doc.data.get("devices") if doc is not None else None
         plain = [
             d
-            for d in devices or []
-            if isinstance(d, dict)
-            and isinstance(d.get("name"), str)
-            and isinstance(d.get("password"), str)
-            and not secrets.is_ref(d["password"])
+            for d in _device_records(doc)
+            if isinstance(d.get("password"), str) and not secrets.is_ref(d["password"])
         ]
         if not plain:
             continue
         store = store or secrets.SecretStore.default()
         for d in plain:
-            name = secrets.secret_name_for(d["name"])
-            if store.get(name) not in (None, d["password"]):
-                name = f"{name}.{copy.name.rsplit('.', 1)[1]}"  # this copy's own, older password
-            if store.get(name) is None:
-                store.set(name, d["password"])
-            d["password"] = secrets.make_ref(name)
+            _move_password(d, store, own_suffix=copy.name.rsplit(".", 1)[1])
         fd, tmp = tempfile.mkstemp(prefix=f".{copy.name}.", suffix=".tmp", dir=copy.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(doc.text())
@@ -206,21 +197,13 @@ def _store_passwords(cfg: PlantConfig, doc: yaml_edit.Document | None, store) ->
     passwords replaced by references, when it had any (for its numbered copy), else None."""
     refs: dict[str, str] = {}
     scrubbed = False
-    old_devices = doc.data.get("devices") if doc is not None else None
-    if isinstance(old_devices, list):
-        for d in old_devices:
-            if not isinstance(d, dict) or not isinstance(d.get("name"), str):
-                continue
-            pw = d.get("password")
-            if secrets.is_ref(pw):
-                refs[d["name"]] = secrets.ref_name(pw)
-            elif isinstance(pw, str):
-                name = secrets.secret_name_for(d["name"])
-                if store.get(name) is None:
-                    store.set(name, pw)
-                d["password"] = secrets.make_ref(name)
-                refs[d["name"]] = name
-                scrubbed = True
+    for d in _device_records(doc):
+        pw = d.get("password")
+        if secrets.is_ref(pw):
+            refs[d["name"]] = secrets.ref_name(pw)
+        elif isinstance(pw, str):
+            refs[d["name"]] = _move_password(d, store)
+            scrubbed = True
     for dev in cfg.devices:
         pw = getattr(dev, "password", None)
         if pw is None:
@@ -229,6 +212,27 @@ def _store_passwords(cfg: PlantConfig, doc: yaml_edit.Document | None, store) ->
         store.set(name, pw.get_secret_value())  # no write when unchanged
         refs[dev.name] = name
     return refs, (doc.text() if scrubbed else None)
+
+
+def _device_records(doc: yaml_edit.Document | None) -> list:
+    """The named device records of a round-trip document (none when it has no device list)."""
+    devices = doc.data.get("devices") if doc is not None else None
+    if not isinstance(devices, list):
+        return []
+    return [d for d in devices if isinstance(d, dict) and isinstance(d.get("name"), str)]
+
+
+def _move_password(record, store, own_suffix: str | None = None) -> str:
+    """Put a device record's plain-text password into the store and leave its reference in the
+    record; returns the secret name. With `own_suffix` (an older numbered copy), a password that
+    differs from the one stored under the device's name gets a name of its own."""
+    name = secrets.secret_name_for(record["name"])
+    if own_suffix is not None and store.get(name) not in (None, record["password"]):
+        name = f"{name}.{own_suffix}"
+    if store.get(name) is None:
+        store.set(name, record["password"])
+    record["password"] = secrets.make_ref(name)
+    return name
 
 
 def _edited_text(cfg: PlantConfig, doc, refs: dict, store, path: Path) -> str:

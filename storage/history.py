@@ -277,7 +277,7 @@ class History:
         self._unsure = None
         if seq == unsure.seq:
             log.info("history: the commit that reported an error had reached the database; not repeated")
-            self.written += len(self._sample_rows(unsure.rows))
+            self.written += len(unsure.rows)
             return True
         self._rows.insert(0, unsure.rows)
         self._events[:0] = unsure.events
