@@ -120,7 +120,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None) -> 
     def open_window(config, old=None):
         """The main window on `config`; after a live configuration change it replaces the old one
         (same engine, acquisition and history never stop; the layout is restored)."""
-        if session.store is not None:
+        if old is not None and session.store is not None:  # the policy may have changed
             apply_session_policy(session.store, config, security)
         w = MainWindow(
             engine,
