@@ -1,34 +1,22 @@
-"""The alarm list: a table model keyed by alarm, a filter proxy and the operator's view of it.
+"""The alarm list as the operator works it: filter bar, the two views, the table, acknowledge,
+shelve and the context menu (the model and filter proxy: widgets/alarm_model.py).
 
 The filter bar narrows the list by area, hazard source, priority, state, kind (alarms, early
 warnings or both) and free text. The main list never shows shelved, suppressed or out-of-service
 alarms; they have their own view ("Shelved & out of service") with who took them off, why and
 until when. Early warnings are marked "⚠" and count down to their predicted time ("in 6 min").
-
-The model is fed with alarm *transitions* (`update_alarms`). It inserts, updates and removes
-rows one by one with begin/end insert/remove rows and bounded `dataChanged`, never a reset.
-Unacknowledged alarms flash their priority cell from one shared timer; acknowledged alarms are
-steady; alarms that returned to normal unacknowledged are greyed until someone acknowledges them.
 """
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -47,443 +35,45 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_number
-from app.messages import render
-from widgets.tables import configure_table
-
-# Warning levels I-IV (ISA-101 / four-colour risk map). The only saturated colours on screen.
-PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
-PRIORITY_TEXT = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-# English source texts; `label()` gives them in the installed language.
-STATE_LABELS = {
-    "UNACK": QT_TRANSLATE_NOOP("alarm_table", "Unack"),
-    "ACKED": QT_TRANSLATE_NOOP("alarm_table", "Acked"),
-    "RTN_UNACK": QT_TRANSLATE_NOOP("alarm_table", "RTN unack"),
-    "NORMAL": QT_TRANSLATE_NOOP("alarm_table", "Normal"),
-    "LATCHED": QT_TRANSLATE_NOOP("alarm_table", "Latched"),
-    "SHELVED": QT_TRANSLATE_NOOP("alarm_table", "Shelved"),
-    "SUPPRESSED": QT_TRANSLATE_NOOP("alarm_table", "Suppressed"),
-    "OOS": QT_TRANSLATE_NOOP("alarm_table", "Out of service"),
-}
-OFF_LIST = ("SHELVED", "SUPPRESSED", "OOS")  # recorded, not annunciated: shown grey
-SHELVE_CHOICES = (
-    (QT_TRANSLATE_NOOP("alarm_table", "15 minutes"), 900.0),
-    (QT_TRANSLATE_NOOP("alarm_table", "1 hour"), 3600.0),
-    (QT_TRANSLATE_NOOP("alarm_table", "8 hours (one shift)"), 28800.0),
-    (QT_TRANSLATE_NOOP("alarm_table", "Until it clears"), None),
-)
-GREY_TEXT = QColor("#8a8d91")
-
-COLUMNS = (
-    QT_TRANSLATE_NOOP("alarm_table", "Time"),
-    QT_TRANSLATE_NOOP("alarm_table", "Pri"),
-    QT_TRANSLATE_NOOP("alarm_table", "Tag"),
-    QT_TRANSLATE_NOOP("alarm_table", "Description"),
-    QT_TRANSLATE_NOOP("alarm_table", "Kind"),
-    QT_TRANSLATE_NOOP("alarm_table", "Value"),
-    QT_TRANSLATE_NOOP("alarm_table", "Limit"),
-    QT_TRANSLATE_NOOP("alarm_table", "State"),
-    QT_TRANSLATE_NOOP("alarm_table", "Expected"),
-    QT_TRANSLATE_NOOP("alarm_table", "Off the list"),
-)
-(
-    COL_TIME,
-    COL_PRI,
-    COL_TAG,
+from widgets.alarm_model import (  # noqa: F401  (also imported from here by other displays)
+    ALARM_ROLE,
     COL_DESC,
-    COL_KIND,
-    COL_VALUE,
-    COL_LIMIT,
-    COL_STATE,
     COL_ETA,
+    COL_KIND,
+    COL_LIMIT,
     COL_OFF,
-) = range(len(COLUMNS))
-SORT_ROLE = Qt.ItemDataRole.UserRole
-ALARM_ROLE = Qt.ItemDataRole.UserRole + 1
-FLASH_MS = 500
-
-
-WARNING_MARK = "⚠"
-VIEW_STANDING, VIEW_OFF = "standing", "off"  # the main list / shelved & out of service
-STATE_FILTERS = (
-    (QT_TRANSLATE_NOOP("alarm_table", "All standing"), "all"),
-    (QT_TRANSLATE_NOOP("alarm_table", "Active"), "active"),
-    (QT_TRANSLATE_NOOP("alarm_table", "Unacknowledged"), "unacked"),
+    COL_PRI,
+    COL_STATE,
+    COL_TAG,
+    COL_TIME,
+    COL_VALUE,
+    COLUMNS,
+    FILTER_NAMES,
+    FLASH_MS,
+    GREY_TEXT,
+    KIND_FILTERS,
+    OFF_LIST,
+    PRIORITY_COLORS,
+    PRIORITY_TEXT,
+    ROMAN,
+    SHELVE_CHOICES,
+    SORT_ROLE,
+    STATE_FILTERS,
+    STATE_LABELS,
+    VIEW_OFF,
+    VIEW_STANDING,
+    WARNING_KIND_LABELS,
+    WARNING_MARK,
+    AlarmFilterProxy,
+    AlarmTableModel,
+    format_eta,
+    format_time,
+    kind_label,
+    label,
+    shown,
+    state_label,
 )
-FILTER_NAMES = ("view", "areas", "hazards", "priorities", "state_filter", "kind_filter", "text")
-KIND_FILTERS = (
-    (QT_TRANSLATE_NOOP("alarm_table", "Alarms & warnings"), "both"),
-    (QT_TRANSLATE_NOOP("alarm_table", "Alarms"), "alarms"),
-    (QT_TRANSLATE_NOOP("alarm_table", "Warnings"), "warnings"),
-)
-WARNING_KIND_LABELS = {
-    "FORECAST": QT_TRANSLATE_NOOP("alarm_table", "forecast"),
-    "ANOMALY": QT_TRANSLATE_NOOP("alarm_table", "anomaly"),
-    "RULE": QT_TRANSLATE_NOOP("alarm_table", "rule"),
-}
-
-
-def label(text: str) -> str:
-    """One of this module's marked labels (states, columns, filters) in the installed language."""
-    return QCoreApplication.translate("alarm_table", text)
-
-
-def kind_label(kind: str) -> str:
-    """An alarm kind for display: early-warning kinds are words and translated; limit codes (HH, ROC) are not."""
-    return label(WARNING_KIND_LABELS[kind]) if kind in WARNING_KIND_LABELS else kind
-
-
-def state_label(state: str) -> str:
-    """An alarm state as the operator reads it ('Unack', 'Shelved', ...), translated."""
-    return label(STATE_LABELS[state]) if state in STATE_LABELS else state
-
-
-def shown(text) -> str:
-    """A text from the core (an `app.messages.Message`: alarm and warning messages) in the
-    installed language; plain text (a configured message, a journal row) as it is."""
-    return render(text, QCoreApplication.translate)
-
-
-def format_time(ts: float) -> str:
-    lt = time.localtime(ts)
-    return time.strftime("%H:%M:%S", lt) + f".{int((ts % 1) * 10)}"
-
-
-def format_eta(eta: float | None, now: float, err_s: float | None = None) -> str:
-    """Countdown to an early warning's predicted time: 'in 40 s', 'in 6 min', 'in 2 h 5 min'."""
-    if eta is None or not math.isfinite(eta):
-        return ""
-    left = eta - now
-    if left <= 0:
-        return QCoreApplication.translate("alarm_table", "due now")
-    if left < 60:
-        text = QCoreApplication.translate("alarm_table", "in {n} s").format(n=max(1, int(left)))
-    elif left < 3600:
-        text = QCoreApplication.translate("alarm_table", "in {n} min").format(n=int(round(left / 60)))
-    else:
-        h, m = divmod(int(round(left / 60)), 60)
-        if m:
-            text = QCoreApplication.translate("alarm_table", "in {h} h {m} min").format(h=h, m=m)
-        else:
-            text = QCoreApplication.translate("alarm_table", "in {h} h").format(h=h)
-    if err_s is not None and math.isfinite(err_s) and err_s >= 60:
-        text += QCoreApplication.translate("alarm_table", " ±{n} min").format(n=int(round(err_s / 60)))
-    return text
-
-
-class AlarmTableModel(QAbstractTableModel):
-    """Standing alarms, one row per alarm key, fed with transitions."""
-
-    def __init__(self, units: dict[str, str] | None = None, parent=None, *, clock=time.time):
-        super().__init__(parent)
-        self._rows: list = []  # list[Alarm]
-        self._row_of: dict[str, int] = {}
-        self._units = units or {}
-        self.clock = clock
-        self._shelved_until: dict[str, float | None] = {}  # key -> until (None: until it clears)
-        self._off_note: dict[str, tuple[str, str]] = {}  # key -> (user, reason) while off the list
-        self._flash_on = True
-        self._flash = QTimer(self)
-        self._flash.setInterval(FLASH_MS)
-        self._flash.timeout.connect(self._toggle_flash)
-        self._bold = QFont()
-        self._bold.setBold(True)
-        self._italic = QFont()
-        self._italic.setItalic(True)
-
-    # ------------------------------------------------------------ feeding
-    def update_alarms(self, transitions: Iterable) -> None:
-        """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones."""
-        for alarm in transitions:
-            self._remember_off_note(alarm)
-            row = self._row_of.get(alarm.key)
-            if alarm.state == "NORMAL":
-                if row is not None:
-                    self._remove_row(row)
-            elif row is None:
-                n = len(self._rows)
-                self.beginInsertRows(QModelIndex(), n, n)
-                self._rows.append(alarm)
-                self._row_of[alarm.key] = n
-                self.endInsertRows()
-            else:
-                self._rows[row] = alarm
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        self._update_flash_timer()
-
-    def set_alarms(self, alarms: Iterable) -> None:
-        """Replace the whole list (initial snapshot); the only place a reset is used."""
-        self.beginResetModel()
-        self._rows = [a for a in alarms if a.state != "NORMAL"]
-        for a in self._rows:
-            self._remember_off_note(a)
-        self._row_of = {a.key: i for i, a in enumerate(self._rows)}
-        self.endResetModel()
-        self._update_flash_timer()
-
-    def _remove_row(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._row_of[self._rows[row].key]
-        del self._rows[row]
-        for i in range(row, len(self._rows)):
-            self._row_of[self._rows[i].key] = i
-        self.endRemoveRows()
-
-    # ------------------------------------------------------------ queries
-    def alarm(self, row: int):
-        return self._rows[row]
-
-    def alarms(self) -> list:
-        return list(self._rows)
-
-    def row_of(self, key: str) -> int | None:
-        return self._row_of.get(key)
-
-    def unacked_keys(self) -> list[str]:
-        return [a.key for a in self._rows if not a.acked]
-
-    def note_shelved(self, keys: Iterable[str], until: float | None) -> None:
-        """Remember until when alarms were shelved from here (shown in the shelved view)."""
-        for k in keys:
-            self._shelved_until[k] = until
-
-    def _remember_off_note(self, a) -> None:
-        # who took an alarm off the list and why, kept while it stays off: later transitions of
-        # the alarm (it becomes active while shelved) carry no user or reason of their own
-        if not a.hidden:
-            self._off_note.pop(a.key, None)
-        elif a.user or a.comment:
-            self._off_note[a.key] = (a.user, a.comment)
-
-    def off_list_note(self, a) -> str:
-        """Who took the alarm off the list, why, and until when (if known)."""
-        if not a.hidden:
-            return ""
-        user, comment = (a.user, a.comment) if a.user or a.comment else self._off_note.get(a.key, ("", ""))
-        parts = [user] if user else []
-        if comment:
-            parts.append(comment)
-        if a.shelved and a.key in self._shelved_until:
-            until = self._shelved_until[a.key]
-            parts.append(
-                self.tr("until it clears")
-                if until is None
-                else self.tr("until {time}").format(time=format_time(until)[:5])
-            )
-        elif a.suppressed and not parts:
-            parts.append(self.tr("by design"))
-        return " · ".join(parts)
-
-    @property
-    def flash_on(self) -> bool:
-        return self._flash_on
-
-    # ------------------------------------------------------------ flashing
-    def _update_flash_timer(self) -> None:
-        # one shared timer flashes unacknowledged alarms and refreshes warning countdowns
-        flashing = any(a.state == "UNACK" or a.eta is not None for a in self._rows)
-        if flashing and not self._flash.isActive():
-            self._flash_on = True
-            self._flash.start()
-        elif not flashing and self._flash.isActive():
-            self._flash.stop()
-            self._flash_on = True
-
-    def _toggle_flash(self) -> None:
-        self._flash_on = not self._flash_on
-        rows = [i for i, a in enumerate(self._rows) if a.state == "UNACK"]
-        if rows:  # one bounded dataChanged over the priority cells that flash
-            self.dataChanged.emit(
-                self.index(rows[0], COL_PRI),
-                self.index(rows[-1], COL_PRI),
-                [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
-            )
-        if self._flash_on:  # countdowns once a second
-            self.refresh_countdowns()
-
-    def refresh_countdowns(self) -> None:
-        """One bounded dataChanged over the countdown cells of early warnings."""
-        rows = [i for i, a in enumerate(self._rows) if a.eta is not None]
-        if rows:
-            self.dataChanged.emit(
-                self.index(rows[0], COL_ETA), self.index(rows[-1], COL_ETA), [Qt.ItemDataRole.DisplayRole]
-            )
-
-    # ------------------------------------------------------------ Qt model
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return label(COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        a = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(a, col)
-        if role == SORT_ROLE:
-            return self._sort_key(a, col)
-        if role == ALARM_ROLE:
-            return a
-        if role == Qt.ItemDataRole.BackgroundRole and col == COL_PRI:
-            steady = a.state == "ACKED"
-            if steady or (a.state == "UNACK" and self._flash_on):
-                return QBrush(QColor(PRIORITY_COLORS.get(a.priority, "#888888")))
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL_PRI:
-                if a.state == "ACKED" or (a.state == "UNACK" and self._flash_on):
-                    return QBrush(QColor(PRIORITY_TEXT.get(a.priority, "#000000")))
-                return QBrush(QColor(PRIORITY_COLORS.get(a.priority, "#888888")))
-            if a.state == "RTN_UNACK" or a.state in OFF_LIST:
-                return QBrush(GREY_TEXT)
-            return None
-        if role == Qt.ItemDataRole.FontRole:
-            if a.state == "UNACK" and col in (COL_PRI, COL_TAG, COL_STATE):
-                return self._bold
-            if a.is_warning and col in (COL_DESC, COL_KIND, COL_ETA):
-                return self._italic
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (COL_VALUE, COL_LIMIT):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if col == COL_PRI:
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = self.tr("{mark} early warning: ").format(mark=WARNING_MARK) if a.is_warning else ""
-            tip += self.tr("{message}\nactive since {since}\nlast change {changed}").format(
-                message=shown(a.message), since=format_time(a.since), changed=format_time(a.ts)
-            )
-            if a.eta is not None:
-                tip += self.tr("\nexpected at {time}").format(time=format_time(a.eta)[:8])
-                if a.eta_err_s:
-                    tip += self.tr(" ± {n} min").format(n=f"{a.eta_err_s / 60:.0f}")
-            if a.hazard:
-                tip += self.tr("\nhazard source: {name}").format(name=a.hazard)
-            if getattr(a, "first_out", False):
-                tip += self.tr("\n◆ first out: the first alarm of this burst on its hazard source")
-            if a.user:
-                tip += self.tr("\n{state} by {user}").format(state=state_label(a.state).lower(), user=a.user)
-            return tip + (f": {a.comment}" if a.comment else "")
-        return None
-
-    def _display(self, a, col: int):
-        if col == COL_TIME:
-            return format_time(a.since)
-        if col == COL_PRI:
-            return ROMAN.get(a.priority, str(a.priority))
-        if col == COL_TAG:
-            return f"{a.source}  ◆" if getattr(a, "first_out", False) else a.source
-        if col == COL_DESC:
-            return shown(a.message)
-        if col == COL_KIND:
-            return f"{WARNING_MARK} {kind_label(a.kind)}" if a.is_warning else a.kind
-        if col == COL_VALUE:
-            unit = self._units.get(a.source, "")
-            text = format_number(a.value)
-            return f"{text} {unit}".rstrip() if text else ""
-        if col == COL_LIMIT:
-            return format_number(a.limit)
-        if col == COL_STATE:
-            return state_label(a.state)
-        if col == COL_ETA:
-            return format_eta(a.eta, self.clock(), a.eta_err_s)
-        if col == COL_OFF:
-            return self.off_list_note(a)
-        return None
-
-    def _sort_key(self, a, col: int):
-        if col == COL_TIME:
-            return a.since
-        if col == COL_PRI:
-            return a.priority
-        if col in (COL_VALUE, COL_LIMIT):
-            v = a.value if col == COL_VALUE else a.limit
-            return v if v is not None and math.isfinite(v) else -math.inf
-        if col == COL_STATE:
-            return {"UNACK": 0, "RTN_UNACK": 1, "ACKED": 2}.get(a.state, 3)
-        if col == COL_ETA:
-            return a.eta if a.eta is not None else math.inf
-        return self._display(a, col)
-
-
-class AlarmFilterProxy(QSortFilterProxyModel):
-    """The operator's filters over the alarm list; sorts by the model's raw values.
-
-    `view` picks the main list (standing alarms on the list) or the shelved & out-of-service
-    list; within it, alarms pass when they match every filter: area (of the alarm's tag; ""
-    for communication and rule alarms), hazard source, priority, state, kind and text.
-    """
-
-    def __init__(self, parent=None, tag_areas=()):
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
-        self.tag_areas = list(tag_areas)
-        self.view = VIEW_STANDING
-        self.areas: frozenset[str] | None = None  # None: every area
-        self.hazards: frozenset[str] | None = None  # None: every hazard source
-        self.priorities = frozenset({1, 2, 3, 4})
-        self.state_filter = "all"  # all | active | unacked
-        self.kind_filter = "both"  # both | alarms | warnings
-        self.text = ""
-
-    def set_filter(self, **changes) -> None:
-        """Change filters by name (view, areas, hazards, priorities, state_filter, kind_filter, text)."""
-        unknown = [n for n in changes if n not in FILTER_NAMES]
-        if unknown:
-            raise AttributeError(f"no alarm filter {unknown[0]!r}")
-        self.beginFilterChange()
-        for name, value in changes.items():
-            if (name in ("areas", "hazards") and value is not None) or name == "priorities":
-                value = frozenset(value)
-            elif name == "text":
-                value = value.strip().lower()
-            setattr(self, name, value)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def setFilterFixedString(self, text: str) -> None:  # noqa: N802 (the Qt name, kept for callers)
-        self.set_filter(text=text)
-
-    def area_of(self, a) -> str:
-        return self.tag_areas[a.tag] if 0 <= a.tag < len(self.tag_areas) else ""
-
-    def accepts(self, a, model=None) -> bool:
-        if a.hidden != (self.view == VIEW_OFF):
-            return False
-        if self.areas is not None and self.area_of(a) not in self.areas:
-            return False
-        if self.hazards is not None and a.hazard not in self.hazards:
-            return False
-        if a.priority not in self.priorities:
-            return False
-        if self.state_filter == "active" and not a.active:
-            return False
-        if self.state_filter == "unacked" and a.acked:
-            return False
-        if self.kind_filter == "alarms" and a.is_warning:
-            return False
-        if self.kind_filter == "warnings" and not a.is_warning:
-            return False
-        if self.text:
-            model = model or self.sourceModel()
-            texts = [model._display(a, c) or "" for c in range(len(COLUMNS))]
-            hay = " ".join([*texts, a.hazard, self.area_of(a)]).lower()
-            if self.text not in hay:
-                return False
-        return True
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        return self.accepts(model.alarm(source_row), model)
+from widgets.tables import configure_table
 
 
 class AlarmTable(QWidget):
