@@ -16,6 +16,7 @@ from app.users import Permission
 from storage.audit import Action
 from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
+from views.operator_actions import OperatorActions
 from views.risk_overview import RiskOverview
 from views.trend_view import TrendView, history_loaders
 from views.trust_dialog import TrustPrompter
@@ -36,7 +37,7 @@ ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
 HAZARD_SHARE = 0.55  # of the right-hand column's height, under the trends
 
 
-class MainWindow(QMainWindow):
+class MainWindow(OperatorActions, QMainWindow):
     """Forewarn's operator screen."""
 
     configApplied = Signal(object, object)  # (PlantConfig now running, engine.Reconfigured)
@@ -242,49 +243,7 @@ class MainWindow(QMainWindow):
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
         alarms.addSeparator()
-        self.unshelve_action = self._action(
-            self.tr("Unshelve selected"),
-            self.unshelve_selected,
-            (),
-            self.tr("Put the selected shelved alarms back on the list"),
-        )
-        self.oos_action = self._action(
-            self.tr("Take out of service…"),
-            self.out_of_service_selected,
-            (),
-            self.tr(
-                "Take the selected alarms out of service, with a reason (maintenance, a failed instrument)"
-            ),
-        )
-        self.return_action = self._action(
-            self.tr("Return to service"),
-            self.return_to_service_selected,
-            (),
-            self.tr("Put the selected alarms back in service"),
-        )
-        self.suppress_action = self._action(
-            self.tr("Suppress…"),
-            self.suppress_selected,
-            (),
-            self.tr(
-                "Suppress the selected alarms until lifted, with a reason (equipment stopped, a known "
-                "fault being worked on); they are still recorded"
-            ),
-        )
-        self.unsuppress_action = self._action(
-            self.tr("Lift suppression"),
-            self.unsuppress_selected,
-            (),
-            self.tr("Put the selected suppressed alarms back on the list"),
-        )
-        for act in (
-            self.unshelve_action,
-            self.suppress_action,
-            self.unsuppress_action,
-            self.oos_action,
-            self.return_action,
-        ):
-            alarms.addAction(act)
+        self._build_off_list_actions(alarms)
         alarms.setToolTipsVisible(True)
         plant = bar.addMenu(self.tr("&Plant"))
         plant.setToolTipsVisible(True)
@@ -393,75 +352,6 @@ class MainWindow(QMainWindow):
         self.map.update_alarms(standing)
         # shelved, suppressed and out-of-service alarms are recorded, not annunciated
         self.banner.update_alarms({k: a for k, a in standing.items() if not a.hidden})
-
-    def shelve(self, keys: list[str], duration_s, reason: str) -> None:
-        """Shelve alarms through the engine (journaled with the user and the reason, audited)."""
-        shelve = getattr(self.engine, "shelve", None)
-        if shelve is not None and self.allowed(Permission.SHELVE):
-            shelve(list(keys), duration_s, self.user or "operator", reason)
-            self.audit(Action.SHELVE, ",".join(keys), {"duration_s": duration_s, "reason": reason})
-
-    def acknowledge(self, keys: list[str] | None) -> None:
-        if not self.allowed(Permission.ACKNOWLEDGE):
-            return
-        self.bridge.acknowledge(keys, user=self.user)
-        self.audit(Action.ACKNOWLEDGE, "all" if keys is None else ",".join(keys))
-
-    def unshelve_selected(self) -> None:
-        keys = self.alarm_table.selected_keys()
-        if keys and self.allowed(Permission.UNSHELVE):
-            self.engine.unshelve(keys, self.user or "operator")
-            self.audit(Action.UNSHELVE, ",".join(keys))
-
-    def out_of_service_selected(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        keys = self.alarm_table.selected_keys()
-        if not keys or not self.allowed(Permission.OUT_OF_SERVICE):
-            return
-        reason, ok = QInputDialog.getText(
-            self,
-            self.tr("Take out of service"),
-            self.tr("Reason for taking {n} alarm(s) out of service:").format(n=len(keys)),
-        )
-        if ok and reason.strip():
-            self.set_out_of_service(keys, True, reason.strip())
-
-    def suppress_selected(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        keys = self.alarm_table.selected_keys()
-        if not keys or not self.allowed(Permission.SUPPRESS):
-            return
-        reason, ok = QInputDialog.getText(
-            self,
-            self.tr("Suppress alarms"),
-            self.tr("Reason for suppressing {n} alarm(s):").format(n=len(keys)),
-        )
-        if ok and reason.strip():
-            self.suppress(keys, True, reason.strip())
-
-    def unsuppress_selected(self) -> None:
-        keys = self.alarm_table.selected_keys()
-        if keys:
-            self.suppress(keys, False)
-
-    def suppress(self, keys: list[str], on: bool, reason: str = "") -> None:
-        """Suppress alarms by hand (or lift it) through the engine; journaled and audited."""
-        if self.allowed(Permission.SUPPRESS):
-            self.engine.suppress(list(keys), on, self.user or "operator", reason)
-            self.audit(Action.SUPPRESS, ",".join(keys), {"on": on, "reason": reason})
-
-    def return_to_service_selected(self) -> None:
-        keys = self.alarm_table.selected_keys()
-        if keys:
-            self.set_out_of_service(keys, False)
-
-    def set_out_of_service(self, keys: list[str], on: bool, reason: str = "") -> None:
-        """Out of service (or back in service) through the engine; journaled and audited."""
-        if self.allowed(Permission.OUT_OF_SERVICE):
-            self.engine.set_out_of_service(list(keys), on, self.user or "operator", reason)
-            self.audit(Action.OUT_OF_SERVICE, ",".join(keys), {"on": on, "reason": reason})
 
     def open_users(self) -> None:
         """The administrator's user list."""
