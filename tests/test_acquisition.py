@@ -12,22 +12,8 @@ from app.engine import Engine
 from app.model import DeviceState, Quality
 from devices.codec import encode
 from storage.history import History
-from tests.conftest import wait_until
+from tests.conftest import Recorder, wait_until
 from tests.servers import ModbusServer, OpcUaServer
-
-
-class Recorder:
-    def __init__(self):
-        self.batches, self.alarms, self.status = [], [], []
-
-    def on_samples(self, b):
-        self.batches.append(b)
-
-    def on_alarm(self, a):
-        self.alarms.append(a)
-
-    def on_device(self, s):
-        self.status.append(s)
 
 
 def modbus_config(port: int, order: str = "big") -> str:

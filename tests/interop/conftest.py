@@ -25,6 +25,7 @@ import pytest
 
 from app.config import parse_config_text
 from app.engine import Engine
+from tests.conftest import Recorder as BaseRecorder
 from tests.interop.certs import make_certificate
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
@@ -227,23 +228,8 @@ def opcua_server(node_interop, opcua_certs, tmp_path_factory):
 # ---------------------------------------------------------------- engine helpers
 
 
-class Recorder:
-    """Collects what the engine tells its listeners."""
-
-    def __init__(self):
-        self.batches, self.alarms, self.status = [], [], []
-
-    def on_samples(self, b):
-        self.batches.append(b)
-
-    def on_alarm(self, a):
-        self.alarms.append(a)
-
-    def on_device(self, s):
-        self.status.append(s)
-
-    def on_risk(self, states):
-        pass
+class Recorder(BaseRecorder):
+    """Collects what the engine tells its listeners, and answers about communication alarms."""
 
     def comm_alarm(self, device: str, active: bool) -> bool:
         return any(a.key == f"{device}:COMM" and a.active == active for a in self.alarms)
