@@ -17,7 +17,9 @@ from collections.abc import Callable
 import numpy as np
 
 _TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")
-_WORDS = {"and", "or", "not", "true", "false", "True", "False"}
+# the words of the tag expressions and of the rule language: a tag so named could not be read
+RESERVED_WORDS = frozenset({"and", "or", "not", "true", "false", "True", "False"})
+_WORDS = RESERVED_WORDS
 COMPARISONS = {
     ast.Lt: operator.lt,
     ast.LtE: operator.le,

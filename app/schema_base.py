@@ -28,6 +28,8 @@ HazardKind = Literal[
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors (a typo must not silently drop a limit)."""
+    """Base: unknown keys are errors (a typo must not silently drop a limit), and no number is NaN
+    or infinite (`H: .nan` would never compare true, `on_delay_s: .inf` never time out: either
+    one silently disables an alarm)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)

@@ -66,7 +66,7 @@ class ModbusDevice(Strict):
     name: str = Field(min_length=1)
     protocol: Literal["modbus-tcp"]
     host: str = "127.0.0.1"
-    port: int = Field(502, ge=0, le=65535)
+    port: int = Field(502, ge=1, le=65535)
     unit: int = Field(1, ge=0, le=255)
     scan_ms: int = Field(1000, ge=50, le=3_600_000)
     timeout_ms: int = Field(1000, ge=50, le=60_000)

@@ -155,7 +155,7 @@ class PlantConfig(Strict):
     retention: Retention = Retention()
     security: SessionPolicy = SessionPolicy()
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     # resolved at load time, not part of the YAML
     source_path: Path | None = Field(None, exclude=True)

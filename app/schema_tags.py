@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from app.expression import RESERVED_WORDS
 from app.schema_base import DataTypeName, RoleName, Strict, WordOrder
 
 # ---------------------------------------------------------------- tags and alarms
@@ -146,6 +147,23 @@ class Tag(Strict):
     # writes (app.users), raised for this tag by `write_role`
     writable: bool = False
     write_role: RoleName | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        if v in RESERVED_WORDS:
+            raise ValueError(
+                f"{v!r} is a word of the rule and expression language ({', '.join(sorted(RESERVED_WORDS))}):"
+                " a tag so named could not be read by a rule; choose another name"
+            )
+        return v
+
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, v):
+        if v == 0:
+            raise ValueError("scale must not be 0 (every value would read 0 and no limit could trip)")
+        return v
 
     @field_validator("range")
     @classmethod
