@@ -22,7 +22,14 @@ import yaml
 
 from app import secrets
 from app.config_checks import cross_check, tag_type
-from app.config_load import ConfigError, ConfigIssue, load_config, parse_config_text, resolve_secrets
+from app.config_load import (
+    ConfigError,
+    ConfigIssue,
+    check_yaml_limits,
+    load_config,
+    parse_config_text,
+    resolve_secrets,
+)
 from app.schema_base import SCHEMA_VERSION, DataTypeName, HazardKind, RoleName, Strict, WordOrder
 from app.schema_devices import (
     REGISTER_WORDS,
@@ -103,6 +110,7 @@ __all__ = [
     "WarningDefaults",
     "WordOrder",
     "check_opcua_node_id",
+    "check_yaml_limits",
     "config_yaml_data",
     "cross_check",
     "demo_config_path",

@@ -27,6 +27,7 @@ from app import secrets, yaml_edit
 from app.config import (
     ConfigError,
     PlantConfig,
+    check_yaml_limits,
     config_yaml_data,
     cross_check,
     dump_config,
@@ -182,6 +183,11 @@ def _load_document(path: Path) -> yaml_edit.Document | None:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        check_yaml_limits(text, str(path))  # an alias bomb or a file nested too deep: never edit it
+    except ConfigError as exc:
+        log.warning("%s: cannot edit in place (%s): writing it afresh", path, exc)
         return None
     try:
         doc = yaml_edit.Document(text)

@@ -1,6 +1,12 @@
 """Reading the plant file: YAML with line numbers (duplicate keys refused), secret references
 resolved, pydantic validation and the cross checks, every problem reported as a `ConfigIssue`
-(`plant.yaml:42: tags[7].address: ...`) inside one `ConfigError`."""
+(`plant.yaml:42: tags[7].address: ...`) inside one `ConfigError`.
+
+Before anything is built from the YAML, its shape is bounded (`check_yaml_limits`): nesting at
+most `MAX_NESTING` levels (libyaml's composer recurses in C and crashes the process on very deep
+input, and its scanner slows quadratically with depth), and aliases that would expand the file
+by at most `MAX_ALIAS_NODES` nodes and never contain themselves (a "billion laughs" file of under
+a kilobyte otherwise takes gigabytes)."""
 
 from __future__ import annotations
 
@@ -50,6 +56,141 @@ def _loc_to_field(loc: tuple) -> str:
     return out
 
 
+# ---------------------------------------------------------------- YAML loader
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+
+
+class _Loader(_BaseLoader):
+    pass
+
+
+def _no_duplicate_keys(loader, node, deep=False):
+    seen = {}
+    for k, _ in node.value:
+        key = loader.construct_object(k, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key]})", k.start_mark
+            )
+        seen[key] = k.start_mark.line + 1
+    return _BaseLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+
+
+# ---------------------------------------------------------------- YAML limits
+
+MAX_NESTING = 50  # levels of YAML collections; a plant file needs about 6
+MAX_ALIAS_NODES = 100_000  # nodes aliases may add to the file once expanded
+
+_OPEN_TOKENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSE_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_nesting(text: str, path: str) -> None:
+    """Refuse YAML nested deeper than MAX_NESTING, from the token stream (no recursion, and
+    stopped at the first level too deep, so the scanner's cost stays linear)."""
+    loader = _BaseLoader(text)
+    depth = 0
+    try:
+        while loader.check_token():
+            tok = loader.get_token()
+            if isinstance(tok, _OPEN_TOKENS):
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = tok.start_mark.line + 1
+                    msg = f"YAML nested more than {MAX_NESTING} levels deep"
+                    raise ConfigError(path, [ConfigIssue(path, line, "", msg)])
+            elif isinstance(tok, _CLOSE_TOKENS):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for kv in node.value for n in kv]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_aliases(root, path: str) -> None:
+    """Refuse a composed YAML graph whose aliases contain themselves, or would expand it by more
+    than MAX_ALIAS_NODES nodes. One pass over the distinct nodes, each expanded size memoised."""
+    size: dict[int, int] = {}  # id -> node count once every alias is expanded
+    refs: dict[int, int] = {}  # id -> how many places use it (more than one: an alias)
+    state: dict[int, int] = {}  # id -> 1 being walked (an ancestor of the walk), 2 done
+    nodes: dict[int, object] = {}
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, finish = stack.pop()
+        k = id(node)
+        if finish:
+            size[k] = 1 + sum(size[id(c)] for c in _children(node))
+            state[k] = 2
+            continue
+        if state.get(k) == 2:
+            continue
+        state[k], nodes[k] = 1, node
+        stack.append((node, True))
+        for c in _children(node):
+            ck = id(c)
+            refs[ck] = refs.get(ck, 0) + 1
+            if state.get(ck) == 1:
+                line = c.start_mark.line + 1
+                raise ConfigError(
+                    path, [ConfigIssue(path, line, "", "recursive YAML alias: this node contains itself")]
+                )
+            if ck not in state:
+                stack.append((c, False))
+    extra = size[id(root)] - len(size)
+    if extra > MAX_ALIAS_NODES:
+        k = max((k for k, n in refs.items() if n > 1), key=lambda k: (refs[k] - 1) * size[k])
+        line = nodes[k].start_mark.line + 1
+        msg = (
+            f"YAML aliases would expand the file by {extra:,} nodes (at most {MAX_ALIAS_NODES:,}); "
+            "the part repeated most starts here"
+        )
+        raise ConfigError(path, [ConfigIssue(path, line, "", msg)])
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, path: str) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: locate it too
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        ch = exc.character
+        shown = f"U+{ch:04X}" if isinstance(ch, int) else repr(ch)
+        problem = f"character {shown} not allowed ({exc.reason})"
+    return ConfigError(path, [ConfigIssue(path, line, "", f"YAML syntax: {problem}")])
+
+
+def check_yaml_limits(text: str, path: str = "<config>") -> None:
+    """Raise ConfigError (with the line) when YAML text is too deeply nested, has a recursive
+    alias or aliases that expand too far, or is not YAML; every reader of a plant file calls
+    this (`parse_config_text` does) before it builds anything from the text."""
+    try:
+        _check_nesting(text, path)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, text, path) from None
+    if node is not None:
+        _check_aliases(node, path)
+
+
 # ---------------------------------------------------------------- YAML with line numbers
 
 
@@ -87,28 +228,6 @@ class _LineMap:
         return self.lines.get(())
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
-
-
-class _Loader(_BaseLoader):
-    pass
-
-
-def _no_duplicate_keys(loader, node, deep=False):
-    seen = {}
-    for k, _ in node.value:
-        key = loader.construct_object(k, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key]})", k.start_mark
-            )
-        seen[key] = k.start_mark.line + 1
-    return _BaseLoader.construct_mapping(loader, node, deep=deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
-
-
 def parse_config_text(
     text: str, path: str = "<config>", base: Path | None = None, secret_store=None
 ) -> PlantConfig:
@@ -116,22 +235,17 @@ def parse_config_text(
 
     `password: secret:NAME` is looked up in `secret_store` (default: the data directory's)."""
     try:
+        _check_nesting(text, path)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_aliases(node, path)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: locate it too
-            line = text.count("\n", 0, max(exc.position, 0)) + 1
-            ch = exc.character
-            shown = f"U+{ch:04X}" if isinstance(ch, int) else repr(ch)
-            problem = f"character {shown} not allowed ({exc.reason})"
-        raise ConfigError(path, [ConfigIssue(path, line, "", f"YAML syntax: {problem}")]) from None
+        raise _yaml_error(exc, text, path) from None
     lines = _LineMap()
     if node is not None:
         lines.build(node)

@@ -5,6 +5,7 @@ traceback or a hang."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, demo_config_path, load_config, parse_config_text
+from app.config import ConfigError, check_yaml_limits, demo_config_path, load_config, parse_config_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,3 +105,85 @@ def test_names_that_only_contain_a_word_are_fine(tmp_path):
 def test_demo_plant_still_loads():
     cfg = load_config(demo_config_path())
     assert cfg.tags and cfg.rules
+
+
+# ---------------------------------------------------------------- YAML shape: alias bombs, recursion, depth
+
+
+def billion_laughs(levels: int = 9) -> str:
+    out = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for c in "bcdefghijklmnop"[: levels - 1]:
+        out.append(f"{c}: &{c} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = c
+    return "\n".join(out) + "\n"
+
+
+def test_alias_bomb_is_refused_within_a_second_or_two(tmp_path):
+    text = billion_laughs()
+    assert len(text.encode()) < 1000
+    t0 = time.monotonic()
+    r = check_cli(tmp_path, "schema: 1\n" + text, timeout=30)
+    took = time.monotonic() - t0
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"{tmp_path / 'plant.yaml'}:9: YAML aliases would expand the file by" in r.stderr
+    assert took < 2.0, took
+
+
+def test_recursive_alias_is_refused_with_its_line(tmp_path):
+    r = check_cli(tmp_path, "schema: 1\nplant:\n  name: x\nx: &a [1, *a]\n")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"{tmp_path / 'plant.yaml'}:4: recursive YAML alias" in r.stderr
+    r = check_cli(tmp_path, "schema: 1\nx: &m {k: *m}\n")
+    assert r.returncode == 2 and f"{tmp_path / 'plant.yaml'}:2: recursive YAML alias" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "x: " + "[" * 100_000 + "]" * 100_000,
+        "x:\n  " + "- " * 100_000 + "a",
+        "x: " + "{a: " * 60 + "1" + "}" * 60,
+    ],
+    ids=["flow", "block", "mapping"],
+)
+def test_deep_yaml_is_refused_quickly_without_crashing(tmp_path, body):
+    """libyaml's composer recurses in C (100,000 levels crash the process) and its scanner is
+    quadratic in the depth: the depth is bounded on the token stream first."""
+    t0 = time.monotonic()
+    r = check_cli(tmp_path, "schema: 1\n" + body + "\n", timeout=30)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "YAML nested more than 50 levels deep" in r.stderr
+    assert re.search(rf"{re.escape(str(tmp_path / 'plant.yaml'))}:[23]: ", r.stderr)
+    assert time.monotonic() - t0 < 2.0
+
+
+def test_small_aliases_still_work(tmp_path):
+    text = HEAD.replace("  - {name: d, protocol: modbus-tcp}", "  - &plc {name: d, protocol: modbus-tcp}")
+    text += "  - {name: C, device: d, address: 'hr:30', alarms: &lim {H: 5, HH: 9}}\n"
+    text += "  - {name: D, device: d, address: 'hr:31', alarms: *lim}\n"
+    cfg = parse_config_text(text)
+    assert cfg.tags[3].alarms == cfg.tags[2].alarms
+
+
+def test_saving_over_an_alias_bomb_writes_afresh(tmp_path, caplog):
+    """The settings dialog saves through config_io.save_config, which edits the previous file in
+    place: a previous file that is an alias bomb is not loaded for editing, it is replaced."""
+    from app.config_io import save_config
+
+    cfg = parse_config_text(HEAD)
+    path = tmp_path / "plant.yaml"
+    path.write_text("schema: 1\n" + billion_laughs(), encoding="utf-8")
+    t0 = time.monotonic()
+    with caplog.at_level("WARNING"):
+        save_config(cfg, path, secret_store=None)
+    assert time.monotonic() - t0 < 5.0
+    assert load_config(path).tags == cfg.tags
+    assert "YAML aliases would expand" in caplog.text
+
+
+def test_the_yaml_guard_rejects_without_building(tmp_path):
+    with pytest.raises(ConfigError) as ei:
+        check_yaml_limits("schema: 1\n" + billion_laughs(), "p.yaml")
+    assert str(ei.value.issues[0]).startswith("p.yaml:9: YAML aliases")
+    check_yaml_limits(demo_config_path().read_text(encoding="utf-8"))
