@@ -1,8 +1,11 @@
 """Checks of the plant file that span several records: unique names, references between
-devices, tags, hazard sources and rules, expressions, and addresses against data types and
-writability; also the data type a tag is read as."""
+devices, tags, hazard sources and rules, expressions, addresses against data types and
+writability, and Modbus reads that overlap (`find_overlaps`, shared with the settings' tag table
+and the CSV import); also the data type a tag is read as."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from app.schema_devices import REGISTER_WORDS, ModbusDevice, check_opcua_node_id, parse_modbus_address
 from app.schema_plant import PlantConfig
@@ -39,6 +42,8 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
                 out.append((("tags", i, "alarms"), "a bool tag takes 'state', not HH/H/L/LL"))
             if a.state is not None and not t.is_bool and _effective_type(t, dev) != "bool":
                 out.append((("tags", i, "alarms", "state"), "'state' alarms need a bool tag"))
+    for i, j, msg in find_overlaps(cfg.tags, dev_by_name):
+        out.append((("tags", i, "address"), f"{msg} at tags[{j}]"))
     from app.expression import ExpressionError, compile_expression
 
     for i, t in enumerate(cfg.tags):
@@ -146,3 +151,76 @@ def _check_writable(t: Tag, dev) -> list[tuple[str, str]]:
 def tag_type(cfg: PlantConfig, tag: Tag) -> str | None:
     """The data type a tag is read as: its own, or the default for its address."""
     return _effective_type(tag, cfg.device(tag.device))
+
+
+# ---------------------------------------------------------------- overlapping reads
+
+
+def _span(tag_addr: str, type_: str | None):
+    """(table, first word, last word, bit) a Modbus tag reads, or None when not a Modbus address."""
+    try:
+        a = parse_modbus_address(tag_addr)
+    except ValueError:
+        return None
+    if a.is_bit_table:
+        return a.table, a.offset, a.offset, None
+    if a.bit is not None:
+        return a.table, a.offset, a.offset, a.bit
+    n = REGISTER_WORDS[type_ or "uint16"]
+    return a.table, a.offset, a.offset + n - 1, None
+
+
+def find_overlaps(tags: Sequence, devices: dict[str, object]) -> list[tuple[int, int, str]]:
+    """Pairs (later, earlier, message) of tags that read the same Modbus words on one device and
+    table, taking each type's word count into account (a float32 at hr:100 and an int16 at
+    hr:101), or the same bit. Bits of one register are fine (each its own bit); a bit and the
+    whole register it belongs to are fine too; so are two tags on one OPC UA node (both are
+    served). `tags` are Tags or anything with name, device, address and type (None: skipped);
+    the plant file, the settings' tag table and the CSV import all check with this."""
+    out: list[tuple[int, int, str]] = []
+    groups: dict[tuple, list[tuple[int, int, int | None, int]]] = {}
+    for i, t in enumerate(tags):
+        if t is None:
+            continue
+        dev = devices.get(t.device)
+        if dev is None or getattr(dev, "protocol", "") != "modbus-tcp":
+            continue
+        span = _span(t.address, t.type)
+        if span is None:
+            continue
+        table, first, last, bit = span
+        groups.setdefault((t.device, table), []).append((first, last, bit, i))
+    for (_dev, table), spans in groups.items():
+        words = [s for s in spans if s[2] is None]
+        bits = [s for s in spans if s[2] is not None]
+        words.sort()
+        reach: tuple[int, int] | None = None  # (last word, index) of the furthest-reaching span so far
+        for first, last, _b, i in words:
+            if reach is not None and first <= reach[0]:
+                j = reach[1]
+                a, b = sorted((i, j))
+                out.append((b, a, _overlap_text(tags[b], tags[a], table)))
+            if reach is None or last > reach[0]:
+                reach = (last, i)
+        seen: dict[tuple[int, int], int] = {}
+        for first, _l, bit, i in sorted(bits, key=lambda s: s[3]):
+            key = (first, bit)
+            if key in seen:
+                out.append((i, seen[key], f"same bit as {tags[seen[key]].name} ({tags[seen[key]].address})"))
+            else:
+                seen[key] = i
+    out.sort()
+    return out
+
+
+def _words_text(t: Tag, table: str) -> str:
+    span = _span(t.address, t.type)
+    assert span is not None
+    _tb, first, last, _b = span
+    what = "bit" if table in ("co", "di") else ("word" if first == last else "words")
+    where = f"{first}" if first == last else f"{first}-{last}"
+    return f"{t.address}, {t.type or 'uint16'}, {what} {where}"
+
+
+def _overlap_text(t: Tag, other: Tag, table: str) -> str:
+    return f"{_words_text(t, table)} overlaps {other.name} ({_words_text(other, table)})"

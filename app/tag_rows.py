@@ -1,5 +1,6 @@
 """Tags as flat rows: one tag <-> one row of cells (the settings' tag table and the CSV file),
-checks across rows (duplicate names, overlapping Modbus words), and CSV import and export.
+checks across rows (duplicate names, overlapping Modbus words: the plant file's own check), and CSV
+import and export.
 
 Tags CSV (one row per tag, a header row first; Excel's row numbers are used in messages, the
 header being row 1). Columns, in this order on export (any order on import):
@@ -38,6 +39,7 @@ from app.config import (
     check_opcua_node_id,
     parse_modbus_address,
 )
+from app.config_checks import find_overlaps
 
 log = logging.getLogger(__name__)
 
@@ -328,22 +330,9 @@ def row_to_tag(row: TagRow, devices: dict[str, object]) -> tuple[Tag | None, lis
 # ---------------------------------------------------------------- checks across rows
 
 
-def _span(tag_addr: str, type_: str | None):
-    """(table, first word, last word, bit) a Modbus tag reads, or None when not a Modbus address."""
-    try:
-        a = parse_modbus_address(tag_addr)
-    except ValueError:
-        return None
-    if a.is_bit_table:
-        return a.table, a.offset, a.offset, None
-    if a.bit is not None:
-        return a.table, a.offset, a.offset, a.bit
-    n = REGISTER_WORDS[type_ or "uint16"]
-    return a.table, a.offset, a.offset + n - 1, None
-
-
 class TagRef(NamedTuple):
-    """What the overlap check needs of a tag (a Tag, or a row not yet valid as a whole)."""
+    """What the overlap check (`app.config_checks.find_overlaps`, the plant file's own) needs of
+    a tag: a Tag, or a row not yet valid as a whole."""
 
     name: str
     device: str
@@ -359,69 +348,6 @@ def tag_ref(cells: dict[str, str]) -> TagRef:
         (cells.get("address") or "").strip(),
         ty if ty in TYPES else None,
     )
-
-
-def find_overlaps(
-    tags: Sequence[Tag | TagRef | None], devices: dict[str, object]
-) -> list[tuple[int, int, str]]:
-    """Pairs (later, earlier, message) of tags that read the same Modbus words on one device,
-    taking each type's word count into account, or the same OPC UA node. Bits of one register
-    are fine (each its own bit); a bit and the whole register it belongs to are fine too."""
-    out: list[tuple[int, int, str]] = []
-    groups: dict[tuple, list[tuple[int, int, int | None, int]]] = {}
-    nodes: dict[tuple[str, str], int] = {}
-    for i, t in enumerate(tags):
-        if t is None:
-            continue
-        dev = devices.get(t.device)
-        if dev is None:
-            continue
-        if getattr(dev, "protocol", "") != "modbus-tcp":
-            key = (t.device, t.address.strip())
-            if key in nodes:
-                out.append((i, nodes[key], f"same node as {tags[nodes[key]].name}"))
-            else:
-                nodes[key] = i
-            continue
-        span = _span(t.address, t.type)
-        if span is None:
-            continue
-        table, first, last, bit = span
-        groups.setdefault((t.device, table), []).append((first, last, bit, i))
-    for (_dev, table), spans in groups.items():
-        words = [s for s in spans if s[2] is None]
-        bits = [s for s in spans if s[2] is not None]
-        words.sort()
-        reach: tuple[int, int] | None = None  # (last word, index) of the furthest-reaching span so far
-        for first, last, _b, i in words:
-            if reach is not None and first <= reach[0]:
-                j = reach[1]
-                a, b = sorted((i, j))
-                out.append((b, a, _overlap_text(tags[b], tags[a], table)))
-            if reach is None or last > reach[0]:
-                reach = (last, i)
-        seen: dict[tuple[int, int], int] = {}
-        for first, _l, bit, i in sorted(bits, key=lambda s: s[3]):
-            key = (first, bit)
-            if key in seen:
-                out.append((i, seen[key], f"same bit as {tags[seen[key]].name} ({tags[seen[key]].address})"))
-            else:
-                seen[key] = i
-    out.sort()
-    return out
-
-
-def _words_text(t: Tag | TagRef, table: str) -> str:
-    span = _span(t.address, t.type)
-    assert span is not None
-    _tb, first, last, _b = span
-    what = "bit" if table in ("co", "di") else ("word" if first == last else "words")
-    where = f"{first}" if first == last else f"{first}-{last}"
-    return f"{t.address}, {t.type or 'uint16'}, {what} {where}"
-
-
-def _overlap_text(t: Tag | TagRef, other: Tag | TagRef, table: str) -> str:
-    return f"{_words_text(t, table)} overlaps {other.name} ({_words_text(other, table)})"
 
 
 # ---------------------------------------------------------------- CSV

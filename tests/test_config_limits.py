@@ -187,3 +187,61 @@ def test_the_yaml_guard_rejects_without_building(tmp_path):
         check_yaml_limits("schema: 1\n" + billion_laughs(), "p.yaml")
     assert str(ei.value.issues[0]).startswith("p.yaml:9: YAML aliases")
     check_yaml_limits(demo_config_path().read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- overlapping Modbus reads
+
+
+def test_overlapping_modbus_registers_are_refused_naming_the_other_tag(tmp_path):
+    text = HEAD + "  - {name: C, device: d, address: 'hr:2', type: int16}\n"  # inside A's float32 (1-2)
+    refused(
+        tmp_path,
+        text,
+        8,
+        "tags[2].address",
+        "hr:2, int16, word 2 overlaps A (hr:1, float32, words 1-2)",
+        "tags[0]",
+    )
+    text = HEAD + "  - {name: C, device: d, address: 'hr:0', type: float64}\n"  # 0-3 covers A
+    refused(tmp_path, text, 8, "tags[2].address", "overlaps", "A")
+
+
+def test_same_bit_twice_is_refused_distinct_bits_and_other_tables_are_fine(tmp_path):
+    ok = HEAD + "  - {name: C, device: d, address: 'hr:7.0', type: bool}\n"
+    ok += "  - {name: D, device: d, address: 'hr:7.1', type: bool}\n"
+    ok += "  - {name: E, device: d, address: 'hr:7'}\n"  # the whole register and its bits
+    ok += "  - {name: F, device: d, address: 'ir:1', type: float32}\n"  # another table
+    ok += "  - {name: G, device: d, address: 'co:1'}\n"
+    assert check_cli(tmp_path, ok).returncode == 0
+    bad = ok + "  - {name: H, device: d, address: 'hr:7.1', type: bool}\n"
+    refused(tmp_path, bad, 13, "tags[7].address", "same bit as D (hr:7.1)")
+    bad = ok + "  - {name: H, device: d, address: 'co:1'}\n"
+    refused(tmp_path, bad, 13, "tags[7].address", "overlaps G")
+
+
+def test_two_tags_on_one_opcua_node_are_allowed_in_yaml_csv_and_the_shared_check():
+    from app.config_checks import find_overlaps
+    from app.tag_rows import import_tags_csv
+
+    text = (
+        HEAD
+        + "  - {name: C, device: u, address: 'ns=2;s=X'}\n  - {name: D, device: u, address: 'ns=2;s=X'}\n"
+    )
+    cfg = parse_config_text(text)
+    devices = {d.name: d for d in cfg.devices}
+    assert find_overlaps(cfg.tags, devices) == []
+    csv = "name,device,address\nC,u,ns=2;s=X\nD,u,ns=2;s=X\n"
+    tags, errors = import_tags_csv(csv, cfg)
+    assert errors == [] and [t.name for t in tags] == ["C", "D"]
+
+
+def test_yaml_and_csv_refuse_the_same_overlap_with_the_same_words():
+    from app.tag_rows import import_tags_csv
+
+    text = HEAD + "  - {name: C, device: d, address: 'hr:2', type: int16}\n"
+    with pytest.raises(ConfigError) as ei:
+        parse_config_text(text, "p.yaml")
+    (issue,) = [i for i in ei.value.issues if i.field == "tags[2].address"]
+    cfg = parse_config_text(HEAD)
+    _, errors = import_tags_csv("name,device,address,type\nA,d,hr:1,float32\nC,d,hr:2,int16\n", cfg)
+    assert errors == [f"row 3, address: {issue.message.removesuffix(' at tags[0]')} on row 2"]
