@@ -5,6 +5,11 @@ the tree into nodes over a whitelist of node types: numbers, `true`/`false`, tag
 unary minus, comparisons (chained), `and`, `or`, `not` and the calls of `_SIGNATURES` (their
 nodes and what they compute are in `app.rule_functions`). Unknown tags or functions, wrong
 arguments, patterns that match nothing and syntax errors raise `RuleError` naming the problem.
+
+A rule is refused when it is loaded, never failing at each evaluation instead: longer than
+`MAX_TEXT_CHARS`, nested deeper than `MAX_NESTING` (bounded on the text before Python's parser
+sees it), a number that is not finite, seconds outside (0, `MAX_SECONDS`], a count outside
+1-`MAX_COUNT`, a radius that is not positive. The text is tokenised in one linear pass.
 """
 
 from __future__ import annotations
@@ -16,7 +21,12 @@ import operator
 import re
 
 from app.config import PlantConfig
-from app.expression import COMPARISONS
+from app.expression import (
+    COMPARISONS,
+    MAX_TEXT_CHARS,
+    check_limits,
+    finite_number,
+)
 from app.rule_functions import (
     _SELF_EXPLAINED,
     Term,
@@ -28,10 +38,21 @@ from app.rule_functions import (
     _truth,
 )
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")  # a tag may hold dots and hyphens
-_SHORT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")  # the same without hyphens (a - b)
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_STRING = re.compile(r"\"[^\"\\]*\"|'[^'\\]*'")
+_SHORT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")  # a word without hyphens (a - b)
+# one token at a time, matched in place (never a slice of the rest): quoted text, an unterminated
+# quote, a number (ASCII digits only: "²" or "٣" are not numbers here), a word (a tag may hold
+# dots and hyphens), anything else one character at a time
+_TOKEN = re.compile(
+    r"""(?P<string>"[^"\\]*"|'[^'\\]*')
+    |(?P<quote>["'])
+    |(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    |(?P<word>[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_NEXT = re.compile(r"\s*")  # the blanks between a word and what follows it
+MAX_SECONDS = 7 * 86400.0  # the longest look-back or hold time of a rule function
+MAX_COUNT = 100_000  # the largest count (cluster_rising's n)
 _KEYWORDS = {
     "and": "and",
     "or": "or",
@@ -45,7 +66,8 @@ _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, 
 _SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 # name -> argument kinds; a trailing "?" marks an optional argument
-# T tag, P pattern, S seconds (> 0), X number, N count (integer >= 1), C condition
+# T tag, P pattern, S seconds (0 < s <= MAX_SECONDS), X number, R distance (> 0),
+# N count (integer 1-MAX_COUNT), C condition
 _SIGNATURES: dict[str, tuple[str, ...]] = {
     "delta": ("T", "S"),
     "slope": ("T", "S"),
@@ -56,7 +78,7 @@ _SIGNATURES: dict[str, tuple[str, ...]] = {
     "min": ("T", "S"),
     "count_rising": ("P", "S", "X?"),
     "count_above": ("P", "X"),
-    "cluster_rising": ("P", "X", "N", "S", "X?"),
+    "cluster_rising": ("P", "R", "N", "S", "X?"),
     "offline": ("P",),
     "held": ("C", "S"),
 }
@@ -78,6 +100,10 @@ _USAGE = {
 
 class RuleError(ValueError):
     """A rule that cannot be used; the message says why and where."""
+
+
+class _TooLarge(RuleError):
+    """A number constant that is not finite (1e400)."""
 
 
 class _Const(_Node):
@@ -178,41 +204,34 @@ class _Compiler:
     # -- text to ast
     def tokenise(self) -> str:
         """The text with every tag name swapped for a placeholder name (`_T12`); quoted patterns
-        and numbers pass through untouched."""
-        text, out, pos = self.text, [], 0
-        while pos < len(text):
-            c = text[pos]
-            if c in "\"'":
-                m = _STRING.match(text, pos)
-                if m is None:
-                    raise RuleError(f"unterminated quoted text in {text!r}")
-                out.append(m.group(0))
-                pos = m.end()
-            elif _NUMBER.match(text, pos):  # ASCII digits only: "²" or "٣" are not numbers here
-                m = _NUMBER.match(text, pos)
-                out.append(m.group(0))
-                pos = m.end()
-            elif _WORD.match(text, pos):
-                word, swapped = self._word(text, pos)
+        and numbers pass through untouched. One pass, each token matched in place: linear."""
+        text, out, pos, end = self.text, [], 0, len(self.text)
+        while pos < end:
+            m = _TOKEN.match(text, pos)
+            kind = m.lastgroup
+            if kind == "quote":
+                raise RuleError(f"unterminated quoted text in {_short(text)}")
+            if kind == "word":
+                word, swapped = self._word(text, pos, m.end())
                 out.append(swapped)
                 pos += len(word)
-            else:
-                out.append(c)
-                pos += 1
+                continue
+            out.append(m.group(0))
+            pos = m.end()
         return "".join(out)
 
-    def _word(self, text: str, pos: int) -> tuple[str, str]:
-        """(the word at pos, what it becomes in the source given to `ast`)."""
-        word = _WORD.match(text, pos).group(0)
+    def _word(self, text: str, pos: int, end: int) -> tuple[str, str]:
+        """(the word at pos, ending at end, what it becomes in the source given to `ast`)."""
+        word = text[pos:end]
         if word not in self.index and "-" in word:
             word = _SHORT.match(text, pos).group(0)  # "A-B" is A minus B unless a tag is named so
-        after = text[pos + len(word) :]
-        rest = after.lstrip()
+            end = pos + len(word)
         if word in _KEYWORDS:
             return word, _KEYWORDS[word]
-        if rest.startswith("=") and not rest.startswith("=="):
+        nxt = _NEXT.match(text, end).end()
+        if text.startswith("=", nxt) and not text.startswith("==", nxt):
             raise RuleError(f"functions take plain arguments, not {word}=..., in {text!r}")
-        if rest.startswith("("):
+        if text.startswith("(", nxt):
             if word not in _SIGNATURES:
                 known = ", ".join(sorted(_SIGNATURES))
                 raise RuleError(f"unknown function {word!r} in {text!r} (functions: {known})")
@@ -221,7 +240,7 @@ class _Compiler:
             ph = f"_T{self.index[word]}"
             self.names[ph] = word
             return word, ph
-        if after.startswith((".*", "*", ".?", "?")):
+        if text.startswith((".*", "*", ".?", "?"), end):
             raise RuleError(f'a tag pattern must be quoted, e.g. "{word}.*", in {text!r}')
         if word in _SIGNATURES:
             raise RuleError(f"{word!r} is a function; write {_USAGE[word]} in {text!r}")
@@ -230,11 +249,18 @@ class _Compiler:
     def parse(self) -> _Node:
         if not self.text.strip():
             raise RuleError("empty rule")
+        if len(self.text) > MAX_TEXT_CHARS:  # before anything walks the text
+            raise RuleError(f"{check_limits(self.text, '', 'the rule')}: {_short(self.text)}")
         source = self.tokenise()
+        problem = check_limits(self.text, source, "the rule")
+        if problem:
+            raise RuleError(f"{problem}: {_short(self.text)}")
         try:
             tree = ast.parse(source.strip(), mode="eval")
-        except SyntaxError:
+        except (SyntaxError, ValueError):
             raise RuleError(f"cannot read rule {self.text!r} (syntax error)") from None
+        except (RecursionError, MemoryError):  # not reached below MAX_NESTING; never a traceback
+            raise RuleError(f"the rule is nested too deeply: {_short(self.text)}") from None
         return self.node(tree.body)
 
     # -- ast to nodes
@@ -249,6 +275,10 @@ class _Compiler:
     def node(self, n: ast.AST) -> _Node:
         if isinstance(n, ast.Constant):
             if isinstance(n.value, bool | int | float):
+                if not finite_number(n.value):
+                    raise RuleError(
+                        f"a number in {self.text!r} is too large (numbers must be finite, below 1.8e308)"
+                    )
                 return _Const(n.value)
             if isinstance(n.value, str):
                 raise RuleError(
@@ -349,19 +379,35 @@ class _Compiler:
     def number_arg(self, a: ast.AST, kind: str, fn: str, usage: str) -> float:
         try:
             v = self.fold(a)
+        except _TooLarge:
+            raise RuleError(
+                f"{fn}: a number is too large (numbers must be finite, below 1.8e308), in {self.text!r}"
+            ) from None
         except RuleError:
             raise RuleError(f"{fn} needs a number for {self.show(a)!r}: {usage}, in {self.text!r}") from None
-        if kind == "S" and not v > 0:
-            raise RuleError(f"{fn}: seconds must be positive, got {self.show(a)} in {self.text!r}")
-        if kind == "N" and not (v >= 1 and float(v).is_integer()):
+        if not math.isfinite(v):  # 1e308 * 10
             raise RuleError(
-                f"{fn}: the count must be a whole number >= 1, got {self.show(a)} in {self.text!r}"
+                f"{fn}: a number is too large (numbers must be finite, below 1.8e308), in {self.text!r}"
+            )
+        if kind == "S" and not 0 < v <= MAX_SECONDS:
+            raise RuleError(
+                f"{fn}: seconds must be positive and at most {MAX_SECONDS:g} (7 days), "
+                f"got {self.show(a)} in {self.text!r}"
+            )
+        if kind == "R" and not v > 0:
+            raise RuleError(f"{fn}: the distance must be positive, got {self.show(a)} in {self.text!r}")
+        if kind == "N" and not (1 <= v <= MAX_COUNT and float(v).is_integer()):
+            raise RuleError(
+                f"{fn}: the count must be a whole number from 1 to {MAX_COUNT}, "
+                f"got {self.show(a)} in {self.text!r}"
             )
         return int(v) if kind == "N" else float(v)
 
     def fold(self, a: ast.AST) -> float:
         """A number written as a constant expression (300, 5 * 60, -2)."""
         if isinstance(a, ast.Constant) and isinstance(a.value, int | float) and not isinstance(a.value, bool):
+            if not finite_number(a.value):
+                raise _TooLarge("not a finite number")
             return float(a.value)
         if isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub | ast.UAdd):
             v = self.fold(a.operand)
@@ -372,3 +418,7 @@ class _Compiler:
                 raise RuleError("division by zero")
             return _ARITH[type(a.op)](left, right)
         raise RuleError("not a number")
+
+
+def _short(text: str, n: int = 80) -> str:
+    return repr(text if len(text) <= n else text[:n] + "...")

@@ -78,7 +78,7 @@ class ForecastSettings(Strict):
     the predicted time is at most levels_s[0], II at most levels_s[1], and so on."""
 
     enabled: bool = True
-    window_s: float = Field(600.0, ge=30)
+    window_s: float = Field(600.0, ge=30, le=86400)  # the recent window holds it for every tag
     horizon_s: float = Field(1800.0, gt=0)
     levels_s: tuple[float, float, float, float] = (180.0, 420.0, 900.0, 1800.0)
     min_change: float | None = Field(None, ge=0)  # the trend must move at least this much over the window

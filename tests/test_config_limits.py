@@ -245,3 +245,140 @@ def test_yaml_and_csv_refuse_the_same_overlap_with_the_same_words():
     cfg = parse_config_text(HEAD)
     _, errors = import_tags_csv("name,device,address,type\nA,d,hr:1,float32\nC,d,hr:2,int16\n", cfg)
     assert errors == [f"row 3, address: {issue.message.removesuffix(' at tags[0]')} on row 2"]
+
+
+# ---------------------------------------------------------------- limits of expressions and rules
+
+RULES_HEAD = HEAD + "  - {name: C, device: d, address: 'hr:20', alarms: {H: 5, suppress_when: 'B > 0'}}\n"
+
+
+def rule_file(when: str) -> str:
+    return HEAD + "rules:\n  - name: r\n    when: " + when + "\n"
+
+
+@pytest.mark.parametrize(
+    "when, words",
+    [
+        ("A > 1e400", ["a number in", "too large"]),
+        ("A > " + "9" * 400, ["too large"]),
+        ("mean(A, 1e400) > 1", ["mean: a number is too large"]),
+        ("mean(A, 1e308 * 10) > 1", ["mean: a number is too large"]),
+        ("mean(A, 1e9) > 1", ["seconds must be positive and at most 604800"]),
+        ("held(A > 1, 0) ", ["seconds must be positive"]),
+        ("cluster_rising('A', 40, 1e9, 60) >= 1", ["count must be a whole number from 1 to 100000"]),
+        ("cluster_rising('A', -5, 2, 60) >= 1", ["distance must be positive"]),
+        ("not " * 2000 + "A > 1", ["characters long (at most 4,000)"]),
+        ("not " * 100 + "A > 1", ["nested too deeply"]),
+        ("A > " + "-" * 300 + "1", ["nested too deeply"]),
+        ("A > 1" + " + 1" * 500, ["nested too deeply"]),
+        ("(" * 150 + "A > 1" + ")" * 150, ["nested too deeply"]),
+        ("A" + " > 1 and A" * 1000, ["characters long"]),
+    ],
+    ids=lambda v: None if isinstance(v, list) else (v if len(v) < 40 else f"{v[:20]}...{len(v)}"),
+)
+def test_rules_beyond_the_compilers_limits_are_refused_when_loaded(tmp_path, when, words):
+    refused(tmp_path, rule_file(repr(when)), 10, "rules[0].when", *words)
+
+
+@pytest.mark.parametrize(
+    "expr, words",
+    [
+        ("not " * 2000 + "A", ["characters long"]),
+        ("not " * 200 + "A", ["nested too deeply"]),
+        ("-" * 5000 + "A > 1", ["characters long"]),
+        ("A > " + "-" * 500 + "1", ["nested too deeply"]),
+        ("A > 1e400", ["too large"]),
+        ("A > " + "9" * 400, ["too large"]),
+    ],
+    ids=lambda v: None if isinstance(v, list) else (v if len(v) < 40 else f"{v[:20]}...{len(v)}"),
+)
+def test_suppress_when_beyond_the_limits_is_refused_when_loaded(tmp_path, expr, words):
+    text = (
+        HEAD
+        + f"  - name: C\n    device: d\n    address: 'hr:20'\n    alarms:\n      H: 5\n      suppress_when: {expr!r}\n"
+    )
+    refused(tmp_path, text, 13, "tags[2].alarms.suppress_when", *words)
+
+
+def test_the_expression_reads_numbers_with_exponents():
+    """`1e3` was read as 1 followed by a tag named e3."""
+    import numpy as np
+
+    from app.expression import compile_expression
+
+    f, used = compile_expression("A > 1.5e3 and B < .5", {"A": 0, "B": 1})
+    assert used == [0, 1] and f(np.array([2000.0, 0.1])) and not f(np.array([1000.0, 0.1]))
+
+
+def test_the_nesting_bound_never_falls_below_the_real_depth():
+    import ast
+
+    from app.expression import nesting_bound
+
+    def depth(node) -> int:
+        kids = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+        return 1 + max((depth(c) for c in kids), default=0)
+
+    for src in [
+        "a and b or c and d",
+        "not not not a",
+        "f(a)(b)(c)",
+        "x[1][2][3]",
+        "1 + 2 * 3 - 4 / 5",
+        "(1 + (2 + (3 + (4))))",
+        "mean(a, 60) > 1 and max(b, 5 * 60) > -2",
+        "a if b else c if d else e",
+        "a.b.c.d",
+        "- - - + 1",
+        "lambda: lambda: 1",
+    ]:
+        assert nesting_bound(src) >= depth(ast.parse(src, mode="eval")), src
+
+
+def test_limits_leave_every_demo_rule_and_expression_far_inside():
+    from app.expression import MAX_NESTING, nesting_bound
+
+    cfg = load_config(demo_config_path())
+    texts = [r.when for r in cfg.rules] + [
+        t.alarms.suppress_when for t in cfg.tags if t.alarms and t.alarms.suppress_when
+    ]
+    assert texts and max(nesting_bound(t) for t in texts) <= MAX_NESTING // 2
+
+
+def test_a_rule_word_is_a_word_tags_may_not_take():
+    from app.expression import RESERVED_WORDS
+    from app.rule_language import _KEYWORDS
+
+    assert set(_KEYWORDS) == RESERVED_WORDS
+
+
+# ---------------------------------------------------------------- the rule tokeniser is linear
+
+
+def test_tokenising_is_linear_in_the_rule_length():
+    """A 1.65 MB rule took 18 s to tokenise (every word sliced the rest of the text)."""
+    from app.rule_language import _Compiler
+
+    cfg = parse_config_text(HEAD)
+
+    def cost(n: int) -> float:
+        c = _Compiler(" and ".join(["A > 1 and mean(B, 60) < 2.5e3"] * n), cfg, 5.0)
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            out = c.tokenise()
+            best = min(best, time.perf_counter() - t0)
+        assert out.count("_T0") == n
+        return best
+
+    small, large = cost(2_000), cost(20_000)  # ~70 kB and ~700 kB
+    assert large < 20 * small + 0.05, (small, large)
+    assert large < 2.0
+
+
+def test_a_huge_rule_in_the_plant_file_is_refused_at_once_with_its_line(tmp_path):
+    when = " and ".join(["A > 1"] * 160_000)  # 1.6 MB
+    t0 = time.monotonic()
+    line = refused(tmp_path, rule_file(when), 10, "rules[0].when", "characters long (at most 4,000)")
+    assert time.monotonic() - t0 < 5.0
+    assert len(line) < 400  # the message quotes the start of the rule, not all of it
