@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import math
 import re
 import signal
@@ -19,9 +20,14 @@ from app.paths import data_dir, default_db_url
 
 EXIT_CONFIG = 2
 
+log = logging.getLogger(__name__)
+
 
 def check_config(path: str, out=None, err=None) -> int:
-    """Exit 0 and a summary for a valid file; the located errors and exit 2 otherwise."""
+    """Exit 0 and a summary for a valid file; the located errors and exit 2 otherwise. Whatever
+    the file holds, the answer is one of these two: an unexpected failure of the checks is
+    reported as `file: internal error while checking: ...` with exit 2 (its traceback is
+    logged at INFO, shown with --verbose), never a bare traceback."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         cfg = load_config(path)
@@ -29,6 +35,12 @@ def check_config(path: str, out=None, err=None) -> int:
         for issue in exc.issues:
             print(issue, file=err)
         print(f"{len(exc.issues)} error(s) in {path}", file=err)
+        return EXIT_CONFIG
+    except Exception as exc:  # noqa: BLE001 - a checker's bug must still answer, not crash
+        text = str(exc).splitlines()[0][:300] if str(exc) else ""
+        print(f"{path}: internal error while checking: {type(exc).__name__}: {text}", file=err)
+        log.error("%s: internal error while checking: %s: %s", path, type(exc).__name__, text)
+        log.info("internal error while checking %s", path, exc_info=True)
         return EXIT_CONFIG
     print(
         f"{path}: OK: plant {cfg.plant.name!r}, {len(cfg.devices)} devices, {len(cfg.tags)} tags, "

@@ -69,6 +69,12 @@ def _no_duplicate_keys(loader, node, deep=False):
     seen = {}
     for k, _ in node.value:
         key = loader.construct_object(k, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a single value, not a list or mapping", k.start_mark
+            ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (first on line {seen[key]})", k.start_mark

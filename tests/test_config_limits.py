@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.config import ConfigError, check_yaml_limits, demo_config_path, load_config, parse_config_text
 
@@ -382,3 +384,108 @@ def test_a_huge_rule_in_the_plant_file_is_refused_at_once_with_its_line(tmp_path
     line = refused(tmp_path, rule_file(when), 10, "rules[0].when", "characters long (at most 4,000)")
     assert time.monotonic() - t0 < 5.0
     assert len(line) < 400  # the message quotes the start of the rule, not all of it
+
+
+# ---------------------------------------------------------------- check-config answers every file
+
+HOSTILE = st.sampled_from(
+    [
+        "x: &a [*a]",
+        "x: &a {k: *a}",
+        billion_laughs(5),
+        "x: " + "[" * 80 + "]" * 80,
+        "  " + "- " * 80 + "1",
+        "x: " + "a" * 20_000,
+        "    when: '" + "not " * 50 + "A'",
+        "    when: '" + "(" * 300 + "'",
+        "    suppress_when: '1e400 > 1'",
+        "    H: .nan",
+        "    scale: 0",
+        "<<: *nothing",
+        "? [a, b]\n: c",
+        "x: !!python/object:os.system {}",
+        "x: !!binary AAAA",
+        "%YAML 1.1\n---",
+        "---\n...\n---",
+        "\t- tab",
+        "x: \ud7ff\ue000",
+        "x: 0x1F",
+        "port: 99999999999999999999999999",
+        "    address: 'hr:65535'\n    type: float64",
+    ]
+)
+
+
+def hostile_mutation(ops, inserts) -> str:
+    from tests.test_properties import mutate
+
+    lines = mutate(ops).splitlines()
+    for i, fragment in inserts:
+        lines.insert(i % (len(lines) + 1), fragment)
+    return "\n".join(lines) + "\n"
+
+
+def _fuzz_cases():
+    from tests.test_properties import MUTATIONS
+
+    return st.builds(
+        hostile_mutation, MUTATIONS, st.lists(st.tuples(st.integers(0, 10_000), HOSTILE), max_size=2)
+    )
+
+
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(text=_fuzz_cases())
+def test_check_config_answers_any_mutated_file_with_0_or_2(tmp_path_factory, text):
+    """In process, through main(): exit 0 or 2, no traceback, no internal error, in bounded time."""
+    import contextlib
+    import io
+
+    import main as cli
+
+    p = tmp_path_factory.getbasetemp() / "fuzz.yaml"
+    p.write_text(text, encoding="utf-8", errors="surrogatepass")
+    out, err = io.StringIO(), io.StringIO()
+    t0 = time.monotonic()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli.main(["check-config", str(p)])
+    took = time.monotonic() - t0
+    shown = out.getvalue() + err.getvalue()
+    assert rc in (0, 2), shown
+    assert "Traceback" not in shown and "internal error" not in shown, shown
+    assert (rc == 0) == (": OK: plant" in out.getvalue())
+    assert took < 3.0, took
+
+
+@settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(text=_fuzz_cases())
+def test_check_config_cli_process_answers_mutated_files(tmp_path_factory, text):
+    """The same through a real process, which would also show a crash or a hang."""
+    r = check_cli(tmp_path_factory.mktemp("cli"), text.encode("utf-8", "surrogatepass"), timeout=20)
+    assert r.returncode in (0, 2), r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+
+
+def test_an_unexpected_failure_of_the_checks_is_reported_not_raised(tmp_path, monkeypatch, caplog):
+    """A unit test of app.commands.check_config: whatever the loader raises, the answer is one
+    line naming the file, exit 2, and a log record."""
+    import io
+
+    from app import commands
+
+    def broken(path):
+        raise RuntimeError("checker bug\nsecond line")
+
+    monkeypatch.setattr(commands, "load_config", broken)
+    err = io.StringIO()
+    with caplog.at_level("ERROR"):
+        rc = commands.check_config("plant.yaml", io.StringIO(), err)
+    assert rc == 2
+    assert err.getvalue() == "plant.yaml: internal error while checking: RuntimeError: checker bug\n"
+    assert "internal error while checking" in caplog.text
+
+
+def test_a_list_as_a_mapping_key_is_a_located_yaml_error(tmp_path):
+    """Found by the fuzz test: a complex key (`? [a, b]`) ended in a TypeError."""
+    r = check_cli(tmp_path, "schema: 1\n? [a, b]\n: c\n")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"{tmp_path / 'plant.yaml'}:2: YAML syntax: a key must be a single value" in r.stderr
