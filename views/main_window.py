@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
 from app.users import Permission
@@ -493,6 +493,7 @@ class MainWindow(OperatorActions, QMainWindow):
         version = s.value("mainwindow/layout_version")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.fit_to_screen()
         if (
             state is not None
             and str(version) == str(LAYOUT_VERSION)
@@ -500,6 +501,25 @@ class MainWindow(OperatorActions, QMainWindow):
         ):
             return
         QTimer.singleShot(0, self._default_sizes)
+
+    def fit_to_screen(self) -> None:
+        """Keep the window inside the screen it is on: a geometry saved on a larger screen (or
+        one a long text once widened) is clamped, so no button or dock ends up out of reach."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        w = min(self.width(), area.width() - extra_w)
+        h = min(self.height(), area.height() - extra_h)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        # where the window cannot shrink enough, its left and top edges (menus, banner) stay in sight
+        x = max(min(frame.x(), area.right() + 1 - (w + extra_w)), area.left())
+        y = max(min(frame.y(), area.bottom() + 1 - (h + extra_h)), area.top())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def _default_sizes(self) -> None:
         """The map gets most of the screen; trends to its right, the alarm list under both."""
@@ -581,6 +601,10 @@ class MainWindow(OperatorActions, QMainWindow):
         save_language(lang)
         install_language(QApplication.instance(), lang)
         self.configApplied.emit(self.config, None)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.fit_to_screen)  # once the window system has placed the frame
 
     def closeEvent(self, event) -> None:
         # an exception escaping a Qt virtual during close can take the process down: log it

@@ -27,10 +27,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.formatting import format_number
 from app.messages import render
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
 
-# Warning levels I-IV (ISA-101 / four-colour risk map). The only saturated colours on screen.
-PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
-PRIORITY_TEXT = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # English source texts; `label()` gives them in the installed language.
 STATE_LABELS = {

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.model import DeviceState
 from widgets.alarm_table import ROMAN, format_time, shown
+from widgets.elided_label import ElidedLabel
 
 
 def set_style_property(widget: QWidget, name: str, value, *, children: bool = False) -> bool:
@@ -171,7 +172,7 @@ class AlarmBanner(QWidget):
         self.level = QLabel(self)
         self.level.setObjectName("bannerLevel")
         self.level.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text = QLabel(self)
+        self.text = ElidedLabel("", self)
         self.text.setObjectName("bannerText")
         self.more = QLabel(self)
         self.more.setObjectName("bannerMore")
@@ -207,6 +208,7 @@ class AlarmBanner(QWidget):
             self.text.setText(self.tr("No unacknowledged alarms"))
             self.more.setText(self.tr("{n} standing").format(n=len(standing)) if standing else "")
             set_style_property(self, "priority", "0", children=True)
+            self.text.set_hint("")
             self.setToolTip("")
             return
         self.current = a
@@ -219,6 +221,7 @@ class AlarmBanner(QWidget):
         set_style_property(self, "priority", str(a.priority), children=True)
         set_style_property(self, "state", "active" if a.active else "rtn", children=True)
         set_style_property(self, "kind", "warning" if warning else "alarm", children=True)
+        self.text.set_hint(self.tr("Click to acknowledge this alarm"))
         self.setToolTip(self.tr("Click to acknowledge this alarm"))
 
     def mousePressEvent(self, event) -> None:
