@@ -168,13 +168,17 @@ class AlarmTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
 
     # ------------------------------------------------------------ feeding
-    def update_alarms(self, transitions: Iterable) -> None:
-        """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones."""
+    def update_alarms(self, transitions: Iterable, *, keep_normal: bool = False) -> None:
+        """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones (or,
+        with `keep_normal`, show them as normal in place until `drop_normal`: no row moves)."""
         for alarm in transitions:
             self._remember_off_note(alarm)
             row = self._row_of.get(alarm.key)
             if alarm.state == "NORMAL":
-                if row is not None:
+                if row is not None and keep_normal:
+                    self._rows[row] = alarm
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                elif row is not None:
                     self._remove_row(row)
             elif row is None:
                 n = len(self._rows)
@@ -196,6 +200,11 @@ class AlarmTableModel(QAbstractTableModel):
         self._row_of = {a.key: i for i, a in enumerate(self._rows)}
         self.endResetModel()
         self._update_flash_timer()
+
+    def drop_normal(self) -> None:
+        """Remove the rows kept in place as normal (`update_alarms(keep_normal=True)`)."""
+        for row in reversed([i for i, a in enumerate(self._rows) if a.state == "NORMAL"]):
+            self._remove_row(row)
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)

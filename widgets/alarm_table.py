@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_number
+from widgets.alarm_hold import ListHold
 from widgets.alarm_model import (  # noqa: F401  (also imported from here by other displays)
     ALARM_ROLE,
     COL_DESC,
@@ -73,6 +74,7 @@ from widgets.alarm_model import (  # noqa: F401  (also imported from here by oth
     shown,
     state_label,
 )
+from widgets.style import set_style_property
 from widgets.tables import configure_table
 
 
@@ -142,6 +144,17 @@ class AlarmTable(QWidget):
             },
         )
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.hold = ListHold(self.view, self.model, self.proxy, self)
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("newAlarms")
+        self.new_button.setToolTip(
+            self.tr(
+                "New alarms wait while the pointer is on the list or a row was just picked; click to show them"
+            )
+        )
+        self.new_button.hide()
+        self.new_button.clicked.connect(self.show_new)
+        self.hold.heldChanged.connect(self._held_changed)
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -152,6 +165,7 @@ class AlarmTable(QWidget):
         actions.addWidget(self.standing_button)
         actions.addWidget(self.off_button)
         actions.addWidget(self.count_label)
+        actions.addWidget(self.new_button)
         actions.addStretch(1)
         actions.addWidget(self.ack_button)
         actions.addWidget(self.ack_all_button)
@@ -296,7 +310,17 @@ class AlarmTable(QWidget):
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
-        self.model.update_alarms(transitions)
+        self.hold.feed(transitions)
+
+    def show_new(self) -> None:
+        """Take in the alarms held while the operator was working the list, newest on top."""
+        self.hold.release()
+        self.view.scrollToTop()
+
+    def _held_changed(self, n: int, priority: int) -> None:
+        self.new_button.setVisible(n > 0)
+        self.new_button.setText(self.tr("▲ {n} new").format(n=n))
+        set_style_property(self.new_button, "priority", str(priority))
 
     def shelve_selected(self) -> None:
         keys = self.selected_keys()
@@ -306,9 +330,11 @@ class AlarmTable(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             duration = dialog.duration()
             self.model.note_shelved(keys, None if duration is None else self.model.clock() + duration)
+            self.hold.operator_acted()
             self.shelveRequested.emit(keys, duration, dialog.reason())
 
     def set_alarms(self, alarms: Iterable) -> None:
+        self.hold.reset()
         self.model.set_alarms(alarms)
 
     # ------------------------------------------------------------ actions
@@ -319,6 +345,7 @@ class AlarmTable(QWidget):
     def acknowledge_selected(self) -> None:
         keys = [k for k in self.selected_keys() if not self.model.alarm(self.model.row_of(k)).acked]
         if keys:
+            self.hold.operator_acted()
             self.acknowledgeRequested.emit(keys)
 
     def visible_alarms(self) -> list:
@@ -335,6 +362,7 @@ class AlarmTable(QWidget):
             if a is not None and not a.acked:
                 keys.append(a.key)
         if keys:
+            self.hold.operator_acted()
             self.acknowledgeRequested.emit(keys)
 
     def select_key(self, key: str) -> bool:

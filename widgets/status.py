@@ -15,21 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 from app.model import DeviceState
 from widgets.alarm_table import ROMAN, format_time, shown
 from widgets.elided_label import ElidedLabel
-
-
-def set_style_property(widget: QWidget, name: str, value, *, children: bool = False) -> bool:
-    """Set a dynamic property and re-polish the widget (and its children), only if it changed."""
-    if widget.property(name) == value:
-        return False
-    widget.setProperty(name, value)
-    targets = [widget, *widget.findChildren(QWidget)] if children else [widget]
-    for w in targets:
-        style = w.style()
-        style.unpolish(w)
-        style.polish(w)
-        w.update()
-    return True
-
+from widgets.style import set_style_property  # noqa: F401  (also imported from here)
 
 _DEVICE_STATE = {  # state -> (stylesheet property, English word, translated where shown)
     DeviceState.CONNECTING: ("connecting", QT_TRANSLATE_NOOP("status", "connecting")),

@@ -216,6 +216,10 @@
         <translation>所选预警的触发原因：数据与推理依据（F1）</translation>
     </message>
     <message>
+        <source>New alarms wait while the pointer is on the list or a row was just picked; click to show them</source>
+        <translation>指针停在列表上或刚选中一行时，新报警暂不插入；点击显示</translation>
+    </message>
+    <message>
         <source>Standing</source>
         <translation>在列报警</translation>
     </message>
@@ -274,6 +278,10 @@
     <message>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>▲ {n} new</source>
+        <translation>▲ {n} 条新报警</translation>
     </message>
     <message>
         <source>Shelved &amp;&amp; out of service ({n})</source>
