@@ -106,7 +106,7 @@ def save_config(
     directory's) and the file names them. The text is parsed back before anything is touched,
     so a file that would not load is never written."""
     path = Path(path)
-    cfg = _rebase_map(cfg, path)
+    cfg = rebase_map(cfg, path)
     doc = _load_document(path)
     store = secret_store
     if store is None and (_has_passwords(cfg.devices) or (doc is not None and _has_passwords(doc.data))):
@@ -282,7 +282,7 @@ def _prune_versions(path: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def _rebase_map(cfg: PlantConfig, path: Path) -> PlantConfig:
+def rebase_map(cfg: PlantConfig, path: Path) -> PlantConfig:
     """Keep a relative map drawing pointing at the same file when saved to another folder."""
     mp = cfg.map_path()
     if mp is None or Path(cfg.plant.map).is_absolute() or cfg.source_path is None:
@@ -294,6 +294,31 @@ def _rebase_map(cfg: PlantConfig, path: Path) -> PlantConfig:
     except ValueError:  # another drive
         rel = str(mp.resolve())
     return cfg.model_copy(update={"plant": cfg.plant.model_copy(update={"map": rel})})
+
+
+def keep_file_endpoints(draft: PlantConfig, running: PlantConfig, on_file: PlantConfig | None) -> PlantConfig:
+    """`draft` as it should be saved when the running configuration talks to devices at other
+    addresses than its file names (the built-in demo serves its plant on ports chosen at start):
+    a device whose address the engineer left as it runs keeps the address of the file; one the
+    engineer changed keeps the change."""
+    if on_file is None:
+        return draft
+    runs = {d.name: d for d in running.devices}
+    filed = {d.name: d for d in on_file.devices}
+    fields = ("host", "port", "endpoint")
+    devices = []
+    for d in draft.devices:
+        r, f = runs.get(d.name), filed.get(d.name)
+        if r is None or f is None or type(r) is not type(d) or type(f) is not type(d):
+            devices.append(d)
+            continue
+        update = {
+            k: getattr(f, k)
+            for k in fields
+            if hasattr(d, k) and getattr(d, k) == getattr(r, k) and getattr(r, k) != getattr(f, k)
+        }
+        devices.append(d.model_copy(update=update) if update else d)
+    return draft.with_devices(devices)
 
 
 # ---------------------------------------------------------------- differences

@@ -445,14 +445,49 @@ class MainWindow(OperatorActions, QMainWindow):
             return
         dlg = getattr(self, "settings_dialog", None)
         if dlg is None or not dlg.isVisible():
-            dlg = SettingsDialog(self.config, path=self._settings_path(), parent=self)
+            dlg = SettingsDialog(
+                self.config, path=self._settings_path(), parent=self, on_file=self._config_on_file()
+            )
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dlg.applied.connect(self._settings_applied)
-            dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
-            self.settings_dialog = dlg
+            self._own_settings_dialog(dlg)
         dlg.show()
         dlg.raise_()
         dlg.activateWindow()
+
+    def _own_settings_dialog(self, dlg) -> None:
+        dlg.applied.connect(self._settings_applied)
+        dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
+        self.settings_dialog = dlg
+
+    def adopt_settings_dialog(self, old: MainWindow) -> None:
+        """After Apply the window is rebuilt on the new configuration: the open Settings dialog
+        moves to the new window and stays open, its confirmation in view."""
+        dlg = getattr(old, "settings_dialog", None)
+        if dlg is None or not dlg.isVisible():
+            return
+        old.settings_dialog = None
+        dlg.applied.disconnect()
+        dlg.destroyed.disconnect()
+        geometry = dlg.geometry()
+        dlg.setParent(self, dlg.windowFlags())
+        self._own_settings_dialog(dlg)
+        dlg.setGeometry(geometry)
+        dlg.show()
+
+    def _config_on_file(self):
+        """The running configuration as its file has it, when its devices run elsewhere (the
+        demo serves its plant on ports chosen at start), else None."""
+        from app.config import load_config
+
+        src = self.config.source_path
+        if src is None or not src.exists():
+            return None
+        try:
+            on_file = load_config(src)
+        except Exception as exc:  # an unreadable file: Apply then writes what runs
+            log.warning("cannot read %s to keep its device addresses: %s", src, exc)
+            return None
+        return None if on_file.devices == self.config.devices else on_file
 
     def _settings_path(self):
         """Where Apply writes the plant file: the file it came from, except the built-in demo,

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, PlantConfig
-from app.config_io import config_data, config_diff, save_config, validate_config_data
+from app.config_io import (
+    config_data,
+    config_diff,
+    keep_file_endpoints,
+    rebase_map,
+    save_config,
+    validate_config_data,
+)
 from views.settings.alarms_page import AlarmsPage
 from views.settings.devices_page import DevicesPage, valid_devices
 from views.settings.forms import SETTINGS_QSS, ErrorsDialog, page_header, set_state
@@ -137,8 +144,18 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object, list)
 
-    def __init__(self, config: PlantConfig, path: str | Path | None = None, parent=None):
+    def __init__(
+        self,
+        config: PlantConfig,
+        path: str | Path | None = None,
+        parent=None,
+        *,
+        on_file: PlantConfig | None = None,
+    ):
+        """`on_file`: the configuration as its file has it, when devices run at other addresses
+        (the demo's ports chosen at start); Apply saves the file's addresses for those."""
         super().__init__(parent)
+        self.on_file = on_file
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings — {plant}").format(plant=config.plant.name))
         self.setModal(False)
@@ -264,14 +281,15 @@ class SettingsDialog(QDialog):
                 return False
             self.path = Path(path)
         try:
-            save_config(cfg, self.path)
+            save_config(keep_file_endpoints(cfg, self.config, self.on_file), self.path)
         except ConfigError as exc:
             return self._refuse([str(i) for i in exc.issues])
         except OSError as exc:
             return self._refuse(
                 [self.tr("cannot write {path}: {error}").format(path=self.path, error=exc.strerror or exc)]
             )
-        cfg = cfg.model_copy(update={"source_path": self.path.resolve()})
+        # the running configuration keeps its addresses and, saved elsewhere, its map drawing
+        cfg = rebase_map(cfg, self.path).model_copy(update={"source_path": self.path.resolve()})
         self.config = cfg
         self.draft.base = cfg
         self.last_errors, self.last_diff = [], diff
