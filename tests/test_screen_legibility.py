@@ -118,3 +118,19 @@ def test_a_saved_geometry_larger_than_the_screen_is_clamped(qtbot, tmp_path):
     qtbot.waitUntil(lambda: win.frameGeometry().height() <= area.height() and win.frameGeometry().top() >= 0)
     assert win.width() <= max(area.width(), least.width()) < 2760
     assert area.top() <= win.geometry().top() and area.left() <= win.geometry().left()
+
+
+def test_settings_and_alarm_history_fit_a_1366_by_768_screen(qtbot):
+    from views.alarm_history import AlarmHistoryView
+    from views.settings import SettingsDialog
+
+    cfg = load_config(demo_config_path())
+    settings = SettingsDialog(cfg, path="unused.yaml")
+    history = AlarmHistoryView(None, cfg.plant.name)
+    for dlg in (settings, history):
+        qtbot.addWidget(dlg)
+        least = dlg.minimumSizeHint()
+        assert least.width() <= 1366 and least.height() <= 768 - 40, (type(dlg).__name__, least)
+        area = dlg.screen().availableGeometry()  # offscreen: 800 x 800; asked for 1320-1400 x 820
+        assert dlg.height() <= area.height()
+        assert dlg.width() <= max(area.width(), least.width())

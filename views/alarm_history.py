@@ -68,6 +68,7 @@ from views.journal_model import (
 from views.kpi_panel import KpiPanel
 from views.report_texts import journal_state
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
+from widgets.screen_fit import resize_for_screen
 from widgets.tables import busy_bar
 from widgets.trend_workers import RequestCounter
 
@@ -274,7 +275,7 @@ class AlarmHistoryView(QDialog):
             self.load_button.setEnabled(False)
             self.report_button.setEnabled(False)
             self.status_label.setText(self.tr("No history database: the journal is not recorded."))
-        self.resize(1400, 820)
+        resize_for_screen(self, 1400, 820)
 
     # ------------------------------------------------------------ periods
     def shift_starts(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
 from app.users import Permission
@@ -24,6 +24,7 @@ from views.write_dialog import open_write_dialog, write_permission
 from widgets.alarm_table import AlarmTable
 from widgets.horn import Horn, HornIndicator
 from widgets.plant_map import PlantMap
+from widgets.screen_fit import keep_on_screen
 from widgets.status import AlarmBanner, ClockLabel, DatabaseLabel, DeviceBadges, UserLabel
 from widgets.tag_browser import TagBrowser
 
@@ -540,21 +541,7 @@ class MainWindow(OperatorActions, QMainWindow):
     def fit_to_screen(self) -> None:
         """Keep the window inside the screen it is on: a geometry saved on a larger screen (or
         one a long text once widened) is clamped, so no button or dock ends up out of reach."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        frame = self.frameGeometry()
-        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
-        w = min(self.width(), area.width() - extra_w)
-        h = min(self.height(), area.height() - extra_h)
-        if (w, h) != (self.width(), self.height()):
-            self.resize(w, h)
-        # where the window cannot shrink enough, its left and top edges (menus, banner) stay in sight
-        x = max(min(frame.x(), area.right() + 1 - (w + extra_w)), area.left())
-        y = max(min(frame.y(), area.bottom() + 1 - (h + extra_h)), area.top())
-        if (x, y) != (frame.x(), frame.y()):
-            self.move(x, y)
+        keep_on_screen(self)
 
     def _default_sizes(self) -> None:
         """The map gets most of the screen; trends to its right, the alarm list under both."""

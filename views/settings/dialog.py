@@ -44,6 +44,7 @@ from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.workers import ProbeRunner
+from widgets.screen_fit import resize_for_screen
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings — {plant}").format(plant=config.plant.name))
         self.setModal(False)
         self.setStyleSheet(SETTINGS_QSS)
-        self.resize(1320, 820)
+        resize_for_screen(self, 1320, 820)
         self.config = config
         self.path = Path(path) if path is not None else config.source_path
         self.last_errors: list[str] = []
