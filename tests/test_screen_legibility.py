@@ -134,3 +134,22 @@ def test_settings_and_alarm_history_fit_a_1366_by_768_screen(qtbot):
         area = dlg.screen().availableGeometry()  # offscreen: 800 x 800; asked for 1320-1400 x 820
         assert dlg.height() <= area.height()
         assert dlg.width() <= max(area.width(), least.width())
+
+
+def test_small_screens_get_the_compact_layout_with_ten_alarm_rows(qtbot, tmp_path):
+    from tests.test_widgets import FakeEngine
+    from views.main_window import MainWindow
+
+    cfg = load_config(demo_config_path())
+    win = MainWindow(FakeEngine(cfg), cfg, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    assert win.compact()  # the offscreen screen is 800 px high, like a 768 px laptop's
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    tabbed = set(win.tabifiedDockWidgets(win.trend_dock))
+    assert {win.tag_dock, win.risk_dock, win.hazard_dock} <= tabbed
+    view = win.alarm_table.view
+    rows = view.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: view.viewport().height() >= 10 * rows)
+    assert win.map.height() >= 250

@@ -31,11 +31,14 @@ from widgets.tag_browser import TagBrowser
 log = logging.getLogger(__name__)
 DEFAULT_PENS = 4
 # 3: hazard-source and plant-risk docks under the trends; older saved layouts are not restored
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4  # 4: the compact layout on small screens
 MAP_SHARE = 0.60  # of the window width, for the default layout
 TAG_DOCK_WIDTH = 230
 ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
 HAZARD_SHARE = 0.55  # of the right-hand column's height, under the trends
+COMPACT_BELOW_HEIGHT = 900  # free screen height under which the compact layout is the default
+COMPACT_MAP_SHARE = 0.58  # of the width, in the compact layout
+ALARM_ROWS = 10  # alarms the list shows at least in the compact layout
 
 
 class MainWindow(OperatorActions, QMainWindow):
@@ -543,9 +546,31 @@ class MainWindow(OperatorActions, QMainWindow):
         one a long text once widened) is clamped, so no button or dock ends up out of reach."""
         keep_on_screen(self)
 
+    def compact(self) -> bool:
+        """A small screen (a 1366 x 768 laptop, an older console): one tabbed column beside the map."""
+        screen = self.screen()
+        return screen is not None and screen.availableGeometry().height() < COMPACT_BELOW_HEIGHT
+
+    def _alarm_list_height(self, rows: int) -> int:
+        """The alarm dock's height that shows `rows` alarms under its buttons and filters."""
+        table = self.alarm_table
+        row = table.view.verticalHeader().defaultSectionSize()
+        header = table.view.horizontalHeader().sizeHint().height()
+        above = table.view.geometry().top() if table.view.geometry().top() > 0 else 2 * row + 30
+        return above + header + rows * row + 40  # the dock's title bar and frame
+
     def _default_sizes(self) -> None:
         """The map gets most of the screen; trends to its right, the alarm list under both."""
         w, h = max(self.width(), 1200), max(self.height(), 800)
+        if self.compact():
+            w, h = self.width(), self.height()
+            self.resizeDocks(
+                [self.trend_dock], [max(360, int(w * (1 - COMPACT_MAP_SHARE)))], Qt.Orientation.Horizontal
+            )
+            self.resizeDocks(
+                [self.alarm_dock], [self._alarm_list_height(ALARM_ROWS)], Qt.Orientation.Vertical
+            )
+            return
         tags = TAG_DOCK_WIDTH if self.tag_dock.isVisible() else 0
         trend = max(320, w - tags - int(w * MAP_SHARE))
         self.resizeDocks([self.tag_dock, self.trend_dock], [TAG_DOCK_WIDTH, trend], Qt.Orientation.Horizontal)
@@ -558,7 +583,15 @@ class MainWindow(OperatorActions, QMainWindow):
         )
 
     def _place_risk_docks(self) -> None:
-        """Hazard source and plant risk share a tabbed dock under the trends; plant risk in front."""
+        """Hazard source and plant risk share a tabbed dock under the trends; plant risk in front.
+        On a small screen trends, plant risk, hazard source and tags are one tabbed column, so
+        the map keeps its height and the alarm list its rows."""
+        if self.compact():
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
+            for dock in (self.risk_dock, self.hazard_dock, self.tag_dock):
+                self.tabifyDockWidget(self.trend_dock, dock)
+            self.trend_dock.raise_()
+            return
         self.splitDockWidget(self.trend_dock, self.hazard_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.hazard_dock, self.risk_dock)
         self.risk_dock.raise_()
