@@ -67,6 +67,7 @@ class MainWindow(OperatorActions, QMainWindow):
         self.user = session.name if session is not None else user
         self.tags = config.tags
         self.tag_index = config.tag_index()
+        self._alarm_pen: int | None = None  # the pen the picked alarm added (replaced by the next)
 
         # ---- pieces
         self.bridge = EngineBridge(engine, self)
@@ -378,20 +379,37 @@ class MainWindow(OperatorActions, QMainWindow):
             names = [t.name for t in self.tags if not t.is_bool]
         return [self.tag_index[n] for n in names[:DEFAULT_PENS]]
 
-    def add_pen(self, tag: int) -> bool:
-        return self.trend.add_tag(tag)
-
-    def show_tag(self, tag: int) -> None:
-        """Trend a tag (added if needed, drawn thicker) and show it on the map."""
+    def show_tag(self, tag: int, *, pin: bool = True) -> None:
+        """Trend a tag (added if needed, drawn thicker) and show it on the map; `pin`: a pen the
+        operator asked for, which stays when other alarms are picked."""
         if tag < 0:
             self.map.clear_focus()
             return
-        self.add_pen(tag)
+        if pin:
+            self.add_pen(tag)
+        else:
+            self.trend.add_tag(tag)
         self.trend.highlight(tag)
         self.map.focus_tag(tag)
 
     def show_alarm(self, alarm) -> None:
-        self.show_tag(alarm.tag)
+        """Trend the picked alarm's tag beside the operator's own pens: picking another alarm
+        replaces that pen (one the operator added stays), so clicking down the list never piles
+        up pens and axes."""
+        previous, self._alarm_pen = self._alarm_pen, None
+        if previous is not None and previous != alarm.tag:
+            self.trend.remove_pen(previous)
+        if alarm.tag >= 0 and not self.trend.has_pen(alarm.tag):
+            self._alarm_pen = alarm.tag
+        elif previous == alarm.tag:
+            self._alarm_pen = previous
+        self.show_tag(alarm.tag, pin=False)
+
+    def add_pen(self, tag: int) -> bool:
+        """A pen the operator asked for (tag browser, drop): kept when other alarms are picked."""
+        if tag == self._alarm_pen:
+            self._alarm_pen = None
+        return self.trend.add_tag(tag)
 
     def show_hazard(self, name: str, raise_panel: bool = True) -> None:
         """Trend a hazard source's analog indicators, outline it on the map and show it in the
@@ -403,6 +421,7 @@ class MainWindow(OperatorActions, QMainWindow):
         analog = [i for i in tags if not self.tags[i].is_bool]
         if analog:
             self.trend.clear()
+            self._alarm_pen = None
             for i in analog[:8]:
                 self.add_pen(i)
         self.map.clear_focus()

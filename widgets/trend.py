@@ -343,8 +343,11 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
 
     def _set_x_range(self) -> None:
         right = self._right_edge()
-        # room ahead of now for forecast cones (a quarter of the window at most)
-        ahead = self.window_s * (0.25 if any(p.cone is not None for p in self.pens.values()) else 0.01)
+        # room ahead of now for the forecast cones drawn (a quarter of the window at most)
+        ahead = self.window_s * 0.01
+        ends = [float(p.cone[0][-1]) for p in self.pens.values() if p.cone is not None and len(p.cone[0])]
+        if ends:
+            ahead = min(self.window_s * 0.25, max(ahead, (max(ends) - right) * 1.05))
         self.item.setXRange(right - self.window_s, right + ahead, padding=0)
 
     def redraw(self) -> None:
