@@ -157,6 +157,7 @@ class MainWindow(OperatorActions, QMainWindow):
         self.horn.stateChanged.connect(self.horn_indicator.set_state)
         self.horn_indicator.silenceRequested.connect(self.horn.silence)
         self.alarm_table.alarmSelected.connect(self.show_alarm)
+        self.alarm_table.alarmSelected.connect(self._follow_why)
         self.tag_browser.tagActivated.connect(self.show_tag)
         self.tag_browser.write_check = lambda tag: write_permission(self, tag)
         self.tag_browser.writeRequested.connect(lambda tag: open_write_dialog(self, tag))
@@ -219,10 +220,12 @@ class MainWindow(OperatorActions, QMainWindow):
             self.tr("Stop the horn until a new alarm; acknowledges nothing"),
         )
         self.why_action = self._action(
-            self.tr("Why? (selected warning)"),
+            self.tr("Why? (selected alarm)"),
             self.alarm_table.explain_selected,
             ("F1",),
-            self.tr("The data and reasoning behind the selected early warning"),
+            self.tr(
+                "The limit and trend behind the selected alarm, or the data and reasoning behind an early warning"
+            ),
         )
         for act in (
             self.ack_action,
@@ -433,10 +436,29 @@ class MainWindow(OperatorActions, QMainWindow):
                 self.hazard_dock.raise_()
 
     def explain_warning(self, alarm) -> None:
-        """Why? for an early warning: the engine's explanation in a dialog."""
+        """Why? for the picked row: an early warning's evidence, an alarm's limit and trend; one
+        window, which then follows the selection."""
         from views.warning_explain import open_warning_explanation
 
-        open_warning_explanation(self.bridge, alarm, self)
+        tag = self.tags[alarm.tag] if 0 <= alarm.tag < len(self.tags) else None
+        self.why_dialog = open_warning_explanation(
+            self.bridge,
+            alarm,
+            self,
+            tag=tag,
+            history_loader=self.trend.history_loader,
+            replace=getattr(self, "why_dialog", None),
+        )
+        self.why_dialog.destroyed.connect(self._why_closed)
+
+    def _why_closed(self, *_args) -> None:
+        if self.sender() is self.__dict__.get("why_dialog"):
+            self.why_dialog = None
+
+    def _follow_why(self, alarm) -> None:
+        why = getattr(self, "why_dialog", None)
+        if why is not None and why.isVisible() and (why.alarm is None or why.alarm.key != alarm.key):
+            self.explain_warning(alarm)
 
     def explain_risk(self, state) -> None:
         """Why? for a hazard source: its level, inherent grade and every indicator."""

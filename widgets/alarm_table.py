@@ -84,7 +84,9 @@ class AlarmTable(QWidget):
     acknowledgeRequested = Signal(list)  # list[str] of alarm keys
     alarmSelected = Signal(object)  # Alarm
     shelveRequested = Signal(list, object, str)  # keys, duration in s (None: until it clears), reason
-    explainRequested = Signal(object)  # Alarm: the operator asked why this early warning is raised
+    explainRequested = Signal(
+        object
+    )  # Alarm: the operator asked why (a warning's evidence, an alarm's limit)
 
     def __init__(
         self,
@@ -118,7 +120,9 @@ class AlarmTable(QWidget):
         self.shelve_button.clicked.connect(self.shelve_selected)
         self.why_button = QPushButton(self.tr("Why?"), self)
         self.why_button.setToolTip(
-            self.tr("Why the selected early warning is raised: its data and reasoning (F1)")
+            self.tr(
+                "Why the selected row is raised: an alarm's limit and trend, an early warning's data and reasoning (F1)"
+            )
         )
         self.why_button.setEnabled(False)
         self.why_button.clicked.connect(self.explain_selected)
@@ -385,9 +389,9 @@ class AlarmTable(QWidget):
         return idx.data(ALARM_ROLE) if idx.isValid() else None
 
     def explain_selected(self) -> None:
-        """Ask why the current row's early warning is raised (alarms have nothing to explain)."""
+        """Ask why the current row is raised: a warning's evidence, an alarm's limit and trend."""
         a = self.current_alarm()
-        if a is not None and a.is_warning:
+        if a is not None:
             self.explainRequested.emit(a)
 
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -402,7 +406,7 @@ class AlarmTable(QWidget):
         a = index.data(ALARM_ROLE)
         menu = QMenu(self)
         why = menu.addAction(self.tr("Why?"), lambda: self.explainRequested.emit(a))
-        why.setEnabled(a is not None and a.is_warning)
+        why.setEnabled(a is not None)
         menu.addSeparator()
         on_list = self.proxy.view != VIEW_OFF
         menu.addAction(self.tr("Acknowledge"), self.acknowledge_selected).setEnabled(on_list)
@@ -412,7 +416,7 @@ class AlarmTable(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous=None) -> None:
         a = current.data(ALARM_ROLE) if current.isValid() else None
-        self.why_button.setEnabled(a is not None and a.is_warning)
+        self.why_button.setEnabled(a is not None)
         if current.isValid():
             a = current.data(ALARM_ROLE)
             if a is not None:

@@ -212,8 +212,8 @@
         <translation>原因？</translation>
     </message>
     <message>
-        <source>Why the selected early warning is raised: its data and reasoning (F1)</source>
-        <translation>所选预警的触发原因：数据与推理依据（F1）</translation>
+        <source>Why the selected row is raised: an alarm&apos;s limit and trend, an early warning&apos;s data and reasoning (F1)</source>
+        <translation>为什么报警/预警：报警的限值与趋势，预警的数据与推理（F1）</translation>
     </message>
     <message>
         <source>New alarms wait while the pointer is on the list or a row was just picked; click to show them</source>
@@ -1031,14 +1031,6 @@ No sound on this workstation: {reason}</source>
         <translation>停止声响直到有新报警；不确认任何报警</translation>
     </message>
     <message>
-        <source>Why? (selected warning)</source>
-        <translation>原因？（所选预警）</translation>
-    </message>
-    <message>
-        <source>The data and reasoning behind the selected early warning</source>
-        <translation>所选预警背后的数据与推理</translation>
-    </message>
-    <message>
         <source>Alarm history…</source>
         <translation>报警历史…</translation>
     </message>
@@ -1093,6 +1085,14 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Put the selected suppressed alarms back on the list</source>
         <translation>将所选已抑制的报警放回列表</translation>
+    </message>
+    <message>
+        <source>Why? (selected alarm)</source>
+        <translation>为什么？（所选报警）</translation>
+    </message>
+    <message>
+        <source>The limit and trend behind the selected alarm, or the data and reasoning behind an early warning</source>
+        <translation>所选报警的限值与趋势，或预警背后的数据与推理</translation>
     </message>
     <message>
         <source>&amp;Plant</source>
@@ -2459,6 +2459,30 @@ device {device}</source>
 Last message: {message}</source>
         <translation>
 最后信息：{message}</translation>
+    </message>
+    <message>
+        <source>Why? — {tag}</source>
+        <translation>为什么？— {tag}</translation>
+    </message>
+    <message>
+        <source>{tag}: {kind} alarm</source>
+        <translation>{tag}：{kind} 报警</translation>
+    </message>
+    <message>
+        <source>Value {value}{unit}, limit {limit}{unit}.</source>
+        <translation>当前值 {value}{unit}，限值 {limit}{unit}。</translation>
+    </message>
+    <message>
+        <source>Returns to normal below {value}{unit} (deadband {deadband}).</source>
+        <translation>低于 {value}{unit} 时恢复正常（死区 {deadband}）。</translation>
+    </message>
+    <message>
+        <source>Returns to normal above {value}{unit} (deadband {deadband}).</source>
+        <translation>高于 {value}{unit} 时恢复正常（死区 {deadband}）。</translation>
+    </message>
+    <message>
+        <source>Raised after {on} beyond the limit, returns after {off} back inside.</source>
+        <translation>越限持续 {on} 后报警，回到限内 {off} 后恢复。</translation>
     </message>
     <message>
         <source>Why? — {title}</source>
