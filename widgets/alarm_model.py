@@ -259,6 +259,25 @@ class AlarmTableModel(QAbstractTableModel):
             parts.append(self.tr("by design"))
         return " · ".join(parts)
 
+    def off_list_tip(self, a) -> str:
+        """The whole note of an alarm off the list, with the full date and time it comes back."""
+        user, comment = (a.user, a.comment) if a.user or a.comment else self._off_note.get(a.key, ("", ""))
+        lines = [f"{state_label(a.state)}: {a.source}"]
+        if user:
+            lines.append(self.tr("by {user}").format(user=user))
+        if comment:
+            lines.append(self.tr("reason: {reason}").format(reason=comment))
+        if a.shelved and a.key in self._shelved_until:
+            until = self._shelved_until[a.key]
+            lines.append(
+                self.tr("until it clears")
+                if until is None
+                else self.tr("back on the list at {time}").format(
+                    time=time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
+                )
+            )
+        return "\n".join(lines)
+
     @property
     def flash_on(self) -> bool:
         return self._flash_on
@@ -342,6 +361,8 @@ class AlarmTableModel(QAbstractTableModel):
             if col == COL_PRI:
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_OFF and a.hidden:
+            return self.off_list_tip(a)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self.tr("{mark} early warning: ").format(mark=WARNING_MARK) if a.is_warning else ""
             tip += self.tr("{message}\nactive since {since}\nlast change {changed}").format(

@@ -304,6 +304,10 @@ class AlarmTable(QWidget):
         self.proxy.set_filter(view=view)
         self.view.setColumnHidden(COL_OFF, not off)
         self.view.setColumnHidden(COL_ETA, off)
+        if off:  # who, why and until when: the whole note, never cut
+            self.view.setColumnWidth(
+                COL_OFF, max(self.view.columnWidth(COL_OFF), self.view.sizeHintForColumn(COL_OFF))
+            )
         for b in (self.ack_button, self.ack_all_button, self.shelve_button):
             b.setEnabled(not off)
         self._update_count()
@@ -330,7 +334,7 @@ class AlarmTable(QWidget):
         keys = self.selected_keys()
         if not keys:
             return
-        dialog = ShelveDialog(keys, self)
+        dialog = ShelveDialog([self.model.alarm(self.model.row_of(k)) for k in keys], self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             duration = dialog.duration()
             self.model.note_shelved(keys, None if duration is None else self.model.clock() + duration)
@@ -463,11 +467,13 @@ __all__ = [
 class ShelveDialog(QDialog):
     """Shelve alarms: how long (or until the alarm clears) and why; a reason is required."""
 
-    def __init__(self, keys: list[str], parent=None):
+    def __init__(self, alarms: list, parent=None):
+        """`alarms`: the alarms to shelve (or their keys)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Shelve alarms"))
         self.setObjectName("shelveDialog")
-        self.keys = list(keys)
+        self.alarms = [a for a in alarms if not isinstance(a, str)]
+        self.keys = [a if isinstance(a, str) else a.key for a in alarms]
         self.duration_box = QComboBox(self)
         for text, secs in SHELVE_CHOICES:
             self.duration_box.addItem(label(text), secs)
@@ -484,14 +490,28 @@ class ShelveDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.reason_edit.textChanged.connect(self._validate)
         form = QFormLayout(self)
-        shown = ", ".join(self.keys[:4])
+        names = [self._describe(a) for a in (self.alarms or self.keys)[:4]]
+        listed = "\n".join(names)
         if len(self.keys) > 4:
-            shown = self.tr("{names} and {n} more").format(names=shown, n=len(self.keys) - 4)
-        form.addRow(QLabel(shown, self))
+            listed += "\n" + self.tr("and {n} more").format(n=len(self.keys) - 4)
+        what = QLabel(listed, self)
+        what.setObjectName("shelveWhat")
+        what.setWordWrap(True)
+        form.addRow(what)
         form.addRow(self.tr("For"), self.duration_box)
         form.addRow(self.tr("Reason"), self.reason_edit)
         form.addRow(self.buttons)
+        fm = self.reason_edit.fontMetrics()
+        self.reason_edit.setMinimumWidth(fm.horizontalAdvance(self.reason_edit.placeholderText()) + 24)
+        self.setMinimumWidth(480)
         self._validate()
+
+    def _describe(self, a) -> str:
+        """An alarm as the operator reads it: tag, kind and message, not its internal key."""
+        if isinstance(a, str):
+            source, _, kind = a.rpartition(":")
+            return f"{source} · {kind_label(kind)}" if source else a
+        return f"{a.source} · {kind_label(a.kind)} · {shown(a.message)}"
 
     def _validate(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason().strip()))

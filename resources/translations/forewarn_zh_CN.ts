@@ -311,6 +311,18 @@
         <translation>设计抑制</translation>
     </message>
     <message>
+        <source>by {user}</source>
+        <translation>操作人 {user}</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>原因：{reason}</translation>
+    </message>
+    <message>
+        <source>back on the list at {time}</source>
+        <translation>{time} 恢复显示</translation>
+    </message>
+    <message>
         <source>{mark} early warning: </source>
         <translation>{mark} 预警：</translation>
     </message>
@@ -1722,8 +1734,8 @@ No sound on this workstation: {reason}</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <source>{names} and {n} more</source>
-        <translation>{names} 等另 {n} 条</translation>
+        <source>and {n} more</source>
+        <translation>另有 {n} 条</translation>
     </message>
     <message>
         <source>For</source>
