@@ -75,6 +75,10 @@
         <translation>全部类型</translation>
     </message>
     <message>
+        <source>Early warnings (forecast, anomaly, rule)</source>
+        <translation>预警（预测、异常、规则）</translation>
+    </message>
+    <message>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
