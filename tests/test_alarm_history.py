@@ -465,7 +465,10 @@ def test_history_view_filters_early_warnings_fits_user_and_comment_and_reports_w
     view.show()
     qtbot.waitExposed(view)
     header = view.table.horizontalHeader()
-    assert header.sectionViewportPosition(COL_COMMENT) + header.sectionSize(COL_COMMENT) <= view.table.viewport().width()
+    assert (
+        header.sectionViewportPosition(COL_COMMENT) + header.sectionSize(COL_COMMENT)
+        <= view.table.viewport().width()
+    )
     # the shift report opens on the range on screen, and its file dialog starts in a real folder
     view.open_shift_report()
     dlg = next(w for w in view.findChildren(ShiftReportDialog))
