@@ -24,6 +24,7 @@ from app.alarm_actions import AlarmActions
 from app.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, _m
 from app.config import PlantConfig
 from app.expression import compile_expression
+from app.faults import FaultRegistry
 from app.limit_block import _Level, _LimitBlock
 from app.messages import QT_TRANSLATE_NOOP
 from app.model import Quality, SampleBatch
@@ -35,8 +36,9 @@ FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the l
 class AlarmEngine(AlarmActions):
     """Evaluates the alarms of a plant; holds the state of every alarm."""
 
-    def __init__(self, config: PlantConfig):
+    def __init__(self, config: PlantConfig, faults: FaultRegistry | None = None):
         self.config = config
+        self.faults = FaultRegistry() if faults is None else faults  # shared with the pipeline
         tags = config.tags
         n = len(tags)
         self.n = n
@@ -162,6 +164,17 @@ class AlarmEngine(AlarmActions):
                 out.extend(self._evaluate_part(part))
         if timed:
             out.extend(self.tick(float(batch.ts.max())))
+        if self.faults._queue:
+            out.extend(self.apply_faults())
+        return out
+
+    def apply_faults(self) -> list[Alarm]:
+        """Raise or end the SYSTEM alarms of faulted rules, expressions and detectors."""
+        out = []
+        for c in self.faults.drain():
+            a = self.set_condition(c)
+            if a is not None:
+                out.append(a)
         return out
 
     def _is_whole(self, tags: np.ndarray) -> bool:
@@ -344,7 +357,13 @@ class AlarmEngine(AlarmActions):
     def _update_suppression(self, ts: float) -> list[Alarm]:
         out = []
         for i, (fn, _used) in self.suppress_when.items():
-            on = fn(self.latest)
+            try:
+                on = bool(fn(self.latest))
+            except Exception as exc:  # faulted: alarms are shown (not suppressed) and it says so
+                self.faults.expression_failed(self.names[i], "suppress_when", exc, ts)
+                on = False
+            else:
+                self.faults.expression_ok(self.names[i], "suppress_when", ts)
             if on == self.suppressed[i]:
                 continue
             self.suppressed[i] = on

@@ -28,7 +28,7 @@ from app.config_io import changed_devices
 from app.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
 from app.messages import QT_TRANSLATE_NOOP
 from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
-from app.pipeline import Pipeline
+from app.pipeline import Outcome, Pipeline
 from devices.base import driver_for
 
 log = logging.getLogger(__name__)
@@ -275,7 +275,11 @@ class Engine(DeviceWrites):
             self._value[idx] = value
             self._quality[idx] = q
             self._ts[idx] = raw.ts
-            outcome = self.pipeline.evaluate(batch)
+            try:
+                outcome = self.pipeline.evaluate(batch)
+            except Exception:  # the pipeline faults its own parts; this is the last guard for history
+                log.exception("evaluating a batch failed; its samples are stored all the same")
+                outcome = Outcome()
         transitions = outcome.alarms
         self.samples_in += len(batch)
         if self.history is not None:
@@ -499,6 +503,11 @@ class Engine(DeviceWrites):
         with self._lock:
             w = self.pipeline.warnings
             return None if w is None else w.cone(tag, time.time())
+
+    def faults(self) -> dict:
+        """Faulted rules, expressions and detectors (app.faults.Fault by alarm key), a copy."""
+        with self._lock:
+            return self.pipeline.faults.snapshot()
 
     def active_alarms(self) -> list[Alarm]:
         with self._lock:
