@@ -233,3 +233,37 @@ def test_device_silent_raises_one_comm_alarm_not_dozens_of_bad_quality_alarms(de
         rows = c.execute("SELECT key, active FROM alarm_events WHERE kind IN ('BAD', 'COMM')").fetchall()
     assert [r for r in rows if r[0].endswith(":BAD") and r[0].rsplit(":", 1)[0] in silent_names] == []
     assert (comm_key, 1) in rows
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_the_alarms_page_shows_the_bad_quality_alarm_in_force_and_sets_it(qtbot, tmp_path):
+    from app.config_io import save_config
+    from views.settings import SettingsDialog
+
+    path = tmp_path / "plant.yaml"
+    save_config(plant("members"), path)
+    dlg = SettingsDialog(load_config(path))
+    qtbot.addWidget(dlg)
+    page = dlg.alarms_page
+
+    def show(name):
+        page.select(name)
+        return page.bad_quality.currentData(), page.bad_quality_effect.text()
+
+    assert show("A.MEMBER") == ("", "In force: on (plant default: member of a hazard source)")
+    assert show("A.LIMIT") == ("", "In force: on (plant default: tag with an alarm limit)")
+    assert show("A.PLAIN") == (
+        "",
+        "In force: off (plant default: hazard-source members and tags with limits only)",
+    )
+    assert show("A.OPTOUT") == ("false", "In force: off (this tag's own setting)")
+    page.select("A.LIMIT")
+    page.bad_quality.setCurrentIndex(page.bad_quality.findData("false"))
+    assert page.bad_quality_effect.text() == "In force: off (this tag's own setting)"
+    cfg, errors = dlg.draft.build()
+    assert errors == []
+    assert on(cfg) == ["A.MEMBER", "A.INTERLOCK", "A.OPTIN", "B.LIMIT", "OFF.LIMIT"]
+    assert cfg.alarm_defaults.bad_quality == "members"
+    dlg.runner.wait()

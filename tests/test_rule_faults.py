@@ -303,3 +303,37 @@ def test_engine_over_modbus_with_one_failing_rule_stores_everything_and_journals
     assert row[1] == "SYSTEM" and row[3].startswith("Rule broken faulted: ZeroDivisionError")
     assert eng.samples_in > 0
     assert np.isfinite(eng.latest().value).all()
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_the_rules_page_shows_a_rule_the_running_plant_faulted_in_red(qtbot, tmp_path):
+    from app.config import demo_config_path, load_config
+    from app.config_io import save_config
+    from app.faults import FaultRegistry
+    from views.settings import SettingsDialog
+
+    path = tmp_path / "plant.yaml"
+    save_config(load_config(demo_config_path()), path)
+    dlg = SettingsDialog(load_config(path))
+    qtbot.addWidget(dlg)
+    page = dlg.rules_page
+    name = page.rules[0]["name"]
+    faults = FaultRegistry()
+    faults.rule_failed(name, ZeroDivisionError("float division by zero"), T0)
+    page.set_fault_source(faults.snapshot)
+    page.list.setCurrentRow(0)
+    assert page.check_rule() == ""  # it compiles: not an error of the draft
+    assert page.check.text().startswith("faulted: ZeroDivisionError: float division by zero (since ")
+    assert page.check.property("state") == "fail"
+    assert page.list.item(0).text() == f"{name} (faulted)"
+    # the engine evaluates it again: back to OK on the next refresh
+    faults.rule_ok(name, T0 + 1)
+    dlg.show()
+    dlg.show_page("Rules")
+    assert page.fault_timer.isActive()
+    qtbot.waitUntil(lambda: page.check.property("state") == "ok", timeout=5000)
+    assert page.list.item(0).text() == name
+    dlg.close()
+    dlg.runner.wait()

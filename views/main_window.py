@@ -448,6 +448,7 @@ class MainWindow(OperatorActions, QMainWindow):
             dlg = SettingsDialog(self.config, path=self._settings_path(), parent=self)
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dlg.applied.connect(self._settings_applied)
+            dlg.rules_page.set_fault_source(getattr(self.engine, "faults", None))
             dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
             self.settings_dialog = dlg
         dlg.show()
