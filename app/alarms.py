@@ -118,7 +118,6 @@ class AlarmEngine(AlarmActions):
         self.bad_delay = np.maximum(self.on_delay, BAD_CONFIRM_S)
         # the tag's device is out of reach (its COMM alarm stands) or disabled: its BAD alarm is
         # suppressed by design, the device's one alarm stands for the blind spots
-        self.device_of = [t.device for t in tags]
         self.device_tags: dict[str, np.ndarray] = {}
         for i, t in enumerate(tags):
             self.device_tags.setdefault(t.device, []).append(i)
@@ -214,7 +213,7 @@ class AlarmEngine(AlarmActions):
                 out.extend(self._evaluate_part(part))
         if timed:
             out.extend(self.tick(float(batch.ts.max())))
-        if self.faults._queue:
+        if self.faults.pending:
             out.extend(self.apply_faults())
         return out
 

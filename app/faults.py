@@ -132,6 +132,11 @@ class FaultRegistry:
             if fault is not None:
                 self._queue.append(self._condition(fault, False, now))
 
+    @property
+    def pending(self) -> bool:
+        """Starts or ends wait for the alarm engine."""
+        return bool(self._queue)
+
     def drain(self) -> list[Condition]:
         """The starts and ends not yet handed to the alarm engine (and forget them)."""
         out, self._queue = self._queue, []
