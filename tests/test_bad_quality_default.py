@@ -267,3 +267,16 @@ def test_the_alarms_page_shows_the_bad_quality_alarm_in_force_and_sets_it(qtbot,
     assert on(cfg) == ["A.MEMBER", "A.INTERLOCK", "A.OPTIN", "B.LIMIT", "OFF.LIMIT"]
     assert cfg.alarm_defaults.bad_quality == "members"
     dlg.runner.wait()
+
+
+def test_the_engine_clock_raises_a_bad_value_sent_once_when_no_other_sample_comes():
+    cfg = plant("members")
+    eng = Engine(cfg, warnings=False)
+    rec = Recorder(cfg)
+    eng.add_listener(rec)
+    t = time.time()
+    eng.process(SampleBatch.build([1], t, [np.nan], Quality.BAD))
+    assert eng.tick_alarms(t + BAD_CONFIRM_S / 2) == []
+    out = eng.tick_alarms(t + BAD_CONFIRM_S)
+    assert [(a.key, a.active) for a in out] == [("A.MEMBER:BAD", True)]
+    assert [a.key for a in rec.alarms] == ["A.MEMBER:BAD"]
