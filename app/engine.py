@@ -28,7 +28,7 @@ from app.config_io import changed_devices
 from app.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
 from app.messages import QT_TRANSLATE_NOOP
 from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
-from app.pipeline import Pipeline
+from app.pipeline import Outcome, Pipeline
 from devices.base import driver_for
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ HISTORY_ALARM_KEY = "history:SYSTEM"
 HISTORY_ALARM_PRIORITY = 2
 HISTORY_CHECK_S = 1.0  # how often the acquisition loop looks at the history writer
 HISTORY_DROP_HOLD_S = 60.0  # the SYSTEM alarm stays this long after the last dropped sample
+ALARM_TICK_S = 1.0  # time-driven alarm transitions (a bad value's delay, shelve expiry) without samples
 
 
 class EngineListener(Protocol):
@@ -101,6 +102,7 @@ class Engine(DeviceWrites):
         self._history_dropped = 0  # drops already reported by the history system alarm
         self._history_drop_at = 0.0
         self._watch_task: asyncio.Task | None = None
+        self._clock_task: asyncio.Task | None = None
 
     def _set_scaling(self, config: PlantConfig) -> None:
         tags = config.tags
@@ -161,6 +163,7 @@ class Engine(DeviceWrites):
                 self._start_driver(dev)
             if self.history is not None:
                 self._watch_task = loop.create_task(self._watch_history(), name="history-watch")
+            self._clock_task = loop.create_task(self._alarm_clock(), name="alarm-clock")
             self._started.set()
             loop.run_forever()
         finally:
@@ -238,12 +241,12 @@ class Engine(DeviceWrites):
 
     async def _cancel_all(self) -> None:
         self._stopping = True  # a reconnect or reconfiguration under way starts no new driver
-        watch = [self._watch_task] if self._watch_task is not None else []
+        watch = [t for t in (self._watch_task, self._clock_task) if t is not None]
         for t in self._tasks + watch:
             t.cancel()
         await asyncio.gather(*self._tasks, *watch, return_exceptions=True)
         self._tasks.clear()
-        self._watch_task = None
+        self._watch_task = self._clock_task = None
 
     # ------------------------------------------------------------ pipeline (acquisition thread)
     def _on_raw(self, raw: SampleBatch, device: str | None = None) -> None:
@@ -275,7 +278,11 @@ class Engine(DeviceWrites):
             self._value[idx] = value
             self._quality[idx] = q
             self._ts[idx] = raw.ts
-            outcome = self.pipeline.evaluate(batch)
+            try:
+                outcome = self.pipeline.evaluate(batch)
+            except Exception:  # the pipeline faults its own parts; this is the last guard for history
+                log.exception("evaluating a batch failed; its samples are stored all the same")
+                outcome = Outcome()
         transitions = outcome.alarms
         self.samples_in += len(batch)
         if self.history is not None:
@@ -290,6 +297,28 @@ class Engine(DeviceWrites):
             if outcome.risk and hasattr(listener, "on_risk"):
                 listener.on_risk(outcome.risk)
         return batch, transitions
+
+    async def _alarm_clock(self) -> None:
+        while True:
+            await asyncio.sleep(ALARM_TICK_S)
+            try:
+                self.tick_alarms()
+            except Exception:  # the clock must outlive a bug in one tick
+                log.exception("the alarm clock's tick failed")
+
+    def tick_alarms(self, now: float | None = None) -> list[Alarm]:
+        """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
+        status change) alarms after its delay, a shelve expires. Journaled and published."""
+        now = time.time() if now is None else now
+        with self._lock:
+            out = self.alarms.tick(now)
+        if out:
+            if self.history is not None:
+                self.history.journal(out)
+            for listener in self._listeners:
+                for a in out:
+                    listener.on_alarm(a)
+        return out
 
     def _on_status(self, status: DeviceStatus) -> None:
         with self._lock:
@@ -499,6 +528,11 @@ class Engine(DeviceWrites):
         with self._lock:
             w = self.pipeline.warnings
             return None if w is None else w.cone(tag, time.time())
+
+    def faults(self) -> dict:
+        """Faulted rules, expressions and detectors (app.faults.Fault by alarm key), a copy."""
+        with self._lock:
+            return self.pipeline.faults.snapshot()
 
     def active_alarms(self) -> list[Alarm]:
         with self._lock:

@@ -117,6 +117,17 @@ class WarningDefaults(Strict):
     anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
 
 
+class AlarmDefaults(Strict):
+    """Plant-wide alarm defaults; a tag's own `alarms:` setting overrides them.
+
+    `bad_quality`: which tags alarm while their value is bad (a blind spot) unless they say
+    otherwise (`alarms: {bad_quality: false}` opts out, `true` opts in): `none`, only those that
+    opt in; `members`, every member of a hazard source (its `tags` and `interlocks`) and every tag
+    with an alarm limit (HH, H, L, LL, state, rate, deviation); `all`, every tag."""
+
+    bad_quality: Literal["none", "members", "all"] = "none"
+
+
 class Retention(Strict):
     """How long each resolution of the history is kept, in days."""
 
@@ -151,6 +162,7 @@ class PlantConfig(Strict):
     hazard_sources: list[HazardSource] = []
     rules: list[Rule] = []
     warnings: WarningDefaults = WarningDefaults()
+    alarm_defaults: AlarmDefaults = AlarmDefaults()
     risk: RiskModel = RiskModel()
     retention: Retention = Retention()
     security: SessionPolicy = SessionPolicy()

@@ -48,7 +48,8 @@ class AlarmLimits(Strict):
     roc: RateLimit | None = None
     deviation: DeviationLimit | None = None
     stale_s: float | None = Field(None, gt=0)  # value frozen (unchanged) this long
-    bad_quality: bool = False  # alarm while the value is bad (a blind spot)
+    # alarm while the value is bad (a blind spot); None: the plant's `alarm_defaults.bad_quality`
+    bad_quality: bool | None = None
     latch: bool = False  # stays in alarm after clearing until acknowledged
     realarm_s: float | None = Field(None, gt=0)  # an acknowledged standing alarm sounds again
     suppress_when: str | None = None  # tag expression: suppressed by design while true

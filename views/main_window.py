@@ -501,6 +501,7 @@ class MainWindow(OperatorActions, QMainWindow):
 
     def _own_settings_dialog(self, dlg) -> None:
         dlg.applied.connect(self._settings_applied)
+        dlg.rules_page.set_fault_source(getattr(self.engine, "faults", None))
         dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
         self.settings_dialog = dlg
 

@@ -442,6 +442,14 @@ hazard source: {name}</source>
         <translation>随报警一起显示</translation>
     </message>
     <message>
+        <source>alarm while the value is bad (a blind spot)</source>
+        <translation>数值质量为坏时报警（监测盲区）</translation>
+    </message>
+    <message>
+        <source>Bad quality</source>
+        <translation>坏质量</translation>
+    </message>
+    <message>
         <source>Own forecast settings (else the plant&apos;s)</source>
         <translation>单独设置趋势预测（否则沿用全厂设置）</translation>
     </message>
@@ -512,6 +520,38 @@ hazard source: {name}</source>
     <message>
         <source>No tag selected</source>
         <translation>未选择位号</translation>
+    </message>
+    <message>
+        <source>this tag&apos;s own setting</source>
+        <translation>本位号自身设置</translation>
+    </message>
+    <message>
+        <source>plant default: every tag</source>
+        <translation>全厂默认：所有位号</translation>
+    </message>
+    <message>
+        <source>plant default: member of a hazard source</source>
+        <translation>全厂默认：危险源成员</translation>
+    </message>
+    <message>
+        <source>plant default: tag with an alarm limit</source>
+        <translation>全厂默认：设有报警限值的位号</translation>
+    </message>
+    <message>
+        <source>plant default: hazard-source members and tags with limits only</source>
+        <translation>全厂默认：仅危险源成员及设有限值的位号</translation>
+    </message>
+    <message>
+        <source>plant default: only tags that turn it on</source>
+        <translation>全厂默认：仅自行开启的位号</translation>
+    </message>
+    <message>
+        <source>In force: on ({why})</source>
+        <translation>实际生效：开（{why}）</translation>
+    </message>
+    <message>
+        <source>In force: off ({why})</source>
+        <translation>实际生效：关（{why}）</translation>
     </message>
 </context>
 <context>
@@ -1555,12 +1595,20 @@ No sound on this workstation: {reason}</source>
         <translation>（未命名）</translation>
     </message>
     <message>
+        <source>{name} (faulted)</source>
+        <translation>{name}（故障）</translation>
+    </message>
+    <message>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
         <source>a rule needs a condition</source>
         <translation>规则需要一个条件</translation>
+    </message>
+    <message>
+        <source>faulted: {error} (since {since}); not evaluated by the running plant</source>
+        <translation>故障：{error}（自 {since} 起）；运行中的系统未评估此规则</translation>
     </message>
     <message>
         <source>OK: uses {n} tags</source>
@@ -3024,12 +3072,60 @@ Last message: {message}</source>
         <source>History writing again</source>
         <translation>历史库恢复写入</translation>
     </message>
+    <message>
+        <source>{tag}: suppress_when faulted: {error}; alarms not suppressed</source>
+        <translation>{tag}：suppress_when 表达式故障：{error}；报警不予抑制</translation>
+    </message>
+    <message>
+        <source>{tag}: forecast condition faulted: {error}; forecast always on</source>
+        <translation>{tag}：预测条件故障：{error}；预测始终开启</translation>
+    </message>
+    <message>
+        <source>{tag}: anomaly mode faulted: {error}; normal mode assumed</source>
+        <translation>{tag}：异常检测工况表达式故障：{error}；按正常工况处理</translation>
+    </message>
+    <message>
+        <source>Rule {name} faulted: {error}; not evaluated</source>
+        <translation>规则 {name} 故障：{error}；未予评估</translation>
+    </message>
+    <message>
+        <source>Rule {name} evaluates again</source>
+        <translation>规则 {name} 恢复评估</translation>
+    </message>
+    <message>
+        <source>{tag}: {field} faulted: {error}</source>
+        <translation>{tag}：{field} 故障：{error}</translation>
+    </message>
+    <message>
+        <source>{tag}: {field} evaluates again</source>
+        <translation>{tag}：{field} 恢复评估</translation>
+    </message>
+    <message>
+        <source>Detector {name} faulted: {error}; not evaluated</source>
+        <translation>检测器 {name} 故障：{error}；未予评估</translation>
+    </message>
+    <message>
+        <source>Detector {name} evaluates again</source>
+        <translation>检测器 {name} 恢复评估</translation>
+    </message>
 </context>
 <context>
     <name>alarms_page</name>
     <message>
         <source>default</source>
         <translation>默认</translation>
+    </message>
+    <message>
+        <source>plant default</source>
+        <translation>全厂默认</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
     </message>
 </context>
 <context>

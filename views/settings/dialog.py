@@ -64,6 +64,11 @@ class Draft:
         self.tags.set_devices(self.device_map())
         self._gen = 0
 
+    def bad_quality_default(self) -> tuple[str, set[str]]:
+        """The plant's bad-quality alarm default and the hazard sources' members (the draft's)."""
+        members = {n for h in self.hazards for k in ("tags", "interlocks") for n in h.get(k) or ()}
+        return self.base.alarm_defaults.bad_quality, members
+
     def device_map(self) -> dict[str, dict]:
         return {d.get("name", ""): d for d in self.devices if d.get("name")}
 
@@ -175,7 +180,7 @@ class SettingsDialog(QDialog):
         d = self.draft
         self.devices_page = DevicesPage(d.devices, self.runner)
         self.tags_page = TagsPage(d.tags, d.devices, config, self.runner)
-        self.alarms_page = AlarmsPage(d.tags)
+        self.alarms_page = AlarmsPage(d.tags, bad_quality_default=lambda: d.bad_quality_default())
         self.hazards_page = HazardsPage(d.hazards, d.tags.names, config.risk)
         self.rules_page = RulesPage(
             d.rules, d.config_for_rules, lambda: [h.get("name", "") for h in d.hazards]
