@@ -29,7 +29,7 @@ import numpy as np
 
 from app.alarm_types import Condition, _m
 from app.config import PlantConfig, tag_type
-from app.formatting import format_number
+from app.formatting import format_number, minutes, seconds
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.model import Quality, QualityReason, SampleBatch, rank_masks
 
@@ -162,6 +162,9 @@ class QualityStage:
         """Which samples are frozen, advancing each watched tag's still-since, one sample per tag
         per pass and in time order (sample time, never the wall clock)."""
         frozen = np.zeros(len(idx), dtype=bool)
+        order = np.argsort(ts, kind="stable") if len(ts) > 1 and (np.diff(ts) < 0).any() else None
+        if order is not None:
+            idx, ts, value, live = idx[order], ts[order], value[order], live[order]
         for mask in rank_masks(idx):
             sel = np.flatnonzero(mask & live & self.watch[idx])
             if not len(sel):
@@ -173,6 +176,10 @@ class QualityStage:
             self.ref[i] = np.where(restart, v, self.ref[i])
             self.still_since[i] = np.where(restart | (t < self.still_since[i]), t, self.still_since[i])
             frozen[sel] = t - self.still_since[i] >= self.frozen_s[i]
+        if order is not None:
+            out = np.empty_like(frozen)
+            out[order] = frozen
+            return out
         return frozen
 
     def _diagnostics(
@@ -193,7 +200,7 @@ class QualityStage:
                 out.append(self._condition(i, False, t, v, before))
             if d:
                 out.append(self._condition(i, True, t, v, d))
-                log.warning("%s: %s", self.names[i], out[-1].message)
+                log.warning("%s", out[-1].message)
             else:
                 log.info("%s: sensor diagnostic cleared", self.names[i])
             self.diag[i] = d
@@ -206,13 +213,13 @@ class QualityStage:
         if not active:
             text = _m(QT_TRANSLATE_NOOP("alarms", "{tag}: sensor reading trusted again"), tag=name)
         elif reason == _R.FROZEN:
-            held = ts - float(self.still_since[i])
+            held = int(ts - float(self.still_since[i]))
             text = _m(
-                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen at {value}{unit} for {n} min: blind spot"),
+                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen at {value}{unit} for {held}: blind spot"),
                 tag=name,
                 value=format_number(value),
                 unit=unit,
-                n=int(held // 60),
+                held=seconds(held) if held < 120 else minutes(held // 60),
             )
         elif value < self.lo[i]:
             limit = float(self.fault_lo[i])
