@@ -480,7 +480,11 @@ class MainWindow(OperatorActions, QMainWindow):
 
         history = getattr(self.engine, "history", None)
         dlg = ShiftReportDialog(
-            getattr(history, "engine", None), self.config.plant.name, self, settings=self.settings
+            getattr(history, "engine", None),
+            self.config.plant.name,
+            self,
+            settings=self.settings,
+            config=self.config,
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
