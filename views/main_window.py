@@ -154,6 +154,7 @@ class MainWindow(OperatorActions, QMainWindow):
         self.alarm_table.alarmSelected.connect(self.show_alarm)
         self.tag_browser.tagActivated.connect(self.show_tag)
         self.tag_browser.write_check = lambda tag: write_permission(self, tag)
+        self.tag_browser.model.reasons = getattr(self.engine, "quality_reasons", None)  # quality tooltips
         self.tag_browser.writeRequested.connect(lambda tag: open_write_dialog(self, tag))
         self.trend.tagDropped.connect(self.add_pen)
         self.map.tagClicked.connect(self.show_tag)
