@@ -175,7 +175,8 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     out.append(f"<h2>{esc(translate('shift_report', 'Shelved, suppressed and out of service'))}</h2>")
     out.append(_off_list_html(rep))
 
-    out.append(f"<h2>{esc(translate('shift_report', 'Calibration overdue and due this week'))}</h2>")
+    calibration = translate("shift_report", "Calibration overdue and due this week")
+    out.append(f"<h2>{esc(calibration)}</h2>")
     out.append(_calibration_html(rep))
 
     out.append("</body></html>")
@@ -220,7 +221,8 @@ def _calibration_html(rep: rd.ShiftReport) -> str:
             status = translate("shift_report", "overdue by {n} d").format(n=-c.days_left)
             cell = f"<td class='warn'>{esc(status)}</td>"
         else:
-            cell = f"<td>{esc(translate('shift_report', 'due in {n} d').format(n=c.days_left))}</td>"
+            due = translate("shift_report", "due in {n} d").format(n=c.days_left)
+            cell = f"<td>{esc(due)}</td>"
         rows.append(
             f"<tr><td>{esc(c.tag)}</td><td>{esc(c.description)}</td><td>{esc(', '.join(c.hazards))}</td>"
             f"<td>{esc(c.due.isoformat())}</td>{cell}</tr>"
