@@ -97,6 +97,7 @@ class QualityStage:
         self.watch = np.isfinite(frozen_s)
         self.priority = s.diag_priority
         self.names = [t.name for t in tags]
+        self.descriptions = [t.description or t.name for t in tags]  # alarm texts, as the alarm engine's
         self.units = [t.unit for t in tags]
         self.hazard_of: dict[int, str] = {}
         index = config.tag_index()
@@ -207,16 +208,16 @@ class QualityStage:
         return out
 
     def _condition(self, i: int, active: bool, ts: float, value: float, reason: int) -> Condition:
-        name = self.names[i]
+        name, desc = self.names[i], self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
         limit = None
         if not active:
-            text = _m(QT_TRANSLATE_NOOP("alarms", "{tag}: sensor reading trusted again"), tag=name)
+            text = _m(QT_TRANSLATE_NOOP("alarms", "{tag}: sensor reading trusted again"), tag=desc)
         elif reason == _R.FROZEN:
             held = int(ts - float(self.still_since[i]))
             text = _m(
                 QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen at {value}{unit} for {held}: blind spot"),
-                tag=name,
+                tag=desc,
                 value=format_number(value),
                 unit=unit,
                 held=seconds(held) if held < 120 else minutes(held // 60),
@@ -227,7 +228,7 @@ class QualityStage:
                 QT_TRANSLATE_NOOP(
                     "alarms", "{tag}: sensor fault (NE 43): {value}{unit} below the fault limit {limit}{unit}"
                 ),
-                tag=name,
+                tag=desc,
                 value=format_number(value),
                 unit=unit,
                 limit=format_number(limit),
@@ -238,7 +239,7 @@ class QualityStage:
                 QT_TRANSLATE_NOOP(
                     "alarms", "{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}"
                 ),
-                tag=name,
+                tag=desc,
                 value=format_number(value),
                 unit=unit,
                 limit=format_number(limit),

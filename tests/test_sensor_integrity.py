@@ -7,6 +7,7 @@ simulator over real Modbus TCP on 127.0.0.1 and the engine reading it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_frozen_gas_detector_turns_bad_with_reason_diag_alarm_and_blind_spot(dem
     assert e.quality_reasons()[i] == QualityReason.FROZEN
     a = _diag(e)
     assert a is not None and a.kind == "DIAG" and a.priority == 2 and a.hazard == "Gas holder 1"
-    assert "frozen at 1.30 ppm" in a.message
+    assert a.message.startswith("CO detector around gas holder 1, north: value frozen at 1.30 ppm")
     state, items = _trace(e, "Gas holder 1")
     assert [(x.what, x.level) for x in items] == [("blind spot", 3)]
     assert items[0].detail == "GH1.CO.01 bad quality: frozen"
@@ -191,9 +192,14 @@ tags:
     ],
 )
 def test_check_config_refuses_bad_sensor_fields(tmp_path, field, value, message):
-    text = DEMO.read_text(encoding="utf-8").replace(
-        f"name: {CO}, description", f"name: {CO}, {field}: {value}, description", 1
-    )
+    text = DEMO.read_text(encoding="utf-8")
+    line_of_co = next(x for x in text.splitlines() if f"name: {CO}," in x)
+    if f"{field}:" in line_of_co:
+        bad_line = re.sub(rf"{field}: [^,]+,", f"{field}: {value},", line_of_co)
+    else:
+        bad_line = line_of_co.replace(f"name: {CO}, ", f"name: {CO}, {field}: {value}, ")
+    assert bad_line != line_of_co
+    text = text.replace(line_of_co, bad_line)
     bad = tmp_path / "plant.yaml"
     bad.write_text(text, encoding="utf-8")
     (tmp_path / "plant_map.svg").write_text((DEMO.parent / "plant_map.svg").read_text(encoding="utf-8"))
