@@ -259,3 +259,69 @@ def test_frozen_and_faulty_detector_over_modbus(sim_plant):
         wait_until(lambda: "sensor fault" in _trace(e, "Gas holder 1")[1][0].detail, 20)
     finally:
         e.stop()
+
+
+def test_hazard_panel_says_why_a_member_is_bad(demo, qtbot):
+    from tests.test_hazard_views import FakeBridge
+    from views.hazard_panel import HazardPanel
+
+    i = demo.tag_index()[CO]
+    bridge = FakeBridge(len(demo.tags))
+    reasons = np.zeros(len(demo.tags), dtype=np.uint8)
+    bridge.engine = type("E", (), {"quality_reasons": staticmethod(lambda: reasons.copy())})()
+    bridge.value[:] = 1.0
+    panel = HazardPanel(demo, bridge)
+    qtbot.addWidget(panel)
+    assert panel.show_hazard("Gas holder 1")
+    row = next(m for m in panel.members if m.tag == i)
+    assert row.quality.text() == "good"
+    reasons[i] = QualityReason.FROZEN
+    bridge.quality[i] = BAD
+    bridge.push_latest()
+    assert row.quality.text() == "frozen" and row.value.text() == "—"
+    reasons[i] = QualityReason.SENSOR_FAULT
+    bridge.push_latest()
+    assert row.quality.text() == "sensor fault (NE 43)"
+
+
+SMALL = """\
+schema: 1
+sensors: {frozen_s: 60}
+devices: [{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}]
+tags:
+  - {name: A, device: d, address: "hr:0", range: [0, 100]}
+  - {name: B, device: d, address: "hr:1", range: [0, 100]}
+hazard_sources: [{name: H, tags: [A, B]}]
+"""
+
+
+def test_a_configuration_change_keeps_frozen_state_and_ends_diagnostics_of_removed_tags():
+    cfg = parse_config_text(SMALL)
+    e, rec = _engine(cfg)
+    for k in range(15):  # 70 s at one value: both frozen
+        e.process(SampleBatch.build([0, 1], T0 + 5 * k, [50.0, 40.0], GOOD))
+    assert {a.key for a in e.active_alarms() if a.kind == "DIAG"} == {"A:DIAG", "B:DIAG"}
+    smaller = parse_config_text(
+        SMALL.replace('  - {name: B, device: d, address: "hr:1", range: [0, 100]}\n', "").replace(
+            "tags: [A, B]", "tags: [A]"
+        )
+    )
+    done = e.apply_config(smaller)
+    assert [(a.key, a.active) for a in done.transitions] == [("B:DIAG", False)]
+    e.process(SampleBatch.build([0], T0 + 80, [50.0], GOOD))
+    assert e.quality_reasons()[0] == QualityReason.FROZEN  # still frozen: the state carried over
+    assert [a.key for a in e.active_alarms() if a.kind == "DIAG"] == ["A:DIAG"]
+
+
+def test_a_detector_in_the_fault_band_counts_as_offline_in_rules():
+    cfg = parse_config_text(
+        SMALL.replace("sensors: {frozen_s: 60}", "sensors: {frozen_s: 0}")
+        + "rules: [{name: A offline, when: 'offline(\"A\") >= 1', level: 3}]\n"
+    )
+    e, _ = _engine(cfg)
+    for k in range(8):
+        e.process(SampleBatch.build([0, 1], T0 + 5 * k, [50.0 + k % 2, 40.0 + k % 2], GOOD))
+    assert not any(a.key == "A offline:RULE" for a in e.active_alarms())
+    for k in range(8, 30):  # -5 % of the span: 3.2 mA, a sensor fault (it was "reporting" when uncertain)
+        e.process(SampleBatch.build([0, 1], T0 + 5 * k, [-5.0, 40.0 + k % 2], GOOD))
+    assert any(a.key == "A offline:RULE" and a.active for a in e.active_alarms())
