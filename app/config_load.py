@@ -109,6 +109,18 @@ def _no_duplicate_keys(loader, node, deep=False):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
+def _timestamp_or_text(loader, node):
+    """A date such as 2026-13-01 is kept as text, so the schema names its field and line
+    instead of the YAML library raising from inside the loader."""
+    try:
+        return _BaseLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def parse_config_text(
     text: str, path: str = "<config>", base: Path | None = None, secret_store=None
 ) -> PlantConfig:

@@ -23,11 +23,12 @@ import numpy as np
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
 from app.alarm_types import Alarm, Condition, _m
-from app.config import PlantConfig, tag_type
+from app.config import PlantConfig
 from app.config_io import changed_devices
 from app.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
+from app.integrity import QualityStage
 from app.messages import QT_TRANSLATE_NOOP
-from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
+from app.model import DeviceState, DeviceStatus, SampleBatch
 from app.pipeline import Outcome, Pipeline
 from devices.base import driver_for
 
@@ -79,8 +80,9 @@ class Engine(DeviceWrites):
         tags = config.tags
         n = len(tags)
         self.n = n
-        self._set_scaling(config)
+        self.quality_stage = QualityStage(config)
         self.pipeline = Pipeline(config, warnings=warnings)
+        self.pipeline.reason = self.quality_stage.reason  # one array: the stage writes, the risk reads
         self.alarms = self.pipeline.alarms
         self._lock = threading.RLock()
         self._value = np.full(n, np.nan)
@@ -103,14 +105,6 @@ class Engine(DeviceWrites):
         self._history_drop_at = 0.0
         self._watch_task: asyncio.Task | None = None
         self._clock_task: asyncio.Task | None = None
-
-    def _set_scaling(self, config: PlantConfig) -> None:
-        tags = config.tags
-        is_bool = np.array([tag_type(config, t) == "bool" for t in tags], dtype=bool)
-        self.scale = np.where(is_bool, 1.0, np.array([t.scale for t in tags], dtype=np.float64))
-        self.offset = np.where(is_bool, 0.0, np.array([t.offset for t in tags], dtype=np.float64))
-        self.lo = np.array([t.range[0] if t.range else -np.inf for t in tags], dtype=np.float64)
-        self.hi = np.array([t.range[1] if t.range else np.inf for t in tags], dtype=np.float64)
 
     # ------------------------------------------------------------ lifecycle
     def add_listener(self, listener: EngineListener) -> None:
@@ -265,24 +259,23 @@ class Engine(DeviceWrites):
             log.exception("processing a batch failed")
 
     def process(self, raw: SampleBatch) -> tuple[SampleBatch, list[Alarm]]:
-        """Scale and check one raw batch, evaluate alarms, queue history, notify listeners."""
+        """Scale and check one raw batch (app/integrity.py: range, NE 43 fault band, frozen
+        signal), evaluate alarms, queue history, notify listeners."""
         idx = raw.tag
-        value = raw.value * self.scale[idx] + self.offset[idx]
-        q = raw.quality.copy()
-        q[~np.isfinite(value)] = Quality.BAD
-        # out of the instrument's range: still evaluated (an over-range gas detector alarms)
-        out_of_range = (value < self.lo[idx]) | (value > self.hi[idx])
-        q[out_of_range & (q == Quality.GOOD)] = Quality.UNCERTAIN
-        batch = raw.replace(value=value, quality=q)
+        batch, _reason, diagnostics = self.quality_stage.apply(raw)
         with self._lock:
-            self._value[idx] = value
-            self._quality[idx] = q
+            self._value[idx] = batch.value
+            self._quality[idx] = batch.quality
             self._ts[idx] = raw.ts
             try:
                 outcome = self.pipeline.evaluate(batch)
             except Exception:  # the pipeline faults its own parts; this is the last guard for history
                 log.exception("evaluating a batch failed; its samples are stored all the same")
                 outcome = Outcome()
+            for c in diagnostics:
+                a = self.pipeline.set_condition(c)
+                if a is not None:
+                    outcome.alarms.append(a)
         transitions = outcome.alarms
         self.samples_in += len(batch)
         if self.history is not None:
@@ -438,7 +431,12 @@ class Engine(DeviceWrites):
         old_to_new = np.array([new_at.get(t.name, -1) for t in old.tags], dtype=np.intp)
         with self._lock:
             pipeline = Pipeline(new, warnings=self.pipeline.warnings_on)
+            stage = QualityStage(new)
+            stage.adopt(self.quality_stage)
+            pipeline.reason = stage.reason
             ended = pipeline.adopt(self.pipeline, now)
+            for c in stage.ended(self.quality_stage, now):  # tags gone: their diagnostics end
+                ended += [a for a in [self.pipeline.set_condition(c)] if a is not None]
             for name in removed:
                 ended += [a for a in [pipeline.alarms.set_comm(name, False, now)] if a is not None]
             n = len(new.tags)
@@ -458,7 +456,7 @@ class Engine(DeviceWrites):
                     )
             self.pipeline, self.alarms = pipeline, pipeline.alarms
             self.config, self.n = new, n
-            self._set_scaling(new)
+            self.quality_stage = stage
             for name in removed:
                 self._devices.pop(name, None)
             for d in new.devices:
@@ -541,6 +539,11 @@ class Engine(DeviceWrites):
     def device_status(self) -> dict[str, DeviceStatus]:
         with self._lock:
             return dict(self._devices)
+
+    def quality_reasons(self) -> np.ndarray:
+        """Why each tag's latest value is not good (app.model.QualityReason values, per tag)."""
+        with self._lock:
+            return self.quality_stage.reason.copy()
 
     def latest(self) -> SampleBatch:
         with self._lock:

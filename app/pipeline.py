@@ -51,6 +51,9 @@ class Pipeline:
         self.alarms = AlarmEngine(config, self.faults)
         self.latest = np.full(n, np.nan)
         self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
+        # why each tag is not good (QualityReason); the live engine shares its quality stage's
+        # array here, a replay of recorded samples leaves it at NONE
+        self.reason = np.zeros(n, dtype=np.uint8)
         self.warnings_on = warnings
         self.window = self.warnings = self.rules = self.risk = None
         self._bucket = -1  # the newest bucket boundary the detectors have run at
@@ -193,7 +196,7 @@ class Pipeline:
                 out.alarms.append(a)
         out.alarms += self._apply_faults()
         try:
-            out.risk += self.risk.update(now, self.alarms.standing(now), self.quality, self.latest)
+            out.risk += self.risk.update(now, self.alarms.standing(now), self.quality, self.latest, self.reason)
         except Exception as exc:
             self.faults.detector_failed("risk", exc, now)
         else:

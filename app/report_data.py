@@ -481,6 +481,46 @@ class ShiftReport:
     off_list_at_end: list[JournalEntry] = field(default_factory=list)  # shelved / suppressed / OOS at t1
     off_list_changes: list[JournalEntry] = field(default_factory=list)  # shelve, suppress, OOS and back
     rows_in_shift: int = 0
+    calibration: list[CalibrationDue] = field(default_factory=list)  # overdue and due this week, at t1
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationDue:
+    """A detector whose calibration or bump test is overdue or due within the week."""
+
+    tag: str
+    description: str
+    hazards: tuple[str, ...]  # the hazard sources it watches
+    due: date
+    days_left: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+CALIBRATION_WEEK_DAYS = 7
+
+
+def calibration_due(config, today: date, days: int = CALIBRATION_WEEK_DAYS) -> list[CalibrationDue]:
+    """Tags of `config` whose calibration is overdue (due before `today`) or due within `days`
+    days from today, most overdue first."""
+    hazards: dict[str, tuple[str, ...]] = {}
+    for h in config.hazard_sources:
+        for name in h.tags:
+            hazards[name] = hazards.get(name, ()) + (h.name,)
+    out = [
+        CalibrationDue(
+            t.name,
+            t.description,
+            hazards.get(t.name, ()),
+            t.calibration_due,
+            (t.calibration_due - today).days,
+        )
+        for t in config.tags
+        if t.calibration_due is not None and (t.calibration_due - today).days < days
+    ]
+    return sorted(out, key=lambda c: (c.due, c.tag))
 
 
 def _last_rows(conn, t_ms: int, inclusive: bool) -> list[JournalEntry]:
@@ -544,8 +584,10 @@ def build_shift_report(
     operators: int = 1,
     title: str = "",
     now: float | None = None,
+    config=None,
 ) -> ShiftReport:
-    """Read the journal and assemble the handover report of ``[t0, t1]``."""
+    """Read the journal and assemble the handover report of ``[t0, t1]``; with the plant's
+    `config`, the detectors whose calibration is overdue or due in the week after ``t1``."""
     entries, _ = load_journal(engine, t0, t1)
     report = kpi.compute(kpi.load_events(engine, t0, t1), t0, t1, operators=operators)
     t0_ms, t1_ms = math.floor(t0 * 1000), math.ceil(t1 * 1000)
@@ -575,4 +617,5 @@ def build_shift_report(
         off_list_at_end=off_list,
         off_list_changes=_off_list_changes(entries, before),
         rows_in_shift=len(entries),
+        calibration=[] if config is None else calibration_due(config, datetime.fromtimestamp(t1).date()),
     )

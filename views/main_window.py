@@ -160,6 +160,7 @@ class MainWindow(OperatorActions, QMainWindow):
         self.alarm_table.alarmSelected.connect(self._follow_why)
         self.tag_browser.tagActivated.connect(self.show_tag)
         self.tag_browser.write_check = lambda tag: write_permission(self, tag)
+        self.tag_browser.model.reasons = getattr(self.engine, "quality_reasons", None)  # quality tooltips
         self.tag_browser.writeRequested.connect(lambda tag: open_write_dialog(self, tag))
         self.trend.tagDropped.connect(self.add_pen)
         self.map.tagClicked.connect(self.show_tag)
@@ -561,7 +562,11 @@ class MainWindow(OperatorActions, QMainWindow):
 
         history = getattr(self.engine, "history", None)
         dlg = ShiftReportDialog(
-            getattr(history, "engine", None), self.config.plant.name, self, settings=self.settings
+            getattr(history, "engine", None),
+            self.config.plant.name,
+            self,
+            settings=self.settings,
+            config=self.config,
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()

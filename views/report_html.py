@@ -175,6 +175,10 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     out.append(f"<h2>{esc(translate('shift_report', 'Shelved, suppressed and out of service'))}</h2>")
     out.append(_off_list_html(rep))
 
+    calibration = translate("shift_report", "Calibration overdue and due this week")
+    out.append(f"<h2>{esc(calibration)}</h2>")
+    out.append(_calibration_html(rep))
+
     out.append("</body></html>")
     return "".join(out)
 
@@ -205,6 +209,25 @@ def _priority_table(r: KpiReport) -> str:
         for p in (1, 2, 3, 4)
     ]
     return _table(("Pri", "Count", "Share", "EEMUA target"), rows, (12, 20, 22, 46))
+
+
+def _calibration_html(rep: rd.ShiftReport) -> str:
+    """Detectors whose calibration or bump test is overdue (blind spots) or due within the week."""
+    if not rep.calibration:
+        return _none()
+    rows = []
+    for c in rep.calibration:
+        if c.overdue:
+            status = translate("shift_report", "overdue by {n} d").format(n=-c.days_left)
+            cell = f"<td class='warn'>{esc(status)}</td>"
+        else:
+            due = translate("shift_report", "due in {n} d").format(n=c.days_left)
+            cell = f"<td>{esc(due)}</td>"
+        rows.append(
+            f"<tr><td>{esc(c.tag)}</td><td>{esc(c.description)}</td><td>{esc(', '.join(c.hazards))}</td>"
+            f"<td>{esc(c.due.isoformat())}</td>{cell}</tr>"
+        )
+    return _table(("Tag", "Description", "Hazard source", "Due", "Status"), rows, (18, 32, 20, 13, 17))
 
 
 def _off_list_html(rep: rd.ShiftReport) -> str:

@@ -170,13 +170,23 @@ class ShiftReportDialog(QDialog):
     finished_report = Signal(str, object)  # path, None or Exception
 
     def __init__(
-        self, db_engine, plant: str, parent=None, *, settings: QSettings | None = None, pool=None, period=None
+        self,
+        db_engine,
+        plant: str,
+        parent=None,
+        *,
+        settings: QSettings | None = None,
+        pool=None,
+        config=None,
+        period=None,
     ):
         """`period`: (t0, t1) to report, e.g. the range on the supervisor's screen; else the
-        current shift (the one being handed over)."""
+        current shift (the one being handed over). `config`: the running plant (its detectors'
+        calibration dates)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Shift report"))
         self.db_engine, self.plant = db_engine, plant
+        self.config = config  # the plant: detectors due for calibration (none without it)
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
         self.pool = pool or QThreadPool.globalInstance()
         self.signals = _ReportSignals(self)
@@ -284,10 +294,10 @@ class ShiftReportDialog(QDialog):
             return False
         self.settings.setValue("shifts/report_dir", str(Path(path).parent))
         self.settings.setValue("shifts/operators", self.operators.value())
-        ops, engine, plant = self.operators.value(), self.db_engine, self.plant
+        ops, engine, plant, config = self.operators.value(), self.db_engine, self.plant, self.config
 
         def build() -> rd.ShiftReport:
-            return rd.build_shift_report(engine, plant, t0, t1, operators=ops)
+            return rd.build_shift_report(engine, plant, t0, t1, operators=ops, config=config)
 
         self.create_button.setEnabled(False)
         self.busy.show()

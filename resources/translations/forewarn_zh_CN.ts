@@ -1544,9 +1544,33 @@ No sound on this workstation: {reason}</source>
         <source>{n} raised by live evidence</source>
         <translation>{n} 个因实时证据升级</translation>
     </message>
+    <message>
+        <source>calibration: {n} overdue</source>
+        <translation>校准：{n} 个已逾期</translation>
+    </message>
+    <message>
+        <source>calibration: {n} due this week</source>
+        <translation>校准：{n} 个本周到期</translation>
+    </message>
 </context>
 <context>
     <name>RiskTableModel</name>
+    <message>
+        <source>{n} overdue</source>
+        <translation>{n} 个已逾期</translation>
+    </message>
+    <message>
+        <source>{n} due this week</source>
+        <translation>{n} 个本周到期</translation>
+    </message>
+    <message>
+        <source>{tag}: overdue since {date}</source>
+        <translation>{tag}：自 {date} 起逾期</translation>
+    </message>
+    <message>
+        <source>{tag}: due {date}</source>
+        <translation>{tag}：{date} 到期</translation>
+    </message>
     <message>
         <source>for {duration}</source>
         <translation>持续 {duration}</translation>
@@ -1926,6 +1950,30 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+    <message>
+        <source>bad</source>
+        <translation>坏</translation>
+    </message>
+    <message>
+        <source>uncertain</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <source>quality {quality}: {reason}</source>
+        <translation>质量{quality}：{reason}</translation>
+    </message>
+    <message>
+        <source>quality {quality}</source>
+        <translation>质量{quality}</translation>
+    </message>
+    <message>
+        <source>calibration overdue since {date}</source>
+        <translation>校准自 {date} 起逾期</translation>
+    </message>
+    <message>
+        <source>calibration due {date}</source>
+        <translation>校准到期 {date}</translation>
     </message>
     <message>
         <source>{name}
@@ -3108,6 +3156,22 @@ Last message: {message}</source>
         <source>Detector {name} evaluates again</source>
         <translation>检测器 {name} 恢复评估</translation>
     </message>
+    <message>
+        <source>{tag}: sensor reading trusted again</source>
+        <translation>{tag}：传感器读数恢复可信</translation>
+    </message>
+    <message>
+        <source>{tag}: value frozen at {value}{unit} for {held}: blind spot</source>
+        <translation>{tag}：数值冻结在 {value}{unit} 已 {held}：监测盲区</translation>
+    </message>
+    <message>
+        <source>{tag}: sensor fault (NE 43): {value}{unit} below the fault limit {limit}{unit}</source>
+        <translation>{tag}：传感器故障（NE 43）：{value}{unit} 低于故障限 {limit}{unit}</translation>
+    </message>
+    <message>
+        <source>{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}</source>
+        <translation>{tag}：传感器故障（NE 43）：{value}{unit} 高于故障限 {limit}{unit}</translation>
+    </message>
 </context>
 <context>
     <name>alarms_page</name>
@@ -3461,6 +3525,29 @@ inherent level {level}</source>
     </message>
 </context>
 <context>
+    <name>quality</name>
+    <message>
+        <source>no valid reading from the device</source>
+        <translation>设备无有效读数</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>非数值</translation>
+    </message>
+    <message>
+        <source>out of range</source>
+        <translation>超出量程</translation>
+    </message>
+    <message>
+        <source>sensor fault (NE 43)</source>
+        <translation>传感器故障（NE 43）</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>数值冻结</translation>
+    </message>
+</context>
+<context>
     <name>report</name>
     <message>
         <source>Shift {period}</source>
@@ -3534,6 +3621,10 @@ inherent level {level}</source>
         <translation>联锁旁路</translation>
     </message>
     <message>
+        <source>interlock state unknown</source>
+        <translation>联锁状态未知</translation>
+    </message>
+    <message>
         <source>escalation</source>
         <translation>升级</translation>
     </message>
@@ -3594,6 +3685,18 @@ inherent level {level}</source>
         <translation>  - {indicator}：{what} → {level}，自 {time} 起：{detail}</translation>
     </message>
     <message>
+        <source>{tag} bad quality: interlock state unknown for {n} s, taken as bypassed</source>
+        <translation>{tag} 质量坏：联锁状态未知已 {n} 秒，按已旁路处理</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality: interlock state unknown (data lost), not yet bypassed</source>
+        <translation>{tag} 质量坏：联锁状态未知（数据丢失），尚未按旁路处理</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality: {reason}</source>
+        <translation>{tag} 质量坏：{reason}</translation>
+    </message>
+    <message>
         <source>{tag} bad quality ({device} unreachable)</source>
         <translation>{tag} 坏值（{device} 通讯中断）</translation>
     </message>
@@ -3602,8 +3705,8 @@ inherent level {level}</source>
         <translation>{tag} 坏值</translation>
     </message>
     <message>
-        <source>{tag} bad quality: interlock state unknown</source>
-        <translation>{tag} 坏值：联锁状态未知</translation>
+        <source>{tag} calibration overdue since {date}</source>
+        <translation>{tag} 校准自 {date} 起逾期</translation>
     </message>
     <message>
         <source>{tag} = 0: interlock out of service</source>
@@ -3687,6 +3790,10 @@ inherent level {level}</source>
     <message>
         <source>Since</source>
         <translation>起始</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
     </message>
     <message>
         <source>escalated: {what}</source>
@@ -3950,6 +4057,22 @@ inherent level {level}</source>
         <translation>起始时间</translation>
     </message>
     <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -4050,12 +4173,24 @@ inherent level {level}</source>
         <translation>振荡：1 分钟内 {n} 次</translation>
     </message>
     <message>
+        <source>Calibration overdue and due this week</source>
+        <translation>校准逾期及本周到期</translation>
+    </message>
+    <message>
         <source>Handed over by:</source>
         <translation>交班人：</translation>
     </message>
     <message>
         <source>Taken over by:</source>
         <translation>接班人：</translation>
+    </message>
+    <message>
+        <source>overdue by {n} d</source>
+        <translation>已逾期 {n} 天</translation>
+    </message>
+    <message>
+        <source>due in {n} d</source>
+        <translation>{n} 天后到期</translation>
     </message>
     <message>
         <source>none at the end of the shift</source>
@@ -4149,6 +4284,10 @@ inherent level {level}</source>
     <message>
         <source>bool tags: alarm while the value equals this (true/false)</source>
         <translation>开关量位号：数值等于此值时报警（true/false）</translation>
+    </message>
+    <message>
+        <source>next calibration or bump test, YYYY-MM-DD; once overdue the detector is a blind spot</source>
+        <translation>下次校准或功能测试日期，YYYY-MM-DD；逾期后该探测器视为监测盲区</translation>
     </message>
     <message>
         <source>name</source>
@@ -4265,6 +4404,10 @@ inherent level {level}</source>
     <message>
         <source>writable</source>
         <translation>可写</translation>
+    </message>
+    <message>
+        <source>calibration_due</source>
+        <translation>校准到期</translation>
     </message>
     <message>
         <source>duplicate tag name {name} (first on row {row})</source>
