@@ -196,7 +196,9 @@ class Pipeline:
                 out.alarms.append(a)
         out.alarms += self._apply_faults()
         try:
-            out.risk += self.risk.update(now, self.alarms.standing(now), self.quality, self.latest, self.reason)
+            out.risk += self.risk.update(
+                now, self.alarms.standing(now), self.quality, self.latest, self.reason
+            )
         except Exception as exc:
             self.faults.detector_failed("risk", exc, now)
         else:
