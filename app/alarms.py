@@ -36,6 +36,7 @@ FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the l
 # that one alarm stands for them all (suppressed by design), so they must not flood the list first
 BAD_CONFIRM_S = 1.0
 BAD_SUPPRESSED = "suppressed by design: communication lost"
+BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
 
 
 def bad_quality_tags(config: PlantConfig) -> np.ndarray:
@@ -124,6 +125,8 @@ class AlarmEngine(AlarmActions):
         self.device_tags = {d: np.asarray(ix, dtype=np.intp) for d, ix in self.device_tags.items()}
         self.disabled = {d.name for d in config.devices if not d.enabled}
         self.device_down = np.array([t.device in self.disabled for t in tags], dtype=bool)
+        # a sensor diagnostic (DIAG: frozen, NE 43 fault band) stands for its tag's BAD alarm too
+        self.diag_on = np.zeros(len(tags), dtype=bool)
         self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
         self.block.finish()
         self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
@@ -194,6 +197,9 @@ class AlarmEngine(AlarmActions):
         for d, ix in self.device_tags.items():  # devices still out of reach: their BAD alarms too
             comm = self.external.get(f"{d}:COMM")
             self.device_down[ix] = (comm is not None and comm.active) or d in self.disabled
+        for a in self.external.values():  # sensor diagnostics still standing: their BAD alarms too
+            if a.kind == "DIAG" and a.active and 0 <= a.tag < len(self.diag_on):
+                self.diag_on[a.tag] = True
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> list[Alarm]:
@@ -241,7 +247,7 @@ class AlarmEngine(AlarmActions):
         good = (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
             lv = self.levels["BAD"]
-            has = np.isfinite(lv.limit[idx]) & ~self.device_down[idx]
+            has = np.isfinite(lv.limit[idx]) & ~self.device_down[idx] & ~self.diag_on[idx]
             out += self._advance("BAD", idx, ts, v, ~good, good, has, self.bad_delay)
         all_good = bool(good.all())
         if all_good or good.any():
@@ -461,7 +467,13 @@ class AlarmEngine(AlarmActions):
 
     def _bad_due(self, ts: float) -> list[Alarm]:
         lv = self.levels["BAD"]
-        due = np.isfinite(lv.pend_on) & ~lv.active & (ts - lv.pend_on >= self.bad_delay) & ~self.device_down
+        due = (
+            np.isfinite(lv.pend_on)
+            & ~lv.active
+            & (ts - lv.pend_on >= self.bad_delay)
+            & ~self.device_down
+            & ~self.diag_on
+        )
         out = []
         for i in np.flatnonzero(due).tolist():
             lv.pend_on[i] = np.nan
@@ -474,7 +486,21 @@ class AlarmEngine(AlarmActions):
         a = super().set_condition(c)
         if c.kind == "COMM":
             self._device_changed(c.source, c.ts)
+        elif c.kind == "DIAG" and 0 <= c.tag < len(self.diag_on):
+            self._diagnostic_changed(c.tag, c.active, c.ts)
         return a
+
+    def _diagnostic_changed(self, i: int, on: bool, ts: float) -> None:
+        """A sensor diagnostic of tag `i` was raised or cleared: its BAD alarm is suppressed by
+        design while it stands (one alarm per sensor problem, with its reason)."""
+        if bool(self.diag_on[i]) == on:
+            return
+        self.diag_on[i] = on
+        lv = self.levels["BAD"]
+        if on:
+            lv.pend_on[i] = np.nan
+        if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i]):
+            self._deferred.append(self._record("BAD", i, ts, comment=BAD_BY_DIAGNOSTIC if on else ""))
 
     def _device_changed(self, device: str, ts: float) -> None:
         """A device's COMM alarm was raised or cleared: the BAD alarms of its tags are suppressed
@@ -528,7 +554,9 @@ class AlarmEngine(AlarmActions):
     def _is_suppressed(self, kind: str, i: int) -> bool:
         """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""
         return bool(
-            self.suppressed[i] or self.levels[kind].msup[i] or (kind == "BAD" and self.device_down[i])
+            self.suppressed[i]
+            or self.levels[kind].msup[i]
+            or (kind == "BAD" and (self.device_down[i] or self.diag_on[i]))
         )
 
     def _message(self, kind: str, i: int, value: float, lim: float) -> str:
