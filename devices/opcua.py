@@ -141,8 +141,8 @@ class OpcUaDriver(Driver):
     def __init__(self, device, tags, sink, status, **kw):
         super().__init__(device, tags, sink, status, **kw)
         self.client: Client | None = None
-        self.nodes: list = []
-        self.node_tag: dict = {}
+        self.nodes: list = []  # (tag indexes, node): one entry per distinct node
+        self.node_tags: dict = {}  # node id -> indexes of every tag on that node
         self.base: Path | None = None  # the plant file's folder: certificate paths are relative to it
         self.trust: TrustStore | None = None  # server certificates trusted; None: the data directory's
 
@@ -154,7 +154,10 @@ class OpcUaDriver(Driver):
         ns = await self.client.get_namespace_array()
         ns_index = {uri: i for i, uri in enumerate(ns)}
         self.ns_index, self.variant_types = ns_index, {}  # for writes
-        self.nodes, self.node_tag, bad = [], {}, []
+        # several tags may read one node (a value shown under two names, or scaled two ways):
+        # the node is read or subscribed once and every sample goes to all of its tags
+        self.node_tags, bad = {}, []
+        nodes = {}
         for index, tag in self.tags:
             try:
                 node = self.client.get_node(parse_node_id(tag.address, ns_index))
@@ -162,8 +165,9 @@ class OpcUaDriver(Driver):
                 log.warning("%s: tag %s: %s", d.name, tag.name, exc)
                 bad.append(index)
                 continue
-            self.nodes.append((index, node))
-            self.node_tag[node.nodeid] = index
+            nodes.setdefault(node.nodeid, node)
+            self.node_tags.setdefault(node.nodeid, []).append(index)
+        self.nodes = [(np.array(self.node_tags[nid], dtype=np.int32), node) for nid, node in nodes.items()]
         if bad:
             self.emit_bad(np.array(bad, dtype=np.int32))
 
@@ -187,15 +191,19 @@ class OpcUaDriver(Driver):
 
     async def _poll_loop(self) -> None:
         period = self.device.scan_ms / 1000
-        idx = np.array([i for i, _ in self.nodes], dtype=np.int32)
+        groups = [i for i, _ in self.nodes]
         nodes = [n for _, n in self.nodes]
         next_t = time.monotonic()
         while True:
             next_t = await tick(period, next_t)
             dvs = await self.client.read_attributes(nodes)
-            self.sink(self._batch(idx, dvs))
+            self.sink(self._batch(groups, dvs))
 
-    def _batch(self, idx: np.ndarray, dvs) -> SampleBatch:
+    def _batch(self, groups: list[np.ndarray], dvs) -> SampleBatch:
+        """One sample per tag: the data value of each node repeated for every tag on it."""
+        counts = [len(g) for g in groups]
+        idx = np.concatenate(groups) if groups else np.empty(0, dtype=np.int32)
+        dvs = [dv for dv, n in zip(dvs, counts, strict=True) for _ in range(n)]
         now = time.time()
         ts = np.array([_ts(dv, now) for dv in dvs])
         vals = np.array([to_float(dv.Value.Value if dv.Value is not None else None) for dv in dvs])
@@ -239,18 +247,18 @@ class OpcUaDriver(Driver):
                 raise ConnectionError("health check ended")
             ev = await sub.next_event(timeout=flush_s)
             if ev is not None and hasattr(ev, "node"):
-                index = self.node_tag.get(ev.node.nodeid)
-                if index is not None:
+                indexes = self.node_tags.get(ev.node.nodeid)
+                if indexes is not None:
                     if not tags:
                         first = time.monotonic()
-                    tags.append(index)
+                    tags.append(indexes)
                     dvs.append(ev.data.monitored_item.Value)
             elif ev is not None:
                 status = getattr(getattr(ev, "notification", None), "Status", None)
                 if status is not None and not status.is_good():
                     raise ConnectionError(f"subscription status {status}")
             if tags and (ev is None or time.monotonic() - first >= flush_s):
-                self.sink(self._batch(np.array(tags, dtype=np.int32), dvs))
+                self.sink(self._batch(tags, dvs))
                 tags, dvs = [], []
 
     async def write(self, tag, raw: float) -> float:
