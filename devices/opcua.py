@@ -177,6 +177,7 @@ class OpcUaDriver(Driver):
             await client.disconnect()
 
     async def scan_forever(self) -> None:
+        self.reply_good()  # a session is up and the namespace array was read
         if not self.nodes:
             await self._health_loop()
         elif self.device.mode == "poll":
@@ -188,6 +189,7 @@ class OpcUaDriver(Driver):
         while True:
             await asyncio.sleep(self.health_period)
             await self.client.read_values([self.client.get_node(SERVER_STATE)])
+            self.reply_good()
 
     async def _poll_loop(self) -> None:
         period = self.device.scan_ms / 1000
@@ -198,6 +200,7 @@ class OpcUaDriver(Driver):
             next_t = await tick(period, next_t)
             dvs = await self.client.read_attributes(nodes)
             self.sink(self._batch(groups, dvs))
+            self.reply_good()
 
     def _batch(self, groups: list[np.ndarray], dvs) -> SampleBatch:
         """One sample per tag: the data value of each node repeated for every tag on it."""
@@ -260,6 +263,7 @@ class OpcUaDriver(Driver):
             if tags and (ev is None or time.monotonic() - first >= flush_s):
                 self.sink(self._batch(tags, dvs))
                 tags, dvs = [], []
+                self.reply_good()
 
     async def write(self, tag, raw: float) -> float:
         """Write with the variable's own data type: read its DataType once per connection and
