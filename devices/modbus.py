@@ -98,7 +98,7 @@ class ModbusDriver(Driver):
         self.requests = 0
         self.frame_error = ""  # the last undecodable reply on this connection
         self._frame_logged = ""
-        self.block_faults: dict[tuple[str, int], BlockError] = {}  # (table, start) -> fault now
+        self.block_faults: dict[tuple[str, int, int], BlockError] = {}  # (table, start, count) -> fault
 
     async def connect(self) -> None:
         d = self.device
@@ -134,7 +134,7 @@ class ModbusDriver(Driver):
             batches = []
             ts = time.time()
             for block in self.blocks:
-                key = (block.table, block.start)
+                key = (block.table, block.start, block.count)
                 try:
                     values = await self.read_block(block)
                     batches.append(SampleBatch.build(block.tags, ts, values, Quality.GOOD))
@@ -159,7 +159,7 @@ class ModbusDriver(Driver):
         if not faults:
             self.set_warning("")
             return
-        lines = [f"{table}:{start}: {e}" for (table, start), e in faults[:3]]
+        lines = [f"{table}:{start}+{count}: {e}" for (table, start, count), e in faults[:3]]
         if len(faults) > 3:
             lines.append(f"and {len(faults) - 3} more blocks")
         self.set_warning(faults[0][1].mark, "; ".join(lines))
@@ -183,7 +183,7 @@ class ModbusDriver(Driver):
             name = EXCEPTION_CODES.get(code, "unknown exception")
             raise BlockError(
                 f"EXC {code:02d}" if isinstance(code, int) else "EXC",
-                f"exception {code} ({name}) to function {fc} for {block.count} from {block.start}",
+                f"exception reply {code} ({name}) to function {fc}",
             )
         if rr.function_code != fc:
             raise BlockError(

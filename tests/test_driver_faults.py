@@ -196,8 +196,8 @@ def test_junk_server_raises_comm_once_backs_off_and_prints_no_traceback(raw_serv
 @pytest.mark.parametrize(
     ("mode", "mark", "text"),
     [
-        ("exception", "EXC 02", "exception 2 (illegal data address)"),
-        ("short", "SHORT", "1 registers for 2"),
+        ("exception", "EXC 02", "hr:0+2: exception reply 2 (illegal data address)"),
+        ("short", "SHORT", "hr:0+2: wrong reply length: 1 registers for 2"),
         ("wrongfc", "FC 04", "function code 4 to a request with function code 3"),
     ],
 )
