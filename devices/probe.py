@@ -120,9 +120,11 @@ async def _timed_read(client, device: ModbusDevice, table: str, start: int, coun
 
 def opcua_client(device: OpcUaDevice | str, timeout: float | None = None) -> Client:
     """An asyncua client for a device or a bare endpoint (security comes from `_secure`)."""
+    from devices.opcua import GuardedClient  # refuses a password the network could read
+
     if isinstance(device, str):
-        return Client(device, timeout=timeout or 4.0)
-    return Client(device.endpoint, timeout=timeout or device.timeout_ms / 1000)
+        return GuardedClient(device, timeout=timeout or 4.0)
+    return GuardedClient(device.endpoint, timeout=timeout or device.timeout_ms / 1000)
 
 
 async def apply_security(client: Client, device: OpcUaDevice | str, base: Path | None) -> None:
