@@ -266,3 +266,23 @@ def test_badge_shows_the_mark_in_amber_with_the_text_in_its_tooltip(qtbot):
     assert badge.property("state") == "ok" and "EXC" not in badge.text() + badge.toolTip()
     badge.set_status(DeviceStatus("plc1", DeviceState.DISCONNECTED, 3.0, "timeout", warning="EXC 02"))
     assert badge.property("state") == "fail"  # a lost link outranks a bad reply
+
+
+def test_connection_test_of_a_junk_device_fails_without_a_traceback(raw_server, caplog, capfd):
+    from devices.probe import test_connection
+
+    raw_server.set_mode("junk")  # the first connection gets a frame with an unknown function code
+    device = parse_config_text(plant(raw_server.port)).devices[0]
+    ok, _ms, message = asyncio.run(test_connection(device))
+    assert not ok and message
+    assert any("undecodable Modbus reply" in r.getMessage() for r in caplog.records)
+    assert "Traceback" not in caplog.text and "Traceback" not in capfd.readouterr().err
+
+
+def test_connection_test_refuses_a_reply_with_another_function_code(raw_server):
+    from devices.probe import test_connection
+
+    raw_server.set_mode("wrongfc")
+    device = parse_config_text(plant(raw_server.port)).devices[0]
+    ok, _ms, message = asyncio.run(test_connection(device))
+    assert not ok and "function code 4 to a request with function code 3" in message
