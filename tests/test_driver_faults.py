@@ -185,7 +185,7 @@ def test_junk_server_raises_comm_once_backs_off_and_prints_no_traceback(raw_serv
     # the backoff was not reset by the connects: the gaps grow (0.5, 1, 2 s + the read timeout)
     t = raw_server.connected_at
     gaps = [b - a for a, b in zip(t, t[1:], strict=False)]
-    assert gaps[0] < 1.3 and max(gaps[2:]) > 1.8, gaps
+    assert max(gaps[2:]) > 1.8 and max(gaps[2:]) > 1.5 * gaps[0], gaps
     # frame errors are ours, at WARNING, and no traceback anywhere
     assert any(r.levelno == logging.WARNING and "undecodable reply" in r.getMessage() for r in caplog.records)
     assert "Traceback" not in caplog.text
