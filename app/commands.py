@@ -180,6 +180,7 @@ def _on_signals(stop: threading.Event) -> None:
 
 
 def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int:
+    from devices.sim_servers import PortBusy
     from devices.simulator import serve_forever
 
     path = Path(config_path) if config_path else demo_config_path()
@@ -187,6 +188,9 @@ def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int
         serve_forever(path, speed=speed, incidents=incidents, ephemeral_ports=False)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    except PortBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     return 0
 

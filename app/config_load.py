@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from app import secrets
-from app.config_checks import cross_check
+from app.config_checks import cross_check, password_checks
 from app.schema_plant import PlantConfig
 
 log = logging.getLogger("app.config")  # the logger name the plain-text password warning always had
@@ -170,6 +170,8 @@ def parse_config_text(
     ]
     if issues:
         raise ConfigError(path, issues)
+    for loc, msg in password_checks(cfg)[1]:  # printed by check-config, like the plain-text one
+        log.warning("%s", ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
     if base is not None:
         cfg = cfg.model_copy(update={"source_path": base})
     return cfg

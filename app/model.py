@@ -135,3 +135,7 @@ class DeviceStatus:
     ts: float
     error: str = ""
     round_trip_ms: float | None = None
+    # a device that answers but not as it should (exception replies, short replies, a password
+    # sent in plain text): a short mark for its badge ("EXC 02") and what it means
+    warning: str = ""
+    warning_text: str = ""

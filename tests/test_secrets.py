@@ -19,7 +19,7 @@ schema: 1
 plant: {name: Test}
 devices:
   # the converter's OPC UA server
-  - {name: opc, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/", username: hmi, password: PASSWORD}
+  - {name: opc, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/", allow_insecure_password: true, username: hmi, password: PASSWORD}
 """
 
 

@@ -25,8 +25,19 @@ _DEVICE_STATE = {  # state -> (stylesheet property, English word, translated whe
 }
 
 
+# marks a driver puts on a connected device that answers but not as it should; protocol codes
+# ("EXC 02", "FC 04") are shown as they are
+_WARNING_MARKS = (
+    QT_TRANSLATE_NOOP("status", "SHORT"),
+    QT_TRANSLATE_NOOP("status", "LONG"),
+    QT_TRANSLATE_NOOP("status", "PLAIN PASSWORD"),
+)
+
+
 class DeviceBadge(QLabel):
-    """One device: a dot and its name; red 'COMM FAIL' when disconnected."""
+    """One device: a dot and its name; red 'COMM FAIL' when disconnected; amber with the driver's
+    mark (an exception code, a short reply, a password in plain text) when it answers but not
+    as it should."""
 
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
@@ -39,6 +50,9 @@ class DeviceBadge(QLabel):
         state = status.state if status is not None else DeviceState.CONNECTING
         prop, word = _DEVICE_STATE.get(state, ("connecting", QT_TRANSLATE_NOOP("status", "unknown")))
         word = QCoreApplication.translate("status", word)
+        mark = getattr(status, "warning", "") if status is not None else ""
+        if prop == "ok" and mark:
+            prop, word = "warn", QCoreApplication.translate("status", mark)
         text = f"● {self.name}" if prop == "ok" else f"● {self.name}  {word}"
         if text != self.text():
             self.setText(text)
@@ -49,6 +63,8 @@ class DeviceBadge(QLabel):
                 tip += self.tr("\nround trip {ms} ms").format(ms=f"{status.round_trip_ms:.0f}")
             if status.error:
                 tip += f"\n{status.error}"
+            if getattr(status, "warning_text", ""):
+                tip += f"\n{status.warning_text}"
         if tip != self.toolTip():
             self.setToolTip(tip)
         self.state_name = prop

@@ -4232,6 +4232,18 @@ inherent level {level}</source>
         <translation>已停用</translation>
     </message>
     <message>
+        <source>SHORT</source>
+        <translation>应答过短</translation>
+    </message>
+    <message>
+        <source>LONG</source>
+        <translation>应答过长</translation>
+    </message>
+    <message>
+        <source>PLAIN PASSWORD</source>
+        <translation>明文密码</translation>
+    </message>
+    <message>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
