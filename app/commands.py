@@ -383,22 +383,27 @@ def users_command(
 
 
 def audit_verify(db_url: str | None, config_path: str | None = None, out=None) -> int:
-    """`audit verify`: exit 0 when the hash chain is intact, 1 naming the first broken row."""
+    """`audit verify`: exit 0 when the keyed hash chain is intact, agrees with its anchors and
+    the users table agrees with the trail; else 1 naming the first broken row or the user."""
+    from app.users import users_problems
     from storage.audit import verify
     from storage.guard import JournalError
 
     out = out or sys.stdout
     try:
-        store, _audit = open_accounts(_plant_db_url(db_url, config_path), create=False)
+        store, audit = open_accounts(_plant_db_url(db_url, config_path), create=False)
     except (ConfigError, JournalError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
     try:
-        ok, bad_id, message = verify(store.engine)
+        ok, bad_id, message = verify(store.engine, audit.data_dir)
+        problems = users_problems(store, audit.entries(), audit.verifying_fingerprint())
     finally:
         store.engine.dispose()
     print(message, file=out if ok else sys.stderr)
-    return 0 if ok else 1
+    for problem in problems:
+        print(f"users: {problem}", file=sys.stderr)
+    return 0 if ok and not problems else 1
 
 
 def trust_command(
