@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 import signal
@@ -13,6 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app import csv_safe
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
 from app.model import QUALITY_LABELS
 from app.paths import data_dir, default_db_url
@@ -82,7 +82,7 @@ def export_csv(
     n = 0
     try:
         with open(out_path, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
+            w = csv_safe.writer(f)
             w.writerow(["time", "tag", "value", "quality"])
             for ts, name, value, q in hist.export_rows(tags, t0, t1):
                 v = (

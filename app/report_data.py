@@ -17,7 +17,6 @@ show and print it.
 
 from __future__ import annotations
 
-import csv
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from app import kpi
+from app import csv_safe, kpi
 from app.formatting import days, days_hours, hours, hours_minutes, minutes, minutes_seconds, seconds
 from app.formatting import format_number as fmt_number
 from app.messages import QT_TRANSLATE_NOOP, Message, word
@@ -297,7 +296,7 @@ def write_csv(entries: Iterable[JournalEntry], path: str | Path) -> int:
     """Journal rows as UTF-8 CSV with a BOM (spreadsheets then read Chinese text); returns rows."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
+        w = csv_safe.writer(f)  # a comment "=..." typed by an operator stays text
         w.writerow(CSV_COLUMNS)
         for e in entries:
             cells = entry_cells(e)
