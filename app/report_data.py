@@ -480,6 +480,7 @@ class ShiftReport:
     off_list_at_end: list[JournalEntry] = field(default_factory=list)  # shelved / suppressed / OOS at t1
     off_list_changes: list[JournalEntry] = field(default_factory=list)  # shelve, suppress, OOS and back
     rows_in_shift: int = 0
+    audit_head: tuple[int, str] | None = None  # (id, hash) of the audit trail's newest row when made
 
 
 def _last_rows(conn, t_ms: int, inclusive: bool) -> list[JournalEntry]:
@@ -574,4 +575,18 @@ def build_shift_report(
         off_list_at_end=off_list,
         off_list_changes=_off_list_changes(entries, before),
         rows_in_shift=len(entries),
+        audit_head=audit_head(engine),
     )
+
+
+def audit_head(engine) -> tuple[int, str] | None:
+    """The audit trail's newest row (id, hash), printed so a paper copy anchors the trail; None
+    when it is empty or the database has no audit trail."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.audit import head
+
+    try:
+        return head(engine)
+    except SQLAlchemyError:
+        return None

@@ -209,3 +209,18 @@ def test_the_key_and_anchors_are_owner_only(plant, data_dir):
         dump = "".join(str(r) for r in conn.execute(text("SELECT * FROM audit_log")))
     secret = key.split()[-1]
     assert secret not in dump and hashlib.sha256(bytes.fromhex(secret)).hexdigest() not in dump
+
+
+def test_the_shift_report_prints_the_audit_head(plant, qapp):
+    from app import report_data as rd
+    from views.report_html import shift_report_html
+
+    _url, engine, _store, audit = plant
+    last = audit.entries()[-1]
+    rep = rd.build_shift_report(engine, "Test Works", 1_800_000_000.0, 1_800_003_600.0)
+    assert rep.audit_head == (last.id, last.hash)
+    assert f"Audit trail head: #{last.id} {last.hash[:16]}…" in shift_report_html(rep)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+    rep = rd.build_shift_report(engine, "Test Works", 1_800_000_000.0, 1_800_003_600.0)
+    assert rep.audit_head is None and "Audit trail head: none (empty)" in shift_report_html(rep)
