@@ -59,22 +59,31 @@ def import_failure_reason(exc: ImportError) -> str:
     (PySide6-Addons), or the system library the module failed to load (`libpulse.so.0: cannot
     open shared object file` is a missing system audio library, not a missing PySide6-Addons)."""
     text = str(exc)
-    tr = QCoreApplication.translate
     if getattr(exc, "name", None) == "PySide6.QtMultimedia" and "No module named" in text:
-        return tr("horn", "QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)")
+        return QCoreApplication.translate(
+            "horn", "QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)"
+        )
     m = _SHARED_OBJECT.search(text)
     if m is not None and (
         "cannot open shared object" in text or "Library not loaded" in text or "DLL load failed" in text
     ):
         lib = m.group(1)
         if lib.lower().startswith(_AUDIO_LIBS):
-            return tr("horn", "QtMultimedia cannot load {lib} (a system audio library)").format(lib=lib)
-        return tr("horn", "QtMultimedia cannot load {lib} (a system library)").format(lib=lib)
+            return QCoreApplication.translate(
+                "horn", "QtMultimedia cannot load {lib} (a system audio library)"
+            ).format(lib=lib)
+        return QCoreApplication.translate("horn", "QtMultimedia cannot load {lib} (a system library)").format(
+            lib=lib
+        )
     if "DLL load failed" in text:
-        return tr("horn", "QtMultimedia cannot load a system library it needs: {error}").format(error=text)
+        return QCoreApplication.translate(
+            "horn", "QtMultimedia cannot load a system library it needs: {error}"
+        ).format(error=text)
     if "No module named" in text:
-        return tr("horn", "QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)")
-    return tr("horn", "QtMultimedia cannot be loaded: {error}").format(error=text)
+        return QCoreApplication.translate(
+            "horn", "QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)"
+        )
+    return QCoreApplication.translate("horn", "QtMultimedia cannot be loaded: {error}").format(error=text)
 
 
 class SoundPlayer:
