@@ -350,10 +350,18 @@ class AuditLog:
         return head(self.engine)
 
     def entries(
-        self, since_ms: int | None = None, until_ms: int | None = None, limit: int | None = None
+        self,
+        since_ms: int | None = None,
+        until_ms: int | None = None,
+        limit: int | None = None,
+        *,
+        markers: bool = False,
     ) -> list[AuditEntry]:
-        """Rows in order of id (optionally within [since_ms, until_ms], the newest `limit`)."""
+        """Rows in order of id (optionally within [since_ms, until_ms], the newest `limit`); the
+        key markers (bookkeeping of the chain, not anybody's action) only with `markers`."""
         q = select(audit_log)
+        if not markers:
+            q = q.where(audit_log.c.action != Action.KEYED.value)
         if since_ms is not None:
             q = q.where(audit_log.c.ts >= since_ms)
         if until_ms is not None:

@@ -191,7 +191,7 @@ def test_a_chain_from_before_the_key_is_kept_and_keyed_from_a_marker(tmp_path, d
     ok, _, message = verify(engine)
     assert ok and "not keyed yet" in message
     AuditLog(engine).append("alice", Action.ACKNOWLEDGE, "T4")
-    rows = AuditLog(engine).entries()
+    rows = AuditLog(engine).entries(markers=True)
     assert rows[3].action == Action.KEYED and rows[3].detail["after_row"] == 3
     r = audit_verify(url, data_dir)
     assert r.returncode == 0, r.stderr
