@@ -1,5 +1,6 @@
 """Attacks on the audit trail by someone who can write the database but not the data directory:
-each is done with SQL on a real SQLite file, and `main.py audit verify` must name it (exit 1)."""
+each is done with SQL on a real SQLite file (and a PostgreSQL database when FOREWARN_TEST_PG_URL
+is set), and `main.py audit verify` must name it (exit 1)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ def quick_scrypt(monkeypatch):
 
 
 @pytest.fixture
-def plant(tmp_path, data_dir):
+def plant(db_url, data_dir):
     """A plant database with two users and a few audited actions; (url, engine, store, audit)."""
-    url = f"sqlite:///{tmp_path / 'plant.db'}"
+    url = db_url
     engine = make_engine(url)
     create_schema(engine)
     audit = AuditLog(engine)
@@ -120,7 +121,7 @@ def test_a_password_hash_or_a_user_put_in_by_sql_is_named(plant, data_dir):
     sql(
         engine,
         "INSERT INTO users (name, role, password_hash, created, disabled, failed_count) "
-        "VALUES ('mallory', 'administrator', :h, 0, 0, 0)",
+        "VALUES ('mallory', 'administrator', :h, 0, false, 0)",
         h=forged,
     )
     sql(engine, "DELETE FROM users WHERE name='olga'")
