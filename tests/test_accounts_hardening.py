@@ -148,3 +148,17 @@ def test_the_database_and_the_data_directory_are_owner_only(tmp_path):
     assert (data / "audit.key").stat().st_mode & 0o777 == 0o600
     r = _main("audit", "verify", "--db", f"sqlite:///{db}", env={"FOREWARN_DATA_DIR": str(data)})
     assert r.returncode == 0, r.stderr
+
+
+def test_an_account_named_before_the_cap_still_logs_in(store):
+    old_name = "o" * 80  # the column holds 100; the cap for new names is 64
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, password_hash, created, disabled, failed_count) "
+                "VALUES (:n, 'operator', :h, 0, false, 0)"
+            ),
+            {"n": old_name, "h": users_mod.hash_password("old-password")},
+        )
+    assert store.authenticate(old_name, "old-password").ok
+    assert not store.authenticate("p" * 101, "old-password").ok

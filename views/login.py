@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.users import MAX_NAME, MIN_PASSWORD, AuthResult, Role, User, UserError, UserStore
+from app.users import MIN_PASSWORD, STORED_NAME, AuthResult, Role, User, UserError, UserStore
 
 # the dialog's own look, in the theme's greys (resources/theme.qss sets the rest)
 LOGIN_QSS = """
@@ -109,7 +109,7 @@ class CredentialsForm(QWidget):
         self.name = QLineEdit(self)
         self.name.setObjectName("loginName")
         self.name.setPlaceholderText(self.tr("user name"))
-        self.name.setMaxLength(MAX_NAME)
+        self.name.setMaxLength(STORED_NAME)  # new names have at most MAX_NAME; older ones up to this
         self.password = QLineEdit(self)
         self.password.setObjectName("loginPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
