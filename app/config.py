@@ -125,7 +125,7 @@ def config_yaml_data(cfg: PlantConfig, refs: dict[str, str] | None = None, full:
     data = {"schema": SCHEMA_VERSION, **data}
     for dev, d in zip(cfg.devices, data.get("devices") or [], strict=False):
         if getattr(dev, "password", None) is not None:
-            name = (refs or {}).get(dev.name) or secrets.secret_name_for(dev.name)
+            name = (refs or {}).get(dev.name) or secrets.secret_name_for(dev.name, plant=cfg.plant.name)
             d["password"] = secrets.make_ref(name)
     return data
 

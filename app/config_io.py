@@ -157,8 +157,10 @@ def _scrub_versions(path: Path, store) -> None:
         if not plain:
             continue
         store = store or secrets.SecretStore.default()
+        plant = doc.data.get("plant") if isinstance(doc.data, dict) else None
+        plant_name = plant.get("name") if isinstance(plant, dict) else None
         for d in plain:
-            _move_password(d, store, own_suffix=copy.name.rsplit(".", 1)[1])
+            _move_password(d, store, own_suffix=copy.name.rsplit(".", 1)[1], plant=plant_name)
         fd, tmp = tempfile.mkstemp(prefix=f".{copy.name}.", suffix=".tmp", dir=copy.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(doc.text())
@@ -202,13 +204,15 @@ def _store_passwords(cfg: PlantConfig, doc: yaml_edit.Document | None, store) ->
         if secrets.is_ref(pw):
             refs[d["name"]] = secrets.ref_name(pw)
         elif isinstance(pw, str):
-            refs[d["name"]] = _move_password(d, store)
+            refs[d["name"]] = _move_password(d, store, plant=cfg.plant.name)
             scrubbed = True
     for dev in cfg.devices:
         pw = getattr(dev, "password", None)
         if pw is None:
             continue
-        name = refs.get(dev.name) or secrets.secret_name_for(dev.name)
+        name = refs.get(dev.name)
+        if name is None or secrets.is_flat_default(name, dev.name):  # shared by plants: the plant's own
+            name = secrets.secret_name_for(dev.name, plant=cfg.plant.name)
         store.set(name, pw.get_secret_value())  # no write when unchanged
         refs[dev.name] = name
     return refs, (doc.text() if scrubbed else None)
@@ -222,11 +226,11 @@ def _device_records(doc: yaml_edit.Document | None) -> list:
     return [d for d in devices if isinstance(d, dict) and isinstance(d.get("name"), str)]
 
 
-def _move_password(record, store, own_suffix: str | None = None) -> str:
+def _move_password(record, store, own_suffix: str | None = None, plant: str | None = None) -> str:
     """Put a device record's plain-text password into the store and leave its reference in the
     record; returns the secret name. With `own_suffix` (an older numbered copy), a password that
     differs from the one stored under the device's name gets a name of its own."""
-    name = secrets.secret_name_for(record["name"])
+    name = secrets.secret_name_for(record["name"], plant=plant if isinstance(plant, str) else None)
     if own_suffix is not None and store.get(name) not in (None, record["password"]):
         name = f"{name}.{own_suffix}"
     if store.get(name) is None:

@@ -17,7 +17,6 @@ show and print it.
 
 from __future__ import annotations
 
-import csv
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from app import kpi
+from app import csv_safe, kpi
 from app.formatting import days, days_hours, hours, hours_minutes, minutes, minutes_seconds, seconds
 from app.formatting import format_number as fmt_number
 from app.messages import QT_TRANSLATE_NOOP, Message, word
@@ -297,7 +296,7 @@ def write_csv(entries: Iterable[JournalEntry], path: str | Path) -> int:
     """Journal rows as UTF-8 CSV with a BOM (spreadsheets then read Chinese text); returns rows."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
+        w = csv_safe.writer(f)  # a comment "=..." typed by an operator stays text
         w.writerow(CSV_COLUMNS)
         for e in entries:
             cells = entry_cells(e)
@@ -482,6 +481,7 @@ class ShiftReport:
     off_list_changes: list[JournalEntry] = field(default_factory=list)  # shelve, suppress, OOS and back
     rows_in_shift: int = 0
     calibration: list[CalibrationDue] = field(default_factory=list)  # overdue and due this week, at t1
+    audit_head: tuple[int, str] | None = None  # (id, hash) of the audit trail's newest row when made
 
 
 @dataclass(frozen=True, slots=True)
@@ -618,4 +618,18 @@ def build_shift_report(
         off_list_changes=_off_list_changes(entries, before),
         rows_in_shift=len(entries),
         calibration=[] if config is None else calibration_due(config, datetime.fromtimestamp(t1).date()),
+        audit_head=audit_head(engine),
     )
+
+
+def audit_head(engine) -> tuple[int, str] | None:
+    """The audit trail's newest row (id, hash), printed so a paper copy anchors the trail; None
+    when it is empty or the database has no audit trail."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.audit import head
+
+    try:
+        return head(engine)
+    except SQLAlchemyError:
+        return None

@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from app import csv_safe
 from app.config import (
     REGISTER_WORDS,
     ModbusDevice,
@@ -467,7 +468,7 @@ def decode_csv_bytes(raw: bytes) -> str:
 def export_tags_csv(tags: Iterable[Tag], path: str | Path | None = None) -> str:
     """The tags as CSV text (UTF-8); written to `path` with a BOM for Excel when given."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_safe.writer(buf, lineterminator="\r\n")  # a description "=..." stays text
     w.writerow(TAG_COLUMNS)
     for t in tags:
         cells = tag_to_row(t).cells
@@ -494,15 +495,13 @@ def import_tags_csv(
         text = decode_csv_bytes(source) if isinstance(source, bytes) else source.lstrip("\ufeff")
     except CsvError as exc:
         return [], [str(exc)]
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    try:  # only the delimiter is sniffed (from the header): quoting is Excel's, "" inside quotes
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:  # e.g. a NUL byte: name the row rather than fail with a traceback
-        return [], [f"row {reader.line_num}: cannot read the CSV: {exc}"]
+        delimiter = ","
+    rows, problems = _read_rows(text, delimiter)
+    if problems:
+        return [], problems
     if not rows or not any(cell.strip() for cell in rows[0]):
         return [], ["row 1: no header row (expected columns: " + ", ".join(TAG_COLUMNS) + ")"]
     header = [h.strip() for h in rows[0]]
@@ -554,6 +553,28 @@ def import_tags_csv(
         errors.sort(key=_row_of)
         return [], errors
     return [t for t in tags if t is not None], []
+
+
+def _read_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[str]]:
+    """The CSV's rows, each cell as exported (`csv_safe.unescape_cell`); or the problems. A field
+    may not hold a line break: a stray quote would otherwise swallow the rows after it into one
+    cell without a word, so such a field is refused with the lines it spans."""
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    rows: list[list[str]] = []
+    problems: list[str] = []
+    line = 0
+    try:
+        for values in reader:
+            first, line = line + 1, reader.line_num
+            if any("\n" in v or "\r" in v for v in values):
+                problems.append(
+                    f"row {len(rows) + 1}, line {first}: a quoted field runs over lines {first} to {line} "
+                    "(a stray quote?); a cell may not hold a line break"
+                )
+            rows.append([csv_safe.unescape_cell(v) for v in values])
+    except csv.Error as exc:  # e.g. a NUL byte: name the row rather than fail with a traceback
+        return [], [f"row {len(rows) + 1}, line {reader.line_num}: cannot read the CSV: {exc}"]
+    return rows, problems
 
 
 def _row_of(msg: str) -> int:

@@ -90,6 +90,15 @@ def figures_html(figures: Sequence[rd.Figure], per_row: int = 4) -> str:
 
 
 # ---------------------------------------------------------------- the shift report
+def audit_head_line(rep: rd.ShiftReport) -> str:
+    """`Audit trail head: #1234 ab12cd…`: a paper copy of the head shows later whether rows were
+    cut off the trail's end."""
+    if rep.audit_head is None:
+        return translate("shift_report", "Audit trail head: none (empty)")
+    id_, digest = rep.audit_head
+    return translate("shift_report", "Audit trail head: #{id} {hash}…").format(id=id_, hash=digest[:16])
+
+
 def shift_report_html(rep: rd.ShiftReport) -> str:
     """The handover report as HTML (images ``chart:rate`` and ``chart:split`` are embedded)."""
     r = rep.kpi
@@ -105,6 +114,7 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
         positions = translate("shift_report", "1 operator position")
     printed = translate("shift_report", "printed {time}").format(time=rd.fmt_datetime(rep.generated, False))
     out.append(f'<p class="sub">{esc(sub)} &nbsp;·&nbsp; {esc(positions)} &nbsp;·&nbsp; {esc(printed)}</p>')
+    out.append(f'<p class="sub">{esc(audit_head_line(rep))}</p>')
     out.append(f"<h2>{esc(translate('shift_report', 'Alarm system performance (EEMUA 191)'))}</h2>")
     out.append(figures_html(rep.figures))
     out.append('<p><img src="chart:rate" width="680" height="190"></p>')

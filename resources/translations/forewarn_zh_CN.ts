@@ -3349,6 +3349,26 @@ Last message: {message}</source>
         <source>Silenced: the horn sounds again when a new alarm arrives (alarms are still unacknowledged)</source>
         <translation>已消音：新报警到来时将再次鸣响（报警仍未确认）</translation>
     </message>
+    <message>
+        <source>QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)</source>
+        <translation>未安装 QtMultimedia（pip install PySide6-Addons，即 [audio] 附加组件）</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot load {lib} (a system audio library)</source>
+        <translation>QtMultimedia 无法加载 {lib}（系统音频库）</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot load {lib} (a system library)</source>
+        <translation>QtMultimedia 无法加载 {lib}（系统库）</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot load a system library it needs: {error}</source>
+        <translation>QtMultimedia 无法加载所需的系统库：{error}</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot be loaded: {error}</source>
+        <translation>无法加载 QtMultimedia：{error}</translation>
+    </message>
 </context>
 <context>
     <name>kpi</name>
@@ -3459,24 +3479,12 @@ Last message: {message}</source>
 <context>
     <name>login</name>
     <message>
-        <source>Wrong user name or password.</source>
-        <translation>用户名或密码错误。</translation>
+        <source>Wrong user name or password, or the account is locked.</source>
+        <translation>用户名或密码错误，或账户已锁定。</translation>
     </message>
     <message>
-        <source>Wrong user name or password. {n} attempt(s) left.</source>
-        <translation>用户名或密码错误。还可尝试 {n} 次。</translation>
-    </message>
-    <message>
-        <source>Account locked.</source>
-        <translation>账户已锁定。</translation>
-    </message>
-    <message>
-        <source>This account is disabled.</source>
-        <translation>此账户已停用。</translation>
-    </message>
-    <message>
-        <source>A user name is 1 to 100 printable characters without spaces.</source>
-        <translation>用户名为 1 至 100 个可打印字符，不含空格。</translation>
+        <source>A user name is 1 to {n} printable characters without spaces.</source>
+        <translation>用户名为 1 至 {n} 个可打印字符，不含空格。</translation>
     </message>
     <message>
         <source>A password has at least {n} characters.</source>
@@ -3493,10 +3501,6 @@ Last message: {message}</source>
     <message>
         <source>No user {name}.</source>
         <translation>没有用户 {name}。</translation>
-    </message>
-    <message>
-        <source>Account locked until {time}.</source>
-        <translation>账户已锁定，{time} 解锁。</translation>
     </message>
 </context>
 <context>
@@ -4147,6 +4151,14 @@ inherent level {level}</source>
     <message>
         <source>target</source>
         <translation>目标</translation>
+    </message>
+    <message>
+        <source>Audit trail head: none (empty)</source>
+        <translation>审计记录末条：无（为空）</translation>
+    </message>
+    <message>
+        <source>Audit trail head: #{id} {hash}…</source>
+        <translation>审计记录末条：#{id} {hash}…</translation>
     </message>
     <message>
         <source>Alarm shift report — {plant}</source>
