@@ -302,16 +302,7 @@ class Engine(DeviceWrites):
     def tick_alarms(self, now: float | None = None) -> list[Alarm]:
         """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
         status change) alarms after its delay, a shelve expires. Journaled and published."""
-        now = time.time() if now is None else now
-        with self._lock:
-            out = self.alarms.tick(now)
-        if out:
-            if self.history is not None:
-                self.history.journal(out)
-            for listener in self._listeners:
-                for a in out:
-                    listener.on_alarm(a)
-        return out
+        return self._operator(self.alarms.tick, time.time() if now is None else now)
 
     def _on_status(self, status: DeviceStatus) -> None:
         with self._lock:
