@@ -6,11 +6,29 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 
 NEW_DB_HELP = (
     "start a new, empty journal database where a known one has gone missing "
     "(without it Forewarn refuses to start; it always refuses a corrupt one)"
 )
+
+
+def minutes(low: float, *, strict: bool) -> Callable[[str], float]:
+    """An argparse type: minutes above `low` (or from `low` when not `strict`), at most a day,
+    as the plant file's security section allows."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+        if value != value or (value <= low if strict else value < low) or value > 24 * 60:
+            bound = f"more than {low:g}" if strict else f"{low:g} or more"
+            raise argparse.ArgumentTypeError(f"{text} minutes: must be {bound} and at most 1440 (a day)")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
     p.add_argument(
         "--lock-after",
-        type=float,
+        type=minutes(0, strict=False),
         default=None,
         metavar="MIN",
         help="lock the screen after MIN minutes without input (0: never; default: the plant file's "
@@ -41,11 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lockout",
-        type=float,
+        type=minutes(0, strict=True),
         default=None,
         metavar="MIN",
-        help="minutes an account stays locked after too many wrong passwords (default: the plant "
-        "file's security.lockout_min, 15)",
+        help="minutes an account stays locked after too many wrong passwords, more than 0 (default: "
+        "the plant file's security.lockout_min, 15)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

@@ -21,22 +21,56 @@ import math
 import numpy as np
 
 from app.alarm_actions import AlarmActions
-from app.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, _m
-from app.config import PlantConfig
+from app.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, _m
+from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.expression import compile_expression
+from app.faults import FaultRegistry
 from app.limit_block import _Level, _LimitBlock
 from app.messages import QT_TRANSLATE_NOOP
 from app.model import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)
 FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
+# a bad-quality alarm needs the value bad this long (at least; the tag's on-delay if longer): a
+# device that drops out turns its tags bad just before its communication alarm is raised, and
+# that one alarm stands for them all (suppressed by design), so they must not flood the list first
+BAD_CONFIRM_S = 1.0
+BAD_SUPPRESSED = "suppressed by design: communication lost"
+BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
+
+
+def bad_quality_tags(config: PlantConfig) -> np.ndarray:
+    """Which tags have a bad-quality alarm (bool per tag): the tag's own `alarms: {bad_quality}`
+    if set, else the plant's `alarm_defaults.bad_quality` (none / members / all; see
+    app.schema_plant.AlarmDefaults)."""
+    default = config.alarm_defaults.bad_quality
+    members: set[str] = set()
+    if default == "members":
+        for h in config.hazard_sources:
+            members.update(h.tags)
+            members.update(h.interlocks)
+    out = np.zeros(len(config.tags), dtype=bool)
+    for i, t in enumerate(config.tags):
+        a = t.alarms
+        if a is not None and a.bad_quality is not None:
+            out[i] = a.bad_quality
+        elif default == "all":
+            out[i] = True
+        elif default == "members":
+            out[i] = t.name in members or (a is not None and _has_limit(a))
+    return out
+
+
+def _has_limit(a) -> bool:
+    return any(getattr(a, k) is not None for k in (*LIMIT_KINDS, "state", "roc", "deviation"))
 
 
 class AlarmEngine(AlarmActions):
     """Evaluates the alarms of a plant; holds the state of every alarm."""
 
-    def __init__(self, config: PlantConfig):
+    def __init__(self, config: PlantConfig, faults: FaultRegistry | None = None):
         self.config = config
+        self.faults = FaultRegistry() if faults is None else faults  # shared with the pipeline
         tags = config.tags
         n = len(tags)
         self.n = n
@@ -77,10 +111,23 @@ class AlarmEngine(AlarmActions):
                 self.dev_sp[i] = index[a.deviation.setpoint]
             if a.stale_s:
                 self._define("STALE", i, a.stale_s, 0.0, a.priority_of("STALE"))
-            if a.bad_quality:
-                self._define("BAD", i, 1.0, 0.0, a.priority_of("BAD"))
             if a.suppress_when:
                 self.suppress_when[i] = compile_expression(a.suppress_when, index)
+        for i in np.flatnonzero(bad_quality_tags(config)):
+            a = tags[i].alarms
+            self._define("BAD", int(i), 1.0, 0.0, a.priority_of("BAD") if a else DEFAULT_PRIORITY["BAD"])
+        self.bad_delay = np.maximum(self.on_delay, BAD_CONFIRM_S)
+        # the tag's device is out of reach (its COMM alarm stands) or disabled: its BAD alarm is
+        # suppressed by design, the device's one alarm stands for the blind spots
+        self.device_tags: dict[str, np.ndarray] = {}
+        for i, t in enumerate(tags):
+            self.device_tags.setdefault(t.device, []).append(i)
+        self.device_tags = {d: np.asarray(ix, dtype=np.intp) for d, ix in self.device_tags.items()}
+        self.disabled = {d.name for d in config.devices if not d.enabled}
+        self.device_down = np.array([t.device in self.disabled for t in tags], dtype=bool)
+        # a sensor diagnostic (DIAG: frozen, NE 43 fault band) stands for its tag's BAD alarm too
+        self.diag_on = np.zeros(len(tags), dtype=bool)
+        self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
         self.block.finish()
         self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
@@ -147,14 +194,24 @@ class AlarmEngine(AlarmActions):
             self.external[key] = a
             if key in old.ext_shelf:
                 self.ext_shelf[key] = old.ext_shelf[key]
+        for d, ix in self.device_tags.items():  # devices still out of reach: their BAD alarms too
+            comm = self.external.get(f"{d}:COMM")
+            self.device_down[ix] = (comm is not None and comm.active) or d in self.disabled
+        for a in self.external.values():  # sensor diagnostics still standing: their BAD alarms too
+            if a.kind == "DIAG" and a.active and 0 <= a.tag < len(self.diag_on):
+                self.diag_on[a.tag] = True
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> list[Alarm]:
         """Advance every alarm with the batch's samples (in time order per tag)."""
         if len(batch) == 0:
             return []
-        timed = self._timed or self._any_realarm
-        out: list[Alarm] = self.tick(float(batch.ts.min())) if timed else []  # due before these samples
+        out: list[Alarm] = []
+        if self._deferred:
+            out, self._deferred = self._deferred, []
+        timed = self._timed or self._any_realarm or self._bad_pending()
+        if timed:
+            out.extend(self.tick(float(batch.ts.min())))  # due before these samples
         if batch.tag is self._whole_tags or self._is_whole(batch.tag):
             out.extend(self._evaluate_part(batch, whole=True))  # one sample of every tag, in order
         else:
@@ -162,6 +219,17 @@ class AlarmEngine(AlarmActions):
                 out.extend(self._evaluate_part(part))
         if timed:
             out.extend(self.tick(float(batch.ts.max())))
+        if self.faults.pending:
+            out.extend(self.apply_faults())
+        return out
+
+    def apply_faults(self) -> list[Alarm]:
+        """Raise or end the SYSTEM alarms of faulted rules, expressions and detectors."""
+        out = []
+        for c in self.faults.drain():
+            a = self.set_condition(c)
+            if a is not None:
+                out.append(a)
         return out
 
     def _is_whole(self, tags: np.ndarray) -> bool:
@@ -178,7 +246,9 @@ class AlarmEngine(AlarmActions):
         idx, v, ts = b.tag, b.value, b.ts
         good = (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
-            out += self._advance("BAD", idx, ts, v, ~good, good, np.ones(len(idx), dtype=bool))
+            lv = self.levels["BAD"]
+            has = np.isfinite(lv.limit[idx]) & ~self.device_down[idx] & ~self.diag_on[idx]
+            out += self._advance("BAD", idx, ts, v, ~good, good, has, self.bad_delay)
         all_good = bool(good.all())
         if all_good or good.any():
             gi, gv, gt = (idx, v, ts) if all_good else (idx[good], v[good], ts[good])
@@ -278,7 +348,7 @@ class AlarmEngine(AlarmActions):
             "",
             "",
             bool(lv.shelved_until[i] > t),
-            bool(self.suppressed[i] or lv.msup[i]),
+            self._is_suppressed(kind, i),
             bool(lv.oos[i]),
             latched,
             first_out,
@@ -292,10 +362,11 @@ class AlarmEngine(AlarmActions):
         has = np.isfinite(lim) & np.isfinite(x)
         return self._advance(kind, idx, ts, x, ax >= lim, ax < lim - db, has)
 
-    def _advance(self, kind, idx, ts, value, raw, clear, has) -> list[Alarm]:
+    def _advance(self, kind, idx, ts, value, raw, clear, has, on_delay=None) -> list[Alarm]:
         """The shared state machine: on-delay, off-delay, latch; returns visible transitions."""
         if not has.any():
             return []
+        on_delay = self.on_delay if on_delay is None else on_delay
         lv = self.levels[kind]
         lv.value[idx] = np.where(has, value, lv.value[idx])
         # only alarms that may move need the state machine: raised now, active, or timing a delay
@@ -316,7 +387,7 @@ class AlarmEngine(AlarmActions):
         pend = lv.pend_on[idx]
         pend = np.where(want_on & np.isnan(pend), ts, pend)
         pend = np.where(has & ~active & ~raw, np.nan, pend)
-        fire_on = want_on & (ts - pend >= self.on_delay[idx])
+        fire_on = want_on & (ts - pend >= on_delay[idx])
         lv.pend_on[idx] = np.where(fire_on, np.nan, pend)
         want_off = has & active & clear
         pend = lv.pend_off[idx]
@@ -344,7 +415,13 @@ class AlarmEngine(AlarmActions):
     def _update_suppression(self, ts: float) -> list[Alarm]:
         out = []
         for i, (fn, _used) in self.suppress_when.items():
-            on = fn(self.latest)
+            try:
+                on = bool(fn(self.latest))
+            except Exception as exc:  # faulted: alarms are shown (not suppressed) and it says so
+                self.faults.expression_failed(self.names[i], "suppress_when", exc, ts)
+                on = False
+            else:
+                self.faults.expression_ok(self.names[i], "suppress_when", ts)
             if on == self.suppressed[i]:
                 continue
             self.suppressed[i] = on
@@ -354,8 +431,12 @@ class AlarmEngine(AlarmActions):
         return out
 
     def tick(self, ts: float) -> list[Alarm]:
-        """Time-driven transitions: shelves that expire and standing alarms that re-alarm."""
+        """Time-driven transitions: shelves that expire, standing alarms that re-alarm, and
+        bad-quality alarms whose value has stayed bad for their delay (no new sample needed: a
+        device may send a bad value once and nothing after it)."""
         out = []
+        if self._bad_pending():
+            out += self._bad_due(ts)
         if not self._timed and not self._any_realarm:
             return out
         for key, until in list(self.ext_shelf.items()):
@@ -380,6 +461,67 @@ class AlarmEngine(AlarmActions):
                 out.append(self._record(kind, int(i), ts, comment="re-alarm: still active"))
         return out
 
+    # ------------------------------------------------------------ bad quality and devices
+    def _bad_pending(self) -> bool:
+        return self.has["BAD"] and bool(np.isfinite(self.levels["BAD"].pend_on).any())
+
+    def _bad_due(self, ts: float) -> list[Alarm]:
+        lv = self.levels["BAD"]
+        due = (
+            np.isfinite(lv.pend_on)
+            & ~lv.active
+            & (ts - lv.pend_on >= self.bad_delay)
+            & ~self.device_down
+            & ~self.diag_on
+        )
+        out = []
+        for i in np.flatnonzero(due).tolist():
+            lv.pend_on[i] = np.nan
+            a = self._fire("BAD", i, ts, True)
+            if not a.hidden:
+                out.append(a)
+        return out
+
+    def set_condition(self, c: Condition) -> Alarm | None:
+        a = super().set_condition(c)
+        if c.kind == "COMM":
+            self._device_changed(c.source, c.ts)
+        elif c.kind == "DIAG" and 0 <= c.tag < len(self.diag_on):
+            self._diagnostic_changed(c.tag, c.active, c.ts)
+        return a
+
+    def _diagnostic_changed(self, i: int, on: bool, ts: float) -> None:
+        """A sensor diagnostic of tag `i` was raised or cleared: its BAD alarm is suppressed by
+        design while it stands (one alarm per sensor problem, with its reason)."""
+        if bool(self.diag_on[i]) == on:
+            return
+        self.diag_on[i] = on
+        lv = self.levels["BAD"]
+        if on:
+            lv.pend_on[i] = np.nan
+        if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i]):
+            self._deferred.append(self._record("BAD", i, ts, comment=BAD_BY_DIAGNOSTIC if on else ""))
+
+    def _device_changed(self, device: str, ts: float) -> None:
+        """A device's COMM alarm was raised or cleared: the BAD alarms of its tags are suppressed
+        by design while it stands (their pending delays dropped); those not normal are recorded
+        with the next batch, suppressed or back."""
+        idx = self.device_tags.get(device)
+        if idx is None or not len(idx):
+            return
+        comm = self.external.get(f"{device}:COMM")
+        down = (comm is not None and comm.active) or device in self.disabled
+        changed = idx[self.device_down[idx] != down]
+        if not len(changed):
+            return
+        self.device_down[changed] = down
+        lv = self.levels["BAD"]
+        if down:
+            lv.pend_on[changed] = np.nan
+        for i in changed[np.isfinite(lv.limit[changed])].tolist():
+            if lv.active[i] or not lv.acked[i]:
+                self._deferred.append(self._record("BAD", i, ts, comment=BAD_SUPPRESSED if down else ""))
+
     # ------------------------------------------------------------ records
     def _record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         lv = self.levels[kind]
@@ -402,11 +544,19 @@ class AlarmEngine(AlarmActions):
             user=user,
             comment=comment,
             shelved=bool(lv.shelved_until[i] > ts),
-            suppressed=bool(self.suppressed[i] or lv.msup[i]),
+            suppressed=self._is_suppressed(kind, i),
             out_of_service=bool(lv.oos[i]),
             latched=bool(lv.latched[i]),
             first_out=bool(lv.first_out[i]),
             hazard=self.hazard_of.get(i, ""),
+        )
+
+    def _is_suppressed(self, kind: str, i: int) -> bool:
+        """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""
+        return bool(
+            self.suppressed[i]
+            or self.levels[kind].msup[i]
+            or (kind == "BAD" and (self.device_down[i] or self.diag_on[i]))
         )
 
     def _message(self, kind: str, i: int, value: float, lim: float) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import math
 import re
@@ -14,6 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app import csv_safe
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
 from app.model import QUALITY_LABELS
 from app.paths import data_dir, default_db_url
@@ -94,7 +94,7 @@ def export_csv(
     n = 0
     try:
         with open(out_path, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
+            w = csv_safe.writer(f)
             w.writerow(["time", "tag", "value", "quality"])
             for ts, name, value, q in hist.export_rows(tags, t0, t1):
                 v = (
@@ -192,6 +192,7 @@ def _on_signals(stop: threading.Event) -> None:
 
 
 def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int:
+    from devices.sim_servers import PortBusy
     from devices.simulator import serve_forever
 
     path = Path(config_path) if config_path else demo_config_path()
@@ -199,6 +200,9 @@ def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int
         serve_forever(path, speed=speed, incidents=incidents, ephemeral_ports=False)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    except PortBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     return 0
 
@@ -395,22 +399,27 @@ def users_command(
 
 
 def audit_verify(db_url: str | None, config_path: str | None = None, out=None) -> int:
-    """`audit verify`: exit 0 when the hash chain is intact, 1 naming the first broken row."""
+    """`audit verify`: exit 0 when the keyed hash chain is intact, agrees with its anchors and
+    the users table agrees with the trail; else 1 naming the first broken row or the user."""
+    from app.users import users_problems
     from storage.audit import verify
     from storage.guard import JournalError
 
     out = out or sys.stdout
     try:
-        store, _audit = open_accounts(_plant_db_url(db_url, config_path), create=False)
+        store, audit = open_accounts(_plant_db_url(db_url, config_path), create=False)
     except (ConfigError, JournalError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
     try:
-        ok, bad_id, message = verify(store.engine)
+        ok, bad_id, message = verify(store.engine, audit.data_dir)
+        problems = users_problems(store, audit.entries(), audit.verifying_fingerprint())
     finally:
         store.engine.dispose()
     print(message, file=out if ok else sys.stderr)
-    return 0 if ok else 1
+    for problem in problems:
+        print(f"users: {problem}", file=sys.stderr)
+    return 0 if ok and not problems else 1
 
 
 def trust_command(

@@ -53,6 +53,7 @@ from app.schema_plant import (
     Retention,
     RiskModel,
     Rule,
+    SensorChecks,
     SessionPolicy,
     Substance,
     WarningDefaults,
@@ -101,6 +102,7 @@ __all__ = [
     "Rule",
     "SecurityMode",
     "SecurityPolicy",
+    "SensorChecks",
     "SessionPolicy",
     "Strict",
     "Substance",
@@ -131,7 +133,7 @@ def config_yaml_data(cfg: PlantConfig, refs: dict[str, str] | None = None, full:
     data = {"schema": SCHEMA_VERSION, **data}
     for dev, d in zip(cfg.devices, data.get("devices") or [], strict=False):
         if getattr(dev, "password", None) is not None:
-            name = (refs or {}).get(dev.name) or secrets.secret_name_for(dev.name)
+            name = (refs or {}).get(dev.name) or secrets.secret_name_for(dev.name, plant=cfg.plant.name)
             d["password"] = secrets.make_ref(name)
     return data
 

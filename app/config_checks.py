@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.schema_devices import REGISTER_WORDS, ModbusDevice, check_opcua_node_id, parse_modbus_address
+from app.schema_devices import (
+    REGISTER_WORDS,
+    ModbusDevice,
+    OpcUaDevice,
+    check_opcua_node_id,
+    parse_modbus_address,
+)
 from app.schema_plant import PlantConfig
 from app.schema_tags import Tag
 
@@ -20,6 +26,7 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
         if d.name in dev_by_name:
             out.append((("devices", i, "name"), f"duplicate device name {d.name!r}"))
         dev_by_name[d.name] = d
+    out.extend(password_checks(cfg)[0])
     seen_tags: dict[str, int] = {}
     for i, t in enumerate(cfg.tags):
         if t.name in seen_tags:
@@ -224,3 +231,34 @@ def _words_text(t: Tag, table: str) -> str:
 
 def _overlap_text(t: Tag, other: Tag, table: str) -> str:
     return f"{_words_text(t, table)} overlaps {other.name} ({_words_text(other, table)})"
+
+
+def password_checks(cfg: PlantConfig) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, str]]]:
+    """(errors, warnings) about OPC UA passwords the network could read: over security_policy
+    None the password goes unencrypted unless the server's user-token policy encrypts it, which
+    only the connection can tell. Refused unless the device says `allow_insecure_password: true`;
+    then a warning (the driver checks the server's policy at every connect, and warns only when
+    the password really went in plain text)."""
+    errors, warnings = [], []
+    for i, d in enumerate(cfg.devices):
+        if not isinstance(d, OpcUaDevice) or d.password is None or d.security_policy != "None":
+            continue
+        loc = ("devices", i, "password")
+        if d.allow_insecure_password:
+            warnings.append(
+                (
+                    loc,
+                    "allow_insecure_password is set: over security_policy None the password crosses "
+                    "the network unencrypted unless the server's user-token policy encrypts it",
+                )
+            )
+        else:
+            errors.append(
+                (
+                    loc,
+                    "over security_policy None the password may cross the network unencrypted: use "
+                    "security_policy Basic256Sha256 with security_mode SignAndEncrypt, or accept the "
+                    "risk with allow_insecure_password: true",
+                )
+            )
+    return errors, warnings

@@ -107,7 +107,7 @@ def save_config(
     directory's) and the file names them. The text is parsed back before anything is touched,
     so a file that would not load is never written."""
     path = Path(path)
-    cfg = _rebase_map(cfg, path)
+    cfg = rebase_map(cfg, path)
     doc = _load_document(path)
     store = secret_store
     if store is None and (_has_passwords(cfg.devices) or (doc is not None and _has_passwords(doc.data))):
@@ -158,8 +158,10 @@ def _scrub_versions(path: Path, store) -> None:
         if not plain:
             continue
         store = store or secrets.SecretStore.default()
+        plant = doc.data.get("plant") if isinstance(doc.data, dict) else None
+        plant_name = plant.get("name") if isinstance(plant, dict) else None
         for d in plain:
-            _move_password(d, store, own_suffix=copy.name.rsplit(".", 1)[1])
+            _move_password(d, store, own_suffix=copy.name.rsplit(".", 1)[1], plant=plant_name)
         fd, tmp = tempfile.mkstemp(prefix=f".{copy.name}.", suffix=".tmp", dir=copy.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(doc.text())
@@ -208,13 +210,15 @@ def _store_passwords(cfg: PlantConfig, doc: yaml_edit.Document | None, store) ->
         if secrets.is_ref(pw):
             refs[d["name"]] = secrets.ref_name(pw)
         elif isinstance(pw, str):
-            refs[d["name"]] = _move_password(d, store)
+            refs[d["name"]] = _move_password(d, store, plant=cfg.plant.name)
             scrubbed = True
     for dev in cfg.devices:
         pw = getattr(dev, "password", None)
         if pw is None:
             continue
-        name = refs.get(dev.name) or secrets.secret_name_for(dev.name)
+        name = refs.get(dev.name)
+        if name is None or secrets.is_flat_default(name, dev.name):  # shared by plants: the plant's own
+            name = secrets.secret_name_for(dev.name, plant=cfg.plant.name)
         store.set(name, pw.get_secret_value())  # no write when unchanged
         refs[dev.name] = name
     return refs, (doc.text() if scrubbed else None)
@@ -228,11 +232,11 @@ def _device_records(doc: yaml_edit.Document | None) -> list:
     return [d for d in devices if isinstance(d, dict) and isinstance(d.get("name"), str)]
 
 
-def _move_password(record, store, own_suffix: str | None = None) -> str:
+def _move_password(record, store, own_suffix: str | None = None, plant: str | None = None) -> str:
     """Put a device record's plain-text password into the store and leave its reference in the
     record; returns the secret name. With `own_suffix` (an older numbered copy), a password that
     differs from the one stored under the device's name gets a name of its own."""
-    name = secrets.secret_name_for(record["name"])
+    name = secrets.secret_name_for(record["name"], plant=plant if isinstance(plant, str) else None)
     if own_suffix is not None and store.get(name) not in (None, record["password"]):
         name = f"{name}.{own_suffix}"
     if store.get(name) is None:
@@ -288,7 +292,7 @@ def _prune_versions(path: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def _rebase_map(cfg: PlantConfig, path: Path) -> PlantConfig:
+def rebase_map(cfg: PlantConfig, path: Path) -> PlantConfig:
     """Keep a relative map drawing pointing at the same file when saved to another folder."""
     mp = cfg.map_path()
     if mp is None or Path(cfg.plant.map).is_absolute() or cfg.source_path is None:
@@ -300,6 +304,31 @@ def _rebase_map(cfg: PlantConfig, path: Path) -> PlantConfig:
     except ValueError:  # another drive
         rel = str(mp.resolve())
     return cfg.model_copy(update={"plant": cfg.plant.model_copy(update={"map": rel})})
+
+
+def keep_file_endpoints(draft: PlantConfig, running: PlantConfig, on_file: PlantConfig | None) -> PlantConfig:
+    """`draft` as it should be saved when the running configuration talks to devices at other
+    addresses than its file names (the built-in demo serves its plant on ports chosen at start):
+    a device whose address the engineer left as it runs keeps the address of the file; one the
+    engineer changed keeps the change."""
+    if on_file is None:
+        return draft
+    runs = {d.name: d for d in running.devices}
+    filed = {d.name: d for d in on_file.devices}
+    fields = ("host", "port", "endpoint")
+    devices = []
+    for d in draft.devices:
+        r, f = runs.get(d.name), filed.get(d.name)
+        if r is None or f is None or type(r) is not type(d) or type(f) is not type(d):
+            devices.append(d)
+            continue
+        update = {
+            k: getattr(f, k)
+            for k in fields
+            if hasattr(d, k) and getattr(d, k) == getattr(r, k) and getattr(r, k) != getattr(f, k)
+        }
+        devices.append(d.model_copy(update=update) if update else d)
+    return draft.with_devices(devices)
 
 
 # ---------------------------------------------------------------- differences

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from app import secrets
-from app.config_checks import cross_check
+from app.config_checks import cross_check, password_checks
 from app.schema_plant import PlantConfig
 
 log = logging.getLogger("app.config")  # the logger name the plain-text password warning always had
@@ -84,6 +84,18 @@ def _no_duplicate_keys(loader, node, deep=False):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+
+
+def _timestamp_or_text(loader, node):
+    """A date such as 2026-13-01 is kept as text, so the schema names its field and line
+    instead of the YAML library raising from inside the loader."""
+    try:
+        return _BaseLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 # ---------------------------------------------------------------- YAML limits
@@ -278,6 +290,8 @@ def parse_config_text(
     ]
     if issues:
         raise ConfigError(path, issues)
+    for loc, msg in password_checks(cfg)[1]:  # printed by check-config, like the plain-text one
+        log.warning("%s", ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
     if base is not None:
         cfg = cfg.model_copy(update={"source_path": base})
     return cfg

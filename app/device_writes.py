@@ -54,7 +54,8 @@ class DeviceWrites:
             i = self.config.tag_index().get(tag_name)
             tag = self.config.tags[i] if i is not None else None
             old = float(self._value[i]) if i is not None and np.isfinite(self._value[i]) else None
-            scale, offset = (float(self.scale[i]), float(self.offset[i])) if i is not None else (1.0, 0.0)
+            stage = self.quality_stage
+            scale, offset = (float(stage.scale[i]), float(stage.offset[i])) if i is not None else (1.0, 0.0)
         value = float(value)
         refusal = ""
         if tag is None:

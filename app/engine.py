@@ -23,12 +23,13 @@ import numpy as np
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
 from app.alarm_types import Alarm, Condition, _m
-from app.config import PlantConfig, tag_type
+from app.config import PlantConfig
 from app.config_io import changed_devices
 from app.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
+from app.integrity import QualityStage
 from app.messages import QT_TRANSLATE_NOOP
-from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
-from app.pipeline import Pipeline
+from app.model import DeviceState, DeviceStatus, SampleBatch
+from app.pipeline import Outcome, Pipeline
 from devices.base import driver_for
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ HISTORY_ALARM_KEY = "history:SYSTEM"
 HISTORY_ALARM_PRIORITY = 2
 HISTORY_CHECK_S = 1.0  # how often the acquisition loop looks at the history writer
 HISTORY_DROP_HOLD_S = 60.0  # the SYSTEM alarm stays this long after the last dropped sample
+ALARM_TICK_S = 1.0  # time-driven alarm transitions (a bad value's delay, shelve expiry) without samples
 
 
 class EngineListener(Protocol):
@@ -78,8 +80,9 @@ class Engine(DeviceWrites):
         tags = config.tags
         n = len(tags)
         self.n = n
-        self._set_scaling(config)
+        self.quality_stage = QualityStage(config)
         self.pipeline = Pipeline(config, warnings=warnings)
+        self.pipeline.reason = self.quality_stage.reason  # one array: the stage writes, the risk reads
         self.alarms = self.pipeline.alarms
         self._lock = threading.RLock()
         self._value = np.full(n, np.nan)
@@ -101,14 +104,7 @@ class Engine(DeviceWrites):
         self._history_dropped = 0  # drops already reported by the history system alarm
         self._history_drop_at = 0.0
         self._watch_task: asyncio.Task | None = None
-
-    def _set_scaling(self, config: PlantConfig) -> None:
-        tags = config.tags
-        is_bool = np.array([tag_type(config, t) == "bool" for t in tags], dtype=bool)
-        self.scale = np.where(is_bool, 1.0, np.array([t.scale for t in tags], dtype=np.float64))
-        self.offset = np.where(is_bool, 0.0, np.array([t.offset for t in tags], dtype=np.float64))
-        self.lo = np.array([t.range[0] if t.range else -np.inf for t in tags], dtype=np.float64)
-        self.hi = np.array([t.range[1] if t.range else np.inf for t in tags], dtype=np.float64)
+        self._clock_task: asyncio.Task | None = None
 
     # ------------------------------------------------------------ lifecycle
     def add_listener(self, listener: EngineListener) -> None:
@@ -161,6 +157,7 @@ class Engine(DeviceWrites):
                 self._start_driver(dev)
             if self.history is not None:
                 self._watch_task = loop.create_task(self._watch_history(), name="history-watch")
+            self._clock_task = loop.create_task(self._alarm_clock(), name="alarm-clock")
             self._started.set()
             loop.run_forever()
         finally:
@@ -238,12 +235,12 @@ class Engine(DeviceWrites):
 
     async def _cancel_all(self) -> None:
         self._stopping = True  # a reconnect or reconfiguration under way starts no new driver
-        watch = [self._watch_task] if self._watch_task is not None else []
+        watch = [t for t in (self._watch_task, self._clock_task) if t is not None]
         for t in self._tasks + watch:
             t.cancel()
         await asyncio.gather(*self._tasks, *watch, return_exceptions=True)
         self._tasks.clear()
-        self._watch_task = None
+        self._watch_task = self._clock_task = None
 
     # ------------------------------------------------------------ pipeline (acquisition thread)
     def _on_raw(self, raw: SampleBatch, device: str | None = None) -> None:
@@ -262,20 +259,23 @@ class Engine(DeviceWrites):
             log.exception("processing a batch failed")
 
     def process(self, raw: SampleBatch) -> tuple[SampleBatch, list[Alarm]]:
-        """Scale and check one raw batch, evaluate alarms, queue history, notify listeners."""
+        """Scale and check one raw batch (app/integrity.py: range, NE 43 fault band, frozen
+        signal), evaluate alarms, queue history, notify listeners."""
         idx = raw.tag
-        value = raw.value * self.scale[idx] + self.offset[idx]
-        q = raw.quality.copy()
-        q[~np.isfinite(value)] = Quality.BAD
-        # out of the instrument's range: still evaluated (an over-range gas detector alarms)
-        out_of_range = (value < self.lo[idx]) | (value > self.hi[idx])
-        q[out_of_range & (q == Quality.GOOD)] = Quality.UNCERTAIN
-        batch = raw.replace(value=value, quality=q)
+        batch, _reason, diagnostics = self.quality_stage.apply(raw)
         with self._lock:
-            self._value[idx] = value
-            self._quality[idx] = q
+            self._value[idx] = batch.value
+            self._quality[idx] = batch.quality
             self._ts[idx] = raw.ts
-            outcome = self.pipeline.evaluate(batch)
+            try:
+                outcome = self.pipeline.evaluate(batch)
+            except Exception:  # the pipeline faults its own parts; this is the last guard for history
+                log.exception("evaluating a batch failed; its samples are stored all the same")
+                outcome = Outcome()
+            for c in diagnostics:
+                a = self.pipeline.set_condition(c)
+                if a is not None:
+                    outcome.alarms.append(a)
         transitions = outcome.alarms
         self.samples_in += len(batch)
         if self.history is not None:
@@ -290,6 +290,19 @@ class Engine(DeviceWrites):
             if outcome.risk and hasattr(listener, "on_risk"):
                 listener.on_risk(outcome.risk)
         return batch, transitions
+
+    async def _alarm_clock(self) -> None:
+        while True:
+            await asyncio.sleep(ALARM_TICK_S)
+            try:
+                self.tick_alarms()
+            except Exception:  # the clock must outlive a bug in one tick
+                log.exception("the alarm clock's tick failed")
+
+    def tick_alarms(self, now: float | None = None) -> list[Alarm]:
+        """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
+        status change) alarms after its delay, a shelve expires. Journaled and published."""
+        return self._operator(self.alarms.tick, time.time() if now is None else now)
 
     def _on_status(self, status: DeviceStatus) -> None:
         with self._lock:
@@ -409,7 +422,12 @@ class Engine(DeviceWrites):
         old_to_new = np.array([new_at.get(t.name, -1) for t in old.tags], dtype=np.intp)
         with self._lock:
             pipeline = Pipeline(new, warnings=self.pipeline.warnings_on)
+            stage = QualityStage(new)
+            stage.adopt(self.quality_stage)
+            pipeline.reason = stage.reason
             ended = pipeline.adopt(self.pipeline, now)
+            for c in stage.ended(self.quality_stage, now):  # tags gone: their diagnostics end
+                ended += [a for a in [self.pipeline.set_condition(c)] if a is not None]
             for name in removed:
                 ended += [a for a in [pipeline.alarms.set_comm(name, False, now)] if a is not None]
             n = len(new.tags)
@@ -429,7 +447,7 @@ class Engine(DeviceWrites):
                     )
             self.pipeline, self.alarms = pipeline, pipeline.alarms
             self.config, self.n = new, n
-            self._set_scaling(new)
+            self.quality_stage = stage
             for name in removed:
                 self._devices.pop(name, None)
             for d in new.devices:
@@ -500,6 +518,11 @@ class Engine(DeviceWrites):
             w = self.pipeline.warnings
             return None if w is None else w.cone(tag, time.time())
 
+    def faults(self) -> dict:
+        """Faulted rules, expressions and detectors (app.faults.Fault by alarm key), a copy."""
+        with self._lock:
+            return self.pipeline.faults.snapshot()
+
     def active_alarms(self) -> list[Alarm]:
         with self._lock:
             return self.alarms.standing()
@@ -507,6 +530,11 @@ class Engine(DeviceWrites):
     def device_status(self) -> dict[str, DeviceStatus]:
         with self._lock:
             return dict(self._devices)
+
+    def quality_reasons(self) -> np.ndarray:
+        """Why each tag's latest value is not good (app.model.QualityReason values, per tag)."""
+        with self._lock:
+            return self.quality_stage.reason.copy()
 
     def latest(self) -> SampleBatch:
         with self._lock:

@@ -27,6 +27,18 @@ class Quality(IntEnum):
 QUALITY_LABELS = {q.value: q.label for q in Quality}
 
 
+class QualityReason(IntEnum):
+    """Why a tag's latest value is not good, as the acquisition quality stage found it
+    (app/integrity.py); kept per tag, beside the quality, for the risk model and the GUI."""
+
+    NONE = 0  # good, or no sample yet
+    DEVICE = 1  # the device or driver reported it bad (no reply, short or failed read)
+    NOT_A_NUMBER = 2  # the value is not a finite number
+    OUT_OF_RANGE = 3  # outside the instrument's range, short of the fault band: uncertain
+    SENSOR_FAULT = 4  # in the NAMUR NE 43 fault band (< 3.6 mA or > 21 mA): bad
+    FROZEN = 5  # unchanged for longer than the sensor ever stays still: bad
+
+
 @dataclass(frozen=True, slots=True)
 class SampleBatch:
     """Samples as aligned numpy columns: tag index, timestamp, value, quality."""
@@ -123,3 +135,7 @@ class DeviceStatus:
     ts: float
     error: str = ""
     round_trip_ms: float | None = None
+    # a device that answers but not as it should (exception replies, short replies, a password
+    # sent in plain text): a short mark for its badge ("EXC 02") and what it means
+    warning: str = ""
+    warning_text: str = ""

@@ -6,10 +6,15 @@ Alarms advance with every batch. The recent-past window, the warning detectors, 
 the risk model move in whole buckets of the window (5 s by default): a batch is split at bucket
 boundaries and the detectors run once per closed boundary, in time order, however the samples
 arrive (one scan at a time live, thousands of rows at a time in a replay).
+
+Nothing here stops on one failing part: a rule, a tag expression or a detector (the alarm
+evaluation and the risk model included) that raises is marked faulted in `self.faults`
+(app/faults.py), raised as a SYSTEM alarm naming it, and the rest of the batch is evaluated.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -18,10 +23,12 @@ import numpy as np
 from app.alarm_types import Alarm, Condition
 from app.alarms import AlarmEngine
 from app.config import PlantConfig
+from app.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
 from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import Quality, SampleBatch
 from app.window import RecentWindow
 
+log = logging.getLogger(__name__)
 WINDOW_STEP_S = 5.0
 
 
@@ -40,9 +47,13 @@ class Pipeline:
         self.config = config
         n = len(config.tags)
         self.n = n
-        self.alarms = AlarmEngine(config)
+        self.faults = FaultRegistry()
+        self.alarms = AlarmEngine(config, self.faults)
         self.latest = np.full(n, np.nan)
         self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
+        # why each tag is not good (QualityReason); the live engine shares its quality stage's
+        # array here, a replay of recorded samples leaves it at NONE
+        self.reason = np.zeros(n, dtype=np.uint8)
         self.warnings_on = warnings
         self.window = self.warnings = self.rules = self.risk = None
         self._bucket = -1  # the newest bucket boundary the detectors have run at
@@ -53,28 +64,40 @@ class Pipeline:
 
             span = max([600.0] + [config.forecast_of(t).window_s for t in config.tags]) + 300.0
             self.window = RecentWindow(n, span, step_s)
-            self.warnings = WarningEngine(config, self.window)
-            self.rules = RuleEngine(config, self.window)
+            self.warnings = WarningEngine(config, self.window, faults=self.faults)
+            self.rules = RuleEngine(config, self.window, faults=self.faults)
             self.risk = RiskEngine(config)
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> Outcome:
-        """Advance everything with one batch (any order; taken in time order per tag)."""
+        """Advance everything with one batch (any order; taken in time order per tag). Never
+        raises: a failure outside the parts guarded one by one faults the "pipeline" detector
+        (a SYSTEM alarm) and what the batch changed up to there is returned."""
         out = Outcome()
         if len(batch) == 0:
             return out
+        try:
+            self._evaluate(batch, out)
+        except Exception as exc:
+            self.faults.detector_failed("pipeline", exc, float(batch.ts.max()))
+        else:
+            self.faults.detector_ok("pipeline", float(batch.ts.max()))
+        out.alarms += self._apply_faults()
+        return out
+
+    def _evaluate(self, batch: SampleBatch, out: Outcome) -> None:
         if self.window is None:
-            out.alarms = self._alarms(batch)
-            return out
+            out.alarms += self._alarms(batch)
+            return
         step = self.window.step
         first = math.floor(float(batch.ts.min()) / step)
         last = math.floor(float(batch.ts.max()) / step)
         if self._bucket < 0:
             self._bucket = first
         if last <= self._bucket:  # no boundary crossed: the usual live case
-            out.alarms = self._alarms(batch)
+            out.alarms += self._alarms(batch)
             self.window.add(batch)
-            return out
+            return
         order = np.argsort(batch.ts, kind="stable")
         batch = batch.take(order)
         ts = batch.ts
@@ -91,7 +114,6 @@ class Pipeline:
         if len(batch):
             out.alarms += self._alarms(batch)
             self.window.add(batch)
-        return out
 
     def warm_up(self, batches) -> int:
         """Let the detectors learn from recorded samples (time order; e.g. the last half hour of
@@ -138,18 +160,50 @@ class Pipeline:
     def _alarms(self, batch: SampleBatch) -> list[Alarm]:
         self.latest[batch.tag] = np.where(np.isfinite(batch.value), batch.value, self.latest[batch.tag])
         self.quality[batch.tag] = batch.quality
-        return self.alarms.evaluate(batch)
+        try:
+            out = self.alarms.evaluate(batch)
+        except Exception as exc:  # the batch is still stored and the detectors still run
+            self.faults.detector_failed("alarms", exc, float(batch.ts.max()))
+            out = []
+        else:
+            self.faults.detector_ok("alarms", float(batch.ts.max()))
+        return out + self._apply_faults()
+
+    def _apply_faults(self) -> list[Alarm]:
+        try:
+            return self.alarms.apply_faults()
+        except Exception:  # the alarm engine itself is broken: the log is all that is left
+            log.exception("raising the alarms of faulted parts failed")
+            return []
 
     def _detect(self, now: float, out: Outcome) -> None:
-        """Run the detectors at a bucket boundary; their conditions become warnings."""
-        conditions = self.warnings.evaluate(now, self.latest) + self.rules.evaluate(
-            now, self.latest, self.quality
-        )
+        """Run the detectors at a bucket boundary; their conditions become warnings. Each
+        detector is on its own: one that raises is faulted and the others still run."""
+        conditions: list[Condition] = []
+        for name, run in (
+            ("warnings", lambda: self.warnings.evaluate(now, self.latest)),
+            ("rules", lambda: self.rules.evaluate(now, self.latest, self.quality)),
+        ):
+            try:
+                conditions += run()
+            except Exception as exc:
+                self.faults.detector_failed(name, exc, now)
+            else:
+                self.faults.detector_ok(name, now)
         for c in conditions:
             a = self.alarms.set_condition(c)
             if a is not None:
                 out.alarms.append(a)
-        out.risk += self.risk.update(now, self.alarms.standing(now), self.quality, self.latest)
+        out.alarms += self._apply_faults()
+        try:
+            out.risk += self.risk.update(
+                now, self.alarms.standing(now), self.quality, self.latest, self.reason
+            )
+        except Exception as exc:
+            self.faults.detector_failed("risk", exc, now)
+        else:
+            self.faults.detector_ok("risk", now)
+        out.alarms += self._apply_faults()
 
     def set_condition(self, c: Condition) -> Alarm | None:
         return self.alarms.set_condition(c)
@@ -179,9 +233,12 @@ class Pipeline:
             self._adopt_window(old, old_index)
             kept_warnings |= self._adopt_detectors(old, old_index)
         devices = {d.name for d in new_cfg.devices}
+        ended_faults = {f.key for f in self.faults.adopt(old.faults, lambda f: self._same_part(old, f))}
         for key, a in list(self.alarms.external.items()):
-            gone = (a.kind == "COMM" and a.source not in devices) or (
-                a.is_warning and key not in kept_warnings
+            gone = (
+                (a.kind == "COMM" and a.source not in devices)
+                or (a.is_warning and key not in kept_warnings)
+                or key in ended_faults
             )
             if gone and a.active:
                 t = self.alarms.set_condition(
@@ -203,6 +260,28 @@ class Pipeline:
                 if t is not None:
                     ended.append(t)
         return ended
+
+    def _same_part(self, old: Pipeline, f: Fault) -> bool:
+        """The faulted part is unchanged by the new configuration: it stays faulted until it
+        evaluates cleanly (else its alarm ends with the change)."""
+        if f.kind == DETECTOR:
+            return True
+        if f.kind == RULE:
+            new_rule = next((r for r in self.config.rules if r.name == f.name), None)
+            old_rule = next((r for r in old.config.rules if r.name == f.name), None)
+            return new_rule is not None and new_rule == old_rule
+        if f.kind == EXPRESSION:
+            new_tag = next((t for t in self.config.tags if t.name == f.name), None)
+            old_tag = next((t for t in old.config.tags if t.name == f.name), None)
+            if new_tag is None or old_tag is None:
+                return False
+            if f.field == "suppress_when":
+                return new_tag.alarms == old_tag.alarms
+            if f.field == "forecast.when":
+                return self.config.forecast_of(new_tag) == old.config.forecast_of(old_tag)
+            if f.field == "anomaly.mode":
+                return self.config.anomaly_of(new_tag) == old.config.anomaly_of(old_tag)
+        return False
 
     def _adopt_window(self, old: Pipeline, old_index: np.ndarray) -> None:
         w, ow = self.window, old.window

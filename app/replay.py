@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app import csv_safe
 from app.alarm_types import ROMAN, Alarm
 from app.commands import iso_ms, parse_time
 from app.config import PlantConfig
@@ -99,7 +100,7 @@ def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Ite
             if not row or all(not c.strip() for c in row):
                 continue
             try:
-                name = row[ic].strip()
+                name = csv_safe.unescape_cell(row[ic].strip())  # as `export` wrote it
                 t = parse_time(row[it])
                 raw = row[iv].strip()
                 v = float(raw) if raw else math.nan
@@ -261,7 +262,7 @@ def event_rows(events: list[Alarm], risk: list = ()) -> list[list]:
 
 def write_events(events: list[Alarm], out_path: Path, risk: list = ()) -> None:
     with open(out_path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
+        w = csv_safe.writer(f)
         w.writerow(OUT_COLUMNS)
         w.writerows(event_rows(events, risk))
 

@@ -17,7 +17,6 @@ show and print it.
 
 from __future__ import annotations
 
-import csv
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from app import kpi
+from app import csv_safe, kpi
 from app.formatting import days, days_hours, hours, hours_minutes, minutes, minutes_seconds, seconds
 from app.formatting import format_number as fmt_number
 from app.messages import QT_TRANSLATE_NOOP, Message, word
@@ -297,7 +296,7 @@ def write_csv(entries: Iterable[JournalEntry], path: str | Path) -> int:
     """Journal rows as UTF-8 CSV with a BOM (spreadsheets then read Chinese text); returns rows."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
+        w = csv_safe.writer(f)  # a comment "=..." typed by an operator stays text
         w.writerow(CSV_COLUMNS)
         for e in entries:
             cells = entry_cells(e)
@@ -481,6 +480,47 @@ class ShiftReport:
     off_list_at_end: list[JournalEntry] = field(default_factory=list)  # shelved / suppressed / OOS at t1
     off_list_changes: list[JournalEntry] = field(default_factory=list)  # shelve, suppress, OOS and back
     rows_in_shift: int = 0
+    calibration: list[CalibrationDue] = field(default_factory=list)  # overdue and due this week, at t1
+    audit_head: tuple[int, str] | None = None  # (id, hash) of the audit trail's newest row when made
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationDue:
+    """A detector whose calibration or bump test is overdue or due within the week."""
+
+    tag: str
+    description: str
+    hazards: tuple[str, ...]  # the hazard sources it watches
+    due: date
+    days_left: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+CALIBRATION_WEEK_DAYS = 7
+
+
+def calibration_due(config, today: date, days: int = CALIBRATION_WEEK_DAYS) -> list[CalibrationDue]:
+    """Tags of `config` whose calibration is overdue (due before `today`) or due within `days`
+    days from today, most overdue first."""
+    hazards: dict[str, tuple[str, ...]] = {}
+    for h in config.hazard_sources:
+        for name in h.tags:
+            hazards[name] = hazards.get(name, ()) + (h.name,)
+    out = [
+        CalibrationDue(
+            t.name,
+            t.description,
+            hazards.get(t.name, ()),
+            t.calibration_due,
+            (t.calibration_due - today).days,
+        )
+        for t in config.tags
+        if t.calibration_due is not None and (t.calibration_due - today).days < days
+    ]
+    return sorted(out, key=lambda c: (c.due, c.tag))
 
 
 def _last_rows(conn, t_ms: int, inclusive: bool) -> list[JournalEntry]:
@@ -544,8 +584,10 @@ def build_shift_report(
     operators: int = 1,
     title: str = "",
     now: float | None = None,
+    config=None,
 ) -> ShiftReport:
-    """Read the journal and assemble the handover report of ``[t0, t1]``."""
+    """Read the journal and assemble the handover report of ``[t0, t1]``; with the plant's
+    `config`, the detectors whose calibration is overdue or due in the week after ``t1``."""
     entries, _ = load_journal(engine, t0, t1)
     report = kpi.compute(kpi.load_events(engine, t0, t1), t0, t1, operators=operators)
     t0_ms, t1_ms = math.floor(t0 * 1000), math.ceil(t1 * 1000)
@@ -575,4 +617,19 @@ def build_shift_report(
         off_list_at_end=off_list,
         off_list_changes=_off_list_changes(entries, before),
         rows_in_shift=len(entries),
+        calibration=[] if config is None else calibration_due(config, datetime.fromtimestamp(t1).date()),
+        audit_head=audit_head(engine),
     )
+
+
+def audit_head(engine) -> tuple[int, str] | None:
+    """The audit trail's newest row (id, hash), printed so a paper copy anchors the trail; None
+    when it is empty or the database has no audit trail."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.audit import head
+
+    try:
+        return head(engine)
+    except SQLAlchemyError:
+        return None

@@ -19,14 +19,17 @@ from the inherent level; every piece of live evidence pulls it to at least its o
 
 - an active alarm of priority p of a member tag, or that names the hazard source: `alarm_level[p]`;
 - an active early warning (forecast, anomaly, rule) of level w: `warning_level[w]`;
-- a member tag with bad quality, a blind spot (detector offline or its device unreachable):
+- a member tag with bad quality, a blind spot (detector offline or its device unreachable, a
+  sensor fault in the NE 43 band, a frozen signal: the quality stage's reason is in the trace),
+  or one whose calibration or bump test is overdue (`calibration_due` before today):
   `blind_spot_level`;
 - a member alarm that is shelved, suppressed or out of service, an alarm silenced by a person or
   by design: `hidden_alarm_level`. A shelved or out-of-service alarm whose condition is active
   still pulls to its own level as well (silencing it does not make the plant safer); one
   suppressed by design does not;
-- a bypassed interlock (a tag of `interlocks` reading 0, or with bad quality: its state is
-  unknown): level 1, red, always.
+- a bypassed interlock (a tag of `interlocks` reading 0 with a valid quality): level 1, red, at
+  once. An interlock with bad quality is *unknown*, not bypassed: a blind spot ("interlock state
+  unknown") for `interlock_confirm_s`, then taken as bypassed (red) if it stays unknown.
 
 If `escalate_count` or more distinct indicators pull to the most severe level found, the level
 goes one step further (never past red): several independent signs of the same danger are worse
@@ -47,14 +50,16 @@ import time
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
 from app.alarm_types import Alarm
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
 from app.formatting import hours_minutes, minutes, seconds
+from app.integrity import REASON_TEXT
 from app.messages import QT_TRANSLATE_NOOP, Message, word
-from app.model import Quality
+from app.model import Quality, QualityReason
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COLOUR = {
@@ -76,14 +81,16 @@ _HIDDEN_STATE = {
     "suppressed": word("risk", QT_TRANSLATE_NOOP("risk", "suppressed")),
 }
 
-ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, ESCALATION = (
+ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, INTERLOCK_UNKNOWN, ESCALATION = (
     "alarm",
     "warning",
     "blind spot",
     "hidden alarm",
     "interlock bypassed",
+    "interlock unknown",
     "escalation",
 )
+DIAG_KIND = "DIAG"  # a sensor diagnostic alarm: its evidence is the tag's blind spot
 _BAD = int(Quality.BAD)
 _EVIDENCE = {  # the kinds of evidence as words of the explanation
     ALARM: word("risk", QT_TRANSLATE_NOOP("risk", "alarm")),
@@ -91,6 +98,7 @@ _EVIDENCE = {  # the kinds of evidence as words of the explanation
     BLIND_SPOT: word("risk", QT_TRANSLATE_NOOP("risk", "blind spot")),
     HIDDEN: word("risk", QT_TRANSLATE_NOOP("risk", "hidden alarm")),
     INTERLOCK: word("risk", QT_TRANSLATE_NOOP("risk", "interlock bypassed")),
+    INTERLOCK_UNKNOWN: word("risk", QT_TRANSLATE_NOOP("risk", "interlock state unknown")),
     ESCALATION: word("risk", QT_TRANSLATE_NOOP("risk", "escalation")),
 }
 
@@ -233,6 +241,11 @@ class RiskState:
     ts: float = 0.0  # when this state was evaluated
 
     @property
+    def interlock_unknown(self) -> bool:
+        """An interlock's state is unknown (data lost) and not yet taken as bypassed."""
+        return any(t.what == INTERLOCK_UNKNOWN for t in self.trace)
+
+    @property
     def raised(self) -> int:
         """How many steps above the inherent level (0: at or below it)."""
         return max(self.inherent.level - self.level, 0)
@@ -345,19 +358,34 @@ class RiskEngine:
         self.il_hz = np.array(il_hz, dtype=np.intp)
         self.bad_since = np.full(n, np.nan)  # since when each tag has been seen bad
         self.il_since = np.full(len(il_tag), np.nan)  # since when each interlock has been seen bypassed
+        self.il_unknown_since = np.full(len(il_tag), np.nan)  # since when its state has been unknown
+        self.confirm_s = float(self.model.interlock_confirm_s)
+        # calibration or bump test due dates of members: tag index -> date
+        self.calibration_due = {
+            i: config.tags[i].calibration_due
+            for i in self.tag_hazards
+            if config.tags[i].calibration_due is not None
+        }
+        self._overdue_day: date | None = None
+        self._overdue: list[tuple[int, TraceItem]] = []
         self.hidden_since: dict[str, float] = {}  # alarm key -> first seen shelved/suppressed/OOS
         self._states: list[RiskState | None] = [None] * len(self.sources)
         self._sig: list[tuple] = [()] * len(self.sources)
         self._with_evidence: set[int] = set()  # sources that had evidence at the last update
         self._started = False
-        self._bad_texts: dict[tuple[int, bool], Message] = {}
+        self._bad_texts: dict[tuple[int, bool, int], Message] = {}
 
     # ------------------------------------------------------------ evaluation
     def update(
-        self, now: float, standing: Iterable[Alarm], quality: np.ndarray, values: np.ndarray
+        self,
+        now: float,
+        standing: Iterable[Alarm],
+        quality: np.ndarray,
+        values: np.ndarray,
+        reason: np.ndarray | None = None,
     ) -> list[RiskState]:
         """Re-evaluate every hazard source; returns the states whose level or indicators changed
-        (every source on the first call)."""
+        (every source on the first call). `reason`: why each tag is bad (QualityReason, per tag)."""
         quality = np.asarray(quality)
         values = np.asarray(values, dtype=float)
         bad = quality == _BAD
@@ -365,9 +393,9 @@ class RiskEngine:
         self.bad_since[bad & np.isnan(self.bad_since)] = now
         evidence: dict[int, dict[tuple[str, str], TraceItem]] = {}
 
-        def add(k: int, item: TraceItem) -> None:
+        def add(k: int, item: TraceItem, slot: str = "") -> None:
             d = evidence.setdefault(k, {})
-            key = (item.indicator, item.what)
+            key = (item.indicator, item.what + slot)
             cur = d.get(key)
             if cur is None or (item.level, item.since) < (cur.level, cur.since):
                 d[key] = item
@@ -377,7 +405,8 @@ class RiskEngine:
         if len(self.member_tag):
             for p in np.flatnonzero(bad[self.member_tag]):
                 i = int(self.member_tag[p])
-                detail = self._bad_detail(i, self.devices[i] in comm_lost)
+                why = int(reason[i]) if reason is not None else 0
+                detail = self._bad_detail(i, self.devices[i] in comm_lost, why)
                 add(
                     int(self.member_hz[p]),
                     TraceItem(
@@ -389,26 +418,10 @@ class RiskEngine:
                     ),
                 )
         if len(self.il_tag):
-            il_bad = bad[self.il_tag]
-            bypassed = il_bad | (values[self.il_tag] < 0.5)
-            self.il_since[~bypassed] = np.nan
-            self.il_since[bypassed & np.isnan(self.il_since)] = now
-            for p in np.flatnonzero(bypassed):
-                i = int(self.il_tag[p])
-                detail = (
-                    _m(
-                        QT_TRANSLATE_NOOP("risk", "{tag} bad quality: interlock state unknown"),
-                        tag=self.names[i],
-                    )
-                    if il_bad[p]
-                    else _m(
-                        QT_TRANSLATE_NOOP("risk", "{tag} = 0: interlock out of service"), tag=self.names[i]
-                    )
-                )
-                add(
-                    int(self.il_hz[p]),
-                    TraceItem(self.names[i], INTERLOCK, 1, detail, float(self.il_since[p])),
-                )
+            self._interlock_evidence(now, bad, values, add)
+        if self.calibration_due:
+            for k, item in self._calibration_evidence(now):
+                add(k, item, ":calibration")
 
         todo = sorted(self._with_evidence | evidence.keys()) if self._started else range(len(self.sources))
         self._started = True
@@ -423,13 +436,76 @@ class RiskEngine:
         self._with_evidence = set(evidence)
         return changed
 
-    def _bad_detail(self, i: int, unreachable: bool) -> Message:
-        """'GH1.CO.01 bad quality (plc2 unreachable)', made once per tag and case: a device that
-        stops answering makes every tag of it bad at every update."""
-        key = (i, unreachable)
+    def _interlock_evidence(self, now: float, bad: np.ndarray, values: np.ndarray, add) -> None:
+        """A bypassed interlock (0 with a valid quality) is red at once; one whose state is unknown
+        (bad quality) is a blind spot until it has been unknown for `interlock_confirm_s`, then
+        red: a communication blip shorter than that never paints the map red."""
+        il_bad = bad[self.il_tag]
+        unknown = self.il_unknown_since
+        unknown[~il_bad] = np.nan
+        unknown[il_bad & np.isnan(unknown)] = now
+        confirmed = il_bad & (now - unknown >= self.confirm_s)
+        bypassed = (~il_bad & (values[self.il_tag] < 0.5)) | confirmed
+        self.il_since[~bypassed] = np.nan
+        self.il_since[bypassed & np.isnan(self.il_since)] = now
+        for p in np.flatnonzero(bypassed | il_bad):
+            i, k = int(self.il_tag[p]), int(self.il_hz[p])
+            name = self.names[i]
+            if not il_bad[p]:
+                detail = _m(QT_TRANSLATE_NOOP("risk", "{tag} = 0: interlock out of service"), tag=name)
+                add(k, TraceItem(name, INTERLOCK, 1, detail, float(self.il_since[p])))
+            elif confirmed[p]:
+                detail = _m(
+                    QT_TRANSLATE_NOOP(
+                        "risk", "{tag} bad quality: interlock state unknown for {n} s, taken as bypassed"
+                    ),
+                    tag=name,
+                    n=f"{self.confirm_s:g}",
+                )
+                add(k, TraceItem(name, INTERLOCK, 1, detail, float(self.il_since[p])))
+            else:
+                detail = _m(
+                    QT_TRANSLATE_NOOP(
+                        "risk", "{tag} bad quality: interlock state unknown (data lost), not yet bypassed"
+                    ),
+                    tag=name,
+                )
+                add(
+                    k,
+                    TraceItem(
+                        name, INTERLOCK_UNKNOWN, self.model.blind_spot_level, detail, float(unknown[p])
+                    ),
+                )
+
+    def _calibration_evidence(self, now: float) -> list[tuple[int, TraceItem]]:
+        """Members whose calibration or bump test is overdue (due before today, local date):
+        blind spots. Worked out once a day."""
+        today = datetime.fromtimestamp(now).date()
+        if today != self._overdue_day:
+            self._overdue_day = today
+            self._overdue = []
+            for i, due in self.calibration_due.items():
+                if due >= today:
+                    continue
+                since = datetime.combine(due + timedelta(days=1), datetime.min.time()).timestamp()
+                detail = calibration_overdue(self.names[i], due)
+                for k in self.tag_hazards[i]:
+                    item = TraceItem(self.names[i], BLIND_SPOT, self.model.blind_spot_level, detail, since)
+                    self._overdue.append((k, item))
+        return self._overdue
+
+    def _bad_detail(self, i: int, unreachable: bool, why: int = 0) -> Message:
+        """'GH1.CO.01 bad quality (plc2 unreachable)', 'GH1.CO.01 bad quality: frozen', made once
+        per tag and case: a device that stops answering makes every tag of it bad at every update."""
+        key = (i, unreachable, why)
         text = self._bad_texts.get(key)
         if text is None:
-            if unreachable:
+            what = REASON_TEXT.get(why) if why not in (QualityReason.NONE, QualityReason.DEVICE) else None
+            if what is not None:
+                text = _m(
+                    QT_TRANSLATE_NOOP("risk", "{tag} bad quality: {reason}"), tag=self.names[i], reason=what
+                )
+            elif unreachable:
                 text = _m(
                     QT_TRANSLATE_NOOP("risk", "{tag} bad quality ({device} unreachable)"),
                     tag=self.names[i],
@@ -448,6 +524,8 @@ class RiskEngine:
         for a in standing:
             if a.kind == "COMM" and a.active:
                 comm_lost.add(a.source)
+            if a.kind == DIAG_KIND and not a.hidden:  # shown as the tag's blind spot, with its reason
+                continue
             hz = self.tag_hazards.get(a.tag, ()) if 0 <= a.tag < n else ()
             if a.hazard:
                 k = self.by_name.get(a.hazard)
@@ -527,6 +605,13 @@ class RiskEngine:
     def state(self, hazard: str) -> RiskState | None:
         k = self.by_name.get(hazard)
         return None if k is None else self._states[k]
+
+
+def calibration_overdue(tag: str, due: date) -> Message:
+    """'GH1.CO.01 calibration overdue since 2026-11-20'."""
+    return _m(
+        QT_TRANSLATE_NOOP("risk", "{tag} calibration overdue since {date}"), tag=tag, date=due.isoformat()
+    )
 
 
 def _clip(level: int) -> int:

@@ -31,18 +31,21 @@ from here as well.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from app.alarm_types import Condition
 from app.config import PlantConfig
+from app.faults import FaultRegistry
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.model import Quality
 from app.rule_functions import Term, _Call, _Ctx, _fmt_span, _m, _Node, _prefetch, _truth
 from app.rule_language import RuleError, _Compiler
 from app.window import RecentWindow
 
+log = logging.getLogger(__name__)
 CLEAR_HOLD_S = 30.0  # a raised rule clears after its condition has been false this long
 
 _BAD = int(Quality.BAD)
@@ -153,8 +156,15 @@ class _State:
 class RuleEngine:
     """Evaluates the plant's incident rules and reports raised / cleared `Condition`s (kind RULE)."""
 
-    def __init__(self, cfg: PlantConfig, window: RecentWindow, clear_hold_s: float = CLEAR_HOLD_S):
+    def __init__(
+        self,
+        cfg: PlantConfig,
+        window: RecentWindow,
+        clear_hold_s: float = CLEAR_HOLD_S,
+        faults: FaultRegistry | None = None,
+    ):
         self.cfg, self.window, self.clear_hold_s = cfg, window, clear_hold_s
+        self.faults = FaultRegistry() if faults is None else faults
         self.rules = list(cfg.rules)
         self.compiled: dict[str, CompiledRule] = {}
         self.errors: dict[str, str] = {}
@@ -172,16 +182,29 @@ class RuleEngine:
         self.state = {r.name: _State() for r in self.rules}
 
     def evaluate(self, now: float, latest: np.ndarray, quality: np.ndarray) -> list[Condition]:
-        """Evaluate every rule; return only the changes: raised (active) or cleared."""
+        """Evaluate every rule; return only the changes: raised (active) or cleared.
+
+        A rule that raises is faulted (`self.faults`: a SYSTEM alarm naming it, logged once):
+        its warning stays as it stood and the other rules are evaluated; the first clean
+        evaluation ends the fault."""
         out: list[Condition] = []
         cache: dict = {}
-        _prefetch(_Ctx(self.window, latest, now, cache, 0), list(self.compiled.values()))
+        try:
+            _prefetch(_Ctx(self.window, latest, now, cache, 0), list(self.compiled.values()))
+        except Exception:  # each rule then fits its own trends: the one that fails is faulted below
+            log.debug("prefetching the rules' trends failed", exc_info=True)
+            cache.clear()
         for r in self.rules:
             c = self.compiled.get(r.name)
             if c is None:
                 continue
             st = self.state[r.name]
-            ok, terms = c.evaluate(self.window, latest, quality, now, cache)
+            try:
+                ok, terms = c.evaluate(self.window, latest, quality, now, cache)
+            except Exception as exc:
+                self.faults.rule_failed(r.name, exc, now)
+                continue
+            self.faults.rule_ok(r.name, now)
             st.condition, st.terms, st.evaluated_at = ok, terms, now
             if ok:
                 st.false_since = None
@@ -243,5 +266,9 @@ class RuleEngine:
             since=st.raised_at if st.active else st.true_since,
             evaluated_at=st.evaluated_at,
             terms=list(st.terms),
-            error=self.errors.get(r.name, ""),
+            error=self.errors.get(r.name, "") or self._fault_text(r.name),
         )
+
+    def _fault_text(self, name: str) -> str:
+        f = self.faults.of_rule(name)
+        return "" if f is None else f"faulted: {f.error}"

@@ -86,7 +86,8 @@ class OpcUaDevice(Strict):
     Security: `security_policy` and `security_mode` with the client's `certificate` and
     `private_key` files (PEM or DER; relative paths are relative to the plant file), optionally
     the `server_certificate` to expect, and an optional `username`/`password`. The defaults
-    connect without security, anonymously. The YAML names the password (`secret:NAME`, kept in
+    connect without security, anonymously. A password over security_policy None is refused unless
+    `allow_insecure_password` is true (see app.config_checks.password_checks). The YAML names the password (`secret:NAME`, kept in
     the data directory's secret store); it is a SecretStr here, so no repr or log shows it."""
 
     name: str = Field(min_length=1)
@@ -105,6 +106,9 @@ class OpcUaDevice(Strict):
     )
     username: str | None = None
     password: SecretStr | None = None
+    # accept a password that may cross the network unencrypted (security_mode None or Sign and a
+    # server whose user-token policy does not encrypt it): refused unless this says so
+    allow_insecure_password: bool = False
 
     @model_validator(mode="after")
     def _security(self) -> OpcUaDevice:

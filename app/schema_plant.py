@@ -90,7 +90,9 @@ class RiskModel(Strict):
 
     Levels are 1 (I, red) to 4 (IV, blue). Each piece of evidence pulls the dynamic level to
     at least its own level; `escalate_count` or more pieces at the most severe level found raise
-    it one more step (never past red). A bypassed interlock makes it red."""
+    it one more step (never past red). A bypassed interlock makes it red; one whose state is
+    unknown (bad quality, data lost) is a blind spot, and red only once it has stayed unknown
+    for `interlock_confirm_s` (a communication blip never paints the map red)."""
 
     lec_cutoffs: tuple[float, float, float] = (70.0, 160.0, 320.0)  # D below the first: IV
     ls_cutoffs: tuple[float, float, float] = (9.0, 15.0, 20.0)
@@ -100,6 +102,7 @@ class RiskModel(Strict):
     blind_spot_level: int = Field(3, ge=1, le=4)  # a member tag bad or its device unreachable
     hidden_alarm_level: int = Field(3, ge=1, le=4)  # a member alarm shelved, suppressed, out of service
     escalate_count: int = Field(3, ge=2)
+    interlock_confirm_s: float = Field(30.0, ge=0)
 
     @field_validator("lec_cutoffs", "ls_cutoffs", "gb18218_cutoffs")
     @classmethod
@@ -115,6 +118,37 @@ class WarningDefaults(Strict):
     forecast: ForecastSettings = ForecastSettings()
     anomaly: AnomalySettings = AnomalySettings(enabled=False)
     anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
+
+
+class AlarmDefaults(Strict):
+    """Plant-wide alarm defaults; a tag's own `alarms:` setting overrides them.
+
+    `bad_quality`: which tags alarm while their value is bad (a blind spot) unless they say
+    otherwise (`alarms: {bad_quality: false}` opts out, `true` opts in): `none`, only those that
+    opt in; `members`, every member of a hazard source (its `tags` and `interlocks`) and every tag
+    with an alarm limit (HH, H, L, LL, state, rate, deviation); `all`, every tag."""
+
+    bad_quality: Literal["none", "members", "all"] = "none"
+
+
+class SensorChecks(Strict):
+    """Plant-wide sensor-integrity checks of the acquisition quality stage (app/integrity.py);
+    a tag's `frozen_s`, `frozen_band` and `fault_band` override them.
+
+    Frozen signal: a safety detector (an analog member tag of a hazard source, with a range)
+    whose value stays within `frozen_band_pct` of its span for `frozen_s` seconds of sample time,
+    while above the bottom `floor_pct` of its range (a CO detector in clean air sits at zero for
+    days), turns BAD with the reason "frozen". NAMUR NE 43: a value more than `fault_low_pct`
+    of the span below the range (3.6 mA of 4-20 mA) or `fault_high_pct` above it (21 mA) is a
+    sensor fault, BAD. Both raise a diagnostic (DIAG) alarm of `diag_priority`."""
+
+    frozen_s: float = Field(600.0, ge=0)  # 0: no frozen-signal check unless a tag sets one
+    frozen_band_pct: float = Field(0.0, ge=0, le=10)
+    floor_pct: float = Field(0.05, ge=0, le=50)
+    fault_band: bool = True
+    fault_low_pct: float = Field(2.5, gt=0, le=100)
+    fault_high_pct: float = Field(6.25, gt=0, le=100)
+    diag_priority: int = Field(2, ge=1, le=4)
 
 
 class Retention(Strict):
@@ -151,9 +185,11 @@ class PlantConfig(Strict):
     hazard_sources: list[HazardSource] = []
     rules: list[Rule] = []
     warnings: WarningDefaults = WarningDefaults()
+    alarm_defaults: AlarmDefaults = AlarmDefaults()
     risk: RiskModel = RiskModel()
     retention: Retention = Retention()
     security: SessionPolicy = SessionPolicy()
+    sensors: SensorChecks = SensorChecks()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 

@@ -3,6 +3,7 @@ early-warning (forecast and anomaly) settings."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -49,7 +50,8 @@ class AlarmLimits(Strict):
     roc: RateLimit | None = None
     deviation: DeviationLimit | None = None
     stale_s: float | None = Field(None, gt=0)  # value frozen (unchanged) this long
-    bad_quality: bool = False  # alarm while the value is bad (a blind spot)
+    # alarm while the value is bad (a blind spot); None: the plant's `alarm_defaults.bad_quality`
+    bad_quality: bool | None = None
     latch: bool = False  # stays in alarm after clearing until acknowledged
     realarm_s: float | None = Field(None, gt=0)  # an acknowledged standing alarm sounds again
     suppress_when: str | None = None  # tag expression: suppressed by design while true
@@ -147,6 +149,11 @@ class Tag(Strict):
     # writes (app.users), raised for this tag by `write_role`
     writable: bool = False
     write_role: RoleName | None = None
+    # sensor integrity (app/integrity.py); left out: the plant's `sensors:` defaults
+    frozen_s: float | None = Field(None, ge=0)  # unchanged this long: quality BAD "frozen" (0: never)
+    frozen_band: float | None = Field(None, ge=0)  # a change within this band is no change (units)
+    fault_band: bool | None = None  # NAMUR NE 43 fault band below/above the range (None: plant default)
+    calibration_due: date | None = None  # calibration or bump test due (overdue: a blind spot)
 
     @field_validator("name")
     @classmethod

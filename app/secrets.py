@@ -3,6 +3,14 @@
 The plant file names a secret (`password: secret:bof_opc.password`); the value lives in
 `<data>/secrets.yaml`, a mapping of name to value readable by its owner only (mode 0600),
 written atomically. Nothing here logs a value; values leave the store only through `get`.
+
+Several plants share the data directory, so a default secret name starts with the plant's slug:
+`demo-steel-works/bof_opc.password`. A plant file that still names a flat default
+(`secret:bof_opc.password`, as written before) loads as it did; saving it moves the value to the
+plant's own name and leaves the flat one for any other plant that still names it. A name the
+engineer chose (`secret:converter`) is kept as it is.
+
+Values are read as text, always (YAML's base loader): `0123` stays `0123`, `yes` stays `yes`.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ log = logging.getLogger(__name__)
 
 REF_PREFIX = "secret:"
 FILE_NAME = "secrets.yaml"
-_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)?$")
 
 
 def is_ref(value: object) -> bool:
@@ -36,10 +44,22 @@ def make_ref(name: str) -> str:
     return REF_PREFIX + name
 
 
-def secret_name_for(device: str, field: str = "password") -> str:
-    """The default secret name of a device's field: `bof_opc.password`."""
+def secret_name_for(device: str, field: str = "password", plant: str | None = None) -> str:
+    """The default secret name of a device's field in a plant: `demo-steel-works/bof_opc.password`
+    (without a plant, the flat name of older files: `bof_opc.password`)."""
     slug = re.sub(r"[^A-Za-z0-9_.\-]+", "_", device).strip("_") or "device"
-    return f"{slug}.{field}"
+    name = f"{slug}.{field}"
+    if plant is None:
+        return name
+    from app.paths import plant_slug
+
+    return f"{plant_slug(plant)}/{name}"
+
+
+def is_flat_default(name: str, device: str, field: str = "password") -> bool:
+    """Whether `name` is the flat default name older files gave a device's secret: such a name
+    may be shared by several plants, and is moved to the plant's own name on the next save."""
+    return name == secret_name_for(device, field)
 
 
 class SecretError(Exception):
@@ -71,7 +91,8 @@ class SecretStore:
             if mode & 0o077:
                 log.warning("%s is readable by others (mode %o): set it to 0600", self.path, mode)
         try:
-            data = yaml.safe_load(text)
+            # every value as text: safe_load would read a password 0123 as the number 83
+            data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds no objects
         except yaml.YAMLError:
             raise SecretError(f"{self.path} is not valid YAML") from None
         if data is None:
@@ -91,7 +112,9 @@ class SecretStore:
 
     def set(self, name: str, value: str) -> None:
         if not _NAME_RE.match(name):
-            raise SecretError(f"bad secret name {name!r}: use letters, digits, '_', '.', '-' only")
+            raise SecretError(
+                f"bad secret name {name!r}: use letters, digits, '_', '.', '-' only (and one '/' after the plant)"
+            )
         data = self._read()
         if data.get(name) == value:
             return

@@ -7,11 +7,14 @@ header being row 1). Columns, in this order on export (any order on import):
 
     name, description, unit, device, address, type, scale, offset, range_lo, range_hi,
     word_order, area, map_x, map_y, LL, L, H, HH, deadband, on_delay_s, off_delay_s, state,
-    priority_LL, priority_L, priority_H, priority_HH, priority_state, message, writable
+    priority_LL, priority_L, priority_H, priority_HH, priority_state, message, writable,
+    calibration_due
 
 `name`, `device` and `address` are required; an empty cell is the schema's default. Anything
-not in these columns (rate-of-change, deviation, stale and latch alarms, suppression, history
-and early-warning settings) is kept from the current tag of the same name. Export writes UTF-8
+not in these columns (rate-of-change, deviation, stale and latch alarms, suppression, history,
+early-warning and sensor-check settings) is kept from the current tag of the same name, and so
+is the calibration due date when the file has no `calibration_due` column (CSV files written
+before it existed). `calibration_due` is a date, YYYY-MM-DD. Export writes UTF-8
 with a byte-order mark (Excel then shows Chinese text correctly); import reads UTF-8 with or
 without the mark, and falls back to GB 18030 (a superset of GBK, what Chinese Excel saves).
 An import is all or nothing: every row is checked (columns, values, duplicate names, Modbus
@@ -26,11 +29,13 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from app import csv_safe
 from app.config import (
     REGISTER_WORDS,
     ModbusDevice,
@@ -73,6 +78,7 @@ TAG_COLUMNS: tuple[str, ...] = (
     "priority_state",
     "message",
     "writable",
+    "calibration_due",
 )
 REQUIRED_COLUMNS = ("name", "device", "address")
 TYPES = ("int16", "uint16", "int32", "uint32", "float32", "float64", "bool")
@@ -118,6 +124,7 @@ def tag_to_row(tag: Tag) -> TagRow:
         word_order=tag.word_order or "",
         area=tag.area,
         writable="true" if tag.writable else "",
+        calibration_due=tag.calibration_due.isoformat() if tag.calibration_due else "",
     )
     if tag.range is not None:
         c["range_lo"], c["range_hi"] = fmt_number(tag.range[0]), fmt_number(tag.range[1])
@@ -147,7 +154,13 @@ def tag_to_row(tag: Tag) -> TagRow:
         extra["warning"] = warn
     if tag.write_role is not None:
         extra["write_role"] = tag.write_role
+    sensor = {k: getattr(tag, k) for k in _SENSOR_KEYS if getattr(tag, k) is not None}
+    if sensor:
+        extra["sensor"] = sensor
     return TagRow(c, extra)
+
+
+_SENSOR_KEYS = ("frozen_s", "frozen_band", "fault_band")
 
 
 def _float(text: str, col: str, errors: list[tuple[str, str]]) -> float | None:
@@ -275,6 +288,12 @@ def row_to_tag(row: TagRow, devices: dict[str, object]) -> tuple[Tag | None, lis
     if state is not None and not is_bool:
         errors.append(("state", "'state' alarms need a bool tag"))
     writable = _bool(c["writable"], "writable", errors)
+    due = None
+    if c["calibration_due"]:
+        try:
+            due = date.fromisoformat(c["calibration_due"])
+        except ValueError:
+            errors.append(("calibration_due", f"{c['calibration_due']!r}: expected a date, YYYY-MM-DD"))
     if writable and dev is not None and re.match(r"^(ir|di):", c["address"]):
         errors.append(("writable", f"{c['address']} is read-only in Modbus (use hr: or co:)"))
     if errors:
@@ -312,6 +331,9 @@ def row_to_tag(row: TagRow, devices: dict[str, object]) -> tuple[Tag | None, lis
     for k in ("history", "warning"):
         if row.extra.get(k):
             data[k] = row.extra[k]
+    data.update(row.extra.get("sensor") or {})
+    if due is not None:
+        data["calibration_due"] = due
     if writable:
         data["writable"] = True
         if row.extra.get("write_role"):
@@ -372,7 +394,7 @@ def decode_csv_bytes(raw: bytes) -> str:
 def export_tags_csv(tags: Iterable[Tag], path: str | Path | None = None) -> str:
     """The tags as CSV text (UTF-8); written to `path` with a BOM for Excel when given."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_safe.writer(buf, lineterminator="\r\n")  # a description "=..." stays text
     w.writerow(TAG_COLUMNS)
     for t in tags:
         cells = tag_to_row(t).cells
@@ -399,15 +421,13 @@ def import_tags_csv(
         text = decode_csv_bytes(source) if isinstance(source, bytes) else source.lstrip("\ufeff")
     except CsvError as exc:
         return [], [str(exc)]
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    try:  # only the delimiter is sniffed (from the header): quoting is Excel's, "" inside quotes
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:  # e.g. a NUL byte: name the row rather than fail with a traceback
-        return [], [f"row {reader.line_num}: cannot read the CSV: {exc}"]
+        delimiter = ","
+    rows, problems = _read_rows(text, delimiter)
+    if problems:
+        return [], problems
     if not rows or not any(cell.strip() for cell in rows[0]):
         return [], ["row 1: no header row (expected columns: " + ", ".join(TAG_COLUMNS) + ")"]
     header = [h.strip() for h in rows[0]]
@@ -439,6 +459,8 @@ def import_tags_csv(
         cells = dict.fromkeys(TAG_COLUMNS, "")
         cells.update(zip(header, values, strict=False))
         base = existing.get(cells["name"].strip())
+        if "calibration_due" not in seen_cols and base is not None and base.calibration_due is not None:
+            cells["calibration_due"] = base.calibration_due.isoformat()  # a file from before the column
         row = TagRow(cells, tag_to_row(base).extra if base is not None else {})
         tag, errs = row_to_tag(row, devs)
         errors.extend(f"row {n}, {col}: {msg}" for col, msg in errs)
@@ -457,6 +479,28 @@ def import_tags_csv(
         errors.sort(key=_row_of)
         return [], errors
     return [t for t in tags if t is not None], []
+
+
+def _read_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[str]]:
+    """The CSV's rows, each cell as exported (`csv_safe.unescape_cell`); or the problems. A field
+    may not hold a line break: a stray quote would otherwise swallow the rows after it into one
+    cell without a word, so such a field is refused with the lines it spans."""
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    rows: list[list[str]] = []
+    problems: list[str] = []
+    line = 0
+    try:
+        for values in reader:
+            first, line = line + 1, reader.line_num
+            if any("\n" in v or "\r" in v for v in values):
+                problems.append(
+                    f"row {len(rows) + 1}, line {first}: a quoted field runs over lines {first} to {line} "
+                    "(a stray quote?); a cell may not hold a line break"
+                )
+            rows.append([csv_safe.unescape_cell(v) for v in values])
+    except csv.Error as exc:  # e.g. a NUL byte: name the row rather than fail with a traceback
+        return [], [f"row {len(rows) + 1}, line {reader.line_num}: cannot read the CSV: {exc}"]
+    return rows, problems
 
 
 def _row_of(msg: str) -> int:

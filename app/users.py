@@ -6,12 +6,19 @@ following ISA-18.2, an operator may acknowledge and shelve (with a reason and an
 suppressing or taking an alarm out of service needs a supervisor.
 
 Passwords are hashed with scrypt (memory-hard, in the standard library): a 16-byte random salt and
-the parameters are stored with the hash in one string, `scrypt$n=16384,r=8,p=1$<salt>$<hash>`
-(base64), so the parameters can be raised later without invalidating stored passwords.
+the parameters are stored with the hash in one string, `scrypt$n=131072,r=8,p=1$<salt>$<hash>`
+(base64). n = 2^17 with r = 8 needs 128 MiB per hash (about 0.5 to 1 s); a hash made with
+older parameters is replaced at the owner's next successful login.
 
 `UserStore` keeps the accounts in the `users` table of the plant's database. Five wrong passwords
 in a row lock an account for `lockout_s` (default 15 min); logins, failures and lockouts go to the
-audit trail when one is given.
+audit trail when one is given. Every refused login gets the same message and takes as long,
+whether the name is unknown, the password wrong or the account locked or disabled, so the
+login does not tell which names exist. A name that is not an account is never stored in the
+trail as typed (it is often a password typed into the wrong field): only its length and a
+keyed fingerprint. Every change of a user's role or password is audited with a keyed
+fingerprint of the new hash, so `expected_users` can replay the trail and `users_problems`
+name a change made to the table behind Forewarn's back.
 """
 
 from __future__ import annotations
@@ -32,10 +39,14 @@ from storage.audit import Action, AuditLog
 from storage.schema import users as users_table
 
 MIN_PASSWORD = 8
+MAX_NAME = 64  # a user name, and anything typed that reaches the audit trail as a name
+STORED_NAME = 100  # the users table's column: older accounts may have names up to this long
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SALT_BYTES, KEY_BYTES = 16, 32
+# the one answer to every refused login (unknown name, wrong password, locked, disabled)
+LOGIN_REFUSED = "Wrong user name or password, or the account is locked."
 
 
 class Role(IntEnum):
@@ -123,16 +134,38 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+def hash_password(password: str, *, n: int | None = None, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    n = SCRYPT_N if n is None else n
     salt = secrets.token_bytes(SALT_BYTES)
     key = _scrypt(password, salt, n, r, p, KEY_BYTES)
     return f"scrypt$n={n},r={r},p={p}${_b64(salt)}${_b64(key)}"
 
 
+def scrypt_maxmem(n: int, r: int, p: int) -> int:
+    """Bytes scrypt needs (OpenSSL: 128·r·(n + 2) for V plus 128·r·p for B), plus 1 MiB spare:
+    128 MiB + 1 MiB at n = 2^17, r = 8 (OpenSSL's default limit is 32 MiB)."""
+    return 128 * r * (n + 2 + p) + 2**20
+
+
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * n * r * p + 2**20, dklen=dklen
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=scrypt_maxmem(n, r, p), dklen=dklen
     )
+
+
+def hash_params(stored: str) -> tuple[int, int, int] | None:
+    """(n, r, p) of a stored hash, None when it is not one of ours."""
+    try:
+        algo, params, _salt, _key = stored.split("$")
+        kv = dict(item.split("=", 1) for item in params.split(","))
+        return (int(kv["n"]), int(kv["r"]), int(kv["p"])) if algo == "scrypt" else None
+    except (ValueError, KeyError):
+        return None
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a stored hash was made with other parameters than today's."""
+    return hash_params(stored) != (SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -189,8 +222,8 @@ class AuthResult:
 
 def check_name(name: str) -> str:
     name = name.strip()
-    if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
-        raise UserError("a user name is 1 to 100 printable characters without spaces")
+    if not name or len(name) > MAX_NAME or any(c.isspace() or not c.isprintable() for c in name):
+        raise UserError(f"a user name is 1 to {MAX_NAME} printable characters without spaces")
     return name
 
 
@@ -221,6 +254,15 @@ class UserStore:
         if self.audit is not None:
             self.audit.append(user, action, target, detail)
 
+    def _hash_id(self, password_hash: str) -> dict:
+        """The audit detail naming a stored hash: its keyed fingerprint (none without a trail)."""
+        return {} if self.audit is None else {"hash_id": self.audit.fingerprint(password_hash)}
+
+    def _unknown(self, name: str) -> str:
+        """How a typed name that is no account appears in the trail: never as typed."""
+        tag = self.audit.fingerprint("user name|" + name, 8) if self.audit is not None else ""
+        return f"unknown user ({len(name)} chars{', #' + tag if tag else ''})"
+
     # ---- queries
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -242,10 +284,11 @@ class UserStore:
         check_password(password)
         if self.get(name) is not None:
             raise UserError(f"user {name!r} exists")
+        digest = hash_password(password)
         row = {
             "name": name,
             "role": role.label,
-            "password_hash": hash_password(password),
+            "password_hash": digest,
             "created": self._now_ms(),
             "disabled": False,
             "failed_count": 0,
@@ -253,7 +296,7 @@ class UserStore:
         }
         with self.engine.begin() as conn:
             conn.execute(users_table.insert().values(**row))
-        self._audit(by or name, Action.USER_ADD, name, {"role": role.label})
+        self._audit(by or name, Action.USER_ADD, name, {"role": role.label, **self._hash_id(digest)})
         return User(name, role, row["created"])
 
     def remove(self, name: str, *, by: str = "") -> None:
@@ -267,8 +310,9 @@ class UserStore:
     def set_password(self, name: str, password: str, *, by: str = "") -> None:
         self._existing(name)
         check_password(password)
-        self._update(name, password_hash=hash_password(password), failed_count=0, locked_until=None)
-        self._audit(by, Action.USER_PASSWD, name)
+        digest = hash_password(password)
+        self._update(name, password_hash=digest, failed_count=0, locked_until=None)
+        self._audit(by, Action.USER_PASSWD, name, self._hash_id(digest) or None)
 
     def set_role(self, name: str, role: Role | str, *, by: str = "") -> None:
         user, role = self._existing(name), Role.parse(role)
@@ -280,41 +324,54 @@ class UserStore:
     # ---- logging in
     def authenticate(self, name: str, password: str, *, audit_success: bool = True) -> AuthResult:
         """Check a password. Five wrong in a row lock the account for `lockout_s`; a locked or
-        disabled account is refused without looking at the password. Audited."""
+        disabled account is refused even with the right password. Every refusal says the same
+        (`LOGIN_REFUSED`) after the same work (one scrypt), so nobody learns which names exist.
+        A hash made with older parameters is replaced on success. Audited."""
         name = name.strip()
         now = self._now_ms()
-        with self.engine.connect() as conn:
-            r = conn.execute(select(users_table).where(users_table.c.name == name)).first()
+        r = None
+        if 0 < len(name) <= STORED_NAME:  # accounts named before the 64-character cap still log in
+            with self.engine.connect() as conn:
+                r = conn.execute(select(users_table).where(users_table.c.name == name)).first()
         if r is None:
             verify_password(password, _dummy_hash())
-            self._audit(name, Action.LOGIN_FAILED, name, {"reason": "unknown user"})
-            return AuthResult(None, "Wrong user name or password.")
+            who = self._unknown(name)
+            self._audit(who, Action.LOGIN_FAILED, who, {"reason": "unknown user"})
+            return AuthResult(None, LOGIN_REFUSED)
         user = _user(r)
+        matches = verify_password(password, r.password_hash)  # always: a refusal takes as long
         if user.locked(now):
             self._audit(name, Action.LOGIN_FAILED, name, {"reason": "locked"})
-            return AuthResult(None, "Account locked.", user.locked_until / 1000)
+            return AuthResult(None, LOGIN_REFUSED)
         if user.disabled:
             self._audit(name, Action.LOGIN_FAILED, name, {"reason": "disabled"})
-            return AuthResult(None, "This account is disabled.")
-        if not verify_password(password, r.password_hash):
+            return AuthResult(None, LOGIN_REFUSED)
+        if not matches:
             failed = user.failed_count + 1
             if failed >= self.max_failures:
                 until = now + int(self.lockout_s * 1000)
                 self._update(name, failed_count=0, locked_until=until)
                 self._audit(name, Action.LOGIN_FAILED, name, {"reason": "wrong password", "failures": failed})
                 self._audit(name, Action.ACCOUNT_LOCKED, name, {"failures": failed, "until": until})
-                return AuthResult(None, "Account locked.", until / 1000)
+                return AuthResult(None, LOGIN_REFUSED)
             self._update(name, failed_count=failed)
             self._audit(name, Action.LOGIN_FAILED, name, {"reason": "wrong password", "failures": failed})
-            left = self.max_failures - failed
-            return AuthResult(
-                None, f"Wrong user name or password. {left} attempt{'s' if left != 1 else ''} left."
-            )
+            return AuthResult(None, LOGIN_REFUSED)
         if user.failed_count or user.locked_until is not None:
             self._update(name, failed_count=0, locked_until=None)
+        if needs_rehash(r.password_hash):
+            digest = hash_password(password)
+            self._update(name, password_hash=digest)
+            self._audit(name, Action.USER_PASSWD, name, {"rehash": True, **self._hash_id(digest)})
         if audit_success:
             self._audit(name, Action.LOGIN, name)
         return AuthResult(User(user.name, user.role, user.created, user.disabled))
+
+    def password_hashes(self) -> dict[str, str]:
+        """{name: stored hash}, to compare with the audit trail (see users_problems)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(users_table.c.name, users_table.c.password_hash)).all()
+        return {r.name: r.password_hash for r in rows}
 
     # ---- helpers
     def _existing(self, name: str) -> User:
@@ -342,8 +399,64 @@ def _user(r) -> User:
     )
 
 
+@dataclass
+class ExpectedUser:
+    """A user's state as the audit trail tells it."""
+
+    role: str
+    hash_id: str | None = None  # keyed fingerprint of the current password hash, when audited
+    since: int = 0  # id of the row that added the user
+
+
+def expected_users(entries) -> dict[str, ExpectedUser]:
+    """Replay the user-management rows of the audit trail: {name: expected state}."""
+    out: dict[str, ExpectedUser] = {}
+    for e in entries:
+        d = e.detail if isinstance(e.detail, dict) else {}
+        if e.action == Action.USER_ADD:
+            out[e.target] = ExpectedUser(str(d.get("role", "")), d.get("hash_id"), e.id)
+        elif e.action == Action.USER_REMOVE:
+            out.pop(e.target, None)
+        elif e.action == Action.USER_ROLE and e.target in out:
+            out[e.target].role = str(d.get("to", out[e.target].role))
+        elif e.action == Action.USER_PASSWD and e.target in out:
+            out[e.target].hash_id = d.get("hash_id")
+    return out
+
+
+def users_problems(store: UserStore, entries, fingerprint: Callable[[str], str] | None) -> list[str]:
+    """Users whose state in the `users` table differs from what the audit trail says: added,
+    removed, given another role, another password or disabled behind Forewarn's back (by SQL).
+    `fingerprint` is the audit key's (AuditLog.fingerprint); without it passwords are not compared."""
+    expected = expected_users(entries)
+    hashes = store.password_hashes()
+    problems = []
+    for u in store.users():
+        want = expected.get(u.name)
+        if want is None:
+            problems.append(
+                f"user {u.name!r} ({u.role.label}) is in the users table but was never added "
+                "through Forewarn (no user_add in the audit trail)"
+            )
+            continue
+        if want.role != u.role.label:
+            problems.append(
+                f"user {u.name!r} has the role {u.role.label} in the users table, but the audit trail "
+                f"gives {want.role or '?'} (changed outside Forewarn)"
+            )
+        if want.hash_id and fingerprint is not None and fingerprint(hashes.get(u.name, "")) != want.hash_id:
+            problems.append(f"the password of user {u.name!r} was changed outside Forewarn")
+        if u.disabled:
+            problems.append(f"user {u.name!r} was disabled outside Forewarn")
+    for name in sorted(set(expected) - {u.name for u in store.users()}):
+        problems.append(f"user {name!r} was removed from the users table outside Forewarn")
+    return problems
+
+
 __all__ = [
     "LOCKOUT_S",
+    "LOGIN_REFUSED",
+    "MAX_NAME",
     "MAX_FAILURES",
     "MIN_PASSWORD",
     "PERMISSIONS",
@@ -357,6 +470,9 @@ __all__ = [
     "may_write",
     "write_role",
     "check_password",
+    "expected_users",
+    "needs_rehash",
+    "users_problems",
     "hash_password",
     "required_role",
     "verify_password",

@@ -38,6 +38,7 @@ import numpy as np
 from app.alarm_types import ROMAN, Condition
 from app.config import PlantConfig
 from app.expression import compile_expression
+from app.faults import FaultRegistry
 from app.formatting import format_duration as fmt_duration
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.robust import nanmedian_rows
@@ -163,6 +164,7 @@ class ForecastDetector:
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
         self.hazard_of = _hazard_of(cfg)
+        self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
 
     def _learn(self, now: float) -> None:
         """Fold the newest closed bucket into the normal band of tags not under warning."""
@@ -255,7 +257,7 @@ class ForecastDetector:
         fast, slow = c["fast"], c["slow"]
         keep = long["keep"] | short["keep"]
         if self.when and latest is not None:  # forecasts that only matter in some plant state
-            off = np.array([j for j, fn in self.when if not fn(latest)], dtype=np.intp)
+            off = np.array([j for j, fn in self.when if not self._holds(j, fn, latest, now)], dtype=np.intp)
             keep[off] = False
             c["raise"][off] = False
         self.streak = np.where(c["raise"], self.streak + 1, 0).astype(np.int16)
@@ -309,6 +311,18 @@ class ForecastDetector:
                 )
             )
         return out
+
+    def _holds(self, j: int, fn, latest: np.ndarray, now: float) -> bool:
+        """A forecast's `when`; one that raises is faulted and the forecast stays on (a warning
+        too many rather than none)."""
+        name = self.names[int(self.tags[j])]
+        try:
+            on = bool(fn(latest))
+        except Exception as exc:
+            self.faults.expression_failed(name, "forecast.when", exc, now)
+            return True
+        self.faults.expression_ok(name, "forecast.when", now)
+        return on
 
     def _message(self, i: int, target: float, eta: float, err: float, slope: float) -> Message:
         return _m(
@@ -368,6 +382,7 @@ class AnomalyDetector:
         self.units = [t.unit for t in cfg.tags]
         self.hazard_of = _hazard_of(cfg)
         self.evidence: dict[int, Message] = {}
+        self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
 
     def learning(self, tag: int) -> bool:
         j = np.flatnonzero(self.tags == tag)
@@ -384,7 +399,13 @@ class AnomalyDetector:
         x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
         mode = np.zeros(len(self.tags), dtype=np.intp)
         if self.has_modes:
-            mode = np.array([1 if (m is not None and m(latest)) else 0 for m in self.modes], dtype=np.intp)
+            mode = np.array(
+                [
+                    1 if (m is not None and self._mode(j, m, latest, now)) else 0
+                    for j, m in enumerate(self.modes)
+                ],
+                dtype=np.intp,
+            )
         r = np.arange(len(self.tags))
         mu, var, dvar, seen = self.mu[r, mode], self.var[r, mode], self.dvar[r, mode], self.seen_s[r, mode]
         ok = np.isfinite(x)
@@ -463,6 +484,17 @@ class AnomalyDetector:
             self.state[j] = st
         return out
 
+    def _mode(self, j: int, fn, latest: np.ndarray, now: float) -> bool:
+        """A tag's anomaly `mode`; one that raises is faulted and the normal mode (0) assumed."""
+        name = self.names[int(self.tags[j])]
+        try:
+            on = bool(fn(latest))
+        except Exception as exc:
+            self.faults.expression_failed(name, "anomaly.mode", exc, now)
+            return False
+        self.faults.expression_ok(name, "anomaly.mode", now)
+        return on
+
     def _evidence(
         self, j: int, i: int, st: int, x: float, mu: float, sd: float, d: float, now: float
     ) -> Message:
@@ -507,16 +539,29 @@ class AnomalyDetector:
 class WarningEngine:
     """Forecast and anomaly detectors over one recent-past window; evaluated once per bucket."""
 
-    def __init__(self, cfg: PlantConfig, window: RecentWindow):
+    def __init__(self, cfg: PlantConfig, window: RecentWindow, faults: FaultRegistry | None = None):
         self.window = window
+        self.faults = FaultRegistry() if faults is None else faults
         self.forecast = ForecastDetector(cfg, window)
         self.anomaly = AnomalyDetector(cfg, window)
+        self.forecast.faults = self.anomaly.faults = self.faults
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
         self.cfg = cfg
 
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
-        return self.forecast.evaluate(now, latest) + self.anomaly.evaluate(now, latest)
+        """Both detectors; one that raises is faulted (a SYSTEM alarm naming it, logged once)
+        and the other still runs."""
+        out: list[Condition] = []
+        for name, detector in (("forecast", self.forecast), ("anomaly", self.anomaly)):
+            try:
+                got = detector.evaluate(now, latest)
+            except Exception as exc:
+                self.faults.detector_failed(name, exc, now)
+                continue
+            self.faults.detector_ok(name, now)
+            out += got
+        return out
 
     def status(self, tag: int) -> str:
         """'learning', 'watching' or 'off' for a tag's detectors, for the tag's detail view."""

@@ -3,6 +3,13 @@
 A driver owns one device's connection. It runs in the engine's asyncio loop, emits raw
 (unscaled) values as SampleBatch columns through `sink`, reports its communication state
 through `status`, and reconnects with capped backoff. Adding a protocol touches this folder.
+
+The state a driver reports is the device's, not the socket's: a device that accepts the TCP
+connection and then answers junk has not communicated. So a device counts as connected at its
+first usable reply, is reported disconnected at the first failure, and after a failure counts
+as connected again only once `RESTORE_AFTER` usable replies in a row have come (the
+communication alarm follows that state, so a flapping device raises it once and keeps it up);
+the reconnect backoff starts again from its first delay only then, never on a bare connect.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
 from devices.backoff import Backoff
 
 log = logging.getLogger(__name__)
+
+RESTORE_AFTER = 3  # usable replies in a row that end a communication failure
 
 DRIVERS: dict[str, type[Driver]] = {}
 
@@ -61,12 +70,53 @@ class Driver(ABC):
         self.backoff = Backoff(cap=backoff_cap)
         self.state = DeviceState.CONNECTING
         self.last_error = ""
+        self.warning, self.warning_text = "", ""
+        self.good_replies = 0  # usable replies since the last (re)connect
+        self._connect_ms: float | None = None
 
     def report(self, state: DeviceState, error: str = "", rtt: float | None = None) -> None:
         if state == self.state and error == self.last_error and rtt is None:
             return
         self.state, self.last_error = state, error
-        self._status(DeviceStatus(self.device.name, state, time.time(), error, rtt))
+        self._publish(rtt)
+
+    def _publish(self, rtt: float | None = None) -> None:
+        self._status(
+            DeviceStatus(
+                self.device.name,
+                self.state,
+                time.time(),
+                self.last_error,
+                rtt,
+                self.warning,
+                self.warning_text,
+            )
+        )
+
+    def set_warning(self, mark: str, text: str = "") -> None:
+        """Show that the device answers but not as it should (`mark` on its badge, `text` in
+        its tooltip), or clear it with an empty mark; published and logged when it changes."""
+        if (mark, text) == (self.warning, self.warning_text):
+            return
+        if mark:
+            log.warning("device %s: %s", self.device.name, text or mark)
+        else:
+            log.info("device %s: replies are usable again", self.device.name)
+        self.warning, self.warning_text = mark, text
+        self._publish()
+
+    def reply_good(self) -> None:
+        """The device gave a usable reply. The first one connects it; after a failure it takes
+        `RESTORE_AFTER` in a row, and only then does the backoff start again from its first delay."""
+        self.good_replies += 1
+        if self.state == DeviceState.CONNECTED:
+            return
+        if self.state == DeviceState.DISCONNECTED and self.good_replies < RESTORE_AFTER:
+            return
+        self.backoff.reset()
+        if self.state == DeviceState.DISCONNECTED:
+            log.warning("device %s: communication restored", self.device.name)
+        self.report(DeviceState.CONNECTED, "", self._connect_ms)
 
     def emit_bad(self, indexes: np.ndarray | None = None) -> None:
         idx = self.tag_idx if indexes is None else indexes
@@ -80,12 +130,13 @@ class Driver(ABC):
             self.emit_bad()
             return
         while True:
-            self.report(DeviceState.CONNECTING, self.last_error)
+            if self.state != DeviceState.DISCONNECTED:  # a failed device stays failed while it retries
+                self.report(DeviceState.CONNECTING, self.last_error)
             try:
                 t0 = time.perf_counter()
+                self.good_replies = 0
                 await self.connect()
-                self.backoff.reset()
-                self.report(DeviceState.CONNECTED, "", (time.perf_counter() - t0) * 1000)
+                self._connect_ms = (time.perf_counter() - t0) * 1000
                 await self.scan_forever()
                 raise ConnectionError("scan loop ended")
             except asyncio.CancelledError:
@@ -94,8 +145,16 @@ class Driver(ABC):
             except Exception as exc:  # any failure of the link: tags bad, alarm, back off
                 raise_if_cancelling()
                 msg = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                log.info("device %s: %s", self.device.name, msg)
+                if self.state != DeviceState.DISCONNECTED or msg != self.last_error:
+                    log.warning("device %s: %s", self.device.name, msg)
+                else:
+                    log.debug("device %s: %s", self.device.name, msg)
                 self.emit_bad()
+                self.good_replies = 0
+                had_warning = bool(self.warning)
+                self.warning, self.warning_text = "", ""  # it was about replies of a link now gone
+                if had_warning and self.state == DeviceState.DISCONNECTED and msg == self.last_error:
+                    self._publish()
                 self.report(DeviceState.DISCONNECTED, msg)
                 await self._safe_close()
             await asyncio.sleep(self.backoff.next_delay())

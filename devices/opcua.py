@@ -3,6 +3,15 @@
 Namespace URIs (`nsu=URI;s=...`) are resolved at every connect, since servers place their
 namespaces at different indexes. A health read every few seconds detects a dead server even
 when no value changes.
+
+A password is never sent where the network can read it unless the plant file says so: asyncua
+sends it in plain text when the server's user-token policy for the endpoint does not encrypt it
+and the channel is not encrypted either (security_policy None, or Sign only). `GuardedClient`
+looks at that policy once the session is created, before the password would go, and refuses
+(`InsecurePassword`, so the device fails with that reason) unless the device has
+`allow_insecure_password: true`; then it connects, and the driver logs a WARNING and marks the
+device's badge. asyncua's own security warnings ("Sending plain-text password", certificate
+problems) are left on.
 """
 
 from __future__ import annotations
@@ -21,8 +30,61 @@ from devices.base import Driver, WriteError, register, tick
 from devices.trust import TrustStore, check_server_certificate, first_certificate, to_der
 
 for _name in ("asyncua", "asyncua.client", "asyncua.common"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
+    logging.getLogger(_name).setLevel(logging.ERROR)  # connection chatter of every reconnect
+
+
+class _SecurityWarnings(logging.Filter):
+    """Lets asyncua's client warnings about security through, not its connection chatter."""
+
+    WORDS = ("password", "certificate", "security", "encrypt", "plaintext", "plain-text")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or any(w in str(record.msg).lower() for w in self.WORDS)
+
+
+for _name in ("asyncua.client.client", "asyncua.client.ua_client", "asyncua.crypto"):
+    _logger = logging.getLogger(_name)
+    _logger.setLevel(logging.WARNING)
+    _logger.addFilter(_SecurityWarnings())
 log = logging.getLogger(__name__)
+
+PLAIN_PASSWORD = "PLAIN PASSWORD"  # the badge's mark of a device whose password went in plain text
+
+
+class InsecurePassword(Exception):
+    """The password would cross the network unencrypted and the plant file does not allow it."""
+
+
+def password_in_clear(client: Client) -> bool:
+    """Whether asyncua would send `client`'s password in plain text on this session: decided as
+    asyncua decides (Client._add_user_auth), from the endpoint's UserName token policy (an empty
+    policy URI means the channel's) and the channel's security mode."""
+    policy = client.server_policy(ua.UserTokenType.UserName)
+    uri = policy.SecurityPolicyUri
+    plain_token = not uri or uri == security_policies.SecurityPolicyNone.URI
+    return plain_token and client.security_policy.Mode != ua.MessageSecurityMode.SignAndEncrypt
+
+
+class GuardedClient(Client):
+    """An asyncua Client that refuses to send a password in plain text unless allowed
+    (`allow_plain_password`); `sent_in_clear` tells whether the last session did."""
+
+    allow_plain_password = False
+    sent_in_clear = False
+
+    async def activate_session(self, username=None, password=None, certificate=None):
+        self.sent_in_clear = False
+        if username and password and certificate is None and password_in_clear(self):
+            if not self.allow_plain_password:
+                mode = self.security_policy.Mode.name.rstrip("_")
+                raise InsecurePassword(
+                    "the server would receive the password unencrypted (its user-token policy does "
+                    f"not encrypt it and the channel's security mode is {mode}): not sent; use "
+                    "security_mode SignAndEncrypt, or allow_insecure_password: true"
+                )
+            self.sent_in_clear = True
+        return await super().activate_session(username=username, password=password, certificate=certificate)
+
 
 SERVER_STATE = ua.NodeId(2259)  # Server_ServerStatus_State
 
@@ -73,6 +135,8 @@ async def apply_security(
         client.set_user(device.username)
         if device.password is not None:
             client.set_password(device.password.get_secret_value())
+    if isinstance(client, GuardedClient):
+        client.allow_plain_password = bool(getattr(device, "allow_insecure_password", False))
 
 
 async def _endpoint_certificate(client: Client, policy, mode) -> bytes:
@@ -141,20 +205,29 @@ class OpcUaDriver(Driver):
     def __init__(self, device, tags, sink, status, **kw):
         super().__init__(device, tags, sink, status, **kw)
         self.client: Client | None = None
-        self.nodes: list = []
-        self.node_tag: dict = {}
+        self.nodes: list = []  # (tag indexes, node): one entry per distinct node
+        self.node_tags: dict = {}  # node id -> indexes of every tag on that node
         self.base: Path | None = None  # the plant file's folder: certificate paths are relative to it
         self.trust: TrustStore | None = None  # server certificates trusted; None: the data directory's
 
     async def connect(self) -> None:
         d = self.device
-        self.client = Client(d.endpoint, timeout=d.timeout_ms / 1000)
+        self.client = GuardedClient(d.endpoint, timeout=d.timeout_ms / 1000)
         await asyncio.wait_for(apply_security(self.client, d, self.base, self.trust), d.timeout_ms / 1000 + 1)
         await asyncio.wait_for(self.client.connect(), d.timeout_ms / 1000 + 1)
+        if self.client.sent_in_clear:
+            self.set_warning(
+                PLAIN_PASSWORD,
+                f"the password of {d.username!r} crossed the network unencrypted "
+                f"(security_mode {d.security_mode}, allowed by allow_insecure_password: true)",
+            )
         ns = await self.client.get_namespace_array()
         ns_index = {uri: i for i, uri in enumerate(ns)}
         self.ns_index, self.variant_types = ns_index, {}  # for writes
-        self.nodes, self.node_tag, bad = [], {}, []
+        # several tags may read one node (a value shown under two names, or scaled two ways):
+        # the node is read or subscribed once and every sample goes to all of its tags
+        self.node_tags, bad = {}, []
+        nodes = {}
         for index, tag in self.tags:
             try:
                 node = self.client.get_node(parse_node_id(tag.address, ns_index))
@@ -162,8 +235,9 @@ class OpcUaDriver(Driver):
                 log.warning("%s: tag %s: %s", d.name, tag.name, exc)
                 bad.append(index)
                 continue
-            self.nodes.append((index, node))
-            self.node_tag[node.nodeid] = index
+            nodes.setdefault(node.nodeid, node)
+            self.node_tags.setdefault(node.nodeid, []).append(index)
+        self.nodes = [(np.array(self.node_tags[nid], dtype=np.int32), node) for nid, node in nodes.items()]
         if bad:
             self.emit_bad(np.array(bad, dtype=np.int32))
 
@@ -173,6 +247,7 @@ class OpcUaDriver(Driver):
             await client.disconnect()
 
     async def scan_forever(self) -> None:
+        self.reply_good()  # a session is up and the namespace array was read
         if not self.nodes:
             await self._health_loop()
         elif self.device.mode == "poll":
@@ -184,18 +259,24 @@ class OpcUaDriver(Driver):
         while True:
             await asyncio.sleep(self.health_period)
             await self.client.read_values([self.client.get_node(SERVER_STATE)])
+            self.reply_good()
 
     async def _poll_loop(self) -> None:
         period = self.device.scan_ms / 1000
-        idx = np.array([i for i, _ in self.nodes], dtype=np.int32)
+        groups = [i for i, _ in self.nodes]
         nodes = [n for _, n in self.nodes]
         next_t = time.monotonic()
         while True:
             next_t = await tick(period, next_t)
             dvs = await self.client.read_attributes(nodes)
-            self.sink(self._batch(idx, dvs))
+            self.sink(self._batch(groups, dvs))
+            self.reply_good()
 
-    def _batch(self, idx: np.ndarray, dvs) -> SampleBatch:
+    def _batch(self, groups: list[np.ndarray], dvs) -> SampleBatch:
+        """One sample per tag: the data value of each node repeated for every tag on it."""
+        counts = [len(g) for g in groups]
+        idx = np.concatenate(groups) if groups else np.empty(0, dtype=np.int32)
+        dvs = [dv for dv, n in zip(dvs, counts, strict=True) for _ in range(n)]
         now = time.time()
         ts = np.array([_ts(dv, now) for dv in dvs])
         vals = np.array([to_float(dv.Value.Value if dv.Value is not None else None) for dv in dvs])
@@ -239,19 +320,20 @@ class OpcUaDriver(Driver):
                 raise ConnectionError("health check ended")
             ev = await sub.next_event(timeout=flush_s)
             if ev is not None and hasattr(ev, "node"):
-                index = self.node_tag.get(ev.node.nodeid)
-                if index is not None:
+                indexes = self.node_tags.get(ev.node.nodeid)
+                if indexes is not None:
                     if not tags:
                         first = time.monotonic()
-                    tags.append(index)
+                    tags.append(indexes)
                     dvs.append(ev.data.monitored_item.Value)
             elif ev is not None:
                 status = getattr(getattr(ev, "notification", None), "Status", None)
                 if status is not None and not status.is_good():
                     raise ConnectionError(f"subscription status {status}")
             if tags and (ev is None or time.monotonic() - first >= flush_s):
-                self.sink(self._batch(np.array(tags, dtype=np.int32), dvs))
+                self.sink(self._batch(tags, dvs))
                 tags, dvs = [], []
+                self.reply_good()
 
     async def write(self, tag, raw: float) -> float:
         """Write with the variable's own data type: read its DataType once per connection and

@@ -21,7 +21,15 @@ import numpy as np
 
 from app.config import PlantConfig, tag_type
 
-INCIDENTS: tuple[str, ...] = ("gas_leak", "lance_leak", "hearth_creep", "dust_smoulder")
+INCIDENTS: tuple[str, ...] = (
+    "gas_leak",
+    "lance_leak",
+    "hearth_creep",
+    "dust_smoulder",
+    "detector_frozen",  # the faulty detector's reading stops moving at its value of the moment
+    "detector_fault",  # the faulty detector's loop drops into the NE 43 fault band (3.2 mA)
+)
+FAULTY_DETECTOR = "GH1.CO.01"  # the detector the sensor incidents hit (else the first ppm detector)
 
 HEAT_S = 35 * 60.0  # one converter heat, tap to tap
 BOF_OFFSET_S = {1: 0.0, 2: 1050.0}  # BOF2 runs half a heat behind BOF1
@@ -173,6 +181,10 @@ class PlantPhysics:
         self._spark_minute = -1
         self._spark_count = 0.0
         self._gas = self._gas_leak_geometry()
+        self._faulty = self.index.get(FAULTY_DETECTOR)
+        if self._faulty is None:
+            self._faulty = next((i for i, t in enumerate(cfg.tags) if t.unit == "ppm" and t.range), None)
+        self._frozen_at: float | None = None  # detector_frozen: the value it stopped at
         self.values = self._compute(0.0)
 
     # ------------------------------------------------------------ public
@@ -190,9 +202,14 @@ class PlantPhysics:
         if incident not in INCIDENTS:
             raise ValueError(f"unknown incident {incident!r} (known: {', '.join(INCIDENTS)})")
         self.incidents.setdefault(incident, self.t)
+        if incident == "detector_frozen" and self._faulty is not None:
+            self._frozen_at = (
+                self._frozen_at if self._frozen_at is not None else float(self.values[self._faulty])
+            )
 
     def clear_incidents(self) -> None:
         self.incidents.clear()
+        self._frozen_at = None
 
     def set_override(self, name: str, value: float | None) -> None:
         """Force a tag's engineering value (None releases it)."""
@@ -239,6 +256,7 @@ class PlantPhysics:
         self._derived(v)
         v = np.clip(v, self.lo, self.hi)
         v[self.is_bool] = np.where(v[self.is_bool] >= 0.5, 1.0, 0.0)
+        self._sensor_faults(v)
         for i, val in self.overrides.items():
             v[i] = val
         return v
@@ -355,6 +373,22 @@ class PlantPhysics:
                 v[i_to] += v[i_ti] - 33.0
 
     # ------------------------------------------------------------ incidents
+    def faulty_detector(self) -> str | None:
+        """The detector `detector_frozen` and `detector_fault` hit."""
+        return None if self._faulty is None else self.names[self._faulty]
+
+    def _sensor_faults(self, v: np.ndarray) -> None:
+        """The instrument, not the process, fails: after the clip to the range (a faulty loop
+        leaves it)."""
+        i = self._faulty
+        if i is None:
+            return
+        if "detector_frozen" in self.incidents and self._frozen_at is not None:
+            v[i] = self._frozen_at
+        if "detector_fault" in self.incidents:
+            lo, hi = self.lo[i], self.hi[i]
+            v[i] = lo - 0.05 * (hi - lo)  # 3.2 mA on a 4-20 mA loop
+
     def _leak_m3h(self, bof: int) -> float:
         m = self.minutes_since("lance_leak") if bof == 1 else None
         return 0.0 if m is None else 0.25 * m + 0.02 * m * m

@@ -20,6 +20,7 @@ from pymodbus.client import AsyncModbusTcpClient
 
 from app.config import REGISTER_WORDS, ModbusDevice, OpcUaDevice, parse_modbus_address
 from devices.codec import decode_one
+from devices.modbus import FUNCTION_CODES, guard_loop
 
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
 for _name in ("asyncua", "asyncua.client", "asyncua.common"):
@@ -83,6 +84,7 @@ async def _open_modbus(device: ModbusDevice, timeout: float) -> AsyncModbusTcpCl
         await w.wait_closed()
     except OSError:
         pass
+    guard_loop(asyncio.get_running_loop())  # an undecodable reply: one WARNING line, no traceback
     client = AsyncModbusTcpClient(
         device.host, port=device.port, timeout=timeout, retries=0, reconnect_delay=0
     )
@@ -115,14 +117,22 @@ async def _timed_read(client, device: ModbusDevice, table: str, start: int, coun
     ms = (time.perf_counter() - t0) * 1000
     if rr.isError():
         raise LookupError(f"unit {device.unit} answered {table}:{start} with {_exception_text(rr)}")
+    fc = FUNCTION_CODES[table]
+    if rr.function_code != fc:
+        raise LookupError(
+            f"unit {device.unit} answered {table}:{start} with function code {rr.function_code} "
+            f"to a request with function code {fc}"
+        )
     return rr, ms
 
 
 def opcua_client(device: OpcUaDevice | str, timeout: float | None = None) -> Client:
     """An asyncua client for a device or a bare endpoint (security comes from `_secure`)."""
+    from devices.opcua import GuardedClient  # refuses a password the network could read
+
     if isinstance(device, str):
-        return Client(device, timeout=timeout or 4.0)
-    return Client(device.endpoint, timeout=timeout or device.timeout_ms / 1000)
+        return GuardedClient(device, timeout=timeout or 4.0)
+    return GuardedClient(device.endpoint, timeout=timeout or device.timeout_ms / 1000)
 
 
 async def apply_security(client: Client, device: OpcUaDevice | str, base: Path | None) -> None:

@@ -33,6 +33,46 @@ HOST = "127.0.0.1"
 log = logging.getLogger(__name__)
 
 
+class PortBusy(Exception):
+    """A server of the simulated plant cannot listen: its port is taken; says by what."""
+
+    def __init__(self, device: str, port: int):
+        self.device, self.port = device, port
+        super().__init__(
+            f"device {device}: port {port} on {HOST} is already in use by {port_holder(port)}; "
+            "stop that program or give the device another port"
+        )
+
+
+def port_holder(port: int) -> str:
+    """Which process listens on TCP `port` ("python3 (pid 4242)"), or "another program" when
+    that cannot be found out (no psutil, or a process of another user)."""
+    try:
+        import psutil
+
+        for c in psutil.net_connections(kind="tcp"):
+            if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port and c.pid:
+                try:
+                    return f"{psutil.Process(c.pid).name()} (pid {c.pid})"
+                except psutil.Error:
+                    return f"pid {c.pid}"
+    except Exception as exc:  # psutil missing or not allowed to look: say what we know
+        log.debug("cannot find the process on port %d: %s", port, exc)
+    return "another program"
+
+
+def _port_taken(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio's servers do
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return True
+    return False
+
+
 def quiet_libraries() -> None:
     logging.getLogger("pymodbus").setLevel(logging.WARNING)
     logging.getLogger("asyncua").setLevel(logging.ERROR)
@@ -152,8 +192,15 @@ class ModbusEndpoint:
                 [SimData(0, count=len(img.regs["ir"]), values=0, datatype=DataType.REGISTERS)],
             ),
         )
+        if self.port and _port_taken(self.port):  # before pymodbus logs its own warning
+            raise PortBusy(img.device.name, self.port)
         srv = ModbusTcpServer([dev], address=(HOST, self.port))
-        await srv.serve_forever(background=True)
+        try:
+            await srv.serve_forever(background=True)
+        except (RuntimeError, OSError):  # pymodbus: "Could not start listen, please check address."
+            if self.port and _port_taken(self.port):
+                raise PortBusy(img.device.name, self.port) from None
+            raise
         self.port = srv.transport.sockets[0].getsockname()[1]
         self.server = srv
         await self.write()
@@ -278,7 +325,14 @@ class OpcUaEndpoint:
                 await var.set_writable()
             self.node_ids.append(nid)
             self.variants.append((vt, is_bool))
-        await server.start()
+        if self.port and _port_taken(self.port):  # before asyncua logs a traceback
+            raise PortBusy(self.dev.name, self.port)
+        try:
+            await server.start()
+        except OSError:
+            if self.port and _port_taken(self.port):
+                raise PortBusy(self.dev.name, self.port) from None
+            raise
         self.port = server.bserver._server.sockets[0].getsockname()[1]
         self.server = server
 

@@ -10,6 +10,9 @@ Before the history database (the alarm journal lives in it) is opened by the HMI
   new, empty journal in its place and the old record would look erased: `JournalError` says
   where it was expected, unless the operator explicitly asks for a new one (`--new-db`).
 
+A SQLite journal and its `-wal` and `-shm` files are made readable by their owner only (0600)
+once open: the journal holds the users' password hashes and the audit trail.
+
 PostgreSQL (and other server) URLs skip the file checks: the server guards its own storage.
 No Qt here; the callers print the message (and the HMI shows it) and exit with status 2.
 """
@@ -159,10 +162,26 @@ def register_journal(path: Path | None, data_dir: Path) -> None:
     registry.record(path, db_id)
 
 
+def owner_only(path: Path | None) -> None:
+    """Make a SQLite database and its -wal and -shm files (those that exist) mode 0600. SQLite
+    gives the -wal and -shm files it makes later the database file's mode."""
+    if path is None or os.name != "posix":
+        return
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if p.stat().st_mode & 0o077:
+                os.chmod(p, 0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # not ours to change: say so, the journal still opens
+            log.warning("cannot make %s readable by its owner only: %s", p, exc.strerror or exc)
+
+
 def open_guarded(url: str, data_dir: Path, open_history, *, new_db: bool = False):
     """check_journal, then `open_history(url)`, then register_journal; returns the history."""
     path = check_journal(url, data_dir, new_db=new_db)
     history = open_history(url)
+    owner_only(path)
     try:
         register_journal(path, data_dir)
     except (OSError, sqlite3.Error) as exc:  # the journal is open and good; the registry is a guard
@@ -176,6 +195,7 @@ __all__ = [
     "check_file",
     "check_journal",
     "open_guarded",
+    "owner_only",
     "register_journal",
     "sqlite_path",
 ]

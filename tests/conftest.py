@@ -20,6 +20,13 @@ def data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path_factory, monkeypatch):
+    """Every test gets a data directory of its own (audit key, anchors, registry), so nothing
+    reaches the user's; `data_dir` replaces it when a test needs to know where it is."""
+    monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path_factory.mktemp("fwdata")))
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_threads():
     before = {t.ident for t in threading.enumerate()}
     yield

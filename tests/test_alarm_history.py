@@ -445,3 +445,34 @@ def test_main_window_opens_history_and_shift_report(qtbot, history, tmp_path):
     view.close()
     view.pool.waitForDone(5000)
     win.close()
+
+
+def test_history_view_filters_early_warnings_fits_user_and_comment_and_reports_what_is_on_screen(
+    qtbot, view, history, shift, tmp_path
+):
+    from views.journal_model import COL_COMMENT
+    from views.shift_report import ShiftReportDialog
+
+    t0, t1 = shift
+    load(qtbot, view, t0, t1)
+    i = view.kind_combo.findData("@warnings")
+    assert i >= 0 and view.kind_combo.findData("FORECAST") > i and view.kind_combo.findData("RULE") > i
+    view.kind_combo.setCurrentIndex(i)
+    assert view.proxy.filter.kinds == frozenset({"FORECAST", "ANOMALY", "RULE"})
+    assert all(e.kind in ("FORECAST", "ANOMALY", "RULE") for e in view.shown_entries())
+    # user and comment are in sight without scrolling
+    view.resize(1300, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    assert (
+        header.sectionViewportPosition(COL_COMMENT) + header.sectionSize(COL_COMMENT)
+        <= view.table.viewport().width()
+    )
+    # the shift report opens on the range on screen, and its file dialog starts in a real folder
+    view.open_shift_report()
+    dlg = next(w for w in view.findChildren(ShiftReportDialog))
+    a, b = dlg.period()
+    assert abs(a - t0) <= 60 and abs(b - t1) <= 60
+    assert Path(dlg.path_edit.text()).parent != Path("/")
+    dlg.close()

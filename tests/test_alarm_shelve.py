@@ -3,8 +3,8 @@ shelved and out-of-service alarms stay listed in grey with their state."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from app.alarms import Alarm
 from widgets.alarm_table import AlarmTable, ShelveDialog
@@ -76,3 +76,31 @@ def test_who_and_why_stay_while_the_alarm_is_off_the_list(qtbot):
     table.update_alarms([alarm()])  # suppression lifted: nothing remembered
     table.update_alarms([alarm(out_of_service=True)])
     assert m.off_list_note(m.alarm(m.row_of("P:H"))) == ""
+
+
+def test_dialog_names_alarms_as_the_operator_reads_them_and_fits_its_texts(qtbot):
+    d = ShelveDialog([alarm(), alarm("Q:H", message="Q high")])
+    qtbot.addWidget(d)
+    d.show()
+    what = d.findChild(QLabel, "shelveWhat").text()
+    assert "P · H · P H 120 > 100" in what and "Q · H · Q high" in what
+    assert "P:H" not in what  # never the internal key
+    fm = d.reason_edit.fontMetrics()
+    assert d.reason_edit.width() >= fm.horizontalAdvance(d.reason_edit.placeholderText())
+    assert d.width() >= 480
+
+
+def test_shelved_view_tooltip_gives_the_full_expiry(qtbot):
+    import time as _time
+
+    table = AlarmTable({"P": "kPa"})
+    qtbot.addWidget(table)
+    until = 1_700_003_600.0
+    table.model.note_shelved(["P:H"], until)
+    table.update_alarms([alarm(shelved=True, acked=True, user="ops1", comment="work order 17")])
+    row = table.model.row_of("P:H")
+    from widgets.alarm_model import COL_OFF
+
+    tip = table.model.data(table.model.index(row, COL_OFF), Qt.ItemDataRole.ToolTipRole)
+    assert "ops1" in tip and "work order 17" in tip
+    assert _time.strftime("%Y-%m-%d %H:%M", _time.localtime(until)) in tip

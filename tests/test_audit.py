@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from storage.audit import GENESIS, Action, AuditLog, row_hash, verify
+from storage.audit import GENESIS, Action, AuditLog, keyed_row_hash, row_hash, verify
 from storage.schema import create_schema, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def engine(db_url):
+def engine(db_url, data_dir):
     e = make_engine(db_url)
     create_schema(e)
     yield e
@@ -31,18 +31,22 @@ def test_append_chains_rows_and_verify_passes(engine):
     a = log.append("alice", Action.LOGIN)
     b = log.append("alice", Action.CONFIG_CHANGE, "Demo steel works", ["tag X: alarms.H 230 → 235"])
     c = log.append("bob", "acknowledge", "GAS.CO.01:HH", {"keys": ["GAS.CO.01:HH"], "comment": "é"})
-    assert (a.id, b.id, c.id) == (1, 2, 3)
-    assert a.prev_hash == GENESIS and b.prev_hash == a.hash and c.prev_hash == b.hash
+    # row 1 is the marker naming the key the chain is keyed with from there on
+    marker = log.entries(markers=True)[0]
+    kid, key = log.keys.signing()
+    assert marker.action == Action.KEYED and marker.detail["key_id"] == kid and marker.prev_hash == GENESIS
+    assert (a.id, b.id, c.id) == (2, 3, 4)
+    assert a.prev_hash == marker.hash and b.prev_hash == a.hash and c.prev_hash == b.hash
     assert a.ts == 1_800_000_000_500
-    assert c.hash == row_hash(
-        3, c.ts, "bob", "acknowledge", "GAS.CO.01:HH", '{"comment":"é","keys":["GAS.CO.01:HH"]}', b.hash
+    assert c.hash == keyed_row_hash(
+        key, 4, c.ts, "bob", "acknowledge", "GAS.CO.01:HH", '{"comment":"é","keys":["GAS.CO.01:HH"]}', b.hash
     )
     ok, bad, message = verify(engine)
-    assert ok and bad is None and "3 rows" in message
+    assert ok and bad is None and "4 rows" in message
     entries = log.entries()
     assert [e.action for e in entries] == ["login", "config_change", "acknowledge"]
     assert entries[1].detail == ["tag X: alarms.H 230 → 235"]
-    assert [e.id for e in log.entries(limit=2)] == [2, 3]
+    assert [e.id for e in log.entries(limit=2)] == [3, 4]
 
 
 def test_a_changed_detail_is_named_by_verify(engine):
@@ -67,8 +71,8 @@ def test_a_deleted_row_breaks_the_chain_at_the_next(engine):
     assert not ok and bad == 3
 
 
-def test_a_rehashed_row_still_breaks_the_chain(engine):
-    """Rewriting a row and its own hash is caught by the next row's prev_hash."""
+def test_a_rehashed_row_is_caught_at_once(engine):
+    """Rewriting a row and its own (unkeyed) hash is caught at that row: the chain is keyed."""
     log = AuditLog(engine)
     for i in range(3):
         log.append("alice", Action.ACKNOWLEDGE, f"T{i}")
@@ -76,7 +80,7 @@ def test_a_rehashed_row_still_breaks_the_chain(engine):
     forged = row_hash(2, row.ts, "mallory", row.action, row.target, "null", row.prev_hash)
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET user_name='mallory', hash=:h WHERE id=2"), {"h": forged})
-    assert verify(engine)[:2] == (False, 3)
+    assert verify(engine)[:2] == (False, 2)
 
 
 def test_concurrent_appends_from_two_threads_and_two_logs_keep_the_chain(engine):
@@ -99,7 +103,7 @@ def test_concurrent_appends_from_two_threads_and_two_logs_keep_the_chain(engine)
     assert not errors
     ok, bad, message = verify(engine)
     assert ok, message
-    assert [e.id for e in logs[0].entries()] == list(range(1, 81))
+    assert [e.id for e in logs[0].entries(markers=True)] == list(range(1, 82))
 
 
 def test_cli_verify_exit_codes(tmp_path, data_dir):
@@ -112,12 +116,12 @@ def test_cli_verify_exit_codes(tmp_path, data_dir):
     cmd = [sys.executable, str(ROOT / "main.py"), "audit", "verify", "--db", url]
     env = {**__import__("os").environ, "FOREWARN_DATA_DIR": str(data_dir)}
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-    assert r.returncode == 0 and "intact: 3 rows" in r.stdout
+    assert r.returncode == 0 and "intact: 4 rows" in r.stdout
     with e.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET target='T9' WHERE id=2"))
+        conn.execute(text("UPDATE audit_log SET target='T9' WHERE id=3"))
     e.dispose()
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-    assert r.returncode == 1 and "row 2" in r.stderr
+    assert r.returncode == 1 and "row 3" in r.stderr
     missing = subprocess.run(
         [*cmd[:-1], f"sqlite:///{tmp_path / 'none.db'}"], capture_output=True, text=True, cwd=ROOT, env=env
     )

@@ -183,7 +183,7 @@ def test_config_diff_lines_and_changed_devices(cfg):
 def test_config_diff_hides_passwords():
     text = PLANT.replace(
         'endpoint: "opc.tcp://127.0.0.1:4840/"}',
-        'endpoint: "opc.tcp://127.0.0.1:4840/", username: u, password: secret1}',
+        'endpoint: "opc.tcp://127.0.0.1:4840/", allow_insecure_password: true, username: u, password: secret1}',
     )
     a = parse_config_text(text)
     b = parse_config_text(text.replace("secret1", "secret2"))

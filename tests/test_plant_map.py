@@ -35,7 +35,7 @@ hazard_sources:
   - {name: Area B, kind: gas_holder, inherent_level: 3, tags: [B.CO.01],
      area: [[350, 250], [450, 250], [450, 350], [350, 350]]}
 """
-PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
+from widgets.palette import PRIORITY_COLORS  # noqa: E402
 
 
 @pytest.fixture

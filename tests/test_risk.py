@@ -338,12 +338,16 @@ def test_bypassed_interlock_forces_red(plant):
     assert plant.update(22.0)["Furnace"].level == 3
 
 
-def test_interlock_with_bad_quality_counts_as_bypassed_not_as_blind_spot(plant):
+def test_interlock_with_bad_quality_is_unknown_then_taken_as_bypassed(plant):
     plant.quality[IL] = BAD
     s = plant.update(5.0)["Furnace"]
-    assert s.level == 1
-    assert [(t.indicator, t.what) for t in s.trace] == [("F.IL", "interlock bypassed")]
+    assert s.level == 3 and s.interlock_unknown  # a blind spot, not red
+    assert [(t.indicator, t.what) for t in s.trace] == [("F.IL", "interlock unknown")]
     assert "state unknown" in s.trace[0].detail
+    s = plant.update(35.0)["Furnace"]  # unknown for interlock_confirm_s (30 s): red
+    assert s.level == 1 and not s.interlock_unknown
+    assert [(t.indicator, t.what) for t in s.trace] == [("F.IL", "interlock bypassed")]
+    assert "taken as bypassed" in s.trace[0].detail
 
 
 def test_interlock_red_even_when_the_model_maps_everything_low(cfg):

@@ -19,7 +19,7 @@ schema: 1
 plant: {name: Test}
 devices:
   # the converter's OPC UA server
-  - {name: opc, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/", username: hmi, password: PASSWORD}
+  - {name: opc, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/", allow_insecure_password: true, username: hmi, password: PASSWORD}
 """
 
 
@@ -45,10 +45,10 @@ def test_plain_password_loads_with_a_warning_and_the_next_save_moves_it(tmp_path
 
     copy = save_config(cfg, path)
     text = path.read_text(encoding="utf-8")
-    assert PASSWORD not in text and "password: secret:opc.password" in text
+    assert PASSWORD not in text and "password: secret:test/opc.password" in text
     assert "# the converter's OPC UA server" in text
     assert PASSWORD not in copy.read_text(encoding="utf-8")  # the numbered copy is scrubbed too
-    assert store.get("opc.password") == PASSWORD
+    assert store.get("test/opc.password") == PASSWORD
     if os.name == "posix":
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     caplog.clear()

@@ -235,7 +235,15 @@ def test_unknown_names_are_refused(plant):
     with pytest.raises(ValueError):
         sim.silence("no_such_device")
     assert sim.alive
-    assert set(INCIDENTS) == {"gas_leak", "lance_leak", "hearth_creep", "dust_smoulder", "device_silent"}
+    assert set(INCIDENTS) == {
+        "gas_leak",
+        "lance_leak",
+        "hearth_creep",
+        "dust_smoulder",
+        "detector_frozen",
+        "detector_fault",
+        "device_silent",
+    }
 
 
 # ---------------------------------------------------------------- OPC UA

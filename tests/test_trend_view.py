@@ -393,3 +393,51 @@ def test_compose_and_hold_last_value():
     assert list(apart.ts) == [0.0, 60.0, 120.0, 130.0, 500.0] and math.isnan(apart.value[3])
     assert value_at(joined, 30.0) == 1.0 and math.isnan(value_at(joined, 90.0))
     assert math.isnan(value_at(joined, -1.0)) and math.isnan(value_at(joined, 121.0 + 500))
+
+
+def test_a_long_window_leaves_only_the_forecast_ahead_and_cones_stay_in_range(qtbot, cfg, tmp_path):
+    from views.trend_view import TrendView
+
+    view = TrendView(cfg, None, None, clock=lambda: NOW)
+    qtbot.addWidget(view)
+    view.add_tag(0)
+    view.append(SampleBatch.build([0, 0], [NOW - 1, NOW], [200.0, 201.0], Quality.GOOD))
+    lo_range, hi_range = cfg.tags[0].range
+    t = NOW + np.linspace(0, 1800, 8)  # a 30-minute forecast heading far below the range
+    mid = 201.0 - 5.0 * (t - NOW)
+    view.cone_source = lambda tag: (t, mid - 20, mid, mid + 20) if tag == 0 else None
+    view.set_window(86400)  # the 24 h preset
+    view.update_forecasts()
+    view.redraw()
+    x0, x1 = view.plot.item.viewRange()[0]
+    assert NOW + 1800 <= x1 <= NOW + 1800 * 1.1  # the forecast, not six hours of empty future
+    cone_t, lo, mid_shown, hi = view.pens[0].cone
+    lower_curve = view.pens[0].cone_items[1]
+    drawn = lower_curve.getData()[1]
+    assert drawn.min() >= lo_range and drawn.max() <= hi_range
+    view.remove_pen(0)
+
+
+def test_picking_alarms_down_the_list_keeps_one_alarm_pen(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from app.alarms import Alarm
+    from app.config import demo_config_path, load_config
+    from tests.test_widgets import FakeEngine
+    from views.main_window import MainWindow
+
+    demo = load_config(demo_config_path())
+    win = MainWindow(FakeEngine(demo), demo, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    own = set(win.trend.pens)
+    idx = demo.tag_index()
+    names = ["GAS.CO.01", "GAS.CO.02", "GAS.CO.03", "GAS.CO.04", "GAS.CO.05"]
+    for name in names:
+        win.show_alarm(Alarm(f"{name}:H", name, idx[name], "H", 3, True, False, NOW, NOW, 30.0, 24.0, "CO"))
+    assert set(win.trend.pens) == own | {idx[names[-1]]}
+    # a pen the operator adds stays when the next alarm is picked
+    win.add_pen(idx["GAS.CO.02"])
+    win.show_alarm(
+        Alarm("GAS.CO.06:H", "GAS.CO.06", idx["GAS.CO.06"], "H", 3, True, False, NOW, NOW, 30.0, 24.0, "CO")
+    )
+    assert set(win.trend.pens) == own | {idx["GAS.CO.02"], idx["GAS.CO.06"]}

@@ -17,6 +17,7 @@ import functools
 import math
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from app import report_data as rd
 from views.journal_model import (
+    COL_COMMENT,
     COL_KIND,
     COL_LIMIT,
     COL_MSG,
@@ -67,7 +69,8 @@ from views.journal_model import (
 )
 from views.kpi_panel import KpiPanel
 from views.report_texts import journal_state
-from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
+from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN, kind_label
+from widgets.screen_fit import resize_for_screen
 from widgets.tables import busy_bar
 from widgets.trend_workers import RequestCounter
 
@@ -81,7 +84,9 @@ PRESETS = (
 
 
 PRESET_CURRENT, PRESET_PREVIOUS, PRESET_24H, PRESET_7D, PRESET_CUSTOM = range(len(PRESETS))
-KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD", "COMM")
+KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD", "COMM", "SYSTEM")
+EARLY_WARNING_KINDS = ("FORECAST", "ANOMALY", "RULE")
+WARNINGS_ITEM = "@warnings"  # the kind filter's entry for every early-warning kind at once
 SEARCH_DELAY_MS = 200
 
 
@@ -186,6 +191,9 @@ class AlarmHistoryView(QDialog):
             row2.addWidget(b)
         self.kind_combo = QComboBox(self)
         self.kind_combo.addItem(self.tr("All kinds"), None)
+        self.kind_combo.addItem(self.tr("Early warnings (forecast, anomaly, rule)"), WARNINGS_ITEM)
+        for k in EARLY_WARNING_KINDS:
+            self.kind_combo.addItem("  " + kind_label(k), k)
         for k in KINDS:
             self.kind_combo.addItem(k, k)
         self.state_combo = QComboBox(self)
@@ -229,17 +237,21 @@ class AlarmHistoryView(QDialog):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, w in (
-            (COL_TIME, 160),
+            (COL_TIME, 128),
             (COL_PRI, 36),
             (COL_TAG, 140),
-            (COL_KIND, 50),
-            (COL_STATE, 100),
+            (COL_KIND, 74),
+            (COL_STATE, 90),
             (COL_VALUE, 60),
             (COL_LIMIT, 60),
-            (COL_MSG, 270),
+            (COL_MSG, 200),
             (COL_USER, 72),
+            (COL_COMMENT, 130),
         ):
             self.table.setColumnWidth(col, w)
+        # the message takes what is left, so user and comment are in sight without scrolling
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_MSG, QHeaderView.ResizeMode.Stretch)
 
         self.kpi_panel = KpiPanel(self)
         scroll = QScrollArea(self)
@@ -274,7 +286,7 @@ class AlarmHistoryView(QDialog):
             self.load_button.setEnabled(False)
             self.report_button.setEnabled(False)
             self.status_label.setText(self.tr("No history database: the journal is not recorded."))
-        self.resize(1400, 820)
+        resize_for_screen(self, 1400, 820)
 
     # ------------------------------------------------------------ periods
     def shift_starts(self) -> str:
@@ -411,7 +423,9 @@ class AlarmHistoryView(QDialog):
         kind, state = self.kind_combo.currentData(), self.state_combo.currentData()
         return rd.EntryFilter(
             priorities=frozenset() if len(checked) == 4 else frozenset(checked),
-            kinds=frozenset({kind}) if kind else frozenset(),
+            kinds=frozenset(EARLY_WARNING_KINDS if kind == WARNINGS_ITEM else {kind})
+            if kind
+            else frozenset(),
             states=frozenset({state}) if state else frozenset(),
             text=self.search.text(),
         )
@@ -449,13 +463,14 @@ class AlarmHistoryView(QDialog):
         self.pdf_button.setEnabled(on)
 
     def _ask_path(self, title: str, suffix: str, pattern: str) -> str:
-        folder = str(self.settings.value("history/export_dir", ""))
+        folder = Path(str(self.settings.value("history/export_dir", "") or Path.home()))
         stamp = time.strftime("%Y%m%d-%H%M", time.localtime(self.data.t0 if self.data else time.time()))
-        path, _ = QFileDialog.getSaveFileName(self, title, f"{folder}/alarm-history-{stamp}{suffix}", pattern)
+        suggested = folder / f"alarm-history-{stamp}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, title, str(suggested), pattern)
         if path and not path.lower().endswith(suffix):
             path += suffix
         if path:
-            self.settings.setValue("history/export_dir", path.rsplit("/", 1)[0])
+            self.settings.setValue("history/export_dir", str(Path(path).parent))
         return path
 
     def _describe(self) -> str:
@@ -524,7 +539,10 @@ class AlarmHistoryView(QDialog):
     def open_shift_report(self) -> None:
         from views.shift_report import ShiftReportDialog
 
-        dlg = ShiftReportDialog(self.db_engine, self.plant, self, settings=self.settings, pool=self.pool)
+        period = (self.data.t0, self.data.t1) if self.data else None  # what is on screen
+        dlg = ShiftReportDialog(
+            self.db_engine, self.plant, self, settings=self.settings, pool=self.pool, period=period
+        )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
 

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_duration, format_number
+from app.integrity import reason_text
 from app.model import Quality
 from app.risk import ROMAN, RiskState, inherent_risk
 from views import i18n
@@ -257,8 +258,10 @@ class MemberRow:
     def widgets(self) -> tuple[QWidget, ...]:
         return self.name, self.value, self.quality, self.spark
 
-    def set_value(self, value: float, quality: int) -> None:
-        shown = (value, quality)
+    def set_value(self, value: float, quality: int, reason: int = 0) -> None:
+        """The live value and its quality; `reason` (QualityReason) says why it is not good
+        ('frozen', 'sensor fault (NE 43)') where the quality stage knows."""
+        shown = (value, quality, reason)
         if shown == self._shown:
             return
         self._shown = shown
@@ -268,7 +271,11 @@ class MemberRow:
             text = format_number(value)
             self.value.setText(f"{text} {self.unit}".strip() if text else "")
         q = QUALITY_TEXT.get(int(quality))
-        self.quality.setText(QCoreApplication.translate("hazard_panel", q) if q else "?")
+        why = reason_text(reason) if quality != int(Quality.GOOD) else None
+        if why is not None:
+            self.quality.setText(i18n.text(why))
+        else:
+            self.quality.setText(QCoreApplication.translate("hazard_panel", q) if q else "?")
         if self.quality.property("quality") != int(quality):
             self.quality.setProperty("quality", int(quality))
             self.quality.setStyleSheet(GOOD_QUALITY if quality == int(Quality.GOOD) else BAD_QUALITY)
@@ -486,12 +493,21 @@ class HazardPanel(QWidget):
         value, quality = arrays
         self._values, self._quality = np.asarray(value), np.asarray(quality)
         grew = self.store.append(self._values, self._quality)
+        reasons = self._reasons() if self.members else None
         for m in self.members:
-            m.set_value(float(self._values[m.tag]), int(self._quality[m.tag]))
+            why = int(reasons[m.tag]) if reasons is not None else 0
+            m.set_value(float(self._values[m.tag]), int(self._quality[m.tag]), why)
             if grew:
                 m.spark.refresh()
 
     # ------------------------------------------------------------ internals
+    def _reasons(self):
+        """Why each tag is not good (the engine's quality stage), asked only when a member is not."""
+        ask = getattr(getattr(self.bridge, "engine", None), "quality_reasons", None)
+        if ask is None or all(self._quality[m.tag] == int(Quality.GOOD) for m in self.members):
+            return None
+        return ask()
+
     def _inherent(self):
         if self.state is not None:
             return self.state.inherent

@@ -143,6 +143,7 @@ _EVIDENCE = {  # app.risk: what raised a hazard source
     "blind spot": QT_TRANSLATE_NOOP("risk", "blind spot"),
     "hidden alarm": QT_TRANSLATE_NOOP("risk", "hidden alarm"),
     "interlock bypassed": QT_TRANSLATE_NOOP("risk", "interlock bypassed"),
+    "interlock unknown": QT_TRANSLATE_NOOP("risk", "interlock state unknown"),
     "escalation": QT_TRANSLATE_NOOP("risk", "escalation"),
 }
 _HAZARD_KIND = {  # app.config.HazardKind

@@ -253,6 +253,9 @@ class KpiPanel(QWidget):
         self.actor_plot.getAxis("left").setTicks([ticks, []])
         most = max((c for _k, c, _s in rows), default=1)
         self.actor_plot.setXRange(0, most * 1.05, padding=0)
+        # activations are whole numbers: ticks at whole steps (1, 2, 5, 10, ... apart)
+        step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if most / s <= 8)
+        self.actor_plot.getAxis("bottom").setTickSpacing(major=step, minor=step)
         self.actor_plot.setYRange(-0.9, max(n, 1) - 0.2, padding=0)
         self.actor_plot.setToolTip(
             "\n".join(f"{k}: {c} ({100 * s:.0f} %)" for k, c, s in rows)

@@ -137,6 +137,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None) -> 
         shown["win"] = w
         w.show()
         if old is not None:
+            w.adopt_settings_dialog(old)
             old.close()
             old.deleteLater()
         return w

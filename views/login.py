@@ -1,14 +1,14 @@
 """The login dialog, and its "create the first administrator" mode for a plant without users.
 
-Login: user name and password; after a failure the reason shows under the fields (attempts
-left, or "Account locked until 14:35"). First administrator: name and the password twice
+Login: user name and password; after a failure one message shows under the fields, the same
+whether the name is unknown, the password wrong or the account locked (app.users.LOGIN_REFUSED):
+the dialog does not tell which names exist. First administrator: name and the password twice
 (at least 8 characters); the account is created with the administrator role and logged in.
 """
 
 from __future__ import annotations
 
 import re
-import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.users import MIN_PASSWORD, AuthResult, Role, User, UserError, UserStore
+from app.users import MIN_PASSWORD, STORED_NAME, AuthResult, Role, User, UserError, UserStore
 
 # the dialog's own look, in the theme's greys (resources/theme.qss sets the rest)
 LOGIN_QSS = """
@@ -46,16 +46,13 @@ MODE_FIRST_ADMIN = "first_admin"
 
 # what app.users says (in English: the core has no Qt), as the operator reads it
 _USER_MESSAGES = (
-    (r"Wrong user name or password\.", QT_TRANSLATE_NOOP("login", "Wrong user name or password.")),
     (
-        r"Wrong user name or password\. (?P<n>\d+) attempts? left\.",
-        QT_TRANSLATE_NOOP("login", "Wrong user name or password. {n} attempt(s) left."),
+        r"Wrong user name or password, or the account is locked\.",
+        QT_TRANSLATE_NOOP("login", "Wrong user name or password, or the account is locked."),
     ),
-    (r"Account locked\.", QT_TRANSLATE_NOOP("login", "Account locked.")),
-    (r"This account is disabled\.", QT_TRANSLATE_NOOP("login", "This account is disabled.")),
     (
-        r"[Aa] user name is 1 to 100 printable characters without spaces\.?",
-        QT_TRANSLATE_NOOP("login", "A user name is 1 to 100 printable characters without spaces."),
+        r"[Aa] user name is 1 to (?P<n>\d+) printable characters without spaces\.?",
+        QT_TRANSLATE_NOOP("login", "A user name is 1 to {n} printable characters without spaces."),
     ),
     (
         r"[Aa] password has at least (?P<n>\d+) characters\.?",
@@ -86,10 +83,8 @@ def user_message(text: str) -> str:
 
 
 def locked_message(result: AuthResult) -> str:
-    if result.locked_until is None:
-        return user_message(result.reason)
-    until = time.strftime("%H:%M", time.localtime(result.locked_until))
-    return QCoreApplication.translate("login", "Account locked until {time}.").format(time=until)
+    """What a refused login shows: the one message of app.users, whatever the reason."""
+    return user_message(result.reason)
 
 
 class CredentialsForm(QWidget):
@@ -114,6 +109,7 @@ class CredentialsForm(QWidget):
         self.name = QLineEdit(self)
         self.name.setObjectName("loginName")
         self.name.setPlaceholderText(self.tr("user name"))
+        self.name.setMaxLength(STORED_NAME)  # new names have at most MAX_NAME; older ones up to this
         self.password = QLineEdit(self)
         self.password.setObjectName("loginPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

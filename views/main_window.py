@@ -24,17 +24,21 @@ from views.write_dialog import open_write_dialog, write_permission
 from widgets.alarm_table import AlarmTable
 from widgets.horn import Horn, HornIndicator
 from widgets.plant_map import PlantMap
+from widgets.screen_fit import keep_on_screen
 from widgets.status import AlarmBanner, ClockLabel, DatabaseLabel, DeviceBadges, UserLabel
 from widgets.tag_browser import TagBrowser
 
 log = logging.getLogger(__name__)
 DEFAULT_PENS = 4
 # 3: hazard-source and plant-risk docks under the trends; older saved layouts are not restored
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4  # 4: the compact layout on small screens
 MAP_SHARE = 0.60  # of the window width, for the default layout
 TAG_DOCK_WIDTH = 230
 ALARM_SHARE = 0.30  # of the window height (the map is wide, not tall)
 HAZARD_SHARE = 0.55  # of the right-hand column's height, under the trends
+COMPACT_BELOW_HEIGHT = 900  # free screen height under which the compact layout is the default
+COMPACT_MAP_SHARE = 0.58  # of the width, in the compact layout
+ALARM_ROWS = 10  # alarms the list shows at least in the compact layout
 
 
 class MainWindow(OperatorActions, QMainWindow):
@@ -63,6 +67,7 @@ class MainWindow(OperatorActions, QMainWindow):
         self.user = session.name if session is not None else user
         self.tags = config.tags
         self.tag_index = config.tag_index()
+        self._alarm_pen: int | None = None  # the pen the picked alarm added (replaced by the next)
 
         # ---- pieces
         self.bridge = EngineBridge(engine, self)
@@ -152,8 +157,10 @@ class MainWindow(OperatorActions, QMainWindow):
         self.horn.stateChanged.connect(self.horn_indicator.set_state)
         self.horn_indicator.silenceRequested.connect(self.horn.silence)
         self.alarm_table.alarmSelected.connect(self.show_alarm)
+        self.alarm_table.alarmSelected.connect(self._follow_why)
         self.tag_browser.tagActivated.connect(self.show_tag)
         self.tag_browser.write_check = lambda tag: write_permission(self, tag)
+        self.tag_browser.model.reasons = getattr(self.engine, "quality_reasons", None)  # quality tooltips
         self.tag_browser.writeRequested.connect(lambda tag: open_write_dialog(self, tag))
         self.trend.tagDropped.connect(self.add_pen)
         self.map.tagClicked.connect(self.show_tag)
@@ -214,10 +221,12 @@ class MainWindow(OperatorActions, QMainWindow):
             self.tr("Stop the horn until a new alarm; acknowledges nothing"),
         )
         self.why_action = self._action(
-            self.tr("Why? (selected warning)"),
+            self.tr("Why? (selected alarm)"),
             self.alarm_table.explain_selected,
             ("F1",),
-            self.tr("The data and reasoning behind the selected early warning"),
+            self.tr(
+                "The limit and trend behind the selected alarm, or the data and reasoning behind an early warning"
+            ),
         )
         for act in (
             self.ack_action,
@@ -374,20 +383,37 @@ class MainWindow(OperatorActions, QMainWindow):
             names = [t.name for t in self.tags if not t.is_bool]
         return [self.tag_index[n] for n in names[:DEFAULT_PENS]]
 
-    def add_pen(self, tag: int) -> bool:
-        return self.trend.add_tag(tag)
-
-    def show_tag(self, tag: int) -> None:
-        """Trend a tag (added if needed, drawn thicker) and show it on the map."""
+    def show_tag(self, tag: int, *, pin: bool = True) -> None:
+        """Trend a tag (added if needed, drawn thicker) and show it on the map; `pin`: a pen the
+        operator asked for, which stays when other alarms are picked."""
         if tag < 0:
             self.map.clear_focus()
             return
-        self.add_pen(tag)
+        if pin:
+            self.add_pen(tag)
+        else:
+            self.trend.add_tag(tag)
         self.trend.highlight(tag)
         self.map.focus_tag(tag)
 
     def show_alarm(self, alarm) -> None:
-        self.show_tag(alarm.tag)
+        """Trend the picked alarm's tag beside the operator's own pens: picking another alarm
+        replaces that pen (one the operator added stays), so clicking down the list never piles
+        up pens and axes."""
+        previous, self._alarm_pen = self._alarm_pen, None
+        if previous is not None and previous != alarm.tag:
+            self.trend.remove_pen(previous)
+        if alarm.tag >= 0 and not self.trend.has_pen(alarm.tag):
+            self._alarm_pen = alarm.tag
+        elif previous == alarm.tag:
+            self._alarm_pen = previous
+        self.show_tag(alarm.tag, pin=False)
+
+    def add_pen(self, tag: int) -> bool:
+        """A pen the operator asked for (tag browser, drop): kept when other alarms are picked."""
+        if tag == self._alarm_pen:
+            self._alarm_pen = None
+        return self.trend.add_tag(tag)
 
     def show_hazard(self, name: str, raise_panel: bool = True) -> None:
         """Trend a hazard source's analog indicators, outline it on the map and show it in the
@@ -399,6 +425,7 @@ class MainWindow(OperatorActions, QMainWindow):
         analog = [i for i in tags if not self.tags[i].is_bool]
         if analog:
             self.trend.clear()
+            self._alarm_pen = None
             for i in analog[:8]:
                 self.add_pen(i)
         self.map.clear_focus()
@@ -410,10 +437,29 @@ class MainWindow(OperatorActions, QMainWindow):
                 self.hazard_dock.raise_()
 
     def explain_warning(self, alarm) -> None:
-        """Why? for an early warning: the engine's explanation in a dialog."""
+        """Why? for the picked row: an early warning's evidence, an alarm's limit and trend; one
+        window, which then follows the selection."""
         from views.warning_explain import open_warning_explanation
 
-        open_warning_explanation(self.bridge, alarm, self)
+        tag = self.tags[alarm.tag] if 0 <= alarm.tag < len(self.tags) else None
+        self.why_dialog = open_warning_explanation(
+            self.bridge,
+            alarm,
+            self,
+            tag=tag,
+            history_loader=self.trend.history_loader,
+            replace=getattr(self, "why_dialog", None),
+        )
+        self.why_dialog.destroyed.connect(self._why_closed)
+
+    def _why_closed(self, *_args) -> None:
+        if self.sender() is self.__dict__.get("why_dialog"):
+            self.why_dialog = None
+
+    def _follow_why(self, alarm) -> None:
+        why = getattr(self, "why_dialog", None)
+        if why is not None and why.isVisible() and (why.alarm is None or why.alarm.key != alarm.key):
+            self.explain_warning(alarm)
 
     def explain_risk(self, state) -> None:
         """Why? for a hazard source: its level, inherent grade and every indicator."""
@@ -445,14 +491,50 @@ class MainWindow(OperatorActions, QMainWindow):
             return
         dlg = getattr(self, "settings_dialog", None)
         if dlg is None or not dlg.isVisible():
-            dlg = SettingsDialog(self.config, path=self._settings_path(), parent=self)
+            dlg = SettingsDialog(
+                self.config, path=self._settings_path(), parent=self, on_file=self._config_on_file()
+            )
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dlg.applied.connect(self._settings_applied)
-            dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
-            self.settings_dialog = dlg
+            self._own_settings_dialog(dlg)
         dlg.show()
         dlg.raise_()
         dlg.activateWindow()
+
+    def _own_settings_dialog(self, dlg) -> None:
+        dlg.applied.connect(self._settings_applied)
+        dlg.rules_page.set_fault_source(getattr(self.engine, "faults", None))
+        dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
+        self.settings_dialog = dlg
+
+    def adopt_settings_dialog(self, old: MainWindow) -> None:
+        """After Apply the window is rebuilt on the new configuration: the open Settings dialog
+        moves to the new window and stays open, its confirmation in view."""
+        dlg = getattr(old, "settings_dialog", None)
+        if dlg is None or not dlg.isVisible():
+            return
+        old.settings_dialog = None
+        dlg.applied.disconnect()
+        dlg.destroyed.disconnect()
+        geometry = dlg.geometry()
+        dlg.setParent(self, dlg.windowFlags())
+        self._own_settings_dialog(dlg)
+        dlg.setGeometry(geometry)
+        dlg.show()
+
+    def _config_on_file(self):
+        """The running configuration as its file has it, when its devices run elsewhere (the
+        demo serves its plant on ports chosen at start), else None."""
+        from app.config import load_config
+
+        src = self.config.source_path
+        if src is None or not src.exists():
+            return None
+        try:
+            on_file = load_config(src)
+        except Exception as exc:  # an unreadable file: Apply then writes what runs
+            log.warning("cannot read %s to keep its device addresses: %s", src, exc)
+            return None
+        return None if on_file.devices == self.config.devices else on_file
 
     def _settings_path(self):
         """Where Apply writes the plant file: the file it came from, except the built-in demo,
@@ -480,7 +562,11 @@ class MainWindow(OperatorActions, QMainWindow):
 
         history = getattr(self.engine, "history", None)
         dlg = ShiftReportDialog(
-            getattr(history, "engine", None), self.config.plant.name, self, settings=self.settings
+            getattr(history, "engine", None),
+            self.config.plant.name,
+            self,
+            settings=self.settings,
+            config=self.config,
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
@@ -493,6 +579,7 @@ class MainWindow(OperatorActions, QMainWindow):
         version = s.value("mainwindow/layout_version")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.fit_to_screen()
         if (
             state is not None
             and str(version) == str(LAYOUT_VERSION)
@@ -501,9 +588,36 @@ class MainWindow(OperatorActions, QMainWindow):
             return
         QTimer.singleShot(0, self._default_sizes)
 
+    def fit_to_screen(self) -> None:
+        """Keep the window inside the screen it is on: a geometry saved on a larger screen (or
+        one a long text once widened) is clamped, so no button or dock ends up out of reach."""
+        keep_on_screen(self)
+
+    def compact(self) -> bool:
+        """A small screen (a 1366 x 768 laptop, an older console): one tabbed column beside the map."""
+        screen = self.screen()
+        return screen is not None and screen.availableGeometry().height() < COMPACT_BELOW_HEIGHT
+
+    def _alarm_list_height(self, rows: int) -> int:
+        """The alarm dock's height that shows `rows` alarms under its buttons and filters."""
+        table = self.alarm_table
+        row = table.view.verticalHeader().defaultSectionSize()
+        header = table.view.horizontalHeader().sizeHint().height()
+        above = table.view.geometry().top() if table.view.geometry().top() > 0 else 2 * row + 30
+        return above + header + rows * row + 40  # the dock's title bar and frame
+
     def _default_sizes(self) -> None:
         """The map gets most of the screen; trends to its right, the alarm list under both."""
         w, h = max(self.width(), 1200), max(self.height(), 800)
+        if self.compact():
+            w, h = self.width(), self.height()
+            self.resizeDocks(
+                [self.trend_dock], [max(360, int(w * (1 - COMPACT_MAP_SHARE)))], Qt.Orientation.Horizontal
+            )
+            self.resizeDocks(
+                [self.alarm_dock], [self._alarm_list_height(ALARM_ROWS)], Qt.Orientation.Vertical
+            )
+            return
         tags = TAG_DOCK_WIDTH if self.tag_dock.isVisible() else 0
         trend = max(320, w - tags - int(w * MAP_SHARE))
         self.resizeDocks([self.tag_dock, self.trend_dock], [TAG_DOCK_WIDTH, trend], Qt.Orientation.Horizontal)
@@ -516,7 +630,15 @@ class MainWindow(OperatorActions, QMainWindow):
         )
 
     def _place_risk_docks(self) -> None:
-        """Hazard source and plant risk share a tabbed dock under the trends; plant risk in front."""
+        """Hazard source and plant risk share a tabbed dock under the trends; plant risk in front.
+        On a small screen trends, plant risk, hazard source and tags are one tabbed column, so
+        the map keeps its height and the alarm list its rows."""
+        if self.compact():
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
+            for dock in (self.risk_dock, self.hazard_dock, self.tag_dock):
+                self.tabifyDockWidget(self.trend_dock, dock)
+            self.trend_dock.raise_()
+            return
         self.splitDockWidget(self.trend_dock, self.hazard_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.hazard_dock, self.risk_dock)
         self.risk_dock.raise_()
@@ -581,6 +703,10 @@ class MainWindow(OperatorActions, QMainWindow):
         save_language(lang)
         install_language(QApplication.instance(), lang)
         self.configApplied.emit(self.config, None)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.fit_to_screen)  # once the window system has placed the frame
 
     def closeEvent(self, event) -> None:
         # an exception escaping a Qt virtual during close can take the process down: log it

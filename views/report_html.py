@@ -90,6 +90,15 @@ def figures_html(figures: Sequence[rd.Figure], per_row: int = 4) -> str:
 
 
 # ---------------------------------------------------------------- the shift report
+def audit_head_line(rep: rd.ShiftReport) -> str:
+    """`Audit trail head: #1234 ab12cd…`: a paper copy of the head shows later whether rows were
+    cut off the trail's end."""
+    if rep.audit_head is None:
+        return translate("shift_report", "Audit trail head: none (empty)")
+    id_, digest = rep.audit_head
+    return translate("shift_report", "Audit trail head: #{id} {hash}…").format(id=id_, hash=digest[:16])
+
+
 def shift_report_html(rep: rd.ShiftReport) -> str:
     """The handover report as HTML (images ``chart:rate`` and ``chart:split`` are embedded)."""
     r = rep.kpi
@@ -105,6 +114,7 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
         positions = translate("shift_report", "1 operator position")
     printed = translate("shift_report", "printed {time}").format(time=rd.fmt_datetime(rep.generated, False))
     out.append(f'<p class="sub">{esc(sub)} &nbsp;·&nbsp; {esc(positions)} &nbsp;·&nbsp; {esc(printed)}</p>')
+    out.append(f'<p class="sub">{esc(audit_head_line(rep))}</p>')
     out.append(f"<h2>{esc(translate('shift_report', 'Alarm system performance (EEMUA 191)'))}</h2>")
     out.append(figures_html(rep.figures))
     out.append('<p><img src="chart:rate" width="680" height="190"></p>')
@@ -175,6 +185,10 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     out.append(f"<h2>{esc(translate('shift_report', 'Shelved, suppressed and out of service'))}</h2>")
     out.append(_off_list_html(rep))
 
+    calibration = translate("shift_report", "Calibration overdue and due this week")
+    out.append(f"<h2>{esc(calibration)}</h2>")
+    out.append(_calibration_html(rep))
+
     out.append("</body></html>")
     return "".join(out)
 
@@ -205,6 +219,25 @@ def _priority_table(r: KpiReport) -> str:
         for p in (1, 2, 3, 4)
     ]
     return _table(("Pri", "Count", "Share", "EEMUA target"), rows, (12, 20, 22, 46))
+
+
+def _calibration_html(rep: rd.ShiftReport) -> str:
+    """Detectors whose calibration or bump test is overdue (blind spots) or due within the week."""
+    if not rep.calibration:
+        return _none()
+    rows = []
+    for c in rep.calibration:
+        if c.overdue:
+            status = translate("shift_report", "overdue by {n} d").format(n=-c.days_left)
+            cell = f"<td class='warn'>{esc(status)}</td>"
+        else:
+            due = translate("shift_report", "due in {n} d").format(n=c.days_left)
+            cell = f"<td>{esc(due)}</td>"
+        rows.append(
+            f"<tr><td>{esc(c.tag)}</td><td>{esc(c.description)}</td><td>{esc(', '.join(c.hazards))}</td>"
+            f"<td>{esc(c.due.isoformat())}</td>{cell}</tr>"
+        )
+    return _table(("Tag", "Description", "Hazard source", "Due", "Status"), rows, (18, 32, 20, 13, 17))
 
 
 def _off_list_html(rep: rd.ShiftReport) -> str:

@@ -27,12 +27,12 @@ from PySide6.QtGui import (
 )
 
 from views.report_texts import header_text, translate
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 
 PDF_FONT = "Noto Sans CJK SC"  # Chinese text; Latin text and digits use the first families found
 # Latin first: a PDF viewer's search and copy need the digits of a Latin font's text layer
 PDF_FAMILIES = ("Nimbus Sans", "DejaVu Sans", PDF_FONT)
-PRIORITY_BG = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
-PRIORITY_FG = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
+PRIORITY_BG, PRIORITY_FG = PRIORITY_COLORS, PRIORITY_TEXT
 WARN = "#c25400"  # over-target figures on white paper
 
 

@@ -5,16 +5,22 @@ inherent level, then name. The model is fed with the bridge's coalesced risk cha
 that keeps the order is one bounded `dataChanged` over the rows that changed; a change of order
 is a `layoutChanged` that keeps the selection on its hazard source. Selecting or double-clicking
 a row emits `hazard_selected(name)`; a double-click also `hazard_activated(name)`.
+
+The Calibration column shows, per hazard source, the detectors whose calibration or bump test is
+overdue (blind spots) or due within the week, from the plant's `calibration_due` dates; the
+summary line counts them for the whole plant, so the supervisor sees what is due this week.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from app.report_data import CalibrationDue, calibration_due
 from app.risk import ROMAN, RiskState
 from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
@@ -29,8 +35,9 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("risk_overview", "Inherent"),
     QT_TRANSLATE_NOOP("risk_overview", "Raised by"),
     QT_TRANSLATE_NOOP("risk_overview", "Since"),
+    QT_TRANSLATE_NOOP("risk_overview", "Calibration"),
 )
-COL_LEVEL, COL_NAME, COL_KIND, COL_INHERENT, COL_RAISED, COL_SINCE = range(len(COLUMNS))
+COL_LEVEL, COL_NAME, COL_KIND, COL_INHERENT, COL_RAISED, COL_SINCE, COL_CALIBRATION = range(len(COLUMNS))
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 DIM = QColor("#8a8d91")
 
@@ -69,6 +76,42 @@ class RiskTableModel(QAbstractTableModel):
         self.now = now
         self._bold = QFont()
         self._bold.setBold(True)
+        self.calibration: dict[str, list[CalibrationDue]] = {}  # hazard source -> overdue or due soon
+
+    def set_calibration(self, items: list[CalibrationDue]) -> None:
+        """Detectors overdue or due this week (app.report_data.calibration_due)."""
+        by_hazard: dict[str, list[CalibrationDue]] = {}
+        for c in items:
+            for h in c.hazards:
+                by_hazard.setdefault(h, []).append(c)
+        if by_hazard == self.calibration:
+            return
+        self.calibration = by_hazard
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, COL_CALIBRATION), self.index(len(self.rows) - 1, COL_CALIBRATION)
+            )
+
+    def calibration_text(self, hazard: str) -> str:
+        """'1 overdue, 2 due this week'; empty when nothing is due."""
+        items = self.calibration.get(hazard, [])
+        late = sum(1 for c in items if c.overdue)
+        soon = len(items) - late
+        parts = []
+        if late:
+            parts.append(self.tr("{n} overdue").format(n=late))
+        if soon:
+            parts.append(self.tr("{n} due this week").format(n=soon))
+        return ", ".join(parts)
+
+    def calibration_tip(self, hazard: str) -> str:
+        lines = []
+        for c in self.calibration.get(hazard, []):
+            if c.overdue:
+                lines.append(self.tr("{tag}: overdue since {date}").format(tag=c.tag, date=c.due.isoformat()))
+            else:
+                lines.append(self.tr("{tag}: due {date}").format(tag=c.tag, date=c.due.isoformat()))
+        return "\n".join(lines)
 
     # ------------------------------------------------------------ feeding
     def update_states(self, states) -> None:
@@ -146,12 +189,16 @@ class RiskTableModel(QAbstractTableModel):
                 return raised_by(s)
             if col == COL_SINCE:
                 return time.strftime("%H:%M:%S", time.localtime(s.since)) if abnormal else ""
+            if col == COL_CALIBRATION:
+                return self.calibration_text(s.hazard)
             return None
         if role == STATE_ROLE:
             return s
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_LEVEL and abnormal:
             return QBrush(QColor(PRIORITY_COLORS[s.level]))
         if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_CALIBRATION and any(c.overdue for c in self.calibration.get(s.hazard, [])):
+                return None  # an overdue calibration is abnormal: full contrast
             if col == COL_LEVEL:  # grey when nothing abnormal (ISA-101), the level colour when raised
                 return QBrush(QColor(PRIORITY_TEXT[s.level]) if abnormal else DIM)
             if not abnormal and col != COL_NAME:
@@ -159,6 +206,8 @@ class RiskTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.FontRole and abnormal and col in (COL_LEVEL, COL_NAME):
             return self._bold
+        if role == Qt.ItemDataRole.FontRole and col == COL_CALIBRATION:
+            return self._bold if any(c.overdue for c in self.calibration.get(s.hazard, [])) else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LEVEL:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -166,6 +215,8 @@ class RiskTableModel(QAbstractTableModel):
                 return f"{level_text(s.level)} ({grade(s.level)})"
             if col == COL_INHERENT:
                 return i18n.text(s.inherent.explanation)
+            if col == COL_CALIBRATION and self.calibration.get(s.hazard):
+                return self.calibration_tip(s.hazard)
             if col == COL_SINCE and abnormal:
                 return self.tr("for {duration}").format(
                     duration=i18n.duration(max(self.now() - s.since, 0.0))
@@ -180,7 +231,7 @@ class RiskOverview(QWidget):
     hazard_selected = Signal(str)  # a row was selected (or double-clicked)
     hazard_activated = Signal(str)  # a row was double-clicked: open the hazard source
 
-    def __init__(self, bridge, parent: QWidget | None = None, *, now=time.time):
+    def __init__(self, bridge, parent: QWidget | None = None, *, now=time.time, today=date.today):
         super().__init__(parent)
         self.setObjectName("riskOverview")
         self.model = RiskTableModel(self, now=now)
@@ -191,7 +242,14 @@ class RiskOverview(QWidget):
         configure_table(
             self.view,
             COL_RAISED,
-            {COL_LEVEL: 44, COL_NAME: 170, COL_KIND: 110, COL_INHERENT: 86, COL_SINCE: 80},
+            {
+                COL_LEVEL: 44,
+                COL_NAME: 170,
+                COL_KIND: 110,
+                COL_INHERENT: 86,
+                COL_SINCE: 80,
+                COL_CALIBRATION: 150,
+            },
             single=True,
         )
         self.summary = QLabel("", self)
@@ -203,15 +261,34 @@ class RiskOverview(QWidget):
         lay.addWidget(self.summary)
         lay.addWidget(self.view, 1)
         self._last: str | None = None
+        self.bridge, self.today = bridge, today
+        self._calibration_key: tuple | None = None
+        self.calibration_items: list[CalibrationDue] = []
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.doubleClicked.connect(self._activated)
         self.model.set_states(bridge.ranked_risk())
+        self.refresh_calibration()
         self._update_summary()
         bridge.risk.connect(self.update_states)
 
     def update_states(self, states) -> None:
         self.model.update_states(states)
+        self.refresh_calibration()
         self._update_summary()
+
+    def refresh_calibration(self) -> bool:
+        """Work out what is overdue or due this week, again when the day or the plant changed."""
+        config = getattr(getattr(self.bridge, "engine", None), "config", None)
+        if config is None:
+            return False
+        today = self.today()
+        key = (id(config), today)
+        if key == self._calibration_key:
+            return False
+        self._calibration_key = key
+        self.calibration_items = calibration_due(config, today)
+        self.model.set_calibration(self.calibration_items)
+        return True
 
     def select(self, name: str) -> bool:
         """Select a hazard source's row without emitting (when it was chosen elsewhere)."""
@@ -250,6 +327,12 @@ class RiskOverview(QWidget):
             text = self.tr("No risk evaluation yet")
         if raised:
             text += " · " + self.tr("{n} raised by live evidence").format(n=raised)
+        items = self.calibration_items
+        late = sum(1 for c in items if c.overdue)
+        if late:
+            text += " · " + self.tr("calibration: {n} overdue").format(n=late)
+        if len(items) - late:
+            text += " · " + self.tr("calibration: {n} due this week").format(n=len(items) - late)
         self.summary.setText(text)
 
 

@@ -169,10 +169,24 @@ class ShiftReportDialog(QDialog):
 
     finished_report = Signal(str, object)  # path, None or Exception
 
-    def __init__(self, db_engine, plant: str, parent=None, *, settings: QSettings | None = None, pool=None):
+    def __init__(
+        self,
+        db_engine,
+        plant: str,
+        parent=None,
+        *,
+        settings: QSettings | None = None,
+        pool=None,
+        config=None,
+        period=None,
+    ):
+        """`period`: (t0, t1) to report, e.g. the range on the supervisor's screen; else the
+        current shift (the one being handed over). `config`: the running plant (its detectors'
+        calibration dates)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Shift report"))
         self.db_engine, self.plant = db_engine, plant
+        self.config = config  # the plant: detectors due for calibration (none without it)
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
         self.pool = pool or QThreadPool.globalInstance()
         self.signals = _ReportSignals(self)
@@ -181,7 +195,7 @@ class ShiftReportDialog(QDialog):
 
         self.shift = QComboBox(self)
         self.shift.addItems([self.tr("Current shift"), self.tr("Previous shift"), self.tr("Custom range")])
-        self.shift.setCurrentIndex(1)
+        self.shift.setCurrentIndex(0)
         self.t0_edit = QDateTimeEdit(self)
         self.t1_edit = QDateTimeEdit(self)
         for e in (self.t0_edit, self.t1_edit):
@@ -225,6 +239,8 @@ class ShiftReportDialog(QDialog):
         lay.addLayout(buttons)
         self.shift.currentIndexChanged.connect(self._preset)
         self._preset()
+        if period is not None:
+            self._show_period(*period)
         self.resize(520, self.sizeHint().height())
 
     def _preset(self) -> None:
@@ -241,6 +257,17 @@ class ShiftReportDialog(QDialog):
             stamp = time.strftime("%Y%m%d-%H%M", time.localtime(t0))
             folder = Path(str(self.settings.value("shifts/report_dir", Path.home())))
             self.path_edit.setText(str(folder / f"shift-report-{stamp}.pdf"))
+
+    def _show_period(self, t0: float, t1: float) -> None:
+        """Report this range: the current or previous shift when it is one, else a custom range."""
+        for i, which in ((0, "current"), (1, "previous")):
+            a, b = rd.shift_period(which, starts=self.starts)
+            if abs(a - t0) < 60 and abs(b - t1) < 60:
+                self.shift.setCurrentIndex(i)
+                return
+        self.shift.setCurrentIndex(2)
+        self.t0_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(t0)))
+        self.t1_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(math.ceil(t1))))
 
     def period(self) -> tuple[float, float]:
         i = self.shift.currentIndex()
@@ -267,10 +294,10 @@ class ShiftReportDialog(QDialog):
             return False
         self.settings.setValue("shifts/report_dir", str(Path(path).parent))
         self.settings.setValue("shifts/operators", self.operators.value())
-        ops, engine, plant = self.operators.value(), self.db_engine, self.plant
+        ops, engine, plant, config = self.operators.value(), self.db_engine, self.plant, self.config
 
         def build() -> rd.ShiftReport:
-            return rd.build_shift_report(engine, plant, t0, t1, operators=ops)
+            return rd.build_shift_report(engine, plant, t0, t1, operators=ops, config=config)
 
         self.create_button.setEnabled(False)
         self.busy.show()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.users import Role, UserError
+from app.users import MAX_NAME, Role, UserError
 from views.login import user_message
 from views.session import role_label
 
@@ -91,6 +91,7 @@ class UsersDialog(QDialog):
         dlg = QDialog(self)
         dlg.setWindowTitle(self.tr("Add user"))
         name, role = QLineEdit(dlg), QComboBox(dlg)
+        name.setMaxLength(MAX_NAME)
         for r in Role:
             role.addItem(role_label(r), r)
         pw1, pw2 = QLineEdit(dlg), QLineEdit(dlg)

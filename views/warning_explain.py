@@ -123,8 +123,20 @@ class TermModel(QAbstractTableModel):
 class WarningExplainDialog(QDialog):
     """Why a warning is raised: its lines, and the detector's data as a plot or the rule's terms."""
 
-    def __init__(self, explanation, alarm=None, parent: QWidget | None = None, *, now=time.time):
+    def __init__(
+        self,
+        explanation,
+        alarm=None,
+        parent: QWidget | None = None,
+        *,
+        now=time.time,
+        tag=None,
+        history_loader=None,
+    ):
+        """`tag` (the alarm's configured tag) and `history_loader` let an ordinary alarm show
+        its recent trend with the limit it crossed."""
         super().__init__(parent)
+        self.tag, self.history_loader = tag, history_loader
         self.setObjectName("warningExplain")
         self.explanation, self.alarm, self.now = explanation, alarm, now
         self.plot = None
@@ -151,6 +163,8 @@ class WarningExplainDialog(QDialog):
             self._build_detector(explanation)
         elif isinstance(explanation, RuleExplanation):
             self._build_rule(explanation)
+        elif alarm is not None and not alarm.is_warning and tag is not None:
+            self._build_alarm(alarm, tag)
         else:
             self._build_none()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
@@ -187,6 +201,53 @@ class WarningExplainDialog(QDialog):
                 )
             )
         self.lines.setStyleSheet(DIM)
+
+    def _build_alarm(self, a, tag) -> None:
+        """An ordinary alarm: the limit crossed, where it returns to normal, its delays, and the
+        tag's last half hour with the limit lines."""
+        from widgets.trend import TrendPlot
+
+        self.setWindowTitle(self.tr("Why? — {tag}").format(tag=a.source))
+        self.title.setText(self.tr("{tag}: {kind} alarm").format(tag=a.source, kind=a.kind))
+        unit = f" {tag.unit}" if tag.unit else ""
+        lines = [i18n.text(a.message)]
+        limits = tag.alarms
+        if a.limit is not None and a.value is not None:
+            lines.append(
+                self.tr("Value {value}{unit}, limit {limit}{unit}.").format(
+                    value=format_number(a.value), limit=format_number(a.limit), unit=unit
+                )
+            )
+        if limits is not None and a.limit is not None and a.kind in ("HH", "H", "L", "LL"):
+            high = a.kind in ("HH", "H")
+            back = a.limit - limits.deadband if high else a.limit + limits.deadband
+            text = (
+                self.tr("Returns to normal below {value}{unit} (deadband {deadband}).")
+                if high
+                else self.tr("Returns to normal above {value}{unit} (deadband {deadband}).")
+            )
+            lines.append(
+                text.format(value=format_number(back), unit=unit, deadband=format_number(limits.deadband))
+            )
+            if limits.on_delay_s or limits.off_delay_s:
+                lines.append(
+                    self.tr("Raised after {on} beyond the limit, returns after {off} back inside.").format(
+                        on=i18n.duration(limits.on_delay_s), off=i18n.duration(limits.off_delay_s)
+                    )
+                )
+        self.lines.setText("\n".join(lines))
+        marks: dict[str, tuple[float, int]] = {}
+        if limits is not None:
+            for k in ("HH", "H", "L", "LL"):
+                v = getattr(limits, k)
+                if v is not None:
+                    marks[k] = (float(v), limits.priority_of(k))
+        self.plot = TrendPlot(self, window_s=1800.0, history_span_s=1800.0, toolbar=False)
+        self.plot.add_pen(
+            max(a.tag, 0), a.source, tag.unit, self.history_loader, span=tag.range, limits=marks
+        )
+        self._layout.addWidget(self.plot, 1)
+        self.resize(820, 480)
 
     def _build_detector(self, ex: Explanation) -> None:
         title = i18n.text(ex.title)
@@ -395,11 +456,18 @@ class RiskExplainDialog(QDialog):
         lay.addWidget(buttons)
 
 
-def open_warning_explanation(bridge, alarm, parent: QWidget | None = None) -> WarningExplainDialog:
-    """Ask the engine why a warning is raised and show it (non-modal, deleted on close)."""
+def open_warning_explanation(
+    bridge, alarm, parent: QWidget | None = None, *, tag=None, history_loader=None, replace=None
+) -> WarningExplainDialog:
+    """Ask the engine why a warning is raised (or show an alarm's limit and trend), non-modal,
+    deleted on close. `replace`: the Why? window already open, which this one takes the place of
+    (one Why? window that follows the operator's selection)."""
     explanation = bridge.explain(alarm.key) if alarm is not None and alarm.is_warning else None
-    dlg = WarningExplainDialog(explanation, alarm, parent)
+    dlg = WarningExplainDialog(explanation, alarm, parent, tag=tag, history_loader=history_loader)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if replace is not None and replace.isVisible():
+        dlg.setGeometry(replace.geometry())
+        replace.close()
     dlg.show()
     return dlg
 

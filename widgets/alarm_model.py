@@ -27,10 +27,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.formatting import format_number
 from app.messages import render
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
 
-# Warning levels I-IV (ISA-101 / four-colour risk map). The only saturated colours on screen.
-PRIORITY_COLORS = {1: "#d62728", 2: "#ff7f0e", 3: "#f2c200", 4: "#2f7ed8"}
-PRIORITY_TEXT = {1: "#ffffff", 2: "#1a1a1a", 3: "#1a1a1a", 4: "#ffffff"}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # English source texts; `label()` gives them in the installed language.
 STATE_LABELS = {
@@ -170,13 +168,17 @@ class AlarmTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
 
     # ------------------------------------------------------------ feeding
-    def update_alarms(self, transitions: Iterable) -> None:
-        """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones."""
+    def update_alarms(self, transitions: Iterable, *, keep_normal: bool = False) -> None:
+        """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones (or,
+        with `keep_normal`, show them as normal in place until `drop_normal`: no row moves)."""
         for alarm in transitions:
             self._remember_off_note(alarm)
             row = self._row_of.get(alarm.key)
             if alarm.state == "NORMAL":
-                if row is not None:
+                if row is not None and keep_normal:
+                    self._rows[row] = alarm
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                elif row is not None:
                     self._remove_row(row)
             elif row is None:
                 n = len(self._rows)
@@ -198,6 +200,11 @@ class AlarmTableModel(QAbstractTableModel):
         self._row_of = {a.key: i for i, a in enumerate(self._rows)}
         self.endResetModel()
         self._update_flash_timer()
+
+    def drop_normal(self) -> None:
+        """Remove the rows kept in place as normal (`update_alarms(keep_normal=True)`)."""
+        for row in reversed([i for i, a in enumerate(self._rows) if a.state == "NORMAL"]):
+            self._remove_row(row)
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
@@ -251,6 +258,25 @@ class AlarmTableModel(QAbstractTableModel):
         elif a.suppressed and not parts:
             parts.append(self.tr("by design"))
         return " · ".join(parts)
+
+    def off_list_tip(self, a) -> str:
+        """The whole note of an alarm off the list, with the full date and time it comes back."""
+        user, comment = (a.user, a.comment) if a.user or a.comment else self._off_note.get(a.key, ("", ""))
+        lines = [f"{state_label(a.state)}: {a.source}"]
+        if user:
+            lines.append(self.tr("by {user}").format(user=user))
+        if comment:
+            lines.append(self.tr("reason: {reason}").format(reason=comment))
+        if a.shelved and a.key in self._shelved_until:
+            until = self._shelved_until[a.key]
+            lines.append(
+                self.tr("until it clears")
+                if until is None
+                else self.tr("back on the list at {time}").format(
+                    time=time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
+                )
+            )
+        return "\n".join(lines)
 
     @property
     def flash_on(self) -> bool:
@@ -335,6 +361,8 @@ class AlarmTableModel(QAbstractTableModel):
             if col == COL_PRI:
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_OFF and a.hidden:
+            return self.off_list_tip(a)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self.tr("{mark} early warning: ").format(mark=WARNING_MARK) if a.is_warning else ""
             tip += self.tr("{message}\nactive since {since}\nlast change {changed}").format(

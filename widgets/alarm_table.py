@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_number
+from widgets.alarm_hold import ListHold
 from widgets.alarm_model import (  # noqa: F401  (also imported from here by other displays)
     ALARM_ROLE,
     COL_DESC,
@@ -73,6 +74,7 @@ from widgets.alarm_model import (  # noqa: F401  (also imported from here by oth
     shown,
     state_label,
 )
+from widgets.style import set_style_property
 from widgets.tables import configure_table
 
 
@@ -82,7 +84,9 @@ class AlarmTable(QWidget):
     acknowledgeRequested = Signal(list)  # list[str] of alarm keys
     alarmSelected = Signal(object)  # Alarm
     shelveRequested = Signal(list, object, str)  # keys, duration in s (None: until it clears), reason
-    explainRequested = Signal(object)  # Alarm: the operator asked why this early warning is raised
+    explainRequested = Signal(
+        object
+    )  # Alarm: the operator asked why (a warning's evidence, an alarm's limit)
 
     def __init__(
         self,
@@ -116,7 +120,9 @@ class AlarmTable(QWidget):
         self.shelve_button.clicked.connect(self.shelve_selected)
         self.why_button = QPushButton(self.tr("Why?"), self)
         self.why_button.setToolTip(
-            self.tr("Why the selected early warning is raised: its data and reasoning (F1)")
+            self.tr(
+                "Why the selected row is raised: an alarm's limit and trend, an early warning's data and reasoning (F1)"
+            )
         )
         self.why_button.setEnabled(False)
         self.why_button.clicked.connect(self.explain_selected)
@@ -142,6 +148,17 @@ class AlarmTable(QWidget):
             },
         )
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.hold = ListHold(self.view, self.model, self.proxy, self)
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("newAlarms")
+        self.new_button.setToolTip(
+            self.tr(
+                "New alarms wait while the pointer is on the list or a row was just picked; click to show them"
+            )
+        )
+        self.new_button.hide()
+        self.new_button.clicked.connect(self.show_new)
+        self.hold.heldChanged.connect(self._held_changed)
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -152,6 +169,7 @@ class AlarmTable(QWidget):
         actions.addWidget(self.standing_button)
         actions.addWidget(self.off_button)
         actions.addWidget(self.count_label)
+        actions.addWidget(self.new_button)
         actions.addStretch(1)
         actions.addWidget(self.ack_button)
         actions.addWidget(self.ack_all_button)
@@ -286,6 +304,10 @@ class AlarmTable(QWidget):
         self.proxy.set_filter(view=view)
         self.view.setColumnHidden(COL_OFF, not off)
         self.view.setColumnHidden(COL_ETA, off)
+        if off:  # who, why and until when: the whole note, never cut
+            self.view.setColumnWidth(
+                COL_OFF, max(self.view.columnWidth(COL_OFF), self.view.sizeHintForColumn(COL_OFF))
+            )
         for b in (self.ack_button, self.ack_all_button, self.shelve_button):
             b.setEnabled(not off)
         self._update_count()
@@ -296,19 +318,31 @@ class AlarmTable(QWidget):
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
-        self.model.update_alarms(transitions)
+        self.hold.feed(transitions)
+
+    def show_new(self) -> None:
+        """Take in the alarms held while the operator was working the list, newest on top."""
+        self.hold.release()
+        self.view.scrollToTop()
+
+    def _held_changed(self, n: int, priority: int) -> None:
+        self.new_button.setVisible(n > 0)
+        self.new_button.setText(self.tr("▲ {n} new").format(n=n))
+        set_style_property(self.new_button, "priority", str(priority))
 
     def shelve_selected(self) -> None:
         keys = self.selected_keys()
         if not keys:
             return
-        dialog = ShelveDialog(keys, self)
+        dialog = ShelveDialog([self.model.alarm(self.model.row_of(k)) for k in keys], self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             duration = dialog.duration()
             self.model.note_shelved(keys, None if duration is None else self.model.clock() + duration)
+            self.hold.operator_acted()
             self.shelveRequested.emit(keys, duration, dialog.reason())
 
     def set_alarms(self, alarms: Iterable) -> None:
+        self.hold.reset()
         self.model.set_alarms(alarms)
 
     # ------------------------------------------------------------ actions
@@ -319,6 +353,7 @@ class AlarmTable(QWidget):
     def acknowledge_selected(self) -> None:
         keys = [k for k in self.selected_keys() if not self.model.alarm(self.model.row_of(k)).acked]
         if keys:
+            self.hold.operator_acted()
             self.acknowledgeRequested.emit(keys)
 
     def visible_alarms(self) -> list:
@@ -335,6 +370,7 @@ class AlarmTable(QWidget):
             if a is not None and not a.acked:
                 keys.append(a.key)
         if keys:
+            self.hold.operator_acted()
             self.acknowledgeRequested.emit(keys)
 
     def select_key(self, key: str) -> bool:
@@ -357,9 +393,9 @@ class AlarmTable(QWidget):
         return idx.data(ALARM_ROLE) if idx.isValid() else None
 
     def explain_selected(self) -> None:
-        """Ask why the current row's early warning is raised (alarms have nothing to explain)."""
+        """Ask why the current row is raised: a warning's evidence, an alarm's limit and trend."""
         a = self.current_alarm()
-        if a is not None and a.is_warning:
+        if a is not None:
             self.explainRequested.emit(a)
 
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -374,7 +410,7 @@ class AlarmTable(QWidget):
         a = index.data(ALARM_ROLE)
         menu = QMenu(self)
         why = menu.addAction(self.tr("Why?"), lambda: self.explainRequested.emit(a))
-        why.setEnabled(a is not None and a.is_warning)
+        why.setEnabled(a is not None)
         menu.addSeparator()
         on_list = self.proxy.view != VIEW_OFF
         menu.addAction(self.tr("Acknowledge"), self.acknowledge_selected).setEnabled(on_list)
@@ -384,7 +420,7 @@ class AlarmTable(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous=None) -> None:
         a = current.data(ALARM_ROLE) if current.isValid() else None
-        self.why_button.setEnabled(a is not None and a.is_warning)
+        self.why_button.setEnabled(a is not None)
         if current.isValid():
             a = current.data(ALARM_ROLE)
             if a is not None:
@@ -431,11 +467,13 @@ __all__ = [
 class ShelveDialog(QDialog):
     """Shelve alarms: how long (or until the alarm clears) and why; a reason is required."""
 
-    def __init__(self, keys: list[str], parent=None):
+    def __init__(self, alarms: list, parent=None):
+        """`alarms`: the alarms to shelve (or their keys)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Shelve alarms"))
         self.setObjectName("shelveDialog")
-        self.keys = list(keys)
+        self.alarms = [a for a in alarms if not isinstance(a, str)]
+        self.keys = [a if isinstance(a, str) else a.key for a in alarms]
         self.duration_box = QComboBox(self)
         for text, secs in SHELVE_CHOICES:
             self.duration_box.addItem(label(text), secs)
@@ -452,14 +490,28 @@ class ShelveDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.reason_edit.textChanged.connect(self._validate)
         form = QFormLayout(self)
-        shown = ", ".join(self.keys[:4])
+        names = [self._describe(a) for a in (self.alarms or self.keys)[:4]]
+        listed = "\n".join(names)
         if len(self.keys) > 4:
-            shown = self.tr("{names} and {n} more").format(names=shown, n=len(self.keys) - 4)
-        form.addRow(QLabel(shown, self))
+            listed += "\n" + self.tr("and {n} more").format(n=len(self.keys) - 4)
+        what = QLabel(listed, self)
+        what.setObjectName("shelveWhat")
+        what.setWordWrap(True)
+        form.addRow(what)
         form.addRow(self.tr("For"), self.duration_box)
         form.addRow(self.tr("Reason"), self.reason_edit)
         form.addRow(self.buttons)
+        fm = self.reason_edit.fontMetrics()
+        self.reason_edit.setMinimumWidth(fm.horizontalAdvance(self.reason_edit.placeholderText()) + 24)
+        self.setMinimumWidth(480)
         self._validate()
+
+    def _describe(self, a) -> str:
+        """An alarm as the operator reads it: tag, kind and message, not its internal key."""
+        if isinstance(a, str):
+            source, _, kind = a.rpartition(":")
+            return f"{source} · {kind_label(kind)}" if source else a
+        return f"{a.source} · {kind_label(a.kind)} · {shown(a.message)}"
 
     def _validate(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason().strip()))

@@ -2,14 +2,16 @@
 
 Tones are rendered with numpy into a temporary directory owned by the horn and played with
 QtMultimedia's `QSoundEffect`. Audio is optional: without the QtMultimedia module (it ships in
-PySide6-Addons), without an audio output device, or if a sound fails to load, the horn logs one
-notice and stays silent; the indicator and the silence button keep working, so the operator
+PySide6-Addons), when QtMultimedia is installed but cannot load a system library it needs (the
+notice names it: `libpulse.so.0`), without an audio output device, or if a sound fails to load,
+the horn logs one notice and stays silent; the indicator and the silence button keep working, so the operator
 still sees that an alarm wants attention. Nothing here blocks or raises on a missing device.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -39,6 +41,51 @@ STATE_TIP = {
 }
 
 
+_SHARED_OBJECT = re.compile(r"([\w.+-]+\.(?:so(?:\.\d+)*|dylib|dll))", re.IGNORECASE)
+_AUDIO_LIBS = (
+    "libpulse",
+    "libasound",
+    "libpipewire",
+    "libjack",
+    "libgst",
+    "libsndfile",
+    "libffmpeg",
+    "libav",
+)
+
+
+def import_failure_reason(exc: ImportError) -> str:
+    """Why QtMultimedia cannot be imported, in words that say what to install: the module itself
+    (PySide6-Addons), or the system library the module failed to load (`libpulse.so.0: cannot
+    open shared object file` is a missing system audio library, not a missing PySide6-Addons)."""
+    text = str(exc)
+    if getattr(exc, "name", None) == "PySide6.QtMultimedia" and "No module named" in text:
+        return QCoreApplication.translate(
+            "horn", "QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)"
+        )
+    m = _SHARED_OBJECT.search(text)
+    if m is not None and (
+        "cannot open shared object" in text or "Library not loaded" in text or "DLL load failed" in text
+    ):
+        lib = m.group(1)
+        if lib.lower().startswith(_AUDIO_LIBS):
+            return QCoreApplication.translate(
+                "horn", "QtMultimedia cannot load {lib} (a system audio library)"
+            ).format(lib=lib)
+        return QCoreApplication.translate("horn", "QtMultimedia cannot load {lib} (a system library)").format(
+            lib=lib
+        )
+    if "DLL load failed" in text:
+        return QCoreApplication.translate(
+            "horn", "QtMultimedia cannot load a system library it needs: {error}"
+        ).format(error=text)
+    if "No module named" in text:
+        return QCoreApplication.translate(
+            "horn", "QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)"
+        )
+    return QCoreApplication.translate("horn", "QtMultimedia cannot be loaded: {error}").format(error=text)
+
+
 class SoundPlayer:
     """Plays patterns with QSoundEffect; silent (with one logged notice) when audio is unavailable."""
 
@@ -52,8 +99,8 @@ class SoundPlayer:
         self._effect_cls = None
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
-        except ImportError:
-            self._disable("QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)")
+        except ImportError as exc:
+            self._disable(import_failure_reason(exc))
             return
         try:
             if not QMediaDevices.audioOutputs():

@@ -57,6 +57,9 @@ PLATE_BORDER = QColor("#55595f")
 TEXT = QColor("#dfe1e4")
 DIM_TEXT = QColor("#8a8d91")
 HIGHLIGHT = QColor("#ffffff")
+# data lost: a hazard source whose interlock state is unknown (not yet taken as bypassed); violet,
+# apart from the four risk colours, as ISA-101 displays mark a value that cannot be trusted
+DATA_LOST = QColor("#b38cf0")
 ALARM_FILL_ALPHA = 48
 RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
 RAISED_FILL_ALPHA = 70  # raised above it by live evidence
@@ -389,6 +392,7 @@ class HazardArea(QGraphicsPolygonItem):
         self.selected_ring = False
         self.risk_level = inherent_level if inherent_level in ROMAN else 4  # the dynamic level
         self.raised = False  # the dynamic level is above the inherent one
+        self.unknown = False  # an interlock's state is unknown (data lost): its own outline
         self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
         self.full_text = f"{name}{self.level_text}"
         self.label = _Label(self.full_text, self)
@@ -415,15 +419,22 @@ class HazardArea(QGraphicsPolygonItem):
         self._apply()
         return True
 
-    def set_risk(self, level: int, inherent: int, explanation: str = "") -> bool:
+    def set_risk(self, level: int, inherent: int, explanation: str = "", unknown: bool = False) -> bool:
         """The hazard source's dynamic risk level (four-colour map) and why (an
-        `app.messages.Message`, shown in the installed language)."""
+        `app.messages.Message`, shown in the installed language); `unknown`: an interlock's
+        state is unknown (data lost), outlined in its own colour, never red for it."""
         raised = level < inherent
         if explanation:
             self.setToolTip(render(explanation, QCoreApplication.translate))
-        if level == self.risk_level and raised == self.raised and inherent == self.inherent_level:
+        if (level, raised, inherent, unknown) == (
+            self.risk_level,
+            self.raised,
+            self.inherent_level,
+            self.unknown,
+        ):
             return False
         self.risk_level, self.raised, self.inherent_level = level, raised, inherent
+        self.unknown = unknown
         self.level_text = f"  ·  {ROMAN.get(level, '')}"
         self.full_text = f"{self.name}{self.level_text}"
         self.label.set_text(self.full_text)
@@ -451,6 +462,9 @@ class HazardArea(QGraphicsPolygonItem):
             else:
                 pen = QPen(_priority_color(self.priority, 70), 1.5)
             self.label.set_accent(_priority_color(min(self.priority, level)))
+        elif self.unknown:
+            pen = QPen(DATA_LOST, 2.6, Qt.PenStyle.DashLine)
+            self.label.set_accent(DATA_LOST)
         elif self.raised:
             pen = QPen(_priority_color(level), 2.2)
             self.label.set_accent(_priority_color(level))
@@ -742,7 +756,7 @@ class PlantMap(QGraphicsView):
         for r in states:
             h = self.hazards.get(r.hazard)
             if h is not None:
-                h.set_risk(r.level, r.inherent.level, r.explain())
+                h.set_risk(r.level, r.inherent.level, r.explain(), getattr(r, "interlock_unknown", False))
 
     def _toggle_flash(self) -> None:
         self._flash_on = not self._flash_on

@@ -14,21 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.model import DeviceState
 from widgets.alarm_table import ROMAN, format_time, shown
-
-
-def set_style_property(widget: QWidget, name: str, value, *, children: bool = False) -> bool:
-    """Set a dynamic property and re-polish the widget (and its children), only if it changed."""
-    if widget.property(name) == value:
-        return False
-    widget.setProperty(name, value)
-    targets = [widget, *widget.findChildren(QWidget)] if children else [widget]
-    for w in targets:
-        style = w.style()
-        style.unpolish(w)
-        style.polish(w)
-        w.update()
-    return True
-
+from widgets.elided_label import ElidedLabel
+from widgets.style import set_style_property  # noqa: F401  (also imported from here)
 
 _DEVICE_STATE = {  # state -> (stylesheet property, English word, translated where shown)
     DeviceState.CONNECTING: ("connecting", QT_TRANSLATE_NOOP("status", "connecting")),
@@ -38,8 +25,19 @@ _DEVICE_STATE = {  # state -> (stylesheet property, English word, translated whe
 }
 
 
+# marks a driver puts on a connected device that answers but not as it should; protocol codes
+# ("EXC 02", "FC 04") are shown as they are
+_WARNING_MARKS = (
+    QT_TRANSLATE_NOOP("status", "SHORT"),
+    QT_TRANSLATE_NOOP("status", "LONG"),
+    QT_TRANSLATE_NOOP("status", "PLAIN PASSWORD"),
+)
+
+
 class DeviceBadge(QLabel):
-    """One device: a dot and its name; red 'COMM FAIL' when disconnected."""
+    """One device: a dot and its name; red 'COMM FAIL' when disconnected; amber with the driver's
+    mark (an exception code, a short reply, a password in plain text) when it answers but not
+    as it should."""
 
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
@@ -52,6 +50,9 @@ class DeviceBadge(QLabel):
         state = status.state if status is not None else DeviceState.CONNECTING
         prop, word = _DEVICE_STATE.get(state, ("connecting", QT_TRANSLATE_NOOP("status", "unknown")))
         word = QCoreApplication.translate("status", word)
+        mark = getattr(status, "warning", "") if status is not None else ""
+        if prop == "ok" and mark:
+            prop, word = "warn", QCoreApplication.translate("status", mark)
         text = f"● {self.name}" if prop == "ok" else f"● {self.name}  {word}"
         if text != self.text():
             self.setText(text)
@@ -62,6 +63,8 @@ class DeviceBadge(QLabel):
                 tip += self.tr("\nround trip {ms} ms").format(ms=f"{status.round_trip_ms:.0f}")
             if status.error:
                 tip += f"\n{status.error}"
+            if getattr(status, "warning_text", ""):
+                tip += f"\n{status.warning_text}"
         if tip != self.toolTip():
             self.setToolTip(tip)
         self.state_name = prop
@@ -171,7 +174,7 @@ class AlarmBanner(QWidget):
         self.level = QLabel(self)
         self.level.setObjectName("bannerLevel")
         self.level.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text = QLabel(self)
+        self.text = ElidedLabel("", self)
         self.text.setObjectName("bannerText")
         self.more = QLabel(self)
         self.more.setObjectName("bannerMore")
@@ -207,6 +210,7 @@ class AlarmBanner(QWidget):
             self.text.setText(self.tr("No unacknowledged alarms"))
             self.more.setText(self.tr("{n} standing").format(n=len(standing)) if standing else "")
             set_style_property(self, "priority", "0", children=True)
+            self.text.set_hint("")
             self.setToolTip("")
             return
         self.current = a
@@ -219,6 +223,7 @@ class AlarmBanner(QWidget):
         set_style_property(self, "priority", str(a.priority), children=True)
         set_style_property(self, "state", "active" if a.active else "rtn", children=True)
         set_style_property(self, "kind", "warning" if warning else "alarm", children=True)
+        self.text.set_hint(self.tr("Click to acknowledge this alarm"))
         self.setToolTip(self.tr("Click to acknowledge this alarm"))
 
     def mousePressEvent(self, event) -> None:

@@ -9,6 +9,7 @@ pushed as whole arrays; only the value cells that changed are announced, in one 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 from PySide6.QtCore import (
@@ -34,6 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.integrity import reason_text
+from app.messages import render
 from app.model import Quality
 from widgets.alarm_table import format_number
 
@@ -71,6 +74,9 @@ class TagTreeModel(QAbstractItemModel):
         self.is_bool = [bool(getattr(t, "is_bool", False)) for t in self.tags]
         self.groups: list[tuple[str, list[int]]] = []
         self.where = np.zeros((n, 2), dtype=np.int64)  # tag -> (group row, row in group)
+        # () -> why each tag is not good (QualityReason per tag), e.g. Engine.quality_reasons;
+        # asked only for a tooltip
+        self.reasons = None
         self.set_grouping("area")
 
     def set_grouping(self, by: str) -> None:
@@ -84,6 +90,29 @@ class TagTreeModel(QAbstractItemModel):
             for r, i in enumerate(members):
                 self.where[i] = (g, r)
         self.endResetModel()
+
+    def _integrity_tip(self, i: int) -> str:
+        """Why the value is not good (the quality stage's reason) and the calibration due date."""
+        lines = []
+        q = int(self.quality[i])
+        if q != Quality.GOOD:
+            label = self.tr("bad") if q == Quality.BAD else self.tr("uncertain")
+            why = reason_text(self.reasons()[i]) if self.reasons is not None else None
+            if why is not None:
+                lines.append(
+                    self.tr("quality {quality}: {reason}").format(
+                        quality=label, reason=render(why, QCoreApplication.translate)
+                    )
+                )
+            else:
+                lines.append(self.tr("quality {quality}").format(quality=label))
+        due = getattr(self.tags[i], "calibration_due", None)
+        if due is not None:
+            if due < date.today():
+                lines.append(self.tr("calibration overdue since {date}").format(date=due.isoformat()))
+            else:
+                lines.append(self.tr("calibration due {date}").format(date=due.isoformat()))
+        return "".join("\n" + x for x in lines)
 
     # ------------------------------------------------------------ live values
     def update_values(self, value: np.ndarray, quality: np.ndarray) -> None:
@@ -173,7 +202,8 @@ class TagTreeModel(QAbstractItemModel):
             tip = self.tr("{name}\n{description}\ndevice {device}").format(
                 name=t.name, description=t.description, device=t.device
             )
-            return tip + (self.tr(", area {area}").format(area=t.area) if t.area else "")
+            tip += self.tr(", area {area}").format(area=t.area) if t.area else ""
+            return tip + self._integrity_tip(i)
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == COL_VALUE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == Qt.ItemDataRole.ForegroundRole and col == COL_VALUE:

@@ -48,6 +48,9 @@ WINDOWS = {QT_TRANSLATE_NOOP("trend", "10 min"): 600.0, QT_TRANSLATE_NOOP("trend
 __all__ = ["PEN_COLORS", "WINDOWS", "EventsLoader", "HistoryLoader", "Pen", "RingBuffer", "TrendPlot"]
 
 
+LEGEND_SHARE = 0.25  # of the plot's height the legend may cover in one column
+
+
 class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
     """Multi-pen trend with a time axis, window presets, history back-fill and history zoom."""
 
@@ -237,6 +240,7 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         self.pens[tag] = pen
         self._place(pen, self.vb)
         self.legend.addItem(curve, self._legend_text(pen))
+        self._fit_legend()
         if history_loader is not None:
             t1 = self.clock()
             pen.loading = True
@@ -254,6 +258,7 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         self.set_forecast(tag, None)
         del self.pens[tag]
         self.legend.removeItem(pen.curve)
+        self._fit_legend()
         self._place(pen, None)
         self.load_errors.pop(tag, None)
         if self._highlight == tag:
@@ -338,8 +343,11 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
 
     def _set_x_range(self) -> None:
         right = self._right_edge()
-        # room ahead of now for forecast cones (a quarter of the window at most)
-        ahead = self.window_s * (0.25 if any(p.cone is not None for p in self.pens.values()) else 0.01)
+        # room ahead of now for the forecast cones drawn (a quarter of the window at most)
+        ahead = self.window_s * 0.01
+        ends = [float(p.cone[0][-1]) for p in self.pens.values() if p.cone is not None and len(p.cone[0])]
+        if ends:
+            ahead = min(self.window_s * 0.25, max(ahead, (max(ends) - right) * 1.05))
         self.item.setXRange(right - self.window_s, right + ahead, padding=0)
 
     def redraw(self) -> None:
@@ -396,6 +404,21 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         return self.plot.grab().save(str(path))
 
     # ------------------------------------------------------------ legend and title
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """One column while it covers at most a quarter of the plot's height, else up to three
+        side by side, so a small plot keeps most of its data in sight."""
+        rows = max(len(self.pens), 1)
+        line = 22  # px per legend entry
+        columns = 1
+        while columns < 3 and (rows / columns) * line > self.plot.height() * LEGEND_SHARE:
+            columns += 1
+        if self.legend.columnCount != columns:
+            self.legend.setColumnCount(columns)
+
     def _set_legend(self, pen: Pen, value: float | None = None) -> None:
         label = self.legend.getLabel(pen.curve)
         if label is not None:

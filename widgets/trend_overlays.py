@@ -39,6 +39,8 @@ class OverlaysMixin:
         if cone is None or pen.view is None:
             return
         t, lo, mid, hi = (np.asarray(a, dtype=float) for a in cone)
+        if pen.span is not None:  # a straight line leaves the instrument's range: the cone does not
+            lo, mid, hi = (np.clip(x, *pen.span) for x in (lo, mid, hi))
         if self._normalised and pen.span is not None:
             a, b = pen.span
             lo, mid, hi = ((x - a) * (100.0 / (b - a)) for x in (lo, mid, hi))

@@ -75,6 +75,10 @@
         <translation>全部类型</translation>
     </message>
     <message>
+        <source>Early warnings (forecast, anomaly, rule)</source>
+        <translation>预警（预测、异常、规则）</translation>
+    </message>
+    <message>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
@@ -212,8 +216,12 @@
         <translation>原因？</translation>
     </message>
     <message>
-        <source>Why the selected early warning is raised: its data and reasoning (F1)</source>
-        <translation>所选预警的触发原因：数据与推理依据（F1）</translation>
+        <source>Why the selected row is raised: an alarm&apos;s limit and trend, an early warning&apos;s data and reasoning (F1)</source>
+        <translation>为什么报警/预警：报警的限值与趋势，预警的数据与推理（F1）</translation>
+    </message>
+    <message>
+        <source>New alarms wait while the pointer is on the list or a row was just picked; click to show them</source>
+        <translation>指针停在列表上或刚选中一行时，新报警暂不插入；点击显示</translation>
     </message>
     <message>
         <source>Standing</source>
@@ -276,6 +284,10 @@
         <translation>清除筛选</translation>
     </message>
     <message>
+        <source>▲ {n} new</source>
+        <translation>▲ {n} 条新报警</translation>
+    </message>
+    <message>
         <source>Shelved &amp;&amp; out of service ({n})</source>
         <translation>搁置与停用（{n}）</translation>
     </message>
@@ -301,6 +313,18 @@
     <message>
         <source>by design</source>
         <translation>设计抑制</translation>
+    </message>
+    <message>
+        <source>by {user}</source>
+        <translation>操作人 {user}</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>原因：{reason}</translation>
+    </message>
+    <message>
+        <source>back on the list at {time}</source>
+        <translation>{time} 恢复显示</translation>
     </message>
     <message>
         <source>{mark} early warning: </source>
@@ -418,6 +442,14 @@ hazard source: {name}</source>
         <translation>随报警一起显示</translation>
     </message>
     <message>
+        <source>alarm while the value is bad (a blind spot)</source>
+        <translation>数值质量为坏时报警（监测盲区）</translation>
+    </message>
+    <message>
+        <source>Bad quality</source>
+        <translation>坏质量</translation>
+    </message>
+    <message>
         <source>Own forecast settings (else the plant&apos;s)</source>
         <translation>单独设置趋势预测（否则沿用全厂设置）</translation>
     </message>
@@ -488,6 +520,38 @@ hazard source: {name}</source>
     <message>
         <source>No tag selected</source>
         <translation>未选择位号</translation>
+    </message>
+    <message>
+        <source>this tag&apos;s own setting</source>
+        <translation>本位号自身设置</translation>
+    </message>
+    <message>
+        <source>plant default: every tag</source>
+        <translation>全厂默认：所有位号</translation>
+    </message>
+    <message>
+        <source>plant default: member of a hazard source</source>
+        <translation>全厂默认：危险源成员</translation>
+    </message>
+    <message>
+        <source>plant default: tag with an alarm limit</source>
+        <translation>全厂默认：设有报警限值的位号</translation>
+    </message>
+    <message>
+        <source>plant default: hazard-source members and tags with limits only</source>
+        <translation>全厂默认：仅危险源成员及设有限值的位号</translation>
+    </message>
+    <message>
+        <source>plant default: only tags that turn it on</source>
+        <translation>全厂默认：仅自行开启的位号</translation>
+    </message>
+    <message>
+        <source>In force: on ({why})</source>
+        <translation>实际生效：开（{why}）</translation>
+    </message>
+    <message>
+        <source>In force: off ({why})</source>
+        <translation>实际生效：关（{why}）</translation>
     </message>
 </context>
 <context>
@@ -1023,14 +1087,6 @@ No sound on this workstation: {reason}</source>
         <translation>停止声响直到有新报警；不确认任何报警</translation>
     </message>
     <message>
-        <source>Why? (selected warning)</source>
-        <translation>原因？（所选预警）</translation>
-    </message>
-    <message>
-        <source>The data and reasoning behind the selected early warning</source>
-        <translation>所选预警背后的数据与推理</translation>
-    </message>
-    <message>
         <source>Alarm history…</source>
         <translation>报警历史…</translation>
     </message>
@@ -1085,6 +1141,14 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Put the selected suppressed alarms back on the list</source>
         <translation>将所选已抑制的报警放回列表</translation>
+    </message>
+    <message>
+        <source>Why? (selected alarm)</source>
+        <translation>为什么？（所选报警）</translation>
+    </message>
+    <message>
+        <source>The limit and trend behind the selected alarm, or the data and reasoning behind an early warning</source>
+        <translation>所选报警的限值与趋势，或预警背后的数据与推理</translation>
     </message>
     <message>
         <source>&amp;Plant</source>
@@ -1480,9 +1544,33 @@ No sound on this workstation: {reason}</source>
         <source>{n} raised by live evidence</source>
         <translation>{n} 个因实时证据升级</translation>
     </message>
+    <message>
+        <source>calibration: {n} overdue</source>
+        <translation>校准：{n} 个已逾期</translation>
+    </message>
+    <message>
+        <source>calibration: {n} due this week</source>
+        <translation>校准：{n} 个本周到期</translation>
+    </message>
 </context>
 <context>
     <name>RiskTableModel</name>
+    <message>
+        <source>{n} overdue</source>
+        <translation>{n} 个已逾期</translation>
+    </message>
+    <message>
+        <source>{n} due this week</source>
+        <translation>{n} 个本周到期</translation>
+    </message>
+    <message>
+        <source>{tag}: overdue since {date}</source>
+        <translation>{tag}：自 {date} 起逾期</translation>
+    </message>
+    <message>
+        <source>{tag}: due {date}</source>
+        <translation>{tag}：{date} 到期</translation>
+    </message>
     <message>
         <source>for {duration}</source>
         <translation>持续 {duration}</translation>
@@ -1531,12 +1619,20 @@ No sound on this workstation: {reason}</source>
         <translation>（未命名）</translation>
     </message>
     <message>
+        <source>{name} (faulted)</source>
+        <translation>{name}（故障）</translation>
+    </message>
+    <message>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
         <source>a rule needs a condition</source>
         <translation>规则需要一个条件</translation>
+    </message>
+    <message>
+        <source>faulted: {error} (since {since}); not evaluated by the running plant</source>
+        <translation>故障：{error}（自 {since} 起）；运行中的系统未评估此规则</translation>
     </message>
     <message>
         <source>OK: uses {n} tags</source>
@@ -1714,8 +1810,8 @@ No sound on this workstation: {reason}</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <source>{names} and {n} more</source>
-        <translation>{names} 等另 {n} 条</translation>
+        <source>and {n} more</source>
+        <translation>另有 {n} 条</translation>
     </message>
     <message>
         <source>For</source>
@@ -1854,6 +1950,30 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+    <message>
+        <source>bad</source>
+        <translation>坏</translation>
+    </message>
+    <message>
+        <source>uncertain</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <source>quality {quality}: {reason}</source>
+        <translation>质量{quality}：{reason}</translation>
+    </message>
+    <message>
+        <source>quality {quality}</source>
+        <translation>质量{quality}</translation>
+    </message>
+    <message>
+        <source>calibration overdue since {date}</source>
+        <translation>校准自 {date} 起逾期</translation>
+    </message>
+    <message>
+        <source>calibration due {date}</source>
+        <translation>校准到期 {date}</translation>
     </message>
     <message>
         <source>{name}
@@ -2453,6 +2573,30 @@ Last message: {message}</source>
 最后信息：{message}</translation>
     </message>
     <message>
+        <source>Why? — {tag}</source>
+        <translation>为什么？— {tag}</translation>
+    </message>
+    <message>
+        <source>{tag}: {kind} alarm</source>
+        <translation>{tag}：{kind} 报警</translation>
+    </message>
+    <message>
+        <source>Value {value}{unit}, limit {limit}{unit}.</source>
+        <translation>当前值 {value}{unit}，限值 {limit}{unit}。</translation>
+    </message>
+    <message>
+        <source>Returns to normal below {value}{unit} (deadband {deadband}).</source>
+        <translation>低于 {value}{unit} 时恢复正常（死区 {deadband}）。</translation>
+    </message>
+    <message>
+        <source>Returns to normal above {value}{unit} (deadband {deadband}).</source>
+        <translation>高于 {value}{unit} 时恢复正常（死区 {deadband}）。</translation>
+    </message>
+    <message>
+        <source>Raised after {on} beyond the limit, returns after {off} back inside.</source>
+        <translation>越限持续 {on} 后报警，回到限内 {off} 后恢复。</translation>
+    </message>
+    <message>
         <source>Why? — {title}</source>
         <translation>原因？— {title}</translation>
     </message>
@@ -2976,12 +3120,76 @@ Last message: {message}</source>
         <source>History writing again</source>
         <translation>历史库恢复写入</translation>
     </message>
+    <message>
+        <source>{tag}: suppress_when faulted: {error}; alarms not suppressed</source>
+        <translation>{tag}：suppress_when 表达式故障：{error}；报警不予抑制</translation>
+    </message>
+    <message>
+        <source>{tag}: forecast condition faulted: {error}; forecast always on</source>
+        <translation>{tag}：预测条件故障：{error}；预测始终开启</translation>
+    </message>
+    <message>
+        <source>{tag}: anomaly mode faulted: {error}; normal mode assumed</source>
+        <translation>{tag}：异常检测工况表达式故障：{error}；按正常工况处理</translation>
+    </message>
+    <message>
+        <source>Rule {name} faulted: {error}; not evaluated</source>
+        <translation>规则 {name} 故障：{error}；未予评估</translation>
+    </message>
+    <message>
+        <source>Rule {name} evaluates again</source>
+        <translation>规则 {name} 恢复评估</translation>
+    </message>
+    <message>
+        <source>{tag}: {field} faulted: {error}</source>
+        <translation>{tag}：{field} 故障：{error}</translation>
+    </message>
+    <message>
+        <source>{tag}: {field} evaluates again</source>
+        <translation>{tag}：{field} 恢复评估</translation>
+    </message>
+    <message>
+        <source>Detector {name} faulted: {error}; not evaluated</source>
+        <translation>检测器 {name} 故障：{error}；未予评估</translation>
+    </message>
+    <message>
+        <source>Detector {name} evaluates again</source>
+        <translation>检测器 {name} 恢复评估</translation>
+    </message>
+    <message>
+        <source>{tag}: sensor reading trusted again</source>
+        <translation>{tag}：传感器读数恢复可信</translation>
+    </message>
+    <message>
+        <source>{tag}: value frozen at {value}{unit} for {held}: blind spot</source>
+        <translation>{tag}：数值冻结在 {value}{unit} 已 {held}：监测盲区</translation>
+    </message>
+    <message>
+        <source>{tag}: sensor fault (NE 43): {value}{unit} below the fault limit {limit}{unit}</source>
+        <translation>{tag}：传感器故障（NE 43）：{value}{unit} 低于故障限 {limit}{unit}</translation>
+    </message>
+    <message>
+        <source>{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}</source>
+        <translation>{tag}：传感器故障（NE 43）：{value}{unit} 高于故障限 {limit}{unit}</translation>
+    </message>
 </context>
 <context>
     <name>alarms_page</name>
     <message>
         <source>default</source>
         <translation>默认</translation>
+    </message>
+    <message>
+        <source>plant default</source>
+        <translation>全厂默认</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
     </message>
 </context>
 <context>
@@ -3141,6 +3349,26 @@ Last message: {message}</source>
         <source>Silenced: the horn sounds again when a new alarm arrives (alarms are still unacknowledged)</source>
         <translation>已消音：新报警到来时将再次鸣响（报警仍未确认）</translation>
     </message>
+    <message>
+        <source>QtMultimedia is not installed (pip install PySide6-Addons, the [audio] extra)</source>
+        <translation>未安装 QtMultimedia（pip install PySide6-Addons，即 [audio] 附加组件）</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot load {lib} (a system audio library)</source>
+        <translation>QtMultimedia 无法加载 {lib}（系统音频库）</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot load {lib} (a system library)</source>
+        <translation>QtMultimedia 无法加载 {lib}（系统库）</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot load a system library it needs: {error}</source>
+        <translation>QtMultimedia 无法加载所需的系统库：{error}</translation>
+    </message>
+    <message>
+        <source>QtMultimedia cannot be loaded: {error}</source>
+        <translation>无法加载 QtMultimedia：{error}</translation>
+    </message>
 </context>
 <context>
     <name>kpi</name>
@@ -3251,24 +3479,12 @@ Last message: {message}</source>
 <context>
     <name>login</name>
     <message>
-        <source>Wrong user name or password.</source>
-        <translation>用户名或密码错误。</translation>
+        <source>Wrong user name or password, or the account is locked.</source>
+        <translation>用户名或密码错误，或账户已锁定。</translation>
     </message>
     <message>
-        <source>Wrong user name or password. {n} attempt(s) left.</source>
-        <translation>用户名或密码错误。还可尝试 {n} 次。</translation>
-    </message>
-    <message>
-        <source>Account locked.</source>
-        <translation>账户已锁定。</translation>
-    </message>
-    <message>
-        <source>This account is disabled.</source>
-        <translation>此账户已停用。</translation>
-    </message>
-    <message>
-        <source>A user name is 1 to 100 printable characters without spaces.</source>
-        <translation>用户名为 1 至 100 个可打印字符，不含空格。</translation>
+        <source>A user name is 1 to {n} printable characters without spaces.</source>
+        <translation>用户名为 1 至 {n} 个可打印字符，不含空格。</translation>
     </message>
     <message>
         <source>A password has at least {n} characters.</source>
@@ -3285,10 +3501,6 @@ Last message: {message}</source>
     <message>
         <source>No user {name}.</source>
         <translation>没有用户 {name}。</translation>
-    </message>
-    <message>
-        <source>Account locked until {time}.</source>
-        <translation>账户已锁定，{time} 解锁。</translation>
     </message>
 </context>
 <context>
@@ -3314,6 +3526,29 @@ Last message: {message}</source>
 inherent level {level}</source>
         <translation>{name}
 固有风险 {level} 级</translation>
+    </message>
+</context>
+<context>
+    <name>quality</name>
+    <message>
+        <source>no valid reading from the device</source>
+        <translation>设备无有效读数</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>非数值</translation>
+    </message>
+    <message>
+        <source>out of range</source>
+        <translation>超出量程</translation>
+    </message>
+    <message>
+        <source>sensor fault (NE 43)</source>
+        <translation>传感器故障（NE 43）</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>数值冻结</translation>
     </message>
 </context>
 <context>
@@ -3390,6 +3625,10 @@ inherent level {level}</source>
         <translation>联锁旁路</translation>
     </message>
     <message>
+        <source>interlock state unknown</source>
+        <translation>联锁状态未知</translation>
+    </message>
+    <message>
         <source>escalation</source>
         <translation>升级</translation>
     </message>
@@ -3450,6 +3689,18 @@ inherent level {level}</source>
         <translation>  - {indicator}：{what} → {level}，自 {time} 起：{detail}</translation>
     </message>
     <message>
+        <source>{tag} bad quality: interlock state unknown for {n} s, taken as bypassed</source>
+        <translation>{tag} 质量坏：联锁状态未知已 {n} 秒，按已旁路处理</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality: interlock state unknown (data lost), not yet bypassed</source>
+        <translation>{tag} 质量坏：联锁状态未知（数据丢失），尚未按旁路处理</translation>
+    </message>
+    <message>
+        <source>{tag} bad quality: {reason}</source>
+        <translation>{tag} 质量坏：{reason}</translation>
+    </message>
+    <message>
         <source>{tag} bad quality ({device} unreachable)</source>
         <translation>{tag} 坏值（{device} 通讯中断）</translation>
     </message>
@@ -3458,8 +3709,8 @@ inherent level {level}</source>
         <translation>{tag} 坏值</translation>
     </message>
     <message>
-        <source>{tag} bad quality: interlock state unknown</source>
-        <translation>{tag} 坏值：联锁状态未知</translation>
+        <source>{tag} calibration overdue since {date}</source>
+        <translation>{tag} 校准自 {date} 起逾期</translation>
     </message>
     <message>
         <source>{tag} = 0: interlock out of service</source>
@@ -3543,6 +3794,10 @@ inherent level {level}</source>
     <message>
         <source>Since</source>
         <translation>起始</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
     </message>
     <message>
         <source>escalated: {what}</source>
@@ -3806,6 +4061,22 @@ inherent level {level}</source>
         <translation>起始时间</translation>
     </message>
     <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -3882,6 +4153,14 @@ inherent level {level}</source>
         <translation>目标</translation>
     </message>
     <message>
+        <source>Audit trail head: none (empty)</source>
+        <translation>审计记录末条：无（为空）</translation>
+    </message>
+    <message>
+        <source>Audit trail head: #{id} {hash}…</source>
+        <translation>审计记录末条：#{id} {hash}…</translation>
+    </message>
+    <message>
         <source>Alarm shift report — {plant}</source>
         <translation>报警交接班报表 — {plant}</translation>
     </message>
@@ -3906,12 +4185,24 @@ inherent level {level}</source>
         <translation>振荡：1 分钟内 {n} 次</translation>
     </message>
     <message>
+        <source>Calibration overdue and due this week</source>
+        <translation>校准逾期及本周到期</translation>
+    </message>
+    <message>
         <source>Handed over by:</source>
         <translation>交班人：</translation>
     </message>
     <message>
         <source>Taken over by:</source>
         <translation>接班人：</translation>
+    </message>
+    <message>
+        <source>overdue by {n} d</source>
+        <translation>已逾期 {n} 天</translation>
+    </message>
+    <message>
+        <source>due in {n} d</source>
+        <translation>{n} 天后到期</translation>
     </message>
     <message>
         <source>none at the end of the shift</source>
@@ -3951,6 +4242,18 @@ inherent level {level}</source>
     <message>
         <source>disabled</source>
         <translation>已停用</translation>
+    </message>
+    <message>
+        <source>SHORT</source>
+        <translation>应答过短</translation>
+    </message>
+    <message>
+        <source>LONG</source>
+        <translation>应答过长</translation>
+    </message>
+    <message>
+        <source>PLAIN PASSWORD</source>
+        <translation>明文密码</translation>
     </message>
     <message>
         <source>unknown</source>
@@ -4005,6 +4308,10 @@ inherent level {level}</source>
     <message>
         <source>bool tags: alarm while the value equals this (true/false)</source>
         <translation>开关量位号：数值等于此值时报警（true/false）</translation>
+    </message>
+    <message>
+        <source>next calibration or bump test, YYYY-MM-DD; once overdue the detector is a blind spot</source>
+        <translation>下次校准或功能测试日期，YYYY-MM-DD；逾期后该探测器视为监测盲区</translation>
     </message>
     <message>
         <source>name</source>
@@ -4121,6 +4428,10 @@ inherent level {level}</source>
     <message>
         <source>writable</source>
         <translation>可写</translation>
+    </message>
+    <message>
+        <source>calibration_due</source>
+        <translation>校准到期</translation>
     </message>
     <message>
         <source>duplicate tag name {name} (first on row {row})</source>

@@ -1,8 +1,11 @@
 """Alarms & warnings page: for the tag chosen on the left, its limits, deadband, delays and
-priorities, and its early-warning overrides (forecast, anomaly). Limits are written into the
-same rows the tag table shows, so both stay in step."""
+priorities, its bad-quality alarm (its own setting or the plant's default, and what is in force),
+and its early-warning overrides (forecast, anomaly). Limits are written into the same rows the tag
+table shows, so both stay in step."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
@@ -33,10 +36,26 @@ PRIORITIES = [
 ]
 
 
+BAD_QUALITY_CHOICES = (
+    ("", QT_TRANSLATE_NOOP("alarms_page", "plant default")),
+    ("true", QT_TRANSLATE_NOOP("alarms_page", "on")),
+    ("false", QT_TRANSLATE_NOOP("alarms_page", "off")),
+)
+_LIMIT_CELLS = ("LL", "L", "H", "HH", "state")
+
+
 class AlarmsPage(QWidget):
-    def __init__(self, model: TagTableModel, parent=None):
+    def __init__(
+        self,
+        model: TagTableModel,
+        parent=None,
+        bad_quality_default: Callable[[], tuple[str, set[str]]] | None = None,
+    ):
+        """`bad_quality_default()` gives the plant's `alarm_defaults.bad_quality` and the names of
+        the hazard sources' members (tags and interlocks), to show what is in force."""
         super().__init__(parent)
         self.model = model
+        self.bad_quality_default = bad_quality_default or (lambda: ("none", set()))
         self.row: int | None = None
         self._loading = False
         self.proxy = TagFilterProxy(self)
@@ -95,6 +114,17 @@ class AlarmsPage(QWidget):
             self._line("off_delay_s", self.tr("back inside this long before it clears")),
         )
         f.addRow(self.tr("Message"), self._line("message", self.tr("shown with the alarm")))
+        self.bad_quality = QComboBox()
+        self.bad_quality.setObjectName("badQuality")
+        for value, text in BAD_QUALITY_CHOICES:
+            self.bad_quality.addItem(QCoreApplication.translate("alarms_page", text), value)
+        self.bad_quality.setToolTip(self.tr("alarm while the value is bad (a blind spot)"))
+        self.bad_quality.currentIndexChanged.connect(self._bad_quality_edited)
+        self.bad_quality_effect = QLabel("")
+        self.bad_quality_effect.setObjectName("badQualityEffect")
+        self.bad_quality_effect.setWordWrap(True)
+        f.addRow(self.tr("Bad quality"), self.bad_quality)
+        f.addRow("", self.bad_quality_effect)
 
         self.fc_override = QCheckBox(self.tr("Own forecast settings (else the plant's)"))
         self.fc = {k: QLineEdit() for k in ("window_s", "horizon_s", "min_change", "when")}
@@ -210,6 +240,10 @@ class AlarmsPage(QWidget):
                         w.setText(v)
                 else:
                     w.setCurrentIndex(max(w.findData(v), 0))
+            own = (r.extra.get("alarms") or {}).get("bad_quality")
+            choice = "" if own is None else str(bool(own)).lower()
+            self.bad_quality.setCurrentIndex(max(self.bad_quality.findData(choice), 0))
+            self._show_bad_quality()
             warn = r.extra.get("warning", {})
             fc, an = warn.get("forecast"), warn.get("anomaly")
             self.fc_override.setChecked(fc is not None)
@@ -236,6 +270,44 @@ class AlarmsPage(QWidget):
             finally:
                 self._loading = False
             self._show_errors()
+            self._show_bad_quality()  # a limit set or removed may change what the default gives
+
+    def _bad_quality_edited(self, *_a) -> None:
+        if self._loading or self.row is None:
+            return
+        alarms = dict(self.model.rows[self.row].extra.get("alarms") or {})
+        value = self.bad_quality.currentData()
+        if value:
+            alarms["bad_quality"] = value == "true"
+        else:
+            alarms.pop("bad_quality", None)
+        self.model.set_extra(self.row, "alarms", alarms)
+        self._show_bad_quality()
+
+    def bad_quality_in_force(self) -> tuple[bool, str]:
+        """Whether the selected tag alarms on bad quality, and why (translated text)."""
+        r = self.model.rows[self.row]
+        own = (r.extra.get("alarms") or {}).get("bad_quality")
+        if own is not None:
+            return bool(own), self.tr("this tag's own setting")
+        default, members = self.bad_quality_default()
+        if default == "all":
+            return True, self.tr("plant default: every tag")
+        if default == "members":
+            if r.cells.get("name") in members:
+                return True, self.tr("plant default: member of a hazard source")
+            alarms = r.extra.get("alarms") or {}
+            if any(r.cells.get(k, "") for k in _LIMIT_CELLS) or alarms.get("roc") or alarms.get("deviation"):
+                return True, self.tr("plant default: tag with an alarm limit")
+            return False, self.tr("plant default: hazard-source members and tags with limits only")
+        return False, self.tr("plant default: only tags that turn it on")
+
+    def _show_bad_quality(self) -> None:
+        if self.row is None:
+            return
+        on, why = self.bad_quality_in_force()
+        text = self.tr("In force: on ({why})") if on else self.tr("In force: off ({why})")
+        self.bad_quality_effect.setText(text.format(why=why))
 
     def _warning_edited(self, *_a) -> None:
         if self._loading or self.row is None:

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, PlantConfig
-from app.config_io import config_data, config_diff, save_config, validate_config_data
+from app.config_io import (
+    config_data,
+    config_diff,
+    keep_file_endpoints,
+    rebase_map,
+    save_config,
+    validate_config_data,
+)
 from views.settings.alarms_page import AlarmsPage
 from views.settings.devices_page import DevicesPage, valid_devices
 from views.settings.forms import SETTINGS_QSS, ErrorsDialog, page_header, set_state
@@ -37,6 +44,7 @@ from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.workers import ProbeRunner
+from widgets.screen_fit import resize_for_screen
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,11 @@ class Draft:
         self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
         self.tags.set_devices(self.device_map())
         self._gen = 0
+
+    def bad_quality_default(self) -> tuple[str, set[str]]:
+        """The plant's bad-quality alarm default and the hazard sources' members (the draft's)."""
+        members = {n for h in self.hazards for k in ("tags", "interlocks") for n in h.get(k) or ()}
+        return self.base.alarm_defaults.bad_quality, members
 
     def device_map(self) -> dict[str, dict]:
         return {d.get("name", ""): d for d in self.devices if d.get("name")}
@@ -137,13 +150,23 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object, list)
 
-    def __init__(self, config: PlantConfig, path: str | Path | None = None, parent=None):
+    def __init__(
+        self,
+        config: PlantConfig,
+        path: str | Path | None = None,
+        parent=None,
+        *,
+        on_file: PlantConfig | None = None,
+    ):
+        """`on_file`: the configuration as its file has it, when devices run at other addresses
+        (the demo's ports chosen at start); Apply saves the file's addresses for those."""
         super().__init__(parent)
+        self.on_file = on_file
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings — {plant}").format(plant=config.plant.name))
         self.setModal(False)
         self.setStyleSheet(SETTINGS_QSS)
-        self.resize(1320, 820)
+        resize_for_screen(self, 1320, 820)
         self.config = config
         self.path = Path(path) if path is not None else config.source_path
         self.last_errors: list[str] = []
@@ -157,7 +180,7 @@ class SettingsDialog(QDialog):
         d = self.draft
         self.devices_page = DevicesPage(d.devices, self.runner)
         self.tags_page = TagsPage(d.tags, d.devices, config, self.runner)
-        self.alarms_page = AlarmsPage(d.tags)
+        self.alarms_page = AlarmsPage(d.tags, bad_quality_default=lambda: d.bad_quality_default())
         self.hazards_page = HazardsPage(d.hazards, d.tags.names, config.risk)
         self.rules_page = RulesPage(
             d.rules, d.config_for_rules, lambda: [h.get("name", "") for h in d.hazards]
@@ -264,14 +287,15 @@ class SettingsDialog(QDialog):
                 return False
             self.path = Path(path)
         try:
-            save_config(cfg, self.path)
+            save_config(keep_file_endpoints(cfg, self.config, self.on_file), self.path)
         except ConfigError as exc:
             return self._refuse([str(i) for i in exc.issues])
         except OSError as exc:
             return self._refuse(
                 [self.tr("cannot write {path}: {error}").format(path=self.path, error=exc.strerror or exc)]
             )
-        cfg = cfg.model_copy(update={"source_path": self.path.resolve()})
+        # the running configuration keeps its addresses and, saved elsewhere, its map drawing
+        cfg = rebase_map(cfg, self.path).model_copy(update={"source_path": self.path.resolve()})
         self.config = cfg
         self.draft.base = cfg
         self.last_errors, self.last_diff = [], diff

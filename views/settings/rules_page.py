@@ -1,7 +1,11 @@
 """Rules page: incident rules as a list and a text editor checked as it is typed (the same
-compiler the engine uses: unknown tags, functions, wrong arguments and syntax are named)."""
+compiler the engine uses: unknown tags, functions, wrong arguments and syntax are named), and
+the running engine's verdict: a rule that faulted at evaluation shows "faulted: <error>" in red."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
 from views.settings.forms import page_header, set_state
 
 CHECK_DELAY_MS = 250
+FAULTS_REFRESH_MS = 2000  # how often a visible page asks the engine for faulted rules
 
 
 class RulesPage(QWidget):
@@ -105,13 +110,52 @@ class RulesPage(QWidget):
         self.for_s.valueChanged.connect(self._edited)
         self.hazard.currentIndexChanged.connect(self._edited)
         self.when.textChanged.connect(self._edited)
+        self.fault_source: Callable[[], dict] | None = None
+        self.faults: dict[str, object] = {}  # rule name -> app.faults.Fault
+        self.fault_timer = QTimer(self)
+        self.fault_timer.setInterval(FAULTS_REFRESH_MS)
+        self.fault_timer.timeout.connect(self.refresh_faults)
         self.refresh_list()
+
+    def set_fault_source(self, source: Callable[[], dict] | None) -> None:
+        """`source()` gives the running engine's faulted parts by alarm key (`Engine.faults`,
+        thread-safe); the faulted rules are shown in red while the page is visible."""
+        self.fault_source = source
+        self.refresh_faults()
+
+    def refresh_faults(self) -> None:
+        from app.faults import RULE
+
+        faults = {}
+        if self.fault_source is not None:
+            try:
+                faults = {f.name: f for f in self.fault_source().values() if f.kind == RULE}
+            except Exception:  # an engine that is stopping: nothing to show, not a dialog error
+                faults = {}
+        if faults == self.faults:
+            return
+        self.faults = faults
+        for row, r in enumerate(self.rules):
+            item = self.list.item(row)
+            if item is not None:
+                name = r.get("name") or self.tr("(no name)")
+                item.setText(
+                    self.tr("{name} (faulted)").format(name=name) if r.get("name") in faults else name
+                )
+        self.check_rule()
 
     def refresh_list(self, select: int | None = None) -> None:
         cur = self.list.currentRow() if select is None else select
         self.list.blockSignals(True)
         self.list.clear()
-        self.list.addItems([r.get("name") or self.tr("(no name)") for r in self.rules])
+        self.list.addItems(
+            [
+                self.tr("{name} (faulted)").format(name=r["name"])
+                if r.get("name") in self.faults
+                else r.get("name") or self.tr("(no name)")
+                for r in self.rules
+            ]
+        )
         self.list.blockSignals(False)
         if self.rules:
             self.list.setCurrentRow(min(max(cur, 0), len(self.rules) - 1))
@@ -167,7 +211,8 @@ class RulesPage(QWidget):
         self.rulesChanged.emit()
 
     def check_rule(self) -> str:
-        """Compile the current rule against the draft's tags; show and return the error ('' if ok)."""
+        """Compile the current rule against the draft's tags; show and return the error ('' if ok).
+        A rule that compiles but faulted in the running plant shows that instead of OK."""
         self.timer.stop()
         r = self.current()
         if r is None:
@@ -184,6 +229,16 @@ class RulesPage(QWidget):
                 msg = str(exc)
             else:
                 msg = ""
+                fault = self.faults.get(r.get("name"))
+                if fault is not None:  # compiles, but the running plant cannot evaluate it
+                    since = time.strftime("%H:%M:%S", time.localtime(fault.since))
+                    self.check.setText(
+                        self.tr(
+                            "faulted: {error} (since {since}); not evaluated by the running plant"
+                        ).format(error=fault.error, since=since)
+                    )
+                    set_state(self.check, "fail")
+                    return ""
                 self.check.setText(self.tr("OK: uses {n} tags").format(n=len(compiled.tags)))
                 set_state(self.check, "ok")
         if msg:
@@ -216,3 +271,10 @@ class RulesPage(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         self.load(self.list.currentRow())  # hazard names and tags may have changed
+        if self.fault_source is not None:
+            self.refresh_faults()
+            self.fault_timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.fault_timer.stop()
+        super().hideEvent(event)

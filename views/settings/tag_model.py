@@ -36,6 +36,9 @@ HEADER_TIPS = {
     "word_order": QT_TRANSLATE_NOOP("tag_model", "big = ABCD, little = CDAB; empty: the device's"),
     "scale": QT_TRANSLATE_NOOP("tag_model", "value = raw × scale + offset"),
     "state": QT_TRANSLATE_NOOP("tag_model", "bool tags: alarm while the value equals this (true/false)"),
+    "calibration_due": QT_TRANSLATE_NOOP(
+        "tag_model", "next calibration or bump test, YYYY-MM-DD; once overdue the detector is a blind spot"
+    ),
 }
 # the columns are the CSV's (and the YAML's) names: English shows them as they are, other
 # languages show a word and keep the name in the tooltip
@@ -69,6 +72,7 @@ HEADER_LABELS = {
     "priority_state": QT_TRANSLATE_NOOP("tag_model", "priority_state"),
     "message": QT_TRANSLATE_NOOP("tag_model", "message"),
     "writable": QT_TRANSLATE_NOOP("tag_model", "writable"),
+    "calibration_due": QT_TRANSLATE_NOOP("tag_model", "calibration_due"),
 }
 
 
