@@ -13,7 +13,8 @@ PLANT = """\
 schema: 1
 plant: {{name: {plant}}}
 devices:
-  - {{name: ua, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/", username: hmi, password: {password}}}
+  - {{name: ua, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/", username: hmi, password: {password},
+     allow_insecure_password: true}}
 """
 
 
