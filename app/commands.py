@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import signal
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from app import csv_safe
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
+from app.formatting import csv_number
 from app.model import QUALITY_LABELS
 from app.paths import data_dir, default_db_url
 
@@ -97,11 +97,7 @@ def export_csv(
             w = csv_safe.writer(f)
             w.writerow(["time", "tag", "value", "quality"])
             for ts, name, value, q in hist.export_rows(tags, t0, t1):
-                v = (
-                    ""
-                    if value is None or (isinstance(value, float) and math.isnan(value))
-                    else repr(float(value))
-                )
+                v = csv_number(value)
                 w.writerow([iso_ms(ts), name, v, QUALITY_LABELS.get(q, "bad")])
                 n += 1
     finally:

@@ -25,7 +25,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app import csv_safe, kpi
-from app.formatting import days, days_hours, hours, hours_minutes, minutes, minutes_seconds, seconds
+from app.formatting import (
+    csv_number,
+    days,
+    days_hours,
+    hours,
+    hours_minutes,
+    minutes,
+    minutes_seconds,
+    seconds,
+)
 from app.formatting import format_number as fmt_number
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 
@@ -301,8 +310,8 @@ def write_csv(entries: Iterable[JournalEntry], path: str | Path) -> int:
         for e in entries:
             cells = entry_cells(e)
             cells[0] += f".{round(e.ts * 1000) % 1000:03d}"  # the journal keeps milliseconds
-            cells[5] = "" if e.value is None else repr(e.value)
-            cells[6] = "" if e.limit is None else repr(e.limit)
+            cells[5] = csv_number(e.value)  # as read (35.8), every digit that is not noise
+            cells[6] = csv_number(e.limit)
             w.writerow(cells)
             n += 1
     return n
