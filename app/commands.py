@@ -265,7 +265,9 @@ def report(
     from storage.history import History
 
     try:
-        plant = load_config(config_path).plant.name if config_path else "Plant"
+        # the journal does not keep the plant's name: without --config the report is titled
+        # "Forewarn shift report", never a made-up name
+        plant = load_config(config_path).plant.name if config_path else ""
         now = time.time()
         if since is not None:
             t0 = parse_time(since, now)
