@@ -244,6 +244,21 @@ class PdfDocument:
         return self.height - self.y
 
     # ------------------------------------------------------------ painted tables
+    def column_widths(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[float]:
+        """Device-pixel widths of a painted table's columns: shares of the page by weight, each
+        at least as wide as its widest word (heading included) in the table's fonts."""
+        pad = self.pt(2.5)
+        fm = QFontMetricsF(self.font(7.5), self.writer)
+        fm_bold = QFontMetricsF(self.font(7.5, bold=True), self.writer)
+        least = []
+        for i, c in enumerate(columns):
+            w = widest_word(fm_bold, header_text(c.title))
+            for cells in rows:
+                cell = cells[i]
+                w = max(w, widest_word(fm_bold if cell.bold else fm, cell.text))
+            least.append(min(w + 2 * pad + 1, self.width * MAX_FIT_SHARE))
+        return fit_widths(self.width, [c.weight for c in columns], least)
+
     def table(
         self,
         columns: Sequence[Column],
@@ -265,14 +280,7 @@ class PdfDocument:
         fm = QFontMetricsF(body, self.writer)
         fm_bold = QFontMetricsF(bold, self.writer)
         titles = [header_text(c.title) for c in columns]
-        least = []
-        for i, t in enumerate(titles):
-            w = widest_word(fm_bold, t)
-            for cells in rows:
-                cell = cells[i]
-                w = max(w, widest_word(fm_bold if cell.bold else fm, cell.text))
-            least.append(min(w + 2 * pad + 1, self.width * MAX_FIT_SHARE))
-        widths = fit_widths(self.width, [c.weight for c in columns], least)
+        widths = self.column_widths(columns, rows)
         xs = [sum(widths[:i]) for i in range(len(widths))]
         line_h = float(fm.height())
         head_h = line_h + 2 * pad
