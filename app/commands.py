@@ -15,6 +15,7 @@ from pathlib import Path
 from app import csv_safe
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
 from app.formatting import csv_number
+from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import QUALITY_LABELS
 from app.paths import data_dir, default_db_url
 
@@ -272,12 +273,19 @@ def report(
         if since is not None:
             t0 = parse_time(since, now)
             t1 = parse_time(until, now) if until is not None else now
-            title = f"Period {period_label(t0, t1)}"
+            title = Message(
+                "report", QT_TRANSLATE_NOOP("report", "Period {period}"), period=period_label(t0, t1)
+            )
         else:
             t0, t1 = shift_period(shift or "previous", now, shift_starts)
             if until is not None:
                 t1 = parse_time(until, now)
-            title = f"{(shift or 'previous').capitalize()} shift {period_label(t0, t1)}"
+            which = (
+                QT_TRANSLATE_NOOP("report", "Current shift {period}")
+                if shift == "current"
+                else QT_TRANSLATE_NOOP("report", "Previous shift {period}")
+            )
+            title = Message("report", which, period=period_label(t0, t1))  # printed translated
         if t1 <= t0:
             raise ValueError("the period must end after it starts")
     except ConfigError as exc:

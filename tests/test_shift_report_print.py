@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -48,9 +49,12 @@ def pdf_pages(path: Path) -> list[str]:
     return pages
 
 
-def run_report(db_url: str, out: Path, *args: str, data_dir: Path) -> subprocess.CompletedProcess:
+def run_report(
+    db_url: str, out: Path, *args: str, data_dir: Path, lang: str = "en"
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env["FOREWARN_DATA_DIR"] = str(data_dir)
+    env["FOREWARN_LANG"] = lang
     return subprocess.run(
         [sys.executable, "main.py", "report", "--db", db_url, *args, "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
@@ -85,6 +89,11 @@ def test_a_period_with_nothing_to_say_prints_one_line_on_one_page(tmp_path, data
     assert "Nothing to report: the journal holds no alarm activity for this period." in text
     assert "Handed over by:" in text and "Forewarn shift report" in text
     assert "Alarm floods" not in text and "Activations during the shift" not in text
+    r = run_report(url, out, "--shift", "previous", data_dir=data_dir, lang="zh_CN")
+    assert r.returncode == 0, r.stderr
+    # the PDF text layer maps some CJK glyphs to their Kangxi radical twins: NFKC folds them
+    text = unicodedata.normalize("NFKC", pdf_pages(out)[0])
+    assert "Forewarn 交接班报表" in text and "无可报告内容" in text and "上一班" in text
 
 
 # ---------------------------------------------------------------- layout on paper

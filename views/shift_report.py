@@ -117,8 +117,19 @@ def write_journal_pdf(entries: Sequence[rd.JournalEntry], path: str | Path, titl
 
 # ---------------------------------------------------------------- headless entry point
 def render_report_pdf(rep: rd.ShiftReport, path: str | Path) -> None:
-    """For the `report` command: print ``rep`` with a (headless) QGuiApplication."""
-    ensure_gui_app()
+    """For the `report` command: print ``rep`` with a (headless) QGuiApplication, in the HMI's
+    language when it makes that application (the saved choice, else $FOREWARN_LANG, else the
+    system locale), as the dialog prints it."""
+    from PySide6.QtGui import QGuiApplication
+
+    from views.i18n import install_language
+
+    fresh = QGuiApplication.instance() is None
+    app = ensure_gui_app()
+    if fresh:
+        app.setOrganizationName("Forewarn")
+        app.setApplicationName("Forewarn")
+        install_language(app)
     write_shift_report(rep, path)
 
 

@@ -3557,6 +3557,18 @@ inherent level {level}</source>
         <source>Shift {period}</source>
         <translation>班次 {period}</translation>
     </message>
+    <message>
+        <source>Period {period}</source>
+        <translation>时段 {period}</translation>
+    </message>
+    <message>
+        <source>Current shift {period}</source>
+        <translation>本班 {period}</translation>
+    </message>
+    <message>
+        <source>Previous shift {period}</source>
+        <translation>上一班 {period}</translation>
+    </message>
 </context>
 <context>
     <name>risk</name>
