@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import signal
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 
 from app import csv_safe
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
+from app.formatting import csv_number
+from app.messages import QT_TRANSLATE_NOOP, Message
 from app.model import QUALITY_LABELS
 from app.paths import data_dir, default_db_url
 
@@ -97,11 +98,7 @@ def export_csv(
             w = csv_safe.writer(f)
             w.writerow(["time", "tag", "value", "quality"])
             for ts, name, value, q in hist.export_rows(tags, t0, t1):
-                v = (
-                    ""
-                    if value is None or (isinstance(value, float) and math.isnan(value))
-                    else repr(float(value))
-                )
+                v = csv_number(value)
                 w.writerow([iso_ms(ts), name, v, QUALITY_LABELS.get(q, "bad")])
                 n += 1
     finally:
@@ -269,17 +266,26 @@ def report(
     from storage.history import History
 
     try:
-        plant = load_config(config_path).plant.name if config_path else "Plant"
+        # the journal does not keep the plant's name: without --config the report is titled
+        # "Forewarn shift report", never a made-up name
+        plant = load_config(config_path).plant.name if config_path else ""
         now = time.time()
         if since is not None:
             t0 = parse_time(since, now)
             t1 = parse_time(until, now) if until is not None else now
-            title = f"Period {period_label(t0, t1)}"
+            title = Message(
+                "report", QT_TRANSLATE_NOOP("report", "Period {period}"), period=period_label(t0, t1)
+            )
         else:
             t0, t1 = shift_period(shift or "previous", now, shift_starts)
             if until is not None:
                 t1 = parse_time(until, now)
-            title = f"{(shift or 'previous').capitalize()} shift {period_label(t0, t1)}"
+            which = (
+                QT_TRANSLATE_NOOP("report", "Current shift {period}")
+                if shift == "current"
+                else QT_TRANSLATE_NOOP("report", "Previous shift {period}")
+            )
+            title = Message("report", which, period=period_label(t0, t1))  # printed translated
         if t1 <= t0:
             raise ValueError("the period must end after it starts")
     except ConfigError as exc:

@@ -4,7 +4,8 @@ A text cell that starts with `=`, `+`, `-` or `@` (or a tab or a carriage return
 to Excel, LibreOffice and WPS: a tag description `=HYPERLINK(...)` or a journal comment
 `@SUM(...)` typed by someone would run on the engineer's machine that opens the export (CSV
 injection). Such a cell is written with a leading apostrophe, which spreadsheets show as text.
-Numbers stay numbers: `-3.5` and `1e-3` are not text and are written as they are.
+Numbers stay numbers: `-3.5` and `1e-3` are not text and are written as they are; a float is
+written by `app.formatting.csv_number`, as the operator reads it (35.8, not 35.800000000000004).
 
 The apostrophe is added to a cell that already starts with apostrophes before such a character
 too, so that `unescape_cell` (used by the tags CSV import) gives back exactly what was exported:
@@ -17,6 +18,8 @@ import csv
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from app.formatting import csv_number
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)$", re.IGNORECASE)
@@ -36,8 +39,10 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        return csv_number(value)  # never a formula: the guard leaves it alone
     text = str(value)
     if _NEEDS.match(text) and not is_number_text(text):
         return "'" + text
@@ -76,7 +81,7 @@ def csv_line(cells: Iterable[Any]) -> str:
     """One CSV line (no line end) of escaped cells, for exporters that write lines themselves."""
     out = []
     for c in safe_row(cells):
-        text = repr(c) if isinstance(c, float) else str(c)
+        text = str(c)
         if any(ch in text for ch in ',"\r\n'):
             text = '"' + text.replace('"', '""') + '"'
         out.append(text)

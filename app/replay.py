@@ -25,6 +25,7 @@ from app import csv_safe
 from app.alarm_types import ROMAN, Alarm
 from app.commands import iso_ms, parse_time
 from app.config import PlantConfig
+from app.formatting import csv_number
 from app.model import Quality, SampleBatch
 from app.pipeline import Pipeline
 
@@ -234,8 +235,8 @@ def event_rows(events: list[Alarm], risk: list = ()) -> list[list]:
                 TYPES.get(a.kind, a.kind),
                 a.priority,
                 a.state,
-                "" if not math.isfinite(a.value) else repr(a.value),
-                "" if a.limit is None else repr(a.limit),
+                csv_number(a.value),
+                csv_number(a.limit),
                 a.message,
             ]
         )

@@ -17,6 +17,7 @@ show and print it.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +26,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app import csv_safe, kpi
-from app.formatting import days, days_hours, hours, hours_minutes, minutes, minutes_seconds, seconds
+from app.formatting import (
+    csv_number,
+    days,
+    days_hours,
+    hours,
+    hours_minutes,
+    minutes,
+    minutes_seconds,
+    seconds,
+)
 from app.formatting import format_number as fmt_number
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 
@@ -301,8 +311,8 @@ def write_csv(entries: Iterable[JournalEntry], path: str | Path) -> int:
         for e in entries:
             cells = entry_cells(e)
             cells[0] += f".{round(e.ts * 1000) % 1000:03d}"  # the journal keeps milliseconds
-            cells[5] = "" if e.value is None else repr(e.value)
-            cells[6] = "" if e.limit is None else repr(e.limit)
+            cells[5] = csv_number(e.value)  # as read (35.8), every digit that is not noise
+            cells[6] = csv_number(e.limit)
             w.writerow(cells)
             n += 1
     return n
@@ -482,6 +492,19 @@ class ShiftReport:
     rows_in_shift: int = 0
     calibration: list[CalibrationDue] = field(default_factory=list)  # overdue and due this week, at t1
     audit_head: tuple[int, str] | None = None  # (id, hash) of the audit trail's newest row when made
+    # alarm key -> when its shelve at t1 expires (None: one-shot, until it clears), from the audit trail
+    off_list_until: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def nothing_to_report(self) -> bool:
+        """No journal row in the period and nothing standing, unacknowledged, off the list or due."""
+        return not (
+            self.rows_in_shift
+            or self.standing_at_end
+            or self.unacked_at_end
+            or self.off_list_at_end
+            or self.calibration
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,7 +642,44 @@ def build_shift_report(
         rows_in_shift=len(entries),
         calibration=[] if config is None else calibration_due(config, datetime.fromtimestamp(t1).date()),
         audit_head=audit_head(engine),
+        off_list_until=shelved_until(engine, [e.key for e in off_list if e.state == "SHELVED"], t1),
     )
+
+
+def shelved_until(engine, keys: Sequence[str], t1: float) -> dict[str, float | None]:
+    """When the shelves of `keys` in force at ``t1`` expire (None: one-shot, until the alarm
+    clears), from the audit trail's last shelve of each at or before ``t1`` (the journal keeps the
+    state, the audit trail the duration). Keys without an audited shelve are left out."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.schema import audit_log
+
+    wanted, out = set(keys), {}
+    if not wanted:
+        return out
+    q = (
+        select(audit_log.c.ts, audit_log.c.target, audit_log.c.detail)
+        .where(audit_log.c.action == "shelve", audit_log.c.ts <= math.ceil(t1 * 1000))
+        .order_by(audit_log.c.id)
+    )
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(q).all()
+    except SQLAlchemyError:
+        return out
+    for ts, target, detail in rows:
+        try:
+            d = json.loads(detail)
+        except ValueError:
+            continue
+        if not isinstance(d, dict) or "duration_s" not in d:
+            continue
+        duration = d["duration_s"]
+        for key in str(target).split(","):
+            if key in wanted:
+                out[key] = None if duration is None else ts / 1000.0 + float(duration)
+    return out
 
 
 def audit_head(engine) -> tuple[int, str] | None:

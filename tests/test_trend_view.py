@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 
 from app.alarms import Alarm  # noqa: E402
 from app.config import parse_config_text  # noqa: E402
+from app.formatting import csv_number  # noqa: E402
 from app.model import Quality, SampleBatch  # noqa: E402
 
 PLANT = """\
@@ -329,7 +330,7 @@ def test_csv_export_of_the_shown_range(qtbot, cfg, reads, tmp_path):
     assert len(lines) == 1 + 2 * 61
     first = lines[1].split(",")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", first[0])
-    assert first == ["2024-05-19T23:30:00.000Z", "BF1.HEARTH.TEMP", repr(float(values(1)[SPIKE - 30])), "2"]
+    assert first == ["2024-05-19T23:30:00.000Z", "BF1.HEARTH.TEMP", csv_number(values(1)[SPIKE - 30]), "2"]
     spike = [r for r in lines if r.startswith("2024-05-20T00:00:00.000Z,BF1.TOP.PRESSURE")]
     assert spike == ["2024-05-20T00:00:00.000Z,BF1.TOP.PRESSURE,290.0,2"]
     times = [r.split(",")[0] for r in lines[1:]]

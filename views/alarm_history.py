@@ -480,7 +480,9 @@ class AlarmHistoryView(QDialog):
             priorities = ", ".join(ROMAN.get(p, "?") for p in sorted(f.priorities))
             parts.append(self.tr("priority {list}").format(list=priorities))
         if f.kinds:
-            parts.append(self.tr("kind {list}").format(list=", ".join(sorted(f.kinds))))
+            parts.append(
+                self.tr("kind {list}").format(list=", ".join(kind_label(k) for k in sorted(f.kinds)))
+            )
         if f.states:
             states = ", ".join(journal_state(s) for s in sorted(f.states))
             parts.append(self.tr("state {list}").format(list=states))

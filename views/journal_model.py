@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from app import report_data as rd
-from views.report_texts import journal_state
+from views.report_texts import journal_state, kind_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.trend_workers import RequestCounter
 
@@ -80,6 +80,8 @@ class JournalModel(QAbstractTableModel):
                 return rd.fmt_datetime(e.ts)
             if col == COL_STATE:
                 return journal_state(e.state)
+            if col == COL_KIND:
+                return kind_text(e.kind)  # 预测 for FORECAST in Chinese; the CSV keeps the code
             return rd.entry_cells(e)[col]
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_PRI:
             return QColor(PRIORITY_COLORS.get(e.priority, "#808080"))

@@ -1,20 +1,23 @@
-"""The shift report as HTML: figures, tables and the signature lines, styled for A4 paper.
+"""The shift report as HTML: title, figures, charts, tables and the signature lines, for A4 paper.
 
-`shift_report_html` is the flowing part of the report (a `QTextDocument` lays it out; the charts
-are embedded as ``chart:rate`` and ``chart:split``); the long list of activations is painted
-as a table by `views.report_pdf.PdfDocument`.
+`report_head_html` is the flowing part the PDF prints first (a `QTextDocument` lays it out; the
+charts are embedded as ``chart:rate`` and ``chart:split``); the tables after it are the
+`views.report_sections` the PDF paints itself. `shift_report_html` is all of it as one document.
+Texts are marked with QT_TRANSLATE_NOOP outside f-strings: lupdate does not look inside those.
 """
 
 from __future__ import annotations
 
 import html
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
 from app import report_data as rd
 from app.kpi import KpiReport
-from views.report_pdf import PDF_FAMILIES, PRIORITY_BG, PRIORITY_FG, WARN
-from views.report_texts import header_text, journal_state, kpi_label, kpi_note, shown, translate
+from views.report_pdf import PDF_FAMILIES, PRIORITY_BG, PRIORITY_FG, WARN, Cell, Column
+from views.report_sections import Section, activations, shift_report_sections
+from views.report_texts import header_text, kpi_label, kpi_note, shown, translate
 
 CSS = """
 body { font-family: @FONT@; font-size: 8.5pt; color: #1e1f22; }
@@ -45,9 +48,9 @@ def _priority_cell(p: int) -> str:
     return f'<td align="center" bgcolor="{bg}" style="color:{fg}; font-weight:600;">{rd.PRIORITY_NAMES.get(p, p)}</td>'
 
 
-def _table(headers: Sequence[str], rows: Sequence[str], widths: Sequence[int] | None = None) -> str:
+def _table(headers: Sequence[str], rows: Sequence[str], widths: Sequence[float] | None = None) -> str:
     ths = "".join(
-        f'<th width="{w}%">{esc(header_text(h))}</th>' if widths else f"<th>{esc(header_text(h))}</th>"
+        f'<th width="{w:g}%">{esc(header_text(h))}</th>' if widths else f"<th>{esc(header_text(h))}</th>"
         for h, w in zip(headers, widths or [0] * len(headers), strict=True)
     )
     return (
@@ -60,20 +63,41 @@ def _none(text: str = "") -> str:
     return f'<p class="none">{esc(text or translate("shift_report", "none"))}</p>'
 
 
-def _entry_row(e: rd.JournalEntry, cols: Sequence[str], when: Callable[[float], str] | None = None) -> str:
-    c = dict(zip(rd.CSV_COLUMNS, rd.entry_cells(e), strict=True))
-    c["state"] = journal_state(e.state)
-    if when is not None:
-        c["time"] = when(e.ts)
-    cells = []
-    for name in cols:
-        if name == "priority":
-            cells.append(_priority_cell(e.priority))
-        elif name in ("value", "limit"):
-            cells.append(f'<td class="num">{esc(c[name])}</td>')
-        else:
-            cells.append(f"<td>{esc(c[name])}</td>")
-    return "<tr>" + "".join(cells) + "</tr>"
+def _cell_html(cell: Cell, column: Column) -> str:
+    attrs = ""
+    if column.align & Qt.AlignmentFlag.AlignRight:
+        attrs += ' align="right"'
+    elif column.align & Qt.AlignmentFlag.AlignHCenter:
+        attrs += ' align="center"'
+    if cell.bg:
+        attrs += f' bgcolor="{cell.bg}"'
+    style = (f"color:{cell.fg};" if cell.fg else "") + ("font-weight:600;" if cell.bold else "")
+    if style:
+        attrs += f' style="{style}"'
+    return f"<td{attrs}>{esc(cell.text)}</td>"
+
+
+def section_html(section: Section) -> str:
+    """A report table (`views.report_sections.Section`) as HTML: heading, lead, table or "none", note."""
+    out = [f"<h2>{esc(section.heading)}</h2>"] if section.heading else []
+    if section.lead:
+        out.append(f'<p class="note">{esc(section.lead)}</p>')
+    if section.rows:
+        total = sum(c.weight for c in section.columns) or 1.0
+        rows = [
+            "<tr>"
+            + "".join(_cell_html(c, col) for c, col in zip(cells, section.columns, strict=True))
+            + "</tr>"
+            for cells in section.rows
+        ]
+        titles = [c.title for c in section.columns]
+        out.append(_table(titles, rows, [100 * c.weight / total for c in section.columns]))
+    else:
+        out.append(_none(section.empty))
+    if section.after:
+        out.append(f'<p class="note">{esc(section.after)}</p>')
+    out.extend(section_html(x) for x in section.extra)
+    return "".join(out)
 
 
 def figures_html(figures: Sequence[rd.Figure], per_row: int = 4) -> str:
@@ -90,6 +114,21 @@ def figures_html(figures: Sequence[rd.Figure], per_row: int = 4) -> str:
 
 
 # ---------------------------------------------------------------- the shift report
+NO_PLANT_TITLE = QT_TRANSLATE_NOOP("shift_report", "Forewarn shift report")
+PLANT_TITLE = QT_TRANSLATE_NOOP("shift_report", "Alarm shift report — {plant}")
+NOTHING = QT_TRANSLATE_NOOP(
+    "shift_report", "Nothing to report: the journal holds no alarm activity for this period."
+)
+PERFORMANCE = QT_TRANSLATE_NOOP("shift_report", "Alarm system performance (EEMUA 191)")
+
+
+def report_title(rep: rd.ShiftReport) -> str:
+    """ "Alarm shift report — <plant>", or "Forewarn shift report" when the plant is not known."""
+    if not rep.plant.strip():
+        return translate("shift_report", NO_PLANT_TITLE)
+    return translate("shift_report", PLANT_TITLE).format(plant=rep.plant)
+
+
 def audit_head_line(rep: rd.ShiftReport) -> str:
     """`Audit trail head: #1234 ab12cd…`: a paper copy of the head shows later whether rows were
     cut off the trail's end."""
@@ -99,12 +138,12 @@ def audit_head_line(rep: rd.ShiftReport) -> str:
     return translate("shift_report", "Audit trail head: #{id} {hash}…").format(id=id_, hash=digest[:16])
 
 
-def shift_report_html(rep: rd.ShiftReport) -> str:
-    """The handover report as HTML (images ``chart:rate`` and ``chart:split`` are embedded)."""
+def report_head_html(rep: rd.ShiftReport) -> str:
+    """The report's first part: title, period, audit trail head, then the KPI figures and charts
+    (images ``chart:rate`` and ``chart:split``), or the one line that there is nothing to report."""
     r = rep.kpi
     out = [f"<html><head><style>{CSS}</style></head><body>"]
-    title = translate("shift_report", "Alarm shift report — {plant}").format(plant=rep.plant)
-    out.append(f"<h1>{esc(title)}</h1>")
+    out.append(f"<h1>{esc(report_title(rep))}</h1>")
     period = rd.period_label(rep.t0, rep.t1)
     shift_title = shown(rep.title)
     sub = shift_title if period in shift_title else f"{shift_title} · {period}"
@@ -115,7 +154,11 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
     printed = translate("shift_report", "printed {time}").format(time=rd.fmt_datetime(rep.generated, False))
     out.append(f'<p class="sub">{esc(sub)} &nbsp;·&nbsp; {esc(positions)} &nbsp;·&nbsp; {esc(printed)}</p>')
     out.append(f'<p class="sub">{esc(audit_head_line(rep))}</p>')
-    out.append(f"<h2>{esc(translate('shift_report', 'Alarm system performance (EEMUA 191)'))}</h2>")
+    if rep.nothing_to_report:
+        out.append(f"<p><b>{esc(translate('shift_report', NOTHING))}</b></p>")
+        out.append("</body></html>")
+        return "".join(out)
+    out.append(f"<h2>{esc(translate('shift_report', PERFORMANCE))}</h2>")
     out.append(figures_html(rep.figures))
     out.append('<p><img src="chart:rate" width="680" height="190"></p>')
     out.append(
@@ -123,74 +166,17 @@ def shift_report_html(rep: rd.ShiftReport) -> str:
         '<td width="50%" valign="top"><img src="chart:split" width="330" height="170"></td>'
         f'<td width="50%" valign="top">{_priority_table(r)}</td></tr></table>'
     )
-
-    out.append(f"<h2>{esc(translate('shift_report', 'Alarm floods'))}</h2>")
-    if r.floods:
-        rows = [
-            f"<tr><td>{esc(rd.fmt_datetime(s))}</td><td>{esc(rd.fmt_datetime(e))}</td>"
-            f'<td class="num">{esc(shown(rd.fmt_duration(e - s)))}</td><td class="num">{n}</td></tr>'
-            for s, e, n in r.floods
-        ]
-        out.append(_table(("Start", "End", "Duration", "Alarms"), rows, (30, 30, 20, 20)))
-        in_flood = translate("shift_report", "{percent} % of the shift in flood.").format(
-            percent=f"{r.percent_time_in_flood:.1f}"
-        )
-        out.append(f'<p class="note">{esc(in_flood)}</p>')
-    else:
-        out.append(_none())
-
-    out.append(f"<h2>{esc(translate('shift_report', 'Top bad actors'))}</h2>")
-    if r.bad_actors:
-        chatter = dict(r.chattering)
-        chattering = translate("shift_report", "chattering: {n} in 1 min")
-        rows = [
-            f'<tr><td class="num">{i}</td><td>{esc(key)}</td><td class="num">{n}</td>'
-            f'<td class="num">{100 * share:.1f} %</td><td>{esc(chattering.format(n=chatter[key])) if key in chatter else ""}</td></tr>'
-            for i, (key, n, share) in enumerate(r.bad_actors, 1)
-        ]
-        out.append(_table(("#", "Alarm", "Activations", "Share", "Note"), rows, (6, 44, 14, 12, 24)))
-    else:
-        out.append(_none())
-
-    out.append(f"<h2>{esc(translate('shift_report', 'Alarms standing at the end of the shift'))}</h2>")
-    if rep.standing_at_end:
-        rows = [
-            f"<tr>{_priority_cell(e.priority)}<td>{esc(e.tag)}</td><td>{esc(e.kind)}</td>"
-            f"<td>{esc(_short_time(since))}</td><td class='num'>{esc(shown(rd.fmt_duration(rep.t1 - since)))}</td>"
-            f"<td>{esc(journal_state(e.state))}</td><td>{esc(e.message)}</td></tr>"
-            for e, since in rep.standing_at_end
-        ]
-        out.append(
-            _table(
-                ("Pri", "Tag", "Kind", "Active since", "For", "State", "Message"),
-                rows,
-                (5, 22, 8, 13, 12, 12, 28),
-            )
-        )
-    else:
-        out.append(_none())
-
-    out.append(f"<h2>{esc(translate('shift_report', 'Unacknowledged at the end of the shift'))}</h2>")
-    if rep.unacked_at_end:
-        rows = [
-            _entry_row(e, ("priority", "tag", "kind", "state", "time", "message"), _short_time)
-            for e in rep.unacked_at_end
-        ]
-        out.append(
-            _table(("Pri", "Tag", "Kind", "State", "Last change", "Message"), rows, (5, 22, 8, 12, 13, 40))
-        )
-    else:
-        out.append(_none())
-
-    out.append(f"<h2>{esc(translate('shift_report', 'Shelved, suppressed and out of service'))}</h2>")
-    out.append(_off_list_html(rep))
-
-    calibration = translate("shift_report", "Calibration overdue and due this week")
-    out.append(f"<h2>{esc(calibration)}</h2>")
-    out.append(_calibration_html(rep))
-
     out.append("</body></html>")
     return "".join(out)
+
+
+def shift_report_html(rep: rd.ShiftReport) -> str:
+    """The whole handover report as one HTML document (the PDF paints the same tables itself)."""
+    head = report_head_html(rep).removesuffix("</body></html>")
+    if rep.nothing_to_report:
+        return head + "</body></html>"
+    body = "".join(section_html(s) for s in [*shift_report_sections(rep), activations(rep)])
+    return head + body + "</body></html>"
 
 
 def signatures_html() -> str:
@@ -205,10 +191,6 @@ def signatures_html() -> str:
     )
 
 
-def _short_time(ts: float) -> str:
-    return time.strftime("%m-%d %H:%M", time.localtime(ts))
-
-
 def _priority_table(r: KpiReport) -> str:
     """Activations per priority level with their share and the EEMUA 191 target."""
     counts = {p: round(share * r.activations) for p, share in r.priority_split.items()}
@@ -219,49 +201,3 @@ def _priority_table(r: KpiReport) -> str:
         for p in (1, 2, 3, 4)
     ]
     return _table(("Pri", "Count", "Share", "EEMUA target"), rows, (12, 20, 22, 46))
-
-
-def _calibration_html(rep: rd.ShiftReport) -> str:
-    """Detectors whose calibration or bump test is overdue (blind spots) or due within the week."""
-    if not rep.calibration:
-        return _none()
-    rows = []
-    for c in rep.calibration:
-        if c.overdue:
-            status = translate("shift_report", "overdue by {n} d").format(n=-c.days_left)
-            cell = f"<td class='warn'>{esc(status)}</td>"
-        else:
-            due = translate("shift_report", "due in {n} d").format(n=c.days_left)
-            cell = f"<td>{esc(due)}</td>"
-        rows.append(
-            f"<tr><td>{esc(c.tag)}</td><td>{esc(c.description)}</td><td>{esc(', '.join(c.hazards))}</td>"
-            f"<td>{esc(c.due.isoformat())}</td>{cell}</tr>"
-        )
-    return _table(("Tag", "Description", "Hazard source", "Due", "Status"), rows, (18, 32, 20, 13, 17))
-
-
-def _off_list_html(rep: rd.ShiftReport) -> str:
-    """Alarms off the operator's list at the end of the shift, and who took them off and why."""
-    parts = []
-    if rep.off_list_at_end:
-        rows = [
-            _entry_row(e, ("priority", "tag", "kind", "state", "time", "user", "comment"), _short_time)
-            for e in rep.off_list_at_end
-        ]
-        parts.append(
-            _table(("Pri", "Tag", "Kind", "State", "Since", "By", "Reason"), rows, (5, 22, 8, 13, 13, 12, 27))
-        )
-    else:
-        parts.append(_none(translate("shift_report", "none at the end of the shift")))
-    if rep.off_list_changes:
-        rows = [
-            _entry_row(e, ("time", "priority", "tag", "kind", "state", "user", "comment"), _short_time)
-            for e in rep.off_list_changes
-        ]
-        parts.append(f'<p class="note">{esc(translate("shift_report", "Changes during the shift:"))}</p>')
-        parts.append(
-            _table(
-                ("Time", "Pri", "Tag", "Kind", "New state", "By", "Reason"), rows, (13, 5, 22, 8, 13, 12, 27)
-            )
-        )
-    return "".join(parts)

@@ -8,6 +8,7 @@ tag texts print. Reentrant: the shift report dialog writes in a `QThreadPool` wo
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QImage,
     QPageLayout,
@@ -34,6 +36,8 @@ PDF_FONT = "Noto Sans CJK SC"  # Chinese text; Latin text and digits use the fir
 PDF_FAMILIES = ("Nimbus Sans", "DejaVu Sans", PDF_FONT)
 PRIORITY_BG, PRIORITY_FG = PRIORITY_COLORS, PRIORITY_TEXT
 WARN = "#c25400"  # over-target figures on white paper
+KEEP_ROWS = 2  # a table's heading starts a page with at least its header and this many rows
+MAX_FIT_SHARE = 0.4  # a column grows to its widest word up to this share of the page; longer words elide
 
 
 # ---------------------------------------------------------------- PDF writer
@@ -54,9 +58,56 @@ def ensure_gui_app() -> QGuiApplication:
     return app
 
 
+def fit_widths(total: float, weights: Sequence[float], least: Sequence[float]) -> list[float]:
+    """Column widths that share `total` by weight, no column narrower than its `least` (its widest
+    word): such columns get their least and the others share what is left, by weight. When the
+    least widths do not fit together, every column gets its share of `total` by least width."""
+    n = len(weights)
+    if sum(least) >= total:
+        s = sum(least) or 1.0
+        return [total * w / s for w in least]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(n) if i not in fixed]
+        room = total - sum(fixed.values())
+        wsum = sum(weights[i] for i in free) or 1.0
+        widths = {i: room * weights[i] / wsum for i in free}
+        short = [i for i in free if widths[i] < least[i]]
+        if not short:
+            return [fixed.get(i, widths.get(i, 0.0)) for i in range(n)]
+        for i in short:
+            fixed[i] = least[i]
+
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WORD = re.compile(f"[^\\s{_CJK}]+")  # a line never breaks inside; CJK text breaks between characters
+
+
+def widest_word(fm: QFontMetricsF, text: str) -> float:
+    """The width of the longest piece of `text` a line cannot break (a word, a CJK character)."""
+    widest = max((fm.horizontalAdvance(w) for w in _WORD.findall(text)), default=0.0)
+    if re.search(f"[{_CJK}]", text):
+        widest = max(widest, fm.horizontalAdvance("中"))
+    return widest
+
+
+def fit_text(fm: QFontMetricsF, text: str, width: float) -> str:
+    """`text` with every word too wide for `width` elided ("BAD_QUAL…"): nothing is cut off unseen."""
+    if widest_word(fm, text) <= width:
+        return text
+    mode = Qt.TextElideMode.ElideRight
+
+    def fit(m: re.Match) -> str:
+        w = m.group(0)
+        return w if fm.horizontalAdvance(w) <= width else fm.elidedText(w, mode, width)
+
+    return _WORD.sub(fit, text)
+
+
 @dataclass(frozen=True)
 class Column:
-    """A column of a painted table: its heading (English, printed translated) and width."""
+    """A column of a painted table: its heading (English, printed translated) and width. The
+    weight shares the page; a column is never narrower than its widest word (`fit_widths`)."""
 
     title: str
     weight: float  # share of the page width
@@ -175,7 +226,39 @@ class PdfDocument:
         doc.drawContents(p, clip)
         p.restore()
 
+    # ------------------------------------------------------------ notes
+    def note(self, text: str, *, points: float = 7.5, colour: str = "#6f7378") -> None:
+        """A short grey paragraph (wrapped) from the cursor."""
+        p = self.painter
+        p.setFont(self.font(points))
+        fm = QFontMetricsF(p.font(), self.writer)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        h = fm.boundingRect(QRectF(0, 0, self.width, 1e6), flags, text).height() + self.pt(3)
+        if self.y + h > self.height:
+            self.new_page()
+        p.setPen(QColor(colour))
+        p.drawText(QRectF(0, self.y, self.width, h), flags | int(Qt.AlignmentFlag.AlignTop), text)
+        self.y += h
+
+    def space_left(self) -> float:
+        return self.height - self.y
+
     # ------------------------------------------------------------ painted tables
+    def column_widths(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[float]:
+        """Device-pixel widths of a painted table's columns: shares of the page by weight, each
+        at least as wide as its widest word (heading included) in the table's fonts."""
+        pad = self.pt(2.5)
+        fm = QFontMetricsF(self.font(7.5), self.writer)
+        fm_bold = QFontMetricsF(self.font(7.5, bold=True), self.writer)
+        least = []
+        for i, c in enumerate(columns):
+            w = widest_word(fm_bold, header_text(c.title))
+            for cells in rows:
+                cell = cells[i]
+                w = max(w, widest_word(fm_bold if cell.bold else fm, cell.text))
+            least.append(min(w + 2 * pad + 1, self.width * MAX_FIT_SHARE))
+        return fit_widths(self.width, [c.weight for c in columns], least)
+
     def table(
         self,
         columns: Sequence[Column],
@@ -183,27 +266,41 @@ class PdfDocument:
         *,
         heading: str = "",
         empty: str = "",
+        lead: str = "",
+        heading_points: float = 11.0,
     ) -> None:
-        """Paint a table from the cursor, its header repeated on every page; wrapped cells."""
+        """Paint a table from the cursor, its header repeated on every page; wrapped cells.
+
+        Columns are as wide as their widest word (the header's too), a word wider than a whole
+        column is elided, never clipped. The heading (and the `lead` line under it) never ends
+        a page alone: it starts a page with the header and `KEEP_ROWS` rows, or all of them."""
         p = self.painter
-        body, head = self.font(7.5), self.font(7.5, bold=True)
+        body, head, bold = self.font(7.5), self.font(7.5, bold=True), self.font(7.5, bold=True)
         pad = self.pt(2.5)
-        total = sum(c.weight for c in columns)
-        widths = [self.width * c.weight / total for c in columns]
+        fm = QFontMetricsF(body, self.writer)
+        fm_bold = QFontMetricsF(bold, self.writer)
+        titles = [header_text(c.title) for c in columns]
+        widths = self.column_widths(columns, rows)
         xs = [sum(widths[:i]) for i in range(len(widths))]
-        p.setFont(body)
-        fm = p.fontMetrics()
         line_h = float(fm.height())
         head_h = line_h + 2 * pad
-        heading_h = self.pt(22) if heading else 0.0
+        heading_h = self.pt(heading_points * 2) if heading else 0.0
+        lead_h = line_h * 1.8 if lead else 0.0
         wrap = int(Qt.TextFlag.TextWordWrap)
 
-        def row_height(cells: Sequence[Cell]) -> float:
+        def texts(cells: Sequence[Cell]) -> list[str]:
+            return [
+                fit_text(fm_bold if cell.bold else fm, cell.text, w - 2 * pad)
+                for cell, w in zip(cells, widths, strict=True)
+            ]
+
+        def row_height(cells: Sequence[Cell], shown: Sequence[str]) -> float:
             h = line_h
-            for cell, w in zip(cells, widths, strict=True):
+            for cell, text, w in zip(cells, shown, widths, strict=True):
                 inner = w - 2 * pad
-                if cell.text and fm.horizontalAdvance(cell.text) > inner:
-                    r = fm.boundingRect(QRectF(0, 0, inner, 1e6).toRect(), wrap, cell.text)
+                metrics = fm_bold if cell.bold else fm
+                if text and metrics.horizontalAdvance(text) > inner:
+                    r = metrics.boundingRect(QRectF(0, 0, inner, 1e6), wrap, text)
                     h = max(h, float(r.height()))
             return h + 2 * pad
 
@@ -211,30 +308,42 @@ class PdfDocument:
             p.fillRect(QRectF(0, self.y, self.width, head_h), QColor("#e4e6e9"))
             p.setFont(head)
             p.setPen(QColor("#2f3135"))
-            for c, x, w in zip(columns, xs, widths, strict=True):
+            for c, t, x, w in zip(columns, titles, xs, widths, strict=True):
                 p.drawText(
                     QRectF(x + pad, self.y + pad, w - 2 * pad, line_h),
                     int(c.align | Qt.AlignmentFlag.AlignVCenter),
-                    header_text(c.title),
+                    fit_text(fm_bold, t, w - 2 * pad),
                 )
             p.setPen(QPen(QColor("#9a9ea4"), self.pt(0.5)))
             p.drawLine(QPointF(0, self.y + head_h), QPointF(self.width, self.y + head_h))
             self.y += head_h
             p.setFont(body)
 
-        first_h = row_height(rows[0]) if rows else line_h
-        if self.y + heading_h + head_h + first_h > self.height:
+        shown_rows = [texts(cells) for cells in rows]
+        heights = [row_height(cells, shown) for cells, shown in zip(rows, shown_rows, strict=True)]
+        kept = sum(heights[:KEEP_ROWS]) + head_h if rows else line_h * 2
+        if self.y > 0 and self.y + heading_h + lead_h + kept > self.height:
             self.new_page()
         if heading:
-            p.setFont(self.font(11, bold=True))
+            p.setFont(self.font(heading_points, bold=True))
             p.setPen(QColor("#2f3135"))
             p.drawText(
-                QRectF(0, self.y + self.pt(6), self.width, heading_h - self.pt(6)),
+                QRectF(
+                    0,
+                    self.y + self.pt(heading_points * 0.55),
+                    self.width,
+                    heading_h - self.pt(heading_points * 0.55),
+                ),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                 heading,
             )
             self.y += heading_h
-            p.setFont(body)
+        if lead:
+            p.setFont(self.font(7.5))
+            p.setPen(QColor("#6f7378"))
+            p.drawText(QRectF(0, self.y, self.width, lead_h), int(Qt.AlignmentFlag.AlignVCenter), lead)
+            self.y += lead_h
+        p.setFont(body)
         if not rows:
             p.setFont(self.font(8.5))
             p.setPen(QColor("#6f7378"))
@@ -244,21 +353,20 @@ class PdfDocument:
             return
         header()
         rule = QPen(QColor("#dcdee1"), self.pt(0.4))
-        for cells in rows:
-            h = row_height(cells)
+        for cells, shown, h in zip(rows, shown_rows, heights, strict=True):
             if self.y + h > self.height:
                 self.new_page()
                 header()
-            for cell, c, x, w in zip(cells, columns, xs, widths, strict=True):
+            for cell, text, c, x, w in zip(cells, shown, columns, xs, widths, strict=True):
                 if cell.bg:
                     p.fillRect(QRectF(x, self.y, w, h), QColor(cell.bg))
                 p.setPen(QColor(cell.fg or "#1e1f22"))
                 if cell.bold:
-                    p.setFont(self.font(7.5, bold=True))
+                    p.setFont(bold)
                 p.drawText(
                     QRectF(x + pad, self.y + pad, w - 2 * pad, h - 2 * pad),
                     wrap | int(c.align | Qt.AlignmentFlag.AlignTop),
-                    cell.text,
+                    text,
                 )
                 if cell.bold:
                     p.setFont(body)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app import report_data as rd
 from app.messages import render
+from widgets.alarm_model import kind_label
 
 
 def translate(context: str, text: str) -> str:
@@ -56,6 +57,7 @@ HEADERS = (
     QT_TRANSLATE_NOOP("shift_report", "State"),
     QT_TRANSLATE_NOOP("shift_report", "Tag"),
     QT_TRANSLATE_NOOP("shift_report", "Time"),
+    QT_TRANSLATE_NOOP("shift_report", "Until"),
     QT_TRANSLATE_NOOP("shift_report", "User"),
     QT_TRANSLATE_NOOP("shift_report", "Value"),
 )
@@ -104,6 +106,12 @@ def journal_state(state: str) -> str:
     if state in JOURNAL_STATES:
         return QCoreApplication.translate("alarm_history", JOURNAL_STATES[state])
     return rd.STATE_NAMES.get(state, state)
+
+
+def kind_text(kind: str) -> str:
+    """An alarm kind as printed: early-warning kinds as words in the installed language (FORECAST
+    -> "forecast", 预测), limit codes (HH, ROC) as they are. The alarm list's one home for it."""
+    return kind_label(kind)
 
 
 def kpi_label(key: str, english: str) -> str:

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from app import report_data as rd
 from views.report_charts import rate_chart, split_chart
-from views.report_html import CSS, esc, shift_report_html, signatures_html
-from views.report_pdf import PRIORITY_BG, PRIORITY_FG, Cell, Column, PdfDocument, ensure_gui_app
-from views.report_texts import journal_state, shown, translate
+from views.report_html import CSS, esc, report_head_html, report_title, signatures_html
+from views.report_pdf import Column, PdfDocument, ensure_gui_app
+from views.report_sections import Section, activations, entry_cells, shift_report_sections
+from views.report_texts import journal_state, shown, translate  # noqa: F401 (journal_state: re-exported)
 
-MAX_PRINTED_ROWS = 5000  # activations printed in a shift report (more: cut, with a note)
 MAX_JOURNAL_ROWS = 20000  # rows of a printed history list (about 400 pages)
 
 
@@ -47,53 +47,35 @@ PRIORITY_ALIGN = Qt.AlignmentFlag.AlignHCenter
 RIGHT = Qt.AlignmentFlag.AlignRight
 
 
-def entry_cells_pdf(
-    e: rd.JournalEntry, cols: Sequence[str], when: Callable[[float], str] | None = None
-) -> list[Cell]:
-    """Painted-table cells of one journal row; the priority cell carries the level colour."""
-    c = dict(zip(rd.CSV_COLUMNS, rd.entry_cells(e), strict=True))
-    c["state"] = journal_state(e.state)
-    if when is not None:
-        c["time"] = when(e.ts)
-    return [
-        Cell(c[n], PRIORITY_BG.get(e.priority), PRIORITY_FG.get(e.priority), True)
-        if n == "priority"
-        else Cell(c[n])
-        for n in cols
-    ]
-
-
-def activation_table(rep: rd.ShiftReport) -> tuple[list[Column], list[list[Cell]]]:
-    cols = [
-        Column("Time", 11),
-        Column("Pri", 5, PRIORITY_ALIGN),
-        Column("Tag", 22),
-        Column("Kind", 8),
-        Column("Value", 9, RIGHT),
-        Column("Limit", 9, RIGHT),
-        Column("Message", 36),
-    ]
-    when = rd.time_format(rep.t0, rep.t1)
-    names = ("time", "priority", "tag", "kind", "value", "limit", "message")
-    return cols, [entry_cells_pdf(e, names, when) for e in rep.activations[:MAX_PRINTED_ROWS]]
+def print_section(pdf: PdfDocument, section: Section) -> None:
+    """Paint one report table (and its parts), its heading kept with its first rows."""
+    points = 11.0 if section.level == 2 else 9.0
+    pdf.table(
+        section.columns,
+        section.rows,
+        heading=section.heading,
+        empty=section.empty,
+        lead=section.lead,
+        heading_points=points,
+    )
+    if section.after:
+        pdf.note(section.after)
+    for part in section.extra:
+        print_section(pdf, part)
 
 
 def write_shift_report(rep: rd.ShiftReport, path: str | Path) -> None:
-    """Print the handover report to a PDF file."""
-    title = translate("shift_report", "Alarm shift report — {plant}").format(plant=rep.plant)
-    pdf = PdfDocument(path, title, footer=f"{rep.plant} · {shown(rep.title)}")
+    """Print the handover report to a PDF file: the figures and charts, then every table painted
+    (headings kept with their rows), the activations, and the signature lines. A period without
+    any alarm activity prints one line saying so, and the signatures, on one page."""
+    title = report_title(rep)
+    footer = " · ".join(t for t in (rep.plant.strip(), shown(rep.title)) if t)
+    pdf = PdfDocument(path, title, footer=footer)
     pdf.images = {"chart:rate": rate_chart(rep.kpi), "chart:split": split_chart(rep.kpi)}
-    pdf.html(shift_report_html(rep))
-    cols, rows = activation_table(rep)
-    n = len(rep.activations)
-    pdf.table(cols, rows, heading=translate("shift_report", "Activations during the shift ({n})").format(n=n))
-    if n > len(rows):
-        note = translate("shift_report", "The first {shown} of {n} activations are listed.").format(
-            shown=len(rows), n=n
-        )
-        pdf.html(
-            f'<html><head><style>{CSS}</style></head><body><p class="note">{esc(note)}</p></body></html>'
-        )
+    pdf.html(report_head_html(rep))
+    if not rep.nothing_to_report:
+        for section in [*shift_report_sections(rep), activations(rep)]:
+            print_section(pdf, section)
     pdf.html(signatures_html())
     pdf.finish()
 
@@ -121,7 +103,7 @@ def write_journal_pdf(entries: Sequence[rd.JournalEntry], path: str | Path, titl
     )
     names = ("time", "priority", "tag", "kind", "state", "value", "limit", "message", "user", "comment")
     empty = translate("shift_report", "no rows")
-    pdf.table(JOURNAL_COLUMNS, [entry_cells_pdf(e, names) for e in shown], empty=empty)
+    pdf.table(JOURNAL_COLUMNS, [entry_cells(e, names) for e in shown], empty=empty)
     if len(entries) > len(shown):
         note = translate(
             "shift_report", "The first {shown} of {n} rows are printed; export CSV for all."
@@ -135,8 +117,19 @@ def write_journal_pdf(entries: Sequence[rd.JournalEntry], path: str | Path, titl
 
 # ---------------------------------------------------------------- headless entry point
 def render_report_pdf(rep: rd.ShiftReport, path: str | Path) -> None:
-    """For the `report` command: print ``rep`` with a (headless) QGuiApplication."""
-    ensure_gui_app()
+    """For the `report` command: print ``rep`` with a (headless) QGuiApplication, in the HMI's
+    language when it makes that application (the saved choice, else $FOREWARN_LANG, else the
+    system locale), as the dialog prints it."""
+    from PySide6.QtGui import QGuiApplication
+
+    from views.i18n import install_language
+
+    fresh = QGuiApplication.instance() is None
+    app = ensure_gui_app()
+    if fresh:
+        app.setOrganizationName("Forewarn")
+        app.setApplicationName("Forewarn")
+        install_language(app)
     write_shift_report(rep, path)
 
 

@@ -7,11 +7,15 @@ the outline (one timer for the whole map). Detector markers show the live value;
 drawn hollow with "?".
 
 Labels (hazard names, detector values) keep a constant pixel size whatever the zoom, so they are
-placed by a greedy collision avoidance in scene units of the current scale: hazard labels first
-(just above, inside, then just below their polygon), then detector values (right, left, above,
-below of the marker). A label with no free spot is hidden at this zoom; its text stays in the
-tooltip and it comes back when zoomed in. Placement is recomputed when the view scale changes,
-never per value update; updates touch only the items whose text or colour changed.
+placed by a greedy collision avoidance in scene units of the current scale: hazard name plates
+first (alarmed and raised areas before the others; just above, inside, then just below their
+polygon), then detector values (right, left, above, below of the marker). A plate that finds no
+room tries a font a step smaller, then two lines; only a long name is elided, and only then. A
+detector value with no free spot is hidden at this zoom (its text stays in the tooltip, it comes
+back when zoomed in); a plate is hidden only while its area is quiet: the plate of an alarmed or
+raised area may cover detector dots (never another plate), and with no room even so it is shown
+over its area's middle. Plates are drawn above every area, whatever the areas' fill. Placement is recomputed when the view scale changes or a hidden plate's area turns
+urgent, never per value update; updates touch only the items whose text or colour changed.
 """
 
 from __future__ import annotations
@@ -64,6 +68,9 @@ ALARM_FILL_ALPHA = 48
 RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
 RAISED_FILL_ALPHA = 70  # raised above it by live evidence
 FLASH_MS = 500
+PLATE_POINTS = (8.5, 7.5)  # a name plate's font, and the step smaller it tries before two lines
+LONG_NAME = 24  # characters: only a name longer than this is ever elided on a plate
+PLATE_Z = 12  # above every area's fill and the detector markers (10)
 
 
 def _on_off(on: bool) -> str:
@@ -130,18 +137,31 @@ class _Placer:
 
     def __init__(self, obstacles: Iterable[QRectF], limits: QRectF, pad: float):
         self.taken = np.array([_edges(r) for r in obstacles], dtype=float).reshape(-1, 4)
+        self.fixed = len(self.taken)  # the first rectangles: obstacles (detector dots), not labels
         self.limits = _edges(limits)
         self.pad = pad
 
-    def take(self, candidates: Sequence[QRectF], soft: np.ndarray | None = None) -> int | None:
+    def take(
+        self,
+        candidates: Sequence[QRectF],
+        soft: np.ndarray | None = None,
+        *,
+        over_obstacles: bool = False,
+        anywhere: bool = False,
+    ) -> int | None:
+        """The index of the candidate taken, or None. `over_obstacles`: it may cover the
+        obstacles (dots), never a label; `anywhere`: also outside the limits."""
         if not candidates:
             return None
         c = np.array([_edges(r) for r in candidates], dtype=float)
         x0, y0, x1, y1 = self.limits
-        ok = (c[:, 0] >= x0) & (c[:, 1] >= y0) & (c[:, 2] <= x1) & (c[:, 3] <= y1)
-        if len(self.taken):
+        ok = np.ones(len(c), dtype=bool)
+        if not anywhere:
+            ok &= (c[:, 0] >= x0) & (c[:, 1] >= y0) & (c[:, 2] <= x1) & (c[:, 3] <= y1)
+        taken = self.taken[self.fixed :] if over_obstacles else self.taken
+        if len(taken):
             p = self.pad
-            ok &= ~_overlaps(c + np.array([-p, -p, p, p]), self.taken).any(axis=1)
+            ok &= ~_overlaps(c + np.array([-p, -p, p, p]), taken).any(axis=1)
         free = np.flatnonzero(ok)
         if not len(free):
             return None
@@ -168,29 +188,39 @@ def _overlaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 class _Label(QGraphicsItem):
-    """A hazard name plate at a fixed pixel size (ignores zoom), on a dark plate for legibility."""
+    """A hazard name plate at a fixed pixel size (ignores zoom), on a dark plate for legibility:
+    as wide as its text, in the normal font or a step smaller (`step` 1), on one or two lines."""
 
     def __init__(self, text: str, parent=None):
         super().__init__(parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.font = QFont()
-        self.font.setPointSizeF(8.5)
-        self.font.setBold(True)
-        self.fm = QFontMetricsF(self.font)
+        self.fonts = []
+        for points in PLATE_POINTS:
+            f = QFont()
+            f.setPointSizeF(points)
+            f.setBold(True)
+            self.fonts.append(f)
+        self.metrics = [QFontMetricsF(f) for f in self.fonts]
+        self.font, self.fm = self.fonts[0], self.metrics[0]
         self.text = ""
+        self.step = 0
         self.accent: QColor | None = None
         self._rect = QRectF()
         self.set_text(text)
 
-    def size_for(self, text: str) -> tuple[float, float]:
-        return self.fm.horizontalAdvance(text) + 10, self.fm.height() + 4
+    def size_for(self, text: str, step: int = 0) -> tuple[float, float]:
+        fm = self.metrics[step]
+        lines = text.split("\n")
+        return max(fm.horizontalAdvance(t) for t in lines) + 10, fm.height() * len(lines) + 4
 
-    def set_text(self, text: str) -> None:
-        if text == self.text:
+    def set_text(self, text: str, step: int | None = None) -> None:
+        step = self.step if step is None else step
+        if text == self.text and step == self.step:
             return
         self.prepareGeometryChange()
-        self.text = text
-        w, h = self.size_for(text)
+        self.text, self.step = text, step
+        self.font, self.fm = self.fonts[step], self.metrics[step]
+        w, h = self.size_for(text, step)
         self._rect = QRectF(-w / 2, -h / 2, w, h)
 
     def label_rect(self) -> QRectF:
@@ -395,8 +425,13 @@ class HazardArea(QGraphicsPolygonItem):
         self.unknown = False  # an interlock's state is unknown (data lost): its own outline
         self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
         self.full_text = f"{name}{self.level_text}"
-        self.label = _Label(self.full_text, self)
+        # not a child of the polygon: a sibling area added later would paint its fill over it
+        self.label = _Label(self.full_text)
+        self.label.setZValue(PLATE_Z)
+        self.label.setData(ROLE, ("hazard", name))
+        self.label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.label.setPos(self.polygon().boundingRect().center())
+        self.plate_form = 0  # the form of `plate_texts` the plate shows
         self.setToolTip(
             QCoreApplication.translate("plant_map", "{name}\ninherent level {level}").format(
                 name=name, level=ROMAN.get(inherent_level, "?")
@@ -437,9 +472,33 @@ class HazardArea(QGraphicsPolygonItem):
         self.unknown = unknown
         self.level_text = f"  ·  {ROMAN.get(level, '')}"
         self.full_text = f"{self.name}{self.level_text}"
-        self.label.set_text(self.full_text)
+        forms = self.plate_texts()
+        self.label.set_text(*forms[min(self.plate_form, len(forms) - 1)])  # the form placed, new level
         self._apply()
         return True
+
+    @property
+    def urgent(self) -> bool:
+        """An alarm on the area, its risk raised, or its interlock state unknown: the plate shows."""
+        return self.priority > 0 or self.raised or self.unknown
+
+    def plate_texts(self) -> list[tuple[str, int]]:
+        """What the plate tries, in order: the name on one line, a font step smaller, then on
+        two lines (split at the space nearest the middle); a long name last, elided."""
+        name, level = self.name, self.level_text.strip()
+        out = [(self.full_text, 0), (self.full_text, 1)]
+        spaces = [i for i, ch in enumerate(name) if ch == " "]
+        if spaces:
+            i = min(spaces, key=lambda k: abs(k - len(name) / 2))
+            out.append((f"{name[:i]}\n{name[i + 1 :]}{self.level_text}", 1))
+        elif level:
+            out.append((f"{name}\n{level}", 1))
+        if len(name) > LONG_NAME:
+            fm = self.label.metrics[1]
+            room = fm.horizontalAdvance(name[:LONG_NAME])
+            short = fm.elidedText(name, Qt.TextElideMode.ElideRight, room)
+            out.append((f"{short}{self.level_text}", 1))
+        return out
 
     def set_flash_phase(self, on: bool) -> None:
         if self.unacked and on != self.flash_on:
@@ -509,26 +568,36 @@ class HazardArea(QGraphicsPolygonItem):
         return [above, [c for c in inside if within(c)], below]
 
     def place_label(self, placer: _Placer, px: float, soft: np.ndarray | None = None) -> bool:
-        """Put the name plate at the first free spot, eliding the name if the full one fits nowhere."""
-        texts = [self.full_text]
-        fm = self.label.fm
-        room = max(self.polygon().boundingRect().width() / px, 90.0) - 10
-        elided = fm.elidedText(
-            self.name, Qt.TextElideMode.ElideRight, room - fm.horizontalAdvance(self.level_text)
-        )
-        if elided != self.name:
-            texts.append(f"{elided}{self.level_text}")
-        for text in texts:
-            w, h = self.label.size_for(text)
-            for group in self._candidates(w * px, h * px, 3 * px):
-                i = placer.take(group, soft)
-                if i is not None:
-                    self.label.set_text(text)
-                    self.label.setPos(group[i].center())
-                    self.label.setVisible(True)
-                    return True
+        """Put the name plate at the first free spot, in the first form of `plate_texts` that
+        fits somewhere. A quiet area's plate with no room is hidden at this zoom; an urgent area's
+        plate may cover detector dots, and if even that fails it is shown over its area's middle."""
+        passes = [{}]
+        if self.urgent:
+            passes.append({"over_obstacles": True})
+        for kw in passes:
+            for form, (text, step) in enumerate(self.plate_texts()):
+                w, h = self.label.size_for(text, step)
+                for group in self._candidates(w * px, h * px, 3 * px):
+                    i = placer.take(group, soft, **kw)
+                    if i is not None:
+                        self._show_plate(form, group[i].center())
+                        return True
+        if self.urgent:
+            text, step = self.plate_texts()[-1]
+            w, h = self.label.size_for(text, step)
+            c = self.polygon().boundingRect().center()
+            spot = QRectF(c.x() - w * px / 2, c.y() - h * px / 2, w * px, h * px)
+            placer.taken = np.vstack([placer.taken, _edges(spot)])  # later labels keep off it
+            self._show_plate(len(self.plate_texts()) - 1, c)
+            return True
         self.label.setVisible(False)
         return False
+
+    def _show_plate(self, form: int, centre: QPointF) -> None:
+        self.plate_form = form
+        self.label.set_text(*self.plate_texts()[form])
+        self.label.setPos(centre)
+        self.label.setVisible(True)
 
 
 class PlantMap(QGraphicsView):
@@ -568,6 +637,7 @@ class PlantMap(QGraphicsView):
             tags = [index[n] for n in hs.tags if n in index]
             item = HazardArea(hs.name, hs.area, inherent_risk(hs, config.risk).level, tags)
             self.scene().addItem(item)
+            self.scene().addItem(item.label)
             self.hazards[hs.name] = item
             for t in tags:
                 self._hazards_of_tag.setdefault(t, []).append(item)
@@ -656,7 +726,7 @@ class PlantMap(QGraphicsView):
         # hazard labels go where they take the fewest spots detector values could use
         soft = np.array([_edges(r) for rects in slots.values() for r in rects], dtype=float).reshape(-1, 4)
         placer = _Placer(dots, self._bounds.adjusted(-10, -10, 10, 10), px)
-        for h in sorted(self.hazards.values(), key=lambda h: _area(h.polygon())):
+        for h in sorted(self.hazards.values(), key=lambda h: (not h.urgent, _area(h.polygon()))):
             h.place_label(placer, px, soft)
         for m in sorted(self.markers.values(), key=lambda m: (m.priority or 9, m.tag)):
             i = placer.take(slots[m.tag])
@@ -740,6 +810,7 @@ class PlantMap(QGraphicsView):
         for h in {h for t in changed for h in self._hazards_of_tag.get(t, ())}:
             prios = [best[t] for t in h.tags if t in best]
             h.set_alarm_state(min(prios) if prios else 0, any(t in unacked for t in h.tags))
+            relayout |= h.urgent and not h.label.isVisible()  # an alarmed area's plate never hides
         for tag, m in self.markers.items():
             m.set_warning(warned.get(tag, 0))
         if relayout:
@@ -753,10 +824,17 @@ class PlantMap(QGraphicsView):
 
     def update_risk(self, states) -> None:
         """Hazard-source risk changes (RiskState): the four-colour level and its trace as tooltip."""
+        relayout = False
         for r in states:
             h = self.hazards.get(r.hazard)
-            if h is not None:
-                h.set_risk(r.level, r.inherent.level, r.explain(), getattr(r, "interlock_unknown", False))
+            if h is None:
+                continue
+            before = h.label.label_rect().width()
+            if h.set_risk(r.level, r.inherent.level, r.explain(), getattr(r, "interlock_unknown", False)):
+                hidden = h.urgent and not h.label.isVisible()
+                relayout |= hidden or h.label.label_rect().width() > before + 0.5  # wider: may overlap
+        if relayout:
+            self.layout_labels()
 
     def _toggle_flash(self) -> None:
         self._flash_on = not self._flash_on

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from app.csv_safe import csv_line
+from app.formatting import csv_number
 from app.model import Quality
 
 HOLD_LIMIT_S = 120.0  # a read-out holds the last sample this long past the newest one
@@ -115,7 +116,7 @@ def csv_lines(series: dict[str, Series]) -> Iterable[str]:
     order = np.lexsort((which, ts))
     times = iso_ms(ts[order])
     for t, w, v, q in zip(times, which[order], value[order], quality[order], strict=True):
-        yield csv_line([t, names[w], repr(float(v)) if math.isfinite(v) else "", int(q)])
+        yield csv_line([t, names[w], csv_number(v), int(q)])
 
 
 def write_csv(path: str | Path, series: dict[str, Series]) -> int:

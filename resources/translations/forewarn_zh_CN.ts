@@ -3557,6 +3557,18 @@ inherent level {level}</source>
         <source>Shift {period}</source>
         <translation>班次 {period}</translation>
     </message>
+    <message>
+        <source>Period {period}</source>
+        <translation>时段 {period}</translation>
+    </message>
+    <message>
+        <source>Current shift {period}</source>
+        <translation>本班 {period}</translation>
+    </message>
+    <message>
+        <source>Previous shift {period}</source>
+        <translation>上一班 {period}</translation>
+    </message>
 </context>
 <context>
     <name>risk</name>
@@ -4093,6 +4105,10 @@ inherent level {level}</source>
         <translation>时间</translation>
     </message>
     <message>
+        <source>Until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
         <source>User</source>
         <translation>用户</translation>
     </message>
@@ -4165,6 +4181,18 @@ inherent level {level}</source>
         <translation>报警交接班报表 — {plant}</translation>
     </message>
     <message>
+        <source>Forewarn shift report</source>
+        <translation>Forewarn 交接班报表</translation>
+    </message>
+    <message>
+        <source>Nothing to report: the journal holds no alarm activity for this period.</source>
+        <translation>无可报告内容：本时段报警日志中没有任何报警活动。</translation>
+    </message>
+    <message>
+        <source>Alarm system performance (EEMUA 191)</source>
+        <translation>报警系统性能（EEMUA 191）</translation>
+    </message>
+    <message>
         <source>{n} operator positions</source>
         <translation>{n} 个操作员岗位</translation>
     </message>
@@ -4209,12 +4237,48 @@ inherent level {level}</source>
         <translation>交班时无</translation>
     </message>
     <message>
+        <source>Alarm floods</source>
+        <translation>报警泛滥</translation>
+    </message>
+    <message>
+        <source>Top bad actors</source>
+        <translation>最频发报警</translation>
+    </message>
+    <message>
+        <source>Alarms standing at the end of the shift</source>
+        <translation>班末仍存在的报警</translation>
+    </message>
+    <message>
+        <source>Unacknowledged at the end of the shift</source>
+        <translation>班末未确认的报警</translation>
+    </message>
+    <message>
+        <source>Shelved, suppressed and out of service</source>
+        <translation>搁置、抑制和退出服务</translation>
+    </message>
+    <message>
         <source>Activations during the shift ({n})</source>
         <translation>本班报警发生记录（{n}）</translation>
     </message>
     <message>
+        <source>Changes during the shift:</source>
+        <translation>本班内的变更：</translation>
+    </message>
+    <message>
         <source>The first {shown} of {n} activations are listed.</source>
         <translation>共 {n} 条发生记录，仅列出前 {shown} 条。</translation>
+    </message>
+    <message>
+        <source>until it clears</source>
+        <translation>恢复正常为止</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>无期限</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
     </message>
     <message>
         <source>no rows</source>
