@@ -501,7 +501,7 @@ class AlarmHistoryView(QDialog):
         return True
 
     def export_pdf(self, path: str | None = None) -> bool:
-        """Print the shown rows to a PDF (A4 landscape) in a worker."""
+        """Print the shown rows to a PDF (A4 landscape)."""
         from views.shift_report import write_journal_pdf
 
         path = path or self._ask_path(self.tr("Export alarm history"), ".pdf", self.tr("PDF (*.pdf)"))
@@ -513,7 +513,19 @@ class AlarmHistoryView(QDialog):
             if self.plant
             else self.tr("Alarm history")
         )
-        self._start_export(lambda: write_journal_pdf(entries, path, title, subtitle), path)
+        # painted on the GUI thread (Qt's text layout and fonts are shared by the process: a
+        # document painted in a worker while the GUI paints can deadlock); the rows are in memory
+        self._exports += 1
+        self.status_label.setText(self.tr("Writing {path}…").format(path=path))
+
+        def paint() -> None:
+            try:
+                result = write_journal_pdf(entries, path, title, subtitle)
+            except Exception as exc:  # reported in the view
+                result = exc
+            self.signals.exported.emit(path, result)
+
+        QTimer.singleShot(0, paint)  # the status line shows first
         return True
 
     def _start_export(self, write: Callable[[], int], path: str) -> None:

@@ -40,7 +40,7 @@ from views.report_pdf import Column, PdfDocument, ensure_gui_app
 from views.report_sections import Section, activations, entry_cells, shift_report_sections
 from views.report_texts import journal_state, shown, translate  # noqa: F401 (journal_state: re-exported)
 
-MAX_JOURNAL_ROWS = 20000  # rows of a printed history list (about 400 pages)
+MAX_JOURNAL_ROWS = 5000  # rows of a printed history list (about 100 pages, about a second to paint)
 
 
 PRIORITY_ALIGN = Qt.AlignmentFlag.AlignHCenter
@@ -135,11 +135,14 @@ def render_report_pdf(rep: rd.ShiftReport, path: str | Path) -> None:
 
 # ---------------------------------------------------------------- the dialog
 class _ReportSignals(QObject):
+    built = Signal(str, object)  # path, the ShiftReport read from the journal
     done = Signal(str, object)  # path, None or Exception
 
 
 class ReportJob(QRunnable):
-    """Reads the journal and writes the report PDF, off the GUI thread."""
+    """Reads the journal and works out the report off the GUI thread (the slow part); the GUI
+    thread then paints the PDF. Qt's text layout and fonts are shared by the whole process, and
+    painting documents in a worker while the GUI paints its windows can deadlock the two."""
 
     def __init__(self, build: Callable[[], rd.ShiftReport], path: str, signals: _ReportSignals):
         super().__init__()
@@ -147,18 +150,21 @@ class ReportJob(QRunnable):
 
     def run(self) -> None:
         try:
-            write_shift_report(self.build(), self.path)
-            result = None
+            rep = self.build()
         except Exception as exc:  # reported in the dialog
-            result = exc
+            self._emit(self.signals.done, exc)
+            return
+        self._emit(self.signals.built, rep)
+
+    def _emit(self, signal, value) -> None:
         try:
-            self.signals.done.emit(self.path, result)
+            signal.emit(self.path, value)
         except RuntimeError:  # the dialog was closed meanwhile
             pass
 
 
 class ShiftReportDialog(QDialog):
-    """Pick a shift and a file; the handover report is written in a worker."""
+    """Pick a shift and a file; the journal is read in a worker, the PDF painted on the GUI thread."""
 
     finished_report = Signal(str, object)  # path, None or Exception
 
@@ -184,6 +190,7 @@ class ShiftReportDialog(QDialog):
         self.pool = pool or QThreadPool.globalInstance()
         self.signals = _ReportSignals(self)
         self.signals.done.connect(self._done)
+        self.signals.built.connect(self._print)
         self.starts = str(self.settings.value("shifts/starts", ",".join(rd.DEFAULT_SHIFT_STARTS)))
 
         self.shift = QComboBox(self)
@@ -297,6 +304,15 @@ class ShiftReportDialog(QDialog):
         self.status.setText(self.tr("Writing report…"))
         self.pool.start(ReportJob(build, path, self.signals))
         return True
+
+    def _print(self, path: str, rep) -> None:
+        """Paint the report read by the worker into its PDF (on the GUI thread)."""
+        try:
+            write_shift_report(rep, path)
+            error = None
+        except Exception as exc:  # reported in the dialog
+            error = exc
+        self._done(path, error)
 
     def _done(self, path: str, error) -> None:
         self.busy.hide()
