@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar
 
 import app.users as users_mod
 from app.annunciation import SOUNDING
@@ -290,6 +290,10 @@ def test_the_demo_session_is_a_passwordless_operator_that_never_locks(qtbot, tmp
     assert win.user == "operator" and win.user_label.text() == "User: operator (operator)"
     assert not win.settings_action.isEnabled() and not win.lock_action.isEnabled()
     assert win.switch_user_action.isEnabled()
+    # every action above an operator looks disabled and says which role it needs, in the menu too
+    for act in (win.suppress_action, win.unsuppress_action, win.oos_action, win.return_action):
+        assert not act.isEnabled() and "supervisor" in act.toolTip().lower(), act.text()
+    assert all(menu.toolTipsVisible() for menu in win.menuBar().findChildren(QMenu))
     win.session_controls.lock_idle()
     assert not win.session_controls.locked
     win.acknowledge(["GH1.CO.01:H"])

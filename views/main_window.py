@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
 from app.users import Permission
 from storage.audit import Action
@@ -306,6 +306,8 @@ class MainWindow(OperatorActions, QMainWindow):
         user.addAction(self.users_action)
         for act in (self.switch_user_action, self.lock_action, self.logout_action, self.users_action):
             act.setEnabled(self.session is not None)
+        for menu in bar.findChildren(QMenu):  # a disabled item says why (the role it needs)
+            menu.setToolTipsVisible(True)
 
     def _session_call(self, name: str):
         return lambda *_: self.session_controls is not None and getattr(self.session_controls, name)()
