@@ -117,12 +117,13 @@ class _Const(_Node):
 
 
 class _Tag(_Node):
-    def __init__(self, i: int, name: str, unit: str, slot: int):
-        self.i, self.name, self.unit, self.slot = i, name, unit, slot
+    def __init__(self, i: int, name: str, unit: str, slot: int, is_bool: bool = False):
+        self.i, self.name, self.unit, self.slot, self.is_bool = i, name, unit, slot, is_bool
 
     def ev(self, ctx):
         v = float(ctx.values[self.i])
-        ctx.terms[self.slot] = Term(self.name, v, self.unit)
+        shown = (None if math.isnan(v) else v != 0.0) if self.is_bool else v  # a bool tag reads yes/no
+        ctx.terms[self.slot] = Term(self.name, shown, self.unit)
         return v
 
 
@@ -292,7 +293,8 @@ class _Compiler:
             if n.id in self.names:
                 i = self.index[self.names[n.id]]
                 self.used.add(i)
-                return _Tag(i, self.names[n.id], self.cfg.tags[i].unit, self.slot())
+                t = self.cfg.tags[i]
+                return _Tag(i, self.names[n.id], t.unit, self.slot(), t.type == "bool")
             raise RuleError(f"unknown name {n.id!r} in {self.text!r}")
         if isinstance(n, ast.BinOp) and type(n.op) in _ARITH:
             return _Arith(_ARITH[type(n.op)], self.node(n.left), self.node(n.right))

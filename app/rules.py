@@ -260,19 +260,21 @@ class _Watch:
         self.names = {i: cfg.tags[i].name for i in reads}
         self.units = {i: cfg.tags[i].unit for i in reads}
         self.reads = np.array(reads, dtype=np.intp)
-        hi, lo = [], []  # (tag, limit kind, limit, deadband)
+        # (tag, [(limit kind, limit)] nearest first, deadband) of the tags with high / low limits
+        hi: list[tuple[int, list[tuple[str, float]], float]] = []
+        lo: list[tuple[int, list[tuple[str, float]], float]] = []
         for i in reads:
             a = cfg.tags[i].alarms
             if a is None or cfg.tags[i].type == "bool":
                 continue
-            highs = [(k, getattr(a, k)) for k in ("H", "HH") if getattr(a, k) is not None]
-            lows = [(k, getattr(a, k)) for k in ("L", "LL") if getattr(a, k) is not None]
+            highs = sorted((float(getattr(a, k)), k) for k in ("H", "HH") if getattr(a, k) is not None)
+            lows = sorted(
+                ((float(getattr(a, k)), k) for k in ("L", "LL") if getattr(a, k) is not None), reverse=True
+            )
             if highs:
-                k, v = min(highs, key=lambda x: x[1])
-                hi.append((i, k, float(v), float(a.deadband)))
+                hi.append((i, [(k, v) for v, k in highs], float(a.deadband)))
             if lows:
-                k, v = max(lows, key=lambda x: x[1])
-                lo.append((i, k, float(v), float(a.deadband)))
+                lo.append((i, [(k, v) for v, k in lows], float(a.deadband)))
         self.hi, self.lo = hi, lo
         self.limit_span = min(c.max_span_s or HOLD_TREND_S, window.span)
         self.watch: list[tuple[tuple[int, ...], int, float]] = [
@@ -282,46 +284,51 @@ class _Watch:
         ]
 
     def developing(self, ctx: _Ctx) -> list[Message]:
-        """Why the incident still develops (one reason per tag, at most 6); [] when it does not."""
-        out: dict[int, Message] = {}
+        """Why the incident still develops, one reason per tag, at most 6 (no value first, then
+        the farthest beyond its limit); [] when it does not."""
+        out: dict[int, tuple[int, tuple, Message]] = {}  # tag -> (rank, order within, reason)
         v = ctx.values
         for i in self.reads.tolist():
             if np.isnan(v[i]):
-                out[i] = _m(QT_TRANSLATE_NOOP("rules", "{tag} has no value"), tag=self.names[i])
+                out[i] = (0, (), _m(QT_TRANSLATE_NOOP("rules", "{tag} has no value"), tag=self.names[i]))
         for group, sign in ((self.hi, 1), (self.lo, -1)):
-            for i, kind, limit, deadband in group:
+            for i, limits, deadband in group:
                 x = float(v[i])
-                if i in out or np.isnan(x):
+                passed = [(k, lim) for k, lim in limits if sign * (x - lim) >= -deadband]
+                if i in out or not passed:
                     continue
-                if sign * (x - limit) >= -deadband:
-                    out[i] = _m(
-                        QT_TRANSLATE_NOOP(
-                            "rules", "{tag} at {value}{unit}, beyond its {kind} limit {limit}{unit}"
-                        ),
-                        tag=self.names[i],
-                        value=_fmt_value(x),
-                        unit=_unit(self.units[i]),
-                        kind=kind,
-                        limit=_fmt_value(limit),
-                    )
+                kind, limit = passed[-1]  # the farthest limit it is beyond: HH before H
+                reason = _m(
+                    QT_TRANSLATE_NOOP(
+                        "rules", "{tag} at {value}{unit}, beyond its {kind} limit {limit}{unit}"
+                    ),
+                    tag=self.names[i],
+                    value=_fmt_value(x),
+                    unit=_unit(self.units[i]),
+                    kind=kind,
+                    limit=_fmt_value(limit),
+                )
+                excess = sign * (x - limit) / max(abs(limit), deadband, 1e-9)
+                out[i] = (1, (-len(passed), -excess), reason)  # HH before H, then the farthest
             tags = tuple(i for i, *_ in group if i not in out)
             if tags:
                 hit, change, _ = _trend(ctx, tags, self.limit_span, None, sign)
                 for k in np.flatnonzero(hit).tolist():
                     i = tags[k]
-                    lim = next(x for x in group if x[0] == i)
-                    out[i] = _m(
+                    kind, limit = next(x[1][0] for x in group if x[0] == i)  # the nearest limit ahead
+                    reason = _m(
                         QT_TRANSLATE_NOOP(
                             "rules",
                             "{tag} moving towards its {kind} limit {limit}{unit}: {change}{unit} in {span}",
                         ),
                         tag=self.names[i],
-                        kind=lim[1],
-                        limit=_fmt_value(lim[2]),
+                        kind=kind,
+                        limit=_fmt_value(limit),
                         change=f"{float(change[k]):+.3g}",
                         unit=_unit(self.units[i]),
                         span=_fmt_span(self.limit_span),
                     )
+                    out[i] = (2, (), reason)
         for tags, sign, span in self.watch:
             todo = tuple(i for i in tags if i not in out)
             if not todo:
@@ -329,7 +336,7 @@ class _Watch:
             hit, change, _ = _trend(ctx, todo, span, None, sign)
             for k in np.flatnonzero(hit).tolist():
                 i = todo[k]
-                out[i] = _m(
+                reason = _m(
                     QT_TRANSLATE_NOOP("rules", "{tag} still rising: {change}{unit} in {span}")
                     if sign > 0
                     else QT_TRANSLATE_NOOP("rules", "{tag} still falling: {change}{unit} in {span}"),
@@ -338,7 +345,8 @@ class _Watch:
                     unit=_unit(self.units[i]),
                     span=_fmt_span(span),
                 )
-        return list(out.values())[:6]
+                out[i] = (3, (), reason)
+        return [m for _, _, m in sorted(out.values(), key=lambda x: (x[0], x[1]))][:6]
 
 
 def _unit(unit: str) -> str:
@@ -519,7 +527,6 @@ class RuleEngine:
         if r is None:
             raise KeyError(rule_name)
         st = self.state[r.name]
-        c = self.compiled.get(r.name)
         return RuleExplanation(
             name=r.name,
             text=r.when,
@@ -533,13 +540,22 @@ class RuleEngine:
             evaluated_at=st.evaluated_at,
             terms=list(st.terms),
             error=self.errors.get(r.name, "") or self._fault_text(r.name),
-            words=c.words if c is not None else "",
+            words=self._words(r.name),
             raised_at=st.snapshot_at,
             raised_terms=list(st.snapshot),
             holding=list(st.holding) if st.active else [],
             clear_s=self.clear_s(r),
             hold_s=self.hold_s(r),
         )
+
+    def _words(self, name: str) -> Message | str:
+        """The condition in words; '' when it cannot be told (Why? then shows the rule as written)."""
+        c = self.compiled.get(name)
+        try:
+            return c.words if c is not None else ""
+        except Exception:  # a sentence is a convenience: never let it break the explanation
+            log.warning("rule %s: cannot put the condition in words", name, exc_info=True)
+            return ""
 
     def _fault_text(self, name: str) -> str:
         f = self.faults.of_rule(name)

@@ -412,8 +412,8 @@ def test_why_in_chinese_reads_chinese(qtbot, qapp):
         lance = load_config(demo_config_path())
         words = i18n.text(compile_rule(lance.rules[0].when, lance).words)
         assert words == (
-            "BOF1.BLOWING 为开，且BOF1.LANCE.FLOW_DIFF 5 分钟内上升超过 1 m³/h，"
-            "且BOF1.LANCE.TEMP_OUT 5 分钟内上升超过 1.5 °C"
+            "BOF1.BLOWING 为开，且 BOF1.LANCE.FLOW_DIFF 在 5 分钟内上升超过 1 m³/h，"
+            "且 BOF1.LANCE.TEMP_OUT 在 5 分钟内上升超过 1.5 °C"
         )
     finally:
         assert i18n.install_language(qapp, "en")

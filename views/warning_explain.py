@@ -74,7 +74,7 @@ class TermModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("TermModel", "Term"),
         QT_TRANSLATE_NOOP("TermModel", "Now"),
         QT_TRANSLATE_NOOP("TermModel", "At raising"),
-        QT_TRANSLATE_NOOP("TermModel", "How"),
+        QT_TRANSLATE_NOOP("TermModel", "How (now)"),
     )
     COL_TERM, COL_NOW, COL_RAISED, COL_HOW = range(4)
 

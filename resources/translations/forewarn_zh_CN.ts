@@ -2142,8 +2142,8 @@ device {device}</source>
         <translation>触发时</translation>
     </message>
     <message>
-        <source>How</source>
-        <translation>说明</translation>
+        <source>How (now)</source>
+        <translation>说明（当前）</translation>
     </message>
     <message>
         <source>At raising ({time})</source>
@@ -4060,11 +4060,11 @@ inherent level {level}</source>
     </message>
     <message>
         <source>rising {how} in {span}</source>
-        <translation>{span}内上升{how}</translation>
+        <translation>在 {span}内上升{how}</translation>
     </message>
     <message>
         <source>falling {how} in {span}</source>
-        <translation>{span}内下降{how}</translation>
+        <translation>在 {span}内下降{how}</translation>
     </message>
     <message>
         <source>above {value}{unit}</source>
@@ -4076,7 +4076,7 @@ inherent level {level}</source>
     </message>
     <message>
         <source>at least {n} of {pattern} {predicate}</source>
-        <translation>{pattern} 中至少 {n} 个{predicate}</translation>
+        <translation>{pattern} 中至少 {n} 个测点{predicate}</translation>
     </message>
     <message>
         <source>({a} {op} {b})</source>
@@ -4104,7 +4104,7 @@ inherent level {level}</source>
     </message>
     <message>
         <source>the number of {pattern} {predicate}</source>
-        <translation>{pattern} 中{predicate}的数量</translation>
+        <translation>{pattern} 中{predicate}的测点数</translation>
     </message>
     <message>
         <source>whether {condition}</source>
@@ -4112,11 +4112,11 @@ inherent level {level}</source>
     </message>
     <message>
         <source>{a}, and {b}</source>
-        <translation>{a}，且{b}</translation>
+        <translation>{a}，且 {b}</translation>
     </message>
     <message>
         <source>{a}, or {b}</source>
-        <translation>{a}，或{b}</translation>
+        <translation>{a}，或 {b}</translation>
     </message>
     <message>
         <source>{condition}</source>
