@@ -89,7 +89,6 @@ log = logging.getLogger(__name__)
 CLEAR_S = 120.0  # default: a raised rule returns after its condition has been false this long...
 HOLD_S = 300.0  # ... and at least this long after it was raised (and once its incident stops developing)
 HOLD_TREND_S = 300.0  # look-back of "moving towards a limit" for a rule without a time function
-CLEAR_HOLD_S = CLEAR_S  # the former name
 LANGUAGE_PROBE = QT_TRANSLATE_NOOP("rules", "FOREWARN_LANGUAGE")  # translated as the language code
 
 

@@ -390,6 +390,25 @@ def test_why_shows_the_terms_at_raising_next_to_now(qtbot):
     assert "Now no, At raising (" in text and "true" not in text
 
 
+def test_why_after_the_warning_returned_keeps_the_evidence_of_its_raising(qtbot):
+    from views.warning_explain import TermModel, WarningExplainDialog
+
+    f = Feed(parse_config_text(PLANT))
+    f.run(30)
+    f.y = 9.0
+    f.run(5)
+    f.y = 0.0
+    f.run(30)
+    assert [up for _, up in f.of("Quick")] == [True, False]
+    ex = f.eng.explain("Quick")
+    dlg = WarningExplainDialog(ex, None, now=lambda: f.t)
+    qtbot.addWidget(dlg)
+    assert dlg.lines.text().startswith("Not holding; last raised ")
+    m = dlg.terms_model
+    assert m.index(0, TermModel.COL_NOW).data() == "no" and m.index(0, TermModel.COL_RAISED).data() == "yes"
+    assert "A.Y > 5 (9 °C)" in str(ex.raised_terms[0].evidence)  # the value that raised it
+
+
 def test_why_in_chinese_reads_chinese(qtbot, qapp):
     from views import i18n
     from views.warning_explain import TermModel, WarningExplainDialog
