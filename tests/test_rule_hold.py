@@ -409,6 +409,26 @@ def test_why_after_the_warning_returned_keeps_the_evidence_of_its_raising(qtbot)
     assert "A.Y > 5 (9 °C)" in str(ex.raised_terms[0].evidence)  # the value that raised it
 
 
+def test_why_never_says_a_bare_raised_beside_a_term_without_data(qtbot):
+    from views.warning_explain import TermModel, WarningExplainDialog
+
+    f = Feed(parse_config_text(PLANT))
+    f.run(300)
+    f.run(120, dx=0.5)
+    f.q[0] = BAD
+    f.run(400)
+    dlg = WarningExplainDialog(f.eng.explain("Leak"), None, now=lambda: f.t)
+    qtbot.addWidget(dlg)
+    lines = dlg.lines.text()
+    assert "Raised since" in lines and "the condition cannot be told now (not enough data)" in lines
+    assert "A.X has no value" in lines
+    m = dlg.terms_model
+    assert (
+        m.index(0, TermModel.COL_NOW).data() == "unknown" and m.index(0, TermModel.COL_RAISED).data() == "yes"
+    )
+    assert m.index(0, TermModel.COL_HOW).data() == "not enough data"
+
+
 def test_why_in_chinese_reads_chinese(qtbot, qapp):
     from views import i18n
     from views.warning_explain import TermModel, WarningExplainDialog
