@@ -15,6 +15,13 @@ all. It needs 5 buckets with data. `rising` asks for a positive trend that moves
 the residuals, so a flat noisy signal never counts as rising. The fits of one evaluation pass
 are shared by its rules (`_prefetch` does them one vectorised batch per span).
 
+Truth has three values: true, false and unknown (`None`). A term without enough data (a trend
+over too few buckets, a tag without a good value, a pattern none of whose tags has data) is
+unknown, never false or true: `not` of unknown is unknown, `and` is false when one operand is
+false and unknown when one is unknown and none is false, `or` the mirror image. A rule is raised
+only by a condition that is true, so a term that reads "not enough data" can never be part of a
+raise (`_truth`, `_and`, `_or`).
+
 `_fmt_value`, `_fmt_span` and `_per_min` write values for the operator's "why".
 """
 
@@ -38,6 +45,7 @@ MIN_BUCKETS = 5  # a trend needs this many buckets with data
 MIN_COVERAGE = 0.5  # ... and this share of the window's buckets (never extrapolate a few)
 MAX_FIT_POINTS = 40  # buckets are merged down to this many points for the pairwise slopes
 NOISE_MULT = 3.0  # default min_change of rising/falling: this many times the residual scatter
+_NOT_ENOUGH = QT_TRANSLATE_NOOP("rules", "not enough data")
 OFFLINE_SCANS = 3.0  # a tag is offline after this many scan periods (or window buckets) without a good value
 
 
@@ -45,8 +53,9 @@ def _m(template: str, **args) -> Message:
     return Message("rules", template, **args)
 
 
-_TRUE = word("rules", QT_TRANSLATE_NOOP("rules", "true"))
-_FALSE = word("rules", QT_TRANSLATE_NOOP("rules", "false"))
+_TRUE = word("rules", QT_TRANSLATE_NOOP("rules", "yes"))
+_FALSE = word("rules", QT_TRANSLATE_NOOP("rules", "no"))
+_UNKNOWN = word("rules", QT_TRANSLATE_NOOP("rules", "unknown"))
 _NO_DATA = word("rules", QT_TRANSLATE_NOOP("rules", "no data"))
 _RISING = word("rules", QT_TRANSLATE_NOOP("rules", "rising"))
 _FALLING = word("rules", QT_TRANSLATE_NOOP("rules", "falling"))
@@ -56,7 +65,7 @@ class Term(NamedTuple):
     """One sub-term of a rule and its value at the last evaluation, for the operator's "why"."""
 
     text: str  # as written, e.g. "slope(BOF1.LANCE.FLOW_DIFF, 300)"
-    value: Any  # bool, number (NaN: no data) or count
+    value: Any  # bool, None (unknown: not enough data), number (NaN: no data) or count
     unit: str = ""  # of a number, e.g. "m³/h/min"
     detail: str = ""  # how the value came about, e.g. "change 2.1 > 0.6" (a Message)
     evidence: str = ""  # a short phrase for the warning message when the term is true (a Message)
@@ -219,6 +228,7 @@ class _Call(_Node):
                 scans.append(OFFLINE_SCANS * max(scan, step))
             self.stale_s = np.array(scans)
         self.span = 0.0  # the look-back in seconds (held: the time to hold)
+        self.pattern = ""  # the tag pattern as written (pattern functions)
         self.since: float | None = None  # held: true since
         self.t0: float | None = None  # offline: first evaluation (a tag never seen counts from here)
 
@@ -246,9 +256,10 @@ class _Call(_Node):
 
     def _rising(self, ctx, span, min_change=None, sign=1):
         hit, change, thr = _trend(ctx, self.tags, span, min_change, sign)
-        h, c, t = bool(hit[0]), float(change[0]), float(thr[0])
-        if math.isnan(c):
-            detail = word("rules", QT_TRANSLATE_NOOP("rules", "not enough data"))
+        c, t = float(change[0]), float(thr[0])
+        h = None if math.isnan(c) else bool(hit[0])  # too few buckets: unknown, never false or true
+        if h is None:
+            detail = word("rules", _NOT_ENOUGH)
         else:
             detail = _m(
                 QT_TRANSLATE_NOOP("rules", "change {change} {relation} {threshold}"),
@@ -291,6 +302,8 @@ class _Call(_Node):
         idx = np.flatnonzero(hit)
         names = ", ".join(f"{self.names[k]} +{_fmt_value(float(change[k]))}" for k in idx[:6])
         n = int(len(idx))
+        if not np.isfinite(change).any():  # no tag of the pattern has a trend: unknown
+            return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
         ev = _m(
             QT_TRANSLATE_NOOP("rules", "{n} rising in {span}: {names}"),
             n=n,
@@ -306,6 +319,8 @@ class _Call(_Node):
             idx = np.flatnonzero(v > threshold)
         names = ", ".join(f"{self.names[k]} {_fmt_value(float(v[k]))}" for k in idx[:6])
         n = int(len(idx))
+        if not np.isfinite(v).any():  # no tag of the pattern has a value: unknown
+            return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
         ev = _m(
             QT_TRANSLATE_NOOP("rules", "{n} above {threshold}: {names}"),
             n=n,
@@ -325,6 +340,8 @@ class _Call(_Node):
             if counts[k] >= n:
                 best = np.flatnonzero(near[k])
         ok = len(best) >= n
+        if not ok and not np.isfinite(change).any():  # no detector of the pattern has a trend
+            return None, Term(self.text, None, "", word("rules", _NOT_ENOUGH), "")
         names = ", ".join(f"{self.names[k]} +{_fmt_value(float(change[k]))}" for k in best[:6])
         rising = int(hit.sum())
         if len(best):
@@ -367,8 +384,10 @@ class _Call(_Node):
         elif self.since is None:
             self.since = ctx.now
         dur = 0.0 if self.since is None else ctx.now - self.since
-        ok = c and dur >= span
-        if c:
+        ok = None if c is None else c and dur >= span
+        if c is None:
+            detail = word("rules", _NOT_ENOUGH)
+        elif c:
             detail = _m(
                 QT_TRANSLATE_NOOP("rules", "true for {duration} of {span}"),
                 duration=_fmt_span(dur),
@@ -380,6 +399,8 @@ class _Call(_Node):
 
 
 def _num(x) -> float:
+    if x is None:
+        return math.nan
     if isinstance(x, bool):
         return 1.0 if x else 0.0
     try:
@@ -388,17 +409,34 @@ def _num(x) -> float:
         return math.nan
 
 
-def _truth(x) -> bool:
-    if isinstance(x, bool):
+def _truth(x) -> bool | None:
+    """True, False, or None (unknown: no value, not enough data)."""
+    if x is None or isinstance(x, bool):
         return x
     x = _num(x)
-    return not math.isnan(x) and x != 0.0
+    return None if math.isnan(x) else x != 0.0
+
+
+def _and(vals: list[bool | None]) -> bool | None:
+    """Kleene `and`: false if any is false, else unknown if any is unknown, else true."""
+    if any(v is False for v in vals):
+        return False
+    return None if any(v is None for v in vals) else True
+
+
+def _or(vals: list[bool | None]) -> bool | None:
+    """Kleene `or`: true if any is true, else unknown if any is unknown, else false."""
+    if any(v is True for v in vals):
+        return True
+    return None if any(v is None for v in vals) else False
 
 
 # ---------------------------------------------------------------- formatting
 
 
 def _fmt_value(v) -> str:
+    if v is None:
+        return _UNKNOWN
     if isinstance(v, bool | np.bool_):
         return _TRUE if v else _FALSE
     if isinstance(v, int | np.integer):

@@ -30,10 +30,12 @@ from app.expression import (
 from app.rule_functions import (
     _SELF_EXPLAINED,
     Term,
+    _and,
     _Call,
     _fmt_value,
     _Node,
     _num,
+    _or,
     _per_min,
     _truth,
 )
@@ -115,12 +117,13 @@ class _Const(_Node):
 
 
 class _Tag(_Node):
-    def __init__(self, i: int, name: str, unit: str, slot: int):
-        self.i, self.name, self.unit, self.slot = i, name, unit, slot
+    def __init__(self, i: int, name: str, unit: str, slot: int, is_bool: bool = False):
+        self.i, self.name, self.unit, self.slot, self.is_bool = i, name, unit, slot, is_bool
 
     def ev(self, ctx):
         v = float(ctx.values[self.i])
-        ctx.terms[self.slot] = Term(self.name, v, self.unit)
+        shown = (None if math.isnan(v) else v != 0.0) if self.is_bool else v  # a bool tag reads yes/no
+        ctx.terms[self.slot] = Term(self.name, shown, self.unit)
         return v
 
 
@@ -148,19 +151,20 @@ class _Not(_Node):
         self.a = a
 
     def ev(self, ctx):
-        return not _truth(self.a.ev(ctx))
+        v = _truth(self.a.ev(ctx))
+        return None if v is None else not v
 
 
 class _BoolOp(_Node):
-    """and / or: every operand is evaluated (no short cut), so `held` keeps time and the
-    operator sees every term."""
+    """and / or over three truth values (`_and`, `_or`): every operand is evaluated (no short
+    cut), so `held` keeps time and the operator sees every term."""
 
     def __init__(self, is_and: bool, items: list[_Node]):
         self.is_and, self.items = is_and, items
 
     def ev(self, ctx):
         vals = [_truth(x.ev(ctx)) for x in self.items]
-        return all(vals) if self.is_and else any(vals)
+        return _and(vals) if self.is_and else _or(vals)
 
 
 class _Compare(_Node):
@@ -172,12 +176,12 @@ class _Compare(_Node):
 
     def ev(self, ctx):
         left = first = _num(self.left.ev(ctx))
-        ok = True
+        results: list[bool | None] = []
         for op, node in zip(self.ops, self.rights, strict=True):
             right = _num(node.ev(ctx))
-            if ok and (math.isnan(left) or math.isnan(right) or not op(left, right)):
-                ok = False
+            results.append(None if math.isnan(left) or math.isnan(right) else bool(op(left, right)))
             left = right
+        ok = _and(results)  # a value without data makes the comparison unknown, not false
         ev = ""
         if ok and not any(
             isinstance(x, _Call) and x.fn in _SELF_EXPLAINED for x in (self.left, *self.rights)
@@ -289,7 +293,8 @@ class _Compiler:
             if n.id in self.names:
                 i = self.index[self.names[n.id]]
                 self.used.add(i)
-                return _Tag(i, self.names[n.id], self.cfg.tags[i].unit, self.slot())
+                t = self.cfg.tags[i]
+                return _Tag(i, self.names[n.id], t.unit, self.slot(), t.type == "bool")
             raise RuleError(f"unknown name {n.id!r} in {self.text!r}")
         if isinstance(n, ast.BinOp) and type(n.op) in _ARITH:
             return _Arith(_ARITH[type(n.op)], self.node(n.left), self.node(n.right))
@@ -330,12 +335,14 @@ class _Compiler:
         args: list = []
         spans: list[float] = []
         tags: tuple[int, ...] = ()
+        pattern = ""
         for a, kind in zip(n.args, sig, strict=False):
             kind = kind.rstrip("?")
             if kind == "T":
                 tags = (self.tag_arg(a, fn, usage),)
             elif kind == "P":
                 tags = self.pattern_arg(a, fn, usage)
+                pattern = a.value if isinstance(a, ast.Constant) else self.show(a)
             elif kind == "C":
                 args.append(self.node(a))
             else:
@@ -351,6 +358,7 @@ class _Compiler:
         self.used.update(tags)
         call = _Call(fn, self.show(n), slot, args, tags, self)
         call.span = max(spans, default=0.0)
+        call.pattern = pattern
         self.calls.append(call)
         return call
 

@@ -75,7 +75,14 @@ class HazardSource(Strict):
 
 
 class Rule(Strict):
-    """An incident rule: a condition over several tags with time operators (see app/rules.py)."""
+    """An incident rule: a condition over several tags with time operators (see app/rules.py).
+
+    `message` is the operator's instruction as written by the plant (any language); it is shown
+    as written in every language unless `message_zh` gives the Simplified Chinese text, which the
+    Chinese screens show instead (the evidence after it is always translated). A raised rule
+    returns only once its condition has been false for `clear_s`, at least `hold_s` after it was
+    raised, and while its incident no longer develops (see app/rules.py); both default to the
+    plant's `rule_defaults`."""
 
     name: str = Field(min_length=1)
     when: str = Field(min_length=1)
@@ -83,6 +90,21 @@ class Rule(Strict):
     level: int = Field(2, ge=1, le=4)
     hazard: str | None = None  # the hazard source it belongs to
     message: str = ""
+    message_zh: str = ""  # the message in Simplified Chinese (empty: `message` in every language)
+    clear_s: float | None = Field(None, ge=0, le=86400)  # None: rule_defaults.clear_s
+    hold_s: float | None = Field(None, ge=0, le=86400)  # None: rule_defaults.hold_s
+
+
+class RuleDefaults(Strict):
+    """Plant-wide hysteresis of incident rules; a rule's own `clear_s` / `hold_s` override it.
+
+    A raised rule warning returns only when its condition has been false for `clear_s` seconds,
+    it has been raised for at least `hold_s` seconds, and its incident is no longer developing
+    (no tag it reads is beyond or moving towards a limit, or still moving the way the rule
+    watches; see app/rules.py)."""
+
+    clear_s: float = Field(120.0, ge=0, le=86400)
+    hold_s: float = Field(300.0, ge=0, le=86400)
 
 
 class RiskModel(Strict):
@@ -184,6 +206,7 @@ class PlantConfig(Strict):
     tags: list[Tag] = []
     hazard_sources: list[HazardSource] = []
     rules: list[Rule] = []
+    rule_defaults: RuleDefaults = RuleDefaults()
     warnings: WarningDefaults = WarningDefaults()
     alarm_defaults: AlarmDefaults = AlarmDefaults()
     risk: RiskModel = RiskModel()

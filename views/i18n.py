@@ -10,7 +10,8 @@ take their texts when they are made, so a change of language shows in windows op
 The core (`app/`) has no Qt: its sentences are `app.messages.Message`s (English text that keeps
 its template and arguments), and `text()` shows them in the installed language. A few of its
 plain words (risk colours and grades, what raised a hazard source, hazard kinds) have
-`colour()`, `grade()`, `level_text()`, `evidence()` and `hazard_kind()`.
+`colour()`, `grade()`, `level_text()`, `evidence()` and `hazard_kind()`; a boolean is shown as a
+word with `yes_no()` ("yes"/"no", 是/否), never as "true".
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ _HAZARD_KIND = {  # app.config.HazardKind
     "other": QT_TRANSLATE_NOOP("risk", "other"),
 }
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_YES_NO = {True: QT_TRANSLATE_NOOP("values", "yes"), False: QT_TRANSLATE_NOOP("values", "no")}
+_UNKNOWN = QT_TRANSLATE_NOOP("values", "unknown")
 
 
 def text(message: object) -> str:
@@ -198,6 +201,14 @@ def evidence(what: str) -> str:
     return _risk(_EVIDENCE[what]) if what in _EVIDENCE else what
 
 
+def yes_no(value: bool | None) -> str:
+    """A truth value as a word in the installed language: 'yes' / '是', 'no' / '否'; None (not
+    known, e.g. not enough data) 'unknown' / '未知'."""
+    if value is None:
+        return QCoreApplication.translate("values", _UNKNOWN)
+    return QCoreApplication.translate("values", _YES_NO[bool(value)])
+
+
 def hazard_kind(kind: str) -> str:
     """A hazard source's kind ('gas_holder') as words: 'gas holder' / '煤气柜'."""
     return _risk(_HAZARD_KIND[kind]) if kind in _HAZARD_KIND else kind.replace("_", " ")
@@ -220,4 +231,5 @@ __all__ = [
     "normalise",
     "save_language",
     "text",
+    "yes_no",
 ]

@@ -4,9 +4,11 @@ source's risk level.
 For a forecast or an anomaly the dialog draws what the detector used: the data (bucket means),
 the fitted trend or learned baseline, the band (the forecast cone, or the baseline ± 3 σ) as a
 translucent fill, the limit as a horizontal line and the predicted crossing time as a vertical
-marker with its uncertainty, on a clock-time axis. For a rule it shows the condition as written,
-whether it holds and since when, and every term with its current value. When there is nothing
-to explain (the warning has cleared, or the row is an ordinary alarm) it says so.
+marker with its uncertainty, on a clock-time axis. For a rule it shows the condition in words
+(the rule as written in a smaller line below), whether it holds and since when, what holds a
+raised warning whose condition no longer does, and every term with its value now next to its
+value at the moment of raising. When there is nothing to explain (the warning has cleared, or
+the row is an ordinary alarm) it says so.
 """
 
 from __future__ import annotations
@@ -65,36 +67,47 @@ def _finite_runs(mask: np.ndarray) -> list[slice]:
 
 
 class TermModel(QAbstractTableModel):
-    """The terms of a rule and their values at the last evaluation."""
+    """The terms of a rule: each one's value now and at the moment of raising (the snapshot the
+    rule engine kept), and how the present value came about."""
 
     COLUMNS = (
         QT_TRANSLATE_NOOP("TermModel", "Term"),
-        QT_TRANSLATE_NOOP("TermModel", "Value"),
-        QT_TRANSLATE_NOOP("TermModel", "How"),
+        QT_TRANSLATE_NOOP("TermModel", "Now"),
+        QT_TRANSLATE_NOOP("TermModel", "At raising"),
+        QT_TRANSLATE_NOOP("TermModel", "How (now)"),
     )
+    COL_TERM, COL_NOW, COL_RAISED, COL_HOW = range(4)
 
-    def __init__(self, terms, parent=None):
+    def __init__(self, terms, parent=None, raised_terms=(), raised_at: float | None = None):
         super().__init__(parent)
         self.terms = list(terms)
+        self.raised_terms = list(raised_terms)
+        self.raised_at = raised_at
         self._bold = QFont()
         self._bold.setBold(True)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.terms)
+        return 0 if parent.isValid() else max(len(self.terms), len(self.raised_terms))
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section == self.COL_RAISED and self.raised_at:
+                return self.tr("At raising ({time})").format(time=_clock(self.raised_at))
             return self.tr(self.COLUMNS[section])
         return None
 
     @staticmethod
     def value_text(term) -> str:
+        """A term's value as the operator reads it: yes/no (是/否) for a truth value, 'unknown'
+        for a truth value without enough data, 'no data' for a number without one."""
+        if term is None:
+            return "—"
         v = term.value
-        if isinstance(v, bool | np.bool_):
-            return QCoreApplication.translate("TermModel", "true" if v else "false")
+        if v is None or isinstance(v, bool | np.bool_):
+            return i18n.yes_no(None if v is None else bool(v))
         if isinstance(v, int | np.integer):
             return str(int(v))
         try:
@@ -105,17 +118,34 @@ class TermModel(QAbstractTableModel):
             return QCoreApplication.translate("TermModel", "no data")
         return f"{format_number(x)} {term.unit}".rstrip()
 
+    def pair(self, row: int):
+        """(the term now, the term at raising) of a row; None where there is none."""
+        now = self.terms[row] if row < len(self.terms) else None
+        then = self.raised_terms[row] if row < len(self.raised_terms) else None
+        return now, then
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        t, col = self.terms[index.row()], index.column()
+        now, then = self.pair(index.row())
+        t, col = now or then, index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (t.text, self.value_text(t), i18n.text(t.detail))[col]
+            if col == self.COL_TERM:
+                return t.text
+            if col == self.COL_NOW:
+                return self.value_text(now)
+            if col == self.COL_RAISED:
+                return self.value_text(then)
+            return i18n.text(now.detail) if now is not None else ""
         if role == Qt.ItemDataRole.ToolTipRole:
-            return i18n.text(t.message)
-        if role == Qt.ItemDataRole.FontRole and col == 1 and t.value is True:
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            if col == self.COL_RAISED:
+                return i18n.text(then.message) if then is not None else None
+            return i18n.text(now.message) if now is not None else None
+        if role == Qt.ItemDataRole.FontRole:
+            shown = now if col == self.COL_NOW else then if col == self.COL_RAISED else None
+            if shown is not None and shown.value is True:
+                return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_NOW, self.COL_RAISED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -371,35 +401,42 @@ class WarningExplainDialog(QDialog):
             self.tr("Rule {name}").format(name=ex.name) + (f" · {ex.hazard}" if ex.hazard else "")
         )
         now = self.now()
-        if ex.active:
-            if ex.since:
-                state = self.tr("Raised since {time} ({duration})").format(
-                    time=_clock(ex.since), duration=i18n.duration(now - ex.since)
-                )
-            else:
-                state = self.tr("Raised")
-        elif ex.condition:
-            if ex.since:
-                state = self.tr("Condition holds since {time}").format(time=_clock(ex.since))
-            else:
-                state = self.tr("Condition holds")
-            if ex.for_s:
-                state += self.tr(", timing {duration} before it warns").format(
-                    duration=i18n.duration(ex.for_s)
-                )
-        else:
-            state = self.tr("Not holding")
-        lines = [state + self.tr("."), self.tr("When: {condition}").format(condition=ex.text)]
-        if ex.for_s:
-            lines.append(self.tr("For: {duration}").format(duration=i18n.duration(ex.for_s)))
-        if ex.message:
-            lines.append(self.tr("Says: {message}").format(message=ex.message))
-        if ex.evaluated_at:
-            lines.append(self.tr("Last evaluated {time}.").format(time=_clock(ex.evaluated_at)))
-        if ex.error:
-            lines.append(self.tr("Error: {error}").format(error=ex.error))
+        lines = [self._rule_state(ex, now)]
+        if ex.active and ex.condition is not True and ex.holding:
+            lines.append(self.tr("The warning holds while:"))
+            lines.extend(f"  • {i18n.text(h)}" for h in ex.holding)
+        lines.append(self.tr("When: {condition}").format(condition=i18n.text(ex.words or ex.text)))
         self.lines.setText("\n".join(lines))
-        self.terms_model = TermModel(ex.terms, self)
+        self.rule_text = QLabel(self.tr("Rule as written: {text}").format(text=ex.text), self)
+        self.rule_text.setObjectName("explainRuleText")
+        self.rule_text.setWordWrap(True)
+        self.rule_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        small = self.rule_text.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        self.rule_text.setFont(small)
+        self.rule_text.setStyleSheet(DIM)
+        self._layout.addWidget(self.rule_text)
+        facts = []
+        if ex.for_s:
+            facts.append(self.tr("For: {duration}").format(duration=i18n.duration(ex.for_s)))
+        if ex.message:
+            facts.append(self.tr("Says: {message}").format(message=i18n.text(ex.message)))
+        facts.append(
+            self.tr(
+                "Returns once the condition has been false for {clear}, at least {hold} after raising, "
+                "and the incident no longer develops."
+            ).format(clear=i18n.duration(ex.clear_s), hold=i18n.duration(ex.hold_s))
+        )
+        if ex.evaluated_at:
+            facts.append(self.tr("Last evaluated {time}.").format(time=_clock(ex.evaluated_at)))
+        if ex.error:
+            facts.append(self.tr("Error: {error}").format(error=ex.error))
+        self.facts = QLabel("\n".join(facts), self)
+        self.facts.setObjectName("explainFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout.addWidget(self.facts)
+        self.terms_model = TermModel(ex.terms, self, ex.raised_terms, ex.raised_at)
         view = self.terms_view = QTableView(self)
         view.setModel(self.terms_model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -409,22 +446,66 @@ class WarningExplainDialog(QDialog):
         view.verticalHeader().setVisible(False)
         view.verticalHeader().setDefaultSectionSize(22)
         header = view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (TermModel.COL_TERM, TermModel.COL_NOW, TermModel.COL_RAISED):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        caption = QLabel(self.tr("Terms at the last evaluation"), self)
+        caption = QLabel(self.tr("Terms now and at raising"), self)
         caption.setStyleSheet("color: #aeb2b8; font-weight: bold; padding-top: 4px;")
         self._layout.addWidget(caption)
         self._layout.addWidget(view, 1)
-        view.setMinimumHeight(24 + 22 * min(max(len(ex.terms), 2), 8) + 4)
+        rows = self.terms_model.rowCount()
+        view.setMinimumHeight(24 + 22 * min(max(rows, 2), 8) + 4)
         self.setMinimumSize(640, 280)
-        self.resize(820, 300 + 22 * min(len(ex.terms), 8))
+        self.resize(860, 360 + 22 * min(rows, 8))
+
+    def _rule_state(self, ex: RuleExplanation, now: float) -> str:
+        """The rule's state in one sentence; a raised rule whose condition no longer holds says
+        so (never a bare "Raised" beside a term without data)."""
+        if ex.active:
+            if ex.since:
+                state = self.tr("Raised since {time} ({duration})").format(
+                    time=_clock(ex.since), duration=i18n.duration(now - ex.since)
+                )
+            else:
+                state = self.tr("Raised")
+            if ex.condition is None:
+                state += self.tr("; the condition cannot be told now (not enough data)")
+            elif ex.condition is False:
+                state += self.tr("; the condition no longer holds")
+            return state + self.tr(".")
+        if ex.condition:
+            if ex.since:
+                state = self.tr("Condition holds since {time}").format(time=_clock(ex.since))
+            else:
+                state = self.tr("Condition holds")
+            if ex.for_s:
+                state += self.tr(", timing {duration} before it warns").format(
+                    duration=i18n.duration(ex.for_s)
+                )
+            return state + self.tr(".")
+        if ex.condition is None:
+            state = self.tr("Not holding: the condition cannot be told now (not enough data)")
+        else:
+            state = self.tr("Not holding")
+        if ex.raised_at:
+            state += self.tr("; last raised {time}").format(time=_clock(ex.raised_at))
+        return state + self.tr(".")
 
     # ------------------------------------------------------------ text
     def text(self) -> str:
         out = [self.title.text(), self.lines.text()]
         if self.terms_view is not None:
-            out.extend(f"  {i18n.text(t.message)}" for t in self.terms_model.terms)
+            m = self.terms_model
+            out += [self.rule_text.text(), self.facts.text()]
+            now_head = m.headerData(m.COL_NOW, Qt.Orientation.Horizontal)
+            then_head = m.headerData(m.COL_RAISED, Qt.Orientation.Horizontal)
+            for row in range(m.rowCount()):
+                now, then = m.pair(row)
+                t = now or then
+                line = f"  {t.text}: {now_head} {m.value_text(now)}, {then_head} {m.value_text(then)}"
+                if now is not None and now.detail:
+                    line += f" ({i18n.text(now.detail)})"
+                out.append(line)
         return "\n".join(out)
 
 

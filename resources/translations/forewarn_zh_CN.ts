@@ -2134,12 +2134,20 @@ device {device}</source>
         <translation>项</translation>
     </message>
     <message>
-        <source>Value</source>
-        <translation>数值</translation>
+        <source>Now</source>
+        <translation>当前</translation>
     </message>
     <message>
-        <source>How</source>
-        <translation>说明</translation>
+        <source>At raising</source>
+        <translation>触发时</translation>
+    </message>
+    <message>
+        <source>How (now)</source>
+        <translation>说明（当前）</translation>
+    </message>
+    <message>
+        <source>At raising ({time})</source>
+        <translation>触发时（{time}）</translation>
     </message>
     <message>
         <source>no data</source>
@@ -2649,12 +2657,36 @@ Last message: {message}</source>
         <translation>规则 {name}</translation>
     </message>
     <message>
+        <source>The warning holds while:</source>
+        <translation>预警保持，因为：</translation>
+    </message>
+    <message>
+        <source>Rule as written: {text}</source>
+        <translation>规则原文：{text}</translation>
+    </message>
+    <message>
+        <source>Returns once the condition has been false for {clear}, at least {hold} after raising, and the incident no longer develops.</source>
+        <translation>条件连续不成立满 {clear}、触发后至少 {hold}、且事态不再发展时，预警才恢复。</translation>
+    </message>
+    <message>
+        <source>Terms now and at raising</source>
+        <translation>各项：当前值与触发时的值</translation>
+    </message>
+    <message>
         <source>Raised since {time} ({duration})</source>
         <translation>自 {time} 起触发（{duration}）</translation>
     </message>
     <message>
         <source>Raised</source>
         <translation>已触发</translation>
+    </message>
+    <message>
+        <source>; the condition cannot be told now (not enough data)</source>
+        <translation>；当前无法判定条件（数据不足）</translation>
+    </message>
+    <message>
+        <source>; the condition no longer holds</source>
+        <translation>；条件已不成立</translation>
     </message>
     <message>
         <source>Condition holds since {time}</source>
@@ -2669,8 +2701,16 @@ Last message: {message}</source>
         <translation>，计时 {duration} 后预警</translation>
     </message>
     <message>
+        <source>Not holding: the condition cannot be told now (not enough data)</source>
+        <translation>条件不成立：当前无法判定（数据不足）</translation>
+    </message>
+    <message>
         <source>Not holding</source>
         <translation>条件不成立</translation>
+    </message>
+    <message>
+        <source>; last raised {time}</source>
+        <translation>；上次触发于 {time}</translation>
     </message>
     <message>
         <source>.</source>
@@ -2695,10 +2735,6 @@ Last message: {message}</source>
     <message>
         <source>Error: {error}</source>
         <translation>错误：{error}</translation>
-    </message>
-    <message>
-        <source>Terms at the last evaluation</source>
-        <translation>最近一次评估时的各项</translation>
     </message>
 </context>
 <context>
@@ -3819,14 +3855,6 @@ inherent level {level}</source>
 <context>
     <name>rules</name>
     <message>
-        <source>true</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <source>false</source>
-        <translation>否</translation>
-    </message>
-    <message>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -3845,6 +3873,10 @@ inherent level {level}</source>
     <message>
         <source>{term} = {value}{unit}</source>
         <translation>{term} = {value}{unit}</translation>
+    </message>
+    <message>
+        <source>FOREWARN_LANGUAGE</source>
+        <translation>zh_CN</translation>
     </message>
     <message>
         <source>raised</source>
@@ -3867,6 +3899,10 @@ inherent level {level}</source>
         <translation>条件：{condition}</translation>
     </message>
     <message>
+        <source>rule: {text}</source>
+        <translation>规则：{text}</translation>
+    </message>
+    <message>
         <source>for: {duration}</source>
         <translation>持续：{duration}</translation>
     </message>
@@ -3875,8 +3911,48 @@ inherent level {level}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
+        <source>held: {reason}</source>
+        <translation>保持：{reason}</translation>
+    </message>
+    <message>
         <source>  {term}</source>
         <translation>  {term}</translation>
+    </message>
+    <message>
+        <source>at raising:</source>
+        <translation>触发时：</translation>
+    </message>
+    <message>
+        <source>{tag} has no value</source>
+        <translation>{tag} 无数值</translation>
+    </message>
+    <message>
+        <source>{tag} at {value}{unit}, beyond its {kind} limit {limit}{unit}</source>
+        <translation>{tag} 为 {value}{unit}，超出 {kind} 限值 {limit}{unit}</translation>
+    </message>
+    <message>
+        <source>{tag} moving towards its {kind} limit {limit}{unit}: {change}{unit} in {span}</source>
+        <translation>{tag} 正趋向 {kind} 限值 {limit}{unit}：{span}内 {change}{unit}</translation>
+    </message>
+    <message>
+        <source>{tag} still rising: {change}{unit} in {span}</source>
+        <translation>{tag} 仍在上升：{span}内 {change}{unit}</translation>
+    </message>
+    <message>
+        <source>{tag} still falling: {change}{unit} in {span}</source>
+        <translation>{tag} 仍在下降：{span}内 {change}{unit}</translation>
+    </message>
+    <message>
+        <source>the condition is unknown (not enough data)</source>
+        <translation>条件无法判定（数据不足）</translation>
+    </message>
+    <message>
+        <source>the condition has been false for {duration} of {clear}</source>
+        <translation>条件已不成立 {duration}（需 {clear}）</translation>
+    </message>
+    <message>
+        <source>raised {duration} ago, held at least {hold}</source>
+        <translation>已触发 {duration}，至少保持 {hold}</translation>
     </message>
     <message>
         <source>{now} now, {then} then</source>
@@ -3889,6 +3965,18 @@ inherent level {level}</source>
     <message>
         <source>not enough data</source>
         <translation>数据不足</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>change {change} {relation} {threshold}</source>
@@ -3949,6 +4037,138 @@ inherent level {level}</source>
     <message>
         <source>{message} — {evidence}</source>
         <translation>{message} — {evidence}</translation>
+    </message>
+    <message>
+        <source>{left} is above {right}</source>
+        <translation>{left} 高于 {right}</translation>
+    </message>
+    <message>
+        <source>{left} is at least {right}</source>
+        <translation>{left} 不低于 {right}</translation>
+    </message>
+    <message>
+        <source>{left} is below {right}</source>
+        <translation>{left} 低于 {right}</translation>
+    </message>
+    <message>
+        <source>{left} is at most {right}</source>
+        <translation>{left} 不高于 {right}</translation>
+    </message>
+    <message>
+        <source>{left} equals {right}</source>
+        <translation>{left} 等于 {right}</translation>
+    </message>
+    <message>
+        <source>{left} differs from {right}</source>
+        <translation>{left} 不等于 {right}</translation>
+    </message>
+    <message>
+        <source>by more than {change}{unit}</source>
+        <translation>超过 {change}{unit}</translation>
+    </message>
+    <message>
+        <source>beyond the noise</source>
+        <translation>超出噪声</translation>
+    </message>
+    <message>
+        <source>rising {how} in {span}</source>
+        <translation>在 {span}内上升{how}</translation>
+    </message>
+    <message>
+        <source>falling {how} in {span}</source>
+        <translation>在 {span}内下降{how}</translation>
+    </message>
+    <message>
+        <source>above {value}{unit}</source>
+        <translation>高于 {value}{unit}</translation>
+    </message>
+    <message>
+        <source>offline (no value)</source>
+        <translation>离线（无数值）</translation>
+    </message>
+    <message>
+        <source>at least {n} of {pattern} {predicate}</source>
+        <translation>{pattern} 中至少 {n} 个测点{predicate}</translation>
+    </message>
+    <message>
+        <source>({a} {op} {b})</source>
+        <translation>（{a} {op} {b}）</translation>
+    </message>
+    <message>
+        <source>the change of {tag} in {span}</source>
+        <translation>{tag} 在{span}内的变化</translation>
+    </message>
+    <message>
+        <source>the trend of {tag} over {span}</source>
+        <translation>{tag} 在{span}内的趋势</translation>
+    </message>
+    <message>
+        <source>the mean of {tag} over {span}</source>
+        <translation>{tag} 在{span}内的平均值</translation>
+    </message>
+    <message>
+        <source>the highest {tag} over {span}</source>
+        <translation>{tag} 在{span}内的最高值</translation>
+    </message>
+    <message>
+        <source>the lowest {tag} over {span}</source>
+        <translation>{tag} 在{span}内的最低值</translation>
+    </message>
+    <message>
+        <source>the number of {pattern} {predicate}</source>
+        <translation>{pattern} 中{predicate}的测点数</translation>
+    </message>
+    <message>
+        <source>whether {condition}</source>
+        <translation>{condition}（是否成立）</translation>
+    </message>
+    <message>
+        <source>{a}, and {b}</source>
+        <translation>{a}，且 {b}</translation>
+    </message>
+    <message>
+        <source>{a}, or {b}</source>
+        <translation>{a}，或 {b}</translation>
+    </message>
+    <message>
+        <source>{condition}</source>
+        <translation>{condition}</translation>
+    </message>
+    <message>
+        <source>not ({condition})</source>
+        <translation>并非（{condition}）</translation>
+    </message>
+    <message>
+        <source>always</source>
+        <translation>始终</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>{tag} is on</source>
+        <translation>{tag} 为开</translation>
+    </message>
+    <message>
+        <source>{tag} {trend}</source>
+        <translation>{tag} {trend}</translation>
+    </message>
+    <message>
+        <source>{n} or more of {pattern} within {radius} m of each other {trend}</source>
+        <translation>{pattern} 中相距 {radius} 米以内至少 {n} 个测点{trend}</translation>
+    </message>
+    <message>
+        <source>{condition}, without a break for {span}</source>
+        <translation>{condition}，且连续保持 {span}</translation>
+    </message>
+    <message>
+        <source>{value} is not zero</source>
+        <translation>{value} 不为零</translation>
+    </message>
+    <message>
+        <source>({condition})</source>
+        <translation>（{condition}）</translation>
     </message>
 </context>
 <context>
@@ -4558,6 +4778,21 @@ inherent level {level}</source>
     <message>
         <source>cleared</source>
         <translation>已消除</translation>
+    </message>
+</context>
+<context>
+    <name>values</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
 </context>
 <context>
