@@ -54,7 +54,9 @@ def _diag(e: Engine, name: str = CO):
 
 
 def _trace(e: Engine, hazard: str):
-    state = next(s for s in e.risk_states() if s.hazard == hazard)
+    state = next((s for s in e.risk_states() if s.hazard == hazard), None)
+    if state is None:  # the risk model has not run yet (it runs at every 5 s bucket)
+        return None, []
     return state, [t for t in state.trace if t.indicator == CO]
 
 
