@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -32,17 +33,20 @@ import pytest
 
 from app.alarm_types import Alarm
 from app.clock import WALL, PlantClock
-from app.commands import DEMO_RUN_IN_S, demo_engine, demo_or_config, plant_clock
+from app.commands import DEMO_RUN_IN_S, demo_engine, demo_or_config, export_csv, plant_clock
 from app.config import demo_config_path, load_config
 from app.engine import Engine
 from app.model import Quality, SampleBatch
+from app.replay import replay
 from app.scenarios import LIMIT_KINDS, _hazards_of
 from devices.plant_physics import PlantPhysics
 from devices.simulator import MIN_SCAN_MS, accelerated_config, tick_for
+from storage.history import History
 from tests.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUR = ("gas_leak", "lance_leak", "dust_smoulder", "hearth_creep")
+LEVEL = {"HH", "H", "L", "LL", "STATE"}  # the engine's own limit and state transitions
 
 
 class Recorder:
@@ -141,9 +145,13 @@ class Demo:
     [(30.0, FOUR), (10.0, ("gas_leak", "lance_leak", "dust_smoulder"))],
     ids=["x30", "x10"],
 )
-def test_each_incident_warns_before_its_first_alarm(speed, incidents):
+def test_each_incident_warns_before_its_first_alarm(speed, incidents, tmp_path):
+    """At x30 the run is also recorded: its history, on the plant clock, replays to the same
+    alarm transitions (replay-equals-live holds for an accelerated demo too)."""
     about = _about(incidents)
-    with Demo(speed, seed=3) as demo:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    history = History(db, load_config(demo_config_path()).tags) if speed == 30.0 else None
+    with Demo(speed, seed=3, history=history) as demo:
         assert demo.clock.accelerated and demo.clock.speed == speed
         demo.wait_live()
         for name in incidents:
@@ -166,6 +174,34 @@ def test_each_incident_warns_before_its_first_alarm(speed, incidents):
         # benchmark's (minutes of plant time), many times longer than the wall time it took
         assert alarm.ts - onset > 120.0, f"{name} at x{speed:g}: {figures[name]}"
     print(f"x{speed:g} (plant s after onset: warning, alarm): {figures}")
+    if history is not None:
+        _replay_gives_the_live_alarms(demo.cfg, db, alarms, tmp_path, speed)
+
+
+def _level_transitions(alarms) -> list[tuple[str, str, float]]:
+    out = [(a.key, a.state, a.ts) for a in alarms if a.kind in LEVEL and not a.user]
+    return sorted(out, key=lambda x: (x[0], x[2]))
+
+
+def _replay_gives_the_live_alarms(cfg, db, alarms, tmp_path, speed) -> None:
+    live = _level_transitions(alarms)
+    out = tmp_path / "samples.csv"
+    assert export_csv(db, str(out), None, None, None) == 0
+    # the plant file as the plant clock saw it: scan periods in plant time
+    plant_cfg = cfg.with_devices(
+        [d.model_copy(update={"scan_ms": int(d.scan_ms * speed)}) for d in cfg.devices]
+    )
+    replayed = _level_transitions(replay(plant_cfg, out).events)
+    live_ks, rep_ks = Counter((k, s) for k, s, _t in live), Counter((k, s) for k, s, _t in replayed)
+    assert len(live) >= 8, live
+    # one transition timing a delay at the moment the engine stopped may fall either side
+    assert sum((live_ks - rep_ks).values()) <= 1 and sum((rep_ks - live_ks).values()) <= 1, (live, replayed)
+    by_key: dict = {}
+    for k, s, t in replayed:
+        by_key.setdefault((k, s), []).append(t)
+    for k, s, t in live:  # at the same scans: within a plant-time scan period
+        if (k, s) in by_key:
+            assert min(abs(t - r) for r in by_key[(k, s)]) <= 3.5, (k, s, t, by_key[(k, s)])
 
 
 def test_a_normal_accelerated_demo_raises_no_warning():
