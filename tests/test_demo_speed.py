@@ -312,3 +312,32 @@ def test_headless_accelerated_demo_runs_on_the_plant_clock(data_dir):
     # the plant's own history never receives timestamps from the future
     assert not list(data_dir.glob("*.db")), list(data_dir.iterdir())
     assert "samples in" in r.stdout
+
+
+def test_the_screens_read_the_engines_clock(qtbot, tmp_path):
+    """Every "now" on screen is the engine's: the trend axis, the alarm list's countdowns, the
+    hazard panel, the alarm history's presets and the status bar's plant clock."""
+    from PySide6.QtCore import QSettings
+
+    from views.alarm_history import PRESET_24H, open_alarm_history
+    from views.main_window import MainWindow
+
+    cfg = load_config(demo_config_path())
+    clock = PlantClock(time.time() - 600.0, 30.0)  # 5 plant hours ahead of wall time
+    engine = Engine(cfg, clock=clock)
+    win = MainWindow(engine, cfg, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    ahead = clock.now() - time.time()
+    assert ahead > 4 * 3600
+    for now in (win.now, win.trend.clock, win.alarm_table.model.clock, win.hazard_panel.now):
+        assert now() - time.time() == pytest.approx(ahead, abs=60.0)
+    assert win.clock.text().startswith("Plant clock ×30")
+    view = open_alarm_history(win, None, cfg.plant.name, now=win.now)
+    qtbot.addWidget(view)
+    t0, t1 = view.preset_period(PRESET_24H)
+    assert t1 - time.time() == pytest.approx(ahead, abs=60.0) and t1 - t0 == 86400.0
+    # a real plant: wall time everywhere
+    plain = MainWindow(Engine(cfg), cfg, QSettings(str(tmp_path / "ui2.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(plain)
+    assert plain.now() == pytest.approx(time.time(), abs=5.0)
+    assert "Plant" not in plain.clock.text()

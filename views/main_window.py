@@ -484,7 +484,9 @@ class MainWindow(OperatorActions, QMainWindow):
 
         if getattr(self, "history_view", None) is None:
             history = getattr(self.engine, "history", None)
-            self.history_view = open_alarm_history(self, history, self.config.plant.name, self.settings)
+            self.history_view = open_alarm_history(
+                self, history, self.config.plant.name, self.settings, now=self.now
+            )
         self.history_view.show()
         self.history_view.raise_()
         self.history_view.activateWindow()
