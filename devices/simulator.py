@@ -6,9 +6,9 @@ HMI's GUI thread; the parent talks to it over a Pipe, one reply per command, err
 exceptions. `serve_forever` runs the same servers in-process for `python main.py simulate`.
 
 Every 250 ms of wall time (less at high speed: `tick_s`) the physics is brought to plant time
-`(wall - origin) * speed` and every value is written to its server (devices/sim_servers.py:
-Modbus registers encoded with the tag's type and word order, OPC UA variables as Double or
-Boolean with a source timestamp). Plant time is an exact function of wall time, so a client can
+`run-in + (wall - origin) * speed` (`origin`: when the servers opened) and every value is
+written to its server (devices/sim_servers.py: Modbus registers encoded with the tag's type and
+word order, OPC UA variables as Double or Boolean with a source timestamp). Plant time is an exact function of wall time, so a client can
 map any wall timestamp to it (`SimulatorProcess.plant_clock`, app/clock.py): an accelerated demo
 evaluates its samples on the plant's clock. A stalled loop catches up in steps of at most
 `MAX_STEP_S` wall seconds' worth, never in one jump. `accelerated_config` shortens the scan
