@@ -31,6 +31,20 @@ def minutes(low: float, *, strict: bool) -> Callable[[str], float]:
     return parse
 
 
+MAX_SPEED = 1000.0
+
+
+def speed(text: str) -> float:
+    """An argparse type: a time acceleration of the demo plant, more than 0 and at most MAX_SPEED."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= MAX_SPEED:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"speed {text}: must be more than 0 and at most {MAX_SPEED:g}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="forewarn",
@@ -44,7 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--screenshot", metavar="FILE", help="save a PNG of the main window once live data shows, then exit"
     )
-    p.add_argument("--speed", type=float, default=1.0, help="demo plant: time acceleration of the simulator")
+    p.add_argument(
+        "--speed",
+        type=speed,
+        default=1.0,
+        help="demo plant (HMI and headless): time acceleration of the simulator; alarms, early warnings "
+        "and every time shown then run on the plant's clock",
+    )
     p.add_argument(
         "--incident", action="append", default=[], metavar="NAME", help="demo plant: start an incident"
     )
@@ -79,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("simulate", help="serve the demo plant's devices (Modbus TCP, OPC UA) on 127.0.0.1")
     s.add_argument("--config", metavar="FILE", help="plant to simulate (default: the demo plant)")
     s.add_argument(
-        "--speed", type=float, default=1.0, help="time acceleration (e.g. 60 = one hour per minute)"
+        "--speed", type=speed, default=1.0, help="time acceleration (e.g. 60 = one hour per minute)"
     )
     s.add_argument(
         "--incident", action="append", default=[], metavar="NAME", help="start an incident at once"
@@ -158,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return commands.export_csv(args.db, args.out, args.tag, args.since, args.until)
     if args.command == "headless":
-        return commands.headless(args.config, args.db, args.duration, new_db=args.new_db)
+        return commands.headless(
+            args.config, args.db, args.duration, new_db=args.new_db, speed=args.speed, incidents=args.incident
+        )
     if args.command == "replay":
         return commands.run_replay(args.config, args.input, args.out, args.compare, hold=not args.no_hold)
     if args.command == "report":

@@ -20,6 +20,8 @@ from app.model import QUALITY_LABELS
 from app.paths import data_dir, default_db_url
 
 EXIT_CONFIG = 2
+DEMO_RUN_IN_S = 2400.0  # an accelerated demo plant's run-in: the benchmark's warm-up (app/scenarios.py)
+MAX_PROMISED_SPEED = 50.0  # up to this, accelerated scans give every 5-s window bucket a sample
 
 log = logging.getLogger(__name__)
 
@@ -108,31 +110,94 @@ def export_csv(
 
 
 @contextmanager
-def demo_or_config(config_path: str | None, *, speed: float = 1.0, incidents=()):
-    """Yield (config, simulator): the given plant, or the demo plant served by its simulator."""
+def demo_or_config(config_path: str | None, *, speed: float = 1.0, incidents=(), seed: int | None = None):
+    """Yield (config, simulator): the given plant, or the demo plant served by its simulator.
+    An accelerated demo plant (speed other than 1) is scanned faster in proportion
+    (devices.simulator.accelerated_config); its engine runs on `plant_clock(sim)`."""
     if config_path:
         yield load_config(config_path), None
         return
-    from devices.simulator import SimulatorProcess
+    from devices.simulator import SimulatorProcess, accelerated_config
 
-    sim = SimulatorProcess(demo_config_path(), speed=speed, incidents=incidents, ephemeral_ports=True)
+    sim = SimulatorProcess(
+        demo_config_path(),
+        speed=speed,
+        incidents=incidents,
+        ephemeral_ports=True,
+        seed=seed,
+        run_in_s=DEMO_RUN_IN_S if speed != 1.0 else 0.0,
+    )
+    if speed > MAX_PROMISED_SPEED:
+        log.warning(
+            "demo at x%g: the engine sees each tag less often than every 5 plant seconds, so early "
+            "warnings may come late; up to x%g they come as at speed 1",
+            speed,
+            MAX_PROMISED_SPEED,
+        )
     cfg = sim.start()
     try:
-        yield cfg, sim
+        yield accelerated_config(cfg, speed), sim
     finally:
         sim.stop()
 
 
+def plant_clock(sim):
+    """The clock an engine on this plant runs on: None (wall time, nothing mapped) for a real
+    plant or a demo at speed 1, the simulator's plant clock for an accelerated demo."""
+    if sim is None or sim.speed == 1.0:
+        return None
+    return sim.plant_clock()
+
+
+def demo_engine(cfg: PlantConfig, history, sim, clock, **kwargs):
+    """The engine of a run: on the plant clock (`plant_clock(sim)`) of an accelerated demo, its
+    detectors learning from the plant's run-in (as the benchmark's warm-up); a plain engine
+    otherwise."""
+    from app.engine import Engine
+
+    past = sim.run_in() if clock is not None else None
+    return Engine(cfg, history, clock=clock, prehistory=past, **kwargs)
+
+
+@contextmanager
+def demo_history(cfg: PlantConfig, db_url: str | None, clock, *, new_db: bool = False):
+    """The history of a run: `open_journal` for a real plant, a demo at speed 1 or a given
+    --db. An accelerated demo without --db keeps its history (samples and journal on the plant
+    clock, which runs ahead of wall time) in a database of its own in a temporary directory,
+    removed when the demo ends: the plant's history never receives timestamps from the future,
+    and a later run never finds them. Yields (history, url)."""
+    if clock is None or db_url:
+        url = db_url or default_db_url(cfg.plant.name)
+        yield open_journal(cfg, url, new_db=new_db), url
+        return
+    import tempfile
+
+    from storage.history import History
+
+    with tempfile.TemporaryDirectory(prefix="forewarn-demo-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'accelerated-demo.db'}"
+        log.info("accelerated demo (x%g): history in %s until the demo ends", clock.speed, url)
+        yield History(url, cfg.tags, retention=cfg.retention), url
+
+
 def headless(
-    config_path: str | None, db_url: str | None, duration: float | None, out=None, *, new_db: bool = False
+    config_path: str | None,
+    db_url: str | None,
+    duration: float | None,
+    out=None,
+    *,
+    new_db: bool = False,
+    speed: float = 1.0,
+    incidents=(),
 ) -> int:
-    """Acquisition, alarms and history without a window, until `duration` or Ctrl-C."""
+    """Acquisition, alarms and history without a window, until `duration` (wall seconds) or
+    Ctrl-C. `speed` and `incidents` apply to the demo plant (no `config_path`)."""
     from storage.guard import JournalError
 
     out = out or sys.stdout
     try:
-        with demo_or_config(config_path) as (cfg, _sim):
-            return _run_headless(cfg, db_url, duration, out, new_db=new_db)
+        with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
+            return _run_headless(cfg, db_url, duration, out, new_db=new_db, sim=sim)
     except (ConfigError, JournalError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
@@ -151,23 +216,22 @@ def open_journal(cfg: PlantConfig, db_url: str | None, *, new_db: bool = False):
 
 
 def _run_headless(
-    cfg: PlantConfig, db_url: str | None, duration: float | None, out, *, new_db: bool = False
+    cfg: PlantConfig, db_url: str | None, duration: float | None, out, *, new_db: bool = False, sim=None
 ) -> int:
-    from app.engine import Engine
-
-    url = db_url or default_db_url(cfg.plant.name)
-    hist = open_journal(cfg, url, new_db=new_db)
-    engine = Engine(cfg, hist)
-    stop = threading.Event()
-    _on_signals(stop)
-    t0 = time.monotonic()
-    engine.start()
-    print(f"headless: {describe(cfg)} -> {url}", file=out, flush=True)
-    try:
-        stop.wait(duration)
-    finally:
-        engine.stop()
-    _summary(engine, hist, time.monotonic() - t0, out)
+    clock = plant_clock(sim)
+    with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, url):
+        engine = demo_engine(cfg, hist, sim, clock)
+        stop = threading.Event()
+        _on_signals(stop)
+        t0 = time.monotonic()
+        engine.start()
+        on_clock = "" if clock is None else f" (plant clock x{clock.speed:g})"
+        print(f"headless: {describe(cfg)} -> {url}{on_clock}", file=out, flush=True)
+        try:
+            stop.wait(duration)
+        finally:
+            engine.stop()
+        _summary(engine, hist, time.monotonic() - t0, out)
     return 0
 
 

@@ -6,6 +6,12 @@ Listeners are called from the acquisition thread and must only store what they g
 bridge coalesces and flushes on a timer). Operator actions (acknowledge) are thread-safe.
 Device writes (`write`, app/device_writes.py) run in the acquisition loop and answer with a
 future; every attempt, refused ones too, goes to the audit trail.
+
+Time: the engine runs on its `clock` (app/clock.py). For a real plant that is wall time and
+nothing is mapped. For an accelerated demo it is the plant's clock: every sample's timestamp and
+every device status time is mapped to plant time on arrival, before the quality stage, and the
+alarm clock's tick, operator actions, explanations and the history watch read `clock.now()`,
+so the pipeline, the history and the journal see one clock.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -23,6 +29,7 @@ import numpy as np
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
 from app.alarm_types import Alarm, Condition, _m
+from app.clock import WALL, PlantClock
 from app.config import PlantConfig
 from app.config_io import changed_devices
 from app.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
@@ -71,8 +78,15 @@ class Engine(DeviceWrites):
         backoff_cap: float = 10.0,
         warnings: bool = True,
         audit=None,
+        clock: PlantClock | None = None,
+        prehistory: list[SampleBatch] | None = None,
     ):
+        """`clock`: the plant clock of an accelerated demo (None: wall time, nothing mapped);
+        `prehistory`: batches on that clock the detectors learn from at start instead of the
+        history (a demo plant's run-in, devices.simulator.SimulatorProcess.run_in)."""
         self.config = config
+        self.clock = WALL if clock is None else clock  # an accelerated demo: the plant's clock
+        self.prehistory = prehistory or None
         self.history = history
         self.audit = audit  # storage.audit.AuditLog: without one, device writes are refused
         self.write_timeout: float | None = None  # s; None: from the device's timeout
@@ -89,7 +103,7 @@ class Engine(DeviceWrites):
         self._quality = np.zeros(n, dtype=np.uint8)
         self._ts = np.zeros(n)
         self._devices: dict[str, DeviceStatus] = {
-            d.name: DeviceStatus(d.name, DeviceState.CONNECTING, time.time()) for d in config.devices
+            d.name: DeviceStatus(d.name, DeviceState.CONNECTING, self.clock.now()) for d in config.devices
         }
         self._listeners: list[EngineListener] = []
         self._thread: threading.Thread | None = None
@@ -175,12 +189,27 @@ class Engine(DeviceWrites):
 
     def _warm_up(self) -> None:
         """Detectors learn from the last half hour of history before the devices are read, so a
-        restart does not leave the early warning blind (see Pipeline.warm_up)."""
-        if self.history is None or self.pipeline.window is None or not self.warm_up_s:
+        restart does not leave the early warning blind (see Pipeline.warm_up); an accelerated
+        demo's engine learns from the plant's run-in instead (`prehistory`)."""
+        if self.pipeline.window is None or not self.warm_up_s:
+            return
+        if self.prehistory is not None:
+            past, self.prehistory = self.prehistory, None  # learned from once
+            start = time.perf_counter()
+            try:
+                n = self.pipeline.warm_up(iter(past))
+            except Exception:  # learning from scratch, as without it
+                log.exception("learning from the plant's run-in failed")
+                return
+            log.info(
+                "detectors learned from %d samples of the run-in in %.2f s", n, time.perf_counter() - start
+            )
+            return
+        if self.history is None:
             return
         from app.replay import ScanHold
 
-        t1 = time.time()
+        t1 = self.clock.now()
         at = self.config.tag_index()
         hold = ScanHold(self.config)
         start = time.perf_counter()
@@ -254,13 +283,16 @@ class Engine(DeviceWrites):
                 )
                 if not len(raw):
                     return
+            if self.clock.accelerated:  # stamped by the drivers in wall time
+                raw = SampleBatch(raw.tag, self.clock.to_plant(raw.ts), raw.value, raw.quality)
             self.process(raw)
         except Exception:  # a bug in evaluation must not kill a driver's scan loop
             log.exception("processing a batch failed")
 
     def process(self, raw: SampleBatch) -> tuple[SampleBatch, list[Alarm]]:
         """Scale and check one raw batch (app/integrity.py: range, NE 43 fault band, frozen
-        signal), evaluate alarms, queue history, notify listeners."""
+        signal), evaluate alarms, queue history, notify listeners. Its timestamps are on the
+        engine's clock (the drivers' batches are mapped in `_on_raw`)."""
         idx = raw.tag
         batch, _reason, diagnostics = self.quality_stage.apply(raw)
         with self._lock:
@@ -302,9 +334,11 @@ class Engine(DeviceWrites):
     def tick_alarms(self, now: float | None = None) -> list[Alarm]:
         """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
         status change) alarms after its delay, a shelve expires. Journaled and published."""
-        return self._operator(self.alarms.tick, time.time() if now is None else now)
+        return self._operator(self.alarms.tick, self.clock.now() if now is None else now)
 
     def _on_status(self, status: DeviceStatus) -> None:
+        if self.clock.accelerated:
+            status = replace(status, ts=self.clock.to_plant(status.ts))
         with self._lock:
             self._devices[status.device] = status
             alarm = None
@@ -335,7 +369,7 @@ class Engine(DeviceWrites):
         h = self.history
         if h is None:
             return None
-        now = time.time() if now is None else now
+        now = self.clock.now() if now is None else now
         dropped = h.dropped
         if dropped > self._history_dropped:
             self._history_dropped, self._history_drop_at = dropped, now
@@ -417,7 +451,7 @@ class Engine(DeviceWrites):
         if running:
             for name in restart | removed:
                 await self._stop_driver(name)
-        now = time.time()
+        now = self.clock.now()
         new_at = new.tag_index()
         old_to_new = np.array([new_at.get(t.name, -1) for t in old.tags], dtype=np.intp)
         with self._lock:
@@ -476,21 +510,21 @@ class Engine(DeviceWrites):
 
     # ------------------------------------------------------------ queries and actions (any thread)
     def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> list[Alarm]:
-        return self._operator(self.alarms.acknowledge, keys, time.time(), user, comment)
+        return self._operator(self.alarms.acknowledge, keys, self.clock.now(), user, comment)
 
     def shelve(self, keys: list[str], duration_s: float | None, user: str, reason: str) -> list[Alarm]:
         """Shelve for `duration_s` seconds, or until the alarm next clears (None)."""
-        return self._operator(self.alarms.shelve, keys, time.time(), duration_s, user, reason)
+        return self._operator(self.alarms.shelve, keys, self.clock.now(), duration_s, user, reason)
 
     def unshelve(self, keys: list[str], user: str = "") -> list[Alarm]:
-        return self._operator(self.alarms.unshelve, keys, time.time(), user)
+        return self._operator(self.alarms.unshelve, keys, self.clock.now(), user)
 
     def set_out_of_service(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
-        return self._operator(self.alarms.set_out_of_service, keys, on, time.time(), user, reason)
+        return self._operator(self.alarms.set_out_of_service, keys, on, self.clock.now(), user, reason)
 
     def suppress(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
         """Suppress alarms by hand until lifted (on=False lifts it)."""
-        return self._operator(self.alarms.suppress, keys, on, time.time(), user, reason)
+        return self._operator(self.alarms.suppress, keys, on, self.clock.now(), user, reason)
 
     def _operator(self, action, *args) -> list[Alarm]:
         """Apply an operator action to the alarm engine; journal and publish its transitions."""
@@ -511,12 +545,12 @@ class Engine(DeviceWrites):
     def explain(self, key: str):
         """The data and reasoning behind a warning, or None."""
         with self._lock:
-            return self.pipeline.explain(key, time.time())
+            return self.pipeline.explain(key, self.clock.now())
 
     def forecast_cone(self, tag: int):
         with self._lock:
             w = self.pipeline.warnings
-            return None if w is None else w.cone(tag, time.time())
+            return None if w is None else w.cone(tag, self.clock.now())
 
     def faults(self) -> dict:
         """Faulted rules, expressions and detectors (app.faults.Fault by alarm key), a copy."""
@@ -525,7 +559,7 @@ class Engine(DeviceWrites):
 
     def active_alarms(self) -> list[Alarm]:
         with self._lock:
-            return self.alarms.standing()
+            return self.alarms.standing(self.clock.now())
 
     def device_status(self) -> dict[str, DeviceStatus]:
         with self._lock:

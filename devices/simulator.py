@@ -5,9 +5,19 @@ one OPC UA server per OPC UA device, all on 127.0.0.1.
 HMI's GUI thread; the parent talks to it over a Pipe, one reply per command, errors come back as
 exceptions. `serve_forever` runs the same servers in-process for `python main.py simulate`.
 
-Every 250 ms (wall clock) the physics advances `speed` times that much simulated time and every
-value is written to its server (devices/sim_servers.py: Modbus registers encoded with the tag's
-type and word order, OPC UA variables as Double or Boolean with a source timestamp).
+Every 250 ms of wall time (less at high speed: `tick_s`) the physics is brought to plant time
+`run-in + (wall - origin) * speed` (`origin`: when the servers opened) and every value is
+written to its server (devices/sim_servers.py: Modbus registers encoded with the tag's type and
+word order, OPC UA variables as Double or Boolean with a source timestamp). Plant time is an exact function of wall time, so a client can
+map any wall timestamp to it (`SimulatorProcess.plant_clock`, app/clock.py): an accelerated demo
+evaluates its samples on the plant's clock. A stalled loop catches up in steps of at most
+`MAX_STEP_S` wall seconds' worth, never in one jump. `accelerated_config` shortens the scan
+periods so that the engine still sees every tag about once per plant second or two.
+
+`run_in_s`: the plant has been running that long (plant seconds, one value per second) before
+its servers open; `SimulatorProcess.run_in()` hands that past over, stamped on the plant clock,
+so an engine's detectors learn the plant's normal behaviour from it before they judge it (as
+they learn from the history at a restart, and as the benchmark warms up before an incident).
 
 Tags marked `writable` accept client writes (OPC UA variables are made writable; the Modbus
 image is served read-write anyway). Just before each update the simulator looks at what the
@@ -29,17 +39,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
+
+from app.clock import PlantClock
 from app.config import (
     ModbusDevice,
     PlantConfig,
     load_config,
 )
+from app.model import Quality, SampleBatch
 from devices.plant_physics import INCIDENTS as PHYSICS_INCIDENTS
 from devices.plant_physics import PlantPhysics
 from devices.sim_servers import HOST, ModbusEndpoint, ModbusImage, OpcUaEndpoint, quiet_libraries
 
 INCIDENTS: tuple[str, ...] = (*PHYSICS_INCIDENTS, "device_silent")
 TICK_S = 0.25
+MIN_TICK_S = 0.05  # the fastest tick of an accelerated plant (20 updates per wall second)
+PLANT_TICK_S = 0.5  # an accelerated plant updates at least every this many plant seconds (down to MIN_TICK_S)
+MAX_STEP_S = 5.0  # wall seconds' worth of plant time one physics step advances at most
+MIN_SCAN_MS = 100  # accelerated_config never scans faster than this
 SILENT_DEVICE = "steel_plc"  # the device `device_silent` takes off the network (else the last one)
 
 log = logging.getLogger(__name__)
@@ -49,12 +67,20 @@ class PlantRuntime:
     """Physics plus servers in one asyncio loop; what the child process (or `serve_forever`) runs."""
 
     def __init__(
-        self, cfg: PlantConfig, *, speed: float = 1.0, ephemeral_ports: bool = True, seed: int | None = None
+        self,
+        cfg: PlantConfig,
+        *,
+        speed: float = 1.0,
+        ephemeral_ports: bool = True,
+        seed: int | None = None,
+        run_in_s: float = 0.0,
     ):
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.cfg = cfg
         self.speed = float(speed)
+        self.run_in_s = max(0, int(run_in_s))
+        self.past: tuple[np.ndarray, np.ndarray] | None = None  # (plant s, values) of the run-in
         self.physics = PlantPhysics(cfg, seed=seed)
         self.endpoints: dict[str, ModbusEndpoint | OpcUaEndpoint] = {}
         for dev in cfg.devices:
@@ -69,9 +95,24 @@ class PlantRuntime:
                 self.endpoints[dev.name] = OpcUaEndpoint(cfg, dev, port)
         for ep in self.endpoints.values():
             ep.on_client_write = self._client_wrote
-        self._last = 0.0
+        self.tick_s = tick_for(self.speed)
+        self.origin = time.time()  # wall time at which serving started (set again at start)
+        self._mono0 = time.monotonic()
+        self._t0 = 0.0  # the physics' time at `origin`: the run-in
+
+    def _run_in(self) -> None:
+        k = self.run_in_s
+        if k <= 0:
+            return
+        t = np.empty(k)
+        v = np.empty((k, len(self.physics.names)))
+        for j in range(k):
+            v[j] = self.physics.step(1.0)
+            t[j] = self.physics.t
+        self.past = (t, v)
 
     async def start(self) -> None:
+        self._run_in()
         self._push_images()
         try:
             for ep in self.endpoints.values():
@@ -81,7 +122,12 @@ class PlantRuntime:
         except BaseException:
             await self.stop()
             raise
-        self._last = time.monotonic()
+        self.origin, self._mono0, self._t0 = time.time(), time.monotonic(), self.physics.t
+
+    def plant_clock(self) -> PlantClock:
+        """The mapping from wall time to this plant's time (it agrees with wall time at `origin`,
+        when the servers opened)."""
+        return PlantClock(self.origin, self.speed)
 
     async def stop(self) -> None:
         for ep in self.endpoints.values():
@@ -112,20 +158,22 @@ class PlantRuntime:
                 await ep.write(self.physics.values)
 
     async def tick(self) -> None:
-        now = time.monotonic()
-        dt, self._last = now - self._last, now
-        self.physics.step(min(dt, 5.0) * self.speed)  # a stalled loop does not jump the plant
+        """Bring the physics to plant time now and serve the values."""
+        target = self._t0 + (time.monotonic() - self._mono0) * self.speed
+        most = MAX_STEP_S * self.speed  # a stalled loop catches up in steps, not in one jump
+        while target - self.physics.t > 1e-9:
+            self.physics.step(min(target - self.physics.t, most))
         await self._write_all()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Tick every TICK_S until `stop` is set."""
+        """Tick every `tick_s` until `stop` is set."""
         next_t = time.monotonic()
         while not stop.is_set():
             try:
                 await self.tick()
             except Exception:  # a failed write must not stop the plant; it is logged once per tick
                 log.exception("simulator tick failed")
-            next_t += TICK_S
+            next_t += self.tick_s
             delay = next_t - time.monotonic()
             if delay < 0:
                 next_t, delay = time.monotonic(), 0.0
@@ -173,7 +221,33 @@ class PlantRuntime:
             return await self.silence(*args)
         if name == "ping":
             return self.physics.t
+        if name == "clock":
+            return (self.origin, self.speed)
+        if name == "run_in":  # handed over once
+            past, self.past = self.past, None
+            return past
         raise ValueError(f"unknown command {name!r}")
+
+
+def tick_for(speed: float) -> float:
+    """Wall seconds between updates of a plant at `speed`: TICK_S, shorter when accelerated so
+    that one update advances the plant at most PLANT_TICK_S (never below MIN_TICK_S)."""
+    return max(MIN_TICK_S, min(TICK_S, PLANT_TICK_S / speed))
+
+
+def accelerated_config(cfg: PlantConfig, speed: float) -> PlantConfig:
+    """The plant's devices scanned `speed` times faster (never below MIN_SCAN_MS), so that an
+    accelerated demo evaluated on plant time sees each tag about as often per plant second as at
+    speed 1 (1 s scans: every plant second at x10, every 3 at x30). The identity at speed <= 1."""
+    if speed <= 1.0:
+        return cfg
+    devices = [
+        d.model_copy(update={"scan_ms": max(MIN_SCAN_MS, int(round(d.scan_ms / speed)))})
+        if d.scan_ms > MIN_SCAN_MS
+        else d
+        for d in cfg.devices
+    ]
+    return cfg.with_devices(devices)
 
 
 def _rewrite_devices(cfg: PlantConfig, actual: dict[str, str | int]) -> PlantConfig:
@@ -192,7 +266,14 @@ def _rewrite_devices(cfg: PlantConfig, actual: dict[str, str | int]) -> PlantCon
 
 
 def _child_main(
-    conn, config_path: str, speed: float, incidents: tuple, ephemeral: bool, seed, parent_pid: int
+    conn,
+    config_path: str,
+    speed: float,
+    incidents: tuple,
+    ephemeral: bool,
+    seed,
+    parent_pid: int,
+    run_in_s: float = 0.0,
 ):
     """Entry point of the simulator child process."""
     quiet_libraries()
@@ -201,17 +282,17 @@ def _child_main(
             signal.SIGINT, signal.SIG_IGN
         )  # Ctrl-C in a terminal goes to the parent, which stops us
     try:
-        asyncio.run(_child_async(conn, config_path, speed, incidents, ephemeral, seed, parent_pid))
+        asyncio.run(_child_async(conn, config_path, speed, incidents, ephemeral, seed, parent_pid, run_in_s))
     finally:
         with contextlib.suppress(Exception):
             conn.close()
 
 
-async def _child_async(conn, config_path, speed, incidents, ephemeral, seed, parent_pid):
+async def _child_async(conn, config_path, speed, incidents, ephemeral, seed, parent_pid, run_in_s=0.0):
     loop = asyncio.get_running_loop()
     try:
         cfg = load_config(config_path)
-        rt = PlantRuntime(cfg, speed=speed, ephemeral_ports=ephemeral, seed=seed)
+        rt = PlantRuntime(cfg, speed=speed, ephemeral_ports=ephemeral, seed=seed, run_in_s=run_in_s)
         await rt.start()
         for inc in incidents:
             await rt.inject(inc)
@@ -280,7 +361,9 @@ class SimulatorProcess:
         incidents: Sequence[str] = (),
         ephemeral_ports: bool = True,
         seed: int | None = None,
+        run_in_s: float = 0.0,
     ):
+        """`run_in_s`: plant seconds the plant runs before its servers open (see `run_in`)."""
         unknown = [i for i in incidents if i not in INCIDENTS]
         if unknown:
             raise ValueError(f"unknown incident(s) {unknown} (known: {', '.join(INCIDENTS)})")
@@ -291,6 +374,7 @@ class SimulatorProcess:
         self.incidents = tuple(incidents)
         self.ephemeral_ports = ephemeral_ports
         self.seed = seed
+        self.run_in_s = run_in_s
         self.config: PlantConfig | None = None
         self.endpoints: dict[str, str | int] = {}
         self._proc = None
@@ -314,6 +398,7 @@ class SimulatorProcess:
                 self.ephemeral_ports,
                 self.seed,
                 os.getpid(),
+                self.run_in_s,
             ),
             name="forewarn-simulator",
             daemon=True,
@@ -373,6 +458,26 @@ class SimulatorProcess:
     def simulated_time(self) -> float:
         """Simulated seconds since start."""
         return float(self._call("ping"))
+
+    def plant_clock(self) -> PlantClock:
+        """The plant's clock as a function of wall time (app/clock.py): what an engine on an
+        accelerated demo maps its samples' timestamps with."""
+        origin, speed = self._call("clock")
+        return PlantClock(float(origin), float(speed))
+
+    def run_in(self) -> list[SampleBatch]:
+        """The plant's run-in (`run_in_s`), one batch of every tag per plant second, stamped on
+        the plant clock so that the last one is at the moment the servers opened: what an
+        engine's detectors learn from before reading the devices (Engine `prehistory`). Handed
+        over once; empty without a run-in."""
+        origin, _speed = self._call("clock")
+        past = self._call("run_in")
+        if past is None:
+            return []
+        t, v = past
+        tags = np.arange(v.shape[1], dtype=np.int32)
+        ts = float(origin) - (t[-1] - t)
+        return [SampleBatch.build(tags, ts[j], v[j], Quality.GOOD) for j in range(len(t))]
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the child; idempotent. Terminates it if it does not exit within `timeout`."""

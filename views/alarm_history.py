@@ -123,6 +123,7 @@ class AlarmHistoryView(QDialog):
         self.setObjectName("alarmHistory")
         self.db_engine, self.plant = db_engine, plant
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
+        self.clock = time.time  # "now" of the presets: the engine's clock (an accelerated demo's plant clock)
         if loader is None and db_engine is not None:
             loader = functools.partial(rd.load_history, db_engine)
         self.loader = loader
@@ -299,7 +300,7 @@ class AlarmHistoryView(QDialog):
             return 1
 
     def preset_period(self, index: int, now: float | None = None) -> tuple[float, float] | None:
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         if index == PRESET_CURRENT:
             return rd.shift_period("current", now, self.shift_starts())
         if index == PRESET_PREVIOUS:
@@ -565,6 +566,11 @@ class AlarmHistoryView(QDialog):
         super().closeEvent(event)
 
 
-def open_alarm_history(parent, history, plant: str, settings: QSettings | None = None) -> AlarmHistoryView:
-    """The history window for a main window: ``history`` is a `storage.history.History` or None."""
-    return AlarmHistoryView(getattr(history, "engine", None), plant, parent, settings=settings)
+def open_alarm_history(
+    parent, history, plant: str, settings: QSettings | None = None, *, now=time.time
+) -> AlarmHistoryView:
+    """The history window for a main window: ``history`` is a `storage.history.History` or None;
+    ``now``: the engine's clock, so the presets ("last 24 h") reach an accelerated demo's plant time."""
+    view = AlarmHistoryView(getattr(history, "engine", None), plant, parent, settings=settings)
+    view.clock = now
+    return view

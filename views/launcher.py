@@ -49,7 +49,7 @@ def run_hmi(
     try:
         with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
             security = {"demo": sim is not None, "lock_after_s": lock_after_s, "lockout_s": lockout_s}
-            return _run(app, cfg, db_url, screenshot, t_start, new_db, security)
+            return _run(app, cfg, db_url, screenshot, t_start, new_db, security, sim=sim)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
@@ -101,20 +101,26 @@ def _open_session(cfg, hist, security: dict, screenshot):
     return Session(store, audit, user) if user is not None else None
 
 
-def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None) -> int:
+def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None, sim=None) -> int:
+    """`sim`: the demo plant's simulator; accelerated, the engine runs on its plant clock."""
+    from app.commands import demo_history, plant_clock
+
+    clock = plant_clock(sim)
+    with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, _url):
+        return _run_on(app, cfg, hist, screenshot, t_start, security or {"demo": True}, sim, clock)
+
+
+def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     from PySide6.QtCore import QTimer
 
-    from app.commands import open_journal
-    from app.engine import Engine
+    from app.commands import demo_engine
     from views.main_window import MainWindow
 
-    security = security or {"demo": True}
-    hist = open_journal(cfg, db_url, new_db=new_db)
     session = _open_session(cfg, hist, security, screenshot)
     if session is None:
         hist.stop()
         return 0
-    engine = Engine(cfg, hist, audit=session.audit)  # device writes are audited
+    engine = demo_engine(cfg, hist, sim, clock, audit=session.audit)  # device writes are audited
     shown = {}
 
     def open_window(config, old=None):

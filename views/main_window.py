@@ -7,6 +7,7 @@ wired to each other and to the engine's acknowledge. The dock layout is saved pe
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -70,28 +71,32 @@ class MainWindow(OperatorActions, QMainWindow):
         self._alarm_pen: int | None = None  # the pen the picked alarm added (replaced by the next)
 
         # ---- pieces
+        # one clock for every "now" on screen: the engine's (an accelerated demo: the plant's)
+        engine_clock = getattr(engine, "clock", None)
+        self.now = engine_clock.now if engine_clock is not None else time.time
         self.bridge = EngineBridge(engine, self)
         self.map = PlantMap(config, self)
         history = getattr(engine, "history", None)
         read, events = history_loaders(history) if history is not None else (None, None)
-        self.trend = TrendView(config, read, events, sets_dir=sets_dir, parent=self)
+        self.trend = TrendView(config, read, events, sets_dir=sets_dir, parent=self, clock=self.now)
         self.alarm_table = AlarmTable(
             {t.name: t.unit for t in self.tags},
             self,
             tag_areas=[t.area for t in self.tags],
             hazards=[h.name for h in config.hazard_sources],
         )
+        self.alarm_table.model.clock = self.now  # countdowns to predicted limits
         self.horn = Horn(parent=self)
         self.horn_indicator = HornIndicator(self)
         self.horn_indicator.set_audible(self.horn.audible, getattr(self.horn.player, "reason", ""))
         self.tag_browser = TagBrowser(self.tags, self)
-        self.hazard_panel = HazardPanel(config, self.bridge, self)
-        self.risk_overview = RiskOverview(self.bridge, self)
+        self.hazard_panel = HazardPanel(config, self.bridge, self, now=self.now)
+        self.risk_overview = RiskOverview(self.bridge, self, now=self.now)
         self.banner = AlarmBanner(self)
         self.device_badges = DeviceBadges([d.name for d in config.devices], self)
         self.database_label = DatabaseLabel(getattr(engine, "history", None), self)
         self.user_label = UserLabel(user, self)
-        self.clock = ClockLabel(self)
+        self.clock = ClockLabel(self, plant_clock=engine_clock)
 
         # ---- layout
         self.setCentralWidget(self.map)
@@ -451,6 +456,7 @@ class MainWindow(OperatorActions, QMainWindow):
             tag=tag,
             history_loader=self.trend.history_loader,
             replace=getattr(self, "why_dialog", None),
+            now=self.now,
         )
         self.why_dialog.destroyed.connect(self._why_closed)
 
@@ -467,7 +473,7 @@ class MainWindow(OperatorActions, QMainWindow):
         """Why? for a hazard source: its level, inherent grade and every indicator."""
         from views.warning_explain import open_risk_explanation
 
-        open_risk_explanation(state, self)
+        open_risk_explanation(state, self, now=self.now)
 
     def jump_to_banner_alarm(self) -> None:
         a = self.banner.current
@@ -480,7 +486,9 @@ class MainWindow(OperatorActions, QMainWindow):
 
         if getattr(self, "history_view", None) is None:
             history = getattr(self.engine, "history", None)
-            self.history_view = open_alarm_history(self, history, self.config.plant.name, self.settings)
+            self.history_view = open_alarm_history(
+                self, history, self.config.plant.name, self.settings, now=self.now
+            )
         self.history_view.show()
         self.history_view.raise_()
         self.history_view.activateWindow()

@@ -538,13 +538,20 @@ class RiskExplainDialog(QDialog):
 
 
 def open_warning_explanation(
-    bridge, alarm, parent: QWidget | None = None, *, tag=None, history_loader=None, replace=None
+    bridge,
+    alarm,
+    parent: QWidget | None = None,
+    *,
+    tag=None,
+    history_loader=None,
+    replace=None,
+    now=time.time,
 ) -> WarningExplainDialog:
     """Ask the engine why a warning is raised (or show an alarm's limit and trend), non-modal,
     deleted on close. `replace`: the Why? window already open, which this one takes the place of
     (one Why? window that follows the operator's selection)."""
     explanation = bridge.explain(alarm.key) if alarm is not None and alarm.is_warning else None
-    dlg = WarningExplainDialog(explanation, alarm, parent, tag=tag, history_loader=history_loader)
+    dlg = WarningExplainDialog(explanation, alarm, parent, now=now, tag=tag, history_loader=history_loader)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if replace is not None and replace.isVisible():
         dlg.setGeometry(replace.geometry())
@@ -553,8 +560,8 @@ def open_warning_explanation(
     return dlg
 
 
-def open_risk_explanation(state, parent: QWidget | None = None) -> RiskExplainDialog:
-    dlg = RiskExplainDialog(state, parent)
+def open_risk_explanation(state, parent: QWidget | None = None, *, now=time.time) -> RiskExplainDialog:
+    dlg = RiskExplainDialog(state, parent, now=now)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.show()
     return dlg

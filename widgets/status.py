@@ -144,19 +144,36 @@ class UserLabel(QLabel):
 
 
 class ClockLabel(QLabel):
-    """Local date and time, updated every second."""
+    """Local date and time, updated every second. With the clock of an accelerated demo
+    (app/clock.py) it shows the plant's clock instead, labelled as such with its speed: every
+    time on screen is then plant time."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, plant_clock=None):
         super().__init__(parent)
         self.setObjectName("clockLabel")
+        self.plant_clock = plant_clock if plant_clock is not None and plant_clock.accelerated else None
         self._timer = QTimer(self)
-        self._timer.setInterval(1000)
+        self._timer.setInterval(1000 if self.plant_clock is None else 250)
         self._timer.timeout.connect(self.tick)
+        if self.plant_clock is not None:
+            speed = f"{self.plant_clock.speed:g}"
+            self.setToolTip(
+                self.tr(
+                    "Accelerated demo: the plant runs {speed} times faster than real time. Every time "
+                    "on screen (trends, alarms, history) is plant time; countdowns are in plant minutes."
+                ).format(speed=speed)
+            )
         self.tick()
         self._timer.start()
 
     def tick(self) -> None:
-        self.setText(time.strftime("%Y-%m-%d  %H:%M:%S"))
+        if self.plant_clock is None:
+            self.setText(time.strftime("%Y-%m-%d  %H:%M:%S"))
+            return
+        stamp = time.strftime("%Y-%m-%d  %H:%M:%S", time.localtime(self.plant_clock.now()))
+        self.setText(
+            self.tr("Plant clock ×{speed}  {time}").format(speed=f"{self.plant_clock.speed:g}", time=stamp)
+        )
 
 
 class AlarmBanner(QWidget):

@@ -594,6 +594,17 @@ hazard source: {name}</source>
     </message>
 </context>
 <context>
+    <name>ClockLabel</name>
+    <message>
+        <source>Accelerated demo: the plant runs {speed} times faster than real time. Every time on screen (trends, alarms, history) is plant time; countdowns are in plant minutes.</source>
+        <translation>加速演示：工厂时间比实际时间快 {speed} 倍。屏幕上的所有时间（趋势、报警、历史）均为工厂时间；倒计时以工厂分钟计。</translation>
+    </message>
+    <message>
+        <source>Plant clock ×{speed}  {time}</source>
+        <translation>工厂时钟 ×{speed}  {time}</translation>
+    </message>
+</context>
+<context>
     <name>CredentialsForm</name>
     <message>
         <source>user name</source>
