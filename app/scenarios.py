@@ -19,16 +19,18 @@ import numpy as np
 from app.config import PlantConfig
 from app.model import Quality, SampleBatch
 from app.pipeline import Pipeline
-from devices.plant_physics import INCIDENTS, PlantPhysics
+from devices.plant_physics import PROCESS_INCIDENTS, PlantPhysics
 
 T0 = 1_700_000_000.0  # epoch of simulated time 0
 LIMIT_KINDS = frozenset({"HH", "H", "L", "LL", "ROC", "DEV"})
 WARMUP_S = 2400.0
 MAX_AFTER_S = 3 * 3600.0
 
-# (incident, seed, extra warm-up seconds: shifts the onset against the process cycles)
+# (incident, seed, extra warm-up seconds: shifts the onset against the process cycles); the
+# process upsets only: a frozen or faulty detector raises no limit alarm to be warned of (its
+# DIAG alarm is the sensor-integrity tests' to check)
 BANK: list[tuple[str, int, float]] = [
-    (name, seed, shift) for name in INCIDENTS for seed, shift in ((1, 0.0), (2, 700.0), (3, 1400.0))
+    (name, seed, shift) for name in PROCESS_INCIDENTS for seed, shift in ((1, 0.0), (2, 700.0), (3, 1400.0))
 ]
 
 

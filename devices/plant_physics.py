@@ -29,6 +29,8 @@ INCIDENTS: tuple[str, ...] = (
     "detector_frozen",  # the faulty detector's reading stops moving at its value of the moment
     "detector_fault",  # the faulty detector's loop drops into the NE 43 fault band (3.2 mA)
 )
+SENSOR_INCIDENTS = frozenset({"detector_frozen", "detector_fault"})  # blind spots, not process upsets
+PROCESS_INCIDENTS: tuple[str, ...] = tuple(i for i in INCIDENTS if i not in SENSOR_INCIDENTS)
 FAULTY_DETECTOR = "GH1.CO.01"  # the detector the sensor incidents hit (else the first ppm detector)
 
 HEAT_S = 35 * 60.0  # one converter heat, tap to tap
