@@ -135,3 +135,55 @@ class OpcUaServer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class SecuredUaServer:
+    """A real asyncua server on 127.0.0.1 (its own loop thread) with one Double variable `X` =
+    42.5 in `urn:forewarn:test`; subclasses set its security and identities up (`configure`) and
+    may give the Server arguments (`server_kwargs`, e.g. a user manager)."""
+
+    path = "/ua/"
+    application_uri = "urn:forewarn:test:server"
+
+    def __init__(self):
+        self.lt = LoopThread()
+        self.port = 0
+
+    def server_kwargs(self) -> dict:
+        return {}
+
+    async def configure(self, s) -> None:
+        """Security policies, certificates and identity tokens of the server `s`."""
+
+    def start(self):
+        from asyncua import Server, ua
+
+        async def go():
+            s = Server(**self.server_kwargs())
+            await s.init()
+            await s.set_application_uri(self.application_uri)
+            s.set_endpoint(f"opc.tcp://127.0.0.1:0{self.path}")
+            await self.configure(s)
+            idx = await s.register_namespace("urn:forewarn:test")
+            obj = await s.nodes.objects.add_object(idx, "Test")
+            await obj.add_variable(ua.NodeId("X", idx), "X", 42.5)
+            await s.start()
+            self.server = s
+            return s.bserver._server.sockets[0].getsockname()[1]
+
+        try:
+            self.port = self.lt.call(go(), timeout=30)
+        except BaseException:
+            self.lt.close()
+            raise
+        return self
+
+    @property
+    def endpoint(self) -> str:
+        return f"opc.tcp://127.0.0.1:{self.port}{self.path}"
+
+    def close(self) -> None:
+        try:
+            self.lt.call(self.server.stop())
+        finally:
+            self.lt.close()

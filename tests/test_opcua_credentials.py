@@ -18,7 +18,7 @@ from app.engine import Engine
 from app.model import DeviceState, Quality
 from devices.opcua import PLAIN_PASSWORD
 from tests.conftest import Recorder, wait_until
-from tests.servers import LoopThread
+from tests.servers import SecuredUaServer
 
 ROOT = Path(__file__).resolve().parent.parent
 USER, PASSWORD = "hmi", "Lance-Water-7"
@@ -38,54 +38,32 @@ class Users:
         return User(role=UserRole.User) if (username, password) == (USER, PASSWORD) else None
 
 
-class PasswordServer:
+class PasswordServer(SecuredUaServer):
     """An asyncua server whose None endpoint takes user names. Without a certificate its UserName
     token policy is None (the password would go in plain text); with one and a SignAndEncrypt
     policy beside it, the token policy encrypts the password even on the None endpoint."""
 
+    path = "/pw/"
+    application_uri = SERVER_URI
+
     def __init__(self, cert: Path | None = None, key: Path | None = None):
+        super().__init__()
         self.cert, self.key = cert, key
         self.users = Users()
-        self.lt = LoopThread()
 
-    def start(self) -> PasswordServer:
-        from asyncua import Server, ua
+    def server_kwargs(self) -> dict:
+        return {"user_manager": self.users}
 
-        async def go():
-            s = Server(user_manager=self.users)
-            await s.init()
-            await s.set_application_uri(SERVER_URI)
-            s.set_endpoint("opc.tcp://127.0.0.1:0/pw/")
-            policies = [ua.SecurityPolicyType.NoSecurity]
-            if self.cert is not None:
-                policies.append(ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt)
-                await s.load_certificate(str(self.cert))
-                await s.load_private_key(str(self.key), format="pem")
-            s.set_security_policy(policies)
-            s.set_identity_tokens([ua.UserNameIdentityToken])
-            idx = await s.register_namespace("urn:forewarn:test")
-            obj = await s.nodes.objects.add_object(idx, "Test")
-            await obj.add_variable(ua.NodeId("X", idx), "X", 42.5)
-            await s.start()
-            self.server = s
-            return s.bserver._server.sockets[0].getsockname()[1]
+    async def configure(self, s) -> None:
+        from asyncua import ua
 
-        try:
-            self.port = self.lt.call(go(), timeout=30)
-        except BaseException:
-            self.lt.close()
-            raise
-        return self
-
-    @property
-    def endpoint(self) -> str:
-        return f"opc.tcp://127.0.0.1:{self.port}/pw/"
-
-    def close(self) -> None:
-        try:
-            self.lt.call(self.server.stop())
-        finally:
-            self.lt.close()
+        policies = [ua.SecurityPolicyType.NoSecurity]
+        if self.cert is not None:
+            policies.append(ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt)
+            await s.load_certificate(str(self.cert))
+            await s.load_private_key(str(self.key), format="pem")
+        s.set_security_policy(policies)
+        s.set_identity_tokens([ua.UserNameIdentityToken])
 
 
 def plant(endpoint: str, allow: bool | None) -> str:

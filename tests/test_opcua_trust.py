@@ -20,7 +20,7 @@ from devices.trust import (
 from tests.conftest import wait_until
 from tests.interop.certs import make_certificate
 from tests.interop.conftest import latest, running
-from tests.servers import LoopThread
+from tests.servers import SecuredUaServer
 
 SERVER_URI = "urn:forewarn:test:secure-server"
 CLIENT_URI = "urn:forewarn:test:client"
@@ -43,52 +43,27 @@ def certs(tmp_path_factory):
     }
 
 
-class SecureServer:
+class SecureServer(SecuredUaServer):
     """An asyncua server offering Basic256Sha256 Sign and SignAndEncrypt, one Double variable."""
 
+    path = "/secure/"
+    application_uri = SERVER_URI
+
     def __init__(self, certs):
+        super().__init__()
         self.certs = certs
-        self.lt = LoopThread()
 
-    def start(self) -> SecureServer:
-        from asyncua import Server, ua
+    async def configure(self, s) -> None:
+        from asyncua import ua
 
-        async def go():
-            s = Server()
-            await s.init()
-            await s.set_application_uri(SERVER_URI)
-            s.set_endpoint("opc.tcp://127.0.0.1:0/secure/")
-            s.set_security_policy(
-                [
-                    ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
-                    ua.SecurityPolicyType.Basic256Sha256_Sign,
-                ]
-            )
-            await s.load_certificate(str(self.certs["server_cert"]))
-            await s.load_private_key(str(self.certs["server_key"]), format="pem")
-            idx = await s.register_namespace("urn:forewarn:test")
-            obj = await s.nodes.objects.add_object(idx, "Test")
-            await obj.add_variable(ua.NodeId("X", idx), "X", 42.5)
-            await s.start()
-            self.server = s
-            return s.bserver._server.sockets[0].getsockname()[1]
-
-        try:
-            self.port = self.lt.call(go(), timeout=30)
-        except BaseException:
-            self.lt.close()
-            raise
-        return self
-
-    @property
-    def endpoint(self) -> str:
-        return f"opc.tcp://127.0.0.1:{self.port}/secure/"
-
-    def close(self) -> None:
-        try:
-            self.lt.call(self.server.stop())
-        finally:
-            self.lt.close()
+        s.set_security_policy(
+            [
+                ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
+                ua.SecurityPolicyType.Basic256Sha256_Sign,
+            ]
+        )
+        await s.load_certificate(str(self.certs["server_cert"]))
+        await s.load_private_key(str(self.certs["server_key"]), format="pem")
 
 
 @pytest.fixture(scope="module")

@@ -236,7 +236,8 @@ def sim_plant():
 
 
 def _wait_reason(e: Engine, i: int, reason: QualityReason, timeout: float = 30.0) -> None:
-    wait_until(lambda: e.quality_reasons()[i] == reason, timeout)
+    # the quality stage sets the reason a moment before the engine publishes the bad sample
+    wait_until(lambda: e.quality_reasons()[i] == reason and e.latest().quality[i] == BAD, timeout)
 
 
 @pytest.mark.timeout(180)
