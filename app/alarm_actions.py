@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from app.alarm_types import COMM_PRIORITY, Alarm, Condition, _m
+from app.alarm_types import COMM_PRIORITY, Alarm, Condition, alarm_text
 from app.messages import QT_TRANSLATE_NOOP
 
 
@@ -24,15 +24,15 @@ class AlarmActions:
     def set_comm(self, device: str, failed: bool, ts: float, error: str = "") -> Alarm | None:
         """Raise or clear a device's communication alarm; returns the transition, if any."""
         if not failed:
-            text = _m(QT_TRANSLATE_NOOP("alarms", "Communication restored: {device}"), device=device)
+            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "Communication restored: {device}"), device=device)
         elif error:
-            text = _m(
+            text = alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "Communication lost: {device} ({error})"),
                 device=device,
                 error=error,
             )
         else:
-            text = _m(QT_TRANSLATE_NOOP("alarms", "Communication lost: {device}"), device=device)
+            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "Communication lost: {device}"), device=device)
         return self.set_condition(
             Condition(f"{device}:COMM", device, "COMM", failed, COMM_PRIORITY, ts, text)
         )

@@ -2,7 +2,7 @@
 `Condition` an outside detector reports, and the alarm kinds and their constants.
 
 Pure Python, no Qt. `Alarm` is immutable, so listeners, the journal and the GUI see the same
-record. `_m` builds the alarm texts the GUI translates.
+record. `alarm_text` builds the alarm texts the GUI translates.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ COMM_PRIORITY = 2
 _PRIORITY_KEY = {"STATE": "state"}
 
 
-def _m(template: str, **args) -> Message:
+def alarm_text(template: str, **args) -> Message:
     """An alarm text the GUI translates (English everywhere else, the journal included)."""
     return Message("alarms", template, **args)
 

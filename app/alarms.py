@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from app.alarm_actions import AlarmActions
-from app.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, _m
+from app.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, alarm_text
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.expression import compile_expression
 from app.faults import FaultRegistry
@@ -576,15 +576,17 @@ class AlarmEngine(AlarmActions):
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == "STATE":
             if value >= 0.5:
-                return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
-            return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
+                return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
+            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
         if kind == "BAD":
-            return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
+            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
         if kind == "STALE":
-            return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=_fmt(lim))
+            return alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=_fmt(lim)
+            )
         if kind == "ROC":
             per = "min" if self.roc_per[i] == 60 else "s"
-            return _m(
+            return alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
                 tag=desc,
                 value=_fmt(value),
@@ -593,7 +595,7 @@ class AlarmEngine(AlarmActions):
                 limit=_fmt(lim),
             )
         if kind == "DEV":
-            return _m(
+            return alarm_text(
                 QT_TRANSLATE_NOOP(
                     "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"
                 ),

@@ -28,7 +28,7 @@ import numpy as np
 
 import devices.modbus  # noqa: F401  (registers the protocol)
 import devices.opcua  # noqa: F401
-from app.alarm_types import Alarm, Condition, _m
+from app.alarm_types import Alarm, Condition, alarm_text
 from app.clock import WALL, PlantClock
 from app.config import PlantConfig
 from app.config_io import changed_devices
@@ -376,7 +376,7 @@ class Engine(DeviceWrites):
         failing = h.state != "ok"
         dropping = self._history_drop_at > 0 and now - self._history_drop_at < HISTORY_DROP_HOLD_S
         if failing and dropped:
-            text = _m(
+            text = alarm_text(
                 QT_TRANSLATE_NOOP(
                     "alarms", "History cannot write: {error}; buffer full, {n} samples dropped"
                 ),
@@ -384,13 +384,15 @@ class Engine(DeviceWrites):
                 n=dropped,
             )
         elif failing:
-            text = _m(
+            text = alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "History cannot write: {error}"), error=h.last_error or h.state
             )
         elif dropping:
-            text = _m(QT_TRANSLATE_NOOP("alarms", "History buffer full: {n} samples dropped"), n=dropped)
+            text = alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "History buffer full: {n} samples dropped"), n=dropped
+            )
         else:
-            text = _m(QT_TRANSLATE_NOOP("alarms", "History writing again"))
+            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "History writing again"))
         with self._lock:
             alarm = self.alarms.set_condition(
                 Condition(

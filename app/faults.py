@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from app.alarm_types import Condition, _m
+from app.alarm_types import Condition, alarm_text
 from app.messages import QT_TRANSLATE_NOOP, Message
 
 log = logging.getLogger(__name__)
@@ -174,28 +174,30 @@ def message(f: Fault, active: bool = True) -> Message:
     """The alarm text of a fault (raised) or of its end."""
     if f.kind == RULE:
         if active:
-            return _m(
+            return alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "Rule {name} faulted: {error}; not evaluated"),
                 name=f.name,
                 error=f.error,
             )
-        return _m(QT_TRANSLATE_NOOP("alarms", "Rule {name} evaluates again"), name=f.name)
+        return alarm_text(QT_TRANSLATE_NOOP("alarms", "Rule {name} evaluates again"), name=f.name)
     if f.kind == EXPRESSION:
         if active:
             template = _EXPRESSION_FALLBACK.get(f.field)
             if template is None:
-                return _m(
+                return alarm_text(
                     QT_TRANSLATE_NOOP("alarms", "{tag}: {field} faulted: {error}"),
                     tag=f.name,
                     field=f.field,
                     error=f.error,
                 )
-            return _m(template, tag=f.name, error=f.error)
-        return _m(QT_TRANSLATE_NOOP("alarms", "{tag}: {field} evaluates again"), tag=f.name, field=f.field)
+            return alarm_text(template, tag=f.name, error=f.error)
+        return alarm_text(
+            QT_TRANSLATE_NOOP("alarms", "{tag}: {field} evaluates again"), tag=f.name, field=f.field
+        )
     if active:
-        return _m(
+        return alarm_text(
             QT_TRANSLATE_NOOP("alarms", "Detector {name} faulted: {error}; not evaluated"),
             name=f.name,
             error=f.error,
         )
-    return _m(QT_TRANSLATE_NOOP("alarms", "Detector {name} evaluates again"), name=f.name)
+    return alarm_text(QT_TRANSLATE_NOOP("alarms", "Detector {name} evaluates again"), name=f.name)

@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from app.alarm_types import Condition, _m
+from app.alarm_types import Condition, alarm_text
 from app.config import PlantConfig, tag_type
 from app.formatting import format_number, minutes, seconds
 from app.messages import QT_TRANSLATE_NOOP, Message, word
@@ -212,37 +212,30 @@ class QualityStage:
         unit = f" {self.units[i]}" if self.units[i] else ""
         limit = None
         if not active:
-            text = _m(QT_TRANSLATE_NOOP("alarms", "{tag}: sensor reading trusted again"), tag=desc)
+            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: sensor reading trusted again"), tag=desc)
         elif reason == _R.FROZEN:
             held = int(ts - float(self.still_since[i]))
-            text = _m(
+            text = alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen at {value}{unit} for {held}: blind spot"),
                 tag=desc,
                 value=format_number(value),
                 unit=unit,
                 held=seconds(held) if held < 120 else minutes(held // 60),
             )
-        elif value < self.lo[i]:
-            limit = float(self.fault_lo[i])
-            text = _m(
+        else:
+            below = value < self.lo[i]
+            limit = float(self.fault_lo[i] if below else self.fault_hi[i])
+            template = (
                 QT_TRANSLATE_NOOP(
                     "alarms", "{tag}: sensor fault (NE 43): {value}{unit} below the fault limit {limit}{unit}"
-                ),
-                tag=desc,
-                value=format_number(value),
-                unit=unit,
-                limit=format_number(limit),
-            )
-        else:
-            limit = float(self.fault_hi[i])
-            text = _m(
-                QT_TRANSLATE_NOOP(
+                )
+                if below
+                else QT_TRANSLATE_NOOP(
                     "alarms", "{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}"
-                ),
-                tag=desc,
-                value=format_number(value),
-                unit=unit,
-                limit=format_number(limit),
+                )
+            )
+            text = alarm_text(
+                template, tag=desc, value=format_number(value), unit=unit, limit=format_number(limit)
             )
         return Condition(
             f"{name}:{DIAG}",
