@@ -5,8 +5,8 @@ and the `Term` every sub-term reports.
 - `count_rising`, `count_above`, `cluster_rising`, `offline` over every tag of a pattern;
 - `held(condition, s)`, the time a condition has held.
 
-They are methods of `_Call`, the compiled node of a function call (`app.rule_language` builds
-it); `_Node` is the base of every compiled node and `_num`/`_truth` the language's coercions.
+They are methods of `Call`, the compiled node of a function call (`app.rule_language` builds
+it); `Node` is the base of every compiled node and `_num`/`_truth` the language's coercions.
 
 The trend is a Theil-Sen estimate: the median of the slopes between every pair of bucket means
 (buckets merged to at most 40 points first), so a spike or a single bad bucket moves it not at
@@ -22,7 +22,7 @@ false and unknown when one is unknown and none is false, `or` the mirror image. 
 only by a condition that is true, so a term that reads "not enough data" can never be part of a
 raise (`_truth`, `_and`, `_or`).
 
-`_fmt_value`, `_fmt_span` and `_per_min` write values for the operator's "why".
+`fmt_term_value`, `fmt_span` and `per_min` write values for the operator's "why".
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _NOT_ENOUGH = QT_TRANSLATE_NOOP("rules", "not enough data")
 OFFLINE_SCANS = 3.0  # a tag is offline after this many scan periods (or window buckets) without a good value
 
 
-def _m(template: str, **args) -> Message:
+def rule_text(template: str, **args) -> Message:
     return Message("rules", template, **args)
 
 
@@ -73,17 +73,19 @@ class Term(NamedTuple):
     @property
     def message(self) -> Message:
         """'slope(X, 300) = 2.1 m³/h/min (noise 0.3)', translatable."""
-        v = _fmt_value(self.value)
+        v = fmt_term_value(self.value)
         unit = f" {self.unit}" if self.unit and v != "no data" else ""
         if self.detail:
-            return _m(
+            return rule_text(
                 QT_TRANSLATE_NOOP("rules", "{term} = {value}{unit} ({detail})"),
                 term=self.text,
                 value=v,
                 unit=unit,
                 detail=self.detail,
             )
-        return _m(QT_TRANSLATE_NOOP("rules", "{term} = {value}{unit}"), term=self.text, value=v, unit=unit)
+        return rule_text(
+            QT_TRANSLATE_NOOP("rules", "{term} = {value}{unit}"), term=self.text, value=v, unit=unit
+        )
 
     def __str__(self) -> str:
         return str(self.message)
@@ -199,14 +201,14 @@ def _trend(ctx: _Ctx, tags: tuple[int, ...], span_s: float, min_change: float | 
 # ---------------------------------------------------------------- compiled nodes
 
 
-class _Node:
+class Node:
     slot: int = -1  # index of this node's Term, or -1 when it is not shown
 
     def ev(self, ctx: _Ctx):  # pragma: no cover - every node overrides it
         raise NotImplementedError
 
 
-class _Call(_Node):
+class Call(Node):
     """A time or pattern function; `run` returns (value, Term)."""
 
     def __init__(self, fn: str, text: str, slot: int, args: list, tags: tuple[int, ...], rule: _Compiler):
@@ -243,16 +245,18 @@ class _Call(_Node):
         now_v = float(ctx.values[i])
         then = float(ctx.window.value_at([i], span, ctx.now)[0])
         d = now_v - then
-        detail = _m(
-            QT_TRANSLATE_NOOP("rules", "{now} now, {then} then"), now=_fmt_value(now_v), then=_fmt_value(then)
+        detail = rule_text(
+            QT_TRANSLATE_NOOP("rules", "{now} now, {then} then"),
+            now=fmt_term_value(now_v),
+            then=fmt_term_value(then),
         )
         return d, Term(self.text, d, self.units[0], detail)
 
     def _slope(self, ctx, span):
         slope, noise = _fit(ctx, self.tags, span)
         v = float(slope[0]) * 60.0
-        detail = _m(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=_fmt_value(float(noise[0])))
-        return v, Term(self.text, v, _per_min(self.units[0]), detail)
+        detail = rule_text(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=fmt_term_value(float(noise[0])))
+        return v, Term(self.text, v, per_min(self.units[0]), detail)
 
     def _rising(self, ctx, span, min_change=None, sign=1):
         hit, change, thr = _trend(ctx, self.tags, span, min_change, sign)
@@ -261,19 +265,19 @@ class _Call(_Node):
         if h is None:
             detail = word("rules", _NOT_ENOUGH)
         else:
-            detail = _m(
+            detail = rule_text(
                 QT_TRANSLATE_NOOP("rules", "change {change} {relation} {threshold}"),
-                change=_fmt_value(c),
+                change=fmt_term_value(c),
                 relation=">" if sign * c > t else "<=",
-                threshold=f"{'-' if sign < 0 else ''}{_fmt_value(t)}",
+                threshold=f"{'-' if sign < 0 else ''}{fmt_term_value(t)}",
             )
-        ev = _m(
+        ev = rule_text(
             QT_TRANSLATE_NOOP("rules", "{tag} {trend} {change}{unit} in {span}"),
             tag=self.names[0],
             trend=_RISING if sign > 0 else _FALLING,
-            change=_fmt_value(abs(c)),
+            change=fmt_term_value(abs(c)),
             unit=f" {self.units[0]}" if self.units[0] else "",
-            span=_fmt_span(span),
+            span=fmt_span(span),
         )
         return h, Term(self.text, h, "", detail, ev if h else "")
 
@@ -284,7 +288,7 @@ class _Call(_Node):
         _, y = ctx.window.series(list(self.tags), span, ctx.now)
         y = y[0][np.isfinite(y[0])]
         v = float(fn(y)) if len(y) else math.nan
-        detail = _m(QT_TRANSLATE_NOOP("rules", "{n} buckets"), n=len(y)) if len(y) else ""
+        detail = rule_text(QT_TRANSLATE_NOOP("rules", "{n} buckets"), n=len(y)) if len(y) else ""
         return v, Term(self.text, v, self.units[0], detail)
 
     def _mean(self, ctx, span):
@@ -300,14 +304,14 @@ class _Call(_Node):
     def _count_rising(self, ctx, span, min_change=None):
         hit, change, _ = _trend(ctx, self.tags, span, min_change, 1)
         idx = np.flatnonzero(hit)
-        names = ", ".join(f"{self.names[k]} +{_fmt_value(float(change[k]))}" for k in idx[:6])
+        names = ", ".join(f"{self.names[k]} +{fmt_term_value(float(change[k]))}" for k in idx[:6])
         n = int(len(idx))
         if not np.isfinite(change).any():  # no tag of the pattern has a trend: unknown
             return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
-        ev = _m(
+        ev = rule_text(
             QT_TRANSLATE_NOOP("rules", "{n} rising in {span}: {names}"),
             n=n,
-            span=_fmt_span(span),
+            span=fmt_span(span),
             names=names,
         )
         none = word("rules", QT_TRANSLATE_NOOP("rules", "none rising"))
@@ -317,14 +321,14 @@ class _Call(_Node):
         v = ctx.values[list(self.tags)]
         with np.errstate(invalid="ignore"):
             idx = np.flatnonzero(v > threshold)
-        names = ", ".join(f"{self.names[k]} {_fmt_value(float(v[k]))}" for k in idx[:6])
+        names = ", ".join(f"{self.names[k]} {fmt_term_value(float(v[k]))}" for k in idx[:6])
         n = int(len(idx))
         if not np.isfinite(v).any():  # no tag of the pattern has a value: unknown
             return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
-        ev = _m(
+        ev = rule_text(
             QT_TRANSLATE_NOOP("rules", "{n} above {threshold}: {names}"),
             n=n,
-            threshold=_fmt_value(threshold),
+            threshold=fmt_term_value(threshold),
             names=names,
         )
         none = word("rules", QT_TRANSLATE_NOOP("rules", "none above"))
@@ -342,22 +346,22 @@ class _Call(_Node):
         ok = len(best) >= n
         if not ok and not np.isfinite(change).any():  # no detector of the pattern has a trend
             return None, Term(self.text, None, "", word("rules", _NOT_ENOUGH), "")
-        names = ", ".join(f"{self.names[k]} +{_fmt_value(float(change[k]))}" for k in best[:6])
+        names = ", ".join(f"{self.names[k]} +{fmt_term_value(float(change[k]))}" for k in best[:6])
         rising = int(hit.sum())
         if len(best):
-            detail = _m(
+            detail = rule_text(
                 QT_TRANSLATE_NOOP("rules", "{n} within {radius} m: {names}"),
                 n=len(best),
-                radius=_fmt_value(radius),
+                radius=fmt_term_value(radius),
                 names=names,
             )
         else:
-            detail = _m(QT_TRANSLATE_NOOP("rules", "{n} rising"), n=rising)
+            detail = rule_text(QT_TRANSLATE_NOOP("rules", "{n} rising"), n=rising)
         ev = (
-            _m(
+            rule_text(
                 QT_TRANSLATE_NOOP("rules", "{n} neighbouring detectors rising in {span}: {names}"),
                 n=len(best),
-                span=_fmt_span(span),
+                span=fmt_span(span),
                 names=names,
             )
             if ok
@@ -373,7 +377,7 @@ class _Call(_Node):
         idx = np.flatnonzero(ctx.now - last > self.stale_s)
         names = ", ".join(self.names[k] for k in idx[:6])
         n = int(len(idx))
-        ev = _m(QT_TRANSLATE_NOOP("rules", "offline: {names}"), names=names) if n else ""
+        ev = rule_text(QT_TRANSLATE_NOOP("rules", "offline: {names}"), names=names) if n else ""
         none = word("rules", QT_TRANSLATE_NOOP("rules", "all reporting"))
         return n, Term(self.text, n, "", names or none, ev)
 
@@ -388,10 +392,10 @@ class _Call(_Node):
         if c is None:
             detail = word("rules", _NOT_ENOUGH)
         elif c:
-            detail = _m(
+            detail = rule_text(
                 QT_TRANSLATE_NOOP("rules", "true for {duration} of {span}"),
-                duration=_fmt_span(dur),
-                span=_fmt_span(span),
+                duration=fmt_span(dur),
+                span=fmt_span(span),
             )
         else:
             detail = word("rules", QT_TRANSLATE_NOOP("rules", "not true"))
@@ -434,7 +438,7 @@ def _or(vals: list[bool | None]) -> bool | None:
 # ---------------------------------------------------------------- formatting
 
 
-def _fmt_value(v) -> str:
+def fmt_term_value(v) -> str:
     if v is None:
         return _UNKNOWN
     if isinstance(v, bool | np.bool_):
@@ -449,11 +453,11 @@ def _fmt_value(v) -> str:
     return f"{v:.3g}"
 
 
-def _fmt_span(s: float) -> str:
+def fmt_span(s: float) -> str:
     if s >= 60 and abs(s / 60 - round(s / 60)) < 1e-9:
         return minutes(f"{s / 60:g}")
     return seconds(f"{s:.0f}")
 
 
-def _per_min(unit: str) -> str:
+def per_min(unit: str) -> str:
     return f"{unit}/min" if unit else "/min"

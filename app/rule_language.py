@@ -29,15 +29,15 @@ from app.expression import (
 )
 from app.rule_functions import (
     _SELF_EXPLAINED,
+    Call,
+    Node,
     Term,
     _and,
-    _Call,
-    _fmt_value,
-    _Node,
     _num,
     _or,
-    _per_min,
     _truth,
+    fmt_term_value,
+    per_min,
 )
 
 _SHORT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")  # a word without hyphens (a - b)
@@ -108,7 +108,7 @@ class _TooLarge(RuleError):
     """A number constant that is not finite (1e400)."""
 
 
-class _Const(_Node):
+class Const(Node):
     def __init__(self, value):
         self.value = value
 
@@ -116,7 +116,7 @@ class _Const(_Node):
         return self.value
 
 
-class _Tag(_Node):
+class TagTerm(Node):
     def __init__(self, i: int, name: str, unit: str, slot: int, is_bool: bool = False):
         self.i, self.name, self.unit, self.slot, self.is_bool = i, name, unit, slot, is_bool
 
@@ -127,8 +127,8 @@ class _Tag(_Node):
         return v
 
 
-class _Arith(_Node):
-    def __init__(self, op, a: _Node, b: _Node):
+class Arith(Node):
+    def __init__(self, op, a: Node, b: Node):
         self.op, self.a, self.b = op, a, b
 
     def ev(self, ctx):
@@ -138,16 +138,16 @@ class _Arith(_Node):
         return self.op(a, b)
 
 
-class _Neg(_Node):
-    def __init__(self, a: _Node):
+class Neg(Node):
+    def __init__(self, a: Node):
         self.a = a
 
     def ev(self, ctx):
         return -_num(self.a.ev(ctx))
 
 
-class _Not(_Node):
-    def __init__(self, a: _Node):
+class Not(Node):
+    def __init__(self, a: Node):
         self.a = a
 
     def ev(self, ctx):
@@ -155,11 +155,11 @@ class _Not(_Node):
         return None if v is None else not v
 
 
-class _BoolOp(_Node):
+class BoolOp(Node):
     """and / or over three truth values (`_and`, `_or`): every operand is evaluated (no short
     cut), so `held` keeps time and the operator sees every term."""
 
-    def __init__(self, is_and: bool, items: list[_Node]):
+    def __init__(self, is_and: bool, items: list[Node]):
         self.is_and, self.items = is_and, items
 
     def ev(self, ctx):
@@ -167,12 +167,12 @@ class _BoolOp(_Node):
         return _and(vals) if self.is_and else _or(vals)
 
 
-class _Compare(_Node):
-    def __init__(self, left: _Node, ops: list, rights: list[_Node], text: str, slot: int):
+class Compare(Node):
+    def __init__(self, left: Node, ops: list, rights: list[Node], text: str, slot: int):
         self.left, self.ops, self.rights, self.text, self.slot = left, ops, rights, text, slot
         self.unit = getattr(left, "unit", "") or (getattr(left, "units", None) or [""])[0]
-        if isinstance(left, _Call) and left.fn in ("slope",):
-            self.unit = _per_min(self.unit)
+        if isinstance(left, Call) and left.fn in ("slope",):
+            self.unit = per_min(self.unit)
 
     def ev(self, ctx):
         left = first = _num(self.left.ev(ctx))
@@ -183,10 +183,8 @@ class _Compare(_Node):
             left = right
         ok = _and(results)  # a value without data makes the comparison unknown, not false
         ev = ""
-        if ok and not any(
-            isinstance(x, _Call) and x.fn in _SELF_EXPLAINED for x in (self.left, *self.rights)
-        ):
-            ev = f"{self.text} ({_fmt_value(first)}{' ' + self.unit if self.unit else ''})"
+        if ok and not any(isinstance(x, Call) and x.fn in _SELF_EXPLAINED for x in (self.left, *self.rights)):
+            ev = f"{self.text} ({fmt_term_value(first)}{' ' + self.unit if self.unit else ''})"
         ctx.terms[self.slot] = Term(self.text, ok, "", "", ev)
         return ok
 
@@ -195,7 +193,7 @@ class _Compare(_Node):
 
 
 class _Compiler:
-    """Turns rule text into a tree of `_Node`s, checking every name, function and argument."""
+    """Turns rule text into a tree of `Node`s, checking every name, function and argument."""
 
     def __init__(self, text: str, cfg: PlantConfig, window_step: float):
         self.text, self.cfg, self.window_step = text, cfg, window_step
@@ -203,7 +201,7 @@ class _Compiler:
         self.names: dict[str, str] = {}  # placeholder -> tag name
         self.used: set[int] = set()
         self.n_slots = 0
-        self.calls: list[_Call] = []
+        self.calls: list[Call] = []
 
     # -- text to ast
     def tokenise(self) -> str:
@@ -250,7 +248,7 @@ class _Compiler:
             raise RuleError(f"{word!r} is a function; write {_USAGE[word]} in {text!r}")
         raise RuleError(f"unknown tag {word!r} in {text!r}")
 
-    def parse(self) -> _Node:
+    def parse(self) -> Node:
         if not self.text.strip():
             raise RuleError("empty rule")
         if len(self.text) > MAX_TEXT_CHARS:  # before anything walks the text
@@ -276,14 +274,14 @@ class _Compiler:
         self.n_slots += 1
         return self.n_slots - 1
 
-    def node(self, n: ast.AST) -> _Node:
+    def node(self, n: ast.AST) -> Node:
         if isinstance(n, ast.Constant):
             if isinstance(n.value, bool | int | float):
                 if not finite_number(n.value):
                     raise RuleError(
                         f"a number in {self.text!r} is too large (numbers must be finite, below 1.8e308)"
                     )
-                return _Const(n.value)
+                return Const(n.value)
             if isinstance(n.value, str):
                 raise RuleError(
                     f"a quoted text {n.value!r} is only allowed as a tag pattern in {self.text!r}"
@@ -294,33 +292,33 @@ class _Compiler:
                 i = self.index[self.names[n.id]]
                 self.used.add(i)
                 t = self.cfg.tags[i]
-                return _Tag(i, self.names[n.id], t.unit, self.slot(), t.type == "bool")
+                return TagTerm(i, self.names[n.id], t.unit, self.slot(), t.type == "bool")
             raise RuleError(f"unknown name {n.id!r} in {self.text!r}")
         if isinstance(n, ast.BinOp) and type(n.op) in _ARITH:
-            return _Arith(_ARITH[type(n.op)], self.node(n.left), self.node(n.right))
+            return Arith(_ARITH[type(n.op)], self.node(n.left), self.node(n.right))
         if isinstance(n, ast.UnaryOp):
             if isinstance(n.op, ast.USub):
-                return _Neg(self.node(n.operand))
+                return Neg(self.node(n.operand))
             if isinstance(n.op, ast.UAdd):
                 return self.node(n.operand)
             if isinstance(n.op, ast.Not):
-                return _Not(self.node(n.operand))
+                return Not(self.node(n.operand))
         if isinstance(n, ast.BoolOp):
-            return _BoolOp(isinstance(n.op, ast.And), [self.node(v) for v in n.values])
+            return BoolOp(isinstance(n.op, ast.And), [self.node(v) for v in n.values])
         if isinstance(n, ast.Compare):
             if not all(type(op) in COMPARISONS for op in n.ops):
                 raise RuleError(f"only < <= > >= == != compare values in {self.text!r}")
             slot = self.slot()
             left = self.node(n.left)
             rights = [self.node(c) for c in n.comparators]
-            return _Compare(left, [COMPARISONS[type(op)] for op in n.ops], rights, self.show(n), slot)
+            return Compare(left, [COMPARISONS[type(op)] for op in n.ops], rights, self.show(n), slot)
         if isinstance(n, ast.Call):
             return self.call(n)
         if isinstance(n, ast.BinOp):
             raise RuleError(f"operator {type(n.op).__name__} is not allowed in {self.text!r} (use + - * /)")
         raise RuleError(f"{type(n).__name__} is not allowed in {self.text!r}")
 
-    def call(self, n: ast.Call) -> _Node:
+    def call(self, n: ast.Call) -> Node:
         if not isinstance(n.func, ast.Name) or n.func.id not in _SIGNATURES:
             raise RuleError(f"{self.show(n.func)!r} cannot be called in {self.text!r}")
         fn = n.func.id
@@ -356,7 +354,7 @@ class _Compiler:
                 raise RuleError(f"no tag matching {pat!r} has a map position, in {self.text!r}")
             tags = with_map
         self.used.update(tags)
-        call = _Call(fn, self.show(n), slot, args, tags, self)
+        call = Call(fn, self.show(n), slot, args, tags, self)
         call.span = max(spans, default=0.0)
         call.pattern = pattern
         self.calls.append(call)

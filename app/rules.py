@@ -70,18 +70,18 @@ from app.faults import FaultRegistry
 from app.messages import QT_TRANSLATE_NOOP, Message, word
 from app.model import Quality
 from app.rule_functions import (
+    Call,
+    Node,
     Term,
-    _Call,
     _Ctx,
-    _fmt_span,
-    _fmt_value,
-    _m,
-    _Node,
     _prefetch,
     _trend,
     _truth,
+    fmt_span,
+    fmt_term_value,
+    rule_text,
 )
-from app.rule_language import RuleError, _Compiler, _Tag
+from app.rule_language import RuleError, TagTerm, _Compiler
 from app.rule_words import describe
 from app.window import RecentWindow
 
@@ -153,27 +153,31 @@ class RuleExplanation:
         else:
             state = word("rules", QT_TRANSLATE_NOOP("rules", "not holding"))
         out = [
-            _m(QT_TRANSLATE_NOOP("rules", "{name}: {state}"), name=self.name, state=state),
-            _m(QT_TRANSLATE_NOOP("rules", "when: {condition}"), condition=self.words or self.text),
+            rule_text(QT_TRANSLATE_NOOP("rules", "{name}: {state}"), name=self.name, state=state),
+            rule_text(QT_TRANSLATE_NOOP("rules", "when: {condition}"), condition=self.words or self.text),
         ]
         if self.words:
-            out.append(_m(QT_TRANSLATE_NOOP("rules", "rule: {text}"), text=self.text))
+            out.append(rule_text(QT_TRANSLATE_NOOP("rules", "rule: {text}"), text=self.text))
         if self.for_s:
-            out.append(_m(QT_TRANSLATE_NOOP("rules", "for: {duration}"), duration=_fmt_span(self.for_s)))
+            out.append(
+                rule_text(QT_TRANSLATE_NOOP("rules", "for: {duration}"), duration=fmt_span(self.for_s))
+            )
         if self.error:
-            out.append(_m(QT_TRANSLATE_NOOP("rules", "error: {error}"), error=self.error))
-        out.extend(_m(QT_TRANSLATE_NOOP("rules", "held: {reason}"), reason=h) for h in self.holding)
-        out.extend(_m(QT_TRANSLATE_NOOP("rules", "  {term}"), term=t.message) for t in self.terms)
+            out.append(rule_text(QT_TRANSLATE_NOOP("rules", "error: {error}"), error=self.error))
+        out.extend(rule_text(QT_TRANSLATE_NOOP("rules", "held: {reason}"), reason=h) for h in self.holding)
+        out.extend(rule_text(QT_TRANSLATE_NOOP("rules", "  {term}"), term=t.message) for t in self.terms)
         if self.raised_terms:
             out.append(word("rules", QT_TRANSLATE_NOOP("rules", "at raising:")))
-            out.extend(_m(QT_TRANSLATE_NOOP("rules", "  {term}"), term=t.message) for t in self.raised_terms)
+            out.extend(
+                rule_text(QT_TRANSLATE_NOOP("rules", "  {term}"), term=t.message) for t in self.raised_terms
+            )
         return out
 
 
 class CompiledRule:
     """A rule ready to evaluate; `tags` are the indexes of every tag it reads."""
 
-    def __init__(self, text: str, root: _Node, tags: list[int], n_slots: int, calls: list[_Call]):
+    def __init__(self, text: str, root: Node, tags: list[int], n_slots: int, calls: list[Call]):
         self.text = text
         self.root = root
         self.tags = tags
@@ -289,7 +293,11 @@ class _Watch:
         v = ctx.values
         for i in self.reads.tolist():
             if np.isnan(v[i]):
-                out[i] = (0, (), _m(QT_TRANSLATE_NOOP("rules", "{tag} has no value"), tag=self.names[i]))
+                out[i] = (
+                    0,
+                    (),
+                    rule_text(QT_TRANSLATE_NOOP("rules", "{tag} has no value"), tag=self.names[i]),
+                )
         for group, sign in ((self.hi, 1), (self.lo, -1)):
             for i, limits, deadband in group:
                 x = float(v[i])
@@ -297,15 +305,15 @@ class _Watch:
                 if i in out or not passed:
                     continue
                 kind, limit = passed[-1]  # the farthest limit it is beyond: HH before H
-                reason = _m(
+                reason = rule_text(
                     QT_TRANSLATE_NOOP(
                         "rules", "{tag} at {value}{unit}, beyond its {kind} limit {limit}{unit}"
                     ),
                     tag=self.names[i],
-                    value=_fmt_value(x),
+                    value=fmt_term_value(x),
                     unit=_unit(self.units[i]),
                     kind=kind,
-                    limit=_fmt_value(limit),
+                    limit=fmt_term_value(limit),
                 )
                 excess = sign * (x - limit) / max(abs(limit), deadband, 1e-9)
                 out[i] = (1, (-len(passed), -excess), reason)  # HH before H, then the farthest
@@ -315,17 +323,17 @@ class _Watch:
                 for k in np.flatnonzero(hit).tolist():
                     i = tags[k]
                     kind, limit = next(x[1][0] for x in group if x[0] == i)  # the nearest limit ahead
-                    reason = _m(
+                    reason = rule_text(
                         QT_TRANSLATE_NOOP(
                             "rules",
                             "{tag} moving towards its {kind} limit {limit}{unit}: {change}{unit} in {span}",
                         ),
                         tag=self.names[i],
                         kind=kind,
-                        limit=_fmt_value(limit),
+                        limit=fmt_term_value(limit),
                         change=f"{float(change[k]):+.3g}",
                         unit=_unit(self.units[i]),
-                        span=_fmt_span(self.limit_span),
+                        span=fmt_span(self.limit_span),
                     )
                     out[i] = (2, (), reason)
         for tags, sign, span in self.watch:
@@ -335,14 +343,14 @@ class _Watch:
             hit, change, _ = _trend(ctx, todo, span, None, sign)
             for k in np.flatnonzero(hit).tolist():
                 i = todo[k]
-                reason = _m(
+                reason = rule_text(
                     QT_TRANSLATE_NOOP("rules", "{tag} still rising: {change}{unit} in {span}")
                     if sign > 0
                     else QT_TRANSLATE_NOOP("rules", "{tag} still falling: {change}{unit} in {span}"),
                     tag=self.names[i],
                     change=f"{float(change[k]):+.3g}",
                     unit=_unit(self.units[i]),
-                    span=_fmt_span(span),
+                    span=fmt_span(span),
                 )
                 out[i] = (3, (), reason)
         return [m for _, _, m in sorted(out.values(), key=lambda x: (x[0], x[1]))][:6]
@@ -358,14 +366,14 @@ def _leaf_tags(node) -> set[int]:
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, _Tag):
+        if isinstance(n, TagTerm):
             found.add(n.i)
         for name in ("a", "b", "left"):
             x = getattr(n, name, None)
-            if isinstance(x, _Node):
+            if isinstance(x, Node):
                 stack.append(x)
         for name in ("items", "rights", "args"):
-            stack.extend(x for x in getattr(n, name, None) or () if isinstance(x, _Node))
+            stack.extend(x for x in getattr(n, name, None) or () if isinstance(x, Node))
     return found
 
 
@@ -477,19 +485,19 @@ class RuleEngine:
             clear = self.clear_s(r)
             if now - st.false_since < clear:
                 out.append(
-                    _m(
+                    rule_text(
                         QT_TRANSLATE_NOOP("rules", "the condition has been false for {duration} of {clear}"),
-                        duration=_fmt_span(now - st.false_since),
-                        clear=_fmt_span(clear),
+                        duration=fmt_span(now - st.false_since),
+                        clear=fmt_span(clear),
                     )
                 )
         hold = self.hold_s(r)
         if st.raised_at is not None and now - st.raised_at < hold:
             out.append(
-                _m(
+                rule_text(
                     QT_TRANSLATE_NOOP("rules", "raised {duration} ago, held at least {hold}"),
-                    duration=_fmt_span(now - st.raised_at),
-                    hold=_fmt_span(hold),
+                    duration=fmt_span(now - st.raised_at),
+                    hold=fmt_span(hold),
                 )
             )
         return out
@@ -499,7 +507,7 @@ class RuleEngine:
         if active:
             evidence = [t.evidence for t in terms if t.evidence]
             if evidence:
-                msg = _m(
+                msg = rule_text(
                     QT_TRANSLATE_NOOP("rules", "{message} — {evidence}"),
                     message=msg,
                     evidence=Message.join("; ", evidence),
