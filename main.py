@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from app import commands
+    from cli import commands
 
     if args.command == "check-config":
         return commands.check_config(args.file)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pymodbus.client import AsyncModbusTcpClient  # noqa: E402
 
 from app.config import parse_config_text  # noqa: E402
-from app.engine import Engine  # noqa: E402
+from app.runtime.engine import Engine  # noqa: E402
 from devices.modbus import ModbusDriver  # noqa: E402
 from tests.servers import ModbusServer  # noqa: E402
 
@@ -56,7 +56,7 @@ async def our_rounds(cfg, engine) -> float:
     members = list(enumerate(cfg.tags))
     drv = ModbusDriver(cfg.devices[0], members, engine.process, lambda s: None)
     await drv.connect()
-    from app.model import Quality, SampleBatch
+    from core.samples import Quality, SampleBatch
 
     t0 = time.perf_counter()
     for _ in range(ROUNDS):

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from app.alarms import AlarmEngine  # noqa: E402
+from app.alarms.engine import AlarmEngine  # noqa: E402
 from app.config import parse_config_text  # noqa: E402
-from app.model import Quality, SampleBatch  # noqa: E402
+from core.samples import Quality, SampleBatch  # noqa: E402
 
 EVAL_TAGS, EVAL_BATCHES, EVAL_REPEATS = 10_000, 600, 3
 LL, L, H, HH, DEADBAND, ON_DELAY_S = 10.0, 20.0, 80.0, 90.0, 1.0, 2.0
@@ -203,7 +203,7 @@ def bench_flood(tmp: Path) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from app.engine import Engine
+    from app.runtime.engine import Engine
     from views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

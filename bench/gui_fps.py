@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.engine import Engine  # noqa: E402
-from app.model import Quality, SampleBatch  # noqa: E402
-from devices.simulator import SimulatorProcess  # noqa: E402
+from app.runtime.engine import Engine  # noqa: E402
+from core.samples import Quality, SampleBatch  # noqa: E402
+from demo.simulator import SimulatorProcess  # noqa: E402
 from storage.history import History  # noqa: E402
 from views.bridge import EngineBridge  # noqa: E402
 from widgets.trend import TrendPlot  # noqa: E402

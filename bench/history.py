@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import parse_config_text  # noqa: E402
-from app.model import Quality, SampleBatch  # noqa: E402
+from core.samples import Quality, SampleBatch  # noqa: E402
 from storage.history import History  # noqa: E402
 
 
@@ -154,7 +154,7 @@ def bench_deadband() -> dict:
     """Rows the default deadband stores out of every 1 s scan of the demo plant's signals over
     one simulated hour (the simulator's physics, stepped directly)."""
     from app.config import demo_config_path, load_config
-    from devices.plant_physics import PlantPhysics
+    from demo.plant_physics import PlantPhysics
     from storage.deadband import DeadbandFilter
 
     cfg = load_config(demo_config_path())

@@ -29,8 +29,8 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import demo_config_path  # noqa: E402
-from app.engine import Engine  # noqa: E402
-from devices.simulator import SimulatorProcess  # noqa: E402
+from app.runtime.engine import Engine  # noqa: E402
+from demo.simulator import SimulatorProcess  # noqa: E402
 from storage.history import History  # noqa: E402
 
 

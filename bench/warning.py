@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from app.commands import iso_ms  # noqa: E402
 from app.config import demo_config_path, load_config  # noqa: E402
-from app.pipeline import Pipeline  # noqa: E402
-from app.replay import replay  # noqa: E402
-from app.scenarios import BANK, T0, run_incident, run_normal, samples  # noqa: E402
-from devices.plant_physics import PlantPhysics  # noqa: E402
+from app.evaluation.pipeline import Pipeline  # noqa: E402
+from app.evaluation.replay import replay  # noqa: E402
+from core.times import iso_ms  # noqa: E402
+from demo.plant_physics import PlantPhysics  # noqa: E402
+from demo.scenarios import BANK, T0, run_incident, run_normal, samples  # noqa: E402
 
 NORMAL_HOURS = 24.0
 REPLAY_HOURS = 1.0

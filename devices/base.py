@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.model import DeviceState, DeviceStatus, Quality, SampleBatch
+from core.samples import DeviceState, DeviceStatus, Quality, SampleBatch
 from devices.backoff import Backoff
 
 log = logging.getLogger(__name__)

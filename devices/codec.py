@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-WORDS = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2, "float64": 4, "bool": 1}
+from core.schema.devices import REGISTER_WORDS
+
 _NP_VIEW = {"int32": np.int32, "uint32": np.uint32, "float32": np.float32, "float64": np.float64}
 
 
@@ -29,7 +30,7 @@ def encode_many(raw: np.ndarray, type_: str, word_order: str = "big") -> np.ndar
     if type_ in _INT_LIMITS:
         lo, hi = _INT_LIMITS[type_]
         raw = np.clip(np.rint(np.nan_to_num(raw)), lo, hi)
-    words = raw.astype(_WIRE[type_]).view(">u2").reshape(-1, WORDS[type_]).astype(np.uint16)
+    words = raw.astype(_WIRE[type_]).view(">u2").reshape(-1, REGISTER_WORDS[type_]).astype(np.uint16)
     if word_order == "little" and words.shape[1] > 1:
         words = words[:, ::-1]
     return words
@@ -71,7 +72,7 @@ def decode(regs: np.ndarray, offsets: np.ndarray, type_: str, word_order: str) -
     """Decode values of one type at `offsets` (register indexes into `regs`) to float64."""
     regs = np.asarray(regs, dtype=np.uint16)
     offsets = np.asarray(offsets, dtype=np.intp)
-    n = WORDS[type_]
+    n = REGISTER_WORDS[type_]
     if type_ == "uint16":
         return regs[offsets].astype(np.float64)
     if type_ == "int16":

@@ -23,8 +23,8 @@ import numpy as np
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
-from app.config import parse_modbus_address
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
+from core.schema.devices import parse_modbus_address
 from devices.base import Driver, WriteError, register, tick
 from devices.codec import decode, decode_bits, encode_write
 from devices.scan_plan import ScanBlock, plan, specs_for
@@ -220,7 +220,7 @@ class ModbusDriver(Driver):
         if a.table not in ("hr", "co"):
             raise WriteError(f"{tag.address} is read-only in Modbus")
         c, unit = self.client, self.device.unit
-        type_ = tag.type or ("bool" if a.is_bit_table or a.bit is not None else "uint16")
+        type_ = tag.type or a.default_type
         try:
             words, written = encode_write(raw, type_, tag.word_order or self.device.word_order)
         except ValueError as exc:

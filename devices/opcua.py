@@ -25,7 +25,7 @@ import numpy as np
 from asyncua import Client, ua
 from asyncua.crypto import security_policies, uacrypto
 
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 from devices.base import Driver, WriteError, register, tick
 from devices.trust import TrustStore, check_server_certificate, first_certificate, to_der
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from asyncua import Client, ua
 from pymodbus.client import AsyncModbusTcpClient
 
-from app.config import REGISTER_WORDS, ModbusDevice, OpcUaDevice, parse_modbus_address
+from core.schema.devices import REGISTER_WORDS, ModbusDevice, OpcUaDevice, parse_modbus_address
 from devices.codec import decode_one
 from devices.modbus import FUNCTION_CODES, guard_loop
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.config import ModbusAddress, parse_modbus_address
-from devices.codec import WORDS
+from core.schema.devices import REGISTER_WORDS, ModbusAddress, parse_modbus_address
 
 MAX_BITS = 2000
 
@@ -53,7 +52,7 @@ def plan(specs: list[TagSpec], max_block: int = 125, max_gap: int = 16) -> list[
         current: list[TagSpec] = []
         start = end = 0
         for s in items:
-            width = 1 if bit_table else WORDS[s.type if s.address.bit is None else "uint16"]
+            width = 1 if bit_table else REGISTER_WORDS[s.type if s.address.bit is None else "uint16"]
             a0, a1 = s.address.offset, s.address.offset + width
             if current and a0 - end <= gap and max(end, a1) - start <= limit:
                 current.append(s)
@@ -86,6 +85,5 @@ def specs_for(tags: list[tuple[int, object]], device) -> list[TagSpec]:
     out = []
     for index, tag in tags:
         addr = parse_modbus_address(tag.address)
-        default = "bool" if (addr.is_bit_table or addr.bit is not None) else "uint16"
-        out.append(TagSpec(index, addr, tag.type or default, tag.word_order or device.word_order))
+        out.append(TagSpec(index, addr, tag.type or addr.default_type, tag.word_order or device.word_order))
     return out

@@ -142,7 +142,7 @@ class TrustStore:
 
     @classmethod
     def default(cls) -> TrustStore:
-        from app.paths import data_dir
+        from core.paths import data_dir
 
         return cls(data_dir() / "pki")
 

@@ -252,7 +252,7 @@ class AnchorFile:
 
 
 def _default_dir() -> Path:
-    from app.paths import data_dir  # the one place that knows the data directory
+    from core.paths import data_dir  # the one place that knows the data directory
 
     return data_dir()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model import SampleBatch
+from core.samples import SampleBatch
 
 
 class DeadbandFilter:

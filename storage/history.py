@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select, text
 
-from app.alarms import Alarm
-from app.model import SampleBatch
+from core.alarm_types import Alarm
+from core.samples import SampleBatch
 from storage.deadband import DeadbandFilter
 from storage.query import envelope
 from storage.retention import purge_step

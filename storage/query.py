@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import text
 
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 from storage.rollups import RESOLUTIONS
 
 

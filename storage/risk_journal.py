@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from app.risk import RiskState, TraceItem
+from core.risk_types import RiskState, TraceItem
 from storage.schema import risk_events
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model import Quality
+from core.samples import Quality
 
 RESOLUTIONS: dict[str, int] = {"1m": 60_000, "1h": 3_600_000}  # table suffix -> bucket in ms
 COLUMNS = ("tag_id", "bucket", "vmin", "vmax", "vsum", "n", "nbad", "first", "first_ts", "last", "last_ts")

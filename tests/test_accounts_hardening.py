@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-import app.users as users_mod
-from app.users import LOGIN_REFUSED, MAX_NAME, Role, UserError, UserStore, hash_params, users_problems
+import app.accounts.users as users_mod
+from app.accounts.users import (
+    LOGIN_REFUSED,
+    MAX_NAME,
+    Role,
+    UserError,
+    UserStore,
+    hash_params,
+    users_problems,
+)
 from storage.audit import MAX_TEXT, Action, AuditLog
 from storage.schema import create_schema, make_engine
 

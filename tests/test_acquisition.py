@@ -8,8 +8,8 @@ import time
 import pytest
 
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import DeviceState, Quality
+from app.runtime.engine import Engine
+from core.samples import DeviceState, Quality
 from devices.codec import encode
 from storage.history import History
 from tests.conftest import Recorder, wait_until

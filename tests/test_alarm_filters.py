@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QTimer
 
-from app.alarms import Alarm
+from core.alarm_types import Alarm
 from widgets.alarm_table import (
     COL_ETA,
     COL_KIND,

@@ -1,5 +1,5 @@
 """Alarm history view, shift report and their data over a real SQLite journal: rows load in a
-worker (never on the GUI thread), filters, CSV and PDF export, KPI figures equal `app.kpi`, and
+worker (never on the GUI thread), filters, CSV and PDF export, KPI figures equal `app.reports.kpi`, and
 the headless `report` command writes a readable PDF."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from app import kpi  # noqa: E402
-from app import report_data as rd  # noqa: E402
-from app.alarms import Alarm  # noqa: E402
-from app.model import SampleBatch  # noqa: E402
+from app.reports import kpi  # noqa: E402
+from app.reports import report_data as rd  # noqa: E402
+from core.alarm_types import Alarm  # noqa: E402
+from core.samples import SampleBatch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 H = 3600.0

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.alarms import AlarmEngine
+from app.alarms.engine import AlarmEngine
 from app.config import parse_config_text
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 
 N, STEPS = 40, 400
 KINDS = {"HH": (90.0, True), "H": (80.0, True), "L": (20.0, False), "LL": (10.0, False)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-from app.alarms import Alarm
+from core.alarm_types import Alarm
 from widgets.alarm_table import AlarmTable, ShelveDialog
 
 

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from app.alarms import AlarmEngine
+from app.alarms.engine import AlarmEngine
 from app.config import ConfigError, parse_config_text
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 
 CFG = """
 schema: 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.alarms import AlarmEngine
+from app.alarms.engine import AlarmEngine
 from app.config import parse_config_text
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 
 CFG = """
 schema: 1

@@ -7,8 +7,7 @@ import wave
 
 import pytest
 
-from app.alarms import Alarm
-from app.annunciation import (
+from app.alarms.annunciation import (
     DEFAULT_PATTERNS,
     DEFAULT_WARNING_CHIME,
     QUIET,
@@ -19,6 +18,7 @@ from app.annunciation import (
     pattern_samples,
     render_wav,
 )
+from core.alarm_types import Alarm
 
 
 def alarm(key="P:H", priority=2, *, active=True, acked=False, kind=None, **kw) -> Alarm:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-import app.users as users_mod
-from app.users import Role, UserStore
+import app.accounts.users as users_mod
+from app.accounts.users import Role, UserStore
 from storage.audit import GENESIS, Action, AuditLog, row_hash, verify
 from storage.schema import create_schema, make_engine
 
@@ -213,7 +213,7 @@ def test_the_key_and_anchors_are_owner_only(plant, data_dir):
 
 
 def test_the_shift_report_prints_the_audit_head(plant, qapp):
-    from app import report_data as rd
+    from app.reports import report_data as rd
     from views.report_html import shift_report_html
 
     _url, engine, _store, audit = plant

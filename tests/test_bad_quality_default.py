@@ -11,11 +11,11 @@ import time
 import numpy as np
 import pytest
 
-from app.alarms import BAD_CONFIRM_S, BAD_SUPPRESSED, AlarmEngine, bad_quality_tags
+from app.alarms.engine import BAD_CONFIRM_S, BAD_SUPPRESSED, AlarmEngine, bad_quality_tags
 from app.config import demo_config_path, load_config, parse_config_text
-from app.engine import Engine
-from app.model import DeviceState, Quality, SampleBatch
-from devices.simulator import SILENT_DEVICE, SimulatorProcess
+from app.runtime.engine import Engine
+from core.samples import DeviceState, Quality, SampleBatch
+from demo.simulator import SILENT_DEVICE, SimulatorProcess
 from storage.history import History
 from tests.conftest import wait_until
 
@@ -239,7 +239,7 @@ def test_device_silent_raises_one_comm_alarm_not_dozens_of_bad_quality_alarms(de
 
 
 def test_the_alarms_page_shows_the_bad_quality_alarm_in_force_and_sets_it(qtbot, tmp_path):
-    from app.config_io import save_config
+    from app.config.io import save_config
     from views.settings import SettingsDialog
 
     path = tmp_path / "plant.yaml"

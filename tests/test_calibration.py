@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 
-from app import report_data as rd
 from app.config import load_config, parse_config_text
-from app.model import Quality, QualityReason
-from app.risk import RiskEngine
-from app.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv, tag_to_row
+from app.config.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv, tag_to_row
+from app.reports import report_data as rd
+from app.risk.engine import RiskEngine
+from core.samples import Quality, QualityReason
 from tests.test_sensor_integrity import DEMO
 
 TODAY = date.today()
@@ -158,7 +158,7 @@ def test_shift_report_lists_calibration_overdue_and_due_this_week(cfg, tmp_path)
 def test_plant_risk_shows_what_is_due_this_week(cfg, qtbot):
     from PySide6.QtCore import Qt
 
-    from app.risk import Inherent, RiskState
+    from core.risk_types import Inherent, RiskState
     from tests.test_hazard_views import FakeBridge
     from views.risk_overview import COL_CALIBRATION, RiskOverview
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.config import demo_config_path, dump_config
-from devices.simulator import SimulatorProcess
+from demo.simulator import SimulatorProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.commands import check_config
 from app.config import ConfigError, dump_config, load_config, parse_config_text, parse_modbus_address
+from cli.commands import check_config
 
 GOOD = """\
 schema: 1

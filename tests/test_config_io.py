@@ -7,8 +7,8 @@ import os
 import pytest
 
 from app.config import load_config, parse_config_text
-from app.config_io import changed_devices, config_diff, save_config, versions_of
-from app.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv
+from app.config.io import changed_devices, config_diff, save_config, versions_of
+from app.config.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv
 
 PLANT = """
 schema: 1

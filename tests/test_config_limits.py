@@ -171,7 +171,7 @@ def test_small_aliases_still_work(tmp_path):
 def test_saving_over_an_alias_bomb_writes_afresh(tmp_path, caplog):
     """The settings dialog saves through config_io.save_config, which edits the previous file in
     place: a previous file that is an alias bomb is not loaded for editing, it is replaced."""
-    from app.config_io import save_config
+    from app.config.io import save_config
 
     cfg = parse_config_text(HEAD)
     path = tmp_path / "plant.yaml"
@@ -222,8 +222,8 @@ def test_same_bit_twice_is_refused_distinct_bits_and_other_tables_are_fine(tmp_p
 
 
 def test_two_tags_on_one_opcua_node_are_allowed_in_yaml_csv_and_the_shared_check():
-    from app.config_checks import find_overlaps
-    from app.tag_rows import import_tags_csv
+    from app.config.checks import find_overlaps
+    from app.config.tag_rows import import_tags_csv
 
     text = (
         HEAD
@@ -238,7 +238,7 @@ def test_two_tags_on_one_opcua_node_are_allowed_in_yaml_csv_and_the_shared_check
 
 
 def test_yaml_and_csv_refuse_the_same_overlap_with_the_same_words():
-    from app.tag_rows import import_tags_csv
+    from app.config.tag_rows import import_tags_csv
 
     text = HEAD + "  - {name: C, device: d, address: 'hr:2', type: int16}\n"
     with pytest.raises(ConfigError) as ei:
@@ -306,7 +306,7 @@ def test_the_expression_reads_numbers_with_exponents():
     """`1e3` was read as 1 followed by a tag named e3."""
     import numpy as np
 
-    from app.expression import compile_expression
+    from app.rules.expression import compile_expression
 
     f, used = compile_expression("A > 1.5e3 and B < .5", {"A": 0, "B": 1})
     assert used == [0, 1] and f(np.array([2000.0, 0.1])) and not f(np.array([1000.0, 0.1]))
@@ -315,7 +315,7 @@ def test_the_expression_reads_numbers_with_exponents():
 def test_the_nesting_bound_never_falls_below_the_real_depth():
     import ast
 
-    from app.expression import nesting_bound
+    from app.rules.expression import nesting_bound
 
     def depth(node) -> int:
         kids = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
@@ -338,7 +338,7 @@ def test_the_nesting_bound_never_falls_below_the_real_depth():
 
 
 def test_limits_leave_every_demo_rule_and_expression_far_inside():
-    from app.expression import MAX_NESTING, nesting_bound
+    from app.rules.expression import MAX_NESTING, nesting_bound
 
     cfg = load_config(demo_config_path())
     texts = [r.when for r in cfg.rules] + [
@@ -348,8 +348,8 @@ def test_limits_leave_every_demo_rule_and_expression_far_inside():
 
 
 def test_a_rule_word_is_a_word_tags_may_not_take():
-    from app.expression import RESERVED_WORDS
-    from app.rule_language import _KEYWORDS
+    from app.rules.language import _KEYWORDS
+    from core.schema.base import RESERVED_WORDS
 
     assert set(_KEYWORDS) == RESERVED_WORDS
 
@@ -359,7 +359,7 @@ def test_a_rule_word_is_a_word_tags_may_not_take():
 
 def test_tokenising_is_linear_in_the_rule_length():
     """A 1.65 MB rule took 18 s to tokenise (every word sliced the rest of the text)."""
-    from app.rule_language import _Compiler
+    from app.rules.language import _Compiler
 
     cfg = parse_config_text(HEAD)
 
@@ -466,11 +466,11 @@ def test_check_config_cli_process_answers_mutated_files(tmp_path_factory, text):
 
 
 def test_an_unexpected_failure_of_the_checks_is_reported_not_raised(tmp_path, monkeypatch, caplog):
-    """A unit test of app.commands.check_config: whatever the loader raises, the answer is one
+    """A unit test of cli.commands.check_config: whatever the loader raises, the answer is one
     line naming the file, exit 2, and a log record."""
     import io
 
-    from app import commands
+    from cli import commands
 
     def broken(path):
         raise RuntimeError("checker bug\nsecond line")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import OpcUaDevice, load_config
-from app.config_io import save_config, versions_of
+from app.config.io import save_config, versions_of
 
 PLANT = """\
 # Test works: the engineer's notes
@@ -38,7 +38,7 @@ def plant(tmp_path):
 
 def _settings_apply(cfg, edit):
     """The settings dialog's path: its draft (plain data) edited, validated, then saved."""
-    from app.config_io import config_data, validate_config_data
+    from app.config.io import config_data, validate_config_data
 
     data = config_data(cfg)
     edit(data)

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import csv_safe, report_data
 from app.config import demo_config_path, load_config
-from app.tag_rows import export_tags_csv, import_tags_csv
+from app.config.tag_rows import export_tags_csv, import_tags_csv
+from app.reports import report_data
+from core import csv_safe
 from storage.schema import create_schema, make_engine
 from widgets.trend_data import Series, csv_lines
 
@@ -143,8 +144,8 @@ def test_the_samples_export_is_safe(tmp_path, data_dir):
 
 
 def test_the_replay_events_csv_is_safe(tmp_path):
-    from app.alarm_types import Alarm
-    from app.replay import write_events
+    from app.evaluation.replay import write_events
+    from core.alarm_types import Alarm
 
     a = Alarm("T1:LL", "-T1", 1, "LL", 1, True, False, 1_800_000_000.0, 1_800_000_000.0, -3.5, -2.0, "=msg")
     path = tmp_path / "events.csv"
@@ -158,7 +159,7 @@ def test_a_tag_starting_with_a_minus_exports_and_replays(tmp_path):
     """Tag names may start with '-': the export escapes it, and replay reads it back as the tag."""
     from collections import Counter
 
-    from app.replay import read_samples
+    from app.evaluation.replay import read_samples
 
     path = tmp_path / "samples.csv"
     with open(path, "w", newline="", encoding="utf-8") as f:

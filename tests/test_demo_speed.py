@@ -3,7 +3,7 @@ warning about an incident comes before its first limit alarm, and a normal plant
 
 The demo plant runs in its simulator process (real Modbus TCP and OPC UA servers on ephemeral
 ports), the engine reads it over the sockets on the plant clock (app/clock.py) exactly as the HMI
-and `headless` wire it (app.commands.demo_or_config, plant_clock), and the first warning about
+and `headless` wire it (cli.commands.demo_or_config, plant_clock), and the first warning about
 each incident is found as the benchmark finds it (app/scenarios.py: a warning on a tag the
 incident moves, or a rule of its hazard source).
 
@@ -33,16 +33,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.alarm_types import Alarm
-from app.clock import WALL, PlantClock
-from app.commands import DEMO_RUN_IN_S, demo_engine, demo_or_config, export_csv, parse_time, plant_clock
 from app.config import demo_config_path, load_config
-from app.engine import Engine
-from app.model import Quality, SampleBatch
-from app.replay import replay
-from app.scenarios import LIMIT_KINDS, _hazards_of
-from devices.plant_physics import PlantPhysics
-from devices.simulator import MIN_SCAN_MS, accelerated_config, tick_for
+from app.evaluation.replay import replay
+from app.runtime.engine import Engine
+from cli.commands import DEMO_RUN_IN_S, demo_engine, demo_or_config, export_csv, plant_clock
+from core.alarm_types import Alarm
+from core.clock import WALL, PlantClock
+from core.samples import Quality, SampleBatch
+from core.times import parse_time
+from demo.plant_physics import PlantPhysics
+from demo.scenarios import LIMIT_KINDS, _hazards_of
+from demo.simulator import MIN_SCAN_MS, accelerated_config, tick_for
 from storage.history import History
 from tests.conftest import wait_until
 

@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import DeviceState, DeviceStatus, Quality
+from app.runtime.engine import Engine
+from core.samples import DeviceState, DeviceStatus, Quality
 from devices.base import RESTORE_AFTER
 from storage.history import History
 from tests.conftest import Recorder, wait_until

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from types import SimpleNamespace
 
-from app.model import DeviceState
+from core.samples import DeviceState
 from devices.backoff import Backoff
 from devices.base import RESTORE_AFTER, Driver
 

@@ -8,12 +8,13 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from app.alarms import Alarm
 from app.config import demo_config_path, load_config
-from app.model import Quality
-from app.risk import Inherent, RiskState, TraceItem, inherent_risk
-from app.rules import RuleExplanation, Term
-from app.warning import Explanation
+from app.risk.engine import inherent_risk
+from app.rules.engine import RuleExplanation, Term
+from app.warning.engine import Explanation
+from core.alarm_types import Alarm
+from core.risk_types import Inherent, RiskState, TraceItem
+from core.samples import Quality
 from views.hazard_panel import HazardPanel
 from views.risk_overview import RiskOverview
 from views.warning_explain import RiskExplainDialog, WarningExplainDialog

@@ -6,10 +6,11 @@ import csv
 
 import numpy as np
 
-from app.alarms import Alarm
-from app.commands import export_csv, iso_ms, parse_time
 from app.config import parse_config_text
-from app.model import Quality, SampleBatch
+from cli.commands import export_csv
+from core.alarm_types import Alarm
+from core.samples import Quality, SampleBatch
+from core.times import iso_ms, parse_time
 from storage.history import History
 from tests.conftest import wait_until
 

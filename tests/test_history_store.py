@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, text
 
 from app.config import Retention, parse_config_text
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 from storage.history import History
 from storage.query import resolution_for
 from tests.conftest import wait_until
@@ -174,7 +174,7 @@ class _CommitThenFail:
 
 
 def _alarm(ts: float, active: bool):
-    from app.alarms import Alarm
+    from core.alarm_types import Alarm
 
     return Alarm("A.HH", "A", 0, "HH", 1, active, False, ts, ts, 95.0, 90.0, "A high high")
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from app.config import demo_config_path
-from app.engine import Engine
-from app.model import Quality
-from devices.simulator import SimulatorProcess
+from app.runtime.engine import Engine
+from core.samples import Quality
+from demo.simulator import SimulatorProcess
 from storage.history import History
 from views.main_window import MainWindow
 

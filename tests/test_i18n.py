@@ -148,7 +148,7 @@ def test_every_translated_module_is_collected():
 
 
 def test_pdf_with_chinese_hazard_name_embeds_a_cjk_font(tmp_path, chinese):
-    from app import report_data as rd
+    from app.reports import report_data as rd
     from views.shift_report import write_journal_pdf
 
     e = rd.JournalEntry(
@@ -178,7 +178,7 @@ def test_language_menu_switches_and_hands_the_window_over(qtbot, tmp_path, monke
     from PySide6.QtWidgets import QApplication
 
     from app.config import demo_config_path, load_config
-    from app.engine import Engine
+    from app.runtime.engine import Engine
     from views import i18n
     from views.main_window import MainWindow
 
@@ -254,7 +254,7 @@ def english_leftovers(root, allowed: set[str]) -> list[str]:
 
 @pytest.fixture
 def users(tmp_path):
-    from app.users import Role, UserStore
+    from app.accounts.users import Role, UserStore
     from storage.audit import AuditLog
     from storage.schema import create_schema, make_engine
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from app.config import RiskModel, load_config, parse_config_text
-from app.engine import Engine
-from app.model import Quality, SampleBatch
-from app.risk import RiskEngine
+from app.risk.engine import RiskEngine
+from app.runtime.engine import Engine
+from core.samples import Quality, SampleBatch
 from tests.conftest import Recorder
 from tests.test_sensor_integrity import DEMO
 
@@ -99,7 +99,7 @@ def test_engine_on_sample_time_keeps_a_short_outage_off_red():
                     unknown.append(s.interlock_unknown)
 
     e.add_listener(Risks())
-    from devices.plant_physics import PlantPhysics
+    from demo.plant_physics import PlantPhysics
 
     n = len(cfg.tags)
     values = (PlantPhysics(cfg, seed=2).values - e.quality_stage.offset) / e.quality_stage.scale  # raw
@@ -125,7 +125,7 @@ def map_cfg():
 def test_map_outlines_an_unknown_interlock_in_its_own_colour_not_red(map_cfg, qtbot):
     from PySide6.QtCore import Qt
 
-    from app.risk import Inherent, RiskState, TraceItem
+    from core.risk_types import Inherent, RiskState, TraceItem
     from widgets.alarm_model import PRIORITY_COLORS
     from widgets.plant_map import DATA_LOST, PlantMap
 

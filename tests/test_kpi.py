@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from app.kpi import JournalRow, KpiReport, assess, compute, load_events
+from app.reports.kpi import JournalRow, KpiReport, assess, compute, load_events
 
 H = 3600.0
 DAY = 86400.0

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMenu, QToolBar
 
-import app.users as users_mod
-from app.annunciation import SOUNDING
-from app.users import LOGIN_REFUSED, Role, UserStore
+import app.accounts.users as users_mod
+from app.accounts.users import LOGIN_REFUSED, Role, UserStore
+from app.alarms.annunciation import SOUNDING
 from storage.audit import AuditLog, verify
 from storage.schema import create_schema, make_engine
 from tests.test_widgets import PLANT, FakeEngine, alarm

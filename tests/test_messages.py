@@ -1,4 +1,4 @@
-"""Texts the core builds (`app.messages.Message`): English as before, every template collected for
+"""Texts the core builds (`core.messages.Message`): English as before, every template collected for
 translation and translated in the .ts, and rendered by the GUI in
 the installed language with an English fallback."""
 
@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from app import report_data
-from app.formatting import format_duration
-from app.messages import QT_TRANSLATE_NOOP, Message
-from app.risk import _duration, level_label
+from app.reports import report_data
+from core.formatting import format_duration
+from core.messages import QT_TRANSLATE_NOOP, Message
+from core.risk_types import _duration, level_label
 from views import i18n
 
 ROOT = Path(__file__).resolve().parent.parent

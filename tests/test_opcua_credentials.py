@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import DeviceState, Quality
+from app.runtime.engine import Engine
+from core.samples import DeviceState, Quality
 from devices.opcua import PLAIN_PASSWORD
 from tests.conftest import Recorder, wait_until
 from tests.servers import SecuredUaServer

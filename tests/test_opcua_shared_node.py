@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import Quality
+from app.runtime.engine import Engine
+from core.samples import Quality
 from tests.conftest import wait_until
 from tests.servers import OpcUaServer
 

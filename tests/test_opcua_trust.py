@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from app.model import DeviceState, Quality
+from core.samples import DeviceState, Quality
 from devices.trust import (
     CertificateNotValid,
     TrustStore,

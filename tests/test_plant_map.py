@@ -11,9 +11,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from app.alarms import Alarm  # noqa: E402
 from app.config import demo_config_path, load_config, parse_config_text  # noqa: E402
-from app.model import Quality  # noqa: E402
+from core.alarm_types import Alarm  # noqa: E402
+from core.samples import Quality  # noqa: E402
 
 PLANT = """\
 schema: 1
@@ -167,7 +167,7 @@ def test_polygon_takes_priority_colour_and_goes_back_to_grey(cfg, qtbot):
 
 
 def test_area_shows_its_dynamic_risk_level_and_trace(cfg, qtbot):
-    from app.risk import Inherent, RiskState, TraceItem
+    from core.risk_types import Inherent, RiskState, TraceItem
     from widgets.plant_map import NORMAL_OUTLINE, RAISED_FILL_ALPHA, RISK_FILL_ALPHA, PlantMap
 
     pm = PlantMap(cfg)

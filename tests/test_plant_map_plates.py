@@ -14,10 +14,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QPointF  # noqa: E402
 
-from app.alarms import Alarm  # noqa: E402
 from app.config import demo_config_path, load_config  # noqa: E402
-from app.model import Quality  # noqa: E402
-from app.risk import Inherent, RiskState  # noqa: E402
+from core.alarm_types import Alarm  # noqa: E402
+from core.risk_types import Inherent, RiskState  # noqa: E402
+from core.samples import Quality  # noqa: E402
 
 GAS = ("Gas pipeline network", "Gas holder 1", "Converter gas recovery")
 SHORT_NAME = 24  # characters: every demo hazard name is shorter

@@ -22,10 +22,9 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app import tag_rows
-from app.config import ConfigError, PlantConfig, demo_config_path, load_config, parse_config_text
-from app.replay import ReplayError, read_samples
-from app.rules import CompiledRule, RuleError, compile_rule
+from app.config import ConfigError, PlantConfig, demo_config_path, load_config, parse_config_text, tag_rows
+from app.evaluation.replay import ReplayError, read_samples
+from app.rules.engine import CompiledRule, RuleError, compile_rule
 
 FAST = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from app.config import Tag, demo_config_path
-from app.engine import Engine
-from app.model import Quality
-from devices.simulator import SimulatorProcess
+from app.runtime.engine import Engine
+from core.samples import Quality
+from demo.simulator import SimulatorProcess
 from storage.history import History
 
 

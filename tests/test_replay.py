@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from app.alarms import AlarmEngine
-from app.commands import iso_ms
+from app.alarms.engine import AlarmEngine
 from app.config import parse_config_text
-from app.model import Quality, SampleBatch
-from app.replay import replay
+from app.evaluation.replay import replay
+from core.samples import Quality, SampleBatch
+from core.times import iso_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANT = """
@@ -140,7 +140,7 @@ def test_replay_bad_input_names_the_line(tmp_path):
 
 
 def test_scan_hold_rebuilds_the_scans_between_stored_samples():
-    from app.replay import ScanHold
+    from app.evaluation.scan_hold import ScanHold
 
     cfg = parse_config_text(
         "schema: 1\ndevices: [{name: d, protocol: modbus-tcp, scan_ms: 1000}]\n"

@@ -9,12 +9,12 @@ from collections import Counter
 
 import pytest
 
-from app.alarm_types import WARNING_KINDS
-from app.commands import export_csv
 from app.config import demo_config_path
-from app.engine import Engine
-from app.replay import replay
-from devices.simulator import SimulatorProcess
+from app.evaluation.replay import replay
+from app.runtime.engine import Engine
+from cli.commands import export_csv
+from core.alarm_types import WARNING_KINDS
+from demo.simulator import SimulatorProcess
 from storage.history import History
 
 LEVEL = {"HH", "H", "L", "LL", "STATE"}

@@ -1,6 +1,6 @@
 """Numbers in every CSV export are written as the operator reads them: 35.8, not
 35.800000000000004 (scaling arithmetic) nor 35.79999923706055 (a float32 register), through one
-function (`app.formatting.csv_number`), and never quoted or escaped by the formula guard."""
+function (`core.formatting.csv_number`), and never quoted or escaped by the formula guard."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import csv_safe, report_data
-from app.formatting import csv_number
+from app.reports import report_data
+from core import csv_safe
+from core.formatting import csv_number
 from storage.schema import create_schema, make_engine
 from widgets.trend_data import Series, csv_lines
 
@@ -85,8 +86,8 @@ def test_the_trend_csv_writes_values_as_read():
 
 
 def test_the_replay_events_csv_writes_values_as_read(tmp_path):
-    from app.alarm_types import Alarm
-    from app.replay import write_events
+    from app.evaluation.replay import write_events
+    from core.alarm_types import Alarm
 
     a = Alarm("T1:H", "T1", 1, "H", 1, True, False, 1_800_000_000.0, 1_800_000_000.0, NOISY, FLOAT32, "m")
     path = tmp_path / "events.csv"

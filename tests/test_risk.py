@@ -9,19 +9,11 @@ import numpy as np
 import pytest
 
 import storage.schema
-from app.alarms import Alarm
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, RiskModel, Substance, parse_config_text
-from app.model import Quality
-from app.risk import (
-    Inherent,
-    RiskEngine,
-    RiskState,
-    TraceItem,
-    exposure_alpha,
-    grade,
-    inherent_risk,
-    level_label,
-)
+from app.risk.engine import RiskEngine, exposure_alpha, grade, inherent_risk
+from core.alarm_types import Alarm
+from core.risk_types import Inherent, RiskState, TraceItem, level_label
+from core.samples import Quality
 
 MODEL = RiskModel()
 

@@ -15,12 +15,12 @@ import sqlite3
 import numpy as np
 import pytest
 
-import app.replay
+import app.evaluation.replay
 from app.config import parse_config_text
-from app.engine import Engine
-from app.faults import rule_key
-from app.model import Quality, SampleBatch
-from app.pipeline import Pipeline
+from app.evaluation.faults import rule_key
+from app.evaluation.pipeline import Pipeline
+from app.runtime.engine import Engine
+from core.samples import Quality, SampleBatch
 from storage.history import History
 from tests.conftest import wait_until
 from tests.servers import ModbusServer
@@ -97,7 +97,7 @@ def keyed(alarms, key):
 def test_a_rule_that_raises_is_faulted_and_the_other_rules_still_raise(caplog):
     p = Pipeline(plant(), step_s=1.0)
     p.rules.compiled["broken"] = RaisingRule(p.rules.compiled["broken"], U, 5)
-    with caplog.at_level(logging.ERROR, logger="app.faults"):
+    with caplog.at_level(logging.ERROR, logger="app.evaluation.faults"):
         out = run(p, T0, 10, t_v=80, u_v=10)
     fault = keyed(out, rule_key("broken"))
     assert [(a.kind, a.active, a.priority) for a in fault] == [("SYSTEM", True, 2)]
@@ -120,12 +120,12 @@ def test_a_rule_that_raises_is_faulted_and_the_other_rules_still_raise(caplog):
 
 
 def test_a_prefetch_failure_only_faults_the_rule_that_fails(monkeypatch):
-    import app.rules
+    import app.rules.engine
 
     def boom(ctx, rules):
         raise ValueError("no trend")
 
-    monkeypatch.setattr(app.rules, "_prefetch", boom)
+    monkeypatch.setattr(app.rules.engine, "_prefetch", boom)
     p = Pipeline(plant(), step_s=1.0)
     out = run(p, T0, 5, t_v=80, u_v=3)
     assert [a.active for a in keyed(out, "hot:RULE")] == [True]
@@ -240,14 +240,14 @@ def test_replay_shares_the_isolation(tmp_path, monkeypatch):
             super().__init__(*a, **k)
             self.rules.compiled["broken"] = RaisingRule(self.rules.compiled["broken"], U, 5)
 
-    monkeypatch.setattr(app.replay, "Pipeline", Faulty)
+    monkeypatch.setattr(app.evaluation.replay, "Pipeline", Faulty)
     csv = tmp_path / "in.csv"
     rows = ["time,tag,value"]
     for k in range(40):
         for name, v in (("T", 80), ("U", 10 if k < 20 else 0), ("RUN", 10), ("F", 100)):
             rows.append(f"{T0 + k},{name},{v}")
     csv.write_text("\n".join(rows) + "\n")
-    result = app.replay.replay(plant(), csv, hold=False)
+    result = app.evaluation.replay.replay(plant(), csv, hold=False)
     assert [a.active for a in keyed(result.events, rule_key("broken"))] == [True, False]
     assert keyed(result.events, "hot:RULE")[0].active
 
@@ -310,8 +310,8 @@ def test_engine_over_modbus_with_one_failing_rule_stores_everything_and_journals
 
 def test_the_rules_page_shows_a_rule_the_running_plant_faulted_in_red(qtbot, tmp_path):
     from app.config import demo_config_path, load_config
-    from app.config_io import save_config
-    from app.faults import FaultRegistry
+    from app.config.io import save_config
+    from app.evaluation.faults import FaultRegistry
     from views.settings import SettingsDialog
 
     path = tmp_path / "plant.yaml"

@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 
 from app.config import Rule, demo_config_path, load_config, parse_config_text
-from app.messages import Message
-from app.model import Quality, SampleBatch
-from app.pipeline import Pipeline
-from app.rules import LANGUAGE_PROBE, RuleEngine, RuleText, compile_rule
-from app.scenarios import T0, WARMUP_S, samples
-from app.window import RecentWindow
-from devices.plant_physics import PlantPhysics
+from app.evaluation.pipeline import Pipeline
+from app.rules.engine import LANGUAGE_PROBE, RuleEngine, RuleText, compile_rule
+from app.warning.window import RecentWindow
+from core.messages import Message
+from core.samples import Quality, SampleBatch
+from demo.plant_physics import PlantPhysics
+from demo.scenarios import T0, WARMUP_S, samples
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD, BAD = int(Quality.GOOD), int(Quality.BAD)

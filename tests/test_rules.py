@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from app.config import ConfigError, demo_config_path, load_config, parse_config_text
-from app.model import Quality, SampleBatch
-from app.rules import CompiledRule, RuleEngine, RuleError, compile_rule
-from app.window import RecentWindow
+from app.rules.engine import CompiledRule, RuleEngine, RuleError, compile_rule
+from app.warning.window import RecentWindow
+from core.samples import Quality, SampleBatch
 
 GOOD, BAD = int(Quality.GOOD), int(Quality.BAD)
 T0 = 1_700_000_000.0

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from app.config import demo_config_path, load_config
-from app.model import Quality, SampleBatch
-from app.rules import RuleEngine
-from app.window import RecentWindow
-from devices.plant_physics import PlantPhysics
+from app.rules.engine import RuleEngine
+from app.warning.window import RecentWindow
+from core.samples import Quality, SampleBatch
+from demo.plant_physics import PlantPhysics
 
 STEP = 5.0
 T0 = 1_700_000_000.0

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
-from app.alarms import Alarm
 from app.config import demo_config_path, load_config
+from core.alarm_types import Alarm
 from views.launcher import RESOURCES
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT, WCAG_AA, contrast_ratio
 from widgets.status import AlarmBanner

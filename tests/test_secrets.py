@@ -9,8 +9,8 @@ import stat
 import pytest
 
 from app.config import ConfigError, load_config, parse_config_text
-from app.config_io import config_data, config_diff, save_config, validate_config_data, versions_of
-from app.secrets import SecretStore
+from app.config.io import config_data, config_diff, save_config, validate_config_data, versions_of
+from app.config.secrets import SecretStore
 
 PASSWORD = "Furn4ce-Sesame!"
 

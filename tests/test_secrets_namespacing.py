@@ -6,8 +6,8 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from app.config import load_config
-from app.config_io import save_config
-from app.secrets import SecretStore, secret_name_for
+from app.config.io import save_config
+from app.config.secrets import SecretStore, secret_name_for
 
 PLANT = """\
 schema: 1

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from app.config import load_config, parse_config_text
-from app.engine import Engine
-from app.integrity import QualityStage, safety_detectors
-from app.model import Quality, QualityReason, SampleBatch
+from app.evaluation.integrity import QualityStage, safety_detectors
+from app.runtime.engine import Engine
+from core.samples import Quality, QualityReason, SampleBatch
 from tests.conftest import Recorder, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +223,7 @@ def test_check_config_refuses_bad_sensor_fields(tmp_path, field, value, message)
 
 @pytest.fixture
 def sim_plant():
-    from devices.simulator import SimulatorProcess
+    from demo.simulator import SimulatorProcess
 
     sim = SimulatorProcess(DEMO, speed=1.0, seed=4)
     try:

@@ -3,9 +3,9 @@ applied to the idle lock and the account lockout (the command line overrides it)
 
 from __future__ import annotations
 
+from app.accounts.users import Role, UserStore
 from app.config import PlantConfig, load_config, parse_config_text
-from app.config_io import save_config
-from app.users import Role, UserStore
+from app.config.io import save_config
 from storage.audit import AuditLog
 from storage.schema import create_schema, make_engine
 from views.launcher import apply_session_policy, idle_lock_s

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.config import PlantConfig, load_config
-from app.config_io import save_config, versions_of
+from app.config.io import save_config, versions_of
 from tests.servers import ModbusServer
 from views.settings import SettingsDialog
 

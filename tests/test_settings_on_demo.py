@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from app.config import demo_config_path, load_config
-from devices.simulator import SimulatorProcess
+from demo.simulator import SimulatorProcess
 from tests.test_widgets import FakeEngine
 from views.main_window import MainWindow
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app import report_data as rd
-from app.alarms import Alarm
+from app.reports import report_data as rd
+from core.alarm_types import Alarm
 from tests.test_alarm_history import H, busy_shift, day_start, make_history
 from views import i18n
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.sim_servers import port_holder
+from demo.sim_servers import port_holder
 
 ROOT = Path(__file__).resolve().parent.parent
 

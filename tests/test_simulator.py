@@ -25,8 +25,8 @@ from app.config import (
     parse_modbus_address,
     tag_type,
 )
+from demo.simulator import INCIDENTS, SimulatorProcess
 from devices.codec import decode_one
-from devices.simulator import INCIDENTS, SimulatorProcess
 from tests.conftest import wait_until
 
 DEMO = demo_config_path()
@@ -367,7 +367,7 @@ def test_child_exits_when_its_parent_dies(tmp_path):
 
     code = (
         "import sys\n"
-        "from devices.simulator import SimulatorProcess\n"
+        "from demo.simulator import SimulatorProcess\n"
         f"sim = SimulatorProcess({str(DEMO)!r})\n"
         "sim.start()\n"
         "print(sim.pid, flush=True)\n"
@@ -452,7 +452,7 @@ def _alarm_hits(cfg, values) -> list[str]:
 
 
 def test_normal_plant_is_quiet_for_a_simulated_shift():
-    from devices.plant_physics import PlantPhysics
+    from demo.plant_physics import PlantPhysics
 
     cfg = load_config(DEMO)
     phys = PlantPhysics(cfg, seed=5)
@@ -471,7 +471,7 @@ def test_normal_plant_is_quiet_for_a_simulated_shift():
     ],
 )
 def test_incidents_start_below_the_limit_and_grow_past_it(incident, tag):
-    from devices.plant_physics import PlantPhysics
+    from demo.plant_physics import PlantPhysics
 
     cfg = load_config(DEMO)
     limit = next(t for t in cfg.tags if t.name == tag).alarms.H

@@ -15,10 +15,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from app.alarms import Alarm  # noqa: E402
 from app.config import parse_config_text  # noqa: E402
-from app.formatting import csv_number  # noqa: E402
-from app.model import Quality, SampleBatch  # noqa: E402
+from core.alarm_types import Alarm  # noqa: E402
+from core.formatting import csv_number  # noqa: E402
+from core.samples import Quality, SampleBatch  # noqa: E402
 
 PLANT = """\
 schema: 1
@@ -422,8 +422,8 @@ def test_a_long_window_leaves_only_the_forecast_ahead_and_cones_stay_in_range(qt
 def test_picking_alarms_down_the_list_keeps_one_alarm_pen(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from app.alarms import Alarm
     from app.config import demo_config_path, load_config
+    from core.alarm_types import Alarm
     from tests.test_widgets import FakeEngine
     from views.main_window import MainWindow
 

@@ -8,10 +8,10 @@ import time
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from app.accounts.users import Role, User
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import DeviceState, DeviceStatus
-from app.users import Role, User
+from app.runtime.engine import Engine
+from core.samples import DeviceState, DeviceStatus
 from devices.trust import TrustStore, certificate_info
 from storage.audit import AuditLog
 from storage.schema import create_schema, make_engine

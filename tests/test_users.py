@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import app.users as users_mod
-from app.users import (
+import app.accounts.users as users_mod
+from app.accounts.users import (
     LOGIN_REFUSED,
     PERMISSIONS,
     Permission,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from app.config import parse_config_text
-from app.model import Quality, SampleBatch
-from app.pipeline import Pipeline
-from app.warning import robust_trend
+from app.evaluation.pipeline import Pipeline
+from app.warning.engine import robust_trend
+from core.samples import Quality, SampleBatch
 
 T0 = 1_700_000_000.0
 
@@ -216,7 +216,7 @@ def test_detectors_learn_from_recorded_history_without_raising_anything():
 
 
 def test_engine_learns_from_its_history_at_start(tmp_path):
-    from app.engine import Engine
+    from app.runtime.engine import Engine
     from storage.history import History
 
     cfg = plant()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.commands import iso_ms
 from app.config import demo_config_path, load_config
-from app.scenarios import WARMUP_S, run_incident, samples
-from devices.plant_physics import PlantPhysics
+from core.times import iso_ms
+from demo.plant_physics import PlantPhysics
+from demo.scenarios import WARMUP_S, run_incident, samples
 
 ROOT = Path(__file__).resolve().parent.parent
 

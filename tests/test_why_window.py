@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from app.alarms import Alarm
 from app.config import demo_config_path, load_config
+from core.alarm_types import Alarm
 from tests.test_widgets import FakeEngine
 from views.main_window import MainWindow
 from views.warning_explain import WarningExplainDialog

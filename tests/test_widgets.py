@@ -13,9 +13,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
-from app.alarms import Alarm  # noqa: E402
 from app.config import parse_config_text  # noqa: E402
-from app.model import DeviceState, DeviceStatus, Quality, SampleBatch  # noqa: E402
+from core.alarm_types import Alarm  # noqa: E402
+from core.samples import DeviceState, DeviceStatus, Quality, SampleBatch  # noqa: E402
 
 PLANT = """\
 schema: 1

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QWidget
 
+from app.accounts.users import PERMISSIONS, Permission, Role, User, may_write, write_role
 from app.config import ConfigError, parse_config_text
-from app.engine import Engine
-from app.model import Quality
-from app.tag_rows import export_tags_csv, import_tags_csv
-from app.users import PERMISSIONS, Permission, Role, User, may_write, write_role
+from app.config.tag_rows import export_tags_csv, import_tags_csv
+from app.runtime.engine import Engine
+from core.samples import Quality
+from demo.simulator import SimulatorProcess
 from devices.codec import decode_one, encode_write
-from devices.simulator import SimulatorProcess
 from storage.audit import Action, AuditLog, verify
 from storage.schema import create_schema, make_engine
 from tests.conftest import wait_until
@@ -373,7 +373,7 @@ class FakeEngine:
         self.requests: list = []
 
     def latest(self):
-        from app.model import SampleBatch
+        from core.samples import SampleBatch
 
         n = len(self.values)
         return SampleBatch.build(np.arange(n), 0.0, self.values, Quality.GOOD)
@@ -381,7 +381,7 @@ class FakeEngine:
     def write(self, name, value, user):
         import concurrent.futures
 
-        from app.engine import WriteResult
+        from app.runtime.engine import WriteResult
 
         self.requests.append((name, value, user))
         fut = concurrent.futures.Future()
@@ -461,7 +461,7 @@ def test_dialog_cancel_path_writes_nothing(qtbot):
 
 
 def test_dialog_waits_for_the_device_and_shows_a_failure(qtbot):
-    from app.engine import WriteResult
+    from app.runtime.engine import WriteResult
     from views.write_dialog import open_write_dialog
 
     win = FakeWindow(OPERATOR, answer=None)  # the future is resolved later, from another thread

@@ -4,7 +4,7 @@
     python3 tools/update_translations.py --release  # lrelease only (after editing the .ts)
 
 `pyside6-lupdate` reads every Python file of widgets/ and views/ (also texts other views add
-later), and of app/, where it finds only the templates marked with `app.messages`'
+later), and of app/, where it finds only the templates marked with `core.messages`'
 QT_TRANSLATE_NOOP (the core has no tr()), and merges them into resources/translations/forewarn_zh_CN.ts: new texts arrive as
 unfinished, texts no longer in the code are dropped. Translate them in the .ts (Qt Linguist, or
 any editor), then `pyside6-lrelease` builds forewarn_zh_CN.qm, which `views.i18n` loads. Commit
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("widgets", "views", "app")
+SOURCES = ("widgets", "views", "app", "core", "cli")
 TRANSLATIONS = ROOT / "resources" / "translations"
 LANGUAGES = ("zh_CN",)
 

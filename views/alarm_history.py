@@ -5,7 +5,7 @@ start times from the settings key ``shifts/starts``, default 08:00 / 16:00 / 00:
 range. The journal rows and the EEMUA 191 KPIs of the period are read in a `QThreadPool` worker
 (`JournalLoad`) with a progress bar; a newer request or Cancel makes the running read stop at its
 next chunk. Rows sit in `JournalModel` behind `JournalProxy` (priority, kind, state and free-text
-filter, see `app.report_data.EntryFilter`), both in `views.journal_model`. `KpiPanel`
+filter, see `app.reports.report_data.EntryFilter`), both in `views.journal_model`. `KpiPanel`
 (`views.kpi_panel`) shows the figures and three charts: alarms per 10 minutes against the
 1-per-10-min target with floods shaded, the priority split against 5 / 15 / 80 %, and the top-10
 bad actors. The shown rows export to CSV and PDF in a worker too.
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import report_data as rd
+from app.reports import report_data as rd
 from views.journal_model import (
     COL_COMMENT,
     COL_KIND,

@@ -13,7 +13,7 @@ import threading
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.model import SampleBatch
+from core.samples import SampleBatch
 
 DEFAULT_RATE_HZ = 8.0
 MAX_PENDING_ROWS = 500_000  # trend rows kept while the GUI is stalled; oldest batches go first

@@ -45,10 +45,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import format_duration, format_number
-from app.integrity import reason_text
-from app.model import Quality
-from app.risk import ROMAN, RiskState, inherent_risk
+from app.evaluation.integrity import reason_text
+from app.risk.engine import inherent_risk
+from core.formatting import format_duration, format_number
+from core.risk_types import ROMAN, RiskState
+from core.samples import Quality
 from views import i18n
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT

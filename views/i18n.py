@@ -7,7 +7,7 @@ chosen, in this order, by the QSettings key ``language``, the environment variab
 `install_language(app)` is called once at start-up, before the first window is built: widgets
 take their texts when they are made, so a change of language shows in windows opened after it.
 
-The core (`app/`) has no Qt: its sentences are `app.messages.Message`s (English text that keeps
+The core (`app/`) has no Qt: its sentences are `core.messages.Message`s (English text that keeps
 its template and arguments), and `text()` shows them in the installed language. A few of its
 plain words (risk colours and grades, what raised a hazard source, hazard kinds) have
 `colour()`, `grade()`, `level_text()`, `evidence()` and `hazard_kind()`; a boolean is shown as a
@@ -29,8 +29,8 @@ from PySide6.QtCore import (
     QTranslator,
 )
 
-from app.formatting import format_duration
-from app.messages import render
+from core.formatting import format_duration
+from core.messages import render
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ _GRADE = {
     3: QT_TRANSLATE_NOOP("risk", "general"),
     4: QT_TRANSLATE_NOOP("risk", "low"),
 }
-_EVIDENCE = {  # app.risk: what raised a hazard source
+_EVIDENCE = {  # app.risk.engine: what raised a hazard source
     "alarm": QT_TRANSLATE_NOOP("risk", "alarm"),
     "warning": QT_TRANSLATE_NOOP("risk", "warning"),
     "blind spot": QT_TRANSLATE_NOOP("risk", "blind spot"),
@@ -166,7 +166,7 @@ _UNKNOWN = QT_TRANSLATE_NOOP("values", "unknown")
 
 
 def text(message: object) -> str:
-    """A text built by the core (`app.messages.Message`) in the installed language, its
+    """A text built by the core (`core.messages.Message`) in the installed language, its
     arguments too; English where a translation is missing or does not fit. Other text is shown
     as it is ('' for None)."""
     return render(message, QCoreApplication.translate)

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from app import report_data as rd
+from app.reports import report_data as rd
 from views.report_texts import journal_state, kind_text
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.trend_workers import RequestCounter

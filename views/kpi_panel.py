@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from app import report_data as rd
-from app.kpi import SLOT_S, KpiReport
+from app.reports import report_data as rd
+from app.reports.kpi import SLOT_S, KpiReport
 from views.report_texts import kpi_label, kpi_note, shown
 from widgets.alarm_table import PRIORITY_COLORS
 
@@ -69,7 +69,7 @@ class _Card(QFrame):
 
 
 class KpiPanel(QWidget):
-    """EEMUA 191 figures and charts of the loaded period (`app.report_data.kpi_figures`)."""
+    """EEMUA 191 figures and charts of the loaded period (`app.reports.report_data.kpi_figures`)."""
 
     actorClicked = Signal(str)  # alarm key of a clicked bad-actor bar
 
@@ -280,7 +280,7 @@ def _short(key: str, n: int = 20) -> str:
 
 
 def _empty_report() -> KpiReport:
-    from app.kpi import compute
+    from app.reports.kpi import compute
 
     return compute([], 0.0, SLOT_S)
 

@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from app.commands import EXIT_CONFIG, demo_or_config
 from app.config import ConfigError
-from app.paths import data_dir
+from cli.commands import EXIT_CONFIG, demo_or_config
+from core.paths import data_dir
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -87,7 +87,7 @@ def _open_session(cfg, hist, security: dict, screenshot):
     """The session on the history's database: the demo plant (and a screenshot, which exits at
     once) runs as the passwordless "operator"; any other plant asks for a login first, or for its
     first administrator when it has no users. None: the login was cancelled."""
-    from app.users import UserStore
+    from app.accounts.users import UserStore
     from storage.audit import AuditLog
     from views.login import ask_login
     from views.session import Session
@@ -103,7 +103,7 @@ def _open_session(cfg, hist, security: dict, screenshot):
 
 def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None, sim=None) -> int:
     """`sim`: the demo plant's simulator; accelerated, the engine runs on its plant clock."""
-    from app.commands import demo_history, plant_clock
+    from cli.commands import demo_history, plant_clock
 
     clock = plant_clock(sim)
     with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, _url):
@@ -113,7 +113,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None, sim
 def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     from PySide6.QtCore import QTimer
 
-    from app.commands import demo_engine
+    from cli.commands import demo_engine
     from views.main_window import MainWindow
 
     session = _open_session(cfg, hist, security, screenshot)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar, QVBoxLayout, QWidget
 
-from app.users import UserStore
+from app.accounts.users import UserStore
 from views.login import LOGIN_QSS, CredentialsForm, locked_message
 
 INPUT_EVENTS = frozenset(

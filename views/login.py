@@ -1,7 +1,7 @@
 """The login dialog, and its "create the first administrator" mode for a plant without users.
 
 Login: user name and password; after a failure one message shows under the fields, the same
-whether the name is unknown, the password wrong or the account locked (app.users.LOGIN_REFUSED):
+whether the name is unknown, the password wrong or the account locked (app.accounts.users.LOGIN_REFUSED):
 the dialog does not tell which names exist. First administrator: name and the password twice
 (at least 8 characters); the account is created with the administrator role and logged in.
 """
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.users import MIN_PASSWORD, STORED_NAME, AuthResult, Role, User, UserError, UserStore
+from app.accounts.users import MIN_PASSWORD, STORED_NAME, AuthResult, Role, User, UserError, UserStore
 
 # the dialog's own look, in the theme's greys (resources/theme.qss sets the rest)
 LOGIN_QSS = """
@@ -44,7 +44,7 @@ MODE_LOGIN = "login"
 MODE_FIRST_ADMIN = "first_admin"
 
 
-# what app.users says (in English: the core has no Qt), as the operator reads it
+# what app.accounts.users says (in English: the core has no Qt), as the operator reads it
 _USER_MESSAGES = (
     (
         r"Wrong user name or password, or the account is locked\.",
@@ -68,7 +68,7 @@ _USER_MESSAGES = (
 
 
 def user_message(text: str) -> str:
-    """A message of app.users (login refused, a user error) in the installed language; a sentence
+    """A message of app.accounts.users (login refused, a user error) in the installed language; a sentence
     with a capital and a full stop. A message it does not know stays in English."""
     text = text.strip()
     for pattern, source in _USER_MESSAGES:
@@ -83,7 +83,7 @@ def user_message(text: str) -> str:
 
 
 def locked_message(result: AuthResult) -> str:
-    """What a refused login shows: the one message of app.users, whatever the reason."""
+    """What a refused login shows: the one message of app.accounts.users, whatever the reason."""
     return user_message(result.reason)
 
 

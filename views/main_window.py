@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
-from app.users import Permission
+from app.accounts.users import Permission
 from storage.audit import Action
 from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
@@ -541,7 +541,7 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         """Where Apply writes the plant file: the file it came from, except the built-in demo,
         whose changes go to a copy in the data directory (the shipped demo stays as it is)."""
         from app.config import demo_config_path
-        from app.paths import data_dir
+        from core.paths import data_dir
 
         src = self.config.source_path
         if src is not None and src.resolve() == demo_config_path().resolve():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog
 
-from app.users import Permission
+from app.accounts.users import Permission
 from storage.audit import Action
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
-from app.kpi import SLOT_S, KpiReport
+from app.reports.kpi import SLOT_S, KpiReport
 from views.report_pdf import PRIORITY_BG, pdf_font
 from views.report_texts import translate
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
-from app import report_data as rd
-from app.kpi import KpiReport
+from app.reports import report_data as rd
+from app.reports.kpi import KpiReport
 from views.report_pdf import PDF_FAMILIES, PRIORITY_BG, PRIORITY_FG, WARN, Cell, Column
 from views.report_sections import Section, activations, shift_report_sections
 from views.report_texts import header_text, kpi_label, kpi_note, shown, translate

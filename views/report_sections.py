@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
-from app import report_data as rd
+from app.reports import report_data as rd
 from views.report_pdf import PRIORITY_BG, PRIORITY_FG, WARN, Cell, Column
 from views.report_texts import journal_state, kind_text, shown, translate
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from app import report_data as rd
-from app.messages import render
+from app.reports import report_data as rd
+from core.messages import render
 from widgets.alarm_model import kind_label
 
 
@@ -20,7 +20,7 @@ def translate(context: str, text: str) -> str:
 
 
 def shown(text: object) -> str:
-    """A text from the core (an `app.messages.Message`: KPI values and notes, durations) in the
+    """A text from the core (an `core.messages.Message`: KPI values and notes, durations) in the
     installed language; other text as it is."""
     return render(text, translate)
 
@@ -68,7 +68,7 @@ def header_text(text: str) -> str:
     return translate("shift_report", text)
 
 
-# The journal's state names (app.report_data.STATE_NAMES) and KPI labels (app.report_data.kpi_figures)
+# The journal's state names (app.reports.report_data.STATE_NAMES) and KPI labels (app.reports.report_data.kpi_figures)
 # as printed on screen and in the PDFs, in the installed language.
 JOURNAL_STATES = {
     "UNACK": QT_TRANSLATE_NOOP("alarm_history", "Unacked"),
@@ -120,5 +120,5 @@ def kpi_label(key: str, english: str) -> str:
 
 
 def kpi_note(note: str) -> str:
-    """A KPI figure's note (an `app.messages.Message`, or one of `KPI_NOTES`) in the installed language."""
+    """A KPI figure's note (an `core.messages.Message`, or one of `KPI_NOTES`) in the installed language."""
     return QCoreApplication.translate("kpi", note) if note in KPI_NOTES else shown(note)

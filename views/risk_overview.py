@@ -20,8 +20,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplicat
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app.report_data import CalibrationDue, calibration_due
-from app.risk import ROMAN, RiskState
+from app.reports.report_data import CalibrationDue, calibration_due
+from core.risk_types import ROMAN, RiskState
 from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
@@ -79,7 +79,7 @@ class RiskTableModel(QAbstractTableModel):
         self.calibration: dict[str, list[CalibrationDue]] = {}  # hazard source -> overdue or due soon
 
     def set_calibration(self, items: list[CalibrationDue]) -> None:
-        """Detectors overdue or due this week (app.report_data.calibration_due)."""
+        """Detectors overdue or due this week (app.reports.report_data.calibration_due)."""
         by_hazard: dict[str, list[CalibrationDue]] = {}
         for c in items:
             for h in c.hazards:

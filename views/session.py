@@ -12,12 +12,12 @@ import logging
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
 
-from app.users import Permission, Role, User, UserStore, can, required_role
+from app.accounts.users import Permission, Role, User, UserStore, can, required_role
 from storage.audit import Action, AuditLog
 
 log = logging.getLogger(__name__)
 DEMO_USER = "operator"
-_ROLE = {  # app.users.Role.label (what the audit trail and the user store keep) as shown
+_ROLE = {  # app.accounts.users.Role.label (what the audit trail and the user store keep) as shown
     "operator": QT_TRANSLATE_NOOP("Session", "operator"),
     "supervisor": QT_TRANSLATE_NOOP("Session", "supervisor"),
     "engineer": QT_TRANSLATE_NOOP("Session", "engineer"),

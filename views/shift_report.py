@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import report_data as rd
+from app.reports import report_data as rd
 from views.report_charts import rate_chart, split_chart
 from views.report_html import CSS, esc, report_head_html, report_title, signatures_html
 from views.report_pdf import Column, PdfDocument, ensure_gui_app

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.alarm_types import ROMAN
-from app.model import SampleBatch
+from core.alarm_types import ROMAN
+from core.samples import SampleBatch
 from widgets.tables import busy_bar
 from widgets.trend import DEFAULT_CAPACITY, TrendPlot
 from widgets.trend_data import TrendEvent, TrendSet, list_sets, load_set, pens_known, save_set

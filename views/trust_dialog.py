@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.users import Permission
+from app.accounts.users import Permission
 from devices.trust import CertificateInfo, TrustStore, pretty, untrusted_thumbprint
 from storage.audit import Action
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.users import MAX_NAME, Role, UserError
+from app.accounts.users import MAX_NAME, Role, UserError
 from views.login import user_message
 from views.session import role_label
 

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import format_number
-from app.rules import RuleExplanation
-from app.warning import Explanation
+from app.rules.engine import RuleExplanation
+from app.warning.engine import Explanation
+from core.formatting import format_number
 from views import i18n
 from views.i18n import level_text
 from widgets.alarm_table import PRIORITY_COLORS

@@ -3,7 +3,7 @@
 Reached from the tag browser's context menu ("Write value…"). The dialog never blocks: the
 engine runs the write in its acquisition loop and answers with a future, whose result comes
 back here through a queued signal. What may be written is decided by the plant file (the tag
-is `writable`) and the user's role (app.users.may_write); the engine checks again and audits
+is `writable`) and the user's role (app.accounts.users.may_write); the engine checks again and audits
 every attempt, refused ones too.
 """
 
@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model import Quality
-from app.tag_rows import fmt_number
-from app.users import may_write, write_role
+from app.accounts.users import may_write, write_role
+from app.config.tag_rows import fmt_number
+from core.samples import Quality
 from views import i18n
 
 PAGE_ENTER, PAGE_CONFIRM, PAGE_RESULT = range(3)
@@ -93,7 +93,7 @@ class WriteDialog(QDialog):
     """Enter a value (checked against the tag's type and range), confirm, then the result.
 
     `submit(value)` starts the write and returns a concurrent.futures.Future of an
-    app.engine.WriteResult; `current()` gives the tag's live (value, quality)."""
+    app.runtime.engine.WriteResult; `current()` gives the tag's live (value, quality)."""
 
     resultReady = Signal(object)  # WriteResult, in the GUI thread
     _resolved = Signal(object)  # from the engine's thread (queued)

@@ -25,8 +25,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.formatting import format_number
-from app.messages import render
+from core.formatting import format_number
+from core.messages import render
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -115,7 +115,7 @@ def state_label(state: str) -> str:
 
 
 def shown(text) -> str:
-    """A text from the core (an `app.messages.Message`: alarm and warning messages) in the
+    """A text from the core (an `core.messages.Message`: alarm and warning messages) in the
     installed language; plain text (a configured message, a journal row) as it is."""
     return render(text, QCoreApplication.translate)
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import format_number
+from core.formatting import format_number
 from widgets.alarm_hold import ListHold
 from widgets.alarm_model import (  # noqa: F401  (also imported from here by other displays)
     ALARM_ROLE,

@@ -1,4 +1,4 @@
-"""The horn: plays what `app.annunciation.Annunciator` decides, and shows it in the banner.
+"""The horn: plays what `app.alarms.annunciation.Annunciator` decides, and shows it in the banner.
 
 Tones are rendered with numpy into a temporary directory owned by the horn and played with
 QtMultimedia's `QSoundEffect`. Audio is optional: without the QtMultimedia module (it ships in
@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from app.annunciation import QUIET, SILENCED, SOUNDING, Annunciator, HornCommand, Pattern, render_wav
+from app.alarms.annunciation import QUIET, SILENCED, SOUNDING, Annunciator, HornCommand, Pattern, render_wav
 from widgets.status import set_style_property
 
 log = logging.getLogger(__name__)

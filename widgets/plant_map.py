@@ -47,9 +47,9 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
-from app.messages import render
-from app.model import Quality
-from app.risk import inherent_risk
+from app.risk.engine import inherent_risk
+from core.messages import render
+from core.samples import Quality
 from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
 
 BACKGROUND = QColor("#2b2d30")
@@ -456,7 +456,7 @@ class HazardArea(QGraphicsPolygonItem):
 
     def set_risk(self, level: int, inherent: int, explanation: str = "", unknown: bool = False) -> bool:
         """The hazard source's dynamic risk level (four-colour map) and why (an
-        `app.messages.Message`, shown in the installed language); `unknown`: an interlock's
+        `core.messages.Message`, shown in the installed language); `unknown`: an interlock's
         state is unknown (data lost), outlined in its own colour, never red for it."""
         raised = level < inherent
         if explanation:

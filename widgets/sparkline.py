@@ -20,7 +20,7 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.model import Quality
+from core.samples import Quality
 
 SPAN_S = 600.0  # ten minutes
 STEP_S = 2.0

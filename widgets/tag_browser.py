@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.integrity import reason_text
-from app.messages import render
-from app.model import Quality
+from app.evaluation.integrity import reason_text
+from core.messages import render
+from core.samples import Quality
 from widgets.alarm_table import format_number
 
 TAG_MIME = "application/x-forewarn-tag"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from app.csv_safe import csv_line
-from app.formatting import csv_number
-from app.model import Quality
+from core.csv_safe import csv_line
+from core.formatting import csv_number
+from core.samples import Quality
 
 HOLD_LIMIT_S = 120.0  # a read-out holds the last sample this long past the newest one
 SET_SCHEMA = 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QThreadPool
 
-from app.model import Quality, SampleBatch
+from core.samples import Quality, SampleBatch
 from widgets.trend_data import Series
 from widgets.trend_workers import RangeLoad, RangeResult
 

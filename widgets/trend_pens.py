@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyqtgraph as pg
 
-from app.model import Quality
+from core.samples import Quality
 from widgets.trend_data import Series
 from widgets.trend_workers import HistoryLoader
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from app.model import SampleBatch
+from core.samples import SampleBatch
 from widgets.trend_data import TrendEvent
 
 HistoryLoader = Callable[[int, float, float], SampleBatch]

@@ -11,7 +11,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from app.model import Quality
+from core.samples import Quality
 from tests.servers import ModbusServer
 
 SCAN_MS = 100

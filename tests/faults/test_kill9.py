@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from app.config import demo_config_path, dump_config
-from devices.simulator import SimulatorProcess
+from demo.simulator import SimulatorProcess
 from tests.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]

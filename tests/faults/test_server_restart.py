@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import DeviceState, Quality
+from app.runtime.engine import Engine
+from core.samples import DeviceState, Quality
 from storage.history import History
 from tests.conftest import wait_until
 from tests.faults.conftest import SCAN_MS, TIMEOUT_MS, Recorder, history_rows, modbus_plant

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from app.config import parse_config_text
-from app.engine import Engine
-from app.model import Quality
+from app.runtime.engine import Engine
+from core.samples import Quality
 from tests.conftest import wait_until
 from tests.faults.conftest import SCAN_MS, TIMEOUT_MS, Recorder, modbus_plant
 from tests.faults.proxy import FaultyProxy

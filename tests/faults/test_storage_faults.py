@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from app.config import parse_config_text
-from app.engine import HISTORY_ALARM_KEY, Engine
-from app.model import Quality, SampleBatch
+from app.runtime.engine import HISTORY_ALARM_KEY, Engine
+from core.samples import Quality, SampleBatch
 from storage.history import History
 from tests.conftest import wait_until
 from tests.faults.conftest import Recorder, modbus_plant
@@ -94,7 +94,7 @@ def stored(db) -> int:
 
 @pytest.mark.parametrize("fault", ["disk_full", "locked"])
 def test_history_fault_system_alarm_bounded_buffer_no_loss(tmp_path, fault, record_property, monkeypatch):
-    monkeypatch.setattr("app.engine.HISTORY_DROP_HOLD_S", 2.0)
+    monkeypatch.setattr("app.runtime.engine.HISTORY_DROP_HOLD_S", 2.0)
     cm = small_filesystem(tmp_path / "fs") if fault == "disk_full" else contextlib.nullcontext(tmp_path)
     with cm as where:
         db = where / "h.db"

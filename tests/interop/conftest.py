@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from app.config import parse_config_text
-from app.engine import Engine
+from app.runtime.engine import Engine
 from tests.conftest import Recorder as BaseRecorder
 from tests.interop.certs import make_certificate
 
@@ -268,7 +268,7 @@ def audit_log(tmp_path):
 
 def write(engine: Engine, name: str, value: float, timeout: float = 15.0):
     """Write as an operator and wait for the WriteResult."""
-    from app.users import Role, User
+    from app.accounts.users import Role, User
 
     return engine.write(name, value, User("interop", Role.OPERATOR, 0)).result(timeout)
 

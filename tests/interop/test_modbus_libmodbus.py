@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from app.model import DeviceState, Quality
+from core.samples import DeviceState, Quality
 from tests.conftest import wait_until
 from tests.interop.conftest import latest, running, write
 

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.model import DeviceState, Quality
+from core.samples import DeviceState, Quality
 from tests.conftest import wait_until
 from tests.interop.conftest import latest, running, write
 from tests.interop.test_modbus_libmodbus import config, device, tag

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from app.model import DeviceState, Quality
+from core.samples import DeviceState, Quality
 from devices.trust import TrustStore, certificate_info
 from tests.conftest import wait_until
 from tests.interop.conftest import OPCUA_USER, latest, running, write

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, PlantConfig
-from app.config_io import (
+from app.config.io import (
     config_data,
     config_diff,
     keep_file_endpoints,

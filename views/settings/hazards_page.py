@@ -310,7 +310,8 @@ class HazardsPage(QWidget):
                 for e in exc.errors()
             ]
         if hs is not None:
-            from app.risk import inherent_risk, level_label
+            from app.risk.engine import inherent_risk
+            from core.risk_types import level_label
 
             inh = inherent_risk(hs, self.risk_model)
             grade = self.tr("Inherent level {level}. {explanation}")

@@ -111,7 +111,7 @@ class RulesPage(QWidget):
         self.hazard.currentIndexChanged.connect(self._edited)
         self.when.textChanged.connect(self._edited)
         self.fault_source: Callable[[], dict] | None = None
-        self.faults: dict[str, object] = {}  # rule name -> app.faults.Fault
+        self.faults: dict[str, object] = {}  # rule name -> app.evaluation.faults.Fault
         self.fault_timer = QTimer(self)
         self.fault_timer.setInterval(FAULTS_REFRESH_MS)
         self.fault_timer.timeout.connect(self.refresh_faults)
@@ -124,7 +124,7 @@ class RulesPage(QWidget):
         self.refresh_faults()
 
     def refresh_faults(self) -> None:
-        from app.faults import RULE
+        from app.evaluation.faults import RULE
 
         faults = {}
         if self.fault_source is not None:
@@ -217,7 +217,7 @@ class RulesPage(QWidget):
         r = self.current()
         if r is None:
             return ""
-        from app.rules import RuleError, compile_rule
+        from app.rules.engine import RuleError, compile_rule
 
         text = r.get("when", "")
         if not text.strip():

@@ -1,6 +1,6 @@
 """The tag table of the settings dialog: rows of text cells checked as they are typed.
 
-Each row is an app.tag_rows.TagRow (the CSV's flat columns plus what they do not cover).
+Each row is an app.config.tag_rows.TagRow (the CSV's flat columns plus what they do not cover).
 A cell that cannot be used is drawn red with the reason as its tooltip: its own value
 (address syntax for the device's protocol, type, range, limit order) or its relation to other
 rows (duplicate names, Modbus words read by two tags).
@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from app.config import Tag
-from app.tag_rows import TAG_COLUMNS, TagRow, find_overlaps, row_to_tag, tag_ref, tag_to_row
+from app.config.tag_rows import TAG_COLUMNS, TagRow, find_overlaps, row_to_tag, tag_ref, tag_to_row
 
 ERROR_BG = QColor("#6b1f22")
 ERROR_FG = QColor("#ffffff")

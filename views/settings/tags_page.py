@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.tag_rows import TAG_COLUMNS, TYPES, WORD_ORDERS, export_tags_csv, import_tags_csv
+from app.config.tag_rows import TAG_COLUMNS, TYPES, WORD_ORDERS, export_tags_csv, import_tags_csv
 from views.settings.forms import ErrorsDialog, page_header, set_state
 from views.settings.tag_model import TagFilterProxy, TagTableModel, column_label
 

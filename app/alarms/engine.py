@@ -1,0 +1,614 @@
+"""Alarm engine: ISA-18.2 / IEC 62682 alarm states over limit, discrete, rate-of-change,
+deviation, frozen-value, bad-quality and communication alarms.
+
+Pure Python + numpy, no Qt. Conditions are evaluated vectorised over a batch (one sample per
+tag per pass) with deadband, on-delay and off-delay; each (tag, kind) is one alarm whose state
+is active/cleared x acknowledged/unacknowledged, plus the operator and design states that take
+it off the operator's list: shelved (timed, or one-shot until it clears), suppressed by design
+(a tag expression), out of service; and latched (held after clearing until acknowledged).
+Every transition the operator should see is returned as an immutable `Alarm`, so listeners,
+the journal and the GUI see the same record.
+
+The record and constant types are in `core.alarm_types` (`Alarm` is importable from here as well),
+the state arrays in `app.alarms.limit_block`, conditions from other detectors and the operator's
+actions in `app.alarms.actions`; this module holds the evaluation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.alarms.actions import AlarmActions
+from app.alarms.limit_block import _Level, _LimitBlock
+from app.config import DEFAULT_PRIORITY, PlantConfig
+from app.evaluation.faults import FaultRegistry
+from app.rules.expression import compile_expression
+from core.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, alarm_text
+from core.messages import QT_TRANSLATE_NOOP
+from core.samples import Quality, SampleBatch
+
+_BAD = int(Quality.BAD)
+FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
+# a bad-quality alarm needs the value bad this long (at least; the tag's on-delay if longer): a
+# device that drops out turns its tags bad just before its communication alarm is raised, and
+# that one alarm stands for them all (suppressed by design), so they must not flood the list first
+BAD_CONFIRM_S = 1.0
+BAD_SUPPRESSED = "suppressed by design: communication lost"
+BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
+
+
+def bad_quality_tags(config: PlantConfig) -> np.ndarray:
+    """Which tags have a bad-quality alarm (bool per tag): the tag's own `alarms: {bad_quality}`
+    if set, else the plant's `alarm_defaults.bad_quality` (none / members / all; see
+    core.schema.plant.AlarmDefaults)."""
+    default = config.alarm_defaults.bad_quality
+    members: set[str] = set()
+    if default == "members":
+        for h in config.hazard_sources:
+            members.update(h.tags)
+            members.update(h.interlocks)
+    out = np.zeros(len(config.tags), dtype=bool)
+    for i, t in enumerate(config.tags):
+        a = t.alarms
+        if a is not None and a.bad_quality is not None:
+            out[i] = a.bad_quality
+        elif default == "all":
+            out[i] = True
+        elif default == "members":
+            out[i] = t.name in members or (a is not None and _has_limit(a))
+    return out
+
+
+def _has_limit(a) -> bool:
+    return any(getattr(a, k) is not None for k in (*LIMIT_KINDS, "state", "roc", "deviation"))
+
+
+class AlarmEngine(AlarmActions):
+    """Evaluates the alarms of a plant; holds the state of every alarm."""
+
+    def __init__(self, config: PlantConfig, faults: FaultRegistry | None = None):
+        self.config = config
+        self.faults = FaultRegistry() if faults is None else faults  # shared with the pipeline
+        tags = config.tags
+        n = len(tags)
+        self.n = n
+        index = config.tag_index()
+        self.names = [t.name for t in tags]
+        self.units = [t.unit for t in tags]
+        self.descriptions = [t.description or t.name for t in tags]
+        self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
+        self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
+        self.block = _LimitBlock(n)
+        self.levels = {
+            k: _Level(n, self.block, LEVEL_KINDS.index(k)) if k in LEVEL_KINDS else _Level(n) for k in KINDS
+        }
+        self.roc_per = np.ones(n)
+        self.dev_sp = np.full(n, -1, dtype=np.int64)
+        self.custom_message: dict[int, str] = {}
+        self._around: dict[tuple[int, str], tuple[str, str]] = {}
+        self.suppress_when: dict[int, tuple] = {}  # tag -> compiled suppress_when expression
+        for i, t in enumerate(tags):
+            a = t.alarms
+            if a is None:
+                continue
+            self.on_delay[i], self.off_delay[i], self.latch[i] = a.on_delay_s, a.off_delay_s, a.latch
+            if a.realarm_s:
+                self.realarm[i] = a.realarm_s
+            if a.message:
+                self.custom_message[i] = a.message
+            for k in LIMIT_KINDS:
+                if getattr(a, k) is not None:
+                    self._define(k, i, getattr(a, k), a.deadband, a.priority_of(k))
+            if a.state is not None:
+                self._define("STATE", i, 1.0 if a.state else 0.0, 0.0, a.priority_of("state"))
+            if a.roc is not None:
+                self._define("ROC", i, a.roc.limit, a.roc.deadband, a.priority_of("ROC"))
+                self.roc_per[i] = 60.0 if a.roc.per == "min" else 1.0
+            if a.deviation is not None:
+                self._define("DEV", i, a.deviation.limit, a.deviation.deadband, a.priority_of("DEV"))
+                self.dev_sp[i] = index[a.deviation.setpoint]
+            if a.stale_s:
+                self._define("STALE", i, a.stale_s, 0.0, a.priority_of("STALE"))
+            if a.suppress_when:
+                self.suppress_when[i] = compile_expression(a.suppress_when, index)
+        for i in np.flatnonzero(bad_quality_tags(config)):
+            a = tags[i].alarms
+            self._define("BAD", int(i), 1.0, 0.0, a.priority_of("BAD") if a else DEFAULT_PRIORITY["BAD"])
+        self.bad_delay = np.maximum(self.on_delay, BAD_CONFIRM_S)
+        # the tag's device is out of reach (its COMM alarm stands) or disabled: its BAD alarm is
+        # suppressed by design, the device's one alarm stands for the blind spots
+        self.device_tags: dict[str, np.ndarray] = {}
+        for i, t in enumerate(tags):
+            self.device_tags.setdefault(t.device, []).append(i)
+        self.device_tags = {d: np.asarray(ix, dtype=np.intp) for d, ix in self.device_tags.items()}
+        self.disabled = {d.name for d in config.devices if not d.enabled}
+        self.device_down = np.array([t.device in self.disabled for t in tags], dtype=bool)
+        # a sensor diagnostic (DIAG: frozen, NE 43 fault band) stands for its tag's BAD alarm too
+        self.diag_on = np.zeros(len(tags), dtype=bool)
+        self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
+        self.block.finish()
+        self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
+        self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
+        self.has_levels = len(self.block.rows) > 0
+        self._whole_tags: np.ndarray | None = None
+        self._seq = {np.dtype(d): np.arange(n, dtype=d) for d in (np.int32, np.int64)}
+        # per-tag memory for rate, deviation and frozen-value alarms
+        self.last_v = np.full(n, np.nan)
+        self.last_t = np.full(n, np.nan)
+        self.changed_at = np.full(n, np.nan)
+        self.latest = np.full(n, np.nan)  # latest good value of every tag (setpoints, expressions)
+        self.suppressed = np.zeros(n, dtype=bool)
+        self.hazard_of = {}
+        for h in config.hazard_sources:
+            for name in h.tags:
+                if name in index:
+                    self.hazard_of.setdefault(index[name], h.name)
+        self.last_activation: dict[str, float] = {}
+        self.external: dict[str, Alarm] = {}  # communication alarms and early warnings, by key
+        self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
+        self._any_realarm = bool(np.isfinite(self.realarm).any())
+        self._timed = False  # some alarm has a timed shelve
+
+    def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
+        lv = self.levels[kind]
+        lv.limit[i], lv.deadband[i], lv.priority[i] = limit, deadband, priority
+
+    # ------------------------------------------------------------ live reconfiguration
+    def adopt(self, old: AlarmEngine, old_index: np.ndarray, keep: np.ndarray) -> None:
+        """Take over the alarm states of another engine after a configuration change.
+
+        `old_index[j]` is the index in `old` of this engine's tag j (-1: a new tag); `keep[j]`
+        says its alarm settings did not change, so its alarms carry on as they stood (active,
+        acknowledged, shelved, out of service, timing a delay). Other tags start normal and are
+        evaluated from their next sample. Communication alarms and warnings of names that still
+        exist carry over as well."""
+        j = np.flatnonzero(keep & (old_index >= 0))
+        i = old_index[j]
+        ob, nb = old.block, self.block
+        for name in (*_LimitBlock.ARRAYS, "pend"):
+            getattr(nb, name)[j] = getattr(ob, name)[i]
+        nb.update_band(nb.static, j, nb.active[j], nb.pend[j])
+        where = {int(a): int(b) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
+        for kind, lv in self.levels.items():
+            olv = old.levels[kind]
+            arrays = ("value", "acked_at", "shelved_until", "oos", "msup")
+            if kind not in LEVEL_KINDS:
+                arrays += ("active", "acked", "latched", "since", "first_out", "pend_on", "pend_off")
+            for name in arrays:
+                getattr(lv, name)[j] = getattr(olv, name)[i]
+            lv.shelve_reason = {where[k]: v for k, v in olv.shelve_reason.items() if k in where}
+            lv.suppress_reason = {where[k]: v for k, v in olv.suppress_reason.items() if k in where}
+        for name in ("last_v", "last_t", "changed_at", "latest", "suppressed"):
+            getattr(self, name)[j] = getattr(old, name)[i]
+        self.last_activation = dict(old.last_activation)
+        self._timed = old._timed
+        names = set(self.names)
+        index = {n: k for k, n in enumerate(self.names)}
+        for key, a in old.external.items():
+            if a.tag >= 0:
+                if a.source not in names:
+                    continue
+                a = a._replace(tag=index[a.source])
+            self.external[key] = a
+            if key in old.ext_shelf:
+                self.ext_shelf[key] = old.ext_shelf[key]
+        for d, ix in self.device_tags.items():  # devices still out of reach: their BAD alarms too
+            comm = self.external.get(f"{d}:COMM")
+            self.device_down[ix] = (comm is not None and comm.active) or d in self.disabled
+        for a in self.external.values():  # sensor diagnostics still standing: their BAD alarms too
+            if a.kind == "DIAG" and a.active and 0 <= a.tag < len(self.diag_on):
+                self.diag_on[a.tag] = True
+
+    # ------------------------------------------------------------ evaluation
+    def evaluate(self, batch: SampleBatch) -> list[Alarm]:
+        """Advance every alarm with the batch's samples (in time order per tag)."""
+        if len(batch) == 0:
+            return []
+        out: list[Alarm] = []
+        if self._deferred:
+            out, self._deferred = self._deferred, []
+        timed = self._timed or self._any_realarm or self._bad_pending()
+        if timed:
+            out.extend(self.tick(float(batch.ts.min())))  # due before these samples
+        if batch.tag is self._whole_tags or self._is_whole(batch.tag):
+            out.extend(self._evaluate_part(batch, whole=True))  # one sample of every tag, in order
+        else:
+            for part in batch.unique_runs():
+                out.extend(self._evaluate_part(part))
+        if timed:
+            out.extend(self.tick(float(batch.ts.max())))
+        if self.faults.pending:
+            out.extend(self.apply_faults())
+        return out
+
+    def apply_faults(self) -> list[Alarm]:
+        """Raise or end the SYSTEM alarms of faulted rules, expressions and detectors."""
+        out = []
+        for c in self.faults.drain():
+            a = self.set_condition(c)
+            if a is not None:
+                out.append(a)
+        return out
+
+    def _is_whole(self, tags: np.ndarray) -> bool:
+        """One sample of every tag in tag order (remembered by identity: scans reuse their array)."""
+        seq = self._seq.get(tags.dtype)
+        if seq is None or len(tags) != self.n or not np.array_equal(tags, seq):
+            return False
+        self._whole_tags = tags
+        return True
+
+    def _evaluate_part(self, b: SampleBatch, whole: bool = False) -> list[Alarm]:
+        """One sample per tag at most; `whole`: exactly one sample of every tag, in tag order."""
+        out: list[Alarm] = []
+        idx, v, ts = b.tag, b.value, b.ts
+        good = (b.quality != _BAD) & np.isfinite(v)
+        if self.has["BAD"]:
+            lv = self.levels["BAD"]
+            has = np.isfinite(lv.limit[idx]) & ~self.device_down[idx] & ~self.diag_on[idx]
+            out += self._advance("BAD", idx, ts, v, ~good, good, has, self.bad_delay)
+        all_good = bool(good.all())
+        if all_good or good.any():
+            gi, gv, gt = (idx, v, ts) if all_good else (idx[good], v[good], ts[good])
+            whole = whole and all_good
+            if whole:
+                self.latest[:] = gv
+            else:
+                self.latest[gi] = gv
+            if self.suppress_when:
+                out += self._update_suppression(float(gt.max()))
+            if self.has_levels:
+                out += self._levels(gi, gt, gv, whole)
+            if self.has["ROC"]:
+                dt = gt - self.last_t[gi]
+                rate = np.where(
+                    dt > 0, (gv - self.last_v[gi]) / np.where(dt > 0, dt, 1) * self.roc_per[gi], np.nan
+                )
+                out += self._magnitude("ROC", gi, gt, rate)
+            if self.has["DEV"]:
+                sp = self.dev_sp[gi]
+                dev = np.where(sp >= 0, gv - self.latest[np.maximum(sp, 0)], np.nan)
+                out += self._magnitude("DEV", gi, gt, dev)
+            if self.has["STALE"]:
+                moved = gv != self.last_v[gi]
+                self.changed_at[gi] = np.where(moved | np.isnan(self.changed_at[gi]), gt, self.changed_at[gi])
+                frozen_for = gt - self.changed_at[gi]
+                lim = self.levels["STALE"].limit[gi]
+                out += self._advance(
+                    "STALE", gi, gt, gv, frozen_for >= lim, frozen_for < lim, np.isfinite(lim)
+                )
+            if self.has["ROC"] or self.has["STALE"]:
+                self.last_v[gi], self.last_t[gi] = gv, gt
+        return out
+
+    def _levels(self, idx, ts, v, whole: bool) -> list[Alarm]:
+        """HH, H, L, LL and STATE alarms of every tag at once; only tags outside their quiet band
+        (or timing a delay) go through the state machine."""
+        b = self.block
+        hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
+        att = (v >= hi) | (v <= lo)
+        if not att.any():
+            return []
+        i = idx[att]
+        t = ts[att][:, None]
+        active = b.active[i]
+        st = b.static[i]
+        d = st[:, 0] * (v[att][:, None] - st[:, 1])
+        change = np.where(active, d < st[:, 2], d >= 0)  # NaN (no such alarm): False
+        pend = np.where(change, np.fmin(b.pend[i], t), np.nan)
+        delay = self.delays[i]
+        fire = change & (t - pend >= np.where(active, delay[:, 1:2], delay[:, 0:1]))
+        pend[fire] = np.nan
+        b.pend[i] = pend
+        out = []
+        if fire.any():
+            for r, k in zip(*np.nonzero(fire), strict=True):
+                out.append(self._fire(LEVEL_KINDS[k], int(i[r]), float(t[r, 0]), not active[r, k]))
+            out = [a for a in out if not a.hidden or a.state == "NORMAL"]
+            active = active ^ fire
+        b.update_band(st, i, active, pend)
+        return out
+
+    def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
+        """The alarm becomes active (on) or clears, after its delays."""
+        lv = self.levels[kind]
+        if on:
+            lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
+            first_out = self._first_out(i, t)
+            lv.first_out[i] = first_out
+            acked = latched = False
+            since = t
+        else:
+            lv.active[i] = False
+            acked = bool(lv.acked[i])
+            latched = bool(self.latch[i]) and not acked
+            if latched:
+                lv.latched[i] = True
+            if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
+                lv.shelved_until[i] = 0.0
+                lv.shelve_reason.pop(i, None)
+            first_out, since = bool(lv.first_out[i]), float(lv.since[i])
+        lim = float(lv.limit[i])
+        value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
+        return Alarm(
+            f"{self.names[i]}:{kind}",
+            self.names[i],
+            i,
+            kind,
+            int(lv.priority[i]),
+            on,
+            acked,
+            t,
+            since,
+            value,
+            None if kind in ("STATE", "BAD") else lim,
+            self._message(kind, i, value, lim),
+            "",
+            "",
+            bool(lv.shelved_until[i] > t),
+            self._is_suppressed(kind, i),
+            bool(lv.oos[i]),
+            latched,
+            first_out,
+            self.hazard_of.get(i, ""),
+        )
+
+    def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
+        lv = self.levels[kind]
+        lim, db = lv.limit[idx], lv.deadband[idx]
+        ax = np.abs(x)
+        has = np.isfinite(lim) & np.isfinite(x)
+        return self._advance(kind, idx, ts, x, ax >= lim, ax < lim - db, has)
+
+    def _advance(self, kind, idx, ts, value, raw, clear, has, on_delay=None) -> list[Alarm]:
+        """The shared state machine: on-delay, off-delay, latch; returns visible transitions."""
+        if not has.any():
+            return []
+        on_delay = self.on_delay if on_delay is None else on_delay
+        lv = self.levels[kind]
+        lv.value[idx] = np.where(has, value, lv.value[idx])
+        # only alarms that may move need the state machine: raised now, active, or timing a delay
+        live = has & (raw | lv.active[idx] | np.isfinite(lv.pend_on[idx]) | np.isfinite(lv.pend_off[idx]))
+        if not live.all():
+            if not live.any():
+                return []
+            idx, ts, value, raw, clear, has = (
+                idx[live],
+                ts[live],
+                value[live],
+                raw[live],
+                clear[live],
+                has[live],
+            )
+        active = lv.active[idx]
+        want_on = has & ~active & raw
+        pend = lv.pend_on[idx]
+        pend = np.where(want_on & np.isnan(pend), ts, pend)
+        pend = np.where(has & ~active & ~raw, np.nan, pend)
+        fire_on = want_on & (ts - pend >= on_delay[idx])
+        lv.pend_on[idx] = np.where(fire_on, np.nan, pend)
+        want_off = has & active & clear
+        pend = lv.pend_off[idx]
+        pend = np.where(want_off & np.isnan(pend), ts, pend)
+        pend = np.where(has & active & ~clear, np.nan, pend)
+        fire_off = want_off & (ts - pend >= self.off_delay[idx])
+        lv.pend_off[idx] = np.where(fire_off, np.nan, pend)
+        out = [
+            self._fire(kind, int(i), float(t), True) for i, t in zip(idx[fire_on], ts[fire_on], strict=True)
+        ]
+        out += [
+            self._fire(kind, int(i), float(t), False)
+            for i, t in zip(idx[fire_off], ts[fire_off], strict=True)
+        ]
+        return [a for a in out if not a.hidden or a.state == "NORMAL"]
+
+    def _first_out(self, i: int, ts: float) -> bool:
+        hazard = self.hazard_of.get(i)
+        if hazard is None:
+            return False
+        last = self.last_activation.get(hazard)
+        self.last_activation[hazard] = ts
+        return last is None or ts - last > FIRST_OUT_BURST_S
+
+    def _update_suppression(self, ts: float) -> list[Alarm]:
+        out = []
+        for i, (fn, _used) in self.suppress_when.items():
+            try:
+                on = bool(fn(self.latest))
+            except Exception as exc:  # faulted: alarms are shown (not suppressed) and it says so
+                self.faults.expression_failed(self.names[i], "suppress_when", exc, ts)
+                on = False
+            else:
+                self.faults.expression_ok(self.names[i], "suppress_when", ts)
+            if on == self.suppressed[i]:
+                continue
+            self.suppressed[i] = on
+            for kind, lv in self.levels.items():
+                if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i] or on):
+                    out.append(self._record(kind, i, ts, comment="suppressed by design" if on else ""))
+        return out
+
+    def tick(self, ts: float) -> list[Alarm]:
+        """Time-driven transitions: shelves that expire, standing alarms that re-alarm, and
+        bad-quality alarms whose value has stayed bad for their delay (no new sample needed: a
+        device may send a bad value once and nothing after it)."""
+        out = []
+        if self._bad_pending():
+            out += self._bad_due(ts)
+        if not self._timed and not self._any_realarm:
+            return out
+        for key, until in list(self.ext_shelf.items()):
+            if until <= ts:
+                if key in self.external:
+                    out.append(self._unshelve_external(key, ts, "", "shelve expired"))
+                else:
+                    self.ext_shelf.pop(key, None)
+        for kind, lv in self.levels.items():
+            expired = np.flatnonzero((lv.shelved_until > 0) & (lv.shelved_until <= ts))
+            for i in expired:
+                lv.shelved_until[i] = 0.0
+                lv.shelve_reason.pop(int(i), None)
+                if lv.active[i]:  # comes back to the operator as a new, unacknowledged alarm
+                    lv.acked[i] = False
+                out.append(self._record(kind, int(i), ts, comment="shelve expired"))
+            due = (
+                lv.active & lv.acked & (ts - lv.acked_at >= self.realarm) & (lv.shelved_until == 0) & ~lv.oos
+            )
+            for i in np.flatnonzero(due):
+                lv.acked[i] = False
+                out.append(self._record(kind, int(i), ts, comment="re-alarm: still active"))
+        return out
+
+    # ------------------------------------------------------------ bad quality and devices
+    def _bad_pending(self) -> bool:
+        return self.has["BAD"] and bool(np.isfinite(self.levels["BAD"].pend_on).any())
+
+    def _bad_due(self, ts: float) -> list[Alarm]:
+        lv = self.levels["BAD"]
+        due = (
+            np.isfinite(lv.pend_on)
+            & ~lv.active
+            & (ts - lv.pend_on >= self.bad_delay)
+            & ~self.device_down
+            & ~self.diag_on
+        )
+        out = []
+        for i in np.flatnonzero(due).tolist():
+            lv.pend_on[i] = np.nan
+            a = self._fire("BAD", i, ts, True)
+            if not a.hidden:
+                out.append(a)
+        return out
+
+    def set_condition(self, c: Condition) -> Alarm | None:
+        a = super().set_condition(c)
+        if c.kind == "COMM":
+            self._device_changed(c.source, c.ts)
+        elif c.kind == "DIAG" and 0 <= c.tag < len(self.diag_on):
+            self._diagnostic_changed(c.tag, c.active, c.ts)
+        return a
+
+    def _diagnostic_changed(self, i: int, on: bool, ts: float) -> None:
+        """A sensor diagnostic of tag `i` was raised or cleared: its BAD alarm is suppressed by
+        design while it stands (one alarm per sensor problem, with its reason)."""
+        if bool(self.diag_on[i]) == on:
+            return
+        self.diag_on[i] = on
+        lv = self.levels["BAD"]
+        if on:
+            lv.pend_on[i] = np.nan
+        if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i]):
+            self._deferred.append(self._record("BAD", i, ts, comment=BAD_BY_DIAGNOSTIC if on else ""))
+
+    def _device_changed(self, device: str, ts: float) -> None:
+        """A device's COMM alarm was raised or cleared: the BAD alarms of its tags are suppressed
+        by design while it stands (their pending delays dropped); those not normal are recorded
+        with the next batch, suppressed or back."""
+        idx = self.device_tags.get(device)
+        if idx is None or not len(idx):
+            return
+        comm = self.external.get(f"{device}:COMM")
+        down = (comm is not None and comm.active) or device in self.disabled
+        changed = idx[self.device_down[idx] != down]
+        if not len(changed):
+            return
+        self.device_down[changed] = down
+        lv = self.levels["BAD"]
+        if down:
+            lv.pend_on[changed] = np.nan
+        for i in changed[np.isfinite(lv.limit[changed])].tolist():
+            if lv.active[i] or not lv.acked[i]:
+                self._deferred.append(self._record("BAD", i, ts, comment=BAD_SUPPRESSED if down else ""))
+
+    # ------------------------------------------------------------ records
+    def _record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
+        lv = self.levels[kind]
+        lim = float(lv.limit[i])
+        value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
+        shown_limit = None if kind in ("STATE", "BAD") else lim
+        return Alarm(
+            key=f"{self.names[i]}:{kind}",
+            source=self.names[i],
+            tag=i,
+            kind=kind,
+            priority=int(lv.priority[i]),
+            active=bool(lv.active[i]),
+            acked=bool(lv.acked[i]),
+            ts=ts,
+            since=float(lv.since[i]),
+            value=value,
+            limit=shown_limit,
+            message=self._message(kind, i, value, lim),
+            user=user,
+            comment=comment,
+            shelved=bool(lv.shelved_until[i] > ts),
+            suppressed=self._is_suppressed(kind, i),
+            out_of_service=bool(lv.oos[i]),
+            latched=bool(lv.latched[i]),
+            first_out=bool(lv.first_out[i]),
+            hazard=self.hazard_of.get(i, ""),
+        )
+
+    def _is_suppressed(self, kind: str, i: int) -> bool:
+        """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""
+        return bool(
+            self.suppressed[i]
+            or self.levels[kind].msup[i]
+            or (kind == "BAD" and (self.device_down[i] or self.diag_on[i]))
+        )
+
+    def _message(self, kind: str, i: int, value: float, lim: float) -> str:
+        if i in self.custom_message:
+            return self.custom_message[i]
+        if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
+            key = (i, kind)
+            around = self._around.get(key)
+            if around is None:
+                unit = f" {self.units[i]}" if self.units[i] else ""
+                around = self._around[key] = (
+                    f"{self.descriptions[i]} {kind} ",
+                    f"{unit} {'>' if HIGH[kind] else '<'} {_fmt(lim)}{unit}",
+                )
+            return around[0] + _fmt(value) + around[1]
+        desc = self.descriptions[i]
+        unit = f" {self.units[i]}" if self.units[i] else ""
+        if kind == "STATE":
+            if value >= 0.5:
+                return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
+            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
+        if kind == "BAD":
+            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
+        if kind == "STALE":
+            return alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=_fmt(lim)
+            )
+        if kind == "ROC":
+            per = "min" if self.roc_per[i] == 60 else "s"
+            return alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
+                tag=desc,
+                value=_fmt(value),
+                unit=unit,
+                per=per,
+                limit=_fmt(lim),
+            )
+        if kind == "DEV":
+            return alarm_text(
+                QT_TRANSLATE_NOOP(
+                    "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"
+                ),
+                tag=desc,
+                value=_fmt(value),
+                unit=unit,
+                setpoint=self.names[self.dev_sp[i]],
+                limit=_fmt(lim),
+            )
+        raise ValueError(kind)
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return "?"
+    return f"{x:.3g}" if abs(x) < 100 else f"{x:.0f}"

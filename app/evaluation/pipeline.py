@@ -1,0 +1,359 @@
+"""Everything evaluated on a plant's samples, without devices: alarms, early warnings, incident
+rules and hazard-source risk. The live engine and the replay share it, so a replay of recorded
+samples raises what the live run raised.
+
+Alarms advance with every batch. The recent-past window, the warning detectors, the rules and
+the risk model move in whole buckets of the window (5 s by default): a batch is split at bucket
+boundaries and the detectors run once per closed boundary, in time order, however the samples
+arrive (one scan at a time live, thousands of rows at a time in a replay).
+
+Nothing here stops on one failing part: a rule, a tag expression or a detector (the alarm
+evaluation and the risk model included) that raises is marked faulted in `self.faults`
+(app/faults.py), raised as a SYSTEM alarm naming it, and the rest of the batch is evaluated.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.alarms.engine import AlarmEngine
+from app.config import PlantConfig
+from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
+from app.warning.window import RecentWindow
+from core.alarm_types import Alarm, Condition
+from core.messages import QT_TRANSLATE_NOOP, Message
+from core.samples import Quality, SampleBatch
+
+log = logging.getLogger(__name__)
+WINDOW_STEP_S = 5.0
+
+
+@dataclass
+class Outcome:
+    """What one batch changed: alarm and warning transitions, hazard-source risk changes."""
+
+    alarms: list[Alarm] = field(default_factory=list)
+    risk: list = field(default_factory=list)
+
+
+class Pipeline:
+    """Alarm, warning, rule and risk evaluation of one plant."""
+
+    def __init__(self, config: PlantConfig, *, warnings: bool = True, step_s: float = WINDOW_STEP_S):
+        self.config = config
+        n = len(config.tags)
+        self.n = n
+        self.faults = FaultRegistry()
+        self.alarms = AlarmEngine(config, self.faults)
+        self.latest = np.full(n, np.nan)
+        self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
+        # why each tag is not good (QualityReason); the live engine shares its quality stage's
+        # array here, a replay of recorded samples leaves it at NONE
+        self.reason = np.zeros(n, dtype=np.uint8)
+        self.warnings_on = warnings
+        self.window = self.warnings = self.rules = self.risk = None
+        self._bucket = -1  # the newest bucket boundary the detectors have run at
+        if warnings:
+            from app.risk.engine import RiskEngine
+            from app.rules.engine import RuleEngine
+            from app.warning.engine import WarningEngine
+
+            span = max([600.0] + [config.forecast_of(t).window_s for t in config.tags]) + 300.0
+            self.window = RecentWindow(n, span, step_s)
+            self.warnings = WarningEngine(config, self.window, faults=self.faults)
+            self.rules = RuleEngine(config, self.window, faults=self.faults)
+            self.risk = RiskEngine(config)
+
+    # ------------------------------------------------------------ evaluation
+    def evaluate(self, batch: SampleBatch) -> Outcome:
+        """Advance everything with one batch (any order; taken in time order per tag). Never
+        raises: a failure outside the parts guarded one by one faults the "pipeline" detector
+        (a SYSTEM alarm) and what the batch changed up to there is returned."""
+        out = Outcome()
+        if len(batch) == 0:
+            return out
+        try:
+            self._evaluate(batch, out)
+        except Exception as exc:
+            self.faults.detector_failed("pipeline", exc, float(batch.ts.max()))
+        else:
+            self.faults.detector_ok("pipeline", float(batch.ts.max()))
+        out.alarms += self._apply_faults()
+        return out
+
+    def _evaluate(self, batch: SampleBatch, out: Outcome) -> None:
+        if self.window is None:
+            out.alarms += self._alarms(batch)
+            return
+        step = self.window.step
+        first = math.floor(float(batch.ts.min()) / step)
+        last = math.floor(float(batch.ts.max()) / step)
+        if self._bucket < 0:
+            self._bucket = first
+        if last <= self._bucket:  # no boundary crossed: the usual live case
+            out.alarms += self._alarms(batch)
+            self.window.add(batch)
+            return
+        order = np.argsort(batch.ts, kind="stable")
+        batch = batch.take(order)
+        ts = batch.ts
+        for b in range(self._bucket + 1, last + 1):
+            edge = b * step
+            k = int(np.searchsorted(ts, edge, side="left"))
+            if k:
+                part = batch.take(slice(0, k))
+                out.alarms += self._alarms(part)
+                self.window.add(part)
+                batch, ts = batch.take(slice(k, None)), ts[k:]
+            self._bucket = b
+            self._detect(edge, out)
+        if len(batch):
+            out.alarms += self._alarms(batch)
+            self.window.add(batch)
+
+    def warm_up(self, batches) -> int:
+        """Let the detectors learn from recorded samples (time order; e.g. the last half hour of
+        history at start-up) so forecasts and anomaly baselines do not start from nothing. Only
+        the recent-past window and the baselines learn: no alarm, warning or risk is raised, and
+        every detector starts the live run in its normal state. Returns the samples taken."""
+        if self.window is None:
+            return 0
+        step, n = self.window.step, 0
+        f, a = self.warnings.forecast, self.warnings.anomaly
+        for batch in batches:
+            if not len(batch):
+                continue
+            n += len(batch)
+            batch = batch.take(np.argsort(batch.ts, kind="stable"))
+            ts = batch.ts
+            last = math.floor(float(ts[-1]) / step)
+            first = max(self._bucket + 1, math.floor(float(ts[0]) / step))
+            for b in range(first, last + 1):
+                k = int(np.searchsorted(ts, b * step, side="left"))
+                if k:
+                    self._learn_from(batch.take(slice(0, k)))
+                    batch, ts = batch.take(slice(k, None)), ts[k:]
+                f._learn(b * step)
+                a.evaluate(b * step, self.latest)
+                self._bucket = b
+            if len(batch):
+                self._learn_from(batch)
+        # the live run starts normal: nothing raised, nothing pending
+        f.active[:] = False
+        f.streak[:] = 0
+        f.fits.clear()
+        a.state[:] = 0
+        a.beyond[:] = 0
+        a.evidence.clear()
+        self._bucket = -1
+        return n
+
+    def _learn_from(self, batch: SampleBatch) -> None:
+        good = np.isfinite(batch.value)
+        self.latest[batch.tag[good]] = batch.value[good]
+        self.window.add(batch)
+
+    def _alarms(self, batch: SampleBatch) -> list[Alarm]:
+        self.latest[batch.tag] = np.where(np.isfinite(batch.value), batch.value, self.latest[batch.tag])
+        self.quality[batch.tag] = batch.quality
+        try:
+            out = self.alarms.evaluate(batch)
+        except Exception as exc:  # the batch is still stored and the detectors still run
+            self.faults.detector_failed("alarms", exc, float(batch.ts.max()))
+            out = []
+        else:
+            self.faults.detector_ok("alarms", float(batch.ts.max()))
+        return out + self._apply_faults()
+
+    def _apply_faults(self) -> list[Alarm]:
+        try:
+            return self.alarms.apply_faults()
+        except Exception:  # the alarm engine itself is broken: the log is all that is left
+            log.exception("raising the alarms of faulted parts failed")
+            return []
+
+    def _detect(self, now: float, out: Outcome) -> None:
+        """Run the detectors at a bucket boundary; their conditions become warnings. Each
+        detector is on its own: one that raises is faulted and the others still run."""
+        conditions: list[Condition] = []
+        for name, run in (
+            ("warnings", lambda: self.warnings.evaluate(now, self.latest)),
+            ("rules", lambda: self.rules.evaluate(now, self.latest, self.quality)),
+        ):
+            try:
+                conditions += run()
+            except Exception as exc:
+                self.faults.detector_failed(name, exc, now)
+            else:
+                self.faults.detector_ok(name, now)
+        for c in conditions:
+            a = self.alarms.set_condition(c)
+            if a is not None:
+                out.alarms.append(a)
+        out.alarms += self._apply_faults()
+        try:
+            out.risk += self.risk.update(
+                now, self.alarms.standing(now), self.quality, self.latest, self.reason
+            )
+        except Exception as exc:
+            self.faults.detector_failed("risk", exc, now)
+        else:
+            self.faults.detector_ok("risk", now)
+        out.alarms += self._apply_faults()
+
+    def set_condition(self, c: Condition) -> Alarm | None:
+        return self.alarms.set_condition(c)
+
+    # ------------------------------------------------------------ live reconfiguration
+    def adopt(self, old: Pipeline, now: float) -> list[Alarm]:
+        """Carry over what `old` (the pipeline of the previous configuration) knew: alarm states
+        of tags whose alarm settings are unchanged, the recent past of every tag still present,
+        detector baselines of tags whose warning settings are unchanged, the state of rules whose
+        text is unchanged. Returns the transitions that end what can no longer go on (warnings of
+        changed detectors or rules, communication alarms of removed devices)."""
+        old_cfg, new_cfg = old.config, self.config
+        old_at = old_cfg.tag_index()
+        old_tags = {t.name: t for t in old_cfg.tags}
+        old_index = np.array([old_at.get(t.name, -1) for t in new_cfg.tags], dtype=np.intp)
+        same_alarms = np.array(
+            [t.name in old_tags and old_tags[t.name].alarms == t.alarms for t in new_cfg.tags], dtype=bool
+        )
+        self.alarms.adopt(old.alarms, old_index, same_alarms)
+        present = old_index >= 0
+        self.latest[present] = old.latest[old_index[present]]
+        self.quality[present] = old.quality[old_index[present]]
+        self._bucket = old._bucket
+        ended: list[Alarm] = []
+        kept_warnings: set[str] = set()
+        if self.window is not None and old.window is not None:
+            self._adopt_window(old, old_index)
+            kept_warnings |= self._adopt_detectors(old, old_index)
+        devices = {d.name for d in new_cfg.devices}
+        ended_faults = {f.key for f in self.faults.adopt(old.faults, lambda f: self._same_part(old, f))}
+        for key, a in list(self.alarms.external.items()):
+            gone = (
+                (a.kind == "COMM" and a.source not in devices)
+                or (a.is_warning and key not in kept_warnings)
+                or key in ended_faults
+            )
+            if gone and a.active:
+                t = self.alarms.set_condition(
+                    Condition(
+                        key,
+                        a.source,
+                        a.kind,
+                        False,
+                        a.priority,
+                        now,
+                        Message(
+                            "alarms",
+                            QT_TRANSLATE_NOOP("alarms", "{source}: ended by a configuration change"),
+                            source=a.source,
+                        ),
+                        a.tag,
+                    )
+                )
+                if t is not None:
+                    ended.append(t)
+        return ended
+
+    def _same_part(self, old: Pipeline, f: Fault) -> bool:
+        """The faulted part is unchanged by the new configuration: it stays faulted until it
+        evaluates cleanly (else its alarm ends with the change)."""
+        if f.kind == DETECTOR:
+            return True
+        if f.kind == RULE:
+            new_rule = next((r for r in self.config.rules if r.name == f.name), None)
+            old_rule = next((r for r in old.config.rules if r.name == f.name), None)
+            return new_rule is not None and new_rule == old_rule
+        if f.kind == EXPRESSION:
+            new_tag = next((t for t in self.config.tags if t.name == f.name), None)
+            old_tag = next((t for t in old.config.tags if t.name == f.name), None)
+            if new_tag is None or old_tag is None:
+                return False
+            if f.field == "suppress_when":
+                return new_tag.alarms == old_tag.alarms
+            if f.field == "forecast.when":
+                return self.config.forecast_of(new_tag) == old.config.forecast_of(old_tag)
+            if f.field == "anomaly.mode":
+                return self.config.anomaly_of(new_tag) == old.config.anomaly_of(old_tag)
+        return False
+
+    def _adopt_window(self, old: Pipeline, old_index: np.ndarray) -> None:
+        w, ow = self.window, old.window
+        if (w.m, w.step) != (ow.m, ow.step):
+            return
+        j = np.flatnonzero(old_index >= 0)
+        i = old_index[j]
+        for name in ("sum", "cnt", "bucket", "last_value", "last_ts"):
+            getattr(w, name)[j] = getattr(ow, name)[i]
+        w.now = ow.now
+
+    def _adopt_detectors(self, old: Pipeline, old_index: np.ndarray) -> set[str]:
+        """Baselines and active warnings of detectors whose settings did not change; the keys of
+        the warnings that carry on."""
+        cfg, ocfg = self.config, old.config
+        kept: set[str] = set()
+        f, of = self.warnings.forecast, old.warnings.forecast
+        orow = {int(t): r for r, t in enumerate(of.tags.tolist())}
+        for r, t in enumerate(f.tags.tolist()):
+            o = int(old_index[t])
+            if o < 0 or o not in orow:
+                continue
+            ot = ocfg.tags[o]
+            if cfg.forecast_of(cfg.tags[t]) != ocfg.forecast_of(ot) or cfg.tags[t].alarms != ot.alarms:
+                continue
+            k = orow[o]
+            for name in ("mu", "var", "seen", "active", "streak"):
+                getattr(f, name)[r] = getattr(of, name)[k]
+            if o in of.fits:
+                f.fits[t] = of.fits[o]
+            if f.active[r]:
+                kept.add(f"{cfg.tags[t].name}:FORECAST")
+        f.last_bucket = of.last_bucket
+        a, oa = self.warnings.anomaly, old.warnings.anomaly
+        orow = {int(t): r for r, t in enumerate(oa.tags.tolist())}
+        for r, t in enumerate(a.tags.tolist()):
+            o = int(old_index[t])
+            if o < 0 or o not in orow or cfg.anomaly_of(cfg.tags[t]) != ocfg.anomaly_of(ocfg.tags[o]):
+                continue
+            k = orow[o]
+            for name in (
+                "mu",
+                "var",
+                "dvar",
+                "seen_s",
+                "beyond",
+                "prev",
+                "unchanged_since",
+                "state",
+                "since",
+            ):
+                getattr(a, name)[r] = getattr(oa, name)[k]
+            if o in oa.evidence:
+                a.evidence[t] = oa.evidence[o]
+            if a.state[r]:
+                kept.add(f"{cfg.tags[t].name}:ANOMALY")
+        a.last_bucket = oa.last_bucket
+        old_rules = {r.name: r for r in ocfg.rules}
+        for r in cfg.rules:
+            o = old_rules.get(r.name)
+            if o is not None and o == r and r.name in old.rules.state:
+                self.rules.state[r.name] = old.rules.state[r.name]
+                if self.rules.state[r.name].active:
+                    kept.add(f"{r.name}:RULE")
+        return kept
+
+    # ------------------------------------------------------------ explanations
+    def explain(self, key: str, now: float):
+        """The data and reasoning behind a warning (forecast, anomaly or rule), or None."""
+        if self.window is None:
+            return None
+        name, _, kind = key.rpartition(":")
+        if kind == "RULE":
+            return self.rules.explain(name)
+        return self.warnings.explain(key, now)

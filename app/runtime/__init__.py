@@ -1,0 +1,1 @@
+"""The live engine: the acquisition loop, its threads and device writes."""

@@ -1,0 +1,589 @@
+"""The acquisition engine: one background thread, one asyncio loop, every driver.
+
+Pipeline per batch from a driver: scale -> quality -> alarms, early warnings, rules and risk
+(app/pipeline.py) -> history queue -> listeners.
+Listeners are called from the acquisition thread and must only store what they get (the Qt
+bridge coalesces and flushes on a timer). Operator actions (acknowledge) are thread-safe.
+Device writes (`write`, app/device_writes.py) run in the acquisition loop and answer with a
+future; every attempt, refused ones too, goes to the audit trail.
+
+Time: the engine runs on its `clock` (app/clock.py). For a real plant that is wall time and
+nothing is mapped. For an accelerated demo it is the plant's clock: every sample's timestamp and
+every device status time is mapped to plant time on arrival, before the quality stage, and the
+alarm clock's tick, operator actions, explanations and the history watch read `clock.now()`,
+so the pipeline, the history and the journal see one clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+
+import devices.modbus  # noqa: F401  (registers the protocol)
+import devices.opcua  # noqa: F401
+from app.config import PlantConfig
+from app.config.io import changed_devices
+from app.evaluation.integrity import QualityStage
+from app.evaluation.pipeline import Outcome, Pipeline
+from app.runtime.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
+from core.alarm_types import Alarm, Condition, alarm_text
+from core.clock import WALL, PlantClock
+from core.messages import QT_TRANSLATE_NOOP
+from core.samples import DeviceState, DeviceStatus, SampleBatch
+from devices.base import driver_for
+
+log = logging.getLogger(__name__)
+WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
+HISTORY_ALARM_KEY = "history:SYSTEM"
+HISTORY_ALARM_PRIORITY = 2
+HISTORY_CHECK_S = 1.0  # how often the acquisition loop looks at the history writer
+HISTORY_DROP_HOLD_S = 60.0  # the SYSTEM alarm stays this long after the last dropped sample
+ALARM_TICK_S = 1.0  # time-driven alarm transitions (a bad value's delay, shelve expiry) without samples
+
+
+class EngineListener(Protocol):
+    def on_samples(self, batch: SampleBatch) -> None: ...
+    def on_alarm(self, alarm: Alarm) -> None: ...
+    def on_device(self, status: DeviceStatus) -> None: ...
+    def on_risk(self, states: list) -> None: ...
+
+
+@dataclass(frozen=True)
+class Reconfigured:
+    """What a live configuration change did."""
+
+    devices_restarted: list[str]
+    devices_added: list[str]
+    devices_removed: list[str]
+    tags_added: int
+    tags_removed: int
+    transitions: list = field(default_factory=list)
+
+
+class Engine(DeviceWrites):
+    """Runs the drivers of a plant and evaluates every batch they produce."""
+
+    def __init__(
+        self,
+        config: PlantConfig,
+        history=None,
+        *,
+        backoff_cap: float = 10.0,
+        warnings: bool = True,
+        audit=None,
+        clock: PlantClock | None = None,
+        prehistory: list[SampleBatch] | None = None,
+    ):
+        """`clock`: the plant clock of an accelerated demo (None: wall time, nothing mapped);
+        `prehistory`: batches on that clock the detectors learn from at start instead of the
+        history (a demo plant's run-in, demo.simulator.SimulatorProcess.run_in)."""
+        self.config = config
+        self.clock = WALL if clock is None else clock  # an accelerated demo: the plant's clock
+        self.prehistory = prehistory or None
+        self.history = history
+        self.audit = audit  # storage.audit.AuditLog: without one, device writes are refused
+        self.write_timeout: float | None = None  # s; None: from the device's timeout
+        self.backoff_cap = backoff_cap
+        tags = config.tags
+        n = len(tags)
+        self.n = n
+        self.quality_stage = QualityStage(config)
+        self.pipeline = Pipeline(config, warnings=warnings)
+        self.pipeline.reason = self.quality_stage.reason  # one array: the stage writes, the risk reads
+        self.alarms = self.pipeline.alarms
+        self._lock = threading.RLock()
+        self._value = np.full(n, np.nan)
+        self._quality = np.zeros(n, dtype=np.uint8)
+        self._ts = np.zeros(n)
+        self._devices: dict[str, DeviceStatus] = {
+            d.name: DeviceStatus(d.name, DeviceState.CONNECTING, self.clock.now()) for d in config.devices
+        }
+        self._listeners: list[EngineListener] = []
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._stopping = False  # set while the drivers are being cancelled
+        self.drivers: list = []
+        self.samples_in = 0
+        self._started = threading.Event()
+        self._remap: dict[str, np.ndarray] = {}  # device -> index its driver uses -> index now
+        self.warm_up_s = WARM_UP_S
+        self._history_dropped = 0  # drops already reported by the history system alarm
+        self._history_drop_at = 0.0
+        self._watch_task: asyncio.Task | None = None
+        self._clock_task: asyncio.Task | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    def add_listener(self, listener: EngineListener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: EngineListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        if self.history is not None:
+            self.history.start()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="acquisition", daemon=True)
+        self._thread.start()
+        self._started.wait(10)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        loop, thread = self._loop, self._thread
+        if thread is None:
+            return
+        if loop is not None and not loop.is_closed():  # running, or about to run
+            try:
+                asyncio.run_coroutine_threadsafe(self._cancel_all(), loop).result(timeout / 2)
+                loop.call_soon_threadsafe(loop.stop)
+            except (TimeoutError, concurrent.futures.TimeoutError):
+                pending = [f"{t.get_name()} at {_where(t)}" for t in self._tasks if not t.done()]
+                log.warning("drivers did not stop in time: %s", "; ".join(pending))
+                loop.call_soon_threadsafe(loop.stop)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
+        thread.join(timeout)
+        self._thread = None
+        if self.history is not None:
+            self.history.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            self._warm_up()
+            for dev in self.config.devices:
+                self._start_driver(dev)
+            if self.history is not None:
+                self._watch_task = loop.create_task(self._watch_history(), name="history-watch")
+            self._clock_task = loop.create_task(self._alarm_clock(), name="alarm-clock")
+            self._started.set()
+            loop.run_forever()
+        finally:
+            # whatever still runs (a driver slow to close, a reconnect caught mid-way) is
+            # cancelled and given a moment, so no coroutine outlives its loop
+            left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for t in left:
+                t.cancel()
+            if left:
+                loop.run_until_complete(asyncio.wait(left, timeout=3.0))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())  # audit writes of device writes
+            loop.close()
+            self._loop = None
+
+    def _warm_up(self) -> None:
+        """Detectors learn from the last half hour of history before the devices are read, so a
+        restart does not leave the early warning blind (see Pipeline.warm_up); an accelerated
+        demo's engine learns from the plant's run-in instead (`prehistory`)."""
+        if self.pipeline.window is None or not self.warm_up_s:
+            return
+        if self.prehistory is not None:
+            past, self.prehistory = self.prehistory, None  # learned from once
+            start = time.perf_counter()
+            try:
+                n = self.pipeline.warm_up(iter(past))
+            except Exception:  # learning from scratch, as without it
+                log.exception("learning from the plant's run-in failed")
+                return
+            log.info(
+                "detectors learned from %d samples of the run-in in %.2f s", n, time.perf_counter() - start
+            )
+            return
+        if self.history is None:
+            return
+        from app.evaluation.scan_hold import ScanHold
+
+        t1 = self.clock.now()
+        at = self.config.tag_index()
+        hold = ScanHold(self.config)
+        start = time.perf_counter()
+
+        def batches():
+            rows: list[tuple] = []
+            for ts_ms, name, value, q in self.history.export_rows(None, t1 - self.warm_up_s, t1):
+                i = at.get(name)
+                if i is not None:
+                    rows.append((i, ts_ms / 1000.0, np.nan if value is None else value, q))
+                if len(rows) >= 20_000:
+                    yield hold.fill(_batch(rows))
+                    rows = []
+            if rows:
+                yield hold.fill(_batch(rows))
+
+        try:
+            n = self.pipeline.warm_up(batches())
+        except Exception:  # a history that cannot be read only means learning from scratch
+            log.exception("learning from history failed")
+            return
+        if n:
+            log.info("detectors learned from %d samples of history in %.2f s", n, time.perf_counter() - start)
+
+    def _start_driver(self, dev) -> None:
+        """Create and schedule a device's driver (on the loop thread); its batches carry the tag
+        indexes of the configuration it was made for, mapped to the current ones on arrival."""
+        if self._stopping:
+            return
+        members = [(i, t) for i, t in enumerate(self.config.tags) if t.device == dev.name]
+        drv = driver_for(dev)(
+            dev,
+            members,
+            lambda raw, d=dev.name: self._on_raw(raw, d),
+            self._on_status,
+            backoff_cap=self.backoff_cap,
+        )
+        if self.config.source_path is not None and hasattr(drv, "base"):
+            drv.base = self.config.source_path.parent
+        self.drivers.append(drv)
+        self._remap.pop(dev.name, None)
+        self._tasks.append(self._loop.create_task(drv.run(), name=f"driver:{dev.name}"))
+
+    async def _stop_driver(self, name: str) -> None:
+        for drv, task in [
+            (d, t) for d, t in zip(self.drivers, self._tasks, strict=True) if d.device.name == name
+        ]:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            self.drivers.remove(drv)
+            self._tasks.remove(task)
+
+    async def _cancel_all(self) -> None:
+        self._stopping = True  # a reconnect or reconfiguration under way starts no new driver
+        watch = [t for t in (self._watch_task, self._clock_task) if t is not None]
+        for t in self._tasks + watch:
+            t.cancel()
+        await asyncio.gather(*self._tasks, *watch, return_exceptions=True)
+        self._tasks.clear()
+        self._watch_task = self._clock_task = None
+
+    # ------------------------------------------------------------ pipeline (acquisition thread)
+    def _on_raw(self, raw: SampleBatch, device: str | None = None) -> None:
+        try:
+            remap = self._remap.get(device) if device is not None else None
+            if remap is not None:  # made for an earlier configuration: today's indexes
+                idx = remap[raw.tag]
+                keep = idx >= 0
+                raw = SampleBatch(
+                    idx[keep].astype(np.int32), raw.ts[keep], raw.value[keep], raw.quality[keep]
+                )
+                if not len(raw):
+                    return
+            if self.clock.accelerated:  # stamped by the drivers in wall time
+                raw = SampleBatch(raw.tag, self.clock.to_plant(raw.ts), raw.value, raw.quality)
+            self.process(raw)
+        except Exception:  # a bug in evaluation must not kill a driver's scan loop
+            log.exception("processing a batch failed")
+
+    def process(self, raw: SampleBatch) -> tuple[SampleBatch, list[Alarm]]:
+        """Scale and check one raw batch (app/integrity.py: range, NE 43 fault band, frozen
+        signal), evaluate alarms, queue history, notify listeners. Its timestamps are on the
+        engine's clock (the drivers' batches are mapped in `_on_raw`)."""
+        idx = raw.tag
+        batch, _reason, diagnostics = self.quality_stage.apply(raw)
+        with self._lock:
+            self._value[idx] = batch.value
+            self._quality[idx] = batch.quality
+            self._ts[idx] = raw.ts
+            try:
+                outcome = self.pipeline.evaluate(batch)
+            except Exception:  # the pipeline faults its own parts; this is the last guard for history
+                log.exception("evaluating a batch failed; its samples are stored all the same")
+                outcome = Outcome()
+            for c in diagnostics:
+                a = self.pipeline.set_condition(c)
+                if a is not None:
+                    outcome.alarms.append(a)
+        transitions = outcome.alarms
+        self.samples_in += len(batch)
+        if self.history is not None:
+            self.history.submit(batch)
+            self.history.journal(transitions)
+            if outcome.risk:
+                self.history.journal_risk(outcome.risk)
+        for listener in self._listeners:
+            listener.on_samples(batch)
+            for a in transitions:
+                listener.on_alarm(a)
+            if outcome.risk and hasattr(listener, "on_risk"):
+                listener.on_risk(outcome.risk)
+        return batch, transitions
+
+    async def _alarm_clock(self) -> None:
+        while True:
+            await asyncio.sleep(ALARM_TICK_S)
+            try:
+                self.tick_alarms()
+            except Exception:  # the clock must outlive a bug in one tick
+                log.exception("the alarm clock's tick failed")
+
+    def tick_alarms(self, now: float | None = None) -> list[Alarm]:
+        """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
+        status change) alarms after its delay, a shelve expires. Journaled and published."""
+        return self._operator(self.alarms.tick, self.clock.now() if now is None else now)
+
+    def _on_status(self, status: DeviceStatus) -> None:
+        if self.clock.accelerated:
+            status = replace(status, ts=self.clock.to_plant(status.ts))
+        with self._lock:
+            self._devices[status.device] = status
+            alarm = None
+            if status.state == DeviceState.DISCONNECTED:
+                alarm = self.alarms.set_comm(status.device, True, status.ts, status.error)
+            elif status.state == DeviceState.CONNECTED:
+                alarm = self.alarms.set_comm(status.device, False, status.ts)
+        if alarm is not None and self.history is not None:
+            self.history.journal([alarm])
+        for listener in self._listeners:
+            listener.on_device(status)
+            if alarm is not None:
+                listener.on_alarm(alarm)
+
+    async def _watch_history(self) -> None:
+        while True:
+            await asyncio.sleep(HISTORY_CHECK_S)
+            try:
+                self.check_history()
+            except Exception:  # the watch must outlive a bug in reporting
+                log.exception("checking the history failed")
+
+    def check_history(self, now: float | None = None) -> Alarm | None:
+        """Raise a SYSTEM alarm while the history cannot write (database locked, disk full,
+        server gone) or has dropped samples in the last minute because its buffer was full;
+        clear it once writes succeed again. Journaled (kept until the database is back) and
+        published like any other transition; returns it, if any."""
+        h = self.history
+        if h is None:
+            return None
+        now = self.clock.now() if now is None else now
+        dropped = h.dropped
+        if dropped > self._history_dropped:
+            self._history_dropped, self._history_drop_at = dropped, now
+        failing = h.state != "ok"
+        dropping = self._history_drop_at > 0 and now - self._history_drop_at < HISTORY_DROP_HOLD_S
+        if failing and dropped:
+            text = alarm_text(
+                QT_TRANSLATE_NOOP(
+                    "alarms", "History cannot write: {error}; buffer full, {n} samples dropped"
+                ),
+                error=h.last_error or h.state,
+                n=dropped,
+            )
+        elif failing:
+            text = alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "History cannot write: {error}"), error=h.last_error or h.state
+            )
+        elif dropping:
+            text = alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "History buffer full: {n} samples dropped"), n=dropped
+            )
+        else:
+            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "History writing again"))
+        with self._lock:
+            alarm = self.alarms.set_condition(
+                Condition(
+                    HISTORY_ALARM_KEY,
+                    "history",
+                    "SYSTEM",
+                    failing or dropping,
+                    HISTORY_ALARM_PRIORITY,
+                    now,
+                    text,
+                )
+            )
+        if alarm is None:
+            return None
+        if alarm.active:
+            log.warning("%s", text)
+        else:
+            log.info("%s", text)
+        h.journal([alarm])
+        for listener in self._listeners:
+            listener.on_alarm(alarm)
+        return alarm
+
+    # ------------------------------------------------------------ live reconfiguration
+    def reconnect(self, device: str, timeout: float = 10.0, wait: bool = True) -> bool:
+        """Drop a device's connection and connect again now, without waiting out its backoff
+        (e.g. once its server certificate is trusted). Thread-safe; False when not running or
+        no such device. `wait=False` (the GUI) returns once it is asked for."""
+        loop = self._loop
+        if loop is None or not loop.is_running():
+            return False
+
+        async def again() -> bool:
+            try:
+                dev = self.config.device(device)
+            except KeyError:
+                return False
+            await self._stop_driver(device)
+            self._start_driver(dev)
+            return True
+
+        future = asyncio.run_coroutine_threadsafe(again(), loop)
+        return future.result(timeout) if wait else True
+
+    def apply_config(self, new: PlantConfig, timeout: float = 20.0) -> Reconfigured:
+        """Switch to a new (validated) configuration without stopping: only devices whose settings
+        or tags changed reconnect, the history carries on (new tags added), alarm states of tags
+        whose alarms did not change are kept. Thread-safe; returns what changed."""
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            return asyncio.run_coroutine_threadsafe(self._reconfigure(new), loop).result(timeout)
+        return asyncio.run(self._reconfigure(new, running=False))
+
+    async def _reconfigure(self, new: PlantConfig, running: bool = True) -> Reconfigured:
+        old = self.config
+        restart = changed_devices(old, new)
+        removed = {d.name for d in old.devices} - {d.name for d in new.devices}
+        if running:
+            for name in restart | removed:
+                await self._stop_driver(name)
+        now = self.clock.now()
+        new_at = new.tag_index()
+        old_to_new = np.array([new_at.get(t.name, -1) for t in old.tags], dtype=np.intp)
+        with self._lock:
+            pipeline = Pipeline(new, warnings=self.pipeline.warnings_on)
+            stage = QualityStage(new)
+            stage.adopt(self.quality_stage)
+            pipeline.reason = stage.reason
+            ended = pipeline.adopt(self.pipeline, now)
+            for c in stage.ended(self.quality_stage, now):  # tags gone: their diagnostics end
+                ended += [a for a in [self.pipeline.set_condition(c)] if a is not None]
+            for name in removed:
+                ended += [a for a in [pipeline.alarms.set_comm(name, False, now)] if a is not None]
+            n = len(new.tags)
+            value, quality, ts = np.full(n, np.nan), np.zeros(n, dtype=np.uint8), np.zeros(n)
+            kept = old_to_new >= 0
+            value[old_to_new[kept]] = self._value[kept]
+            quality[old_to_new[kept]] = self._quality[kept]
+            ts[old_to_new[kept]] = self._ts[kept]
+            self._value, self._quality, self._ts = value, quality, ts
+            for d in old.devices:  # drivers that keep running: their indexes, mapped to the new ones
+                if running and d.name not in restart and d.name not in removed:
+                    prev = self._remap.get(d.name)
+                    self._remap[d.name] = (
+                        old_to_new
+                        if prev is None
+                        else np.where(prev >= 0, old_to_new[np.maximum(prev, 0)], -1)
+                    )
+            self.pipeline, self.alarms = pipeline, pipeline.alarms
+            self.config, self.n = new, n
+            self.quality_stage = stage
+            for name in removed:
+                self._devices.pop(name, None)
+            for d in new.devices:
+                self._devices.setdefault(d.name, DeviceStatus(d.name, DeviceState.CONNECTING, now))
+            if self.history is not None:
+                self.history.retag(new.tags)  # in order with the batches before and after
+                self.history.journal(ended)
+        if running:
+            for d in new.devices:
+                if d.name in restart or d.name not in {o.name for o in old.devices}:
+                    self._start_driver(d)
+        added = {d.name for d in new.devices} - {d.name for d in old.devices}
+        result = Reconfigured(
+            devices_restarted=sorted(restart - removed - added),
+            devices_added=sorted({d.name for d in new.devices} - {d.name for d in old.devices}),
+            devices_removed=sorted(removed),
+            tags_added=int((np.isin(np.arange(len(new.tags)), old_to_new[kept], invert=True)).sum()),
+            tags_removed=int((~kept).sum()),
+            transitions=ended,
+        )
+        for listener in self._listeners:
+            for a in ended:
+                listener.on_alarm(a)
+        log.info("configuration applied: %s", result)
+        return result
+
+    # ------------------------------------------------------------ queries and actions (any thread)
+    def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> list[Alarm]:
+        return self._operator(self.alarms.acknowledge, keys, self.clock.now(), user, comment)
+
+    def shelve(self, keys: list[str], duration_s: float | None, user: str, reason: str) -> list[Alarm]:
+        """Shelve for `duration_s` seconds, or until the alarm next clears (None)."""
+        return self._operator(self.alarms.shelve, keys, self.clock.now(), duration_s, user, reason)
+
+    def unshelve(self, keys: list[str], user: str = "") -> list[Alarm]:
+        return self._operator(self.alarms.unshelve, keys, self.clock.now(), user)
+
+    def set_out_of_service(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
+        return self._operator(self.alarms.set_out_of_service, keys, on, self.clock.now(), user, reason)
+
+    def suppress(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
+        """Suppress alarms by hand until lifted (on=False lifts it)."""
+        return self._operator(self.alarms.suppress, keys, on, self.clock.now(), user, reason)
+
+    def _operator(self, action, *args) -> list[Alarm]:
+        """Apply an operator action to the alarm engine; journal and publish its transitions."""
+        with self._lock:
+            out = action(*args)
+        if self.history is not None:
+            self.history.journal(out)
+        for listener in self._listeners:
+            for a in out:
+                listener.on_alarm(a)
+        return out
+
+    def risk_states(self) -> list:
+        """Every hazard source's risk as it stands, most severe first."""
+        with self._lock:
+            return self.pipeline.risk.states() if self.pipeline.risk is not None else []
+
+    def explain(self, key: str):
+        """The data and reasoning behind a warning, or None."""
+        with self._lock:
+            return self.pipeline.explain(key, self.clock.now())
+
+    def forecast_cone(self, tag: int):
+        with self._lock:
+            w = self.pipeline.warnings
+            return None if w is None else w.cone(tag, self.clock.now())
+
+    def faults(self) -> dict:
+        """Faulted rules, expressions and detectors (app.evaluation.faults.Fault by alarm key), a copy."""
+        with self._lock:
+            return self.pipeline.faults.snapshot()
+
+    def active_alarms(self) -> list[Alarm]:
+        with self._lock:
+            return self.alarms.standing(self.clock.now())
+
+    def device_status(self) -> dict[str, DeviceStatus]:
+        with self._lock:
+            return dict(self._devices)
+
+    def quality_reasons(self) -> np.ndarray:
+        """Why each tag's latest value is not good (core.samples.QualityReason values, per tag)."""
+        with self._lock:
+            return self.quality_stage.reason.copy()
+
+    def latest(self) -> SampleBatch:
+        with self._lock:
+            return SampleBatch(
+                np.arange(self.n, dtype=np.int32), self._ts.copy(), self._value.copy(), self._quality.copy()
+            )
+
+
+def _batch(rows: list[tuple]) -> SampleBatch:
+    tag, ts, value, quality = zip(*rows, strict=True)
+    return SampleBatch.build(tag, ts, value, quality)
+
+
+def _where(task: asyncio.Task) -> str:
+    frames = task.get_stack(limit=1)
+    return f"{frames[0].f_code.co_filename}:{frames[0].f_lineno}" if frames else "?"

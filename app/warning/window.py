@@ -1,0 +1,95 @@
+"""The recent past of every tag, in fixed time buckets: what forecasts, anomaly detectors and
+incident rules look back at.
+
+Good samples are averaged into buckets of `step_s` seconds (bucket k covers [k*step, (k+1)*step)),
+kept in a ring of `span_s / step_s` slots per tag. Reads return a regular time grid with NaN
+where a tag had no good sample (bad quality never feeds a forecast). Pure numpy, no Qt; written
+from the acquisition thread, read by the engines on the same thread.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from core.samples import Quality, SampleBatch
+
+_BAD = int(Quality.BAD)
+
+
+class RecentWindow:
+    """Bucketed ring buffers of the last `span_s` seconds of every tag."""
+
+    def __init__(self, n_tags: int, span_s: float = 900.0, step_s: float = 5.0):
+        self.n = n_tags
+        self.step = float(step_s)
+        self.m = max(2, int(math.ceil(span_s / step_s)) + 1)
+        self.span = self.m * self.step
+        self.sum = np.zeros((n_tags, self.m))
+        self.cnt = np.zeros((n_tags, self.m), dtype=np.int32)
+        self.bucket = np.full((n_tags, self.m), -1, dtype=np.int64)  # bucket number each slot holds
+        self.last_value = np.full(n_tags, np.nan)  # latest good value
+        self.last_ts = np.full(n_tags, np.nan)  # time of the latest good value
+        self.now = -math.inf  # newest sample time seen
+
+    def add(self, batch: SampleBatch) -> None:
+        """Average the batch's good samples into their buckets."""
+        if len(batch) == 0:
+            return
+        good = (batch.quality != _BAD) & np.isfinite(batch.value)
+        self.now = max(self.now, float(batch.ts.max()))
+        if not good.all():
+            if not good.any():
+                return
+            batch = batch.take(good)
+        i, ts, v = batch.tag, batch.ts, batch.value
+        b = np.floor(ts / self.step).astype(np.int64)
+        s = b % self.m
+        fresh = self.bucket[i, s] != b
+        if fresh.any():
+            fi, fs = i[fresh], s[fresh]
+            self.sum[fi, fs] = 0.0
+            self.cnt[fi, fs] = 0
+            self.bucket[fi, fs] = b[fresh]
+        np.add.at(self.sum, (i, s), v)
+        np.add.at(self.cnt, (i, s), 1)
+        newer = ~(ts < self.last_ts[i])  # NaN last_ts: newer
+        self.last_value[i[newer]] = v[newer]
+        self.last_ts[i[newer]] = ts[newer]
+
+    def grid(self, span_s: float, now: float | None = None) -> np.ndarray:
+        """Bucket start times of the last `span_s` seconds up to the bucket holding `now`."""
+        now = self.now if now is None else now
+        k = min(self.m, max(1, int(round(span_s / self.step))))
+        last = math.floor(now / self.step)
+        return (np.arange(last - k + 1, last + 1, dtype=np.int64)) * self.step
+
+    def series(self, tags, span_s: float, now: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(bucket mid times [k], bucket means [len(tags), k]) over the last `span_s` seconds;
+        NaN where a tag had no good sample in a bucket."""
+        tags = np.atleast_1d(np.asarray(tags, dtype=np.intp))
+        starts = self.grid(span_s, now)
+        want = np.floor(starts / self.step).astype(np.int64)
+        slots = want % self.m
+        flat = tags[:, None] * self.m + slots[None, :]  # one index for the three rings
+        held = self.bucket.ravel().take(flat) == want[None, :]
+        cnt = self.cnt.ravel().take(flat)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self.sum.ravel().take(flat) / cnt
+        mean[~held | (cnt == 0)] = np.nan
+        return starts + self.step / 2, mean
+
+    def value_at(self, tags, ago_s: float, now: float | None = None) -> np.ndarray:
+        """Mean of the bucket `ago_s` seconds before `now` (NaN if empty or out of the window)."""
+        now = self.now if now is None else now
+        tags = np.atleast_1d(np.asarray(tags, dtype=np.intp))
+        if ago_s >= self.span:
+            return np.full(len(tags), np.nan)
+        want = math.floor((now - ago_s) / self.step)
+        slot = want % self.m
+        held = (self.bucket[tags, slot] == want) & (self.cnt[tags, slot] > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = self.sum[tags, slot] / self.cnt[tags, slot]
+        out[~held] = np.nan
+        return out

@@ -1,0 +1,1 @@
+"""The command line: check-config, replay, export, users and the rest of `forewarn <command>`."""

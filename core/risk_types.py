@@ -1,0 +1,170 @@
+"""The records of hazard-source risk: the inherent grade, one piece of evidence (`TraceItem`) and
+the dynamic state of a hazard source (`RiskState`) with its explanation; levels, their Roman
+numerals and colours. `app.risk.engine` computes them; the journal, the views and reports read
+them. Levels are 1 (I, red, major) to 4 (IV, blue, low); a smaller number is more severe."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from core.formatting import hours_minutes, minutes, seconds
+from core.messages import QT_TRANSLATE_NOOP, Message, word
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+COLOUR = {
+    1: word("risk", QT_TRANSLATE_NOOP("risk", "red")),
+    2: word("risk", QT_TRANSLATE_NOOP("risk", "orange")),
+    3: word("risk", QT_TRANSLATE_NOOP("risk", "yellow")),
+    4: word("risk", QT_TRANSLATE_NOOP("risk", "blue")),
+}
+GRADE = {
+    1: word("risk", QT_TRANSLATE_NOOP("risk", "major")),
+    2: word("risk", QT_TRANSLATE_NOOP("risk", "large")),
+    3: word("risk", QT_TRANSLATE_NOOP("risk", "general")),
+    4: word("risk", QT_TRANSLATE_NOOP("risk", "low")),
+}
+ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, INTERLOCK_UNKNOWN, ESCALATION = (
+    "alarm",
+    "warning",
+    "blind spot",
+    "hidden alarm",
+    "interlock bypassed",
+    "interlock unknown",
+    "escalation",
+)
+
+_EVIDENCE = {  # the kinds of evidence as words of the explanation
+    ALARM: word("risk", QT_TRANSLATE_NOOP("risk", "alarm")),
+    WARNING: word("risk", QT_TRANSLATE_NOOP("risk", "warning")),
+    BLIND_SPOT: word("risk", QT_TRANSLATE_NOOP("risk", "blind spot")),
+    HIDDEN: word("risk", QT_TRANSLATE_NOOP("risk", "hidden alarm")),
+    INTERLOCK: word("risk", QT_TRANSLATE_NOOP("risk", "interlock bypassed")),
+    INTERLOCK_UNKNOWN: word("risk", QT_TRANSLATE_NOOP("risk", "interlock state unknown")),
+    ESCALATION: word("risk", QT_TRANSLATE_NOOP("risk", "escalation")),
+}
+
+
+def level_label(level: int) -> Message:
+    """'II orange'."""
+    return Message(
+        "risk", QT_TRANSLATE_NOOP("risk", "{roman} {colour}"), roman=ROMAN[level], colour=COLOUR[level]
+    )
+
+
+def _m(template: str, **args) -> Message:
+    return Message("risk", template, **args)
+
+
+@dataclass(frozen=True, slots=True)
+class Inherent:
+    """The inherent risk of a hazard source and how it was graded."""
+
+    level: int  # 1 (I, red, major) .. 4 (IV, blue, low)
+    method: str  # "LEC", "LS", "GB18218" or "engineer"
+    value: float | None = None  # D (LEC), R (LS, GB 18218); None when set by the engineer
+    s: float | None = None  # GB 18218: S = sum(q/Q)
+    major_hazard: bool | None = None  # GB 18218: S >= 1
+    explanation: str = ""  # a Message: how the level was graded
+
+    @property
+    def label(self) -> Message:
+        return level_label(self.level)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceItem:
+    """One piece of evidence: which indicator pulls the level, to what, why and since when."""
+
+    indicator: str  # tag name, rule name, device, or the hazard source (escalation)
+    what: str  # "alarm", "warning", "blind spot", "hidden alarm", "interlock bypassed", "escalation"
+    level: int
+    detail: str  # a Message when built here; an alarm's message; plain text from the journal
+    since: float  # UNIX s
+
+
+@dataclass(frozen=True, slots=True)
+class RiskState:
+    """The dynamic risk of one hazard source at `ts`."""
+
+    hazard: str
+    kind: str
+    inherent: Inherent
+    level: int
+    previous: int | None  # the level before the current one began; None: none known yet
+    since: float  # when the current level began, UNIX s
+    trace: tuple[TraceItem, ...] = ()  # most severe first
+    ts: float = 0.0  # when this state was evaluated
+
+    @property
+    def interlock_unknown(self) -> bool:
+        """An interlock's state is unknown (data lost) and not yet taken as bypassed."""
+        return any(t.what == INTERLOCK_UNKNOWN for t in self.trace)
+
+    @property
+    def raised(self) -> int:
+        """How many steps above the inherent level (0: at or below it)."""
+        return max(self.inherent.level - self.level, 0)
+
+    @property
+    def label(self) -> Message:
+        return level_label(self.level)
+
+    def explain(self, now: float | None = None) -> Message:
+        """Several lines for the operator: the level, the inherent grade, and each indicator."""
+        head = _m(
+            QT_TRANSLATE_NOOP("risk", "{hazard} is {level} (inherent {inherent}: {explanation})"),
+            hazard=self.hazard,
+            level=self.label,
+            inherent=self.inherent.label,
+            explanation=self.inherent.explanation,
+        )
+        if self.previous is not None and self.previous != self.level:
+            head = _m(
+                QT_TRANSLATE_NOOP("risk", "{head}, {previous} before {time}"),
+                head=head,
+                previous=level_label(self.previous),
+                time=_clock(self.since),
+            )
+        if not self.trace:
+            return _m(QT_TRANSLATE_NOOP("risk", "{head}: no live evidence raises it."), head=head)
+        if self.level < self.inherent.level:
+            lines = [_m(QT_TRANSLATE_NOOP("risk", "{head} because:"), head=head)]
+        else:
+            lines = [_m(QT_TRANSLATE_NOOP("risk", "{head}; live evidence:"), head=head)]
+        for t in self.trace:
+            args = dict(
+                indicator=t.indicator,
+                what=_EVIDENCE.get(t.what, t.what),
+                level=level_label(t.level),
+                time=_clock(t.since),
+                detail=t.detail,
+            )
+            if now is not None and now >= t.since:
+                line = _m(
+                    QT_TRANSLATE_NOOP(
+                        "risk", "  - {indicator}: {what} → {level} since {time} ({held}): {detail}"
+                    ),
+                    held=_duration(now - t.since),
+                    **args,
+                )
+            else:
+                line = _m(
+                    QT_TRANSLATE_NOOP("risk", "  - {indicator}: {what} → {level} since {time}: {detail}"),
+                    **args,
+                )
+            lines.append(line)
+        return Message.join("\n", lines)
+
+
+def _clock(ts: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def _duration(s: float) -> Message:
+    s = int(s)
+    if s < 60:
+        return seconds(s)
+    if s < 3600:
+        return minutes(s // 60)
+    return hours_minutes(s // 3600, f"{s % 3600 // 60:02d}")

@@ -1,0 +1,39 @@
+"""The plant file's foundations: its schema version, the `Strict` base every record derives from,
+and the names (data types, word orders, roles, hazard kinds) several records share."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_VERSION = 1
+
+DataTypeName = Literal["int16", "uint16", "int32", "uint32", "float32", "float64", "bool"]
+WordOrder = Literal["big", "little"]
+RoleName = Literal["operator", "supervisor", "engineer", "administrator"]  # app.accounts.users.Role, by name
+HazardKind = Literal[
+    "blast_furnace",
+    "converter",
+    "gas_recovery",
+    "gas_holder",
+    "gas_area",
+    "oxygen_station",
+    "dust_collector",
+    "caster",
+    "crane",
+    "deep_well_casting",
+    "other",
+]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a typo must not silently drop a limit), and no number is NaN
+    or infinite (`H: .nan` would never compare true, `on_delay_s: .inf` never time out: either
+    one silently disables an alarm)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# the words of the rule and expression language: no tag or rule may be called so
+RESERVED_WORDS = frozenset({"and", "or", "not", "true", "false", "True", "False"})

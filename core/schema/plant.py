@@ -1,0 +1,264 @@
+"""The plant file's records above the tags: hazard sources with their inherent-risk models,
+incident rules, the risk model, plant-wide warning defaults, history retention, the session
+policy, and `PlantConfig`, the whole plant."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
+from core.schema.devices import Device, read_type
+from core.schema.tags import _NO_ANOMALY, AnomalySettings, ForecastSettings, Tag
+
+# ---------------------------------------------------------------- hazard sources and risk
+
+
+class LecRisk(Strict):
+    """LEC: D = L x E x C (likelihood, exposure, consequence)."""
+
+    method: Literal["LEC"]
+    L: float = Field(gt=0)
+    E: float = Field(gt=0)
+    C: float = Field(gt=0)
+
+
+class LsRisk(Strict):
+    """LS matrix: R = L x S on a 5 x 5 grid."""
+
+    method: Literal["LS"]
+    L: int = Field(ge=1, le=5)
+    S: int = Field(ge=1, le=5)
+
+
+class Substance(Strict):
+    """A dangerous substance held by a hazard source (GB 18218-2018)."""
+
+    name: str
+    q_t: float = Field(gt=0)  # quantity present, tonnes
+    Q_t: float = Field(gt=0)  # critical quantity, tonnes
+    beta: float = Field(1.0, gt=0)  # correction factor (toxic gases: CO 2, H2S 5, ...)
+
+
+class Gb18218Risk(Strict):
+    """GB 18218-2018: R = alpha x sum(beta_i x q_i / Q_i), alpha from the people exposed."""
+
+    method: Literal["GB18218"]
+    people_exposed: int = Field(ge=0)  # outside the plant, within 500 m
+    substances: list[Substance] = Field(min_length=1)
+
+
+InherentRisk = Annotated[LecRisk | LsRisk | Gb18218Risk, Field(discriminator="method")]
+
+
+class HazardSource(Strict):
+    """A piece of plant that can kill: its indicators and its polygon on the map."""
+
+    name: str = Field(min_length=1)
+    kind: HazardKind = "other"
+    tags: list[str] = []
+    area: list[tuple[float, float]] = []
+    inherent_level: int = Field(3, ge=1, le=4)  # used when `inherent` is not given
+    inherent: InherentRisk | None = None
+    interlocks: list[str] = []  # bool tags, 1 = in service; one bypassed (0) makes the source red
+    description: str = ""
+
+    @field_validator("area")
+    @classmethod
+    def _area(cls, v):
+        if v and len(v) < 3:
+            raise ValueError("area needs at least 3 points")
+        return v
+
+
+class Rule(Strict):
+    """An incident rule: a condition over several tags with time operators (see app/rules.py).
+
+    `message` is the operator's instruction as written by the plant (any language); it is shown
+    as written in every language unless `message_zh` gives the Simplified Chinese text, which the
+    Chinese screens show instead (the evidence after it is always translated). A raised rule
+    returns only once its condition has been false for `clear_s`, at least `hold_s` after it was
+    raised, and while its incident no longer develops (see app/rules.py); both default to the
+    plant's `rule_defaults`."""
+
+    name: str = Field(min_length=1)
+    when: str = Field(min_length=1)
+    for_s: float = Field(0.0, ge=0)  # the condition must hold this long
+    level: int = Field(2, ge=1, le=4)
+    hazard: str | None = None  # the hazard source it belongs to
+    message: str = ""
+    message_zh: str = ""  # the message in Simplified Chinese (empty: `message` in every language)
+    clear_s: float | None = Field(None, ge=0, le=86400)  # None: rule_defaults.clear_s
+    hold_s: float | None = Field(None, ge=0, le=86400)  # None: rule_defaults.hold_s
+
+
+class RuleDefaults(Strict):
+    """Plant-wide hysteresis of incident rules; a rule's own `clear_s` / `hold_s` override it.
+
+    A raised rule warning returns only when its condition has been false for `clear_s` seconds,
+    it has been raised for at least `hold_s` seconds, and its incident is no longer developing
+    (no tag it reads is beyond or moving towards a limit, or still moving the way the rule
+    watches; see app/rules.py)."""
+
+    clear_s: float = Field(120.0, ge=0, le=86400)
+    hold_s: float = Field(300.0, ge=0, le=86400)
+
+
+class RiskModel(Strict):
+    """How inherent risk is graded and how live evidence raises a hazard source's level.
+
+    Levels are 1 (I, red) to 4 (IV, blue). Each piece of evidence pulls the dynamic level to
+    at least its own level; `escalate_count` or more pieces at the most severe level found raise
+    it one more step (never past red). A bypassed interlock makes it red; one whose state is
+    unknown (bad quality, data lost) is a blind spot, and red only once it has stayed unknown
+    for `interlock_confirm_s` (a communication blip never paints the map red)."""
+
+    lec_cutoffs: tuple[float, float, float] = (70.0, 160.0, 320.0)  # D below the first: IV
+    ls_cutoffs: tuple[float, float, float] = (9.0, 15.0, 20.0)
+    gb18218_cutoffs: tuple[float, float, float] = (10.0, 50.0, 100.0)
+    alarm_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 1, 2: 2, 3: 3, 4: 4}
+    warning_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 2, 2: 2, 3: 3, 4: 4}
+    blind_spot_level: int = Field(3, ge=1, le=4)  # a member tag bad or its device unreachable
+    hidden_alarm_level: int = Field(3, ge=1, le=4)  # a member alarm shelved, suppressed, out of service
+    escalate_count: int = Field(3, ge=2)
+    interlock_confirm_s: float = Field(30.0, ge=0)
+
+    @field_validator("lec_cutoffs", "ls_cutoffs", "gb18218_cutoffs")
+    @classmethod
+    def _rising(cls, v):
+        if not v[0] < v[1] < v[2]:
+            raise ValueError(f"cut-offs must rise, got {list(v)}")
+        return v
+
+
+class WarningDefaults(Strict):
+    """Plant-wide early-warning settings; a tag's `warning:` overrides them."""
+
+    forecast: ForecastSettings = ForecastSettings()
+    anomaly: AnomalySettings = AnomalySettings(enabled=False)
+    anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
+
+
+class AlarmDefaults(Strict):
+    """Plant-wide alarm defaults; a tag's own `alarms:` setting overrides them.
+
+    `bad_quality`: which tags alarm while their value is bad (a blind spot) unless they say
+    otherwise (`alarms: {bad_quality: false}` opts out, `true` opts in): `none`, only those that
+    opt in; `members`, every member of a hazard source (its `tags` and `interlocks`) and every tag
+    with an alarm limit (HH, H, L, LL, state, rate, deviation); `all`, every tag."""
+
+    bad_quality: Literal["none", "members", "all"] = "none"
+
+
+class SensorChecks(Strict):
+    """Plant-wide sensor-integrity checks of the acquisition quality stage (app/integrity.py);
+    a tag's `frozen_s`, `frozen_band` and `fault_band` override them.
+
+    Frozen signal: a safety detector (an analog member tag of a hazard source, with a range)
+    whose value stays within `frozen_band_pct` of its span for `frozen_s` seconds of sample time,
+    while above the bottom `floor_pct` of its range (a CO detector in clean air sits at zero for
+    days), turns BAD with the reason "frozen". NAMUR NE 43: a value more than `fault_low_pct`
+    of the span below the range (3.6 mA of 4-20 mA) or `fault_high_pct` above it (21 mA) is a
+    sensor fault, BAD. Both raise a diagnostic (DIAG) alarm of `diag_priority`."""
+
+    frozen_s: float = Field(600.0, ge=0)  # 0: no frozen-signal check unless a tag sets one
+    frozen_band_pct: float = Field(0.0, ge=0, le=10)
+    floor_pct: float = Field(0.05, ge=0, le=50)
+    fault_band: bool = True
+    fault_low_pct: float = Field(2.5, gt=0, le=100)
+    fault_high_pct: float = Field(6.25, gt=0, le=100)
+    diag_priority: int = Field(2, ge=1, le=4)
+
+
+class Retention(Strict):
+    """How long each resolution of the history is kept, in days."""
+
+    raw_days: float = Field(90, gt=0)
+    rollup_1m_days: float = Field(400, gt=0)
+    rollup_1h_days: float = Field(3650, gt=0)
+
+
+class SessionPolicy(Strict):
+    """The plant's session policy, the same on every workstation: the screen locks after
+    `lock_after_min` minutes without input (0: never; the alarm banner and horn keep running),
+    and `max_failures` wrong passwords in a row lock the account for `lockout_min` minutes."""
+
+    lock_after_min: float = Field(10.0, ge=0, le=24 * 60)
+    lockout_min: float = Field(15.0, gt=0, le=24 * 60)
+    max_failures: int = Field(5, ge=3, le=20)
+
+
+class PlantInfo(Strict):
+    name: str = "Plant"
+    map: str | None = None
+    map_m_per_unit: float = Field(1.0, gt=0)  # metres per map drawing unit (distances in rules)
+
+
+def tag_type(cfg: PlantConfig, tag: Tag) -> str | None:
+    """The data type a tag is read as: its own, or the default for its address."""
+    return read_type(tag.type, tag.address, cfg.device(tag.device))
+
+
+class PlantConfig(Strict):
+    """A whole plant: what the engine runs and the HMI shows."""
+
+    schema_: int = Field(SCHEMA_VERSION, alias="schema")
+    plant: PlantInfo = PlantInfo()
+    devices: list[Device] = []
+    tags: list[Tag] = []
+    hazard_sources: list[HazardSource] = []
+    rules: list[Rule] = []
+    rule_defaults: RuleDefaults = RuleDefaults()
+    warnings: WarningDefaults = WarningDefaults()
+    alarm_defaults: AlarmDefaults = AlarmDefaults()
+    risk: RiskModel = RiskModel()
+    retention: Retention = Retention()
+    security: SessionPolicy = SessionPolicy()
+    sensors: SensorChecks = SensorChecks()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+    # resolved at load time, not part of the YAML
+    source_path: Path | None = Field(None, exclude=True)
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema(cls, v):
+        if v != SCHEMA_VERSION:
+            raise ValueError(f"schema {v} is not supported (this version reads schema {SCHEMA_VERSION})")
+        return v
+
+    # -- lookups
+    def device(self, name: str):
+        for d in self.devices:
+            if d.name == name:
+                return d
+        raise KeyError(name)
+
+    def forecast_of(self, tag: Tag) -> ForecastSettings:
+        return tag.warning.forecast or self.warnings.forecast
+
+    def anomaly_of(self, tag: Tag) -> AnomalySettings:
+        if tag.warning.anomaly is not None:
+            return tag.warning.anomaly
+        pats = self.warnings.anomaly_tags
+        if pats and not any(fnmatch.fnmatchcase(tag.name, p) for p in pats):
+            return _NO_ANOMALY
+        return self.warnings.anomaly
+
+    def tag_index(self) -> dict[str, int]:
+        return {t.name: i for i, t in enumerate(self.tags)}
+
+    def map_path(self) -> Path | None:
+        if not self.plant.map:
+            return None
+        p = Path(self.plant.map)
+        if not p.is_absolute() and self.source_path is not None:
+            p = self.source_path.parent / p
+        return p
+
+    def with_devices(self, devices: list) -> PlantConfig:
+        return self.model_copy(update={"devices": devices})

@@ -1,0 +1,191 @@
+"""The plant file's tags: one measured point with its alarm limits, history settings and
+early-warning (forecast and anomaly) settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from core.schema.base import RESERVED_WORDS, DataTypeName, RoleName, Strict, WordOrder
+
+# ---------------------------------------------------------------- tags and alarms
+
+
+class RateLimit(Strict):
+    """Rate-of-change alarm: |change| per second or per minute at or above `limit`."""
+
+    limit: float = Field(gt=0)
+    per: Literal["s", "min"] = "min"
+    deadband: float = Field(0.0, ge=0)
+
+
+class DeviationLimit(Strict):
+    """Deviation alarm: |value - setpoint tag| at or above `limit`."""
+
+    setpoint: str
+    limit: float = Field(gt=0)
+    deadband: float = Field(0.0, ge=0)
+
+
+AlarmKind = Literal["HH", "H", "L", "LL", "state", "ROC", "DEV", "STALE", "BAD"]
+
+
+class AlarmLimits(Strict):
+    """Limit alarms of one analog tag, or the alarm state of a discrete one.
+
+    Priorities are warning levels 1-4 (I red, II orange, III yellow, IV blue).
+    """
+
+    HH: float | None = None
+    H: float | None = None
+    L: float | None = None
+    LL: float | None = None
+    deadband: float = Field(0.0, ge=0)
+    on_delay_s: float = Field(0.0, ge=0)
+    off_delay_s: float = Field(0.0, ge=0)
+    state: bool | None = None  # discrete tag: alarm while value == state
+    roc: RateLimit | None = None
+    deviation: DeviationLimit | None = None
+    stale_s: float | None = Field(None, gt=0)  # value frozen (unchanged) this long
+    # alarm while the value is bad (a blind spot); None: the plant's `alarm_defaults.bad_quality`
+    bad_quality: bool | None = None
+    latch: bool = False  # stays in alarm after clearing until acknowledged
+    realarm_s: float | None = Field(None, gt=0)  # an acknowledged standing alarm sounds again
+    suppress_when: str | None = None  # tag expression: suppressed by design while true
+    priority: dict[AlarmKind, Annotated[int, Field(ge=1, le=4)]] = {}
+    message: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> AlarmLimits:
+        order = [(k, getattr(self, k)) for k in ("LL", "L", "H", "HH")]
+        present = [(k, v) for k, v in order if v is not None]
+        for (k1, v1), (k2, v2) in zip(present, present[1:], strict=False):
+            if not v1 < v2:
+                raise ValueError(f"limits must rise LL < L < H < HH, but {k1}={v1} >= {k2}={v2}")
+        return self
+
+    def priority_of(self, limit: str) -> int:
+        return self.priority.get(limit, DEFAULT_PRIORITY[limit])
+
+
+DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2, "ROC": 3, "DEV": 3, "STALE": 4, "BAD": 3}
+
+
+class ForecastSettings(Strict):
+    """Forecast early warning: a robust trend over `window_s` and the time it needs to reach the
+    tag's next limit; a warning when that falls within `horizon_s`. The warning level is I when
+    the predicted time is at most levels_s[0], II at most levels_s[1], and so on."""
+
+    enabled: bool = True
+    window_s: float = Field(600.0, ge=30, le=86400)  # the recent window holds it for every tag
+    horizon_s: float = Field(1800.0, gt=0)
+    levels_s: tuple[float, float, float, float] = (180.0, 420.0, 900.0, 1800.0)
+    min_change: float | None = Field(None, ge=0)  # the trend must move at least this much over the window
+    when: str | None = None  # tag expression: forecast only while it holds ("BOF1.GAS.RECOVERING")
+
+    @field_validator("levels_s")
+    @classmethod
+    def _levels(cls, v):
+        if not all(a < b for a, b in zip(v, v[1:], strict=False)) or v[0] <= 0:
+            raise ValueError(f"levels_s must rise and be positive, got {list(v)}")
+        return v
+
+
+class AnomalySettings(Strict):
+    """Anomaly early warning against the tag's own learned behaviour: drift (held far from its
+    normal), sudden step, flat line. `mode` is a tag expression whose value
+    selects a separate baseline (a process cycle: blowing or not)."""
+
+    enabled: bool = True
+    learn_s: float = Field(1800.0, gt=0)  # history needed before it may warn
+    drift_sigma: float = Field(6.0, gt=0)  # held this many standard deviations from normal
+    step_sigma: float = Field(12.0, gt=0)
+    flatline_s: float | None = Field(None, gt=0)
+    mode: str | None = None
+    level: int = Field(3, ge=1, le=4)
+
+
+_NO_ANOMALY = AnomalySettings(enabled=False)
+
+
+class TagWarning(Strict):
+    """Early-warning settings of one tag; what is left out comes from the plant's `warnings:`."""
+
+    forecast: ForecastSettings | None = None
+    anomaly: AnomalySettings | None = None
+
+
+class TagHistory(Strict):
+    """How a tag is stored: on change beyond `deadband`, and at least every `max_interval_s`.
+
+    `deadband: null` (the default) is 0.1 % of the tag's range, or every change without a range."""
+
+    deadband: float | None = Field(None, ge=0)
+    max_interval_s: float = Field(60.0, gt=0)
+
+
+class Tag(Strict):
+    """One measured point."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = ""
+    unit: str = ""
+    device: str
+    address: str
+    type: DataTypeName | None = None
+    scale: float = 1.0
+    offset: float = 0.0
+    range: tuple[float, float] | None = None
+    word_order: WordOrder | None = None
+    alarms: AlarmLimits | None = None
+    map: tuple[float, float] | None = None  # position on the plant map (detectors)
+    area: str = ""  # plant area, for filtering
+    history: TagHistory = TagHistory()
+    warning: TagWarning = TagWarning()
+    # device writes: off unless set; the lowest role allowed is the permission table's for
+    # writes (app.accounts.users), raised for this tag by `write_role`
+    writable: bool = False
+    write_role: RoleName | None = None
+    # sensor integrity (app/integrity.py); left out: the plant's `sensors:` defaults
+    frozen_s: float | None = Field(None, ge=0)  # unchanged this long: quality BAD "frozen" (0: never)
+    frozen_band: float | None = Field(None, ge=0)  # a change within this band is no change (units)
+    fault_band: bool | None = None  # NAMUR NE 43 fault band below/above the range (None: plant default)
+    calibration_due: date | None = None  # calibration or bump test due (overdue: a blind spot)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        if v in RESERVED_WORDS:
+            raise ValueError(
+                f"{v!r} is a word of the rule and expression language ({', '.join(sorted(RESERVED_WORDS))}):"
+                " a tag so named could not be read by a rule; choose another name"
+            )
+        return v
+
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, v):
+        if v == 0:
+            raise ValueError("scale must not be 0 (every value would read 0 and no limit could trip)")
+        return v
+
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v):
+        if v is not None and not v[0] < v[1]:
+            raise ValueError(f"range must be [low, high] with low < high, got {list(v)}")
+        return v
+
+    @property
+    def is_bool(self) -> bool:
+        return self.type == "bool"
+
+    @property
+    def history_deadband(self) -> float:
+        if self.history.deadband is not None:
+            return self.history.deadband
+        if self.range is None or self.is_bool:
+            return 0.0
+        return (self.range[1] - self.range[0]) * 0.001
