@@ -22,6 +22,14 @@ def format_number(x: float | None) -> str:
     return f"{x:.3g}" if ax < 0.01 and ax != 0 else f"{x:.2f}"
 
 
+def compact_number(x: float) -> str:
+    """A value inside a sentence (an alarm, warning, rule or risk message): three significant
+    digits, whole numbers from 100; `?` when it is not a number."""
+    if not math.isfinite(x):
+        return "?"
+    return f"{x:.3g}" if abs(x) < 100 else f"{x:.0f}"
+
+
 def _as_float32(x: float) -> float | None:
     """``x`` when it is exactly a 32-bit float (a float32 register or OPC UA Float), else None."""
     try:

@@ -145,7 +145,7 @@ class RiskState:
                     QT_TRANSLATE_NOOP(
                         "risk", "  - {indicator}: {what} → {level} since {time} ({held}): {detail}"
                     ),
-                    held=_duration(now - t.since),
+                    held=held_duration(now - t.since),
                     **args,
                 )
             else:
@@ -161,7 +161,7 @@ def _clock(ts: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(ts))
 
 
-def _duration(s: float) -> Message:
+def held_duration(s: float) -> Message:
     s = int(s)
     if s < 60:
         return seconds(s)

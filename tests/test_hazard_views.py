@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from app.config import demo_config_path, load_config
 from app.risk.engine import inherent_risk
 from app.rules.engine import RuleExplanation, Term
-from app.warning.engine import Explanation
+from app.warning.explain import Explanation
 from core.alarm_types import Alarm
 from core.risk_types import Inherent, RiskState, TraceItem
 from core.samples import Quality

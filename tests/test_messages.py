@@ -20,23 +20,23 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from app.reports import report_data
 from core.formatting import format_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
-from core.risk_types import _duration, level_label
+from core.risk_types import held_duration, level_label
 from views import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app"
+CORE_PACKAGES = ("core", "app", "cli")
 TS = ROOT / "resources" / "translations" / "forewarn_zh_CN.ts"
 sys.path.insert(0, str(ROOT / "tools"))
 import merge_translations as apply  # noqa: E402
 
 
 def marked_templates() -> dict[tuple[str, str], str]:
-    """Every QT_TRANSLATE_NOOP(context, template) in app/ -> where it is."""
+    """Every QT_TRANSLATE_NOOP(context, template) in core/, app/ and cli/ -> where it is."""
     found = {}
-    for path in sorted(APP.glob("*.py")):
+    for path in sorted(p for d in CORE_PACKAGES for p in (ROOT / d).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "QT_TRANSLATE_NOOP":
-                where = f"{path.name}:{node.lineno}"
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
                 # lupdate reads only literal text: no f-string, no variable
                 assert len(node.args) == 2, where
                 assert all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args), where
@@ -84,7 +84,7 @@ def test_durations_read_as_before():
         "1 h 7 min",
         "?",
     ]
-    assert [_duration(s) for s in (59, 61, 3900)] == ["59 s", "1 min", "1 h 05 min"]
+    assert [held_duration(s) for s in (59, 61, 3900)] == ["59 s", "1 min", "1 h 05 min"]
     assert [report_data.fmt_duration(s) for s in (42, 125, 120, 7500, 90000, None)] == [
         "42 s",
         "2 min 5 s",
@@ -114,7 +114,7 @@ def test_every_template_of_the_core_has_a_chinese_translation():
 @pytest.mark.skipif(shutil.which("pyside6-lupdate") is None, reason="pyside6-lupdate not installed")
 def test_lupdate_collects_every_template_of_the_core(tmp_path):
     ts = tmp_path / "app.ts"
-    sources = [str(p.relative_to(ROOT)) for p in sorted(APP.glob("*.py"))]
+    sources = [str(p.relative_to(ROOT)) for d in CORE_PACKAGES for p in sorted((ROOT / d).rglob("*.py"))]
     subprocess.run(
         ["pyside6-lupdate", "-locations", "none", *sources, "-ts", str(ts)],
         cwd=ROOT,
@@ -132,8 +132,9 @@ def test_lupdate_collects_every_template_of_the_core(tmp_path):
 def test_update_translations_reads_the_core():
     import update_translations
 
-    assert "app" in update_translations.SOURCES
-    assert "app/messages.py" in update_translations.python_sources()
+    assert set(CORE_PACKAGES) <= set(update_translations.SOURCES)
+    assert "core/messages.py" in update_translations.python_sources()
+    assert "app/alarms/engine.py" in update_translations.python_sources()
 
 
 def test_pending_translations_merge_into_a_ts():

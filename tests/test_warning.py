@@ -10,7 +10,7 @@ import pytest
 
 from app.config import parse_config_text
 from app.evaluation.pipeline import Pipeline
-from app.warning.engine import robust_trend
+from app.warning.forecast import robust_trend
 from core.samples import Quality, SampleBatch
 
 T0 = 1_700_000_000.0

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rules.engine import RuleExplanation
-from app.warning.engine import Explanation
+from app.warning.explain import Explanation
 from core.formatting import format_number
 from views import i18n
 from views.i18n import level_text

@@ -16,8 +16,6 @@ actions in `app.alarms.actions`; this module holds the evaluation.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from app.alarms.actions import AlarmActions
@@ -26,6 +24,7 @@ from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from core.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, alarm_text
+from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP
 from core.samples import Quality, SampleBatch
 
@@ -140,11 +139,7 @@ class AlarmEngine(AlarmActions):
         self.changed_at = np.full(n, np.nan)
         self.latest = np.full(n, np.nan)  # latest good value of every tag (setpoints, expressions)
         self.suppressed = np.zeros(n, dtype=bool)
-        self.hazard_of = {}
-        for h in config.hazard_sources:
-            for name in h.tags:
-                if name in index:
-                    self.hazard_of.setdefault(index[name], h.name)
+        self.hazard_of = config.hazard_of_tags()
         self.last_activation: dict[str, float] = {}
         self.external: dict[str, Alarm] = {}  # communication alarms and early warnings, by key
         self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
@@ -569,9 +564,9 @@ class AlarmEngine(AlarmActions):
                 unit = f" {self.units[i]}" if self.units[i] else ""
                 around = self._around[key] = (
                     f"{self.descriptions[i]} {kind} ",
-                    f"{unit} {'>' if HIGH[kind] else '<'} {_fmt(lim)}{unit}",
+                    f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}",
                 )
-            return around[0] + _fmt(value) + around[1]
+            return around[0] + compact_number(value) + around[1]
         desc = self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == "STATE":
@@ -582,17 +577,17 @@ class AlarmEngine(AlarmActions):
             return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
         if kind == "STALE":
             return alarm_text(
-                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=_fmt(lim)
+                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=compact_number(lim)
             )
         if kind == "ROC":
             per = "min" if self.roc_per[i] == 60 else "s"
             return alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
                 tag=desc,
-                value=_fmt(value),
+                value=compact_number(value),
                 unit=unit,
                 per=per,
-                limit=_fmt(lim),
+                limit=compact_number(lim),
             )
         if kind == "DEV":
             return alarm_text(
@@ -600,15 +595,9 @@ class AlarmEngine(AlarmActions):
                     "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"
                 ),
                 tag=desc,
-                value=_fmt(value),
+                value=compact_number(value),
                 unit=unit,
                 setpoint=self.names[self.dev_sp[i]],
-                limit=_fmt(lim),
+                limit=compact_number(lim),
             )
         raise ValueError(kind)
-
-
-def _fmt(x: float) -> str:
-    if not math.isfinite(x):
-        return "?"
-    return f"{x:.3g}" if abs(x) < 100 else f"{x:.0f}"

@@ -55,6 +55,7 @@ import numpy as np
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
 from app.evaluation.integrity import REASON_TEXT
 from core.alarm_types import Alarm
+from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.risk_types import (
     ALARM,
@@ -106,10 +107,6 @@ def exposure_alpha(people: int) -> float:
     return 0.5
 
 
-def _num(x: float) -> str:
-    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
 # ---------------------------------------------------------------- inherent risk
 
 
@@ -125,7 +122,7 @@ def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
         lv = grade(d, model.lec_cutoffs)
         text = _m(
             QT_TRANSLATE_NOOP("risk", "LEC D = {d} (L {l} × E {e} × C {c}) → {roman} {grade}"),
-            d=_num(d),
+            d=compact_number(d),
             l=f"{r.L:g}",
             e=f"{r.E:g}",
             c=f"{r.C:g}",
@@ -138,7 +135,7 @@ def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
         lv = grade(v, model.ls_cutoffs)
         text = _m(
             QT_TRANSLATE_NOOP("risk", "LS R = {r} (L {l} × S {s}) → {roman} {grade}"),
-            r=_num(v),
+            r=compact_number(v),
             l=f"{r.L}",
             s=f"{r.S}",
             roman=ROMAN[lv],
@@ -153,17 +150,17 @@ def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
         lv = grade(v, model.gb18218_cutoffs)
         major = s >= 1.0
         verdict = (
-            _m(QT_TRANSLATE_NOOP("risk", "S = {s} ≥ 1: major hazard"), s=_num(s))
+            _m(QT_TRANSLATE_NOOP("risk", "S = {s} ≥ 1: major hazard"), s=compact_number(s))
             if major
-            else _m(QT_TRANSLATE_NOOP("risk", "S = {s} < 1: not a major hazard"), s=_num(s))
+            else _m(QT_TRANSLATE_NOOP("risk", "S = {s} < 1: not a major hazard"), s=compact_number(s))
         )
         text = _m(
             QT_TRANSLATE_NOOP(
                 "risk", "GB 18218 R = {r} (α {alpha} × Σ β·q/Q {weighted}), {verdict} → grade {grade}"
             ),
-            r=_num(v),
+            r=compact_number(v),
             alpha=f"{alpha:.1f}",
-            weighted=_num(weighted),
+            weighted=compact_number(weighted),
             verdict=verdict,
             grade=lv,
         )

@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from app.warning.robust import nanmedian_rows
+from app.warning.robust import median_pair_slope, residual_level_noise
 from app.warning.window import RecentWindow
-from core.formatting import minutes, seconds
+from core.formatting import compact_number, minutes, seconds
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 
 if TYPE_CHECKING:
@@ -180,11 +180,8 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     else:
         ym, tm = yy, t
     i, j = _pairs(ym.shape[1])
-    b = nanmedian_rows((ym[:, j] - ym[:, i]) / (tm[j] - tm[i]))
-    resid = yy - b[:, None] * t[None, :]
-    resid -= nanmedian_rows(resid)[:, None]
-    mad = 1.4826 * nanmedian_rows(np.abs(resid))
-    slope[ok], noise[ok] = b, mad
+    b = median_pair_slope(tm, ym, i, j)
+    slope[ok], noise[ok] = b, residual_level_noise(t, yy, b, 0.0)[1]
     return slope, noise
 
 
@@ -448,9 +445,7 @@ def fmt_term_value(v) -> str:
     v = float(v)
     if math.isnan(v):
         return _NO_DATA
-    if abs(v) >= 1000:
-        return f"{v:.0f}"
-    return f"{v:.3g}"
+    return compact_number(v)
 
 
 def fmt_span(s: float) -> str:

@@ -252,6 +252,16 @@ class PlantConfig(Strict):
     def tag_index(self) -> dict[str, int]:
         return {t.name: i for i, t in enumerate(self.tags)}
 
+    def hazard_of_tags(self) -> dict[int, str]:
+        """Tag index -> the first hazard source that lists the tag."""
+        index = self.tag_index()
+        out: dict[int, str] = {}
+        for h in self.hazard_sources:
+            for name in h.tags:
+                if name in index:
+                    out.setdefault(index[name], h.name)
+        return out
+
     def map_path(self) -> Path | None:
         if not self.plant.map:
             return None

@@ -1,0 +1,223 @@
+"""Anomaly: a tag behaves unlike itself (drift, step, flat line).
+
+Anomaly. Per tag (and per process mode, when `mode` names one), an exponentially weighted mean
+and variance of the bucket means learned over `learn_s`; until that much good data has been seen
+the detector says "learning" and never warns. Then: the standardised residual held beyond
+`drift_sigma` for half a minute (drift; bucket means are correlated over minutes, so a sum of
+residuals such as a CUSUM would add up ordinary slow wander), a jump of one bucket against the
+scatter of bucket-to-bucket changes (step),
+and an unchanged value for `flatline_s` where the tag normally moves (flat line). The baseline
+does not learn while a tag is anomalous.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.config import PlantConfig
+from app.evaluation.faults import FaultRegistry
+from app.rules.expression import compile_expression
+from app.warning.explain import fmt_value
+from app.warning.window import RecentWindow
+from core.alarm_types import Condition
+from core.formatting import format_duration as fmt_duration
+from core.messages import QT_TRANSLATE_NOOP, Message
+
+DRIFT_HOLD = 6  # buckets in a row beyond drift_sigma before a drift is reported
+DRIFT_CLEAR = 0.5  # a drift clears once back within this share of drift_sigma
+
+
+def _m(template: str, **args) -> Message:
+    return Message("warning", template, **args)
+
+
+class AnomalyDetector:
+    """Drift, step and flat line against each tag's own learned behaviour."""
+
+    def __init__(self, cfg: PlantConfig, window: RecentWindow):
+        self.cfg, self.window = cfg, window
+        index = cfg.tag_index()
+        rows = [i for i, t in enumerate(cfg.tags) if cfg.anomaly_of(t).enabled and not t.is_bool]
+        self.tags = np.asarray(rows, dtype=np.intp)
+        st = [cfg.anomaly_of(cfg.tags[i]) for i in rows]
+        self.learn_s = np.array([s.learn_s for s in st])
+        self.drift_h = np.array([s.drift_sigma for s in st])
+        self.step_h = np.array([s.step_sigma for s in st])
+        self.flat_s = np.array([s.flatline_s or np.inf for s in st])
+        self.level = np.array([s.level for s in st], dtype=np.int8)
+        self.modes = [compile_expression(s.mode, index)[0] if s.mode else None for s in st]
+        self.has_modes = any(m is not None for m in self.modes)
+        n = len(rows)
+        span = np.array(
+            [(cfg.tags[i].range[1] - cfg.tags[i].range[0]) if cfg.tags[i].range else 0.0 for i in rows]
+        )
+        self.floor = np.maximum(span * 1e-3, 1e-9)  # smallest scatter believed: 0.1 % of range
+        # baselines: [tag, mode]
+        self.mu = np.full((n, 2), np.nan)
+        self.var = np.zeros((n, 2))
+        self.dvar = np.zeros((n, 2))  # scatter of bucket-to-bucket changes
+        self.seen_s = np.zeros((n, 2))
+        self.beyond = np.zeros(n, dtype=np.int16)  # buckets in a row beyond drift_sigma
+        self.prev = np.full(n, np.nan)
+        self.unchanged_since = np.full(n, np.nan)
+        self.state = np.zeros(n, dtype=np.int8)  # 0 normal, 1 drift, 2 step, 3 flat line
+        self.since = np.zeros(n)
+        self.last_bucket = -1
+        self.names = [t.name for t in cfg.tags]
+        self.units = [t.unit for t in cfg.tags]
+        self.hazard_of = cfg.hazard_of_tags()
+        self.evidence: dict[int, Message] = {}
+        self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
+
+    def learning(self, tag: int) -> bool:
+        j = np.flatnonzero(self.tags == tag)
+        return bool(len(j)) and bool((self.seen_s[j[0]] < self.learn_s[j[0]]).all())
+
+    def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
+        if len(self.tags) == 0:
+            return []
+        step = self.window.step
+        bucket = math.floor(now / step) - 1  # the newest closed bucket
+        if bucket <= self.last_bucket:
+            return []
+        self.last_bucket = bucket
+        x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
+        mode = np.zeros(len(self.tags), dtype=np.intp)
+        if self.has_modes:
+            mode = np.array(
+                [
+                    1 if (m is not None and self._mode(j, m, latest, now)) else 0
+                    for j, m in enumerate(self.modes)
+                ],
+                dtype=np.intp,
+            )
+        r = np.arange(len(self.tags))
+        mu, var, dvar, seen = self.mu[r, mode], self.var[r, mode], self.dvar[r, mode], self.seen_s[r, mode]
+        ok = np.isfinite(x)
+        sd = np.maximum(np.sqrt(var), self.floor)
+        dsd = np.maximum(np.sqrt(dvar), self.floor)
+        learned = seen >= self.learn_s
+        with np.errstate(invalid="ignore"):
+            z = np.where(ok & np.isfinite(mu), (x - mu) / sd, 0.0)
+            d = np.where(ok & np.isfinite(self.prev), x - self.prev, np.nan)
+        self.beyond = np.where(learned & ok & (np.abs(z) >= self.drift_h), self.beyond + 1, 0).astype(
+            np.int16
+        )
+        drift = (self.beyond >= DRIFT_HOLD) | ((self.state == 1) & (np.abs(z) >= DRIFT_CLEAR * self.drift_h))
+        stepped = learned & np.isfinite(d) & (np.abs(np.nan_to_num(d)) >= self.step_h * dsd)
+        moved = ~np.isfinite(d) | (np.abs(np.nan_to_num(d)) > 0)
+        self.unchanged_since = np.where(moved | np.isnan(self.unchanged_since), now, self.unchanged_since)
+        flat = learned & ok & (dsd > self.floor) & (now - self.unchanged_since >= self.flat_s)
+        new_state = np.where(flat, 3, np.where(stepped, 2, np.where(drift, 1, 0))).astype(np.int8)
+        # a step stays an anomaly while the value stays away from its baseline
+        hold = (self.state == 2) & (np.abs(z) >= 4.0)
+        new_state = np.where((new_state == 0) & hold, 2, new_state)
+        # learn while normal: EW mean and variance with the time constant of learn_s
+        a = np.minimum(1.0, step / np.maximum(self.learn_s / 3.0, step))
+        a = np.where(seen < self.learn_s, np.maximum(a, 1.0 / (seen / step + 1.0)), a)
+        learn = ok & (new_state == 0)
+        first = learn & ~np.isfinite(mu)
+        diff = np.where(np.isfinite(mu), x - mu, 0.0)
+        new_mu = np.where(first, x, np.where(learn, mu + a * diff, mu))
+        new_var = np.where(learn & ~first, (1 - a) * (var + a * diff * diff), var)
+        new_dvar = np.where(learn & np.isfinite(d), (1 - a) * dvar + a * np.nan_to_num(d) ** 2, dvar)
+        self.mu[r, mode], self.var[r, mode], self.dvar[r, mode] = new_mu, new_var, new_dvar
+        self.seen_s[r, mode] = seen + np.where(ok, step, 0.0)
+        self.prev = np.where(ok, x, self.prev)
+        out = []
+        for j in np.flatnonzero(new_state != self.state).tolist():
+            i = int(self.tags[j])
+            key = f"{self.names[i]}:ANOMALY"
+            st = int(new_state[j])
+            if st == 0:
+                self.beyond[j] = 0
+                self.evidence.pop(i, None)
+                out.append(
+                    Condition(
+                        key,
+                        self.names[i],
+                        "ANOMALY",
+                        False,
+                        int(self.level[j]),
+                        now,
+                        _m(
+                            QT_TRANSLATE_NOOP("warning", "{tag}: back to its normal behaviour"),
+                            tag=self.names[i],
+                        ),
+                        i,
+                        float(x[j]),
+                    )
+                )
+            else:
+                text = self._evidence(j, i, st, float(x[j]), float(mu[j]), float(sd[j]), float(d[j]), now)
+                self.evidence[i] = text
+                self.since[j] = now
+                out.append(
+                    Condition(
+                        key,
+                        self.names[i],
+                        "ANOMALY",
+                        True,
+                        int(self.level[j]),
+                        now,
+                        text,
+                        i,
+                        float(x[j]),
+                        hazard=self.hazard_of.get(i, ""),
+                    )
+                )
+            self.state[j] = st
+        return out
+
+    def _mode(self, j: int, fn, latest: np.ndarray, now: float) -> bool:
+        """A tag's anomaly `mode`; one that raises is faulted and the normal mode (0) assumed."""
+        name = self.names[int(self.tags[j])]
+        try:
+            on = bool(fn(latest))
+        except Exception as exc:
+            self.faults.expression_failed(name, "anomaly.mode", exc, now)
+            return False
+        self.faults.expression_ok(name, "anomaly.mode", now)
+        return on
+
+    def _evidence(
+        self, j: int, i: int, st: int, x: float, mu: float, sd: float, d: float, now: float
+    ) -> Message:
+        unit = f" {self.units[i]}" if self.units[i] else ""
+        name = self.names[i]
+        if st == 3:
+            return _m(
+                QT_TRANSLATE_NOOP(
+                    "warning",
+                    "{tag} flat-lined: no change for {duration} (it normally moves {move}{unit} per bucket)",
+                ),
+                tag=name,
+                duration=fmt_duration(now - self.unchanged_since[j]),
+                move=fmt_value(math.sqrt(self.dvar[j].max())),
+                unit=unit,
+            )
+        if st == 2:
+            return _m(
+                QT_TRANSLATE_NOOP(
+                    "warning", "{tag} stepped {step}{unit} in {duration} (normal scatter {scatter}{unit})"
+                ),
+                tag=name,
+                step=f"{d:+.3g}",
+                unit=unit,
+                duration=fmt_duration(self.window.step),
+                scatter=fmt_value(sd),
+            )
+        return _m(
+            QT_TRANSLATE_NOOP(
+                "warning",
+                "{tag} drifted to {value}{unit}, {z} σ from its normal {normal}{unit} (learned over {duration})",
+            ),
+            tag=name,
+            value=fmt_value(x),
+            unit=unit,
+            z=f"{(x - mu) / sd:+.1f}",
+            normal=fmt_value(mu),
+            duration=fmt_duration(self.seen_s[j].max()),
+        )

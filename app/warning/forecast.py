@@ -1,0 +1,310 @@
+"""Forecast: the time to the next limit crossing of every tag with limits and a forecast enabled.
+
+Forecast. Over `window_s`, the trend is the median of the slopes between every bucket and the
+one half a window later (a Theil-Sen estimator on a fixed lag: a single outlier or a spike moves
+it not at all), and the level now is the median of the de-trended buckets. Its uncertainty is
+the residual scatter (1.4826 x MAD) turned into a slope standard error. The next limit in the
+direction of the trend is reached in (limit - level) / slope; a warning is raised when that
+time is within `horizon_s` (and, with `when`, while that plant state holds), the trend is at least 3 standard errors from flat, it has moved
+more than three times the noise over the window, and the level has left the tag's normal band
+(its mean +/- 3 sd over the last hour or so, cycles included: a gas-holder level or a filter's
+pressure drop that rises and falls every cycle is normal however steep the rise), with the
+newest eighth of the window still moving the same way, three evaluations in a row. Its level I-IV follows `levels_s`. It clears
+when the newest buckets clearly move back or the predicted time leaves the horizon with a margin; it also ends when
+the limit is crossed: the alarm takes over from there.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.config import PlantConfig
+from app.evaluation.faults import FaultRegistry
+from app.rules.expression import compile_expression
+from app.warning.explain import fmt_value
+from app.warning.robust import median_pair_slope, residual_level_noise
+from app.warning.window import RecentWindow
+from core.alarm_types import Condition
+from core.formatting import format_duration as fmt_duration
+from core.messages import QT_TRANSLATE_NOOP, Message, word
+
+Z_MIN = 3.0  # the trend must be this many standard errors from flat
+NOISE_MULT = 3.0  # ... and move this many times the noise over the window
+CLEAR_MARGIN = 1.25  # a forecast clears when its time leaves the horizon by this factor
+MIN_COVERAGE = 0.6  # share of buckets with data needed for a forecast
+BAND_SIGMA = 3.0  # a forecast needs the level outside the tag's normal band: mean +/- this many sd
+BASELINE_TAU_S = 3600.0  # time constant of the normal band
+BASELINE_MIN_S = 600.0  # a forecast detector is "learning" until it has seen this much
+SHORT_WINDOW = 0.3  # the second, faster look: this share of the window
+MIN_WINDOW_S = 120.0
+CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised
+RISING = word("warning", QT_TRANSLATE_NOOP("warning", "rising"))
+FALLING = word("warning", QT_TRANSLATE_NOOP("warning", "falling"))
+
+
+def _m(template: str, **args) -> Message:
+    return Message("warning", template, **args)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The trend of one tag over its window, as the forecast saw it."""
+
+    slope_per_s: float
+    slope_err: float
+    level: float  # fitted value now
+    noise: float  # robust residual scatter
+    coverage: float
+
+
+def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per row of y (tags x buckets, NaN gaps) on times t: slope, slope standard error, level at
+    t[-1], residual noise, coverage. Rows with too few points give NaN."""
+    k, m = y.shape
+    ok = np.isfinite(y)
+    coverage = ok.mean(axis=1)
+    lag = max(1, m // 2)
+    first = np.arange(m - lag)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        slope = median_pair_slope(t, y, first, first + lag)
+        level, noise = residual_level_noise(t, y, slope, t[-1])
+        tt = np.where(ok, t[None, :], np.nan)
+        sxx = np.nansum((tt - np.nanmean(tt, axis=1)[:, None]) ** 2, axis=1)
+        n = ok.sum(axis=1)
+        # residuals of bucket means are correlated over a few buckets: count half of them
+        err = noise / np.sqrt(np.maximum(sxx, 1e-12)) * math.sqrt(2.0)
+    bad = (coverage < MIN_COVERAGE) | (n < 6)
+    for a in (slope, level, noise, err):
+        a[bad] = np.nan
+    return slope, err, level, noise, coverage
+
+
+class ForecastDetector:
+    """Predicted time to the next limit for every tag with limits and a forecast enabled."""
+
+    def __init__(self, cfg: PlantConfig, window: RecentWindow):
+        self.cfg, self.window = cfg, window
+        rows, highs, lows = [], [], []
+        for i, t in enumerate(cfg.tags):
+            a = t.alarms
+            f = cfg.forecast_of(t)
+            if a is None or not f.enabled or t.is_bool:
+                continue
+            hi = sorted(v for v in (a.H, a.HH) if v is not None)
+            lo = sorted((v for v in (a.L, a.LL) if v is not None), reverse=True)
+            if not hi and not lo:
+                continue
+            rows.append(i)
+            highs.append((hi + [np.inf, np.inf])[:2])
+            lows.append((lo + [-np.inf, -np.inf])[:2])
+        self.tags = np.asarray(rows, dtype=np.intp)
+        self.highs = np.asarray(highs, dtype=float).reshape(-1, 2)  # next-higher limits, rising
+        self.lows = np.asarray(lows, dtype=float).reshape(-1, 2)  # next-lower limits, falling
+        self.settings = [cfg.forecast_of(cfg.tags[i]) for i in rows]
+        groups: dict[float, list[int]] = {}
+        for j, s in enumerate(self.settings):
+            groups.setdefault(s.window_s, []).append(j)
+        self.groups = {w: np.asarray(js, dtype=np.intp) for w, js in groups.items()}
+        self.horizon = np.array([s.horizon_s for s in self.settings])
+        self.levels_s = np.array([s.levels_s for s in self.settings]).reshape(-1, 4)
+        self.min_change = np.array([s.min_change if s.min_change is not None else 0.0 for s in self.settings])
+        self.win_s = np.array([s.window_s for s in self.settings])
+        index = cfg.tag_index()
+        self.when = [(j, compile_expression(s.when, index)[0]) for j, s in enumerate(self.settings) if s.when]
+        self.active = np.zeros(len(rows), dtype=bool)
+        self.streak = np.zeros(len(rows), dtype=np.int16)
+        spans = [(cfg.tags[i].range[1] - cfg.tags[i].range[0]) if cfg.tags[i].range else 0.0 for i in rows]
+        self.floor = np.maximum(np.asarray(spans, dtype=float) * 1e-3, 1e-9)
+        self.mu = np.full(len(rows), np.nan)  # the normal band, learned from bucket means
+        self.var = np.zeros(len(rows))
+        self.seen = np.zeros(len(rows))
+        self.last_bucket = -1
+        self.fits: dict[int, Fit] = {}
+        self.names = [t.name for t in cfg.tags]
+        self.units = [t.unit for t in cfg.tags]
+        self.hazard_of = cfg.hazard_of_tags()
+        self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
+
+    def _learn(self, now: float) -> None:
+        """Fold the newest closed bucket into the normal band of tags not under warning."""
+        step = self.window.step
+        bucket = math.floor(now / step) - 1
+        if bucket <= self.last_bucket:
+            return
+        self.last_bucket = bucket
+        x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
+        ok = np.isfinite(x) & ~self.active
+        a = np.maximum(step / BASELINE_TAU_S, 1.0 / (self.seen / step + 1.0))
+        first = ok & ~np.isfinite(self.mu)
+        diff = np.where(ok & ~first, x - self.mu, 0.0)
+        self.mu = np.where(first, x, self.mu + a * diff)
+        self.var = np.where(ok & ~first, (1 - a) * (self.var + a * diff * diff), self.var)
+        self.seen += np.where(ok, step, 0.0)
+
+    def learning(self, tag: int) -> bool:
+        j = np.flatnonzero(self.tags == tag)
+        return bool(len(j)) and bool(self.seen[j[0]] < BASELINE_MIN_S)
+
+    def _scale(self, now: float, factor: float) -> dict[str, np.ndarray]:
+        """Trend, predicted crossing and verdict of every tag over its window x factor."""
+        n = len(self.tags)
+        slope, err, level, noise, recent, newest = (np.full(n, np.nan) for _ in range(6))
+        q_of = np.full(n, 2.0)
+        win = np.maximum(self.win_s * factor, MIN_WINDOW_S)
+        for w, js in self.groups.items():
+            t, y = self.window.series(self.tags[js], max(w * factor, MIN_WINDOW_S), now)
+            s, e, lv, nz, _cov = robust_trend(t, y)
+            q = max(2, len(t) // 8)
+            q_of[js] = q
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                newest[js] = np.nanmean(y[:, -q:], axis=1)
+                recent[js] = newest[js] - np.nanmean(y[:, -2 * q : -q], axis=1)
+            # the level is the fitted value at the newest bucket; carry it to now
+            slope[js], err[js], noise[js] = s, e, nz
+            level[js] = lv + s * (now - t[-1])
+        rising = slope > 0
+        # the next limit ahead of the trend that the level has not reached yet
+        ahead_hi = np.where(level < self.highs[:, 0], self.highs[:, 0], self.highs[:, 1])
+        ahead_lo = np.where(level > self.lows[:, 0], self.lows[:, 0], self.lows[:, 1])
+        target = np.where(rising, ahead_hi, ahead_lo)
+        sd = np.maximum(np.sqrt(self.var), self.floor)
+        with np.errstate(all="ignore"):
+            eta = (target - level) / slope
+            sig = np.abs(slope) / err >= Z_MIN
+            moved = np.abs(slope) * win >= np.maximum(NOISE_MULT * noise, self.min_change)
+            # 68 % interval of the crossing time from the slope's standard error
+            fast = (target - level) / (slope + np.sign(slope) * err)
+            slow = (target - level) / np.maximum(np.abs(slope) - err, 1e-12) * np.sign(slope)
+            finite = np.isfinite(eta) & np.isfinite(target) & (eta > 0)
+            keep = finite & (np.abs(slope) / err >= Z_MIN / 2) & (eta <= self.horizon * CLEAR_MARGIN)
+            # measured, not extrapolated: the newest buckets themselves are out of the normal band
+            away = np.where(rising, newest - self.mu, self.mu - newest) > BAND_SIGMA * sd
+        still = np.sign(recent) == np.sign(slope)  # not already turning back
+        # an active forecast ends once the newest buckets clearly move the other way
+        turned = ~still & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
+        keep &= ~turned
+        raise_ = finite & sig & moved & still & (eta <= self.horizon) & away & (self.seen >= BASELINE_MIN_S)
+        return {
+            "slope": slope,
+            "err": err,
+            "level": level,
+            "noise": noise,
+            "eta": eta,
+            "target": target,
+            "fast": fast,
+            "slow": slow,
+            "keep": keep,
+            "raise": raise_,
+        }
+
+    def evaluate(self, now: float, latest: np.ndarray | None = None) -> list[Condition]:
+        if len(self.tags) == 0:
+            return []
+        self._learn(now)
+        long, short = self._scale(now, 1.0), self._scale(now, SHORT_WINDOW)
+        # the short window reacts sooner to a fast incident, the long one is surer of a slow one
+        use_short = np.where(
+            self.active,
+            short["keep"] & (~long["keep"] | (short["eta"] < long["eta"])),
+            short["raise"] & (~long["raise"] | (short["eta"] < long["eta"])),
+        )
+        c = {k: np.where(use_short, short[k], long[k]) for k in long}
+        slope, err, level, noise, eta, target = (
+            c[k] for k in ("slope", "err", "level", "noise", "eta", "target")
+        )
+        fast, slow = c["fast"], c["slow"]
+        keep = long["keep"] | short["keep"]
+        if self.when and latest is not None:  # forecasts that only matter in some plant state
+            off = np.array([j for j, fn in self.when if not self._holds(j, fn, latest, now)], dtype=np.intp)
+            keep[off] = False
+            c["raise"][off] = False
+        self.streak = np.where(c["raise"], self.streak + 1, 0).astype(np.int16)
+        raise_ = c["raise"] & (self.streak >= CONFIRM)
+        want = np.where(self.active, keep, raise_)
+        out: list[Condition] = []
+        level_no = 1 + (eta[:, None] > self.levels_s).sum(axis=1)
+        changed = np.flatnonzero(want | self.active)
+        for j in changed.tolist():
+            i = int(self.tags[j])
+            key = f"{self.names[i]}:FORECAST"
+            if not want[j]:
+                self.active[j] = False
+                self.fits.pop(i, None)
+                out.append(
+                    Condition(
+                        key,
+                        self.names[i],
+                        "FORECAST",
+                        False,
+                        4,
+                        now,
+                        self._cleared(i),
+                        i,
+                        float(level[j]),
+                        hazard=self.hazard_of.get(i, ""),
+                    )
+                )
+                continue
+            self.active[j] = True
+            self.fits[i] = Fit(float(slope[j]), float(err[j]), float(level[j]), float(noise[j]), 1.0)
+            e_mid = float(eta[j])
+            e_err = abs(float(slow[j]) - float(fast[j])) / 2 if np.isfinite(slow[j]) else e_mid
+            prio = int(min(4, level_no[j]))
+            msg = self._message(i, float(target[j]), e_mid, e_err, float(slope[j]))
+            out.append(
+                Condition(
+                    key,
+                    self.names[i],
+                    "FORECAST",
+                    True,
+                    prio,
+                    now,
+                    msg,
+                    i,
+                    float(level[j]),
+                    float(target[j]),
+                    self.hazard_of.get(i, ""),
+                    now + e_mid,
+                    e_err,
+                )
+            )
+        return out
+
+    def _holds(self, j: int, fn, latest: np.ndarray, now: float) -> bool:
+        """A forecast's `when`; one that raises is faulted and the forecast stays on (a warning
+        too many rather than none)."""
+        name = self.names[int(self.tags[j])]
+        try:
+            on = bool(fn(latest))
+        except Exception as exc:
+            self.faults.expression_failed(name, "forecast.when", exc, now)
+            return True
+        self.faults.expression_ok(name, "forecast.when", now)
+        return on
+
+    def _message(self, i: int, target: float, eta: float, err: float, slope: float) -> Message:
+        return _m(
+            QT_TRANSLATE_NOOP(
+                "warning",
+                "{tag} predicted to reach {value}{unit} in {eta} (±{err}), {trend} {rate}{unit}/min",
+            ),
+            tag=self.names[i],
+            value=fmt_value(target),
+            unit=f" {self.units[i]}" if self.units[i] else "",
+            eta=fmt_duration(eta),
+            err=fmt_duration(err),
+            trend=RISING if slope > 0 else FALLING,
+            rate=fmt_value(abs(slope) * 60),
+        )
+
+    def _cleared(self, i: int) -> Message:
+        return _m(
+            QT_TRANSLATE_NOOP("warning", "{tag}: forecast cleared (trend turned or limit reached)"),
+            tag=self.names[i],
+        )
