@@ -125,7 +125,7 @@ def test_a_prefetch_failure_only_faults_the_rule_that_fails(monkeypatch):
     def boom(ctx, rules):
         raise ValueError("no trend")
 
-    monkeypatch.setattr(app.rules.engine, "_prefetch", boom)
+    monkeypatch.setattr(app.rules.engine, "prefetch_trends", boom)
     p = Pipeline(plant(), step_s=1.0)
     out = run(p, T0, 5, t_v=80, u_v=3)
     assert [a.active for a in keyed(out, "hot:RULE")] == [True]

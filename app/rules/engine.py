@@ -69,16 +69,16 @@ from app.evaluation.faults import FaultRegistry
 from app.rules.functions import (
     Call,
     Node,
+    PassContext,
     Term,
-    _Ctx,
-    _prefetch,
-    _trend,
-    _truth,
     fmt_span,
     fmt_term_value,
+    prefetch_trends,
     rule_text,
+    trend_of,
+    truth,
 )
-from app.rules.language import RuleError, TagTerm, _Compiler
+from app.rules.language import Compiler, RuleError, TagTerm
 from app.rules.words import describe
 from app.warning.window import RecentWindow
 from core.alarm_types import Condition
@@ -207,8 +207,8 @@ class CompiledRule:
         `latest`/`quality` are per tag (config order); a bad value counts as NaN. `cache` may be
         shared by the rules of one pass (same window, same `now`)."""
         values = _values(latest, quality)
-        ctx = _Ctx(window, values, now, {} if cache is None else cache, self.n_slots)
-        ok = _truth(self.root.ev(ctx))
+        ctx = PassContext(window, values, now, {} if cache is None else cache, self.n_slots)
+        ok = truth(self.root.ev(ctx))
         return ok, [t for t in ctx.terms if t is not None]
 
     def reset(self) -> None:
@@ -229,7 +229,7 @@ def compile_rule(text: str, cfg: PlantConfig, window_step_s: float = 5.0) -> Com
     nothing and syntax errors raise RuleError naming the problem."""
     if not isinstance(text, str):
         raise RuleError("a rule must be text")
-    c = _Compiler(text, cfg, window_step_s)
+    c = Compiler(text, cfg, window_step_s)
     root = c.parse()
     return CompiledRule(text, root, sorted(c.used), c.n_slots, c.calls)
 
@@ -286,7 +286,7 @@ class _Watch:
             if k.fn in ("rising", "falling", "count_rising", "cluster_rising")
         ]
 
-    def developing(self, ctx: _Ctx) -> list[Message]:
+    def developing(self, ctx: PassContext) -> list[Message]:
         """Why the incident still develops, one reason per tag, at most 6 (no value first, then
         the farthest beyond its limit); [] when it does not."""
         out: dict[int, tuple[int, tuple, Message]] = {}  # tag -> (rank, order within, reason)
@@ -319,7 +319,7 @@ class _Watch:
                 out[i] = (1, (-len(passed), -excess), reason)  # HH before H, then the farthest
             tags = tuple(i for i, *_ in group if i not in out)
             if tags:
-                hit, change, _ = _trend(ctx, tags, self.limit_span, None, sign)
+                hit, change, _ = trend_of(ctx, tags, self.limit_span, None, sign)
                 for k in np.flatnonzero(hit).tolist():
                     i = tags[k]
                     kind, limit = next(x[1][0] for x in group if x[0] == i)  # the nearest limit ahead
@@ -340,7 +340,7 @@ class _Watch:
             todo = tuple(i for i in tags if i not in out)
             if not todo:
                 continue
-            hit, change, _ = _trend(ctx, todo, span, None, sign)
+            hit, change, _ = trend_of(ctx, todo, span, None, sign)
             for k in np.flatnonzero(hit).tolist():
                 i = todo[k]
                 reason = rule_text(
@@ -427,7 +427,7 @@ class RuleEngine:
         out: list[Condition] = []
         cache: dict = {}
         try:
-            _prefetch(_Ctx(self.window, latest, now, cache, 0), list(self.compiled.values()))
+            prefetch_trends(PassContext(self.window, latest, now, cache, 0), list(self.compiled.values()))
         except Exception:  # each rule then fits its own trends: the one that fails is faulted below
             log.debug("prefetching the rules' trends failed", exc_info=True)
             cache.clear()
@@ -442,7 +442,9 @@ class RuleEngine:
                 if st.active and ok is not True:
                     if values is None:
                         values = _values(latest, quality)
-                    developing = self.watches[r.name].developing(_Ctx(self.window, values, now, cache, 0))
+                    developing = self.watches[r.name].developing(
+                        PassContext(self.window, values, now, cache, 0)
+                    )
                 else:
                     developing = []
             except Exception as exc:

@@ -6,21 +6,21 @@ and the `Term` every sub-term reports.
 - `held(condition, s)`, the time a condition has held.
 
 They are methods of `Call`, the compiled node of a function call (`app.rules.language` builds
-it); `Node` is the base of every compiled node and `_num`/`_truth` the language's coercions.
+it); `Node` is the base of every compiled node and `as_number`/`truth` the language's coercions.
 
 The trend is a Theil-Sen estimate: the median of the slopes between every pair of bucket means
 (buckets merged to at most 40 points first), so a spike or a single bad bucket moves it not at
 all. It needs 5 buckets with data. `rising` asks for a positive trend that moves more than
 `min_change` over the window; the default is three times the robust scatter (1.4826 x MAD) of
 the residuals, so a flat noisy signal never counts as rising. The fits of one evaluation pass
-are shared by its rules (`_prefetch` does them one vectorised batch per span).
+are shared by its rules (`prefetch_trends` does them one vectorised batch per span).
 
 Truth has three values: true, false and unknown (`None`). A term without enough data (a trend
 over too few buckets, a tag without a good value, a pattern none of whose tags has data) is
 unknown, never false or true: `not` of unknown is unknown, `and` is false when one operand is
 false and unknown when one is unknown and none is false, `or` the mirror image. A rule is raised
 only by a condition that is true, so a term that reads "not enough data" can never be part of a
-raise (`_truth`, `_and`, `_or`).
+raise (`truth`, `kleene_and`, `kleene_or`).
 
 `fmt_term_value`, `fmt_span` and `per_min` write values for the operator's "why".
 """
@@ -39,7 +39,7 @@ from core.messages import QT_TRANSLATE_NOOP, Message, word
 
 if TYPE_CHECKING:
     from app.rules.engine import CompiledRule
-    from app.rules.language import _Compiler
+    from app.rules.language import Compiler
 
 MIN_BUCKETS = 5  # a trend needs this many buckets with data
 MIN_COVERAGE = 0.5  # ... and this share of the window's buckets (never extrapolate a few)
@@ -94,7 +94,7 @@ class Term(NamedTuple):
 # ---------------------------------------------------------------- evaluation context
 
 
-class _Ctx:
+class PassContext:
     """One evaluation pass: the inputs, a cache shared by the rules of the pass, the terms."""
 
     __slots__ = ("window", "values", "now", "cache", "terms", "state", "t0")
@@ -104,10 +104,10 @@ class _Ctx:
         self.terms: list[Term | None] = [None] * n_terms
 
 
-def _fit(ctx: _Ctx, tags: tuple[int, ...], span_s: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Robust trend (per second) and residual scatter of each tag over `span_s`; NaN without
     enough buckets of data. Fits are cached per (tag, span) for the pass, so the rules of one
-    pass share them; `_prefetch` computes all of a pass's fits in one batch per span."""
+    pass share them; `prefetch_trends` computes all of a pass's fits in one batch per span."""
     done = ctx.cache.setdefault(("fit", span_s), {})
     missing = [i for i in tags if i not in done]
     if missing:
@@ -115,18 +115,18 @@ def _fit(ctx: _Ctx, tags: tuple[int, ...], span_s: float) -> tuple[np.ndarray, n
     return np.array([done[i][0] for i in tags]), np.array([done[i][1] for i in tags])
 
 
-def _fit_into(ctx: _Ctx, tags: list[int], span_s: float, done: dict) -> None:
+def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict) -> None:
     t, y = ctx.window.series(tags, span_s, ctx.now)
     slope, noise = _theil_sen(t, y)
     for i, b, n in zip(tags, slope.tolist(), noise.tolist(), strict=True):
         done[i] = (b, n)
 
 
-_SELF_EXPLAINED = {"count_rising", "count_above", "cluster_rising", "offline", "rising", "falling"}
+SELF_EXPLAINED = {"count_rising", "count_above", "cluster_rising", "offline", "rising", "falling"}
 _TREND_FNS = {"slope", "rising", "falling", "count_rising", "cluster_rising"}
 
 
-def _prefetch(ctx: _Ctx, rules: list[CompiledRule]) -> None:
+def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
     """Compute every trend the rules of a pass will ask for, one vectorised fit per span."""
     want: dict[float, set[int]] = {}
     for r in rules:
@@ -185,7 +185,7 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return slope, noise
 
 
-def _trend(ctx: _Ctx, tags: tuple[int, ...], span_s: float, min_change: float | None, sign: int):
+def trend_of(ctx: PassContext, tags: tuple[int, ...], span_s: float, min_change: float | None, sign: int):
     """(rising-or-falling mask, change over the window, threshold) per tag."""
     slope, noise = _fit(ctx, tags, span_s)
     change = slope * span_s
@@ -201,14 +201,14 @@ def _trend(ctx: _Ctx, tags: tuple[int, ...], span_s: float, min_change: float | 
 class Node:
     slot: int = -1  # index of this node's Term, or -1 when it is not shown
 
-    def ev(self, ctx: _Ctx):  # pragma: no cover - every node overrides it
+    def ev(self, ctx: PassContext):  # pragma: no cover - every node overrides it
         raise NotImplementedError
 
 
 class Call(Node):
     """A time or pattern function; `run` returns (value, Term)."""
 
-    def __init__(self, fn: str, text: str, slot: int, args: list, tags: tuple[int, ...], rule: _Compiler):
+    def __init__(self, fn: str, text: str, slot: int, args: list, tags: tuple[int, ...], rule: Compiler):
         self.fn, self.text, self.slot, self.args, self.tags = fn, text, slot, args, tags
         self.names = [rule.cfg.tags[i].name for i in tags]
         self.units = [rule.cfg.tags[i].unit for i in tags]
@@ -256,7 +256,7 @@ class Call(Node):
         return v, Term(self.text, v, per_min(self.units[0]), detail)
 
     def _rising(self, ctx, span, min_change=None, sign=1):
-        hit, change, thr = _trend(ctx, self.tags, span, min_change, sign)
+        hit, change, thr = trend_of(ctx, self.tags, span, min_change, sign)
         c, t = float(change[0]), float(thr[0])
         h = None if math.isnan(c) else bool(hit[0])  # too few buckets: unknown, never false or true
         if h is None:
@@ -299,7 +299,7 @@ class Call(Node):
 
     # -- patterns
     def _count_rising(self, ctx, span, min_change=None):
-        hit, change, _ = _trend(ctx, self.tags, span, min_change, 1)
+        hit, change, _ = trend_of(ctx, self.tags, span, min_change, 1)
         idx = np.flatnonzero(hit)
         names = ", ".join(f"{self.names[k]} +{fmt_term_value(float(change[k]))}" for k in idx[:6])
         n = int(len(idx))
@@ -332,7 +332,7 @@ class Call(Node):
         return n, Term(self.text, n, "", names or none, ev if n else "")
 
     def _cluster_rising(self, ctx, radius, n, span, min_change=None):
-        hit, change, _ = _trend(ctx, self.tags, span, min_change, 1)
+        hit, change, _ = trend_of(ctx, self.tags, span, min_change, 1)
         best: np.ndarray = np.empty(0, dtype=np.intp)
         if hit.sum() >= n:
             near = (self.dist <= radius) & hit[None, :] & hit[:, None]
@@ -379,7 +379,7 @@ class Call(Node):
         return n, Term(self.text, n, "", names or none, ev)
 
     def _held(self, ctx, cond, span):
-        c = _truth(cond.ev(ctx))
+        c = truth(cond.ev(ctx))
         if not c:
             self.since = None
         elif self.since is None:
@@ -399,7 +399,7 @@ class Call(Node):
         return ok, Term(self.text, ok, "", detail, "")
 
 
-def _num(x) -> float:
+def as_number(x) -> float:
     if x is None:
         return math.nan
     if isinstance(x, bool):
@@ -410,22 +410,22 @@ def _num(x) -> float:
         return math.nan
 
 
-def _truth(x) -> bool | None:
+def truth(x) -> bool | None:
     """True, False, or None (unknown: no value, not enough data)."""
     if x is None or isinstance(x, bool):
         return x
-    x = _num(x)
+    x = as_number(x)
     return None if math.isnan(x) else x != 0.0
 
 
-def _and(vals: list[bool | None]) -> bool | None:
+def kleene_and(vals: list[bool | None]) -> bool | None:
     """Kleene `and`: false if any is false, else unknown if any is unknown, else true."""
     if any(v is False for v in vals):
         return False
     return None if any(v is None for v in vals) else True
 
 
-def _or(vals: list[bool | None]) -> bool | None:
+def kleene_or(vals: list[bool | None]) -> bool | None:
     """Kleene `or`: true if any is true, else unknown if any is unknown, else false."""
     if any(v is True for v in vals):
         return True

@@ -1,6 +1,6 @@
 """The rule language: text to a tree of compiled nodes, checked once and never `eval`-ed.
 
-`_Compiler` swaps every tag name for a placeholder, parses the text with Python's `ast` and turns
+`Compiler` swaps every tag name for a placeholder, parses the text with Python's `ast` and turns
 the tree into nodes over a whitelist of node types: numbers, `true`/`false`, tags, `+ - * /`,
 unary minus, comparisons (chained), `and`, `or`, `not` and the calls of `_SIGNATURES` (their
 nodes and what they compute are in `app.rules.functions`). Unknown tags or functions, wrong
@@ -28,16 +28,16 @@ from app.rules.expression import (
     finite_number,
 )
 from app.rules.functions import (
-    _SELF_EXPLAINED,
+    SELF_EXPLAINED,
     Call,
     Node,
     Term,
-    _and,
-    _num,
-    _or,
-    _truth,
+    as_number,
     fmt_term_value,
+    kleene_and,
+    kleene_or,
     per_min,
+    truth,
 )
 
 _SHORT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")  # a word without hyphens (a - b)
@@ -132,7 +132,7 @@ class Arith(Node):
         self.op, self.a, self.b = op, a, b
 
     def ev(self, ctx):
-        a, b = _num(self.a.ev(ctx)), _num(self.b.ev(ctx))
+        a, b = as_number(self.a.ev(ctx)), as_number(self.b.ev(ctx))
         if self.op is operator.truediv and b == 0:
             return math.nan
         return self.op(a, b)
@@ -143,7 +143,7 @@ class Neg(Node):
         self.a = a
 
     def ev(self, ctx):
-        return -_num(self.a.ev(ctx))
+        return -as_number(self.a.ev(ctx))
 
 
 class Not(Node):
@@ -151,20 +151,20 @@ class Not(Node):
         self.a = a
 
     def ev(self, ctx):
-        v = _truth(self.a.ev(ctx))
+        v = truth(self.a.ev(ctx))
         return None if v is None else not v
 
 
 class BoolOp(Node):
-    """and / or over three truth values (`_and`, `_or`): every operand is evaluated (no short
+    """and / or over three truth values (`kleene_and`, `kleene_or`): every operand is evaluated (no short
     cut), so `held` keeps time and the operator sees every term."""
 
     def __init__(self, is_and: bool, items: list[Node]):
         self.is_and, self.items = is_and, items
 
     def ev(self, ctx):
-        vals = [_truth(x.ev(ctx)) for x in self.items]
-        return _and(vals) if self.is_and else _or(vals)
+        vals = [truth(x.ev(ctx)) for x in self.items]
+        return kleene_and(vals) if self.is_and else kleene_or(vals)
 
 
 class Compare(Node):
@@ -175,15 +175,15 @@ class Compare(Node):
             self.unit = per_min(self.unit)
 
     def ev(self, ctx):
-        left = first = _num(self.left.ev(ctx))
+        left = first = as_number(self.left.ev(ctx))
         results: list[bool | None] = []
         for op, node in zip(self.ops, self.rights, strict=True):
-            right = _num(node.ev(ctx))
+            right = as_number(node.ev(ctx))
             results.append(None if math.isnan(left) or math.isnan(right) else bool(op(left, right)))
             left = right
-        ok = _and(results)  # a value without data makes the comparison unknown, not false
+        ok = kleene_and(results)  # a value without data makes the comparison unknown, not false
         ev = ""
-        if ok and not any(isinstance(x, Call) and x.fn in _SELF_EXPLAINED for x in (self.left, *self.rights)):
+        if ok and not any(isinstance(x, Call) and x.fn in SELF_EXPLAINED for x in (self.left, *self.rights)):
             ev = f"{self.text} ({fmt_term_value(first)}{' ' + self.unit if self.unit else ''})"
         ctx.terms[self.slot] = Term(self.text, ok, "", "", ev)
         return ok
@@ -192,7 +192,7 @@ class Compare(Node):
 # ---------------------------------------------------------------- compiling
 
 
-class _Compiler:
+class Compiler:
     """Turns rule text into a tree of `Node`s, checking every name, function and argument."""
 
     def __init__(self, text: str, cfg: PlantConfig, window_step: float):

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
-from core.schema.tags import _NO_ANOMALY, AnomalySettings, ForecastSettings, Tag
+from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag
 
 # ---------------------------------------------------------------- hazard sources and risk
 
@@ -246,7 +246,7 @@ class PlantConfig(Strict):
             return tag.warning.anomaly
         pats = self.warnings.anomaly_tags
         if pats and not any(fnmatch.fnmatchcase(tag.name, p) for p in pats):
-            return _NO_ANOMALY
+            return NO_ANOMALY
         return self.warnings.anomaly
 
     def tag_index(self) -> dict[str, int]:

@@ -107,7 +107,7 @@ class AnomalySettings(Strict):
     level: int = Field(3, ge=1, le=4)
 
 
-_NO_ANOMALY = AnomalySettings(enabled=False)
+NO_ANOMALY = AnomalySettings(enabled=False)
 
 
 class TagWarning(Strict):
