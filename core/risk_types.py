@@ -8,10 +8,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from core.alarm_types import ROMAN
 from core.formatting import hours_minutes, minutes, seconds
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COLOUR = {
     1: word("risk", QT_TRANSLATE_NOOP("risk", "red")),
     2: word("risk", QT_TRANSLATE_NOOP("risk", "orange")),

@@ -8,16 +8,8 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from core.alarm_types import Alarm
-from widgets.alarm_table import (
-    COL_ETA,
-    COL_KIND,
-    COL_OFF,
-    VIEW_OFF,
-    VIEW_STANDING,
-    AlarmTable,
-    ShelveDialog,
-    format_eta,
-)
+from widgets.alarm_model import COL_ETA, COL_KIND, COL_OFF, VIEW_OFF, VIEW_STANDING, format_eta
+from widgets.alarm_table import AlarmTable, ShelveDialog
 
 AREAS = ["Ironmaking", "Ironmaking", "Gas holder", "Converter shop"]  # by tag index
 NOW = 1_000_000.0

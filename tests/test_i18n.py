@@ -52,7 +52,8 @@ def test_language_choice_settings_then_environment_then_locale(tmp_path, monkeyp
 
 def test_alarm_table_and_trend_view_in_chinese_and_back(qtbot, chinese):
     from views.trend_view import TrendView
-    from widgets.alarm_table import COL_ETA, COL_PRI, COL_STATE, AlarmTable, format_eta
+    from widgets.alarm_model import COL_ETA, COL_PRI, COL_STATE, format_eta
+    from widgets.alarm_table import AlarmTable
 
     assert i18n.current_language() == "zh_CN"
     table = AlarmTable()

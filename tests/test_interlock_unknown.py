@@ -126,7 +126,7 @@ def test_map_outlines_an_unknown_interlock_in_its_own_colour_not_red(map_cfg, qt
     from PySide6.QtCore import Qt
 
     from core.risk_types import Inherent, RiskState, TraceItem
-    from widgets.alarm_model import PRIORITY_COLORS
+    from widgets.palette import PRIORITY_COLORS
     from widgets.plant_map import DATA_LOST, PlantMap
 
     pm = PlantMap(map_cfg)

@@ -88,7 +88,7 @@ class FakeEngine:
 
 
 def test_alarm_model_insert_update_remove_without_reset(qtbot):
-    from widgets.alarm_table import COL_STATE, AlarmTableModel
+    from widgets.alarm_model import COL_STATE, AlarmTableModel
 
     model = AlarmTableModel({"BF1.TOP.PRESSURE": "kPa"})
     events = []
@@ -116,7 +116,7 @@ def test_alarm_model_insert_update_remove_without_reset(qtbot):
 
 
 def test_alarm_model_columns(qtbot):
-    from widgets.alarm_table import AlarmTableModel
+    from widgets.alarm_model import AlarmTableModel
 
     model = AlarmTableModel({"BF1.TOP.PRESSURE": "kPa"})
     model.update_alarms([alarm(priority=1)])
@@ -126,7 +126,7 @@ def test_alarm_model_columns(qtbot):
 
 
 def test_alarm_flash_is_bounded_to_priority_cells(qtbot):
-    from widgets.alarm_table import COL_PRI, AlarmTableModel
+    from widgets.alarm_model import COL_PRI, AlarmTableModel
 
     model = AlarmTableModel()
     model.update_alarms([alarm(acked=True), alarm("GH1.CO.01:H", tag=3), alarm("X:HH", tag=1, acked=True)])
@@ -450,7 +450,7 @@ def test_main_window_assembles_and_saves_layout(qtbot, cfg, tmp_path):
 
 
 def test_format_number_is_compact():
-    from widgets.alarm_table import format_number
+    from core.formatting import format_number
 
     assert format_number(1234.6) == "1235"
     assert format_number(205.04) == "205.0"

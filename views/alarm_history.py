@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.reports import report_data as rd
+from core.alarm_types import ROMAN
 from views.journal_model import (
     COL_COMMENT,
     COL_KIND,
@@ -69,7 +70,8 @@ from views.journal_model import (
 )
 from views.kpi_panel import KpiPanel
 from views.report_texts import journal_state
-from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN, kind_label
+from widgets.alarm_model import kind_label
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.screen_fit import resize_for_screen
 from widgets.tables import busy_bar
 from widgets.trend_workers import RequestCounter

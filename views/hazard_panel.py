@@ -47,12 +47,13 @@ from PySide6.QtWidgets import (
 
 from app.evaluation.integrity import reason_text
 from app.risk.engine import inherent_risk
+from core.alarm_types import ROMAN
 from core.formatting import format_duration, format_number
-from core.risk_types import ROMAN, RiskState
+from core.risk_types import RiskState
 from core.samples import Quality
 from views import i18n
 from views.i18n import evidence, grade, hazard_kind, level_text
-from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.sparkline import Sparkline, SparkStore
 
 MAX_MEMBERS = 12

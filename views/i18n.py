@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     QTranslator,
 )
 
+from core.alarm_types import ROMAN
 from core.formatting import format_duration
 from core.messages import render
 
@@ -160,7 +161,6 @@ _HAZARD_KIND = {  # app.config.HazardKind
     "deep_well_casting": QT_TRANSLATE_NOOP("risk", "deep-well casting"),
     "other": QT_TRANSLATE_NOOP("risk", "other"),
 }
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _YES_NO = {True: QT_TRANSLATE_NOOP("values", "yes"), False: QT_TRANSLATE_NOOP("values", "no")}
 _UNKNOWN = QT_TRANSLATE_NOOP("values", "unknown")
 
@@ -193,7 +193,7 @@ def grade(level: int) -> str:
 
 def level_text(level: int) -> str:
     """'II orange' / 'II 橙'."""
-    return f"{_ROMAN.get(level, '?')} {colour(level)}"
+    return f"{ROMAN.get(level, '?')} {colour(level)}"
 
 
 def evidence(what: str) -> str:

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QFont
 
 from app.reports import report_data as rd
 from views.report_texts import journal_state, kind_text
-from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.trend_workers import RequestCounter
 
 COLUMNS = (  # the table's headers (the CSV keeps rd.CSV_COLUMNS: machine-readable)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 from app.reports import report_data as rd
 from app.reports.kpi import SLOT_S, KpiReport
 from views.report_texts import kpi_label, kpi_note, shown
-from widgets.alarm_table import PRIORITY_COLORS
+from widgets.palette import PRIORITY_COLORS
 
 PLOT_BG = "#26282b"
 AXIS_PEN = "#7a7d82"

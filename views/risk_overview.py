@@ -21,11 +21,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.reports.report_data import CalibrationDue, calibration_due
-from core.risk_types import ROMAN, RiskState
+from core.alarm_types import ROMAN
+from core.risk_types import RiskState
 from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
-from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.tables import configure_table
 
 COLUMNS = (

@@ -37,7 +37,7 @@ from app.warning.explain import Explanation
 from core.formatting import format_number
 from views import i18n
 from views.i18n import level_text
-from widgets.alarm_table import PRIORITY_COLORS
+from widgets.palette import PRIORITY_COLORS
 
 BACKGROUND = "#26282b"
 AXIS_TEXT = "#aeb2b8"

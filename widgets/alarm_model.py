@@ -25,11 +25,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from core.alarm_types import ROMAN
 from core.formatting import format_number
 from core.messages import render
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # English source texts; `label()` gives them in the installed language.
 STATE_LABELS = {
     "UNACK": QT_TRANSLATE_NOOP("alarm_table", "Unack"),

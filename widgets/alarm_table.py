@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.alarm_types import ROMAN
 from core.formatting import format_number
 from widgets.alarm_hold import ListHold
-from widgets.alarm_model import (  # noqa: F401  (also imported from here by other displays)
+from widgets.alarm_model import (
     ALARM_ROLE,
     COL_DESC,
     COL_ETA,
@@ -49,22 +50,11 @@ from widgets.alarm_model import (  # noqa: F401  (also imported from here by oth
     COL_TIME,
     COL_VALUE,
     COLUMNS,
-    FILTER_NAMES,
-    FLASH_MS,
-    GREY_TEXT,
     KIND_FILTERS,
-    OFF_LIST,
-    PRIORITY_COLORS,
-    PRIORITY_TEXT,
-    ROMAN,
     SHELVE_CHOICES,
-    SORT_ROLE,
     STATE_FILTERS,
-    STATE_LABELS,
     VIEW_OFF,
     VIEW_STANDING,
-    WARNING_KIND_LABELS,
-    WARNING_MARK,
     AlarmFilterProxy,
     AlarmTableModel,
     format_eta,
@@ -72,8 +62,8 @@ from widgets.alarm_model import (  # noqa: F401  (also imported from here by oth
     kind_label,
     label,
     shown,
-    state_label,
 )
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.style import set_style_property
 from widgets.tables import configure_table
 

@@ -48,9 +48,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.risk.engine import inherent_risk
+from core.alarm_types import ROMAN
 from core.messages import render
 from core.samples import Quality
-from widgets.alarm_table import PRIORITY_COLORS, PRIORITY_TEXT, ROMAN
+from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 
 BACKGROUND = QColor("#2b2d30")
 NORMAL_OUTLINE = QColor("#8d9299")

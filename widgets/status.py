@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
+from core.alarm_types import ROMAN
 from core.samples import DeviceState
-from widgets.alarm_table import ROMAN, format_time, shown
+from widgets.alarm_model import format_time, shown
 from widgets.elided_label import ElidedLabel
 from widgets.style import set_style_property  # noqa: F401  (also imported from here)
 

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.evaluation.integrity import reason_text
+from core.formatting import format_number
 from core.messages import render
 from core.samples import Quality
-from widgets.alarm_table import format_number
 
 TAG_MIME = "application/x-forewarn-tag"
 COLUMNS = (

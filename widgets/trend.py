@@ -34,8 +34,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from core.formatting import format_number
 from core.samples import Quality, SampleBatch
-from widgets.alarm_table import format_number
 from widgets.trend_axes import AXIS_TEXT, AxesMixin
 from widgets.trend_data import Series, TrendEvent, compose, csv_lines, value_at, write_csv
 from widgets.trend_history import HistoryMixin, _Query

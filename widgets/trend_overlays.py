@@ -14,7 +14,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from widgets.alarm_table import PRIORITY_COLORS, format_number
+from core.formatting import format_number
+from widgets.palette import PRIORITY_COLORS
 from widgets.trend_data import TrendEvent, value_at
 from widgets.trend_pens import Pen
 

@@ -54,7 +54,7 @@ import numpy as np
 
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
 from app.evaluation.integrity import REASON_TEXT
-from core.alarm_types import Alarm
+from core.alarm_types import ROMAN, Alarm
 from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.risk_types import (
@@ -65,7 +65,6 @@ from core.risk_types import (
     HIDDEN,
     INTERLOCK,
     INTERLOCK_UNKNOWN,
-    ROMAN,
     WARNING,
     Inherent,
     RiskState,
