@@ -8,15 +8,51 @@ record. `alarm_text` builds the alarm texts the GUI translates.
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 from typing import NamedTuple
 
 from core.messages import Message
 
-LIMIT_KINDS = ("HH", "H", "L", "LL")
-LEVEL_KINDS = ("HH", "H", "L", "LL", "STATE")  # evaluated together, as one block
-KINDS = ("HH", "H", "L", "LL", "STATE", "ROC", "DEV", "STALE", "BAD")
-WARNING_KINDS = frozenset({"FORECAST", "ANOMALY", "RULE"})
-HIGH = {"HH": True, "H": True, "L": False, "LL": False}
+
+class Kind(StrEnum):
+    """What raised an alarm or a warning. A member is its own name as a string, so the journal,
+    CSV files and replays keep the text they always had."""
+
+    HH = "HH"
+    H = "H"
+    L = "L"
+    LL = "LL"
+    STATE = "STATE"  # a discrete (state) alarm
+    ROC = "ROC"  # rate of change
+    DEV = "DEV"  # deviation from a setpoint
+    STALE = "STALE"  # a value that stopped changing
+    BAD = "BAD"  # bad quality
+    COMM = "COMM"  # a device out of reach
+    DIAG = "DIAG"  # a sensor diagnostic: NE 43 fault band, frozen signal
+    SYSTEM = "SYSTEM"  # Forewarn itself: a faulted rule, expression or detector, storage
+    FORECAST = "FORECAST"  # early warning: a limit will be crossed
+    ANOMALY = "ANOMALY"  # early warning: a tag behaves unlike itself
+    RULE = "RULE"  # early warning: a rule of several signals
+
+
+class State(StrEnum):
+    """An alarm's ISA-18.2 state as the operator sees it."""
+
+    NORMAL = "NORMAL"
+    UNACK = "UNACK"  # active, not acknowledged
+    ACKED = "ACKED"  # active, acknowledged
+    RTN_UNACK = "RTN_UNACK"  # returned to normal, not acknowledged
+    LATCHED = "LATCHED"
+    SHELVED = "SHELVED"
+    SUPPRESSED = "SUPPRESSED"
+    OOS = "OOS"  # out of service
+
+
+LIMIT_KINDS = (Kind.HH, Kind.H, Kind.L, Kind.LL)
+LEVEL_KINDS = (*LIMIT_KINDS, Kind.STATE)  # evaluated together, as one block
+KINDS = (*LEVEL_KINDS, Kind.ROC, Kind.DEV, Kind.STALE, Kind.BAD)
+WARNING_KINDS = frozenset({Kind.FORECAST, Kind.ANOMALY, Kind.RULE})
+HIGH = {Kind.HH: True, Kind.H: True, Kind.L: False, Kind.LL: False}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 COMM_PRIORITY = 2
 _PRIORITY_KEY = {"STATE": "state"}
@@ -59,18 +95,18 @@ class Alarm(NamedTuple):
         return self.kind in WARNING_KINDS
 
     @property
-    def state(self) -> str:
+    def state(self) -> State:
         if self.out_of_service:
-            return "OOS"
+            return State.OOS
         if self.suppressed:
-            return "SUPPRESSED"
+            return State.SUPPRESSED
         if self.shelved:
-            return "SHELVED"
+            return State.SHELVED
         if self.latched:
-            return "LATCHED"
+            return State.LATCHED
         if self.active:
-            return "ACKED" if self.acked else "UNACK"
-        return "NORMAL" if self.acked else "RTN_UNACK"
+            return State.ACKED if self.acked else State.UNACK
+        return State.NORMAL if self.acked else State.RTN_UNACK
 
     @property
     def hidden(self) -> bool:

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from core.alarm_types import State
 from core.samples import SampleBatch
 
 DEFAULT_RATE_HZ = 8.0
@@ -130,7 +131,7 @@ class EngineBridge(QObject):
         if alarms:
             transitions = list(alarms.values())
             for a in transitions:
-                if a.state == "NORMAL":
+                if a.state == State.NORMAL:
                     self.standing.pop(a.key, None)
                 else:
                     self.standing[a.key] = a

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
 from app.reports import report_data as rd
+from core.alarm_types import State
 from views.report_pdf import PRIORITY_BG, PRIORITY_FG, WARN, Cell, Column
 from views.report_texts import journal_state, kind_text, shown, translate
 
@@ -96,7 +97,7 @@ def entry_cells(
 def until_text(e: rd.JournalEntry, until: dict[str, float | None]) -> str:
     """When an alarm off the list comes back by itself: a shelve's expiry, "until it clears" for a
     one-shot shelve; suppression and out of service have no expiry."""
-    if e.state != "SHELVED":
+    if e.state != State.SHELVED:
         return note("no_expiry")
     if e.key not in until:
         return note("unknown")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.rules.engine import RuleExplanation
 from app.warning.explain import Explanation
+from core.alarm_types import Kind
 from core.formatting import format_number
 from views import i18n
 from views.i18n import level_text
@@ -248,8 +249,8 @@ class WarningExplainDialog(QDialog):
                     value=format_number(a.value), limit=format_number(a.limit), unit=unit
                 )
             )
-        if limits is not None and a.limit is not None and a.kind in ("HH", "H", "L", "LL"):
-            high = a.kind in ("HH", "H")
+        if limits is not None and a.limit is not None and a.kind in (Kind.HH, Kind.H, Kind.L, Kind.LL):
+            high = a.kind in (Kind.HH, Kind.H)
             back = a.limit - limits.deadband if high else a.limit + limits.deadband
             text = (
                 self.tr("Returns to normal below {value}{unit} (deadband {deadband}).")
@@ -321,7 +322,7 @@ class WarningExplainDialog(QDialog):
                 skipFiniteCheck=True,
             )
         ft, fv = np.asarray(ex.fit_t, float), np.asarray(ex.fit_v, float)
-        fit_name = self.tr("trend") if ex.kind == "FORECAST" else self.tr("baseline")
+        fit_name = self.tr("trend") if ex.kind == Kind.FORECAST else self.tr("baseline")
         if len(ft) and len(fv) == len(ft):
             self.items["fit"] = item.plot(
                 ft, fv, pen=pg.mkPen(FIT_PEN, width=1.5, style=Qt.PenStyle.DashLine), name=fit_name
@@ -346,7 +347,7 @@ class WarningExplainDialog(QDialog):
                 # the legend draws samples of curves: a filled curve that is never plotted stands in
                 sample = pg.PlotDataItem(pen=edge, fillLevel=0, fillBrush=pg.mkBrush(fill_colour))
                 legend.addItem(
-                    sample, self.tr("cone") if ex.kind == "FORECAST" else self.tr("normal band (± 3 σ)")
+                    sample, self.tr("cone") if ex.kind == Kind.FORECAST else self.tr("normal band (± 3 σ)")
                 )
         if ex.limit is not None and math.isfinite(ex.limit):
             line = pg.InfiniteLine(

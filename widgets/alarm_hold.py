@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
+from core.alarm_types import State
+
 HOLD_AFTER_SELECT_S = 10.0  # a click picks a row; the list stays put while the operator acts on it
 
 
@@ -69,7 +71,7 @@ class ListHold(QObject):
         for a in transitions:
             if self.model.row_of(a.key) is not None:
                 self.model.update_alarms([a], keep_normal=True)
-            elif a.state == "NORMAL":
+            elif a.state == State.NORMAL:
                 self.held.pop(a.key, None)
             else:
                 self.held[a.key] = a

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from core.alarm_types import ROMAN
+from core.alarm_types import ROMAN, State
 from core.formatting import format_number
 from core.messages import render
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
@@ -174,7 +174,7 @@ class AlarmTableModel(QAbstractTableModel):
         for alarm in transitions:
             self._remember_off_note(alarm)
             row = self._row_of.get(alarm.key)
-            if alarm.state == "NORMAL":
+            if alarm.state == State.NORMAL:
                 if row is not None and keep_normal:
                     self._rows[row] = alarm
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -194,7 +194,7 @@ class AlarmTableModel(QAbstractTableModel):
     def set_alarms(self, alarms: Iterable) -> None:
         """Replace the whole list (initial snapshot); the only place a reset is used."""
         self.beginResetModel()
-        self._rows = [a for a in alarms if a.state != "NORMAL"]
+        self._rows = [a for a in alarms if a.state != State.NORMAL]
         for a in self._rows:
             self._remember_off_note(a)
         self._row_of = {a.key: i for i, a in enumerate(self._rows)}
@@ -203,7 +203,7 @@ class AlarmTableModel(QAbstractTableModel):
 
     def drop_normal(self) -> None:
         """Remove the rows kept in place as normal (`update_alarms(keep_normal=True)`)."""
-        for row in reversed([i for i, a in enumerate(self._rows) if a.state == "NORMAL"]):
+        for row in reversed([i for i, a in enumerate(self._rows) if a.state == State.NORMAL]):
             self._remove_row(row)
 
     def _remove_row(self, row: int) -> None:
@@ -285,7 +285,7 @@ class AlarmTableModel(QAbstractTableModel):
     # ------------------------------------------------------------ flashing
     def _update_flash_timer(self) -> None:
         # one shared timer flashes unacknowledged alarms and refreshes warning countdowns
-        flashing = any(a.state == "UNACK" or a.eta is not None for a in self._rows)
+        flashing = any(a.state == State.UNACK or a.eta is not None for a in self._rows)
         if flashing and not self._flash.isActive():
             self._flash_on = True
             self._flash.start()
@@ -295,7 +295,7 @@ class AlarmTableModel(QAbstractTableModel):
 
     def _toggle_flash(self) -> None:
         self._flash_on = not self._flash_on
-        rows = [i for i, a in enumerate(self._rows) if a.state == "UNACK"]
+        rows = [i for i, a in enumerate(self._rows) if a.state == State.UNACK]
         if rows:  # one bounded dataChanged over the priority cells that flash
             self.dataChanged.emit(
                 self.index(rows[0], COL_PRI),
@@ -337,20 +337,20 @@ class AlarmTableModel(QAbstractTableModel):
         if role == ALARM_ROLE:
             return a
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_PRI:
-            steady = a.state == "ACKED"
-            if steady or (a.state == "UNACK" and self._flash_on):
+            steady = a.state == State.ACKED
+            if steady or (a.state == State.UNACK and self._flash_on):
                 return QBrush(QColor(PRIORITY_COLORS.get(a.priority, "#888888")))
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_PRI:
-                if a.state == "ACKED" or (a.state == "UNACK" and self._flash_on):
+                if a.state == State.ACKED or (a.state == State.UNACK and self._flash_on):
                     return QBrush(QColor(PRIORITY_TEXT.get(a.priority, "#000000")))
                 return QBrush(QColor(PRIORITY_COLORS.get(a.priority, "#888888")))
-            if a.state == "RTN_UNACK" or a.state in OFF_LIST:
+            if a.state == State.RTN_UNACK or a.state in OFF_LIST:
                 return QBrush(GREY_TEXT)
             return None
         if role == Qt.ItemDataRole.FontRole:
-            if a.state == "UNACK" and col in (COL_PRI, COL_TAG, COL_STATE):
+            if a.state == State.UNACK and col in (COL_PRI, COL_TAG, COL_STATE):
                 return self._bold
             if a.is_warning and col in (COL_DESC, COL_KIND, COL_ETA):
                 return self._italic

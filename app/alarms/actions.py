@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from core.alarm_types import COMM_PRIORITY, Alarm, Condition, alarm_text
+from core.alarm_types import COMM_PRIORITY, Alarm, Condition, State, alarm_text
 from core.messages import QT_TRANSLATE_NOOP
 
 
@@ -105,7 +105,7 @@ class AlarmActions:
         return alarm
 
     def _store_external(self, alarm: Alarm) -> None:
-        if alarm.state == "NORMAL":
+        if alarm.state == State.NORMAL:
             self.external.pop(alarm.key, None)
         else:
             self.external[alarm.key] = alarm

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.alarm_types import State
+
 QUIET, SOUNDING, SILENCED = "quiet", "sounding", "silenced"
 SAMPLE_RATE = 22050
 
@@ -91,7 +93,7 @@ class Annunciator:
         new_alarm = False
         for a in transitions:
             key = a.key
-            wants = (not a.acked) and not a.hidden and a.state != "NORMAL"
+            wants = (not a.acked) and not a.hidden and a.state != State.NORMAL
             if not wants:
                 self._unacked.discard(key)
                 self._sounding.pop(key, None)

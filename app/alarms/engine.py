@@ -23,7 +23,7 @@ from app.alarms.limit_block import _Level, _LimitBlock
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
-from core.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, alarm_text
+from core.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, Kind, State, alarm_text
 from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP
 from core.samples import Quality, SampleBatch
@@ -193,7 +193,7 @@ class AlarmEngine(AlarmActions):
             comm = self.external.get(f"{d}:COMM")
             self.device_down[ix] = (comm is not None and comm.active) or d in self.disabled
         for a in self.external.values():  # sensor diagnostics still standing: their BAD alarms too
-            if a.kind == "DIAG" and a.active and 0 <= a.tag < len(self.diag_on):
+            if a.kind == Kind.DIAG and a.active and 0 <= a.tag < len(self.diag_on):
                 self.diag_on[a.tag] = True
 
     # ------------------------------------------------------------ evaluation
@@ -301,7 +301,7 @@ class AlarmEngine(AlarmActions):
         if fire.any():
             for r, k in zip(*np.nonzero(fire), strict=True):
                 out.append(self._fire(LEVEL_KINDS[k], int(i[r]), float(t[r, 0]), not active[r, k]))
-            out = [a for a in out if not a.hidden or a.state == "NORMAL"]
+            out = [a for a in out if not a.hidden or a.state == State.NORMAL]
             active = active ^ fire
         b.update_band(st, i, active, pend)
         return out
@@ -338,7 +338,7 @@ class AlarmEngine(AlarmActions):
             t,
             since,
             value,
-            None if kind in ("STATE", "BAD") else lim,
+            None if kind in (Kind.STATE, Kind.BAD) else lim,
             self._message(kind, i, value, lim),
             "",
             "",
@@ -397,7 +397,7 @@ class AlarmEngine(AlarmActions):
             self._fire(kind, int(i), float(t), False)
             for i, t in zip(idx[fire_off], ts[fire_off], strict=True)
         ]
-        return [a for a in out if not a.hidden or a.state == "NORMAL"]
+        return [a for a in out if not a.hidden or a.state == State.NORMAL]
 
     def _first_out(self, i: int, ts: float) -> bool:
         hazard = self.hazard_of.get(i)
@@ -479,9 +479,9 @@ class AlarmEngine(AlarmActions):
 
     def set_condition(self, c: Condition) -> Alarm | None:
         a = super().set_condition(c)
-        if c.kind == "COMM":
+        if c.kind == Kind.COMM:
             self._device_changed(c.source, c.ts)
-        elif c.kind == "DIAG" and 0 <= c.tag < len(self.diag_on):
+        elif c.kind == Kind.DIAG and 0 <= c.tag < len(self.diag_on):
             self._diagnostic_changed(c.tag, c.active, c.ts)
         return a
 
@@ -522,7 +522,7 @@ class AlarmEngine(AlarmActions):
         lv = self.levels[kind]
         lim = float(lv.limit[i])
         value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
-        shown_limit = None if kind in ("STATE", "BAD") else lim
+        shown_limit = None if kind in (Kind.STATE, Kind.BAD) else lim
         return Alarm(
             key=f"{self.names[i]}:{kind}",
             source=self.names[i],
@@ -551,7 +551,7 @@ class AlarmEngine(AlarmActions):
         return bool(
             self.suppressed[i]
             or self.levels[kind].msup[i]
-            or (kind == "BAD" and (self.device_down[i] or self.diag_on[i]))
+            or (kind == Kind.BAD and (self.device_down[i] or self.diag_on[i]))
         )
 
     def _message(self, kind: str, i: int, value: float, lim: float) -> str:
@@ -569,17 +569,17 @@ class AlarmEngine(AlarmActions):
             return around[0] + compact_number(value) + around[1]
         desc = self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
-        if kind == "STATE":
+        if kind == Kind.STATE:
             if value >= 0.5:
                 return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
             return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
-        if kind == "BAD":
+        if kind == Kind.BAD:
             return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
-        if kind == "STALE":
+        if kind == Kind.STALE:
             return alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=compact_number(lim)
             )
-        if kind == "ROC":
+        if kind == Kind.ROC:
             per = "min" if self.roc_per[i] == 60 else "s"
             return alarm_text(
                 QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
@@ -589,7 +589,7 @@ class AlarmEngine(AlarmActions):
                 per=per,
                 limit=compact_number(lim),
             )
-        if kind == "DEV":
+        if kind == Kind.DEV:
             return alarm_text(
                 QT_TRANSLATE_NOOP(
                     "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.alarm_types import HIGH, LEVEL_KINDS
+from core.alarm_types import HIGH, LEVEL_KINDS, Kind
 
 
 class _Level:
@@ -67,7 +67,7 @@ class _LimitBlock:
         sign, thr = np.ones_like(self.limit), self.limit.copy()
         for j, kind in enumerate(LEVEL_KINDS):
             lim = self.limit[:, j]
-            if kind == "STATE":  # alarm when ON (limit 1): v >= 0.5; when OFF (limit 0): v < 0.5
+            if kind == Kind.STATE:  # alarm when ON (limit 1): v >= 0.5; when OFF (limit 0): v < 0.5
                 on = lim >= 0.5
                 sign[:, j] = np.where(on, 1.0, -1.0)
                 thr[:, j] = np.where(np.isnan(lim), np.nan, np.where(on, 0.5, np.nextafter(0.5, -np.inf)))

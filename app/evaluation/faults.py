@@ -18,13 +18,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from core.alarm_types import Condition, alarm_text
+from core.alarm_types import Condition, Kind, alarm_text
 from core.messages import QT_TRANSLATE_NOOP, Message
 
 log = logging.getLogger(__name__)
 
 FAULT_PRIORITY = 2  # II: seen on the operator's list and in the banner, like a history failure
-FAULT_KIND = "SYSTEM"
+
 
 RULE = "rule"
 EXPRESSION = "expression"
@@ -163,7 +163,7 @@ class FaultRegistry:
 
     # ------------------------------------------------------------ alarm texts
     def _condition(self, f: Fault, active: bool, ts: float) -> Condition:
-        return Condition(f.key, _source(f), FAULT_KIND, active, FAULT_PRIORITY, ts, message(f, active))
+        return Condition(f.key, _source(f), Kind.SYSTEM, active, FAULT_PRIORITY, ts, message(f, active))
 
 
 def _source(f: Fault) -> str:

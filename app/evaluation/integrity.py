@@ -28,13 +28,13 @@ import math
 import numpy as np
 
 from app.config import PlantConfig, tag_type
-from core.alarm_types import Condition, alarm_text
+from core.alarm_types import Condition, Kind, alarm_text
 from core.formatting import format_number, minutes, seconds
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.samples import Quality, QualityReason, SampleBatch, rank_masks
 
 log = logging.getLogger(__name__)
-DIAG = "DIAG"  # the alarm kind of a sensor diagnostic (fault band, frozen signal)
+
 _BAD, _UNCERTAIN, _GOOD = int(Quality.BAD), int(Quality.UNCERTAIN), int(Quality.GOOD)
 _R = QualityReason
 
@@ -238,9 +238,9 @@ class QualityStage:
                 template, tag=desc, value=format_number(value), unit=unit, limit=format_number(limit)
             )
         return Condition(
-            f"{name}:{DIAG}",
+            f"{name}:{Kind.DIAG}",
             name,
-            DIAG,
+            Kind.DIAG,
             active,
             self.priority,
             ts,

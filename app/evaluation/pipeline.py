@@ -24,7 +24,7 @@ from app.alarms.engine import AlarmEngine
 from app.config import PlantConfig
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
 from app.warning.window import RecentWindow
-from core.alarm_types import Alarm, Condition
+from core.alarm_types import Alarm, Condition, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message
 from core.samples import Quality, SampleBatch
 
@@ -236,7 +236,7 @@ class Pipeline:
         ended_faults = {f.key for f in self.faults.adopt(old.faults, lambda f: self._same_part(old, f))}
         for key, a in list(self.alarms.external.items()):
             gone = (
-                (a.kind == "COMM" and a.source not in devices)
+                (a.kind == Kind.COMM and a.source not in devices)
                 or (a.is_warning and key not in kept_warnings)
                 or key in ended_faults
             )
@@ -354,6 +354,6 @@ class Pipeline:
         if self.window is None:
             return None
         name, _, kind = key.rpartition(":")
-        if kind == "RULE":
+        if kind == Kind.RULE:
             return self.rules.explain(name)
         return self.warnings.explain(key, now)

@@ -25,7 +25,7 @@ from app.config import PlantConfig
 from app.evaluation.pipeline import Pipeline
 from app.evaluation.scan_hold import ScanHold
 from core import csv_safe
-from core.alarm_types import ROMAN, Alarm
+from core.alarm_types import ROMAN, Alarm, State
 from core.formatting import csv_number
 from core.samples import Quality, SampleBatch
 from core.times import iso_ms, parse_time
@@ -66,12 +66,14 @@ class ReplayResult:
     def activations(self) -> Counter:
         """Raised alarms (not warnings) per alarm key."""
         return Counter(
-            a.key for a in self.events if a.active and not a.acked and a.state == "UNACK" and not a.is_warning
+            a.key
+            for a in self.events
+            if a.active and not a.acked and a.state == State.UNACK and not a.is_warning
         )
 
     @property
     def warnings(self) -> Counter:
-        return Counter(a.key for a in self.events if a.is_warning and a.active and a.state == "UNACK")
+        return Counter(a.key for a in self.events if a.is_warning and a.active and a.state == State.UNACK)
 
 
 def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Iterator[SampleBatch]:

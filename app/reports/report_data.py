@@ -27,6 +27,7 @@ from pathlib import Path
 
 from app.reports import kpi
 from core import csv_safe
+from core.alarm_types import State
 from core.formatting import (
     csv_number,
     days,
@@ -643,7 +644,7 @@ def build_shift_report(
         rows_in_shift=len(entries),
         calibration=[] if config is None else calibration_due(config, datetime.fromtimestamp(t1).date()),
         audit_head=audit_head(engine),
-        off_list_until=shelved_until(engine, [e.key for e in off_list if e.state == "SHELVED"], t1),
+        off_list_until=shelved_until(engine, [e.key for e in off_list if e.state == State.SHELVED], t1),
     )
 
 

@@ -54,7 +54,7 @@ import numpy as np
 
 from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
 from app.evaluation.integrity import REASON_TEXT
-from core.alarm_types import ROMAN, Alarm
+from core.alarm_types import ROMAN, Alarm, Kind
 from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.risk_types import (
@@ -80,7 +80,7 @@ _HIDDEN_STATE = {
     "suppressed": word("risk", QT_TRANSLATE_NOOP("risk", "suppressed")),
 }
 
-DIAG_KIND = "DIAG"  # a sensor diagnostic alarm: its evidence is the tag's blind spot
+
 _BAD = int(Quality.BAD)
 
 
@@ -378,9 +378,9 @@ class RiskEngine:
         comm_lost: set[str] = set()
         hidden_seen: dict[str, float] = {}
         for a in standing:
-            if a.kind == "COMM" and a.active:
+            if a.kind == Kind.COMM and a.active:
                 comm_lost.add(a.source)
-            if a.kind == DIAG_KIND and not a.hidden:  # shown as the tag's blind spot, with its reason
+            if a.kind == Kind.DIAG and not a.hidden:  # shown as the tag's blind spot, with its reason
                 continue
             hz = self.tag_hazards.get(a.tag, ()) if 0 <= a.tag < n else ()
             if a.hazard:

@@ -81,7 +81,7 @@ from app.rules.functions import (
 from app.rules.language import Compiler, RuleError, TagTerm
 from app.rules.words import describe
 from app.warning.window import RecentWindow
-from core.alarm_types import Condition
+from core.alarm_types import Condition, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.samples import Quality
 
@@ -517,7 +517,7 @@ class RuleEngine:
         return Condition(
             key=f"{r.name}:RULE",
             source=r.name,
-            kind="RULE",
+            kind=Kind.RULE,
             active=active,
             priority=r.level,
             ts=now,

@@ -33,7 +33,7 @@ from app.config.io import changed_devices
 from app.evaluation.integrity import QualityStage
 from app.evaluation.pipeline import Outcome, Pipeline
 from app.runtime.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
-from core.alarm_types import Alarm, Condition, alarm_text
+from core.alarm_types import Alarm, Condition, Kind, alarm_text
 from core.clock import WALL, PlantClock
 from core.messages import QT_TRANSLATE_NOOP
 from core.samples import DeviceState, DeviceStatus, SampleBatch
@@ -398,7 +398,7 @@ class Engine(DeviceWrites):
                 Condition(
                     HISTORY_ALARM_KEY,
                     "history",
-                    "SYSTEM",
+                    Kind.SYSTEM,
                     failing or dropping,
                     HISTORY_ALARM_PRIORITY,
                     now,

@@ -21,7 +21,7 @@ from app.warning.anomaly import DRIFT_HOLD, AnomalyDetector
 from app.warning.explain import Explanation, fmt_value
 from app.warning.forecast import ForecastDetector
 from app.warning.window import RecentWindow
-from core.alarm_types import Condition
+from core.alarm_types import Condition, Kind
 from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
 
@@ -85,7 +85,7 @@ class WarningEngine:
         except ValueError:
             return None
         unit = f" {self.units[i]}" if self.units[i] else ""
-        if kind == "FORECAST":
+        if kind == Kind.FORECAST:
             j = np.flatnonzero(self.forecast.tags == i)
             if not len(j):
                 return None
@@ -140,7 +140,7 @@ class WarningEngine:
                 )
             )
             return ex
-        if kind == "ANOMALY":
+        if kind == Kind.ANOMALY:
             j = np.flatnonzero(self.anomaly.tags == i)
             if not len(j):
                 return None
