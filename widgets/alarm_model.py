@@ -374,7 +374,7 @@ class AlarmTableModel(QAbstractTableModel):
                     tip += self.tr(" ± {n} min").format(n=f"{a.eta_err_s / 60:.0f}")
             if a.hazard:
                 tip += self.tr("\nhazard source: {name}").format(name=a.hazard)
-            if getattr(a, "first_out", False):
+            if a.first_out:
                 tip += self.tr("\n◆ first out: the first alarm of this burst on its hazard source")
             if a.user:
                 tip += self.tr("\n{state} by {user}").format(state=state_label(a.state).lower(), user=a.user)
@@ -387,7 +387,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_PRI:
             return ROMAN.get(a.priority, str(a.priority))
         if col == COL_TAG:
-            return f"{a.source}  ◆" if getattr(a, "first_out", False) else a.source
+            return f"{a.source}  ◆" if a.first_out else a.source
         if col == COL_DESC:
             return shown(a.message)
         if col == COL_KIND:

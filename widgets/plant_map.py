@@ -1,9 +1,11 @@
 """The plant map: the site drawing, hazard-source areas in the four-colour levels, detectors.
 
 Scene coordinates are the SVG's viewBox coordinates, the same the configuration uses for
-hazard-source polygons and detector positions. Hazard areas are grey when normal and take the
-colour of the highest active alarm priority among their tags; an unacknowledged alarm flashes
-the outline (one timer for the whole map). Detector markers show the live value; bad quality is
+hazard-source polygons and detector positions. Hazard areas are the four-colour risk map: each
+is tinted in the colour of its dynamic risk level, faintly at its inherent level and clearly once
+live evidence raises it, with a violet dashed outline while an interlock's state is unknown; an
+active alarm among its tags outlines it in the alarm's priority colour, and an unacknowledged one
+flashes the outline (one timer for the whole map). Detector markers show the live value; bad quality is
 drawn hollow with "?".
 
 Labels (hazard names, detector values) keep a constant pixel size whatever the zoom, so they are
@@ -55,7 +57,6 @@ from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 
 BACKGROUND = QColor("#2b2d30")
 NORMAL_OUTLINE = QColor("#8d9299")
-NORMAL_FILL = QColor(150, 155, 162, 28)
 NORMAL_MARKER = QColor("#a9adb3")
 PLATE = QColor(30, 32, 35, 215)
 PLATE_BORDER = QColor("#55595f")
@@ -65,7 +66,6 @@ HIGHLIGHT = QColor("#ffffff")
 # data lost: a hazard source whose interlock state is unknown (not yet taken as bypassed); violet,
 # apart from the four risk colours, as ISA-101 displays mark a value that cannot be trusted
 DATA_LOST = QColor("#b38cf0")
-ALARM_FILL_ALPHA = 48
 RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
 RAISED_FILL_ALPHA = 70  # raised above it by live evidence
 FLASH_MS = 500
@@ -626,8 +626,8 @@ class PlantMap(QGraphicsView):
         self._renderer: QSvgRenderer | None = None
         index = config.tag_index()
         self.units = [t.unit for t in config.tags]
-        self.is_bool = [bool(getattr(t, "is_bool", False)) for t in config.tags]
-        self.decimals = [_decimals_of(float(getattr(t, "scale", 1.0) or 1.0)) for t in config.tags]
+        self.is_bool = [t.is_bool for t in config.tags]
+        self.decimals = [_decimals_of(float(t.scale or 1.0)) for t in config.tags]
 
         self._load_svg(config.map_path())
         self.hazards: dict[str, HazardArea] = {}
@@ -647,7 +647,7 @@ class PlantMap(QGraphicsView):
             if t.map is None:
                 continue
             reserve = [] if self.is_bool[i] else _widest_texts(t.range, t.unit, self.decimals[i])
-            tip = f"{t.name} — {t.description}" if getattr(t, "description", "") else t.name
+            tip = f"{t.name} — {t.description}" if t.description else t.name
             m = DetectorMarker(i, t.name, t.unit, self.is_bool[i], reserve, tip)
             m.setPos(float(t.map[0]), float(t.map[1]))
             self.scene().addItem(m)
@@ -831,7 +831,7 @@ class PlantMap(QGraphicsView):
             if h is None:
                 continue
             before = h.label.label_rect().width()
-            if h.set_risk(r.level, r.inherent.level, r.explain(), getattr(r, "interlock_unknown", False)):
+            if h.set_risk(r.level, r.inherent.level, r.explain(), r.interlock_unknown):
                 hidden = h.urgent and not h.label.isVisible()
                 relayout |= hidden or h.label.label_rect().width() > before + 0.5  # wider: may overlap
         if relayout:

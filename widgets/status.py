@@ -51,7 +51,7 @@ class DeviceBadge(QLabel):
         state = status.state if status is not None else DeviceState.CONNECTING
         prop, word = _DEVICE_STATE.get(state, ("connecting", QT_TRANSLATE_NOOP("status", "unknown")))
         word = QCoreApplication.translate("status", word)
-        mark = getattr(status, "warning", "") if status is not None else ""
+        mark = status.warning if status is not None else ""
         if prop == "ok" and mark:
             prop, word = "warn", QCoreApplication.translate("status", mark)
         text = f"● {self.name}" if prop == "ok" else f"● {self.name}  {word}"
@@ -64,7 +64,7 @@ class DeviceBadge(QLabel):
                 tip += self.tr("\nround trip {ms} ms").format(ms=f"{status.round_trip_ms:.0f}")
             if status.error:
                 tip += f"\n{status.error}"
-            if getattr(status, "warning_text", ""):
+            if status.warning_text:
                 tip += f"\n{status.warning_text}"
         if tip != self.toolTip():
             self.setToolTip(tip)

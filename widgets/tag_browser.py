@@ -71,7 +71,7 @@ class TagTreeModel(QAbstractItemModel):
         n = len(self.tags)
         self.value = np.full(n, np.nan)
         self.quality = np.zeros(n, dtype=np.uint8)
-        self.is_bool = [bool(getattr(t, "is_bool", False)) for t in self.tags]
+        self.is_bool = [t.is_bool for t in self.tags]
         self.groups: list[tuple[str, list[int]]] = []
         self.where = np.zeros((n, 2), dtype=np.int64)  # tag -> (group row, row in group)
         # () -> why each tag is not good (QualityReason per tag), e.g. Engine.quality_reasons;
@@ -106,7 +106,7 @@ class TagTreeModel(QAbstractItemModel):
                 )
             else:
                 lines.append(self.tr("quality {quality}").format(quality=label))
-        due = getattr(self.tags[i], "calibration_due", None)
+        due = self.tags[i].calibration_due
         if due is not None:
             if due < date.today():
                 lines.append(self.tr("calibration overdue since {date}").format(date=due.isoformat()))
