@@ -137,18 +137,14 @@ class Pipeline:
                 if k:
                     self._learn_from(batch.take(slice(0, k)))
                     batch, ts = batch.take(slice(k, None)), ts[k:]
-                f._learn(b * step)
+                f.learn(b * step)
                 a.evaluate(b * step, self.latest)
                 self._bucket = b
             if len(batch):
                 self._learn_from(batch)
         # the live run starts normal: nothing raised, nothing pending
-        f.active[:] = False
-        f.streak[:] = 0
-        f.fits.clear()
-        a.state[:] = 0
-        a.beyond[:] = 0
-        a.evidence.clear()
+        f.reset()
+        a.reset()
         self._bucket = -1
         return n
 
@@ -230,7 +226,7 @@ class Pipeline:
         ended: list[Alarm] = []
         kept_warnings: set[str] = set()
         if self.window is not None and old.window is not None:
-            self._adopt_window(old, old_index)
+            self.window.adopt(old.window, old_index)
             kept_warnings |= self._adopt_detectors(old, old_index)
         devices = {d.name for d in new_cfg.devices}
         ended_faults = {f.key for f in self.faults.adopt(old.faults, lambda f: self._same_part(old, f))}
@@ -283,62 +279,14 @@ class Pipeline:
                 return self.config.anomaly_of(new_tag) == old.config.anomaly_of(old_tag)
         return False
 
-    def _adopt_window(self, old: Pipeline, old_index: np.ndarray) -> None:
-        w, ow = self.window, old.window
-        if (w.m, w.step) != (ow.m, ow.step):
-            return
-        j = np.flatnonzero(old_index >= 0)
-        i = old_index[j]
-        for name in ("sum", "cnt", "bucket", "last_value", "last_ts"):
-            getattr(w, name)[j] = getattr(ow, name)[i]
-        w.now = ow.now
-
     def _adopt_detectors(self, old: Pipeline, old_index: np.ndarray) -> set[str]:
         """Baselines and active warnings of detectors whose settings did not change; the keys of
         the warnings that carry on."""
         cfg, ocfg = self.config, old.config
-        kept: set[str] = set()
-        f, of = self.warnings.forecast, old.warnings.forecast
-        orow = {int(t): r for r, t in enumerate(of.tags.tolist())}
-        for r, t in enumerate(f.tags.tolist()):
-            o = int(old_index[t])
-            if o < 0 or o not in orow:
-                continue
-            ot = ocfg.tags[o]
-            if cfg.forecast_of(cfg.tags[t]) != ocfg.forecast_of(ot) or cfg.tags[t].alarms != ot.alarms:
-                continue
-            k = orow[o]
-            for name in ("mu", "var", "seen", "active", "streak"):
-                getattr(f, name)[r] = getattr(of, name)[k]
-            if o in of.fits:
-                f.fits[t] = of.fits[o]
-            if f.active[r]:
-                kept.add(f"{cfg.tags[t].name}:FORECAST")
-        f.last_bucket = of.last_bucket
-        a, oa = self.warnings.anomaly, old.warnings.anomaly
-        orow = {int(t): r for r, t in enumerate(oa.tags.tolist())}
-        for r, t in enumerate(a.tags.tolist()):
-            o = int(old_index[t])
-            if o < 0 or o not in orow or cfg.anomaly_of(cfg.tags[t]) != ocfg.anomaly_of(ocfg.tags[o]):
-                continue
-            k = orow[o]
-            for name in (
-                "mu",
-                "var",
-                "dvar",
-                "seen_s",
-                "beyond",
-                "prev",
-                "unchanged_since",
-                "state",
-                "since",
-            ):
-                getattr(a, name)[r] = getattr(oa, name)[k]
-            if o in oa.evidence:
-                a.evidence[t] = oa.evidence[o]
-            if a.state[r]:
-                kept.add(f"{cfg.tags[t].name}:ANOMALY")
-        a.last_bucket = oa.last_bucket
+        w, ow = self.warnings, old.warnings
+        kept = w.forecast.adopt(ow.forecast, old_index, cfg, ocfg) | w.anomaly.adopt(
+            ow.anomaly, old_index, cfg, ocfg
+        )
         old_rules = {r.name: r for r in ocfg.rules}
         for r in cfg.rules:
             o = old_rules.get(r.name)

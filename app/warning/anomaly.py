@@ -75,6 +75,35 @@ class AnomalyDetector:
         j = np.flatnonzero(self.tags == tag)
         return bool(len(j)) and bool((self.seen_s[j[0]] < self.learn_s[j[0]]).all())
 
+    STATE = ("mu", "var", "dvar", "seen_s", "beyond", "prev", "unchanged_since", "state", "since")
+
+    def adopt(
+        self, old: AnomalyDetector, old_index: np.ndarray, cfg: PlantConfig, old_cfg: PlantConfig
+    ) -> set[str]:
+        """Take over the baselines and standing anomalies of tags whose anomaly settings did not
+        change; the keys of the anomalies that carry on."""
+        kept: set[str] = set()
+        orow = {int(t): r for r, t in enumerate(old.tags.tolist())}
+        for r, t in enumerate(self.tags.tolist()):
+            o = int(old_index[t])
+            if o < 0 or o not in orow or cfg.anomaly_of(cfg.tags[t]) != old_cfg.anomaly_of(old_cfg.tags[o]):
+                continue
+            k = orow[o]
+            for name in self.STATE:
+                getattr(self, name)[r] = getattr(old, name)[k]
+            if o in old.evidence:
+                self.evidence[t] = old.evidence[o]
+            if self.state[r]:
+                kept.add(f"{cfg.tags[t].name}:ANOMALY")
+        self.last_bucket = old.last_bucket
+        return kept
+
+    def reset(self) -> None:
+        """Nothing raised, nothing pending; the learned baselines stay."""
+        self.state[:] = 0
+        self.beyond[:] = 0
+        self.evidence.clear()
+
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
         if len(self.tags) == 0:
             return []

@@ -130,7 +130,40 @@ class ForecastDetector:
         self.hazard_of = cfg.hazard_of_tags()
         self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
 
-    def _learn(self, now: float) -> None:
+    STATE = ("mu", "var", "seen", "active", "streak")  # per detector row, carried over by adopt()
+
+    def adopt(
+        self, old: ForecastDetector, old_index: np.ndarray, cfg: PlantConfig, old_cfg: PlantConfig
+    ) -> set[str]:
+        """Take over the baselines and standing forecasts of tags whose forecast settings and
+        limits did not change (`old_index[t]`: the tag's index in the old plant, -1 when new);
+        the keys of the forecasts that carry on."""
+        kept: set[str] = set()
+        orow = {int(t): r for r, t in enumerate(old.tags.tolist())}
+        for r, t in enumerate(self.tags.tolist()):
+            o = int(old_index[t])
+            if o < 0 or o not in orow:
+                continue
+            ot = old_cfg.tags[o]
+            if cfg.forecast_of(cfg.tags[t]) != old_cfg.forecast_of(ot) or cfg.tags[t].alarms != ot.alarms:
+                continue
+            k = orow[o]
+            for name in self.STATE:
+                getattr(self, name)[r] = getattr(old, name)[k]
+            if o in old.fits:
+                self.fits[t] = old.fits[o]
+            if self.active[r]:
+                kept.add(f"{cfg.tags[t].name}:FORECAST")
+        self.last_bucket = old.last_bucket
+        return kept
+
+    def reset(self) -> None:
+        """Nothing raised, nothing pending; the learned baselines stay."""
+        self.active[:] = False
+        self.streak[:] = 0
+        self.fits.clear()
+
+    def learn(self, now: float) -> None:
         """Fold the newest closed bucket into the normal band of tags not under warning."""
         step = self.window.step
         bucket = math.floor(now / step) - 1
@@ -206,7 +239,7 @@ class ForecastDetector:
     def evaluate(self, now: float, latest: np.ndarray | None = None) -> list[Condition]:
         if len(self.tags) == 0:
             return []
-        self._learn(now)
+        self.learn(now)
         long, short = self._scale(now, 1.0), self._scale(now, SHORT_WINDOW)
         # the short window reacts sooner to a fast incident, the long one is surer of a slow one
         use_short = np.where(

@@ -33,6 +33,17 @@ class RecentWindow:
         self.last_ts = np.full(n_tags, np.nan)  # time of the latest good value
         self.now = -math.inf  # newest sample time seen
 
+    def adopt(self, old: RecentWindow, old_index: np.ndarray) -> None:
+        """Take over the buckets of every tag that stays (`old_index[t]` >= 0), when the span and
+        the bucket width did not change."""
+        if (self.m, self.step) != (old.m, old.step):
+            return
+        j = np.flatnonzero(old_index >= 0)
+        i = old_index[j]
+        for name in ("sum", "cnt", "bucket", "last_value", "last_ts"):
+            getattr(self, name)[j] = getattr(old, name)[i]
+        self.now = old.now
+
     def add(self, batch: SampleBatch) -> None:
         """Average the batch's good samples into their buckets."""
         if len(batch) == 0:
