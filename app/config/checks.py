@@ -79,18 +79,14 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
             if name not in seen_tags:
                 out.append((("hazard_sources", i, "interlocks", j), f"unknown tag {name!r}"))
     for i, t in enumerate(cfg.tags):
-        mode = t.warning.anomaly.mode if t.warning.anomaly else None
-        if mode:
-            try:
-                compile_expression(mode, seen_tags)
-            except ExpressionError as exc:
-                out.append((("tags", i, "warning", "anomaly", "mode"), str(exc)))
-        when = t.warning.forecast.when if t.warning.forecast else None
-        if when:
-            try:
-                compile_expression(when, seen_tags)
-            except ExpressionError as exc:
-                out.append((("tags", i, "warning", "forecast", "when"), str(exc)))
+        for detector, field in (("anomaly", "mode"), ("forecast", "when")):
+            settings = getattr(t.warning, detector)
+            text = getattr(settings, field) if settings else None
+            if text:
+                try:
+                    compile_expression(text, seen_tags)
+                except ExpressionError as exc:
+                    out.append((("tags", i, "warning", detector, field), str(exc)))
     from app.rules.engine import RuleError, compile_rule
 
     names = set()

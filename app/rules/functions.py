@@ -300,35 +300,36 @@ class Call(Node):
     # -- patterns
     def _count_rising(self, ctx, span, min_change=None):
         hit, change, _ = trend_of(ctx, self.tags, span, min_change, 1)
-        idx = np.flatnonzero(hit)
-        names = ", ".join(f"{self.names[k]} +{fmt_term_value(float(change[k]))}" for k in idx[:6])
-        n = int(len(idx))
-        if not np.isfinite(change).any():  # no tag of the pattern has a trend: unknown
-            return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
-        ev = rule_text(
+        return self._counted(
+            np.flatnonzero(hit),
+            change,
+            "+",
             QT_TRANSLATE_NOOP("rules", "{n} rising in {span}: {names}"),
-            n=n,
+            word("rules", QT_TRANSLATE_NOOP("rules", "none rising")),
             span=fmt_span(span),
-            names=names,
         )
-        none = word("rules", QT_TRANSLATE_NOOP("rules", "none rising"))
-        return n, Term(self.text, n, "", names or none, ev if n else "")
 
     def _count_above(self, ctx, threshold):
         v = ctx.values[list(self.tags)]
         with np.errstate(invalid="ignore"):
             idx = np.flatnonzero(v > threshold)
-        names = ", ".join(f"{self.names[k]} {fmt_term_value(float(v[k]))}" for k in idx[:6])
-        n = int(len(idx))
-        if not np.isfinite(v).any():  # no tag of the pattern has a value: unknown
-            return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
-        ev = rule_text(
+        return self._counted(
+            idx,
+            v,
+            "",
             QT_TRANSLATE_NOOP("rules", "{n} above {threshold}: {names}"),
-            n=n,
+            word("rules", QT_TRANSLATE_NOOP("rules", "none above")),
             threshold=fmt_term_value(threshold),
-            names=names,
         )
-        none = word("rules", QT_TRANSLATE_NOOP("rules", "none above"))
+
+    def _counted(self, idx, values, sign: str, template: str, none, **args):
+        """How many tags of the pattern match (`idx`), named with their values (`values` of the
+        pattern's tags; unknown when none of them has one)."""
+        if not np.isfinite(values).any():  # no tag of the pattern has a value or a trend: unknown
+            return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
+        names = ", ".join(f"{self.names[k]} {sign}{fmt_term_value(float(values[k]))}" for k in idx[:6])
+        n = int(len(idx))
+        ev = rule_text(template, n=n, names=names, **args)
         return n, Term(self.text, n, "", names or none, ev if n else "")
 
     def _cluster_rising(self, ctx, radius, n, span, min_change=None):
