@@ -126,8 +126,9 @@ def test_map_outlines_an_unknown_interlock_in_its_own_colour_not_red(map_cfg, qt
     from PySide6.QtCore import Qt
 
     from core.risk_types import Inherent, RiskState, TraceItem
+    from widgets.map_style import DATA_LOST
     from widgets.palette import PRIORITY_COLORS
-    from widgets.plant_map import DATA_LOST, PlantMap
+    from widgets.plant_map import PlantMap
 
     pm = PlantMap(map_cfg)
     qtbot.addWidget(pm)

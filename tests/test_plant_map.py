@@ -125,21 +125,22 @@ def test_labels_are_placed_per_scale_not_per_value(cfg, qtbot):
 
 
 def test_values_are_compact():
-    from widgets.plant_map import compact_number
+    from widgets.map_style import label_number
 
-    assert compact_number(1.23) == "1.2"
-    assert compact_number(0.2, 1) == "0.2"
-    assert compact_number(0.55) == "0.55"
-    assert compact_number(205.04) == "205.0"
-    assert compact_number(4287.4) == "4287"
-    assert compact_number(-0.01, 1) == "0.0"
+    assert label_number(1.23) == "1.2"
+    assert label_number(0.2, 1) == "0.2"
+    assert label_number(0.55) == "0.55"
+    assert label_number(205.04) == "205.0"
+    assert label_number(4287.4) == "4287"
+    assert label_number(-0.01, 1) == "0.0"
 
 
 # ---------------------------------------------------------------- alarm colours
 
 
 def test_polygon_takes_priority_colour_and_goes_back_to_grey(cfg, qtbot):
-    from widgets.plant_map import NORMAL_OUTLINE, RISK_FILL_ALPHA, PlantMap
+    from widgets.map_style import NORMAL_OUTLINE, RISK_FILL_ALPHA
+    from widgets.plant_map import PlantMap
 
     pm = PlantMap(cfg)
     qtbot.addWidget(pm)
@@ -168,7 +169,8 @@ def test_polygon_takes_priority_colour_and_goes_back_to_grey(cfg, qtbot):
 
 def test_area_shows_its_dynamic_risk_level_and_trace(cfg, qtbot):
     from core.risk_types import Inherent, RiskState, TraceItem
-    from widgets.plant_map import NORMAL_OUTLINE, RAISED_FILL_ALPHA, RISK_FILL_ALPHA, PlantMap
+    from widgets.map_style import NORMAL_OUTLINE, RAISED_FILL_ALPHA, RISK_FILL_ALPHA
+    from widgets.plant_map import PlantMap
 
     pm = PlantMap(cfg)
     qtbot.addWidget(pm)

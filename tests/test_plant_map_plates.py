@@ -109,7 +109,7 @@ def test_a_short_name_is_never_elided(qtbot, demo, size, incident):
 
 
 def test_a_plate_shrinks_a_font_step_then_takes_two_lines_before_eliding(qtbot, demo):
-    from widgets.plant_map import LONG_NAME, PLATE_POINTS
+    from widgets.map_style import LONG_NAME, PLATE_POINTS
 
     pm = make_map(qtbot, demo, SIZES[1])
     h = pm.hazards["Gas pipeline network"]
@@ -131,7 +131,7 @@ def test_a_plate_shrinks_a_font_step_then_takes_two_lines_before_eliding(qtbot, 
 @pytest.mark.parametrize("size", SIZES)
 def test_plates_are_drawn_above_every_area(qtbot, demo, size):
     """The topmost item under a plate's middle is the plate: no area (red fill or not) covers it."""
-    from widgets.plant_map import DetectorMarker, HazardArea
+    from widgets.map_items import DetectorMarker, HazardArea
 
     pm = make_map(qtbot, demo, size)
     gas_leak(pm, demo)

@@ -23,17 +23,11 @@ urgent, never per value update; updates touch only the items whose text or colou
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
     QPainter,
-    QPainterPath,
     QPen,
     QPolygonF,
     QTransform,
@@ -44,561 +38,25 @@ from PySide6.QtWidgets import (
     QFrame,
     QGraphicsEllipseItem,
     QGraphicsItem,
-    QGraphicsPolygonItem,
     QGraphicsScene,
     QGraphicsView,
 )
 
 from app.risk.engine import inherent_risk
-from core.alarm_types import ROMAN
-from core.messages import render
 from core.samples import Quality
-from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
-
-BACKGROUND = QColor("#2b2d30")
-NORMAL_OUTLINE = QColor("#8d9299")
-NORMAL_MARKER = QColor("#a9adb3")
-PLATE = QColor(30, 32, 35, 215)
-PLATE_BORDER = QColor("#55595f")
-TEXT = QColor("#dfe1e4")
-DIM_TEXT = QColor("#8a8d91")
-HIGHLIGHT = QColor("#ffffff")
-# data lost: a hazard source whose interlock state is unknown (not yet taken as bypassed); violet,
-# apart from the four risk colours, as ISA-101 displays mark a value that cannot be trusted
-DATA_LOST = QColor("#b38cf0")
-RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
-RAISED_FILL_ALPHA = 70  # raised above it by live evidence
-FLASH_MS = 500
-PLATE_POINTS = (8.5, 7.5)  # a name plate's font, and the step smaller it tries before two lines
-LONG_NAME = 24  # characters: only a name longer than this is ever elided on a plate
-PLATE_Z = 12  # above every area's fill and the detector markers (10)
-
-
-def _on_off(on: bool) -> str:
-    """A boolean detector's state as shown on the map, in the installed language."""
-    return (
-        QCoreApplication.translate("plant_map", "ON")
-        if on
-        else QCoreApplication.translate("plant_map", "OFF")
-    )
-
-
-ROLE = 0  # QGraphicsItem.data key: ("tag", index) or ("hazard", name)
-SIDES = ("right", "left", "above", "below")
-
-
-def _priority_color(priority: int, alpha: int = 255) -> QColor:
-    c = QColor(PRIORITY_COLORS.get(priority, "#a0a0a0"))
-    c.setAlpha(alpha)
-    return c
-
-
-def compact_number(x: float, max_decimals: int | None = None) -> str:
-    """A value for a map label: one decimal from 1 up, none from 1000, two below 1."""
-    ax = abs(x)
-    if ax >= 1000:
-        decimals = 0
-    elif ax >= 1 or ax == 0:
-        decimals = 1
-    elif ax >= 0.01:
-        decimals = 2
-    else:
-        return f"{x:.2g}"
-    if max_decimals is not None:
-        decimals = min(decimals, max_decimals)
-    text = f"{x:.{decimals}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
-
-
-def _decimals_of(scale: float) -> int | None:
-    """Decimals a register's scale can resolve (0.1 -> 1), or None for no limit."""
-    if not 0 < scale < 1:
-        return None
-    d = -math.log10(scale)
-    return round(d) if abs(d - round(d)) < 1e-6 else None
-
-
-def _widest_texts(span, unit: str, max_decimals: int | None) -> list[str]:
-    """Texts as wide as any value in the range can be, to reserve a label slot once."""
-    if span is None:
-        values = [-888.8, 888.8]
-    else:
-        lo, hi = float(span[0]), float(span[1])
-        values = [lo, hi] + [s * 10**k * 0.999 for k in range(1, 4) for s in (-1, 1)]
-        values = [v for v in values if lo <= v <= hi]
-    return [f"{compact_number(v, max_decimals)} {unit}".rstrip() for v in values]
-
-
-class _Placer:
-    """Greedy placement: a candidate rectangle that is free and inside the limits wins.
-
-    Without `soft` rectangles the first free candidate wins; with them, the free candidate that
-    covers the fewest soft rectangles (the spots detector values would like), the first on a tie.
-    """
-
-    def __init__(self, obstacles: Iterable[QRectF], limits: QRectF, pad: float):
-        self.taken = np.array([_edges(r) for r in obstacles], dtype=float).reshape(-1, 4)
-        self.fixed = len(self.taken)  # the first rectangles: obstacles (detector dots), not labels
-        self.limits = _edges(limits)
-        self.pad = pad
-
-    def take(
-        self,
-        candidates: Sequence[QRectF],
-        soft: np.ndarray | None = None,
-        *,
-        over_obstacles: bool = False,
-        anywhere: bool = False,
-    ) -> int | None:
-        """The index of the candidate taken, or None. `over_obstacles`: it may cover the
-        obstacles (dots), never a label; `anywhere`: also outside the limits."""
-        if not candidates:
-            return None
-        c = np.array([_edges(r) for r in candidates], dtype=float)
-        x0, y0, x1, y1 = self.limits
-        ok = np.ones(len(c), dtype=bool)
-        if not anywhere:
-            ok &= (c[:, 0] >= x0) & (c[:, 1] >= y0) & (c[:, 2] <= x1) & (c[:, 3] <= y1)
-        taken = self.taken[self.fixed :] if over_obstacles else self.taken
-        if len(taken):
-            p = self.pad
-            ok &= ~_overlaps(c + np.array([-p, -p, p, p]), taken).any(axis=1)
-        free = np.flatnonzero(ok)
-        if not len(free):
-            return None
-        i = int(free[0])
-        if soft is not None and len(soft):
-            cost = _overlaps(c[free], soft).sum(axis=1)
-            i = int(free[int(np.argmin(cost))])
-        self.taken = np.vstack([self.taken, c[i]])
-        return i
-
-
-def _edges(r: QRectF) -> tuple[float, float, float, float]:
-    return r.left(), r.top(), r.right(), r.bottom()
-
-
-def _overlaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(len(a), len(b)) booleans: rectangles given as rows of x0, y0, x1, y1 overlap."""
-    return (
-        (a[:, None, 0] < b[None, :, 2])
-        & (b[None, :, 0] < a[:, None, 2])
-        & (a[:, None, 1] < b[None, :, 3])
-        & (b[None, :, 1] < a[:, None, 3])
-    )
-
-
-class _Label(QGraphicsItem):
-    """A hazard name plate at a fixed pixel size (ignores zoom), on a dark plate for legibility:
-    as wide as its text, in the normal font or a step smaller (`step` 1), on one or two lines."""
-
-    def __init__(self, text: str, parent=None):
-        super().__init__(parent)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.fonts = []
-        for points in PLATE_POINTS:
-            f = QFont()
-            f.setPointSizeF(points)
-            f.setBold(True)
-            self.fonts.append(f)
-        self.metrics = [QFontMetricsF(f) for f in self.fonts]
-        self.font, self.fm = self.fonts[0], self.metrics[0]
-        self.text = ""
-        self.step = 0
-        self.accent: QColor | None = None
-        self._rect = QRectF()
-        self.set_text(text)
-
-    def size_for(self, text: str, step: int = 0) -> tuple[float, float]:
-        fm = self.metrics[step]
-        lines = text.split("\n")
-        return max(fm.horizontalAdvance(t) for t in lines) + 10, fm.height() * len(lines) + 4
-
-    def set_text(self, text: str, step: int | None = None) -> None:
-        step = self.step if step is None else step
-        if text == self.text and step == self.step:
-            return
-        self.prepareGeometryChange()
-        self.text, self.step = text, step
-        self.font, self.fm = self.fonts[step], self.metrics[step]
-        w, h = self.size_for(text, step)
-        self._rect = QRectF(-w / 2, -h / 2, w, h)
-
-    def label_rect(self) -> QRectF:
-        return QRectF(self._rect)
-
-    def set_accent(self, color: QColor | None) -> None:
-        if color != self.accent:
-            self.accent = color
-            self.update()
-
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
-
-    def paint(self, painter: QPainter, _option, _widget=None) -> None:
-        painter.setPen(QPen(self.accent or PLATE_BORDER, 1.5 if self.accent else 1))
-        painter.setBrush(PLATE)
-        painter.drawRoundedRect(self._rect, 3, 3)
-        painter.setFont(self.font)
-        painter.setPen(TEXT)
-        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
-
-
-class DetectorMarker(QGraphicsItem):
-    """A detector: a dot and its live value with unit, at a fixed pixel size.
-
-    The value sits in a slot on one side of the dot (or is hidden when there is no room); the
-    slot is as wide as the widest value the tag's range can show, so values never outgrow it.
-    """
-
-    R = 6.0
-    GAP = 3.0
-
-    def __init__(
-        self, tag: int, name: str, unit: str, is_bool: bool, reserve: Sequence[str] = (), tip: str = ""
-    ):
-        super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setData(ROLE, ("tag", tag))
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setZValue(10)
-        self.tag, self.name, self.unit, self.is_bool = tag, name, unit, is_bool
-        self.tip = tip or name
-        self.font = QFont()
-        self.font.setPointSizeF(8.0)
-        self.fm = QFontMetricsF(self.font)
-        self.mark_font = QFont(self.font)
-        self.mark_font.setBold(True)
-        self.mark_font.setPointSizeF(7.0)
-        self.text = "?"
-        self.bad = True
-        self.priority = 0
-        self.warning = 0  # level of an early warning on this detector (0: none)
-        texts = list(reserve) + ["?", _on_off(True), _on_off(False)]
-        self.slot_w = max(self.fm.horizontalAdvance(t) for t in texts) + 8
-        self.slot_h = self.fm.height() + 2
-        self.side: str | None = "right"
-        self._rect = QRectF()
-        self._measure()
-        self._update_tooltip()
-
-    # ---- geometry (item coordinates are pixels: the item ignores the view's zoom)
-    def slot_rect(self, side: str) -> QRectF:
-        w, h, r, g = self.slot_w, self.slot_h, self.R, self.GAP
-        if side == "right":
-            return QRectF(r + g, -h / 2, w, h)
-        if side == "left":
-            return QRectF(-r - g - w, -h / 2, w, h)
-        if side == "above":
-            return QRectF(-w / 2, -r - g - h, w, h)
-        return QRectF(-w / 2, r + g, w, h)
-
-    def label_rect(self) -> QRectF | None:
-        """Where the value plate is drawn (item pixels), or None when hidden."""
-        if self.side is None:
-            return None
-        slot = self.slot_rect(self.side)
-        w = min(self.fm.horizontalAdvance(self.text) + 8, slot.width())
-        if self.side == "right":
-            return QRectF(slot.left(), slot.top(), w, slot.height())
-        if self.side == "left":
-            return QRectF(slot.right() - w, slot.top(), w, slot.height())
-        return QRectF(slot.center().x() - w / 2, slot.top(), w, slot.height())
-
-    def dot_rect(self) -> QRectF:
-        return QRectF(-self.R, -self.R, 2 * self.R, 2 * self.R)
-
-    def _measure(self) -> None:
-        self.prepareGeometryChange()
-        rect = self.dot_rect().adjusted(-6, -6, 6, 6)  # room for the warning ring
-        if self.side is not None:
-            rect = rect.united(self.slot_rect(self.side))
-        self._rect = rect.adjusted(-1.5, -1.5, 1.5, 1.5)
-
-    def set_side(self, side: str | None) -> None:
-        """Put the value on a side of the dot, or hide it (None)."""
-        if side != self.side:
-            self.side = side
-            self._measure()
-            self._update_tooltip()
-            self.update()
-
-    # ---- state
-    def set_state(self, text: str, bad: bool, priority: int) -> bool:
-        """Change what is shown; returns whether anything changed (and repaints only then)."""
-        if text == self.text and bad == self.bad and priority == self.priority:
-            return False
-        if text != self.text:
-            self.text = text
-            self._update_tooltip()
-        self.bad, self.priority = bad, priority
-        self.update()
-        return True
-
-    def set_warning(self, level: int) -> bool:
-        """Show an early warning (a dashed ring in its level colour) or none (0)."""
-        if level == self.warning:
-            return False
-        self.warning = level
-        self._update_tooltip()
-        self.update()
-        return True
-
-    def _update_tooltip(self) -> None:
-        hidden = (
-            ""
-            if self.side is not None
-            else "  " + QCoreApplication.translate("plant_map", "(zoom in to show the value)")
-        )
-        warn = ""
-        if self.warning:
-            warn = "\n" + QCoreApplication.translate("plant_map", "early warning, level {level}").format(
-                level=ROMAN.get(self.warning, "?")
-            )
-        self.setToolTip(f"{self.tip}\n{self.text}{hidden}{warn}")
-
-    @property
-    def color(self) -> QColor:
-        return _priority_color(self.priority) if self.priority else NORMAL_MARKER
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def shape(self) -> QPainterPath:
-        p = QPainterPath()
-        p.addEllipse(self.dot_rect().adjusted(-2, -2, 2, 2))
-        label = self.label_rect()
-        if label is not None:
-            p.addRect(label)
-        return p
-
-    def paint(self, painter: QPainter, _option, _widget=None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        color = self.color
-        dot = self.dot_rect()
-        if self.warning:  # a warning is not an alarm: a dashed ring, the dot keeps its state
-            ring = QPen(_priority_color(self.warning), 1.6, Qt.PenStyle.DashLine)
-            painter.setPen(ring)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(dot.adjusted(-4, -4, 4, 4))
-        if self.bad:
-            # hollow: no trustworthy value, whatever the alarm state
-            painter.setPen(QPen(color if self.priority else DIM_TEXT, 1.5))
-            painter.setBrush(QColor(30, 32, 35, 200))
-            painter.drawEllipse(dot)
-            painter.setFont(self.mark_font)
-            painter.drawText(dot, Qt.AlignmentFlag.AlignCenter, "?")
-        else:
-            painter.setPen(QPen(QColor("#1e1f21"), 1))
-            painter.setBrush(color)
-            painter.drawEllipse(dot)
-        label = self.label_rect()
-        if label is None:
-            return
-        painter.setPen(Qt.PenStyle.NoPen)
-        if self.priority and not self.bad:
-            painter.setBrush(color)
-            text_color = QColor(PRIORITY_TEXT.get(self.priority, "#1a1a1a"))
-        else:
-            painter.setBrush(QColor(30, 32, 35, 200))
-            text_color = DIM_TEXT if self.bad else TEXT
-        painter.drawRoundedRect(label, 2, 2)
-        painter.setPen(text_color)
-        painter.setFont(self.font)
-        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, self.text)
-
-
-class HazardArea(QGraphicsPolygonItem):
-    """A hazard source's polygon with its name plate."""
-
-    def __init__(self, name: str, points, inherent_level: int, tags: list[int]):
-        super().__init__(QPolygonF([QPointF(float(x), float(y)) for x, y in points]))
-        self.setData(ROLE, ("hazard", name))
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setZValue(1)
-        self.name, self.inherent_level, self.tags = name, inherent_level, tags
-        self.priority = -1
-        self.unacked = False
-        self.flash_on = True
-        self.selected_ring = False
-        self.risk_level = inherent_level if inherent_level in ROMAN else 4  # the dynamic level
-        self.raised = False  # the dynamic level is above the inherent one
-        self.unknown = False  # an interlock's state is unknown (data lost): its own outline
-        self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
-        self.full_text = f"{name}{self.level_text}"
-        # not a child of the polygon: a sibling area added later would paint its fill over it
-        self.label = _Label(self.full_text)
-        self.label.setZValue(PLATE_Z)
-        self.label.setData(ROLE, ("hazard", name))
-        self.label.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.label.setPos(self.polygon().boundingRect().center())
-        self.plate_form = 0  # the form of `plate_texts` the plate shows
-        self.setToolTip(
-            QCoreApplication.translate("plant_map", "{name}\ninherent level {level}").format(
-                name=name, level=ROMAN.get(inherent_level, "?")
-            )
-        )
-        self.set_priority(0)
-
-    # ---- alarm state
-    def set_priority(self, priority: int) -> bool:
-        return self.set_alarm_state(priority, self.unacked)
-
-    def set_alarm_state(self, priority: int, unacked: bool) -> bool:
-        """Highest active priority (0 = none) and whether any of it is unacknowledged."""
-        unacked = bool(unacked and priority)
-        if priority == self.priority and unacked == self.unacked:
-            return False
-        self.priority, self.unacked = priority, unacked
-        if not unacked:
-            self.flash_on = True
-        self._apply()
-        return True
-
-    def set_risk(self, level: int, inherent: int, explanation: str = "", unknown: bool = False) -> bool:
-        """The hazard source's dynamic risk level (four-colour map) and why (an
-        `core.messages.Message`, shown in the installed language); `unknown`: an interlock's
-        state is unknown (data lost), outlined in its own colour, never red for it."""
-        raised = level < inherent
-        if explanation:
-            self.setToolTip(render(explanation, QCoreApplication.translate))
-        if (level, raised, inherent, unknown) == (
-            self.risk_level,
-            self.raised,
-            self.inherent_level,
-            self.unknown,
-        ):
-            return False
-        self.risk_level, self.raised, self.inherent_level = level, raised, inherent
-        self.unknown = unknown
-        self.level_text = f"  ·  {ROMAN.get(level, '')}"
-        self.full_text = f"{self.name}{self.level_text}"
-        forms = self.plate_texts()
-        self.label.set_text(*forms[min(self.plate_form, len(forms) - 1)])  # the form placed, new level
-        self._apply()
-        return True
-
-    @property
-    def urgent(self) -> bool:
-        """An alarm on the area, its risk raised, or its interlock state unknown: the plate shows."""
-        return self.priority > 0 or self.raised or self.unknown
-
-    def plate_texts(self) -> list[tuple[str, int]]:
-        """What the plate tries, in order: the name on one line, a font step smaller, then on
-        two lines (split at the space nearest the middle); a long name last, elided."""
-        name, level = self.name, self.level_text.strip()
-        out = [(self.full_text, 0), (self.full_text, 1)]
-        spaces = [i for i, ch in enumerate(name) if ch == " "]
-        if spaces:
-            i = min(spaces, key=lambda k: abs(k - len(name) / 2))
-            out.append((f"{name[:i]}\n{name[i + 1 :]}{self.level_text}", 1))
-        elif level:
-            out.append((f"{name}\n{level}", 1))
-        if len(name) > LONG_NAME:
-            fm = self.label.metrics[1]
-            room = fm.horizontalAdvance(name[:LONG_NAME])
-            short = fm.elidedText(name, Qt.TextElideMode.ElideRight, room)
-            out.append((f"{short}{self.level_text}", 1))
-        return out
-
-    def set_flash_phase(self, on: bool) -> None:
-        if self.unacked and on != self.flash_on:
-            self.flash_on = on
-            self._apply()
-
-    def set_selected_ring(self, on: bool) -> None:
-        if on != self.selected_ring:
-            self.selected_ring = on
-            self._apply()
-
-    def _apply(self) -> None:
-        # the four-colour risk map: every area tinted in its dynamic level, faintly while at its
-        # inherent level, clearly once live evidence raises it; alarms outline (and flash)
-        level = self.risk_level
-        brush = QBrush(_priority_color(level, RAISED_FILL_ALPHA if self.raised else RISK_FILL_ALPHA))
-        if self.priority:
-            if self.flash_on:
-                pen = QPen(_priority_color(self.priority), 3.0)
-            else:
-                pen = QPen(_priority_color(self.priority, 70), 1.5)
-            self.label.set_accent(_priority_color(min(self.priority, level)))
-        elif self.unknown:
-            pen = QPen(DATA_LOST, 2.6, Qt.PenStyle.DashLine)
-            self.label.set_accent(DATA_LOST)
-        elif self.raised:
-            pen = QPen(_priority_color(level), 2.2)
-            self.label.set_accent(_priority_color(level))
-        else:
-            pen = QPen(NORMAL_OUTLINE, 1.2)
-            self.label.set_accent(None)
-        if self.selected_ring:
-            pen = QPen(HIGHLIGHT, 2.5, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self.setPen(pen)
-        self.setBrush(brush)
-
-    # ---- label placement
-    def _candidates(self, w: float, h: float, g: float) -> list[list[QRectF]]:
-        """Label rectangles to try (scene units), in groups: just above, inside, just below."""
-        poly = self.polygon()
-        r = poly.boundingRect()
-        cx, cy = r.center().x(), r.center().y()
-        # rows above and below: centred first, then shifted sideways while still over the polygon
-        span = r.width() + w - 2 * g
-        steps = max(1, min(24, int(span / (10 * g))))
-        offsets = sorted((span * (k / steps - 0.5) for k in range(steps + 1)), key=abs)
-        xs = [cx - w / 2] + [cx - w / 2 + d for d in offsets if d]
-        fill = Qt.FillRule.OddEvenFill
-
-        def touches(c: QRectF) -> bool:  # next to the polygon itself, not just its bounding box
-            return QPolygonF(c.adjusted(0, -2 * g, 0, 2 * g)).intersects(poly)
-
-        def within(c: QRectF) -> bool:
-            corners = (c.topLeft(), c.topRight(), c.bottomLeft(), c.bottomRight())
-            return all(poly.containsPoint(p, fill) for p in corners)
-
-        above = [c for c in (QRectF(x, r.top() - g - h, w, h) for x in xs) if touches(c)]
-        inside = [
-            QRectF(cx - w / 2, r.top() + g, w, h),
-            QRectF(r.left() + g, r.top() + g, w, h),
-            QRectF(r.right() - g - w, r.top() + g, w, h),
-            QRectF(cx - w / 2, cy - h / 2, w, h),
-            QRectF(cx - w / 2, r.bottom() - g - h, w, h),
-        ]
-        below = [c for c in (QRectF(x, r.bottom() + g, w, h) for x in xs) if touches(c)]
-        return [above, [c for c in inside if within(c)], below]
-
-    def place_label(self, placer: _Placer, px: float, soft: np.ndarray | None = None) -> bool:
-        """Put the name plate at the first free spot, in the first form of `plate_texts` that
-        fits somewhere. A quiet area's plate with no room is hidden at this zoom; an urgent area's
-        plate may cover detector dots, and if even that fails it is shown over its area's middle."""
-        passes = [{}]
-        if self.urgent:
-            passes.append({"over_obstacles": True})
-        for kw in passes:
-            for form, (text, step) in enumerate(self.plate_texts()):
-                w, h = self.label.size_for(text, step)
-                for group in self._candidates(w * px, h * px, 3 * px):
-                    i = placer.take(group, soft, **kw)
-                    if i is not None:
-                        self._show_plate(form, group[i].center())
-                        return True
-        if self.urgent:
-            text, step = self.plate_texts()[-1]
-            w, h = self.label.size_for(text, step)
-            c = self.polygon().boundingRect().center()
-            spot = QRectF(c.x() - w * px / 2, c.y() - h * px / 2, w * px, h * px)
-            placer.taken = np.vstack([placer.taken, _edges(spot)])  # later labels keep off it
-            self._show_plate(len(self.plate_texts()) - 1, c)
-            return True
-        self.label.setVisible(False)
-        return False
-
-    def _show_plate(self, form: int, centre: QPointF) -> None:
-        self.plate_form = form
-        self.label.set_text(*self.plate_texts()[form])
-        self.label.setPos(centre)
-        self.label.setVisible(True)
+from widgets.map_items import DetectorMarker, HazardArea
+from widgets.map_placer import Placer, rect_edges
+from widgets.map_style import (
+    BACKGROUND,
+    FLASH_MS,
+    HIGHLIGHT,
+    ROLE,
+    SIDES,
+    decimals_of,
+    label_number,
+    on_off_text,
+    widest_texts,
+)
 
 
 class PlantMap(QGraphicsView):
@@ -627,7 +85,7 @@ class PlantMap(QGraphicsView):
         index = config.tag_index()
         self.units = [t.unit for t in config.tags]
         self.is_bool = [t.is_bool for t in config.tags]
-        self.decimals = [_decimals_of(float(t.scale or 1.0)) for t in config.tags]
+        self.decimals = [decimals_of(float(t.scale or 1.0)) for t in config.tags]
 
         self._load_svg(config.map_path())
         self.hazards: dict[str, HazardArea] = {}
@@ -646,7 +104,7 @@ class PlantMap(QGraphicsView):
         for i, t in enumerate(config.tags):
             if t.map is None:
                 continue
-            reserve = [] if self.is_bool[i] else _widest_texts(t.range, t.unit, self.decimals[i])
+            reserve = [] if self.is_bool[i] else widest_texts(t.range, t.unit, self.decimals[i])
             tip = f"{t.name} — {t.description}" if t.description else t.name
             m = DetectorMarker(i, t.name, t.unit, self.is_bool[i], reserve, tip)
             m.setPos(float(t.map[0]), float(t.map[1]))
@@ -725,8 +183,10 @@ class PlantMap(QGraphicsView):
                 for r in (m.slot_rect(side) for side in SIDES)
             ]
         # hazard labels go where they take the fewest spots detector values could use
-        soft = np.array([_edges(r) for rects in slots.values() for r in rects], dtype=float).reshape(-1, 4)
-        placer = _Placer(dots, self._bounds.adjusted(-10, -10, 10, 10), px)
+        soft = np.array([rect_edges(r) for rects in slots.values() for r in rects], dtype=float).reshape(
+            -1, 4
+        )
+        placer = Placer(dots, self._bounds.adjusted(-10, -10, 10, 10), px)
         for h in sorted(self.hazards.values(), key=lambda h: (not h.urgent, _area(h.polygon()))):
             h.place_label(placer, px, soft)
         for m in sorted(self.markers.values(), key=lambda m: (m.priority or 9, m.tag)):
@@ -775,8 +235,8 @@ class PlantMap(QGraphicsView):
 
     def format_value(self, tag: int, value: float) -> str:
         if self.is_bool[tag]:
-            return _on_off(value >= 0.5)
-        return f"{compact_number(value, self.decimals[tag])} {self.units[tag]}".rstrip()
+            return on_off_text(value >= 0.5)
+        return f"{label_number(value, self.decimals[tag])} {self.units[tag]}".rstrip()
 
     def _refresh_marker(self, tag: int, value: float, quality: int) -> None:
         m = self.markers[tag]
