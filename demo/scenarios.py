@@ -84,7 +84,7 @@ def run_incident(
         pipe.evaluate(batch)
     physics.inject(incident)
     onset = T0 + physics.t
-    hazards_of = _hazards_of(cfg)
+    hazards_of = hazards_of_tag_names(cfg)
     result = IncidentResult(incident, seed, onset, None, "", None, "", "")
     affected: set[str] = set()
     for batch in samples(physics, MAX_AFTER_S, dt):
@@ -128,7 +128,7 @@ def run_normal(cfg: PlantConfig, hours: float, seed: int = 11, dt: float = 1.0) 
     }
 
 
-def _hazards_of(cfg: PlantConfig) -> dict[str, set[str]]:
+def hazards_of_tag_names(cfg: PlantConfig) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for h in cfg.hazard_sources:
         for name in h.tags:

@@ -348,10 +348,10 @@ def test_limits_leave_every_demo_rule_and_expression_far_inside():
 
 
 def test_a_rule_word_is_a_word_tags_may_not_take():
-    from app.rules.language import _KEYWORDS
+    from app.rules.language import KEYWORDS
     from core.schema.base import RESERVED_WORDS
 
-    assert set(_KEYWORDS) == RESERVED_WORDS
+    assert set(KEYWORDS) == RESERVED_WORDS
 
 
 # ---------------------------------------------------------------- the rule tokeniser is linear

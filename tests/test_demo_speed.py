@@ -42,7 +42,7 @@ from core.clock import WALL, PlantClock
 from core.samples import Quality, SampleBatch
 from core.times import parse_time
 from demo.plant_physics import PlantPhysics
-from demo.scenarios import LIMIT_KINDS, _hazards_of
+from demo.scenarios import LIMIT_KINDS, hazards_of_tag_names
 from demo.simulator import MIN_SCAN_MS, accelerated_config, tick_for
 from storage.history import History
 from tests.conftest import wait_until
@@ -82,7 +82,7 @@ def _about(incidents) -> dict[str, tuple[set[str], set[str]]]:
         ph.inject(name)
         ph.step(1.0)
         moved[name] = ph.affected_tags()
-    hazards_of = _hazards_of(cfg)
+    hazards_of = hazards_of_tag_names(cfg)
     out = {}
     for name, tags in moved.items():
         own = tags - set().union(*(t for n, t in moved.items() if n != name))

@@ -304,13 +304,13 @@ def test_the_demo_session_is_a_passwordless_operator_that_never_locks(qtbot, tmp
 def test_the_launcher_logs_in_before_a_real_plant_and_not_before_the_demo(monkeypatch, tmp_path, cfg):
     import views.login
     from storage.history import History
-    from views.launcher import _open_session
+    from views.launcher import open_session
 
     hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags)
     try:
-        assert _open_session(cfg, hist, {"demo": True}, None).name == "operator"
+        assert open_session(cfg, hist, {"demo": True}, None).name == "operator"
         asked = []
         monkeypatch.setattr(views.login, "ask_login", lambda store, plant: asked.append(plant))
-        assert _open_session(cfg, hist, {"demo": False}, None) is None and asked == ["Test Works"]
+        assert open_session(cfg, hist, {"demo": False}, None) is None and asked == ["Test Works"]
     finally:
         hist.stop()

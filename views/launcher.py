@@ -83,7 +83,7 @@ def apply_session_policy(store, cfg, security: dict) -> None:
     store.max_failures = cfg.security.max_failures
 
 
-def _open_session(cfg, hist, security: dict, screenshot):
+def open_session(cfg, hist, security: dict, screenshot):
     """The session on the history's database: the demo plant (and a screenshot, which exits at
     once) runs as the passwordless "operator"; any other plant asks for a login first, or for its
     first administrator when it has no users. None: the login was cancelled."""
@@ -116,7 +116,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     from cli.commands import demo_engine
     from views.main_window import MainWindow
 
-    session = _open_session(cfg, hist, security, screenshot)
+    session = open_session(cfg, hist, security, screenshot)
     if session is None:
         hist.stop()
         return 0

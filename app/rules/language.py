@@ -55,7 +55,7 @@ _TOKEN = re.compile(
 _NEXT = re.compile(r"\s*")  # the blanks between a word and what follows it
 MAX_SECONDS = 7 * 86400.0  # the longest look-back or hold time of a rule function
 MAX_COUNT = 100_000  # the largest count (cluster_rising's n)
-_KEYWORDS = {
+KEYWORDS = {
     "and": "and",
     "or": "or",
     "not": "not",
@@ -228,8 +228,8 @@ class Compiler:
         if word not in self.index and "-" in word:
             word = _SHORT.match(text, pos).group(0)  # "A-B" is A minus B unless a tag is named so
             end = pos + len(word)
-        if word in _KEYWORDS:
-            return word, _KEYWORDS[word]
+        if word in KEYWORDS:
+            return word, KEYWORDS[word]
         nxt = _NEXT.match(text, end).end()
         if text.startswith("=", nxt) and not text.startswith("==", nxt):
             raise RuleError(f"functions take plain arguments, not {word}=..., in {text!r}")
