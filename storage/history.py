@@ -20,7 +20,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,7 @@ from core.alarm_types import Alarm
 from core.risk_types import RiskState
 from core.samples import SampleBatch
 from storage.deadband import DeadbandFilter
+from storage.journal_reads import JournalMark, journal_marks
 from storage.query import envelope
 from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
@@ -351,6 +352,11 @@ class History:
             return envelope(
                 conn, tag, int(self.tag_ids[tag]), int(t0 * 1000), int(t1 * 1000), max(1, max_points // 2)
             )
+
+    def journal_marks(self, t0: float, t1: float, states: Collection[str], limit: int) -> list[JournalMark]:
+        """The newest `limit` journal rows of [t0, t1] (UNIX s) in `states`, oldest first: the
+        markers of a trend."""
+        return journal_marks(self.engine, t0, t1, states, limit)
 
     def export_rows(self, names: Sequence[str] | None, t0: float | None, t1: float | None):
         """Yield (ts_ms, tag name, value, quality) ordered by time, for CSV export."""
