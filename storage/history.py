@@ -74,7 +74,7 @@ class History:
             "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality"
         )
         self._rollup_sql = {name: upsert_sql(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[WriterMessage] = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -207,8 +207,8 @@ class History:
                     self._risk.extend(states)
                 case Retag(tag_list):
                     self._switch_tags(tag_list)
-                case _:
-                    raise TypeError(f"history writer: unknown message {type(item).__name__}")
+                case _:  # only this class puts on the queue: a new kind not handled here
+                    log.error("history writer: unknown message %r dropped", type(item).__name__)
 
     def ingest(self, batch: SampleBatch) -> None:
         """Filter a batch for storage and feed every sample to the rollups (writer thread)."""
@@ -423,6 +423,9 @@ class Retag:
     """A new tag list: the writer writes what it holds under the old one, then switches."""
 
     tags: tuple
+
+
+WriterMessage = Samples | AlarmTransitions | RiskChanges | Retag
 
 
 def _event_row(a: Alarm) -> dict:
