@@ -44,6 +44,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage.schema import audit_log
 
@@ -422,6 +423,29 @@ def head(engine: Engine) -> tuple[int, str] | None:
             select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
         ).first()
     return None if r is None else (int(r.id), r.hash)
+
+
+def head_if_readable(engine: Engine) -> tuple[int, str] | None:
+    """`head`, or None when the database cannot tell (it has no audit trail)."""
+    try:
+        return head(engine)
+    except SQLAlchemyError:
+        return None
+
+
+def action_rows(engine: Engine, action: str, until_ms: int) -> list[tuple[int, str, str]]:
+    """(ts ms, target, detail JSON as stored) of the rows recording `action` at or before
+    `until_ms`, in order of id; none when the database has no audit trail."""
+    q = (
+        select(audit_log.c.ts, audit_log.c.target, audit_log.c.detail)
+        .where(audit_log.c.action == str(action), audit_log.c.ts <= until_ms)
+        .order_by(audit_log.c.id)
+    )
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(q)]
+    except SQLAlchemyError:
+        return []
 
 
 def _entry(r) -> AuditEntry:

@@ -7,6 +7,9 @@ closed rollup buckets and the journal rows. Alarm transitions wake the writer at
 crash loses no journal entry that was handed over before it. If the database is locked, the
 disk full or the server gone, the writer keeps the rows (bounded) and retries; `state` and
 `last_error` say what is wrong.
+
+The queue carries one small frozen message per kind (`Samples`, `AlarmTransitions`,
+`RiskChanges`, `Retag`); the writer dispatches on the message's type.
 """
 
 from __future__ import annotations
@@ -17,15 +20,17 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select, text
 
 from core.alarm_types import Alarm
+from core.risk_types import RiskState
 from core.samples import SampleBatch
 from storage.deadband import DeadbandFilter
+from storage.journal_reads import JournalMark, journal_marks
 from storage.query import envelope
 from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
@@ -69,7 +74,7 @@ class History:
             "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality"
         )
         self._rollup_sql = {name: upsert_sql(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[WriterMessage] = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -77,7 +82,7 @@ class History:
         self._rows: list[SampleBatch] = []
         self._rollups: dict[str, list[tuple]] = {name: [] for name in RESOLUTIONS}
         self._events: list[Alarm] = []
-        self._risk: list = []
+        self._risk: list[RiskState] = []
         self._unsure: _Unsure | None = None  # what a commit that reported an error held
         self.writer_id = uuid.uuid4().hex
         self._seq = 0
@@ -128,21 +133,21 @@ class History:
                 self.dropped += len(batch)
                 return
             self.pending += len(batch)
-        self._queue.put(batch)
+        self._queue.put(Samples(batch))
 
     def journal(self, alarms: Sequence[Alarm]) -> None:
         if alarms:
-            self._queue.put(list(alarms))
+            self._queue.put(AlarmTransitions(tuple(alarms)))
             self._wake.set()
 
     def retag(self, tag_list: Sequence) -> None:
         """A new tag list (a live configuration change): batches queued before this call use the
         old indexes, batches after it the new ones; the writer switches in between, after writing
         what it holds. Tags already known keep their id (and their history)."""
-        self._queue.put(_Retag(list(tag_list)))
+        self._queue.put(Retag(tuple(tag_list)))
         self._wake.set()
 
-    def _switch_tags(self, tag_list: list) -> None:
+    def _switch_tags(self, tag_list: Sequence) -> None:
         """Writer thread: write everything under the old layout, then take the new one."""
         self.commit(flush_rollups=True)
         old_names = self.names
@@ -163,7 +168,7 @@ class History:
     def journal_risk(self, states: Sequence) -> None:
         """Hazard-source risk changes, written with the next transaction."""
         if states:
-            self._queue.put(_RiskChanges(states))
+            self._queue.put(RiskChanges(tuple(states)))
             self._wake.set()
 
     # ------------------------------------------------------------ writer thread
@@ -191,16 +196,19 @@ class History:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if isinstance(item, SampleBatch):
-                with self._count_lock:
-                    self.pending -= len(item)
-                self.ingest(item)
-            elif isinstance(item, _RiskChanges):
-                self._risk.extend(item)
-            elif isinstance(item, _Retag):
-                self._switch_tags(item.tags)
-            else:
-                self._events.extend(item)
+            match item:
+                case Samples(batch):
+                    with self._count_lock:
+                        self.pending -= len(batch)
+                    self.ingest(batch)
+                case AlarmTransitions(alarms):
+                    self._events.extend(alarms)
+                case RiskChanges(states):
+                    self._risk.extend(states)
+                case Retag(tag_list):
+                    self._switch_tags(tag_list)
+                case _:  # only this class puts on the queue: a new kind not handled here
+                    log.error("history writer: unknown message %r dropped", type(item).__name__)
 
     def ingest(self, batch: SampleBatch) -> None:
         """Filter a batch for storage and feed every sample to the rollups (writer thread)."""
@@ -345,6 +353,11 @@ class History:
                 conn, tag, int(self.tag_ids[tag]), int(t0 * 1000), int(t1 * 1000), max(1, max_points // 2)
             )
 
+    def journal_marks(self, t0: float, t1: float, states: Collection[str], limit: int) -> list[JournalMark]:
+        """The newest `limit` journal rows of [t0, t1] (UNIX s) in `states`, oldest first: the
+        markers of a trend."""
+        return journal_marks(self.engine, t0, t1, states, limit)
+
     def export_rows(self, names: Sequence[str] | None, t0: float | None, t1: float | None):
         """Yield (ts_ms, tag name, value, quality) ordered by time, for CSV export."""
         with self.engine.connect() as conn:
@@ -383,15 +396,36 @@ class _Unsure:
     rollups: dict[str, list]
 
 
-@dataclass(frozen=True)
-class _Retag:
-    """A new tag list on the writer queue."""
+# ---------------------------------------------------------------- writer queue messages
+@dataclass(frozen=True, slots=True)
+class Samples:
+    """A batch of samples to filter, roll up and write."""
 
-    tags: list
+    batch: SampleBatch
 
 
-class _RiskChanges(list):
-    """Risk states on the writer queue (told apart from alarm transitions)."""
+@dataclass(frozen=True, slots=True)
+class AlarmTransitions:
+    """Alarm transitions for the journal; they wake the writer at once."""
+
+    alarms: tuple[Alarm, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RiskChanges:
+    """Changes of hazard-source risk, written with the next transaction."""
+
+    states: tuple[RiskState, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Retag:
+    """A new tag list: the writer writes what it holds under the old one, then switches."""
+
+    tags: tuple
+
+
+WriterMessage = Samples | AlarmTransitions | RiskChanges | Retag
 
 
 def _event_row(a: Alarm) -> dict:

@@ -23,6 +23,7 @@ from app.reports import kpi  # noqa: E402
 from app.reports import report_data as rd  # noqa: E402
 from core.alarm_types import Alarm  # noqa: E402
 from core.samples import SampleBatch  # noqa: E402
+from storage.journal_reads import load_events  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 H = 3600.0
@@ -207,7 +208,7 @@ def test_filter_matches_priority_kind_state_and_words():
 def test_shift_report_data(history, shift):
     t0, t1 = shift
     rep = rd.build_shift_report(history.engine, "Test Works", t0, t1)
-    r = kpi.compute(kpi.load_events(history.engine, t0, t1), t0, t1)
+    r = kpi.compute(load_events(history.engine, t0, t1), t0, t1)
     assert rep.kpi == r
     assert len(rep.activations) == r.activations
     assert {e.key for e in rep.unacked_at_end} >= {"BF1.HEARTH.T07:HH", "CAST.MOULD.FLOW:L", "plc2:COMM"}
@@ -267,7 +268,7 @@ def test_view_loads_in_a_worker_and_filters(qtbot, view, history, shift):
 def test_kpi_panel_equals_kpi_compute(qtbot, view, history, shift):
     t0, t1 = shift
     load(qtbot, view, t0, t1)
-    r = kpi.compute(kpi.load_events(history.engine, t0, t1), t0, t1)
+    r = kpi.compute(load_events(history.engine, t0, t1), t0, t1)
     assert view.kpi_panel.report == r
     shown = view.kpi_panel.figure_texts()
     assert shown == {f.key: f.text for f in rd.kpi_figures(r)}

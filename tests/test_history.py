@@ -9,9 +9,11 @@ import numpy as np
 from app.config import parse_config_text
 from cli.commands import export_csv
 from core.alarm_types import Alarm
+from core.risk_types import Inherent, RiskState
 from core.samples import Quality, SampleBatch
 from core.times import iso_ms, parse_time
 from storage.history import History
+from storage.risk_journal import read_risk_events
 from tests.conftest import wait_until
 
 CFG = parse_config_text(
@@ -70,6 +72,37 @@ def test_envelope_keeps_extremes(db_url):
     assert len(got) <= 1000 and got.value.max() == 9.0 and got.value.min() < -0.99
     assert np.all(np.diff(got.ts) >= 0)
     h.stop()
+
+
+def test_the_writer_queue_keeps_the_order_of_its_messages(db_url):
+    """Samples, alarm transitions, risk changes and a new tag list travel as one message each;
+    samples queued after the new tag list use its indexes, those before it the old ones."""
+    h = History(db_url, CFG.tags, flush_s=0.05)
+    h.start()
+    t0 = 1_700_000_000.0
+    h.submit(SampleBatch.build([0, 1], t0, [1.0, 2.0], Quality.GOOD))
+    h.journal([Alarm("A:H", "A", 0, "H", 3, True, False, t0, t0, 3.0, 2.0, "A H")])
+    h.journal_risk([RiskState("BF", "furnace", Inherent(2, "engineer"), 3, 4, t0, ts=t0)])
+    new_tags = parse_config_text(
+        """
+schema: 1
+devices: [{name: d, protocol: modbus-tcp}]
+tags:
+  - {name: B, device: d, address: "hr:1"}
+  - {name: C, device: d, address: "hr:2"}
+"""
+    ).tags
+    h.retag(new_tags)
+    h.submit(SampleBatch.build([0, 1], t0 + 1, [20.0, 30.0], Quality.GOOD))
+    wait_until(lambda: h.written == 4)
+    h.stop()
+    h2 = History(db_url, new_tags)
+    assert h2.read(0, t0 - 1, t0 + 2).value.tolist() == [2.0, 20.0]  # B kept its id and history
+    assert h2.read(1, t0 - 1, t0 + 2).value.tolist() == [30.0]
+    with h2.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT key FROM alarm_events").scalars().all() == ["A:H"]
+    assert [(e.hazard, e.level) for e in read_risk_events(h2.engine, t0 - 1, t0 + 1)] == [("BF", 3)]
+    h2.stop()
 
 
 def test_parse_time():

@@ -8,7 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from app.reports.kpi import JournalRow, KpiReport, assess, compute, load_events
+from app.reports.kpi import KpiReport, assess, compute
+from storage.journal_reads import JournalRow, load_events
 
 H = 3600.0
 DAY = 86400.0

@@ -22,6 +22,7 @@ from app.accounts.users import (
     required_role,
     verify_password,
 )
+from storage.accounts import UserRow, UserTable
 from storage.audit import AuditLog, verify
 from storage.schema import create_schema, make_engine
 
@@ -102,6 +103,25 @@ def test_add_authenticate_and_manage(store):
     unknown = [e for e in store.audit.entries() if e.action == "login_failed"][0]
     assert unknown.user.startswith("unknown user (6 chars, #") and "nobody" not in str(unknown)
     assert verify(store.engine)[0]
+
+
+def test_the_user_table_stores_rows_as_given(db_url):
+    """storage.accounts: the rows UserStore keeps, read back as written (lockout included)."""
+    engine = make_engine(db_url)
+    create_schema(engine)
+    table = UserTable(engine)
+    try:
+        assert table.count() == 0 and table.rows() == [] and table.get("ann") is None
+        table.insert(UserRow("zoe", "operator", "h1", 1_000))
+        table.insert(UserRow("ann", "administrator", "h2", 2_000))
+        assert [r.name for r in table.rows()] == ["ann", "zoe"]  # by name
+        table.update("zoe", failed_count=0, locked_until=5_000, role="supervisor")
+        assert table.get("zoe") == UserRow("zoe", "supervisor", "h1", 1_000, False, 0, 5_000)
+        assert table.password_hashes() == {"ann": "h2", "zoe": "h1"}
+        table.delete("zoe")
+        assert table.count() == 1 and table.get("zoe") is None
+    finally:
+        engine.dispose()
 
 
 def test_five_wrong_passwords_lock_the_account_until_the_time_is_up(store):

@@ -58,33 +58,22 @@ SHOWN_STATES = {"UNACK": True, "RTN_UNACK": False, "NORMAL": False}  # state -> 
 
 def history_loaders(history, max_points: int = 4000) -> tuple[HistoryLoader, EventsLoader]:
     """Reading callables for the trend over a `storage.history.History` (thread-safe reads)."""
-    from sqlalchemy import select
-
-    from storage.schema import alarm_events as ev
 
     def read(tag: int, t0: float, t1: float) -> SampleBatch:
         return history.read(tag, t0, t1, max_points=max_points)
 
     def events(t0: float, t1: float) -> list[TrendEvent]:
-        q = (
-            select(ev.c.ts, ev.c.source, ev.c.kind, ev.c.priority, ev.c.state, ev.c.message)
-            .where(ev.c.ts >= int(t0 * 1000), ev.c.ts <= int(t1 * 1000), ev.c.state.in_(list(SHOWN_STATES)))
-            .order_by(ev.c.ts.desc())
-            .limit(JOURNAL_ROWS)
-        )
-        with history.engine.connect() as conn:
-            rows = conn.execute(q).all()
         out = []
-        for ts, source, kind, priority, state, message in reversed(rows):
-            active = SHOWN_STATES[state]
+        for m in history.journal_marks(t0, t1, SHOWN_STATES, JOURNAL_ROWS):
+            active = SHOWN_STATES[m.state]
             if active:
                 what = QCoreApplication.translate("trend_view", "alarm")
             else:
                 what = QCoreApplication.translate("trend_view", "cleared")
-            text = f"{ROMAN.get(priority, '')} {source} {kind} {what}".strip()
-            if message and active:
-                text += f": {message}"
-            out.append(TrendEvent(ts / 1000.0, source, int(priority), active, text))
+            text = f"{ROMAN.get(m.priority, '')} {m.source} {m.kind} {what}".strip()
+            if m.message and active:
+                text += f": {m.message}"
+            out.append(TrendEvent(m.ts, m.source, m.priority, active, text))
         return out
 
     return read, events

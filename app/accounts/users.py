@@ -10,7 +10,8 @@ the parameters are stored with the hash in one string, `scrypt$n=131072,r=8,p=1$
 (base64). n = 2^17 with r = 8 needs 128 MiB per hash (about 0.5 to 1 s); a hash made with
 older parameters is replaced at the owner's next successful login.
 
-`UserStore` keeps the accounts in the `users` table of the plant's database. Five wrong passwords
+`UserStore` keeps the accounts in the `users` table of the plant's database (through
+`storage.accounts.UserTable`). Five wrong passwords
 in a row lock an account for `lockout_s` (default 15 min); logins, failures and lockouts go to the
 audit trail when one is given. Every refused login gets the same message and takes as long,
 whether the name is unknown, the password wrong or the account locked or disabled, so the
@@ -32,11 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
-
+from storage.accounts import UserRow, UserTable
 from storage.audit import Action, AuditLog
-from storage.schema import users as users_table
 
 MIN_PASSWORD = 8
 MAX_NAME = 64  # a user name, and anything typed that reaches the audit trail as a name
@@ -233,11 +231,12 @@ def check_password(password: str) -> None:
 
 
 class UserStore:
-    """The accounts in a database whose schema is up to date (see storage.schema.create_schema)."""
+    """The accounts in a database whose schema is up to date (see storage.schema.create_schema);
+    `engine` is that database's (storage.schema.make_engine), kept for whoever closes it."""
 
     def __init__(
         self,
-        engine: Engine,
+        engine,
         audit: AuditLog | None = None,
         *,
         lockout_s: float = LOCKOUT_S,
@@ -245,6 +244,7 @@ class UserStore:
         clock: Callable[[], float] = time.time,
     ):
         self.engine, self.audit = engine, audit
+        self.table = UserTable(engine)
         self.lockout_s, self.max_failures, self.clock = lockout_s, max_failures, clock
 
     def _now_ms(self) -> int:
@@ -265,17 +265,13 @@ class UserStore:
 
     # ---- queries
     def count(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(users_table)).scalar_one())
+        return self.table.count()
 
     def users(self) -> list[User]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(users_table).order_by(users_table.c.name)).all()
-        return [_user(r) for r in rows]
+        return [_user(r) for r in self.table.rows()]
 
     def get(self, name: str) -> User | None:
-        with self.engine.connect() as conn:
-            r = conn.execute(select(users_table).where(users_table.c.name == name)).first()
+        r = self.table.get(name)
         return _user(r) if r is not None else None
 
     # ---- changes (each audited under `by`)
@@ -285,40 +281,30 @@ class UserStore:
         if self.get(name) is not None:
             raise UserError(f"user {name!r} exists")
         digest = hash_password(password)
-        row = {
-            "name": name,
-            "role": role.label,
-            "password_hash": digest,
-            "created": self._now_ms(),
-            "disabled": False,
-            "failed_count": 0,
-            "locked_until": None,
-        }
-        with self.engine.begin() as conn:
-            conn.execute(users_table.insert().values(**row))
+        row = UserRow(name, role.label, digest, self._now_ms())
+        self.table.insert(row)
         self._audit(by or name, Action.USER_ADD, name, {"role": role.label, **self._hash_id(digest)})
-        return User(name, role, row["created"])
+        return User(name, role, row.created)
 
     def remove(self, name: str, *, by: str = "") -> None:
         user = self._existing(name)
         if user.role == Role.ADMINISTRATOR and self._admins() <= 1:
             raise UserError(f"{name!r} is the last administrator")
-        with self.engine.begin() as conn:
-            conn.execute(users_table.delete().where(users_table.c.name == name))
+        self.table.delete(name)
         self._audit(by, Action.USER_REMOVE, name, {"role": user.role.label})
 
     def set_password(self, name: str, password: str, *, by: str = "") -> None:
         self._existing(name)
         check_password(password)
         digest = hash_password(password)
-        self._update(name, password_hash=digest, failed_count=0, locked_until=None)
+        self.table.update(name, password_hash=digest, failed_count=0, locked_until=None)
         self._audit(by, Action.USER_PASSWD, name, self._hash_id(digest) or None)
 
     def set_role(self, name: str, role: Role | str, *, by: str = "") -> None:
         user, role = self._existing(name), Role.parse(role)
         if user.role == Role.ADMINISTRATOR and role != Role.ADMINISTRATOR and self._admins() <= 1:
             raise UserError(f"{name!r} is the last administrator")
-        self._update(name, role=role.label)
+        self.table.update(name, role=role.label)
         self._audit(by, Action.USER_ROLE, name, {"from": user.role.label, "to": role.label})
 
     # ---- logging in
@@ -331,8 +317,7 @@ class UserStore:
         now = self._now_ms()
         r = None
         if 0 < len(name) <= STORED_NAME:  # accounts named before the 64-character cap still log in
-            with self.engine.connect() as conn:
-                r = conn.execute(select(users_table).where(users_table.c.name == name)).first()
+            r = self.table.get(name)
         if r is None:
             verify_password(password, _dummy_hash())
             who = self._unknown(name)
@@ -350,18 +335,18 @@ class UserStore:
             failed = user.failed_count + 1
             if failed >= self.max_failures:
                 until = now + int(self.lockout_s * 1000)
-                self._update(name, failed_count=0, locked_until=until)
+                self.table.update(name, failed_count=0, locked_until=until)
                 self._audit(name, Action.LOGIN_FAILED, name, {"reason": "wrong password", "failures": failed})
                 self._audit(name, Action.ACCOUNT_LOCKED, name, {"failures": failed, "until": until})
                 return AuthResult(None, LOGIN_REFUSED)
-            self._update(name, failed_count=failed)
+            self.table.update(name, failed_count=failed)
             self._audit(name, Action.LOGIN_FAILED, name, {"reason": "wrong password", "failures": failed})
             return AuthResult(None, LOGIN_REFUSED)
         if user.failed_count or user.locked_until is not None:
-            self._update(name, failed_count=0, locked_until=None)
+            self.table.update(name, failed_count=0, locked_until=None)
         if needs_rehash(r.password_hash):
             digest = hash_password(password)
-            self._update(name, password_hash=digest)
+            self.table.update(name, password_hash=digest)
             self._audit(name, Action.USER_PASSWD, name, {"rehash": True, **self._hash_id(digest)})
         if audit_success:
             self._audit(name, Action.LOGIN, name)
@@ -369,9 +354,7 @@ class UserStore:
 
     def password_hashes(self) -> dict[str, str]:
         """{name: stored hash}, to compare with the audit trail (see users_problems)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(users_table.c.name, users_table.c.password_hash)).all()
-        return {r.name: r.password_hash for r in rows}
+        return self.table.password_hashes()
 
     # ---- helpers
     def _existing(self, name: str) -> User:
@@ -383,20 +366,9 @@ class UserStore:
     def _admins(self) -> int:
         return sum(1 for u in self.users() if u.role == Role.ADMINISTRATOR and not u.disabled)
 
-    def _update(self, name: str, **values) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(users_table.update().where(users_table.c.name == name).values(**values))
 
-
-def _user(r) -> User:
-    return User(
-        r.name,
-        Role.parse(r.role),
-        int(r.created),
-        bool(r.disabled),
-        int(r.failed_count or 0),
-        None if r.locked_until is None else int(r.locked_until),
-    )
+def _user(r: UserRow) -> User:
+    return User(r.name, Role.parse(r.role), r.created, r.disabled, r.failed_count, r.locked_until)
 
 
 @dataclass

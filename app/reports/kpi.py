@@ -1,9 +1,9 @@
 """EEMUA 191 alarm-system performance KPIs computed from the alarm journal.
 
 `compute` works on plain `JournalRow` records (pure Python + numpy, vectorised, no database code):
-a month of journal (about 100,000 rows) takes a fraction of a second. `load_events` is the only
-database access: it reads the journal rows of a period from `storage.schema.alarm_events`, plus the
-context needed to know the state of every alarm at the start of the period.
+a month of journal (about 100,000 rows) takes a fraction of a second. `storage.journal_reads.load_events`
+reads the journal rows of a period, plus the context needed to know the state of every alarm at the
+start of the period.
 
 Journal semantics (see `app.alarms.engine.Alarm`): every transition of an alarm writes one row.
 
@@ -28,6 +28,7 @@ import numpy as np
 
 from core.alarm_types import WARNING_KINDS
 from core.messages import QT_TRANSLATE_NOOP, word
+from storage.journal_reads import JournalRow
 
 SLOT_S = 600.0  # 10 minutes: the EEMUA 191 reference interval
 TOP_BAD_ACTORS = 10
@@ -44,21 +45,6 @@ ASSESSMENT = (
     (5.0, word("kpi", QT_TRANSLATE_NOOP("kpi", "over-demanding"))),
     (math.inf, word("kpi", QT_TRANSLATE_NOOP("kpi", "unacceptable"))),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class JournalRow:
-    """One row of the alarm journal; ``ts`` in UNIX seconds."""
-
-    ts: float
-    key: str
-    source: str
-    kind: str
-    priority: int
-    state: str
-    active: bool
-    acked: bool
-    user: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,55 +308,3 @@ def _chattering(
     np.maximum.at(best, c, n_in)
     hit = np.flatnonzero(best >= count)
     return sorted(((keys[i], int(best[i])) for i in hit), key=lambda x: (-x[1], x[0]))
-
-
-# ---------------------------------------------------------------- database access
-def load_events(engine, t0: float, t1: float) -> list[JournalRow]:
-    """Journal rows of ``[t0, t1]`` (UNIX s) plus the context `compute` needs at ``t0``.
-
-    For every alarm whose last row before ``t0`` is active or unacknowledged, that row and the
-    activation that started it (its latest ``active and not acked`` row) are prepended, so
-    standing alarms keep their activation time and later acknowledgements their ack time.
-    Rows come in journal order (time, then id).
-    """
-    from sqlalchemy import and_, func, or_, select, true
-
-    from storage.schema import alarm_events as ev
-
-    t0_ms = math.floor(t0 * 1000)
-    t1_ms = math.ceil(t1 * 1000)
-    cols = [ev.c.id, ev.c.ts, ev.c.key, ev.c.source, ev.c.kind, ev.c.priority]
-    cols += [ev.c.state, ev.c.active, ev.c.acked, ev.c.user_name]
-
-    def latest(*where):
-        rn = func.row_number().over(partition_by=ev.c.key, order_by=(ev.c.ts.desc(), ev.c.id.desc()))
-        return select(*cols, rn.label("rn")).where(ev.c.ts < t0_ms, *where).subquery()
-
-    last = latest()
-    open_last = select(*[last.c[c.name] for c in cols]).where(
-        last.c.rn == 1, or_(last.c.active == true(), last.c.acked != true())
-    )
-    started = latest(and_(ev.c.active == true(), ev.c.acked != true()))
-    open_keys = select(last.c.key).where(last.c.rn == 1, or_(last.c.active == true(), last.c.acked != true()))
-    activation = select(*[started.c[c.name] for c in cols]).where(
-        started.c.rn == 1, started.c.key.in_(open_keys)
-    )
-    in_range = select(*cols).where(ev.c.ts >= t0_ms, ev.c.ts <= t1_ms).order_by(ev.c.ts, ev.c.id)
-    with engine.connect() as conn:
-        context = {r.id: r for q in (open_last, activation) for r in conn.execute(q)}
-        rows = list(conn.execute(in_range))
-    ordered = sorted(context.values(), key=lambda r: (r.ts, r.id)) + rows
-    return [
-        JournalRow(
-            ts=r.ts / 1000.0,
-            key=r.key,
-            source=r.source,
-            kind=r.kind,
-            priority=int(r.priority),
-            state=r.state,
-            active=bool(r.active),
-            acked=bool(r.acked),
-            user=r.user_name or "",
-        )
-        for r in ordered
-    ]
