@@ -112,6 +112,8 @@ def test_applying_a_configuration_does_not_block_the_gui(running, qtbot, monkeyp
     tags = list(engine.config.tags)
     tags[1] = tags[1].model_copy(update={"unit": "K"})
     new = engine.config.model_copy(update={"tags": tags})
+    win.open_settings()
+    dlg = win.settings_dialog
     held = HeldPass(engine, monkeypatch)
     held.start(qtbot)
     try:
@@ -122,6 +124,7 @@ def test_applying_a_configuration_does_not_block_the_gui(running, qtbot, monkeyp
         event_loop_runs(qtbot)
         assert not win.settings_apply.busy.isHidden()  # the status bar shows it under way
         assert "Applying" in win.statusBar().currentMessage()
+        assert "applying" in dlg.summary.text() and not dlg.apply_button.isEnabled()  # and the dialog
         assert win.apply_config(new) is None  # one at a time
     finally:
         held.release.set()
@@ -129,6 +132,8 @@ def test_applying_a_configuration_does_not_block_the_gui(running, qtbot, monkeyp
         pass
     assert sig.args[0] is new and engine.config is new
     assert win.settings_apply.busy.isHidden() and "Configuration applied" in win.statusBar().currentMessage()
+    assert dlg.apply_button.isEnabled() and dlg.ok_button.isEnabled()
+    dlg.close()
 
 
 def test_without_a_running_loop_actions_run_inline_and_errors_come_back():
