@@ -108,7 +108,7 @@ def test_limit_alarm_deadband_ack_and_history(modbus, tmp_path):
         # below limit - deadband: returns to normal, still unacknowledged
         modbus.set("hr", 10, encode(227.0, "float32"))
         wait_until(lambda: any(a.key == "F32:H" and a.state == "RTN_UNACK" for a in rec.alarms))
-        out = eng.acknowledge(["F32:H"], user="op1")
+        out = eng.acknowledge(["F32:H"], user="op1").result(5)  # run in the acquisition loop
         assert [a.state for a in out] == ["NORMAL"]
         assert not [a for a in eng.active_alarms() if a.key == "F32:H"]
         wait_until(lambda: 227.0 in hist.read(0, time.time() - 60, time.time() + 1).value)
@@ -232,11 +232,13 @@ def test_operator_actions_are_journaled(modbus, tmp_path):
     eng.start()
     try:
         wait_until(lambda: any(a.key == "F32:H" for a in rec.alarms))
-        assert [a.state for a in eng.shelve(["F32:H"], 3600, "op1", "known, WO-17")] == ["SHELVED"]
-        assert [a.state for a in eng.unshelve(["F32:H"], "op1")] == ["UNACK"]
-        assert [a.state for a in eng.set_out_of_service(["F32:H"], True, "eng1", "replacing")] == ["OOS"]
+        assert [a.state for a in eng.shelve(["F32:H"], 3600, "op1", "known, WO-17").result(5)] == ["SHELVED"]
+        assert [a.state for a in eng.unshelve(["F32:H"], "op1").result(5)] == ["UNACK"]
+        assert [a.state for a in eng.set_out_of_service(["F32:H"], True, "eng1", "replacing").result(5)] == [
+            "OOS"
+        ]
         with pytest.raises(ValueError):
-            eng.shelve(["F32:H"], None, "op1", "")
+            eng.shelve(["F32:H"], None, "op1", "").result(5)  # the error comes back in the future
     finally:
         eng.stop()
     with hist.engine.connect() as c:

@@ -45,17 +45,19 @@ def states(alarms):
 
 def test_timed_shelve_hides_then_returns_unacknowledged(eng):
     with pytest.raises(ValueError):
-        eng.shelve(["P:H"], 0, 600, "op", " ")
-    assert states(eng.shelve(["P:H"], 0, 600, "op", "known fault, work order 17")) == [("P:H", "SHELVED")]
+        eng.actions.shelve(["P:H"], 0, 600, "op", " ")
+    assert states(eng.actions.shelve(["P:H"], 0, 600, "op", "known fault, work order 17")) == [
+        ("P:H", "SHELVED")
+    ]
     assert feed(eng, "P", 150, 10) == []  # activation while shelved: not annunciated
-    assert eng.acknowledge(None, 20) == []
+    assert eng.actions.acknowledge(None, 20) == []
     out = feed(eng, "P", 150, 601)  # the shelve expires while the alarm stands
     assert states(out) == [("P:H", "UNACK")] and out[0].comment == "shelve expired"
 
 
 def test_one_shot_shelve_ends_when_the_alarm_clears(eng):
     feed(eng, "P", 150, 0)
-    eng.shelve(["P:H"], 1, None, "op", "instrument being checked")
+    eng.actions.shelve(["P:H"], 1, None, "op", "instrument being checked")
     assert feed(eng, "P", 150, 2) == []
     out = feed(eng, "P", 50, 3)
     assert states(out) == [("P:H", "RTN_UNACK")]  # back on the list, shelve over
@@ -63,16 +65,18 @@ def test_one_shot_shelve_ends_when_the_alarm_clears(eng):
 
 
 def test_out_of_service_and_back(eng):
-    assert states(eng.set_out_of_service(["P:H"], True, 0, "eng", "transmitter replaced")) == [("P:H", "OOS")]
+    assert states(eng.actions.set_out_of_service(["P:H"], True, 0, "eng", "transmitter replaced")) == [
+        ("P:H", "OOS")
+    ]
     assert feed(eng, "P", 150, 1) == []
-    out = eng.set_out_of_service(["P:H"], False, 2, "eng")
+    out = eng.actions.set_out_of_service(["P:H"], False, 2, "eng")
     assert states(out) == [("P:H", "UNACK")]
 
 
 def test_suppressed_by_hand_until_lifted(eng):
     with pytest.raises(ValueError):
-        eng.suppress(["P:H"], True, 0, "sup", "")
-    out = eng.suppress(["P:H"], True, 0, "sup", "converter 1 relined")
+        eng.actions.suppress(["P:H"], True, 0, "sup", "")
+    out = eng.actions.suppress(["P:H"], True, 0, "sup", "converter 1 relined")
     assert states(out) == [("P:H", "SUPPRESSED")] and (out[0].user, out[0].comment) == (
         "sup",
         "converter 1 relined",
@@ -88,11 +92,11 @@ def test_suppressed_by_hand_until_lifted(eng):
             "converter 1 relined",
         )
     )
-    eng.acknowledge(["P:H"], 2.5, "op")
+    eng.actions.acknowledge(["P:H"], 2.5, "op")
     assert [a for a in eng.standing(2.6) if a.key == "P:H"][0].state == "SUPPRESSED"  # ack does not lift it
-    out = eng.suppress(["P:H"], False, 3, "sup")
+    out = eng.actions.suppress(["P:H"], False, 3, "sup")
     assert states(out) == [("P:H", "UNACK")] and out[0].comment == "suppression lifted"
-    assert eng.suppress(["P:H"], False, 4, "sup") == []  # already lifted: nothing to journal
+    assert eng.actions.suppress(["P:H"], False, 4, "sup") == []  # already lifted: nothing to journal
 
 
 def test_suppressed_by_design_while_the_converter_is_not_blowing(eng):
@@ -106,12 +110,12 @@ def test_suppressed_by_design_while_the_converter_is_not_blowing(eng):
 def test_latched_alarm_holds_until_acknowledged(eng):
     assert states(feed(eng, "LATCHED", 150, 0)) == [("LATCHED:H", "UNACK")]
     assert states(feed(eng, "LATCHED", 50, 1)) == [("LATCHED:H", "LATCHED")]
-    assert states(eng.acknowledge(["LATCHED:H"], 2)) == [("LATCHED:H", "NORMAL")]
+    assert states(eng.actions.acknowledge(["LATCHED:H"], 2)) == [("LATCHED:H", "NORMAL")]
 
 
 def test_standing_acknowledged_alarm_realarms(eng):
     feed(eng, "REALARM", 150, 0)
-    eng.acknowledge(["REALARM:H"], 10)
+    eng.actions.acknowledge(["REALARM:H"], 10)
     assert feed(eng, "REALARM", 150, 69) == []
     out = feed(eng, "REALARM", 150, 70)
     assert states(out) == [("REALARM:H", "UNACK")] and "re-alarm" in out[0].comment
@@ -216,17 +220,17 @@ def test_random_event_sequences_follow_the_reference():
                 eng.evaluate(SampleBatch.build([0], t, [v], Quality.GOOD))
                 ref.value(v)
             elif ev == "ack":
-                eng.acknowledge(["X:H"], t)
+                eng.actions.acknowledge(["X:H"], t)
                 ref.ack(t)
             elif ev == "shelve" and not ref.oos:
-                eng.shelve(["X:H"], t, 20.0, "op", "test")
+                eng.actions.shelve(["X:H"], t, 20.0, "op", "test")
                 ref.shelved = t + 20.0
             elif ev == "unshelve" and ref.shelved is not None:
-                eng.unshelve(["X:H"], t)
+                eng.actions.unshelve(["X:H"], t)
                 ref.shelved = None
                 ref.acked = ref.acked and not ref.active
             elif ev in ("oos", "ios") and (ev == "oos") != ref.oos:
-                eng.set_out_of_service(["X:H"], ev == "oos", t, "eng")
+                eng.actions.set_out_of_service(["X:H"], ev == "oos", t, "eng")
                 if ev == "ios" and ref.active:
                     ref.acked = False
                 ref.oos = ev == "oos"

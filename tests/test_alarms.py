@@ -55,7 +55,7 @@ def test_low_limits(eng):
 
 def test_ack_while_active_then_clear_is_normal(eng):
     feed(eng, 0, [240])
-    acked = eng.acknowledge(["P:H"], ts=5, user="op", comment="seen")
+    acked = eng.actions.acknowledge(["P:H"], ts=5, user="op", comment="seen")
     assert states(acked) == [("P:H", "ACKED")] and acked[0].user == "op"
     out = feed(eng, 0, [200], t0=6)
     assert states(out) == [("P:H", "NORMAL")]
@@ -65,8 +65,8 @@ def test_ack_while_active_then_clear_is_normal(eng):
 def test_ack_after_return_removes(eng):
     feed(eng, 0, [240, 200])
     assert states(eng.standing()) == [("P:H", "RTN_UNACK")]
-    assert states(eng.acknowledge(None, ts=3)) == [("P:H", "NORMAL")]
-    assert eng.acknowledge(None, ts=4) == []
+    assert states(eng.actions.acknowledge(None, ts=3)) == [("P:H", "NORMAL")]
+    assert eng.actions.acknowledge(None, ts=4) == []
 
 
 def test_on_delay_and_off_delay(eng):
@@ -107,5 +107,5 @@ def test_comm_alarm(eng):
     assert eng.set_comm("d", True, 2.0) is None
     b = eng.set_comm("d", False, 3.0)
     assert b.state == "RTN_UNACK"
-    assert states(eng.acknowledge(["d:COMM"], 4.0)) == [("d:COMM", "NORMAL")]
+    assert states(eng.actions.acknowledge(["d:COMM"], 4.0)) == [("d:COMM", "NORMAL")]
     assert eng.standing() == []

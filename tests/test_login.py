@@ -194,7 +194,7 @@ def test_window_actions_reach_the_engine_with_the_user_and_the_audit_trail(qtbot
     win.suppress(["GH1.CO.04:H"], False)
     applied = []
     win.apply_config = lambda new, diff: applied.append(diff)  # live reconfiguration is tested elsewhere
-    win._settings_applied(cfg, ["tag GH1.CO.01: alarms.H 24 → 30"])
+    win.settings_apply.applied(cfg, ["tag GH1.CO.01: alarms.H 24 → 30"])
     assert applied == [["tag GH1.CO.01: alarms.H 24 → 30"]]
     assert win.engine.calls[:3] == [
         ("acknowledge", ["GH1.CO.01:H"], "sam"),

@@ -42,7 +42,7 @@ def test_apply_config_keeps_unchanged_devices_alarm_states_and_history(plant, tm
             lambda: live(engine, ["BF1.TOP.PRESSURE", "CR1.HOIST.LOAD", "BOF1.GAS.O2"]), timeout=20000
         )
         keep_key, change_key = "BF1.TOP.PRESSURE:H", "BF1.TOP.TEMP:H"
-        engine.shelve([keep_key, change_key], 3600, "engineer", "instrument work")
+        engine.shelve([keep_key, change_key], 3600, "engineer", "instrument work").result(5)
         drivers = {d.device.name: d for d in engine.drivers}
 
         # a new tag on steel_plc (that device reconnects), a changed limit on a bf_plc tag (it does not)

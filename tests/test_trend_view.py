@@ -187,7 +187,7 @@ def test_zoom_to_one_hour_reads_the_raw_samples(qtbot, cfg, reads, tmp_path):
     assert "290.0 kPa" in view.plot.legend.getLabel(view.pens[0].curve).text
     view.plot.show_cursor(None)
     # the journal entries of the trended tag become markers on the time axis
-    marks = view.plot._visible_events()
+    marks = view.plot.overlays.visible_events()
     assert [(e.ts, e.active) for e in marks] == [(TS[SPIKE], True), (TS[SPIKE] + 60, False)]
 
 
@@ -274,21 +274,23 @@ def test_one_axis_per_unit_and_limit_bands(qtbot, cfg, tmp_path):
     view = TrendView(cfg, None, None, clock=lambda: NOW)
     qtbot.addWidget(view)
     view.add_tag(0)
-    assert len(view.plot._bands) == 2 and len(view.plot._limit_lines) == 2  # H..HH and above HH
+    assert (
+        len(view.plot.overlays.bands) == 2 and len(view.plot.overlays.limit_lines) == 2
+    )  # H..HH and above HH
     view.add_tag(1)
-    assert len(view.plot._unit_views) == 1 and not view.plot._normalised  # kPa left, degC right
-    assert view.plot._bands == []
-    assert view.pens[1].view is view.plot._unit_views[0][0]
+    assert len(view.plot.axes.unit_views) == 1 and not view.plot.axes.normalised  # kPa left, degC right
+    assert view.plot.overlays.bands == []
+    assert view.pens[1].view is view.plot.axes.unit_views[0][0]
     for tag in (2, 3):
         view.add_tag(tag)
-    assert len(view.plot._unit_views) == 3
+    assert len(view.plot.axes.unit_views) == 3
     view.add_tag(4)  # a fifth unit: every pen in % of its range on one axis
-    assert view.plot._normalised and view.plot._unit_views == []
+    assert view.plot.axes.normalised and view.plot.axes.unit_views == []
     view.append(SampleBatch.build([0, 4], [NOW, NOW], [150.0, 0.8], Quality.GOOD))
     view.redraw()
     assert view.pens[4].curve.getOriginalDataset()[1][-1] == pytest.approx(50.0)
     view.remove_pen(4)
-    assert not view.plot._normalised and len(view.plot._unit_views) == 3
+    assert not view.plot.axes.normalised and len(view.plot.axes.unit_views) == 3
 
 
 def test_forecast_cone_is_drawn_ahead_of_the_live_curve(qtbot, cfg, tmp_path):

@@ -227,14 +227,14 @@ def test_trend_limits_shown_for_one_pen_and_normalised_for_mixed_units(qtbot):
     trend = TrendPlot(clock=lambda: 1_000.0)
     qtbot.addWidget(trend)
     trend.add_pen(0, "A", "kPa", span=(0, 300), limits={"H": (230.0, 3), "HH": (250.0, 2)})
-    assert len(trend._limit_lines) == 2 and not trend._normalised
+    assert len(trend.overlays.limit_lines) == 2 and not trend.axes.normalised
     trend.add_pen(1, "B", "degC", span=(0, 1200))
-    assert trend._limit_lines == [] and trend._normalised
+    assert trend.overlays.limit_lines == [] and trend.axes.normalised
     trend.append(batch([0, 1], [1.0, 1.0], [150.0, 600.0]))
     trend.redraw()
     assert trend.pens[0].curve.getOriginalDataset()[1][0] == pytest.approx(50.0)
     trend.remove_pen(1)
-    assert len(trend._limit_lines) == 2 and not trend._normalised
+    assert len(trend.overlays.limit_lines) == 2 and not trend.axes.normalised
 
 
 # ---------------------------------------------------------------- plant map

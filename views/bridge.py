@@ -4,18 +4,26 @@ Engine listener callbacks run on the acquisition thread. They only store, under 
 latest value/quality/time per tag, the sample batches not yet shown by trends, the alarm
 transitions (coalesced by key to the newest) and the device states. A `QTimer` on the GUI thread
 swaps those out and emits one coalesced signal of each kind per flush, never one per sample.
+
+The other way, the GUI asks the engine for what it answers with a future (an operator action,
+a new configuration, app/runtime/operator.py) through `request`, and never waits for it: the
+answer comes back to the GUI thread as a queued signal and runs the caller's `on_done(future)`.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import logging
 import threading
+from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from core.alarm_types import State
 from core.samples import SampleBatch
 
+log = logging.getLogger(__name__)
 DEFAULT_RATE_HZ = 8.0
 MAX_PENDING_ROWS = 500_000  # trend rows kept while the GUI is stalled; oldest batches go first
 
@@ -28,6 +36,7 @@ class EngineBridge(QObject):
     alarms = Signal(object)  # list[Alarm]: transitions since the last flush, newest per key
     devices = Signal(object)  # dict[str, DeviceStatus]: every device's current state
     risk = Signal(object)  # list[RiskState]: hazard sources whose risk changed, newest per source
+    answered = Signal(object, object)  # (on_done, future): a request's answer, queued to the GUI thread
 
     def __init__(self, engine, parent: QObject | None = None, *, rate_hz: float = DEFAULT_RATE_HZ):
         super().__init__(parent)
@@ -54,6 +63,7 @@ class EngineBridge(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / max(5.0, min(10.0, rate_hz))))
         self._timer.timeout.connect(self.flush)
+        self.answered.connect(self._land, Qt.ConnectionType.QueuedConnection)
         engine.add_listener(self)
         self._listening = True
         self._timer.start()
@@ -162,9 +172,45 @@ class EngineBridge(QObject):
         with self._lock:
             return self._value.copy(), self._quality.copy(), self._ts.copy()
 
-    def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> None:
-        """Forward an operator acknowledgement to the engine (thread-safe there)."""
-        self.engine.acknowledge(list(keys) if keys is not None else None, user=user, comment=comment)
+    def acknowledge(
+        self, keys: list[str] | None, user: str = "", comment: str = "", on_done: Callable | None = None
+    ) -> concurrent.futures.Future:
+        """Forward an operator acknowledgement to the engine, without waiting for it (`request`)."""
+        keys = list(keys) if keys is not None else None
+        return self.request(self.engine.acknowledge, keys, user=user, comment=comment, on_done=on_done)
+
+    def request(
+        self, call: Callable, *args, on_done: Callable | None = None, **kwargs
+    ) -> concurrent.futures.Future:
+        """`call(*args, **kwargs)` (an engine method that answers with a future) without waiting
+        for its answer: `on_done(future)` runs in the GUI thread once it is there (at once if it
+        already is). A plain answer (an engine without futures) or an exception raised by the
+        call counts as a done future."""
+        future = concurrent.futures.Future()
+        try:
+            answer = call(*args, **kwargs)
+        except Exception as exc:  # handed to on_done, like an answer's exception
+            future.set_exception(exc)
+        else:
+            if isinstance(answer, concurrent.futures.Future):
+                future = answer
+            else:
+                future.set_result(answer)
+        if on_done is not None:
+            if future.done():
+                on_done(future)
+            else:
+                future.add_done_callback(lambda f: self._answer(on_done, f))
+        return future
+
+    def _answer(self, on_done: Callable, future) -> None:  # the engine's thread
+        try:
+            self.answered.emit(on_done, future)
+        except RuntimeError:  # the bridge is gone with its window: nobody to tell
+            log.debug("an answer came after its window closed")
+
+    def _land(self, on_done: Callable, future) -> None:
+        on_done(future)
 
     def set_rate(self, rate_hz: float) -> None:
         self._timer.setInterval(int(1000 / max(5.0, min(10.0, rate_hz))))

@@ -1,7 +1,9 @@
 """The main window: assembles the map, trend, alarm list, tag browser, banner and status bar.
 
 It owns no data and no logic of its own: the bridge feeds the widgets, the widgets' signals are
-wired to each other and to the engine's acknowledge. The dock layout is saved per user.
+wired to each other and to the operator's actions (views/operator_actions.py, `operator`); the
+Settings dialog and live reconfiguration are views/settings/apply.py (`settings_apply`). Nothing
+here waits for the engine. The dock layout is saved per user.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
 from views.operator_actions import OperatorActions
 from views.risk_overview import RiskOverview
+from views.settings.apply import SettingsApply
 from views.trend_view import TrendView, history_loaders
 from views.trust_dialog import TrustPrompter
 from views.window_layout import WindowLayout
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PENS = 4
 
 
-class MainWindow(OperatorActions, WindowLayout, QMainWindow):
+class MainWindow(WindowLayout, QMainWindow):
     """Forewarn's operator screen."""
 
     configApplied = Signal(object, object)  # (PlantConfig now running, engine.Reconfigured)
@@ -127,6 +130,8 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         status.addPermanentWidget(self.database_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.clock)
+        self.operator = OperatorActions(self)  # acknowledge, shelve, suppress, out of service
+        self.settings_apply = SettingsApply(self)  # the Settings dialog, live reconfiguration
 
         self._build_menus()
         self.session_controls = None
@@ -184,7 +189,8 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+    def new_action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        """A window action (its shortcuts work anywhere in the window)."""
         act = QAction(text, self)
         if shortcuts:
             act.setShortcuts([QKeySequence(s) for s in shortcuts])
@@ -198,25 +204,25 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         alarms = bar.addMenu(self.tr("&Alarms"))
-        self.ack_action = self._action(
+        self.ack_action = self.new_action(
             self.tr("Acknowledge selected"), self.alarm_table.acknowledge_selected, ("Ctrl+K", "F8")
         )
-        self.ack_all_action = self._action(
+        self.ack_all_action = self.new_action(
             self.tr("Acknowledge all visible"), self.alarm_table.acknowledge_all, ("Ctrl+Shift+K",)
         )
-        self.jump_action = self._action(
+        self.jump_action = self.new_action(
             self.tr("Go to banner alarm"),
             self.jump_to_banner_alarm,
             ("Ctrl+J",),
             self.tr("Show the banner alarm's place and trend"),
         )
-        self.silence_action = self._action(
+        self.silence_action = self.new_action(
             self.tr("Silence horn"),
             self.horn.silence,
             ("F9",),
             self.tr("Stop the horn until a new alarm; acknowledges nothing"),
         )
-        self.why_action = self._action(
+        self.why_action = self.new_action(
             self.tr("Why? (selected alarm)"),
             self.alarm_table.explain_selected,
             ("F1",),
@@ -233,13 +239,13 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         ):
             alarms.addAction(act)
         alarms.addSeparator()
-        self.history_action = self._action(
+        self.history_action = self.new_action(
             self.tr("Alarm history…"),
             self.open_alarm_history,
             ("Ctrl+H",),
             self.tr("Journal and KPIs of a shift or period"),
         )
-        self.shift_report_action = self._action(
+        self.shift_report_action = self.new_action(
             self.tr("Shift report…"),
             self.open_shift_report,
             (),
@@ -248,11 +254,17 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
         alarms.addSeparator()
-        self._build_off_list_actions(alarms)
+        (
+            self.unshelve_action,
+            self.suppress_action,
+            self.unsuppress_action,
+            self.oos_action,
+            self.return_action,
+        ) = self.operator.build_off_list_actions(alarms)
         alarms.setToolTipsVisible(True)
         plant = bar.addMenu(self.tr("&Plant"))
         plant.setToolTipsVisible(True)
-        self.settings_action = self._action(
+        self.settings_action = self.new_action(
             self.tr("Settings…"),
             self.open_settings,
             ("Ctrl+,",),
@@ -263,37 +275,39 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         for dock in (self.trend_dock, self.alarm_dock, self.tag_dock, self.hazard_dock, self.risk_dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        self.fit_action = self._action(self.tr("Fit map"), self.map.fit, ("Ctrl+0",))
+        self.fit_action = self.new_action(self.tr("Fit map"), self.map.fit, ("Ctrl+0",))
         view.addAction(self.fit_action)
-        self.trend_10m_action = self._action(
+        self.trend_10m_action = self.new_action(
             self.tr("Trend: last 10 min"), lambda: self.trend.set_window(600)
         )
-        self.trend_1h_action = self._action(self.tr("Trend: last hour"), lambda: self.trend.set_window(3600))
+        self.trend_1h_action = self.new_action(
+            self.tr("Trend: last hour"), lambda: self.trend.set_window(3600)
+        )
         view.addAction(self.trend_10m_action)
         view.addAction(self.trend_1h_action)
         view.addSeparator()
-        view.addAction(self._action(self.tr("Reset layout"), self.reset_layout))
+        view.addAction(self.new_action(self.tr("Reset layout"), self.reset_layout))
         language = view.addMenu("Language / 语言")
         for lang, label in (("en", "English"), ("zh_CN", "简体中文")):
-            language.addAction(self._action(label, lambda _=False, lang=lang: self.set_language(lang)))
+            language.addAction(self.new_action(label, lambda _=False, lang=lang: self.set_language(lang)))
         user = bar.addMenu(self.tr("&User"))
         user.setToolTipsVisible(True)
-        self.switch_user_action = self._action(
+        self.switch_user_action = self.new_action(
             self.tr("Switch user…"),
             self._session_call("switch_user"),
             ("Ctrl+Shift+U",),
             self.tr("Log in as another user"),
         )
-        self.lock_action = self._action(
+        self.lock_action = self.new_action(
             self.tr("Lock screen"),
             self._session_call("lock"),
             ("Ctrl+Alt+L",),
             self.tr("Cover the plant until a password is given"),
         )
-        self.logout_action = self._action(
+        self.logout_action = self.new_action(
             self.tr("Log out"), self._session_call("logout"), (), self.tr("End this user's session")
         )
-        self.users_action = self._action(
+        self.users_action = self.new_action(
             self.tr("Users…"), self.open_users, (), self.tr("Add and remove users, set roles and passwords")
         )
         for act in (self.switch_user_action, self.lock_action, self.logout_action):
@@ -345,6 +359,19 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
             return
         if not self.session.record(action, target, detail):
             self.statusBar().showMessage(self.tr("The audit trail could not be written (see the log)"), 15000)
+
+    # ------------------------------------------------------------ the operator's actions (operator)
+    def acknowledge(self, keys: list[str] | None) -> None:
+        self.operator.acknowledge(keys)
+
+    def shelve(self, keys: list[str], duration_s, reason: str) -> None:
+        self.operator.shelve(keys, duration_s, reason)
+
+    def suppress(self, keys: list[str], on: bool, reason: str = "") -> None:
+        self.operator.suppress(keys, on, reason)
+
+    def set_out_of_service(self, keys: list[str], on: bool, reason: str = "") -> None:
+        self.operator.set_out_of_service(keys, on, reason)
 
     # ------------------------------------------------------------ behaviour
     def _on_latest(self, arrays) -> None:
@@ -484,79 +511,23 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         self.history_view.raise_()
         self.history_view.activateWindow()
 
+    # ------------------------------------------------------------ settings (settings_apply)
     def open_settings(self) -> None:
-        """The engineer's settings dialog on a copy of the running configuration (one at a time)."""
-        from views.settings import SettingsDialog
+        self.settings_apply.open()
 
-        if not self.allowed(Permission.CONFIGURE):
-            return
-        dlg = getattr(self, "settings_dialog", None)
-        if dlg is None or not dlg.isVisible():
-            dlg = SettingsDialog(
-                self.config, path=self._settings_path(), parent=self, on_file=self._config_on_file()
-            )
-            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self._own_settings_dialog(dlg)
-        dlg.show()
-        dlg.raise_()
-        dlg.activateWindow()
-
-    def _own_settings_dialog(self, dlg) -> None:
-        dlg.applied.connect(self._settings_applied)
-        dlg.rules_page.set_fault_source(getattr(self.engine, "faults", None))
-        dlg.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
-        self.settings_dialog = dlg
+    @property
+    def settings_dialog(self):
+        """The open Settings dialog, if any."""
+        return self.settings_apply.dialog
 
     def adopt_settings_dialog(self, old: MainWindow) -> None:
-        """After Apply the window is rebuilt on the new configuration: the open Settings dialog
-        moves to the new window and stays open, its confirmation in view."""
-        dlg = getattr(old, "settings_dialog", None)
-        if dlg is None or not dlg.isVisible():
-            return
-        old.settings_dialog = None
-        dlg.applied.disconnect()
-        dlg.destroyed.disconnect()
-        geometry = dlg.geometry()
-        dlg.setParent(self, dlg.windowFlags())
-        self._own_settings_dialog(dlg)
-        dlg.setGeometry(geometry)
-        dlg.show()
+        """Take over the Settings dialog of the window this one replaces (after Apply)."""
+        self.settings_apply.adopt(old.settings_apply)
 
-    def _config_on_file(self):
-        """The running configuration as its file has it, when its devices run elsewhere (the
-        demo serves its plant on ports chosen at start), else None."""
-        from app.config import load_config
-
-        src = self.config.source_path
-        if src is None or not src.exists():
-            return None
-        try:
-            on_file = load_config(src)
-        except Exception as exc:  # an unreadable file: Apply then writes what runs
-            log.warning("cannot read %s to keep its device addresses: %s", src, exc)
-            return None
-        return None if on_file.devices == self.config.devices else on_file
-
-    def _settings_path(self):
-        """Where Apply writes the plant file: the file it came from, except the built-in demo,
-        whose changes go to a copy in the data directory (the shipped demo stays as it is)."""
-        from app.config import demo_config_path
-        from core.paths import data_dir
-
-        src = self.config.source_path
-        if src is not None and src.resolve() == demo_config_path().resolve():
-            return data_dir() / "demo_plant.yaml"
-        return src
-
-    def _settings_applied(self, new, diff) -> None:
-        self.audit(Action.CONFIG_CHANGE, new.plant.name, list(diff))
-        apply = getattr(self, "apply_config", None)
-        if apply is not None:
-            apply(new, diff)
-        else:
-            self.statusBar().showMessage(
-                self.tr("Configuration saved ({n} changes); restart to run it").format(n=len(diff)), 15000
-            )
+    def apply_config(self, new, diff=()):
+        """Run a new plant configuration without stopping and without waiting (SettingsApply.apply);
+        `configApplied` once it runs. Returns its future (None while another is applied)."""
+        return self.settings_apply.apply(new, diff)
 
     def open_shift_report(self) -> None:
         from views.shift_report import ShiftReportDialog
@@ -571,35 +542,6 @@ class MainWindow(OperatorActions, WindowLayout, QMainWindow):
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
-
-    def apply_config(self, new, diff=()) -> bool:
-        """Run a new plant configuration without stopping (see Engine.apply_config); the launcher
-        then rebuilds the window on it. Returns whether it was applied."""
-        try:
-            result = self.engine.apply_config(new)
-        except Exception as exc:  # the running configuration stays in force
-            log.exception("applying the configuration")
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.critical(self, self.tr("Configuration not applied"), f"{type(exc).__name__}: {exc}")
-            return False
-        reconnected = ", ".join(result.devices_restarted + result.devices_added)
-        log.info(
-            "Configuration applied: %d tag(s) added, %d removed; reconnected: %s (%d change(s))",
-            result.tags_added,
-            result.tags_removed,
-            reconnected or "none",
-            len(list(diff)),
-        )
-        summary = self.tr(
-            "Configuration applied: {added} tag(s) added, {removed} removed; reconnected: {devices}"
-        )
-        devices = reconnected or self.tr("none")
-        self.statusBar().showMessage(
-            summary.format(added=result.tags_added, removed=result.tags_removed, devices=devices), 15000
-        )
-        self.configApplied.emit(new, result)
-        return True
 
     def set_language(self, lang: str) -> None:
         """Switch the language now (and remember it): the window reopens in it on the running

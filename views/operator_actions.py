@@ -2,12 +2,17 @@
 hand, out of service and back, each checked against the user's role, done through the engine
 (which journals it) and written to the audit trail.
 
-`OperatorActions` is mixed into views.main_window.MainWindow (it uses the window's engine,
-bridge, alarm list, `allowed`, `audit` and `user`). Its texts are translated in the main
-window's context: Qt looks `tr()` texts up under the object's class, which is MainWindow.
+`OperatorActions` is a component of views.main_window.MainWindow (`window.operator`; the window
+delegates `acknowledge`, `shelve`, `suppress` and `set_out_of_service` to it). It uses the
+window's public engine, bridge, alarm list, `allowed`, `audit`, `user` and `new_action`. No action
+waits for the engine: each goes through the bridge (EngineBridge.request) and is audited when the
+engine has done it; an action the engine refuses is said in the status bar. Its texts are
+translated in the main window's context.
 """
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog
@@ -15,84 +20,115 @@ from PySide6.QtWidgets import QInputDialog
 from app.accounts.users import Permission
 from storage.audit import Action
 
+log = logging.getLogger(__name__)
+
 
 class OperatorActions:
     """Alarm actions of the main window (see the module docstring)."""
 
-    def _build_off_list_actions(self, menu) -> None:
-        """The Alarms menu's actions that take alarms off the list or put them back."""
-        self.unshelve_action = self._action(
-            QCoreApplication.translate("MainWindow", "Unshelve selected"),
-            self.unshelve_selected,
-            (),
-            QCoreApplication.translate("MainWindow", "Put the selected shelved alarms back on the list"),
-        )
-        self.oos_action = self._action(
-            QCoreApplication.translate("MainWindow", "Take out of service…"),
-            self.out_of_service_selected,
-            (),
-            QCoreApplication.translate(
-                "MainWindow",
-                "Take the selected alarms out of service, with a reason (maintenance, a failed instrument)",
+    def __init__(self, window):
+        self.window = window
+
+    def build_off_list_actions(self, menu) -> tuple:
+        """The Alarms menu's actions that take alarms off the list or put them back: (unshelve,
+        suppress, lift suppression, out of service, return to service)."""
+        new = self.window.new_action
+        acts = (
+            new(
+                QCoreApplication.translate("MainWindow", "Unshelve selected"),
+                self.unshelve_selected,
+                (),
+                QCoreApplication.translate("MainWindow", "Put the selected shelved alarms back on the list"),
+            ),
+            new(
+                QCoreApplication.translate("MainWindow", "Suppress…"),
+                self.suppress_selected,
+                (),
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Suppress the selected alarms until lifted, with a reason (equipment stopped, a known "
+                    "fault being worked on); they are still recorded",
+                ),
+            ),
+            new(
+                QCoreApplication.translate("MainWindow", "Lift suppression"),
+                self.unsuppress_selected,
+                (),
+                QCoreApplication.translate(
+                    "MainWindow", "Put the selected suppressed alarms back on the list"
+                ),
+            ),
+            new(
+                QCoreApplication.translate("MainWindow", "Take out of service…"),
+                self.out_of_service_selected,
+                (),
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Take the selected alarms out of service, with a reason (maintenance, a failed instrument)",
+                ),
+            ),
+            new(
+                QCoreApplication.translate("MainWindow", "Return to service"),
+                self.return_to_service_selected,
+                (),
+                QCoreApplication.translate("MainWindow", "Put the selected alarms back in service"),
             ),
         )
-        self.return_action = self._action(
-            QCoreApplication.translate("MainWindow", "Return to service"),
-            self.return_to_service_selected,
-            (),
-            QCoreApplication.translate("MainWindow", "Put the selected alarms back in service"),
-        )
-        self.suppress_action = self._action(
-            QCoreApplication.translate("MainWindow", "Suppress…"),
-            self.suppress_selected,
-            (),
-            QCoreApplication.translate(
-                "MainWindow",
-                "Suppress the selected alarms until lifted, with a reason (equipment stopped, a known "
-                "fault being worked on); they are still recorded",
-            ),
-        )
-        self.unsuppress_action = self._action(
-            QCoreApplication.translate("MainWindow", "Lift suppression"),
-            self.unsuppress_selected,
-            (),
-            QCoreApplication.translate("MainWindow", "Put the selected suppressed alarms back on the list"),
-        )
-        for act in (
-            self.unshelve_action,
-            self.suppress_action,
-            self.unsuppress_action,
-            self.oos_action,
-            self.return_action,
-        ):
+        for act in acts:
             menu.addAction(act)
+        return acts
+
+    @property
+    def _user(self) -> str:
+        return self.window.user or "operator"
+
+    def _send(self, call, args: tuple, action: Action, target: str, detail=None) -> None:
+        """Hand an action to the engine; audit it once done, or say why it was not."""
+        self.window.bridge.request(call, *args, on_done=lambda f: self._done(f, action, target, detail))
+
+    def _done(self, future, action: Action, target: str, detail) -> None:
+        exc = future.exception()
+        if exc is None:
+            self.window.audit(action, target, detail)
+            return
+        log.error("%s of %s was not done: %s", action.value, target, exc)
+        self.window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "The alarm action was not done: {error}").format(
+                error=exc
+            ),
+            15000,
+        )
 
     def shelve(self, keys: list[str], duration_s, reason: str) -> None:
         """Shelve alarms through the engine (journaled with the user and the reason, audited)."""
-        shelve = getattr(self.engine, "shelve", None)
-        if shelve is not None and self.allowed(Permission.SHELVE):
-            shelve(list(keys), duration_s, self.user or "operator", reason)
-            self.audit(Action.SHELVE, ",".join(keys), {"duration_s": duration_s, "reason": reason})
+        shelve = getattr(self.window.engine, "shelve", None)
+        if shelve is not None and self.window.allowed(Permission.SHELVE):
+            detail = {"duration_s": duration_s, "reason": reason}
+            self._send(
+                shelve, (list(keys), duration_s, self._user, reason), Action.SHELVE, ",".join(keys), detail
+            )
 
     def acknowledge(self, keys: list[str] | None) -> None:
-        if not self.allowed(Permission.ACKNOWLEDGE):
+        w = self.window
+        if not w.allowed(Permission.ACKNOWLEDGE):
             return
-        self.bridge.acknowledge(keys, user=self.user)
-        self.audit(Action.ACKNOWLEDGE, "all" if keys is None else ",".join(keys))
+        target = "all" if keys is None else ",".join(keys)
+        w.bridge.acknowledge(
+            keys, user=w.user, on_done=lambda f: self._done(f, Action.ACKNOWLEDGE, target, None)
+        )
 
     def unshelve_selected(self) -> None:
-        keys = self.alarm_table.selected_keys()
-        if keys and self.allowed(Permission.UNSHELVE):
-            self.engine.unshelve(keys, self.user or "operator")
-            self.audit(Action.UNSHELVE, ",".join(keys))
+        keys = self.window.alarm_table.selected_keys()
+        if keys and self.window.allowed(Permission.UNSHELVE):
+            self._send(self.window.engine.unshelve, (keys, self._user), Action.UNSHELVE, ",".join(keys))
 
     def _selected_with_reason(self, permission: Permission, title: str, prompt: str):
         """The selected alarm keys and the reason the user gives, or None (nothing selected, not
         allowed, cancelled or no reason)."""
-        keys = self.alarm_table.selected_keys()
-        if not keys or not self.allowed(permission):
+        keys = self.window.alarm_table.selected_keys()
+        if not keys or not self.window.allowed(permission):
             return None
-        reason, ok = QInputDialog.getText(self, title, prompt.format(n=len(keys)))
+        reason, ok = QInputDialog.getText(self.window, title, prompt.format(n=len(keys)))
         return (keys, reason.strip()) if ok and reason.strip() else None
 
     def out_of_service_selected(self) -> None:
@@ -114,23 +150,27 @@ class OperatorActions:
             self.suppress(got[0], True, got[1])
 
     def unsuppress_selected(self) -> None:
-        keys = self.alarm_table.selected_keys()
+        keys = self.window.alarm_table.selected_keys()
         if keys:
             self.suppress(keys, False)
 
     def suppress(self, keys: list[str], on: bool, reason: str = "") -> None:
         """Suppress alarms by hand (or lift it) through the engine; journaled and audited."""
-        if self.allowed(Permission.SUPPRESS):
-            self.engine.suppress(list(keys), on, self.user or "operator", reason)
-            self.audit(Action.SUPPRESS, ",".join(keys), {"on": on, "reason": reason})
+        if self.window.allowed(Permission.SUPPRESS):
+            args = (list(keys), on, self._user, reason)
+            detail = {"on": on, "reason": reason}
+            self._send(self.window.engine.suppress, args, Action.SUPPRESS, ",".join(keys), detail)
 
     def return_to_service_selected(self) -> None:
-        keys = self.alarm_table.selected_keys()
+        keys = self.window.alarm_table.selected_keys()
         if keys:
             self.set_out_of_service(keys, False)
 
     def set_out_of_service(self, keys: list[str], on: bool, reason: str = "") -> None:
         """Out of service (or back in service) through the engine; journaled and audited."""
-        if self.allowed(Permission.OUT_OF_SERVICE):
-            self.engine.set_out_of_service(list(keys), on, self.user or "operator", reason)
-            self.audit(Action.OUT_OF_SERVICE, ",".join(keys), {"on": on, "reason": reason})
+        if self.window.allowed(Permission.OUT_OF_SERVICE):
+            args = (list(keys), on, self._user, reason)
+            detail = {"on": on, "reason": reason}
+            self._send(
+                self.window.engine.set_out_of_service, args, Action.OUT_OF_SERVICE, ",".join(keys), detail
+            )

@@ -248,7 +248,7 @@ class TrendView(QWidget):
 
     @property
     def highlighted(self) -> int | None:
-        return self.plot._highlight
+        return self.plot.highlighted
 
     def add_tag(self, tag: int) -> bool:
         """Trend a configured tag: its name, unit, range and alarm limits come from the plant."""
@@ -496,7 +496,7 @@ class TrendView(QWidget):
         n = len(self.plot.pens)
         if n == 0:
             self.title.setText(self.tr("Trend: double-click or drag a tag here"))
-        elif self.plot._normalised:
+        elif self.plot.axes.normalised:
             self.title.setText(self.tr("Trend: {n} pens, % of range").format(n=n))
         else:
             self.title.setText(self.tr("Trend: {n} pens").format(n=n) if n > 1 else self.tr("Trend: 1 pen"))

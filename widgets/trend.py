@@ -18,9 +18,10 @@ of their range. With one axis, the alarm limits are drawn as translucent bands. 
 entries of the trended tags appear as markers along the time axis, and a crosshair reads every
 pen's value at the cursor into the legend.
 
-The pens and their rings are in `widgets.trend_pens`; the history reads in `widgets.trend_history`,
-the unit axes in `widgets.trend_axes`, the cones, crosshair, bands and markers in
-`widgets.trend_overlays`: mixins of `TrendPlot`, which owns the state and the signals.
+The pens and their rings are in `widgets.trend_pens`; the history reads in `widgets.trend_history`
+(`plot.history`), the unit axes in `widgets.trend_axes` (`plot.axes`), the cones, crosshair, bands
+and markers in `widgets.trend_overlays` (`plot.overlays`): components of `TrendPlot`, which owns
+the pens, the view and the signals, and which they use through its public attributes.
 """
 
 from __future__ import annotations
@@ -31,17 +32,17 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from core.formatting import format_number
 from core.samples import Quality, SampleBatch
-from widgets.trend_axes import AXIS_TEXT, AxesMixin
+from widgets.trend_axes import AXIS_TEXT, TrendAxes, place, style_axis
 from widgets.trend_data import Series, TrendEvent, compose, csv_lines, value_at, write_csv
-from widgets.trend_history import HistoryMixin, _Query
-from widgets.trend_overlays import OverlaysMixin
+from widgets.trend_history import TrendHistory
+from widgets.trend_overlays import TrendOverlays
 from widgets.trend_pens import DEFAULT_CAPACITY, PEN_COLORS, Pen, RingBuffer
-from widgets.trend_workers import EventsLoader, HistoryLoad, HistoryLoader, LoadSignals, RequestCounter
+from widgets.trend_workers import EventsLoader, HistoryLoader
 
 MAX_PENS = 16
 WINDOWS = {QT_TRANSLATE_NOOP("trend", "10 min"): 600.0, QT_TRANSLATE_NOOP("trend", "1 h"): 3600.0}
@@ -51,7 +52,7 @@ __all__ = ["PEN_COLORS", "WINDOWS", "EventsLoader", "HistoryLoader", "Pen", "Rin
 LEGEND_SHARE = 0.25  # of the plot's height the legend may cover in one column
 
 
-class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
+class TrendPlot(QWidget):
     """Multi-pen trend with a time axis, window presets, history back-fill and history zoom."""
 
     tagDropped = Signal(int)  # a tag was dropped here from the tag browser
@@ -91,19 +92,9 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         self.load_errors: dict[int, str] = {}
         self.range_error = ""
         self.loading = False
-        self._limit_lines: list[pg.InfiniteLine] = []
-        self._bands: list[pg.LinearRegionItem] = []
-        self._normalised = False
-        self._highlight: int | None = None
+        self.highlighted: int | None = None  # the pen drawn thicker
         self._generation = 0
-        self._requests = RequestCounter()
-        self._query: _Query | None = None
-        self._in_flight: int | None = None
-        self._cursor_x: float | None = None
-        self._signals = LoadSignals(self)
-        self._signals.done.connect(self._history_done)
-        self._signals.rangeProgress.connect(self._range_progress)
-        self._signals.rangeDone.connect(self._range_done)
+        self.history = TrendHistory(self, requery_ms)  # back-fill and history of the visible range
 
         pg.setConfigOptions(antialias=False)
         self.axis = pg.DateAxisItem(orientation="bottom")
@@ -119,7 +110,7 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         self.vb.setAutoVisible(y=True)
         self.item.enableAutoRange(axis="y", enable=True)
         for name in ("left", "bottom"):
-            self._style_axis(self.item.getAxis(name), AXIS_TEXT)
+            style_axis(self.item.getAxis(name), AXIS_TEXT)
         # placed, not anchored: an anchor follows the view box's geometry signal, which can
         # still fire while the plot is being destroyed
         self.legend = self.item.addLegend(
@@ -128,27 +119,18 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         self.legend.setPos(8, 8)
         self.legend.setZValue(20)
 
-        # extra unit axes: a view box each, linked in time, drawn under the main view box so
-        # the main one receives every mouse event
-        self._unit_views: list[tuple[pg.ViewBox, pg.AxisItem]] = []
-        self._events_view = self._overlay_view()
-        self._events_view.setYRange(0.0, 1.0, padding=0)
-        self._events_view.enableAutoRange(axis="y", enable=False)
-        self._event_marks = pg.ScatterPlotItem(size=9, symbol="t1", pxMode=True)
-        self._events_view.addItem(self._event_marks)
-        self.vb.sigResized.connect(self._sync_views)
-
-        self._cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#8a8f96", width=1))
-        self._cursor_label = pg.TextItem("", color="#d8dadd", fill=pg.mkBrush(38, 40, 43, 215), anchor=(0, 0))
-        for it in (self._cursor_line, self._cursor_label):
-            it.setZValue(15)
-            it.hide()
-            self.item.addItem(it, ignoreBounds=True)
-        self._mouse = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+        # extra unit axes (a view box each, linked in time, drawn under the main view box so
+        # the main one receives every mouse event), then what is drawn over the curves
+        self.axes = TrendAxes(self)
+        self.overlays = TrendOverlays(self)
+        self.vb.sigResized.connect(self.axes.sync_views)
+        self._mouse = pg.SignalProxy(
+            self.plot.scene().sigMouseMoved, rateLimit=30, slot=self.overlays.mouse_moved
+        )
         self.plot.viewport().installEventFilter(self)
 
         self.vb.sigRangeChangedManually.connect(self._manual_range)
-        self.vb.sigXRangeChanged.connect(self._x_range_changed)
+        self.vb.sigXRangeChanged.connect(self.history.x_range_changed)
         self.plot.setAcceptDrops(False)
         self.setAcceptDrops(True)
 
@@ -194,11 +176,7 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         self._timer.setInterval(int(1000 / max(1.0, min(10.0, redraw_hz))))
         self._timer.timeout.connect(self.redraw)
         self._timer.start()
-        self._requery = QTimer(self)
-        self._requery.setSingleShot(True)
-        self._requery.setInterval(requery_ms)
-        self._requery.timeout.connect(self._maybe_query)
-        self._update_title()
+        self.update_title()
         if self.following:
             self._set_x_range()
 
@@ -238,17 +216,13 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         pen.generation = self._generation
         pen.loader = history_loader
         self.pens[tag] = pen
-        self._place(pen, self.vb)
+        place(pen, self.vb)
         self.legend.addItem(curve, self._legend_text(pen))
         self._fit_legend()
         if history_loader is not None:
-            t1 = self.clock()
-            pen.loading = True
-            QThreadPool.globalInstance().start(
-                HistoryLoad(history_loader, tag, pen.generation, t1 - self.history_span_s, t1, self._signals)
-            )
-        self._layout_changed()
-        self._requery.start()
+            self.history.backfill(pen)
+        self.axes.layout_changed()
+        self.history.requery.start()
         return True
 
     def remove_pen(self, tag: int) -> None:
@@ -259,12 +233,12 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         del self.pens[tag]
         self.legend.removeItem(pen.curve)
         self._fit_legend()
-        self._place(pen, None)
+        place(pen, None)
         self.load_errors.pop(tag, None)
-        if self._highlight == tag:
-            self._highlight = None
-        self._layout_changed()
-        self._show_events()
+        if self.highlighted == tag:
+            self.highlighted = None
+        self.axes.layout_changed()
+        self.overlays.show_events()
         self.penRemoved.emit(tag)
 
     def clear(self) -> None:
@@ -276,10 +250,10 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
 
     def highlight(self, tag: int | None) -> None:
         """Draw one pen thicker (the alarm the operator selected); its limits become the bands."""
-        self._highlight = tag if tag in self.pens else None
+        self.highlighted = tag if tag in self.pens else None
         for t, p in self.pens.items():
-            p.curve.setPen(pg.mkPen(p.color, width=3.0 if t == self._highlight else 1.5))
-        self._draw_limits()
+            p.curve.setPen(pg.mkPen(p.color, width=3.0 if t == self.highlighted else 1.5))
+        self.overlays.draw_limits()
 
     # ------------------------------------------------------------ data
     def append(self, batch: SampleBatch) -> None:
@@ -356,13 +330,13 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         for pen in dirty:
             pen.shown = compose(pen.history, pen.history_end, pen.buffer.series())
             v = pen.shown.value
-            if self._normalised and pen.span is not None:
+            if self.axes.normalised and pen.span is not None:
                 lo, hi = pen.span
                 v = (v - lo) * (100.0 / (hi - lo))
             pen.curve.setData(pen.shown.ts, v)
             pen.dirty = False
-            if self._cursor_x is None:
-                self._set_legend(pen)
+            if self.overlays.cursor_x is None:
+                self.set_legend(pen)
         if self.following and (dirty or not self.pens):
             self._set_x_range()
 
@@ -377,9 +351,29 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         return {tag: value_at(p.shown, x) for tag, p in self.pens.items()}
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Leave and self._cursor_x is not None:
+        if event.type() == QEvent.Type.Leave and self.overlays.cursor_x is not None:
             self.show_cursor(None)
         return super().eventFilter(obj, event)
+
+    def visible_range(self) -> tuple[float, float]:
+        (t0, t1), _ = self.vb.viewRange()
+        return float(t0), float(t1)
+
+    def reload(self) -> None:
+        """Read the visible range from history again (new samples were written, say)."""
+        self.history.reload()
+
+    def set_forecast(self, tag: int, cone) -> None:
+        """Draw a pen's forecast ahead of its live curve (t, lower, middle, upper), or remove it."""
+        self.overlays.set_forecast(tag, cone)
+
+    def show_cursor(self, x: float | None) -> None:
+        """Put the crosshair at time `x` and read every pen's value there into the legend."""
+        self.overlays.show_cursor(x)
+
+    def units(self) -> list[str]:
+        """The units of the pens, in the order their axes appear."""
+        return self.axes.units()
 
     def shown_range_series(self, t0: float | None = None, t1: float | None = None) -> dict[str, Series]:
         """Each pen's shown samples within [t0, t1] (default: the visible range), by tag name."""
@@ -419,7 +413,8 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
         if self.legend.columnCount != columns:
             self.legend.setColumnCount(columns)
 
-    def _set_legend(self, pen: Pen, value: float | None = None) -> None:
+    def set_legend(self, pen: Pen, value: float | None = None) -> None:
+        """A pen's legend entry: its latest value, or its value at the cursor."""
         label = self.legend.getLabel(pen.curve)
         if label is not None:
             label.setText(self._legend_text(pen, value))
@@ -439,21 +434,21 @@ class TrendPlot(HistoryMixin, AxesMixin, OverlaysMixin, QWidget):
             text += "   " + self.tr("(history unavailable)")
         return text
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         left = self.item.getAxis("left")
         if not self.pens:
             self.title.setText(self.tr("Trend: double-click or drag a tag here"))
-            self._style_axis(left, AXIS_TEXT)
+            style_axis(left, AXIS_TEXT)
             self.item.setLabel("left", "")
-        elif self._normalised:
+        elif self.axes.normalised:
             self.title.setText(self.tr("Trend: {n} pens, % of range").format(n=len(self.pens)))
-            self._style_axis(left, AXIS_TEXT)
+            style_axis(left, AXIS_TEXT)
             self.item.setLabel("left", self.tr("% of range"), color=AXIS_TEXT)
         else:
             n = len(self.pens)
             self.title.setText(self.tr("Trend: {n} pens").format(n=n) if n > 1 else self.tr("Trend: 1 pen"))
             if len(self.units()) <= 1:
-                self._style_axis(left, AXIS_TEXT)
+                style_axis(left, AXIS_TEXT)
                 self.item.setLabel("left", next(iter(self.pens.values())).unit, color=AXIS_TEXT)
 
     # ------------------------------------------------------------ drag and drop from the tag browser

@@ -2,8 +2,9 @@
 
 With one axis, the alarm limits of the only (or the highlighted) pen are drawn as translucent
 bands; alarm journal entries of the trended tags appear as markers along the time axis; the
-crosshair reads every pen's value at the cursor into the legend. `OverlaysMixin` holds this part
-of `widgets.trend.TrendPlot`, whose attributes it uses.
+crosshair reads every pen's value at the cursor into the legend. `TrendOverlays` is a component
+of `widgets.trend.TrendPlot` (`plot.overlays`): it owns what it draws and uses the plot's public
+view box, plot item, legend, pens, events, highlighted pen and axes.
 """
 
 from __future__ import annotations
@@ -23,13 +24,32 @@ CLEARED_EVENT = "#8a8d91"
 BAND_ALPHA = 34
 
 
-class OverlaysMixin:
-    """Forecast cones, crosshair, limit lines and bands, and alarm markers of `widgets.trend.TrendPlot`."""
+class TrendOverlays:
+    """Forecast cones, crosshair, limit lines and bands, and alarm markers of a `widgets.trend.TrendPlot`."""
+
+    def __init__(self, plot):
+        self.plot = plot
+        self.limit_lines: list[pg.InfiniteLine] = []
+        self.bands: list[pg.LinearRegionItem] = []
+        self.cursor_x: float | None = None  # where the crosshair is (None: hidden)
+        # alarm markers on a view box of their own (0..1 high), linked in time
+        self.events_view = plot.axes.overlay_view()
+        self.events_view.setYRange(0.0, 1.0, padding=0)
+        self.events_view.enableAutoRange(axis="y", enable=False)
+        plot.axes.linked.append(self.events_view)
+        self.event_marks = pg.ScatterPlotItem(size=9, symbol="t1", pxMode=True)
+        self.events_view.addItem(self.event_marks)
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#8a8f96", width=1))
+        self.cursor_label = pg.TextItem("", color="#d8dadd", fill=pg.mkBrush(38, 40, 43, 215), anchor=(0, 0))
+        for it in (self.cursor_line, self.cursor_label):
+            it.setZValue(15)
+            it.hide()
+            plot.item.addItem(it, ignoreBounds=True)
 
     # ------------------------------------------------------------ forecast cones
     def set_forecast(self, tag: int, cone) -> None:
         """Draw a pen's forecast ahead of its live curve (t, lower, middle, upper), or remove it."""
-        pen = self.pens.get(tag)
+        pen = self.plot.pens.get(tag)
         if pen is None:
             return
         for it in pen.cone_items:
@@ -42,7 +62,7 @@ class OverlaysMixin:
         t, lo, mid, hi = (np.asarray(a, dtype=float) for a in cone)
         if pen.span is not None:  # a straight line leaves the instrument's range: the cone does not
             lo, mid, hi = (np.clip(x, *pen.span) for x in (lo, mid, hi))
-        if self._normalised and pen.span is not None:
+        if self.plot.axes.normalised and pen.span is not None:
             a, b = pen.span
             lo, mid, hi = ((x - a) * (100.0 / (b - a)) for x in (lo, mid, hi))
         color = pg.mkColor(pen.color)
@@ -58,74 +78,79 @@ class OverlaysMixin:
         pen.cone_items = [fill, lower, upper, middle]
 
     def forecast_tags(self) -> list[int]:
-        return [t for t, p in self.pens.items() if p.cone is not None]
+        return [t for t, p in self.plot.pens.items() if p.cone is not None]
 
     # ------------------------------------------------------------ crosshair
     def show_cursor(self, x: float | None) -> None:
         """Put the crosshair at time `x` and read every pen's value there into the legend."""
-        self._cursor_x = x
+        plot = self.plot
+        self.cursor_x = x
         if x is None:
-            self._cursor_line.hide()
-            self._cursor_label.hide()
-            for pen in self.pens.values():
-                self._set_legend(pen)
+            self.cursor_line.hide()
+            self.cursor_label.hide()
+            for pen in plot.pens.values():
+                plot.set_legend(pen)
             return
-        self._cursor_line.setPos(x)
+        self.cursor_line.setPos(x)
         text = datetime.fromtimestamp(x).strftime("%Y-%m-%d %H:%M:%S")
         near = self._event_near(x)
         if near is not None:
             text += f"\n{near.text}"
-        self._cursor_label.setText(text)
+        self.cursor_label.setText(text)
         self._place_cursor_label(x)
-        self._cursor_line.show()
-        self._cursor_label.show()
-        for pen in self.pens.values():
-            self._set_legend(pen, value_at(pen.shown, x))
+        self.cursor_line.show()
+        self.cursor_label.show()
+        for pen in plot.pens.values():
+            plot.set_legend(pen, value_at(pen.shown, x))
 
     def _place_cursor_label(self, x: float) -> None:
         """Top of the plot, on the roomier side of the line, and below the legend if they meet."""
-        (vx0, vx1), (_y0, y1) = self.vb.viewRange()
-        pw, ph = self.vb.viewPixelSize()
+        vb, label, legend = self.plot.vb, self.cursor_label, self.plot.legend
+        (vx0, vx1), (_y0, y1) = vb.viewRange()
+        pw, ph = vb.viewPixelSize()
         right_side = x > vx0 + 0.5 * (vx1 - vx0)
-        self._cursor_label.setAnchor((1, 0) if right_side else (0, 0))
-        width = self._cursor_label.boundingRect().width()
+        label.setAnchor((1, 0) if right_side else (0, 0))
+        width = label.boundingRect().width()
         x_px = (x - vx0) / pw if pw else 0.0
         left, right = (x_px - width, x_px) if right_side else (x_px, x_px + width)
-        legend = self.legend.mapRectToItem(self.vb, self.legend.boundingRect())
+        box = legend.mapRectToItem(vb, legend.boundingRect())
         drop = 0.0
-        if self.legend.isVisible() and left < legend.right() + 4 and right > legend.left() - 4:
-            drop = (legend.bottom() + 4) * ph
-        self._cursor_label.setPos(x, y1 - drop)
+        if legend.isVisible() and left < box.right() + 4 and right > box.left() - 4:
+            drop = (box.bottom() + 4) * ph
+        label.setPos(x, y1 - drop)
 
     def _event_near(self, x: float) -> TrendEvent | None:
-        marks = self._visible_events()
+        marks = self.visible_events()
         if not marks:
             return None
-        px = self.vb.viewPixelSize()[0] * 6
+        px = self.plot.vb.viewPixelSize()[0] * 6
         best = min(marks, key=lambda e: abs(e.ts - x))
         return best if abs(best.ts - x) <= px else None
 
-    def _mouse_moved(self, args) -> None:
+    def mouse_moved(self, args) -> None:
         pos = args[0]
-        if self.pens and self.vb.sceneBoundingRect().contains(pos):
-            self.show_cursor(self.vb.mapSceneToView(pos).x())
-        elif self._cursor_x is not None:
+        vb = self.plot.vb
+        if self.plot.pens and vb.sceneBoundingRect().contains(pos):
+            self.show_cursor(vb.mapSceneToView(pos).x())
+        elif self.cursor_x is not None:
             self.show_cursor(None)
 
     # ------------------------------------------------------------ limits and alarm markers
     def _limit_pen(self) -> Pen | None:
         """The pen whose limits are drawn: the only pen, or the highlighted one on a single axis."""
-        if len(self.pens) == 1:
-            return next(iter(self.pens.values()))
-        if self._highlight is not None and len(self.units()) == 1 and not self._normalised:
-            return self.pens[self._highlight]
+        plot = self.plot
+        if len(plot.pens) == 1:
+            return next(iter(plot.pens.values()))
+        if plot.highlighted is not None and len(plot.axes.units()) == 1 and not plot.axes.normalised:
+            return plot.pens[plot.highlighted]
         return None
 
-    def _draw_limits(self) -> None:
-        for it in self._limit_lines + self._bands:
-            self.item.removeItem(it)
-        self._limit_lines.clear()
-        self._bands.clear()
+    def draw_limits(self) -> None:
+        item = self.plot.item
+        for it in self.limit_lines + self.bands:
+            item.removeItem(it)
+        self.limit_lines.clear()
+        self.bands.clear()
         pen = self._limit_pen()
         if pen is None or not pen.limits:
             return
@@ -141,8 +166,8 @@ class OverlaysMixin:
                 labelOpts={"color": color, "position": 0.02, "anchors": [(0, 1), (0, 1)]},
             )
             line.setZValue(-5)
-            self.item.addItem(line, ignoreBounds=True)
-            self._limit_lines.append(line)
+            item.addItem(line, ignoreBounds=True)
+            self.limit_lines.append(line)
         values = sorted(lim.values())
         reach = max(abs(values[-1] - values[0]), abs(values[-1]), 1.0) * 10.0
         top = pen.span[1] if pen.span is not None else values[-1] + reach
@@ -169,23 +194,24 @@ class OverlaysMixin:
                 pen=pg.mkPen(None),
             )
             band.setZValue(-20)
-            self.item.addItem(band, ignoreBounds=True)
-            self._bands.append(band)
+            item.addItem(band, ignoreBounds=True)
+            self.bands.append(band)
 
-    def _visible_events(self) -> list[TrendEvent]:
-        names = {p.name for p in self.pens.values()}
-        return [e for e in self.events if e.source in names]
+    def visible_events(self) -> list[TrendEvent]:
+        """The plot's alarm journal entries of the trended tags."""
+        names = {p.name for p in self.plot.pens.values()}
+        return [e for e in self.plot.events if e.source in names]
 
-    def _show_events(self) -> None:
-        marks = self._visible_events()
+    def show_events(self) -> None:
+        marks = self.visible_events()
         if not marks:
-            self._event_marks.setData([], [])
+            self.event_marks.setData([], [])
             return
         brushes = [
             pg.mkBrush(PRIORITY_COLORS.get(e.priority, CLEARED_EVENT) if e.active else CLEARED_EVENT)
             for e in marks
         ]
-        self._event_marks.setData(
+        self.event_marks.setData(
             x=np.array([e.ts for e in marks]),
             y=np.full(len(marks), 0.03),
             brush=brushes,

@@ -11,7 +11,8 @@ the journal and the GUI see the same record.
 
 The record and constant types are in `core.alarm_types` (`Alarm` is importable from here as well),
 the state arrays in `app.alarms.limit_block`, conditions from other detectors and the operator's
-actions in `app.alarms.actions`; this module holds the evaluation.
+actions in `app.alarms.actions` (the engine's `actions`); this module holds the evaluation and
+builds every record of a tag alarm (`record`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.alarms.actions import AlarmActions
-from app.alarms.limit_block import _Level, _LimitBlock
+from app.alarms.limit_block import Level, LimitBlock
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
@@ -64,7 +65,7 @@ def _has_limit(a) -> bool:
     return any(getattr(a, k) is not None for k in (*LIMIT_KINDS, "state", "roc", "deviation"))
 
 
-class AlarmEngine(AlarmActions):
+class AlarmEngine:
     """Evaluates the alarms of a plant; holds the state of every alarm."""
 
     def __init__(self, config: PlantConfig, faults: FaultRegistry | None = None):
@@ -79,9 +80,9 @@ class AlarmEngine(AlarmActions):
         self.descriptions = [t.description or t.name for t in tags]
         self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
         self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
-        self.block = _LimitBlock(n)
+        self.block = LimitBlock(n)
         self.levels = {
-            k: _Level(n, self.block, LEVEL_KINDS.index(k)) if k in LEVEL_KINDS else _Level(n) for k in KINDS
+            k: Level(n, self.block, LEVEL_KINDS.index(k)) if k in LEVEL_KINDS else Level(n) for k in KINDS
         }
         self.roc_per = np.ones(n)
         self.dev_sp = np.full(n, -1, dtype=np.int64)
@@ -144,7 +145,8 @@ class AlarmEngine(AlarmActions):
         self.external: dict[str, Alarm] = {}  # communication alarms and early warnings, by key
         self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
         self._any_realarm = bool(np.isfinite(self.realarm).any())
-        self._timed = False  # some alarm has a timed shelve
+        self.timed_shelves = False  # some alarm has a timed shelve
+        self.actions = AlarmActions(self)  # conditions from other detectors, the operator's actions
 
     def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
         lv = self.levels[kind]
@@ -162,7 +164,7 @@ class AlarmEngine(AlarmActions):
         j = np.flatnonzero(keep & (old_index >= 0))
         i = old_index[j]
         ob, nb = old.block, self.block
-        for name in (*_LimitBlock.ARRAYS, "pend"):
+        for name in (*LimitBlock.ARRAYS, "pend"):
             getattr(nb, name)[j] = getattr(ob, name)[i]
         nb.update_band(nb.static, j, nb.active[j], nb.pend[j])
         where = {int(a): int(b) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
@@ -178,7 +180,7 @@ class AlarmEngine(AlarmActions):
         for name in ("last_v", "last_t", "changed_at", "latest", "suppressed"):
             getattr(self, name)[j] = getattr(old, name)[i]
         self.last_activation = dict(old.last_activation)
-        self._timed = old._timed
+        self.timed_shelves = old.timed_shelves
         names = set(self.names)
         index = {n: k for k, n in enumerate(self.names)}
         for key, a in old.external.items():
@@ -204,7 +206,7 @@ class AlarmEngine(AlarmActions):
         out: list[Alarm] = []
         if self._deferred:
             out, self._deferred = self._deferred, []
-        timed = self._timed or self._any_realarm or self._bad_pending()
+        timed = self.timed_shelves or self._any_realarm or self._bad_pending()
         if timed:
             out.extend(self.tick(float(batch.ts.min())))  # due before these samples
         if batch.tag is self._whole_tags or self._is_whole(batch.tag):
@@ -311,44 +313,15 @@ class AlarmEngine(AlarmActions):
         lv = self.levels[kind]
         if on:
             lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
-            first_out = self._first_out(i, t)
-            lv.first_out[i] = first_out
-            acked = latched = False
-            since = t
+            lv.first_out[i] = self._first_out(i, t)
         else:
             lv.active[i] = False
-            acked = bool(lv.acked[i])
-            latched = bool(self.latch[i]) and not acked
-            if latched:
+            if self.latch[i] and not lv.acked[i]:  # held after clearing until acknowledged
                 lv.latched[i] = True
             if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
                 lv.shelved_until[i] = 0.0
                 lv.shelve_reason.pop(i, None)
-            first_out, since = bool(lv.first_out[i]), float(lv.since[i])
-        lim = float(lv.limit[i])
-        value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
-        return Alarm(
-            f"{self.names[i]}:{kind}",
-            self.names[i],
-            i,
-            kind,
-            int(lv.priority[i]),
-            on,
-            acked,
-            t,
-            since,
-            value,
-            None if kind in (Kind.STATE, Kind.BAD) else lim,
-            self._message(kind, i, value, lim),
-            "",
-            "",
-            bool(lv.shelved_until[i] > t),
-            self._is_suppressed(kind, i),
-            bool(lv.oos[i]),
-            latched,
-            first_out,
-            self.hazard_of.get(i, ""),
-        )
+        return self.record(kind, i, t)
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
         lv = self.levels[kind]
@@ -422,7 +395,7 @@ class AlarmEngine(AlarmActions):
             self.suppressed[i] = on
             for kind, lv in self.levels.items():
                 if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i] or on):
-                    out.append(self._record(kind, i, ts, comment="suppressed by design" if on else ""))
+                    out.append(self.record(kind, i, ts, comment="suppressed by design" if on else ""))
         return out
 
     def tick(self, ts: float) -> list[Alarm]:
@@ -432,12 +405,12 @@ class AlarmEngine(AlarmActions):
         out = []
         if self._bad_pending():
             out += self._bad_due(ts)
-        if not self._timed and not self._any_realarm:
+        if not self.timed_shelves and not self._any_realarm:
             return out
         for key, until in list(self.ext_shelf.items()):
             if until <= ts:
                 if key in self.external:
-                    out.append(self._unshelve_external(key, ts, "", "shelve expired"))
+                    out.append(self.actions.unshelve_external(key, ts, "", "shelve expired"))
                 else:
                     self.ext_shelf.pop(key, None)
         for kind, lv in self.levels.items():
@@ -447,13 +420,13 @@ class AlarmEngine(AlarmActions):
                 lv.shelve_reason.pop(int(i), None)
                 if lv.active[i]:  # comes back to the operator as a new, unacknowledged alarm
                     lv.acked[i] = False
-                out.append(self._record(kind, int(i), ts, comment="shelve expired"))
+                out.append(self.record(kind, int(i), ts, comment="shelve expired"))
             due = (
                 lv.active & lv.acked & (ts - lv.acked_at >= self.realarm) & (lv.shelved_until == 0) & ~lv.oos
             )
             for i in np.flatnonzero(due):
                 lv.acked[i] = False
-                out.append(self._record(kind, int(i), ts, comment="re-alarm: still active"))
+                out.append(self.record(kind, int(i), ts, comment="re-alarm: still active"))
         return out
 
     # ------------------------------------------------------------ bad quality and devices
@@ -477,8 +450,17 @@ class AlarmEngine(AlarmActions):
                 out.append(a)
         return out
 
+    # ------------------------------------------------------------ from outside the samples (actions)
+    def set_comm(self, device: str, failed: bool, ts: float, error: str = "") -> Alarm | None:
+        return self.actions.set_comm(device, failed, ts, error)
+
+    def standing(self, now: float | None = None) -> list[Alarm]:
+        return self.actions.standing(now)
+
     def set_condition(self, c: Condition) -> Alarm | None:
-        a = super().set_condition(c)
+        """A detector's condition (AlarmActions.set_condition); a device's COMM alarm or a sensor
+        diagnostic suppresses the BAD alarms it stands for."""
+        a = self.actions.set_condition(c)
         if c.kind == Kind.COMM:
             self._device_changed(c.source, c.ts)
         elif c.kind == Kind.DIAG and 0 <= c.tag < len(self.diag_on):
@@ -495,7 +477,7 @@ class AlarmEngine(AlarmActions):
         if on:
             lv.pend_on[i] = np.nan
         if np.isfinite(lv.limit[i]) and (lv.active[i] or not lv.acked[i]):
-            self._deferred.append(self._record("BAD", i, ts, comment=BAD_BY_DIAGNOSTIC if on else ""))
+            self._deferred.append(self.record("BAD", i, ts, comment=BAD_BY_DIAGNOSTIC if on else ""))
 
     def _device_changed(self, device: str, ts: float) -> None:
         """A device's COMM alarm was raised or cleared: the BAD alarms of its tags are suppressed
@@ -515,10 +497,10 @@ class AlarmEngine(AlarmActions):
             lv.pend_on[changed] = np.nan
         for i in changed[np.isfinite(lv.limit[changed])].tolist():
             if lv.active[i] or not lv.acked[i]:
-                self._deferred.append(self._record("BAD", i, ts, comment=BAD_SUPPRESSED if down else ""))
+                self._deferred.append(self.record("BAD", i, ts, comment=BAD_SUPPRESSED if down else ""))
 
     # ------------------------------------------------------------ records
-    def _record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
+    def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         lv = self.levels[kind]
         lim = float(lv.limit[i])
         value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])

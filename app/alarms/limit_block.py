@@ -1,4 +1,4 @@
-"""The state arrays of the alarm engine: `_Level` (one alarm kind over all tags) and `_LimitBlock`
+"""The state arrays of the alarm engine: `Level` (one alarm kind over all tags) and `LimitBlock`
 (the level alarms HH, H, L, LL and STATE of every tag as one (tags x kinds) block, with the quiet
 band that lets a vectorised pass skip every tag that cannot change state).
 
@@ -12,12 +12,12 @@ import numpy as np
 from core.alarm_types import HIGH, LEVEL_KINDS, Kind
 
 
-class _Level:
+class Level:
     """State arrays of one alarm kind over all tags (columns of a shared block for limit kinds)."""
 
-    def __init__(self, n: int, block: _LimitBlock | None = None, k: int = 0):
+    def __init__(self, n: int, block: LimitBlock | None = None, k: int = 0):
         if block is not None:
-            for name in _LimitBlock.ARRAYS:
+            for name in LimitBlock.ARRAYS:
                 setattr(self, name, getattr(block, name)[:, k])
         else:
             self.limit = np.full(n, np.nan)  # NaN: this tag has no alarm of this kind
@@ -39,7 +39,7 @@ class _Level:
         self.suppress_reason: dict[int, tuple[str, str]] = {}
 
 
-class _LimitBlock:
+class LimitBlock:
     """The level alarms (HH, H, L, LL, STATE) of every tag as (tags x kinds) arrays, so one
     vectorised pass moves all of them, and the quiet band of every tag: while a value stays
     strictly inside it and no delay is timing, no level alarm of the tag can change state, and

@@ -1,9 +1,10 @@
-"""Device writes, part of the engine: checked (writable tag, the user's role, a finite value
+"""Device writes, a part of the engine: checked (writable tag, the user's role, a finite value
 inside the tag's range, an audit trail to record it), sent through the device's driver in the
 acquisition loop, answered with a future, and audited whatever the outcome.
 
-`DeviceWrites` is mixed into app.runtime.engine.Engine; it uses the engine's configuration, scaling,
-latest values, drivers, loop and audit log.
+`DeviceWrites` is owned by app.runtime.engine.Engine (`engine.writes`, with `engine.write`
+delegating to it); it asks the engine for a tag's configuration, value and scaling as they
+stand (`Engine.tag_now`) and uses its public drivers, loop, audit log and write timeout.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class WriteResult:
 class DeviceWrites:
     """The engine's write path (see the module docstring)."""
 
+    def __init__(self, engine):
+        self.engine = engine
+
     def write(self, tag_name: str, value: float, user, timeout: float | None = None):
         """Write an engineering value to a tag's device, as `user` (name and role); returns a
         concurrent.futures.Future of a WriteResult and never blocks on the device. Refused at
@@ -48,19 +52,15 @@ class DeviceWrites:
         finite and inside the tag's range, and there is an audit trail to record it."""
         from app.accounts.users import may_write
 
+        engine = self.engine
         name = getattr(user, "name", "") or str(user or "")
         role = getattr(user, "role", None)
-        with self._lock:
-            i = self.config.tag_index().get(tag_name)
-            tag = self.config.tags[i] if i is not None else None
-            old = float(self._value[i]) if i is not None and np.isfinite(self._value[i]) else None
-            stage = self.quality_stage
-            scale, offset = (float(stage.scale[i]), float(stage.offset[i])) if i is not None else (1.0, 0.0)
+        config, tag, old, scale, offset = engine.tag_now(tag_name)
         value = float(value)
         refusal = ""
         if tag is None:
             refusal = _w(QT_TRANSLATE_NOOP("engine", "unknown tag {tag}"), tag=repr(tag_name))
-        elif self.audit is None:
+        elif engine.audit is None:
             refusal = _w(
                 QT_TRANSLATE_NOOP("engine", "writes are disabled: there is no audit trail to record them")
             )
@@ -70,7 +70,7 @@ class DeviceWrites:
                 refusal = why
             elif not np.isfinite(value):
                 refusal = _w(QT_TRANSLATE_NOOP("engine", "{value} is not a number"), value=f"{value}")
-            elif tag_type(self.config, tag) == "bool" and value not in (0.0, 1.0):
+            elif tag_type(config, tag) == "bool" and value not in (0.0, 1.0):
                 refusal = _w(
                     QT_TRANSLATE_NOOP("engine", "{value}: a bool tag takes 0 or 1"), value=f"{value:g}"
                 )
@@ -88,8 +88,8 @@ class DeviceWrites:
         if refusal:
             res = WriteResult(tag_name, False, value, old, message=refusal, refused=True)
             return _done(self._audit_write(res, name, role))
-        loop = self._loop
-        if loop is None or not loop.is_running():
+        loop = engine.loop
+        if loop is None:
             res = WriteResult(
                 tag_name,
                 False,
@@ -99,14 +99,14 @@ class DeviceWrites:
             )
             return _done(self._audit_write(res, name, role))
         if timeout is None:
-            dev = self.config.device(tag.device)
-            timeout = self.write_timeout or 2 * dev.timeout_ms / 1000 + 1.0
+            dev = config.device(tag.device)
+            timeout = engine.write_timeout or 2 * dev.timeout_ms / 1000 + 1.0
         raw = (value - offset) / scale
         coro = self._write(tag, raw, value, old, scale, offset, name, role, timeout)
         return asyncio.run_coroutine_threadsafe(coro, loop)
 
     async def _write(self, tag, raw, value, old, scale, offset, user, role, timeout) -> WriteResult:
-        drv = next((d for d in self.drivers if d.device.name == tag.device), None)
+        drv = next((d for d in self.engine.drivers if d.device.name == tag.device), None)
         try:
             if drv is None:
                 raise WriteError(
@@ -135,7 +135,8 @@ class DeviceWrites:
         """Record a write attempt; the result says whether the row could be written."""
         from storage.audit import Action
 
-        if self.audit is None:
+        audit = self.engine.audit
+        if audit is None:
             return res
         detail = {
             "old": res.old,
@@ -146,7 +147,7 @@ class DeviceWrites:
             "role": getattr(role, "label", role),
         }
         try:
-            self.audit.append(user, Action.WRITE, res.tag, detail)
+            audit.append(user, Action.WRITE, res.tag, detail)
         except Exception:  # the write happened (or not) all the same: say it is not on record
             log.exception("could not audit the write to %s", res.tag)
             return res

@@ -3,9 +3,11 @@
 Pipeline per batch from a driver: scale -> quality -> alarms, early warnings, rules and risk
 (app/pipeline.py) -> history queue -> listeners.
 Listeners are called from the acquisition thread and must only store what they get (the Qt
-bridge coalesces and flushes on a timer). Operator actions (acknowledge) are thread-safe.
-Device writes (`write`, app/device_writes.py) run in the acquisition loop and answer with a
-future; every attempt, refused ones too, goes to the audit trail.
+bridge coalesces and flushes on a timer). Operator actions (acknowledge, shelve, ...;
+app/runtime/operator.py), a new configuration (`submit_config`) and device writes (`write`,
+app/runtime/device_writes.py) run in the acquisition loop, between two detector passes, and
+answer with a future, so the GUI never waits on a pass; every write attempt, refused ones too,
+goes to the audit trail. Without a running loop they run inline.
 
 Time: the engine runs on its `clock` (app/clock.py). For a real plant that is wall time and
 nothing is mapped. For an accelerated demo it is the plant's clock: every sample's timestamp and
@@ -20,9 +22,9 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -33,18 +35,15 @@ from app.config.io import changed_devices
 from app.evaluation.integrity import QualityStage
 from app.evaluation.pipeline import Outcome, Pipeline
 from app.runtime.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
-from core.alarm_types import Alarm, Condition, Kind, alarm_text
+from app.runtime.history_watch import HISTORY_ALARM_KEY, HistoryWatch  # noqa: F401  (the key: engine API)
+from app.runtime.operator import OperatorRequests
+from app.runtime.warm_up import WARM_UP_S, learn_from_past
+from core.alarm_types import Alarm
 from core.clock import WALL, PlantClock
-from core.messages import QT_TRANSLATE_NOOP
 from core.samples import DeviceState, DeviceStatus, SampleBatch
 from devices.base import driver_for
 
 log = logging.getLogger(__name__)
-WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
-HISTORY_ALARM_KEY = "history:SYSTEM"
-HISTORY_ALARM_PRIORITY = 2
-HISTORY_CHECK_S = 1.0  # how often the acquisition loop looks at the history writer
-HISTORY_DROP_HOLD_S = 60.0  # the SYSTEM alarm stays this long after the last dropped sample
 ALARM_TICK_S = 1.0  # time-driven alarm transitions (a bad value's delay, shelve expiry) without samples
 
 
@@ -67,7 +66,18 @@ class Reconfigured:
     transitions: list = field(default_factory=list)
 
 
-class Engine(DeviceWrites):
+class TagNow(NamedTuple):
+    """A tag as it stands (Engine.tag_now): the configuration it belongs to, the tag (None: no
+    such tag), its latest value (None: none valid) and its scaling (raw * scale + offset)."""
+
+    config: PlantConfig
+    tag: object
+    value: float | None
+    scale: float
+    offset: float
+
+
+class Engine:
     """Runs the drivers of a plant and evaluates every batch they produce."""
 
     def __init__(
@@ -115,10 +125,11 @@ class Engine(DeviceWrites):
         self._started = threading.Event()
         self._remap: dict[str, np.ndarray] = {}  # device -> index its driver uses -> index now
         self.warm_up_s = WARM_UP_S
-        self._history_dropped = 0  # drops already reported by the history system alarm
-        self._history_drop_at = 0.0
         self._watch_task: asyncio.Task | None = None
         self._clock_task: asyncio.Task | None = None
+        self.writes = DeviceWrites(self)  # device writes (`write`)
+        self.operator = OperatorRequests(self)  # the operator's actions on the alarms
+        self.history_watch = HistoryWatch(self)  # the history's SYSTEM alarm
 
     # ------------------------------------------------------------ lifecycle
     def add_listener(self, listener: EngineListener) -> None:
@@ -161,6 +172,36 @@ class Engine(DeviceWrites):
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The acquisition loop while it runs, else None."""
+        loop = self._loop
+        return loop if loop is not None and loop.is_running() else None
+
+    def call_in_loop(self, fn: Callable, *args) -> concurrent.futures.Future:
+        """Run `fn(*args)` in the acquisition loop, between two detector passes, and answer at once
+        with a future of its result (or of its exception). Inline when no loop runs (a replay, an
+        engine never started) or when called from the loop's own thread."""
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:  # handed to whoever asked
+                future.set_exception(exc)
+
+        loop = self.loop
+        if loop is None or threading.current_thread() is self._thread:
+            run()
+            return future
+        try:
+            loop.call_soon_threadsafe(run)
+        except RuntimeError:  # the loop closed meanwhile: nothing runs beside us now
+            run()
+        return future
+
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
@@ -170,7 +211,7 @@ class Engine(DeviceWrites):
             for dev in self.config.devices:
                 self._start_driver(dev)
             if self.history is not None:
-                self._watch_task = loop.create_task(self._watch_history(), name="history-watch")
+                self._watch_task = loop.create_task(self.history_watch.run(), name="history-watch")
             self._clock_task = loop.create_task(self._alarm_clock(), name="alarm-clock")
             self._started.set()
             loop.run_forever()
@@ -188,51 +229,7 @@ class Engine(DeviceWrites):
             self._loop = None
 
     def _warm_up(self) -> None:
-        """Detectors learn from the last half hour of history before the devices are read, so a
-        restart does not leave the early warning blind (see Pipeline.warm_up); an accelerated
-        demo's engine learns from the plant's run-in instead (`prehistory`)."""
-        if self.pipeline.window is None or not self.warm_up_s:
-            return
-        if self.prehistory is not None:
-            past, self.prehistory = self.prehistory, None  # learned from once
-            start = time.perf_counter()
-            try:
-                n = self.pipeline.warm_up(iter(past))
-            except Exception:  # learning from scratch, as without it
-                log.exception("learning from the plant's run-in failed")
-                return
-            log.info(
-                "detectors learned from %d samples of the run-in in %.2f s", n, time.perf_counter() - start
-            )
-            return
-        if self.history is None:
-            return
-        from app.evaluation.scan_hold import ScanHold
-
-        t1 = self.clock.now()
-        at = self.config.tag_index()
-        hold = ScanHold(self.config)
-        start = time.perf_counter()
-
-        def batches():
-            rows: list[tuple] = []
-            for ts_ms, name, value, q in self.history.export_rows(None, t1 - self.warm_up_s, t1):
-                i = at.get(name)
-                if i is not None:
-                    rows.append((i, ts_ms / 1000.0, np.nan if value is None else value, q))
-                if len(rows) >= 20_000:
-                    yield hold.fill(_batch(rows))
-                    rows = []
-            if rows:
-                yield hold.fill(_batch(rows))
-
-        try:
-            n = self.pipeline.warm_up(batches())
-        except Exception:  # a history that cannot be read only means learning from scratch
-            log.exception("learning from history failed")
-            return
-        if n:
-            log.info("detectors learned from %d samples of history in %.2f s", n, time.perf_counter() - start)
+        learn_from_past(self)  # app/runtime/warm_up.py
 
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag
@@ -334,7 +331,8 @@ class Engine(DeviceWrites):
     def tick_alarms(self, now: float | None = None) -> list[Alarm]:
         """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
         status change) alarms after its delay, a shelve expires. Journaled and published."""
-        return self._operator(self.alarms.tick, self.clock.now() if now is None else now)
+        now = self.clock.now() if now is None else now
+        return self.update_alarms(lambda alarms: alarms.tick(now))
 
     def _on_status(self, status: DeviceStatus) -> None:
         if self.clock.accelerated:
@@ -346,75 +344,14 @@ class Engine(DeviceWrites):
                 alarm = self.alarms.set_comm(status.device, True, status.ts, status.error)
             elif status.state == DeviceState.CONNECTED:
                 alarm = self.alarms.set_comm(status.device, False, status.ts)
-        if alarm is not None and self.history is not None:
-            self.history.journal([alarm])
         for listener in self._listeners:
             listener.on_device(status)
-            if alarm is not None:
-                listener.on_alarm(alarm)
-
-    async def _watch_history(self) -> None:
-        while True:
-            await asyncio.sleep(HISTORY_CHECK_S)
-            try:
-                self.check_history()
-            except Exception:  # the watch must outlive a bug in reporting
-                log.exception("checking the history failed")
+        if alarm is not None:
+            self.publish([alarm])
 
     def check_history(self, now: float | None = None) -> Alarm | None:
-        """Raise a SYSTEM alarm while the history cannot write (database locked, disk full,
-        server gone) or has dropped samples in the last minute because its buffer was full;
-        clear it once writes succeed again. Journaled (kept until the database is back) and
-        published like any other transition; returns it, if any."""
-        h = self.history
-        if h is None:
-            return None
-        now = self.clock.now() if now is None else now
-        dropped = h.dropped
-        if dropped > self._history_dropped:
-            self._history_dropped, self._history_drop_at = dropped, now
-        failing = h.state != "ok"
-        dropping = self._history_drop_at > 0 and now - self._history_drop_at < HISTORY_DROP_HOLD_S
-        if failing and dropped:
-            text = alarm_text(
-                QT_TRANSLATE_NOOP(
-                    "alarms", "History cannot write: {error}; buffer full, {n} samples dropped"
-                ),
-                error=h.last_error or h.state,
-                n=dropped,
-            )
-        elif failing:
-            text = alarm_text(
-                QT_TRANSLATE_NOOP("alarms", "History cannot write: {error}"), error=h.last_error or h.state
-            )
-        elif dropping:
-            text = alarm_text(
-                QT_TRANSLATE_NOOP("alarms", "History buffer full: {n} samples dropped"), n=dropped
-            )
-        else:
-            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "History writing again"))
-        with self._lock:
-            alarm = self.alarms.set_condition(
-                Condition(
-                    HISTORY_ALARM_KEY,
-                    "history",
-                    Kind.SYSTEM,
-                    failing or dropping,
-                    HISTORY_ALARM_PRIORITY,
-                    now,
-                    text,
-                )
-            )
-        if alarm is None:
-            return None
-        if alarm.active:
-            log.warning("%s", text)
-        else:
-            log.info("%s", text)
-        h.journal([alarm])
-        for listener in self._listeners:
-            listener.on_alarm(alarm)
-        return alarm
+        """The history's SYSTEM alarm, raised or cleared now (app/runtime/history_watch.py)."""
+        return self.history_watch.check(now)
 
     # ------------------------------------------------------------ live reconfiguration
     def reconnect(self, device: str, timeout: float = 10.0, wait: bool = True) -> bool:
@@ -438,13 +375,23 @@ class Engine(DeviceWrites):
         return future.result(timeout) if wait else True
 
     def apply_config(self, new: PlantConfig, timeout: float = 20.0) -> Reconfigured:
+        """`submit_config`, waiting up to `timeout` s for what changed (not from the GUI thread)."""
+        return self.submit_config(new).result(timeout)
+
+    def submit_config(self, new: PlantConfig) -> concurrent.futures.Future:
         """Switch to a new (validated) configuration without stopping: only devices whose settings
         or tags changed reconnect, the history carries on (new tags added), alarm states of tags
-        whose alarms did not change are kept. Thread-safe; returns what changed."""
-        loop = self._loop
-        if loop is not None and loop.is_running():
-            return asyncio.run_coroutine_threadsafe(self._reconfigure(new), loop).result(timeout)
-        return asyncio.run(self._reconfigure(new, running=False))
+        whose alarms did not change are kept. Thread-safe; answers at once with a future of what
+        changed (`Reconfigured`), or of the error, the previous configuration then in force."""
+        loop = self.loop
+        if loop is not None:
+            return asyncio.run_coroutine_threadsafe(self._reconfigure(new), loop)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        try:
+            future.set_result(asyncio.run(self._reconfigure(new, running=False)))
+        except Exception as exc:  # handed to whoever asked
+            future.set_exception(exc)
+        return future
 
     async def _reconfigure(self, new: PlantConfig, running: bool = True) -> Reconfigured:
         old = self.config
@@ -510,34 +457,52 @@ class Engine(DeviceWrites):
         log.info("configuration applied: %s", result)
         return result
 
-    # ------------------------------------------------------------ queries and actions (any thread)
-    def acknowledge(self, keys: list[str] | None, user: str = "", comment: str = "") -> list[Alarm]:
-        return self._operator(self.alarms.acknowledge, keys, self.clock.now(), user, comment)
+    # ------------------------------------------------------------ actions and queries (any thread)
+    def acknowledge(
+        self, keys: list[str] | None, user: str = "", comment: str = ""
+    ) -> concurrent.futures.Future:
+        """Acknowledge alarms (None: all); a future of the transitions (app/runtime/operator.py)."""
+        return self.operator.acknowledge(keys, user, comment)
 
-    def shelve(self, keys: list[str], duration_s: float | None, user: str, reason: str) -> list[Alarm]:
-        """Shelve for `duration_s` seconds, or until the alarm next clears (None)."""
-        return self._operator(self.alarms.shelve, keys, self.clock.now(), duration_s, user, reason)
+    def shelve(
+        self, keys: list[str], duration_s: float | None, user: str, reason: str
+    ) -> concurrent.futures.Future:
+        """Shelve for `duration_s` seconds, or until the alarm next clears (None); a future."""
+        return self.operator.shelve(keys, duration_s, user, reason)
 
-    def unshelve(self, keys: list[str], user: str = "") -> list[Alarm]:
-        return self._operator(self.alarms.unshelve, keys, self.clock.now(), user)
+    def unshelve(self, keys: list[str], user: str = "") -> concurrent.futures.Future:
+        return self.operator.unshelve(keys, user)
 
-    def set_out_of_service(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
-        return self._operator(self.alarms.set_out_of_service, keys, on, self.clock.now(), user, reason)
+    def set_out_of_service(
+        self, keys: list[str], on: bool, user: str, reason: str = ""
+    ) -> concurrent.futures.Future:
+        return self.operator.set_out_of_service(keys, on, user, reason)
 
-    def suppress(self, keys: list[str], on: bool, user: str, reason: str = "") -> list[Alarm]:
-        """Suppress alarms by hand until lifted (on=False lifts it)."""
-        return self._operator(self.alarms.suppress, keys, on, self.clock.now(), user, reason)
+    def suppress(self, keys: list[str], on: bool, user: str, reason: str = "") -> concurrent.futures.Future:
+        """Suppress alarms by hand until lifted (on=False lifts it); a future of the transitions."""
+        return self.operator.suppress(keys, on, user, reason)
 
-    def _operator(self, action, *args) -> list[Alarm]:
-        """Apply an operator action to the alarm engine; journal and publish its transitions."""
+    def write(
+        self, tag_name: str, value: float, user, timeout: float | None = None
+    ) -> concurrent.futures.Future:
+        """Write to a tag's device as `user`; a future of a WriteResult (app/runtime/device_writes.py)."""
+        return self.writes.write(tag_name, value, user, timeout)
+
+    def update_alarms(self, change: Callable) -> list[Alarm]:
+        """Apply `change(alarm_engine)` (it returns transitions) under the engine's lock, so a
+        detector pass sees all of it or none; journal and publish what it returns."""
         with self._lock:
-            out = action(*args)
-        if self.history is not None:
-            self.history.journal(out)
-        for listener in self._listeners:
-            for a in out:
-                listener.on_alarm(a)
+            out = change(self.alarms)
+        self.publish(out)
         return out
+
+    def publish(self, transitions: list[Alarm]) -> None:
+        """Journal alarm transitions and hand them to the listeners."""
+        if self.history is not None:
+            self.history.journal(transitions)
+        for listener in self._listeners:
+            for a in transitions:
+                listener.on_alarm(a)
 
     def risk_states(self) -> list:
         """Every hazard source's risk as it stands, most severe first."""
@@ -572,16 +537,23 @@ class Engine(DeviceWrites):
         with self._lock:
             return self.quality_stage.reason.copy()
 
+    def tag_now(self, name: str) -> TagNow:
+        """A tag's configuration, latest valid value and scaling, read together."""
+        with self._lock:
+            i = self.config.tag_index().get(name)
+            if i is None:
+                return TagNow(self.config, None, None, 1.0, 0.0)
+            value = float(self._value[i]) if np.isfinite(self._value[i]) else None
+            stage = self.quality_stage
+            return TagNow(
+                self.config, self.config.tags[i], value, float(stage.scale[i]), float(stage.offset[i])
+            )
+
     def latest(self) -> SampleBatch:
         with self._lock:
             return SampleBatch(
                 np.arange(self.n, dtype=np.int32), self._ts.copy(), self._value.copy(), self._quality.copy()
             )
-
-
-def _batch(rows: list[tuple]) -> SampleBatch:
-    tag, ts, value, quality = zip(*rows, strict=True)
-    return SampleBatch.build(tag, ts, value, quality)
 
 
 def _where(task: asyncio.Task) -> str:

@@ -1138,6 +1138,10 @@ No sound on this workstation: {reason}</source>
         <translation>将所选报警恢复服务</translation>
     </message>
     <message>
+        <source>The alarm action was not done: {error}</source>
+        <translation>报警操作未执行：{error}</translation>
+    </message>
+    <message>
         <source>Suppress…</source>
         <translation>抑制…</translation>
     </message>
@@ -1252,6 +1256,14 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Configuration saved ({n} changes); restart to run it</source>
         <translation>配置已保存（{n} 处更改）；重启后生效</translation>
+    </message>
+    <message>
+        <source>A configuration is still being applied; apply again once it is done</source>
+        <translation>上一项配置仍在应用中，完成后再应用</translation>
+    </message>
+    <message>
+        <source>Applying the configuration…</source>
+        <translation>正在应用配置…</translation>
     </message>
     <message>
         <source>Configuration not applied</source>
@@ -1788,6 +1800,10 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Applied and saved to {file}: {n} changes.</source>
         <translation>已应用并保存到 {file}：{n} 处更改。</translation>
+    </message>
+    <message>
+        <source>Saved; applying it to the running plant…</source>
+        <translation>已保存，正在应用到运行中的工厂…</translation>
     </message>
     <message>
         <source>Nothing applied: 1 error.</source>

@@ -94,7 +94,7 @@ def stored(db) -> int:
 
 @pytest.mark.parametrize("fault", ["disk_full", "locked"])
 def test_history_fault_system_alarm_bounded_buffer_no_loss(tmp_path, fault, record_property, monkeypatch):
-    monkeypatch.setattr("app.runtime.engine.HISTORY_DROP_HOLD_S", 2.0)
+    monkeypatch.setattr("app.runtime.history_watch.HISTORY_DROP_HOLD_S", 2.0)
     cm = small_filesystem(tmp_path / "fs") if fault == "disk_full" else contextlib.nullcontext(tmp_path)
     with cm as where:
         db = where / "h.db"

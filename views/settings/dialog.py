@@ -171,6 +171,7 @@ class SettingsDialog(QDialog):
         self.path = Path(path) if path is not None else config.source_path
         self.last_errors: list[str] = []
         self.last_diff: list[str] = []
+        self._confirmation = ""  # what the summary said before an apply got under way
         self.errors_dialog: ErrorsDialog | None = None
         self.runner = ProbeRunner(self)
         self._start(config)
@@ -310,6 +311,19 @@ class SettingsDialog(QDialog):
         set_state(self.summary, "ok")
         self.applied.emit(cfg, diff)
         return True
+
+    def set_applying(self, on: bool) -> None:
+        """While the running plant takes the saved configuration (the main window applies it
+        without waiting): say so and hold Apply and OK; then the confirmation again."""
+        self.apply_button.setEnabled(not on)
+        self.ok_button.setEnabled(not on)
+        if on:
+            self._confirmation = self.summary.text()
+            self.summary.setText(self.tr("Saved; applying it to the running plant…"))
+            set_state(self.summary, "")
+        else:
+            self.summary.setText(self._confirmation)
+            set_state(self.summary, "ok")
 
     def _refuse(self, errors: list[str]) -> bool:
         self.last_errors = errors

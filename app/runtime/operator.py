@@ -1,0 +1,52 @@
+"""The operator's actions on the alarms (acknowledge with a comment, shelve, unshelve, out of
+service, suppress by hand), handed to the acquisition loop and answered with futures.
+
+A detector pass holds the engine's lock while it evaluates a batch; an action asked for by the
+GUI must not wait for it. Each action is queued to the acquisition loop (Engine.call_in_loop),
+runs there between two passes, stamped with the engine's clock when it runs, and its
+transitions are journaled and published like any other (Engine.update_alarms). The future
+carries the transitions, or the exception (a shelve without a reason). Without a running loop
+(a replay, an engine that was never started) the action runs inline and the future is done.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+
+
+class OperatorRequests:
+    """The operator's actions of an `app.runtime.engine.Engine` (see the module docstring)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def acknowledge(
+        self, keys: list[str] | None, user: str = "", comment: str = ""
+    ) -> concurrent.futures.Future:
+        """Acknowledge the given alarms (None: all), with the user's comment."""
+        return self._request(lambda actions, now: actions.acknowledge(keys, now, user, comment))
+
+    def shelve(
+        self, keys: list[str], duration_s: float | None, user: str, reason: str
+    ) -> concurrent.futures.Future:
+        """Shelve for `duration_s` seconds, or until the alarm next clears (None)."""
+        return self._request(lambda actions, now: actions.shelve(keys, now, duration_s, user, reason))
+
+    def unshelve(self, keys: list[str], user: str = "") -> concurrent.futures.Future:
+        return self._request(lambda actions, now: actions.unshelve(keys, now, user))
+
+    def set_out_of_service(
+        self, keys: list[str], on: bool, user: str, reason: str = ""
+    ) -> concurrent.futures.Future:
+        return self._request(lambda actions, now: actions.set_out_of_service(keys, on, now, user, reason))
+
+    def suppress(self, keys: list[str], on: bool, user: str, reason: str = "") -> concurrent.futures.Future:
+        """Suppress alarms by hand until lifted (on=False lifts it)."""
+        return self._request(lambda actions, now: actions.suppress(keys, on, now, user, reason))
+
+    def _request(self, action: Callable) -> concurrent.futures.Future:
+        engine = self.engine
+        return engine.call_in_loop(
+            engine.update_alarms, lambda alarms: action(alarms.actions, engine.clock.now())
+        )

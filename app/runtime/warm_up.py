@@ -1,0 +1,70 @@
+"""What the detectors learn before the devices are read: the last half hour of history, or an
+accelerated demo's run-in, so a restart does not leave the early warning blind (see
+app.evaluation.pipeline.Pipeline.warm_up). Runs on the acquisition thread at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from core.samples import SampleBatch
+
+log = logging.getLogger(__name__)
+WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
+ROWS_PER_BATCH = 20_000
+
+
+def learn_from_past(engine) -> None:
+    """Teach `engine.pipeline` from `engine.prehistory` (learned from once, then dropped) or else
+    from the last `engine.warm_up_s` seconds of `engine.history`; a failure only means learning
+    from scratch."""
+    pipeline = engine.pipeline
+    if pipeline.window is None or not engine.warm_up_s:
+        return
+    if engine.prehistory is not None:
+        past, engine.prehistory = engine.prehistory, None
+        start = time.perf_counter()
+        try:
+            n = pipeline.warm_up(iter(past))
+        except Exception:  # learning from scratch, as without it
+            log.exception("learning from the plant's run-in failed")
+            return
+        log.info("detectors learned from %d samples of the run-in in %.2f s", n, time.perf_counter() - start)
+        return
+    if engine.history is None:
+        return
+    start = time.perf_counter()
+    try:
+        n = pipeline.warm_up(_history_batches(engine))
+    except Exception:  # a history that cannot be read only means learning from scratch
+        log.exception("learning from history failed")
+        return
+    if n:
+        log.info("detectors learned from %d samples of history in %.2f s", n, time.perf_counter() - start)
+
+
+def _history_batches(engine):
+    """The history of the last `warm_up_s` seconds as batches, scans held as live (ScanHold)."""
+    from app.evaluation.scan_hold import ScanHold
+
+    t1 = engine.clock.now()
+    at = engine.config.tag_index()
+    hold = ScanHold(engine.config)
+    rows: list[tuple] = []
+    for ts_ms, name, value, q in engine.history.export_rows(None, t1 - engine.warm_up_s, t1):
+        i = at.get(name)
+        if i is not None:
+            rows.append((i, ts_ms / 1000.0, np.nan if value is None else value, q))
+        if len(rows) >= ROWS_PER_BATCH:
+            yield hold.fill(_batch(rows))
+            rows = []
+    if rows:
+        yield hold.fill(_batch(rows))
+
+
+def _batch(rows: list[tuple]) -> SampleBatch:
+    tag, ts, value, quality = zip(*rows, strict=True)
+    return SampleBatch.build(tag, ts, value, quality)
