@@ -12,9 +12,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
     QObject,
     QRunnable,
     QSortFilterProxyModel,
@@ -26,6 +23,7 @@ from PySide6.QtGui import QColor, QFont
 from app.reports import report_data as rd
 from views.report_texts import journal_state, kind_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.row_model import RowTableModel, alignment
 from widgets.trend_workers import RequestCounter
 
 COLUMNS = (  # the table's headers (the CSV keeps rd.CSV_COLUMNS: machine-readable)
@@ -47,8 +45,10 @@ GREY_TEXT = QColor("#8a8d91")
 
 
 # ---------------------------------------------------------------- model and filter
-class JournalModel(QAbstractTableModel):
+class JournalModel(RowTableModel):
     """Journal rows of one query; a new query resets the model, a sort reorders it in Python."""
+
+    columns, context = COLUMNS, "alarm_history"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,22 +59,10 @@ class JournalModel(QAbstractTableModel):
         self.entries = list(entries)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
+    def row_list(self) -> list[rd.JournalEntry]:
+        return self.entries
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("alarm_history", COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        e = self.entries[index.row()]
-        col = index.column()
+    def cell(self, e: rd.JournalEntry, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_TIME:
                 return rd.fmt_datetime(e.ts)
@@ -92,10 +80,7 @@ class JournalModel(QAbstractTableModel):
                 return GREY_TEXT  # cleared or off the operator's list: recorded, not urgent
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (COL_VALUE, COL_LIMIT):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if col == COL_PRI:
-                return int(Qt.AlignmentFlag.AlignCenter)
+            return alignment(col, numbers=(COL_VALUE, COL_LIMIT), centred=(COL_PRI,))
         if role == Qt.ItemDataRole.FontRole and col == COL_PRI:
             f = QFont()
             f.setBold(True)

@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor
 
 from app.config import Tag
 from app.config.tag_rows import TAG_COLUMNS, TagRow, find_overlaps, row_to_tag, tag_ref, tag_to_row
+from widgets.marked import marked_word
 
 ERROR_BG = QColor("#6b1f22")
 ERROR_FG = QColor("#ffffff")
@@ -82,7 +83,7 @@ def _tr(text: str) -> str:
 
 def column_label(col: str) -> str:
     """A tag column as its header shows it: 'name' / '名称'."""
-    return _tr(HEADER_LABELS[col]) if col in HEADER_LABELS else col
+    return marked_word("tag_model", HEADER_LABELS, col)
 
 
 def column_tip(col: str) -> str | None:
