@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -44,6 +42,7 @@ from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.workers import ProbeRunner
+from widgets.layouts import hbox, vbox
 from widgets.screen_fit import resize_for_screen
 
 log = logging.getLogger(__name__)
@@ -231,24 +230,11 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         d.tags.errorsChanged.connect(self._summarise)
 
-        body = QHBoxLayout()
-        body.setContentsMargins(0, 0, 0, 0)
-        body.setSpacing(0)
-        body.addWidget(self.nav)
         inner = QWidget()
-        il = QVBoxLayout(inner)
-        il.setContentsMargins(14, 10, 14, 6)
-        il.addWidget(self.stack, 1)
-        body.addWidget(inner, 1)
-        foot = QHBoxLayout()
-        foot.setContentsMargins(14, 6, 14, 10)
-        foot.addWidget(self.summary, 1)
-        foot.addWidget(self.buttons)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addLayout(body, 1)
-        lay.addLayout(foot)
+        vbox((self.stack, 1), margins=(14, 10, 14, 6), parent=inner)
+        body = hbox(self.nav, (inner, 1), margins=0, spacing=0)
+        foot = hbox((self.summary, 1), self.buttons, margins=(14, 6, 14, 10))
+        vbox((body, 1), foot, margins=0, spacing=0, parent=self)
         self._summarise()
 
     def show_page(self, name: str) -> QWidget:
