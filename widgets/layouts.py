@@ -1,11 +1,14 @@
-"""Box layouts in one call: the widgets and layouts of a row or a column, its margins and spacing.
+"""Box layouts in one call: the widgets and layouts of a row or a column, its margins and spacing;
+and a push button with what its click does.
 
 An item is a widget, a layout, or `(item, stretch)` for one that takes the room left over.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
 Margins = int | tuple[int, int, int, int]
 Item = QWidget | QLayout | tuple[QWidget | QLayout, int]
@@ -47,3 +50,9 @@ def panel(layout: QLayout) -> QWidget:
     w = QWidget()
     w.setLayout(layout)
     return w
+
+
+def button(text: str, clicked: Callable[[], object], parent: QWidget | None = None) -> QPushButton:
+    b = QPushButton(text, parent)
+    b.clicked.connect(clicked)
+    return b

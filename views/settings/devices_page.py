@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ModbusDevice, OpcUaDevice
-from views.settings.forms import RecordsPage, button, list_page, set_state
-from widgets.layouts import hbox, panel
+from views.settings.forms import RecordsPage, list_page, set_state
+from widgets.layouts import button, hbox, panel
 
 POLICIES = ["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
 MODES = ["None", "Sign", "SignAndEncrypt"]

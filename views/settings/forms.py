@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -85,12 +84,6 @@ def page_header(title: str, hint: str = "") -> QWidget:
         h.setWordWrap(True)
         lay.addWidget(h)
     return w
-
-
-def button(text: str, clicked: Callable[[], object]) -> QPushButton:
-    b = QPushButton(text)
-    b.clicked.connect(clicked)
-    return b
 
 
 def with_header(page: QWidget, title: str, hint: str) -> QWidget:

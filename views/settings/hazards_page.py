@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from app.config import HazardKind, HazardSource
 from views import i18n
-from views.settings.forms import RecordsPage, button, list_page, page_header, set_state
-from widgets.layouts import hbox
+from views.settings.forms import RecordsPage, list_page, page_header, set_state
+from widgets.layouts import button, hbox
 
 KINDS = list(HazardKind.__args__)
 METHODS = [

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from views.settings.forms import RecordsPage, button, list_page, page_header, set_state
-from widgets.layouts import hbox
+from views.settings.forms import RecordsPage, list_page, page_header, set_state
+from widgets.layouts import button, hbox
 
 CHECK_DELAY_MS = 250
 FAULTS_REFRESH_MS = 2000  # how often a visible page asks the engine for faulted rules
