@@ -55,6 +55,7 @@ from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.row_model import RowTableModel
 from widgets.sparkline import Sparkline, SparkStore
+from widgets.style import set_heading_font
 
 MAX_MEMBERS = 12
 QUALITY_TEXT = {
@@ -308,10 +309,7 @@ class HazardPanel(QWidget):
     def _build(self) -> None:
         self.title = QLabel("", self)
         self.title.setObjectName("hazardTitle")
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.25)
-        f.setBold(True)
-        self.title.setFont(f)
+        set_heading_font(self.title, 1.25)
         self.kind_label = QLabel("", self)
         self.kind_label.setObjectName("hazardKind")
         self.kind_label.setStyleSheet("color: #9ea2a8;")

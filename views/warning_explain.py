@@ -39,6 +39,7 @@ from core.formatting import format_number
 from views import i18n
 from views.i18n import level_text
 from widgets.palette import PRIORITY_COLORS
+from widgets.style import set_heading_font
 
 BACKGROUND = "#26282b"
 AXIS_TEXT = "#aeb2b8"
@@ -179,10 +180,7 @@ class WarningExplainDialog(QDialog):
         lay.setSpacing(6)
         self.title = QLabel("", self)
         self.title.setObjectName("explainTitle")
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.2)
-        f.setBold(True)
-        self.title.setFont(f)
+        set_heading_font(self.title, 1.2)
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
         self.lines = QLabel("", self)
@@ -520,10 +518,7 @@ class RiskExplainDialog(QDialog):
         self.setWindowTitle(self.tr("Why? — {name}").format(name=state.hazard))
         self.setMinimumSize(640, 300)
         title = QLabel(f"{state.hazard}: {level_text(state.level)}", self)
-        f = title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.2)
-        f.setBold(True)
-        title.setFont(f)
+        set_heading_font(title, 1.2)
         self.body = QPlainTextEdit(self)
         self.body.setReadOnly(True)
         self.body.setPlainText(i18n.text(state.explain(now())))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.layouts import Item, panel, vbox
+from widgets.style import set_style_property
 
 # additions to resources/theme.qss for this dialog (grey by default, colour only for a problem)
 SETTINGS_QSS = """
@@ -45,10 +46,7 @@ QListWidget::item:selected, QListView::item:selected { background: #4a5360; }
 
 def set_state(w: QWidget, state: str) -> None:
     """Set the `state` dynamic property and re-polish only when it changes."""
-    if w.property("state") != state:
-        w.setProperty("state", state)
-        w.style().unpolish(w)
-        w.style().polish(w)
+    set_style_property(w, "state", state)
 
 
 class ErrorsDialog(QDialog):

@@ -77,10 +77,6 @@ HEADER_LABELS = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("tag_model", text)
-
-
 def column_label(col: str) -> str:
     """A tag column as its header shows it: 'name' / '名称'."""
     return marked_word("tag_model", HEADER_LABELS, col)
@@ -90,7 +86,7 @@ def column_tip(col: str) -> str | None:
     """A column header's tooltip: its CSV name when that is not what the header shows, and a hint."""
     lines = [col] if column_label(col) != col else []
     if col in HEADER_TIPS:
-        lines.append(_tr(HEADER_TIPS[col]))
+        lines.append(marked_word("tag_model", HEADER_TIPS, col))
     return "\n".join(lines) or None
 
 
