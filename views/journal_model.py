@@ -25,6 +25,7 @@ from views.report_texts import journal_state, kind_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.row_model import RowTableModel, alignment
 from widgets.trend_workers import RequestCounter
+from widgets.worker_signals import emit_quietly, outcome
 
 COLUMNS = (  # the table's headers (the CSV keeps rd.CSV_COLUMNS: machine-readable)
     QT_TRANSLATE_NOOP("alarm_history", "Time"),
@@ -175,22 +176,14 @@ class JournalLoad(QRunnable):
         self.signals.progress.emit(self.request, done, total)
 
     def run(self) -> None:
-        try:
-            try:
-                result = self.loader(
-                    self.t0,
-                    self.t1,
-                    operators=self.operators,
-                    cancelled=self._cancelled,
-                    progress=self._progress,
-                )
-            except rd.Cancelled as exc:
-                result = exc
-            except Exception as exc:  # shown in the view's status line
-                result = exc
-            self.signals.loaded.emit(self.request, result)
-        except RuntimeError:  # the view was closed while loading
-            pass
+        # rd.Cancelled or an error is shown in the view's status line; the view may have been
+        # closed while loading
+        result = outcome(
+            lambda: self.loader(
+                self.t0, self.t1, operators=self.operators, cancelled=self._cancelled, progress=self._progress
+            )
+        )
+        emit_quietly(self.signals.loaded, self.request, result)
 
 
 class ExportJob(QRunnable):
@@ -201,11 +194,4 @@ class ExportJob(QRunnable):
         self.write, self.path, self.signals = write, path, signals
 
     def run(self) -> None:
-        try:
-            result = self.write()
-        except Exception as exc:  # reported in the view
-            result = exc
-        try:
-            self.signals.exported.emit(self.path, result)
-        except RuntimeError:
-            pass
+        emit_quietly(self.signals.exported, self.path, outcome(self.write))  # an error: reported in the view

@@ -31,6 +31,7 @@ from app.config.tag_rows import fmt_number
 from core.samples import Quality
 from views import i18n
 from widgets.layouts import button, vbox
+from widgets.worker_signals import emit_quietly, outcome
 
 PAGE_ENTER, PAGE_CONFIRM, PAGE_RESULT = range(3)
 _INT_LIMITS = {
@@ -261,14 +262,9 @@ class WriteDialog(QDialog):
         self.future.add_done_callback(self._done)
 
     def _done(self, future) -> None:  # any thread
-        try:
-            result = future.result()
-        except Exception as exc:  # the engine answers with a result; this is a bug, shown as one
-            result = exc
-        try:
-            self._resolved.emit(result)
-        except RuntimeError:  # the dialog is gone; the engine audited the write all the same
-            pass
+        # the engine answers with a result; an exception is a bug, shown as one. The dialog may
+        # be gone: the engine audited the write all the same
+        emit_quietly(self._resolved, outcome(future.result))
 
     def _show_result(self, result) -> None:
         self.outcome = result
