@@ -53,7 +53,7 @@ from core.samples import Quality
 from views import i18n
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
-from widgets.row_model import RowTableModel
+from widgets.row_model import RowTableModel, alignment
 from widgets.sparkline import Sparkline, SparkStore
 from widgets.style import set_heading_font
 
@@ -222,8 +222,8 @@ class TraceModel(RowTableModel):
             return QBrush(QColor(PRIORITY_TEXT.get(t.level, "#000000")))
         if role == Qt.ItemDataRole.FontRole and col in (0, 1):
             return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(col, centred=(0,))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{t.indicator}: {evidence(t.what)} → {level_text(t.level)}\n{i18n.text(t.detail)}"
         return None

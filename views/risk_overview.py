@@ -27,7 +27,7 @@ from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
-from widgets.row_model import RowTableModel
+from widgets.row_model import RowTableModel, alignment
 from widgets.tables import configure_table
 
 COLUMNS = (
@@ -201,8 +201,8 @@ class RiskTableModel(RowTableModel):
             return self._bold
         if role == Qt.ItemDataRole.FontRole and col == COL_CALIBRATION:
             return self._bold if any(c.overdue for c in self.calibration.get(s.hazard, [])) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LEVEL:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(col, centred=(COL_LEVEL,))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_LEVEL:
                 return f"{level_text(s.level)} ({grade(s.level)})"
