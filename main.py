@@ -69,22 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--incident", action="append", default=[], metavar="NAME", help="demo plant: start an incident"
     )
     p.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
-    p.add_argument(
-        "--lock-after",
-        type=minutes(0, strict=False),
-        default=None,
-        metavar="MIN",
-        help="lock the screen after MIN minutes without input (0: never; default: the plant file's "
-        "security.lock_after_min, 10)",
-    )
-    p.add_argument(
-        "--lockout",
-        type=minutes(0, strict=True),
-        default=None,
-        metavar="MIN",
-        help="minutes an account stays locked after too many wrong passwords, more than 0 (default: "
-        "the plant file's security.lockout_min, 15)",
-    )
+    for flag, strict, help_ in (
+        (
+            "--lock-after",
+            False,
+            "lock the screen after MIN minutes without input (0: never; default: the plant file's "
+            "security.lock_after_min, 10)",
+        ),
+        (
+            "--lockout",
+            True,
+            "minutes an account stays locked after too many wrong passwords, more than 0 (default: "
+            "the plant file's security.lockout_min, 15)",
+        ),
+    ):
+        p.add_argument(flag, type=minutes(0, strict=strict), default=None, metavar="MIN", help=help_)
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 

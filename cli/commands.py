@@ -26,6 +26,13 @@ MAX_PROMISED_SPEED = 50.0  # up to this, accelerated scans give every 5-s window
 log = logging.getLogger(__name__)
 
 
+def refuse(message: object, code: int = EXIT_CONFIG) -> int:
+    """Say on stderr why a command stops and give its exit status: a configuration, journal or
+    replay error as it is (it names its file), anything else as "error: ..."."""
+    print(message, file=sys.stderr)
+    return code
+
+
 def check_config(path: str, out=None, err=None) -> int:
     """Exit 0 and a summary for a valid file; the located errors and exit 2 otherwise. Whatever
     the file holds, the answer is one of these two: an unexpected failure of the checks is
@@ -62,8 +69,7 @@ def export_csv(
     try:
         t0, t1 = parse_time(since), parse_time(until)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(f"error: {exc}")
     hist = History(db_url, [])
     n = 0
     try:
@@ -170,8 +176,7 @@ def headless(
         with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
             return _run_headless(cfg, db_url, duration, out, new_db=new_db, sim=sim)
     except (ConfigError, JournalError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
 
 
 def open_journal(cfg: PlantConfig, db_url: str | None, *, new_db: bool = False):
@@ -231,11 +236,9 @@ def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int
     try:
         serve_forever(path, speed=speed, incidents=incidents, ephemeral_ports=False)
     except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
     except PortBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(f"error: {exc}")
     return 0
 
 
@@ -275,8 +278,7 @@ def run_replay(
         if other is not None:
             print(compare(result, replay(other, Path(input_path), hold=hold)))
     except (ConfigError, ReplayError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
     return 0
 
 
@@ -324,11 +326,9 @@ def report(
         if t1 <= t0:
             raise ValueError("the period must end after it starts")
     except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(f"error: {exc}")
     hist = History(db_url, [])
     try:
         rep = build_shift_report(hist.engine, plant, t0, t1, operators=operators, title=title)
@@ -402,8 +402,7 @@ def users_command(
     try:
         store, _audit = open_accounts(_plant_db_url(db_url, config_path))
     except (ConfigError, JournalError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
     try:
         by = cli_actor()
         if action == "list":
@@ -414,8 +413,7 @@ def users_command(
                 print(f"{u.name:<20} {u.role.label:<14} created {created}  {state}".rstrip())
             return 0
         if not name:
-            print("error: a user name is needed", file=sys.stderr)
-            return EXIT_CONFIG
+            return refuse("error: a user name is needed")
         if action == "add":
             store.add(name, role or "operator", read_new_password(), by=by)
             print(f"user {name} added ({role or 'operator'})")
@@ -427,14 +425,12 @@ def users_command(
             print(f"user {name} removed")
         elif action == "role":
             if not role:
-                print("error: --role is needed", file=sys.stderr)
-                return EXIT_CONFIG
+                return refuse("error: --role is needed")
             store.set_role(name, role, by=by)
             print(f"{name} is now {role}")
         return 0
     except (UserError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return refuse(f"error: {exc}", 1)
     finally:
         store.engine.dispose()
 
@@ -450,8 +446,7 @@ def audit_verify(db_url: str | None, config_path: str | None = None, out=None) -
     try:
         store, audit = open_accounts(_plant_db_url(db_url, config_path), create=False)
     except (ConfigError, JournalError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
     try:
         ok, bad_id, message = verify(store.engine, audit.data_dir)
         problems = users_problems(store, audit.entries(), audit.verifying_fingerprint())
@@ -495,21 +490,17 @@ def trust_command(
                 print(f"          application {i.application_uri}", file=out)
         return 0
     if not thumbprint:
-        print("error: a certificate thumbprint is needed (see: trust list)", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse("error: a certificate thumbprint is needed (see: trust list)")
     try:
         entry = store.find(thumbprint)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return refuse(f"error: {exc}", 1)
     if entry is None:
-        print(f"error: no certificate {thumbprint} in {store.root} (see: trust list)", file=sys.stderr)
-        return 1
+        return refuse(f"error: no certificate {thumbprint} in {store.root} (see: trust list)", 1)
     try:
         accounts, audit = open_accounts(_plant_db_url(db_url, config_path))
     except (ConfigError, JournalError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(exc)
     try:
         sha = entry.info.sha256
         if action == "accept":

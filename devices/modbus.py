@@ -40,9 +40,16 @@ EXCEPTION_CODES = {
     4: "server device failure",
     5: "acknowledge",
     6: "server device busy",
+    8: "memory parity error",
     10: "gateway path unavailable",
     11: "gateway target device failed to respond",
 }
+
+
+def exception_of(reply) -> tuple[int | None, str]:
+    """The exception code of an error reply and its name ("illegal data address")."""
+    code = getattr(reply, "exception_code", None)
+    return code, EXCEPTION_CODES.get(code, "unknown exception")
 
 
 FUNCTION_CODES = {"co": 1, "di": 2, "hr": 3, "ir": 4}  # the read function of each table
@@ -179,8 +186,7 @@ class ModbusDriver(Driver):
             rr = await c.read_discrete_inputs(block.start, count=block.count, device_id=unit)
         fc = FUNCTION_CODES[block.table]
         if rr.isError():
-            code = getattr(rr, "exception_code", None)
-            name = EXCEPTION_CODES.get(code, "unknown exception")
+            code, name = exception_of(rr)
             raise BlockError(
                 f"EXC {code:02d}" if isinstance(code, int) else "EXC",
                 f"exception reply {code} ({name}) to function {fc}",
@@ -238,8 +244,7 @@ class ModbusDriver(Driver):
         else:
             rr = await c.write_registers(a.offset, words, device_id=unit)
         if rr.isError():
-            code = getattr(rr, "exception_code", None)
-            name = EXCEPTION_CODES.get(code, "unknown exception")
+            code, name = exception_of(rr)
             raise WriteError(
                 f"{self.device.name} refused the write to {tag.address}: exception {code} ({name})"
             )

@@ -20,23 +20,12 @@ from pymodbus.client import AsyncModbusTcpClient
 
 from core.schema.devices import REGISTER_WORDS, ModbusDevice, OpcUaDevice, parse_modbus_address
 from devices.codec import decode_one
-from devices.modbus import FUNCTION_CODES, guard_loop
+from devices.modbus import FUNCTION_CODES, exception_of, guard_loop
 
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
 for _name in ("asyncua", "asyncua.client", "asyncua.common"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-MODBUS_EXCEPTIONS = {
-    1: "illegal function",
-    2: "illegal data address",
-    3: "illegal data value",
-    4: "server device failure",
-    5: "acknowledge",
-    6: "server device busy",
-    8: "memory parity error",
-    10: "gateway path unavailable",
-    11: "gateway target device failed to respond",
-}
 DECODE_TYPES = ("uint16", "int16", "uint32", "int32", "float32", "float64")
 
 
@@ -63,8 +52,7 @@ class BrowseEntry:
 
 
 def _exception_text(rr) -> str:
-    code = getattr(rr, "exception_code", None)
-    name = MODBUS_EXCEPTIONS.get(code, "unknown exception")
+    code, name = exception_of(rr)
     return f"exception code {code} ({name})"
 
 

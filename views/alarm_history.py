@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolButton,
-    QVBoxLayout,
 )
 
 from app.reports import report_data as rd
@@ -71,6 +70,7 @@ from views.journal_model import (
 from views.kpi_panel import KpiPanel
 from views.report_texts import journal_state
 from widgets.alarm_model import kind_label
+from widgets.layouts import vbox
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.screen_fit import resize_for_screen
 from widgets.tables import busy_bar
@@ -269,13 +269,7 @@ class AlarmHistoryView(QDialog):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([1000, 540])
 
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 8, 8, 8)
-        lay.setSpacing(4)
-        lay.addLayout(row1)
-        lay.addLayout(row2)
-        lay.addWidget(self.busy)
-        lay.addWidget(self.splitter, 1)
+        vbox(row1, row2, self.busy, (self.splitter, 1), margins=8, spacing=4, parent=self)
 
         self.preset.currentIndexChanged.connect(self._preset_changed)
         self.load_button.clicked.connect(self.load)

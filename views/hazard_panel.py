@@ -17,7 +17,6 @@ import time
 import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QRectF,
@@ -54,7 +53,9 @@ from core.samples import Quality
 from views import i18n
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.row_model import RowTableModel, alignment
 from widgets.sparkline import Sparkline, SparkStore
+from widgets.style import set_heading_font
 
 MAX_MEMBERS = 12
 QUALITY_TEXT = {
@@ -178,9 +179,11 @@ TRACE_COLUMNS = (
 )
 
 
-class TraceModel(QAbstractTableModel):
+class TraceModel(RowTableModel):
     """The trace of one risk state, most severe first (the engine's order). A few rows that change
     only when the risk does: replaced as a whole on a new state."""
+
+    columns, context = TRACE_COLUMNS, "hazard_panel"
 
     def __init__(self, parent=None, *, now=time.time):
         super().__init__(parent)
@@ -201,21 +204,10 @@ class TraceModel(QAbstractTableModel):
         self.items = items
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.items)
+    def row_list(self) -> tuple:
+        return self.items
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(TRACE_COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("hazard_panel", TRACE_COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        t, col = self.items[index.row()], index.column()
+    def cell(self, t, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 ROMAN.get(t.level, "?"),
@@ -230,8 +222,8 @@ class TraceModel(QAbstractTableModel):
             return QBrush(QColor(PRIORITY_TEXT.get(t.level, "#000000")))
         if role == Qt.ItemDataRole.FontRole and col in (0, 1):
             return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(col, centred=(0,))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{t.indicator}: {evidence(t.what)} → {level_text(t.level)}\n{i18n.text(t.detail)}"
         return None
@@ -317,10 +309,7 @@ class HazardPanel(QWidget):
     def _build(self) -> None:
         self.title = QLabel("", self)
         self.title.setObjectName("hazardTitle")
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.25)
-        f.setBold(True)
-        self.title.setFont(f)
+        set_heading_font(self.title, 1.25)
         self.kind_label = QLabel("", self)
         self.kind_label.setObjectName("hazardKind")
         self.kind_label.setStyleSheet("color: #9ea2a8;")

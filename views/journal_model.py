@@ -12,9 +12,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
     QObject,
     QRunnable,
     QSortFilterProxyModel,
@@ -26,7 +23,9 @@ from PySide6.QtGui import QColor, QFont
 from app.reports import report_data as rd
 from views.report_texts import journal_state, kind_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.row_model import RowTableModel, alignment
 from widgets.trend_workers import RequestCounter
+from widgets.worker_signals import emit_quietly, outcome
 
 COLUMNS = (  # the table's headers (the CSV keeps rd.CSV_COLUMNS: machine-readable)
     QT_TRANSLATE_NOOP("alarm_history", "Time"),
@@ -47,8 +46,10 @@ GREY_TEXT = QColor("#8a8d91")
 
 
 # ---------------------------------------------------------------- model and filter
-class JournalModel(QAbstractTableModel):
+class JournalModel(RowTableModel):
     """Journal rows of one query; a new query resets the model, a sort reorders it in Python."""
+
+    columns, context = COLUMNS, "alarm_history"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,22 +60,10 @@ class JournalModel(QAbstractTableModel):
         self.entries = list(entries)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
+    def row_list(self) -> list[rd.JournalEntry]:
+        return self.entries
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("alarm_history", COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        e = self.entries[index.row()]
-        col = index.column()
+    def cell(self, e: rd.JournalEntry, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_TIME:
                 return rd.fmt_datetime(e.ts)
@@ -92,10 +81,7 @@ class JournalModel(QAbstractTableModel):
                 return GREY_TEXT  # cleared or off the operator's list: recorded, not urgent
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (COL_VALUE, COL_LIMIT):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if col == COL_PRI:
-                return int(Qt.AlignmentFlag.AlignCenter)
+            return alignment(col, numbers=(COL_VALUE, COL_LIMIT), centred=(COL_PRI,))
         if role == Qt.ItemDataRole.FontRole and col == COL_PRI:
             f = QFont()
             f.setBold(True)
@@ -190,22 +176,14 @@ class JournalLoad(QRunnable):
         self.signals.progress.emit(self.request, done, total)
 
     def run(self) -> None:
-        try:
-            try:
-                result = self.loader(
-                    self.t0,
-                    self.t1,
-                    operators=self.operators,
-                    cancelled=self._cancelled,
-                    progress=self._progress,
-                )
-            except rd.Cancelled as exc:
-                result = exc
-            except Exception as exc:  # shown in the view's status line
-                result = exc
-            self.signals.loaded.emit(self.request, result)
-        except RuntimeError:  # the view was closed while loading
-            pass
+        # rd.Cancelled or an error is shown in the view's status line; the view may have been
+        # closed while loading
+        result = outcome(
+            lambda: self.loader(
+                self.t0, self.t1, operators=self.operators, cancelled=self._cancelled, progress=self._progress
+            )
+        )
+        emit_quietly(self.signals.loaded, self.request, result)
 
 
 class ExportJob(QRunnable):
@@ -216,11 +194,4 @@ class ExportJob(QRunnable):
         self.write, self.path, self.signals = write, path, signals
 
     def run(self) -> None:
-        try:
-            result = self.write()
-        except Exception as exc:  # reported in the view
-            result = exc
-        try:
-            self.signals.exported.emit(self.path, result)
-        except RuntimeError:
-            pass
+        emit_quietly(self.signals.exported, self.path, outcome(self.write))  # an error: reported in the view

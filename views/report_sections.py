@@ -81,6 +81,11 @@ def priority_cell(p: int) -> Cell:
     return Cell(rd.PRIORITY_NAMES.get(p, str(p)), PRIORITY_BG.get(p, "#a0a0a0"), PRIORITY_FG.get(p), True)
 
 
+def alarm_columns(tag: float = 22, kind: float = 8) -> list[Column]:
+    """The priority, tag and kind columns of an alarm table (`entry_cells` of the same names)."""
+    return [Column("Pri", 5, CENTRE), Column("Tag", tag), Column("Kind", kind)]
+
+
 def entry_cells(
     e: rd.JournalEntry, cols: Sequence[str], when: Callable[[float], str] | None = None
 ) -> list[Cell]:
@@ -152,15 +157,8 @@ def bad_actors(rep: rd.ShiftReport) -> Section:
 
 
 def standing(rep: rd.ShiftReport) -> Section:
-    cols = [
-        Column("Pri", 5, CENTRE),
-        Column("Tag", 22),
-        Column("Kind", 8),
-        Column("Active since", 13),
-        Column("For", 12, RIGHT),
-        Column("State", 12),
-        Column("Message", 28),
-    ]
+    cols = [*alarm_columns(), Column("Active since", 13), Column("For", 12, RIGHT)]
+    cols += [Column("State", 12), Column("Message", 28)]
     rows = []
     for e, since in rep.standing_at_end:
         cells = entry_cells(e, ("priority", "tag", "kind"))
@@ -170,14 +168,7 @@ def standing(rep: rd.ShiftReport) -> Section:
 
 
 def unacked(rep: rd.ShiftReport) -> Section:
-    cols = [
-        Column("Pri", 5, CENTRE),
-        Column("Tag", 22),
-        Column("Kind", 8),
-        Column("State", 12),
-        Column("Last change", 13),
-        Column("Message", 40),
-    ]
+    cols = [*alarm_columns(), Column("State", 12), Column("Last change", 13), Column("Message", 40)]
     names = ("priority", "tag", "kind", "state", "time", "message")
     return Section(heading("unacked"), cols, [entry_cells(e, names, short_time) for e in rep.unacked_at_end])
 
@@ -185,31 +176,16 @@ def unacked(rep: rd.ShiftReport) -> Section:
 def off_list(rep: rd.ShiftReport) -> Section:
     """Alarms off the operator's list at the end of the shift: since when, until when, who and why;
     then the changes during the shift."""
-    cols = [
-        Column("Pri", 5, CENTRE),
-        Column("Tag", 20),
-        Column("Kind", 7),
-        Column("State", 11),
-        Column("Since", 11),
-        Column("Until", 11),
-        Column("By", 10),
-        Column("Reason", 25),
-    ]
+    cols = [*alarm_columns(20, 7), Column("State", 11), Column("Since", 11), Column("Until", 11)]
+    cols += [Column("By", 10), Column("Reason", 25)]
     rows = []
     for e in rep.off_list_at_end:
         cells = entry_cells(e, ("priority", "tag", "kind", "state", "time"), short_time)
         rows.append([*cells, Cell(until_text(e, rep.off_list_until)), *entry_cells(e, ("user", "comment"))])
     section = Section(heading("off_list"), cols, rows, empty=note("none_at_end"))
     if rep.off_list_changes:
-        change_cols = [
-            Column("Time", 13),
-            Column("Pri", 5, CENTRE),
-            Column("Tag", 22),
-            Column("Kind", 8),
-            Column("New state", 13),
-            Column("By", 12),
-            Column("Reason", 27),
-        ]
+        change_cols = [Column("Time", 13), *alarm_columns(), Column("New state", 13)]
+        change_cols += [Column("By", 12), Column("Reason", 27)]
         names = ("time", "priority", "tag", "kind", "state", "user", "comment")
         change_rows = [entry_cells(e, names, short_time) for e in rep.off_list_changes]
         section.extra.append(Section("", change_cols, change_rows, lead=note("changes"), level=3))
@@ -238,15 +214,8 @@ def calibration(rep: rd.ShiftReport) -> Section:
 
 
 def activations(rep: rd.ShiftReport) -> Section:
-    cols = [
-        Column("Time", 11),
-        Column("Pri", 5, CENTRE),
-        Column("Tag", 22),
-        Column("Kind", 8),
-        Column("Value", 9, RIGHT),
-        Column("Limit", 9, RIGHT),
-        Column("Message", 36),
-    ]
+    cols = [Column("Time", 11), *alarm_columns(), Column("Value", 9, RIGHT), Column("Limit", 9, RIGHT)]
+    cols.append(Column("Message", 36))
     when = rd.time_format(rep.t0, rep.t1)
     names = ("time", "priority", "tag", "kind", "value", "limit", "message")
     rows = [entry_cells(e, names, when) for e in rep.activations[:MAX_PRINTED_ROWS]]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.row_model import RowTableModel, alignment
 from widgets.tables import configure_table
 
 COLUMNS = (
@@ -67,8 +68,10 @@ def raised_by(s: RiskState) -> str:
     )
 
 
-class RiskTableModel(QAbstractTableModel):
+class RiskTableModel(RowTableModel):
     """Every hazard source's risk state, one row each, kept in rank order."""
+
+    columns, context = COLUMNS, "risk_overview"
 
     def __init__(self, parent=None, *, now=time.time):
         super().__init__(parent)
@@ -161,21 +164,10 @@ class RiskTableModel(QAbstractTableModel):
         return [s.hazard for s in self.rows]
 
     # ------------------------------------------------------------ Qt model
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
+    def row_list(self) -> list[RiskState]:
+        return self.rows
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("risk_overview", COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        s, col = self.rows[index.row()], index.column()
+    def cell(self, s: RiskState, col: int, role: int):
         abnormal = is_abnormal(s)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_LEVEL:
@@ -209,8 +201,8 @@ class RiskTableModel(QAbstractTableModel):
             return self._bold
         if role == Qt.ItemDataRole.FontRole and col == COL_CALIBRATION:
             return self._bold if any(c.overdue for c in self.calibration.get(s.hazard, [])) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LEVEL:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(col, centred=(COL_LEVEL,))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_LEVEL:
                 return f"{level_text(s.level)} ({grade(s.level)})"

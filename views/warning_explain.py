@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,8 @@ from core.formatting import format_number
 from views import i18n
 from views.i18n import level_text
 from widgets.palette import PRIORITY_COLORS
+from widgets.row_model import RowTableModel, alignment
+from widgets.style import set_heading_font
 
 BACKGROUND = "#26282b"
 AXIS_TEXT = "#aeb2b8"
@@ -67,7 +69,7 @@ def _finite_runs(mask: np.ndarray) -> list[slice]:
     return runs
 
 
-class TermModel(QAbstractTableModel):
+class TermModel(RowTableModel):
     """The terms of a rule: each one's value now and at the moment of raising (the snapshot the
     rule engine kept), and how the present value came about."""
 
@@ -78,27 +80,21 @@ class TermModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("TermModel", "How (now)"),
     )
     COL_TERM, COL_NOW, COL_RAISED, COL_HOW = range(4)
+    columns, context = COLUMNS, "TermModel"
 
     def __init__(self, terms, parent=None, raised_terms=(), raised_at: float | None = None):
         super().__init__(parent)
         self.terms = list(terms)
         self.raised_terms = list(raised_terms)
         self.raised_at = raised_at
+        self.pairs = [self.pair(row) for row in range(max(len(self.terms), len(self.raised_terms)))]
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else max(len(self.terms), len(self.raised_terms))
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if section == self.COL_RAISED and self.raised_at:
-                return self.tr("At raising ({time})").format(time=_clock(self.raised_at))
-            return self.tr(self.COLUMNS[section])
-        return None
+    def header(self, section: int) -> str:
+        if section == self.COL_RAISED and self.raised_at:
+            return self.tr("At raising ({time})").format(time=_clock(self.raised_at))
+        return super().header(section)
 
     @staticmethod
     def value_text(term) -> str:
@@ -125,11 +121,12 @@ class TermModel(QAbstractTableModel):
         then = self.raised_terms[row] if row < len(self.raised_terms) else None
         return now, then
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        now, then = self.pair(index.row())
-        t, col = now or then, index.column()
+    def row_list(self) -> list[tuple]:
+        return self.pairs
+
+    def cell(self, pair: tuple, col: int, role: int):
+        now, then = pair
+        t = now or then
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_TERM:
                 return t.text
@@ -146,8 +143,8 @@ class TermModel(QAbstractTableModel):
             shown = now if col == self.COL_NOW else then if col == self.COL_RAISED else None
             if shown is not None and shown.value is True:
                 return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_NOW, self.COL_RAISED):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(col, numbers=(self.COL_NOW, self.COL_RAISED))
         return None
 
 
@@ -179,10 +176,7 @@ class WarningExplainDialog(QDialog):
         lay.setSpacing(6)
         self.title = QLabel("", self)
         self.title.setObjectName("explainTitle")
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.2)
-        f.setBold(True)
-        self.title.setFont(f)
+        set_heading_font(self.title, 1.2)
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
         self.lines = QLabel("", self)
@@ -520,10 +514,7 @@ class RiskExplainDialog(QDialog):
         self.setWindowTitle(self.tr("Why? — {name}").format(name=state.hazard))
         self.setMinimumSize(640, 300)
         title = QLabel(f"{state.hazard}: {level_text(state.level)}", self)
-        f = title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.2)
-        f.setBold(True)
-        title.setFont(f)
+        set_heading_font(title, 1.2)
         self.body = QPlainTextEdit(self)
         self.body.setReadOnly(True)
         self.body.setPlainText(i18n.text(state.explain(now())))

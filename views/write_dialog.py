@@ -30,6 +30,8 @@ from app.accounts.users import may_write, write_role
 from app.config.tag_rows import fmt_number
 from core.samples import Quality
 from views import i18n
+from widgets.layouts import button, vbox
+from widgets.worker_signals import emit_quietly, outcome
 
 PAGE_ENTER, PAGE_CONFIRM, PAGE_RESULT = range(3)
 _INT_LIMITS = {
@@ -147,47 +149,29 @@ class WriteDialog(QDialog):
         self.hint = QLabel(self.limits_text(), page)
         self.hint.setObjectName("writeHint")
         form.addRow("", self.hint)
-        self.error_label = QLabel(page)
-        self.error_label.setObjectName("writeError")
-        self.error_label.setWordWrap(True)
+        self.error_label = _note(page, "writeError")
         form.addRow("", self.error_label)
-        self.next_button = QPushButton(self.tr("Next…"), page)
+        self.next_button = button(self.tr("Next…"), self.next_step, page)
         self.next_button.setDefault(True)
-        self.next_button.clicked.connect(self.next_step)
-        cancel = QPushButton(self.tr("Cancel"), page)
-        cancel.clicked.connect(self.reject)
-        lay = QVBoxLayout(page)
-        lay.addLayout(form)
-        lay.addLayout(_buttons(self.next_button, cancel))
+        cancel = button(self.tr("Cancel"), self.reject, page)
+        vbox(form, _buttons(self.next_button, cancel), parent=page)
         return page
 
     def _confirm_page(self) -> QWidget:
         page = QWidget(self)
-        self.confirm_label = QLabel(page)
-        self.confirm_label.setObjectName("writeConfirm")
-        self.confirm_label.setWordWrap(True)
-        self.write_button = QPushButton(self.tr("Write"), page)
-        self.write_button.clicked.connect(self.confirm)
-        back = QPushButton(self.tr("Back"), page)
-        back.clicked.connect(lambda: self.pages.setCurrentIndex(PAGE_ENTER))
-        self.cancel_button = QPushButton(self.tr("Cancel"), page)
+        self.confirm_label = _note(page, "writeConfirm")
+        self.write_button = button(self.tr("Write"), self.confirm, page)
+        back = button(self.tr("Back"), lambda: self.pages.setCurrentIndex(PAGE_ENTER), page)
+        self.cancel_button = button(self.tr("Cancel"), self.reject, page)
         self.cancel_button.setDefault(True)  # Enter alone does not write
-        self.cancel_button.clicked.connect(self.reject)
-        lay = QVBoxLayout(page)
-        lay.addWidget(self.confirm_label)
-        lay.addLayout(_buttons(self.write_button, back, self.cancel_button))
+        vbox(self.confirm_label, _buttons(self.write_button, back, self.cancel_button), parent=page)
         return page
 
     def _result_page(self) -> QWidget:
         page = QWidget(self)
-        self.result_label = QLabel(page)
-        self.result_label.setObjectName("writeResult")
-        self.result_label.setWordWrap(True)
-        self.close_button = QPushButton(self.tr("Close"), page)
-        self.close_button.clicked.connect(self.accept)
-        lay = QVBoxLayout(page)
-        lay.addWidget(self.result_label)
-        lay.addLayout(_buttons(self.close_button))
+        self.result_label = _note(page, "writeResult")
+        self.close_button = button(self.tr("Close"), self.accept, page)
+        vbox(self.result_label, _buttons(self.close_button), parent=page)
         return page
 
     # ------------------------------------------------------------ helpers
@@ -278,14 +262,9 @@ class WriteDialog(QDialog):
         self.future.add_done_callback(self._done)
 
     def _done(self, future) -> None:  # any thread
-        try:
-            result = future.result()
-        except Exception as exc:  # the engine answers with a result; this is a bug, shown as one
-            result = exc
-        try:
-            self._resolved.emit(result)
-        except RuntimeError:  # the dialog is gone; the engine audited the write all the same
-            pass
+        # the engine answers with a result; an exception is a bug, shown as one. The dialog may
+        # be gone: the engine audited the write all the same
+        emit_quietly(self._resolved, outcome(future.result))
 
     def _show_result(self, result) -> None:
         self.outcome = result
@@ -304,6 +283,14 @@ class WriteDialog(QDialog):
         self.result_label.setProperty("ok", not isinstance(result, Exception) and bool(result.ok))
         self.result_label.setText(text)
         self.resultReady.emit(result)
+
+
+def _note(page: QWidget, name: str) -> QLabel:
+    """A wrapped line of the dialog's own words (an error, the question, the device's answer)."""
+    label = QLabel(page)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
 
 
 def _buttons(*buttons: QPushButton) -> QHBoxLayout:

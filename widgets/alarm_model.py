@@ -16,7 +16,6 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QSortFilterProxyModel,
@@ -28,7 +27,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from core.alarm_types import ROMAN, State
 from core.formatting import format_number
 from core.messages import render
+from widgets.marked import marked_word
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
+from widgets.row_model import RowTableModel, alignment
 
 # English source texts; `label()` gives them in the installed language.
 STATE_LABELS = {
@@ -106,12 +107,12 @@ def label(text: str) -> str:
 
 def kind_label(kind: str) -> str:
     """An alarm kind for display: early-warning kinds are words and translated; limit codes (HH, ROC) are not."""
-    return label(WARNING_KIND_LABELS[kind]) if kind in WARNING_KIND_LABELS else kind
+    return marked_word("alarm_table", WARNING_KIND_LABELS, kind)
 
 
 def state_label(state: str) -> str:
     """An alarm state as the operator reads it ('Unack', 'Shelved', ...), translated."""
-    return label(STATE_LABELS[state]) if state in STATE_LABELS else state
+    return marked_word("alarm_table", STATE_LABELS, state)
 
 
 def shown(text) -> str:
@@ -147,8 +148,10 @@ def format_eta(eta: float | None, now: float, err_s: float | None = None) -> str
     return text
 
 
-class AlarmTableModel(QAbstractTableModel):
+class AlarmTableModel(RowTableModel):
     """Standing alarms, one row per alarm key, fed with transitions."""
+
+    columns, context = COLUMNS, "alarm_table"
 
     def __init__(self, units: dict[str, str] | None = None, parent=None, *, clock=time.time):
         super().__init__(parent)
@@ -314,22 +317,10 @@ class AlarmTableModel(QAbstractTableModel):
             )
 
     # ------------------------------------------------------------ Qt model
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def row_list(self) -> list:
+        return self._rows
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return label(COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        a = self._rows[index.row()]
-        col = index.column()
+    def cell(self, a, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(a, col)
         if role == SORT_ROLE:
@@ -356,11 +347,7 @@ class AlarmTableModel(QAbstractTableModel):
                 return self._italic
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (COL_VALUE, COL_LIMIT):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if col == COL_PRI:
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return None
+            return alignment(col, numbers=(COL_VALUE, COL_LIMIT), centred=(COL_PRI,))
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_OFF and a.hidden:
             return self.off_list_tip(a)
         if role == Qt.ItemDataRole.ToolTipRole:

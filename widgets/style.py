@@ -1,5 +1,6 @@
 """How state reaches the stylesheet (resources/theme.qss): a dynamic property set on a widget and
-re-polished only when its value changes (PyDM's alarm-severity property works the same way)."""
+re-polished only when its value changes (PyDM's alarm-severity property works the same way); and
+the font of a window's heading, sized from the font the widget has."""
 
 from __future__ import annotations
 
@@ -18,3 +19,11 @@ def set_style_property(widget: QWidget, name: str, value, *, children: bool = Fa
         style.polish(w)
         w.update()
     return True
+
+
+def set_heading_font(widget: QWidget, scale: float) -> None:
+    """Make a widget's text a heading: bold, `scale` times the size of its font."""
+    f = widget.font()
+    f.setPointSizeF(f.pointSizeF() * scale)
+    f.setBold(True)
+    widget.setFont(f)

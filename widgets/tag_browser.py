@@ -26,12 +26,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMenu,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +37,7 @@ from app.evaluation.integrity import reason_text
 from core.formatting import format_number
 from core.messages import render
 from core.samples import Quality
+from widgets.layouts import hbox, vbox
 
 TAG_MIME = "application/x-forewarn-tag"
 COLUMNS = (
@@ -278,15 +277,8 @@ class TagBrowser(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
 
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.filter_edit, 1)
-        top.addWidget(self.group_box)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.setSpacing(4)
-        lay.addLayout(top)
-        lay.addWidget(self.view, 1)
+        top = hbox((self.filter_edit, 1), self.group_box, margins=0)
+        vbox(top, (self.view, 1), margins=4, spacing=4, parent=self)
 
     def update_values(self, value: np.ndarray, quality: np.ndarray) -> None:
         self.model.update_values(value, quality)

@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.config import TagWarning
-from views.settings.forms import page_header, set_state
+from views.settings.forms import list_page, page_header, set_state
 from views.settings.tag_model import TagFilterProxy, TagTableModel, column_label
+from widgets.layouts import panel, vbox
 
 PRIORITIES = [
     ("", QT_TRANSLATE_NOOP("alarms_page", "default")),
@@ -71,11 +70,7 @@ class AlarmsPage(QWidget):
         flt.setPlaceholderText(self.tr("Filter tags"))
         flt.setClearButtonEnabled(True)
         flt.textChanged.connect(self.proxy.set_text)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(flt)
-        ll.addWidget(self.list, 1)
+        left = panel(vbox(flt, (self.list, 1), margins=0))
 
         self.title = QLabel("")
         self.title.setObjectName("pageTitle")
@@ -175,22 +170,9 @@ class AlarmsPage(QWidget):
         fl.setRowStretch(4, 1)
         fl.setColumnStretch(0, 1)
         fl.setColumnStretch(1, 1)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(form)
-        split.setSizes([260, 760])
-        split.setStretchFactor(1, 1)
-        lay = QVBoxLayout(self)
-        title = QCoreApplication.translate(
-            "settings", "Alarms & warnings"
-        )  # the same word as in the list of pages
-        lay.addWidget(
-            page_header(
-                title,
-                self.tr("Per tag: empty fields are not set (priorities: the default)."),
-            )
-        )
-        lay.addWidget(split, 1)
+        title = QCoreApplication.translate("settings", "Alarms & warnings")  # as in the list of pages
+        hint = self.tr("Per tag: empty fields are not set (priorities: the default).")
+        list_page(self, left, form, (260, 760), page_header(title, hint))
         model.dataChanged.connect(self._model_changed)
         model.modelReset.connect(lambda: self.load(0 if model.rows else None))
         self.load(0 if model.rows else None)

@@ -13,11 +13,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -25,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ModbusDevice, OpcUaDevice
-from views.settings.forms import set_state
+from views.settings.forms import RecordsPage, list_page, set_state
+from widgets.layouts import button, hbox, panel
 
 POLICIES = ["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
 MODES = ["None", "Sign", "SignAndEncrypt"]
@@ -241,39 +239,24 @@ class OpcUaForm(_Form):
         )
 
 
-class DevicesPage(QWidget):
+class DevicesPage(RecordsPage):
     """List + form of the devices; edits the dicts in `devices` in place."""
 
-    devicesChanged = Signal()
     deviceRenamed = Signal(str, str)
 
     def __init__(self, devices: list[dict], runner, parent=None):
-        super().__init__(parent)
+        super().__init__(devices, self._label, parent)
         self.devices = devices
         self.runner = runner
         self.testing: str | None = None
         self.last_test: tuple[bool, float | None, str] | None = None
 
-        self.list = QListWidget()
         self.list.setObjectName("deviceList")
         self.list.setMinimumWidth(220)
-        self.list.currentRowChanged.connect(self._select)
-        add_mb = QPushButton(self.tr("Add Modbus TCP"))
-        add_ua = QPushButton(self.tr("Add OPC UA"))
-        self.remove_button = QPushButton(self.tr("Remove"))
-        add_mb.clicked.connect(lambda: self.add_device("modbus-tcp"))
-        add_ua.clicked.connect(lambda: self.add_device("opcua"))
-        self.remove_button.clicked.connect(self.remove_current)
-        left = QVBoxLayout()
-        left.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.list, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add_mb)
-        buttons.addWidget(add_ua)
-        left.addLayout(buttons)
-        left.addWidget(self.remove_button)
-        left_w = QWidget()
-        left_w.setLayout(left)
+        add_mb = button(self.tr("Add Modbus TCP"), lambda: self.add_device("modbus-tcp"))
+        add_ua = button(self.tr("Add OPC UA"), lambda: self.add_device("opcua"))
+        self.remove_button = button(self.tr("Remove"), self.remove_current)
+        left = self.list_column(hbox(add_mb, add_ua), self.remove_button)
 
         self.modbus_form = ModbusForm()
         self.opcua_form = OpcUaForm()
@@ -303,32 +286,12 @@ class DevicesPage(QWidget):
         right.addLayout(test_row)
         right.addWidget(self.errors)
         right.addStretch(1)
-        right_w = QWidget()
-        right_w.setLayout(right)
-
-        split = QSplitter()
-        split.addWidget(left_w)
-        split.addWidget(right_w)
-        split.setStretchFactor(1, 1)
-        split.setSizes([260, 640])
-        lay = QVBoxLayout(self)
-        lay.addWidget(split)
+        list_page(self, left, panel(right), (260, 640))
         self.refresh_list()
 
     # ---------------------------------------------------------- list
     def refresh_list(self, select: int | None = None) -> None:
-        cur = self.list.currentRow() if select is None else select
-        self.list.blockSignals(True)
-        self.list.clear()
-        for d in self.devices:
-            item = QListWidgetItem(self._label(d))
-            self.list.addItem(item)
-        self.list.blockSignals(False)
-        if self.devices:
-            self.list.setCurrentRow(min(max(cur, 0), len(self.devices) - 1))
-            self._select(self.list.currentRow())
-        else:
-            self._select(-1)
+        super().refresh_list(select)
         self._mark_errors()
 
     def _label(self, d: dict) -> str:
@@ -342,12 +305,8 @@ class DevicesPage(QWidget):
             item.setToolTip("\n".join(errs))
             item.setForeground(Qt.GlobalColor.white if not errs else Qt.GlobalColor.red)
 
-    def current(self) -> dict | None:
-        i = self.list.currentRow()
-        return self.devices[i] if 0 <= i < len(self.devices) else None
-
-    def _select(self, row: int) -> None:
-        d = self.devices[row] if 0 <= row < len(self.devices) else None
+    def load(self, row: int) -> None:
+        d = self.list.record(row)
         self.test_result.setText("")
         self.test_button.setEnabled(d is not None and self.testing is None)
         self.remove_button.setEnabled(d is not None)
@@ -378,10 +337,10 @@ class DevicesPage(QWidget):
             if old and old != d["name"] and d["name"]:
                 self.deviceRenamed.emit(old, d["name"])
             self._old_name = d["name"]
-            self.list.currentItem().setText(self._label(d))
+            self.list.relabel_current()
         self._show_errors(d)
         self._mark_errors()
-        self.devicesChanged.emit()
+        self.changed.emit()
 
     def add_device(self, protocol: str) -> dict:
         names = {d.get("name") for d in self.devices}
@@ -395,17 +354,7 @@ class DevicesPage(QWidget):
             d = OpcUaDevice(
                 name=f"{base}{n}", protocol="opcua", endpoint="opc.tcp://127.0.0.1:4840/"
             ).model_dump(mode="json")
-        self.devices.append(d)
-        self.refresh_list(len(self.devices) - 1)
-        self.devicesChanged.emit()
-        return d
-
-    def remove_current(self) -> None:
-        i = self.list.currentRow()
-        if 0 <= i < len(self.devices):
-            del self.devices[i]
-            self.refresh_list(i)
-            self.devicesChanged.emit()
+        return self.add_record(d)
 
     def select(self, name: str) -> None:
         for i, d in enumerate(self.devices):

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,7 +34,7 @@ from app.config.io import (
 )
 from views.settings.alarms_page import AlarmsPage
 from views.settings.devices_page import DevicesPage, valid_devices
-from views.settings.forms import SETTINGS_QSS, ErrorsDialog, page_header, set_state
+from views.settings.forms import SETTINGS_QSS, ErrorsDialog, set_state, with_header
 from views.settings.hazards_page import HazardsPage
 from views.settings.map_page import MapPage
 from views.settings.rules_page import RulesPage
@@ -44,6 +42,7 @@ from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.workers import ProbeRunner
+from widgets.layouts import hbox, vbox
 from widgets.screen_fit import resize_for_screen
 
 log = logging.getLogger(__name__)
@@ -188,33 +187,22 @@ class SettingsDialog(QDialog):
         )
         self.map_page = MapPage(d)
         self.security_page = SecurityPage(d.security)
-        devices_box = QWidget()
-        dl = QVBoxLayout(devices_box)
-        title = QCoreApplication.translate("settings", "Devices")  # the same word as in the list of pages
-        dl.addWidget(
-            page_header(
-                title,
-                self.tr("Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."),
-            )
+        # the titles are the same words as in the list of pages
+        devices_box = with_header(
+            self.devices_page,
+            QCoreApplication.translate("settings", "Devices"),
+            self.tr("Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."),
         )
-        dl.addWidget(self.devices_page, 1)
-        self.devices_page.layout().setContentsMargins(0, 0, 0, 0)
-        map_box = QWidget()
-        ml = QVBoxLayout(map_box)
-        title = QCoreApplication.translate("settings", "Map")  # the same word as in the list of pages
-        ml.addWidget(
-            page_header(
-                title,
-                self.tr("Detectors and hazard-source areas in map units of the plant drawing."),
-            )
+        map_box = with_header(
+            self.map_page,
+            QCoreApplication.translate("settings", "Map"),
+            self.tr("Detectors and hazard-source areas in map units of the plant drawing."),
         )
-        ml.addWidget(self.map_page, 1)
-        self.map_page.layout().setContentsMargins(0, 0, 0, 0)
 
-        self.devices_page.devicesChanged.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
+        self.devices_page.changed.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
         self.devices_page.deviceRenamed.connect(d.tags.rename_device)
-        self.hazards_page.hazardsChanged.connect(d.touch)
-        self.rules_page.rulesChanged.connect(d.touch)
+        self.hazards_page.changed.connect(d.touch)
+        self.rules_page.changed.connect(d.touch)
         self.security_page.securityChanged.connect(d.touch)
 
         self.nav = QListWidget()
@@ -243,24 +231,11 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         d.tags.errorsChanged.connect(self._summarise)
 
-        body = QHBoxLayout()
-        body.setContentsMargins(0, 0, 0, 0)
-        body.setSpacing(0)
-        body.addWidget(self.nav)
         inner = QWidget()
-        il = QVBoxLayout(inner)
-        il.setContentsMargins(14, 10, 14, 6)
-        il.addWidget(self.stack, 1)
-        body.addWidget(inner, 1)
-        foot = QHBoxLayout()
-        foot.setContentsMargins(14, 6, 14, 10)
-        foot.addWidget(self.summary, 1)
-        foot.addWidget(self.buttons)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addLayout(body, 1)
-        lay.addLayout(foot)
+        vbox((self.stack, 1), margins=(14, 10, 14, 6), parent=inner)
+        body = hbox(self.nav, (inner, 1), margins=0, spacing=0)
+        foot = hbox((self.summary, 1), self.buttons, margins=(14, 6, 14, 10))
+        vbox((body, 1), foot, margins=0, spacing=0, parent=self)
         self._summarise()
 
     def show_page(self, name: str) -> QWidget:

@@ -5,7 +5,7 @@ polygon is redrawn on the Map page."""
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,11 +16,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -29,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from app.config import HazardKind, HazardSource
 from views import i18n
-from views.settings.forms import page_header, set_state
+from views.settings.forms import RecordsPage, list_page, page_header, set_state
+from widgets.layouts import button, hbox
 
 KINDS = list(HazardKind.__args__)
 METHODS = [
@@ -40,27 +39,13 @@ METHODS = [
 ]
 
 
-class HazardsPage(QWidget):
-    hazardsChanged = Signal()
-
+class HazardsPage(RecordsPage):
     def __init__(self, hazards: list[dict], tag_names, risk_model, parent=None):
-        super().__init__(parent)
+        super().__init__(hazards, lambda h: h.get("name") or self.tr("(no name)"), parent)
         self.hazards, self.tag_names, self.risk_model = hazards, tag_names, risk_model
-        self._loading = False
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(self.load)
-        add = QPushButton(self.tr("Add"))
-        add.clicked.connect(self.add_hazard)
-        remove = QPushButton(self.tr("Remove"))
-        remove.clicked.connect(self.remove_current)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        ll.addLayout(row)
+        left = self.list_column(
+            hbox(button(self.tr("Add"), self.add_hazard), button(self.tr("Remove"), self.remove_current))
+        )
 
         self.name = QLineEdit()
         self.kind = QComboBox()
@@ -156,22 +141,14 @@ class HazardsPage(QWidget):
         col.addWidget(self.errors)
         col.addStretch(1)
         fl.addLayout(col, 1)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(form)
-        split.setSizes([240, 800])
-        split.setStretchFactor(1, 1)
-        lay = QVBoxLayout(self)
-        title = QCoreApplication.translate(
-            "settings", "Hazard sources"
-        )  # the same word as in the list of pages
-        lay.addWidget(
-            page_header(
-                title,
-                self.tr("Redraw a source's area on the Map page."),
-            )
+        title = QCoreApplication.translate("settings", "Hazard sources")  # as in the list of pages
+        list_page(
+            self,
+            left,
+            form,
+            (240, 800),
+            page_header(title, self.tr("Redraw a source's area on the Map page.")),
         )
-        lay.addWidget(split, 1)
 
         for w in (self.name, self.description):
             w.textEdited.connect(self._edited)
@@ -188,22 +165,8 @@ class HazardsPage(QWidget):
         self.substances.rowsRemoved.connect(self._edited)
         self.refresh_list()
 
-    def refresh_list(self, select: int | None = None) -> None:
-        cur = self.list.currentRow() if select is None else select
-        self.list.blockSignals(True)
-        self.list.clear()
-        self.list.addItems([h.get("name") or self.tr("(no name)") for h in self.hazards])
-        self.list.blockSignals(False)
-        if self.hazards:
-            self.list.setCurrentRow(min(max(cur, 0), len(self.hazards) - 1))
-        self.load(self.list.currentRow())
-
-    def current(self) -> dict | None:
-        i = self.list.currentRow()
-        return self.hazards[i] if 0 <= i < len(self.hazards) else None
-
     def load(self, row: int) -> None:
-        h = self.hazards[row] if 0 <= row < len(self.hazards) else None
+        h = self.list.record(row)
         self._loading = True
         try:
             for w in self.findChildren(QGroupBox):
@@ -280,11 +243,9 @@ class HazardsPage(QWidget):
         else:
             h["inherent"] = None
         if old != h["name"]:
-            item = self.list.currentItem()
-            if item is not None:
-                item.setText(h["name"] or self.tr("(no name)"))
+            self.list.relabel_current()
         self._validate()
-        self.hazardsChanged.emit()
+        self.changed.emit()
 
     def _validate(self) -> None:
         h = self.current()
@@ -324,19 +285,8 @@ class HazardsPage(QWidget):
         set_state(self.errors, "fail" if errs else "")
 
     def add_hazard(self) -> None:
-        n = len(self.hazards) + 1
-        self.hazards.append(
-            {"name": self.tr("Hazard source {n}").format(n=n), "kind": "other", "tags": [], "area": []}
-        )
-        self.refresh_list(len(self.hazards) - 1)
-        self.hazardsChanged.emit()
-
-    def remove_current(self) -> None:
-        i = self.list.currentRow()
-        if 0 <= i < len(self.hazards):
-            del self.hazards[i]
-            self.refresh_list(i)
-            self.hazardsChanged.emit()
+        name = self.tr("Hazard source {n}").format(n=len(self.hazards) + 1)
+        self.add_record({"name": name, "kind": "other", "tags": [], "area": []})
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

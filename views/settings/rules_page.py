@@ -7,51 +7,34 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from views.settings.forms import page_header, set_state
+from views.settings.forms import RecordsPage, list_page, page_header, set_state
+from widgets.layouts import button, hbox
 
 CHECK_DELAY_MS = 250
 FAULTS_REFRESH_MS = 2000  # how often a visible page asks the engine for faulted rules
 
 
-class RulesPage(QWidget):
-    rulesChanged = Signal()
-
+class RulesPage(RecordsPage):
     def __init__(self, rules: list[dict], config_for_rules, hazard_names, parent=None):
         """`config_for_rules()` gives a PlantConfig holding the draft's valid devices and tags."""
-        super().__init__(parent)
+        super().__init__(rules, self._label, parent)
+        self.faults: dict[str, object] = {}  # rule name -> app.evaluation.faults.Fault
         self.rules, self.config_for_rules, self.hazard_names = rules, config_for_rules, hazard_names
-        self._loading = False
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(self.load)
-        add = QPushButton(self.tr("Add"))
-        add.clicked.connect(self.add_rule)
-        remove = QPushButton(self.tr("Remove"))
-        remove.clicked.connect(self.remove_current)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        ll.addLayout(row)
+        left = self.list_column(
+            hbox(button(self.tr("Add"), self.add_rule), button(self.tr("Remove"), self.remove_current))
+        )
 
         self.name = QLineEdit()
         self.level = QComboBox()
@@ -82,24 +65,13 @@ class RulesPage(QWidget):
         f.addRow(self.tr("Message"), self.message)
         f.addRow(self.tr("When"), self.when)
         f.addRow("", self.check)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(form)
-        split.setSizes([260, 780])
-        split.setStretchFactor(1, 1)
-        lay = QVBoxLayout(self)
         title = QCoreApplication.translate("settings", "Rules")  # the same word as in the list of pages
-        lay.addWidget(
-            page_header(
-                title,
-                self.tr(
-                    "Tag names, numbers, and, or, not, comparisons; rising(TAG, s[, min]), falling, slope, delta, "
-                    "mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), "
-                    "cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN)."
-                ),
-            )
+        hint = self.tr(
+            "Tag names, numbers, and, or, not, comparisons; rising(TAG, s[, min]), falling, slope, delta, "
+            "mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), "
+            "cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN)."
         )
-        lay.addWidget(split, 1)
+        list_page(self, left, form, (260, 780), page_header(title, hint))
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(CHECK_DELAY_MS)
@@ -111,7 +83,6 @@ class RulesPage(QWidget):
         self.hazard.currentIndexChanged.connect(self._edited)
         self.when.textChanged.connect(self._edited)
         self.fault_source: Callable[[], dict] | None = None
-        self.faults: dict[str, object] = {}  # rule name -> app.evaluation.faults.Fault
         self.fault_timer = QTimer(self)
         self.fault_timer.setInterval(FAULTS_REFRESH_MS)
         self.fault_timer.timeout.connect(self.refresh_faults)
@@ -138,35 +109,15 @@ class RulesPage(QWidget):
         for row, r in enumerate(self.rules):
             item = self.list.item(row)
             if item is not None:
-                name = r.get("name") or self.tr("(no name)")
-                item.setText(
-                    self.tr("{name} (faulted)").format(name=name) if r.get("name") in faults else name
-                )
+                item.setText(self._label(r))
         self.check_rule()
 
-    def refresh_list(self, select: int | None = None) -> None:
-        cur = self.list.currentRow() if select is None else select
-        self.list.blockSignals(True)
-        self.list.clear()
-        self.list.addItems(
-            [
-                self.tr("{name} (faulted)").format(name=r["name"])
-                if r.get("name") in self.faults
-                else r.get("name") or self.tr("(no name)")
-                for r in self.rules
-            ]
-        )
-        self.list.blockSignals(False)
-        if self.rules:
-            self.list.setCurrentRow(min(max(cur, 0), len(self.rules) - 1))
-        self.load(self.list.currentRow())
-
-    def current(self) -> dict | None:
-        i = self.list.currentRow()
-        return self.rules[i] if 0 <= i < len(self.rules) else None
+    def _label(self, r: dict) -> str:
+        name = r.get("name") or self.tr("(no name)")
+        return self.tr("{name} (faulted)").format(name=name) if r.get("name") in self.faults else name
 
     def load(self, row: int) -> None:
-        r = self.rules[row] if 0 <= row < len(self.rules) else None
+        r = self.list.record(row)
         self._loading = True
         try:
             for w in (self.name, self.level, self.for_s, self.hazard, self.message, self.when):
@@ -208,7 +159,7 @@ class RulesPage(QWidget):
         if old != r["name"] and self.list.currentItem() is not None:
             self.list.currentItem().setText(r["name"] or self.tr("(no name)"))
         self.timer.start()
-        self.rulesChanged.emit()
+        self.changed.emit()
 
     def check_rule(self) -> str:
         """Compile the current rule against the draft's tags; show and return the error ('' if ok).
@@ -247,26 +198,8 @@ class RulesPage(QWidget):
         return msg
 
     def add_rule(self) -> None:
-        n = len(self.rules) + 1
-        self.rules.append(
-            {
-                "name": self.tr("Rule {n}").format(n=n),
-                "when": "",
-                "for_s": 0.0,
-                "level": 2,
-                "hazard": None,
-                "message": "",
-            }
-        )
-        self.refresh_list(len(self.rules) - 1)
-        self.rulesChanged.emit()
-
-    def remove_current(self) -> None:
-        i = self.list.currentRow()
-        if 0 <= i < len(self.rules):
-            del self.rules[i]
-            self.refresh_list(i)
-            self.rulesChanged.emit()
+        name = self.tr("Rule {n}").format(n=len(self.rules) + 1)
+        self.add_record({"name": name, "when": "", "for_s": 0.0, "level": 2, "hazard": None, "message": ""})
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

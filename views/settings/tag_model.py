@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor
 
 from app.config import Tag
 from app.config.tag_rows import TAG_COLUMNS, TagRow, find_overlaps, row_to_tag, tag_ref, tag_to_row
+from widgets.marked import marked_word
 
 ERROR_BG = QColor("#6b1f22")
 ERROR_FG = QColor("#ffffff")
@@ -76,20 +77,16 @@ HEADER_LABELS = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("tag_model", text)
-
-
 def column_label(col: str) -> str:
     """A tag column as its header shows it: 'name' / '名称'."""
-    return _tr(HEADER_LABELS[col]) if col in HEADER_LABELS else col
+    return marked_word("tag_model", HEADER_LABELS, col)
 
 
 def column_tip(col: str) -> str | None:
     """A column header's tooltip: its CSV name when that is not what the header shows, and a hint."""
     lines = [col] if column_label(col) != col else []
     if col in HEADER_TIPS:
-        lines.append(_tr(HEADER_TIPS[col]))
+        lines.append(marked_word("tag_model", HEADER_TIPS, col))
     return "\n".join(lines) or None
 
 

@@ -316,22 +316,31 @@ class TagsPage(QWidget):
         set_state(self.status, "fail" if skipped else "ok")
 
     # ---------------------------------------------------------- probe / browse
-    def probe_selected(self) -> None:
+    def _selected_device(self, failed: str):
+        """The one selected row and its device, validated; None when not exactly one row is
+        selected, or when the device does not validate (then `failed`, formatted with the row's
+        device name and the error, shows in the status line)."""
         rows = self.selected_rows()
         if len(rows) != 1:
-            return
-        from devices.probe import probe_modbus
+            return None
         from views.settings.devices_page import device_model
 
         r = rows[0]
-        cells = self.model.rows[r].cells
         try:
-            dev = device_model(self._device_of_row(r) or {})
+            return r, device_model(self._device_of_row(r) or {})
         except Exception as exc:
-            self._show_status(
-                False, self.tr("device {device}: {error}").format(device=repr(cells.get("device")), error=exc)
-            )
+            device = repr(self.model.rows[r].cells.get("device"))
+            self._show_status(False, failed.format(device=device, error=exc))
+            return None
+
+    def probe_selected(self) -> None:
+        picked = self._selected_device(self.tr("device {device}: {error}"))
+        if picked is None:
             return
+        from devices.probe import probe_modbus
+
+        r, dev = picked
+        cells = self.model.rows[r].cells
         address = cells.get("address", "").strip()
         self.probe_button.setEnabled(False)
         self.status.setText(
@@ -359,17 +368,10 @@ class TagsPage(QWidget):
         set_state(self.status, "ok" if ok else "fail")
 
     def browse_selected(self) -> None:
-        rows = self.selected_rows()
-        if len(rows) != 1:
+        picked = self._selected_device(self.tr("device: {error}"))
+        if picked is None:
             return
-        from views.settings.devices_page import device_model
-
-        r = rows[0]
-        try:
-            dev = device_model(self._device_of_row(r) or {})
-        except Exception as exc:
-            self._show_status(False, self.tr("device: {error}").format(error=exc))
-            return
+        r, dev = picked
         dlg = BrowseDialog(dev, self.runner, self)
         dlg.nodePicked.connect(lambda node, r=r: self.model.set_cells([r], {"address": node}))
         dlg.show()
