@@ -80,22 +80,3 @@ def db_url(request, tmp_path):
         with admin.connect() as c:
             c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
-
-
-class Recorder:
-    """Collects what the engine tells its listeners."""
-
-    def __init__(self):
-        self.batches, self.alarms, self.status = [], [], []
-
-    def on_samples(self, b):
-        self.batches.append(b)
-
-    def on_alarm(self, a):
-        self.alarms.append(a)
-
-    def on_device(self, s):
-        self.status.append(s)
-
-    def on_risk(self, states):
-        pass

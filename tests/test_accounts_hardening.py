@@ -24,15 +24,9 @@ from app.accounts.users import (
 )
 from storage.audit import MAX_TEXT, Action, AuditLog
 from storage.schema import create_schema, make_engine
+from tests.helpers import Clock
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Clock:
-    t = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from app.reports import kpi  # noqa: E402
 from app.reports import report_data as rd  # noqa: E402
 from core.alarm_types import Alarm  # noqa: E402
 from core.samples import SampleBatch  # noqa: E402
+from tests import helpers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 H = 3600.0
@@ -52,8 +53,18 @@ def alarm(
     key: str, ts: float, active: bool, acked: bool, since: float, value: float = float("nan"), **kw
 ) -> Alarm:
     p, lim, msg = INFO.get(key, (3, None, key))
-    source, kind = key.rsplit(":", 1)
-    return Alarm(key, source, 0, kind, p, active, acked, ts, since, value, lim, msg, **kw)
+    return helpers.alarm(
+        key,
+        priority=p,
+        active=active,
+        acked=acked,
+        ts=ts,
+        since=since,
+        value=value,
+        limit=lim,
+        message=msg,
+        **kw,
+    )
 
 
 def cycle(key: str, ts: float, rng: random.Random, *, ack_s: float | None = None, rtn_s: float | None = None):
@@ -418,7 +429,8 @@ def test_main_window_opens_history_and_shift_report(qtbot, history, tmp_path):
     from PySide6.QtWidgets import QApplication
 
     from app.config import parse_config_text
-    from tests.test_widgets import PLANT, FakeEngine
+    from tests.helpers import FakeEngine
+    from tests.test_widgets import PLANT
     from views.main_window import MainWindow
     from views.shift_report import ShiftReportDialog
 

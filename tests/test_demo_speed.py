@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -46,30 +45,11 @@ from demo.scenarios import LIMIT_KINDS, _hazards_of
 from demo.simulator import MIN_SCAN_MS, accelerated_config, tick_for
 from storage.history import History
 from tests.conftest import wait_until
+from tests.helpers import Recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUR = ("gas_leak", "lance_leak", "dust_smoulder", "hearth_creep")
 LEVEL = {"HH", "H", "L", "LL", "STATE"}  # the engine's own limit and state transitions
-
-
-class Recorder:
-    def __init__(self):
-        self.alarms: list[Alarm] = []
-        self.lock = threading.Lock()
-
-    def on_samples(self, batch):
-        pass
-
-    def on_alarm(self, a):
-        with self.lock:
-            self.alarms.append(a)
-
-    def on_device(self, status):
-        pass
-
-    def snapshot(self) -> list[Alarm]:
-        with self.lock:
-            return list(self.alarms)
 
 
 def _about(incidents) -> dict[str, tuple[set[str], set[str]]]:
@@ -116,7 +96,7 @@ class Demo:
         try:
             self.clock = plant_clock(self.sim)
             self.engine = demo_engine(self.cfg, self.history, self.sim, self.clock)
-            self.rec = Recorder()
+            self.rec = Recorder(samples=False)
             self.engine.add_listener(self.rec)
             self.engine.start()
         except BaseException:
@@ -251,7 +231,7 @@ def test_at_speed_1_the_gas_leak_warns_before_any_alarm_of_it():
         assert plant_clock(sim) is None
         engine = demo_engine(cfg, None, sim, None)
         assert engine.clock is WALL and engine.prehistory is None
-        rec = Recorder()
+        rec = Recorder(samples=False)
         engine.add_listener(rec)
         t0 = time.time()
         engine.start()
@@ -286,8 +266,6 @@ def test_the_engine_maps_samples_and_its_own_time_to_the_plant_clock():
     origin = time.time() - 100.0
     clock = PlantClock(origin, 30.0)
     rec = Recorder()
-    rec.batches = []
-    rec.on_samples = rec.batches.append
     engine = Engine(cfg, clock=clock)
     engine.add_listener(rec)
     wall = origin + 50.0

@@ -9,7 +9,6 @@ import asyncio
 import logging
 import sqlite3
 import struct
-import threading
 
 import pytest
 
@@ -18,7 +17,8 @@ from app.runtime.engine import Engine
 from core.samples import DeviceState, DeviceStatus, Quality
 from devices.base import RESTORE_AFTER
 from storage.history import History
-from tests.conftest import Recorder, wait_until
+from tests.conftest import wait_until
+from tests.helpers import Recorder, plant_yaml
 from tests.servers import LoopThread
 
 JUNK = (
@@ -121,15 +121,16 @@ def raw_server():
 
 
 def plant(port: int) -> str:
-    return f"""
-schema: 1
-devices:
-  - {{name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1, scan_ms: 100,
-     timeout_ms: 300}}
-tags:
-  - {{name: A, device: plc, address: "hr:0"}}
-  - {{name: B, device: plc, address: "hr:1"}}
-"""
+    return plant_yaml(
+        """
+        - {name: A, device: plc, address: "hr:0"}
+        - {name: B, device: plc, address: "hr:1"}
+        """,
+        devices=f"""
+        - {{name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1, scan_ms: 100,
+           timeout_ms: 300}}
+        """,
+    )
 
 
 def latest(engine, name):
@@ -145,7 +146,6 @@ class StatusLog(Recorder):
         super().__init__()
         self.srv = srv
         self.good_at_connected: list[int] = []
-        self.lock = threading.Lock()
 
     def on_device(self, s):
         super().on_device(s)

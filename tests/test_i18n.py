@@ -12,17 +12,19 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from app.config import parse_config_text
+from tests.helpers import plant_yaml
 from views import i18n
 
 TS = Path(__file__).resolve().parent.parent / "resources" / "translations" / "forewarn_zh_CN.ts"
-PLANT = """\
-schema: 1
-plant: {name: 示范钢厂}
-devices:
-  - {name: plc1, protocol: modbus-tcp, port: 15020}
-tags:
-  - {name: GH1.CO.01, description: 1号煤气柜CO浓度, unit: ppm, device: plc1, address: "hr:0", type: float32}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: GH1.CO.01, description: 1号煤气柜CO浓度, unit: ppm, device: plc1, address: "hr:0", type: float32}
+    """,
+    devices="""
+    - {name: plc1, protocol: modbus-tcp, port: 15020}
+    """,
+    name="示范钢厂",
+)
 
 
 @pytest.fixture
@@ -268,8 +270,8 @@ def users(tmp_path):
 
 
 def chinese_window(qtbot, tmp_path, store, name: str):
+    from tests.helpers import FakeEngine
     from tests.test_widgets import PLANT as TEST_PLANT
-    from tests.test_widgets import FakeEngine
     from views.main_window import MainWindow
     from views.session import Session
 

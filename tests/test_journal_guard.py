@@ -21,16 +21,18 @@ from storage.guard import (
     sqlite_path,
 )
 from storage.history import History
+from tests.helpers import plant_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANT = """
-schema: 1
-plant: {name: Guard Plant}
-devices:
-  - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 1, enabled: false}
-tags:
-  - {name: P, device: plc, address: "hr:0", alarms: {H: 10}}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: P, device: plc, address: "hr:0", alarms: {H: 10}}
+    """,
+    devices="""
+    - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 1, enabled: false}
+    """,
+    name="Guard Plant",
+)
 
 
 def open_history(url: str) -> History:

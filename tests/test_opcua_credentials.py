@@ -17,7 +17,8 @@ from app.config import parse_config_text
 from app.runtime.engine import Engine
 from core.samples import DeviceState, Quality
 from devices.opcua import PLAIN_PASSWORD
-from tests.conftest import Recorder, wait_until
+from tests.conftest import wait_until
+from tests.helpers import Recorder, plant_yaml
 from tests.servers import SecuredUaServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +69,12 @@ class PasswordServer(SecuredUaServer):
 
 def plant(endpoint: str, allow: bool | None) -> str:
     flag = "" if allow is None else f", allow_insecure_password: {str(allow).lower()}"
-    return (
-        "schema: 1\nplant: {name: Passwords}\ndevices:\n"
-        f'  - {{name: ua, protocol: opcua, endpoint: "{endpoint}", scan_ms: 100, timeout_ms: 2000,\n'
-        f"     username: {USER}, password: {PASSWORD}{flag}}}\n"
-        'tags:\n  - {name: X, device: ua, address: "nsu=urn:forewarn:test;s=X"}\n'
+    device = (
+        f'{{name: ua, protocol: opcua, endpoint: "{endpoint}", scan_ms: 100, timeout_ms: 2000,'
+        f" username: {USER}, password: {PASSWORD}{flag}}}"
+    )
+    return plant_yaml(
+        '{name: X, device: ua, address: "nsu=urn:forewarn:test;s=X"}', devices=device, name="Passwords"
     )
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from app.config import demo_config_path, load_config
 from demo.simulator import SimulatorProcess
-from tests.test_widgets import FakeEngine
+from tests.helpers import FakeEngine
 from views.main_window import MainWindow
 
 

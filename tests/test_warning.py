@@ -12,22 +12,24 @@ from app.config import parse_config_text
 from app.evaluation.pipeline import Pipeline
 from app.warning.engine import robust_trend
 from core.samples import Quality, SampleBatch
+from tests.helpers import plant_yaml
 
 T0 = 1_700_000_000.0
 
-PLANT = """
-schema: 1
-devices: [{name: d, protocol: modbus-tcp}]
-tags:
-  - {name: T, unit: °C, device: d, address: "hr:0", range: [0, 200], alarms: {H: 100, HH: 120}}
-  - {name: F, device: d, address: "hr:2", range: [0, 200], alarms: {L: 20},
-     warning: {forecast: {when: RUN}}}
-  - {name: RUN, device: d, address: "hr:4.0", type: bool}
-  - {name: A, unit: ppm, device: d, address: "hr:6", range: [0, 100],
-     warning: {anomaly: {learn_s: 600, flatline_s: 120}}}
-hazard_sources:
-  - {name: Furnace, tags: [T, F], inherent_level: 3}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: T, unit: °C, device: d, address: "hr:0", range: [0, 200], alarms: {H: 100, HH: 120}}
+    - {name: F, device: d, address: "hr:2", range: [0, 200], alarms: {L: 20},
+       warning: {forecast: {when: RUN}}}
+    - {name: RUN, device: d, address: "hr:4.0", type: bool}
+    - {name: A, unit: ppm, device: d, address: "hr:6", range: [0, 100],
+       warning: {anomaly: {learn_s: 600, flatline_s: 120}}}
+    """,
+    extra="""
+    hazard_sources:
+      - {name: Furnace, tags: [T, F], inherent_level: 3}
+    """,
+)
 
 
 def plant():

@@ -25,7 +25,7 @@ import pytest
 
 from app.config import parse_config_text
 from app.runtime.engine import Engine
-from tests.conftest import Recorder as BaseRecorder
+from tests.helpers import Recorder as BaseRecorder
 from tests.interop.certs import make_certificate
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
