@@ -255,6 +255,7 @@ def test_operator_actions_are_journaled(modbus, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_stop_leaves_no_coroutine_behind_even_mid_reconnect_or_with_the_server_gone(monkeypatch):
     import gc
     import sys

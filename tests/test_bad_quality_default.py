@@ -182,6 +182,7 @@ def demo():
         sim.stop()
 
 
+@pytest.mark.slow
 def test_device_silent_raises_one_comm_alarm_not_dozens_of_bad_quality_alarms(demo, tmp_path):
     sim, cfg = demo
     db = tmp_path / "h.db"

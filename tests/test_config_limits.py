@@ -433,6 +433,7 @@ def _fuzz_cases():
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(text=_fuzz_cases())
 def test_check_config_answers_any_mutated_file_with_0_or_2(tmp_path_factory, text):
@@ -456,6 +457,7 @@ def test_check_config_answers_any_mutated_file_with_0_or_2(tmp_path_factory, tex
     assert took < 3.0, took
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(text=_fuzz_cases())
 def test_check_config_cli_process_answers_mutated_files(tmp_path_factory, text):

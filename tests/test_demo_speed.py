@@ -123,6 +123,7 @@ class Demo:
         wait_until(lambda: (self.engine.latest().quality > 0).mean() > 0.9, timeout=30.0, interval=0.1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("speed", "incidents"),
     [(30.0, FOUR), (10.0, ("gas_leak", "lance_leak", "dust_smoulder"))],
@@ -202,6 +203,7 @@ def _stored_times(path: Path) -> dict[str, list[float]]:
     return out
 
 
+@pytest.mark.slow
 def test_a_normal_accelerated_demo_raises_no_warning():
     """No incident, 45 plant minutes at x30: no rule warning, at most one lone forecast or anomaly. Dust smoulder and hearth creep
     used to fire in every run (their windows read in wall seconds), and forecasts fired on the
@@ -223,6 +225,7 @@ def test_a_normal_accelerated_demo_raises_no_warning():
     assert len(raised) <= 1, raised
 
 
+@pytest.mark.slow
 def test_at_speed_1_the_gas_leak_warns_before_any_alarm_of_it():
     """Speed 1 is not mapped: wall time is plant time. The gas leak starts with the plant; its
     first warning comes while none of its limit alarms has (the alarm would come minutes later)."""
@@ -289,6 +292,7 @@ def test_accelerated_scans_and_ticks_follow_the_speed():
     assert tick_for(1.0) == 0.25 and tick_for(10.0) == 0.05 and tick_for(2.0) == 0.25
 
 
+@pytest.mark.slow
 def test_the_simulators_plant_time_is_the_clock_it_reports():
     with Demo(30.0, seed=2) as demo:
         demo.wait_plant(60.0)
@@ -330,6 +334,7 @@ def test_a_speed_that_is_not_positive_is_refused():
         assert "Traceback" not in r.stderr and "speed" in r.stderr
 
 
+@pytest.mark.slow
 def test_headless_accelerated_demo_runs_on_the_plant_clock(data_dir):
     r = _main("--speed", "30", "headless", "--duration", "6")
     assert r.returncode == 0, r.stderr

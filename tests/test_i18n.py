@@ -302,6 +302,7 @@ def test_main_window_menus_docks_and_status_in_chinese(qtbot, tmp_path, chinese,
     assert win.session_controls.lock_screen.unlock_button.text() == "解锁"
 
 
+@pytest.mark.slow
 def test_login_lock_screen_and_users_dialog_in_chinese(qtbot, tmp_path, chinese, users):
     from views.login import MODE_FIRST_ADMIN, LoginDialog
     from views.users_dialog import UsersDialog

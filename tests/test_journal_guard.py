@@ -154,6 +154,7 @@ def test_headless_refuses_a_corrupt_journal_with_exit_2(tmp_path, plant_file):
     assert str(db) in r.stderr and "not a SQLite database" in r.stderr
 
 
+@pytest.mark.slow
 def test_headless_refuses_a_missing_journal_and_starts_with_new_db(tmp_path, plant_file):
     db = tmp_path / "j.db"
     url = f"sqlite:///{db}"

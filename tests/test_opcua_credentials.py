@@ -99,6 +99,7 @@ def plain_server():
     srv.close()
 
 
+@pytest.mark.slow
 def test_password_is_not_sent_in_clear_without_the_flag(plain_server, data_dir):
     eng = Engine(engine_config(plain_server.endpoint, allow=False), backoff_cap=0.5)
     rec = Recorder()
@@ -117,6 +118,7 @@ def test_password_is_not_sent_in_clear_without_the_flag(plain_server, data_dir):
     assert plain_server.users.seen == []  # no credential ever reached the server
 
 
+@pytest.mark.slow
 def test_with_the_flag_it_connects_and_warns(plain_server, data_dir, caplog):
     caplog.set_level(logging.INFO)
     eng = Engine(engine_config(plain_server.endpoint, allow=True), backoff_cap=0.5)
@@ -138,6 +140,7 @@ def test_with_the_flag_it_connects_and_warns(plain_server, data_dir, caplog):
     assert PASSWORD not in caplog.text
 
 
+@pytest.mark.slow
 def test_a_token_policy_that_encrypts_the_password_needs_no_flag(tmp_path, data_dir, caplog):
     from tests.interop.certs import make_certificate
 

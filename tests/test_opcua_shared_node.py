@@ -34,6 +34,7 @@ def set_status(srv: OpcUaServer, name: str, value: float, status) -> None:
     srv.lt.call(srv.vars[name].write_value(dv))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["subscription", "poll"])
 def test_two_tags_on_one_node_both_get_values_and_qualities(mode):
     from asyncua import ua

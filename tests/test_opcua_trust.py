@@ -90,6 +90,7 @@ def server_sha(certs) -> str:
     return certificate_info(certs["server_cert"].read_bytes()).sha256
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["Sign", "SignAndEncrypt"])
 def test_unknown_certificate_is_refused_then_trusted(server, certs, data_dir, mode):
     sha = server_sha(certs)
@@ -113,6 +114,7 @@ def test_unknown_certificate_is_refused_then_trusted(server, certs, data_dir, mo
         wait_until(lambda: rec.comm_alarm("ua", False))
 
 
+@pytest.mark.slow
 def test_pinned_certificate_counts_as_trusted(server, certs, data_dir):
     with running(config(server, certs, server_certificate=certs["server_cert"])) as (eng, _rec):
         wait_until(lambda: latest(eng, "X") == (42.5, Quality.GOOD))

@@ -42,6 +42,7 @@ def simulator():
         sim.stop()
 
 
+@pytest.mark.slow
 def test_replay_of_exported_history_gives_the_live_alarms(simulator, tmp_path, qtbot):
     cfg = simulator
     db = f"sqlite:///{tmp_path / 'h.db'}"

@@ -74,6 +74,7 @@ class Run:
         return max(self.value(n) for n in self.index if n.startswith(("GAS.CO.", "GH1.CO.")))
 
 
+@pytest.mark.slow
 def test_gas_leak_rule_does_not_return_while_co_is_far_above_its_limit(demo):
     run = Run(demo, seed=1)
     run.inject("gas_leak")
@@ -96,6 +97,7 @@ def test_gas_leak_rule_does_not_return_while_co_is_far_above_its_limit(demo):
     assert any("beyond its HH limit 160 ppm" in h for h in seen["holding"]), seen["holding"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_lance_rule_raises_once_and_does_not_cycle_during_the_lance_leak(demo, seed):
     run = Run(demo, seed=seed)
@@ -106,6 +108,7 @@ def test_lance_rule_raises_once_and_does_not_cycle_during_the_lance_leak(demo, s
     assert run.pipe.rules.active() == [LANCE_RULE]
 
 
+@pytest.mark.slow
 def test_a_held_warning_returns_once_the_incident_is_over(demo):
     run = Run(demo, seed=2)
     run.inject("gas_leak")

@@ -152,6 +152,7 @@ def test_detector_offline_is_a_blind_spot(cfg):
     assert plant.eng.active() == []
 
 
+@pytest.mark.slow
 def test_no_rule_fires_in_six_hours_of_normal_operation(cfg):
     plant = Plant(cfg, seed=11)
     while plant.p.t < 6 * 3600:

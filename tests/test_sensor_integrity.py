@@ -241,6 +241,7 @@ def _wait_reason(e: Engine, i: int, reason: QualityReason, timeout: float = 30.0
     wait_until(lambda: e.quality_reasons()[i] == reason and e.latest().quality[i] == BAD, timeout)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_frozen_and_faulty_detector_over_modbus(sim_plant):
     sim, cfg = sim_plant

@@ -288,6 +288,7 @@ def test_opcua_namespace_and_values(plant):
 # ---------------------------------------------------------------- silence and incidents
 
 
+@pytest.mark.slow
 def test_silence_closes_connections_and_restarts_on_the_same_port(fast_plant):
     from asyncua import Client
 
@@ -346,6 +347,7 @@ def test_silence_closes_connections_and_restarts_on_the_same_port(fast_plant):
     assert asyncio.run(steel_connects())
 
 
+@pytest.mark.slow
 def test_gas_leak_spreads_over_neighbouring_detectors(fast_plant):
     sim, cfg = fast_plant
     detectors = [t.name for t in cfg.tags if t.unit == "ppm" and t.map is not None and "TUYERE" not in t.name]
@@ -362,6 +364,7 @@ def test_gas_leak_spreads_over_neighbouring_detectors(fast_plant):
     assert len(high) >= 3
 
 
+@pytest.mark.slow
 def test_child_exits_when_its_parent_dies(tmp_path):
     import psutil
 

@@ -13,8 +13,6 @@ from app.config import parse_config_text
 from app.runtime.engine import Engine
 from core.samples import DeviceState, DeviceStatus
 from devices.trust import TrustStore, certificate_info
-from storage.audit import AuditLog
-from storage.schema import create_schema, make_engine
 from tests.helpers import plant_yaml
 from tests.interop.certs import make_certificate
 from views.main_window import MainWindow
@@ -41,14 +39,6 @@ def cert(tmp_path, data_dir):
     info = certificate_info(path.read_bytes())
     TrustStore(data_dir / "pki").add_rejected(info.der)
     return info
-
-
-@pytest.fixture
-def audit(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
-    create_schema(db)
-    yield AuditLog(db)
-    db.dispose()
 
 
 def make_window(qtbot, tmp_path, audit, role: Role):

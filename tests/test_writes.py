@@ -19,7 +19,6 @@ from core.samples import Quality
 from demo.simulator import SimulatorProcess
 from devices.codec import decode_one, encode_write
 from storage.audit import Action, AuditLog, verify
-from storage.schema import create_schema, make_engine
 from tests.conftest import wait_until
 from tests.helpers import FakeEngine, plant_yaml
 
@@ -175,14 +174,6 @@ def plant(tmp_path_factory):
         yield cfg
     finally:
         sim.stop()
-
-
-@pytest.fixture
-def audit(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
-    create_schema(db)
-    yield AuditLog(db)
-    db.dispose()
 
 
 @pytest.fixture

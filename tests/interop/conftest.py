@@ -255,15 +255,9 @@ def running(config_text: str, **engine_kw):
 
 
 @pytest.fixture
-def audit_log(tmp_path):
+def audit_log(audit):
     """An audit trail in a fresh SQLite file: the engine refuses device writes without one."""
-    from storage.audit import AuditLog
-    from storage.schema import create_schema, make_engine
-
-    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
-    create_schema(db)
-    yield AuditLog(db)
-    db.dispose()
+    return audit
 
 
 def write(engine: Engine, name: str, value: float, timeout: float = 15.0):
