@@ -134,6 +134,7 @@ def test_limit_alarm_deadband_ack_and_history(modbus, tmp_path):
     h2.stop()
 
 
+@pytest.mark.slow
 def test_device_loss_turns_tags_bad_and_reconnects(modbus):
     modbus.set("hr", 10, encode(50.0, "float32"))
     cfg = parse_config_text(modbus_config(modbus.port))
@@ -172,6 +173,7 @@ def test_short_or_exception_reply_is_bad_quality_not_a_crash(modbus):
         eng.stop()
 
 
+@pytest.mark.slow
 def test_opcua_subscription_resolves_namespace_uri():
     with OpcUaServer(["A", "B"]) as srv:
         srv.set("A", 12.5)
@@ -201,6 +203,7 @@ def test_opcua_subscription_resolves_namespace_uri():
             eng.stop()
 
 
+@pytest.mark.slow
 def test_opcua_poll_mode_and_server_loss():
     srv = OpcUaServer(["A"]).start()
     try:

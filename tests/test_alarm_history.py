@@ -360,6 +360,7 @@ def test_shift_report_dialog_writes_pdf(qtbot, history, shift, tmp_path):
 
 
 # ---------------------------------------------------------------- the report command
+@pytest.mark.slow
 def test_report_command_writes_pdf(history, shift, tmp_path):
     t0, t1 = shift
     cfg = tmp_path / "plant.yaml"
@@ -402,6 +403,7 @@ def test_report_command_writes_pdf(history, shift, tmp_path):
         assert "检修 valve work" in text and "探头标定" in text
 
 
+@pytest.mark.slow
 def test_report_command_previous_shift_and_bad_time(history, tmp_path):
     out = tmp_path / "prev.pdf"
     r = subprocess.run(

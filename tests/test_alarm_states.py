@@ -202,6 +202,7 @@ class Reference:
             self.acked = True
 
 
+@pytest.mark.slow
 def test_random_event_sequences_follow_the_reference():
     cfg = plant('{name: X, device: d, address: "hr:0", alarms: {H: 100}}')
     rnd = random.Random(18)

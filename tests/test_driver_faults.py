@@ -167,6 +167,7 @@ def test_junk_server_raises_comm_once_backs_off_and_prints_no_traceback(raw_serv
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "mark", "text"),
     [
@@ -201,6 +202,7 @@ def test_unusable_replies_are_bad_logged_once_and_shown_on_the_badge(raw_server,
     assert all(s.state != DeviceState.DISCONNECTED for s in rec.status)
 
 
+@pytest.mark.slow
 def test_comm_alarm_clears_only_after_good_replies_have_held(raw_server):
     eng = Engine(parse_config_text(plant(raw_server.port)), backoff_cap=0.5)
     rec = StatusLog(raw_server)

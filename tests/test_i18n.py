@@ -284,6 +284,7 @@ def chinese_window(qtbot, tmp_path, store, name: str):
     return win, cfg
 
 
+@pytest.mark.slow
 def test_main_window_menus_docks_and_status_in_chinese(qtbot, tmp_path, chinese, users):
     win, _cfg = chinese_window(qtbot, tmp_path, users, "olga")
     assert win.windowTitle() == "Forewarn — Test Works"
@@ -386,6 +387,7 @@ def test_settings_dialog_in_chinese(qtbot, tmp_path, chinese):
         dlg.runner.wait()
 
 
+@pytest.mark.slow
 def test_no_english_left_in_the_main_window_and_settings_in_chinese(qtbot, tmp_path, chinese, users):
     from app.config import demo_config_path, load_config
     from views.settings import SettingsDialog

@@ -204,6 +204,7 @@ def test_warning_rings_a_detector_without_colouring_it_as_an_alarm(cfg, qtbot):
     assert pm.markers[1].warning == 0
 
 
+@pytest.mark.slow
 def test_unacknowledged_alarm_flashes_the_outline_with_one_timer(cfg, qtbot):
     from widgets.plant_map import PlantMap
 

@@ -265,6 +265,7 @@ def modbus():
         yield srv
 
 
+@pytest.mark.slow
 def test_engine_over_modbus_with_one_failing_rule_stores_everything_and_journals_the_fault(modbus, tmp_path):
     """A live engine reading a real Modbus server: the broken rule raises while U > 5; every tag
     is stored, the other rule and the limit alarm raise, the SYSTEM alarm is journaled and ends

@@ -104,6 +104,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("incident, rule, when", CASES, ids=[c[0] for c in CASES])
 def test_rule_fires_before_the_first_limit_alarm(cfg, incident, rule, when, seed):

@@ -64,6 +64,7 @@ def _trace(e: Engine, hazard: str):
 # ---------------------------------------------------------------- frozen signal
 
 
+@pytest.mark.slow
 def test_frozen_gas_detector_turns_bad_with_reason_diag_alarm_and_blind_spot(demo):
     e, rec = _engine(demo)
     i = demo.tag_index()[CO]
@@ -92,6 +93,7 @@ def test_frozen_gas_detector_turns_bad_with_reason_diag_alarm_and_blind_spot(dem
     assert _trace(e, "Gas holder 1")[1] == []
 
 
+@pytest.mark.slow
 def test_a_detector_that_scatters_or_sits_at_zero_is_never_frozen(demo):
     e, _ = _engine(demo)
     i = demo.tag_index()[CO]
@@ -186,6 +188,7 @@ def test_fault_band_margins_and_opt_out_are_configurable():
     assert b.quality.tolist() == [UNCERTAIN, BAD, UNCERTAIN]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "field, value, message",
     [

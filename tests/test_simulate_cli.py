@@ -27,6 +27,7 @@ def plant(protocol: str, port: int) -> str:
     return plant_yaml(tag, devices=dev, name="Busy")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("protocol", ["modbus-tcp", "opcua"])
 def test_simulate_on_a_busy_port_names_it_and_exits_2(tmp_path, protocol):
     with socket.socket() as held:

@@ -167,6 +167,7 @@ def test_demo_yaml_covers_the_plant():
 # ---------------------------------------------------------------- Modbus
 
 
+@pytest.mark.slow
 def test_modbus_values_lie_in_their_ranges(plant):
     sim, cfg = plant
     names = [t.name for t in cfg.tags if isinstance(cfg.device(t.device), ModbusDevice)]
@@ -192,6 +193,7 @@ def test_modbus_values_lie_in_their_ranges(plant):
     assert values["BF1.BLEEDER.INTERLOCK"] == 1.0
 
 
+@pytest.mark.slow
 def test_set_value_round_trips_exactly(plant):
     sim, cfg = plant
     forced = {
@@ -226,6 +228,7 @@ def test_set_value_round_trips_exactly(plant):
     assert released == {"BF1.BLEEDER.INTERLOCK": 1.0, "GAS.ALARM.HORN": 0.0, "DC1.LOCKAIR.VALVE.FAULT": 0.0}
 
 
+@pytest.mark.slow
 def test_unknown_names_are_refused(plant):
     sim, _ = plant
     with pytest.raises(ValueError):
@@ -249,6 +252,7 @@ def test_unknown_names_are_refused(plant):
 # ---------------------------------------------------------------- OPC UA
 
 
+@pytest.mark.slow
 def test_opcua_namespace_and_values(plant):
     from asyncua import Client, ua
 
@@ -464,6 +468,7 @@ def test_normal_plant_is_quiet_for_a_simulated_shift():
         assert not hits, (phys.t, hits)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "incident, tag",
     [

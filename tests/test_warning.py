@@ -168,6 +168,7 @@ def test_anomaly_learns_then_sees_a_step_and_a_flat_line():
     assert ex is not None and ex.kind == "ANOMALY" and len(ex.t) == len(ex.v) > 0
 
 
+@pytest.mark.slow
 def test_batches_of_any_size_give_the_same_warnings():
     """Live scans (one second) and replay chunks (thousands of rows) cross the same buckets."""
     rng = np.random.default_rng(5)
@@ -217,6 +218,7 @@ def test_detectors_learn_from_recorded_history_without_raising_anything():
     assert [a for a in out if a.kind == "FORECAST" and a.active]
 
 
+@pytest.mark.slow
 def test_engine_learns_from_its_history_at_start(tmp_path):
     from app.runtime.engine import Engine
     from storage.history import History

@@ -23,6 +23,7 @@ def cfg():
     return load_config(demo_config_path())
 
 
+@pytest.mark.slow
 def test_gas_leak_warns_well_before_its_first_alarm(cfg):
     r = run_incident(cfg, "gas_leak", seed=1)
     assert r.alarm is not None and r.warning is not None

@@ -215,6 +215,7 @@ MODBUS_VALUES = {
 }
 
 
+@pytest.mark.slow
 def test_modbus_writes_of_every_type_and_both_word_orders_read_back(engine, audit):
     bit5 = {d: latest(engine, f"{d}.BIT5")[0] for d in ("big", "little")}
     for dev in ("big", "little"):
@@ -241,12 +242,14 @@ def test_modbus_writes_of_every_type_and_both_word_orders_read_back(engine, audi
     assert verify(audit.engine)[0]
 
 
+@pytest.mark.slow
 def test_integer_rounding_is_reported(engine):
     res = write(engine, "big.U16", 12.34)  # scale 0.1: raw 123.4 -> 123
     assert res.ok and res.written == pytest.approx(12.3)
     wait_until(lambda: latest(engine, "big.U16")[0] == pytest.approx(12.3))
 
 
+@pytest.mark.slow
 def test_opcua_writes_read_back_with_the_variables_type(engine, audit):
     assert write(engine, "ua.D", 12.5).ok
     assert write(engine, "ua.B", 1).ok
@@ -256,6 +259,7 @@ def test_opcua_writes_read_back_with_the_variables_type(engine, audit):
     assert [e.detail["result"] for e in writes(audit)] == ["ok", "ok", "ok"]
 
 
+@pytest.mark.slow
 def test_refused_writes_are_audited_and_never_reach_the_device(engine, audit):
     before = latest(engine, "big.RO")[0]
     cases = [
@@ -285,6 +289,7 @@ def test_refused_writes_are_audited_and_never_reach_the_device(engine, audit):
     assert writes(audit)[-1].user == "erik"
 
 
+@pytest.mark.slow
 def test_a_device_refusal_is_a_clear_failed_write(engine, audit):
     """The pymodbus server has no hr:65000: exception 2, named, audited as failed."""
     drv = next(d for d in engine.drivers if d.device.name == "big")
@@ -302,6 +307,7 @@ def _run_in_loop(engine, coro):
     return asyncio.run_coroutine_threadsafe(coro, engine._loop)
 
 
+@pytest.mark.slow
 def test_writes_need_an_audit_trail(plant):
     eng = Engine(plant, warnings=False)
     res = eng.write("big.I16", 1, OPERATOR).result(1)
@@ -350,6 +356,7 @@ def test_a_dead_device_gives_an_error_not_a_hang(audit):
     assert [r.detail["result"] for r in writes(audit)] == ["failed", "failed"]
 
 
+@pytest.mark.slow
 def test_writes_while_stopped_fail_at_once(plant, audit):
     eng = Engine(plant, audit=audit, warnings=False)
     res = eng.write("big.I16", 1, OPERATOR).result(1)
@@ -449,6 +456,7 @@ def test_dialog_waits_for_the_device_and_shows_a_failure(qtbot):
     assert dlg.close_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_operator_and_too_low_role_in_the_tag_browser_menu(qtbot):
     from views.write_dialog import open_write_dialog, write_permission
     from widgets.tag_browser import TagBrowser
