@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # tests never open real windows
 os.environ.setdefault("FOREWARN_LANG", "en")  # tests read English texts unless they switch
 
 import pytest  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DIRECTORY_MARKS = {"interop": pytest.mark.interop, "faults": pytest.mark.faults}  # every test in tests/<dir>
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests of tests/interop and tests/faults, so `-m "not interop and not faults"` leaves
+    them out."""
+    for item in items:
+        try:
+            first = item.path.resolve().relative_to(HERE).parts[0]
+        except ValueError:
+            continue
+        if first in DIRECTORY_MARKS:
+            item.add_marker(DIRECTORY_MARKS[first])
 
 
 @pytest.fixture
@@ -82,20 +99,13 @@ def db_url(request, tmp_path):
         admin.dispose()
 
 
-class Recorder:
-    """Collects what the engine tells its listeners."""
+@pytest.fixture
+def audit(tmp_path):
+    """An audit trail in a fresh SQLite file (the engine refuses device writes without one)."""
+    from storage.audit import AuditLog
+    from storage.schema import create_schema, make_engine
 
-    def __init__(self):
-        self.batches, self.alarms, self.status = [], [], []
-
-    def on_samples(self, b):
-        self.batches.append(b)
-
-    def on_alarm(self, a):
-        self.alarms.append(a)
-
-    def on_device(self, s):
-        self.status.append(s)
-
-    def on_risk(self, states):
-        pass
+    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    create_schema(db)
+    yield AuditLog(db)
+    db.dispose()

@@ -33,6 +33,46 @@ class LoopThread:
         self.loop.close()
 
 
+class TcpServer:
+    """A TCP server on 127.0.0.1 (port 0) in its own asyncio loop thread: `_client(reader, writer)`
+    serves each connection and keeps its writers in `_writers`; `close()` ends the server, every
+    connection it holds and every task on its loop."""
+
+    def __init__(self):
+        self.port = 0
+        self._lt = LoopThread()
+        self._server: asyncio.base_events.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+    def start(self):
+        async def go():
+            self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+            return self._server.sockets[0].getsockname()[1]
+
+        self.port = self._lt.call(go())
+        return self
+
+    def close(self) -> None:
+        async def stop():
+            if self._server is not None:
+                self._server.close()
+            for w in list(self._writers):
+                w.close()
+            me = asyncio.current_task()
+            tasks = [t for t in asyncio.all_tasks() if t is not me]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        try:
+            self._lt.call(stop())
+        finally:
+            self._lt.close()
+
+
 class ModbusServer:
     """A pymodbus TCP server with 1,000 registers and 256 bits in each table."""
 

@@ -24,15 +24,9 @@ from app.accounts.users import (
 )
 from storage.audit import MAX_TEXT, Action, AuditLog
 from storage.schema import create_schema, make_engine
+from tests.helpers import Clock
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Clock:
-    t = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
@@ -96,6 +90,7 @@ def test_an_older_hash_is_replaced_at_the_next_login(store, monkeypatch):
     assert users_problems(store, store.audit.entries(), store.audit.fingerprint) == []
 
 
+@pytest.mark.slow
 def test_the_default_cost_is_n_2_17_with_room_for_it():
     assert users_mod.SCRYPT_N == 2**17 and users_mod.SCRYPT_R == 8
     need = 128 * users_mod.SCRYPT_R * users_mod.SCRYPT_N
@@ -138,6 +133,7 @@ def test_the_plant_file_refuses_a_lockout_of_zero(tmp_path):
     assert r.returncode == 2 and f"{plant}:4: security.lockout_min:" in r.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="file modes")
 def test_the_database_and_the_data_directory_are_owner_only(tmp_path):
     data = tmp_path / "data"

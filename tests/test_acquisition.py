@@ -12,31 +12,33 @@ from app.runtime.engine import Engine
 from core.samples import DeviceState, Quality
 from devices.codec import encode
 from storage.history import History
-from tests.conftest import Recorder, wait_until
+from tests.conftest import wait_until
+from tests.helpers import Recorder, plant_yaml
 from tests.servers import ModbusServer, OpcUaServer
 
 
 def modbus_config(port: int, order: str = "big") -> str:
-    return f"""
-schema: 1
-plant: {{name: Test}}
-devices:
-  - {{name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1, scan_ms: 100,
-     timeout_ms: 300, word_order: {order}}}
-tags:
-  - {{name: F32, device: plc, address: "hr:10", type: float32, range: [0, 300],
-     alarms: {{HH: 250, H: 230, deadband: 2}}}}
-  - {{name: F32.OTHER, device: plc, address: "hr:12", type: float32, word_order: {"little" if order == "big" else "big"}}}
-  - {{name: I16, device: plc, address: "hr:14", type: int16, scale: 0.1}}
-  - {{name: U16, device: plc, address: "hr:15"}}
-  - {{name: I32, device: plc, address: "hr:16", type: int32}}
-  - {{name: U32, device: plc, address: "hr:18", type: uint32}}
-  - {{name: F64, device: plc, address: "hr:40", type: float64}}
-  - {{name: BIT3, device: plc, address: "hr:44.3", type: bool, alarms: {{state: true}}}}
-  - {{name: IR, device: plc, address: "ir:5", type: int16, scale: 2, offset: -10}}
-  - {{name: COIL, device: plc, address: "co:3", type: bool}}
-  - {{name: DI, device: plc, address: "di:7", type: bool}}
-"""
+    return plant_yaml(
+        f"""
+        - {{name: F32, device: plc, address: "hr:10", type: float32, range: [0, 300],
+           alarms: {{HH: 250, H: 230, deadband: 2}}}}
+        - {{name: F32.OTHER, device: plc, address: "hr:12", type: float32, word_order: {"little" if order == "big" else "big"}}}
+        - {{name: I16, device: plc, address: "hr:14", type: int16, scale: 0.1}}
+        - {{name: U16, device: plc, address: "hr:15"}}
+        - {{name: I32, device: plc, address: "hr:16", type: int32}}
+        - {{name: U32, device: plc, address: "hr:18", type: uint32}}
+        - {{name: F64, device: plc, address: "hr:40", type: float64}}
+        - {{name: BIT3, device: plc, address: "hr:44.3", type: bool, alarms: {{state: true}}}}
+        - {{name: IR, device: plc, address: "ir:5", type: int16, scale: 2, offset: -10}}
+        - {{name: COIL, device: plc, address: "co:3", type: bool}}
+        - {{name: DI, device: plc, address: "di:7", type: bool}}
+        """,
+        devices=f"""
+        - {{name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1, scan_ms: 100,
+           timeout_ms: 300, word_order: {order}}}
+        """,
+        name="Test",
+    )
 
 
 @pytest.fixture
@@ -132,6 +134,7 @@ def test_limit_alarm_deadband_ack_and_history(modbus, tmp_path):
     h2.stop()
 
 
+@pytest.mark.slow
 def test_device_loss_turns_tags_bad_and_reconnects(modbus):
     modbus.set("hr", 10, encode(50.0, "float32"))
     cfg = parse_config_text(modbus_config(modbus.port))
@@ -170,18 +173,20 @@ def test_short_or_exception_reply_is_bad_quality_not_a_crash(modbus):
         eng.stop()
 
 
+@pytest.mark.slow
 def test_opcua_subscription_resolves_namespace_uri():
     with OpcUaServer(["A", "B"]) as srv:
         srv.set("A", 12.5)
-        text = f"""
-schema: 1
-devices:
-  - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100}}
-tags:
-  - {{name: A, device: ua, address: "nsu={srv.uri};s=A", alarms: {{H: 50}}}}
-  - {{name: B, device: ua, address: "ns={srv.idx};s=B"}}
-  - {{name: MISSING, device: ua, address: "nsu=urn:nowhere;s=X"}}
-"""
+        text = plant_yaml(
+            f"""
+            - {{name: A, device: ua, address: "nsu={srv.uri};s=A", alarms: {{H: 50}}}}
+            - {{name: B, device: ua, address: "ns={srv.idx};s=B"}}
+            - {{name: MISSING, device: ua, address: "nsu=urn:nowhere;s=X"}}
+            """,
+            devices=f"""
+            - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100}}
+            """,
+        )
         eng = Engine(parse_config_text(text))
         rec = Recorder()
         eng.add_listener(rec)
@@ -198,17 +203,19 @@ tags:
             eng.stop()
 
 
+@pytest.mark.slow
 def test_opcua_poll_mode_and_server_loss():
     srv = OpcUaServer(["A"]).start()
     try:
         srv.set("A", 1.0)
-        text = f"""
-schema: 1
-devices:
-  - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, mode: poll, timeout_ms: 500}}
-tags:
-  - {{name: A, device: ua, address: "nsu={srv.uri};s=A"}}
-"""
+        text = plant_yaml(
+            f"""
+            - {{name: A, device: ua, address: "nsu={srv.uri};s=A"}}
+            """,
+            devices=f"""
+            - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, mode: poll, timeout_ms: 500}}
+            """,
+        )
         eng = Engine(parse_config_text(text), backoff_cap=0.5)
         eng.start()
         try:
@@ -253,6 +260,7 @@ def test_operator_actions_are_journaled(modbus, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_stop_leaves_no_coroutine_behind_even_mid_reconnect_or_with_the_server_gone(monkeypatch):
     import gc
     import sys
@@ -264,13 +272,14 @@ def test_stop_leaves_no_coroutine_behind_even_mid_reconnect_or_with_the_server_g
     )
     srv = OpcUaServer(["A"]).start()
     try:
-        text = f"""
-schema: 1
-devices:
-  - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, timeout_ms: 500}}
-tags:
-  - {{name: A, device: ua, address: "nsu={srv.uri};s=A"}}
-"""
+        text = plant_yaml(
+            f"""
+            - {{name: A, device: ua, address: "nsu={srv.uri};s=A"}}
+            """,
+            devices=f"""
+            - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, timeout_ms: 500}}
+            """,
+        )
         eng = Engine(parse_config_text(text), backoff_cap=0.5)
         eng.start()
         wait_until(lambda: latest(eng, "A")[1] == Quality.GOOD)

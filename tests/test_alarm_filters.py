@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from core.alarm_types import Alarm
+from tests import helpers
 from widgets.alarm_model import COL_ETA, COL_KIND, COL_OFF, VIEW_OFF, VIEW_STANDING, format_eta
 from widgets.alarm_table import AlarmTable, ShelveDialog
 
@@ -15,21 +16,8 @@ AREAS = ["Ironmaking", "Ironmaking", "Gas holder", "Converter shop"]  # by tag i
 NOW = 1_000_000.0
 
 
-def alarm(key, tag=0, priority=2, *, active=True, acked=False, hazard="", kind=None, **kw) -> Alarm:
-    source, k = key.split(":")
-    fields = dict(ts=NOW - 60, since=NOW - 60, value=1.0, limit=0.5, message=f"{source} {k}")
-    fields.update(kw)
-    return Alarm(
-        key=key,
-        source=source,
-        tag=tag,
-        kind=kind or k,
-        priority=priority,
-        active=active,
-        acked=acked,
-        hazard=hazard,
-        **fields,
-    )
+def alarm(key, tag=0, priority=2, **kw) -> Alarm:
+    return helpers.alarm(key, tag, priority, **{"ts": NOW - 60, "since": NOW - 60, **kw})
 
 
 ALARMS = [

@@ -24,6 +24,7 @@ from app.reports import report_data as rd  # noqa: E402
 from core.alarm_types import Alarm  # noqa: E402
 from core.samples import SampleBatch  # noqa: E402
 from storage.journal_reads import load_events  # noqa: E402
+from tests import helpers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 H = 3600.0
@@ -53,8 +54,18 @@ def alarm(
     key: str, ts: float, active: bool, acked: bool, since: float, value: float = float("nan"), **kw
 ) -> Alarm:
     p, lim, msg = INFO.get(key, (3, None, key))
-    source, kind = key.rsplit(":", 1)
-    return Alarm(key, source, 0, kind, p, active, acked, ts, since, value, lim, msg, **kw)
+    return helpers.alarm(
+        key,
+        priority=p,
+        active=active,
+        acked=acked,
+        ts=ts,
+        since=since,
+        value=value,
+        limit=lim,
+        message=msg,
+        **kw,
+    )
 
 
 def cycle(key: str, ts: float, rng: random.Random, *, ack_s: float | None = None, rtn_s: float | None = None):
@@ -350,6 +361,7 @@ def test_shift_report_dialog_writes_pdf(qtbot, history, shift, tmp_path):
 
 
 # ---------------------------------------------------------------- the report command
+@pytest.mark.slow
 def test_report_command_writes_pdf(history, shift, tmp_path):
     t0, t1 = shift
     cfg = tmp_path / "plant.yaml"
@@ -392,6 +404,7 @@ def test_report_command_writes_pdf(history, shift, tmp_path):
         assert "检修 valve work" in text and "探头标定" in text
 
 
+@pytest.mark.slow
 def test_report_command_previous_shift_and_bad_time(history, tmp_path):
     out = tmp_path / "prev.pdf"
     r = subprocess.run(
@@ -419,7 +432,8 @@ def test_main_window_opens_history_and_shift_report(qtbot, history, tmp_path):
     from PySide6.QtWidgets import QApplication
 
     from app.config import parse_config_text
-    from tests.test_widgets import PLANT, FakeEngine
+    from tests.helpers import FakeEngine
+    from tests.test_widgets import PLANT
     from views.main_window import MainWindow
     from views.shift_report import ShiftReportDialog
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from app.alarms.engine import AlarmEngine
-from app.config import parse_config_text
 from core.samples import Quality, SampleBatch
+from tests import helpers
 
 N, STEPS = 40, 400
 KINDS = {"HH": (90.0, True), "H": (80.0, True), "L": (20.0, False), "LL": (10.0, False)}
@@ -17,8 +17,9 @@ KINDS = {"HH": (90.0, True), "H": (80.0, True), "L": (20.0, False), "LL": (10.0,
 
 def plant(on_delay: float, off_delay: float, deadband: float):
     alarms = f"{{HH: 90, H: 80, L: 20, LL: 10, deadband: {deadband}, on_delay_s: {on_delay}, off_delay_s: {off_delay}}}"
-    tags = "\n".join(f'  - {{name: T{i}, device: d, address: "hr:{i}", alarms: {alarms}}}' for i in range(N))
-    return parse_config_text(f"schema: 1\ndevices: [{{name: d, protocol: modbus-tcp}}]\ntags:\n{tags}\n")
+    return helpers.plant(
+        [f'{{name: T{i}, device: d, address: "hr:{i}", alarms: {alarms}}}' for i in range(N)]
+    )
 
 
 def reference(values: np.ndarray, on_delay: float, off_delay: float, deadband: float):

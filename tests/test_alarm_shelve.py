@@ -6,27 +6,19 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-from core.alarm_types import Alarm
+from tests import helpers
 from widgets.alarm_table import AlarmTable, ShelveDialog
 
 
 def alarm(key="P:H", state="UNACK", **kw):
-    base = dict(
-        key=key,
-        source=key.split(":")[0],
-        tag=0,
-        kind=key.split(":")[1],
-        priority=2,
-        active=True,
-        acked=state != "UNACK",
-        ts=10.0,
-        since=10.0,
-        value=120.0,
-        limit=100.0,
-        message="P H 120 > 100",
-    )
-    base.update(kw)
-    return Alarm(**base)
+    fields = {
+        "acked": state != "UNACK",
+        "ts": 10.0,
+        "value": 120.0,
+        "limit": 100.0,
+        "message": "P H 120 > 100",
+    }
+    return helpers.alarm(key, **{**fields, **kw})
 
 
 def test_dialog_requires_a_reason(qtbot):

@@ -10,23 +10,25 @@ import pytest
 from app.alarms.engine import AlarmEngine
 from app.config import ConfigError, parse_config_text
 from core.samples import Quality, SampleBatch
+from tests.helpers import plant, plant_yaml
 
-CFG = """
-schema: 1
-devices: [{name: d, protocol: modbus-tcp}]
-tags:
-  - {name: P, device: d, address: "hr:0", type: float32, alarms: {H: 100, deadband: 1}}
-  - {name: LATCHED, device: d, address: "hr:2", type: float32, alarms: {H: 100, latch: true}}
-  - {name: REALARM, device: d, address: "hr:4", type: float32, alarms: {H: 100, realarm_s: 60}}
-  - {name: FLOW, device: d, address: "hr:6", type: float32, alarms: {roc: {limit: 30, per: min}}}
-  - {name: SP, device: d, address: "hr:8", type: float32}
-  - {name: PV, device: d, address: "hr:10", type: float32, alarms: {deviation: {setpoint: SP, limit: 5}}}
-  - {name: CO, device: d, address: "hr:12", type: float32, alarms: {stale_s: 30, bad_quality: true, H: 24}}
-  - {name: BLOWING, device: d, address: "hr:14.0", type: bool}
-  - {name: LANCE, device: d, address: "hr:16", type: float32, alarms: {L: 50, suppress_when: "BLOWING < 0.5"}}
-hazard_sources:
-  - {name: Converter 1, kind: converter, tags: [P, LATCHED, LANCE]}
-"""
+CFG = plant_yaml(
+    """
+    - {name: P, device: d, address: "hr:0", type: float32, alarms: {H: 100, deadband: 1}}
+    - {name: LATCHED, device: d, address: "hr:2", type: float32, alarms: {H: 100, latch: true}}
+    - {name: REALARM, device: d, address: "hr:4", type: float32, alarms: {H: 100, realarm_s: 60}}
+    - {name: FLOW, device: d, address: "hr:6", type: float32, alarms: {roc: {limit: 30, per: min}}}
+    - {name: SP, device: d, address: "hr:8", type: float32}
+    - {name: PV, device: d, address: "hr:10", type: float32, alarms: {deviation: {setpoint: SP, limit: 5}}}
+    - {name: CO, device: d, address: "hr:12", type: float32, alarms: {stale_s: 30, bad_quality: true, H: 24}}
+    - {name: BLOWING, device: d, address: "hr:14.0", type: bool}
+    - {name: LANCE, device: d, address: "hr:16", type: float32, alarms: {L: 50, suppress_when: "BLOWING < 0.5"}}
+    """,
+    extra="""
+    hazard_sources:
+      - {name: Converter 1, kind: converter, tags: [P, LATCHED, LANCE]}
+    """,
+)
 
 
 @pytest.fixture
@@ -204,10 +206,9 @@ class Reference:
             self.acked = True
 
 
+@pytest.mark.slow
 def test_random_event_sequences_follow_the_reference():
-    cfg = parse_config_text(
-        'schema: 1\ndevices: [{name: d, protocol: modbus-tcp}]\ntags:\n  - {name: X, device: d, address: "hr:0", alarms: {H: 100}}\n'
-    )
+    cfg = plant('{name: X, device: d, address: "hr:0", alarms: {H: 100}}')
     rnd = random.Random(18)
     for _ in range(300):
         eng, ref, t = AlarmEngine(cfg), Reference(), 0.0

@@ -7,17 +7,17 @@ import pytest
 from app.alarms.engine import AlarmEngine
 from app.config import parse_config_text
 from core.samples import Quality, SampleBatch
+from tests.helpers import plant_yaml
 
-CFG = """
-schema: 1
-devices: [{name: d, protocol: modbus-tcp}]
-tags:
-  - {name: P, device: d, address: "hr:0", type: float32, unit: kPa,
-     alarms: {HH: 250, H: 230, L: 20, LL: 10, deadband: 2, priority: {HH: 1}}}
-  - {name: T, device: d, address: "hr:2", type: float32, alarms: {H: 100, on_delay_s: 3, off_delay_s: 2}}
-  - {name: IL, device: d, address: "hr:4.0", type: bool, alarms: {state: false, message: Interlock bypassed}}
-  - {name: FREE, device: d, address: "hr:5"}
-"""
+CFG = plant_yaml(
+    """
+    - {name: P, device: d, address: "hr:0", type: float32, unit: kPa,
+       alarms: {HH: 250, H: 230, L: 20, LL: 10, deadband: 2, priority: {HH: 1}}}
+    - {name: T, device: d, address: "hr:2", type: float32, alarms: {H: 100, on_delay_s: 3, off_delay_s: 2}}
+    - {name: IL, device: d, address: "hr:4.0", type: bool, alarms: {state: false, message: Interlock bypassed}}
+    - {name: FREE, device: d, address: "hr:5"}
+    """,
+)
 
 
 @pytest.fixture

@@ -19,15 +19,11 @@ from app.alarms.annunciation import (
     render_wav,
 )
 from core.alarm_types import Alarm
+from tests import helpers
 
 
-def alarm(key="P:H", priority=2, *, active=True, acked=False, kind=None, **kw) -> Alarm:
-    source, k = key.split(":")
-    fields = dict(ts=10.0, since=10.0, value=1.0, limit=0.5, message=key)
-    fields.update(kw)
-    return Alarm(
-        key=key, source=source, tag=0, kind=kind or k, priority=priority, active=active, acked=acked, **fields
-    )
+def alarm(key="P:H", priority=2, **kw) -> Alarm:
+    return helpers.alarm(key, 0, priority, **{"ts": 10.0, "since": 10.0, "message": key, **kw})
 
 
 P = DEFAULT_PATTERNS

@@ -106,6 +106,7 @@ def test_concurrent_appends_from_two_threads_and_two_logs_keep_the_chain(engine)
     assert [e.id for e in logs[0].entries(markers=True)] == list(range(1, 82))
 
 
+@pytest.mark.slow
 def test_cli_verify_exit_codes(tmp_path, data_dir):
     url = f"sqlite:///{tmp_path / 'plant.db'}"
     e = make_engine(url)

@@ -5,7 +5,6 @@ bad-quality alarms, which are suppressed by design while it stands."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 
 import numpy as np
@@ -17,28 +16,33 @@ from app.runtime.engine import Engine
 from core.samples import DeviceState, Quality, SampleBatch
 from demo.simulator import SILENT_DEVICE, SimulatorProcess
 from storage.history import History
+from tests import helpers
 from tests.conftest import wait_until
+from tests.helpers import plant_yaml
 
-PLANT = """
-schema: 1
-plant: {name: Bad quality test}
-DEFAULTS
-devices:
-  - {name: a, protocol: modbus-tcp, host: 127.0.0.1, port: 15020}
-  - {name: b, protocol: modbus-tcp, host: 127.0.0.1, port: 15021}
-  - {name: spare, protocol: modbus-tcp, host: 127.0.0.1, port: 15022, enabled: false}
-tags:
-  - {name: A.LIMIT, device: a, address: "hr:0", alarms: {H: 10}}
-  - {name: A.MEMBER, device: a, address: "hr:1"}
-  - {name: A.INTERLOCK, device: a, address: "hr:2.0", type: bool}
-  - {name: A.PLAIN, device: a, address: "hr:3"}
-  - {name: A.OPTOUT, device: a, address: "hr:4", alarms: {H: 10, bad_quality: false}}
-  - {name: A.OPTIN, device: a, address: "hr:5", alarms: {bad_quality: true}}
-  - {name: B.LIMIT, device: b, address: "hr:0", alarms: {H: 10}}
-  - {name: OFF.LIMIT, device: spare, address: "hr:0", alarms: {H: 10}}
-hazard_sources:
-  - {name: Furnace, tags: [A.MEMBER], interlocks: [A.INTERLOCK]}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: A.LIMIT, device: a, address: "hr:0", alarms: {H: 10}}
+    - {name: A.MEMBER, device: a, address: "hr:1"}
+    - {name: A.INTERLOCK, device: a, address: "hr:2.0", type: bool}
+    - {name: A.PLAIN, device: a, address: "hr:3"}
+    - {name: A.OPTOUT, device: a, address: "hr:4", alarms: {H: 10, bad_quality: false}}
+    - {name: A.OPTIN, device: a, address: "hr:5", alarms: {bad_quality: true}}
+    - {name: B.LIMIT, device: b, address: "hr:0", alarms: {H: 10}}
+    - {name: OFF.LIMIT, device: spare, address: "hr:0", alarms: {H: 10}}
+    """,
+    devices="""
+    - {name: a, protocol: modbus-tcp, host: 127.0.0.1, port: 15020}
+    - {name: b, protocol: modbus-tcp, host: 127.0.0.1, port: 15021}
+    - {name: spare, protocol: modbus-tcp, host: 127.0.0.1, port: 15022, enabled: false}
+    """,
+    name="Bad quality test",
+    extra="""
+    DEFAULTS
+    hazard_sources:
+      - {name: Furnace, tags: [A.MEMBER], interlocks: [A.INTERLOCK]}
+    """,
+)
 NAMES = ["A.LIMIT", "A.MEMBER", "A.INTERLOCK", "A.PLAIN", "A.OPTOUT", "A.OPTIN", "B.LIMIT", "OFF.LIMIT"]
 A_TAGS = [0, 1, 2, 3, 4, 5]
 B_LIMIT, OFF_LIMIT = 6, 7
@@ -154,27 +158,18 @@ def test_a_reconfiguration_keeps_a_lost_device_suppressed():
 # ---------------------------------------------------------------- the demo plant, end to end
 
 
-class Recorder:
+class Recorder(helpers.Recorder):
+    """Per sample batch: when it came, the devices it holds, whether all of it is BAD."""
+
     def __init__(self, cfg):
+        super().__init__()
         self.device_of = np.array([t.device for t in cfg.tags])
-        self.alarms, self.batches = [], []
-        self.lock = threading.Lock()
 
     def on_samples(self, b):
         with self.lock:
             self.batches.append(
                 (time.time(), set(self.device_of[b.tag].tolist()), bool((b.quality == Quality.BAD).all()))
             )
-
-    def on_alarm(self, a):
-        with self.lock:
-            self.alarms.append(a)
-
-    def on_device(self, s):
-        pass
-
-    def on_risk(self, states):
-        pass
 
 
 @pytest.fixture
@@ -187,6 +182,7 @@ def demo():
         sim.stop()
 
 
+@pytest.mark.slow
 def test_device_silent_raises_one_comm_alarm_not_dozens_of_bad_quality_alarms(demo, tmp_path):
     sim, cfg = demo
     db = tmp_path / "h.db"

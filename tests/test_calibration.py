@@ -14,26 +14,29 @@ from app.config.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv, t
 from app.reports import report_data as rd
 from app.risk.engine import RiskEngine
 from core.samples import Quality, QualityReason
+from tests.helpers import plant_yaml
 from tests.test_sensor_integrity import DEMO
 
 TODAY = date.today()
-PLANT = f"""\
-schema: 1
-devices: [{{name: plc1, protocol: modbus-tcp, port: 15020}}]
-tags:
-  - {{name: CO.A, description: CO north, unit: ppm, device: plc1, address: "hr:0", type: int16, range: [0, 1000],
-     calibration_due: 2026-11-20, frozen_s: 300}}
-  - {{name: CO.B, description: CO east, unit: ppm, device: plc1, address: "hr:1", type: int16, range: [0, 1000],
-     calibration_due: {(TODAY + timedelta(days=3)).isoformat()}}}
-  - {{name: CO.C, unit: ppm, device: plc1, address: "hr:2", type: int16, range: [0, 1000],
-     calibration_due: {(TODAY + timedelta(days=60)).isoformat()}}}
-  - {{name: CO.D, unit: ppm, device: plc1, address: "hr:3", type: int16, range: [0, 1000],
-     calibration_due: {(TODAY - timedelta(days=2)).isoformat()}}}
-hazard_sources:
-  - {{name: Holder, kind: gas_holder, inherent_level: 4, tags: [CO.A, CO.B, CO.C],
-     area: [[0, 0], [10, 0], [10, 10]]}}
-  - {{name: Network, kind: gas_area, inherent_level: 4, tags: [CO.D, CO.B], area: [[20, 0], [30, 0], [30, 10]]}}
-"""
+PLANT = plant_yaml(
+    f"""
+    - {{name: CO.A, description: CO north, unit: ppm, device: plc1, address: "hr:0", type: int16, range: [0, 1000],
+       calibration_due: 2026-11-20, frozen_s: 300}}
+    - {{name: CO.B, description: CO east, unit: ppm, device: plc1, address: "hr:1", type: int16, range: [0, 1000],
+       calibration_due: {(TODAY + timedelta(days=3)).isoformat()}}}
+    - {{name: CO.C, unit: ppm, device: plc1, address: "hr:2", type: int16, range: [0, 1000],
+       calibration_due: {(TODAY + timedelta(days=60)).isoformat()}}}
+    - {{name: CO.D, unit: ppm, device: plc1, address: "hr:3", type: int16, range: [0, 1000],
+       calibration_due: {(TODAY - timedelta(days=2)).isoformat()}}}
+    """,
+    devices="{name: plc1, protocol: modbus-tcp, port: 15020}",
+    extra="""
+    hazard_sources:
+      - {name: Holder, kind: gas_holder, inherent_level: 4, tags: [CO.A, CO.B, CO.C],
+         area: [[0, 0], [10, 0], [10, 10]]}
+      - {name: Network, kind: gas_area, inherent_level: 4, tags: [CO.D, CO.B], area: [[20, 0], [30, 0], [30, 10]]}
+    """,
+)
 GOOD = int(Quality.GOOD)
 
 

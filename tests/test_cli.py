@@ -38,6 +38,7 @@ def simulator():
         sim.stop()
 
 
+@pytest.mark.slow
 def test_headless_stores_samples_for_every_tag_then_export(simulator, tmp_path):
     _sim, cfg = simulator
     plant = tmp_path / "plant.yaml"

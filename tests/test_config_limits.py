@@ -61,6 +61,7 @@ def refused(tmp_path, text: str, line: int, field: str, *words: str) -> str:
 # ---------------------------------------------------------------- non-finite and degenerate settings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "extra, field, words",
     [
@@ -89,6 +90,7 @@ def test_non_finite_rule_time_and_zero_port_are_refused(tmp_path):
     refused(tmp_path, text, 3, "devices[0].port", "65535")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["true", "false", "and", "or", "not", "True", "False"])
 def test_tag_named_like_a_word_of_the_rule_language_is_refused(tmp_path, name):
     text = HEAD + f"  - {{name: '{name}', device: d, address: 'hr:20'}}\n"
@@ -140,6 +142,7 @@ def test_recursive_alias_is_refused_with_its_line(tmp_path):
     assert r.returncode == 2 and f"{tmp_path / 'plant.yaml'}:2: recursive YAML alias" in r.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "body",
     [
@@ -208,6 +211,7 @@ def test_overlapping_modbus_registers_are_refused_naming_the_other_tag(tmp_path)
     refused(tmp_path, text, 8, "tags[2].address", "overlaps", "A")
 
 
+@pytest.mark.slow
 def test_same_bit_twice_is_refused_distinct_bits_and_other_tables_are_fine(tmp_path):
     ok = HEAD + "  - {name: C, device: d, address: 'hr:7.0', type: bool}\n"
     ok += "  - {name: D, device: d, address: 'hr:7.1', type: bool}\n"
@@ -258,6 +262,7 @@ def rule_file(when: str) -> str:
     return HEAD + "rules:\n  - name: r\n    when: " + when + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "when, words",
     [
@@ -282,6 +287,7 @@ def test_rules_beyond_the_compilers_limits_are_refused_when_loaded(tmp_path, whe
     refused(tmp_path, rule_file(repr(when)), 10, "rules[0].when", *words)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "expr, words",
     [
@@ -433,6 +439,7 @@ def _fuzz_cases():
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(text=_fuzz_cases())
 def test_check_config_answers_any_mutated_file_with_0_or_2(tmp_path_factory, text):
@@ -456,6 +463,7 @@ def test_check_config_answers_any_mutated_file_with_0_or_2(tmp_path_factory, tex
     assert took < 3.0, took
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(text=_fuzz_cases())
 def test_check_config_cli_process_answers_mutated_files(tmp_path_factory, text):

@@ -104,6 +104,7 @@ def test_unchanged_save_leaves_the_text_alone(plant, data_dir):
     assert plant.read_text(encoding="utf-8") == PLANT
 
 
+@pytest.mark.slow
 def test_demo_plant_survives_an_edit(tmp_path, data_dir):
     from app.config import demo_config_path
 

@@ -9,7 +9,6 @@ import asyncio
 import logging
 import sqlite3
 import struct
-import threading
 
 import pytest
 
@@ -18,8 +17,9 @@ from app.runtime.engine import Engine
 from core.samples import DeviceState, DeviceStatus, Quality
 from devices.base import RESTORE_AFTER
 from storage.history import History
-from tests.conftest import Recorder, wait_until
-from tests.servers import LoopThread
+from tests.conftest import wait_until
+from tests.helpers import Recorder, plant_yaml
+from tests.servers import TcpServer
 
 JUNK = (
     b"\xde\xad\xbe\xef junk junk\r\n",  # not even an MBAP header: pymodbus drops it, the read times out
@@ -28,29 +28,18 @@ JUNK = (
 )
 
 
-class RawModbusServer:
+class RawModbusServer(TcpServer):
     """A TCP server that writes raw MBAP frames: good registers (value 7), an exception, a short
     reply, another function code, or junk, as `mode` says at the time of each request."""
 
     def __init__(self):
+        super().__init__()
         self.mode = "good"
         self.exception_code = 2
         self.connections = 0
         self.connected_at: list[float] = []
         self.requests = 0
         self.good_served = 0  # good replies since the mode last changed
-        self._lt = LoopThread()
-        self._server = None
-        self._writers: set = set()
-        self.port = 0
-
-    def start(self) -> RawModbusServer:
-        async def go():
-            self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)
-            return self._server.sockets[0].getsockname()[1]
-
-        self.port = self._lt.call(go())
-        return self
 
     def set_mode(self, mode: str) -> None:
         self.mode, self.good_served = mode, 0
@@ -96,22 +85,6 @@ class RawModbusServer:
             self._writers.discard(writer)
             writer.close()
 
-    def close(self) -> None:
-        async def stop():
-            self._server.close()
-            for w in list(self._writers):
-                w.close()
-            me = asyncio.current_task()
-            tasks = [t for t in asyncio.all_tasks() if t is not me]
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-        try:
-            self._lt.call(stop())
-        finally:
-            self._lt.close()
-
 
 @pytest.fixture
 def raw_server():
@@ -121,15 +94,16 @@ def raw_server():
 
 
 def plant(port: int) -> str:
-    return f"""
-schema: 1
-devices:
-  - {{name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1, scan_ms: 100,
-     timeout_ms: 300}}
-tags:
-  - {{name: A, device: plc, address: "hr:0"}}
-  - {{name: B, device: plc, address: "hr:1"}}
-"""
+    return plant_yaml(
+        """
+        - {name: A, device: plc, address: "hr:0"}
+        - {name: B, device: plc, address: "hr:1"}
+        """,
+        devices=f"""
+        - {{name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1, scan_ms: 100,
+           timeout_ms: 300}}
+        """,
+    )
 
 
 def latest(engine, name):
@@ -145,7 +119,6 @@ class StatusLog(Recorder):
         super().__init__()
         self.srv = srv
         self.good_at_connected: list[int] = []
-        self.lock = threading.Lock()
 
     def on_device(self, s):
         super().on_device(s)
@@ -160,6 +133,7 @@ def comm_rows(db) -> list[tuple]:
         ).fetchall()
 
 
+@pytest.mark.slow
 def test_junk_server_raises_comm_once_backs_off_and_prints_no_traceback(raw_server, tmp_path, caplog, capfd):
     caplog.set_level(logging.INFO)
     raw_server.set_mode("junk")
@@ -193,6 +167,7 @@ def test_junk_server_raises_comm_once_backs_off_and_prints_no_traceback(raw_serv
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "mark", "text"),
     [
@@ -227,6 +202,7 @@ def test_unusable_replies_are_bad_logged_once_and_shown_on_the_badge(raw_server,
     assert all(s.state != DeviceState.DISCONNECTED for s in rec.status)
 
 
+@pytest.mark.slow
 def test_comm_alarm_clears_only_after_good_replies_have_held(raw_server):
     eng = Engine(parse_config_text(plant(raw_server.port)), backoff_cap=0.5)
     rec = StatusLog(raw_server)

@@ -15,6 +15,7 @@ from app.warning.explain import Explanation
 from core.alarm_types import Alarm
 from core.risk_types import Inherent, RiskState, TraceItem
 from core.samples import Quality
+from tests.helpers import Clock
 from views.hazard_panel import HazardPanel
 from views.risk_overview import RiskOverview
 from views.warning_explain import RiskExplainDialog, WarningExplainDialog
@@ -58,14 +59,6 @@ class FakeBridge(QObject):
         return self.value.copy(), self.quality.copy(), np.zeros(len(self.value))
 
 
-class Clock:
-    def __init__(self, t: float = NOW):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
 @pytest.fixture(scope="module")
 def config():
     return load_config(demo_config_path())
@@ -89,7 +82,7 @@ def at_inherent(config) -> list[RiskState]:
 def test_overview_ranks_reranks_and_emits_hazard_selected(qtbot, config):
     bridge = FakeBridge(len(config.tags))
     bridge.push_risk(at_inherent(config))
-    overview = RiskOverview(bridge, now=Clock())
+    overview = RiskOverview(bridge, now=Clock(NOW))
     qtbot.addWidget(overview)
     model = overview.model
     assert model.rowCount() == len(config.hazard_sources)
@@ -145,7 +138,7 @@ def test_overview_ranks_reranks_and_emits_hazard_selected(qtbot, config):
 
 
 def test_panel_shows_level_inherent_trace_and_sparklines(qtbot, config):
-    clock = Clock()
+    clock = Clock(NOW)
     bridge = FakeBridge(len(config.tags))
     idx = config.tag_index()
     bridge.value[:] = 1.0
@@ -245,7 +238,7 @@ def test_forecast_dialog_plots_data_fit_cone_limit_and_eta(qtbot):
         "GAS.CO.01:FORECAST", "FORECAST", 0, "Forecast for GAS.CO.01", ["Trend over the last 10 min."],
         t, v, ft, fv, lo, hi, limit=50.0, eta=eta,
     )  # fmt: skip
-    dlg = WarningExplainDialog(ex, _warning("FORECAST", eta, 90.0), now=Clock())
+    dlg = WarningExplainDialog(ex, _warning("FORECAST", eta, 90.0), now=Clock(NOW))
     qtbot.addWidget(dlg)
     assert set(dlg.items) >= {"data", "fit", "band", "limit", "eta", "eta_band"}
     assert isinstance(dlg.plot.getPlotItem().getAxis("bottom"), pg.DateAxisItem)
@@ -267,7 +260,7 @@ def test_anomaly_dialog_draws_baseline_band(qtbot):
         "GAS.CO.01:ANOMALY", "ANOMALY", 0, "Anomaly on GAS.CO.01", ["Step of +6 ppm."],
         t, v, t, np.full(60, 20.0), np.full(60, 17.0), np.full(60, 23.0),
     )  # fmt: skip
-    dlg = WarningExplainDialog(ex, _warning("ANOMALY"), now=Clock())
+    dlg = WarningExplainDialog(ex, _warning("ANOMALY"), now=Clock(NOW))
     qtbot.addWidget(dlg)
     assert {"data", "fit", "band"} <= set(dlg.items) and "eta" not in dlg.items and "limit" not in dlg.items
 
@@ -292,7 +285,7 @@ def test_rule_dialog_lists_terms(qtbot):
         evaluated_at=NOW,
         terms=terms,
     )
-    dlg = WarningExplainDialog(ex, _warning("RULE"), now=Clock())
+    dlg = WarningExplainDialog(ex, _warning("RULE"), now=Clock(NOW))
     qtbot.addWidget(dlg)
     m = dlg.terms_model
     assert m.rowCount() == 4
@@ -317,7 +310,7 @@ def test_dialog_without_explanation_says_so(qtbot):
 
 def test_risk_explain_dialog_shows_the_trace(qtbot, config):
     s = state(config, "Gas holder 1", 2, [TraceItem("GH1.LEVEL", "alarm", 2, "level high", NOW - 90)])
-    dlg = RiskExplainDialog(s, now=Clock())
+    dlg = RiskExplainDialog(s, now=Clock(NOW))
     qtbot.addWidget(dlg)
     text = dlg.body.toPlainText()
     assert text == s.explain(NOW) and "GH1.LEVEL" in text and "1 min" in text
@@ -331,7 +324,7 @@ def test_inherent_fallback_is_engineer_grade():
 def test_spark_store_steps_and_survives_a_clock_set_back():
     from widgets.sparkline import SparkStore
 
-    clock = Clock()
+    clock = Clock(NOW)
     store = SparkStore(3, span_s=10, step_s=2, clock=clock)
     for k in range(12):
         clock.t = NOW + k

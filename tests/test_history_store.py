@@ -140,6 +140,7 @@ def test_retention_purges_in_chunks(db_url):
     h.stop()
 
 
+@pytest.mark.slow
 def test_locked_database_buffers_and_recovers(tmp_path):
     path = tmp_path / "h.db"
     h = History(f"sqlite:///{path}", CFG.tags, flush_s=0.05)

@@ -26,6 +26,7 @@ def demo_plant():
         sim.stop()
 
 
+@pytest.mark.slow
 def test_main_window_shows_live_values_and_an_alarm(qtbot, tmp_path, demo_plant):
     sim, cfg = demo_plant
     hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags)

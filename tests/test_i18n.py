@@ -12,17 +12,19 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from app.config import parse_config_text
+from tests.helpers import plant_yaml
 from views import i18n
 
 TS = Path(__file__).resolve().parent.parent / "resources" / "translations" / "forewarn_zh_CN.ts"
-PLANT = """\
-schema: 1
-plant: {name: 示范钢厂}
-devices:
-  - {name: plc1, protocol: modbus-tcp, port: 15020}
-tags:
-  - {name: GH1.CO.01, description: 1号煤气柜CO浓度, unit: ppm, device: plc1, address: "hr:0", type: float32}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: GH1.CO.01, description: 1号煤气柜CO浓度, unit: ppm, device: plc1, address: "hr:0", type: float32}
+    """,
+    devices="""
+    - {name: plc1, protocol: modbus-tcp, port: 15020}
+    """,
+    name="示范钢厂",
+)
 
 
 @pytest.fixture
@@ -269,8 +271,8 @@ def users(tmp_path):
 
 
 def chinese_window(qtbot, tmp_path, store, name: str):
+    from tests.helpers import FakeEngine
     from tests.test_widgets import PLANT as TEST_PLANT
-    from tests.test_widgets import FakeEngine
     from views.main_window import MainWindow
     from views.session import Session
 
@@ -283,6 +285,7 @@ def chinese_window(qtbot, tmp_path, store, name: str):
     return win, cfg
 
 
+@pytest.mark.slow
 def test_main_window_menus_docks_and_status_in_chinese(qtbot, tmp_path, chinese, users):
     win, _cfg = chinese_window(qtbot, tmp_path, users, "olga")
     assert win.windowTitle() == "Forewarn — Test Works"
@@ -301,6 +304,7 @@ def test_main_window_menus_docks_and_status_in_chinese(qtbot, tmp_path, chinese,
     assert win.session_controls.lock_screen.unlock_button.text() == "解锁"
 
 
+@pytest.mark.slow
 def test_login_lock_screen_and_users_dialog_in_chinese(qtbot, tmp_path, chinese, users):
     from views.login import MODE_FIRST_ADMIN, LoginDialog
     from views.users_dialog import UsersDialog
@@ -384,6 +388,7 @@ def test_settings_dialog_in_chinese(qtbot, tmp_path, chinese):
         dlg.runner.wait()
 
 
+@pytest.mark.slow
 def test_no_english_left_in_the_main_window_and_settings_in_chinese(qtbot, tmp_path, chinese, users):
     from app.config import demo_config_path, load_config
     from views.settings import SettingsDialog

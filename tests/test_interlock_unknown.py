@@ -11,21 +11,23 @@ from app.config import RiskModel, load_config, parse_config_text
 from app.risk.engine import RiskEngine
 from app.runtime.engine import Engine
 from core.samples import Quality, SampleBatch
-from tests.conftest import Recorder
+from tests.helpers import Recorder, plant_yaml
 from tests.test_sensor_integrity import DEMO
 
 GOOD, BAD = int(Quality.GOOD), int(Quality.BAD)
-PLANT = """\
-schema: 1
-risk: {interlock_confirm_s: 20}
-devices: [{name: plc1, protocol: modbus-tcp, port: 15020}]
-tags:
-  - {name: F.TEMP, device: plc1, address: "hr:0", type: float32, range: [0, 1000]}
-  - {name: F.IL, description: Bleeder interlock in service, device: plc1, address: "hr:5.0", type: bool}
-hazard_sources:
-  - {name: Furnace, kind: blast_furnace, inherent_level: 3, tags: [F.TEMP, F.IL], interlocks: [F.IL],
-     area: [[60, 60], [200, 60], [200, 160], [60, 160]]}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: F.TEMP, device: plc1, address: "hr:0", type: float32, range: [0, 1000]}
+    - {name: F.IL, description: Bleeder interlock in service, device: plc1, address: "hr:5.0", type: bool}
+    """,
+    devices="{name: plc1, protocol: modbus-tcp, port: 15020}",
+    extra="""
+    risk: {interlock_confirm_s: 20}
+    hazard_sources:
+      - {name: Furnace, kind: blast_furnace, inherent_level: 3, tags: [F.TEMP, F.IL], interlocks: [F.IL],
+         area: [[60, 60], [200, 60], [200, 160], [60, 160]]}
+    """,
+)
 IL = 1
 
 

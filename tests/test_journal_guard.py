@@ -21,16 +21,18 @@ from storage.guard import (
     sqlite_path,
 )
 from storage.history import History
+from tests.helpers import plant_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANT = """
-schema: 1
-plant: {name: Guard Plant}
-devices:
-  - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 1, enabled: false}
-tags:
-  - {name: P, device: plc, address: "hr:0", alarms: {H: 10}}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: P, device: plc, address: "hr:0", alarms: {H: 10}}
+    """,
+    devices="""
+    - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 1, enabled: false}
+    """,
+    name="Guard Plant",
+)
 
 
 def open_history(url: str) -> History:
@@ -152,6 +154,7 @@ def test_headless_refuses_a_corrupt_journal_with_exit_2(tmp_path, plant_file):
     assert str(db) in r.stderr and "not a SQLite database" in r.stderr
 
 
+@pytest.mark.slow
 def test_headless_refuses_a_missing_journal_and_starts_with_new_db(tmp_path, plant_file):
     db = tmp_path / "j.db"
     url = f"sqlite:///{db}"

@@ -13,16 +13,10 @@ from app.accounts.users import LOGIN_REFUSED, Role, UserStore
 from app.alarms.annunciation import SOUNDING
 from storage.audit import AuditLog, verify
 from storage.schema import create_schema, make_engine
-from tests.test_widgets import PLANT, FakeEngine, alarm
+from tests.helpers import Clock, FakeEngine
+from tests.test_widgets import PLANT, alarm
 from views.login import MODE_FIRST_ADMIN, LoginDialog
 from views.session import Session
-
-
-class Clock:
-    t = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 class RecordingEngine(FakeEngine):

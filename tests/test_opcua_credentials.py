@@ -17,7 +17,8 @@ from app.config import parse_config_text
 from app.runtime.engine import Engine
 from core.samples import DeviceState, Quality
 from devices.opcua import PLAIN_PASSWORD
-from tests.conftest import Recorder, wait_until
+from tests.conftest import wait_until
+from tests.helpers import Recorder, plant_yaml
 from tests.servers import SecuredUaServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +69,12 @@ class PasswordServer(SecuredUaServer):
 
 def plant(endpoint: str, allow: bool | None) -> str:
     flag = "" if allow is None else f", allow_insecure_password: {str(allow).lower()}"
-    return (
-        "schema: 1\nplant: {name: Passwords}\ndevices:\n"
-        f'  - {{name: ua, protocol: opcua, endpoint: "{endpoint}", scan_ms: 100, timeout_ms: 2000,\n'
-        f"     username: {USER}, password: {PASSWORD}{flag}}}\n"
-        'tags:\n  - {name: X, device: ua, address: "nsu=urn:forewarn:test;s=X"}\n'
+    device = (
+        f'{{name: ua, protocol: opcua, endpoint: "{endpoint}", scan_ms: 100, timeout_ms: 2000,'
+        f" username: {USER}, password: {PASSWORD}{flag}}}"
+    )
+    return plant_yaml(
+        '{name: X, device: ua, address: "nsu=urn:forewarn:test;s=X"}', devices=device, name="Passwords"
     )
 
 
@@ -97,6 +99,7 @@ def plain_server():
     srv.close()
 
 
+@pytest.mark.slow
 def test_password_is_not_sent_in_clear_without_the_flag(plain_server, data_dir):
     eng = Engine(engine_config(plain_server.endpoint, allow=False), backoff_cap=0.5)
     rec = Recorder()
@@ -115,6 +118,7 @@ def test_password_is_not_sent_in_clear_without_the_flag(plain_server, data_dir):
     assert plain_server.users.seen == []  # no credential ever reached the server
 
 
+@pytest.mark.slow
 def test_with_the_flag_it_connects_and_warns(plain_server, data_dir, caplog):
     caplog.set_level(logging.INFO)
     eng = Engine(engine_config(plain_server.endpoint, allow=True), backoff_cap=0.5)
@@ -136,6 +140,7 @@ def test_with_the_flag_it_connects_and_warns(plain_server, data_dir, caplog):
     assert PASSWORD not in caplog.text
 
 
+@pytest.mark.slow
 def test_a_token_policy_that_encrypts_the_password_needs_no_flag(tmp_path, data_dir, caplog):
     from tests.interop.certs import make_certificate
 

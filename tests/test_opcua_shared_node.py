@@ -11,6 +11,7 @@ from app.config import parse_config_text
 from app.runtime.engine import Engine
 from core.samples import Quality
 from tests.conftest import wait_until
+from tests.helpers import plant_yaml
 from tests.servers import OpcUaServer
 
 
@@ -33,6 +34,7 @@ def set_status(srv: OpcUaServer, name: str, value: float, status) -> None:
     srv.lt.call(srv.vars[name].write_value(dv))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["subscription", "poll"])
 def test_two_tags_on_one_node_both_get_values_and_qualities(mode):
     from asyncua import ua
@@ -40,16 +42,17 @@ def test_two_tags_on_one_node_both_get_values_and_qualities(mode):
     srv = OpcUaServer(["A", "B"]).start()
     try:
         srv.set("A", 7.0)
-        text = f"""
-schema: 1
-devices:
-  - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, mode: {mode},
-     timeout_ms: 500}}
-tags:
-  - {{name: A.RAW, device: ua, address: "nsu={srv.uri};s=A"}}
-  - {{name: B, device: ua, address: "nsu={srv.uri};s=B"}}
-  - {{name: A.SCALED, device: ua, address: "ns={srv.idx};s=A", scale: 10}}
-"""
+        text = plant_yaml(
+            f"""
+            - {{name: A.RAW, device: ua, address: "nsu={srv.uri};s=A"}}
+            - {{name: B, device: ua, address: "nsu={srv.uri};s=B"}}
+            - {{name: A.SCALED, device: ua, address: "ns={srv.idx};s=A", scale: 10}}
+            """,
+            devices=f"""
+            - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, mode: {mode},
+               timeout_ms: 500}}
+            """,
+        )
         eng = Engine(parse_config_text(text), backoff_cap=0.5)
         eng.start()
         try:

@@ -18,6 +18,7 @@ from devices.trust import (
     untrusted_thumbprint,
 )
 from tests.conftest import wait_until
+from tests.helpers import plant_yaml
 from tests.interop.certs import make_certificate
 from tests.interop.conftest import latest, running
 from tests.servers import SecuredUaServer
@@ -75,12 +76,13 @@ def server(certs):
 
 def config(srv, certs, mode="SignAndEncrypt", **extra) -> str:
     pinned = "".join(f', {k}: "{v}"' for k, v in extra.items())
-    return (
-        "schema: 1\nplant: {name: Trust}\ndevices:\n"
-        f'  - {{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, timeout_ms: 3000, '
+    device = (
+        f'{{name: ua, protocol: opcua, endpoint: "{srv.endpoint}", scan_ms: 100, timeout_ms: 3000, '
         f"security_policy: Basic256Sha256, security_mode: {mode}, "
-        f'certificate: "{certs["client_cert"]}", private_key: "{certs["client_key"]}"{pinned}}}\n'
-        'tags:\n  - {name: X, device: ua, address: "nsu=urn:forewarn:test;s=X"}\n'
+        f'certificate: "{certs["client_cert"]}", private_key: "{certs["client_key"]}"{pinned}}}'
+    )
+    return plant_yaml(
+        '{name: X, device: ua, address: "nsu=urn:forewarn:test;s=X"}', devices=device, name="Trust"
     )
 
 
@@ -88,6 +90,7 @@ def server_sha(certs) -> str:
     return certificate_info(certs["server_cert"].read_bytes()).sha256
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["Sign", "SignAndEncrypt"])
 def test_unknown_certificate_is_refused_then_trusted(server, certs, data_dir, mode):
     sha = server_sha(certs)
@@ -111,6 +114,7 @@ def test_unknown_certificate_is_refused_then_trusted(server, certs, data_dir, mo
         wait_until(lambda: rec.comm_alarm("ua", False))
 
 
+@pytest.mark.slow
 def test_pinned_certificate_counts_as_trusted(server, certs, data_dir):
     with running(config(server, certs, server_certificate=certs["server_cert"])) as (eng, _rec):
         wait_until(lambda: latest(eng, "X") == (42.5, Quality.GOOD))

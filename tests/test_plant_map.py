@@ -12,29 +12,33 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from app.config import demo_config_path, load_config, parse_config_text  # noqa: E402
-from core.alarm_types import Alarm  # noqa: E402
 from core.samples import Quality  # noqa: E402
+from tests import helpers  # noqa: E402
+from tests.helpers import plant_yaml  # noqa: E402
 
-PLANT = """\
-schema: 1
-plant: {name: Map Works}
-devices:
-  - {name: plc1, protocol: modbus-tcp, port: 15020}
-tags:
-  - {name: A.CO.01, description: CO one, unit: ppm, device: plc1, address: "hr:0", type: int16, scale: 0.1,
-     range: [0, 1000], alarms: {H: 24, HH: 160}, map: [100, 100]}
-  - {name: A.CO.02, description: CO two, unit: ppm, device: plc1, address: "hr:1", type: int16, scale: 0.1,
-     range: [0, 1000], alarms: {H: 24, HH: 160}, map: [130, 100]}
-  - {name: A.TEMP, description: Temperature, unit: degC, device: plc1, address: "hr:2", type: float32,
-     range: [0, 1200], alarms: {HH: 900, H: 800}}
-  - {name: B.CO.01, description: CO three, unit: ppm, device: plc1, address: "hr:4", type: int16, scale: 0.1,
-     range: [0, 1000], alarms: {H: 24, HH: 160}, map: [400, 300]}
-hazard_sources:
-  - {name: Area A, kind: blast_furnace, inherent_level: 2, tags: [A.CO.01, A.CO.02, A.TEMP],
-     area: [[60, 60], [200, 60], [200, 160], [60, 160]]}
-  - {name: Area B, kind: gas_holder, inherent_level: 3, tags: [B.CO.01],
-     area: [[350, 250], [450, 250], [450, 350], [350, 350]]}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: A.CO.01, description: CO one, unit: ppm, device: plc1, address: "hr:0", type: int16, scale: 0.1,
+       range: [0, 1000], alarms: {H: 24, HH: 160}, map: [100, 100]}
+    - {name: A.CO.02, description: CO two, unit: ppm, device: plc1, address: "hr:1", type: int16, scale: 0.1,
+       range: [0, 1000], alarms: {H: 24, HH: 160}, map: [130, 100]}
+    - {name: A.TEMP, description: Temperature, unit: degC, device: plc1, address: "hr:2", type: float32,
+       range: [0, 1200], alarms: {HH: 900, H: 800}}
+    - {name: B.CO.01, description: CO three, unit: ppm, device: plc1, address: "hr:4", type: int16, scale: 0.1,
+       range: [0, 1000], alarms: {H: 24, HH: 160}, map: [400, 300]}
+    """,
+    devices="""
+    - {name: plc1, protocol: modbus-tcp, port: 15020}
+    """,
+    name="Map Works",
+    extra="""
+    hazard_sources:
+      - {name: Area A, kind: blast_furnace, inherent_level: 2, tags: [A.CO.01, A.CO.02, A.TEMP],
+         area: [[60, 60], [200, 60], [200, 160], [60, 160]]}
+      - {name: Area B, kind: gas_holder, inherent_level: 3, tags: [B.CO.01],
+         area: [[350, 250], [450, 250], [450, 350], [350, 350]]}
+    """,
+)
 from widgets.palette import PRIORITY_COLORS  # noqa: E402
 
 
@@ -56,8 +60,7 @@ def demo_map(qtbot):
 
 
 def alarm(key, tag, priority, active=True, acked=False):
-    source, kind = key.split(":")
-    return Alarm(key, source, tag, kind, priority, active, acked, 100.0, 100.0, 30.0, 24.0, key)
+    return helpers.alarm(key, tag, priority, active=active, acked=acked, value=30.0, limit=24.0, message=key)
 
 
 def assert_no_overlap(pm):
@@ -203,6 +206,7 @@ def test_warning_rings_a_detector_without_colouring_it_as_an_alarm(cfg, qtbot):
     assert pm.markers[1].warning == 0
 
 
+@pytest.mark.slow
 def test_unacknowledged_alarm_flashes_the_outline_with_one_timer(cfg, qtbot):
     from widgets.plant_map import PlantMap
 

@@ -61,6 +61,7 @@ def test_probe_reads_bits(modbus):
     assert r.bits == [True] and r.registers == []
 
 
+@pytest.mark.slow
 def test_opcua_connection_and_browse():
     with OpcUaServer(["BF.TEMP", "BF.PRESS"]) as s:
         dev = OpcUaDevice(name="opc", protocol="opcua", endpoint=s.endpoint, timeout_ms=4000)

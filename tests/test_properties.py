@@ -164,6 +164,7 @@ def mutate(ops) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MUTATIONS)
 def test_mutated_demo_plant_loads_or_names_line_and_field(ops):

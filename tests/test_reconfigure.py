@@ -32,6 +32,7 @@ def live(engine, names):
     return all(snap.quality[at[n]] == Quality.GOOD and snap.ts[at[n]] > time.time() - 3 for n in names)
 
 
+@pytest.mark.slow
 def test_apply_config_keeps_unchanged_devices_alarm_states_and_history(plant, tmp_path, qtbot):
     cfg = plant
     hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags)

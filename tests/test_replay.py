@@ -14,15 +14,15 @@ from app.config import parse_config_text
 from app.evaluation.replay import replay
 from core.samples import Quality, SampleBatch
 from core.times import iso_ms
+from tests.helpers import plant, plant_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANT = """
-schema: 1
-devices: [{name: d, protocol: modbus-tcp}]
-tags:
-  - {name: CO1, device: d, address: "hr:0", unit: ppm, alarms: {H: 24, HH: 160, deadband: 2, on_delay_s: 2}}
-  - {name: IL, device: d, address: "hr:1.0", type: bool, alarms: {state: false}}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: CO1, device: d, address: "hr:0", unit: ppm, alarms: {H: 24, HH: 160, deadband: 2, on_delay_s: 2}}
+    - {name: IL, device: d, address: "hr:1.0", type: bool, alarms: {state: false}}
+    """,
+)
 
 
 def write_input(path: Path, rows):
@@ -142,10 +142,12 @@ def test_replay_bad_input_names_the_line(tmp_path):
 def test_scan_hold_rebuilds_the_scans_between_stored_samples():
     from app.evaluation.scan_hold import ScanHold
 
-    cfg = parse_config_text(
-        "schema: 1\ndevices: [{name: d, protocol: modbus-tcp, scan_ms: 1000}]\n"
-        "tags:\n  - {name: A, device: d, address: 'hr:0', history: {max_interval_s: 60}}\n"
-        "  - {name: B, device: d, address: 'hr:1', history: {max_interval_s: 60}}\n"
+    cfg = plant(
+        """
+        - {name: A, device: d, address: 'hr:0', history: {max_interval_s: 60}}
+        - {name: B, device: d, address: 'hr:1', history: {max_interval_s: 60}}
+        """,
+        devices="{name: d, protocol: modbus-tcp, scan_ms: 1000}",
     )
     hold = ScanHold(cfg)
     b1 = hold.fill(SampleBatch.build([0, 1, 1], [0.0, 0.0, 5.0], [1.0, 7.0, 8.0], Quality.GOOD))

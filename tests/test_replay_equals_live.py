@@ -4,7 +4,6 @@ are exported as CSV, and `replay` over that file gives the same alarm transition
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
@@ -16,24 +15,9 @@ from cli.commands import export_csv
 from core.alarm_types import WARNING_KINDS
 from demo.simulator import SimulatorProcess
 from storage.history import History
+from tests.helpers import Recorder
 
 LEVEL = {"HH", "H", "L", "LL", "STATE"}
-
-
-class Recorder:
-    def __init__(self):
-        self.alarms = []
-        self.lock = threading.Lock()
-
-    def on_samples(self, batch):
-        pass
-
-    def on_alarm(self, a):
-        with self.lock:
-            self.alarms.append(a)
-
-    def on_device(self, status):
-        pass
 
 
 def transitions(alarms):
@@ -58,10 +42,11 @@ def simulator():
         sim.stop()
 
 
+@pytest.mark.slow
 def test_replay_of_exported_history_gives_the_live_alarms(simulator, tmp_path, qtbot):
     cfg = simulator
     db = f"sqlite:///{tmp_path / 'h.db'}"
-    rec = Recorder()
+    rec = Recorder(samples=False)
     engine = Engine(cfg, History(db, cfg.tags))
     engine.add_listener(rec)
     engine.start()

@@ -14,39 +14,43 @@ from app.risk.engine import RiskEngine, exposure_alpha, grade, inherent_risk
 from core.alarm_types import Alarm
 from core.risk_types import Inherent, RiskState, TraceItem, level_label
 from core.samples import Quality
+from tests import helpers
 
 MODEL = RiskModel()
 
-PLANT = """\
-schema: 1
-plant: {name: Risk Works}
-devices:
-  - {name: plc1, protocol: modbus-tcp, port: 15020}
-  - {name: plc2, protocol: modbus-tcp, port: 15021}
-tags:
-  - {name: F.TEMP, description: Hearth temperature, unit: degC, device: plc1, address: "hr:0", type: float32,
-     alarms: {HH: 650, H: 600}}
-  - {name: F.CO.01, unit: ppm, device: plc1, address: "hr:2", type: int16}
-  - {name: F.CO.02, unit: ppm, device: plc1, address: "hr:3", type: int16}
-  - {name: F.CO.03, unit: ppm, device: plc2, address: "hr:4", type: int16}
-  - {name: F.IL, description: Bleeder interlock in service, device: plc1, address: "hr:5.0", type: bool}
-  - {name: G.LEVEL, unit: "%", device: plc1, address: "hr:6", type: int16}
-  - {name: OTHER, device: plc1, address: "hr:7", type: int16}
-hazard_sources:
-  - name: Furnace
-    kind: blast_furnace
-    inherent: {method: LEC, L: 3, E: 3, C: 10}
-    tags: [F.TEMP, F.CO.01, F.CO.02, F.CO.03, F.IL]
-    interlocks: [F.IL]
-  - name: Holder
-    kind: gas_holder
-    inherent:
-      method: GB18218
-      people_exposed: 120
-      substances: [{name: BF gas, q_t: 67, Q_t: 20, beta: 2}]
-    tags: [G.LEVEL, F.CO.03]
-  - {name: Yard, kind: other, inherent_level: 4}
-"""
+PLANT = helpers.plant_yaml(
+    """
+    - {name: F.TEMP, description: Hearth temperature, unit: degC, device: plc1, address: "hr:0", type: float32,
+       alarms: {HH: 650, H: 600}}
+    - {name: F.CO.01, unit: ppm, device: plc1, address: "hr:2", type: int16}
+    - {name: F.CO.02, unit: ppm, device: plc1, address: "hr:3", type: int16}
+    - {name: F.CO.03, unit: ppm, device: plc2, address: "hr:4", type: int16}
+    - {name: F.IL, description: Bleeder interlock in service, device: plc1, address: "hr:5.0", type: bool}
+    - {name: G.LEVEL, unit: "%", device: plc1, address: "hr:6", type: int16}
+    - {name: OTHER, device: plc1, address: "hr:7", type: int16}
+    """,
+    devices="""
+    - {name: plc1, protocol: modbus-tcp, port: 15020}
+    - {name: plc2, protocol: modbus-tcp, port: 15021}
+    """,
+    name="Risk Works",
+    extra="""
+    hazard_sources:
+      - name: Furnace
+        kind: blast_furnace
+        inherent: {method: LEC, L: 3, E: 3, C: 10}
+        tags: [F.TEMP, F.CO.01, F.CO.02, F.CO.03, F.IL]
+        interlocks: [F.IL]
+      - name: Holder
+        kind: gas_holder
+        inherent:
+          method: GB18218
+          people_exposed: 120
+          substances: [{name: BF gas, q_t: 67, Q_t: 20, beta: 2}]
+        tags: [G.LEVEL, F.CO.03]
+      - {name: Yard, kind: other, inherent_level: 4}
+    """,
+)
 T, CO1, CO2, CO3, IL, LEVEL, OTHER = range(7)
 GOOD, BAD = int(Quality.GOOD), int(Quality.BAD)
 
@@ -55,23 +59,9 @@ def hs(inherent=None, level=3, **kw) -> HazardSource:
     return HazardSource(name="H", inherent=inherent, inherent_level=level, **kw)
 
 
-def alarm(key, tag, priority, *, active=True, since=100.0, hazard="", message="", **kw) -> Alarm:
-    source, _, kind = key.rpartition(":")
-    return Alarm(
-        key,
-        source,
-        tag,
-        kind,
-        priority,
-        active,
-        False,
-        since,
-        since,
-        0.0,
-        None,
-        message or key,
-        hazard=hazard,
-        **kw,
+def alarm(key, tag, priority, *, active=True, since=100.0, message="", **kw) -> Alarm:
+    return helpers.alarm(
+        key, tag, priority, active=active, ts=since, value=0.0, limit=None, message=message or key, **kw
     )
 
 
@@ -403,16 +393,13 @@ def test_update_scales_to_a_large_plant():
     import time
 
     n_tags, n_sources = 3000, 300
-    tags = "\n".join(
-        f"  - {{name: T{i}, device: plc1, address: 'hr:{i}', type: int16}}" for i in range(n_tags)
-    )
+    tags = [f"{{name: T{i}, device: plc1, address: 'hr:{i}', type: int16}}" for i in range(n_tags)]
     sources = "\n".join(
         f"  - {{name: H{k}, inherent_level: 3, tags: [{', '.join(f'T{k * 10 + j}' for j in range(10))}]}}"
         for k in range(n_sources)
     )
-    cfg = parse_config_text(
-        "schema: 1\ndevices:\n  - {name: plc1, protocol: modbus-tcp, port: 15020}\n"
-        f"tags:\n{tags}\nhazard_sources:\n{sources}\n"
+    cfg = helpers.plant(
+        tags, devices="{name: plc1, protocol: modbus-tcp, port: 15020}", extra=f"hazard_sources:\n{sources}\n"
     )
     engine = RiskEngine(cfg)
     quality = np.full(n_tags, GOOD, dtype=np.uint8)

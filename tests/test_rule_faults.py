@@ -23,26 +23,30 @@ from app.runtime.engine import Engine
 from core.samples import Quality, SampleBatch
 from storage.history import History
 from tests.conftest import wait_until
+from tests.helpers import plant_yaml
 from tests.servers import ModbusServer
 
 T0 = 1_700_000_000.0
-PLANT = """
-schema: 1
-plant: {name: Fault test}
-devices:
-  - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: PORT, unit: 1, scan_ms: 200, timeout_ms: 500}
-tags:
-  - {name: T, device: plc, address: "hr:0", type: uint16, range: [0, 1000], alarms: {H: 60}}
-  - {name: U, device: plc, address: "hr:1", type: uint16, range: [0, 1000]}
-  - {name: RUN, device: plc, address: "hr:2", type: uint16, alarms: {L: 5, suppress_when: "U > 500"}}
-  - {name: F, device: plc, address: "hr:3", type: uint16, range: [0, 1000], alarms: {H: 900},
-     warning: {forecast: {when: "U > 0"}, anomaly: {mode: "U > 0"}}}
-hazard_sources:
-  - {name: Furnace, kind: blast_furnace, tags: [T, U]}
-rules:
-  - {name: hot, when: "T > 50", level: 2}
-  - {name: broken, when: "U > 1", level: 2}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: T, device: plc, address: "hr:0", type: uint16, range: [0, 1000], alarms: {H: 60}}
+    - {name: U, device: plc, address: "hr:1", type: uint16, range: [0, 1000]}
+    - {name: RUN, device: plc, address: "hr:2", type: uint16, alarms: {L: 5, suppress_when: "U > 500"}}
+    - {name: F, device: plc, address: "hr:3", type: uint16, range: [0, 1000], alarms: {H: 900},
+       warning: {forecast: {when: "U > 0"}, anomaly: {mode: "U > 0"}}}
+    """,
+    devices="""
+    - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: PORT, unit: 1, scan_ms: 200, timeout_ms: 500}
+    """,
+    name="Fault test",
+    extra="""
+    hazard_sources:
+      - {name: Furnace, kind: blast_furnace, tags: [T, U]}
+    rules:
+      - {name: hot, when: "T > 50", level: 2}
+      - {name: broken, when: "U > 1", level: 2}
+    """,
+)
 T, U, RUN, F = range(4)
 
 
@@ -261,6 +265,7 @@ def modbus():
         yield srv
 
 
+@pytest.mark.slow
 def test_engine_over_modbus_with_one_failing_rule_stores_everything_and_journals_the_fault(modbus, tmp_path):
     """A live engine reading a real Modbus server: the broken rule raises while U > 5; every tag
     is stored, the other rule and the limit alarm raise, the SYSTEM alarm is journaled and ends

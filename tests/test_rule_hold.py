@@ -26,6 +26,7 @@ from core.messages import Message
 from core.samples import Quality, SampleBatch
 from demo.plant_physics import PlantPhysics
 from demo.scenarios import T0, WARMUP_S, samples
+from tests.helpers import plant_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD, BAD = int(Quality.GOOD), int(Quality.BAD)
@@ -73,6 +74,7 @@ class Run:
         return max(self.value(n) for n in self.index if n.startswith(("GAS.CO.", "GH1.CO.")))
 
 
+@pytest.mark.slow
 def test_gas_leak_rule_does_not_return_while_co_is_far_above_its_limit(demo):
     run = Run(demo, seed=1)
     run.inject("gas_leak")
@@ -95,6 +97,7 @@ def test_gas_leak_rule_does_not_return_while_co_is_far_above_its_limit(demo):
     assert any("beyond its HH limit 160 ppm" in h for h in seen["holding"]), seen["holding"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_lance_rule_raises_once_and_does_not_cycle_during_the_lance_leak(demo, seed):
     run = Run(demo, seed=seed)
@@ -105,6 +108,7 @@ def test_lance_rule_raises_once_and_does_not_cycle_during_the_lance_leak(demo, s
     assert run.pipe.rules.active() == [LANCE_RULE]
 
 
+@pytest.mark.slow
 def test_a_held_warning_returns_once_the_incident_is_over(demo):
     run = Run(demo, seed=2)
     run.inject("gas_leak")
@@ -128,23 +132,26 @@ def test_a_held_warning_returns_once_the_incident_is_over(demo):
 
 # ---------------------------------------------------------------- small feeds
 
-PLANT = """
-schema: 1
-plant: {name: Hold test}
-devices:
-  - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 15999, scan_ms: 1000}
-tags:
-  - {name: A.X, unit: ppm, device: plc, address: "hr:0", range: [0, 100], alarms: {H: 50, deadband: 2}}
-  - {name: A.Y, unit: °C, device: plc, address: "hr:2", range: [0, 100]}
-rule_defaults: {clear_s: 60, hold_s: 200}
-rules:
-  - {name: High, when: "A.Y > 5", message: "Y high", message_zh: "Y 偏高"}
-  - {name: Quick, when: "A.Y > 5", clear_s: 10, hold_s: 0}
-  - {name: Leak, when: "rising(A.X, 120, 10)", message: "X rising fast"}
-  - {name: Warm, when: "rising(A.Y, 120, 10)"}
-  - {name: Steady, when: "not rising(A.Y, 300)"}
-  - {name: Either, when: "rising(A.Y, 300) or A.X > 1000"}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: A.X, unit: ppm, device: plc, address: "hr:0", range: [0, 100], alarms: {H: 50, deadband: 2}}
+    - {name: A.Y, unit: °C, device: plc, address: "hr:2", range: [0, 100]}
+    """,
+    devices="""
+    - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 15999, scan_ms: 1000}
+    """,
+    name="Hold test",
+    extra="""
+    rule_defaults: {clear_s: 60, hold_s: 200}
+    rules:
+      - {name: High, when: "A.Y > 5", message: "Y high", message_zh: "Y 偏高"}
+      - {name: Quick, when: "A.Y > 5", clear_s: 10, hold_s: 0}
+      - {name: Leak, when: "rising(A.X, 120, 10)", message: "X rising fast"}
+      - {name: Warm, when: "rising(A.Y, 120, 10)"}
+      - {name: Steady, when: "not rising(A.Y, 300)"}
+      - {name: Either, when: "rising(A.Y, 300) or A.X > 1000"}
+    """,
+)
 
 
 class Feed:
@@ -332,11 +339,11 @@ def test_a_rule_message_in_chinese_is_message_zh_and_stays_itself(demo):
 
 def test_rule_hold_settings_are_checked_with_file_and_line(tmp_path):
     bad = tmp_path / "plant.yaml"
-    bad.write_text(
-        PLANT.replace(
-            '{name: Quick, when: "A.Y > 5", clear_s: 10', '{name: Quick, when: "A.Y > 5", clear_s: -10'
-        )
+    text = PLANT.replace(
+        '{name: Quick, when: "A.Y > 5", clear_s: 10', '{name: Quick, when: "A.Y > 5", clear_s: -10'
     )
+    bad.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "clear_s: -10" in t)
     out = subprocess.run(
         [sys.executable, "main.py", "check-config", str(bad)],
         cwd=ROOT,
@@ -346,7 +353,8 @@ def test_rule_hold_settings_are_checked_with_file_and_line(tmp_path):
     )
     assert out.returncode == 2, out.stderr
     assert (
-        f"{bad}:12: rules[1].clear_s: Input should be greater than or equal to 0" in out.stdout + out.stderr
+        f"{bad}:{line}: rules[1].clear_s: Input should be greater than or equal to 0"
+        in out.stdout + out.stderr
     )
     assert "Traceback" not in out.stderr
     cfg = parse_config_text(PLANT)

@@ -12,28 +12,32 @@ from app.config import ConfigError, demo_config_path, load_config, parse_config_
 from app.rules.engine import CompiledRule, RuleEngine, RuleError, compile_rule
 from app.warning.window import RecentWindow
 from core.samples import Quality, SampleBatch
+from tests.helpers import plant_yaml
 
 GOOD, BAD = int(Quality.GOOD), int(Quality.BAD)
 T0 = 1_700_000_000.0
 
-PLANT = """
-schema: 1
-plant: {name: Rule test, map_m_per_unit: 2.0}
-devices:
-  - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 15999, scan_ms: 1000}
-tags:
-  - {name: A.X, unit: m³/h, device: plc, address: "hr:0", type: float32, range: [0, 100]}
-  - {name: A.Y, unit: °C, device: plc, address: "hr:2", type: float32, range: [0, 100]}
-  - {name: A.RUN, device: plc, address: "di:0", type: bool}
-  - {name: CO.01, unit: ppm, device: plc, address: "hr:10", map: [0, 0]}
-  - {name: CO.02, unit: ppm, device: plc, address: "hr:11", map: [10, 0]}
-  - {name: CO.03, unit: ppm, device: plc, address: "hr:12", map: [0, 10]}
-  - {name: CO.04, unit: ppm, device: plc, address: "hr:13", map: [500, 500]}
-  - {name: GH.CO.01, unit: ppm, device: plc, address: "hr:14", map: [505, 500]}
-  - {name: N-2, device: plc, address: "hr:15"}
-hazard_sources:
-  - {name: Gas area, kind: gas_area, tags: [CO.01, CO.02]}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: A.X, unit: m³/h, device: plc, address: "hr:0", type: float32, range: [0, 100]}
+    - {name: A.Y, unit: °C, device: plc, address: "hr:2", type: float32, range: [0, 100]}
+    - {name: A.RUN, device: plc, address: "di:0", type: bool}
+    - {name: CO.01, unit: ppm, device: plc, address: "hr:10", map: [0, 0]}
+    - {name: CO.02, unit: ppm, device: plc, address: "hr:11", map: [10, 0]}
+    - {name: CO.03, unit: ppm, device: plc, address: "hr:12", map: [0, 10]}
+    - {name: CO.04, unit: ppm, device: plc, address: "hr:13", map: [500, 500]}
+    - {name: GH.CO.01, unit: ppm, device: plc, address: "hr:14", map: [505, 500]}
+    - {name: N-2, device: plc, address: "hr:15"}
+    """,
+    devices="""
+    - {name: plc, protocol: modbus-tcp, host: 127.0.0.1, port: 15999, scan_ms: 1000}
+    """,
+    extra="""
+    plant: {name: Rule test, map_m_per_unit: 2.0}
+    hazard_sources:
+      - {name: Gas area, kind: gas_area, tags: [CO.01, CO.02]}
+    """,
+)
 A_X, A_Y, A_RUN, CO1, CO2, CO3, CO4, GH1, N2 = range(9)
 
 

@@ -104,6 +104,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("incident, rule, when", CASES, ids=[c[0] for c in CASES])
 def test_rule_fires_before_the_first_limit_alarm(cfg, incident, rule, when, seed):
@@ -152,6 +153,7 @@ def test_detector_offline_is_a_blind_spot(cfg):
     assert plant.eng.active() == []
 
 
+@pytest.mark.slow
 def test_no_rule_fires_in_six_hours_of_normal_operation(cfg):
     plant = Plant(cfg, seed=11)
     while plant.p.t < 6 * 3600:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from app.config import demo_config_path, load_config
 from core.alarm_types import Alarm
+from tests import helpers
 from views.launcher import RESOURCES
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT, WCAG_AA, contrast_ratio
 from widgets.status import AlarmBanner
@@ -21,10 +22,8 @@ QSS = (RESOURCES / "theme.qss").read_text(encoding="utf-8")
 
 
 def alarm(priority: int, message: str = "CO high", *, warning: bool = False, active: bool = True) -> Alarm:
-    kind = "FORECAST" if warning else "H"
-    return Alarm(
-        f"GH1.CO.01:{kind}", "GH1.CO.01", 0, kind, priority, active, False, 100.0, 100.0, 35.8, 24.0, message
-    )
+    key = "GH1.CO.01:FORECAST" if warning else "GH1.CO.01:H"
+    return helpers.alarm(key, 0, priority, active=active, value=35.8, limit=24.0, message=message)
 
 
 def test_palette_text_on_every_priority_colour_meets_aa():
@@ -96,7 +95,7 @@ def test_a_long_banner_message_elides_and_keeps_the_window_on_the_screen(qtbot):
 
 
 def test_a_saved_geometry_larger_than_the_screen_is_clamped(qtbot, tmp_path):
-    from tests.test_widgets import FakeEngine
+    from tests.helpers import FakeEngine
     from views.main_window import MainWindow
 
     cfg = load_config(demo_config_path())
@@ -137,7 +136,7 @@ def test_settings_and_alarm_history_fit_a_1366_by_768_screen(qtbot):
 
 
 def test_small_screens_get_the_compact_layout_with_ten_alarm_rows(qtbot, tmp_path):
-    from tests.test_widgets import FakeEngine
+    from tests.helpers import FakeEngine
     from views.main_window import MainWindow
 
     cfg = load_config(demo_config_path())

@@ -19,7 +19,8 @@ from app.config import load_config, parse_config_text
 from app.evaluation.integrity import QualityStage, safety_detectors
 from app.runtime.engine import Engine
 from core.samples import Quality, QualityReason, SampleBatch
-from tests.conftest import Recorder, wait_until
+from tests.conftest import wait_until
+from tests.helpers import Recorder, plant, plant_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo_plant.yaml"
@@ -63,6 +64,7 @@ def _trace(e: Engine, hazard: str):
 # ---------------------------------------------------------------- frozen signal
 
 
+@pytest.mark.slow
 def test_frozen_gas_detector_turns_bad_with_reason_diag_alarm_and_blind_spot(demo):
     e, rec = _engine(demo)
     i = demo.tag_index()[CO]
@@ -91,6 +93,7 @@ def test_frozen_gas_detector_turns_bad_with_reason_diag_alarm_and_blind_spot(dem
     assert _trace(e, "Gas holder 1")[1] == []
 
 
+@pytest.mark.slow
 def test_a_detector_that_scatters_or_sits_at_zero_is_never_frozen(demo):
     e, _ = _engine(demo)
     i = demo.tag_index()[CO]
@@ -102,19 +105,19 @@ def test_a_detector_that_scatters_or_sits_at_zero_is_never_frozen(demo):
 
 
 def test_frozen_runs_on_sample_time_and_per_tag_settings():
-    cfg = parse_config_text(
-        """\
-schema: 1
-sensors: {frozen_s: 60, frozen_band_pct: 0.1}
-devices: [{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}]
-tags:
-  - {name: A, device: d, address: "hr:0", range: [0, 100]}
-  - {name: B, device: d, address: "hr:1", range: [0, 100], frozen_s: 0}
-  - {name: C, device: d, address: "hr:2", range: [0, 100]}
-  - {name: D, device: d, address: "hr:3", frozen_s: 30, frozen_band: 0.5}
-  - {name: E, device: d, address: "hr:4", type: bool}
-hazard_sources: [{name: H, tags: [A, B, E]}]
-"""
+    cfg = plant(
+        """
+    - {name: A, device: d, address: "hr:0", range: [0, 100]}
+    - {name: B, device: d, address: "hr:1", range: [0, 100], frozen_s: 0}
+    - {name: C, device: d, address: "hr:2", range: [0, 100]}
+    - {name: D, device: d, address: "hr:3", frozen_s: 30, frozen_band: 0.5}
+    - {name: E, device: d, address: "hr:4", type: bool}
+    """,
+        devices="{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}",
+        extra="""
+    sensors: {frozen_s: 60, frozen_band_pct: 0.1}
+    hazard_sources: [{name: H, tags: [A, B, E]}]
+    """,
     )
     st = QualityStage(cfg)
     assert safety_detectors(cfg).tolist() == [True, True, False, False, False]
@@ -165,15 +168,15 @@ def test_ne43_fault_band_is_bad_between_range_and_band_is_uncertain_and_alarms(d
 
 
 def test_fault_band_margins_and_opt_out_are_configurable():
-    cfg = parse_config_text(
-        """\
-schema: 1
-sensors: {fault_low_pct: 5, fault_high_pct: 10}
-devices: [{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}]
-tags:
-  - {name: A, device: d, address: "hr:0", range: [0, 100]}
-  - {name: B, device: d, address: "hr:1", range: [0, 100], fault_band: false}
-"""
+    cfg = plant(
+        """
+    - {name: A, device: d, address: "hr:0", range: [0, 100]}
+    - {name: B, device: d, address: "hr:1", range: [0, 100], fault_band: false}
+    """,
+        devices="{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}",
+        extra="""
+    sensors: {fault_low_pct: 5, fault_high_pct: 10}
+    """,
     )
     st = QualityStage(cfg)
     b, reason, _ = st.apply(SampleBatch.build([0, 0, 1], T0, [-4.0, 111.0, -50.0], GOOD))
@@ -185,6 +188,7 @@ tags:
     assert b.quality.tolist() == [UNCERTAIN, BAD, UNCERTAIN]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "field, value, message",
     [
@@ -240,6 +244,7 @@ def _wait_reason(e: Engine, i: int, reason: QualityReason, timeout: float = 30.0
     wait_until(lambda: e.quality_reasons()[i] == reason and e.latest().quality[i] == BAD, timeout)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_frozen_and_faulty_detector_over_modbus(sim_plant):
     sim, cfg = sim_plant
@@ -287,15 +292,17 @@ def test_hazard_panel_says_why_a_member_is_bad(demo, qtbot):
     assert row.quality.text() == "sensor fault (NE 43)"
 
 
-SMALL = """\
-schema: 1
-sensors: {frozen_s: 60}
-devices: [{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}]
-tags:
-  - {name: A, device: d, address: "hr:0", range: [0, 100]}
-  - {name: B, device: d, address: "hr:1", range: [0, 100]}
-hazard_sources: [{name: H, tags: [A, B]}]
-"""
+SMALL = plant_yaml(
+    """
+    - {name: A, device: d, address: "hr:0", range: [0, 100]}
+    - {name: B, device: d, address: "hr:1", range: [0, 100]}
+    """,
+    devices="{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: 1}",
+    extra="""
+    sensors: {frozen_s: 60}
+    hazard_sources: [{name: H, tags: [A, B]}]
+    """,
+)
 
 
 def test_a_configuration_change_keeps_frozen_state_and_ends_diagnostics_of_removed_tags():

@@ -3,6 +3,8 @@ applied to the idle lock and the account lockout (the command line overrides it)
 
 from __future__ import annotations
 
+import pytest
+
 from app.accounts.users import Role, UserStore
 from app.config import PlantConfig, load_config, parse_config_text
 from app.config.io import save_config
@@ -30,6 +32,7 @@ def test_security_page_edits_are_applied_and_saved(qtbot, tmp_path):
     assert load_config(path).security == new.security
 
 
+@pytest.mark.slow
 def test_policy_reaches_the_idle_lock_and_the_account_store(tmp_path):
     cfg = parse_config_text("schema: 1\nsecurity: {lock_after_min: 2, lockout_min: 1, max_failures: 3}\n")
     assert idle_lock_s(cfg, {}) == 120 and idle_lock_s(cfg, {"lock_after_s": 0.0}) == 0

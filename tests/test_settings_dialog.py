@@ -42,6 +42,7 @@ def _csv(path, n: int, device: str) -> None:
     path.write_bytes(("\n".join(lines) + "\n").encode("gb18030"))
 
 
+@pytest.mark.slow
 def test_build_a_small_plant_from_an_empty_config(qtbot, dialog_on, modbus, tmp_path):
     dlg, path = dialog_on(PlantConfig())
     dlg.show()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from app.config import demo_config_path, load_config
 from demo.simulator import SimulatorProcess
-from tests.test_widgets import FakeEngine
+from tests.helpers import FakeEngine
 from views.main_window import MainWindow
 
 
@@ -23,6 +23,7 @@ def running_demo(data_dir):
         sim.stop()
 
 
+@pytest.mark.slow
 def test_apply_on_the_demo_keeps_its_ports_its_drawing_and_the_dialog(qtbot, tmp_path, running_demo):
     shipped = load_config(demo_config_path())
     running = running_demo

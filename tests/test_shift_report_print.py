@@ -62,6 +62,7 @@ def run_report(
 
 
 # ---------------------------------------------------------------- title and an empty report
+@pytest.mark.slow
 def test_report_without_config_is_titled_forewarn_shift_report(tmp_path, shift, data_dir, qapp):
     h = make_history(tmp_path / "h.db", busy_shift(shift[0]))
     h.engine.dispose()
@@ -74,6 +75,7 @@ def test_report_without_config_is_titled_forewarn_shift_report(tmp_path, shift, 
     assert not re.search(r"\bPlant\b", "\n".join(pages))
 
 
+@pytest.mark.slow
 def test_a_period_with_nothing_to_say_prints_one_line_on_one_page(tmp_path, data_dir, qapp):
     from storage.history import History
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from demo.sim_servers import port_holder
+from tests.helpers import plant_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,9 +24,10 @@ def plant(protocol: str, port: int) -> str:
     else:
         dev = f'{{name: ua, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:{port}/x/"}}'
         tag = '{name: T, device: ua, address: "ns=2;s=T"}'
-    return f"schema: 1\nplant: {{name: Busy}}\ndevices:\n  - {dev}\ntags:\n  - {tag}\n"
+    return plant_yaml(tag, devices=dev, name="Busy")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("protocol", ["modbus-tcp", "opcua"])
 def test_simulate_on_a_busy_port_names_it_and_exits_2(tmp_path, protocol):
     with socket.socket() as held:

@@ -167,6 +167,7 @@ def test_demo_yaml_covers_the_plant():
 # ---------------------------------------------------------------- Modbus
 
 
+@pytest.mark.slow
 def test_modbus_values_lie_in_their_ranges(plant):
     sim, cfg = plant
     names = [t.name for t in cfg.tags if isinstance(cfg.device(t.device), ModbusDevice)]
@@ -192,6 +193,7 @@ def test_modbus_values_lie_in_their_ranges(plant):
     assert values["BF1.BLEEDER.INTERLOCK"] == 1.0
 
 
+@pytest.mark.slow
 def test_set_value_round_trips_exactly(plant):
     sim, cfg = plant
     forced = {
@@ -226,6 +228,7 @@ def test_set_value_round_trips_exactly(plant):
     assert released == {"BF1.BLEEDER.INTERLOCK": 1.0, "GAS.ALARM.HORN": 0.0, "DC1.LOCKAIR.VALVE.FAULT": 0.0}
 
 
+@pytest.mark.slow
 def test_unknown_names_are_refused(plant):
     sim, _ = plant
     with pytest.raises(ValueError):
@@ -249,6 +252,7 @@ def test_unknown_names_are_refused(plant):
 # ---------------------------------------------------------------- OPC UA
 
 
+@pytest.mark.slow
 def test_opcua_namespace_and_values(plant):
     from asyncua import Client, ua
 
@@ -288,6 +292,7 @@ def test_opcua_namespace_and_values(plant):
 # ---------------------------------------------------------------- silence and incidents
 
 
+@pytest.mark.slow
 def test_silence_closes_connections_and_restarts_on_the_same_port(fast_plant):
     from asyncua import Client
 
@@ -346,6 +351,7 @@ def test_silence_closes_connections_and_restarts_on_the_same_port(fast_plant):
     assert asyncio.run(steel_connects())
 
 
+@pytest.mark.slow
 def test_gas_leak_spreads_over_neighbouring_detectors(fast_plant):
     sim, cfg = fast_plant
     detectors = [t.name for t in cfg.tags if t.unit == "ppm" and t.map is not None and "TUYERE" not in t.name]
@@ -362,6 +368,7 @@ def test_gas_leak_spreads_over_neighbouring_detectors(fast_plant):
     assert len(high) >= 3
 
 
+@pytest.mark.slow
 def test_child_exits_when_its_parent_dies(tmp_path):
     import psutil
 
@@ -461,6 +468,7 @@ def test_normal_plant_is_quiet_for_a_simulated_shift():
         assert not hits, (phys.t, hits)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "incident, tag",
     [

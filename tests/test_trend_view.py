@@ -151,6 +151,7 @@ def show_range(qtbot, view, t0, t1):
 # ---------------------------------------------------------------- history zoom
 
 
+@pytest.mark.slow
 def test_30_days_show_an_envelope_that_keeps_the_spike(qtbot, cfg, reads, tmp_path):
     view = make_view(qtbot, cfg, reads, tmp_path)
     add_pens(qtbot, view, [0, 1])

@@ -13,23 +13,23 @@ from app.config import parse_config_text
 from app.runtime.engine import Engine
 from core.samples import DeviceState, DeviceStatus
 from devices.trust import TrustStore, certificate_info
-from storage.audit import AuditLog
-from storage.schema import create_schema, make_engine
+from tests.helpers import plant_yaml
 from tests.interop.certs import make_certificate
 from views.main_window import MainWindow
 from views.session import Session
 from views.trust_dialog import TrustDialog
 
 ENDPOINT = "opc.tcp://127.0.0.1:4999/plant/"
-PLANT = f"""
-schema: 1
-plant: {{name: Trust test}}
-devices:
-  - {{name: ua, protocol: opcua, endpoint: "{ENDPOINT}", security_policy: Basic256Sha256,
-     security_mode: SignAndEncrypt, certificate: client.pem, private_key: client.key}}
-tags:
-  - {{name: X, device: ua, address: "ns=2;s=X"}}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: X, device: ua, address: "ns=2;s=X"}
+    """,
+    devices=f"""
+    - {{name: ua, protocol: opcua, endpoint: "{ENDPOINT}", security_policy: Basic256Sha256,
+       security_mode: SignAndEncrypt, certificate: client.pem, private_key: client.key}}
+    """,
+    name="Trust test",
+)
 
 
 @pytest.fixture
@@ -39,14 +39,6 @@ def cert(tmp_path, data_dir):
     info = certificate_info(path.read_bytes())
     TrustStore(data_dir / "pki").add_rejected(info.der)
     return info
-
-
-@pytest.fixture
-def audit(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
-    create_schema(db)
-    yield AuditLog(db)
-    db.dispose()
 
 
 def make_window(qtbot, tmp_path, audit, role: Role):

@@ -49,6 +49,7 @@ def store(db_url, monkeypatch):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_hash_is_salted_self_describing_and_verifies():
     h1, h2 = hash_password("correct horse"), hash_password("correct horse")
     assert h1 != h2  # a random salt each time
@@ -159,6 +160,7 @@ def _cli(data_dir, *args, stdin=""):
     )
 
 
+@pytest.mark.slow
 def test_cli_add_list_passwd_remove_with_password_on_stdin(data_dir, tmp_path):
     url = f"sqlite:///{tmp_path / 'plant.db'}"
     r = _cli(data_dir, "users", "add", "alice", "--role", "administrator", "--db", url, stdin="alice-pass\n")
@@ -186,6 +188,7 @@ def test_cli_add_list_passwd_remove_with_password_on_stdin(data_dir, tmp_path):
     assert r.returncode == 0 and "intact" in r.stdout
 
 
+@pytest.mark.slow
 def test_cli_defaults_to_the_plant_database_in_the_data_dir(data_dir):
     r = _cli(data_dir, "users", "add", "alice", "--role", "engineer", stdin="alice-pass\n")
     assert r.returncode == 0, r.stderr

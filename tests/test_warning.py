@@ -12,22 +12,24 @@ from app.config import parse_config_text
 from app.evaluation.pipeline import Pipeline
 from app.warning.forecast import robust_trend
 from core.samples import Quality, SampleBatch
+from tests.helpers import plant_yaml
 
 T0 = 1_700_000_000.0
 
-PLANT = """
-schema: 1
-devices: [{name: d, protocol: modbus-tcp}]
-tags:
-  - {name: T, unit: °C, device: d, address: "hr:0", range: [0, 200], alarms: {H: 100, HH: 120}}
-  - {name: F, device: d, address: "hr:2", range: [0, 200], alarms: {L: 20},
-     warning: {forecast: {when: RUN}}}
-  - {name: RUN, device: d, address: "hr:4.0", type: bool}
-  - {name: A, unit: ppm, device: d, address: "hr:6", range: [0, 100],
-     warning: {anomaly: {learn_s: 600, flatline_s: 120}}}
-hazard_sources:
-  - {name: Furnace, tags: [T, F], inherent_level: 3}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: T, unit: °C, device: d, address: "hr:0", range: [0, 200], alarms: {H: 100, HH: 120}}
+    - {name: F, device: d, address: "hr:2", range: [0, 200], alarms: {L: 20},
+       warning: {forecast: {when: RUN}}}
+    - {name: RUN, device: d, address: "hr:4.0", type: bool}
+    - {name: A, unit: ppm, device: d, address: "hr:6", range: [0, 100],
+       warning: {anomaly: {learn_s: 600, flatline_s: 120}}}
+    """,
+    extra="""
+    hazard_sources:
+      - {name: Furnace, tags: [T, F], inherent_level: 3}
+    """,
+)
 
 
 def plant():
@@ -166,6 +168,7 @@ def test_anomaly_learns_then_sees_a_step_and_a_flat_line():
     assert ex is not None and ex.kind == "ANOMALY" and len(ex.t) == len(ex.v) > 0
 
 
+@pytest.mark.slow
 def test_batches_of_any_size_give_the_same_warnings():
     """Live scans (one second) and replay chunks (thousands of rows) cross the same buckets."""
     rng = np.random.default_rng(5)
@@ -215,6 +218,7 @@ def test_detectors_learn_from_recorded_history_without_raising_anything():
     assert [a for a in out if a.kind == "FORECAST" and a.active]
 
 
+@pytest.mark.slow
 def test_engine_learns_from_its_history_at_start(tmp_path):
     from app.runtime.engine import Engine
     from storage.history import History

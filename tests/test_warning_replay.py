@@ -23,12 +23,14 @@ def cfg():
     return load_config(demo_config_path())
 
 
+@pytest.mark.slow
 def test_gas_leak_warns_well_before_its_first_alarm(cfg):
     r = run_incident(cfg, "gas_leak", seed=1)
     assert r.alarm is not None and r.warning is not None
     assert r.warning < r.alarm and r.lead_fraction >= 0.6, r.as_dict()
 
 
+@pytest.mark.slow
 def test_replay_writes_warning_and_risk_rows(cfg, tmp_path):
     physics = PlantPhysics(cfg, seed=3)
     names = [t.name for t in cfg.tags]

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.config import demo_config_path, load_config
 from core.alarm_types import Alarm
-from tests.test_widgets import FakeEngine
+from tests.helpers import FakeEngine
 from views.main_window import MainWindow
 from views.warning_explain import WarningExplainDialog
 

@@ -14,30 +14,37 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
 from app.config import parse_config_text  # noqa: E402
-from core.alarm_types import Alarm  # noqa: E402
 from core.samples import DeviceState, DeviceStatus, Quality, SampleBatch  # noqa: E402
+from tests import helpers  # noqa: E402
+from tests.helpers import (
+    FakeEngine,  # noqa: E402, F401  (other tests import it from here)
+    plant_yaml,  # noqa: E402
+)
 
-PLANT = """\
-schema: 1
-plant: {name: Test Works}
-devices:
-  - {name: plc1, protocol: modbus-tcp, port: 15020}
-  - {name: plc2, protocol: modbus-tcp, port: 15021}
-tags:
-  - {name: BF1.TOP.PRESSURE, description: Top pressure, unit: kPa, device: plc1, address: "hr:0",
-     type: float32, range: [0, 300], area: Blast furnace, alarms: {HH: 250, H: 230}, map: [10, 10]}
-  - {name: BF1.HEARTH.TEMP, description: Hearth temperature, unit: degC, device: plc1, address: "hr:2",
-     type: float32, range: [0, 1200], area: Blast furnace, map: [40, 10]}
-  - {name: BF1.INTERLOCK, description: Bleeder interlock, device: plc1, address: "co:0", type: bool,
-     area: Blast furnace, alarms: {state: false}}
-  - {name: GH1.CO.01, description: CO north, unit: ppm, device: plc2, address: "hr:0", type: float32,
-     range: [0, 1000], area: Gas holder, alarms: {H: 24, HH: 160}, map: [110, 60]}
-hazard_sources:
-  - {name: Blast furnace 1, kind: blast_furnace, inherent_level: 1,
-     tags: [BF1.TOP.PRESSURE, BF1.HEARTH.TEMP, BF1.INTERLOCK], area: [[0, 0], [60, 0], [60, 40], [0, 40]]}
-  - {name: Gas holder 1, kind: gas_holder, inherent_level: 2, tags: [GH1.CO.01],
-     area: [[90, 40], [140, 40], [140, 90], [90, 90]]}
-"""
+PLANT = plant_yaml(
+    """
+    - {name: BF1.TOP.PRESSURE, description: Top pressure, unit: kPa, device: plc1, address: "hr:0",
+       type: float32, range: [0, 300], area: Blast furnace, alarms: {HH: 250, H: 230}, map: [10, 10]}
+    - {name: BF1.HEARTH.TEMP, description: Hearth temperature, unit: degC, device: plc1, address: "hr:2",
+       type: float32, range: [0, 1200], area: Blast furnace, map: [40, 10]}
+    - {name: BF1.INTERLOCK, description: Bleeder interlock, device: plc1, address: "co:0", type: bool,
+       area: Blast furnace, alarms: {state: false}}
+    - {name: GH1.CO.01, description: CO north, unit: ppm, device: plc2, address: "hr:0", type: float32,
+       range: [0, 1000], area: Gas holder, alarms: {H: 24, HH: 160}, map: [110, 60]}
+    """,
+    devices="""
+    - {name: plc1, protocol: modbus-tcp, port: 15020}
+    - {name: plc2, protocol: modbus-tcp, port: 15021}
+    """,
+    name="Test Works",
+    extra="""
+    hazard_sources:
+      - {name: Blast furnace 1, kind: blast_furnace, inherent_level: 1,
+         tags: [BF1.TOP.PRESSURE, BF1.HEARTH.TEMP, BF1.INTERLOCK], area: [[0, 0], [60, 0], [60, 40], [0, 40]]}
+      - {name: Gas holder 1, kind: gas_holder, inherent_level: 2, tags: [GH1.CO.01],
+         area: [[90, 40], [140, 40], [140, 90], [90, 90]]}
+    """,
+)
 
 
 @pytest.fixture
@@ -46,42 +53,11 @@ def cfg():
 
 
 def alarm(key="BF1.TOP.PRESSURE:H", tag=0, priority=3, active=True, acked=False, ts=100.0, value=235.0):
-    source, kind = key.split(":")
-    return Alarm(key, source, tag, kind, priority, active, acked, ts, ts, value, 230.0, f"{source} {kind}")
+    return helpers.alarm(key, tag, priority, active=active, acked=acked, ts=ts, value=value, limit=230.0)
 
 
 def batch(tags, ts, values, quality=Quality.GOOD):
     return SampleBatch.build(tags, ts, values, quality)
-
-
-class FakeEngine:
-    """Just enough of the engine for the bridge and the main window."""
-
-    def __init__(self, config, standing=()):
-        self.config = config
-        self.history = None
-        self.listeners = []
-        self.acks = []
-        self.standing = list(standing)
-
-    def add_listener(self, listener):
-        self.listeners.append(listener)
-
-    def remove_listener(self, listener):
-        self.listeners.remove(listener)
-
-    def acknowledge(self, keys, user="", comment=""):
-        self.acks.append(keys)
-
-    def active_alarms(self):
-        return list(self.standing)
-
-    def device_status(self):
-        return {d.name: DeviceStatus(d.name, DeviceState.CONNECTING, 0.0) for d in self.config.devices}
-
-    def latest(self):
-        n = len(self.config.tags)
-        return SampleBatch.build(np.arange(n), 0.0, np.full(n, np.nan), Quality.BAD)
 
 
 # ---------------------------------------------------------------- alarm table

@@ -19,15 +19,15 @@ from core.samples import Quality
 from demo.simulator import SimulatorProcess
 from devices.codec import decode_one, encode_write
 from storage.audit import Action, AuditLog, verify
-from storage.schema import create_schema, make_engine
 from tests.conftest import wait_until
+from tests.helpers import FakeEngine, plant_yaml
 
 OPERATOR = User("olga", Role.OPERATOR, 0)
 ENGINEER = User("erik", Role.ENGINEER, 0)
 NS = "urn:forewarn:test-writes"
 
 
-def _modbus_tags(dev: str, order: str) -> str:
+def _modbus_tags(dev: str, order: str) -> list[str]:
     other = "little" if order == "big" else "big"
     rows = [
         ("I16", "hr:0", "int16", ", range: [-1000, 1000]"),
@@ -41,39 +41,42 @@ def _modbus_tags(dev: str, order: str) -> str:
         ("CO", "co:2", "bool", ""),
         ("SUP", "hr:31", "uint16", ", write_role: engineer, range: [0, 100]"),
     ]
-    out = "".join(
-        f'  - {{name: {dev}.{n}, device: {dev}, address: "{a}", type: {t}, writable: true{x}}}\n'
-        for n, a, t, x in rows
-    )
-    out += f'  - {{name: {dev}.BIT5, device: {dev}, address: "hr:20.5", type: bool}}\n'
-    out += f'  - {{name: {dev}.RO, device: {dev}, address: "hr:30", type: uint16, range: [0, 100]}}\n'
-    return out
+    return [
+        *(
+            f'{{name: {dev}.{n}, device: {dev}, address: "{a}", type: {t}, writable: true{x}}}'
+            for n, a, t, x in rows
+        ),
+        f'{{name: {dev}.BIT5, device: {dev}, address: "hr:20.5", type: bool}}',
+        f'{{name: {dev}.RO, device: {dev}, address: "hr:30", type: uint16, range: [0, 100]}}',
+    ]
 
 
-PLANT = f"""schema: 1
-plant: {{name: Writes}}
-devices:
-  - {{name: big, protocol: modbus-tcp, port: 15020, scan_ms: 100, timeout_ms: 500, word_order: big}}
-  - {{name: little, protocol: modbus-tcp, port: 15021, scan_ms: 100, timeout_ms: 500, word_order: little}}
-  - {{name: ua, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:48401/w/", scan_ms: 100, timeout_ms: 3000}}
-tags:
-{_modbus_tags("big", "big")}{_modbus_tags("little", "little")}\
-  - {{name: ua.D, device: ua, address: "nsu={NS};s=D", range: [0, 100], writable: true}}
-  - {{name: ua.B, device: ua, address: "nsu={NS};s=B", type: bool, writable: true}}
-  - {{name: ua.RO, device: ua, address: "nsu={NS};s=RO", range: [0, 100]}}
-"""
+PLANT = plant_yaml(
+    [
+        *_modbus_tags("big", "big"),
+        *_modbus_tags("little", "little"),
+        f'{{name: ua.D, device: ua, address: "nsu={NS};s=D", range: [0, 100], writable: true}}',
+        f'{{name: ua.B, device: ua, address: "nsu={NS};s=B", type: bool, writable: true}}',
+        f'{{name: ua.RO, device: ua, address: "nsu={NS};s=RO", range: [0, 100]}}',
+    ],
+    devices="""
+    - {name: big, protocol: modbus-tcp, port: 15020, scan_ms: 100, timeout_ms: 500, word_order: big}
+    - {name: little, protocol: modbus-tcp, port: 15021, scan_ms: 100, timeout_ms: 500, word_order: little}
+    - {name: ua, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:48401/w/", scan_ms: 100, timeout_ms: 3000}
+    """,
+    name="Writes",
+)
 
 
 # ---------------------------------------------------------------- configuration and permission
 
 
 def _config(tags: str):
-    return parse_config_text(
-        "schema: 1\ndevices:\n  - {name: p, protocol: modbus-tcp}\n"
-        '  - {name: u, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/"}\n'
-        f"tags:\n{tags}",
-        "plant.yaml",
-    )
+    devices = [
+        "{name: p, protocol: modbus-tcp}",
+        '{name: u, protocol: opcua, endpoint: "opc.tcp://127.0.0.1:4840/"}',
+    ]
+    return parse_config_text(plant_yaml(tags, devices=devices), "plant.yaml")
 
 
 @pytest.mark.parametrize(
@@ -174,14 +177,6 @@ def plant(tmp_path_factory):
 
 
 @pytest.fixture
-def audit(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
-    create_schema(db)
-    yield AuditLog(db)
-    db.dispose()
-
-
-@pytest.fixture
 def engine(plant, audit):
     eng = Engine(plant, audit=audit, warnings=False)
     eng.start()
@@ -220,6 +215,7 @@ MODBUS_VALUES = {
 }
 
 
+@pytest.mark.slow
 def test_modbus_writes_of_every_type_and_both_word_orders_read_back(engine, audit):
     bit5 = {d: latest(engine, f"{d}.BIT5")[0] for d in ("big", "little")}
     for dev in ("big", "little"):
@@ -246,12 +242,14 @@ def test_modbus_writes_of_every_type_and_both_word_orders_read_back(engine, audi
     assert verify(audit.engine)[0]
 
 
+@pytest.mark.slow
 def test_integer_rounding_is_reported(engine):
     res = write(engine, "big.U16", 12.34)  # scale 0.1: raw 123.4 -> 123
     assert res.ok and res.written == pytest.approx(12.3)
     wait_until(lambda: latest(engine, "big.U16")[0] == pytest.approx(12.3))
 
 
+@pytest.mark.slow
 def test_opcua_writes_read_back_with_the_variables_type(engine, audit):
     assert write(engine, "ua.D", 12.5).ok
     assert write(engine, "ua.B", 1).ok
@@ -261,6 +259,7 @@ def test_opcua_writes_read_back_with_the_variables_type(engine, audit):
     assert [e.detail["result"] for e in writes(audit)] == ["ok", "ok", "ok"]
 
 
+@pytest.mark.slow
 def test_refused_writes_are_audited_and_never_reach_the_device(engine, audit):
     before = latest(engine, "big.RO")[0]
     cases = [
@@ -290,6 +289,7 @@ def test_refused_writes_are_audited_and_never_reach_the_device(engine, audit):
     assert writes(audit)[-1].user == "erik"
 
 
+@pytest.mark.slow
 def test_a_device_refusal_is_a_clear_failed_write(engine, audit):
     """The pymodbus server has no hr:65000: exception 2, named, audited as failed."""
     drv = next(d for d in engine.drivers if d.device.name == "big")
@@ -307,6 +307,7 @@ def _run_in_loop(engine, coro):
     return asyncio.run_coroutine_threadsafe(coro, engine._loop)
 
 
+@pytest.mark.slow
 def test_writes_need_an_audit_trail(plant):
     eng = Engine(plant, warnings=False)
     res = eng.write("big.I16", 1, OPERATOR).result(1)
@@ -329,14 +330,15 @@ def test_a_dead_device_gives_an_error_not_a_hang(audit):
     silent = socket.socket()  # accepts connections (kernel backlog) but never answers
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
-    text = (
-        "schema: 1\ndevices:\n"
-        f"  - {{name: dead, protocol: modbus-tcp, port: {port}, scan_ms: 100, timeout_ms: 300}}\n"
-        f"  - {{name: mute, protocol: modbus-tcp, port: {silent.getsockname()[1]}, scan_ms: 100,"
-        " timeout_ms: 300}\n"
-        "tags:\n"
-        '  - {name: D, device: dead, address: "hr:1", writable: true}\n'
-        '  - {name: M, device: mute, address: "hr:1", writable: true}\n'
+    text = plant_yaml(
+        """
+        - {name: D, device: dead, address: "hr:1", writable: true}
+        - {name: M, device: mute, address: "hr:1", writable: true}
+        """,
+        devices=[
+            f"{{name: dead, protocol: modbus-tcp, port: {port}, scan_ms: 100, timeout_ms: 300}}",
+            f"{{name: mute, protocol: modbus-tcp, port: {silent.getsockname()[1]}, scan_ms: 100, timeout_ms: 300}}",
+        ],
     )
     eng = Engine(parse_config_text(text), audit=audit, warnings=False, backoff_cap=0.2)
     eng.start()
@@ -354,6 +356,7 @@ def test_a_dead_device_gives_an_error_not_a_hang(audit):
     assert [r.detail["result"] for r in writes(audit)] == ["failed", "failed"]
 
 
+@pytest.mark.slow
 def test_writes_while_stopped_fail_at_once(plant, audit):
     eng = Engine(plant, audit=audit, warnings=False)
     res = eng.write("big.I16", 1, OPERATOR).result(1)
@@ -364,46 +367,17 @@ def test_writes_while_stopped_fail_at_once(plant, audit):
 # ---------------------------------------------------------------- the dialog
 
 
-class FakeEngine:
-    """What the dialog needs of an engine: latest values and a write that answers a future."""
-
-    def __init__(self, n: int, answer=None):
-        self.values = np.full(n, 11.0)
-        self.answer = answer
-        self.requests: list = []
-
-    def latest(self):
-        from core.samples import SampleBatch
-
-        n = len(self.values)
-        return SampleBatch.build(np.arange(n), 0.0, self.values, Quality.GOOD)
-
-    def write(self, name, value, user):
-        import concurrent.futures
-
-        from app.runtime.engine import WriteResult
-
-        self.requests.append((name, value, user))
-        fut = concurrent.futures.Future()
-        if self.answer == "fail":
-            fut.set_result(
-                WriteResult(name, False, value, 11.0, message="exception 4 (server device failure)")
-            )
-        elif self.answer is not None:
-            fut.set_result(WriteResult(name, True, value, 11.0, written=value, audited=True))
-        self.future = fut
-        return fut
-
-
-DIALOG_PLANT = """schema: 1
-devices:
-  - {name: p, protocol: modbus-tcp}
-tags:
-  - {name: BF1.SP, description: Top pressure setpoint, unit: kPa, device: p, address: "hr:1", type: float32,
-     range: [0, 300], writable: true}
-  - {name: BF1.ENG, device: p, address: "hr:3", type: float32, writable: true, write_role: engineer}
-  - {name: BF1.PV, device: p, address: "hr:5", type: float32}
-"""
+DIALOG_PLANT = plant_yaml(
+    """
+    - {name: BF1.SP, description: Top pressure setpoint, unit: kPa, device: p, address: "hr:1", type: float32,
+       range: [0, 300], writable: true}
+    - {name: BF1.ENG, device: p, address: "hr:3", type: float32, writable: true, write_role: engineer}
+    - {name: BF1.PV, device: p, address: "hr:5", type: float32}
+    """,
+    devices="""
+    - {name: p, protocol: modbus-tcp}
+    """,
+)
 
 
 class FakeWindow(QWidget):
@@ -412,7 +386,7 @@ class FakeWindow(QWidget):
 
         super().__init__()
         self.config = parse_config_text(DIALOG_PLANT)
-        self.engine = FakeEngine(len(self.config.tags), answer)
+        self.engine = FakeEngine(self.config, values=np.full(len(self.config.tags), 11.0), answer=answer)
         self.session = Session(None, None, user)
         self.session_controls = None
         self.messages: list[str] = []
@@ -482,6 +456,7 @@ def test_dialog_waits_for_the_device_and_shows_a_failure(qtbot):
     assert dlg.close_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_operator_and_too_low_role_in_the_tag_browser_menu(qtbot):
     from views.write_dialog import open_write_dialog, write_permission
     from widgets.tag_browser import TagBrowser

@@ -4,7 +4,6 @@ engine publishes, and reads of what the history holds."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections import defaultdict
 
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 
 from core.samples import Quality
+from tests import helpers
 from tests.servers import ModbusServer
 
 SCAN_MS = 100
@@ -28,30 +28,26 @@ def modbus_plant(
 ) -> str:
     """A plant YAML with one Modbus device per (name, port) and `tags_per_device` uint16 tags
     on consecutive holding registers, named DEVICE.Tn."""
-    out = ["schema: 1", "plant: {name: Fault test}", "devices:"]
-    for name, port in devices.items():
-        out.append(
-            f"  - {{name: {name}, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1,"
-            f" scan_ms: {scan_ms}, timeout_ms: {timeout_ms}, enabled: {str(enabled).lower()}}}"
-        )
-    out.append("tags:")
-    for name in devices:
-        for i in range(tags_per_device):
-            out.append(f'  - {{name: {name}.T{i}, device: {name}, address: "hr:{i}"}}')
-    return "\n".join(out) + "\n"
+    devs = [
+        f"{{name: {name}, protocol: modbus-tcp, host: 127.0.0.1, port: {port}, unit: 1,"
+        f" scan_ms: {scan_ms}, timeout_ms: {timeout_ms}, enabled: {str(enabled).lower()}}}"
+        for name, port in devices.items()
+    ]
+    tags = [
+        f'{{name: {name}.T{i}, device: {name}, address: "hr:{i}"}}'
+        for name in devices
+        for i in range(tags_per_device)
+    ]
+    return helpers.plant_yaml(tags, devices=devs, name="Fault test")
 
 
-class Recorder:
-    """What the engine publishes (called from the acquisition thread)."""
+class Recorder(helpers.Recorder):
+    """What the engine publishes, and per device its scans: (arrival, sample time, best quality)."""
 
     def __init__(self, config):
+        super().__init__()
         self.device_of = np.array([t.device for t in config.tags])
-        self.lock = threading.Lock()
-        self.scans: dict[str, list[tuple[float, float, int]]] = defaultdict(
-            list
-        )  # (arrival, ts, best quality)
-        self.alarms = []
-        self.status = []
+        self.scans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
 
     def on_samples(self, b):
         now = time.time()
@@ -59,17 +55,6 @@ class Recorder:
             for dev in set(self.device_of[b.tag].tolist()):
                 sel = self.device_of[b.tag] == dev
                 self.scans[dev].append((now, float(b.ts[sel].max()), int(b.quality[sel].max())))
-
-    def on_alarm(self, a):
-        with self.lock:
-            self.alarms.append((time.time(), a))
-
-    def on_device(self, s):
-        with self.lock:
-            self.status.append((time.time(), s))
-
-    def on_risk(self, states):
-        pass
 
     def good_scans(self, dev: str, t0: float, t1: float) -> int:
         with self.lock:

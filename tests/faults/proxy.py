@@ -10,27 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from tests.servers import LoopThread
+from tests.servers import TcpServer
 
 
-class FaultyProxy:
+class FaultyProxy(TcpServer):
     def __init__(self, target_port: int, host: str = "127.0.0.1"):
+        super().__init__()
         self.target = (host, target_port)
         self.mode = "pass"
         self.delay_s = 0.0
-        self.port = 0
         self.connections = 0
-        self._lt = LoopThread()
-        self._server: asyncio.base_events.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    def start(self) -> FaultyProxy:
-        async def go():
-            self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)
-            return self._server.sockets[0].getsockname()[1]
-
-        self.port = self._lt.call(go())
-        return self
 
     def set_mode(self, mode: str, delay_s: float = 0.0) -> None:
         if mode not in ("pass", "delay", "drop"):
@@ -64,23 +53,6 @@ class FaultyProxy:
                 dst.write(data)
                 await dst.drain()
         dst.close()
-
-    def close(self) -> None:
-        async def stop():
-            if self._server is not None:
-                self._server.close()
-            for w in list(self._writers):
-                w.close()
-            me = asyncio.current_task()
-            tasks = [t for t in asyncio.all_tasks() if t is not me]
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-        try:
-            self._lt.call(stop())
-        finally:
-            self._lt.close()
 
     def __enter__(self) -> FaultyProxy:
         return self.start()

@@ -39,14 +39,14 @@ def test_server_restart_bad_quality_comm_alarm_reconnect_no_false_good(
         plc.stop_server()
         wait_until(lambda: eng.latest().quality[i] == Quality.BAD, timeout=5)
         t_bad = time.time()
-        wait_until(lambda: any(a.key == "plc:COMM" and a.active for _, a in rec.alarms), timeout=2)
+        wait_until(lambda: any(a.key == "plc:COMM" and a.active for a in rec.alarms), timeout=2)
         wait_until(lambda: time.time() >= t_stop + OUTAGE_S, timeout=OUTAGE_S + 5)  # the outage lasts
         t_restart = time.time()
         plc.start(port)
         wait_until(lambda: eng.device_status()["plc"].state == DeviceState.CONNECTED, timeout=10)
         t_back = time.time()
         wait_until(lambda: rec.good_scans("plc", t_back, time.time() + 1) >= 5, timeout=5)
-        wait_until(lambda: any(a.key == "plc:COMM" and not a.active for _, a in rec.alarms), timeout=2)
+        wait_until(lambda: any(a.key == "plc:COMM" and not a.active for a in rec.alarms), timeout=2)
         wait_until(lambda: any(q == Quality.GOOD and t > t_restart for t, _, q in history_rows(db, "plc.")))
     finally:
         eng.stop()

@@ -82,9 +82,7 @@ class Feeder:
 
 
 def system_alarm(rec: Recorder, active: bool) -> bool:
-    return any(
-        a.key == HISTORY_ALARM_KEY and a.kind == "SYSTEM" and a.active == active for _, a in rec.alarms
-    )
+    return any(a.key == HISTORY_ALARM_KEY and a.kind == "SYSTEM" and a.active == active for a in rec.alarms)
 
 
 def stored(db) -> int:

@@ -25,7 +25,7 @@ import pytest
 
 from app.config import parse_config_text
 from app.runtime.engine import Engine
-from tests.conftest import Recorder as BaseRecorder
+from tests.helpers import Recorder as BaseRecorder
 from tests.interop.certs import make_certificate
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
@@ -255,15 +255,9 @@ def running(config_text: str, **engine_kw):
 
 
 @pytest.fixture
-def audit_log(tmp_path):
+def audit_log(audit):
     """An audit trail in a fresh SQLite file: the engine refuses device writes without one."""
-    from storage.audit import AuditLog
-    from storage.schema import create_schema, make_engine
-
-    db = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
-    create_schema(db)
-    yield AuditLog(db)
-    db.dispose()
+    return audit
 
 
 def write(engine: Engine, name: str, value: float, timeout: float = 15.0):

@@ -10,6 +10,7 @@ import pytest
 
 from core.samples import DeviceState, Quality
 from tests.conftest import wait_until
+from tests.helpers import plant_yaml
 from tests.interop.conftest import latest, running, write
 
 
@@ -21,7 +22,7 @@ def device(name: str, port: int, unit: int = 1, order: str = "big", extra: str =
 
 
 def config(devices: str, tags: str) -> str:
-    return f"schema: 1\nplant: {{name: Interop}}\ndevices:\n{devices}tags:\n{tags}"
+    return plant_yaml(tags, devices=devices, name="Interop")
 
 
 def tag(name: str, dev: str, address: str, type_: str | None = None, extra: str = "") -> str:

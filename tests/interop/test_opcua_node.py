@@ -12,6 +12,7 @@ import pytest
 from core.samples import DeviceState, Quality
 from devices.trust import TrustStore, certificate_info
 from tests.conftest import wait_until
+from tests.helpers import plant_yaml
 from tests.interop.conftest import OPCUA_USER, latest, running, write
 
 NS = "urn:forewarn:interop:node-opcua"
@@ -55,12 +56,12 @@ def opcua_config(srv, certs, policy="None", mode="None", mode_scan="subscription
         fields["private_key"] = f'"{certs["client_key"]}"'
     fields.update({k: f'"{v}"' for k, v in extra.items()})
     dev = ", ".join(f"{k}: {v}" for k, v in fields.items())
-    tags = "".join(
-        f'  - {{name: {n}, device: ua, address: "nsu={NS};s={n}"}}\n'
+    tags = [
+        f'{{name: {n}, device: ua, address: "nsu={NS};s={n}"}}'
         for n in [*EXPECTED, "String", "Counter", "Ramp", "BadSensor"]
-    )
-    tags += '  - {name: Missing, device: ua, address: "nsu=urn:forewarn:nowhere;s=X"}\n'
-    return f"schema: 1\nplant: {{name: Interop}}\ndevices:\n  - {{{dev}}}\ntags:\n{tags}"
+    ]
+    tags.append('{name: Missing, device: ua, address: "nsu=urn:forewarn:nowhere;s=X"}')
+    return plant_yaml(tags, devices=f"{{{dev}}}", name="Interop")
 
 
 def check_values(eng, rec) -> None:
