@@ -130,6 +130,11 @@ class AlarmEngine:
         self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
         self.block.finish()
         self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
+        # a delay that has run out with no new sample ends on the held value once no sample came
+        # for this long after it (a scan of the tag's device, at least a second): a sample already
+        # on its way, stamped before the end of the delay, still counts
+        scan = {d.name: d.scan_ms / 1000.0 for d in config.devices}
+        self.delay_grace = np.maximum([scan.get(t.device, 1.0) for t in tags], 1.0) if n else np.zeros(0)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
         self.has_levels = len(self.block.rows) > 0
         self._whole_tags: np.ndarray | None = None
@@ -206,7 +211,7 @@ class AlarmEngine:
         out: list[Alarm] = []
         if self._deferred:
             out, self._deferred = self._deferred, []
-        timed = self.timed_shelves or self._any_realarm or self._bad_pending()
+        timed = self.timed_shelves or self._any_realarm or self._bad_pending() or self.block.n_timing > 0
         if timed:
             out.extend(self.tick(float(batch.ts.min())))  # due before these samples
         if batch.tag is self._whole_tags or self._is_whole(batch.tag):
@@ -399,12 +404,15 @@ class AlarmEngine:
         return out
 
     def tick(self, ts: float) -> list[Alarm]:
-        """Time-driven transitions: shelves that expire, standing alarms that re-alarm, and
-        bad-quality alarms whose value has stayed bad for their delay (no new sample needed: a
-        device may send a bad value once and nothing after it)."""
+        """Time-driven transitions: shelves that expire, standing alarms that re-alarm,
+        bad-quality alarms whose value has stayed bad for their delay, and level alarms whose on-
+        or off-delay ran out while the value held (no new sample needed: a device may send a bad
+        value once and nothing after it, and an OPC UA subscription reports changes only)."""
         out = []
         if self._bad_pending():
             out += self._bad_due(ts)
+        if self.block.n_timing:
+            out += self._delays_due(ts)
         if not self.timed_shelves and not self._any_realarm:
             return out
         for key, until in list(self.ext_shelf.items()):
@@ -430,6 +438,25 @@ class AlarmEngine:
         return out
 
     # ------------------------------------------------------------ bad quality and devices
+    def _delays_due(self, ts: float) -> list[Alarm]:
+        """Level alarms whose delay ended on a value that still holds: they move at the moment
+        the delay ended, as if a scan had read the held value then."""
+        b = self.block
+        rows = np.flatnonzero(b.timing)
+        pend, active = b.pend[rows], b.active[rows]
+        delay = self.delays[rows]
+        due_at = pend + np.where(active, delay[:, 1:2], delay[:, 0:1])
+        fire = due_at + self.delay_grace[rows][:, None] <= ts  # NaN (not timing): False
+        if not fire.any():
+            return []
+        out = []
+        for r, k in sorted(zip(*np.nonzero(fire), strict=True), key=lambda rk: due_at[rk]):
+            out.append(self._fire(LEVEL_KINDS[k], int(rows[r]), float(due_at[r, k]), not active[r, k]))
+        pend[fire] = np.nan
+        b.pend[rows] = pend
+        b.update_band(b.static, rows, active ^ fire, pend)
+        return [a for a in out if not a.hidden or a.state == State.NORMAL]
+
     def _bad_pending(self) -> bool:
         return self.has["BAD"] and bool(np.isfinite(self.levels["BAD"].pend_on).any())
 
