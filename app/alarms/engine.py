@@ -21,12 +21,11 @@ import numpy as np
 
 from app.alarms.actions import AlarmActions
 from app.alarms.limit_block import Level, LimitBlock
+from app.alarms.texts import AlarmTexts
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
-from core.alarm_types import HIGH, KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, Kind, State, alarm_text
-from core.formatting import compact_number
-from core.messages import QT_TRANSLATE_NOOP
+from core.alarm_types import KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, Kind, State
 from core.samples import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)
@@ -76,8 +75,6 @@ class AlarmEngine:
         self.n = n
         index = config.tag_index()
         self.names = [t.name for t in tags]
-        self.units = [t.unit for t in tags]
-        self.descriptions = [t.description or t.name for t in tags]
         self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
         self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
         self.block = LimitBlock(n)
@@ -86,8 +83,7 @@ class AlarmEngine:
         }
         self.roc_per = np.ones(n)
         self.dev_sp = np.full(n, -1, dtype=np.int64)
-        self.custom_message: dict[int, str] = {}
-        self._around: dict[tuple[int, str], tuple[str, str]] = {}
+        self.texts = AlarmTexts(config, self)
         self.suppress_when: dict[int, tuple] = {}  # tag -> compiled suppress_when expression
         for i, t in enumerate(tags):
             a = t.alarms
@@ -96,8 +92,6 @@ class AlarmEngine:
             self.on_delay[i], self.off_delay[i], self.latch[i] = a.on_delay_s, a.off_delay_s, a.latch
             if a.realarm_s:
                 self.realarm[i] = a.realarm_s
-            if a.message:
-                self.custom_message[i] = a.message
             for k in LIMIT_KINDS:
                 if getattr(a, k) is not None:
                     self._define(k, i, getattr(a, k), a.deadband, a.priority_of(k))
@@ -544,7 +538,7 @@ class AlarmEngine:
             since=float(lv.since[i]),
             value=value,
             limit=shown_limit,
-            message=self._message(kind, i, value, lim),
+            message=self.texts.text(kind, i, value, lim),
             user=user,
             comment=comment,
             shelved=bool(lv.shelved_until[i] > ts),
@@ -562,51 +556,3 @@ class AlarmEngine:
             or self.levels[kind].msup[i]
             or (kind == Kind.BAD and (self.device_down[i] or self.diag_on[i]))
         )
-
-    def _message(self, kind: str, i: int, value: float, lim: float) -> str:
-        if i in self.custom_message:
-            return self.custom_message[i]
-        if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
-            key = (i, kind)
-            around = self._around.get(key)
-            if around is None:
-                unit = f" {self.units[i]}" if self.units[i] else ""
-                around = self._around[key] = (
-                    f"{self.descriptions[i]} {kind} ",
-                    f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}",
-                )
-            return around[0] + compact_number(value) + around[1]
-        desc = self.descriptions[i]
-        unit = f" {self.units[i]}" if self.units[i] else ""
-        if kind == Kind.STATE:
-            if value >= 0.5:
-                return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
-            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
-        if kind == Kind.BAD:
-            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
-        if kind == Kind.STALE:
-            return alarm_text(
-                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=compact_number(lim)
-            )
-        if kind == Kind.ROC:
-            per = "min" if self.roc_per[i] == 60 else "s"
-            return alarm_text(
-                QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
-                tag=desc,
-                value=compact_number(value),
-                unit=unit,
-                per=per,
-                limit=compact_number(lim),
-            )
-        if kind == Kind.DEV:
-            return alarm_text(
-                QT_TRANSLATE_NOOP(
-                    "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"
-                ),
-                tag=desc,
-                value=compact_number(value),
-                unit=unit,
-                setpoint=self.names[self.dev_sp[i]],
-                limit=compact_number(lim),
-            )
-        raise ValueError(kind)

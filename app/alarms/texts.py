@@ -1,0 +1,73 @@
+"""The texts of level alarms: the engineer's own message, or the kind's text around the value and
+limit (English; the GUI translates the templates). Limit alarms, the hot path, have the text
+around the value built once per alarm."""
+
+from __future__ import annotations
+
+from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
+from core.formatting import compact_number
+from core.messages import QT_TRANSLATE_NOOP
+from core.schema.plant import PlantConfig
+
+
+class AlarmTexts:
+    """Messages of one alarm engine's alarms (`engine`: its rate units and deviation setpoints)."""
+
+    def __init__(self, config: PlantConfig, engine):
+        self.engine = engine
+        self.names = [t.name for t in config.tags]
+        self.units = [t.unit for t in config.tags]
+        self.descriptions = [t.description or t.name for t in config.tags]
+        self.custom_message = {
+            i: t.alarms.message for i, t in enumerate(config.tags) if t.alarms and t.alarms.message
+        }
+        self._around: dict[tuple[int, str], tuple[str, str]] = {}
+
+    def text(self, kind: str, i: int, value: float, lim: float) -> str:
+        """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
+        if i in self.custom_message:
+            return self.custom_message[i]
+        if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
+            key = (i, kind)
+            around = self._around.get(key)
+            if around is None:
+                unit = f" {self.units[i]}" if self.units[i] else ""
+                around = self._around[key] = (
+                    f"{self.descriptions[i]} {kind} ",
+                    f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}",
+                )
+            return around[0] + compact_number(value) + around[1]
+        desc = self.descriptions[i]
+        unit = f" {self.units[i]}" if self.units[i] else ""
+        if kind == Kind.STATE:
+            if value >= 0.5:
+                return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: ON"), tag=desc)
+            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: OFF"), tag=desc)
+        if kind == Kind.BAD:
+            return alarm_text(QT_TRANSLATE_NOOP("alarms", "{tag}: bad quality (no valid value)"), tag=desc)
+        if kind == Kind.STALE:
+            return alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "{tag}: value frozen for {n} s"), tag=desc, n=compact_number(lim)
+            )
+        if kind == Kind.ROC:
+            per = "min" if self.engine.roc_per[i] == 60 else "s"
+            return alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "{tag} rate {value}{unit}/{per}, limit {limit}{unit}/{per}"),
+                tag=desc,
+                value=compact_number(value),
+                unit=unit,
+                per=per,
+                limit=compact_number(lim),
+            )
+        if kind == Kind.DEV:
+            return alarm_text(
+                QT_TRANSLATE_NOOP(
+                    "alarms", "{tag} deviates {value}{unit} from {setpoint}, limit {limit}{unit}"
+                ),
+                tag=desc,
+                value=compact_number(value),
+                unit=unit,
+                setpoint=self.names[self.engine.dev_sp[i]],
+                limit=compact_number(lim),
+            )
+        raise ValueError(kind)
