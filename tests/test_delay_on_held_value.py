@@ -52,14 +52,6 @@ def test_an_off_delay_ends_on_the_held_value_too():
     assert (a.key, a.active, a.ts) == ("T:H", False, 106.0)
 
 
-def test_the_delay_is_timed_by_the_next_batch_as_well():
-    """The live engine ticks before each batch: a batch of another device ends the delay."""
-    eng = AlarmEngine(plant(TAGS))
-    sample(eng, 0, 100.0, 6.0)
-    (a,) = sample(eng, 1, 105.0, 1.0)
-    assert (a.key, a.active, a.ts) == ("T:H", True, 103.0)
-
-
 @pytest.mark.slow
 def test_a_constant_value_of_an_opc_ua_subscription_raises_its_delayed_alarm():
     """Over a real asyncua server: the value crosses H once and stays; the subscription reports

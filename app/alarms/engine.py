@@ -205,7 +205,7 @@ class AlarmEngine:
         out: list[Alarm] = []
         if self._deferred:
             out, self._deferred = self._deferred, []
-        timed = self.timed_shelves or self._any_realarm or self._bad_pending() or self.block.n_timing > 0
+        timed = self.timed_shelves or self._any_realarm or self._bad_pending()
         if timed:
             out.extend(self.tick(float(batch.ts.min())))  # due before these samples
         if batch.tag is self._whole_tags or self._is_whole(batch.tag):
@@ -405,8 +405,7 @@ class AlarmEngine:
         out = []
         if self._bad_pending():
             out += self._bad_due(ts)
-        if self.block.n_timing:
-            out += self._delays_due(ts)
+        out += self._delays_due(ts)
         if not self.timed_shelves and not self._any_realarm:
             return out
         for key, until in list(self.ext_shelf.items()):
@@ -437,10 +436,13 @@ class AlarmEngine:
         the delay ended, as if a scan had read the held value then."""
         b = self.block
         rows = np.flatnonzero(b.timing)
+        if not len(rows):
+            return []
         pend, active = b.pend[rows], b.active[rows]
         delay = self.delays[rows]
         due_at = pend + np.where(active, delay[:, 1:2], delay[:, 0:1])
-        fire = due_at + self.delay_grace[rows][:, None] <= ts  # NaN (not timing): False
+        ends = due_at + self.delay_grace[rows][:, None]
+        fire = ends <= ts  # NaN (not timing): False
         if not fire.any():
             return []
         out = []

@@ -60,7 +60,6 @@ class LimitBlock:
         self.pend = np.full((n, k), np.nan)  # since when the change the alarm wants (on or off) holds
         self.band_lo = np.full(n, -np.inf)  # attention when value <= band_lo or value >= band_hi
         self.timing = np.zeros(n, dtype=bool)  # a delay of the tag is timing
-        self.n_timing = 0
         self.band_hi = np.full(n, np.inf)
 
     def finish(self) -> None:
@@ -96,7 +95,6 @@ class LimitBlock:
         hi = np.where(active, st[:, 5], st[:, 3]).min(axis=1)
         lo = np.where(active, st[:, 6], st[:, 4]).max(axis=1)
         timing = np.isfinite(pend).any(axis=1)
-        self.n_timing += int(timing.sum()) - int(self.timing[rows].sum())
         self.timing[rows] = timing
         self.band_hi[rows] = np.where(timing, -np.inf, hi)
         self.band_lo[rows] = np.where(timing, np.inf, lo)
