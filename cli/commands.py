@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from app.config import ConfigError, PlantConfig, demo_config_path, load_config
 from core import csv_safe
@@ -24,6 +27,7 @@ DEMO_RUN_IN_S = 2400.0  # an accelerated demo plant's run-in: the benchmark's wa
 MAX_PROMISED_SPEED = 50.0  # up to this, accelerated scans give every 5-s window bucket a sample
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def refuse(message: object, code: int = EXIT_CONFIG) -> int:
@@ -87,12 +91,24 @@ def export_csv(
 
 
 @contextmanager
-def demo_or_config(config_path: str | None, *, speed: float = 1.0, incidents=(), seed: int | None = None):
+def demo_or_config(
+    config_path: str | None,
+    *,
+    speed: float = 1.0,
+    incidents=(),
+    seed: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
+):
     """Yield (config, simulator): the given plant, or the demo plant served by its simulator.
     An accelerated demo plant (speed other than 1) is scanned faster in proportion
-    (demo.simulator.accelerated_config); its engine runs on `plant_clock(sim)`."""
+    (demo.simulator.accelerated_config); its engine runs on `plant_clock(sim)`. `meanwhile()`
+    runs on the calling thread while the simulator starts (the HMI builds its application and
+    loads its modules then), or after the plant file is read."""
     if config_path:
-        yield load_config(config_path), None
+        cfg = load_config(config_path)
+        if meanwhile is not None:
+            meanwhile()
+        yield cfg, None
         return
     from demo.simulator import SimulatorProcess, accelerated_config
 
@@ -111,11 +127,22 @@ def demo_or_config(config_path: str | None, *, speed: float = 1.0, incidents=(),
             speed,
             MAX_PROMISED_SPEED,
         )
-    cfg = sim.start()
     try:
+        cfg = start_beside(sim.start, meanwhile)
         yield accelerated_config(cfg, speed), sim
     finally:
         sim.stop()
+
+
+def start_beside(start: Callable[[], T], meanwhile: Callable[[], object] | None) -> T:
+    """`start()` on a thread of its own while `meanwhile()` runs on this one; its result, or its
+    exception, once both are done (a failure of `meanwhile` is raised after `start` ended)."""
+    if meanwhile is None:
+        return start()
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="start") as pool:
+        started = pool.submit(start)
+        meanwhile()
+        return started.result()
 
 
 def plant_clock(sim):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,27 @@ from core.paths import data_dir
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+STARTUP_PROBE = "FOREWARN_STARTUP_PROBE"  # set: the start-up's milestones on stdout (bench/startup.py)
+
+
+def startup_mark(event: str) -> None:
+    """With FOREWARN_STARTUP_PROBE set, one line on stdout, `startup EVENT EPOCH_SECONDS`; else nothing."""
+    if os.environ.get(STARTUP_PROBE):
+        print(f"startup {event} {time.time():.4f}", flush=True)
+
+
+def mark_first_value(bridge) -> None:
+    """With the probe on: `startup first-value` once the bridge hands the widgets a good value."""
+    if not os.environ.get(STARTUP_PROBE):
+        return
+    from core.samples import Quality
+
+    def seen(arrays) -> None:
+        if (arrays[1] == Quality.GOOD).any():
+            bridge.latest.disconnect(seen)
+            startup_mark("first-value")
+
+    bridge.latest.connect(seen)  # after the window's own slot: the widgets have the value
 
 
 def make_app():
@@ -45,19 +67,39 @@ def run_hmi(
     from storage.guard import JournalError
 
     t_start = time.monotonic()
-    app = make_app()
+    startup_mark("main")
+    made = []
+
+    def prepare() -> None:  # while the demo plant's simulator starts in its own process
+        made.append(make_app())
+        load_window_modules()
+        startup_mark("modules")
+
     try:
-        with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
+        with demo_or_config(config_path, speed=speed, incidents=incidents, meanwhile=prepare) as (cfg, sim):
+            startup_mark("plant")
             security = {"demo": sim is not None, "lock_after_s": lock_after_s, "lockout_s": lockout_s}
-            return _run(app, cfg, db_url, screenshot, t_start, new_db, security, sim=sim)
+            return _run(made[0], cfg, db_url, screenshot, t_start, new_db, security, sim=sim)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
     except JournalError as exc:
         print(exc, file=sys.stderr)
-        if not screenshot:
-            _show_refusal(app, str(exc))
+        if not screenshot and made:
+            _show_refusal(made[0], str(exc))
         return EXIT_CONFIG
+
+
+def load_window_modules() -> None:
+    """Import what the history, the session, the engine and the main window are made of, so that
+    a demo plant's start-up loads them while its simulator starts rather than after."""
+    import app.accounts.users  # noqa: F401
+    import app.runtime.engine  # noqa: F401
+    import storage.audit  # noqa: F401
+    import storage.guard  # noqa: F401
+    import storage.history  # noqa: F401
+    import views.main_window  # noqa: F401
+    import views.session  # noqa: F401
 
 
 def _show_refusal(app, message: str) -> None:
@@ -149,6 +191,8 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         return w
 
     win = open_window(cfg)
+    startup_mark("window")
+    mark_first_value(win.bridge)
     engine.start()
     result = {"rc": 0}
     _quit_on_signals(app)
