@@ -96,7 +96,6 @@ def load_window_modules() -> None:
     import app.accounts.users  # noqa: F401
     import app.runtime.engine  # noqa: F401
     import storage.audit  # noqa: F401
-    import storage.guard  # noqa: F401
     import storage.history  # noqa: F401
     import views.main_window  # noqa: F401
     import views.session  # noqa: F401
