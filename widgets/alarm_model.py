@@ -75,6 +75,8 @@ COLUMNS = (
     COL_ETA,
     COL_OFF,
 ) = range(len(COLUMNS))
+N_COLUMNS = len(COLUMNS)
+_ROOT = QModelIndex()
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ALARM_ROLE = Qt.ItemDataRole.UserRole + 1
 FLASH_MS = 500
@@ -355,6 +357,19 @@ class AlarmTableModel(RowTableModel):
     # ------------------------------------------------------------ Qt model
     def row_list(self) -> list:
         return self._rows
+
+    # the filter proxy asks for these thousands of times when it sorts a flood into the list (each
+    # comparison builds two indexes and reads two sort keys): the shortest way there
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else N_COLUMNS
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == SORT_ROLE:
+            return self._sort_key(self._rows[index.row()], index.column()) if index.isValid() else None
+        return super().data(index, role)
 
     def cell(self, a, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
