@@ -37,6 +37,20 @@ class AlarmTexts:
                     f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}",
                 )
             return around[0] + compact_number(value) + around[1]
+        return self._other(kind, i, value, lim)
+
+    def many(self, kinds: list[str], tags: list[int], values: list[float], limits: list[float]) -> list[str]:
+        """`text` of many alarms (aligned lists): the records of one pass."""
+        around, custom, text = self._around, self.custom_message, self.text
+        out = []
+        for kind, i, value, lim in zip(kinds, tags, values, limits, strict=True):
+            parts = None if i in custom else around.get((i, kind))
+            out.append(
+                text(kind, i, value, lim) if parts is None else parts[0] + compact_number(value) + parts[1]
+            )
+        return out
+
+    def _other(self, kind: str, i: int, value: float, lim: float) -> str:
         desc = self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == Kind.STATE:
