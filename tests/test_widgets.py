@@ -481,3 +481,22 @@ def test_banner_prefers_an_alarm_and_shows_a_warning_apart(qtbot):
     banner.update_alarms({w.key: w, a.key: a})
     assert banner.current is a and banner.property("kind") == "alarm"
     assert "Early warning" not in banner.text.text()
+
+
+def test_alarm_list_sorts_a_flood_into_place(qtbot):
+    """Newest first by default, by any column the operator picks, and a flood sorted into a
+    list that already holds alarms."""
+    from widgets.alarm_table import COL_PRI, COL_TAG, COL_TIME, AlarmTable
+
+    table = AlarmTable()
+    qtbot.addWidget(table)
+    table.update_alarms([alarm(f"A{i}:H", tag=i, priority=1 + i % 4, ts=100.0 + i) for i in range(0, 40, 2)])
+    table.update_alarms([alarm(f"A{i}:H", tag=i, priority=1 + i % 4, ts=100.0 + i) for i in range(1, 40, 2)])
+    shown = table.visible_alarms()
+    assert [a.since for a in shown] == sorted((a.since for a in shown), reverse=True) and len(shown) == 40
+    table.view.sortByColumn(COL_PRI, Qt.SortOrder.AscendingOrder)
+    assert [a.priority for a in table.visible_alarms()] == sorted(a.priority for a in shown)
+    table.view.sortByColumn(COL_TAG, Qt.SortOrder.DescendingOrder)
+    assert [a.source for a in table.visible_alarms()] == sorted((a.source for a in shown), reverse=True)
+    table.view.sortByColumn(COL_TIME, Qt.SortOrder.DescendingOrder)
+    assert table.visible_alarms()[0].key == "A39:H"
