@@ -11,8 +11,10 @@ the journal and the GUI see the same record.
 
 The record and constant types are in `core.alarm_types` (`Alarm` is importable from here as well),
 the state arrays in `app.alarms.limit_block`, conditions from other detectors and the operator's
-actions in `app.alarms.actions` (the engine's `actions`); this module holds the evaluation and
-builds every record of a tag alarm (`record`).
+actions in `app.alarms.actions` (the engine's `actions`), the records of tag alarms in
+`app.alarms.records` (the engine's `recorder`); this module holds the evaluation. A pass that
+raises or clears many level alarms at once (a flood) moves their states and builds their records
+in bulk (`_fire_levels`); a few go one by one (`_fire`), which costs less for them.
 """
 
 from __future__ import annotations
@@ -360,12 +362,8 @@ class AlarmEngine:
             flat["shelved_until"][f] = until
             for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
                 self.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
-        flat["acked"][f], flat["latched"][f], flat["since"][f], flat["first_out"][f] = (
-            acked,
-            latched,
-            since,
-            first_out,
-        )
+        for name, x in (("acked", acked), ("latched", latched), ("since", since), ("first_out", first_out)):
+            flat[name][f] = x
         shelved = until > t
         suppressed = self.suppressed[tags] | flat["msup"][f]
         oos = flat["oos"][f]
