@@ -74,21 +74,55 @@ def test_alarm_model_insert_update_remove_without_reset(qtbot):
     changed = []
     model.dataChanged.connect(lambda tl, br, roles=(): changed.append((tl.row(), br.row())))
 
-    model.update_alarms([alarm(), alarm("GH1.CO.01:HH", tag=3, priority=2)])
-    assert model.rowCount() == 2 and events == ["insert", "insert"]
+    model.update_alarms([alarm(), alarm("GH1.CO.01:HH", tag=3, priority=2)])  # one insertion for both
+    assert model.rowCount() == 2 and events == ["insert"]
     model.update_alarms([alarm(acked=True, ts=101.0)])  # acknowledged: same row, updated
-    assert model.rowCount() == 2 and events == ["insert", "insert"]
+    assert model.rowCount() == 2 and events == ["insert"]
     assert (0, 0) in changed
     assert model.index(0, COL_STATE).data() == "Acked"
     model.update_alarms([alarm(active=False, acked=False, ts=102.0, key="GH1.CO.01:HH", tag=3)])
     assert model.index(1, COL_STATE).data() == "RTN unack"
     assert model.index(1, 2).data(Qt.ItemDataRole.ForegroundRole) is not None  # greyed
     model.update_alarms([alarm(active=False, acked=True, ts=103.0)])  # NORMAL: removed
-    assert events == ["insert", "insert", "remove"]
+    assert events == ["insert", "remove"]
     assert model.rowCount() == 1 and model.alarm(0).key == "GH1.CO.01:HH"
     assert model.row_of("GH1.CO.01:HH") == 0 and model.row_of("BF1.TOP.PRESSURE:H") is None
     model.update_alarms([alarm(active=False, acked=True, ts=104.0)])  # unknown NORMAL: ignored
     assert "reset" not in events
+
+
+def test_alarm_model_takes_a_flush_in_bulk_as_one_at_a_time(qtbot):
+    """A flood is one insertion; a flush of mixed transitions (new, updated, normal again, a key
+    twice) leaves the rows that applying them one at a time leaves, with fewer moves."""
+    from widgets.alarm_model import AlarmTableModel
+
+    bulk, single = AlarmTableModel(), AlarmTableModel()
+    inserts = []
+    bulk.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    flood = [alarm(f"T{i}:H", tag=i) for i in range(1000)]
+    bulk.update_alarms(flood)
+    assert inserts == [(0, 999)] and bulk.row_of("T999:H") == 999
+    for a in flood:
+        single.update_alarms([a])
+    mixed = [
+        alarm("T3:H", tag=3, active=False, acked=True),  # normal: leaves
+        alarm("T4:H", tag=4, acked=True),  # updated in place
+        alarm("N1:H", tag=1001),  # new
+        alarm("T5:H", tag=5, active=False, acked=True),
+        alarm("T3:H", tag=3),  # back again in the same flush: a new row at the end
+        alarm("N2:H", tag=1002),
+        alarm("N2:H", tag=1002, active=False, acked=True),  # new and normal again: never listed
+        *(alarm(f"T{i}:H", tag=i, active=False, acked=True) for i in range(500, 1000, 3)),
+    ]
+    bulk.update_alarms(mixed)
+    for a in mixed:
+        single.update_alarms([a])
+    assert bulk.alarms() == single.alarms()
+    assert all(bulk.row_of(a.key) == r for r, a in enumerate(bulk.alarms()))
+    for keep in (bulk, single):  # held in place as normal, then closed up
+        keep.update_alarms([alarm("T6:H", tag=6, active=False, acked=True)], keep_normal=True)
+        keep.drop_normal()
+    assert bulk.alarms() == single.alarms() and bulk.row_of("T6:H") is None
 
 
 def test_alarm_model_columns(qtbot):
@@ -447,3 +481,22 @@ def test_banner_prefers_an_alarm_and_shows_a_warning_apart(qtbot):
     banner.update_alarms({w.key: w, a.key: a})
     assert banner.current is a and banner.property("kind") == "alarm"
     assert "Early warning" not in banner.text.text()
+
+
+def test_alarm_list_sorts_a_flood_into_place(qtbot):
+    """Newest first by default, by any column the operator picks, and a flood sorted into a
+    list that already holds alarms."""
+    from widgets.alarm_table import COL_PRI, COL_TAG, COL_TIME, AlarmTable
+
+    table = AlarmTable()
+    qtbot.addWidget(table)
+    table.update_alarms([alarm(f"A{i}:H", tag=i, priority=1 + i % 4, ts=100.0 + i) for i in range(0, 40, 2)])
+    table.update_alarms([alarm(f"A{i}:H", tag=i, priority=1 + i % 4, ts=100.0 + i) for i in range(1, 40, 2)])
+    shown = table.visible_alarms()
+    assert [a.since for a in shown] == sorted((a.since for a in shown), reverse=True) and len(shown) == 40
+    table.view.sortByColumn(COL_PRI, Qt.SortOrder.AscendingOrder)
+    assert [a.priority for a in table.visible_alarms()] == sorted(a.priority for a in shown)
+    table.view.sortByColumn(COL_TAG, Qt.SortOrder.DescendingOrder)
+    assert [a.source for a in table.visible_alarms()] == sorted((a.source for a in shown), reverse=True)
+    table.view.sortByColumn(COL_TIME, Qt.SortOrder.DescendingOrder)
+    assert table.visible_alarms()[0].key == "A39:H"

@@ -68,13 +68,16 @@ class ListHold(QObject):
             self.model.update_alarms(transitions)
             return
         self._start()
+        listed = []  # rows held in place never leave the list, so these can go in as one
         for a in transitions:
             if self.model.row_of(a.key) is not None:
-                self.model.update_alarms([a], keep_normal=True)
+                listed.append(a)
             elif a.state == State.NORMAL:
                 self.held.pop(a.key, None)
             else:
                 self.held[a.key] = a
+        if listed:
+            self.model.update_alarms(listed, keep_normal=True)
         self._announce()
 
     def reset(self) -> None:

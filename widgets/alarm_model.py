@@ -1,11 +1,11 @@
 """The alarm list's data: a table model keyed by alarm, fed with transitions, and the filter
 proxy behind the filter bar; the colours, labels and formats every alarm display shares.
 
-The model inserts, updates and removes rows one by one with begin/end insert/remove rows and
-bounded `dataChanged`, never a reset. Unacknowledged alarms flash their priority cell from one
-shared timer; acknowledged alarms are steady; alarms that returned to normal unacknowledged are
-greyed until someone acknowledges them. The view (filter bar, buttons, menus) is
-widgets/alarm_table.py.
+The model takes the transitions of a flush in bulk: one begin/end insert rows for every new
+alarm, begin/end remove rows and bounded `dataChanged` per run of adjacent rows, never a reset.
+Unacknowledged alarms flash their priority cell from one shared timer; acknowledged alarms are
+steady; alarms that returned to normal unacknowledged are greyed until someone acknowledges them.
+The view (filter bar, buttons, menus) is widgets/alarm_table.py.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ COLUMNS = (
     COL_ETA,
     COL_OFF,
 ) = range(len(COLUMNS))
+N_COLUMNS = len(COLUMNS)
+_ROOT = QModelIndex()
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ALARM_ROLE = Qt.ItemDataRole.UserRole + 1
 FLASH_MS = 500
@@ -148,6 +150,17 @@ def format_eta(eta: float | None, now: float, err_s: float | None = None) -> str
     return text
 
 
+def runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Row numbers as runs of adjacent rows, (first, last) in ascending order."""
+    out: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
+
+
 class AlarmTableModel(RowTableModel):
     """Standing alarms, one row per alarm key, fed with transitions."""
 
@@ -173,25 +186,46 @@ class AlarmTableModel(RowTableModel):
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable, *, keep_normal: bool = False) -> None:
         """Apply alarm transitions: insert new keys, update known ones, remove NORMAL ones (or,
-        with `keep_normal`, show them as normal in place until `drop_normal`: no row moves)."""
+        with `keep_normal`, show them as normal in place until `drop_normal`: no row moves).
+
+        The transitions of one flush move the list in bulk: a bounded `dataChanged` and a removal
+        per run of adjacent rows that changed or left, and one insertion of every new alarm at the
+        end (a flood of a thousand alarms is one insertion, not a thousand)."""
+        rows, row_of = self._rows, self._row_of
+        new: dict[str, object] = {}  # key -> alarm not listed before this call, in arrival order
+        gone: set[int] = set()
+        changed: set[int] = set()
         for alarm in transitions:
             self._remember_off_note(alarm)
-            row = self._row_of.get(alarm.key)
+            key = alarm.key
+            row = row_of.get(key)
+            if row is not None and row in gone:
+                row = None  # removed earlier in this call: it comes back as a new row
             if alarm.state == State.NORMAL:
                 if row is not None and keep_normal:
-                    self._rows[row] = alarm
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                    rows[row] = alarm
+                    changed.add(row)
                 elif row is not None:
-                    self._remove_row(row)
-            elif row is None:
-                n = len(self._rows)
-                self.beginInsertRows(QModelIndex(), n, n)
-                self._rows.append(alarm)
-                self._row_of[alarm.key] = n
-                self.endInsertRows()
+                    gone.add(row)
+                elif key in new and keep_normal:
+                    new[key] = alarm
+                else:
+                    new.pop(key, None)
+            elif row is not None:
+                rows[row] = alarm
+                changed.add(row)
             else:
-                self._rows[row] = alarm
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                new[key] = alarm
+        for first, last in runs(changed - gone):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        if gone:
+            self._remove_rows(gone)
+        if new:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(new) - 1)
+            self._rows.extend(new.values())
+            self._row_of.update(zip(new, range(n, n + len(new)), strict=True))
+            self.endInsertRows()
         self._update_flash_timer()
 
     def set_alarms(self, alarms: Iterable) -> None:
@@ -206,16 +240,20 @@ class AlarmTableModel(RowTableModel):
 
     def drop_normal(self) -> None:
         """Remove the rows kept in place as normal (`update_alarms(keep_normal=True)`)."""
-        for row in reversed([i for i, a in enumerate(self._rows) if a.state == State.NORMAL]):
-            self._remove_row(row)
+        self._remove_rows({i for i, a in enumerate(self._rows) if a.state == State.NORMAL})
 
-    def _remove_row(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._row_of[self._rows[row].key]
-        del self._rows[row]
-        for i in range(row, len(self._rows)):
+    def _remove_rows(self, gone: set[int]) -> None:
+        """Remove these rows, one begin/end remove per run of adjacent rows, last run first."""
+        if not gone:
+            return
+        for first, last in reversed(runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for a in self._rows[first : last + 1]:
+                del self._row_of[a.key]
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        for i in range(min(gone), len(self._rows)):
             self._row_of[self._rows[i].key] = i
-        self.endRemoveRows()
 
     # ------------------------------------------------------------ queries
     def alarm(self, row: int):
@@ -320,11 +358,24 @@ class AlarmTableModel(RowTableModel):
     def row_list(self) -> list:
         return self._rows
 
+    # the filter proxy asks for these thousands of times when it sorts a flood into the list (each
+    # comparison builds two indexes and reads two sort keys): the shortest way there
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else N_COLUMNS
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == SORT_ROLE:
+            return self.sort_key(self._rows[index.row()], index.column()) if index.isValid() else None
+        return super().data(index, role)
+
     def cell(self, a, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(a, col)
         if role == SORT_ROLE:
-            return self._sort_key(a, col)
+            return self.sort_key(a, col)
         if role == ALARM_ROLE:
             return a
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_PRI:
@@ -393,7 +444,8 @@ class AlarmTableModel(RowTableModel):
             return self.off_list_note(a)
         return None
 
-    def _sort_key(self, a, col: int):
+    def sort_key(self, a, col: int):
+        """What column `col` of alarm `a` sorts by (SORT_ROLE)."""
         if col == COL_TIME:
             return a.since
         if col == COL_PRI:
@@ -473,6 +525,13 @@ class AlarmFilterProxy(QSortFilterProxyModel):
             if self.text not in hay:
                 return False
         return True
+
+    def lessThan(self, left, right) -> bool:  # noqa: N802
+        """The model's sort keys compared here, in one call (Qt's own comparison asks for each
+        side's data: a flood of a thousand rows sorts in some ten thousand comparisons)."""
+        model = self.sourceModel()
+        col = left.column()
+        return model.sort_key(model.alarm(left.row()), col) < model.sort_key(model.alarm(right.row()), col)
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
         model = self.sourceModel()

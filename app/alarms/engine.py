@@ -11,8 +11,10 @@ the journal and the GUI see the same record.
 
 The record and constant types are in `core.alarm_types` (`Alarm` is importable from here as well),
 the state arrays in `app.alarms.limit_block`, conditions from other detectors and the operator's
-actions in `app.alarms.actions` (the engine's `actions`); this module holds the evaluation and
-builds every record of a tag alarm (`record`).
+actions in `app.alarms.actions` (the engine's `actions`), the records of tag alarms in
+`app.alarms.records` (the engine's `recorder`); this module holds the evaluation. A pass that
+raises or clears many level alarms at once (a flood) moves their states and builds their records
+in bulk (`_fire_levels`); a few go one by one (`_fire`), which costs less for them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from app.alarms.actions import AlarmActions
-from app.alarms.limit_block import Level, LimitBlock
+from app.alarms.limit_block import EDGE, PEND, SIGN, THRESHOLD, WAIT, Level, LimitBlock
+from app.alarms.records import AlarmRecords
 from app.alarms.texts import AlarmTexts
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
@@ -36,6 +39,9 @@ FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the l
 BAD_CONFIRM_S = 1.0
 BAD_SUPPRESSED = "suppressed by design: communication lost"
 BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
+# a pass that raises or clears this many level alarms builds their records in bulk (vectorised
+# gathers, one text per alarm from its cached parts); fewer go one by one, which costs less
+BULK_FIRES = 4
 
 
 def bad_quality_tags(config: PlantConfig) -> np.ndarray:
@@ -84,6 +90,7 @@ class AlarmEngine:
         self.roc_per = np.ones(n)
         self.dev_sp = np.full(n, -1, dtype=np.int64)
         self.texts = AlarmTexts(config, self)
+        self.recorder = AlarmRecords(self)
         self.suppress_when: dict[int, tuple] = {}  # tag -> compiled suppress_when expression
         for i, t in enumerate(tags):
             a = t.alarms
@@ -122,8 +129,7 @@ class AlarmEngine:
         # a sensor diagnostic (DIAG: frozen, NE 43 fault band) stands for its tag's BAD alarm too
         self.diag_on = np.zeros(len(tags), dtype=bool)
         self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
-        self.block.finish()
-        self.delays = np.stack([self.on_delay, self.off_delay], axis=1)
+        self.block.finish(self.on_delay, self.off_delay)
         # a delay that has run out with no new sample ends on the held value once no sample came
         # for this long after it (a scan of the tag's device, at least a second): a sample already
         # on its way, stamped before the end of the delay, still counts
@@ -140,6 +146,8 @@ class AlarmEngine:
         self.latest = np.full(n, np.nan)  # latest good value of every tag (setpoints, expressions)
         self.suppressed = np.zeros(n, dtype=bool)
         self.hazard_of = config.hazard_of_tags()
+        self.has_hazard = np.zeros(n, dtype=bool)
+        self.has_hazard[list(self.hazard_of)] = True
         self.last_activation: dict[str, float] = {}
         self.external: dict[str, Alarm] = {}  # communication alarms and early warnings, by key
         self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
@@ -165,7 +173,7 @@ class AlarmEngine:
         ob, nb = old.block, self.block
         for name in (*LimitBlock.ARRAYS, "pend"):
             getattr(nb, name)[j] = getattr(ob, name)[i]
-        nb.update_band(nb.static, j, nb.active[j], nb.pend[j])
+        nb.refresh(j)
         where = {int(a): int(b) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
         for kind, lv in self.levels.items():
             olv = old.levels[kind]
@@ -284,32 +292,42 @@ class AlarmEngine:
         (or timing a delay) go through the state machine."""
         b = self.block
         hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
-        att = (v >= hi) | (v <= lo)
-        if not att.any():
+        att = np.flatnonzero((v >= hi) | (v <= lo))
+        if not len(att):
             return []
-        i = idx[att]
-        t = ts[att][:, None]
+        i = att if whole else idx[att]
+        t = ts[att]
+        tc = t[:, None]
+        g = b.state[i]
         active = b.active[i]
-        st = b.static[i]
-        d = st[:, 0] * (v[att][:, None] - st[:, 1])
-        change = np.where(active, d < st[:, 2], d >= 0)  # NaN (no such alarm): False
-        pend = np.where(change, np.fmin(b.pend[i], t), np.nan)
-        delay = self.delays[i]
-        fire = change & (t - pend >= np.where(active, delay[:, 1:2], delay[:, 0:1]))
+        change = (g[:, SIGN] * (v[att][:, None] - g[:, THRESHOLD]) >= g[:, EDGE]) != active  # NaN: False
+        pend = np.where(change, np.fmin(g[:, PEND], tc), np.nan)
+        fire = change & (tc - pend >= g[:, WAIT])
+        if not fire.any():
+            g[:, PEND] = b.pend[i] = pend
+            b.update_band(i, g)
+            return []
         pend[fire] = np.nan
         b.pend[i] = pend
-        out = []
-        if fire.any():
-            for r, k in zip(*np.nonzero(fire), strict=True):
-                out.append(self._fire(LEVEL_KINDS[k], int(i[r]), float(t[r, 0]), not active[r, k]))
-            out = [a for a in out if not a.hidden or a.state == State.NORMAL]
-            active = active ^ fire
-        b.update_band(st, i, active, pend)
+        r, k = np.nonzero(fire)
+        if len(r) < BULK_FIRES:
+            out = [
+                self._fire(LEVEL_KINDS[kk], ii, tt, on)
+                for ii, kk, tt, on in zip(
+                    i[r].tolist(), k.tolist(), t[r].tolist(), (~active[r, k]).tolist(), strict=True
+                )
+            ]
+            out = [a for a in out if not a.hidden]
+        else:
+            out = self._fire_levels(i[r], k, t[r], ~active[r, k])
+        b.update_band(i)
         return out
 
     def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
         """The alarm becomes active (on) or clears, after its delays."""
         lv = self.levels[kind]
+        if kind in LEVEL_KINDS:
+            self.block.flip(i, LEVEL_KINDS.index(kind), on)
         if on:
             lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
             lv.first_out[i] = self._first_out(i, t)
@@ -321,6 +339,57 @@ class AlarmEngine:
                 lv.shelved_until[i] = 0.0
                 lv.shelve_reason.pop(i, None)
         return self.record(kind, i, t)
+
+    def _fire_levels(self, tags: np.ndarray, kinds: np.ndarray, t: np.ndarray, on: np.ndarray) -> list[Alarm]:
+        """`_fire` of many level alarms of one pass at once (tags, kinds, times and whether each
+        becomes active, in the pass's order); their records, those not off the list."""
+        b = self.block
+        flat = b.flat
+        f = tags * len(LEVEL_KINDS) + kinds
+        b.flip(tags, kinds, on)
+        off = ~on
+        acked = flat["acked"][f] & off
+        latched = off & (flat["latched"][f] | (self.latch[tags] & ~acked))  # held until acknowledged
+        since = np.where(on, t, flat["since"][f])
+        first_out = flat["first_out"][f] & off
+        if self.hazard_of:
+            for j in np.flatnonzero(on & self.has_hazard[tags]).tolist():
+                first_out[j] = self._first_out(int(tags[j]), float(t[j]))
+        until = flat["shelved_until"][f]
+        one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
+        if one_shot.any():
+            until[one_shot] = 0.0
+            flat["shelved_until"][f] = until
+            for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
+                self.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
+        for name, x in (("acked", acked), ("latched", latched), ("since", since), ("first_out", first_out)):
+            flat[name][f] = x
+        shelved = until > t
+        suppressed = self.suppressed[tags] | flat["msup"][f]
+        oos = flat["oos"][f]
+        keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
+        if not keep.all():
+            keep = np.flatnonzero(keep)
+            tags, kinds, t, f, on, acked, since, latched, first_out = (
+                x[keep] for x in (tags, kinds, t, f, on, acked, since, latched, first_out)
+            )
+            shelved, suppressed, oos = shelved[keep], suppressed[keep], oos[keep]
+        return self.recorder.records(
+            [LEVEL_KINDS[k] for k in kinds.tolist()],
+            tags.tolist(),
+            t.tolist(),
+            flat["priority"][f].tolist(),
+            on.tolist(),
+            acked.tolist(),
+            since.tolist(),
+            self.latest[tags].tolist(),
+            flat["limit"][f].tolist(),
+            shelved.tolist(),
+            suppressed.tolist(),
+            oos.tolist(),
+            latched.tolist(),
+            first_out.tolist(),
+        )
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
         lv = self.levels[kind]
@@ -438,19 +507,19 @@ class AlarmEngine:
         rows = np.flatnonzero(b.timing)
         if not len(rows):
             return []
-        pend, active = b.pend[rows], b.active[rows]
-        delay = self.delays[rows]
-        due_at = pend + np.where(active, delay[:, 1:2], delay[:, 0:1])
+        g, active = b.state[rows], b.active[rows]
+        pend = g[:, PEND]
+        due_at = pend + g[:, WAIT]
         ends = due_at + self.delay_grace[rows][:, None]
         fire = ends <= ts  # NaN (not timing): False
         if not fire.any():
             return []
+        pend[fire] = np.nan
+        b.pend[rows] = pend
         out = []
         for r, k in sorted(zip(*np.nonzero(fire), strict=True), key=lambda rk: due_at[rk]):
             out.append(self._fire(LEVEL_KINDS[k], int(rows[r]), float(due_at[r, k]), not active[r, k]))
-        pend[fire] = np.nan
-        b.pend[rows] = pend
-        b.update_band(b.static, rows, active ^ fire, pend)
+        b.update_band(rows)
         return [a for a in out if not a.hidden or a.state == State.NORMAL]
 
     def _bad_pending(self) -> bool:
@@ -524,37 +593,5 @@ class AlarmEngine:
 
     # ------------------------------------------------------------ records
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
-        lv = self.levels[kind]
-        lim = float(lv.limit[i])
-        value = float(self.latest[i] if kind in LEVEL_KINDS else lv.value[i])
-        shown_limit = None if kind in (Kind.STATE, Kind.BAD) else lim
-        return Alarm(
-            key=f"{self.names[i]}:{kind}",
-            source=self.names[i],
-            tag=i,
-            kind=kind,
-            priority=int(lv.priority[i]),
-            active=bool(lv.active[i]),
-            acked=bool(lv.acked[i]),
-            ts=ts,
-            since=float(lv.since[i]),
-            value=value,
-            limit=shown_limit,
-            message=self.texts.text(kind, i, value, lim),
-            user=user,
-            comment=comment,
-            shelved=bool(lv.shelved_until[i] > ts),
-            suppressed=self._is_suppressed(kind, i),
-            out_of_service=bool(lv.oos[i]),
-            latched=bool(lv.latched[i]),
-            first_out=bool(lv.first_out[i]),
-            hazard=self.hazard_of.get(i, ""),
-        )
-
-    def _is_suppressed(self, kind: str, i: int) -> bool:
-        """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""
-        return bool(
-            self.suppressed[i]
-            or self.levels[kind].msup[i]
-            or (kind == Kind.BAD and (self.device_down[i] or self.diag_on[i]))
-        )
+        """The record of one tag alarm as it stands (app.alarms.records)."""
+        return self.recorder.record(kind, i, ts, user, comment)

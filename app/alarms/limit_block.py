@@ -28,24 +28,46 @@ class Level:
             self.latched = np.zeros(n, dtype=bool)
             self.since = np.zeros(n)
             self.first_out = np.zeros(n, dtype=bool)
+            self.shelved_until = np.zeros(n)  # > ts: shelved; inf: one-shot (until it clears)
+            self.oos = np.zeros(n, dtype=bool)
+            self.msup = np.zeros(n, dtype=bool)  # suppressed by a supervisor (until lifted)
         self.value = np.full(n, np.nan)
         self.pend_on = np.full(n, np.nan)  # level kinds time their delays in the block
         self.pend_off = np.full(n, np.nan)
         self.acked_at = np.zeros(n)
-        self.shelved_until = np.zeros(n)  # > ts: shelved; inf: one-shot (until it clears)
         self.shelve_reason: dict[int, tuple[str, str]] = {}
-        self.oos = np.zeros(n, dtype=bool)
-        self.msup = np.zeros(n, dtype=bool)  # suppressed by a supervisor (until lifted)
         self.suppress_reason: dict[int, tuple[str, str]] = {}
+
+
+# the fields of `LimitBlock.state`, one (tags x kinds) plane each: what the state machine reads
+SIGN, THRESHOLD, EDGE, WAIT, BAND_HI, BAND_LO, PEND = range(7)
 
 
 class LimitBlock:
     """The level alarms (HH, H, L, LL, STATE) of every tag as (tags x kinds) arrays, so one
     vectorised pass moves all of them, and the quiet band of every tag: while a value stays
     strictly inside it and no delay is timing, no level alarm of the tag can change state, and
-    the tag is skipped."""
+    the tag is skipped.
 
-    ARRAYS = ("limit", "deadband", "priority", "active", "acked", "latched", "since", "first_out")
+    `state` holds, per alarm, everything the pass reads in one gather: the comparison (an alarm
+    changes when sign * (value - threshold) >= edge, edge 0 while inactive, -deadband while
+    active), the delay it waits for (on-delay while inactive, off-delay while active), its edges
+    of the quiet band and since when the change it wants holds (`pend`, NaN: it wants none).
+    The fields that depend on the alarm being active are set again whenever it flips (`flip`)."""
+
+    ARRAYS = (
+        "limit",
+        "deadband",
+        "priority",
+        "active",
+        "acked",
+        "latched",
+        "since",
+        "first_out",
+        "shelved_until",
+        "oos",
+        "msup",
+    )
 
     def __init__(self, n: int):
         k = len(LEVEL_KINDS)
@@ -57,14 +79,20 @@ class LimitBlock:
         self.latched = np.zeros((n, k), dtype=bool)
         self.since = np.zeros((n, k))
         self.first_out = np.zeros((n, k), dtype=bool)
-        self.pend = np.full((n, k), np.nan)  # since when the change the alarm wants (on or off) holds
+        self.shelved_until = np.zeros((n, k))
+        self.oos = np.zeros((n, k), dtype=bool)
+        self.msup = np.zeros((n, k), dtype=bool)
+        self.state = np.full((n, PEND + 1, k), np.nan)
+        self.pend = self.state[:, PEND]  # since when the change the alarm wants (on or off) holds
         self.band_lo = np.full(n, -np.inf)  # attention when value <= band_lo or value >= band_hi
-        self.timing = np.zeros(n, dtype=bool)  # a delay of the tag is timing
         self.band_hi = np.full(n, np.inf)
+        # one flat view per array, for the records of a pass: gathered by tag * kinds + kind
+        self.flat = {name: getattr(self, name).reshape(-1) for name in self.ARRAYS}
 
-    def finish(self) -> None:
-        """Derive the comparison arrays once the limits are set: an alarm is raised when
-        sign * (value - threshold) >= 0 and cleared when it is < -deadband (NaN: no such alarm)."""
+    def finish(self, on_delay: np.ndarray, off_delay: np.ndarray) -> None:
+        """Derive the comparison arrays once the limits and the tags' delays are set: an alarm is
+        raised when sign * (value - threshold) >= 0 and cleared when it is < -deadband (NaN: no
+        such alarm)."""
         sign, thr = np.ones_like(self.limit), self.limit.copy()
         for j, kind in enumerate(LEVEL_KINDS):
             lim = self.limit[:, j]
@@ -74,7 +102,6 @@ class LimitBlock:
                 thr[:, j] = np.where(np.isnan(lim), np.nan, np.where(on, 0.5, np.nextafter(0.5, -np.inf)))
             else:
                 sign[:, j] = 1.0 if HIGH[kind] else -1.0
-        self.sign, self.threshold = sign, thr
         has, high = np.isfinite(thr), sign > 0
         inf = np.inf
         # the quiet band's edges while an alarm is inactive (raised at the threshold) and while it
@@ -83,18 +110,45 @@ class LimitBlock:
         raise_lo = np.where(has & ~high, thr, -inf)
         clear_hi = np.where(has & ~high, np.nextafter(thr + self.deadband, inf), inf)
         clear_lo = np.where(has & high, np.nextafter(thr - self.deadband, -inf), -inf)
-        # one gather fetches everything the state machine reads: (tags, field, kinds)
-        self.static = np.stack([sign, thr, -self.deadband, raise_hi, raise_lo, clear_hi, clear_lo], axis=1)
+        k = thr.shape[1]
+        on, off = (np.repeat(np.asarray(d, dtype=float)[:, None], k, axis=1) for d in (on_delay, off_delay))
+        # EDGE..BAND_LO of an inactive and of an active alarm
+        self.when = np.stack(
+            [
+                np.stack([np.zeros_like(thr), on, raise_hi, raise_lo], axis=1),
+                np.stack([-self.deadband, off, clear_hi, clear_lo], axis=1),
+            ]
+        )
+        self.state[:, SIGN], self.state[:, THRESHOLD] = sign, thr
         self.rows = np.flatnonzero(has.any(axis=1))
-        self.update_band(self.static, self.rows, self.active[self.rows], self.pend[self.rows])
+        self.refresh(np.arange(len(thr)))
 
-    def update_band(self, st: np.ndarray, rows: np.ndarray, active: np.ndarray, pend: np.ndarray) -> None:
-        """Recompute the quiet band of these tags from their (already gathered) states."""
-        if len(st) != len(rows):
-            st = st[rows]
-        hi = np.where(active, st[:, 5], st[:, 3]).min(axis=1)
-        lo = np.where(active, st[:, 6], st[:, 4]).max(axis=1)
-        timing = np.isfinite(pend).any(axis=1)
-        self.timing[rows] = timing
-        self.band_hi[rows] = np.where(timing, -np.inf, hi)
-        self.band_lo[rows] = np.where(timing, np.inf, lo)
+    def refresh(self, rows: np.ndarray) -> None:
+        """Set the fields that follow the alarms' states, and the quiet band, of these tags (after
+        their states were set from outside: a configuration change takes over the old ones)."""
+        self.state[rows, EDGE:PEND] = np.where(
+            self.active[rows][:, None], self.when[1][rows], self.when[0][rows]
+        )
+        self.update_band(rows)
+
+    def flip(self, rows, kinds, active) -> None:
+        """These alarms (arrays of tags and kinds, or one tag and kind) became active (or not): set
+        their state and the fields that follow it."""
+        active = np.asarray(active)
+        self.active[rows, kinds] = active
+        self.state[rows, EDGE:PEND, kinds] = np.where(
+            active[..., None], self.when[1, rows, :, kinds], self.when[0, rows, :, kinds]
+        )
+
+    def update_band(self, rows: np.ndarray, g: np.ndarray | None = None) -> None:
+        """Recompute the quiet band of these tags (`g`: their state, if already gathered): a tag
+        timing a delay is always looked at."""
+        g = self.state[rows] if g is None else g
+        quiet = np.isnan(g[:, PEND])
+        self.band_hi[rows] = np.where(quiet, g[:, BAND_HI], -np.inf).min(axis=1)
+        self.band_lo[rows] = np.where(quiet, g[:, BAND_LO], np.inf).max(axis=1)
+
+    @property
+    def timing(self) -> np.ndarray:
+        """Which tags are timing a delay (their band is empty: an edge is never -inf otherwise)."""
+        return self.band_hi == -np.inf

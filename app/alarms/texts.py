@@ -22,6 +22,8 @@ class AlarmTexts:
             i: t.alarms.message for i, t in enumerate(config.tags) if t.alarms and t.alarms.message
         }
         self._around: dict[tuple[int, str], tuple[str, str]] = {}
+        self._unit = [f" {u}" if u else "" for u in self.units]
+        self._limit: dict[float, str] = {}  # compact_number of a limit: plants share a few values
 
     def text(self, kind: str, i: int, value: float, lim: float) -> str:
         """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
@@ -31,12 +33,31 @@ class AlarmTexts:
             key = (i, kind)
             around = self._around.get(key)
             if around is None:
-                unit = f" {self.units[i]}" if self.units[i] else ""
+                unit = self._unit[i]
+                limit = self._limit.get(lim)
+                if limit is None:
+                    limit = compact_number(lim)
+                    if lim == lim:  # never a NaN key: each NaN is a key of its own
+                        self._limit[lim] = limit
                 around = self._around[key] = (
                     f"{self.descriptions[i]} {kind} ",
-                    f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}",
+                    f"{unit} {'>' if HIGH[kind] else '<'} {limit}{unit}",
                 )
             return around[0] + compact_number(value) + around[1]
+        return self._other(kind, i, value, lim)
+
+    def many(self, kinds: list[str], tags: list[int], values: list[float], limits: list[float]) -> list[str]:
+        """`text` of many alarms (aligned lists): the records of one pass."""
+        around, custom, text = self._around, self.custom_message, self.text
+        out = []
+        for kind, i, value, lim in zip(kinds, tags, values, limits, strict=True):
+            parts = None if i in custom else around.get((i, kind))
+            out.append(
+                text(kind, i, value, lim) if parts is None else parts[0] + compact_number(value) + parts[1]
+            )
+        return out
+
+    def _other(self, kind: str, i: int, value: float, lim: float) -> str:
         desc = self.descriptions[i]
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == Kind.STATE:

@@ -1,0 +1,115 @@
+"""The records of tag alarms: the immutable `Alarm` an alarm engine hands out after a transition,
+one at a time (`record`: an operator's action, a shelve that expires) or the many of one pass
+in bulk (`records`, from one aligned list per field: a flood raises hundreds in one scan).
+
+Pure Python, no Qt; `app.alarms.engine.AlarmEngine` owns one and reads its state arrays.
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+
+from core.alarm_types import LEVEL_KINDS, Alarm, Kind
+
+NO_LIMIT_SHOWN = frozenset({Kind.STATE, Kind.BAD})  # an on/off or quality alarm shows no limit
+
+
+class AlarmRecords:
+    """Builds the records of one alarm engine's tag alarms (`engine`: its state and texts)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
+        """The record of one alarm as it stands."""
+        e = self.engine
+        lv = e.levels[kind]
+        value = float(e.latest[i] if kind in LEVEL_KINDS else lv.value[i])
+        return self.records(
+            [kind],
+            [i],
+            [ts],
+            [int(lv.priority[i])],
+            [bool(lv.active[i])],
+            [bool(lv.acked[i])],
+            [float(lv.since[i])],
+            [value],
+            [float(lv.limit[i])],
+            [bool(lv.shelved_until[i] > ts)],
+            [self.is_suppressed(kind, i)],
+            [bool(lv.oos[i])],
+            [bool(lv.latched[i])],
+            [bool(lv.first_out[i])],
+            user,
+            comment,
+        )[0]
+
+    def records(
+        self,
+        kinds: list[str],
+        tags: list[int],
+        ts: list[float],
+        priority: list[int],
+        active: list[bool],
+        acked: list[bool],
+        since: list[float],
+        value: list[float],
+        limit: list[float],
+        shelved: list[bool],
+        suppressed: list[bool],
+        oos: list[bool],
+        latched: list[bool],
+        first_out: list[bool],
+        user: str = "",
+        comment: str = "",
+    ) -> list[Alarm]:
+        """The records of these alarms, from one aligned list per field (in `Alarm`'s order
+        less what is added here: key, source, message, the limit shown and the hazard source)."""
+        e = self.engine
+        names, hazard = e.names, e.hazard_of
+        sources = [names[i] for i in tags]
+        keys = [f"{n}:{k}" for n, k in zip(sources, kinds, strict=True)]
+        messages = e.texts.many(kinds, tags, value, limit)
+        if not NO_LIMIT_SHOWN.isdisjoint(kinds):
+            limit = [None if k in NO_LIMIT_SHOWN else x for k, x in zip(kinds, limit, strict=True)]
+        n = len(keys)
+        hazards = [hazard.get(i, "") for i in tags] if hazard else repeat("", n)
+        return list(
+            map(
+                Alarm._make,
+                zip(
+                    keys,
+                    sources,
+                    tags,
+                    kinds,
+                    priority,
+                    active,
+                    acked,
+                    ts,
+                    since,
+                    value,
+                    limit,
+                    messages,
+                    repeat(user, n),
+                    repeat(comment, n),
+                    shelved,
+                    suppressed,
+                    oos,
+                    latched,
+                    first_out,
+                    hazards,
+                    repeat(None, n),
+                    repeat(None, n),
+                    strict=True,
+                ),
+            )
+        )
+
+    def is_suppressed(self, kind: str, i: int) -> bool:
+        """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""
+        e = self.engine
+        return bool(
+            e.suppressed[i]
+            or e.levels[kind].msup[i]
+            or (kind == Kind.BAD and (e.device_down[i] or e.diag_on[i]))
+        )
