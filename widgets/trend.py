@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QV
 
 from core.formatting import format_number
 from core.samples import Quality, SampleBatch
-from widgets.trend_axes import AXIS_TEXT, TrendAxes, place, style_axis
+from widgets.trend_axes import AXIS_TEXT, TrendAxes, cached, place, style_axis
 from widgets.trend_data import Series, TrendEvent, compose, csv_lines, value_at, write_csv
 from widgets.trend_history import TrendHistory
 from widgets.trend_overlays import TrendOverlays
@@ -111,6 +111,7 @@ class TrendPlot(QWidget):
         self.item.enableAutoRange(axis="y", enable=True)
         for name in ("left", "bottom"):
             style_axis(self.item.getAxis(name), AXIS_TEXT)
+            cached(self.item.getAxis(name))
         # placed, not anchored: an anchor follows the view box's geometry signal, which can
         # still fire while the plot is being destroyed
         self.legend = self.item.addLegend(
@@ -322,7 +323,15 @@ class TrendPlot(QWidget):
         ends = [float(p.cone[0][-1]) for p in self.pens.values() if p.cone is not None and len(p.cone[0])]
         if ends:
             ahead = min(self.window_s * 0.25, max(ahead, (max(ends) - right) * 1.05))
-        self.item.setXRange(right - self.window_s, right + ahead, padding=0)
+        t0, t1 = right - self.window_s, right + ahead
+        # on screen, a move of less than a pixel shows nothing new but would redraw the axes and
+        # the grid and re-clip every curve: the view steps on once it would move a whole pixel
+        (x0, x1), width = self.vb.viewRange()[0], self.vb.width()
+        if self.isVisible() and width > 0:
+            pixel = (x1 - x0) / width
+            if abs(t0 - x0) < pixel and abs(t1 - x1) < pixel:
+                return
+        self.item.setXRange(t0, t1, padding=0)
 
     def redraw(self) -> None:
         """Push dirty pens to their curves (timer, at most 10 Hz)."""
@@ -416,8 +425,9 @@ class TrendPlot(QWidget):
     def set_legend(self, pen: Pen, value: float | None = None) -> None:
         """A pen's legend entry: its latest value, or its value at the cursor."""
         label = self.legend.getLabel(pen.curve)
-        if label is not None:
-            label.setText(self._legend_text(pen, value))
+        text = self._legend_text(pen, value)
+        if label is not None and label.text != text:  # setText re-lays the legend out
+            label.setText(text)
 
     def _legend_text(self, pen: Pen, value: float | None = None) -> str:
         if value is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QGraphicsItem
 
 from widgets.trend_pens import Pen
 
@@ -20,6 +21,14 @@ AXIS_LINE = "#5a5e64"
 def style_axis(axis: pg.AxisItem, text: str) -> None:
     axis.setTextPen(text)
     axis.setPen(AXIS_LINE)
+
+
+def cached(item: QGraphicsItem) -> None:
+    """Paint `item` from a pixmap kept until it changes (the same pixels, drawn once).
+
+    An axis draws its grid over the whole plot with translucent lines, which the raster engine
+    blends a pixel at a time: replaying that every frame cost more than all the curves."""
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def place(pen: Pen, vb: pg.ViewBox | None) -> None:
@@ -114,6 +123,7 @@ class TrendAxes:
         axis = pg.AxisItem("right")
         axis.linkToView(vb)
         axis.setZValue(-100000)
+        cached(axis)
         self.plot.item.layout.addItem(axis, 2, 3 + len(self.unit_views))
         self.unit_views.append((vb, axis))
 
