@@ -348,6 +348,10 @@ class TrendPlot(QWidget):
                 self.set_legend(pen)
         if self.following and (dirty or not self.pens):
             self._set_x_range()
+        if dirty:
+            # fit Y now: left to the paint, a new Y range would ask for a second paint
+            for vb in self.axes.value_views():
+                vb.updateAutoRange()
 
     def shown(self, tag: int) -> Series:
         """What the pen of `tag` draws (history and live joined), in engineering units."""

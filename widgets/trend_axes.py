@@ -74,6 +74,10 @@ class TrendAxes:
             vb.setGeometry(rect)
             vb.linkedViewChanged(main, vb.XAxis)
 
+    def value_views(self) -> list[pg.ViewBox]:
+        """The view boxes the pens are drawn in (the main one first)."""
+        return [self.plot.vb] + [v for v, _ in self.unit_views]
+
     def units(self) -> list[str]:
         """The units of the pens, in the order their axes appear."""
         out: list[str] = []
@@ -95,7 +99,7 @@ class TrendAxes:
             self._add_unit_view()
         while len(self.unit_views) > n_axes - 1:
             self._drop_unit_view()
-        views = [plot.vb] + [v for v, _ in self.unit_views]
+        views = self.value_views()
         axes = [plot.item.getAxis("left")] + [a for _, a in self.unit_views]
         for p in pens.values():
             i = 0 if n_axes == 1 else min(units.index(p.unit), n_axes - 1)
