@@ -119,6 +119,7 @@ class TrendPlot(QWidget):
         )
         self.legend.setPos(8, 8)
         self.legend.setZValue(20)
+        cached(self.legend)  # its frame and translucent ground
 
         # extra unit axes (a view box each, linked in time, drawn under the main view box so
         # the main one receives every mouse event), then what is drawn over the curves
