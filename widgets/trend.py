@@ -13,6 +13,10 @@ before a pen's first live sample, so the join has no gap and no overlap (`trend_
 Curves are drawn as steps (history is stored on change: the value holds until the next sample);
 bad quality is NaN and drawn as a gap (`connect="finite"`).
 
+A redraw is one paint: Y is fitted when the data is set (not while painting), the live view
+moves on only once it would move a whole pixel, and the axes with their grid, the forecast cones
+and the legend's ground are painted from pixmaps kept until they change (`trend_axes.cached`).
+
 Pens of one unit share a Y axis; up to `max_axes` units get their own axis, more are shown in %
 of their range. With one axis, the alarm limits are drawn as translucent bands. Alarm journal
 entries of the trended tags appear as markers along the time axis, and a crosshair reads every
