@@ -13,6 +13,8 @@ the same on both sides.
    Modbus TCP (4 devices x 2,500 float32 tags at 1 s, served by the simulator in a child
    process), evaluated and stored in SQLite by the same process, against the same trend with
    acquisition stopped (before and after): gui_fps_ratio = fps under load / fps without.
+
+`--trend-only` prints 1 and 2 without the load (no simulator).
 """
 
 from __future__ import annotations
