@@ -1,10 +1,20 @@
-"""GUI frame rate under acquisition load, as JSON.
+"""GUI frame rate of the trend, against bare pyqtgraph and under acquisition load, as JSON.
 
-A 16-pen live trend is redrawn as fast as the GUI thread can (each frame: every pen re-set on
-its curve and the plot repainted) for a fixed time, twice with acquisition stopped and once
-while 10,000 tags per second are acquired over Modbus TCP (4 devices x 2,500 float32 tags at
-1 s, served by the simulator in a child process), evaluated and stored in SQLite by the same
-process. gui_fps_ratio = fps under load / fps without.
+A frame is what the redraw timer does and what the screen then shows: every pen's data is set
+again and the event loop runs until the plot's viewport has painted (its paint events counted);
+the same on both sides.
+
+1. The 16-pen live trend (`TrendPlot`, 600 samples per pen, 1200x700, the limit bands of the
+   highlighted pen, forecast cones on four pens, the legend) against bare pyqtgraph: the same
+   16 pens (colour, width, points) as plain `PlotCurveItem`s in a `PlotWidget` of the size of the
+   trend's plot. Measured in alternating rounds; trend_vs_pyqtgraph_ratio = trend / bare fps.
+2. The same with a one-hour window (3600 samples per pen): the absolute idle frame rate.
+3. Under load: the 10-minute trend redrawn while 10,000 tags per second are acquired over
+   Modbus TCP (4 devices x 2,500 float32 tags at 1 s, served by the simulator in a child
+   process), evaluated and stored in SQLite by the same process, against the same trend with
+   acquisition stopped (before and after): gui_fps_ratio = fps under load / fps without.
+
+`--trend-only` prints 1 and 2 without the load (no simulator).
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+import pyqtgraph as pg  # noqa: E402
+from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.runtime.engine import Engine  # noqa: E402
@@ -27,9 +39,13 @@ from core.samples import Quality, SampleBatch  # noqa: E402
 from demo.simulator import SimulatorProcess  # noqa: E402
 from storage.history import History  # noqa: E402
 from views.bridge import EngineBridge  # noqa: E402
-from widgets.trend import TrendPlot  # noqa: E402
+from widgets.trend import PEN_COLORS, TrendPlot  # noqa: E402
 
 DEVICES, PER_DEVICE, PENS, MEASURE_S = 4, 2500, 16, 8.0
+SIZE = (1200, 700)
+ROUNDS, ROUND_S = 3, 2.0  # alternating rounds of the trend and bare pyqtgraph
+CONES = 4  # pens with a forecast cone
+LIMITS = {"H": (57.0, 2), "HH": (59.0, 1), "L": (42.0, 3)}  # within the curves: the bands are in sight
 
 
 def plant_yaml(path: Path) -> None:
@@ -48,21 +64,126 @@ def plant_yaml(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def measure(app, plot, seconds: float) -> float:
-    frames = 0
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
+class Paints(QObject):
+    """Counts the paint events of a widget."""
+
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+class Frames:
+    """One frame: `change()`, then the event loop until `viewport` has painted once."""
+
+    def __init__(self, app, viewport, change):
+        self.app, self.change, self.paints = app, change, Paints(viewport)
+
+    def one(self) -> None:
+        self.change()
+        n, deadline = self.paints.count, time.perf_counter() + 1.0
+        while self.paints.count == n and time.perf_counter() < deadline:
+            self.app.processEvents()
+
+    def fps(self, seconds: float) -> float:
+        """Frames per second (a second paint a change causes is paid by the next frame)."""
+        self.one()
+        frames, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            self.one()
+            frames += 1
+        return frames / (time.perf_counter() - t0)
+
+
+def series(n: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    ts = time.time() - n + np.arange(float(n))
+    return ts, [50 + 10 * np.sin(ts / 60 + k) for k in range(PENS)]
+
+
+def trend_frames(app, window_s: float, ts, values) -> tuple[TrendPlot, Frames]:
+    """The live trend as the operator sees it: bands, cones, legend, following now."""
+    plot = TrendPlot(window_s=window_s)
+    plot.resize(*SIZE)
+    plot.show()
+    for k in range(PENS):
+        plot.add_pen(k, f"T{k:02d}", "", None, span=(0, 100), limits=LIMITS)
+        plot.append(SampleBatch.build(np.full(len(ts), k, np.int32), ts, values[k], Quality.GOOD))
+    plot.highlight(0)  # its limits become the bands
+    t = ts[-1] + np.linspace(0.0, window_s * 0.1, 20)
+    for k in range(CONES):
+        mid = values[k][-1] + 0.02 * (t - ts[-1])
+        plot.set_forecast(k, (t, mid - 3, mid, mid + 3))
+    return plot, redraws(app, plot)
+
+
+def redraws(app, plot: TrendPlot) -> Frames:
+    """Frames of a trend: every pen set on its curve again, as when new samples came."""
+
+    def change() -> None:
         for pen in plot.pens.values():
             pen.dirty = True
         plot.redraw()
-        plot.plot.viewport().repaint()
-        app.processEvents()
-        frames += 1
-    return frames / seconds
+
+    return Frames(app, plot.plot.viewport(), change)
+
+
+def bare_frames(app, size, ts, values) -> tuple[pg.PlotWidget, Frames]:
+    """The same pens as plain `PlotCurveItem`s in a `PlotWidget` of the trend's plot size."""
+    widget = pg.PlotWidget(background="#26282b")
+    widget.resize(size)
+    widget.show()
+    curves = []
+    for k in range(PENS):
+        curve = pg.PlotCurveItem(pen=pg.mkPen(PEN_COLORS[k], width=1.5), skipFiniteCheck=True)
+        widget.addItem(curve)
+        curves.append(curve)
+
+    def change() -> None:
+        for curve, v in zip(curves, values, strict=True):
+            curve.setData(ts, v)
+
+    return widget, Frames(app, widget.viewport(), change)
+
+
+def versus_pyqtgraph(app, window_s: float, samples: int) -> tuple[float, float]:
+    """(trend fps, bare pyqtgraph fps), each the median of alternating rounds."""
+    ts, values = series(samples)
+    plot, ours = trend_frames(app, window_s, ts, values)
+    app.processEvents()
+    widget, bare = bare_frames(app, plot.plot.size(), ts, values)
+    app.processEvents()
+    mine, theirs = [], []
+    for _ in range(ROUNDS):
+        mine.append(ours.fps(ROUND_S))
+        theirs.append(bare.fps(ROUND_S))
+    plot.close()
+    widget.close()
+    return float(np.median(mine)), float(np.median(theirs))
+
+
+def measure(app, plot, seconds: float) -> float:
+    return redraws(app, plot).fps(seconds)
 
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
+    trend_fps, bare_fps = versus_pyqtgraph(app, 600.0, 600)
+    trend_fps_1h, bare_fps_1h = versus_pyqtgraph(app, 3600.0, 3600)
+    figures = {
+        "trend_vs_pyqtgraph_ratio": round(trend_fps / bare_fps, 3),
+        "trend_fps": round(trend_fps, 1),
+        "pyqtgraph_fps": round(bare_fps, 1),
+        "trend_fps_1h_idle": round(trend_fps_1h, 1),
+        "pyqtgraph_fps_1h": round(bare_fps_1h, 1),
+    }
+    if "--trend-only" in sys.argv:  # without the acquisition load (no simulator)
+        print(json.dumps(figures))
+        return
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         plant_yaml(tmp / "plant.yaml")
@@ -108,6 +229,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                **figures,
                 "gui_fps_ratio": round(loaded / idle, 3),
                 "fps_idle": round(idle, 1),
                 "fps_under_load": round(loaded, 1),

@@ -13,6 +13,10 @@ before a pen's first live sample, so the join has no gap and no overlap (`trend_
 Curves are drawn as steps (history is stored on change: the value holds until the next sample);
 bad quality is NaN and drawn as a gap (`connect="finite"`).
 
+A redraw is one paint: Y is fitted when the data is set (not while painting), the live view
+moves on only once it would move a whole pixel, and the axes with their grid, the forecast cones
+and the legend's ground are painted from pixmaps kept until they change (`trend_axes.cached`).
+
 Pens of one unit share a Y axis; up to `max_axes` units get their own axis, more are shown in %
 of their range. With one axis, the alarm limits are drawn as translucent bands. Alarm journal
 entries of the trended tags appear as markers along the time axis, and a crosshair reads every
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QV
 
 from core.formatting import format_number
 from core.samples import Quality, SampleBatch
-from widgets.trend_axes import AXIS_TEXT, TrendAxes, place, style_axis
+from widgets.trend_axes import AXIS_TEXT, TrendAxes, cached, place, style_axis
 from widgets.trend_data import Series, TrendEvent, compose, csv_lines, value_at, write_csv
 from widgets.trend_history import TrendHistory
 from widgets.trend_overlays import TrendOverlays
@@ -111,6 +115,7 @@ class TrendPlot(QWidget):
         self.item.enableAutoRange(axis="y", enable=True)
         for name in ("left", "bottom"):
             style_axis(self.item.getAxis(name), AXIS_TEXT)
+            cached(self.item.getAxis(name))
         # placed, not anchored: an anchor follows the view box's geometry signal, which can
         # still fire while the plot is being destroyed
         self.legend = self.item.addLegend(
@@ -118,6 +123,7 @@ class TrendPlot(QWidget):
         )
         self.legend.setPos(8, 8)
         self.legend.setZValue(20)
+        cached(self.legend)  # its frame and translucent ground
 
         # extra unit axes (a view box each, linked in time, drawn under the main view box so
         # the main one receives every mouse event), then what is drawn over the curves
@@ -322,7 +328,15 @@ class TrendPlot(QWidget):
         ends = [float(p.cone[0][-1]) for p in self.pens.values() if p.cone is not None and len(p.cone[0])]
         if ends:
             ahead = min(self.window_s * 0.25, max(ahead, (max(ends) - right) * 1.05))
-        self.item.setXRange(right - self.window_s, right + ahead, padding=0)
+        t0, t1 = right - self.window_s, right + ahead
+        # on screen, a move of less than a pixel shows nothing new but would redraw the axes and
+        # the grid and re-clip every curve: the view steps on once it would move a whole pixel
+        (x0, x1), width = self.vb.viewRange()[0], self.vb.width()
+        if self.isVisible() and width > 0:
+            pixel = (x1 - x0) / width
+            if abs(t0 - x0) < pixel and abs(t1 - x1) < pixel:
+                return
+        self.item.setXRange(t0, t1, padding=0)
 
     def redraw(self) -> None:
         """Push dirty pens to their curves (timer, at most 10 Hz)."""
@@ -339,6 +353,10 @@ class TrendPlot(QWidget):
                 self.set_legend(pen)
         if self.following and (dirty or not self.pens):
             self._set_x_range()
+        if dirty:
+            # fit Y now: left to the paint, a new Y range would ask for a second paint
+            for vb in self.axes.value_views():
+                vb.updateAutoRange()
 
     def shown(self, tag: int) -> Series:
         """What the pen of `tag` draws (history and live joined), in engineering units."""
@@ -416,8 +434,9 @@ class TrendPlot(QWidget):
     def set_legend(self, pen: Pen, value: float | None = None) -> None:
         """A pen's legend entry: its latest value, or its value at the cursor."""
         label = self.legend.getLabel(pen.curve)
-        if label is not None:
-            label.setText(self._legend_text(pen, value))
+        text = self._legend_text(pen, value)
+        if label is not None and label.text != text:  # setText re-lays the legend out
+            label.setText(text)
 
     def _legend_text(self, pen: Pen, value: float | None = None) -> str:
         if value is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QGraphicsItem
 
 from widgets.trend_pens import Pen
 
@@ -20,6 +21,14 @@ AXIS_LINE = "#5a5e64"
 def style_axis(axis: pg.AxisItem, text: str) -> None:
     axis.setTextPen(text)
     axis.setPen(AXIS_LINE)
+
+
+def cached(item: QGraphicsItem) -> None:
+    """Paint `item` from a pixmap kept until it changes (the same pixels, drawn once).
+
+    An axis draws its grid over the whole plot with translucent lines, which the raster engine
+    blends a pixel at a time: replaying that every frame cost more than all the curves."""
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def place(pen: Pen, vb: pg.ViewBox | None) -> None:
@@ -65,6 +74,10 @@ class TrendAxes:
             vb.setGeometry(rect)
             vb.linkedViewChanged(main, vb.XAxis)
 
+    def value_views(self) -> list[pg.ViewBox]:
+        """The view boxes the pens are drawn in (the main one first)."""
+        return [self.plot.vb] + [v for v, _ in self.unit_views]
+
     def units(self) -> list[str]:
         """The units of the pens, in the order their axes appear."""
         out: list[str] = []
@@ -86,7 +99,7 @@ class TrendAxes:
             self._add_unit_view()
         while len(self.unit_views) > n_axes - 1:
             self._drop_unit_view()
-        views = [plot.vb] + [v for v, _ in self.unit_views]
+        views = self.value_views()
         axes = [plot.item.getAxis("left")] + [a for _, a in self.unit_views]
         for p in pens.values():
             i = 0 if n_axes == 1 else min(units.index(p.unit), n_axes - 1)
@@ -114,6 +127,7 @@ class TrendAxes:
         axis = pg.AxisItem("right")
         axis.linkToView(vb)
         axis.setZValue(-100000)
+        cached(axis)
         self.plot.item.layout.addItem(axis, 2, 3 + len(self.unit_views))
         self.unit_views.append((vb, axis))
 

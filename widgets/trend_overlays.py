@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 
 from core.formatting import format_number
 from widgets.palette import PRIORITY_COLORS
+from widgets.trend_axes import cached
 from widgets.trend_data import TrendEvent, value_at
 from widgets.trend_pens import Pen
 
@@ -74,6 +75,7 @@ class TrendOverlays:
         fill = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill_color))
         middle = pg.PlotCurveItem(t, mid, pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine))
         for it in (fill, lower, upper, middle):
+            cached(it)  # dashed edges and a translucent fill, the same until the cone or the view changes
             pen.view.addItem(it)
         pen.cone_items = [fill, lower, upper, middle]
 
