@@ -28,7 +28,7 @@ from app.alarms.texts import AlarmTexts
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
-from core.alarm_types import KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, Kind, State
+from core.alarm_types import KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, Kind
 from core.samples import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)
@@ -438,7 +438,7 @@ class AlarmEngine:
             self._fire(kind, int(i), float(t), False)
             for i, t in zip(idx[fire_off], ts[fire_off], strict=True)
         ]
-        return [a for a in out if not a.hidden or a.state == State.NORMAL]
+        return [a for a in out if not a.hidden]
 
     def _first_out(self, i: int, ts: float) -> bool:
         hazard = self.hazard_of.get(i)
@@ -499,7 +499,6 @@ class AlarmEngine:
                 out.append(self.record(kind, int(i), ts, comment="re-alarm: still active"))
         return out
 
-    # ------------------------------------------------------------ bad quality and devices
     def _delays_due(self, ts: float) -> list[Alarm]:
         """Level alarms whose delay ended on a value that still holds: they move at the moment
         the delay ended, as if a scan had read the held value then."""
@@ -520,8 +519,9 @@ class AlarmEngine:
         for r, k in sorted(zip(*np.nonzero(fire), strict=True), key=lambda rk: due_at[rk]):
             out.append(self._fire(LEVEL_KINDS[k], int(rows[r]), float(due_at[r, k]), not active[r, k]))
         b.update_band(rows)
-        return [a for a in out if not a.hidden or a.state == State.NORMAL]
+        return [a for a in out if not a.hidden]
 
+    # ------------------------------------------------------------ bad quality and devices
     def _bad_pending(self) -> bool:
         return self.has["BAD"] and bool(np.isfinite(self.levels["BAD"].pend_on).any())
 
