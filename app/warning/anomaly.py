@@ -20,7 +20,7 @@ from app.config import PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from app.warning.explain import fmt_value
-from app.warning.window import RecentWindow
+from app.warning.window import RecentWindow, at_scale
 from core.alarm_types import Condition
 from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
@@ -34,12 +34,17 @@ def _m(template: str, **args) -> Message:
 
 
 class AnomalyDetector:
-    """Drift, step and flat line against each tag's own learned behaviour."""
+    """Drift, step and flat line against each tag's own learned behaviour, for the tags whose
+    scale is this window's bucket width (`finer`: and every scale below it)."""
 
-    def __init__(self, cfg: PlantConfig, window: RecentWindow):
+    def __init__(self, cfg: PlantConfig, window: RecentWindow, finer: bool = True):
         self.cfg, self.window = cfg, window
         index = cfg.tag_index()
-        rows = [i for i, t in enumerate(cfg.tags) if cfg.anomaly_of(t).enabled and not t.is_bool]
+        rows = []
+        for i, t in enumerate(cfg.tags):
+            s = cfg.anomaly_of(t)
+            if s.enabled and not t.is_bool and at_scale(s.step, window.step, finer):
+                rows.append(i)
         self.tags = np.asarray(rows, dtype=np.intp)
         st = [cfg.anomaly_of(cfg.tags[i]) for i in rows]
         self.learn_s = np.array([s.learn_s for s in st])
