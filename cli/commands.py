@@ -288,7 +288,11 @@ class ReplayProgress:
             return
         self.next = now + self.every
         out = self.out or sys.stderr
-        print(f"replay: {share:4.0%} read, {samples:,} samples, up to {iso_ms(int(ts * 1000))}", file=out, flush=True)
+        print(
+            f"replay: {share:4.0%} read, {samples:,} samples, up to {iso_ms(int(ts * 1000))}",
+            file=out,
+            flush=True,
+        )
 
 
 def run_replay(

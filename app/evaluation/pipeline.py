@@ -67,7 +67,9 @@ class Pipeline:
             from app.rules.engine import RuleEngine
             from app.warning.engine import WarningEngine
 
-            live = [f.window_s for f in map(config.forecast_of, config.tags) if f.step <= max(step_s, LIVE_STEP_S)]
+            live = [
+                f.window_s for f in map(config.forecast_of, config.tags) if f.step <= max(step_s, LIVE_STEP_S)
+            ]
             span = max([600.0] + live) + 300.0
             self.window = RecentWindow(n, span, step_s)
             self.warnings = WarningEngine(config, self.window, faults=self.faults)

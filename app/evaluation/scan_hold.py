@@ -8,7 +8,6 @@ import numpy as np
 from core.samples import SampleBatch
 from core.schema.plant import PlantConfig
 
-
 SAMPLED_GAP = 2.0  # a gap this many times max_interval_s long is sampled data, not on-change history
 
 
