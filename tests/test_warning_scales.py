@@ -86,18 +86,21 @@ def test_a_creep_of_degrees_a_day_is_warned_days_before_the_limit():
     assert not [a for a in out if a.is_warning], [a.message for a in out if a.is_warning]
     assert pipe.warnings.status(0) == "watching"
     # from day 4 the hearth creeps 3 °C a day: H = 100 °C is crossed on day 4 + 20/3
-    creep = days_of(lambda d: (80.0 + 3.0 * (d - 4), np.full(len(d), 50.0)), 4, 7, rng)
-    out = pipe.evaluate(creep).alarms
-    crossing = T0 + (4 + 20 / 3) * DAY
+    creep = lambda d: (80.0 + 3.0 * (d - 4), np.full(len(d), 50.0))  # noqa: E731
+    out = pipe.evaluate(days_of(creep, 4, 4, rng)).alarms
     warned = [a for a in out if a.kind == "FORECAST" and a.active]
+    assert warned and pipe.alarms.external["HEARTH:FORECAST"].active
+    ex = pipe.explain("HEARTH:FORECAST", T0 + 8 * DAY)
+    assert ex is not None and "10 min" in str(ex.lines[0])  # the buckets of its scale
+    reason = str(ex.lines[-1])  # an H of priority III: level III at most, IV while a day or more away
+    assert "It approaches H 100 °C, an alarm of priority III: level I" in reason and "level I," not in reason
+    assert "°C" in warned[0].message and "/min" in warned[0].message
+    out = pipe.evaluate(days_of(creep, 8, 3, rng)).alarms
+    crossing = T0 + (4 + 20 / 3) * DAY
     alarmed = [a for a in out if a.kind == "H" and a.active]
-    assert warned and alarmed
-    assert alarmed[0].ts == pytest.approx(crossing, abs=DAY / 2)
+    assert alarmed and alarmed[0].ts == pytest.approx(crossing, abs=DAY / 2)
     lead_h = (alarmed[0].ts - warned[0].ts) / 3600
     assert lead_h >= 48, f"warned only {lead_h:.1f} h before the alarm"
-    assert "°C" in warned[0].message and "/min" in warned[0].message
-    ex = pipe.explain("HEARTH:FORECAST", warned[-1].ts)
-    assert ex is not None and "10 min" in str(ex.lines[0])  # the buckets of its scale
 
 
 @pytest.mark.slow
@@ -192,3 +195,29 @@ def test_replay_reports_its_progress(tmp_path):
     assert result.samples == 12_000 and len(seen) == 3
     assert [s[0] for s in seen] == sorted(s[0] for s in seen) and seen[-1][0] == 1.0
     assert seen[-1][1] == 12_000 and seen[-1][2] == T0 + 11_999 * EVERY
+
+
+def test_engine_teaches_its_slow_scales_from_the_rollups_at_start(tmp_path):
+    """Weeks of history: the day-scale forecast and the week-scale anomaly baseline are learned at
+    start-up from the per-minute rollups, not from the last half hour of raw samples."""
+    import time
+
+    from app.runtime.engine import Engine
+    from storage.history import History
+
+    cfg = parse_config_text(SLOW)
+    hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags)
+    now = time.time()
+    rng = np.random.default_rng(4)
+    start = now - 9 * DAY
+    batch = days_of(lambda d: (np.full(len(d), 80.0), np.full(len(d), 50.0)), 0, 9, rng)
+    batch = SampleBatch(batch.tag, batch.ts - T0 + start, batch.value, batch.quality)
+    hist.write_now(batch)
+    engine = Engine(cfg, hist)
+    engine._warm_up()
+    slow = engine.pipeline.warnings.scales[1]
+    assert slow.forecast.seen[0] >= 2 * DAY * 0.9  # two forecast windows of 10-minute buckets
+    assert slow.anomaly.seen_s[0].max() >= 7 * DAY * 0.9  # its week of learning
+    assert engine.pipeline.warnings.status(0) == "watching" and engine.pipeline.warnings.status(1) == "watching"
+    assert engine.alarms.standing(now) == []
+    hist.stop()

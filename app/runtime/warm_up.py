@@ -1,6 +1,8 @@
 """What the detectors learn before the devices are read: the last half hour of history, or an
 accelerated demo's run-in, so a restart does not leave the early warning blind (see
-app.evaluation.pipeline.Pipeline.warm_up). Runs on the acquisition thread at start-up.
+app.evaluation.pipeline.Pipeline.warm_up); and for the detectors of slow time scales, as much
+of the past as they need (days, weeks) from the history's per-minute or per-hour rollups. Runs
+on the acquisition thread at start-up.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import time
 
 import numpy as np
 
-from core.samples import SampleBatch
+from core.samples import Quality, SampleBatch
 
 log = logging.getLogger(__name__)
 WARM_UP_S = 35 * 60.0  # history the detectors learn from at start-up
@@ -36,6 +38,7 @@ def learn_from_past(engine) -> None:
         return
     if engine.history is None:
         return
+    _learn_slow_scales(engine)
     start = time.perf_counter()
     try:
         n = pipeline.warm_up(_history_batches(engine))
@@ -44,6 +47,44 @@ def learn_from_past(engine) -> None:
         return
     if n:
         log.info("detectors learned from %d samples of history in %.2f s", n, time.perf_counter() - start)
+
+
+def _learn_slow_scales(engine) -> None:
+    """Each slow scale learns from the rollups of the time it needs, up to where the raw warm-up
+    starts; a failure only means that scale learns from scratch (and says so in the log)."""
+    from storage.rollup_reads import rollup_means
+
+    pipeline = engine.pipeline
+    t1 = engine.clock.now() - engine.warm_up_s
+    names = [t.name for t in engine.config.tags]
+    at = engine.config.tag_index()
+    for step, tags, need_s in pipeline.warnings.history_needed():
+        resolution = "1h" if step >= 3600 else "1m"
+        start = time.perf_counter()
+        rows = rollup_means(engine.history.engine, resolution, [names[i] for i in tags], t1 - need_s, t1)
+        try:
+            n = pipeline.warnings.learn_past(step, _rollup_batches(rows, at), pipeline.latest.copy())
+        except Exception:
+            log.exception("the %g s scale could not learn from the history's rollups", step)
+            continue
+        log.info(
+            "the %g s scale learned from %d %s rollup buckets in %.2f s",
+            step,
+            n,
+            resolution,
+            time.perf_counter() - start,
+        )
+
+
+def _rollup_batches(rows, at: dict[str, int]):
+    chunk: list[tuple] = []
+    for ts_ms, name, mean in rows:
+        chunk.append((at[name], ts_ms / 1000.0, mean, int(Quality.GOOD)))
+        if len(chunk) >= ROWS_PER_BATCH:
+            yield _batch(chunk)
+            chunk = []
+    if chunk:
+        yield _batch(chunk)
 
 
 def _history_batches(engine):

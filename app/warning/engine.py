@@ -26,7 +26,7 @@ from app.warning.anomaly import DRIFT_HOLD, AnomalyDetector
 from app.warning.explain import Explanation, fmt_value
 from app.warning.forecast import ForecastDetector
 from app.warning.window import LIVE_STEP_S, RecentWindow
-from core.alarm_types import Condition, Kind
+from core.alarm_types import ROMAN, Condition, Kind
 from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
 
@@ -35,6 +35,7 @@ def _m(template: str, **args) -> Message:
     return Message("warning", template, **args)
 
 
+MAX_HISTORY_S = 60 * 86400.0  # the most history a slow scale learns from at start-up
 SLOW_SPAN_BUCKETS = 240  # a slow scale's window keeps at least this many buckets (the explanation's chart)
 
 
@@ -109,6 +110,48 @@ class WarningEngine:
                 sc.forecast.learn(now)
                 sc.anomaly.evaluate(now, latest)
 
+    def history_needed(self) -> list[tuple[float, list[int], float]]:
+        """(bucket width, tags, seconds of history) each slow scale learns from at start-up: two
+        forecast windows (its normal band and a window of trend) or the anomaly learning time."""
+        out = []
+        for sc in self.scales[1:]:
+            f, a = sc.forecast, sc.anomaly
+            need = max([0.0] + [2 * w for w in f.win_s.tolist()] + a.learn_s.tolist())
+            tags = sorted(set(f.tags.tolist()) | set(a.tags.tolist()))
+            out.append((sc.window.step, tags, min(need, MAX_HISTORY_S)))
+        return out
+
+    def learn_past(self, step: float, batches, latest: np.ndarray) -> int:
+        """Teach the scale of bucket width `step` from the past (the history's rollups: bucket
+        means, in time order): its window fills and its baselines learn at every one of its
+        bucket boundaries, nothing is raised. Returns the samples taken."""
+        sc = next(sc for sc in self.scales[1:] if sc.window.step == step)
+        n = 0
+        for batch in batches:
+            if not len(batch):
+                continue
+            n += len(batch)
+            ts = batch.ts
+            first, last = math.floor(ts[0] / step), math.floor(ts[-1] / step)
+            cuts = np.searchsorted(ts, np.arange(first + 1, last + 1) * step).tolist()
+            lo = 0
+            for b, k in zip(
+                range(max(first, sc.last) + 1, last + 1), cuts[max(0, sc.last - first) :], strict=False
+            ):
+                part = batch.take(slice(lo, k))
+                sc.window.add(part)
+                latest[part.tag] = part.value
+                lo = k
+                if sc.due(b * step):
+                    sc.forecast.learn(b * step)
+                    sc.anomaly.evaluate(b * step, latest)
+            rest = batch.take(slice(lo, None))
+            sc.window.add(rest)
+            latest[rest.tag] = rest.value
+        sc.forecast.reset()
+        sc.anomaly.reset()
+        return n
+
     def reset(self) -> None:
         """Nothing raised, nothing pending, at every scale; the learned baselines stay."""
         for sc in self.scales:
@@ -132,6 +175,32 @@ class WarningEngine:
             kept |= sc.forecast.adopt(o.forecast, old_index, cfg, old_cfg)
             kept |= sc.anomaly.adopt(o.anomaly, old_index, cfg, old_cfg)
         return kept
+
+    def _level_reason(self, i: int, fit, levels_s) -> Message:
+        """Which limit the forecast approaches, its alarm priority and basis, and how that and
+        the time left make the warning's level."""
+        alarms = self.cfg.tags[i].alarms
+        name = next((k for k in ("HH", "H", "L", "LL") if getattr(alarms, k) == fit.target), "")
+        prio = alarms.priority_of(name) if name else 4
+        by_time = 1 + sum(fit.eta_s > x for x in levels_s)
+        basis = (
+            _m(QT_TRANSLATE_NOOP("warning", " (basis: {basis})"), basis=alarms.basis) if alarms.basis else ""
+        )
+        return _m(
+            QT_TRANSLATE_NOOP(
+                "warning",
+                "It approaches {limit} {value}{unit}, an alarm of priority {prio}{basis}: level {level}, "
+                "from {by_time} by the time left ({eta}) and never more urgent than the alarm it predicts.",
+            ),
+            limit=name,
+            value=fmt_value(fit.target),
+            unit=f" {self.units[i]}" if self.units[i] else "",
+            prio=ROMAN[prio],
+            basis=basis,
+            level=ROMAN[fit.level_no],
+            by_time=ROMAN[min(4, by_time)],
+            eta=fmt_duration(fit.eta_s),
+        )
 
     def _of(self, tag: int, kind: str) -> Scale | None:
         """The scale whose forecast (or anomaly) detector watches the tag."""
@@ -224,6 +293,8 @@ class WarningEngine:
                     iv=fmt_duration(s.levels_s[3]),
                 )
             )
+            if fit is not None:
+                lines.append(self._level_reason(i, fit, s.levels_s))
             return ex
         if kind == Kind.ANOMALY:
             sc = self._of(i, Kind.ANOMALY)

@@ -60,6 +60,9 @@ class Fit:
     level: float  # fitted value now
     noise: float  # robust residual scatter
     coverage: float
+    target: float = math.nan  # the limit ahead of the trend
+    eta_s: float = math.nan  # predicted time to it from the evaluation
+    level_no: int = 4  # the warning's level I-IV (1-4)
 
 
 def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -318,7 +321,16 @@ class ForecastDetector:
                 )
                 continue
             self.active[j] = True
-            self.fits[i] = Fit(float(slope[j]), float(err[j]), float(level[j]), float(noise[j]), 1.0)
+            self.fits[i] = Fit(
+                float(slope[j]),
+                float(err[j]),
+                float(level[j]),
+                float(noise[j]),
+                1.0,
+                float(target[j]),
+                float(eta[j]),
+                int(level_no[j]),
+            )
             e_mid = float(eta[j])
             e_err = abs(float(slow[j]) - float(fast[j])) / 2 if np.isfinite(slow[j]) else e_mid
             prio = int(level_no[j])

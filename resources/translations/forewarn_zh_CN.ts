@@ -1762,16 +1762,16 @@ No sound on this workstation: {reason}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>Settings — {plant}</source>
-        <translation>设置 — {plant}</translation>
+        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
+        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
     </message>
     <message>
         <source>Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying.</source>
         <translation>Modbus TCP PLC 与网关、OPC UA 服务器。应用前请先测试连接。</translation>
     </message>
     <message>
-        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
-        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
+        <source>Settings — {plant}</source>
+        <translation>设置 — {plant}</translation>
     </message>
     <message>
         <source>{n} tag rows have errors (red cells)</source>
@@ -4855,6 +4855,14 @@ inherent level {level}</source>
     <message>
         <source>{tag} drifted to {value}{unit}, {z} σ from its normal {normal}{unit} (learned over {duration})</source>
         <translation>{tag} 漂移至 {value}{unit}，偏离正常值 {normal}{unit} {z} σ（基于 {duration} 学习）</translation>
+    </message>
+    <message>
+        <source> (basis: {basis})</source>
+        <translation>（依据：{basis}）</translation>
+    </message>
+    <message>
+        <source>It approaches {limit} {value}{unit}, an alarm of priority {prio}{basis}: level {level}, from {by_time} by the time left ({eta}) and never more urgent than the alarm it predicts.</source>
+        <translation>趋近 {limit} {value}{unit}，该报警为 {prio} 级{basis}：预警 {level} 级；按剩余时间（{eta}）为 {by_time} 级，且不高于所预测报警的级别。</translation>
     </message>
     <message>
         <source>Trend over the last {window} ({n} buckets of {step} means, bad samples left out).</source>
