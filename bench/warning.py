@@ -9,6 +9,9 @@ lead_fraction_median      median over the bank of (first limit alarm - first war
                           (first limit alarm - onset), counting only warnings about a tag the
                           incident moves (or a rule of its hazard source); target >= 0.6
 incidents_without_lead    incidents whose first warning did not come before the alarm; target 0
+slow_*                    the same for the precursors of days (demo.scenarios.SLOW_BANK: the gas
+                          holder's piston tilt growing ~5 mm a day, three seeds and phases, one
+                          sample a minute), with the lead in hours
 false_warnings_per_1000_tag_hours
                           warnings raised over 24 simulated hours of normal operation of the demo
                           plant after a 40-minute warm-up; target <= 0.5
@@ -39,10 +42,41 @@ from app.evaluation.pipeline import Pipeline  # noqa: E402
 from app.evaluation.replay import replay  # noqa: E402
 from core.times import iso_ms  # noqa: E402
 from demo.plant_physics import PlantPhysics  # noqa: E402
-from demo.scenarios import BANK, T0, run_incident, run_normal, samples  # noqa: E402
+from demo.scenarios import (  # noqa: E402
+    BANK,
+    SLOW_BANK,
+    SLOW_DT_S,
+    SLOW_MAX_AFTER_S,
+    SLOW_WARMUP_S,
+    T0,
+    run_incident,
+    run_normal,
+    samples,
+)
 
 NORMAL_HOURS = 24.0
 REPLAY_HOURS = 1.0
+
+
+def bench_slow_bank(cfg) -> dict:
+    """The precursors of days (gas holder piston tilt growing a few mm a day), sampled once a
+    minute: the lead of the first warning before the limit alarm, in hours."""
+    rows = []
+    for incident, seed, shift in SLOW_BANK:
+        r = run_incident(
+            cfg, incident, seed, shift, SLOW_DT_S, warmup_s=SLOW_WARMUP_S, max_after_s=SLOW_MAX_AFTER_S
+        )
+        row = r.as_dict()
+        row["lead_h"] = (
+            round((r.alarm - r.warning) / 3600, 1) if r.alarm and r.warning and r.warning < r.alarm else 0.0
+        )
+        rows.append(row)
+    return {
+        "slow_lead_h_median": statistics.median(r["lead_h"] for r in rows),
+        "slow_lead_fraction_median": round(statistics.median(r["lead_fraction"] for r in rows), 3),
+        "slow_incidents_without_lead": sum(1 for r in rows if r["lead_fraction"] <= 0),
+        "slow_per_incident": rows,
+    }
 
 
 def bench_bank(cfg) -> dict:
@@ -153,6 +187,7 @@ def main() -> None:
     cfg = load_config(demo_config_path())
     out = {}
     out.update(bench_bank(cfg))
+    out.update(bench_slow_bank(cfg))
     normal = run_normal(cfg, NORMAL_HOURS)
     out["false_warnings_per_1000_tag_hours"] = normal["false_warnings_per_1000_tag_hours"]
     out["false_warnings"] = normal["false_warnings"]

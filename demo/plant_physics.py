@@ -28,9 +28,11 @@ INCIDENTS: tuple[str, ...] = (
     "dust_smoulder",
     "detector_frozen",  # the faulty detector's reading stops moving at its value of the moment
     "detector_fault",  # the faulty detector's loop drops into the NE 43 fault band (3.2 mA)
+    "piston_tilt_growth",  # gas holder 1's piston tilt grows a few mm a day: a precursor of days
 )
 SENSOR_INCIDENTS = frozenset({"detector_frozen", "detector_fault"})  # blind spots, not process upsets
-PROCESS_INCIDENTS: tuple[str, ...] = tuple(i for i in INCIDENTS if i not in SENSOR_INCIDENTS)
+SLOW_INCIDENTS = frozenset({"piston_tilt_growth"})  # precursors of days, not minutes
+PROCESS_INCIDENTS: tuple[str, ...] = tuple(i for i in INCIDENTS if i not in SENSOR_INCIDENTS | SLOW_INCIDENTS)
 FAULTY_DETECTOR = "GH1.CO.01"  # the detector the sensor incidents hit (else the first ppm detector)
 
 HEAT_S = 35 * 60.0  # one converter heat, tap to tap
@@ -431,6 +433,10 @@ class PlantPhysics:
                 fx.append((f"BF1.HEARTH.{name}", lambda x, d=rate * m * acc: x + d))
             fx.append(("BF1.CW.S1.DT", lambda x, d=0.05 * m * acc: x + d))
             fx.append(("BF1.CW.RETURN.TEMP", lambda x, d=0.02 * m: x + d))
+        m = self.minutes_since("piston_tilt_growth")
+        if m is not None:  # 5 mm a day, a little faster every day (a guide roller wearing out)
+            days = m / 1440.0
+            fx.append(("GH1.PISTON.TILT", lambda x, d=5.0 * days * (1.0 + days / 4.0): x + d))
         m = self.minutes_since("lance_leak")
         if m is not None:
             fx.append(("BOF1.LANCE.TEMP_OUT", lambda x, d=0.6 * m: x + d))

@@ -19,7 +19,7 @@ import numpy as np
 from app.config import PlantConfig
 from app.evaluation.pipeline import Pipeline
 from core.samples import Quality, SampleBatch
-from demo.plant_physics import PROCESS_INCIDENTS, PlantPhysics
+from demo.plant_physics import PROCESS_INCIDENTS, SLOW_INCIDENTS, PlantPhysics
 
 T0 = 1_700_000_000.0  # epoch of simulated time 0
 LIMIT_KINDS = frozenset({"HH", "H", "L", "LL", "ROC", "DEV"})
@@ -32,6 +32,14 @@ MAX_AFTER_S = 3 * 3600.0
 BANK: list[tuple[str, int, float]] = [
     (name, seed, shift) for name in PROCESS_INCIDENTS for seed, shift in ((1, 0.0), (2, 700.0), (3, 1400.0))
 ]
+# the precursors of days, sampled once a minute (as the history's rollups hold them): a warm-up of
+# two days for the forecasts over a day to learn the normal band, then up to ten days to the alarm
+SLOW_BANK: list[tuple[str, int, float]] = [
+    (name, seed, shift) for name in SLOW_INCIDENTS for seed, shift in ((1, 0.0), (2, 30000.0), (3, 61000.0))
+]
+SLOW_DT_S = 60.0
+SLOW_WARMUP_S = 2 * 86400.0
+SLOW_MAX_AFTER_S = 10 * 86400.0
 
 
 @dataclass
@@ -76,18 +84,25 @@ def samples(physics: PlantPhysics, duration_s: float, dt: float = 1.0) -> Iterat
 
 
 def run_incident(
-    cfg: PlantConfig, incident: str, seed: int, shift_s: float = 0.0, dt: float = 1.0
+    cfg: PlantConfig,
+    incident: str,
+    seed: int,
+    shift_s: float = 0.0,
+    dt: float = 1.0,
+    *,
+    warmup_s: float = WARMUP_S,
+    max_after_s: float = MAX_AFTER_S,
 ) -> IncidentResult:
     physics = PlantPhysics(cfg, seed=seed)
     pipe = Pipeline(cfg)
-    for batch in samples(physics, WARMUP_S + shift_s, dt):
+    for batch in samples(physics, warmup_s + shift_s, dt):
         pipe.evaluate(batch)
     physics.inject(incident)
     onset = T0 + physics.t
     hazards_of = hazards_of_tag_names(cfg)
     result = IncidentResult(incident, seed, onset, None, "", None, "", "")
     affected: set[str] = set()
-    for batch in samples(physics, MAX_AFTER_S, dt):
+    for batch in samples(physics, max_after_s, dt):
         affected |= physics.affected_tags()
         hazards = set().union(*(hazards_of.get(n, set()) for n in affected)) if affected else set()
         for a in pipe.evaluate(batch).alarms:

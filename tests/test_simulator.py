@@ -246,6 +246,7 @@ def test_unknown_names_are_refused(plant):
         "detector_frozen",
         "detector_fault",
         "device_silent",
+        "piston_tilt_growth",
     }
 
 

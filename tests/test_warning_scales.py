@@ -218,6 +218,8 @@ def test_engine_teaches_its_slow_scales_from_the_rollups_at_start(tmp_path):
     slow = engine.pipeline.warnings.scales[1]
     assert slow.forecast.seen[0] >= 2 * DAY * 0.9  # two forecast windows of 10-minute buckets
     assert slow.anomaly.seen_s[0].max() >= 7 * DAY * 0.9  # its week of learning
-    assert engine.pipeline.warnings.status(0) == "watching" and engine.pipeline.warnings.status(1) == "watching"
+    assert (
+        engine.pipeline.warnings.status(0) == "watching" and engine.pipeline.warnings.status(1) == "watching"
+    )
     assert engine.alarms.standing(now) == []
     hist.stop()

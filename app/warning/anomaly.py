@@ -7,9 +7,8 @@ the detector says "learning" and never warns. Then: the standardised residual he
 residuals such as a CUSUM would add up ordinary slow wander), a jump of one bucket against the
 scatter of bucket-to-bucket changes (step),
 and an unchanged value for `flatline_s` where the tag normally moves (flat line). The baseline
-does not learn while a tag is anomalous, nor, once learned, from a value beyond 3 sd of it, and
-a learned scatter widens ten times slower than the mean moves (a drift of a few tenths of a
-degree a day would otherwise carry its baseline along and widen its band to fit).
+does not learn while a tag is anomalous, nor, once learned, from a value far from it
+(app.warning.baseline).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import numpy as np
 from app.config import PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
+from app.warning.baseline import learn_step
 from app.warning.explain import fmt_value
 from app.warning.window import RecentWindow, at_scale
 from core.alarm_types import Condition
@@ -29,8 +29,6 @@ from core.messages import QT_TRANSLATE_NOOP, Message
 
 DRIFT_HOLD = 6  # buckets in a row beyond drift_sigma before a drift is reported
 DRIFT_CLEAR = 0.5  # a drift clears once back within this share of drift_sigma
-LEARN_GATE = 3.0  # a learned baseline learns only from values within this many sd of its mean
-VAR_SLOWER = 10.0  # ... and its scatter with this many times the time constant of its mean
 
 
 def _m(template: str, **args) -> Message:
@@ -155,14 +153,8 @@ class AnomalyDetector:
         # learn while normal: EW mean and variance with the time constant of learn_s
         a = np.minimum(1.0, step / np.maximum(self.learn_s / 3.0, step))
         a = np.where(seen < self.learn_s, np.maximum(a, 1.0 / (seen / step + 1.0)), a)
-        # once learned, a value beyond LEARN_GATE sd is not normal enough to learn from: a slow
-        # drift is measured against the normal it left, not dragged along with it
-        learn = ok & (new_state == 0) & ~(learned & (np.abs(z) >= LEARN_GATE))
-        first = learn & ~np.isfinite(mu)
-        diff = np.where(np.isfinite(mu), x - mu, 0.0)
-        new_mu = np.where(first, x, np.where(learn, mu + a * diff, mu))
-        av = np.where(learned, a / VAR_SLOWER, a)  # a learned scatter widens only slowly
-        new_var = np.where(learn & ~first, (1 - av) * (var + av * diff * diff), var)
+        learn = ok & (new_state == 0)
+        new_mu, new_var, learn = learn_step(mu, var, x, a, learn, learned, self.floor)
         new_dvar = np.where(learn & np.isfinite(d), (1 - a) * dvar + a * np.nan_to_num(d) ** 2, dvar)
         self.mu[r, mode], self.var[r, mode], self.dvar[r, mode] = new_mu, new_var, new_dvar
         self.seen_s[r, mode] = seen + np.where(ok, step, 0.0)

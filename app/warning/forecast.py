@@ -25,6 +25,7 @@ import numpy as np
 from app.config import PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
+from app.warning.baseline import learn_step
 from app.warning.explain import fmt_value
 from app.warning.robust import median_pair_slope, residual_level_noise
 from app.warning.window import RecentWindow, at_scale
@@ -34,6 +35,9 @@ from core.messages import QT_TRANSLATE_NOOP, Message, word
 
 Z_MIN = 3.0  # the trend must be this many standard errors from flat
 NOISE_MULT = 3.0  # ... and move this many times the noise over the window
+# ... on a slow scale, where the scatter of 10-minute or hourly means is mostly the process's own
+# cycles of hours (a gas holder filling and emptying), not noise: the band test carries the rest
+SLOW_NOISE_MULT = 1.0
 CLEAR_MARGIN = 1.25  # a forecast clears when its time leaves the horizon by this factor
 MIN_COVERAGE = 0.6  # share of buckets with data needed for a forecast
 BAND_SIGMA = 3.0  # a forecast needs the level outside the tag's normal band: mean +/- this many sd
@@ -144,6 +148,7 @@ class ForecastDetector:
         self.tau = np.maximum(BASELINE_TAU_S, BASELINE_WINDOWS * self.win_s)
         self.min_seen = np.maximum(BASELINE_MIN_S, self.win_s)
         self.min_win = MIN_BUCKETS * window.step
+        self.noise_mult = NOISE_MULT if finer else SLOW_NOISE_MULT
         index = cfg.tag_index()
         self.when = [(j, compile_expression(s.when, index)[0]) for j, s in enumerate(self.settings) if s.when]
         self.active = np.zeros(len(rows), dtype=bool)
@@ -203,10 +208,8 @@ class ForecastDetector:
         x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
         ok = np.isfinite(x) & ~self.active
         a = np.maximum(step / self.tau, 1.0 / (self.seen / step + 1.0))
-        first = ok & ~np.isfinite(self.mu)
-        diff = np.where(ok & ~first, x - self.mu, 0.0)
-        self.mu = np.where(first, x, self.mu + a * diff)
-        self.var = np.where(ok & ~first, (1 - a) * (self.var + a * diff * diff), self.var)
+        learned = self.seen >= self.min_seen
+        self.mu, self.var, _ = learn_step(self.mu, self.var, x, a, ok, learned, self.floor)
         self.seen += np.where(ok, step, 0.0)
 
     def learning(self, tag: int) -> bool:
@@ -245,7 +248,7 @@ class ForecastDetector:
         with np.errstate(all="ignore"):
             eta = (target - level) / slope
             sig = np.abs(slope) / err >= Z_MIN
-            moved = np.abs(slope) * win >= np.maximum(NOISE_MULT * noise, self.min_change)
+            moved = np.abs(slope) * win >= np.maximum(self.noise_mult * noise, self.min_change)
             # 68 % interval of the crossing time from the slope's standard error
             fast = (target - level) / (slope + np.sign(slope) * err)
             slow = (target - level) / np.maximum(np.abs(slope) - err, 1e-12) * np.sign(slope)
