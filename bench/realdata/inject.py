@@ -38,7 +38,7 @@ class Injection:
     start: float
     duration_s: float  # D
     direction: int  # +1 toward the high limit, -1 toward the low one
-    level: float  # the tag's median over the look-back before the start
+    level: float  # the tag's median just before the start (the look-back or D's low end if shorter)
     gap: float  # from that level to the limit, in the direction (> 0)
     params: tuple[float, ...] = ()
 
@@ -97,10 +97,11 @@ def plan(ds: DataSet, kinds: tuple[str, ...], per_kind: int, seed: int, after: f
         tag = str(rng.choice(sorted(limits)))
         direction = int(rng.choice(sorted(limits[tag])))
         col = ds.tags.index(tag)
-        before = (ds.ts >= t0 - ds.lookback_s) & (ds.ts < t0)
-        level = float(np.nanmedian(ds.values[before, col]))
+        before = ds.values[(ds.ts >= t0 - min(ds.lookback_s, lo_d)) & (ds.ts < t0), col]
+        before = before[np.isfinite(before)]
+        level = float(np.median(before)) if len(before) else np.nan
         gap = (limits[tag][direction] - level) * direction
-        if not gap > 0:  # already beyond the limit in that direction: not a normal start
+        if not gap > 0:  # no reading, or already beyond the limit that way: not a normal start
             continue
         if kind == "runaway":
             params: tuple[float, ...] = (d / rng.uniform(1.5, 4.0),)

@@ -186,6 +186,10 @@ def load_nab() -> DataSet:
         rows = list(csv.reader(f))[1:]
     ts = np.array([utc(r[0]) for r in rows])
     values = np.array([[float(r[1])] for r in rows])
+    # an hour of the file (2014-01-07 02:00-02:55) is logged twice, the clock having gone back:
+    # rows not later than every row before them are dropped (the first logging is kept)
+    keep = ts > np.maximum.accumulate(np.r_[-np.inf, ts[:-1]])
+    ts, values = ts[keep], values[keep]
     labels = json.loads((DATA / "nab_machine_temperature_labels.json").read_text(encoding="utf-8"))
     what = (
         "planned shutdown",
@@ -212,6 +216,7 @@ def load_nab() -> DataSet:
         settle_s=12 * 3600.0,
         incident_s=(3 * 3600.0, 24 * 3600.0),
         step_s=300.0,
+        notes=[f"{int((~keep).sum())} rows logged a second time after the clock went back, dropped"],
     )
 
 
