@@ -12,6 +12,8 @@ warned          with a limit alarm at A: a warning raise on one of the failure's
                 Without one (the failure never reached a limit; counted apart as `no_limit`):
                 a warning raise on its tags inside [start - look-back, end]; lead = start - that
                 warning, negative when it came after the labelled start (a detection delay).
+seen in window  any warning raise on its tags from the look-back before its start to its end,
+                after the limit alarm too: the detectors saw it, though not in time.
 false warning   a warning raise at a time outside every failure's [start - look-back,
                 end + settle] (the labelled-normal stretches), after the detectors' learning time;
                 per 1,000 tag-hours of that normal time over the tags a detector watches.
@@ -96,6 +98,7 @@ class Verdict:
     limit_at: float | None  # its first limit alarm
     warned_at: float | None  # the warning (or PCA alarm) that counts
     lead_s: float | None
+    seen: bool = False  # any warning from the look-back before the start to the end (late ones too)
 
     @property
     def warned(self) -> bool:
@@ -107,12 +110,12 @@ def judge(f: Failure, limits: list[Raise], warns: list[tuple[float, str]], lookb
     tags = set(f.tags)
     mine = sorted(t for t, tag in warns if tag == "" or tag in tags)
     hit = [r.ts for r in limits if r.tag in tags and f.start <= r.ts <= f.end]
+    seen = [t for t in mine if f.start - lookback_s <= t <= f.end]
     if hit:
         a = min(hit)
         w = [t for t in mine if a - lookback_s <= t < a]
-        return Verdict(f.name, a, w[0] if w else None, a - w[0] if w else None)
-    w = [t for t in mine if f.start - lookback_s <= t <= f.end]
-    return Verdict(f.name, None, w[0] if w else None, f.start - w[0] if w else None)
+        return Verdict(f.name, a, w[0] if w else None, a - w[0] if w else None, bool(seen))
+    return Verdict(f.name, None, seen[0] if seen else None, f.start - seen[0] if seen else None, bool(seen))
 
 
 def normal_hours(ds: DataSet, after: float) -> float:
@@ -159,6 +162,7 @@ def summary(verdicts: list[Verdict], false_count: int | None = None, tag_hours: 
         "no_limit": len(verdicts) - len(reached),
         "no_limit_detected": sum(v.warned for v in verdicts if v.limit_at is None),
         "warned": sum(v.warned for v in verdicts),
+        "seen_in_window": sum(v.seen for v in verdicts),
         "median_lead_h": round(statistics.median(leads) / 3600.0, 3) if leads else None,
         "median_delay_after_start_s": round(statistics.median(delays), 1) if delays else None,
     } | (
