@@ -273,6 +273,28 @@ def describe(cfg: PlantConfig) -> str:
     return f"{cfg.plant.name}: {len(cfg.devices)} devices, {len(cfg.tags)} tags"
 
 
+class ReplayProgress:
+    """Progress of a long replay on stderr, once a second after the first two seconds: the share
+    of the file read, the samples so far and the plant time reached."""
+
+    def __init__(self, start: float, *, quiet_s: float = 2.0, every_s: float = 1.0, out=None):
+        self.next = start + quiet_s
+        self.every = every_s
+        self.out = out
+
+    def __call__(self, share: float, samples: int, ts: float) -> None:
+        now = time.perf_counter()
+        if now < self.next:
+            return
+        self.next = now + self.every
+        out = self.out or sys.stderr
+        print(
+            f"replay: {share:4.0%} read, {samples:,} samples, up to {iso_ms(int(ts * 1000))}",
+            file=out,
+            flush=True,
+        )
+
+
 def run_replay(
     config_path: str,
     input_path: str,
@@ -289,7 +311,7 @@ def run_replay(
         cfg = load_config(config_path)
         other = load_config(compare_path) if compare_path else None
         t0 = time.perf_counter()
-        result = replay(cfg, Path(input_path), hold=hold)
+        result = replay(cfg, Path(input_path), hold=hold, progress=ReplayProgress(t0))
         dt = time.perf_counter() - t0
         if out_path:
             write_events(result.events, Path(out_path), result.risk)

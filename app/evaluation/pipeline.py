@@ -5,7 +5,11 @@ samples raises what the live run raised.
 Alarms advance with every batch. The recent-past window, the warning detectors, the rules and
 the risk model move in whole buckets of the window (5 s by default): a batch is split at bucket
 boundaries and the detectors run once per closed boundary, in time order, however the samples
-arrive (one scan at a time live, thousands of rows at a time in a replay).
+arrive (one scan at a time live, thousands of rows at a time in a replay). Only boundaries that
+close a bucket holding samples are run: live every bucket holds a scan, and a replay of sparse
+data (a sample every 5 minutes, a gap of a day) costs what its samples cost, not what its span
+of time would. Detectors of slower scales (app.warning.engine.Scale) run once per bucket of
+their own scale.
 
 Nothing here stops on one failing part: a rule, a tag expression or a detector (the alarm
 evaluation and the risk model included) that raises is marked faulted in `self.faults`
@@ -23,7 +27,7 @@ import numpy as np
 from app.alarms.engine import AlarmEngine
 from app.config import PlantConfig
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
-from app.warning.window import RecentWindow
+from app.warning.window import LIVE_STEP_S, RecentWindow
 from core.alarm_types import Alarm, Condition, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message
 from core.samples import Quality, SampleBatch
@@ -57,12 +61,16 @@ class Pipeline:
         self.warnings_on = warnings
         self.window = self.warnings = self.rules = self.risk = None
         self._bucket = -1  # the newest bucket boundary the detectors have run at
+        self._filled = -1  # the newest bucket holding a sample
         if warnings:
             from app.risk.engine import RiskEngine
             from app.rules.engine import RuleEngine
             from app.warning.engine import WarningEngine
 
-            span = max([600.0] + [config.forecast_of(t).window_s for t in config.tags]) + 300.0
+            live = [
+                f.window_s for f in map(config.forecast_of, config.tags) if f.step <= max(step_s, LIVE_STEP_S)
+            ]
+            span = max([600.0] + live) + 300.0
             self.window = RecentWindow(n, span, step_s)
             self.warnings = WarningEngine(config, self.window, faults=self.faults)
             self.rules = RuleEngine(config, self.window, faults=self.faults)
@@ -96,24 +104,39 @@ class Pipeline:
             self._bucket = first
         if last <= self._bucket:  # no boundary crossed: the usual live case
             out.alarms += self._alarms(batch)
-            self.window.add(batch)
+            self._add(batch)
+            self._filled = max(self._filled, last)
             return
         order = np.argsort(batch.ts, kind="stable")
         batch = batch.take(order)
         ts = batch.ts
-        for b in range(self._bucket + 1, last + 1):
+        for b in self._boundaries(ts, last):
             edge = b * step
             k = int(np.searchsorted(ts, edge, side="left"))
             if k:
                 part = batch.take(slice(0, k))
                 out.alarms += self._alarms(part)
-                self.window.add(part)
+                self._add(part)
                 batch, ts = batch.take(slice(k, None)), ts[k:]
             self._bucket = b
             self._detect(edge, out)
         if len(batch):
             out.alarms += self._alarms(batch)
-            self.window.add(batch)
+            self._add(batch)
+        self._bucket = max(self._bucket, last)
+        self._filled = last
+
+    def _boundaries(self, ts: np.ndarray, last: int) -> list[int]:
+        """The bucket boundaries after `self._bucket` up to `last` that close a bucket holding a
+        sample (of this batch, sorted `ts`, or of earlier ones): every one of them while samples
+        come every scan, one per sample where they are sparse."""
+        held = np.unique(np.floor(ts / self.window.step).astype(np.int64))
+        due = np.union1d(held + 1, [self._filled + 1])
+        return due[(due > self._bucket) & (due <= last)].tolist()
+
+    def _add(self, batch: SampleBatch) -> None:
+        self.window.add(batch)
+        self.warnings.add(batch)
 
     def warm_up(self, batches) -> int:
         """Let the detectors learn from recorded samples (time order; e.g. the last half hour of
@@ -123,7 +146,6 @@ class Pipeline:
         if self.window is None:
             return 0
         step, n = self.window.step, 0
-        f, a = self.warnings.forecast, self.warnings.anomaly
         for batch in batches:
             if not len(batch):
                 continue
@@ -131,27 +153,28 @@ class Pipeline:
             batch = batch.take(np.argsort(batch.ts, kind="stable"))
             ts = batch.ts
             last = math.floor(float(ts[-1]) / step)
-            first = max(self._bucket + 1, math.floor(float(ts[0]) / step))
-            for b in range(first, last + 1):
+            if self._bucket < 0:
+                self._bucket = math.floor(float(ts[0]) / step)
+            for b in self._boundaries(ts, last):
                 k = int(np.searchsorted(ts, b * step, side="left"))
                 if k:
                     self._learn_from(batch.take(slice(0, k)))
                     batch, ts = batch.take(slice(k, None)), ts[k:]
-                f.learn(b * step)
-                a.evaluate(b * step, self.latest)
+                self.warnings.learn(b * step, self.latest)
                 self._bucket = b
             if len(batch):
                 self._learn_from(batch)
+            self._bucket = max(self._bucket, last)
+            self._filled = last
         # the live run starts normal: nothing raised, nothing pending
-        f.reset()
-        a.reset()
-        self._bucket = -1
+        self.warnings.reset()
+        self._bucket = self._filled = -1
         return n
 
     def _learn_from(self, batch: SampleBatch) -> None:
         good = np.isfinite(batch.value)
         self.latest[batch.tag[good]] = batch.value[good]
-        self.window.add(batch)
+        self._add(batch)
 
     def _alarms(self, batch: SampleBatch) -> list[Alarm]:
         self.latest[batch.tag] = np.where(np.isfinite(batch.value), batch.value, self.latest[batch.tag])
@@ -222,7 +245,7 @@ class Pipeline:
         present = old_index >= 0
         self.latest[present] = old.latest[old_index[present]]
         self.quality[present] = old.quality[old_index[present]]
-        self._bucket = old._bucket
+        self._bucket, self._filled = old._bucket, old._filled
         ended: list[Alarm] = []
         kept_warnings: set[str] = set()
         if self.window is not None and old.window is not None:
@@ -283,10 +306,7 @@ class Pipeline:
         """Baselines and active warnings of detectors whose settings did not change; the keys of
         the warnings that carry on."""
         cfg, ocfg = self.config, old.config
-        w, ow = self.warnings, old.warnings
-        kept = w.forecast.adopt(ow.forecast, old_index, cfg, ocfg) | w.anomaly.adopt(
-            ow.anomaly, old_index, cfg, ocfg
-        )
+        kept = self.warnings.adopt(old.warnings, old_index, cfg, ocfg)
         old_rules = {r.name: r for r in ocfg.rules}
         for r in cfg.rules:
             o = old_rules.get(r.name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +76,11 @@ class ReplayResult:
         return Counter(a.key for a in self.events if a.is_warning and a.active and a.state == State.UNACK)
 
 
-def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Iterator[SampleBatch]:
-    """Batches of samples in file order; rows of tags not in the plant are counted and skipped."""
+def read_samples(
+    path: Path, tag_index: dict[str, int], unknown: Counter, where: list[int] | None = None
+) -> Iterator[SampleBatch]:
+    """Batches of samples in file order; rows of tags not in the plant are counted and skipped.
+    `where[0]`, when given, follows the bytes of the file read so far."""
     try:
         f = open(path, "rb")  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
@@ -124,8 +127,12 @@ def read_samples(path: Path, tag_index: dict[str, int], unknown: Counter) -> Ite
             vals.append(v)
             qs.append(int(q) if math.isfinite(v) else int(Quality.BAD))
             if len(tags) >= BATCH_ROWS:
+                if where is not None:
+                    where[0] = f.tell()
                 yield SampleBatch.build(tags, ts, vals, qs)
                 tags, ts, vals, qs = [], [], [], []
+        if where is not None:
+            where[0] = f.tell()
         if tags:
             yield SampleBatch.build(tags, ts, vals, qs)
 
@@ -147,20 +154,33 @@ def _next_row(reader, path: Path) -> list[str] | None:
 
 
 def replay(
-    config: PlantConfig, input_path: Path, *, warnings: bool = True, hold: bool = True
+    config: PlantConfig,
+    input_path: Path,
+    *,
+    warnings: bool = True,
+    hold: bool = True,
+    progress: Callable[[float, int, float], None] | None = None,
 ) -> ReplayResult:
     """Feed every sample, in time order, through a fresh pipeline (alarms; with `warnings`,
     early warnings, rules and risk too). With `hold`, stored-on-change history is expanded back
-    to the scans the live engine evaluated (see ScanHold)."""
+    to the scans the live engine evaluated (see ScanHold). `progress(share of the file read,
+    samples so far, time of the newest sample)` is called after every batch."""
     pipeline = Pipeline(config, warnings=warnings)
     scans = ScanHold(config) if hold else None
     result = ReplayResult()
-    for batch in read_samples(input_path, config.tag_index(), result.unknown_tags):
+    where = [0]
+    try:
+        size = max(1, input_path.stat().st_size)
+    except OSError:
+        size = 1
+    for batch in read_samples(input_path, config.tag_index(), result.unknown_tags, where):
         batch = scans.fill(batch) if scans is not None else batch.take(np.argsort(batch.ts, kind="stable"))
         result.samples += len(batch)
         out = pipeline.evaluate(batch)
         result.events.extend(out.alarms)
         result.risk.extend(out.risk)
+        if progress is not None and len(batch):
+            progress(min(1.0, where[0] / size), result.samples, float(batch.ts[-1]))
     result.events.sort(key=lambda a: a.ts)
     return result
 

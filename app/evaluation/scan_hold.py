@@ -8,13 +8,19 @@ import numpy as np
 from core.samples import SampleBatch
 from core.schema.plant import PlantConfig
 
+SAMPLED_GAP = 2.0  # a gap this many times max_interval_s long is sampled data, not on-change history
+
 
 class ScanHold:
     """Rebuilds the scans of stored-on-change history: after each stored sample of a tag, its
     value is repeated at the tag's scan period (its device's `scan_ms`) until the next stored
     sample, as the live engine saw it, for at most the tag's `max_interval_s` (the history holds
     a sample at least that often while a device answers). Input comes in time order; held scans
-    are produced up to the newest time of each batch, so every tag moves forward together."""
+    are produced up to the newest time of each batch, so every tag moves forward together.
+
+    A tag whose next sample comes much later than its `max_interval_s` is not stored-on-change
+    history there (sampled data: one value every 5 minutes from another system) and is not
+    held over that gap: a replay of sparse data costs its samples, not its span at scan rate."""
 
     def __init__(self, config: PlantConfig):
         scan = {d.name: d.scan_ms / 1000.0 for d in config.devices}
@@ -51,6 +57,8 @@ class ScanHold:
             gap = ts - prev_t
             n = np.where(marker, np.floor(gap / period + 1e-9), np.floor(gap / period - 0.5))
             room = np.floor((stored + self.max_interval[tg] - prev_t) / period - 1e-9)
+            sampled = ~marker & (ts - stored > SAMPLED_GAP * self.max_interval[tg])
+        n = np.where(sampled, 0.0, n)
         n = np.nan_to_num(np.minimum(n, room), nan=0.0).clip(0).astype(np.int64)
         # carry over: the newest stored value and the newest scan produced, per tag
         real = ~marker

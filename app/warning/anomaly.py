@@ -7,7 +7,9 @@ the detector says "learning" and never warns. Then: the standardised residual he
 residuals such as a CUSUM would add up ordinary slow wander), a jump of one bucket against the
 scatter of bucket-to-bucket changes (step),
 and an unchanged value for `flatline_s` where the tag normally moves (flat line). The baseline
-does not learn while a tag is anomalous.
+does not learn while a tag is anomalous, nor, once learned, from a value beyond 3 sd of it, and
+a learned scatter widens ten times slower than the mean moves (a drift of a few tenths of a
+degree a day would otherwise carry its baseline along and widen its band to fit).
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from app.config import PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from app.warning.explain import fmt_value
-from app.warning.window import RecentWindow
+from app.warning.window import RecentWindow, at_scale
 from core.alarm_types import Condition
 from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
 
 DRIFT_HOLD = 6  # buckets in a row beyond drift_sigma before a drift is reported
 DRIFT_CLEAR = 0.5  # a drift clears once back within this share of drift_sigma
+LEARN_GATE = 3.0  # a learned baseline learns only from values within this many sd of its mean
+VAR_SLOWER = 10.0  # ... and its scatter with this many times the time constant of its mean
 
 
 def _m(template: str, **args) -> Message:
@@ -34,12 +38,17 @@ def _m(template: str, **args) -> Message:
 
 
 class AnomalyDetector:
-    """Drift, step and flat line against each tag's own learned behaviour."""
+    """Drift, step and flat line against each tag's own learned behaviour, for the tags whose
+    scale is this window's bucket width (`finer`: and every scale below it)."""
 
-    def __init__(self, cfg: PlantConfig, window: RecentWindow):
+    def __init__(self, cfg: PlantConfig, window: RecentWindow, finer: bool = True):
         self.cfg, self.window = cfg, window
         index = cfg.tag_index()
-        rows = [i for i, t in enumerate(cfg.tags) if cfg.anomaly_of(t).enabled and not t.is_bool]
+        rows = []
+        for i, t in enumerate(cfg.tags):
+            s = cfg.anomaly_of(t)
+            if s.enabled and not t.is_bool and at_scale(s.step, window.step, finer):
+                rows.append(i)
         self.tags = np.asarray(rows, dtype=np.intp)
         st = [cfg.anomaly_of(cfg.tags[i]) for i in rows]
         self.learn_s = np.array([s.learn_s for s in st])
@@ -146,11 +155,14 @@ class AnomalyDetector:
         # learn while normal: EW mean and variance with the time constant of learn_s
         a = np.minimum(1.0, step / np.maximum(self.learn_s / 3.0, step))
         a = np.where(seen < self.learn_s, np.maximum(a, 1.0 / (seen / step + 1.0)), a)
-        learn = ok & (new_state == 0)
+        # once learned, a value beyond LEARN_GATE sd is not normal enough to learn from: a slow
+        # drift is measured against the normal it left, not dragged along with it
+        learn = ok & (new_state == 0) & ~(learned & (np.abs(z) >= LEARN_GATE))
         first = learn & ~np.isfinite(mu)
         diff = np.where(np.isfinite(mu), x - mu, 0.0)
         new_mu = np.where(first, x, np.where(learn, mu + a * diff, mu))
-        new_var = np.where(learn & ~first, (1 - a) * (var + a * diff * diff), var)
+        av = np.where(learned, a / VAR_SLOWER, a)  # a learned scatter widens only slowly
+        new_var = np.where(learn & ~first, (1 - av) * (var + av * diff * diff), var)
         new_dvar = np.where(learn & np.isfinite(d), (1 - a) * dvar + a * np.nan_to_num(d) ** 2, dvar)
         self.mu[r, mode], self.var[r, mode], self.dvar[r, mode] = new_mu, new_var, new_dvar
         self.seen_s[r, mode] = seen + np.where(ok, step, 0.0)

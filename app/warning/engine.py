@@ -4,6 +4,10 @@ Both run over the bucketed recent past of every tag (`app.warning.window.RecentW
 good samples only) once per bucket, vectorised over the tags, and report `Condition`s that the
 alarm engine runs through the ISA-18.2 life cycle as warnings (kind FORECAST or ANOMALY).
 
+They run at several time scales (`Scale`): the live window of 5-second buckets holds the minutes
+of a gas leak; a tag whose forecast window or anomaly learning time is hours or days (hearth
+creep, stave cooling loss, bag blinding, sensor drift) is kept in a window of its own, of 1-minute,
+10-minute or 1-hour buckets, and its detectors run once per bucket of that scale.
 
 The detectors: `app.warning.forecast` and `app.warning.anomaly`; the explanation behind a
 warning: `app.warning.explain`.
@@ -12,6 +16,7 @@ warning: `app.warning.explain`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,7 +25,7 @@ from app.evaluation.faults import FaultRegistry
 from app.warning.anomaly import DRIFT_HOLD, AnomalyDetector
 from app.warning.explain import Explanation, fmt_value
 from app.warning.forecast import ForecastDetector
-from app.warning.window import RecentWindow
+from app.warning.window import LIVE_STEP_S, RecentWindow
 from core.alarm_types import Condition, Kind
 from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
@@ -30,49 +35,127 @@ def _m(template: str, **args) -> Message:
     return Message("warning", template, **args)
 
 
+SLOW_SPAN_BUCKETS = 240  # a slow scale's window keeps at least this many buckets (the explanation's chart)
+
+
+@dataclass
+class Scale:
+    """The detectors of one bucket width and the window they look back at."""
+
+    window: RecentWindow
+    forecast: ForecastDetector
+    anomaly: AnomalyDetector
+    last: int = -1  # the newest bucket boundary of this scale evaluated
+    name: str = ""  # "" for the live scale; else its bucket width, naming its faults
+
+    def due(self, now: float) -> bool:
+        """A bucket of this scale closed since the last evaluation (always, for the live scale,
+        which the pipeline runs at every bucket boundary)."""
+        b = math.floor(now / self.window.step)
+        if not self.name or b > self.last:
+            self.last = b
+            return True
+        return False
+
+
 class WarningEngine:
-    """Forecast and anomaly detectors over one recent-past window; evaluated once per bucket."""
+    """Forecast and anomaly detectors over the recent past at every time scale the plant uses;
+    evaluated once per bucket of each scale."""
 
     def __init__(self, cfg: PlantConfig, window: RecentWindow, faults: FaultRegistry | None = None):
         self.window = window
         self.faults = FaultRegistry() if faults is None else faults
-        self.forecast = ForecastDetector(cfg, window)
-        self.anomaly = AnomalyDetector(cfg, window)
-        self.forecast.faults = self.anomaly.faults = self.faults
+        self.scales = [Scale(window, ForecastDetector(cfg, window), AnomalyDetector(cfg, window))]
+        for step, (tags, span) in sorted(slow_scales(cfg, window.step).items()):
+            w = RecentWindow(len(cfg.tags), span, step, held=tags)
+            name = fmt_duration(step)
+            self.scales.append(
+                Scale(w, ForecastDetector(cfg, w, False), AnomalyDetector(cfg, w, False), name=name)
+            )
+        for sc in self.scales:
+            sc.forecast.faults = sc.anomaly.faults = self.faults
+        self.forecast, self.anomaly = self.scales[0].forecast, self.scales[0].anomaly  # the live scale
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
         self.cfg = cfg
 
+    def add(self, batch) -> None:
+        """Samples into the windows of the slow scales (the pipeline fills the live one)."""
+        for sc in self.scales[1:]:
+            sc.window.add(batch)
+
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
-        """Both detectors; one that raises is faulted (a SYSTEM alarm naming it, logged once)
-        and the other still runs."""
+        """The detectors of every scale with a bucket closed; one that raises is faulted (a
+        SYSTEM alarm naming it, logged once) and the others still run."""
         out: list[Condition] = []
-        for name, detector in (("forecast", self.forecast), ("anomaly", self.anomaly)):
-            try:
-                got = detector.evaluate(now, latest)
-            except Exception as exc:
-                self.faults.detector_failed(name, exc, now)
+        for sc in self.scales:
+            if not sc.due(now):
                 continue
-            self.faults.detector_ok(name, now)
-            out += got
+            for kind, detector in (("forecast", sc.forecast), ("anomaly", sc.anomaly)):
+                name = f"{kind} ({sc.name})" if sc.name else kind
+                try:
+                    got = detector.evaluate(now, latest)
+                except Exception as exc:
+                    self.faults.detector_failed(name, exc, now)
+                    continue
+                self.faults.detector_ok(name, now)
+                out += got
         return out
+
+    def learn(self, now: float, latest: np.ndarray) -> None:
+        """Fold the newest closed bucket of every scale due into the baselines (warm-up)."""
+        for sc in self.scales:
+            if sc.due(now):
+                sc.forecast.learn(now)
+                sc.anomaly.evaluate(now, latest)
+
+    def reset(self) -> None:
+        """Nothing raised, nothing pending, at every scale; the learned baselines stay."""
+        for sc in self.scales:
+            sc.forecast.reset()
+            sc.anomaly.reset()
+
+    def adopt(
+        self, old: WarningEngine, old_index: np.ndarray, cfg: PlantConfig, old_cfg: PlantConfig
+    ) -> set[str]:
+        """Baselines, recent past (of the slow scales) and standing warnings of every scale whose
+        tags' settings did not change; the keys of the warnings that carry on."""
+        kept: set[str] = set()
+        olds = {sc.window.step: sc for sc in old.scales}
+        for k, sc in enumerate(self.scales):
+            o = old.scales[0] if k == 0 else olds.get(sc.window.step)
+            if o is None or (k > 0 and o is old.scales[0]):
+                continue
+            if k:
+                sc.window.adopt(o.window, old_index)
+                sc.last = o.last
+            kept |= sc.forecast.adopt(o.forecast, old_index, cfg, old_cfg)
+            kept |= sc.anomaly.adopt(o.anomaly, old_index, cfg, old_cfg)
+        return kept
+
+    def _of(self, tag: int, kind: str) -> Scale | None:
+        """The scale whose forecast (or anomaly) detector watches the tag."""
+        for sc in self.scales:
+            detector = sc.forecast if kind == Kind.FORECAST else sc.anomaly
+            if (detector.tags == tag).any():
+                return sc
+        return None
 
     def status(self, tag: int) -> str:
         """'learning', 'watching' or 'off' for a tag's detectors, for the tag's detail view."""
-        if self.forecast.learning(tag) or (
-            tag in set(self.anomaly.tags.tolist()) and self.anomaly.learning(tag)
-        ):
+        f, a = self._of(tag, Kind.FORECAST), self._of(tag, Kind.ANOMALY)
+        if (f is not None and f.forecast.learning(tag)) or (a is not None and a.anomaly.learning(tag)):
             return "learning"
-        watched = tag in set(self.forecast.tags.tolist()) or tag in set(self.anomaly.tags.tolist())
-        return "watching" if watched else "off"
+        return "watching" if f is not None or a is not None else "off"
 
     def cone(self, tag: int, now: float, ahead_s: float | None = None):
         """The forecast ahead of the live curve: (t, lower, middle, upper), or None."""
-        fit = self.forecast.fits.get(tag)
+        sc = self._of(tag, Kind.FORECAST)
+        fit = None if sc is None else sc.forecast.fits.get(tag)
         if fit is None:
             return None
-        j = int(np.flatnonzero(self.forecast.tags == tag)[0])
-        ahead = ahead_s or float(self.forecast.horizon[j])
+        j = int(np.flatnonzero(sc.forecast.tags == tag)[0])
+        ahead = ahead_s or float(sc.forecast.horizon[j])
         t = np.linspace(0.0, ahead, 32)
         mid = fit.level + fit.slope_per_s * t
         spread = fit.noise + fit.slope_err * t
@@ -86,12 +169,14 @@ class WarningEngine:
             return None
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == Kind.FORECAST:
-            j = np.flatnonzero(self.forecast.tags == i)
-            if not len(j):
+            sc = self._of(i, Kind.FORECAST)
+            if sc is None:
                 return None
-            s = self.forecast.settings[int(j[0])]
-            t, y = self.window.series([i], s.window_s, now)
-            fit = self.forecast.fits.get(i)
+            f, window = sc.forecast, sc.window
+            j = int(np.flatnonzero(f.tags == i)[0])
+            s = f.settings[j]
+            t, y = window.series([i], s.window_s, now)
+            fit = f.fits.get(i)
             lines = [
                 _m(
                     QT_TRANSLATE_NOOP(
@@ -100,7 +185,7 @@ class WarningEngine:
                     ),
                     window=fmt_duration(s.window_s),
                     n=int(np.isfinite(y).sum()),
-                    step=fmt_duration(self.window.step),
+                    step=fmt_duration(window.step),
                 )
             ]
             title = _m(QT_TRANSLATE_NOOP("warning", "Forecast for {tag}"), tag=name)
@@ -141,12 +226,12 @@ class WarningEngine:
             )
             return ex
         if kind == Kind.ANOMALY:
-            j = np.flatnonzero(self.anomaly.tags == i)
-            if not len(j):
+            sc = self._of(i, Kind.ANOMALY)
+            if sc is None:
                 return None
-            j = int(j[0])
-            t, y = self.window.series([i], self.window.span, now)
-            a = self.anomaly
+            a, window = sc.anomaly, sc.window
+            j = int(np.flatnonzero(a.tags == i)[0])
+            t, y = window.series([i], window.span, now)
             m = int(np.nanargmax(a.seen_s[j]))
             mu, sd = float(a.mu[j, m]), max(math.sqrt(a.var[j, m]), float(a.floor[j]))
             lines = [
@@ -173,3 +258,25 @@ class WarningEngine:
             ex.band_lo, ex.band_hi = ex.fit_v - 3 * sd, ex.fit_v + 3 * sd
             return ex
         return None
+
+
+def slow_scales(cfg: PlantConfig, live_step: float) -> dict[float, tuple[list[int], float]]:
+    """Bucket width -> (the tags it holds, the span its window keeps) for every scale wider than
+    the live window's buckets that a forecast or an anomaly detector of the plant runs at."""
+    out: dict[float, tuple[list[int], float]] = {}
+    live_step = max(live_step, LIVE_STEP_S)
+    for i, t in enumerate(cfg.tags):
+        if t.is_bool:
+            continue
+        f, a = cfg.forecast_of(t), cfg.anomaly_of(t)
+        wants = []
+        if f.enabled and t.alarms is not None and f.step > live_step:
+            wants.append((f.step, f.window_s))
+        if a.enabled and a.step > live_step:
+            wants.append((a.step, 0.0))
+        for step, span in wants:
+            tags, have = out.get(step, ([], SLOW_SPAN_BUCKETS * step))
+            if not tags or tags[-1] != i:
+                tags.append(i)
+            out[step] = (tags, max(have, span + 2 * step))
+    return out

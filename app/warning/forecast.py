@@ -27,7 +27,7 @@ from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from app.warning.explain import fmt_value
 from app.warning.robust import median_pair_slope, residual_level_noise
-from app.warning.window import RecentWindow
+from app.warning.window import RecentWindow, at_scale
 from core.alarm_types import Condition
 from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message, word
@@ -37,10 +37,11 @@ NOISE_MULT = 3.0  # ... and move this many times the noise over the window
 CLEAR_MARGIN = 1.25  # a forecast clears when its time leaves the horizon by this factor
 MIN_COVERAGE = 0.6  # share of buckets with data needed for a forecast
 BAND_SIGMA = 3.0  # a forecast needs the level outside the tag's normal band: mean +/- this many sd
-BASELINE_TAU_S = 3600.0  # time constant of the normal band
-BASELINE_MIN_S = 600.0  # a forecast detector is "learning" until it has seen this much
+BASELINE_TAU_S = 3600.0  # time constant of the normal band, at least; and at least ...
+BASELINE_WINDOWS = 6.0  # ... this many windows, so a slow drift does not drag the band along
+BASELINE_MIN_S = 600.0  # a forecast detector is "learning" until it has seen this much, or a window
 SHORT_WINDOW = 0.3  # the second, faster look: this share of the window
-MIN_WINDOW_S = 120.0
+MIN_BUCKETS = 24  # the shortest look spans this many buckets
 CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised
 RISING = word("warning", QT_TRANSLATE_NOOP("warning", "rising"))
 FALLING = word("warning", QT_TRANSLATE_NOOP("warning", "falling"))
@@ -84,27 +85,50 @@ def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     return slope, err, level, noise, coverage
 
 
-class ForecastDetector:
-    """Predicted time to the next limit for every tag with limits and a forecast enabled."""
+def _ahead(a, names: tuple[str, str], reverse: bool) -> tuple[list[float], list[int]]:
+    """The two limits in one direction, nearest first, padded with infinities, and their priorities."""
+    got = sorted(
+        ((getattr(a, k), a.priority_of(k)) for k in names if getattr(a, k) is not None), reverse=reverse
+    )
+    pad = [(-np.inf if reverse else np.inf, 4)] * 2
+    got = (got + pad)[:2]
+    return [v for v, _ in got], [p for _, p in got]
 
-    def __init__(self, cfg: PlantConfig, window: RecentWindow):
+
+def warning_level(eta: np.ndarray, levels_s: np.ndarray, limit_priority: np.ndarray) -> np.ndarray:
+    """A forecast's level I-IV (1-4): how soon (`levels_s` per row: I within levels_s[0], ...) and
+    which limit (never more urgent than the priority of the alarm it predicts): an H of priority
+    III three minutes away is a level III warning, an HH of priority I three minutes away a red one."""
+    by_time = 1 + (eta[:, None] > levels_s).sum(axis=1)
+    return np.minimum(4, np.maximum(by_time, limit_priority)).astype(np.int8)
+
+
+class ForecastDetector:
+    """Predicted time to the next limit for every tag with limits and a forecast enabled whose
+    scale is this window's bucket width (`finer`: and every scale below it)."""
+
+    def __init__(self, cfg: PlantConfig, window: RecentWindow, finer: bool = True):
         self.cfg, self.window = cfg, window
-        rows, highs, lows = [], [], []
+        rows, highs, lows, hi_prio, lo_prio = [], [], [], [], []
         for i, t in enumerate(cfg.tags):
             a = t.alarms
             f = cfg.forecast_of(t)
-            if a is None or not f.enabled or t.is_bool:
+            if a is None or not f.enabled or t.is_bool or not at_scale(f.step, window.step, finer):
                 continue
-            hi = sorted(v for v in (a.H, a.HH) if v is not None)
-            lo = sorted((v for v in (a.L, a.LL) if v is not None), reverse=True)
-            if not hi and not lo:
+            hi, hp = _ahead(a, ("H", "HH"), reverse=False)
+            lo, lp = _ahead(a, ("L", "LL"), reverse=True)
+            if not np.isfinite(hi[0]) and not np.isfinite(lo[0]):
                 continue
             rows.append(i)
-            highs.append((hi + [np.inf, np.inf])[:2])
-            lows.append((lo + [-np.inf, -np.inf])[:2])
+            highs.append(hi)
+            lows.append(lo)
+            hi_prio.append(hp)
+            lo_prio.append(lp)
         self.tags = np.asarray(rows, dtype=np.intp)
         self.highs = np.asarray(highs, dtype=float).reshape(-1, 2)  # next-higher limits, rising
         self.lows = np.asarray(lows, dtype=float).reshape(-1, 2)  # next-lower limits, falling
+        self.hi_prio = np.asarray(hi_prio, dtype=np.int8).reshape(-1, 2)  # their alarm priorities
+        self.lo_prio = np.asarray(lo_prio, dtype=np.int8).reshape(-1, 2)
         self.settings = [cfg.forecast_of(cfg.tags[i]) for i in rows]
         groups: dict[float, list[int]] = {}
         for j, s in enumerate(self.settings):
@@ -114,6 +138,9 @@ class ForecastDetector:
         self.levels_s = np.array([s.levels_s for s in self.settings]).reshape(-1, 4)
         self.min_change = np.array([s.min_change if s.min_change is not None else 0.0 for s in self.settings])
         self.win_s = np.array([s.window_s for s in self.settings])
+        self.tau = np.maximum(BASELINE_TAU_S, BASELINE_WINDOWS * self.win_s)
+        self.min_seen = np.maximum(BASELINE_MIN_S, self.win_s)
+        self.min_win = MIN_BUCKETS * window.step
         index = cfg.tag_index()
         self.when = [(j, compile_expression(s.when, index)[0]) for j, s in enumerate(self.settings) if s.when]
         self.active = np.zeros(len(rows), dtype=bool)
@@ -172,7 +199,7 @@ class ForecastDetector:
         self.last_bucket = bucket
         x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
         ok = np.isfinite(x) & ~self.active
-        a = np.maximum(step / BASELINE_TAU_S, 1.0 / (self.seen / step + 1.0))
+        a = np.maximum(step / self.tau, 1.0 / (self.seen / step + 1.0))
         first = ok & ~np.isfinite(self.mu)
         diff = np.where(ok & ~first, x - self.mu, 0.0)
         self.mu = np.where(first, x, self.mu + a * diff)
@@ -181,16 +208,16 @@ class ForecastDetector:
 
     def learning(self, tag: int) -> bool:
         j = np.flatnonzero(self.tags == tag)
-        return bool(len(j)) and bool(self.seen[j[0]] < BASELINE_MIN_S)
+        return bool(len(j)) and bool(self.seen[j[0]] < self.min_seen[j[0]])
 
     def _scale(self, now: float, factor: float) -> dict[str, np.ndarray]:
         """Trend, predicted crossing and verdict of every tag over its window x factor."""
         n = len(self.tags)
         slope, err, level, noise, recent, newest = (np.full(n, np.nan) for _ in range(6))
         q_of = np.full(n, 2.0)
-        win = np.maximum(self.win_s * factor, MIN_WINDOW_S)
+        win = np.maximum(self.win_s * factor, self.min_win)
         for w, js in self.groups.items():
-            t, y = self.window.series(self.tags[js], max(w * factor, MIN_WINDOW_S), now)
+            t, y = self.window.series(self.tags[js], max(w * factor, self.min_win), now)
             s, e, lv, nz, _cov = robust_trend(t, y)
             q = max(2, len(t) // 8)
             q_of[js] = q
@@ -206,6 +233,11 @@ class ForecastDetector:
         ahead_hi = np.where(level < self.highs[:, 0], self.highs[:, 0], self.highs[:, 1])
         ahead_lo = np.where(level > self.lows[:, 0], self.lows[:, 0], self.lows[:, 1])
         target = np.where(rising, ahead_hi, ahead_lo)
+        prio = np.where(
+            rising,
+            np.where(level < self.highs[:, 0], self.hi_prio[:, 0], self.hi_prio[:, 1]),
+            np.where(level > self.lows[:, 0], self.lo_prio[:, 0], self.lo_prio[:, 1]),
+        )
         sd = np.maximum(np.sqrt(self.var), self.floor)
         with np.errstate(all="ignore"):
             eta = (target - level) / slope
@@ -222,7 +254,7 @@ class ForecastDetector:
         # an active forecast ends once the newest buckets clearly move the other way
         turned = ~still & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
         keep &= ~turned
-        raise_ = finite & sig & moved & still & (eta <= self.horizon) & away & (self.seen >= BASELINE_MIN_S)
+        raise_ = finite & sig & moved & still & (eta <= self.horizon) & away & (self.seen >= self.min_seen)
         return {
             "slope": slope,
             "err": err,
@@ -230,6 +262,7 @@ class ForecastDetector:
             "noise": noise,
             "eta": eta,
             "target": target,
+            "prio": prio,
             "fast": fast,
             "slow": slow,
             "keep": keep,
@@ -261,7 +294,7 @@ class ForecastDetector:
         raise_ = c["raise"] & (self.streak >= CONFIRM)
         want = np.where(self.active, keep, raise_)
         out: list[Condition] = []
-        level_no = 1 + (eta[:, None] > self.levels_s).sum(axis=1)
+        level_no = warning_level(eta, self.levels_s, c["prio"])
         changed = np.flatnonzero(want | self.active)
         for j in changed.tolist():
             i = int(self.tags[j])
@@ -288,7 +321,7 @@ class ForecastDetector:
             self.fits[i] = Fit(float(slope[j]), float(err[j]), float(level[j]), float(noise[j]), 1.0)
             e_mid = float(eta[j])
             e_err = abs(float(slow[j]) - float(fast[j])) / 2 if np.isfinite(slow[j]) else e_mid
-            prio = int(min(4, level_no[j]))
+            prio = int(level_no[j])
             msg = self._message(i, float(target[j]), e_mid, e_err, float(slope[j]))
             out.append(
                 Condition(

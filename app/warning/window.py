@@ -18,20 +18,56 @@ from core.samples import Quality, SampleBatch
 _BAD = int(Quality.BAD)
 
 
-class RecentWindow:
-    """Bucketed ring buffers of the last `span_s` seconds of every tag."""
+LIVE_STEP_S = 5.0  # the finest default scale: it always runs on the live window, whatever its buckets
 
-    def __init__(self, n_tags: int, span_s: float = 900.0, step_s: float = 5.0):
+
+def at_scale(step: float, window_step: float, live: bool) -> bool:
+    """A detector of bucket width `step` runs on a window of `window_step`; the `live` window
+    also runs every scale up to its own (and the finest default scale)."""
+    return step == window_step or (live and step <= max(window_step, LIVE_STEP_S))
+
+
+class RecentWindow:
+    """Bucketed ring buffers of the last `span_s` seconds of every tag (or of the tags `held`:
+    a slow scale keeps days only of the tags that look that far back)."""
+
+    def __init__(self, n_tags: int, span_s: float = 900.0, step_s: float = 5.0, held=None):
         self.n = n_tags
         self.step = float(step_s)
         self.m = max(2, int(math.ceil(span_s / step_s)) + 1)
         self.span = self.m * self.step
-        self.sum = np.zeros((n_tags, self.m))
-        self.cnt = np.zeros((n_tags, self.m), dtype=np.int32)
-        self.bucket = np.full((n_tags, self.m), -1, dtype=np.int64)  # bucket number each slot holds
-        self.last_value = np.full(n_tags, np.nan)  # latest good value
-        self.last_ts = np.full(n_tags, np.nan)  # time of the latest good value
+        # tag index -> its row here (-1: not held); None when every tag is held in its own row
+        self.rows = None
+        k = n_tags
+        if held is not None:
+            held = np.asarray(held, dtype=np.intp)
+            self.rows = np.full(n_tags, -1, dtype=np.intp)
+            self.rows[held] = np.arange(len(held))
+            k = len(held)
+        self.sum = np.zeros((k, self.m))
+        self.cnt = np.zeros((k, self.m), dtype=np.int32)
+        self.bucket = np.full((k, self.m), -1, dtype=np.int64)  # bucket number each slot holds
+        self._last_value = np.full(k, np.nan)  # latest good value
+        self._last_ts = np.full(k, np.nan)  # time of the latest good value
         self.now = -math.inf  # newest sample time seen
+
+    @property
+    def last_value(self) -> np.ndarray:
+        """The latest good value of every tag (NaN for a tag not held)."""
+        return self._per_tag(self._last_value)
+
+    @property
+    def last_ts(self) -> np.ndarray:
+        """The time of the latest good value of every tag (NaN for a tag not held)."""
+        return self._per_tag(self._last_ts)
+
+    def _per_tag(self, a: np.ndarray) -> np.ndarray:
+        if self.rows is None:
+            return a
+        return np.where(self.rows >= 0, a[self.rows], np.nan)
+
+    def _row(self, tags: np.ndarray) -> np.ndarray:
+        return tags if self.rows is None else self.rows[tags]
 
     def adopt(self, old: RecentWindow, old_index: np.ndarray) -> None:
         """Take over the buckets of every tag that stays (`old_index[t]` >= 0), when the span and
@@ -40,7 +76,12 @@ class RecentWindow:
             return
         j = np.flatnonzero(old_index >= 0)
         i = old_index[j]
-        for name in ("sum", "cnt", "bucket", "last_value", "last_ts"):
+        if self.rows is not None or old.rows is not None:
+            mine = self._row(j) if self.rows is not None else j
+            theirs = old._row(i) if old.rows is not None else i
+            both = (mine >= 0) & (theirs >= 0)
+            j, i = mine[both], theirs[both]
+        for name in ("sum", "cnt", "bucket", "_last_value", "_last_ts"):
             getattr(self, name)[j] = getattr(old, name)[i]
         self.now = old.now
 
@@ -50,11 +91,13 @@ class RecentWindow:
             return
         good = (batch.quality != _BAD) & np.isfinite(batch.value)
         self.now = max(self.now, float(batch.ts.max()))
+        if self.rows is not None:
+            good &= self.rows[batch.tag] >= 0
         if not good.all():
             if not good.any():
                 return
             batch = batch.take(good)
-        i, ts, v = batch.tag, batch.ts, batch.value
+        i, ts, v = self._row(batch.tag), batch.ts, batch.value
         b = np.floor(ts / self.step).astype(np.int64)
         s = b % self.m
         fresh = self.bucket[i, s] != b
@@ -65,9 +108,9 @@ class RecentWindow:
             self.bucket[fi, fs] = b[fresh]
         np.add.at(self.sum, (i, s), v)
         np.add.at(self.cnt, (i, s), 1)
-        newer = ~(ts < self.last_ts[i])  # NaN last_ts: newer
-        self.last_value[i[newer]] = v[newer]
-        self.last_ts[i[newer]] = ts[newer]
+        newer = ~(ts < self._last_ts[i])  # NaN last_ts: newer
+        self._last_value[i[newer]] = v[newer]
+        self._last_ts[i[newer]] = ts[newer]
 
     def grid(self, span_s: float, now: float | None = None) -> np.ndarray:
         """Bucket start times of the last `span_s` seconds up to the bucket holding `now`."""
@@ -79,7 +122,7 @@ class RecentWindow:
     def series(self, tags, span_s: float, now: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(bucket mid times [k], bucket means [len(tags), k]) over the last `span_s` seconds;
         NaN where a tag had no good sample in a bucket."""
-        tags = np.atleast_1d(np.asarray(tags, dtype=np.intp))
+        tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
         starts = self.grid(span_s, now)
         want = np.floor(starts / self.step).astype(np.int64)
         slots = want % self.m
@@ -94,7 +137,7 @@ class RecentWindow:
     def value_at(self, tags, ago_s: float, now: float | None = None) -> np.ndarray:
         """Mean of the bucket `ago_s` seconds before `now` (NaN if empty or out of the window)."""
         now = self.now if now is None else now
-        tags = np.atleast_1d(np.asarray(tags, dtype=np.intp))
+        tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
         if ago_s >= self.span:
             return np.full(len(tags), np.nan)
         want = math.floor((now - ago_s) / self.step)

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
-from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag
+from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
 
 # ---------------------------------------------------------------- hazard sources and risk
 
@@ -134,12 +134,34 @@ class RiskModel(Strict):
         return v
 
 
+NO_WARNING = TagWarning()
+_KINDS: dict[int, tuple[list, dict[str, str]]] = {}  # id of a hazard list -> (the list, tag -> kind)
+
+
+def _member_kinds(hazards: list[HazardSource]) -> dict[str, str]:
+    """Tag name -> the kind of the first hazard source listing it, cached per (immutable) list."""
+    got = _KINDS.get(id(hazards))
+    if got is not None and got[0] is hazards:
+        return got[1]
+    kinds: dict[str, str] = {}
+    for h in hazards:
+        for name in h.tags:
+            kinds.setdefault(name, h.kind)
+    if len(_KINDS) >= 8:
+        _KINDS.clear()
+    _KINDS[id(hazards)] = (hazards, kinds)
+    return kinds
+
+
 class WarningDefaults(Strict):
-    """Plant-wide early-warning settings; a tag's `warning:` overrides them."""
+    """Plant-wide early-warning settings; a tag's `warning:` overrides them, and between the two
+    `by_kind` gives the members of one kind of hazard source their own time scales (a blast
+    furnace's hearth creeps over days, a gas line leaks in minutes)."""
 
     forecast: ForecastSettings = ForecastSettings()
     anomaly: AnomalySettings = AnomalySettings(enabled=False)
     anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
+    by_kind: dict[HazardKind, TagWarning] = {}
 
 
 class AlarmDefaults(Strict):
@@ -239,11 +261,14 @@ class PlantConfig(Strict):
         raise KeyError(name)
 
     def forecast_of(self, tag: Tag) -> ForecastSettings:
-        return tag.warning.forecast or self.warnings.forecast
+        return tag.warning.forecast or self._kind_warning(tag).forecast or self.warnings.forecast
 
     def anomaly_of(self, tag: Tag) -> AnomalySettings:
         if tag.warning.anomaly is not None:
             return tag.warning.anomaly
+        by_kind = self._kind_warning(tag).anomaly
+        if by_kind is not None:
+            return by_kind
         pats = self.warnings.anomaly_tags
         if pats and not any(fnmatch.fnmatchcase(tag.name, p) for p in pats):
             return NO_ANOMALY
@@ -251,6 +276,12 @@ class PlantConfig(Strict):
 
     def tag_index(self) -> dict[str, int]:
         return {t.name: i for i, t in enumerate(self.tags)}
+
+    def _kind_warning(self, tag: Tag) -> TagWarning:
+        """The `warnings.by_kind` entry of the kind of the first hazard source listing the tag."""
+        if not self.warnings.by_kind:
+            return NO_WARNING
+        return self.warnings.by_kind.get(_member_kinds(self.hazard_sources).get(tag.name), NO_WARNING)
 
     def hazard_of_tags(self) -> dict[int, str]:
         """Tag index -> the first hazard source that lists the tag."""

@@ -56,6 +56,9 @@ class AlarmLimits(Strict):
     suppress_when: str | None = None  # tag expression: suppressed by design while true
     priority: dict[AlarmKind, Annotated[int, Field(ge=1, le=4)]] = {}
     message: str = ""
+    # where the limits come from ("GB/T 50493-2019", "plant practice", a HAZOP action): shown
+    # beside the limit in a warning's explanation, and kept with the plant file for the auditor
+    basis: str = ""
 
     @model_validator(mode="after")
     def _order(self) -> AlarmLimits:
@@ -73,14 +76,39 @@ class AlarmLimits(Strict):
 DEFAULT_PRIORITY = {"HH": 2, "LL": 2, "H": 3, "L": 3, "state": 2, "ROC": 3, "DEV": 3, "STALE": 4, "BAD": 3}
 
 
+SCALE_STEPS_S = (5.0, 60.0, 600.0, 3600.0)  # bucket widths a detector's scale defaults to
+MAX_BUCKETS = 2000  # a window or a learning time spans at most this many buckets of its scale
+
+
+def scale_step(span_s: float, buckets: int) -> float:
+    """The narrowest default bucket width that covers `span_s` in at most `buckets` buckets."""
+    return next((s for s in SCALE_STEPS_S if span_s / s <= buckets), SCALE_STEPS_S[-1])
+
+
+def _check_step(step_s: float | None, span_s: float, what: str) -> None:
+    if step_s is None:
+        return
+    if abs(step_s / 5.0 - round(step_s / 5.0)) > 1e-9:
+        raise ValueError(f"step_s must be a whole multiple of 5 s, got {step_s:g}")
+    if span_s / step_s > MAX_BUCKETS:
+        raise ValueError(f"{what} of {span_s:g} s is over {MAX_BUCKETS} buckets of step_s {step_s:g} s")
+
+
 class ForecastSettings(Strict):
     """Forecast early warning: a robust trend over `window_s` and the time it needs to reach the
     tag's next limit; a warning when that falls within `horizon_s`. The warning level is I when
-    the predicted time is at most levels_s[0], II at most levels_s[1], and so on."""
+    the predicted time is at most levels_s[0], II at most levels_s[1], and so on, for a limit of
+    priority I; a limit of lower priority starts its warnings that many levels lower (an H of
+    priority III predicted in minutes is a level III warning, its HH of priority I a level I).
+
+    The detector runs at the scale of its window: on buckets of `step_s` seconds (by default
+    5 s up to a one-hour window, then 1 min, 10 min and 1 h, at most 720 buckets a window), so a
+    creep of a few degrees a day is judged on a window of days and a gas leak on minutes."""
 
     enabled: bool = True
-    window_s: float = Field(600.0, ge=30, le=86400)  # the recent window holds it for every tag
+    window_s: float = Field(600.0, ge=30, le=30 * 86400)
     horizon_s: float = Field(1800.0, gt=0)
+    step_s: float | None = Field(None, ge=5, le=86400)
     levels_s: tuple[float, float, float, float] = (180.0, 420.0, 900.0, 1800.0)
     min_change: float | None = Field(None, ge=0)  # the trend must move at least this much over the window
     when: str | None = None  # tag expression: forecast only while it holds ("BOF1.GAS.RECOVERING")
@@ -92,19 +120,44 @@ class ForecastSettings(Strict):
             raise ValueError(f"levels_s must rise and be positive, got {list(v)}")
         return v
 
+    @model_validator(mode="after")
+    def _scale(self) -> ForecastSettings:
+        _check_step(self.step_s, self.window_s, "window_s")
+        return self
+
+    @property
+    def step(self) -> float:
+        """The bucket width the forecast runs on."""
+        return self.step_s or scale_step(self.window_s, 720)
+
 
 class AnomalySettings(Strict):
     """Anomaly early warning against the tag's own learned behaviour: drift (held far from its
     normal), sudden step, flat line. `mode` is a tag expression whose value
-    selects a separate baseline (a process cycle: blowing or not)."""
+    selects a separate baseline (a process cycle: blowing or not).
+
+    The baseline learns over `learn_s` on buckets of `step_s` seconds (by default 5 s up to about
+    three hours of learning, then 1 min, 10 min and 1 h): a drift of a few tenths of a degree a
+    day is measured against weeks of its own normal, not against the last hour it drags along."""
 
     enabled: bool = True
-    learn_s: float = Field(1800.0, gt=0)  # history needed before it may warn
+    learn_s: float = Field(1800.0, gt=0, le=60 * 86400)  # history needed before it may warn
+    step_s: float | None = Field(None, ge=5, le=86400)
     drift_sigma: float = Field(6.0, gt=0)  # held this many standard deviations from normal
     step_sigma: float = Field(12.0, gt=0)
     flatline_s: float | None = Field(None, gt=0)
     mode: str | None = None
     level: int = Field(3, ge=1, le=4)
+
+    @model_validator(mode="after")
+    def _scale(self) -> AnomalySettings:
+        _check_step(self.step_s, self.learn_s, "learn_s")
+        return self
+
+    @property
+    def step(self) -> float:
+        """The bucket width the baseline learns and the detector runs on."""
+        return self.step_s or scale_step(self.learn_s, MAX_BUCKETS)
 
 
 NO_ANOMALY = AnomalySettings(enabled=False)
