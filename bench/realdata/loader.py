@@ -103,7 +103,6 @@ class DataSet:
     lookback_s: float  # how long before a failure's limit alarm a warning counts as warning of it
     settle_s: float  # after a failure's end, time not counted as normal (the process recovering)
     incident_s: tuple[float, float] = (60.0, 240.0)  # how long injected incidents take to a limit
-    step_s: float = 5.0  # bucket width the detectors run on (samples every 5 min: 300 s)
     unscored: list[Failure] = field(default_factory=list)  # labelled, not scored, never normal
     notes: list[str] = field(default_factory=list)
 
@@ -215,7 +214,6 @@ def load_nab() -> DataSet:
         lookback_s=24 * 3600.0,
         settle_s=12 * 3600.0,
         incident_s=(3 * 3600.0, 24 * 3600.0),
-        step_s=300.0,
         notes=[f"{int((~keep).sum())} rows logged a second time after the clock went back, dropped"],
     )
 

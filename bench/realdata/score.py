@@ -73,7 +73,7 @@ def raises(events: list[Alarm]) -> list[Raise]:
 
 def run(ds: DataSet, values: np.ndarray | None = None, rows: int = 600) -> Run:
     """Every sample of the data set (or `values` in its place) through a fresh `Pipeline`."""
-    pipeline = Pipeline(ds.config, step_s=ds.step_s)
+    pipeline = Pipeline(ds.config)
     events: list[Alarm] = []
     n = 0
     start = time.perf_counter()
