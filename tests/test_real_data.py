@@ -210,3 +210,19 @@ def test_injected_shapes(nab):
     assert np.isnan(v).sum() == int(np.sum(rows & (nab.ts < t0 + 0.5 * d)))
     _, added = one("drift")
     assert added[rows].max() <= 0.6 * 20.0 + 1e-9
+
+
+@pytest.mark.slow
+def test_the_benchmark_prints_one_json_object(capsys):
+    import json
+
+    from bench import real_data
+
+    real_data.main(["--only", "skab_other", "--per-kind", "1"])
+    out = json.loads(capsys.readouterr().out)
+    (row,) = out["table"]
+    assert row["data_set"] == "skab_other" and row["failures"] == 10
+    r = out["data_sets"]["skab_other"]
+    assert r["real"]["ours"]["failures"] == r["real"]["pca"]["failures"] == 10
+    for part in ("injected_incidents", "injected_sensor_faults"):
+        assert r[part]["injected"] >= 1 and r[part]["per_kind"]
