@@ -1,0 +1,236 @@
+"""What the pipeline (and the PCA monitor beside it) made of a data set's labelled failures.
+
+Definitions (one home for them; bench/real_data.py and the tests use these functions):
+
+raise           an alarm or warning going active (its previous transition, if any, was inactive);
+                limit alarms are kinds HH, H, L, LL; warnings are FORECAST, ANOMALY and RULE.
+limit alarm of a failure
+                the first limit-alarm raise on one of the failure's tags between its labelled
+                start and end.
+warned          with a limit alarm at A: a warning raise on one of the failure's tags inside
+                [A - look-back, A); lead = A - first such warning.
+                Without one (the failure never reached a limit; counted apart as `no_limit`):
+                a warning raise on its tags inside [start - look-back, end]; lead = start - that
+                warning, negative when it came after the labelled start (a detection delay).
+seen in window  any warning raise on its tags from the look-back before its start to its end,
+                after the limit alarm too: the detectors saw it, though not in time.
+false warning   a warning raise at a time outside every failure's [start - look-back,
+                end + settle] (the labelled-normal stretches), after the detectors' learning time;
+                per 1,000 tag-hours of that normal time over the tags a detector watches.
+PCA             the same with the monitor's alarm times in place of warning raises (it has no
+                tags: any alarm counts for every failure); false alarms per 1,000 hours of normal
+                time, and per 1,000 tag-hours (divided by the tags it watches) beside ours.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.evaluation.pipeline import Pipeline
+from bench.realdata.loader import DataSet, Failure
+from bench.realdata.pca import PcaMonitor
+from core.alarm_types import Alarm, Kind
+
+LIMIT_KINDS = frozenset({Kind.HH, Kind.H, Kind.L, Kind.LL})
+WARNING_KINDS = frozenset({Kind.FORECAST, Kind.ANOMALY, Kind.RULE})
+
+
+@dataclass
+class Raise:
+    ts: float
+    tag: str
+    kind: str
+
+
+@dataclass
+class Run:
+    """The raises one pass of the pipeline over a data set gave, and how fast it went."""
+
+    limits: list[Raise]
+    warnings: list[Raise]
+    samples: int
+    seconds: float
+
+    @property
+    def samples_per_s(self) -> float:
+        return self.samples / self.seconds if self.seconds > 0 else float("inf")
+
+
+def raises(events: list[Alarm]) -> list[Raise]:
+    """Alarms and warnings going active, in time order."""
+    on: dict[str, bool] = {}
+    out = []
+    for a in sorted(events, key=lambda a: a.ts):
+        if a.active and not on.get(a.key, False):
+            out.append(Raise(a.ts, a.source, a.kind))
+        on[a.key] = a.active
+    return out
+
+
+def run(ds: DataSet, values: np.ndarray | None = None, rows: int = 600) -> Run:
+    """Every sample of the data set (or `values` in its place) through a fresh `Pipeline`."""
+    pipeline = Pipeline(ds.config)
+    events: list[Alarm] = []
+    n = 0
+    start = time.perf_counter()
+    for batch in ds.batches(rows, values):
+        n += len(batch)
+        events += pipeline.evaluate(batch).alarms
+    seconds = time.perf_counter() - start
+    got = raises(events)
+    return Run(
+        [r for r in got if r.kind in LIMIT_KINDS],
+        [r for r in got if r.kind in WARNING_KINDS],
+        n,
+        seconds,
+    )
+
+
+@dataclass
+class Verdict:
+    """One failure as a method saw it."""
+
+    failure: str
+    limit_at: float | None  # its first limit alarm
+    warned_at: float | None  # the warning (or PCA alarm) that counts
+    lead_s: float | None
+    seen: bool = False  # any warning from the look-back before the start to the end (late ones too)
+
+    @property
+    def warned(self) -> bool:
+        return self.warned_at is not None
+
+
+def judge(f: Failure, limits: list[Raise], warns: list[tuple[float, str]], lookback_s: float) -> Verdict:
+    """`warns`: (time, tag) of the method's warnings; tag "" is every tag (the PCA monitor)."""
+    tags = set(f.tags)
+    mine = sorted(t for t, tag in warns if tag == "" or tag in tags)
+    hit = [r.ts for r in limits if r.tag in tags and f.start <= r.ts <= f.end]
+    seen = [t for t in mine if f.start - lookback_s <= t <= f.end]
+    if hit:
+        a = min(hit)
+        w = [t for t in mine if a - lookback_s <= t < a]
+        return Verdict(f.name, a, w[0] if w else None, a - w[0] if w else None, bool(seen))
+    return Verdict(f.name, None, seen[0] if seen else None, f.start - seen[0] if seen else None, bool(seen))
+
+
+def normal_hours(ds: DataSet, after: float) -> float:
+    """Hours of labelled-normal time after `after` (each row counts until the next, gaps over
+    twice the sampling period cut short)."""
+    dt = np.diff(np.r_[ds.ts, ds.ts[-1] + ds.period_s])
+    dt = np.minimum(dt, 2 * ds.period_s)
+    keep = ds.normal() & (ds.ts >= after)
+    return float(dt[keep].sum()) / 3600.0
+
+
+def in_normal(ds: DataSet, t: np.ndarray) -> np.ndarray:
+    t = np.asarray(t, dtype=float)
+    bad = np.zeros(len(t), dtype=bool)
+    for a, b in ds.abnormal_spans():
+        bad |= (t >= a) & (t <= b)
+    return ~bad
+
+
+def learn_s(ds: DataSet) -> float:
+    """The longest time a detector of the plant learns before it may warn."""
+    cfg = ds.config
+    times = [cfg.anomaly_of(t).learn_s for t in cfg.tags if cfg.anomaly_of(t).enabled]
+    return max(times + [600.0])  # a forecast learns its normal band for 10 minutes
+
+
+def watched_tags(ds: DataSet) -> int:
+    cfg = ds.config
+    return sum(
+        1
+        for t in cfg.tags
+        if cfg.anomaly_of(t).enabled or (cfg.forecast_of(t).enabled and t.alarms is not None)
+    )
+
+
+def summary(verdicts: list[Verdict], false_count: int | None = None, tag_hours: float = 0.0) -> dict:
+    reached = [v for v in verdicts if v.limit_at is not None]
+    leads = [v.lead_s for v in verdicts if v.warned and v.limit_at is not None]
+    delays = [-v.lead_s for v in verdicts if v.warned and v.limit_at is None]
+    return {
+        "failures": len(verdicts),
+        "reached_limit": len(reached),
+        "warned_before_limit": sum(v.warned for v in reached),
+        "no_limit": len(verdicts) - len(reached),
+        "no_limit_detected": sum(v.warned for v in verdicts if v.limit_at is None),
+        "warned": sum(v.warned for v in verdicts),
+        "seen_in_window": sum(v.seen for v in verdicts),
+        "median_lead_h": round(statistics.median(leads) / 3600.0, 3) if leads else None,
+        "median_delay_after_start_s": round(statistics.median(delays), 1) if delays else None,
+    } | (
+        {}
+        if false_count is None
+        else {
+            "false": false_count,
+            "false_per_1000_tag_hours": round(1000.0 * false_count / tag_hours, 2) if tag_hours else None,
+        }
+    )
+
+
+def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Failure] | None = None) -> dict:
+    """Our warnings and the PCA monitor's alarms against the failures (default: the labelled
+    ones), side by side."""
+    failures = ds.failures if failures is None else failures
+    start = float(ds.ts[0]) + learn_s(ds)
+    hours = normal_hours(ds, start)
+    tags = watched_tags(ds)
+    ours = [(r.ts, r.tag) for r in result.warnings]
+    our_v = [judge(f, result.limits, ours, ds.lookback_s) for f in failures]
+    wt = np.array([r.ts for r in result.warnings])
+    our_false = int((in_normal(ds, wt) & (wt >= start)).sum()) if len(wt) else 0
+    pca = [(float(t), "") for t in pca_alarms]
+    pca_v = [judge(f, result.limits, pca, ds.lookback_s) for f in failures]
+    pca_false = int((in_normal(ds, pca_alarms) & (pca_alarms >= start)).sum()) if len(pca_alarms) else 0
+    lt = np.array([r.ts for r in result.limits])
+    limit_false = int((in_normal(ds, lt) & (lt >= start)).sum()) if len(lt) else 0
+    ours_s = summary(our_v, our_false, hours * tags)
+    pca_s = summary(pca_v, pca_false, hours * len(ds.tags))
+    pca_s["false_per_1000_hours"] = round(1000.0 * pca_false / hours, 2) if hours else None
+    return {
+        "normal_hours": round(hours, 2),
+        "tags_watched": tags,
+        "limit_alarms_in_normal": limit_false,
+        "ours": ours_s,
+        "pca": pca_s,
+        "per_failure": [
+            {
+                "failure": f.name,
+                "what": f.what,
+                "limit_alarm": v.limit_at is not None,
+                "ours_lead_s": None if v.lead_s is None else round(v.lead_s, 1),
+                "pca_lead_s": None if p.lead_s is None else round(p.lead_s, 1),
+            }
+            for f, v, p in zip(failures, our_v, pca_v, strict=True)
+        ],
+    }
+
+
+def pca_alarms(ds: DataSet, values: np.ndarray | None = None) -> np.ndarray:
+    """The PCA monitor trained on the data set's training stretch, run over all of it (or over
+    `values` in its place): its alarm times. One tag: the last hour of samples is one row."""
+    lags = max(1, int(round(3600.0 / ds.period_s))) if len(ds.tags) == 1 else 1
+    monitor = PcaMonitor(lags=lags).fit(ds.values[ds.mask(ds.train)])
+    return monitor.alarms(ds.ts, ds.values if values is None else values)
+
+
+def by_kind(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Failure]) -> dict:
+    """Injected failures (Failure.what is the kind): our warnings and the PCA monitor's alarms,
+    per kind (no false-warning figures: the injections are in the normal stretches)."""
+    ours = [(r.ts, r.tag) for r in result.warnings]
+    pca = [(float(t), "") for t in pca_alarms]
+    out = {}
+    for kind in dict.fromkeys(f.what for f in failures):
+        fs = [f for f in failures if f.what == kind]
+        out[kind] = {
+            "ours": summary([judge(f, result.limits, ours, ds.lookback_s) for f in fs]),
+            "pca": summary([judge(f, result.limits, pca, ds.lookback_s) for f in fs]),
+        }
+    return out
