@@ -7,8 +7,8 @@ the detector says "learning" and never warns. Then: the standardised residual he
 residuals such as a CUSUM would add up ordinary slow wander), a jump of one bucket against the
 scatter of bucket-to-bucket changes (step),
 and an unchanged value for `flatline_s` where the tag normally moves (flat line). The baseline
-does not learn while a tag is anomalous, nor, once learned, from a value far from it
-(app.warning.baseline).
+does not learn while a tag is anomalous, nor, on a slow scale once learned, from a value far
+from it (app.warning.baseline).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class AnomalyDetector:
 
     def __init__(self, cfg: PlantConfig, window: RecentWindow, finer: bool = True):
         self.cfg, self.window = cfg, window
+        self.slow = not finer  # a slow scale's baseline is not dragged by a slow drift (app.warning.baseline)
         index = cfg.tag_index()
         rows = []
         for i, t in enumerate(cfg.tags):
@@ -154,7 +155,7 @@ class AnomalyDetector:
         a = np.minimum(1.0, step / np.maximum(self.learn_s / 3.0, step))
         a = np.where(seen < self.learn_s, np.maximum(a, 1.0 / (seen / step + 1.0)), a)
         learn = ok & (new_state == 0)
-        new_mu, new_var, learn = learn_step(mu, var, x, a, learn, learned, self.floor)
+        new_mu, new_var, learn = learn_step(mu, var, x, a, learn, learned & self.slow, self.floor)
         new_dvar = np.where(learn & np.isfinite(d), (1 - a) * dvar + a * np.nan_to_num(d) ** 2, dvar)
         self.mu[r, mode], self.var[r, mode], self.dvar[r, mode] = new_mu, new_var, new_dvar
         self.seen_s[r, mode] = seen + np.where(ok, step, 0.0)

@@ -1,10 +1,14 @@
 """The learned normal of a tag (an exponentially weighted mean and variance of its bucket means),
-shared by the forecast's normal band and the anomaly detector's baselines.
+shared by the forecast's normal band and the anomaly detector's baselines. What follows holds on
+the slow scales (buckets of minutes or hours, `learned` is never set on the live one, whose
+baselines follow the last hour or so as they always did).
 
-Once learned, a baseline learns only from values within LEARN_GATE sd of its mean, and its
-scatter widens VAR_SLOWER times slower than its mean moves: a drift of a few tenths of a degree
-a day, or a piston tilt growing a few mm a day, is measured against the normal it left instead
-of carrying the mean along and widening the band to fit.
+Once learned, its scatter widens VAR_SLOWER times slower than its mean moves, and (`gate`, the
+anomaly detector's baselines) it learns only from values within LEARN_GATE sd of its mean: a
+drift of a few tenths of a degree a day, or a piston tilt growing a few mm a day, is measured
+against the normal it left instead of widening the band to fit (and, gated, instead of carrying
+the mean along). The forecast's band is not gated: a process whose level wanders over days
+(a machine changing duty) moves its band with it, and the trend itself tells a creep.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ def learn_step(
     learn: np.ndarray,
     learned: np.ndarray,
     floor: np.ndarray,
+    gate: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One step of weight `a` towards `x` where `learn` (and, where `learned`, within the gate):
-    the new mean and variance, and where it learned."""
-    with np.errstate(invalid="ignore"):
-        z = (x - mu) / np.maximum(np.sqrt(var), floor)
-    learn = learn & ~(learned & (np.abs(z) >= LEARN_GATE))
+    """One step of weight `a` towards `x` where `learn` (and, with `gate` where `learned`,
+    within the gate): the new mean and variance, and where it learned."""
+    if gate:
+        with np.errstate(invalid="ignore"):
+            z = (x - mu) / np.maximum(np.sqrt(var), floor)
+        learn = learn & ~(learned & (np.abs(z) >= LEARN_GATE))
     first = learn & ~np.isfinite(mu)
     diff = np.where(learn & ~first, x - mu, 0.0)
     new_mu = np.where(first, x, mu + a * diff)

@@ -149,6 +149,7 @@ class ForecastDetector:
         self.min_seen = np.maximum(BASELINE_MIN_S, self.win_s)
         self.min_win = MIN_BUCKETS * window.step
         self.noise_mult = NOISE_MULT if finer else SLOW_NOISE_MULT
+        self.slow = not finer  # a slow scale's band is not widened by a slow creep (app.warning.baseline)
         index = cfg.tag_index()
         self.when = [(j, compile_expression(s.when, index)[0]) for j, s in enumerate(self.settings) if s.when]
         self.active = np.zeros(len(rows), dtype=bool)
@@ -208,8 +209,8 @@ class ForecastDetector:
         x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
         ok = np.isfinite(x) & ~self.active
         a = np.maximum(step / self.tau, 1.0 / (self.seen / step + 1.0))
-        learned = self.seen >= self.min_seen
-        self.mu, self.var, _ = learn_step(self.mu, self.var, x, a, ok, learned, self.floor)
+        learned = (self.seen >= self.min_seen) & self.slow  # the live scale follows its hour as it did
+        self.mu, self.var, _ = learn_step(self.mu, self.var, x, a, ok, learned, self.floor, gate=False)
         self.seen += np.where(ok, step, 0.0)
 
     def learning(self, tag: int) -> bool:
