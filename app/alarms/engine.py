@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.alarms.actions import AlarmActions
-from app.alarms.limit_block import EDGE, PEND, SIGN, THRESHOLD, WAIT, Level, LimitBlock
+from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
 from app.alarms.texts import AlarmTexts
 from app.config import DEFAULT_PRIORITY, PlantConfig
@@ -292,47 +292,39 @@ class AlarmEngine:
         (or timing a delay) go through the state machine."""
         b = self.block
         hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
-        att = np.flatnonzero((v >= hi) | (v <= lo))
+        att = ((v >= hi) | (v <= lo)).nonzero()[0]
         if not len(att):
             return []
         i = att if whole else idx[att]
         t = ts[att]
-        tc = t[:, None]
-        g = b.state[i]
-        active = b.active[i]
-        change = (g[:, SIGN] * (v[att][:, None] - g[:, THRESHOLD]) >= g[:, EDGE]) != active  # NaN: False
-        pend = np.where(change, np.fmin(g[:, PEND], tc), np.nan)
-        fire = change & (tc - pend >= g[:, WAIT])
-        if not fire.any():
-            g[:, PEND] = b.pend[i] = pend
-            b.update_band(i, g)
+        flipped = b.advance(i, t, v[att])
+        if flipped is None:
             return []
-        pend[fire] = np.nan
-        b.pend[i] = pend
-        r, k = np.nonzero(fire)
-        if len(r) < BULK_FIRES:
-            out = [
-                self._fire(LEVEL_KINDS[kk], ii, tt, on)
-                for ii, kk, tt, on in zip(
-                    i[r].tolist(), k.tolist(), t[r].tolist(), (~active[r, k]).tolist(), strict=True
-                )
-            ]
-            out = [a for a in out if not a.hidden]
-        else:
-            out = self._fire_levels(i[r], k, t[r], ~active[r, k])
-        b.update_band(i)
-        return out
+        r, k, on = flipped
+        if len(r) >= BULK_FIRES:
+            return self._fire_levels(i[r], k, t[r], on)
+        out = [
+            self._moved(LEVEL_KINDS[kk], ii, tt, o)
+            for ii, kk, tt, o in zip(i[r].tolist(), k.tolist(), t[r].tolist(), on.tolist(), strict=True)
+        ]
+        return [a for a in out if not a.hidden]
 
     def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
         """The alarm becomes active (on) or clears, after its delays."""
-        lv = self.levels[kind]
         if kind in LEVEL_KINDS:
             self.block.flip(i, LEVEL_KINDS.index(kind), on)
+        else:
+            self.levels[kind].active[i] = on
+        return self._moved(kind, i, t, on)
+
+    def _moved(self, kind: str, i: int, t: float, on: bool) -> Alarm:
+        """What follows an alarm's becoming active (on) or clearing (its state already moved):
+        acknowledgement, latch, first-out, one-shot shelve; its record."""
+        lv = self.levels[kind]
         if on:
-            lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
+            lv.acked[i], lv.latched[i], lv.since[i] = False, False, t
             lv.first_out[i] = self._first_out(i, t)
         else:
-            lv.active[i] = False
             if self.latch[i] and not lv.acked[i]:  # held after clearing until acknowledged
                 lv.latched[i] = True
             if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
@@ -343,10 +335,8 @@ class AlarmEngine:
     def _fire_levels(self, tags: np.ndarray, kinds: np.ndarray, t: np.ndarray, on: np.ndarray) -> list[Alarm]:
         """`_fire` of many level alarms of one pass at once (tags, kinds, times and whether each
         becomes active, in the pass's order); their records, those not off the list."""
-        b = self.block
-        flat = b.flat
+        flat = self.block.flat
         f = tags * len(LEVEL_KINDS) + kinds
-        b.flip(tags, kinds, on)
         off = ~on
         acked = flat["acked"][f] & off
         latched = off & (flat["latched"][f] | (self.latch[tags] & ~acked))  # held until acknowledged

@@ -7,11 +7,13 @@ Pure Python, no Qt; `app.alarms.engine.AlarmEngine` owns one and reads its state
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import repeat
 
 from core.alarm_types import LEVEL_KINDS, Alarm, Kind
 
 NO_LIMIT_SHOWN = frozenset({Kind.STATE, Kind.BAD})  # an on/off or quality alarm shows no limit
+_new_alarm = partial(tuple.__new__, Alarm)  # Alarm._make without its check: zip(strict) makes the rows
 
 
 class AlarmRecords:
@@ -19,6 +21,7 @@ class AlarmRecords:
 
     def __init__(self, engine):
         self.engine = engine
+        self._keys: dict[tuple[int, str], str] = {}  # (tag, kind) -> key
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
@@ -64,22 +67,25 @@ class AlarmRecords:
         comment: str = "",
     ) -> list[Alarm]:
         """The records of these alarms, from one aligned list per field (in `Alarm`'s order
-        less what is added here: key, source, message, the limit shown and the hazard source)."""
+        less what is added here: key, source, message, the limit shown and the hazard source).
+        Per-alarm strings (key, the text around the value) are made once and kept; each column is
+        mapped in one go, and the rows are zipped straight into `Alarm`s."""
         e = self.engine
-        names, hazard = e.names, e.hazard_of
-        sources = [names[i] for i in tags]
-        keys = [f"{n}:{k}" for n, k in zip(sources, kinds, strict=True)]
-        messages = e.texts.many(kinds, tags, value, limit)
+        hazard = e.hazard_of
+        pairs = list(zip(tags, kinds, strict=True))
+        keys = list(map(self._keys.get, pairs))
+        if None in keys:  # the first time for some
+            keys = [k or self._key(p) for k, p in zip(keys, pairs, strict=True)]
+        messages = e.texts.many(pairs, value, limit)
         if not NO_LIMIT_SHOWN.isdisjoint(kinds):
             limit = [None if k in NO_LIMIT_SHOWN else x for k, x in zip(kinds, limit, strict=True)]
         n = len(keys)
-        hazards = [hazard.get(i, "") for i in tags] if hazard else repeat("", n)
         return list(
             map(
-                Alarm._make,
+                _new_alarm,
                 zip(
                     keys,
-                    sources,
+                    map(e.names.__getitem__, tags),
                     tags,
                     kinds,
                     priority,
@@ -97,13 +103,18 @@ class AlarmRecords:
                     oos,
                     latched,
                     first_out,
-                    hazards,
+                    map(hazard.get, tags, repeat("")) if hazard else repeat("", n),
                     repeat(None, n),
                     repeat(None, n),
                     strict=True,
                 ),
             )
         )
+
+    def _key(self, pair: tuple[int, str]) -> str:
+        """The key of alarm (tag, kind), kept."""
+        key = self._keys[pair] = f"{self.engine.names[pair[0]]}:{pair[1]}"
+        return key
 
     def is_suppressed(self, kind: str, i: int) -> bool:
         """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""

@@ -4,10 +4,14 @@ around the value built once per alarm."""
 
 from __future__ import annotations
 
+from operator import add, itemgetter
+
 from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
 from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP
 from core.schema.plant import PlantConfig
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 class AlarmTexts:
@@ -30,32 +34,37 @@ class AlarmTexts:
         if i in self.custom_message:
             return self.custom_message[i]
         if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
-            key = (i, kind)
-            around = self._around.get(key)
-            if around is None:
-                unit = self._unit[i]
-                limit = self._limit.get(lim)
-                if limit is None:
-                    limit = compact_number(lim)
-                    if lim == lim:  # never a NaN key: each NaN is a key of its own
-                        self._limit[lim] = limit
-                around = self._around[key] = (
-                    f"{self.descriptions[i]} {kind} ",
-                    f"{unit} {'>' if HIGH[kind] else '<'} {limit}{unit}",
-                )
+            around = self._around.get((i, kind)) or self._parts(i, kind, lim)
             return around[0] + compact_number(value) + around[1]
         return self._other(kind, i, value, lim)
 
-    def many(self, kinds: list[str], tags: list[int], values: list[float], limits: list[float]) -> list[str]:
-        """`text` of many alarms (aligned lists): the records of one pass."""
-        around, custom, text = self._around, self.custom_message, self.text
-        out = []
-        for kind, i, value, lim in zip(kinds, tags, values, limits, strict=True):
-            parts = None if i in custom else around.get((i, kind))
-            out.append(
-                text(kind, i, value, lim) if parts is None else parts[0] + compact_number(value) + parts[1]
-            )
-        return out
+    def many(self, pairs: list[tuple[int, str]], values: list[float], limits: list[float]) -> list[str]:
+        """`text` of many alarms ((tag, kind) pairs, values and limits aligned): the records of one
+        pass. Limit alarms are their kept parts around the value, mapped in one go."""
+        parts = list(map(self._around.get, pairs))
+        if None in parts:  # the first time for some, or an engineer's message or another kind
+            custom = self.custom_message
+            parts = [
+                self._parts(i, k, lim) if p is None and k in LIMIT_KINDS and i not in custom else p
+                for p, (i, k), lim in zip(parts, pairs, limits, strict=True)
+            ]
+            if None in parts:  # one by one
+                return [self.text(k, i, v, lim) for (i, k), v, lim in zip(pairs, values, limits, strict=True)]
+        return list(map(add, map(add, map(_first, parts), map(compact_number, values)), map(_second, parts)))
+
+    def _parts(self, i: int, kind: str, lim: float) -> tuple[str, str]:
+        """The text of limit alarm (tag, kind) before and after its value, kept."""
+        unit = self._unit[i]
+        limit = self._limit.get(lim)
+        if limit is None:
+            limit = compact_number(lim)
+            if lim == lim:  # never a NaN key: each NaN is a key of its own
+                self._limit[lim] = limit
+        around = self._around[(i, kind)] = (
+            f"{self.descriptions[i]} {kind} ",
+            f"{unit} {'>' if HIGH[kind] else '<'} {limit}{unit}",
+        )
+        return around
 
     def _other(self, kind: str, i: int, value: float, lim: float) -> str:
         desc = self.descriptions[i]
