@@ -130,6 +130,7 @@ class AlarmEngine:
         self.diag_on = np.zeros(len(tags), dtype=bool)
         self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
         self.block.finish(self.on_delay, self.off_delay)
+        self.texts.prepare(self.block.limit)
         # a delay that has run out with no new sample ends on the held value once no sample came
         # for this long after it (a scan of the tag's device, at least a second): a sample already
         # on its way, stamped before the end of the delay, still counts
@@ -153,6 +154,10 @@ class AlarmEngine:
         self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
         self._any_realarm = bool(np.isfinite(self.realarm).any())
         self.timed_shelves = False  # some alarm has a timed shelve
+        # some tag alarm was ever shelved, suppressed or out of service (a flood of a plant where
+        # none ever was skips those checks)
+        self.off_list = bool(self.suppress_when)
+        self.any_latch = bool(self.latch.any())
         self.actions = AlarmActions(self)  # conditions from other detectors, the operator's actions
 
     def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
@@ -188,6 +193,7 @@ class AlarmEngine:
             getattr(self, name)[j] = getattr(old, name)[i]
         self.last_activation = dict(old.last_activation)
         self.timed_shelves = old.timed_shelves
+        self.off_list = self.off_list or old.off_list
         names = set(self.names)
         index = {n: k for k, n in enumerate(self.names)}
         for key, a in old.external.items():
@@ -248,12 +254,13 @@ class AlarmEngine:
         """One sample per tag at most; `whole`: exactly one sample of every tag, in tag order."""
         out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
-        good = (b.quality != _BAD) & np.isfinite(v)
+        # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
+        all_good = bool(np.isfinite(v).all()) and int(np.minimum.reduce(b.quality)) != _BAD
+        good = None if all_good and not self.has["BAD"] else (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
             lv = self.levels["BAD"]
             has = np.isfinite(lv.limit[idx]) & ~self.device_down[idx] & ~self.diag_on[idx]
             out += self._advance("BAD", idx, ts, v, ~good, good, has, self.bad_delay)
-        all_good = bool(good.all())
         if all_good or good.any():
             gi, gv, gt = (idx, v, ts) if all_good else (idx[good], v[good], ts[good])
             whole = whole and all_good
@@ -300,9 +307,9 @@ class AlarmEngine:
         flipped = b.advance(i, t, v[att])
         if flipped is None:
             return []
-        r, k, on = flipped
+        r, k, f, on = flipped
         if len(r) >= BULK_FIRES:
-            return self._fire_levels(i[r], k, t[r], on)
+            return self._fire_levels(i[r], k, f, t[r], on)
         out = [
             self._moved(LEVEL_KINDS[kk], ii, tt, o)
             for ii, kk, tt, o in zip(i[r].tolist(), k.tolist(), t[r].tolist(), on.tolist(), strict=True)
@@ -332,53 +339,74 @@ class AlarmEngine:
                 lv.shelve_reason.pop(i, None)
         return self.record(kind, i, t)
 
-    def _fire_levels(self, tags: np.ndarray, kinds: np.ndarray, t: np.ndarray, on: np.ndarray) -> list[Alarm]:
-        """`_fire` of many level alarms of one pass at once (tags, kinds, times and whether each
-        becomes active, in the pass's order); their records, those not off the list."""
+    def _fire_levels(self, tags, kinds, f, t, on) -> list[Alarm]:
+        """`_fire` of many level alarms of one pass at once (tags, kinds, flat indexes in the
+        block, times and whether each became active, in the pass's order; their states already
+        flipped); their records, those not off the list."""
         flat = self.block.flat
-        f = tags * len(LEVEL_KINDS) + kinds
         off = ~on
-        acked = flat["acked"][f] & off
-        latched = off & (flat["latched"][f] | (self.latch[tags] & ~acked))  # held until acknowledged
-        since = np.where(on, t, flat["since"][f])
-        first_out = flat["first_out"][f] & off
+        acked = flat["acked"][f]
+        acked &= off
+        latched = flat["latched"][f]
+        if self.any_latch:
+            latched |= self.latch[tags] & ~acked  # held after clearing until acknowledged
+        latched &= off
+        since = flat["since"][f]
+        np.copyto(since, t, where=on)
+        first_out = flat["first_out"][f]
+        first_out &= off
         if self.hazard_of:
             for j in np.flatnonzero(on & self.has_hazard[tags]).tolist():
                 first_out[j] = self._first_out(int(tags[j]), float(t[j]))
-        until = flat["shelved_until"][f]
-        one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
-        if one_shot.any():
-            until[one_shot] = 0.0
-            flat["shelved_until"][f] = until
-            for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
-                self.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
-        for name, x in (("acked", acked), ("latched", latched), ("since", since), ("first_out", first_out)):
-            flat[name][f] = x
-        shelved = until > t
-        suppressed = self.suppressed[tags] | flat["msup"][f]
-        oos = flat["oos"][f]
-        keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
-        if not keep.all():
-            keep = np.flatnonzero(keep)
-            tags, kinds, t, f, on, acked, since, latched, first_out = (
-                x[keep] for x in (tags, kinds, t, f, on, acked, since, latched, first_out)
-            )
-            shelved, suppressed, oos = shelved[keep], suppressed[keep], oos[keep]
-        return self.recorder.records(
-            [LEVEL_KINDS[k] for k in kinds.tolist()],
+        flat["acked"][f], flat["latched"][f], flat["since"][f], flat["first_out"][f] = (
+            acked,
+            latched,
+            since,
+            first_out,
+        )
+        if self.off_list:
+            until = flat["shelved_until"][f]
+            one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
+            if np.count_nonzero(one_shot):
+                until[one_shot] = 0.0
+                flat["shelved_until"][f] = until
+                for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
+                    self.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
+            shelved = until > t
+            suppressed = self.suppressed[tags] | flat["msup"][f]
+            oos = flat["oos"][f]
+            keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
+            if np.count_nonzero(keep) < len(keep):
+                keep = np.flatnonzero(keep)
+                tags, kinds, t, f, on, acked, since, latched, first_out = (
+                    x[keep] for x in (tags, kinds, t, f, on, acked, since, latched, first_out)
+                )
+                shelved, suppressed, oos = shelved[keep], suppressed[keep], oos[keep]
+            shelved, suppressed, oos = shelved.tolist(), suppressed.tolist(), oos.tolist()
+        else:  # nothing was ever taken off the list
+            shelved = suppressed = oos = [False] * len(f)
+        kinds, tags, values, limits = (
+            list(map(LEVEL_KINDS.__getitem__, kinds.tolist())),
             tags.tolist(),
+            self.latest[tags].tolist(),
+            flat["limit"][f].tolist(),
+        )
+        return self.recorder.records(
+            kinds,
+            tags,
             t.tolist(),
             flat["priority"][f].tolist(),
             on.tolist(),
             acked.tolist(),
             since.tolist(),
-            self.latest[tags].tolist(),
-            flat["limit"][f].tolist(),
-            shelved.tolist(),
-            suppressed.tolist(),
-            oos.tolist(),
+            values,
+            limits,
+            shelved,
+            suppressed,
+            oos,
             latched.tolist(),
             first_out.tolist(),
+            messages=self.texts.levels(f.tolist(), tags, kinds, values, limits),
         )
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:

@@ -42,6 +42,7 @@ class Level:
 # the fields of `LimitBlock.state`, one (tags x kinds) plane each: what the state machine reads;
 # SIGN..BAND_LO follow the alarm's state (`LimitBlock.when`)
 THRESHOLD, SIGN, EDGE, WAIT, BAND_HI, BAND_LO, PEND = range(7)
+_EMPTY = np.array([-np.inf, np.inf])[:, None, None]  # the band edges of an alarm timing a delay
 
 
 class LimitBlock:
@@ -138,16 +139,16 @@ class LimitBlock:
         """One pass of the level alarms of these tags (each once) over their values `x` at times
         `t`: delays start, run on or are dropped, and alarms whose change held for their delay
         flip; the quiet band follows. Returns the alarms that flipped as (row in `rows`, kind,
-        now active), row by row, or None.
+        flat index, now active), row by row, or None.
 
         The tags' state is gathered once and turned kinds-first (field x kind x tag, contiguous),
         so every operation below runs over one flat run of values, not one short row per tag."""
         g = self.state.take(rows, axis=0).transpose(1, 2, 0).copy()
         change = g[SIGN] * (x - g[THRESHOLD]) >= g[EDGE]  # NaN (no such alarm): False
         pend = np.where(change, np.fmin(g[PEND], t), np.nan)
-        fire = change & (t - pend >= g[WAIT])
+        fire = t - pend >= g[WAIT]  # NaN (no change wanted): False
         flipped = None
-        if fire.any():
+        if np.count_nonzero(fire):  # (the cheapest any() of a small array)
             pend[fire] = np.nan
             r, k = fire.T.nonzero()  # row by row, kinds in order
             tags = rows[r]
@@ -156,7 +157,7 @@ class LimitBlock:
             on = ~active[f]
             active[f] = on
             g[SIGN:PEND, k, r] = self.when[tags, on.astype(np.intp), :, k].T
-            flipped = r, k, on
+            flipped = r, k, f, on
         g[PEND] = pend
         self.state[rows] = g.transpose(2, 0, 1)
         self.update_band(rows, g)
@@ -173,9 +174,9 @@ class LimitBlock:
         """Recompute the quiet band of these tags (`g`: their state, kinds-first, if already
         gathered): a tag timing a delay is always looked at."""
         g = self.state[rows].transpose(1, 2, 0) if g is None else g
-        quiet = np.isnan(g[PEND])
-        self.band_hi[rows] = np.where(quiet, g[BAND_HI], -np.inf).min(axis=0)
-        self.band_lo[rows] = np.where(quiet, g[BAND_LO], np.inf).max(axis=0)
+        edges = np.where(np.isnan(g[PEND]), g[BAND_HI : BAND_LO + 1], _EMPTY)
+        self.band_hi[rows] = np.minimum.reduce(edges[0], axis=0)
+        self.band_lo[rows] = np.maximum.reduce(edges[1], axis=0)
 
     @property
     def timing(self) -> np.ndarray:

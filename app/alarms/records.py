@@ -21,7 +21,6 @@ class AlarmRecords:
 
     def __init__(self, engine):
         self.engine = engine
-        self._keys: dict[tuple[int, str], str] = {}  # (tag, kind) -> key
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
@@ -65,18 +64,18 @@ class AlarmRecords:
         first_out: list[bool],
         user: str = "",
         comment: str = "",
+        messages: list[str] | None = None,
     ) -> list[Alarm]:
         """The records of these alarms, from one aligned list per field (in `Alarm`'s order
-        less what is added here: key, source, message, the limit shown and the hazard source).
-        Per-alarm strings (key, the text around the value) are made once and kept; each column is
-        mapped in one go, and the rows are zipped straight into `Alarm`s."""
+        less what is added here: key, source, the limit shown and the hazard source; the messages
+        too unless given). Each column is mapped in one go and the rows are zipped straight into
+        `Alarm`s."""
         e = self.engine
-        hazard = e.hazard_of
-        pairs = list(zip(tags, kinds, strict=True))
-        keys = list(map(self._keys.get, pairs))
-        if None in keys:  # the first time for some
-            keys = [k or self._key(p) for k, p in zip(keys, pairs, strict=True)]
-        messages = e.texts.many(pairs, value, limit)
+        names, hazard = e.names, e.hazard_of
+        keys = [names[i] + ":" + k for i, k in zip(tags, kinds, strict=True)]
+        if messages is None:
+            text = e.texts.text
+            messages = [text(k, i, v, lim) for k, i, v, lim in zip(kinds, tags, value, limit, strict=True)]
         if not NO_LIMIT_SHOWN.isdisjoint(kinds):
             limit = [None if k in NO_LIMIT_SHOWN else x for k, x in zip(kinds, limit, strict=True)]
         n = len(keys)
@@ -85,7 +84,7 @@ class AlarmRecords:
                 _new_alarm,
                 zip(
                     keys,
-                    map(e.names.__getitem__, tags),
+                    map(names.__getitem__, tags),
                     tags,
                     kinds,
                     priority,
@@ -110,11 +109,6 @@ class AlarmRecords:
                 ),
             )
         )
-
-    def _key(self, pair: tuple[int, str]) -> str:
-        """The key of alarm (tag, kind), kept."""
-        key = self._keys[pair] = f"{self.engine.names[pair[0]]}:{pair[1]}"
-        return key
 
     def is_suppressed(self, kind: str, i: int) -> bool:
         """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""

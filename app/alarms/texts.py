@@ -1,17 +1,18 @@
 """The texts of level alarms: the engineer's own message, or the kind's text around the value and
 limit (English; the GUI translates the templates). Limit alarms, the hot path, have the text
-around the value built once per alarm."""
+after the value made once, when the engine is configured (`prepare`), and shared between alarms
+that read the same."""
 
 from __future__ import annotations
 
-from operator import add, itemgetter
+import numpy as np
 
 from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
 from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP
 from core.schema.plant import PlantConfig
 
-_first, _second = itemgetter(0), itemgetter(1)
+_SPACED = {k: f" {k} " for k in LIMIT_KINDS}  # between the tag's description and the value
 
 
 class AlarmTexts:
@@ -25,46 +26,54 @@ class AlarmTexts:
         self.custom_message = {
             i: t.alarms.message for i, t in enumerate(config.tags) if t.alarms and t.alarms.message
         }
-        self._around: dict[tuple[int, str], tuple[str, str]] = {}
         self._unit = [f" {u}" if u else "" for u in self.units]
-        self._limit: dict[float, str] = {}  # compact_number of a limit: plants share a few values
+        self._tails: dict[tuple[str, str, float], str] = {}  # (unit, kind, limit) -> text after the value
+        self._level_tail: list[str | None] = []  # by tag * level kinds + kind: a limit alarm's (`prepare`)
+
+    def prepare(self, limits: np.ndarray) -> None:
+        """Make the text after the value of every limit alarm (`limits`: tags x level kinds, NaN
+        where there is none), found by the alarm's flat index in the records of a pass."""
+        n_kinds = limits.shape[1]
+        tails: list[str | None] = [None] * limits.size
+        for k, kind in enumerate(LIMIT_KINDS):
+            col = limits[:, k]
+            for i in np.flatnonzero(np.isfinite(col)).tolist():
+                if i not in self.custom_message:
+                    tails[i * n_kinds + k] = self._tail(i, kind, float(col[i]))
+        self._level_tail = tails
 
     def text(self, kind: str, i: int, value: float, lim: float) -> str:
         """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
         if i in self.custom_message:
             return self.custom_message[i]
-        if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
-            around = self._around.get((i, kind)) or self._parts(i, kind, lim)
-            return around[0] + compact_number(value) + around[1]
+        if kind in LIMIT_KINDS:
+            return self.descriptions[i] + _SPACED[kind] + compact_number(value) + self._tail(i, kind, lim)
         return self._other(kind, i, value, lim)
 
-    def many(self, pairs: list[tuple[int, str]], values: list[float], limits: list[float]) -> list[str]:
-        """`text` of many alarms ((tag, kind) pairs, values and limits aligned): the records of one
-        pass. Limit alarms are their kept parts around the value, mapped in one go."""
-        parts = list(map(self._around.get, pairs))
-        if None in parts:  # the first time for some, or an engineer's message or another kind
-            custom = self.custom_message
-            parts = [
-                self._parts(i, k, lim) if p is None and k in LIMIT_KINDS and i not in custom else p
-                for p, (i, k), lim in zip(parts, pairs, limits, strict=True)
-            ]
-            if None in parts:  # one by one
-                return [self.text(k, i, v, lim) for (i, k), v, lim in zip(pairs, values, limits, strict=True)]
-        return list(map(add, map(add, map(_first, parts), map(compact_number, values)), map(_second, parts)))
+    def levels(
+        self, flat: list[int], tags: list[int], kinds: list[str], values: list[float], limits: list[float]
+    ) -> list[str]:
+        """`text` of many level alarms (`flat`: their indexes tag * level kinds + kind; the other
+        lists aligned with it): the records of one pass."""
+        tails = list(map(self._level_tail.__getitem__, flat))
+        if None in tails:  # an on/off alarm or an engineer's message among them: one by one
+            return [self.text(k, i, v, lim) for i, k, v, lim in zip(tags, kinds, values, limits, strict=True)]
+        descriptions = self.descriptions
+        return [
+            descriptions[i] + _SPACED[k] + compact_number(v) + tail
+            for i, k, v, tail in zip(tags, kinds, values, tails, strict=True)
+        ]
 
-    def _parts(self, i: int, kind: str, lim: float) -> tuple[str, str]:
-        """The text of limit alarm (tag, kind) before and after its value, kept."""
+    def _tail(self, i: int, kind: str, lim: float) -> str:
+        """The text after the value of limit alarm (tag, kind): its unit and limit."""
         unit = self._unit[i]
-        limit = self._limit.get(lim)
-        if limit is None:
-            limit = compact_number(lim)
+        key = (unit, kind, lim)
+        tail = self._tails.get(key)
+        if tail is None:
+            tail = f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}"
             if lim == lim:  # never a NaN key: each NaN is a key of its own
-                self._limit[lim] = limit
-        around = self._around[(i, kind)] = (
-            f"{self.descriptions[i]} {kind} ",
-            f"{unit} {'>' if HIGH[kind] else '<'} {limit}{unit}",
-        )
-        return around
+                self._tails[key] = tail
+        return tail
 
     def _other(self, kind: str, i: int, value: float, lim: float) -> str:
         desc = self.descriptions[i]
