@@ -11,10 +11,12 @@ the journal and the GUI see the same record.
 
 The record and constant types are in `core.alarm_types` (`Alarm` is importable from here as well),
 the state arrays in `app.alarms.limit_block`, conditions from other detectors and the operator's
-actions in `app.alarms.actions` (the engine's `actions`), the records of tag alarms in
-`app.alarms.records` (the engine's `recorder`); this module holds the evaluation. A pass that
-raises or clears many level alarms at once (a flood) moves their states and builds their records
-in bulk (`_fire_levels`); a few go one by one (`_fire`), which costs less for them.
+actions in `app.alarms.actions` (the engine's `actions`), what follows a transition in
+`app.alarms.flips` (the engine's `flips`), the records of tag alarms in `app.alarms.records` (the
+engine's `recorder`); this module holds the evaluation. The level alarms of a pass move in one
+vectorised step over the tags outside their quiet band (`LimitBlock.advance`); when two or more
+flip (a flood raises hundreds in one scan), what follows is done and recorded for all of them at
+once (`AlarmFlips.many`); a single one goes alone (`AlarmFlips.one`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.alarms.actions import AlarmActions
+from app.alarms.flips import AlarmFlips
 from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
 from app.alarms.texts import AlarmTexts
@@ -32,16 +35,15 @@ from core.alarm_types import KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, 
 from core.samples import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)
-FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
 # a bad-quality alarm needs the value bad this long (at least; the tag's on-delay if longer): a
 # device that drops out turns its tags bad just before its communication alarm is raised, and
 # that one alarm stands for them all (suppressed by design), so they must not flood the list first
 BAD_CONFIRM_S = 1.0
 BAD_SUPPRESSED = "suppressed by design: communication lost"
 BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
-# a pass that raises or clears this many level alarms builds their records in bulk (vectorised
-# gathers, one text per alarm from its cached parts); fewer go one by one, which costs less
-BULK_FIRES = 4
+# a pass that raises or clears this many level alarms moves their states and builds their records
+# in bulk (vectorised gathers, the text after the value made at configuration); one goes alone
+BULK_FIRES = 2
 
 
 def bad_quality_tags(config: PlantConfig) -> np.ndarray:
@@ -91,6 +93,7 @@ class AlarmEngine:
         self.dev_sp = np.full(n, -1, dtype=np.int64)
         self.texts = AlarmTexts(config, self)
         self.recorder = AlarmRecords(self)
+        self.flips = AlarmFlips(self)
         self.suppress_when: dict[int, tuple] = {}  # tag -> compiled suppress_when expression
         for i, t in enumerate(tags):
             a = t.alarms
@@ -309,9 +312,9 @@ class AlarmEngine:
             return []
         r, k, f, on = flipped
         if len(r) >= BULK_FIRES:
-            return self._fire_levels(i[r], k, f, t[r], on)
+            return self.flips.many(i[r], k, f, t[r], on)
         out = [
-            self._moved(LEVEL_KINDS[kk], ii, tt, o)
+            self.flips.one(LEVEL_KINDS[kk], ii, tt, o)
             for ii, kk, tt, o in zip(i[r].tolist(), k.tolist(), t[r].tolist(), on.tolist(), strict=True)
         ]
         return [a for a in out if not a.hidden]
@@ -322,92 +325,7 @@ class AlarmEngine:
             self.block.flip(i, LEVEL_KINDS.index(kind), on)
         else:
             self.levels[kind].active[i] = on
-        return self._moved(kind, i, t, on)
-
-    def _moved(self, kind: str, i: int, t: float, on: bool) -> Alarm:
-        """What follows an alarm's becoming active (on) or clearing (its state already moved):
-        acknowledgement, latch, first-out, one-shot shelve; its record."""
-        lv = self.levels[kind]
-        if on:
-            lv.acked[i], lv.latched[i], lv.since[i] = False, False, t
-            lv.first_out[i] = self._first_out(i, t)
-        else:
-            if self.latch[i] and not lv.acked[i]:  # held after clearing until acknowledged
-                lv.latched[i] = True
-            if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
-                lv.shelved_until[i] = 0.0
-                lv.shelve_reason.pop(i, None)
-        return self.record(kind, i, t)
-
-    def _fire_levels(self, tags, kinds, f, t, on) -> list[Alarm]:
-        """`_fire` of many level alarms of one pass at once (tags, kinds, flat indexes in the
-        block, times and whether each became active, in the pass's order; their states already
-        flipped); their records, those not off the list."""
-        flat = self.block.flat
-        off = ~on
-        acked = flat["acked"][f]
-        acked &= off
-        latched = flat["latched"][f]
-        if self.any_latch:
-            latched |= self.latch[tags] & ~acked  # held after clearing until acknowledged
-        latched &= off
-        since = flat["since"][f]
-        np.copyto(since, t, where=on)
-        first_out = flat["first_out"][f]
-        first_out &= off
-        if self.hazard_of:
-            for j in np.flatnonzero(on & self.has_hazard[tags]).tolist():
-                first_out[j] = self._first_out(int(tags[j]), float(t[j]))
-        flat["acked"][f], flat["latched"][f], flat["since"][f], flat["first_out"][f] = (
-            acked,
-            latched,
-            since,
-            first_out,
-        )
-        if self.off_list:
-            until = flat["shelved_until"][f]
-            one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
-            if np.count_nonzero(one_shot):
-                until[one_shot] = 0.0
-                flat["shelved_until"][f] = until
-                for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
-                    self.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
-            shelved = until > t
-            suppressed = self.suppressed[tags] | flat["msup"][f]
-            oos = flat["oos"][f]
-            keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
-            if np.count_nonzero(keep) < len(keep):
-                keep = np.flatnonzero(keep)
-                tags, kinds, t, f, on, acked, since, latched, first_out = (
-                    x[keep] for x in (tags, kinds, t, f, on, acked, since, latched, first_out)
-                )
-                shelved, suppressed, oos = shelved[keep], suppressed[keep], oos[keep]
-            shelved, suppressed, oos = shelved.tolist(), suppressed.tolist(), oos.tolist()
-        else:  # nothing was ever taken off the list
-            shelved = suppressed = oos = [False] * len(f)
-        kinds, tags, values, limits = (
-            list(map(LEVEL_KINDS.__getitem__, kinds.tolist())),
-            tags.tolist(),
-            self.latest[tags].tolist(),
-            flat["limit"][f].tolist(),
-        )
-        return self.recorder.records(
-            kinds,
-            tags,
-            t.tolist(),
-            flat["priority"][f].tolist(),
-            on.tolist(),
-            acked.tolist(),
-            since.tolist(),
-            values,
-            limits,
-            shelved,
-            suppressed,
-            oos,
-            latched.tolist(),
-            first_out.tolist(),
-            messages=self.texts.levels(f.tolist(), tags, kinds, values, limits),
-        )
+        return self.flips.one(kind, i, t, on)
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
         lv = self.levels[kind]
@@ -457,14 +375,6 @@ class AlarmEngine:
             for i, t in zip(idx[fire_off], ts[fire_off], strict=True)
         ]
         return [a for a in out if not a.hidden]
-
-    def _first_out(self, i: int, ts: float) -> bool:
-        hazard = self.hazard_of.get(i)
-        if hazard is None:
-            return False
-        last = self.last_activation.get(hazard)
-        self.last_activation[hazard] = ts
-        return last is None or ts - last > FIRST_OUT_BURST_S
 
     def _update_suppression(self, ts: float) -> list[Alarm]:
         out = []

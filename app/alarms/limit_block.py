@@ -116,14 +116,17 @@ class LimitBlock:
         clear_lo = np.where(has & high, np.nextafter(thr - self.deadband, -inf), -inf)
         k = thr.shape[1]
         on, off = (np.repeat(np.asarray(d, dtype=float)[:, None], k, axis=1) for d in (on_delay, off_delay))
-        # SIGN..BAND_LO of an inactive and of an active alarm, tags first (one gather per pass)
-        self.when = np.stack(
+        # SIGN..BAND_LO of each alarm (tag x kind) while inactive and while active; one row each
+        # of `when_rows`, at flat index * 2 + active
+        when = np.stack(
             [
-                np.stack([sign, np.zeros_like(thr), on, raise_hi, raise_lo], axis=1),
-                np.stack([-sign, np.nextafter(self.deadband, inf), off, clear_hi, clear_lo], axis=1),
+                np.stack([sign, np.zeros_like(thr), on, raise_hi, raise_lo], axis=-1),
+                np.stack([-sign, np.nextafter(self.deadband, inf), off, clear_hi, clear_lo], axis=-1),
             ],
-            axis=1,
+            axis=2,
         )
+        self.when = when
+        self.when_rows = when.reshape(-1, PEND - SIGN)
         self.state[:, THRESHOLD] = thr
         self.rows = np.flatnonzero(has.any(axis=1))
         self.refresh(np.arange(len(thr)))
@@ -132,7 +135,9 @@ class LimitBlock:
         """Set the fields that follow the alarms' states, and the quiet band, of these tags (after
         their states were set from outside: a configuration change takes over the old ones)."""
         w = self.when[rows]
-        self.state[rows, SIGN:PEND] = np.where(self.active[rows][:, None], w[:, 1], w[:, 0])
+        self.state[rows, SIGN:PEND] = np.where(
+            self.active[rows][..., None], w[:, :, 1], w[:, :, 0]
+        ).transpose(0, 2, 1)
         self.update_band(rows)
 
     def advance(self, rows: np.ndarray, t: np.ndarray, x: np.ndarray):
@@ -156,7 +161,7 @@ class LimitBlock:
             active = self.flat["active"]
             on = ~active[f]
             active[f] = on
-            g[SIGN:PEND, k, r] = self.when[tags, on.astype(np.intp), :, k].T
+            g[SIGN:PEND, k, r] = self.when_rows.take(f * 2 + on, axis=0).T
             flipped = r, k, f, on
         g[PEND] = pend
         self.state[rows] = g.transpose(2, 0, 1)
@@ -168,7 +173,7 @@ class LimitBlock:
         their state and the fields that follow it."""
         active = np.asarray(active)
         self.active[rows, kinds] = active
-        self.state[rows, SIGN:PEND, kinds] = self.when[rows, active.astype(np.intp), :, kinds]
+        self.state[rows, SIGN:PEND, kinds] = self.when[rows, kinds, active.astype(np.intp)]
 
     def update_band(self, rows: np.ndarray, g: np.ndarray | None = None) -> None:
         """Recompute the quiet band of these tags (`g`: their state, kinds-first, if already
