@@ -43,25 +43,19 @@ class AlarmFlips:
     ) -> list[Alarm]:
         """`one` of many level alarms of one pass at once (tags, kind indexes, flat indexes in the
         limit block, times and whether each became active, in the pass's order); the records of
-        those not off the list. Each field is gathered, moved and stored for all of them at once."""
+        those not off the list. Each field is moved for all of them at once, then gathered."""
         e = self.alarms
         flat = e.block.flat
-        off = ~on
-        acked = flat["acked"][f]
-        acked &= off
-        latched = flat["latched"][f]
-        if e.any_latch:
-            latched |= e.latch[tags] & ~acked  # held after clearing until acknowledged
-        latched &= off
-        since = flat["since"][f]
-        np.copyto(since, t, where=on)
-        first_out = flat["first_out"][f]
-        first_out &= off
+        raised = f[on]  # unacknowledged, not latched, since now, the first of a burst or not
+        flat["acked"][raised] = flat["latched"][raised] = flat["first_out"][raised] = False
+        flat["since"][raised] = t[on]
         if e.hazard_of:
             for j in np.flatnonzero(on & e.has_hazard[tags]).tolist():
-                first_out[j] = self.first_out(int(tags[j]), float(t[j]))
-        for name, x in (("acked", acked), ("latched", latched), ("since", since), ("first_out", first_out)):
-            flat[name][f] = x
+                flat["first_out"][f[j]] = self.first_out(int(tags[j]), float(t[j]))
+        off = ~on
+        if e.any_latch:  # cleared unacknowledged: held until acknowledged
+            flat["latched"][f[off & e.latch[tags] & ~flat["acked"][f]]] = True
+        acked, latched, since, first_out = (flat[x][f] for x in ("acked", "latched", "since", "first_out"))
         if e.off_list:
             until = flat["shelved_until"][f]
             one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears

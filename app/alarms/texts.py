@@ -60,7 +60,7 @@ class AlarmTexts:
             return [self.text(k, i, v, lim) for i, k, v, lim in zip(tags, kinds, values, limits, strict=True)]
         descriptions = self.descriptions
         return [
-            descriptions[i] + _SPACED[k] + compact_number(v) + tail
+            f"{descriptions[i]}{_SPACED[k]}{compact_number(v)}{tail}"
             for i, k, v, tail in zip(tags, kinds, values, tails, strict=True)
         ]
 
