@@ -94,7 +94,7 @@ class AlarmFlips:
             oos,
             latched.tolist(),
             first_out.tolist(),
-            messages=e.texts.levels(f.tolist(), tags, names, values, limits),
+            messages=e.texts.levels(f, tags, names, values, limits),
         )
 
     def first_out(self, i: int, ts: float) -> bool:

@@ -28,7 +28,9 @@ class AlarmTexts:
         }
         self._unit = [f" {u}" if u else "" for u in self.units]
         self._tails: dict[tuple[str, str, float], str] = {}  # (unit, kind, limit) -> text after the value
-        self._level_tail: list[str | None] = []  # by tag * level kinds + kind: a limit alarm's (`prepare`)
+        # by flat index (tag * level kinds + kind): a limit alarm's text after the value (`prepare`)
+        self._level_tail = np.empty(0, dtype=object)
+        self._has_tail = np.zeros(0, dtype=bool)
 
     def prepare(self, limits: np.ndarray) -> None:
         """Make the text after the value of every limit alarm (`limits`: tags x level kinds, NaN
@@ -40,7 +42,8 @@ class AlarmTexts:
             for i in np.flatnonzero(np.isfinite(col)).tolist():
                 if i not in self.custom_message:
                     tails[i * n_kinds + k] = self._tail(i, kind, float(col[i]))
-        self._level_tail = tails
+        self._level_tail = np.array(tails, dtype=object)
+        self._has_tail = np.array([x is not None for x in tails], dtype=bool)
 
     def text(self, kind: str, i: int, value: float, lim: float) -> str:
         """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
@@ -51,13 +54,13 @@ class AlarmTexts:
         return self._other(kind, i, value, lim)
 
     def levels(
-        self, flat: list[int], tags: list[int], kinds: list[str], values: list[float], limits: list[float]
+        self, flat: np.ndarray, tags: list[int], kinds: list[str], values: list[float], limits: list[float]
     ) -> list[str]:
-        """`text` of many level alarms (`flat`: their indexes tag * level kinds + kind; the other
-        lists aligned with it): the records of one pass."""
-        tails = list(map(self._level_tail.__getitem__, flat))
-        if None in tails:  # an on/off alarm or an engineer's message among them: one by one
+        """`text` of many level alarms (`flat`: their indexes tag * level kinds + kind; the lists
+        aligned with it): the records of one pass."""
+        if not self._has_tail[flat].all():  # an on/off alarm or an engineer's message: one by one
             return [self.text(k, i, v, lim) for i, k, v, lim in zip(tags, kinds, values, limits, strict=True)]
+        tails = self._level_tail[flat].tolist()
         descriptions = self.descriptions
         return [
             f"{descriptions[i]}{_SPACED[k]}{compact_number(v)}{tail}"
