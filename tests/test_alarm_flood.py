@@ -113,3 +113,16 @@ def test_alarms_off_the_list_stay_off_it_in_a_flood():
     assert "T2:H" in {a.key for a in cleared}  # the one-shot shelve ended as it cleared
     assert eng.levels["H"].shelved_until[2] == 0.0 and 2 not in eng.levels["H"].shelve_reason
     assert "T4:H" not in {a.key for a in cleared}
+
+
+def test_bad_is_the_lowest_quality():
+    """The engine proves a batch all good with one minimum over its qualities."""
+    assert min(Quality) == Quality.BAD
+    eng = AlarmEngine(plant())
+    v = np.full(N, 95.0)
+    q = np.full(N, int(Quality.UNCERTAIN), dtype=np.uint8)
+    q[0] = Quality.BAD
+    tags = np.arange(N, dtype=np.int32)
+    out = eng.evaluate(SampleBatch(tags, np.full(N, 10.0), v, q))
+    assert "T0:H" not in {a.key for a in out} and "T1:H" in {a.key for a in out}
+    assert np.isnan(eng.latest[0]) and eng.latest[1] == 95.0
