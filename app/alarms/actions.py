@@ -4,7 +4,7 @@ of service), and the list of standing alarms.
 
 `AlarmActions` is a component of `app.alarms.engine.AlarmEngine` (`alarm_engine.actions`; the
 engine delegates `set_condition`, `set_comm` and `standing` to it). It works on the engine's
-public state (`levels`, `names`, `external`, `ext_shelf`, `timed_shelves`, `suppressed`) and
+public state (`levels`, `names`, `external`, `ext_shelf`, `timed_shelves`, `off_list`, `suppressed`) and
 asks the engine for records and time-driven transitions (`record`, `tick`).
 Pure Python + numpy, no Qt.
 """
@@ -154,6 +154,7 @@ class AlarmActions:
             if lv.oos[i]:
                 continue
             lv.shelved_until[i] = np.inf if duration_s is None else ts + duration_s
+            self.alarms.off_list = True
             self.alarms.timed_shelves = self.alarms.timed_shelves or duration_s is not None
             lv.shelve_reason[i] = (user, reason)
             out.append(self.alarms.record(kind, i, ts, user, reason))
@@ -201,6 +202,7 @@ class AlarmActions:
             if lv.oos[i] == on:
                 continue
             lv.oos[i] = on
+            self.alarms.off_list = self.alarms.off_list or on
             if not on and lv.active[i]:
                 lv.acked[i] = False
             out.append(
@@ -222,6 +224,7 @@ class AlarmActions:
             if lv.msup[i] == on:
                 continue
             lv.msup[i] = on
+            self.alarms.off_list = self.alarms.off_list or on
             if on:
                 lv.suppress_reason[i] = (user, reason)
             else:

@@ -11,10 +11,12 @@ the journal and the GUI see the same record.
 
 The record and constant types are in `core.alarm_types` (`Alarm` is importable from here as well),
 the state arrays in `app.alarms.limit_block`, conditions from other detectors and the operator's
-actions in `app.alarms.actions` (the engine's `actions`), the records of tag alarms in
-`app.alarms.records` (the engine's `recorder`); this module holds the evaluation. A pass that
-raises or clears many level alarms at once (a flood) moves their states and builds their records
-in bulk (`_fire_levels`); a few go one by one (`_fire`), which costs less for them.
+actions in `app.alarms.actions` (the engine's `actions`), what follows a transition in
+`app.alarms.flips` (the engine's `flips`), the records of tag alarms in `app.alarms.records` (the
+engine's `recorder`); this module holds the evaluation. The level alarms of a pass move in one
+vectorised step over the tags outside their quiet band (`LimitBlock.advance`); when two or more
+flip (a flood raises hundreds in one scan), what follows is done and recorded for all of them at
+once (`AlarmFlips.many`); a single one goes alone (`AlarmFlips.one`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from app.alarms.actions import AlarmActions
-from app.alarms.limit_block import EDGE, PEND, SIGN, THRESHOLD, WAIT, Level, LimitBlock
+from app.alarms.flips import AlarmFlips
+from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
 from app.alarms.texts import AlarmTexts
 from app.config import DEFAULT_PRIORITY, PlantConfig
@@ -32,16 +35,15 @@ from core.alarm_types import KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, 
 from core.samples import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)
-FIRST_OUT_BURST_S = 60.0  # a new alarm of a hazard source this long after the last one starts a burst
 # a bad-quality alarm needs the value bad this long (at least; the tag's on-delay if longer): a
 # device that drops out turns its tags bad just before its communication alarm is raised, and
 # that one alarm stands for them all (suppressed by design), so they must not flood the list first
 BAD_CONFIRM_S = 1.0
 BAD_SUPPRESSED = "suppressed by design: communication lost"
 BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
-# a pass that raises or clears this many level alarms builds their records in bulk (vectorised
-# gathers, one text per alarm from its cached parts); fewer go one by one, which costs less
-BULK_FIRES = 4
+# a pass that raises or clears this many level alarms moves their states and builds their records
+# in bulk (vectorised gathers, the text after the value made at configuration); one goes alone
+BULK_FIRES = 2
 
 
 def bad_quality_tags(config: PlantConfig) -> np.ndarray:
@@ -91,6 +93,7 @@ class AlarmEngine:
         self.dev_sp = np.full(n, -1, dtype=np.int64)
         self.texts = AlarmTexts(config, self)
         self.recorder = AlarmRecords(self)
+        self.flips = AlarmFlips(self)
         self.suppress_when: dict[int, tuple] = {}  # tag -> compiled suppress_when expression
         for i, t in enumerate(tags):
             a = t.alarms
@@ -130,6 +133,7 @@ class AlarmEngine:
         self.diag_on = np.zeros(len(tags), dtype=bool)
         self._deferred: list[Alarm] = []  # BAD records of a COMM change, handed out with the next batch
         self.block.finish(self.on_delay, self.off_delay)
+        self.texts.prepare(self.block.limit)
         # a delay that has run out with no new sample ends on the held value once no sample came
         # for this long after it (a scan of the tag's device, at least a second): a sample already
         # on its way, stamped before the end of the delay, still counts
@@ -153,6 +157,10 @@ class AlarmEngine:
         self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)
         self._any_realarm = bool(np.isfinite(self.realarm).any())
         self.timed_shelves = False  # some alarm has a timed shelve
+        # some tag alarm was ever shelved, suppressed or out of service (a flood of a plant where
+        # none ever was skips those checks)
+        self.off_list = bool(self.suppress_when)
+        self.any_latch = bool(self.latch.any())
         self.actions = AlarmActions(self)  # conditions from other detectors, the operator's actions
 
     def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
@@ -188,6 +196,7 @@ class AlarmEngine:
             getattr(self, name)[j] = getattr(old, name)[i]
         self.last_activation = dict(old.last_activation)
         self.timed_shelves = old.timed_shelves
+        self.off_list = self.off_list or old.off_list
         names = set(self.names)
         index = {n: k for k, n in enumerate(self.names)}
         for key, a in old.external.items():
@@ -248,12 +257,13 @@ class AlarmEngine:
         """One sample per tag at most; `whole`: exactly one sample of every tag, in tag order."""
         out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
-        good = (b.quality != _BAD) & np.isfinite(v)
+        # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
+        all_good = bool(np.isfinite(v).all()) and int(np.minimum.reduce(b.quality)) != _BAD
+        good = None if all_good and not self.has["BAD"] else (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
             lv = self.levels["BAD"]
             has = np.isfinite(lv.limit[idx]) & ~self.device_down[idx] & ~self.diag_on[idx]
             out += self._advance("BAD", idx, ts, v, ~good, good, has, self.bad_delay)
-        all_good = bool(good.all())
         if all_good or good.any():
             gi, gv, gt = (idx, v, ts) if all_good else (idx[good], v[good], ts[good])
             whole = whole and all_good
@@ -292,104 +302,30 @@ class AlarmEngine:
         (or timing a delay) go through the state machine."""
         b = self.block
         hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
-        att = np.flatnonzero((v >= hi) | (v <= lo))
+        att = ((v >= hi) | (v <= lo)).nonzero()[0]
         if not len(att):
             return []
         i = att if whole else idx[att]
         t = ts[att]
-        tc = t[:, None]
-        g = b.state[i]
-        active = b.active[i]
-        change = (g[:, SIGN] * (v[att][:, None] - g[:, THRESHOLD]) >= g[:, EDGE]) != active  # NaN: False
-        pend = np.where(change, np.fmin(g[:, PEND], tc), np.nan)
-        fire = change & (tc - pend >= g[:, WAIT])
-        if not fire.any():
-            g[:, PEND] = b.pend[i] = pend
-            b.update_band(i, g)
+        flipped = b.advance(i, t, v[att])
+        if flipped is None:
             return []
-        pend[fire] = np.nan
-        b.pend[i] = pend
-        r, k = np.nonzero(fire)
-        if len(r) < BULK_FIRES:
-            out = [
-                self._fire(LEVEL_KINDS[kk], ii, tt, on)
-                for ii, kk, tt, on in zip(
-                    i[r].tolist(), k.tolist(), t[r].tolist(), (~active[r, k]).tolist(), strict=True
-                )
-            ]
-            out = [a for a in out if not a.hidden]
-        else:
-            out = self._fire_levels(i[r], k, t[r], ~active[r, k])
-        b.update_band(i)
-        return out
+        r, k, f, on = flipped
+        if len(r) >= BULK_FIRES:
+            return self.flips.many(i[r], k, f, t[r], on)
+        out = [
+            self.flips.one(LEVEL_KINDS[kk], ii, tt, o)
+            for ii, kk, tt, o in zip(i[r].tolist(), k.tolist(), t[r].tolist(), on.tolist(), strict=True)
+        ]
+        return [a for a in out if not a.hidden]
 
     def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
         """The alarm becomes active (on) or clears, after its delays."""
-        lv = self.levels[kind]
         if kind in LEVEL_KINDS:
             self.block.flip(i, LEVEL_KINDS.index(kind), on)
-        if on:
-            lv.active[i], lv.acked[i], lv.latched[i], lv.since[i] = True, False, False, t
-            lv.first_out[i] = self._first_out(i, t)
         else:
-            lv.active[i] = False
-            if self.latch[i] and not lv.acked[i]:  # held after clearing until acknowledged
-                lv.latched[i] = True
-            if lv.shelved_until[i] == np.inf:  # one-shot shelve ends when the alarm clears
-                lv.shelved_until[i] = 0.0
-                lv.shelve_reason.pop(i, None)
-        return self.record(kind, i, t)
-
-    def _fire_levels(self, tags: np.ndarray, kinds: np.ndarray, t: np.ndarray, on: np.ndarray) -> list[Alarm]:
-        """`_fire` of many level alarms of one pass at once (tags, kinds, times and whether each
-        becomes active, in the pass's order); their records, those not off the list."""
-        b = self.block
-        flat = b.flat
-        f = tags * len(LEVEL_KINDS) + kinds
-        b.flip(tags, kinds, on)
-        off = ~on
-        acked = flat["acked"][f] & off
-        latched = off & (flat["latched"][f] | (self.latch[tags] & ~acked))  # held until acknowledged
-        since = np.where(on, t, flat["since"][f])
-        first_out = flat["first_out"][f] & off
-        if self.hazard_of:
-            for j in np.flatnonzero(on & self.has_hazard[tags]).tolist():
-                first_out[j] = self._first_out(int(tags[j]), float(t[j]))
-        until = flat["shelved_until"][f]
-        one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
-        if one_shot.any():
-            until[one_shot] = 0.0
-            flat["shelved_until"][f] = until
-            for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
-                self.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
-        for name, x in (("acked", acked), ("latched", latched), ("since", since), ("first_out", first_out)):
-            flat[name][f] = x
-        shelved = until > t
-        suppressed = self.suppressed[tags] | flat["msup"][f]
-        oos = flat["oos"][f]
-        keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
-        if not keep.all():
-            keep = np.flatnonzero(keep)
-            tags, kinds, t, f, on, acked, since, latched, first_out = (
-                x[keep] for x in (tags, kinds, t, f, on, acked, since, latched, first_out)
-            )
-            shelved, suppressed, oos = shelved[keep], suppressed[keep], oos[keep]
-        return self.recorder.records(
-            [LEVEL_KINDS[k] for k in kinds.tolist()],
-            tags.tolist(),
-            t.tolist(),
-            flat["priority"][f].tolist(),
-            on.tolist(),
-            acked.tolist(),
-            since.tolist(),
-            self.latest[tags].tolist(),
-            flat["limit"][f].tolist(),
-            shelved.tolist(),
-            suppressed.tolist(),
-            oos.tolist(),
-            latched.tolist(),
-            first_out.tolist(),
-        )
+            self.levels[kind].active[i] = on
+        return self.flips.one(kind, i, t, on)
 
     def _magnitude(self, kind: str, idx, ts, x) -> list[Alarm]:
         lv = self.levels[kind]
@@ -439,14 +375,6 @@ class AlarmEngine:
             for i, t in zip(idx[fire_off], ts[fire_off], strict=True)
         ]
         return [a for a in out if not a.hidden]
-
-    def _first_out(self, i: int, ts: float) -> bool:
-        hazard = self.hazard_of.get(i)
-        if hazard is None:
-            return False
-        last = self.last_activation.get(hazard)
-        self.last_activation[hazard] = ts
-        return last is None or ts - last > FIRST_OUT_BURST_S
 
     def _update_suppression(self, ts: float) -> list[Alarm]:
         out = []

@@ -39,8 +39,10 @@ class Level:
         self.suppress_reason: dict[int, tuple[str, str]] = {}
 
 
-# the fields of `LimitBlock.state`, one (tags x kinds) plane each: what the state machine reads
-SIGN, THRESHOLD, EDGE, WAIT, BAND_HI, BAND_LO, PEND = range(7)
+# the fields of `LimitBlock.state`, one (tags x kinds) plane each: what the state machine reads;
+# SIGN..BAND_LO follow the alarm's state (`LimitBlock.when`)
+THRESHOLD, SIGN, EDGE, WAIT, BAND_HI, BAND_LO, PEND = range(7)
+_EMPTY = np.array([-np.inf, np.inf])[:, None, None]  # the band edges of an alarm timing a delay
 
 
 class LimitBlock:
@@ -49,11 +51,12 @@ class LimitBlock:
     strictly inside it and no delay is timing, no level alarm of the tag can change state, and
     the tag is skipped.
 
-    `state` holds, per alarm, everything the pass reads in one gather: the comparison (an alarm
-    changes when sign * (value - threshold) >= edge, edge 0 while inactive, -deadband while
-    active), the delay it waits for (on-delay while inactive, off-delay while active), its edges
-    of the quiet band and since when the change it wants holds (`pend`, NaN: it wants none).
-    The fields that depend on the alarm being active are set again whenever it flips (`flip`)."""
+    `state` holds, per alarm, everything the pass reads in one gather: the comparison (the alarm
+    wants to change when sign * (value - threshold) >= edge: raised at the threshold while
+    inactive, cleared beyond the deadband while active, where sign and edge are those of the
+    clearing side), the delay it waits for (on-delay while inactive, off-delay while active), its
+    edges of the quiet band and since when the change it wants holds (`pend`, NaN: it wants none).
+    The fields that depend on the alarm being active are set again whenever it flips."""
 
     ARRAYS = (
         "limit",
@@ -91,8 +94,9 @@ class LimitBlock:
 
     def finish(self, on_delay: np.ndarray, off_delay: np.ndarray) -> None:
         """Derive the comparison arrays once the limits and the tags' delays are set: an alarm is
-        raised when sign * (value - threshold) >= 0 and cleared when it is < -deadband (NaN: no
-        such alarm)."""
+        raised when sign * (value - threshold) >= 0 and cleared when it is < -deadband, that is
+        when -sign * (value - threshold) >= the float just above the deadband (NaN: no such
+        alarm)."""
         sign, thr = np.ones_like(self.limit), self.limit.copy()
         for j, kind in enumerate(LEVEL_KINDS):
             lim = self.limit[:, j]
@@ -112,41 +116,72 @@ class LimitBlock:
         clear_lo = np.where(has & high, np.nextafter(thr - self.deadband, -inf), -inf)
         k = thr.shape[1]
         on, off = (np.repeat(np.asarray(d, dtype=float)[:, None], k, axis=1) for d in (on_delay, off_delay))
-        # EDGE..BAND_LO of an inactive and of an active alarm
-        self.when = np.stack(
+        # SIGN..BAND_LO of each alarm (tag x kind) while inactive and while active; one row each
+        # of `when_rows`, at flat index * 2 + active
+        when = np.stack(
             [
-                np.stack([np.zeros_like(thr), on, raise_hi, raise_lo], axis=1),
-                np.stack([-self.deadband, off, clear_hi, clear_lo], axis=1),
-            ]
+                np.stack([sign, np.zeros_like(thr), on, raise_hi, raise_lo], axis=-1),
+                np.stack([-sign, np.nextafter(self.deadband, inf), off, clear_hi, clear_lo], axis=-1),
+            ],
+            axis=2,
         )
-        self.state[:, SIGN], self.state[:, THRESHOLD] = sign, thr
+        self.when = when
+        self.when_rows = when.reshape(-1, PEND - SIGN)
+        self.state[:, THRESHOLD] = thr
         self.rows = np.flatnonzero(has.any(axis=1))
         self.refresh(np.arange(len(thr)))
 
     def refresh(self, rows: np.ndarray) -> None:
         """Set the fields that follow the alarms' states, and the quiet band, of these tags (after
         their states were set from outside: a configuration change takes over the old ones)."""
-        self.state[rows, EDGE:PEND] = np.where(
-            self.active[rows][:, None], self.when[1][rows], self.when[0][rows]
-        )
+        w = self.when[rows]
+        self.state[rows, SIGN:PEND] = np.where(
+            self.active[rows][..., None], w[:, :, 1], w[:, :, 0]
+        ).transpose(0, 2, 1)
         self.update_band(rows)
+
+    def advance(self, rows: np.ndarray, t: np.ndarray, x: np.ndarray):
+        """One pass of the level alarms of these tags (each once) over their values `x` at times
+        `t`: delays start, run on or are dropped, and alarms whose change held for their delay
+        flip; the quiet band follows. Returns the alarms that flipped as (row in `rows`, kind,
+        flat index, now active), row by row, or None.
+
+        The tags' state is gathered once and turned kinds-first (field x kind x tag, contiguous),
+        so every operation below runs over one flat run of values, not one short row per tag."""
+        g = self.state.take(rows, axis=0).transpose(1, 2, 0).copy()
+        change = g[SIGN] * (x - g[THRESHOLD]) >= g[EDGE]  # NaN (no such alarm): False
+        pend = np.where(change, np.fmin(g[PEND], t), np.nan)
+        fire = t - pend >= g[WAIT]  # NaN (no change wanted): False
+        flipped = None
+        if np.count_nonzero(fire):  # (the cheapest any() of a small array)
+            pend[fire] = np.nan
+            r, k = fire.T.nonzero()  # row by row, kinds in order
+            tags = rows[r]
+            f = tags * len(LEVEL_KINDS) + k
+            active = self.flat["active"]
+            on = ~active[f]
+            active[f] = on
+            g[SIGN:PEND, k, r] = self.when_rows.take(f * 2 + on, axis=0).T
+            flipped = r, k, f, on
+        g[PEND] = pend
+        self.state[rows] = g.transpose(2, 0, 1)
+        self.update_band(rows, g)
+        return flipped
 
     def flip(self, rows, kinds, active) -> None:
         """These alarms (arrays of tags and kinds, or one tag and kind) became active (or not): set
         their state and the fields that follow it."""
         active = np.asarray(active)
         self.active[rows, kinds] = active
-        self.state[rows, EDGE:PEND, kinds] = np.where(
-            active[..., None], self.when[1, rows, :, kinds], self.when[0, rows, :, kinds]
-        )
+        self.state[rows, SIGN:PEND, kinds] = self.when[rows, kinds, active.astype(np.intp)]
 
     def update_band(self, rows: np.ndarray, g: np.ndarray | None = None) -> None:
-        """Recompute the quiet band of these tags (`g`: their state, if already gathered): a tag
-        timing a delay is always looked at."""
-        g = self.state[rows] if g is None else g
-        quiet = np.isnan(g[:, PEND])
-        self.band_hi[rows] = np.where(quiet, g[:, BAND_HI], -np.inf).min(axis=1)
-        self.band_lo[rows] = np.where(quiet, g[:, BAND_LO], np.inf).max(axis=1)
+        """Recompute the quiet band of these tags (`g`: their state, kinds-first, if already
+        gathered): a tag timing a delay is always looked at."""
+        g = self.state[rows].transpose(1, 2, 0) if g is None else g
+        edges = np.where(np.isnan(g[PEND]), g[BAND_HI : BAND_LO + 1], _EMPTY)
+        self.band_hi[rows] = np.minimum.reduce(edges[0], axis=0)
+        self.band_lo[rows] = np.maximum.reduce(edges[1], axis=0)
 
     @property
     def timing(self) -> np.ndarray:

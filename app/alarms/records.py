@@ -7,11 +7,13 @@ Pure Python, no Qt; `app.alarms.engine.AlarmEngine` owns one and reads its state
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import repeat
 
 from core.alarm_types import LEVEL_KINDS, Alarm, Kind
 
 NO_LIMIT_SHOWN = frozenset({Kind.STATE, Kind.BAD})  # an on/off or quality alarm shows no limit
+_new_alarm = partial(tuple.__new__, Alarm)  # Alarm._make without its check: zip(strict) makes the rows
 
 
 class AlarmRecords:
@@ -62,24 +64,27 @@ class AlarmRecords:
         first_out: list[bool],
         user: str = "",
         comment: str = "",
+        messages: list[str] | None = None,
     ) -> list[Alarm]:
         """The records of these alarms, from one aligned list per field (in `Alarm`'s order
-        less what is added here: key, source, message, the limit shown and the hazard source)."""
+        less what is added here: key, source, the limit shown and the hazard source; the messages
+        too unless given). Each column is mapped in one go and the rows are zipped straight into
+        `Alarm`s."""
         e = self.engine
         names, hazard = e.names, e.hazard_of
-        sources = [names[i] for i in tags]
-        keys = [f"{n}:{k}" for n, k in zip(sources, kinds, strict=True)]
-        messages = e.texts.many(kinds, tags, value, limit)
+        keys = [names[i] + ":" + k for i, k in zip(tags, kinds, strict=True)]
+        if messages is None:
+            text = e.texts.text
+            messages = [text(k, i, v, lim) for k, i, v, lim in zip(kinds, tags, value, limit, strict=True)]
         if not NO_LIMIT_SHOWN.isdisjoint(kinds):
             limit = [None if k in NO_LIMIT_SHOWN else x for k, x in zip(kinds, limit, strict=True)]
         n = len(keys)
-        hazards = [hazard.get(i, "") for i in tags] if hazard else repeat("", n)
         return list(
             map(
-                Alarm._make,
+                _new_alarm,
                 zip(
                     keys,
-                    sources,
+                    map(names.__getitem__, tags),
                     tags,
                     kinds,
                     priority,
@@ -97,7 +102,7 @@ class AlarmRecords:
                     oos,
                     latched,
                     first_out,
-                    hazards,
+                    map(hazard.get, tags, repeat("")) if hazard else repeat("", n),
                     repeat(None, n),
                     repeat(None, n),
                     strict=True,

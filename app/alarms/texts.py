@@ -1,13 +1,18 @@
 """The texts of level alarms: the engineer's own message, or the kind's text around the value and
 limit (English; the GUI translates the templates). Limit alarms, the hot path, have the text
-around the value built once per alarm."""
+after the value made once, when the engine is configured (`prepare`), and shared between alarms
+that read the same."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
 from core.formatting import compact_number
 from core.messages import QT_TRANSLATE_NOOP
 from core.schema.plant import PlantConfig
+
+_SPACED = {k: f" {k} " for k in LIMIT_KINDS}  # between the tag's description and the value
 
 
 class AlarmTexts:
@@ -21,41 +26,57 @@ class AlarmTexts:
         self.custom_message = {
             i: t.alarms.message for i, t in enumerate(config.tags) if t.alarms and t.alarms.message
         }
-        self._around: dict[tuple[int, str], tuple[str, str]] = {}
         self._unit = [f" {u}" if u else "" for u in self.units]
-        self._limit: dict[float, str] = {}  # compact_number of a limit: plants share a few values
+        self._tails: dict[tuple[str, str, float], str] = {}  # (unit, kind, limit) -> text after the value
+        # by flat index (tag * level kinds + kind): a limit alarm's text after the value (`prepare`)
+        self._level_tail = np.empty(0, dtype=object)
+        self._has_tail = np.zeros(0, dtype=bool)
+
+    def prepare(self, limits: np.ndarray) -> None:
+        """Make the text after the value of every limit alarm (`limits`: tags x level kinds, NaN
+        where there is none), found by the alarm's flat index in the records of a pass."""
+        n_kinds = limits.shape[1]
+        tails: list[str | None] = [None] * limits.size
+        for k, kind in enumerate(LIMIT_KINDS):
+            col = limits[:, k]
+            for i in np.flatnonzero(np.isfinite(col)).tolist():
+                if i not in self.custom_message:
+                    tails[i * n_kinds + k] = self._tail(i, kind, float(col[i]))
+        self._level_tail = np.array(tails, dtype=object)
+        self._has_tail = np.array([x is not None for x in tails], dtype=bool)
 
     def text(self, kind: str, i: int, value: float, lim: float) -> str:
         """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
         if i in self.custom_message:
             return self.custom_message[i]
-        if kind in LIMIT_KINDS:  # the hot path: text around the value built once per alarm
-            key = (i, kind)
-            around = self._around.get(key)
-            if around is None:
-                unit = self._unit[i]
-                limit = self._limit.get(lim)
-                if limit is None:
-                    limit = compact_number(lim)
-                    if lim == lim:  # never a NaN key: each NaN is a key of its own
-                        self._limit[lim] = limit
-                around = self._around[key] = (
-                    f"{self.descriptions[i]} {kind} ",
-                    f"{unit} {'>' if HIGH[kind] else '<'} {limit}{unit}",
-                )
-            return around[0] + compact_number(value) + around[1]
+        if kind in LIMIT_KINDS:
+            return self.descriptions[i] + _SPACED[kind] + compact_number(value) + self._tail(i, kind, lim)
         return self._other(kind, i, value, lim)
 
-    def many(self, kinds: list[str], tags: list[int], values: list[float], limits: list[float]) -> list[str]:
-        """`text` of many alarms (aligned lists): the records of one pass."""
-        around, custom, text = self._around, self.custom_message, self.text
-        out = []
-        for kind, i, value, lim in zip(kinds, tags, values, limits, strict=True):
-            parts = None if i in custom else around.get((i, kind))
-            out.append(
-                text(kind, i, value, lim) if parts is None else parts[0] + compact_number(value) + parts[1]
-            )
-        return out
+    def levels(
+        self, flat: np.ndarray, tags: list[int], kinds: list[str], values: list[float], limits: list[float]
+    ) -> list[str]:
+        """`text` of many level alarms (`flat`: their indexes tag * level kinds + kind; the lists
+        aligned with it): the records of one pass."""
+        if not self._has_tail[flat].all():  # an on/off alarm or an engineer's message: one by one
+            return [self.text(k, i, v, lim) for i, k, v, lim in zip(tags, kinds, values, limits, strict=True)]
+        tails = self._level_tail[flat].tolist()
+        descriptions = self.descriptions
+        return [
+            f"{descriptions[i]}{_SPACED[k]}{compact_number(v)}{tail}"
+            for i, k, v, tail in zip(tags, kinds, values, tails, strict=True)
+        ]
+
+    def _tail(self, i: int, kind: str, lim: float) -> str:
+        """The text after the value of limit alarm (tag, kind): its unit and limit."""
+        unit = self._unit[i]
+        key = (unit, kind, lim)
+        tail = self._tails.get(key)
+        if tail is None:
+            tail = f"{unit} {'>' if HIGH[kind] else '<'} {compact_number(lim)}{unit}"
+            if lim == lim:  # never a NaN key: each NaN is a key of its own
+                self._tails[key] = tail
+        return tail
 
     def _other(self, kind: str, i: int, value: float, lim: float) -> str:
         desc = self.descriptions[i]
