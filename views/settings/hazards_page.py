@@ -142,9 +142,9 @@ class HazardsPage(RecordsPage):
         QFormLayout(p0).addRow(self.tr("Inherent level (1 = I … 4 = IV)"), self.level)
         p1 = QWidget()
         f1 = QFormLayout(p1)
-        f1.addRow(
-            QLabel(self.tr("D = L × E × C: I from 320, II from 160, III from 70 (the plant's cut-offs)"))
-        )
+        cut = [f"{x:g}" for x in risk_model.lec_cutoffs]
+        scale = self.tr("D = L × E × C: I from {i}, II from {ii}, III from {iii}")
+        f1.addRow(QLabel(scale.format(i=cut[2], ii=cut[1], iii=cut[0])))
         for k, label in (
             ("L", self.tr("L likelihood")),
             ("E", self.tr("E exposure")),
