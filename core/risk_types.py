@@ -56,20 +56,45 @@ def _m(template: str, **args) -> Message:
     return Message("risk", template, **args)
 
 
+# how the inherent level was reached (`Inherent.method`)
+DIRECT, LEC, LS, ENGINEER = "direct", "LEC", "LS", "engineer"
+METHOD = {
+    DIRECT: word("risk", QT_TRANSLATE_NOOP("risk", "direct determination")),
+    LEC: word("risk", QT_TRANSLATE_NOOP("risk", "LEC evaluation")),
+    LS: word("risk", QT_TRANSLATE_NOOP("risk", "LS matrix")),
+    ENGINEER: word("risk", QT_TRANSLATE_NOOP("risk", "engineer's level")),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Inherent:
-    """The inherent risk of a hazard source and how it was graded."""
+    """The inherent risk of a hazard source and how it was reached.
+
+    `method` is what gave the level: "direct" (a major hazard, S >= 1, or a declared condition:
+    the plant's direct-determination level), else the evaluation: "LEC", "LS" or "engineer".
+    The GB 18218 figures (`s`, `r`, `registration_grade`) describe the major hazard; the grade
+    ranks it for registration and never sets the level."""
 
     level: int  # 1 (I, red, major) .. 4 (IV, blue, low)
-    method: str  # "LEC", "LS", "GB18218" or "engineer"
-    value: float | None = None  # D (LEC), R (LS, GB 18218); None when set by the engineer
-    s: float | None = None  # GB 18218: S = sum(q/Q)
-    major_hazard: bool | None = None  # GB 18218: S >= 1
-    explanation: str = ""  # a Message: how the level was graded
+    method: str  # DIRECT, LEC, LS or ENGINEER
+    value: float | None = None  # the evaluation's D (LEC) or R (LS); None when set by the engineer
+    s: float | None = None  # GB 18218: S = sum(q/Q); None without an identification
+    major_hazard: bool | None = None  # GB 18218: S >= 1; None without an identification
+    explanation: str = ""  # a Message: how the level was reached, with the inputs
+    r: float | None = None  # GB 18218: R = alpha x sum(beta x q/Q)
+    registration_grade: int | None = None  # GB 18218 grade 1..4 of a major hazard
+    evaluated: int | None = None  # the level the evaluation alone gives (None: no evaluation)
+    floor_applied: bool = False  # direct determination made the level more severe than that
+    reason: str = ""  # a declared direct-determination condition
 
     @property
     def label(self) -> Message:
         return level_label(self.level)
+
+    @property
+    def method_text(self) -> Message:
+        """'direct determination', 'LEC evaluation', ..."""
+        return METHOD.get(self.method, word("risk", self.method))
 
 
 @dataclass(frozen=True, slots=True)

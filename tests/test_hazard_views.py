@@ -335,3 +335,31 @@ def test_spark_store_steps_and_survives_a_clock_set_back():
     clock.t = NOW - 3600  # the clock was set back an hour: start again, do not stall
     assert store.append(np.array([7.0, 7.0, 7.0]))
     assert list(store.series(0)[1]) == [7.0]
+
+
+def test_panel_says_which_method_gave_the_inherent_level(qtbot, config):
+    bridge = FakeBridge(len(config.tags))
+    panel = HazardPanel(config, bridge, now=Clock(NOW))
+    qtbot.addWidget(panel)
+    panel.show()
+    # a registered major hazard: red by direct determination, its GB 18218 grade named as such
+    assert panel.show_hazard("Gas holder 1")
+    assert panel.badge.level == 1 and panel.inherent_badge.level == 1
+    assert panel.inherent_method.isVisible()
+    assert panel.inherent_method.text() == (
+        "By direct determination · major hazard, GB 18218 grade 3 (registration) · floor applied"
+    )
+    assert panel.inherent_label.text().startswith(
+        "major hazard (S = 3.35 ≥ 1): I red by direct determination (DB37/T 2882-2016); GB 18218 grade 3"
+    )
+    # below S = 1: the LEC evaluation gives the level
+    assert panel.show_hazard("Blast furnace 1")
+    assert panel.inherent_badge.level == 2
+    assert panel.inherent_method.text() == "By LEC evaluation · not a major hazard (S < 1)"
+    assert "S = 0.5 < 1, not a major hazard" in panel.inherent_label.text()
+    assert panel.show_hazard("Dust collector 1")
+    assert panel.inherent_method.text() == "By LS matrix"
+    # a floor over a milder evaluation says what the evaluation alone gives
+    hs = next(h for h in config.hazard_sources if h.name == "Gas holder 1")
+    lifted = inherent_risk(hs.model_copy(update={"inherent_level": 3}), config.risk)
+    assert panel.method_text(lifted).endswith("floor applied: the evaluation alone gives III yellow")

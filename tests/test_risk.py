@@ -1,5 +1,6 @@
-"""Hazard-source risk: inherent grading (LEC, LS, GB 18218 and their cut-offs), the dynamic level
-raised by live evidence with its trace, and the risk journal."""
+"""Hazard-source risk: inherent grading (LEC, LS and their cut-offs; direct determination and the
+GB 18218 identification are in test_inherent_risk.py), the dynamic level raised by live evidence
+with its trace, and the risk journal."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import numpy as np
 import pytest
 
 import storage.schema
-from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, RiskModel, Substance, parse_config_text
-from app.risk.engine import RiskEngine, exposure_alpha, grade, inherent_risk
+from app.config import HazardSource, LecRisk, LsRisk, RiskModel, parse_config_text
+from app.risk.engine import RiskEngine, inherent_risk
+from app.risk.inherent import grade
 from core.alarm_types import Alarm
 from core.risk_types import Inherent, RiskState, TraceItem, level_label
 from core.samples import Quality
@@ -38,15 +40,16 @@ PLANT = helpers.plant_yaml(
     hazard_sources:
       - name: Furnace
         kind: blast_furnace
-        inherent: {method: LEC, L: 3, E: 3, C: 10}
+        inherent: {method: LEC, L: 1, E: 6, C: 15}
         tags: [F.TEMP, F.CO.01, F.CO.02, F.CO.03, F.IL]
         interlocks: [F.IL]
       - name: Holder
         kind: gas_holder
-        inherent:
+        inherent_level: 3
+        inherent:  # an older file's GB 18218 block, below S = 1: the engineer's level
           method: GB18218
           people_exposed: 120
-          substances: [{name: BF gas, q_t: 67, Q_t: 20, beta: 2}]
+          substances: [{name: BF gas, q_t: 6.7, Q_t: 20, beta: 2}]
         tags: [G.LEVEL, F.CO.03]
       - {name: Yard, kind: other, inherent_level: 4}
     """,
@@ -107,7 +110,7 @@ def test_lec_example_and_explanation():
     "d, level", [(69.9, 4), (70, 3), (159.9, 3), (160, 2), (319.9, 2), (320, 1), (1e4, 1), (0.5, 4)]
 )
 def test_lec_cutoffs(d, level):
-    r = inherent_risk(hs(LecRisk(method="LEC", L=d, E=1, C=1)), MODEL)
+    r = inherent_risk(hs(LecRisk.model_construct(method="LEC", L=d, E=1, C=1)), MODEL)
     assert r.level == level
 
 
@@ -115,7 +118,7 @@ def test_lec_cutoffs_are_configurable():
     model = RiskModel(lec_cutoffs=(20, 70, 160))
     assert inherent_risk(hs(LecRisk(method="LEC", L=3, E=6, C=7)), model).level == 2  # D 126: III by default
     assert inherent_risk(hs(LecRisk(method="LEC", L=1, E=6, C=3)), model).level == 4  # D 18 < 20
-    assert inherent_risk(hs(LecRisk(method="LEC", L=3, E=6, C=10)), model).level == 1  # D 180 ≥ 160
+    assert inherent_risk(hs(LecRisk(method="LEC", L=3, E=6, C=15)), model).level == 1  # D 270 ≥ 160
 
 
 @pytest.mark.parametrize(
@@ -127,44 +130,9 @@ def test_ls_cutoffs(l, s, level):  # noqa: E741
     assert r.explanation.startswith(f"LS R = {l * s} (L {l} × S {s}) → ")
 
 
-def test_gb18218_domain_example_gas_holder():
-    gas = Substance(name="BF gas", q_t=67, Q_t=20, beta=2)
-    r = inherent_risk(hs(Gb18218Risk(method="GB18218", people_exposed=120, substances=[gas])), MODEL)
-    assert r.method == "GB18218"
-    assert r.value == pytest.approx(13.4)
-    assert r.s == pytest.approx(3.35) and r.major_hazard is True
-    assert r.level == 3
-    assert r.explanation == "GB 18218 R = 13.4 (α 2.0 × Σ β·q/Q 6.7), S = 3.35 ≥ 1: major hazard → grade 3"
-
-
-@pytest.mark.parametrize(
-    "people, alpha", [(0, 0.5), (1, 1.0), (29, 1.0), (30, 1.2), (49, 1.2), (50, 1.5), (99, 1.5), (100, 2.0)]
-)
-def test_gb18218_alpha(people, alpha):
-    assert exposure_alpha(people) == alpha
-
-
-@pytest.mark.parametrize("r_value, level", [(9.99, 4), (10, 3), (49.9, 3), (50, 2), (99.9, 2), (100, 1)])
-def test_gb18218_grades(r_value, level):
-    # alpha 1.0 (10 people), beta 1, Q 1: R = q
-    sub = Substance(name="x", q_t=r_value, Q_t=1)
-    r = inherent_risk(hs(Gb18218Risk(method="GB18218", people_exposed=10, substances=[sub])), MODEL)
-    assert r.value == pytest.approx(r_value)
-    assert r.level == level
-
-
-def test_gb18218_sums_substances_and_below_threshold():
-    subs = [Substance(name="LOX", q_t=50, Q_t=200), Substance(name="H2", q_t=1, Q_t=5, beta=1.5)]
-    r = inherent_risk(hs(Gb18218Risk(method="GB18218", people_exposed=0, substances=subs)), MODEL)
-    assert r.s == pytest.approx(0.25 + 0.2)
-    assert r.value == pytest.approx(0.5 * (0.25 + 1.5 * 0.2))
-    assert r.major_hazard is False and r.level == 4
-    assert "< 1: not a major hazard" in r.explanation
-
-
 def test_without_inherent_block_the_engineer_sets_the_level():
     r = inherent_risk(hs(None, level=2), MODEL)
-    assert r == Inherent(2, "engineer", explanation="set by the engineer")
+    assert r == Inherent(2, "engineer", explanation="set by the engineer", evaluated=2)
 
 
 def test_grade_and_labels():
@@ -206,7 +174,7 @@ def test_active_alarm_raises_to_its_priority_level(plant):
     assert s.raised == 1
     text = s.explain(now=62.0)
     assert text.startswith(
-        "Furnace is II orange (inherent III yellow: LEC D = 90 (L 3 × E 3 × C 10) → III general)"
+        "Furnace is II orange (inherent III yellow: LEC D = 90 (L 1 × E 6 × C 15) → III general)"
     )
     assert "because:" in text and "F.TEMP: alarm → II orange" in text and "612 degC" in text
     # it clears: back to inherent, previous is II

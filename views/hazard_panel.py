@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -47,13 +47,13 @@ from PySide6.QtWidgets import (
 from app.evaluation.integrity import reason_text
 from app.risk.engine import inherent_risk
 from core.alarm_types import ROMAN
-from core.formatting import format_duration, format_number
+from core.formatting import format_number
 from core.risk_types import RiskState
 from core.samples import Quality
 from views import i18n
-from views.i18n import evidence, grade, hazard_kind, level_text
+from views.hazard_trace import TraceModel, since_text
+from views.i18n import grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
-from widgets.row_model import RowTableModel, alignment
 from widgets.sparkline import Sparkline, SparkStore
 from widgets.style import set_heading_font
 
@@ -66,15 +66,6 @@ QUALITY_TEXT = {
 DIM = QColor("#8a8d91")
 GOOD_QUALITY = "color: #7a7d82;"
 BAD_QUALITY = "color: #ff7f0e; font-weight: bold;"
-
-
-def clock(ts: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(ts))
-
-
-def since_text(ts: float, now: float) -> str:
-    """'14:02:11 · 6 min'."""
-    return f"{clock(ts)} · {i18n.text(format_duration(max(now - ts, 0.0)))}"
 
 
 def is_abnormal(state: RiskState) -> bool:
@@ -165,68 +156,6 @@ class LevelDelegate(QStyledItemDelegate):
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
         painter.restore()
-
-
-# ---------------------------------------------------------------- trace
-
-
-TRACE_COLUMNS = (
-    QT_TRANSLATE_NOOP("hazard_panel", "Level"),
-    QT_TRANSLATE_NOOP("hazard_panel", "Indicator"),
-    QT_TRANSLATE_NOOP("hazard_panel", "Evidence"),
-    QT_TRANSLATE_NOOP("hazard_panel", "Since"),
-    QT_TRANSLATE_NOOP("hazard_panel", "Detail"),
-)
-
-
-class TraceModel(RowTableModel):
-    """The trace of one risk state, most severe first (the engine's order). A few rows that change
-    only when the risk does: replaced as a whole on a new state."""
-
-    columns, context = TRACE_COLUMNS, "hazard_panel"
-
-    def __init__(self, parent=None, *, now=time.time):
-        super().__init__(parent)
-        self.items: tuple = ()
-        self.now = now
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def set_trace(self, items) -> None:
-        items = tuple(items)
-        if items == self.items:
-            return
-        if len(items) == len(self.items) and items:
-            self.items = items
-            self.dataChanged.emit(self.index(0, 0), self.index(len(items) - 1, len(TRACE_COLUMNS) - 1))
-            return
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def row_list(self) -> tuple:
-        return self.items
-
-    def cell(self, t, col: int, role: int):
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                ROMAN.get(t.level, "?"),
-                t.indicator,
-                evidence(t.what),
-                since_text(t.since, self.now()),
-                i18n.text(t.detail),
-            )[col]
-        if role == Qt.ItemDataRole.BackgroundRole and col == 0:
-            return QBrush(QColor(PRIORITY_COLORS.get(t.level, "#888888")))
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            return QBrush(QColor(PRIORITY_TEXT.get(t.level, "#000000")))
-        if role == Qt.ItemDataRole.FontRole and col in (0, 1):
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return alignment(col, centred=(0,))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{t.indicator}: {evidence(t.what)} → {level_text(t.level)}\n{i18n.text(t.detail)}"
-        return None
 
 
 # ---------------------------------------------------------------- members
@@ -341,13 +270,21 @@ class HazardPanel(QWidget):
         self.inherent_label.setObjectName("inherentText")
         self.inherent_label.setWordWrap(True)
         self.inherent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.inherent_method = QLabel("", self)  # which method gave the level, and the floor
+        self.inherent_method.setObjectName("inherentMethod")
+        self.inherent_method.setWordWrap(True)
+        self.inherent_method.setStyleSheet("font-weight: bold;")
         inh = QHBoxLayout()
         inh.setSpacing(8)
         caption = QLabel(self.tr("Inherent"), self)
         caption.setStyleSheet("color: #9ea2a8;")
-        inh.addWidget(caption)
-        inh.addWidget(self.inherent_badge)
-        inh.addWidget(self.inherent_label, 1)
+        inh.addWidget(caption, 0, Qt.AlignmentFlag.AlignTop)
+        inh.addWidget(self.inherent_badge, 0, Qt.AlignmentFlag.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        texts.addWidget(self.inherent_method)
+        texts.addWidget(self.inherent_label)
+        inh.addLayout(texts, 1)
 
         self.trace_caption = QLabel("", self)
         self.trace_caption.setObjectName("sectionCaption")
@@ -429,6 +366,7 @@ class HazardPanel(QWidget):
             self.copy_button,
             caption,
             self.inherent_badge,
+            self.inherent_method,
             self.inherent_label,
             self.trace_caption,
             self.splitter,
@@ -521,6 +459,7 @@ class HazardPanel(QWidget):
                 text += " · " + self.tr("1 step above inherent")
             self.since_label.setText(text)
         self.inherent_badge.set_level(inh.level, solid=False)
+        self.inherent_method.setText(self.method_text(inh))
         self.inherent_label.setText(i18n.text(inh.explanation))
         trace = s.trace if s is not None else ()
         self.trace_model.set_trace(trace)
@@ -535,6 +474,30 @@ class HazardPanel(QWidget):
         self.copy_button.setEnabled(s is not None)
         self.badge.setToolTip(tip)
         self.since_label.setToolTip(tip)
+
+    def method_text(self, inh) -> str:
+        """'By direct determination · major hazard, GB 18218 grade 3 (registration) · floor
+        applied: the evaluation alone gives III yellow'."""
+        parts = [self.tr("By {method}").format(method=i18n.text(inh.method_text))]
+        if inh.major_hazard:
+            parts.append(
+                self.tr("major hazard, GB 18218 grade {grade} (registration)").format(
+                    grade=inh.registration_grade
+                )
+            )
+        elif inh.major_hazard is False:
+            parts.append(self.tr("not a major hazard (S < 1)"))
+        if inh.reason:
+            parts.append(self.tr("declared: {reason}").format(reason=inh.reason))
+        if inh.floor_applied and inh.evaluated is not None:
+            parts.append(
+                self.tr("floor applied: the evaluation alone gives {level}").format(
+                    level=level_text(inh.evaluated)
+                )
+            )
+        elif inh.floor_applied:
+            parts.append(self.tr("floor applied"))
+        return " · ".join(parts)
 
     def _member_order(self) -> list[int]:
         """Member tags: in the trace (most severe first), then with a standing alarm, then the rest."""

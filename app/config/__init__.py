@@ -43,11 +43,13 @@ from core.schema.devices import (
     parse_modbus_address,
 )
 from core.schema.plant import (
-    Gb18218Risk,
+    LEC_SCALES,
+    DirectDetermination,
     HazardSource,
     InherentRisk,
     LecRisk,
     LsRisk,
+    MajorHazard,
     PlantConfig,
     PlantInfo,
     Retention,
@@ -74,6 +76,7 @@ from core.schema.tags import (
 
 __all__ = [
     "DEFAULT_PRIORITY",
+    "LEC_SCALES",
     "REGISTER_WORDS",
     "SCHEMA_VERSION",
     "AlarmKind",
@@ -84,13 +87,14 @@ __all__ = [
     "DataTypeName",
     "Device",
     "DeviationLimit",
+    "DirectDetermination",
     "ForecastSettings",
-    "Gb18218Risk",
     "HazardKind",
     "HazardSource",
     "InherentRisk",
     "LecRisk",
     "LsRisk",
+    "MajorHazard",
     "ModbusAddress",
     "ModbusDevice",
     "OpcUaDevice",

@@ -46,6 +46,11 @@ class ConfigIssue:
         return f"ConfigIssue({self!s})"
 
 
+# the tags of discriminated unions (device protocol, risk method): pydantic puts them in an
+# error's location, the YAML has them as a value, not a level
+_UNION_TAGS = frozenset({"modbus-tcp", "opcua", "LEC", "LS"})
+
+
 def _loc_to_field(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -278,7 +283,7 @@ def parse_config_text(
     except ValidationError as exc:
         issues = list(secret_issues)
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("modbus-tcp", "opcua")))
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
             loc = tuple("schema" if p == "schema_" else p for p in loc)
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":

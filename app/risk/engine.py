@@ -1,18 +1,12 @@
-"""Hazard-source risk: the inherent grade (LEC, LS, GB 18218-2018) and the dynamic level that
-live evidence raises, with the trace of what raised it.
+"""Hazard-source risk: the dynamic level that live evidence raises above the inherent level, with
+the trace of what raised it.
 
 Pure Python + numpy, no Qt. Levels are 1 (I, red, major) to 4 (IV, blue, low); a smaller
 number is more severe.
 
-Inherent risk is graded once from the hazard source's `inherent:` block:
-
-- LEC: D = L x E x C, graded with `RiskModel.lec_cutoffs` (D below the first: IV; then III, II;
-  at or above the last: I).
-- LS: R = L x S, graded the same way with `RiskModel.ls_cutoffs`.
-- GB 18218-2018: S = sum(q/Q) (S >= 1: a major hazard) and R = alpha x sum(beta x q/Q), alpha
-  from the people exposed outside the plant within 500 m; grade n (1 for R >= 100, ...) from
-  `RiskModel.gb18218_cutoffs` is level n.
-- Without an `inherent:` block the engineer's `inherent_level` is used.
+The inherent level is reached once per source (`app.risk.inherent`): a major hazard (GB 18218,
+S >= 1) or a declared direct-determination condition is red by direct determination; other
+sources by their LEC or LS evaluation or the engineer's level.
 
 Dynamic risk (ours: no published formula turns live data into a risk level). The level starts
 from the inherent level; every piece of live evidence pulls it to at least its own level:
@@ -46,27 +40,24 @@ indicator and kind of evidence: the most severe (three alarms of one tag are one
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from app.config import Gb18218Risk, HazardSource, LecRisk, LsRisk, PlantConfig, RiskModel
+from app.config import PlantConfig
 from app.evaluation.integrity import REASON_TEXT
-from core.alarm_types import ROMAN, Alarm, Kind
-from core.formatting import compact_number
+from app.risk.inherent import inherent_risk
+from core.alarm_types import Alarm, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.risk_types import (
     ALARM,
     BLIND_SPOT,
     ESCALATION,
-    GRADE,
     HIDDEN,
     INTERLOCK,
     INTERLOCK_UNKNOWN,
     WARNING,
-    Inherent,
     RiskState,
     TraceItem,
     level_label,
@@ -86,85 +77,6 @@ _BAD = int(Quality.BAD)
 
 def _m(template: str, **args) -> Message:
     return Message("risk", template, **args)
-
-
-def grade(x: float, cutoffs: tuple[float, float, float]) -> int:
-    """Level 4 below the first cut-off, 3 from it, 2 from the second, 1 from the third."""
-    return 4 - bisect_right(cutoffs, x)
-
-
-def exposure_alpha(people: int) -> float:
-    """GB 18218-2018 alpha from the people exposed outside the plant within 500 m."""
-    if people >= 100:
-        return 2.0
-    if people >= 50:
-        return 1.5
-    if people >= 30:
-        return 1.2
-    if people >= 1:
-        return 1.0
-    return 0.5
-
-
-# ---------------------------------------------------------------- inherent risk
-
-
-def inherent_risk(h: HazardSource, model: RiskModel) -> Inherent:
-    """Grade a hazard source's inherent risk from its `inherent:` block (or its `inherent_level`)."""
-    r = h.inherent
-    if r is None:
-        return Inherent(
-            h.inherent_level, "engineer", explanation=_m(QT_TRANSLATE_NOOP("risk", "set by the engineer"))
-        )
-    if isinstance(r, LecRisk):
-        d = r.L * r.E * r.C
-        lv = grade(d, model.lec_cutoffs)
-        text = _m(
-            QT_TRANSLATE_NOOP("risk", "LEC D = {d} (L {l} × E {e} × C {c}) → {roman} {grade}"),
-            d=compact_number(d),
-            l=f"{r.L:g}",
-            e=f"{r.E:g}",
-            c=f"{r.C:g}",
-            roman=ROMAN[lv],
-            grade=GRADE[lv],
-        )
-        return Inherent(lv, "LEC", d, explanation=text)
-    if isinstance(r, LsRisk):
-        v = float(r.L * r.S)
-        lv = grade(v, model.ls_cutoffs)
-        text = _m(
-            QT_TRANSLATE_NOOP("risk", "LS R = {r} (L {l} × S {s}) → {roman} {grade}"),
-            r=compact_number(v),
-            l=f"{r.L}",
-            s=f"{r.S}",
-            roman=ROMAN[lv],
-            grade=GRADE[lv],
-        )
-        return Inherent(lv, "LS", v, explanation=text)
-    if isinstance(r, Gb18218Risk):
-        s = sum(x.q_t / x.Q_t for x in r.substances)
-        weighted = sum(x.beta * x.q_t / x.Q_t for x in r.substances)
-        alpha = exposure_alpha(r.people_exposed)
-        v = alpha * weighted
-        lv = grade(v, model.gb18218_cutoffs)
-        major = s >= 1.0
-        verdict = (
-            _m(QT_TRANSLATE_NOOP("risk", "S = {s} ≥ 1: major hazard"), s=compact_number(s))
-            if major
-            else _m(QT_TRANSLATE_NOOP("risk", "S = {s} < 1: not a major hazard"), s=compact_number(s))
-        )
-        text = _m(
-            QT_TRANSLATE_NOOP(
-                "risk", "GB 18218 R = {r} (α {alpha} × Σ β·q/Q {weighted}), {verdict} → grade {grade}"
-            ),
-            r=compact_number(v),
-            alpha=f"{alpha:.1f}",
-            weighted=compact_number(weighted),
-            verdict=verdict,
-            grade=lv,
-        )
-        return Inherent(lv, "GB18218", v, s, major, text)
-    raise TypeError(f"unknown inherent risk method {r!r}")
 
 
 # ---------------------------------------------------------------- dynamic risk

@@ -5,25 +5,44 @@ policy, and `PlantConfig`, the whole plant."""
 from __future__ import annotations
 
 import fnmatch
+import math
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
 from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
+from core.substances import CATALOGUE
 
 # ---------------------------------------------------------------- hazard sources and risk
 
 
+# LEC scale values (Graham-Kinney, as the risk-grading standards give them): nothing in between
+LEC_SCALES: dict[str, tuple[float, ...]] = {
+    "L": (0.1, 0.2, 0.5, 1, 3, 6, 10),  # likelihood: virtually impossible .. expected
+    "E": (0.5, 1, 2, 3, 6, 10),  # exposure: very rare .. continuous
+    "C": (1, 3, 7, 15, 40, 100),  # consequence: first aid .. many deaths
+}
+
+
 class LecRisk(Strict):
-    """LEC: D = L x E x C (likelihood, exposure, consequence)."""
+    """LEC: D = L x E x C (likelihood, exposure, consequence), each a value of its scale."""
 
     method: Literal["LEC"]
-    L: float = Field(gt=0)
-    E: float = Field(gt=0)
-    C: float = Field(gt=0)
+    L: float
+    E: float
+    C: float
+
+    @field_validator("L", "E", "C")
+    @classmethod
+    def _on_scale(cls, v: float, info):
+        allowed = LEC_SCALES[info.field_name]
+        if not any(math.isclose(v, a) for a in allowed):
+            values = ", ".join(f"{a:g}" for a in allowed)
+            raise ValueError(f"{v:g} is not a value of the LEC {info.field_name} scale (one of {values})")
+        return v
 
 
 class LsRisk(Strict):
@@ -35,27 +54,74 @@ class LsRisk(Strict):
 
 
 class Substance(Strict):
-    """A dangerous substance held by a hazard source (GB 18218-2018)."""
+    """A dangerous substance held by a hazard source (GB 18218-2018): by its catalogue key
+    (core/substances.py), which gives Q and beta, or by hand; `Q_t` and `beta` written here
+    override the catalogue."""
 
-    name: str
+    substance: str | None = None  # catalogue key ("converter_gas")
+    name: str = ""  # how the plant calls it ("liquid oxygen tank 1"); default the catalogue's name
     q_t: float = Field(gt=0)  # quantity present, tonnes
-    Q_t: float = Field(gt=0)  # critical quantity, tonnes
-    beta: float = Field(1.0, gt=0)  # correction factor (toxic gases: CO 2, H2S 5, ...)
+    Q_t: float | None = Field(None, gt=0)  # critical quantity, tonnes  # noqa: N815
+    beta: float | None = Field(None, gt=0)  # correction factor (toxic gases: CO 2, H2S 5, ...)
+
+    @field_validator("substance")
+    @classmethod
+    def _known(cls, v):
+        if v is not None and v not in CATALOGUE:
+            raise ValueError(f"unknown substance {v!r} (the catalogue has: {', '.join(CATALOGUE)})")
+        return v
+
+    @model_validator(mode="after")
+    def _critical_quantity(self):
+        if self.substance is None and self.Q_t is None:
+            raise ValueError("give a catalogue `substance` or its critical quantity `Q_t`")
+        return self
+
+    @property
+    def critical_t(self) -> float:
+        """Q, tonnes: as written, else the catalogue's."""
+        return self.Q_t if self.Q_t is not None else CATALOGUE[self.substance].Q_t
+
+    @property
+    def factor(self) -> float:
+        """beta: as written, else the catalogue's, else 1."""
+        if self.beta is not None:
+            return self.beta
+        return CATALOGUE[self.substance].beta if self.substance is not None else 1.0
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return CATALOGUE[self.substance].name if self.substance is not None else "?"
 
 
-class Gb18218Risk(Strict):
-    """GB 18218-2018: R = alpha x sum(beta_i x q_i / Q_i), alpha from the people exposed."""
+class MajorHazard(Strict):
+    """GB 18218-2018 major-hazard identification: S = sum(q/Q), a major hazard when S >= 1; its
+    registration grade from R = alpha x sum(beta x q/Q), alpha from the people exposed."""
 
-    method: Literal["GB18218"]
     people_exposed: int = Field(ge=0)  # outside the plant, within 500 m
     substances: list[Substance] = Field(min_length=1)
 
 
-InherentRisk = Annotated[LecRisk | LsRisk | Gb18218Risk, Field(discriminator="method")]
+class DirectDetermination(Strict):
+    """Another condition the risk-grading standard determines directly as a major risk (e.g.
+    DB37/T 2882-2016: a breach of a mandatory clause, a past fatal accident whose conditions
+    remain, 10 or more people working in a toxic, explosive or fire-risk place)."""
+
+    reason: str = Field(min_length=1)
+
+
+InherentRisk = Annotated[LecRisk | LsRisk, Field(discriminator="method")]
 
 
 class HazardSource(Strict):
-    """A piece of plant that can kill: its indicators and its polygon on the map."""
+    """A piece of plant that can kill: its indicators and its polygon on the map.
+
+    Its inherent risk: a major hazard (`major_hazard` with S >= 1) or a declared `direct`
+    condition is at least `RiskModel.major_hazard_level` (red) by direct determination; otherwise,
+    and beneath that floor, the LEC or LS evaluation of `inherent`, or the engineer's
+    `inherent_level`. (`inherent: {method: GB18218, ...}` of older files is read as `major_hazard`.)"""
 
     name: str = Field(min_length=1)
     kind: HazardKind = "other"
@@ -63,8 +129,20 @@ class HazardSource(Strict):
     area: list[tuple[float, float]] = []
     inherent_level: int = Field(3, ge=1, le=4)  # used when `inherent` is not given
     inherent: InherentRisk | None = None
+    major_hazard: MajorHazard | None = None
+    direct: DirectDetermination | None = None
     interlocks: list[str] = []  # bool tags, 1 = in service; one bypassed (0) makes the source red
     description: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gb18218_in_inherent(cls, data):
+        inh = data.get("inherent") if isinstance(data, dict) else None
+        if isinstance(inh, dict) and inh.get("method") == "GB18218":
+            if data.get("major_hazard") is not None:
+                raise ValueError("GB 18218 identification given twice: keep `major_hazard` only")
+            data = {**data, "inherent": None, "major_hazard": {k: v for k, v in inh.items() if k != "method"}}
+        return data
 
     @field_validator("area")
     @classmethod
@@ -110,6 +188,9 @@ class RuleDefaults(Strict):
 class RiskModel(Strict):
     """How inherent risk is graded and how live evidence raises a hazard source's level.
 
+    A major hazard's GB 18218 grade (`gb18218_cutoffs`) ranks it for registration, it is not a
+    risk colour: its inherent level is `major_hazard_level` by direct determination.
+
     Levels are 1 (I, red) to 4 (IV, blue). Each piece of evidence pulls the dynamic level to
     at least its own level; `escalate_count` or more pieces at the most severe level found raise
     it one more step (never past red). A bypassed interlock makes it red; one whose state is
@@ -118,7 +199,12 @@ class RiskModel(Strict):
 
     lec_cutoffs: tuple[float, float, float] = (70.0, 160.0, 320.0)  # D below the first: IV
     ls_cutoffs: tuple[float, float, float] = (9.0, 15.0, 20.0)
-    gb18218_cutoffs: tuple[float, float, float] = (10.0, 50.0, 100.0)
+    gb18218_cutoffs: tuple[float, float, float] = (10.0, 50.0, 100.0)  # GB 18218 R: registration grade
+    # direct determination: a major hazard (S >= 1) or a declared `direct` condition is at least
+    # this level, whatever its evaluation (1: red, as DB37/T 2882-2016 has it); `direct_basis`
+    # names the standard in the explanation
+    major_hazard_level: int = Field(1, ge=1, le=4)
+    direct_basis: str = "DB37/T 2882-2016"
     alarm_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 1, 2: 2, 3: 3, 4: 4}
     warning_level: dict[int, Annotated[int, Field(ge=1, le=4)]] = {1: 2, 2: 2, 3: 3, 4: 4}
     blind_spot_level: int = Field(3, ge=1, le=4)  # a member tag bad or its device unreachable

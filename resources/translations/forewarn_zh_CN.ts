@@ -771,6 +771,30 @@ round trip {ms} ms</source>
         <translation>升级依据：该危险源无实时证据</translation>
     </message>
     <message>
+        <source>By {method}</source>
+        <translation>依据：{method}</translation>
+    </message>
+    <message>
+        <source>major hazard, GB 18218 grade {grade} (registration)</source>
+        <translation>重大危险源，GB 18218 {grade} 级（备案分级）</translation>
+    </message>
+    <message>
+        <source>not a major hazard (S &lt; 1)</source>
+        <translation>不构成重大危险源（S &lt; 1）</translation>
+    </message>
+    <message>
+        <source>declared: {reason}</source>
+        <translation>已申明：{reason}</translation>
+    </message>
+    <message>
+        <source>floor applied: the evaluation alone gives {level}</source>
+        <translation>已按直接判定取下限：单按评价为 {level}</translation>
+    </message>
+    <message>
+        <source>floor applied</source>
+        <translation>已按直接判定取下限</translation>
+    </message>
+    <message>
         <source>Indicators (first {n} of {total})</source>
         <translation>指标（共 {total} 项，显示前 {n} 项）</translation>
     </message>
@@ -822,10 +846,6 @@ round trip {ms} ms</source>
         <translation>区域</translation>
     </message>
     <message>
-        <source>substance</source>
-        <translation>危险物质</translation>
-    </message>
-    <message>
         <source>Add substance</source>
         <translation>添加物质</translation>
     </message>
@@ -836,6 +856,10 @@ round trip {ms} ms</source>
     <message>
         <source>Inherent level (1 = I … 4 = IV)</source>
         <translation>固有风险等级（1 = I … 4 = IV）</translation>
+    </message>
+    <message>
+        <source>D = L × E × C: I from {i}, II from {ii}, III from {iii}</source>
+        <translation>D = L × E × C：≥ {i} 为 I 级，≥ {ii} 为 II 级，≥ {iii} 为 III 级</translation>
     </message>
     <message>
         <source>L likelihood</source>
@@ -858,8 +882,24 @@ round trip {ms} ms</source>
         <translation>S 严重性 (1–5)</translation>
     </message>
     <message>
+        <source>Major hazard identification (GB 18218-2018)</source>
+        <translation>重大危险源辨识（GB 18218-2018）</translation>
+    </message>
+    <message>
+        <source>S = Σ q/Q ≥ 1: a major hazard, red by direct determination; its grade is for registration</source>
+        <translation>S = Σ q/Q ≥ 1 为重大危险源，直接判定为红色；其分级用于备案</translation>
+    </message>
+    <message>
         <source>People exposed within 500 m</source>
         <translation>500 m 内暴露人数</translation>
+    </message>
+    <message>
+        <source>e.g. 10 or more people work in a toxic gas area</source>
+        <translation>例如：有毒气体区域作业人员 10 人及以上</translation>
+    </message>
+    <message>
+        <source>Another condition the risk-grading standard determines directly as a major risk</source>
+        <translation>风险分级标准直接判定为重大风险的其他情形</translation>
     </message>
     <message>
         <source>Inherent risk</source>
@@ -870,12 +910,28 @@ round trip {ms} ms</source>
         <translation>评价方法</translation>
     </message>
     <message>
+        <source>Direct determination</source>
+        <translation>直接判定</translation>
+    </message>
+    <message>
         <source>Redraw a source&apos;s area on the Map page.</source>
         <translation>危险源区域请在“厂区图”页重新绘制。</translation>
     </message>
     <message>
         <source>(no name)</source>
         <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>catalogue</source>
+        <translation>物质目录</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>empty: the catalogue&apos;s value</source>
+        <translation>留空：取物质目录中的值</translation>
     </message>
     <message>
         <source>{n} points</source>
@@ -3385,6 +3441,82 @@ Last message: {message}</source>
         <source>LS matrix (R = L·S)</source>
         <translation>LS 矩阵法 (R = L·S)</translation>
     </message>
+    <message>
+        <source>expected</source>
+        <translation>完全可以预料</translation>
+    </message>
+    <message>
+        <source>quite possible</source>
+        <translation>相当可能</translation>
+    </message>
+    <message>
+        <source>unusual but possible</source>
+        <translation>可能，但不经常</translation>
+    </message>
+    <message>
+        <source>only remotely possible</source>
+        <translation>可能性小，完全意外</translation>
+    </message>
+    <message>
+        <source>conceivable, very unlikely</source>
+        <translation>很不可能，可以设想</translation>
+    </message>
+    <message>
+        <source>practically impossible</source>
+        <translation>极不可能</translation>
+    </message>
+    <message>
+        <source>virtually impossible</source>
+        <translation>实际不可能</translation>
+    </message>
+    <message>
+        <source>continuous</source>
+        <translation>连续暴露</translation>
+    </message>
+    <message>
+        <source>daily, in working hours</source>
+        <translation>每天工作时间内暴露</translation>
+    </message>
+    <message>
+        <source>weekly or now and then</source>
+        <translation>每周一次或偶然暴露</translation>
+    </message>
+    <message>
+        <source>monthly</source>
+        <translation>每月一次暴露</translation>
+    </message>
+    <message>
+        <source>a few times a year</source>
+        <translation>每年几次暴露</translation>
+    </message>
+    <message>
+        <source>very rarely</source>
+        <translation>非常罕见地暴露</translation>
+    </message>
+    <message>
+        <source>catastrophe, many deaths</source>
+        <translation>大灾难，许多人死亡</translation>
+    </message>
+    <message>
+        <source>disaster, several deaths</source>
+        <translation>灾难，数人死亡</translation>
+    </message>
+    <message>
+        <source>very serious, one death</source>
+        <translation>非常严重，一人死亡</translation>
+    </message>
+    <message>
+        <source>serious injury</source>
+        <translation>严重，重伤</translation>
+    </message>
+    <message>
+        <source>disabling injury</source>
+        <translation>重大，致残</translation>
+    </message>
+    <message>
+        <source>noticeable, first aid</source>
+        <translation>引人注目，需要救护</translation>
+    </message>
 </context>
 <context>
     <name>horn</name>
@@ -3668,6 +3800,22 @@ inherent level {level}</source>
         <translation>低风险</translation>
     </message>
     <message>
+        <source>direct determination</source>
+        <translation>直接判定</translation>
+    </message>
+    <message>
+        <source>LEC evaluation</source>
+        <translation>LEC 评价</translation>
+    </message>
+    <message>
+        <source>LS matrix</source>
+        <translation>LS 矩阵</translation>
+    </message>
+    <message>
+        <source>engineer&apos;s level</source>
+        <translation>工程师设定的等级</translation>
+    </message>
+    <message>
         <source>out of service</source>
         <translation>退出服务</translation>
     </message>
@@ -3724,16 +3872,28 @@ inherent level {level}</source>
         <translation>LS R = {r}（L {l} × S {s}）→ {roman} {grade}</translation>
     </message>
     <message>
-        <source>S = {s} ≥ 1: major hazard</source>
-        <translation>S = {s} ≥ 1：重大危险源</translation>
+        <source>GB 18218: S = {s} &lt; 1, not a major hazard</source>
+        <translation>GB 18218：S = {s} &lt; 1，不构成重大危险源</translation>
     </message>
     <message>
-        <source>S = {s} &lt; 1: not a major hazard</source>
-        <translation>S = {s} &lt; 1：非重大危险源</translation>
+        <source>GB 18218 grade {grade} (R = {r} = α {alpha} × Σ β·q/Q {weighted}), the registration grade</source>
+        <translation>GB 18218 {grade} 级（R = {r} = α {alpha} × Σ β·q/Q {weighted}），为备案分级</translation>
     </message>
     <message>
-        <source>GB 18218 R = {r} (α {alpha} × Σ β·q/Q {weighted}), {verdict} → grade {grade}</source>
-        <translation>GB 18218 R = {r}（α {alpha} × Σ β·q/Q {weighted}），{verdict} → {grade} 级</translation>
+        <source>major hazard (S = {s} ≥ 1)</source>
+        <translation>重大危险源（S = {s} ≥ 1）</translation>
+    </message>
+    <message>
+        <source>{evaluation}; {condition}: at least {level} by direct determination</source>
+        <translation>{evaluation}；{condition}：直接判定不低于 {level}</translation>
+    </message>
+    <message>
+        <source>{condition}: {level} by direct determination ({basis})</source>
+        <translation>{condition}：直接判定为 {level}（{basis}）</translation>
+    </message>
+    <message>
+        <source>{head}, without it {evaluation}</source>
+        <translation>{head}；若不计此项，{evaluation}</translation>
     </message>
     <message>
         <source>{hazard} is {level} (inherent {inherent}: {explanation})</source>

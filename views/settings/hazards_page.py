@@ -1,15 +1,15 @@
-"""Hazard sources page: members, kind, inherent risk (engineer's level, LEC, LS or GB 18218 with
-its substances) and interlocks, with the graded inherent level shown as it is typed. The area
-polygon is redrawn on the Map page."""
+"""Hazard sources page: members, kind, inherent risk (engineer's level, LEC on its scale values or
+LS), the GB 18218-2018 identification with its substances (by catalogue key or by hand), a declared
+direct-determination condition, and interlocks, with the inherent level shown as it is typed. The
+area polygon is redrawn on the Map page."""
 
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QStackedWidget,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.config import HazardKind, HazardSource
+from app.config import LEC_SCALES, HazardKind, HazardSource
+from core.substances import CATALOGUE
 from views import i18n
 from views.settings.forms import RecordsPage, list_page, page_header, set_state
 from widgets.layouts import button, hbox
@@ -35,8 +37,46 @@ METHODS = [
     ("", QT_TRANSLATE_NOOP("hazards_page", "Engineer's level")),
     ("LEC", "LEC (D = L·E·C)"),
     ("LS", QT_TRANSLATE_NOOP("hazards_page", "LS matrix (R = L·S)")),
-    ("GB18218", "GB 18218-2018"),
 ]
+# what each LEC scale value means (the values are core.schema.plant.LEC_SCALES)
+LEC_MEANING = {
+    ("L", 10): QT_TRANSLATE_NOOP("hazards_page", "expected"),
+    ("L", 6): QT_TRANSLATE_NOOP("hazards_page", "quite possible"),
+    ("L", 3): QT_TRANSLATE_NOOP("hazards_page", "unusual but possible"),
+    ("L", 1): QT_TRANSLATE_NOOP("hazards_page", "only remotely possible"),
+    ("L", 0.5): QT_TRANSLATE_NOOP("hazards_page", "conceivable, very unlikely"),
+    ("L", 0.2): QT_TRANSLATE_NOOP("hazards_page", "practically impossible"),
+    ("L", 0.1): QT_TRANSLATE_NOOP("hazards_page", "virtually impossible"),
+    ("E", 10): QT_TRANSLATE_NOOP("hazards_page", "continuous"),
+    ("E", 6): QT_TRANSLATE_NOOP("hazards_page", "daily, in working hours"),
+    ("E", 3): QT_TRANSLATE_NOOP("hazards_page", "weekly or now and then"),
+    ("E", 2): QT_TRANSLATE_NOOP("hazards_page", "monthly"),
+    ("E", 1): QT_TRANSLATE_NOOP("hazards_page", "a few times a year"),
+    ("E", 0.5): QT_TRANSLATE_NOOP("hazards_page", "very rarely"),
+    ("C", 100): QT_TRANSLATE_NOOP("hazards_page", "catastrophe, many deaths"),
+    ("C", 40): QT_TRANSLATE_NOOP("hazards_page", "disaster, several deaths"),
+    ("C", 15): QT_TRANSLATE_NOOP("hazards_page", "very serious, one death"),
+    ("C", 7): QT_TRANSLATE_NOOP("hazards_page", "serious injury"),
+    ("C", 3): QT_TRANSLATE_NOOP("hazards_page", "disabling injury"),
+    ("C", 1): QT_TRANSLATE_NOOP("hazards_page", "noticeable, first aid"),
+}
+SUBSTANCE_KEYS = ("substance", "name", "q_t", "Q_t", "beta")  # the columns of the substance table
+
+
+class CatalogueDelegate(QStyledItemDelegate):
+    """The substance column: a catalogue key picked from a list (or typed)."""
+
+    def createEditor(self, parent, _option, _index):  # noqa: N802
+        w = QComboBox(parent)
+        w.setEditable(True)
+        w.addItems(["", *CATALOGUE])
+        return w
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        editor.setCurrentText(index.data() or "")
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentText().strip())
 
 
 class HazardsPage(RecordsPage):
@@ -73,25 +113,28 @@ class HazardsPage(RecordsPage):
             self.method.addItem(QCoreApplication.translate("hazards_page", t), v)
         self.level = QSpinBox()
         self.level.setRange(1, 4)
-        self.lec = {k: _dspin(0.1, 1000) for k in "LEC"}
+        self.lec = {k: _scale_combo(k) for k in "LEC"}
         self.ls = {k: QSpinBox() for k in "LS"}
         for w in self.ls.values():
             w.setRange(1, 5)
         self.people = QSpinBox()
         self.people.setRange(0, 1_000_000)
-        self.substances = QStandardItemModel(0, 4, self)
-        self.substances.setHorizontalHeaderLabels([self.tr("substance"), "q (t)", "Q (t)", "β"])
+        self.substances = QStandardItemModel(0, len(SUBSTANCE_KEYS), self)
+        self.substances.setHorizontalHeaderLabels(
+            [self.tr("catalogue"), self.tr("name"), "q (t)", "Q (t)", "β"]
+        )
+        for col in (3, 4):
+            self.substances.horizontalHeaderItem(col).setToolTip(self.tr("empty: the catalogue's value"))
         sub_view = QTableView()
         sub_view.setModel(self.substances)
+        sub_view.setItemDelegateForColumn(0, CatalogueDelegate(sub_view))
         sub_view.verticalHeader().hide()
         sub_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        sub_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        sub_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         sub_view.setMinimumHeight(110)
         self.sub_view = sub_view
         add_sub = QPushButton(self.tr("Add substance"))
-        add_sub.clicked.connect(
-            lambda: self.substances.appendRow([QStandardItem(x) for x in ("", "1", "1", "1")])
-        )
+        add_sub.clicked.connect(self._add_substance)
         del_sub = QPushButton(self.tr("Remove substance"))
         del_sub.clicked.connect(self._remove_substance)
         self.params = QStackedWidget()
@@ -99,6 +142,9 @@ class HazardsPage(RecordsPage):
         QFormLayout(p0).addRow(self.tr("Inherent level (1 = I … 4 = IV)"), self.level)
         p1 = QWidget()
         f1 = QFormLayout(p1)
+        cut = [f"{x:g}" for x in risk_model.lec_cutoffs]
+        scale = self.tr("D = L × E × C: I from {i}, II from {ii}, III from {iii}")
+        f1.addRow(QLabel(scale.format(i=cut[2], ii=cut[1], iii=cut[0])))
         for k, label in (
             ("L", self.tr("L likelihood")),
             ("E", self.tr("E exposure")),
@@ -109,8 +155,16 @@ class HazardsPage(RecordsPage):
         f2 = QFormLayout(p2)
         f2.addRow(self.tr("L likelihood (1–5)"), self.ls["L"])
         f2.addRow(self.tr("S severity (1–5)"), self.ls["S"])
-        p3 = QWidget()
-        f3 = QFormLayout(p3)
+        for p in (p0, p1, p2):
+            self.params.addWidget(p)
+        self.major = QGroupBox(self.tr("Major hazard identification (GB 18218-2018)"))
+        self.major.setCheckable(True)
+        self.major.setToolTip(
+            self.tr(
+                "S = Σ q/Q ≥ 1: a major hazard, red by direct determination; its grade is for registration"
+            )
+        )
+        f3 = QFormLayout(self.major)
         f3.addRow(self.tr("People exposed within 500 m"), self.people)
         f3.addRow(sub_view)
         sb = QHBoxLayout()
@@ -118,8 +172,11 @@ class HazardsPage(RecordsPage):
         sb.addWidget(del_sub)
         sb.addStretch(1)
         f3.addRow(sb)
-        for p in (p0, p1, p2, p3):
-            self.params.addWidget(p)
+        self.direct = QLineEdit()
+        self.direct.setPlaceholderText(self.tr("e.g. 10 or more people work in a toxic gas area"))
+        self.direct.setToolTip(
+            self.tr("Another condition the risk-grading standard determines directly as a major risk")
+        )
         self.grade = QLabel("")
         self.grade.setWordWrap(True)
         risk = QGroupBox(self.tr("Inherent risk"))
@@ -128,6 +185,9 @@ class HazardsPage(RecordsPage):
         mf.addRow(self.tr("Method"), self.method)
         rf.addLayout(mf)
         rf.addWidget(self.params)
+        df = QFormLayout()
+        df.addRow(self.tr("Direct determination"), self.direct)
+        rf.addLayout(df)
         rf.addWidget(self.grade)
         self.errors = QLabel("")
         self.errors.setWordWrap(True)
@@ -138,6 +198,7 @@ class HazardsPage(RecordsPage):
         fl.addWidget(basic, 1)
         col = QVBoxLayout()
         col.addWidget(risk)
+        col.addWidget(self.major)
         col.addWidget(self.errors)
         col.addStretch(1)
         fl.addLayout(col, 1)
@@ -150,8 +211,9 @@ class HazardsPage(RecordsPage):
             page_header(title, self.tr("Redraw a source's area on the Map page.")),
         )
 
-        for w in (self.name, self.description):
+        for w in (self.name, self.description, self.direct):
             w.textEdited.connect(self._edited)
+        self.major.toggled.connect(self._major_toggled)
         for w in (self.members, self.interlocks):
             w.textChanged.connect(self._edited)
         self.kind.currentIndexChanged.connect(self._edited)
@@ -159,7 +221,7 @@ class HazardsPage(RecordsPage):
         for w in (self.level, *self.ls.values(), self.people):
             w.valueChanged.connect(self._edited)
         for w in self.lec.values():
-            w.valueChanged.connect(self._edited)
+            w.currentIndexChanged.connect(self._edited)
         self.substances.dataChanged.connect(self._edited)
         self.substances.rowsInserted.connect(self._edited)
         self.substances.rowsRemoved.connect(self._edited)
@@ -186,32 +248,51 @@ class HazardsPage(RecordsPage):
             self.level.setValue(int(h.get("inherent_level", 3)))
             if method == "LEC":
                 for k in "LEC":
-                    self.lec[k].setValue(float(inh.get(k, 1)))
+                    _set_scale(self.lec[k], inh.get(k, 1))
             if method == "LS":
                 for k in "LS":
                     self.ls[k].setValue(int(inh.get(k, 1)))
             self.substances.removeRows(0, self.substances.rowCount())
-            if method == "GB18218":
-                self.people.setValue(int(inh.get("people_exposed", 0)))
-                for s in inh.get("substances", []):
-                    self.substances.appendRow(
-                        [QStandardItem(str(s.get(k, ""))) for k in ("name", "q_t", "Q_t", "beta")]
-                    )
+            major = h.get("major_hazard") or {}
+            self.major.setChecked(bool(major))
+            self.people.setValue(int(major.get("people_exposed", 0)))
+            for s in major.get("substances", []):
+                self.substances.appendRow([QStandardItem(_cell(s.get(k))) for k in SUBSTANCE_KEYS])
+            self.direct.setText((h.get("direct") or {}).get("reason", ""))
         finally:
             self._loading = False
         self._validate()
 
     def _method_changed(self, i: int) -> None:
         self.params.setCurrentIndex(i)
-        if self.method.currentData() == "GB18218" and not self.substances.rowCount() and not self._loading:
-            self.substances.appendRow([QStandardItem(x) for x in ("", "1", "1", "1")])
         self._edited()
+
+    def _major_toggled(self, on: bool) -> None:
+        if on and not self.substances.rowCount() and not self._loading:
+            self._add_substance()
+        self._edited()
+
+    def _add_substance(self) -> None:
+        self.substances.appendRow([QStandardItem(x) for x in ("", "", "1", "", "")])
 
     def _remove_substance(self) -> None:
         rows = sorted({i.row() for i in self.sub_view.selectionModel().selectedIndexes()}, reverse=True)
         for r in rows or [self.substances.rowCount() - 1]:
             if r >= 0:
                 self.substances.removeRow(r)
+
+    def _substance_rows(self) -> list[dict]:
+        """The substance table as records: empty cells left out (Q and beta from the catalogue)."""
+        rows = []
+        for r in range(self.substances.rowCount()):
+            rec = {}
+            for c, key in enumerate(SUBSTANCE_KEYS):
+                item = self.substances.item(r, c)
+                text = item.text().strip() if item is not None else ""
+                if text:
+                    rec[key] = text if key in ("substance", "name") else _num(text)
+            rows.append(rec)
+        return rows
 
     def _edited(self, *_a) -> None:
         h = self.current()
@@ -226,22 +307,18 @@ class HazardsPage(RecordsPage):
         h["inherent_level"] = self.level.value()
         m = self.method.currentData()
         if m == "LEC":
-            h["inherent"] = {"method": "LEC", **{k: self.lec[k].value() for k in "LEC"}}
+            h["inherent"] = {"method": "LEC", **{k: self.lec[k].currentData() for k in "LEC"}}
         elif m == "LS":
             h["inherent"] = {"method": "LS", **{k: self.ls[k].value() for k in "LS"}}
-        elif m == "GB18218":
-            subs = []
-            for r in range(self.substances.rowCount()):
-                cells = [
-                    self.substances.item(r, c).text().strip() if self.substances.item(r, c) else ""
-                    for c in range(4)
-                ]
-                subs.append(
-                    {"name": cells[0], "q_t": _num(cells[1]), "Q_t": _num(cells[2]), "beta": _num(cells[3])}
-                )
-            h["inherent"] = {"method": "GB18218", "people_exposed": self.people.value(), "substances": subs}
         else:
             h["inherent"] = None
+        h["major_hazard"] = (
+            {"people_exposed": self.people.value(), "substances": self._substance_rows()}
+            if self.major.isChecked()
+            else None
+        )
+        reason = self.direct.text().strip()
+        h["direct"] = {"reason": reason} if reason else None
         if old != h["name"]:
             self.list.relabel_current()
         self._validate()
@@ -263,9 +340,7 @@ class HazardsPage(RecordsPage):
         except ValidationError as exc:
             hs = None
             errs += [
-                ".".join(
-                    str(p) for p in e["loc"] if not isinstance(p, str) or p not in ("LEC", "LS", "GB18218")
-                )
+                ".".join(str(p) for p in e["loc"] if not isinstance(p, str) or p not in ("LEC", "LS"))
                 + ": "
                 + e["msg"].removeprefix("Value error, ")
                 for e in exc.errors()
@@ -296,12 +371,24 @@ class HazardsPage(RecordsPage):
             self._validate()
 
 
-def _dspin(lo: float, hi: float) -> QDoubleSpinBox:
-    w = QDoubleSpinBox()
-    w.setRange(lo, hi)
-    w.setDecimals(2)
-    w.setAlignment(Qt.AlignmentFlag.AlignRight)
+def _scale_combo(letter: str) -> QComboBox:
+    """A combo box of one LEC scale's values, each with what it means."""
+    w = QComboBox()
+    for v in LEC_SCALES[letter]:
+        meaning = QCoreApplication.translate("hazards_page", LEC_MEANING[(letter, v)])
+        w.addItem(f"{v:g} – {meaning}", float(v))
     return w
+
+
+def _set_scale(w: QComboBox, value) -> None:
+    for i in range(w.count()):
+        if abs(w.itemData(i) - float(value)) < 1e-9:
+            w.setCurrentIndex(i)
+            return
+
+
+def _cell(value) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _lines(text: str) -> list[str]:
