@@ -178,9 +178,10 @@ class Accumulator:
         out.update({name: getattr(self, name)[t].copy() for name in _STATS})
         return out
 
-    def flush(self) -> dict | None:
-        """Columns of every open bucket's delta since its last upsert; the deltas restart at zero."""
-        t = np.flatnonzero(self.dirty)
+    def flush(self, tags: np.ndarray | None = None) -> dict | None:
+        """Columns of the open buckets' deltas since their last upsert (of every tag, or of
+        `tags`); those deltas restart at zero."""
+        t = np.flatnonzero(self.dirty) if tags is None else tags[self.dirty[tags]]
         if len(t) == 0:
             return None
         out = self._take(t)
