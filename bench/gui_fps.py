@@ -16,8 +16,9 @@ the same on both sides.
    (idle, loaded, idle, ..., idle; each loaded round against the idle ones either side of it,
    the median of the rounds; `gui_fps_ratio_rounds` lists them).
 
-`--trend-only` prints 1 and 2 without the load (no simulator). The simulator runs at niceness 10
-(`--plant-nice N` to change it, 0: as this process): it stands in for PLCs on the network.
+`--trend-only` prints 1 and 2 without the load (no simulator). `--plant-nice N` runs the simulator
+at niceness N (default 0, as this process): it stands in for PLCs out on the plant network, whose
+CPU is not the workstation's.
 
 Where the frames go (Linux, from each thread's schedstat): `gui_ms_per_frame` splits the GUI
 thread's time per frame, idle and under load, into `run` (on a CPU), `cpu_wait` (runnable, waiting
@@ -53,7 +54,7 @@ from widgets.trend import PEN_COLORS, TrendPlot  # noqa: E402
 
 DEVICES, PER_DEVICE, PENS = 4, 2500, 16
 LOAD_ROUNDS, LOAD_ROUND_S = 3, 4.0  # loaded rounds, each between two idle ones
-PLANT_NICE = 10  # the simulator's niceness unless --plant-nice says otherwise
+PLANT_NICE = 0  # the simulator's niceness unless --plant-nice says otherwise
 SIZE = (1200, 700)
 ROUNDS, ROUND_S = 3, 2.0  # alternating rounds of the trend and bare pyqtgraph
 CONES = 4  # pens with a forecast cone
