@@ -1,7 +1,8 @@
 """GUI frame rate while 20,000 tags per second are acquired, evaluated and stored, as JSON.
 
-bench/gui_fps.py's measurement (a 16-pen live trend redrawn as fast as the GUI thread can, idle
-before and after, then under load; gui_fps_ratio = fps under load / fps idle) on twice its
+bench/gui_fps.py's measurement (a 16-pen live trend redrawn as fast as the GUI thread can, in
+alternating rounds with acquisition stopped and running; gui_fps_ratio = fps under load / fps
+idle, the median of the loaded rounds each against the idle rounds either side of it) on twice its
 plant: 8 Modbus devices x 2,500 float32 tags at 1 s, served by the simulator in a child process,
 acquired, evaluated and stored in SQLite by the same process as the trend. `kept_up`: the
 acquisition reached 95 % of its 20,000 tags/s (a starved engine flatters the ratio).

@@ -22,6 +22,8 @@ _STATS = ("vmin", "vmax", "vsum", "n", "nbad", "first", "first_ts", "last", "las
 def group(tag: np.ndarray, ts_ms: np.ndarray, value: np.ndarray, quality: np.ndarray, bucket_ms: int) -> dict:
     """Aggregate samples per (tag, bucket) into columns; NaN where a group has no good sample."""
     bucket = (ts_ms // bucket_ms) * bucket_ms
+    if len(tag) > 1 and bool(np.all(tag[1:] > tag[:-1])):  # a scan: each tag once, in order
+        return _singles(tag, bucket, ts_ms, value, quality)
     order = np.lexsort((ts_ms, bucket, tag))
     tag, bucket, ts_ms, value, quality = tag[order], bucket[order], ts_ms[order], value[order], quality[order]
     good = np.isfinite(value) & (quality != Quality.BAD)
@@ -45,6 +47,28 @@ def group(tag: np.ndarray, ts_ms: np.ndarray, value: np.ndarray, quality: np.nda
         "first_ts": np.where(has, ts_ms[first].astype(np.float64), nan),
         "last": np.where(has, value[last], nan),
         "last_ts": np.where(has, ts_ms[last].astype(np.float64), nan),
+    }
+
+
+def _singles(tag, bucket, ts_ms, value, quality) -> dict:
+    """`group` of samples that are each alone in their (tag, bucket), already in that order: the
+    aggregates are the samples themselves, without the sort and the reductions."""
+    good = np.isfinite(value) & (quality != Quality.BAD)
+    v = np.where(good, value, np.nan)
+    t = np.where(good, ts_ms.astype(np.float64), np.nan)
+    n = good.astype(np.int64)
+    return {
+        "tag": tag,
+        "bucket": bucket,
+        "vmin": v,
+        "vmax": v,
+        "vsum": np.where(good, value, 0.0),
+        "n": n,
+        "nbad": 1 - n,
+        "first": v,
+        "first_ts": t,
+        "last": v,
+        "last_ts": t,
     }
 
 
@@ -154,9 +178,10 @@ class Accumulator:
         out.update({name: getattr(self, name)[t].copy() for name in _STATS})
         return out
 
-    def flush(self) -> dict | None:
-        """Columns of every open bucket's delta since its last upsert; the deltas restart at zero."""
-        t = np.flatnonzero(self.dirty)
+    def flush(self, tags: np.ndarray | None = None) -> dict | None:
+        """Columns of the open buckets' deltas since their last upsert (of every tag, or of
+        `tags`); those deltas restart at zero."""
+        t = np.flatnonzero(self.dirty) if tags is None else tags[self.dirty[tags]]
         if len(t) == 0:
             return None
         out = self._take(t)

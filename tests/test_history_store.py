@@ -199,3 +199,43 @@ def test_a_failed_commit_is_written_exactly_once(db_url, land):
     assert [r.n for r in minutes] == [60, 60, 1]
     assert sum(r.vsum for r in minutes) == sum(range(120)) + 7.0  # no bucket summed twice
     h.stop()
+
+
+def test_rollups_of_scans_written_in_turn_match_numpy(db_url):
+    """Scans (each tag once, in order) aggregated without sorting, the open buckets written a few
+    tags at a time: the same rollups as numpy's."""
+    h = History(db_url, CFG.tags)
+    rng = np.random.default_rng(11)
+    n, tags = 300, np.arange(3, dtype=np.int32)
+    ts = T0 + np.arange(n, dtype=float)
+    v = rng.normal(50, 10, (n, 3))
+    q = np.full((n, 3), Quality.GOOD, np.uint8)
+    q[40:50, 1] = Quality.BAD
+    v[60:65, 2] = np.nan
+    for k in range(n):
+        h.ingest(SampleBatch.build(tags, ts[k], v[k], q[k]))
+        if k % 7 == 0:
+            assert h.commit(rollup_tags=np.array([k % 3]))
+    assert h.commit(flush_rollups=True)
+    for tag in tags:
+        rows = rollup_rows(h, "rollup_1m", tag)
+        assert len(rows) == n // 60
+        for bucket, vmin, vmax, vsum, cnt, nbad, first, last in rows:
+            sel = (ts >= bucket / 1000) & (ts < bucket / 1000 + 60)
+            good = sel & (q[:, tag] != Quality.BAD) & np.isfinite(v[:, tag])
+            x = v[good, tag]
+            assert cnt == good.sum() and nbad == sel.sum() - good.sum()
+            assert vmin == pytest.approx(x.min()) and vmax == pytest.approx(x.max())
+            assert vsum == pytest.approx(x.sum())
+            assert first == pytest.approx(x[0]) and last == pytest.approx(x[-1])
+    h.stop()
+
+
+def test_the_writer_writes_open_rollup_buckets_in_turn(tmp_path):
+    h = History(f"sqlite:///{tmp_path / 'h.db'}", CFG.tags, flush_s=0.05)
+    h.rollup_flush_s = 0.5  # every open bucket written within half a second, a share each pass
+    h.start()
+    h.submit(SampleBatch.build(np.arange(3, dtype=np.int32), T0, [1.0, 2.0, 3.0], Quality.GOOD))
+    wait_until(lambda: all(rollup_rows(h, "rollup_1h", tag) for tag in range(3)), timeout=10)
+    assert [rollup_rows(h, "rollup_1m", tag)[0][3] for tag in range(3)] == [1.0, 2.0, 3.0]
+    h.stop()

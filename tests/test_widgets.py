@@ -140,13 +140,45 @@ def test_alarm_flash_is_bounded_to_priority_cells(qtbot):
 
     model = AlarmTableModel()
     model.update_alarms([alarm(acked=True), alarm("GH1.CO.01:H", tag=3), alarm("X:HH", tag=1, acked=True)])
-    with qtbot.waitSignal(model.dataChanged, timeout=2000) as blocker:
-        pass
-    top, bottom = blocker.args[0], blocker.args[1]
-    assert top.column() == bottom.column() == COL_PRI
-    assert top.row() == bottom.row() == 1  # only the unacknowledged row flashes
+    changed = []
+    model.dataChanged.connect(lambda *args: changed.append(args))
+    looks = []
+    for _ in range(2):
+        with qtbot.waitSignal(model.restyled, timeout=2000) as blocker:
+            pass
+        assert blocker.args == [COL_PRI]
+        looks.append([model.index(r, COL_PRI).data(Qt.ItemDataRole.BackgroundRole) for r in range(3)])
+    assert not changed  # a colour: nothing a filter or the sort reads changed
+    assert all(phase[0] is not None and phase[2] is not None for phase in looks)  # acknowledged: steady
+    assert [phase[1] is None for phase in looks] == [True, False]  # only the unacknowledged row flashes
     model.update_alarms([alarm("GH1.CO.01:H", tag=3, acked=True)])
     assert not model._flash.isActive()
+
+
+def test_alarm_flash_and_a_flush_do_not_filter_the_whole_list_again(qtbot, monkeypatch):
+    from widgets.alarm_model import AlarmFilterProxy
+    from widgets.alarm_table import AlarmTable
+
+    filtered, counted = [], []
+    accepts, count = AlarmFilterProxy.filterAcceptsRow, AlarmTable._update_count
+    monkeypatch.setattr(
+        AlarmFilterProxy, "filterAcceptsRow", lambda self, r, p: filtered.append(r) or accepts(self, r, p)
+    )
+    monkeypatch.setattr(
+        AlarmTable, "_update_count", lambda self, *a: counted.append(not self._feeding) or count(self, *a)
+    )
+    table = AlarmTable()
+    qtbot.addWidget(table)
+    table.update_alarms([alarm(f"T{i}:H", tag=i, ts=100.0 + i) for i in range(300)])
+    filtered.clear()
+    table.model._toggle_flash()  # the timer's tick
+    assert filtered == []
+    # a flush that acknowledges every tenth alarm: those rows are filtered again, the counts made once
+    counted.clear()
+    table.update_alarms([alarm(f"T{i}:H", tag=i, ts=200.0 + i, acked=True) for i in range(0, 300, 10)])
+    assert sorted(filtered) == list(range(0, 300, 10))
+    assert counted.count(True) == 1
+    assert table.count_label.text() == "300 of 300 shown, 270 unacknowledged"
 
 
 def test_alarm_table_filter_and_acknowledge(qtbot):
@@ -500,3 +532,26 @@ def test_alarm_list_sorts_a_flood_into_place(qtbot):
     assert [a.source for a in table.visible_alarms()] == sorted((a.source for a in shown), reverse=True)
     table.view.sortByColumn(COL_TIME, Qt.SortOrder.DescendingOrder)
     assert table.visible_alarms()[0].key == "A39:H"
+
+
+def test_banner_leaves_out_hidden_alarms_and_redoes_nothing_when_nothing_changed(qtbot, monkeypatch):
+    from widgets.status import AlarmBanner
+
+    banner = AlarmBanner()
+    qtbot.addWidget(banner)
+    shown, shelved = (
+        alarm("A:HH", priority=1, ts=100.0),
+        helpers.alarm("S:HH", priority=1, ts=200.0, shelved=True),
+    )
+    standing = {"A:HH": shown, "S:HH": shelved, "B:H": alarm("B:H", priority=3, ts=50.0)}
+    banner.update_alarms(standing)
+    assert (
+        banner.current is shown and banner.more.text() == "+1 unacknowledged"
+    )  # the shelved one: not counted
+    texts = []
+    monkeypatch.setattr(banner.text, "setText", texts.append)
+    banner.update_alarms(dict(standing))  # a flush whose transitions the banner does not show
+    assert texts == []
+    newer = alarm("C:HH", priority=1, ts=300.0)
+    banner.update_alarms({**standing, "C:HH": newer})
+    assert banner.current is newer and len(texts) == 1 and banner.more.text() == "+2 unacknowledged"

@@ -384,8 +384,7 @@ class MainWindow(WindowLayout, QMainWindow):
         self.horn.update_alarms(transitions)
         standing = self.bridge.standing
         self.map.update_alarms(standing)
-        # shelved, suppressed and out-of-service alarms are recorded, not annunciated
-        self.banner.update_alarms({k: a for k, a in standing.items() if not a.hidden})
+        self.banner.update_alarms(standing)  # it leaves out the shelved, suppressed, out of service
 
     def open_users(self) -> None:
         """The administrator's user list."""

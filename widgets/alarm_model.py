@@ -4,7 +4,9 @@ proxy behind the filter bar; the colours, labels and formats every alarm display
 The model takes the transitions of a flush in bulk: one begin/end insert rows for every new
 alarm, begin/end remove rows and bounded `dataChanged` per run of adjacent rows, never a reset.
 Unacknowledged alarms flash their priority cell from one shared timer; acknowledged alarms are
-steady; alarms that returned to normal unacknowledged are greyed until someone acknowledges them.
+steady (the flash is `restyled`, not `dataChanged`: the proxy would filter every flashing row
+again twice a second and the view repaint every cell, in a flood thousands of Python calls, for
+a colour no filter reads); alarms that returned to normal unacknowledged are greyed until someone acknowledges them.
 The view (filter bar, buttons, menus) is widgets/alarm_table.py.
 """
 
@@ -21,6 +23,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -165,6 +168,8 @@ class AlarmTableModel(RowTableModel):
     """Standing alarms, one row per alarm key, fed with transitions."""
 
     columns, context = COLUMNS, "alarm_table"
+    # a column's look changed in every row (the flash), nothing a filter or sort reads: views repaint it
+    restyled = Signal(int)
 
     def __init__(self, units: dict[str, str] | None = None, parent=None, *, clock=time.time):
         super().__init__(parent)
@@ -336,18 +341,14 @@ class AlarmTableModel(RowTableModel):
 
     def _toggle_flash(self) -> None:
         self._flash_on = not self._flash_on
-        rows = [i for i, a in enumerate(self._rows) if a.state == State.UNACK]
-        if rows:  # one bounded dataChanged over the priority cells that flash
-            self.dataChanged.emit(
-                self.index(rows[0], COL_PRI),
-                self.index(rows[-1], COL_PRI),
-                [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
-            )
+        if any(a.state == State.UNACK for a in self._rows):  # the priority cells that flash
+            self.restyled.emit(COL_PRI)
         if self._flash_on:  # countdowns once a second
             self.refresh_countdowns()
 
     def refresh_countdowns(self) -> None:
-        """One bounded dataChanged over the countdown cells of early warnings."""
+        """One bounded dataChanged over the countdown cells of early warnings (the text filter
+        reads them)."""
         rows = [i for i, a in enumerate(self._rows) if a.eta is not None]
         if rows:
             self.dataChanged.emit(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
+    QRect,
     Qt,
     Signal,
 )
@@ -119,6 +120,7 @@ class AlarmTable(QWidget):
 
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
+        self.model.restyled.connect(self._restyled)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COL_TIME, Qt.SortOrder.DescendingOrder)
         self.view.setAlternatingRowColors(False)
@@ -171,6 +173,7 @@ class AlarmTable(QWidget):
         lay.addLayout(actions)
         lay.addWidget(self.filter_bar)
         lay.addWidget(self.view, 1)
+        self._feeding = self._count_due = False  # see _counted_once
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             sig.connect(self._update_count)
         for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
@@ -308,12 +311,23 @@ class AlarmTable(QWidget):
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
-        self.hold.feed(transitions)
+        self._counted_once(self.hold.feed, transitions)
 
     def show_new(self) -> None:
         """Take in the alarms held while the operator was working the list, newest on top."""
-        self.hold.release()
+        self._counted_once(self.hold.release)
         self.view.scrollToTop()
+
+    def _counted_once(self, feed, *args) -> None:
+        """`feed(*args)`, the counts below the list brought up to date once at the end: a flush
+        moves the model and the proxy by a signal per run of rows, each of which asks for them."""
+        self._feeding = True
+        try:
+            feed(*args)
+        finally:
+            self._feeding = False
+        if self._count_due:
+            self._update_count()
 
     def _held_changed(self, n: int, priority: int) -> None:
         self.new_button.setVisible(n > 0)
@@ -408,6 +422,13 @@ class AlarmTable(QWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
+    def _restyled(self, col: int) -> None:
+        """Repaint a column's visible cells (the flash), no more: nothing is filtered again."""
+        x = self.view.columnViewportPosition(col)
+        if x >= 0:
+            viewport = self.view.viewport()
+            viewport.update(QRect(x, 0, self.view.columnWidth(col), viewport.height()))
+
     def _current_changed(self, current: QModelIndex, _previous=None) -> None:
         a = current.data(ALARM_ROLE) if current.isValid() else None
         self.why_button.setEnabled(a is not None)
@@ -421,6 +442,10 @@ class AlarmTable(QWidget):
             self._update_count()
 
     def _update_count(self, *_args) -> None:
+        if self._feeding:
+            self._count_due = True
+            return
+        self._count_due = False
         rows = self.model.alarms()
         on_list = [a for a in rows if not a.hidden]
         off = len(rows) - len(on_list)

@@ -204,29 +204,46 @@ class AlarmBanner(QWidget):
         lay.addWidget(self.text, 1)
         lay.addWidget(self.more)
         self.current = None
+        self._shown: tuple | None = None  # what update_alarms last showed: (alarm, unacked, standing)
         self.update_alarms({})
 
     @staticmethod
     def pick(standing: Mapping[str, object]):
         """Newest among the highest-priority unacknowledged alarms (active before returned);
         an early warning only when no alarm is waiting."""
+        return AlarmBanner.survey(standing)[0]
+
+    @staticmethod
+    def survey(standing: Mapping[str, object]) -> tuple:
+        """(`pick`, unacknowledged, standing) over the alarms that are annunciated: shelved,
+        suppressed and out-of-service ones are recorded, not shown or counted. One pass."""
         best = None
+        unack = n = 0
         for a in standing.values():
-            if a.acked or getattr(a, "hidden", False):
+            if getattr(a, "hidden", False):
                 continue
+            n += 1
+            if a.acked:
+                continue
+            unack += 1
             k = (not getattr(a, "is_warning", False), -a.priority, a.active, a.ts)
             if best is None or k > best[0]:
                 best = (k, a)
-        return None if best is None else best[1]
+        return (None if best is None else best[1]), unack, n
 
     def update_alarms(self, standing: Mapping[str, object]) -> None:
-        a = self.pick(standing)
-        unack = sum(1 for x in standing.values() if not x.acked)
+        """Show the standing alarms' `pick`; nothing is redone while what it shows is the same
+        (the bridge calls this on every flush that carries a transition, floods included)."""
+        shown_now = self.survey(standing)
+        a, unack, n = shown_now
+        if self._shown is not None and self._shown[1:] == shown_now[1:] and self._shown[0] is a:
+            return
+        self._shown = shown_now
         if a is None:
             self.current = None
             self.level.setText("")
             self.text.setText(self.tr("No unacknowledged alarms"))
-            self.more.setText(self.tr("{n} standing").format(n=len(standing)) if standing else "")
+            self.more.setText(self.tr("{n} standing").format(n=n) if n else "")
             set_style_property(self, "priority", "0", children=True)
             self.text.set_hint("")
             self.setToolTip("")
