@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from core.alarm_types import ROMAN
 from core.formatting import hours_minutes, minutes, seconds
 from core.messages import QT_TRANSLATE_NOOP, Message, word
+from core.operating import Declaration
 
 COLOUR = {
     1: word("risk", QT_TRANSLATE_NOOP("risk", "red")),
@@ -120,6 +121,13 @@ class RiskState:
     since: float  # when the current level began, UNIX s
     trace: tuple[TraceItem, ...] = ()  # most severe first
     ts: float = 0.0  # when this state was evaluated
+    operating: Declaration | None = None  # its declared operating state (None: running)
+    evidence_counted: bool = True  # False: the declared state does not count live evidence
+
+    @property
+    def muted(self) -> bool:
+        """Drawn muted, not in its risk colour: a state that does not count live evidence."""
+        return self.operating is not None and not self.evidence_counted
 
     @property
     def interlock_unknown(self) -> bool:
@@ -150,6 +158,12 @@ class RiskState:
                 head=head,
                 previous=level_label(self.previous),
                 time=_clock(self.since),
+            )
+        if self.operating is not None:
+            head = _m(
+                QT_TRANSLATE_NOOP("risk", "{head} ({state})"),
+                head=head,
+                state=self.operating.describe(self.evidence_counted),
             )
         if not self.trace:
             return _m(QT_TRANSLATE_NOOP("risk", "{head}: no live evidence raises it."), head=head)

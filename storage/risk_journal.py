@@ -2,7 +2,9 @@
 
 One row per `RiskState` that `RiskEngine.update` reported: when, the level, the level before
 it, the inherent level, and the trace as JSON, so the question "why was the blast furnace
-orange at 03:12 last night" is answered from the journal alone. Plain functions on an
+orange at 03:12 last night" is answered from the journal alone. Each row also carries the
+source's declared operating state (maintenance, down, ...), so the states in force at the last
+stop are read back at start-up (`declarations_in_force`). Plain functions on an
 SQLAlchemy Engine (or an open Connection, to share the history writer's transaction).
 """
 
@@ -13,9 +15,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from core.operating import Declaration
 from core.risk_types import RiskState, TraceItem
 from storage.schema import risk_events
 
@@ -31,6 +34,7 @@ class RiskEvent:
     previous: int | None
     inherent: int
     trace: tuple[TraceItem, ...]
+    operating: Declaration | None = None
 
 
 def trace_json(trace: Iterable[TraceItem]) -> str:
@@ -58,6 +62,7 @@ def _row(s: RiskState) -> dict:
         "previous": s.previous,
         "inherent": s.inherent.level,
         "trace": trace_json(s.trace),
+        "operating": None if s.operating is None else json.dumps(s.operating.as_dict(), ensure_ascii=False),
     }
 
 
@@ -85,7 +90,28 @@ def read_risk_events(engine: Engine, start: float, end: float, hazard: str | Non
     with engine.connect() as conn:
         return [
             RiskEvent(
-                r.id, r.ts / 1000.0, r.hazard, r.level, r.previous, r.inherent, trace_from_json(r.trace)
+                r.id,
+                r.ts / 1000.0,
+                r.hazard,
+                r.level,
+                r.previous,
+                r.inherent,
+                trace_from_json(r.trace),
+                _declaration(r.operating),
             )
             for r in conn.execute(q)
         ]
+
+
+def _declaration(text: str | None) -> Declaration | None:
+    return None if not text else Declaration.from_dict(json.loads(text))
+
+
+def declarations_in_force(engine: Engine) -> list[Declaration]:
+    """The operating state each hazard source was in at its newest journal row (running ones left
+    out): what a restart puts back."""
+    ev = risk_events
+    newest = select(func.max(ev.c.id)).group_by(ev.c.hazard).scalar_subquery()
+    q = select(ev.c.operating).where(ev.c.id.in_(newest), ev.c.operating.is_not(None))
+    with engine.connect() as conn:
+        return [d for d in (_declaration(r.operating) for r in conn.execute(q)) if d is not None]

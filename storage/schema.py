@@ -97,6 +97,8 @@ risk_events = Table(
     Column("previous", SmallInteger, nullable=True),  # NULL: the first state known
     Column("inherent", SmallInteger, nullable=False),
     Column("trace", Text, nullable=False, default="[]"),
+    # the declared operating state then (JSON of core.operating.Declaration; NULL: running)
+    Column("operating", Text, nullable=True),
     Index("ix_risk_events_hazard_ts", "hazard", "ts"),
 )
 

@@ -65,6 +65,7 @@ class AlarmActions:
                 c.limit,
                 c.message,
                 shelved=shelved,
+                suppressed=self.alarms.by_state.warning_off(c),
                 first_out=False,
                 hazard=c.hazard,
                 eta=c.eta,
@@ -105,10 +106,10 @@ class AlarmActions:
                 alarm = alarm._replace(shelved=False)
         else:
             return None
-        self._store_external(alarm)
+        self.store_external(alarm)
         return alarm
 
-    def _store_external(self, alarm: Alarm) -> None:
+    def store_external(self, alarm: Alarm) -> None:
         if alarm.state == State.NORMAL:
             self.alarms.external.pop(alarm.key, None)
         else:
@@ -139,7 +140,7 @@ class AlarmActions:
             if cur.acked or cur.shelved or (wanted is not None and key not in wanted):
                 continue
             alarm = cur._replace(acked=True, ts=ts, user=user, comment=comment)
-            self._store_external(alarm)
+            self.store_external(alarm)
             out.append(alarm)
         return out
 
@@ -165,7 +166,7 @@ class AlarmActions:
             self.alarms.ext_shelf[key] = np.inf if duration_s is None else ts + duration_s
             self.alarms.timed_shelves = self.alarms.timed_shelves or duration_s is not None
             alarm = cur._replace(shelved=True, ts=ts, user=user, comment=reason)
-            self._store_external(alarm)
+            self.store_external(alarm)
             out.append(alarm)
         return out
 
@@ -190,7 +191,7 @@ class AlarmActions:
         alarm = cur._replace(
             shelved=False, acked=cur.acked and not cur.active, ts=ts, user=user, comment=comment
         )
-        self._store_external(alarm)
+        self.store_external(alarm)
         return alarm
 
     def set_out_of_service(
@@ -241,15 +242,27 @@ class AlarmActions:
     def standing(self, now: float | None = None) -> list[Alarm]:
         """Every alarm that is active, unacknowledged, latched or taken off the list, as it stands."""
         now = time.time() if now is None else now
-        suppressed = self.alarms.suppressed
+        suppressed, by_state = self.alarms.suppressed, self.alarms.by_state.alarms_off
         out = []
         for kind, lv in self.alarms.levels.items():
             mask = np.isfinite(lv.limit) & (
-                lv.active | ~lv.acked | lv.latched | lv.oos | lv.msup | (lv.shelved_until > 0) | suppressed
+                lv.active
+                | ~lv.acked
+                | lv.latched
+                | lv.oos
+                | lv.msup
+                | (lv.shelved_until > 0)
+                | suppressed
+                | by_state
             )
             for i in np.flatnonzero(mask):
                 # who took it off the list and why (a snapshot, not a journal row)
-                user, why = lv.suppress_reason.get(int(i)) or lv.shelve_reason.get(int(i)) or ("", "")
+                user, why = (
+                    lv.suppress_reason.get(int(i))
+                    or self.alarms.by_state.reason(int(i))
+                    or lv.shelve_reason.get(int(i))
+                    or ("", "")
+                )
                 out.append(self.alarms.record(kind, int(i), now, user, why)._replace(ts=float(lv.since[i])))
         out.extend(a._replace(ts=a.since) for a in self.alarms.external.values())
         return out

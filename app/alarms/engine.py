@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.alarms.actions import AlarmActions
+from app.alarms.by_state import StateSuppression
 from app.alarms.flips import AlarmFlips
 from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
@@ -162,6 +163,7 @@ class AlarmEngine:
         self.off_list = bool(self.suppress_when)
         self.any_latch = bool(self.latch.any())
         self.actions = AlarmActions(self)  # conditions from other detectors, the operator's actions
+        self.by_state = StateSuppression(self, n)  # suppressed by design by an operating state
 
     def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
         lv = self.levels[kind]

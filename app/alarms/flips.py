@@ -65,7 +65,7 @@ class AlarmFlips:
                 for x, y in zip(tags[one_shot].tolist(), kinds[one_shot].tolist(), strict=True):
                     e.levels[LEVEL_KINDS[y]].shelve_reason.pop(x, None)
             shelved = until > t
-            suppressed = e.suppressed[tags] | flat["msup"][f]
+            suppressed = e.suppressed[tags] | e.by_state.alarms_off[tags] | flat["msup"][f]
             oos = flat["oos"][f]
             keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
             if np.count_nonzero(keep) < len(keep):

@@ -111,10 +111,11 @@ class AlarmRecords:
         )
 
     def is_suppressed(self, kind: str, i: int) -> bool:
-        """By design (suppress_when; a BAD alarm while its device's COMM alarm stands) or by hand."""
+        """By design (suppress_when; an operating state; a BAD alarm while its device's COMM alarm stands) or by hand."""
         e = self.engine
         return bool(
             e.suppressed[i]
+            or e.by_state.alarms_off[i]
             or e.levels[kind].msup[i]
             or (kind == Kind.BAD and (e.device_down[i] or e.diag_on[i]))
         )

@@ -27,6 +27,7 @@ import numpy as np
 from app.alarms.engine import AlarmEngine
 from app.config import PlantConfig
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
+from app.risk import operating_states
 from app.warning.window import LIVE_STEP_S, RecentWindow
 from core.alarm_types import Alarm, Condition, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message
@@ -53,6 +54,7 @@ class Pipeline:
         self.n = n
         self.faults = FaultRegistry()
         self.alarms = AlarmEngine(config, self.faults)
+        self.opstates = operating_states.OperatingBook(config)  # declared operating states
         self.latest = np.full(n, np.nan)
         self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
         # why each tag is not good (QualityReason); the live engine shares its quality stage's
@@ -75,6 +77,7 @@ class Pipeline:
             self.warnings = WarningEngine(config, self.window, faults=self.faults)
             self.rules = RuleEngine(config, self.window, faults=self.faults)
             self.risk = RiskEngine(config)
+            self.risk.book = self.opstates
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> Outcome:
@@ -214,6 +217,9 @@ class Pipeline:
             if a is not None:
                 out.alarms.append(a)
         out.alarms += self._apply_faults()
+        ended = operating_states.expire(self, now)  # a declared state whose end has come
+        if ended is not None:
+            out.alarms += ended.alarms
         try:
             out.risk += self.risk.update(
                 now, self.alarms.standing(now), self.quality, self.latest, self.reason
@@ -242,11 +248,12 @@ class Pipeline:
             [t.name in old_tags and old_tags[t.name].alarms == t.alarms for t in new_cfg.tags], dtype=bool
         )
         self.alarms.adopt(old.alarms, old_index, same_alarms)
+        self.opstates.adopt(old.opstates)
+        ended: list[Alarm] = self.opstates.apply(self.alarms, now)
         present = old_index >= 0
         self.latest[present] = old.latest[old_index[present]]
         self.quality[present] = old.quality[old_index[present]]
         self._bucket, self._filled = old._bucket, old._filled
-        ended: list[Alarm] = []
         kept_warnings: set[str] = set()
         if self.window is not None and old.window is not None:
             self.window.adopt(old.window, old_index)

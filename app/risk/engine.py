@@ -25,6 +25,11 @@ from the inherent level; every piece of live evidence pulls it to at least its o
   once. An interlock with bad quality is *unknown*, not bypassed: a blind spot ("interlock state
   unknown") for `interlock_confirm_s`, then taken as bypassed (red) if it stays unknown.
 
+A declared operating state (app.risk.operating_states) is carried by the state; one that does
+not count live evidence (maintenance: a relining must not paint the map red for days) keeps only
+a bypassed or unknown interlock and the gas detectors people work beside (`keep_units`), and
+alarms an operating state suppresses by design are not hidden-alarm evidence: the state is shown.
+
 If `escalate_count` or more distinct indicators pull to the most severe level found, the level
 goes one step further (never past red): several independent signs of the same danger are worse
 than one. Members are the hazard source's `tags` and `interlocks` plus every alarm whose `hazard`
@@ -141,6 +146,8 @@ class RiskEngine:
         self._sig: list[tuple] = [()] * len(self.sources)
         self._with_evidence: set[int] = set()  # sources that had evidence at the last update
         self._started = False
+        self.book = None  # app.risk.operating_states.OperatingBook: the declared operating states
+        self._with_state: set[int] = set()  # sources with a declared state at the last update
         self._bad_texts: dict[tuple[int, bool, int], Message] = {}
 
     # ------------------------------------------------------------ evaluation
@@ -191,7 +198,12 @@ class RiskEngine:
             for k, item in self._calibration_evidence(now):
                 add(k, item, ":calibration")
 
-        todo = sorted(self._with_evidence | evidence.keys()) if self._started else range(len(self.sources))
+        with_state = self._operating(evidence)
+        todo = (
+            sorted(self._with_evidence | evidence.keys() | with_state | self._with_state)
+            if self._started
+            else range(len(self.sources))
+        )
         self._started = True
         changed = []
         for k in todo:
@@ -202,7 +214,30 @@ class RiskEngine:
                 changed.append(state)
             self._sig[k] = sig
         self._with_evidence = set(evidence)
+        self._with_state = with_state
         return changed
+
+    def _operating(self, evidence: dict[int, dict]) -> set[int]:
+        """The sources with a declared operating state; where the state does not count live
+        evidence (maintenance), only a bypassed or unknown interlock and the kept gas detectors
+        stay in their evidence. Returns those sources."""
+        book = self.book
+        if book is None or not book.declared:
+            return set()
+        out = set()
+        for hazard in book.declared:
+            k = self.by_name.get(hazard)
+            if k is None:
+                continue
+            out.add(k)
+            found = evidence.get(k)
+            if found and not book.evidence_counted(hazard):
+                kept = {key: t for key, t in found.items() if _counts_in_any_state(t, book.kept_names)}
+                if kept:
+                    evidence[k] = kept
+                else:
+                    del evidence[k]
+        return out
 
     def _interlock_evidence(self, now: float, bad: np.ndarray, values: np.ndarray, add) -> None:
         """A bypassed interlock (0 with a valid quality) is red at once; one whose state is unknown
@@ -299,8 +334,8 @@ class RiskEngine:
                 k = self.by_name.get(a.hazard)
                 if k is not None and k not in hz:
                     hz = hz + (k,)
-            if not hz:
-                continue
+            if not hz or (self.book is not None and self.book.suppresses(a)):
+                continue  # an operating state suppresses it: the state is shown, not a hidden alarm
             if a.is_warning:
                 own, what = model.warning_level.get(a.priority, _clip(a.priority)), WARNING
             else:
@@ -355,6 +390,9 @@ class RiskEngine:
             (t.indicator, t.what, t.level, t.since, "" if t.what in (ALARM, WARNING) else t.detail)
             for t in trace
         )
+        declared = self.book.declaration(h.name) if self.book is not None else None
+        counted = declared is None or self.book.evidence_counted(h.name)
+        sig += (declared, counted)
         old = self._states[k]
         if old is None:
             previous, since = None, now
@@ -362,7 +400,8 @@ class RiskEngine:
             previous, since = old.level, now
         else:
             previous, since = old.previous, old.since
-        return RiskState(h.name, h.kind, inh, level, previous, since, trace, now), sig
+        state = RiskState(h.name, h.kind, inh, level, previous, since, trace, now, declared, counted)
+        return state, sig
 
     # ------------------------------------------------------------ reading
     def states(self) -> list[RiskState]:
@@ -373,6 +412,11 @@ class RiskEngine:
     def state(self, hazard: str) -> RiskState | None:
         k = self.by_name.get(hazard)
         return None if k is None else self._states[k]
+
+
+def _counts_in_any_state(t: TraceItem, kept: set[str]) -> bool:
+    """Evidence that counts whatever the declared state: an interlock, a kept gas detector."""
+    return t.what in (INTERLOCK, INTERLOCK_UNKNOWN) or t.indicator in kept
 
 
 def calibration_overdue(tag: str, due: date) -> Message:

@@ -230,6 +230,7 @@ class Engine:
 
     def _warm_up(self) -> None:
         learn_from_past(self)  # app/runtime/warm_up.py
+        self.operator.restore_states()  # the operating states declared before the last stop
 
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag
@@ -495,6 +496,20 @@ class Engine:
             out = change(self.alarms)
         self.publish(out)
         return out
+
+    def update_pipeline(self, change: Callable) -> Outcome:
+        """Apply `change(pipeline)` (it returns an Outcome) under the engine's lock; journal and
+        publish its alarm transitions and risk changes."""
+        with self._lock:
+            outcome = change(self.pipeline)
+        self.publish(outcome.alarms)
+        if outcome.risk:
+            if self.history is not None:
+                self.history.journal_risk(outcome.risk)
+            for listener in self._listeners:
+                if hasattr(listener, "on_risk"):
+                    listener.on_risk(outcome.risk)
+        return outcome
 
     def publish(self, transitions: list[Alarm]) -> None:
         """Journal alarm transitions and hand them to the listeners."""

@@ -1,5 +1,6 @@
 """The operator's actions on the alarms (acknowledge with a comment, shelve, unshelve, out of
-service, suppress by hand), handed to the acquisition loop and answered with futures.
+service, suppress by hand) and a supervisor's declaration of a hazard source's operating state
+(app/risk/operating_states.py), handed to the acquisition loop and answered with futures.
 
 A detector pass holds the engine's lock while it evaluates a batch; an action asked for by the
 GUI must not wait for it. Each action is queued to the acquisition loop (Engine.call_in_loop),
@@ -12,7 +13,12 @@ carries the transitions, or the exception (a shelve without a reason). Without a
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 from collections.abc import Callable
+
+from app.risk import operating_states
+
+log = logging.getLogger(__name__)
 
 
 class OperatorRequests:
@@ -44,6 +50,37 @@ class OperatorRequests:
     def suppress(self, keys: list[str], on: bool, user: str, reason: str = "") -> concurrent.futures.Future:
         """Suppress alarms by hand until lifted (on=False lifts it)."""
         return self._request(lambda actions, now: actions.suppress(keys, on, now, user, reason))
+
+    def declare_state(
+        self, hazard: str, state: str, user: str, reason: str, until: float | None = None
+    ) -> concurrent.futures.Future:
+        """Declare a hazard source running, reduced, down or under maintenance (until `until`,
+        UNIX s on the engine's clock, or until declared otherwise); a future of the Outcome
+        (alarm transitions, risk changes), or of the refusal (no reason, unknown source)."""
+        engine = self.engine
+
+        def change(pipeline):
+            now = engine.clock.now()
+            return operating_states.change(pipeline, hazard, state, user, reason, until, now)
+
+        return engine.call_in_loop(engine.update_pipeline, change)
+
+    def restore_states(self) -> int:
+        """Put back the operating states in force at the last stop, from the risk journal (on the
+        acquisition thread at start-up); a journal that cannot be read leaves every source running."""
+        engine = self.engine
+        if engine.history is None:
+            return 0
+        from storage.risk_journal import declarations_in_force
+
+        try:
+            found = declarations_in_force(engine.history.engine)
+        except Exception:  # running everywhere, as without a journal; said in the log
+            log.exception("the operating states could not be read back from the risk journal")
+            return 0
+        now = engine.clock.now()
+        engine.update_pipeline(lambda pipeline: operating_states.restore(pipeline, found, now))
+        return len(found)
 
     def _request(self, action: Callable) -> concurrent.futures.Future:
         engine = self.engine

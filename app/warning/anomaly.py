@@ -112,6 +112,18 @@ class AnomalyDetector:
         self.beyond[:] = 0
         self.evidence.clear()
 
+    def relearn(self, tags) -> list[int]:
+        """Forget the baselines of these tags (another process mode); they say "learning"
+        again. Returns those that had an anomaly up."""
+        rows = np.flatnonzero(np.isin(self.tags, np.asarray(list(tags), dtype=np.intp)))
+        was = self.tags[rows[self.state[rows] != 0]].tolist()
+        self.mu[rows], self.var[rows], self.dvar[rows], self.seen_s[rows] = np.nan, 0.0, 0.0, 0.0
+        self.beyond[rows], self.prev[rows], self.unchanged_since[rows] = 0, np.nan, np.nan
+        self.state[rows], self.since[rows] = 0, 0.0
+        for i in self.tags[rows].tolist():
+            self.evidence.pop(i, None)
+        return was
+
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
         if len(self.tags) == 0:
             return []

@@ -158,6 +158,23 @@ class WarningEngine:
             sc.forecast.reset()
             sc.anomaly.reset()
 
+    def relearn(self, tags, now: float, why: str) -> list[Condition]:
+        """The forecast and anomaly detectors of these tags learn again from nothing, at every
+        scale (their baselines belong to another process mode); the warnings they had up end."""
+        out = []
+        for sc in self.scales:
+            for kind, detector in ((Kind.FORECAST, sc.forecast), (Kind.ANOMALY, sc.anomaly)):
+                for i in detector.relearn(tags):
+                    message = _m(
+                        QT_TRANSLATE_NOOP("warning", "{tag}: learning again ({why})"),
+                        tag=self.names[i],
+                        why=why,
+                    )
+                    out.append(
+                        Condition(f"{self.names[i]}:{kind}", self.names[i], kind, False, 4, now, message, i)
+                    )
+        return out
+
     def adopt(
         self, old: WarningEngine, old_index: np.ndarray, cfg: PlantConfig, old_cfg: PlantConfig
     ) -> set[str]:

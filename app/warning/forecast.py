@@ -199,6 +199,17 @@ class ForecastDetector:
         self.streak[:] = 0
         self.fits.clear()
 
+    def relearn(self, tags) -> list[int]:
+        """Forget the normal band of these tags (they come back from another process mode: a
+        furnace after 休风); they say "learning" again. Returns those that had a forecast up."""
+        rows = np.flatnonzero(np.isin(self.tags, np.asarray(list(tags), dtype=np.intp)))
+        was = self.tags[rows[self.active[rows]]].tolist()
+        self.mu[rows], self.var[rows], self.seen[rows] = np.nan, 0.0, 0.0
+        self.active[rows], self.streak[rows] = False, 0
+        for i in self.tags[rows].tolist():
+            self.fits.pop(i, None)
+        return was
+
     def learn(self, now: float) -> None:
         """Fold the newest closed bucket into the normal band of tags not under warning."""
         step = self.window.step

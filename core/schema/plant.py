@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
+from core.schema.operating import OperatingStates
 from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
 from core.substances import CATALOGUE
 
@@ -211,6 +212,7 @@ class RiskModel(Strict):
     hidden_alarm_level: int = Field(3, ge=1, le=4)  # a member alarm shelved, suppressed, out of service
     escalate_count: int = Field(3, ge=2)
     interlock_confirm_s: float = Field(30.0, ge=0)
+    operating_states: OperatingStates = OperatingStates()  # what running/reduced/down/maintenance do
 
     @field_validator("lec_cutoffs", "ls_cutoffs", "gb18218_cutoffs")
     @classmethod
