@@ -71,6 +71,7 @@ class Action(StrEnum):
     UNSHELVE = "unshelve"
     OUT_OF_SERVICE = "out_of_service"
     SUPPRESS = "suppress"
+    OPERATING_STATE = "operating_state"  # a hazard source declared running, reduced, down, under maintenance
     CONFIG_CHANGE = "config_change"
     USER_ADD = "user_add"
     USER_REMOVE = "user_remove"

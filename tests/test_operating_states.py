@@ -25,8 +25,9 @@ TAGS = """
 """
 HAZARDS = """
 hazard_sources:
-  - {name: Converter, kind: converter, tags: [T, CO, IL], interlocks: [IL], inherent_level: 4}
-  - {name: Holder, kind: gas_holder, tags: [O], inherent_level: 4}
+  - {name: Converter, kind: converter, tags: [T, CO, IL], interlocks: [IL], inherent_level: 4,
+     area: [[0, 0], [100, 0], [100, 100]]}
+  - {name: Holder, kind: gas_holder, tags: [O], inherent_level: 4, area: [[200, 0], [300, 0], [300, 100]]}
 """
 T, CO, IL, _O = range(4)
 

@@ -246,6 +246,10 @@ class HazardPanel(QWidget):
         self.badge = LevelBadge(self)
         self.since_label = QLabel("", self)
         self.since_label.setStyleSheet("color: #9ea2a8;")
+        self.state_label = QLabel("", self)  # a declared operating state: who, since, until, why
+        self.state_label.setObjectName("operatingState")
+        self.state_label.setWordWrap(True)
+        self.state_label.setStyleSheet("color: #c9ccd1; font-weight: bold;")
         self.why_button = QPushButton(self.tr("Why?"), self)
         self.why_button.setToolTip(
             self.tr("The full explanation: the level, the inherent grade and every indicator")
@@ -336,6 +340,7 @@ class HazardPanel(QWidget):
         lay.setSpacing(4)
         lay.addLayout(head)
         lay.addWidget(self.since_label)
+        lay.addWidget(self.state_label)
         lay.addLayout(inh)
         # the trace and the indicators share the height; the operator can move the split
         trace_box, members_box = QWidget(self), QWidget(self)
@@ -375,6 +380,7 @@ class HazardPanel(QWidget):
     def _show_empty(self) -> None:
         for w in self._content:
             w.setVisible(self.name is not None)
+        self.state_label.setVisible(self.name is not None and bool(self.state_label.text()))
         self.empty_label.setVisible(self.name is None)
 
     # ------------------------------------------------------------ public
@@ -458,6 +464,15 @@ class HazardPanel(QWidget):
             elif s.raised:
                 text += " · " + self.tr("1 step above inherent")
             self.since_label.setText(text)
+        declared = s.operating if s is not None else None
+        self.state_label.setText(
+            ""
+            if declared is None
+            else self.tr("Operating state: {state}").format(
+                state=i18n.text(declared.describe(s.evidence_counted))
+            )
+        )
+        self.state_label.setVisible(declared is not None)
         self.inherent_badge.set_level(inh.level, solid=False)
         self.inherent_method.setText(self.method_text(inh))
         self.inherent_label.setText(i18n.text(inh.explanation))

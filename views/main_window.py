@@ -271,6 +271,10 @@ class MainWindow(WindowLayout, QMainWindow):
             self.tr("Devices, tags, alarms, hazard sources, rules and map of this plant"),
         )
         plant.addAction(self.settings_action)
+        self.state_action = self.operator.build_state_action(plant)
+        for panel in (self.hazard_panel, self.risk_overview):  # right-click: the same action
+            panel.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            panel.addAction(self.state_action)
         view = bar.addMenu(self.tr("&View"))
         for dock in (self.trend_dock, self.alarm_dock, self.tag_dock, self.hazard_dock, self.risk_dock):
             view.addAction(dock.toggleViewAction())
@@ -332,6 +336,7 @@ class MainWindow(WindowLayout, QMainWindow):
             (self.unsuppress_action, Permission.SUPPRESS),
             (self.oos_action, Permission.OUT_OF_SERVICE),
             (self.return_action, Permission.OUT_OF_SERVICE),
+            (self.state_action, Permission.SUPPRESS),
             (self.users_action, Permission.MANAGE_USERS),
         ]
         settings_action = getattr(self, "settings_action", None)

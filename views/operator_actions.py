@@ -1,6 +1,7 @@
 """The operator's alarm actions of the main window: acknowledge, shelve, unshelve, suppress by
-hand, out of service and back, each checked against the user's role, done through the engine
-(which journals it) and written to the audit trail.
+hand, out of service and back, and a supervisor's declaration of a hazard source's operating
+state (views/operating_state_dialog.py), each checked against the user's role, done through the
+engine (which journals it) and written to the audit trail.
 
 `OperatorActions` is a component of views.main_window.MainWindow (`window.operator`; the window
 delegates `acknowledge`, `shelve`, `suppress` and `set_out_of_service` to it). It uses the
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from app.accounts.users import Permission
 from storage.audit import Action
+from views.operating_state_dialog import OperatingStateDialog
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class OperatorActions:
 
     def __init__(self, window):
         self.window = window
+        self.state_dialog: OperatingStateDialog | None = None  # the open "Operating state…" dialog
 
     def build_off_list_actions(self, menu) -> tuple:
         """The Alarms menu's actions that take alarms off the list or put them back: (unshelve,
@@ -174,3 +177,47 @@ class OperatorActions:
             self._send(
                 self.window.engine.set_out_of_service, args, Action.OUT_OF_SERVICE, ",".join(keys), detail
             )
+
+    # ------------------------------------------------------------ operating states
+    def build_state_action(self, menu):
+        """The "Operating state…" action (the Plant menu; the hazard panels' context menus)."""
+        act = self.window.new_action(
+            QCoreApplication.translate("MainWindow", "Operating state…"),
+            lambda *_: self.open_state_dialog(),
+            (),
+            QCoreApplication.translate(
+                "MainWindow",
+                "Declare the selected hazard source running, reduced, down or under maintenance, with a "
+                "reason; maintenance suppresses its alarms by design and mutes its risk",
+            ),
+        )
+        menu.addAction(act)
+        return act
+
+    def open_state_dialog(self, hazard: str | None = None) -> OperatingStateDialog | None:
+        """Ask for the state of a hazard source (the one shown in the Hazard source panel)."""
+        w = self.window
+        hazard = hazard or w.hazard_panel.name or w.risk_overview.selected()
+        if not hazard:
+            w.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "Select a hazard source first (map or Plant risk)"),
+                8000,
+            )
+            return None
+        if not w.allowed(Permission.SUPPRESS):
+            return None
+        state = w.bridge.risk_states.get(hazard)
+        dialog = OperatingStateDialog(hazard, getattr(state, "operating", None), w, now=w.now())
+        dialog.accepted.connect(lambda: self.declare_state(hazard, *dialog.choice()))
+        dialog.open()
+        self.state_dialog = dialog
+        return dialog
+
+    def declare_state(self, hazard: str, state, reason: str, until: float | None = None) -> None:
+        """Declare a hazard source's operating state through the engine; journaled and audited."""
+        operator = getattr(self.window.engine, "operator", None)
+        if operator is None or not self.window.allowed(Permission.SUPPRESS):
+            return
+        args = (hazard, str(state), self._user, reason, until)
+        detail = {"state": str(state), "reason": reason, "until": until}
+        self._send(operator.declare_state, args, Action.OPERATING_STATE, hazard, detail)

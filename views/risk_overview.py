@@ -172,8 +172,10 @@ class RiskTableModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_LEVEL:
                 return ROMAN[s.level]
-            if col == COL_NAME:
-                return s.hazard
+            if col == COL_NAME:  # with its declared operating state: "Converter BOF1 · under maintenance"
+                return (
+                    s.hazard if s.operating is None else f"{s.hazard} · {i18n.text(s.operating.state_text)}"
+                )
             if col == COL_KIND:
                 return hazard_kind(s.kind)
             if col == COL_INHERENT:

@@ -30,6 +30,7 @@ from widgets.map_style import (
     DIM_TEXT,
     HIGHLIGHT,
     LONG_NAME,
+    MUTED,
     NORMAL_MARKER,
     NORMAL_OUTLINE,
     PLATE,
@@ -282,6 +283,8 @@ class HazardArea(QGraphicsPolygonItem):
         self.risk_level = inherent_level if inherent_level in ROMAN else 4  # the dynamic level
         self.raised = False  # the dynamic level is above the inherent one
         self.unknown = False  # an interlock's state is unknown (data lost): its own outline
+        self.state_text = ""  # its declared operating state, when not running ("under maintenance")
+        self.muted = False  # that state counts no live evidence: hatched grey, not its risk colour
         self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
         self.full_text = f"{name}{self.level_text}"
         # not a child of the polygon: a sibling area added later would paint its fill over it
@@ -313,23 +316,36 @@ class HazardArea(QGraphicsPolygonItem):
         self._apply()
         return True
 
-    def set_risk(self, level: int, inherent: int, explanation: str = "", unknown: bool = False) -> bool:
+    def set_risk(
+        self,
+        level: int,
+        inherent: int,
+        explanation: str = "",
+        unknown: bool = False,
+        state: str = "",
+        muted: bool = False,
+    ) -> bool:
         """The hazard source's dynamic risk level (four-colour map) and why (an
         `core.messages.Message`, shown in the installed language); `unknown`: an interlock's
-        state is unknown (data lost), outlined in its own colour, never red for it."""
-        raised = level < inherent
+        state is unknown (data lost), outlined in its own colour, never red for it; `state`: its
+        declared operating state (a Message; "" running), on the plate; `muted`: that state
+        counts no live evidence, the area is hatched grey instead of its risk colour."""
+        raised = level < inherent and not muted
         if explanation:
             self.setToolTip(render(explanation, QCoreApplication.translate))
-        if (level, raised, inherent, unknown) == (
+        state = render(state, QCoreApplication.translate)
+        if (level, raised, inherent, unknown, state, muted) == (
             self.risk_level,
             self.raised,
             self.inherent_level,
             self.unknown,
+            self.state_text,
+            self.muted,
         ):
             return False
         self.risk_level, self.raised, self.inherent_level = level, raised, inherent
-        self.unknown = unknown
-        self.level_text = f"  ·  {ROMAN.get(level, '')}"
+        self.unknown, self.state_text, self.muted = unknown, state, muted
+        self.level_text = f"  ·  {ROMAN.get(level, '')}" + (f"  ·  {state}" if state else "")
         self.full_text = f"{self.name}{self.level_text}"
         forms = self.plate_texts()
         self.label.set_text(*forms[min(self.plate_form, len(forms) - 1)])  # the form placed, new level
@@ -338,8 +354,9 @@ class HazardArea(QGraphicsPolygonItem):
 
     @property
     def urgent(self) -> bool:
-        """An alarm on the area, its risk raised, or its interlock state unknown: the plate shows."""
-        return self.priority > 0 or self.raised or self.unknown
+        """An alarm on the area, its risk raised, its interlock state unknown or a declared
+        operating state: the plate shows."""
+        return self.priority > 0 or self.raised or self.unknown or bool(self.state_text)
 
     def plate_texts(self) -> list[tuple[str, int]]:
         """What the plate tries, in order: the name on one line, a font step smaller, then on
@@ -374,6 +391,8 @@ class HazardArea(QGraphicsPolygonItem):
         # inherent level, clearly once live evidence raises it; alarms outline (and flash)
         level = self.risk_level
         brush = QBrush(priority_color(level, RAISED_FILL_ALPHA if self.raised else RISK_FILL_ALPHA))
+        if self.muted:  # under maintenance: hatched grey, never red from a relining
+            brush = QBrush(MUTED, Qt.BrushStyle.BDiagPattern)
         if self.priority:
             if self.flash_on:
                 pen = QPen(priority_color(self.priority), 3.0)
@@ -386,6 +405,9 @@ class HazardArea(QGraphicsPolygonItem):
         elif self.raised:
             pen = QPen(priority_color(level), 2.2)
             self.label.set_accent(priority_color(level))
+        elif self.muted:
+            pen = QPen(MUTED, 1.6, Qt.PenStyle.DashLine)
+            self.label.set_accent(MUTED)
         else:
             pen = QPen(NORMAL_OUTLINE, 1.2)
             self.label.set_accent(None)

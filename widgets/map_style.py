@@ -22,6 +22,7 @@ HIGHLIGHT = QColor("#ffffff")
 # data lost: a hazard source whose interlock state is unknown (not yet taken as bypassed); violet,
 # apart from the four risk colours, as ISA-101 displays mark a value that cannot be trusted
 DATA_LOST = QColor("#b38cf0")
+MUTED = QColor("#6f747b")  # a source whose declared state counts no live evidence (maintenance): hatched
 RISK_FILL_ALPHA = 26  # a hazard area at its inherent level: a faint tint of its colour
 RAISED_FILL_ALPHA = 70  # raised above it by live evidence
 FLASH_MS = 500

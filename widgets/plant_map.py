@@ -291,7 +291,10 @@ class PlantMap(QGraphicsView):
             if h is None:
                 continue
             before = h.label.label_rect().width()
-            if h.set_risk(r.level, r.inherent.level, r.explain(), r.interlock_unknown):
+            state = r.operating.state_text if getattr(r, "operating", None) is not None else ""
+            if h.set_risk(
+                r.level, r.inherent.level, r.explain(), r.interlock_unknown, state, getattr(r, "muted", False)
+            ):
                 hidden = h.urgent and not h.label.isVisible()
                 relayout |= hidden or h.label.label_rect().width() > before + 0.5  # wider: may overlap
         if relayout:
