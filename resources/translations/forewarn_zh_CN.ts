@@ -763,6 +763,10 @@ round trip {ms} ms</source>
         <translation>高于固有风险 1 级</translation>
     </message>
     <message>
+        <source>Operating state: {state}</source>
+        <translation>运行状态：{state}</translation>
+    </message>
+    <message>
         <source>Raised by ({n})</source>
         <translation>升级依据（{n}）</translation>
     </message>
@@ -1198,6 +1202,18 @@ No sound on this workstation: {reason}</source>
         <translation>报警操作未执行：{error}</translation>
     </message>
     <message>
+        <source>Operating state…</source>
+        <translation>运行状态…</translation>
+    </message>
+    <message>
+        <source>Declare the selected hazard source running, reduced, down or under maintenance, with a reason; maintenance suppresses its alarms by design and mutes its risk</source>
+        <translation>声明所选危险源为运行、减产、停运或检修，并注明原因；检修期间其报警按设计抑制，风险不按实时证据升级</translation>
+    </message>
+    <message>
+        <source>Select a hazard source first (map or Plant risk)</source>
+        <translation>请先选择一个危险源（在地图或全厂风险中）</translation>
+    </message>
+    <message>
         <source>Suppress…</source>
         <translation>抑制…</translation>
     </message>
@@ -1561,6 +1577,33 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Kept in the data directory&apos;s secret store; the plant file only names it</source>
         <translation>保存在数据目录的密钥库中；工厂配置文件只记录其名称</translation>
+    </message>
+</context>
+<context>
+    <name>OperatingStateDialog</name>
+    <message>
+        <source>Operating state: {hazard}</source>
+        <translation>运行状态：{hazard}</translation>
+    </message>
+    <message>
+        <source>Why (required): relining, 休风 for tuyere change, …</source>
+        <translation>原因（必填）：如大修换衬、休风更换风口……</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Now: {state}</source>
+        <translation>当前：{state}</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
@@ -3699,6 +3742,41 @@ Last message: {message}</source>
     </message>
 </context>
 <context>
+    <name>operating</name>
+    <message>
+        <source>{hazard} no longer {state}</source>
+        <translation>{hazard} 不再处于“{state}”</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>reduced</source>
+        <translation>减产运行</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>停运（休风）</translation>
+    </message>
+    <message>
+        <source>under maintenance</source>
+        <translation>检修中</translation>
+    </message>
+    <message>
+        <source>{state} since {time} by {user}: {reason}</source>
+        <translation>自 {time} 起{state}，由 {user} 声明：{reason}</translation>
+    </message>
+    <message>
+        <source>{text}, until {until}</source>
+        <translation>{text}，至 {until}</translation>
+    </message>
+    <message>
+        <source>{text}; live evidence not counted</source>
+        <translation>{text}；实时证据不计入</translation>
+    </message>
+</context>
+<context>
     <name>plant_map</name>
     <message>
         <source>ON</source>
@@ -3902,6 +3980,10 @@ inherent level {level}</source>
     <message>
         <source>{head}, {previous} before {time}</source>
         <translation>{head}，{time} 前为 {previous}</translation>
+    </message>
+    <message>
+        <source>{head} ({state})</source>
+        <translation>{head}（{state}）</translation>
     </message>
     <message>
         <source>{head}: no live evidence raises it.</source>
@@ -5015,6 +5097,10 @@ inherent level {level}</source>
     <message>
         <source>{tag} drifted to {value}{unit}, {z} σ from its normal {normal}{unit} (learned over {duration})</source>
         <translation>{tag} 漂移至 {value}{unit}，偏离正常值 {normal}{unit} {z} σ（基于 {duration} 学习）</translation>
+    </message>
+    <message>
+        <source>{tag}: learning again ({why})</source>
+        <translation>{tag}：重新学习（{why}）</translation>
     </message>
     <message>
         <source> (basis: {basis})</source>
