@@ -14,6 +14,7 @@ from app.risk import operating_states
 from core.alarm_types import State
 from core.operating import Declaration, OpState
 from core.samples import Quality, SampleBatch
+from storage.risk_journal import read_risk_events
 from tests.helpers import plant
 
 T0 = 1_700_000_000.0
@@ -177,4 +178,16 @@ def test_state_survives_a_restart_through_the_risk_journal(tmp_path):
     d = again.pipeline.opstates.declaration("Converter")
     assert d == Declaration("Converter", OpState.MAINTENANCE, "supervisor1", d.since, "relining", until)
     assert again.alarms.by_state.alarms_off[T] and not again.alarms.by_state.alarms_off[CO]
+    rows = read_risk_events(again.history.engine, 0, time.time() + 60, "Converter")
+    assert rows[-1].operating == d  # the journal row of the change carries the declaration
     again.history.stop()
+
+
+def test_a_new_configuration_keeps_the_declarations():
+    old = Pipeline(cfg())
+    feed(old, T0, 10, values(t=110.0))
+    operating_states.change(old, "Converter", "maintenance", "sup", "relining", None, T0 + 10)
+    new = Pipeline(cfg())
+    new.adopt(old, T0 + 11)
+    assert new.opstates.declaration("Converter").reason == "relining"
+    assert new.alarms.by_state.alarms_off[T] and "T:H" not in listed(new, T0 + 11)
