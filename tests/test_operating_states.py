@@ -191,3 +191,18 @@ def test_a_new_configuration_keeps_the_declarations():
     new.adopt(old, T0 + 11)
     assert new.opstates.declaration("Converter").reason == "relining"
     assert new.alarms.by_state.alarms_off[T] and "T:H" not in listed(new, T0 + 11)
+
+
+def test_the_alarm_clock_ends_a_declaration_without_samples():
+    from app.runtime.engine import Engine
+
+    engine = Engine(cfg())  # on wall time: the declaration is stamped now
+    now = time.time()
+    engine.process(SampleBatch.build(np.arange(4, dtype=np.int32), now, values(t=110.0)(0), Quality.GOOD))
+    f = engine.operator.declare_state("Converter", "down", "sup", "tuyere change", now + 600)
+    assert f.result(5).risk  # inline: no loop runs
+    engine.tick_alarms(now + 300)
+    assert engine.pipeline.opstates.declaration("Converter") is not None
+    engine.tick_alarms(now + 601)
+    assert engine.pipeline.opstates.declaration("Converter") is None
+    assert next(s for s in engine.risk_states() if s.hazard == "Converter").operating is None

@@ -153,11 +153,11 @@ def change(pipeline, hazard: str, state, user: str, reason: str, until: float | 
     return settle(pipeline, ended, now)
 
 
-def expire(pipeline, now: float):
-    """Declarations whose end has come return to running: the Outcome's alarm transitions (the
-    pass's risk update follows), or None when none ended."""
+def expire(pipeline, now: float, risk: bool = False):
+    """Declarations whose end has come return to running: the Outcome (its risk changes with
+    `risk`; in a detector pass the pass's risk update follows), or None when none ended."""
     ended = pipeline.opstates.due(now)
-    return settle(pipeline, ended, now, risk=False) if ended else None
+    return settle(pipeline, ended, now, risk=risk) if ended else None
 
 
 def settle(pipeline, ended: list[Declaration], now: float, risk: bool = True):

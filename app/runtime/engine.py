@@ -34,6 +34,7 @@ from app.config import PlantConfig
 from app.config.io import changed_devices
 from app.evaluation.integrity import QualityStage
 from app.evaluation.pipeline import Outcome, Pipeline
+from app.risk import operating_states
 from app.runtime.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
 from app.runtime.history_watch import HISTORY_ALARM_KEY, HistoryWatch  # noqa: F401  (the key: engine API)
 from app.runtime.operator import OperatorRequests
@@ -331,8 +332,11 @@ class Engine:
 
     def tick_alarms(self, now: float | None = None) -> list[Alarm]:
         """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
-        status change) alarms after its delay, a shelve expires. Journaled and published."""
+        status change) alarms after its delay, a shelve or a declared operating state expires.
+        Journaled and published."""
         now = self.clock.now() if now is None else now
+        if self.pipeline.opstates.declared:  # an operating state whose end has come, samples or not
+            self.update_pipeline(lambda p: operating_states.expire(p, now, risk=True) or Outcome())
         return self.update_alarms(lambda alarms: alarms.tick(now))
 
     def _on_status(self, status: DeviceStatus) -> None:
