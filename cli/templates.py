@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from app.config import ConfigError, load_config
-from app.config.instantiate import TemplateError, instantiate, parse_binding
+from app.config.instantiate import TemplateError, default_prefix, instantiate, parse_binding
 from app.config.io import save_config
 from app.config.templates import load_template, shipped_templates, template_for
 from cli.commands import EXIT_CONFIG
@@ -77,7 +77,7 @@ def apply_template(
             return EXIT_CONFIG
         mapping.setdefault(role.strip(), []).append(parse_binding(value))
     try:
-        inst = instantiate(t, name, mapping, prefix if prefix is not None else _prefix(name), cfg)
+        inst = instantiate(t, name, mapping, prefix if prefix is not None else default_prefix(name), cfg)
     except TemplateError as exc:
         for issue in exc.issues:
             print(f"{config}: {issue}", file=err)
@@ -112,11 +112,6 @@ def _template(kind: str):
     if kind.endswith((".yaml", ".yml")) or Path(kind).is_file():
         return load_template(kind)
     return template_for(kind)
-
-
-def _prefix(name: str) -> str:
-    """A tag prefix from a hazard source's name: "Gas holder 2" -> "GAS_HOLDER_2"."""
-    return "_".join("".join(c for c in w if c.isalnum()) for w in name.upper().split()).strip("_")
 
 
 def _text(exc: Exception) -> str:

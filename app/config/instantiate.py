@@ -33,6 +33,11 @@ class TemplateError(ValueError):
         super().__init__("\n".join(issues))
 
 
+def default_prefix(name: str) -> str:
+    """A tag prefix from a hazard source's name: "Gas holder 2" -> "GAS_HOLDER_2"."""
+    return "_".join("".join(c for c in w if c.isalnum()) for w in name.upper().split()).strip("_")
+
+
 def parse_binding(text: str) -> Binding:
     """`device:address` (a new tag) or an existing tag's name (tag names hold no colon)."""
     text = text.strip()
