@@ -73,15 +73,26 @@ class Instance:
         return validate_config_data(self.data_for(cfg), cfg.source_path)
 
     def preview(self) -> str:
-        """The records added, as YAML (what the plant file will hold)."""
-        data = {
-            "tags": [t.model_dump(mode="json", exclude_defaults=True) for t in self.tags],
-            "hazard_sources": [self.hazard.model_dump(mode="json", exclude_defaults=True)],
-            "rules": [r.model_dump(mode="json", exclude_defaults=True) for r in self.rules],
-        }
+        """The records added, one a line as the plant file writes them."""
+
+        def line(model) -> str:
+            data = model.model_dump(mode="json", exclude_defaults=True)
+            text = yaml.safe_dump(
+                data, default_flow_style=True, allow_unicode=True, width=100_000, sort_keys=False
+            )
+            return "  - " + text.strip()
+
+        out = [
+            "tags:",
+            *map(line, self.tags),
+            "hazard_sources:",
+            line(self.hazard),
+            "rules:",
+            *map(line, self.rules),
+        ]
         if self.anomaly_tags:
-            data["warnings"] = {"anomaly_tags (added)": self.anomaly_tags}
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+            out += ["warnings.anomaly_tags, added:", *(f"  - {n}" for n in self.anomaly_tags)]
+        return "\n".join(out) + "\n"
 
 
 def _bindings(value) -> list[Binding]:

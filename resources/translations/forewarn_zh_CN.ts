@@ -2269,11 +2269,11 @@ device {device}</source>
         <translation>预览</translation>
     </message>
     <message>
-        <source>{n} problems: nothing can be added yet</source>
+        <source>Problems: {n}; nothing can be added yet</source>
         <translation>{n} 个问题：暂不能添加</translation>
     </message>
     <message>
-        <source>{tags} new tags, {rules} rules; checked with the whole plant on Apply</source>
+        <source>New tags: {tags}, rules: {rules}; checked with the whole plant on Apply</source>
         <translation>新建 {tags} 个位号、{rules} 条规则；应用时与全厂配置一并检查</translation>
     </message>
 </context>

@@ -204,13 +204,13 @@ class TemplateDialog(QDialog):
         except TemplateError as exc:
             self.instance = None
             self.preview_text.setPlainText("\n".join(exc.issues))
-            self.status.setText(self.tr("{n} problems: nothing can be added yet").format(n=len(exc.issues)))
+            self.status.setText(self.tr("Problems: {n}; nothing can be added yet").format(n=len(exc.issues)))
             set_state(self.status, "fail")
             return False
         notes = "".join(f"# {n}\n" for n in self.instance.notes)
         self.preview_text.setPlainText(notes + self.instance.preview())
         self.status.setText(
-            self.tr("{tags} new tags, {rules} rules; checked with the whole plant on Apply").format(
+            self.tr("New tags: {tags}, rules: {rules}; checked with the whole plant on Apply").format(
                 tags=len(self.instance.tags), rules=len(self.instance.rules)
             )
         )
