@@ -223,6 +223,13 @@ def test_cli_refuses_bad_input_with_exit_2(tmp_path):
     assert f"{broken}:3: " in err.getvalue()
     err = io.StringIO()
     assert cli_templates.show_template("no_kind", err=err) == 2 and "no template" in err.getvalue()
+    own = tmp_path / "own.yaml"  # a template of the plant's own, refused with its line
+    own.write_text(
+        "kind: gas_holder\ntitle: Own\nroles:\n  level: {label: l, tag: LEVEL, unit: 5}\n", encoding="utf-8"
+    )
+    err = io.StringIO()
+    assert cli_templates.apply_template(str(own), str(p), "G", GH2, "G", str(new), err=err) == 2
+    assert f"{own}:4: roles.level.unit" in err.getvalue()
 
 
 def test_main_template_commands(tmp_path):

@@ -141,7 +141,10 @@ class TemplateDialog(QDialog):
             marks = ("+" if role.multiple else "") + ("*" if role.optional else "")
             item = QTableWidgetItem(f"{label} {marks}".strip())
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(f"{name} → {self.prefix_text()}.{role.tag}")
+            item.setToolTip(
+                f"{name} → <prefix>.{role.tag}"
+                + (f"\n{role.alarms.basis}" if role.alarms and role.alarms.basis else "")
+            )
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.roles.setItem(row, 0, item)
             unit = QTableWidgetItem(role.unit or ("bool" if role.type == "bool" else ""))
