@@ -235,9 +235,9 @@ def test_cli_refuses_bad_input_with_exit_2(tmp_path):
 def test_main_template_commands(tmp_path):
     p = plant_copy(tmp_path)
 
-    def run(*args):
+    def run(*args, command="template"):
         return subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "template", *args],
+            [sys.executable, str(ROOT / "main.py"), command, *args],
             capture_output=True,
             text=True,
             timeout=120,
@@ -251,13 +251,7 @@ def test_main_template_commands(tmp_path):
     args = ["apply", "gas_holder", "--config", str(p), "--name", "Gas holder 2", "--prefix", "GH2"]
     r = run(*args, *[f"--map={m}" for m in GH2], "--out", str(tmp_path / "new.yaml"))
     assert r.returncode == 0, r.stderr
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "check-config", str(tmp_path / "new.yaml")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    r = run(str(tmp_path / "new.yaml"), command="check-config")
     assert r.returncode == 0, r.stderr
     r = run(*args, "--map=level=bf_plc:hr:2000", "--out", str(tmp_path / "bad.yaml"))
     assert r.returncode == 2 and "Traceback" not in r.stderr and "is required" in r.stderr
