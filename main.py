@@ -161,6 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("thumbprint", nargs="?", help="SHA-256 or SHA-1 thumbprint, or a unique prefix")
     t.add_argument("--db", metavar="URL", help="audit trail: default the plant's history database")
     t.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")
+    tp = sub.add_parser(
+        "template", help="hazard-source templates: list, show KIND, apply KIND to a plant file"
+    )
+    tp.add_argument("action", choices=("list", "show", "apply"))
+    tp.add_argument("kind", nargs="?", help="a hazard kind (gas_holder, ...) or a template file")
+    tp.add_argument("--config", metavar="FILE", help="apply: the plant file to add to")
+    tp.add_argument("--name", help='apply: the new hazard source\'s name ("Gas holder 2")')
+    tp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="ROLE=DEVICE:ADDRESS|ROLE=TAG",
+        help="apply: a role's tag, new (device and address) or existing (its name); repeat for each "
+        "role, and for each tag of a role of several",
+    )
+    tp.add_argument("--prefix", help="apply: the new tags' name prefix (default: from the name)")
+    tp.add_argument("--out", metavar="FILE", help="apply: where to write the plant (may be --config)")
     return p
 
 
@@ -202,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         return commands.audit_verify(args.db, args.config)
     if args.command == "trust":
         return commands.trust_command(args.action, args.thumbprint, args.db, args.config)
+    if args.command == "template":
+        return template_command(args)
     if args.command == "simulate":
         return commands.simulate(args.config, args.speed, args.incident)
     from views.launcher import run_hmi
@@ -216,6 +235,22 @@ def main(argv: list[str] | None = None) -> int:
         lock_after_s=None if args.lock_after is None else args.lock_after * 60,
         lockout_s=None if args.lockout is None else args.lockout * 60,
     )
+
+
+def template_command(args) -> int:
+    from cli import templates
+
+    if args.action == "list":
+        return templates.list_templates()
+    missing = [f for f, v in (("KIND", args.kind),) if not v]
+    if args.action == "apply":
+        missing += [f"--{f}" for f in ("config", "name", "out") if not getattr(args, f)]
+    if missing:
+        print(f"template {args.action}: missing {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        return templates.show_template(args.kind)
+    return templates.apply_template(args.kind, args.config, args.name, args.map, args.prefix, args.out)
 
 
 if __name__ == "__main__":

@@ -99,17 +99,22 @@ def _reveal(devices: Sequence, dumped: list[dict]) -> None:
 
 
 def save_config(
-    cfg: PlantConfig, path: str | Path, keep: int = KEEP_VERSIONS, secret_store=None
+    cfg: PlantConfig,
+    path: str | Path,
+    keep: int = KEEP_VERSIONS,
+    secret_store=None,
+    based_on: str | Path | None = None,
 ) -> Path | None:
     """Write `cfg` as YAML to `path` atomically, keeping the previous file as `path.N`.
 
     Returns the numbered copy made (None when there was no previous file). The previous file is
     edited in place, so its comments survive; passwords go to `secret_store` (default: the data
     directory's) and the file names them. The text is parsed back before anything is touched,
-    so a file that would not load is never written."""
+    so a file that would not load is never written. `based_on`: the file whose text is edited
+    when `path` is a new file beside it (its comments and layout carry over)."""
     path = Path(path)
     cfg = rebase_map(cfg, path)
-    doc = _load_document(path)
+    doc = _load_document(path if based_on is None or path.exists() else Path(based_on))
     store = secret_store
     if store is None and (_has_passwords(cfg.devices) or (doc is not None and _has_passwords(doc.data))):
         store = secrets.SecretStore.default()  # only then: it makes the data directory

@@ -217,7 +217,7 @@ def check_yaml_limits(text: str, path: str = "<config>") -> None:
 # ---------------------------------------------------------------- YAML with line numbers
 
 
-class _LineMap:
+class LineMap:
     """Maps a path of keys/indexes to the 1-based line where it appears in the YAML."""
 
     def __init__(self):
@@ -251,12 +251,9 @@ class _LineMap:
         return self.lines.get(())
 
 
-def parse_config_text(
-    text: str, path: str = "<config>", base: Path | None = None, secret_store=None
-) -> PlantConfig:
-    """Parse and validate a plant configuration; raise ConfigError naming line and field.
-
-    `password: secret:NAME` is looked up in `secret_store` (default: the data directory's)."""
+def read_yaml(text: str, path: str = "<config>") -> tuple[object, LineMap]:
+    """YAML text (bounded by `check_yaml_limits`, duplicate keys refused) as plain data and the
+    line of every key and item; ConfigError naming the line when it is not usable YAML."""
     try:
         _check_nesting(text, path)
         loader = _Loader(text)
@@ -269,9 +266,32 @@ def parse_config_text(
             loader.dispose()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, text, path) from None
-    lines = _LineMap()
+    lines = LineMap()
     if node is not None:
         lines.build(node)
+    return data, lines
+
+
+def validation_issues(exc: ValidationError, lines: LineMap, path: str) -> list[ConfigIssue]:
+    """One located issue per error of a pydantic validation of YAML data."""
+    issues = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+        loc = tuple("schema" if p == "schema_" else p for p in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        issues.append(ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
+    return issues
+
+
+def parse_config_text(
+    text: str, path: str = "<config>", base: Path | None = None, secret_store=None
+) -> PlantConfig:
+    """Parse and validate a plant configuration; raise ConfigError naming line and field.
+
+    `password: secret:NAME` is looked up in `secret_store` (default: the data directory's)."""
+    data, lines = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ConfigError(path, [ConfigIssue(path, 1, "", "the file must be a YAML mapping")])
     secret_issues = [
@@ -281,15 +301,7 @@ def parse_config_text(
     try:
         cfg = PlantConfig.model_validate(data)
     except ValidationError as exc:
-        issues = list(secret_issues)
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
-            loc = tuple("schema" if p == "schema_" else p for p in loc)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field"
-            issues.append(ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
-        raise ConfigError(path, issues) from None
+        raise ConfigError(path, secret_issues + validation_issues(exc, lines, path)) from None
     issues = secret_issues + [
         ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)
     ]
@@ -302,7 +314,7 @@ def parse_config_text(
     return cfg
 
 
-def resolve_secrets(data: dict, path: str, lines: _LineMap, store=None) -> list[tuple[tuple, str]]:
+def resolve_secrets(data: dict, path: str, lines: LineMap, store=None) -> list[tuple[tuple, str]]:
     """Replace `password: secret:NAME` in `data` by the stored value; (loc, message) for each
     reference the store does not hold. A plain-text password is kept, with a warning (never
     the value) asking for it to be moved."""
@@ -339,8 +351,9 @@ def resolve_secrets(data: dict, path: str, lines: _LineMap, store=None) -> list[
     return out
 
 
-def load_config(path: str | Path) -> PlantConfig:
-    """Load a plant YAML file; raise ConfigError naming the file, line and field."""
+def read_text(path: str | Path) -> str:
+    """A YAML file's text (UTF-8, with or without a byte-order mark); ConfigError when it cannot
+    be read or is not UTF-8."""
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -349,9 +362,14 @@ def load_config(path: str | Path) -> PlantConfig:
             str(p), [ConfigIssue(str(p), None, "", f"cannot read: {exc.strerror or exc}")]
         ) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(
             str(p), [ConfigIssue(str(p), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
         ) from None
-    return parse_config_text(text, str(p), base=p.resolve())
+
+
+def load_config(path: str | Path) -> PlantConfig:
+    """Load a plant YAML file; raise ConfigError naming the file, line and field."""
+    p = Path(path)
+    return parse_config_text(read_text(p), str(p), base=p.resolve())

@@ -814,6 +814,10 @@ round trip {ms} ms</source>
         <translation>删除</translation>
     </message>
     <message>
+        <source>Add from template…</source>
+        <translation>从模板添加…</translation>
+    </message>
+    <message>
         <source>one tag name per line</source>
         <translation>每行一个位号</translation>
     </message>
@@ -2251,6 +2255,69 @@ device {device}</source>
     <message>
         <source>device: {error}</source>
         <translation>设备：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateDialog</name>
+    <message>
+        <source>Add a hazard source from a template</source>
+        <translation>从模板添加危险源</translation>
+    </message>
+    <message>
+        <source>from the name</source>
+        <translation>由名称生成</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Tag prefix</source>
+        <translation>位号前缀</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Existing tag(s)</source>
+        <translation>已有位号</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Address(es) of new tags</source>
+        <translation>新位号地址</translation>
+    </message>
+    <message>
+        <source>Map each role to an existing tag, or leave the tag empty and give a device and an address to create it. A role marked + takes several, separated by commas; roles marked * may stay empty.</source>
+        <translation>为每个角色选择已有位号，或留空位号并填写设备和地址以新建位号。标 + 的角色可填多个，以逗号分隔；标 * 的角色可以留空。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Problems: {n}; nothing can be added yet</source>
+        <translation>{n} 个问题：暂不能添加</translation>
+    </message>
+    <message>
+        <source>New tags: {tags}, rules: {rules}; checked with the whole plant on Apply</source>
+        <translation>新建 {tags} 个位号、{rules} 条规则；应用时与全厂配置一并检查</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,7 @@ from views.settings.rules_page import RulesPage
 from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
+from views.settings.template_dialog import TemplateDialog
 from views.settings.workers import ProbeRunner
 from widgets.layouts import hbox, vbox
 from widgets.screen_fit import resize_for_screen
@@ -107,6 +108,32 @@ class Draft:
         cfg = self.config_for_rules()
         return cfg.model_copy(update={"hazard_sources": hazards})
 
+    def config_for_templates(self) -> PlantConfig:
+        """The draft's valid devices, tags, hazard sources and rules, for instantiating a template."""
+        from app.config import Rule
+
+        rules = []
+        for r in self.rules:
+            try:
+                rules.append(Rule.model_validate(r))
+            except ValidationError:  # its name is still taken
+                rules.append(Rule.model_construct(name=r.get("name", ""), when=r.get("when", "")))
+        return self.config_for_map().model_copy(
+            update={"rules": rules, "alarm_defaults": self.base.alarm_defaults}
+        )
+
+    def add_instance(self, inst) -> dict:
+        """Add what a template instance makes: its tags to the table, its rules, and the anomaly
+        tags it names to the plant's warnings; gives the hazard source's record to add."""
+        self.tags.add_tags(inst.tags)
+        self.rules.extend(r.model_dump(mode="json") for r in inst.rules)
+        if inst.anomaly_tags:
+            w = self.base.warnings
+            warnings = w.model_copy(update={"anomaly_tags": list(w.anomaly_tags) + inst.anomaly_tags})
+            self.base = self.base.model_copy(update={"warnings": warnings})
+        self.touch()
+        return inst.hazard.model_dump(mode="json")
+
     def data(self) -> dict:
         """Plain data for the schema. Tag rows that are not valid by themselves cannot be sent
         through the schema; their errors are reported separately (`row_errors`)."""
@@ -172,6 +199,7 @@ class SettingsDialog(QDialog):
         self.last_diff: list[str] = []
         self._confirmation = ""  # what the summary said before an apply got under way
         self.errors_dialog: ErrorsDialog | None = None
+        self.template_dialog: TemplateDialog | None = None
         self.runner = ProbeRunner(self)
         self._start(config)
 
@@ -202,6 +230,7 @@ class SettingsDialog(QDialog):
         self.devices_page.changed.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
         self.devices_page.deviceRenamed.connect(d.tags.rename_device)
         self.hazards_page.changed.connect(d.touch)
+        self.hazards_page.templateRequested.connect(self.add_from_template)
         self.rules_page.changed.connect(d.touch)
         self.security_page.securityChanged.connect(d.touch)
 
@@ -237,6 +266,21 @@ class SettingsDialog(QDialog):
         foot = hbox((self.summary, 1), self.buttons, margins=(14, 6, 14, 10))
         vbox((body, 1), foot, margins=0, spacing=0, parent=self)
         self._summarise()
+
+    def add_from_template(self) -> TemplateDialog:
+        """Open the template dialog (modal); what it makes joins the draft on Add."""
+        dlg = TemplateDialog(self.draft.config_for_templates, self)
+        self.template_dialog = dlg
+        dlg.accepted.connect(lambda: self._add_instance(dlg.instance))
+        dlg.open()
+        return dlg
+
+    def _add_instance(self, inst) -> None:
+        if inst is None:
+            return
+        record = self.draft.add_instance(inst)
+        self.rules_page.refresh_list()
+        self.hazards_page.add_record(record)
 
     def show_page(self, name: str) -> QWidget:
         i = PAGES.index(name)

@@ -6,7 +6,7 @@ area polygon is redrawn on the Map page."""
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,11 +80,16 @@ class CatalogueDelegate(QStyledItemDelegate):
 
 
 class HazardsPage(RecordsPage):
+    """The hazard sources; `templateRequested` when the engineer asks to add one from a template."""
+
+    templateRequested = Signal()
+
     def __init__(self, hazards: list[dict], tag_names, risk_model, parent=None):
         super().__init__(hazards, lambda h: h.get("name") or self.tr("(no name)"), parent)
         self.hazards, self.tag_names, self.risk_model = hazards, tag_names, risk_model
         left = self.list_column(
-            hbox(button(self.tr("Add"), self.add_hazard), button(self.tr("Remove"), self.remove_current))
+            hbox(button(self.tr("Add"), self.add_hazard), button(self.tr("Remove"), self.remove_current)),
+            button(self.tr("Add from template…"), self.templateRequested.emit),
         )
 
         self.name = QLineEdit()

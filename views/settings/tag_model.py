@@ -185,6 +185,20 @@ class TagTableModel(QAbstractTableModel):
         self._changed([at])
         return at
 
+    def add_tags(self, tags) -> None:
+        """Append rows made from `tags` (checked like typed rows)."""
+        if not tags:
+            return
+        at = len(self.rows)
+        self.beginInsertRows(QModelIndex(), at, at + len(tags) - 1)
+        for t in tags:
+            self.rows.append(tag_to_row(t))
+            self.tags.append(None)
+            self.errors.append({})
+            self._own.append({})
+        self.endInsertRows()
+        self._changed(list(range(at, at + len(tags))))
+
     def remove_rows(self, rows: list[int]) -> None:
         for r in sorted(set(rows), reverse=True):
             self.beginRemoveRows(QModelIndex(), r, r)
