@@ -20,7 +20,8 @@ from cli.commands import EXIT_CONFIG
 def list_templates(out=None) -> int:
     out = out or sys.stdout
     for kind, t in shipped_templates().items():
-        print(f"{kind:<18} {t.title} ({len(t.roles)} roles, {len(t.rules)} rules)", file=out)
+        rules = f"{len(t.rules)} rule" + ("" if len(t.rules) == 1 else "s")
+        print(f"{kind:<18} {t.title} ({len(t.roles)} roles, {rules})", file=out)
     return 0
 
 
