@@ -223,3 +223,40 @@ def test_engine_teaches_its_slow_scales_from_the_rollups_at_start(tmp_path):
     )
     assert engine.alarms.standing(now) == []
     hist.stop()
+
+
+def test_a_baseline_per_process_phase_keyed_by_any_plant_state():
+    """A converter's charging / blowing / tapping / idle (PHASE 0-3) each have their normal: a
+    value normal while blowing is an anomaly while tapping."""
+    cfg = parse_config_text(
+        plant_yaml(
+            """
+            - {name: PHASE, device: d, address: "hr:0", range: [0, 3]}
+            - {name: X, unit: °C, device: d, address: "hr:1", range: [0, 200],
+               warning: {anomaly: {learn_s: 600, mode: PHASE, modes: 4}}}
+            """
+        )
+    )
+    normal = {0: 10.0, 1: 50.0, 2: 90.0, 3: 30.0}
+    rng = np.random.default_rng(2)
+    pipe = Pipeline(cfg)
+    t = T0
+    out = []
+
+    def run(phase: int, seconds: int, value: float | None = None) -> list:
+        nonlocal t
+        got = []
+        for _ in range(seconds):
+            x = (normal[phase] if value is None else value) + rng.normal(0, 0.5)
+            got += pipe.evaluate(SampleBatch.build([0, 1], t, [float(phase), x], Quality.GOOD)).alarms
+            t += 1.0
+        return got
+
+    for _ in range(2):  # two rounds of every phase: each baseline learns its 10 minutes
+        for phase in (0, 1, 2, 3):
+            out += run(phase, 660)
+    assert not [a for a in out if a.kind == "ANOMALY" and a.active]
+    a = pipe.warnings.anomaly
+    assert (a.seen_s[0] >= 600).all() and a.mu[0] == pytest.approx([10, 50, 90, 30], abs=1.0)
+    raised = [x for x in run(2, 120, value=50.0) if x.kind == "ANOMALY" and x.active]
+    assert raised and "stepped -40" in str(raised[0].message)  # blowing's normal, while tapping

@@ -113,6 +113,27 @@ def compile_expression(
     """Return (evaluate(values) -> bool, tag indexes used). Unknown tags or syntax raise ExpressionError.
 
     A tag whose value is NaN (bad quality) makes a comparison false."""
+    tree, used = _parse(text, tag_index)
+
+    def evaluate(values: np.ndarray) -> bool:
+        return bool(_eval(tree.body, values))
+
+    return evaluate, used
+
+
+def compile_value(text: str, tag_index: dict[str, int]) -> tuple[Callable[[np.ndarray], float], list[int]]:
+    """As compile_expression, but the evaluation gives the expression's value as a number (a tag's
+    value, -x, true 1.0 / false 0.0; NaN for a bad tag): a process phase read as 0, 1, 2, 3."""
+    tree, used = _parse(text, tag_index)
+
+    def evaluate(values: np.ndarray) -> float:
+        return float(_eval(tree.body, values))
+
+    return evaluate, used
+
+
+def _parse(text: str, tag_index: dict[str, int]) -> tuple[ast.Expression, list[int]]:
+    """The checked syntax tree of an expression and the tag indexes it reads."""
     used: list[int] = []
     if len(text) > MAX_TEXT_CHARS:  # before anything else walks the text
         raise ExpressionError(check_limits(text, "", "the expression"))
@@ -139,11 +160,7 @@ def compile_expression(
     except (RecursionError, MemoryError):  # not reached below MAX_NESTING; never a traceback
         raise ExpressionError(f"the expression is nested too deeply: {_short(text)}") from None
     _check(tree.body, text)
-
-    def evaluate(values: np.ndarray) -> bool:
-        return bool(_eval(tree.body, values))
-
-    return evaluate, sorted(set(used))
+    return tree, sorted(set(used))
 
 
 def _check(node: ast.AST, text: str) -> None:

@@ -1,6 +1,7 @@
 """Anomaly: a tag behaves unlike itself (drift, step, flat line).
 
-Anomaly. Per tag (and per process mode, when `mode` names one), an exponentially weighted mean
+Anomaly. Per tag (and per process mode, when `mode` names one: a bool picks one of two
+baselines, a number one of `modes`, e.g. charging / blowing / tapping / idle), an exponentially weighted mean
 and variance of the bucket means learned over `learn_s`; until that much good data has been seen
 the detector says "learning" and never warns. Then: the standardised residual held beyond
 `drift_sigma` for half a minute (drift; bucket means are correlated over minutes, so a sum of
@@ -19,7 +20,7 @@ import numpy as np
 
 from app.config import PlantConfig
 from app.evaluation.faults import FaultRegistry
-from app.rules.expression import compile_expression
+from app.rules.expression import compile_value
 from app.warning.baseline import learn_step
 from app.warning.explain import fmt_value
 from app.warning.window import RecentWindow, at_scale
@@ -55,23 +56,26 @@ class AnomalyDetector:
         self.step_h = np.array([s.step_sigma for s in st])
         self.flat_s = np.array([s.flatline_s or np.inf for s in st])
         self.level = np.array([s.level for s in st], dtype=np.int8)
-        self.modes = [compile_expression(s.mode, index)[0] if s.mode else None for s in st]
+        self.modes = [compile_value(s.mode, index)[0] if s.mode else None for s in st]
         self.has_modes = any(m is not None for m in self.modes)
+        self.n_modes = np.array([s.modes for s in st], dtype=np.intp)
+        m_max = max([2] + self.n_modes.tolist())
         n = len(rows)
         span = np.array(
             [(cfg.tags[i].range[1] - cfg.tags[i].range[0]) if cfg.tags[i].range else 0.0 for i in rows]
         )
         self.floor = np.maximum(span * 1e-3, 1e-9)  # smallest scatter believed: 0.1 % of range
         # baselines: [tag, mode]
-        self.mu = np.full((n, 2), np.nan)
-        self.var = np.zeros((n, 2))
-        self.dvar = np.zeros((n, 2))  # scatter of bucket-to-bucket changes
-        self.seen_s = np.zeros((n, 2))
+        self.mu = np.full((n, m_max), np.nan)
+        self.var = np.zeros((n, m_max))
+        self.dvar = np.zeros((n, m_max))  # scatter of bucket-to-bucket changes
+        self.seen_s = np.zeros((n, m_max))
         self.beyond = np.zeros(n, dtype=np.int16)  # buckets in a row beyond drift_sigma
         self.prev = np.full(n, np.nan)
         self.unchanged_since = np.full(n, np.nan)
         self.state = np.zeros(n, dtype=np.int8)  # 0 normal, 1 drift, 2 step, 3 flat line
         self.since = np.zeros(n)
+        self.prev_mode = np.zeros(n, dtype=np.intp)  # the mode of the previous bucket
         self.last_bucket = -1
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
@@ -83,7 +87,18 @@ class AnomalyDetector:
         j = np.flatnonzero(self.tags == tag)
         return bool(len(j)) and bool((self.seen_s[j[0]] < self.learn_s[j[0]]).all())
 
-    STATE = ("mu", "var", "dvar", "seen_s", "beyond", "prev", "unchanged_since", "state", "since")
+    STATE = (
+        "mu",
+        "var",
+        "dvar",
+        "seen_s",
+        "beyond",
+        "prev",
+        "unchanged_since",
+        "state",
+        "since",
+        "prev_mode",
+    )
 
     def adopt(
         self, old: AnomalyDetector, old_index: np.ndarray, cfg: PlantConfig, old_cfg: PlantConfig
@@ -98,7 +113,12 @@ class AnomalyDetector:
                 continue
             k = orow[o]
             for name in self.STATE:
-                getattr(self, name)[r] = getattr(old, name)[k]
+                mine, theirs = getattr(self, name), getattr(old, name)
+                if mine.ndim == 2:  # per mode: the tag's own modes are the same in both
+                    w = min(mine.shape[1], theirs.shape[1])
+                    mine[r, :w] = theirs[k, :w]
+                else:
+                    mine[r] = theirs[k]
             if o in old.evidence:
                 self.evidence[t] = old.evidence[o]
             if self.state[r]:
@@ -136,15 +156,15 @@ class AnomalyDetector:
         mode = np.zeros(len(self.tags), dtype=np.intp)
         if self.has_modes:
             mode = np.array(
-                [
-                    1 if (m is not None and self._mode(j, m, latest, now)) else 0
-                    for j, m in enumerate(self.modes)
-                ],
+                [self._mode(j, m, latest, now) if m is not None else 0 for j, m in enumerate(self.modes)],
                 dtype=np.intp,
             )
         r = np.arange(len(self.tags))
         mu, var, dvar, seen = self.mu[r, mode], self.var[r, mode], self.dvar[r, mode], self.seen_s[r, mode]
-        ok = np.isfinite(x)
+        # the bucket in which the mode changed belongs to neither: neither judges nor learns it
+        settled = mode == self.prev_mode
+        self.prev_mode = mode
+        ok = np.isfinite(x) & settled
         sd = np.maximum(np.sqrt(var), self.floor)
         dsd = np.maximum(np.sqrt(dvar), self.floor)
         learned = seen >= self.learn_s
@@ -171,7 +191,8 @@ class AnomalyDetector:
         new_dvar = np.where(learn & np.isfinite(d), (1 - a) * dvar + a * np.nan_to_num(d) ** 2, dvar)
         self.mu[r, mode], self.var[r, mode], self.dvar[r, mode] = new_mu, new_var, new_dvar
         self.seen_s[r, mode] = seen + np.where(ok, step, 0.0)
-        self.prev = np.where(ok, x, self.prev)
+        # after a change of mode the next bucket's step is measured from the new mode's normal
+        self.prev = np.where(ok, x, np.where(settled, self.prev, self.mu[r, mode]))
         out = []
         for j in np.flatnonzero(new_state != self.state).tolist():
             i = int(self.tags[j])
@@ -217,16 +238,19 @@ class AnomalyDetector:
             self.state[j] = st
         return out
 
-    def _mode(self, j: int, fn, latest: np.ndarray, now: float) -> bool:
-        """A tag's anomaly `mode`; one that raises is faulted and the normal mode (0) assumed."""
+    def _mode(self, j: int, fn, latest: np.ndarray, now: float) -> int:
+        """A tag's anomaly `mode`: the baseline its value picks (true 1, false 0; a number rounded
+        into 0 .. modes - 1; unknown 0). One that raises is faulted and mode 0 assumed."""
         name = self.names[int(self.tags[j])]
         try:
-            on = bool(fn(latest))
+            value = float(fn(latest))
         except Exception as exc:
             self.faults.expression_failed(name, "anomaly.mode", exc, now)
-            return False
+            return 0
         self.faults.expression_ok(name, "anomaly.mode", now)
-        return on
+        if not math.isfinite(value):
+            return 0
+        return min(max(int(round(value)), 0), int(self.n_modes[j]) - 1)
 
     def _evidence(
         self, j: int, i: int, st: int, x: float, mu: float, sd: float, d: float, now: float

@@ -133,8 +133,9 @@ class ForecastSettings(Strict):
 
 class AnomalySettings(Strict):
     """Anomaly early warning against the tag's own learned behaviour: drift (held far from its
-    normal), sudden step, flat line. `mode` is a tag expression whose value
-    selects a separate baseline (a process cycle: blowing or not).
+    normal), sudden step, flat line. `mode` is a tag expression whose value selects a separate
+    baseline: true or false (blowing or not), or a number rounded into 0 .. `modes` - 1 (a
+    converter's charging / blowing / tapping / idle as 0-3).
 
     The baseline learns over `learn_s` on buckets of `step_s` seconds (by default 5 s up to about
     three hours of learning, then 1 min, 10 min and 1 h): a drift of a few tenths of a degree a
@@ -147,6 +148,7 @@ class AnomalySettings(Strict):
     step_sigma: float = Field(12.0, gt=0)
     flatline_s: float | None = Field(None, gt=0)
     mode: str | None = None
+    modes: int = Field(2, ge=2, le=8)  # baselines `mode` picks from: its value rounded into 0 .. modes-1
     level: int = Field(3, ge=1, le=4)
 
     @model_validator(mode="after")
