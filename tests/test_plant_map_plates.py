@@ -150,3 +150,13 @@ def test_clicking_a_plate_still_picks_its_hazard(qtbot, demo):
     point = pm.mapFromScene(label.mapToScene(label.label_rect().center()))
     assert pm._hit(point) == ("hazard", "Gas holder 1")
     assert isinstance(point.x(), int) and QPointF(point).x() >= 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_major_hazard_red_at_rest_keeps_its_plate(qtbot, demo, size):
+    """A registered major hazard is red by direct determination with nothing raised: its name
+    is never hidden among its detectors' values."""
+    pm = make_map(qtbot, demo, size)
+    pm.update_risk([RiskState("Gas holder 1", "gas_holder", Inherent(1, "direct"), 1, 1, 100.0, (), 100.0)])
+    assert pm.hazards["Gas holder 1"].urgent and "Gas holder 1" in plates(pm)
+    assert_plates_apart(pm)

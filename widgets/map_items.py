@@ -354,9 +354,12 @@ class HazardArea(QGraphicsPolygonItem):
 
     @property
     def urgent(self) -> bool:
-        """An alarm on the area, its risk raised, its interlock state unknown or a declared
+        """An alarm on the area, its risk raised or red (a major hazard is red by direct
+        determination: its name is never hidden), its interlock state unknown or a declared
         operating state: the plate shows."""
-        return self.priority > 0 or self.raised or self.unknown or bool(self.state_text)
+        return (
+            self.priority > 0 or self.raised or self.risk_level == 1 or self.unknown or bool(self.state_text)
+        )
 
     def plate_texts(self) -> list[tuple[str, int]]:
         """What the plate tries, in order: the name on one line, a font step smaller, then on
