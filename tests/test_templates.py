@@ -1,24 +1,32 @@
 """Hazard-source templates: every shipped template loads and instantiates into a plant that passes
 the whole configuration check, its rules compile against the mapped tags, a bad template is
-refused with its line, the demo's gas holder could have been made from its template, and the
+refused with its line, the kinds the national criteria name have their Chinese words, inherent
+risk and key rules, the demo's gas holder could have been made from its template, and the
 `template` command's round trip on a plant file."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from app.config import ConfigError, demo_config_path, load_config
 from app.config.instantiate import TemplateError, instantiate
 from app.config.templates import parse_template_text, rewrite, role_refs, shipped_templates, template_for
+from app.risk.inherent import inherent_risk
 from app.rules.engine import compile_rule
+from app.warning.window import RecentWindow
 from cli import templates as cli_templates
+from core.samples import Quality, SampleBatch
 from core.schema.base import HazardKind
+from core.schema.plant import HazardSource
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = [k for k in HazardKind.__args__ if k != "other"]
@@ -83,6 +91,113 @@ def test_limits_carry_their_basis(demo):
     assert (co.H, co.HH, co.priority_of("HH")) == (24, 160, 1)
     o2 = template_for("oxygen_station").roles["ambient_o2"].alarms
     assert (o2.H, o2.L) == (23.5, 19.5) and "GB/T 50493-2019" in o2.basis
+
+
+# the kinds the national criteria for metallurgy name beside the first ones, with their Chinese
+NEW_KINDS = {
+    "hot_stove": "热风炉",
+    "eaf": "电弧炉",
+    "waste_heat_boiler": "余热锅炉",
+    "gas_water_seal": "煤气水封/排水器",
+    "pci": "喷煤系统",
+    "ammonia": "液氨/氨区",
+}
+
+
+@pytest.fixture
+def chinese_app(qapp):
+    from views import i18n
+
+    assert i18n.install_language(qapp, "zh_CN")
+    yield qapp
+    assert i18n.install_language(qapp, "en")
+
+
+def made(kind: str, demo):
+    """(the plant with a new `kind` source from its template, that source)."""
+    t = template_for(kind)
+    cfg, errors = instantiate(t, f"New {kind}", full_mapping(t), "NEW", demo).apply(demo)
+    assert errors == [], errors
+    return cfg, cfg.hazard_sources[-1]
+
+
+def test_schema_takes_the_new_kinds_and_still_refuses_others():
+    for kind in NEW_KINDS:
+        assert HazardSource(name="X", kind=kind).kind == kind
+    with pytest.raises(ValidationError):
+        HazardSource(name="X", kind="hot_stoves")
+
+
+def test_new_kinds_are_shown_translated(chinese_app):
+    from views.i18n import hazard_kind
+
+    for kind, zh in NEW_KINDS.items():
+        assert hazard_kind(kind) == zh, kind
+        assert template_for(kind).title_zh
+    for kind in HazardKind.__args__:  # every kind in Chinese, none left as its English words
+        assert re.search(r"[\u4e00-\u9fff]", hazard_kind(kind)), kind
+
+
+@pytest.mark.parametrize(
+    "kind, level, major",
+    [
+        ("hot_stove", 2, None),
+        ("eaf", 2, None),
+        ("waste_heat_boiler", 2, None),
+        ("gas_water_seal", 2, None),
+        ("pci", 2, None),
+        ("ammonia", 1, True),
+    ],
+)
+def test_new_kinds_inherent_risk_as_their_comments_say(kind, level, major, demo):
+    cfg, h = made(kind, demo)
+    got = inherent_risk(h, cfg.risk)
+    assert (got.level, got.major_hazard) == (level, major)
+    if kind == "ammonia":  # 52 t of NH3 (Q 10 t, beta 2), 60 people within 500 m (alpha 1.5)
+        assert got.s == pytest.approx(5.2) and got.r == pytest.approx(15.6) and got.registration_grade == 3
+
+
+def evaluate(cfg, rule_when: str, values: dict, seconds: float = 300.0):
+    """A compiled rule's answer after `seconds` of samples every 5 s: `values` maps a tag name to
+    a number or a function of the elapsed time; every other tag reads 0."""
+    rule = compile_rule(rule_when, cfg)
+    names = [t.name for t in cfg.tags]
+    w = RecentWindow(len(names), 900.0, 5.0)
+    q = np.full(len(names), int(Quality.GOOD), dtype=np.uint8)
+    t0 = t = 1_700_000_000.0
+    v = np.zeros(len(names))
+    while t - t0 < seconds:
+        t += 5.0
+        v = np.zeros(len(names))
+        for name, x in values.items():
+            v[names.index(name)] = x(t - t0) if callable(x) else x
+        w.add(SampleBatch.build(np.arange(len(names)), t, v, q))
+    return rule.evaluate(w, v, q, t)[0]
+
+
+def test_water_seal_margin_rule_is_pressure_plus_500_mm(demo):
+    """MEM Order No. 10 (2023): seal height >= P + 500 mm (1 kPa is about 102 mm of water)."""
+    cfg, h = made("gas_water_seal", demo)
+    when = next(r.when for r in cfg.rules if r.hazard == h.name and "102" in r.when)
+    assert evaluate(cfg, when, {"NEW.SEAL.HEIGHT": 1600, "NEW.GAS.PRESSURE": 12}) is True  # 376 mm left
+    assert evaluate(cfg, when, {"NEW.SEAL.HEIGHT": 1600, "NEW.GAS.PRESSURE": 10}) is False  # 580 mm
+    ll = template_for("gas_water_seal").roles["seal_height"].alarms
+    assert ll.LL == 1520 and ll.priority_of("LL") == 1 and "MEM Order No. 10" in ll.basis
+
+
+def test_eaf_leak_rule_fires_on_a_growing_flow_difference_and_a_hot_circuit(demo):
+    cfg, h = made("eaf", demo)
+    when = next(r.when for r in cfg.rules if r.hazard == h.name and "flow_diff".upper() in r.when.upper())
+    leak = {
+        "NEW.POWER_ON": 1,
+        "NEW.CW.FLOW_DIFF": lambda s: 2 + s / 60,
+        "NEW.CW.TEMP_OUT.02": lambda s: 40 + s / 60,
+    }
+    assert evaluate(cfg, when, leak) is True
+    assert evaluate(cfg, when, {**leak, "NEW.POWER_ON": 0}) is False
+    assert evaluate(cfg, when, {**leak, "NEW.CW.FLOW_DIFF": 2}) is False
+    diff = template_for("eaf").roles["flow_diff"].alarms
+    assert diff.priority_of("HH") == 1 and "MEM Order No. 10 (2023)" in diff.basis
 
 
 def test_demo_gas_holder_could_have_been_made_from_its_template(demo):

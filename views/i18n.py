@@ -150,11 +150,17 @@ _EVIDENCE = {  # app.risk.engine: what raised a hazard source
 }
 _HAZARD_KIND = {  # app.config.HazardKind
     "blast_furnace": QT_TRANSLATE_NOOP("risk", "blast furnace"),
+    "hot_stove": QT_TRANSLATE_NOOP("risk", "hot stoves"),
+    "pci": QT_TRANSLATE_NOOP("risk", "pulverised-coal injection"),
     "converter": QT_TRANSLATE_NOOP("risk", "converter"),
+    "eaf": QT_TRANSLATE_NOOP("risk", "electric arc furnace"),
     "gas_recovery": QT_TRANSLATE_NOOP("risk", "gas recovery"),
+    "waste_heat_boiler": QT_TRANSLATE_NOOP("risk", "waste-heat boiler"),
     "gas_holder": QT_TRANSLATE_NOOP("risk", "gas holder"),
     "gas_area": QT_TRANSLATE_NOOP("risk", "gas area"),
+    "gas_water_seal": QT_TRANSLATE_NOOP("risk", "gas water seal / drain"),
     "oxygen_station": QT_TRANSLATE_NOOP("risk", "oxygen station"),
+    "ammonia": QT_TRANSLATE_NOOP("risk", "ammonia storage"),
     "dust_collector": QT_TRANSLATE_NOOP("risk", "dust collector"),
     "caster": QT_TRANSLATE_NOOP("risk", "caster"),
     "crane": QT_TRANSLATE_NOOP("risk", "crane"),

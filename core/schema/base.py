@@ -12,13 +12,19 @@ SCHEMA_VERSION = 1
 DataTypeName = Literal["int16", "uint16", "int32", "uint32", "float32", "float64", "bool"]
 WordOrder = Literal["big", "little"]
 RoleName = Literal["operator", "supervisor", "engineer", "administrator"]  # app.accounts.users.Role, by name
-HazardKind = Literal[
+HazardKind = Literal[  # in the order of the process; the settings list them so
     "blast_furnace",
+    "hot_stove",
+    "pci",
     "converter",
+    "eaf",  # electric arc furnace; ladle furnace (LF) and RH degasser water-cooled elements too
     "gas_recovery",
+    "waste_heat_boiler",
     "gas_holder",
     "gas_area",
+    "gas_water_seal",
     "oxygen_station",
+    "ammonia",
     "dust_collector",
     "caster",
     "crane",

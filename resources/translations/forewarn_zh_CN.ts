@@ -4113,12 +4113,28 @@ inherent level {level}</source>
         <translation>高炉</translation>
     </message>
     <message>
+        <source>hot stoves</source>
+        <translation>热风炉</translation>
+    </message>
+    <message>
+        <source>pulverised-coal injection</source>
+        <translation>喷煤系统</translation>
+    </message>
+    <message>
         <source>converter</source>
         <translation>转炉</translation>
     </message>
     <message>
+        <source>electric arc furnace</source>
+        <translation>电弧炉</translation>
+    </message>
+    <message>
         <source>gas recovery</source>
         <translation>煤气回收</translation>
+    </message>
+    <message>
+        <source>waste-heat boiler</source>
+        <translation>余热锅炉</translation>
     </message>
     <message>
         <source>gas holder</source>
@@ -4129,8 +4145,16 @@ inherent level {level}</source>
         <translation>煤气区域</translation>
     </message>
     <message>
+        <source>gas water seal / drain</source>
+        <translation>煤气水封/排水器</translation>
+    </message>
+    <message>
         <source>oxygen station</source>
         <translation>制氧站</translation>
+    </message>
+    <message>
+        <source>ammonia storage</source>
+        <translation>液氨/氨区</translation>
     </message>
     <message>
         <source>dust collector</source>
