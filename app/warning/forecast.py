@@ -17,7 +17,6 @@ the limit is crossed: the alarm takes over from there.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +26,7 @@ from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from app.warning.baseline import learn_step
 from app.warning.explain import fmt_value
-from app.warning.robust import median_pair_slope, residual_level_noise
+from app.warning.robust import median_pair_slope, nanmean_rows, residual_level_noise
 from app.warning.window import RecentWindow, at_scale
 from core.alarm_types import Condition
 from core.formatting import format_duration as fmt_duration
@@ -77,12 +76,11 @@ def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     coverage = ok.mean(axis=1)
     lag = max(1, m // 2)
     first = np.arange(m - lag)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with np.errstate(all="ignore"):
         slope = median_pair_slope(t, y, first, first + lag)
         level, noise = residual_level_noise(t, y, slope, t[-1])
         tt = np.where(ok, t[None, :], np.nan)
-        sxx = np.nansum((tt - np.nanmean(tt, axis=1)[:, None]) ** 2, axis=1)
+        sxx = np.nansum((tt - nanmean_rows(tt)[:, None]) ** 2, axis=1)
         n = ok.sum(axis=1)
         # residuals of bucket means are correlated over a few buckets: count half of them
         err = noise / np.sqrt(np.maximum(sxx, 1e-12)) * math.sqrt(2.0)
@@ -239,10 +237,8 @@ class ForecastDetector:
             s, e, lv, nz, _cov = robust_trend(t, y)
             q = max(2, len(t) // 8)
             q_of[js] = q
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                newest[js] = np.nanmean(y[:, -q:], axis=1)
-                recent[js] = newest[js] - np.nanmean(y[:, -2 * q : -q], axis=1)
+            newest[js] = nanmean_rows(y[:, -q:])
+            recent[js] = newest[js] - nanmean_rows(y[:, -2 * q : -q])
             # the level is the fitted value at the newest bucket; carry it to now
             slope[js], err[js], noise[js] = s, e, nz
             level[js] = lv + s * (now - t[-1])

@@ -17,6 +17,15 @@ def nanmedian_rows(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def nanmean_rows(a: np.ndarray) -> np.ndarray:
+    """Mean of each row ignoring NaN (NaN for an empty row), without numpy's warning: the
+    detectors run beside the GUI thread, and a warnings filter is global to the process."""
+    ok = np.isfinite(a)
+    n = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok, a, 0.0).sum(axis=1) / np.where(n > 0, n, np.nan)
+
+
 def median_pair_slope(t: np.ndarray, y: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Theil-Sen slope of each row: the median of the slopes between the points i and j (pairs
     with a gap or an infinite slope do not count)."""
