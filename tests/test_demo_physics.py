@@ -160,3 +160,18 @@ def test_a_faster_signature_reaches_the_limit_sooner(cfg):
         return p.t
 
     assert crossing(Signature(rate=2.0)) < crossing(Signature()) < crossing(Signature(rate=0.5))
+
+
+def test_a_missing_reading_is_served_as_the_wire_break_code(cfg):
+    from demo.sim_servers import ModbusImage
+
+    dev = next(d for d in cfg.devices if d.name == "bf_plc")
+    img = ModbusImage.build(cfg, dev)
+    p = PlantPhysics(cfg, seed=1)
+    p.inject("detector_dropout")
+    values = p.step(1.0)
+    i = p.index[p.faulty_detector()]
+    assert np.isnan(values[i])
+    img.update(values)
+    reg = int(cfg.tags[i].address.split(":")[1])
+    assert img.regs["hr"][reg] == 0x8000  # int16 -32768: far below the range, a fault band reading
