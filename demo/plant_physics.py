@@ -2,10 +2,17 @@
 
 `PlantPhysics.step(dt)` advances simulated time by `dt` seconds and returns the engineering value of
 every tag of the plant (numpy, in config order). The generic part is vectorised over all tags: a
-base value, slow drifts and correlated noise. Process cycles (converter heats, gas-holder level,
-ladle changes, crane lifts) are computed for the few tags that follow them. Incidents start well
+base value, slow drifts and correlated noise. Process cycles (converter heats with their
+start-of-blow transients, gas-holder level, ladle changes, crane lifts) are computed for the few
+tags that follow them; blast-furnace casts, hot-stove changeovers and the daily swing of the
+cooling-water supply ride on the base values (demo/plant_cycles.py). Process incidents start well
 below every alarm limit and grow over simulated minutes, so that an early-warning engine has a
-trend to find before an alarm fires.
+trend to find before an alarm fires; a sudden one (a water seal blown through) gives it seconds;
+sensor faults (frozen, NE 43 fault band, zero drift, spikes, dropouts) hit one detector.
+
+An incident's `Signature` scales how fast it develops (`rate`: its clock runs that much faster)
+and the shape of its onset (`shape`: how sharply a creep accelerates or a leak's source grows);
+demo/scenarios.py draws both per seed, so the benchmark meets signatures nobody tuned the rules to.
 
 Tags are matched by name; a plant that does not have a tag simply does not get its model, and an
 unknown analog tag gets a noisy value around 40 % of its range.
@@ -16,10 +23,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from app.config import PlantConfig, tag_type
+from demo.plant_cycles import PlantCycles
 
 INCIDENTS: tuple[str, ...] = (
     "gas_leak",
@@ -29,15 +38,36 @@ INCIDENTS: tuple[str, ...] = (
     "detector_frozen",  # the faulty detector's reading stops moving at its value of the moment
     "detector_fault",  # the faulty detector's loop drops into the NE 43 fault band (3.2 mA)
     "piston_tilt_growth",  # gas holder 1's piston tilt grows a few mm a day: a precursor of days
+    "detector_drift",  # the faulty detector's zero drifts up DRIFT_PPM_H ppm an hour
+    "detector_spikes",  # single-scan spikes of tens of ppm on the faulty detector (a loose terminal)
+    "detector_dropout",  # the faulty detector's reading is missing (NaN) for a minute or so at a time
+    "water_seal_blowthrough",  # the converter gas main's water seal loses its water: gas escapes at once
 )
-SENSOR_INCIDENTS = frozenset({"detector_frozen", "detector_fault"})  # blind spots, not process upsets
+SENSOR_INCIDENTS = frozenset(
+    {"detector_frozen", "detector_fault", "detector_drift", "detector_spikes", "detector_dropout"}
+)  # the instrument fails, not the process: no limit alarm to warn of
 SLOW_INCIDENTS = frozenset({"piston_tilt_growth"})  # precursors of days, not minutes
-PROCESS_INCIDENTS: tuple[str, ...] = tuple(i for i in INCIDENTS if i not in SENSOR_INCIDENTS | SLOW_INCIDENTS)
+SUDDEN_INCIDENTS = frozenset({"water_seal_blowthrough"})  # seconds from onset to alarm
+PROCESS_INCIDENTS: tuple[str, ...] = tuple(
+    i for i in INCIDENTS if i not in SENSOR_INCIDENTS | SLOW_INCIDENTS | SUDDEN_INCIDENTS
+)
 FAULTY_DETECTOR = "GH1.CO.01"  # the detector the sensor incidents hit (else the first ppm detector)
+DRIFT_PPM_H = 6.0
+SEAL_DETECTORS = (("GAS.CO.14", 1.0), ("GAS.CO.06", 0.35))  # nearest the converter gas main's seal
 
 HEAT_S = 35 * 60.0  # one converter heat, tap to tap
 BOF_OFFSET_S = {1: 0.0, 2: 1050.0}  # BOF2 runs half a heat behind BOF1
 DAY_S = 86400.0
+
+
+@dataclass(frozen=True)
+class Signature:
+    """How an incident develops: its clock runs `rate` times as fast; `shape` sharpens (> 1) or
+    softens (< 1) its onset."""
+
+    rate: float = 1.0
+    shape: float = 1.0
+
 
 # name pattern -> (base, sigma, drift amplitude, drift period s); base may be (lo, hi) to spread tags
 _Spec = tuple[float | tuple[float, float], float, float, float]
@@ -189,6 +219,14 @@ class PlantPhysics:
         if self._faulty is None:
             self._faulty = next((i for i, t in enumerate(cfg.tags) if t.unit == "ppm" and t.range), None)
         self._frozen_at: float | None = None  # detector_frozen: the value it stopped at
+        self.signatures: dict[str, Signature] = {}
+        self._dt = 0.0  # the last step
+        self.cycles = PlantCycles(self.names, seed)
+        # the sensor faults' random events, on a stream of their own
+        self._fault_rng = np.random.default_rng(None if seed is None else [seed, 11])
+        self._spike_at = -math.inf  # detector_spikes: time of the last spike
+        self._dropout_until = -math.inf  # detector_dropout: end of the current gap, then of the next
+        self._dropout_from = -math.inf
         self.values = self._compute(0.0)
 
     # ------------------------------------------------------------ public
@@ -196,16 +234,19 @@ class PlantPhysics:
         """Advance simulated time by `dt` seconds; return the new values (a fresh array)."""
         dt = max(0.0, float(dt))
         self.t += dt
+        self._dt = dt
         a = math.exp(-dt / self.noise_tau) if dt > 0 else 1.0
         self.noise = a * self.noise + math.sqrt(1.0 - a * a) * self.rng.standard_normal(self.noise.shape[0])
         self.values = self._compute(dt)
         return self.values
 
-    def inject(self, incident: str) -> None:
-        """Start an incident now; a running one keeps its start time."""
+    def inject(self, incident: str, signature: Signature | None = None) -> None:
+        """Start an incident now (developing as `signature` says); a running one keeps its start
+        time and signature."""
         if incident not in INCIDENTS:
             raise ValueError(f"unknown incident {incident!r} (known: {', '.join(INCIDENTS)})")
         self.incidents.setdefault(incident, self.t)
+        self.signatures.setdefault(incident, signature or Signature())
         if incident == "detector_frozen" and self._faulty is not None:
             self._frozen_at = (
                 self._frozen_at if self._frozen_at is not None else float(self.values[self._faulty])
@@ -213,7 +254,9 @@ class PlantPhysics:
 
     def clear_incidents(self) -> None:
         self.incidents.clear()
+        self.signatures.clear()
         self._frozen_at = None
+        self._dropout_until = self._dropout_from = -math.inf
 
     def set_override(self, name: str, value: float | None) -> None:
         """Force a tag's engineering value (None releases it)."""
@@ -238,8 +281,12 @@ class PlantPhysics:
         return {n for n in names if n in self.index}
 
     def minutes_since(self, incident: str) -> float | None:
+        """Minutes on the incident's own clock (its signature's rate) since it started."""
         start = self.incidents.get(incident)
-        return None if start is None else (self.t - start) / 60.0
+        return None if start is None else (self.t - start) / 60.0 * self.signatures[incident].rate
+
+    def _shape(self, incident: str) -> float:
+        return self.signatures[incident].shape
 
     # ------------------------------------------------------------ model
     def _compute(self, dt: float) -> np.ndarray:
@@ -252,6 +299,8 @@ class PlantPhysics:
             i = self.index.get(name)
             if i is not None:
                 v[i] = val
+        for name, val in self.cycles.offsets(t, dt, self._lagged).items():
+            v[self.index[name]] += val
         v += self.sigma * self.noise
         for name, fn in self._incident_effects():
             i = self.index.get(name)
@@ -282,9 +331,15 @@ class PlantPhysics:
             blowing = 300.0 <= th < 1260.0
             tb = th - 300.0  # seconds into blowing
             on = _ramp(tb, 0, 20) * (1.0 - _ramp(tb, 940, 960)) if blowing else 0.0
+            # the oxygen valve opens onto an empty line: flow and pressure overshoot at ignition
+            kick = _ramp(tb, 0, 10) * math.exp(-max(tb - 10.0, 0.0) / 25.0) if blowing else 0.0
             out[f"{p}.BLOWING"] = 1.0 if blowing else 0.0
-            out[f"{p}.O2.PRESSURE"] = 0.1 + 0.75 * on + (0.03 * math.sin(tb / 40.0) if blowing else 0.0)
-            out[f"{p}.O2.FLOW"] = 30000.0 * on + (800.0 * math.sin(tb / 55.0) if blowing else 0.0)
+            out[f"{p}.O2.PRESSURE"] = (
+                0.1 + 0.75 * on + 0.08 * kick + (0.03 * math.sin(tb / 40.0) if blowing else 0.0)
+            )
+            out[f"{p}.O2.FLOW"] = (
+                30000.0 * on + 4000.0 * kick + (800.0 * math.sin(tb / 55.0) if blowing else 0.0)
+            )
             o2_demand += 30000.0 * on
             if blowing:
                 lance = 2.8 - 0.9 * _ramp(tb, 0, 900)
@@ -310,7 +365,7 @@ class PlantPhysics:
             if blowing:
                 co = 64.0 * _ramp(tb, 30, 150) * (1.0 - _ramp(tb, 880, 950)) + 3.0 * math.sin(tb / 70.0)
                 o2 = 0.45 + 0.75 * math.exp(-max(tb - 30.0, 0.0) / 80.0) * _ramp(tb, 0, 30)
-                o2 += 0.6 * _ramp(tb, 900, 950)
+                o2 += 0.6 * _ramp(tb, 900, 950)  # the hood is raised at the end of the blow: air in
             else:
                 co, o2 = 0.5, 0.5
             out[f"{p}.GAS.CO"] = max(co, 0.0)
@@ -378,7 +433,7 @@ class PlantPhysics:
 
     # ------------------------------------------------------------ incidents
     def faulty_detector(self) -> str | None:
-        """The detector `detector_frozen` and `detector_fault` hit."""
+        """The detector the sensor incidents (SENSOR_INCIDENTS) hit."""
         return None if self._faulty is None else self.names[self._faulty]
 
     def _sensor_faults(self, v: np.ndarray) -> None:
@@ -392,10 +447,25 @@ class PlantPhysics:
         if "detector_fault" in self.incidents:
             lo, hi = self.lo[i], self.hi[i]
             v[i] = lo - 0.05 * (hi - lo)  # 3.2 mA on a 4-20 mA loop
+        m = self.minutes_since("detector_drift")
+        if m is not None:
+            v[i] += DRIFT_PPM_H * m / 60.0
+        # spikes: about one a minute, each in one scan only, never two within 5 s
+        spiking = "detector_spikes" in self.incidents and self.t - self._spike_at >= 5.0
+        if spiking and self._fault_rng.random() < 1.0 - math.exp(-self._dt / 60.0):
+            self._spike_at = self.t
+            v[i] += float(self._fault_rng.uniform(70.0, 130.0))
+        if "detector_dropout" in self.incidents:
+            if self.t >= self._dropout_until:  # the next gap: 40-90 s, after 1-4 min of readings
+                start = self.t if self._dropout_until < 0 else self.t + self._fault_rng.uniform(60.0, 240.0)
+                self._dropout_from = start
+                self._dropout_until = start + self._fault_rng.uniform(40.0, 90.0)
+            if self.t >= self._dropout_from:
+                v[i] = math.nan
 
     def _leak_m3h(self, bof: int) -> float:
         m = self.minutes_since("lance_leak") if bof == 1 else None
-        return 0.0 if m is None else 0.25 * m + 0.02 * m * m
+        return 0.0 if m is None else 0.25 * m + 0.02 * self._shape("lance_leak") * m * m
 
     def _gas_leak_geometry(self):
         """Detectors with a map position and unit ppm, and the leak point between the closest pair."""
@@ -428,7 +498,7 @@ class PlantPhysics:
         # lambdas bind their numbers as defaults: the closures run after this function returns
         m = self.minutes_since("hearth_creep")
         if m is not None:
-            acc = 1.0 + m / 60.0  # the creep accelerates
+            acc = 1.0 + self._shape("hearth_creep") * m / 60.0  # the creep accelerates
             for name, rate in (("TC03", 2.6), ("TC04", 2.2), ("TC02", 0.9), ("TC05", 0.9)):
                 fx.append((f"BF1.HEARTH.{name}", lambda x, d=rate * m * acc: x + d))
             fx.append(("BF1.CW.S1.DT", lambda x, d=0.05 * m * acc: x + d))
@@ -445,7 +515,8 @@ class PlantPhysics:
         m = self.minutes_since("dust_smoulder")
         if m is not None:
             osc = min(8.0 * m, 250.0) * math.sin(2 * math.pi * self.t / 90.0)
-            fx.append(("DC1.HOPPER3.TEMP", lambda x, d=1.6 * m * (1.0 + m / 30.0): x + d))
+            k = self._shape("dust_smoulder")
+            fx.append(("DC1.HOPPER3.TEMP", lambda x, d=1.6 * m * (1.0 + k * m / 30.0): x + d))
             fx.append(("DC1.HOPPER2.TEMP", lambda x, d=0.5 * m: x + d))
             fx.append(("DC1.HOPPER4.TEMP", lambda x, d=0.5 * m: x + d))
             fx.append(("DC1.OUTLET.TEMP", lambda x, d=0.3 * m: x + d))
@@ -453,15 +524,25 @@ class PlantPhysics:
             fx.append(("DC1.HOPPER.CO", lambda x, d=min(3.0 * math.expm1(m / 6.0), 400.0): x + d))
         if "gas_leak" in self.incidents and self._gas is not None:
             idx, dist = self._gas
-            tau = self.t - self.incidents["gas_leak"]
-            # source strength (ppm at the leak) is logistic: ~5 ppm at the start, ~600 ppm saturated;
-            # the cloud reaches farther detectors later (1 map unit per second)
+            tau = 60.0 * self.minutes_since("gas_leak")
+            # source strength (ppm at the leak) is logistic: ~5 ppm at the start, ~600 ppm saturated
+            # (a sharper shape grows faster once it is under way); the cloud reaches farther
+            # detectors later (1 map unit per second)
             lag = dist / 1.0
-            src = 600.0 / (1.0 + np.exp(-(tau - lag - 717.0) / 150.0))
+            src = 600.0 / (1.0 + np.exp(-(tau - lag - 717.0) / (150.0 / self._shape("gas_leak"))))
             src[tau < lag] = 0.0
             add = src * np.exp(-dist / 120.0)
             for i, a in zip(idx.tolist(), add.tolist(), strict=True):
                 fx.append((self.names[i], lambda x, a=a: x + a))
             for name in ("GAS.BFG.MAIN.PRESSURE", "GAS.LDG.MAIN.PRESSURE"):
                 fx.append((name, lambda x, s=float(src.max()): x - 0.0008 * s))
+        if "water_seal_blowthrough" in self.incidents:
+            # the seal empties in seconds: the main loses most of its pressure with a time constant
+            # of ~8 s, and the escaping gas reaches the nearest detector ~3 s later
+            sec = 60.0 * self.minutes_since("water_seal_blowthrough")
+            k = self._shape("water_seal_blowthrough")
+            fx.append(("GAS.LDG.MAIN.PRESSURE", lambda x, d=6.0 * -math.expm1(-sec / 8.0): x - d))
+            for name, share in SEAL_DETECTORS:
+                ppm = 300.0 * k * share * -math.expm1(-max(sec - 3.0 / share, 0.0) / 10.0)
+                fx.append((name, lambda x, d=ppm: x + d))
         return fx

@@ -6,10 +6,17 @@ An incident scenario runs the plant normally for a warm-up (the anomaly baseline
 the incident at its onset and runs until the first limit alarm of a tag the incident moves. The
 lead fraction is (alarm - first warning) / (alarm - onset): 1 means warned at the onset, 0 means
 no earlier than the alarm.
+
+The incidents of the bank do not develop as written once and for all: `draw_signature` draws each
+one's rate (x0.5-2, log-uniform) and onset shape (x0.7-1.4) from a generator seeded by the
+incident's seed, so the rules and detectors meet signatures they were not written against, the
+same ones every run. A sudden incident (SUDDEN_INCIDENTS: a water seal blown through) runs in the
+bank too; its lead is small by nature and is reported apart from the process incidents'.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +26,7 @@ import numpy as np
 from app.config import PlantConfig
 from app.evaluation.pipeline import Pipeline
 from core.samples import Quality, SampleBatch
-from demo.plant_physics import PROCESS_INCIDENTS, SLOW_INCIDENTS, PlantPhysics
+from demo.plant_physics import PROCESS_INCIDENTS, SLOW_INCIDENTS, SUDDEN_INCIDENTS, PlantPhysics, Signature
 
 T0 = 1_700_000_000.0  # epoch of simulated time 0
 LIMIT_KINDS = frozenset({"HH", "H", "L", "LL", "ROC", "DEV"})
@@ -30,8 +37,12 @@ MAX_AFTER_S = 3 * 3600.0
 # process upsets only: a frozen or faulty detector raises no limit alarm to be warned of (its
 # DIAG alarm is the sensor-integrity tests' to check)
 BANK: list[tuple[str, int, float]] = [
-    (name, seed, shift) for name in PROCESS_INCIDENTS for seed, shift in ((1, 0.0), (2, 700.0), (3, 1400.0))
+    (name, seed, shift)
+    for name in (*PROCESS_INCIDENTS, *sorted(SUDDEN_INCIDENTS))
+    for seed, shift in ((1, 0.0), (2, 700.0), (3, 1400.0))
 ]
+RATE_RANGE = (0.5, 2.0)  # x the written rate, drawn log-uniform
+SHAPE_RANGE = (0.7, 1.4)
 # the precursors of days, sampled once a minute (as the history's rollups hold them): a warm-up of
 # two days for the forecasts over a day to learn the normal band, then up to ten days to the alarm
 SLOW_BANK: list[tuple[str, int, float]] = [
@@ -40,6 +51,15 @@ SLOW_BANK: list[tuple[str, int, float]] = [
 SLOW_DT_S = 60.0
 SLOW_WARMUP_S = 2 * 86400.0
 SLOW_MAX_AFTER_S = 10 * 86400.0
+
+
+def draw_signature(incident: str, seed: int) -> Signature:
+    """The rate and onset shape an incident of the bank runs with at `seed` (the same every run)."""
+    rng = np.random.default_rng([seed, zlib.crc32(incident.encode())])
+    lo, hi = np.log(RATE_RANGE)
+    return Signature(
+        rate=round(float(np.exp(rng.uniform(lo, hi))), 3), shape=round(float(rng.uniform(*SHAPE_RANGE)), 3)
+    )
 
 
 @dataclass
@@ -52,6 +72,7 @@ class IncidentResult:
     warning: float | None  # first warning about it (before or after the alarm)
     warning_key: str
     warning_message: str
+    signature: Signature = Signature()
 
     @property
     def lead_fraction(self) -> float:
@@ -66,6 +87,8 @@ class IncidentResult:
         return {
             "incident": self.incident,
             "seed": self.seed,
+            "rate": self.signature.rate,
+            "shape": self.signature.shape,
             "first_warning_s": rel(self.warning),
             "first_alarm_s": rel(self.alarm),
             "lead_fraction": round(self.lead_fraction, 3),
@@ -92,15 +115,18 @@ def run_incident(
     *,
     warmup_s: float = WARMUP_S,
     max_after_s: float = MAX_AFTER_S,
+    signature: Signature | None = None,
 ) -> IncidentResult:
+    """`signature`: how the incident develops (None: drawn for the seed, `draw_signature`)."""
+    signature = signature or draw_signature(incident, seed)
     physics = PlantPhysics(cfg, seed=seed)
     pipe = Pipeline(cfg)
     for batch in samples(physics, warmup_s + shift_s, dt):
         pipe.evaluate(batch)
-    physics.inject(incident)
+    physics.inject(incident, signature)
     onset = T0 + physics.t
     hazards_of = hazards_of_tag_names(cfg)
-    result = IncidentResult(incident, seed, onset, None, "", None, "", "")
+    result = IncidentResult(incident, seed, onset, None, "", None, "", "", signature)
     affected: set[str] = set()
     for batch in samples(physics, max_after_s, dt):
         affected |= physics.affected_tags()

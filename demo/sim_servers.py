@@ -153,6 +153,9 @@ class ModbusImage:
         """Encode engineering values into the register and bit images."""
         for g in self.groups:
             raw = (values[g.tags] - g.offset) / g.scale
+            # a missing reading (NaN: detector_dropout) goes out as the PLC's wire-break code, the
+            # lowest value of the type (-32768 for int16; -inf for floats), never as a quiet 0
+            raw[np.isnan(raw)] = -np.inf
             w = encode_many(raw, g.type_, g.word_order)
             n = w.shape[1]
             self.regs[g.table][g.offsets[:, None] + np.arange(n)[None, :]] = w

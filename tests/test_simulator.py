@@ -247,6 +247,10 @@ def test_unknown_names_are_refused(plant):
         "detector_fault",
         "device_silent",
         "piston_tilt_growth",
+        "detector_drift",
+        "detector_spikes",
+        "detector_dropout",
+        "water_seal_blowthrough",
     }
 
 
