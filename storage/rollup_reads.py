@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 
+from storage.rollups import RESOLUTIONS
 from storage.schema import rollup_1h, rollup_1m, tags
 
 TABLES = {"1m": rollup_1m, "1h": rollup_1h}
@@ -19,9 +20,10 @@ def rollup_means(
     `names` in buckets starting in [t0, t1) (UNIX s), in time order; buckets without a good
     sample are left out."""
     table = TABLES[resolution]
-    half = {"1m": 30_000, "1h": 1_800_000}[resolution]
+    half = RESOLUTIONS[resolution] // 2
+    wanted = set(names)
     with engine.connect() as conn:
-        id_name = {r.id: r.name for r in conn.execute(select(tags.c.id, tags.c.name)) if r.name in set(names)}
+        id_name = {r.id: r.name for r in conn.execute(select(tags.c.id, tags.c.name)) if r.name in wanted}
         if not id_name:
             return
         q = (
@@ -32,3 +34,9 @@ def rollup_means(
         )
         for bucket, tid, vsum, n in conn.execution_options(stream_results=True).execute(q):
             yield bucket + half, id_name[tid], vsum / n
+
+
+def resolution_for(step_s: float) -> str:
+    """The coarsest rollup whose buckets are no wider than `step_s` seconds (else the finest)."""
+    fits = [(ms, name) for name, ms in RESOLUTIONS.items() if ms <= step_s * 1000]
+    return max(fits)[1] if fits else min((ms, name) for name, ms in RESOLUTIONS.items())[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -52,14 +53,14 @@ def learn_from_past(engine) -> None:
 def _learn_slow_scales(engine) -> None:
     """Each slow scale learns from the rollups of the time it needs, up to where the raw warm-up
     starts; a failure only means that scale learns from scratch (and says so in the log)."""
-    from storage.rollup_reads import rollup_means
+    from storage.rollup_reads import resolution_for, rollup_means
 
     pipeline = engine.pipeline
     t1 = engine.clock.now() - engine.warm_up_s
     names = [t.name for t in engine.config.tags]
     at = engine.config.tag_index()
     for step, tags, need_s in pipeline.warnings.history_needed():
-        resolution = "1h" if step >= 3600 else "1m"
+        resolution = resolution_for(step)
         start = time.perf_counter()
         rows = rollup_means(engine.history.engine, resolution, [names[i] for i in tags], t1 - need_s, t1)
         try:
@@ -77,14 +78,8 @@ def _learn_slow_scales(engine) -> None:
 
 
 def _rollup_batches(rows, at: dict[str, int]):
-    chunk: list[tuple] = []
-    for ts_ms, name, mean in rows:
-        chunk.append((at[name], ts_ms / 1000.0, mean, int(Quality.GOOD)))
-        if len(chunk) >= ROWS_PER_BATCH:
-            yield _batch(chunk)
-            chunk = []
-    if chunk:
-        yield _batch(chunk)
+    good = int(Quality.GOOD)
+    return _batches((at[name], ts_ms / 1000.0, mean, good) for ts_ms, name, mean in rows)
 
 
 def _history_batches(engine):
@@ -94,16 +89,25 @@ def _history_batches(engine):
     t1 = engine.clock.now()
     at = engine.config.tag_index()
     hold = ScanHold(engine.config)
-    rows: list[tuple] = []
-    for ts_ms, name, value, q in engine.history.export_rows(None, t1 - engine.warm_up_s, t1):
-        i = at.get(name)
-        if i is not None:
-            rows.append((i, ts_ms / 1000.0, np.nan if value is None else value, q))
-        if len(rows) >= ROWS_PER_BATCH:
-            yield hold.fill(_batch(rows))
-            rows = []
-    if rows:
-        yield hold.fill(_batch(rows))
+    rows = (
+        (at[name], ts_ms / 1000.0, np.nan if value is None else value, q)
+        for ts_ms, name, value, q in engine.history.export_rows(None, t1 - engine.warm_up_s, t1)
+        if name in at
+    )
+    for batch in _batches(rows):
+        yield hold.fill(batch)
+
+
+def _batches(rows) -> Iterator[SampleBatch]:
+    """(tag index, time s, value, quality) rows as batches of at most ROWS_PER_BATCH."""
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= ROWS_PER_BATCH:
+            yield _batch(chunk)
+            chunk = []
+    if chunk:
+        yield _batch(chunk)
 
 
 def _batch(rows: list[tuple]) -> SampleBatch:

@@ -58,6 +58,12 @@ class Scale:
             return True
         return False
 
+    def learn(self, now: float, latest: np.ndarray) -> None:
+        """Fold this scale's newest closed bucket into its baselines, if one closed (warm-up)."""
+        if self.due(now):
+            self.forecast.learn(now)
+            self.anomaly.evaluate(now, latest)
+
 
 class WarningEngine:
     """Forecast and anomaly detectors over the recent past at every time scale the plant uses;
@@ -106,9 +112,7 @@ class WarningEngine:
     def learn(self, now: float, latest: np.ndarray) -> None:
         """Fold the newest closed bucket of every scale due into the baselines (warm-up)."""
         for sc in self.scales:
-            if sc.due(now):
-                sc.forecast.learn(now)
-                sc.anomaly.evaluate(now, latest)
+            sc.learn(now, latest)
 
     def history_needed(self) -> list[tuple[float, list[int], float]]:
         """(bucket width, tags, seconds of history) each slow scale learns from at start-up: two
@@ -126,28 +130,23 @@ class WarningEngine:
         means, in time order): its window fills and its baselines learn at every one of its
         bucket boundaries, nothing is raised. Returns the samples taken."""
         sc = next(sc for sc in self.scales[1:] if sc.window.step == step)
+
+        def feed(part) -> None:
+            sc.window.add(part)
+            latest[part.tag] = part.value
+
         n = 0
         for batch in batches:
             if not len(batch):
                 continue
             n += len(batch)
-            ts = batch.ts
-            first, last = math.floor(ts[0] / step), math.floor(ts[-1] / step)
-            cuts = np.searchsorted(ts, np.arange(first + 1, last + 1) * step).tolist()
-            lo = 0
-            for b, k in zip(
-                range(max(first, sc.last) + 1, last + 1), cuts[max(0, sc.last - first) :], strict=False
-            ):
-                part = batch.take(slice(lo, k))
-                sc.window.add(part)
-                latest[part.tag] = part.value
+            ts, lo = batch.ts, 0
+            for b in range(math.floor(ts[0] / step) + 1, math.floor(ts[-1] / step) + 1):
+                k = int(np.searchsorted(ts, b * step))
+                feed(batch.take(slice(lo, k)))
                 lo = k
-                if sc.due(b * step):
-                    sc.forecast.learn(b * step)
-                    sc.anomaly.evaluate(b * step, latest)
-            rest = batch.take(slice(lo, None))
-            sc.window.add(rest)
-            latest[rest.tag] = rest.value
+                sc.learn(b * step, latest)
+            feed(batch.take(slice(lo, None)))
         sc.forecast.reset()
         sc.anomaly.reset()
         return n
@@ -181,12 +180,12 @@ class WarningEngine:
         """Baselines, recent past (of the slow scales) and standing warnings of every scale whose
         tags' settings did not change; the keys of the warnings that carry on."""
         kept: set[str] = set()
-        olds = {sc.window.step: sc for sc in old.scales}
+        slow = {sc.window.step: sc for sc in old.scales[1:]}
         for k, sc in enumerate(self.scales):
-            o = old.scales[0] if k == 0 else olds.get(sc.window.step)
-            if o is None or (k > 0 and o is old.scales[0]):
+            o = old.scales[0] if k == 0 else slow.get(sc.window.step)
+            if o is None:
                 continue
-            if k:
+            if k:  # the live window is the pipeline's, which adopts it itself
                 sc.window.adopt(o.window, old_index)
                 sc.last = o.last
             kept |= sc.forecast.adopt(o.forecast, old_index, cfg, old_cfg)
