@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.alarm_types import ROMAN, Alarm, Kind
-from core.formatting import compact_number, format_duration
+from core.formatting import format_duration, format_number
 from core.messages import QT_TRANSLATE_NOOP, Message, Translate, render
 
 TS_FILE = Path(__file__).resolve().parents[2] / "resources" / "translations" / "forewarn_zh_CN.ts"
@@ -60,7 +60,11 @@ def local_time(ts: float, utc_offset_h: float) -> str:
 
 
 def _number(x: float | None) -> str:
-    return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else compact_number(x)
+    return (
+        "-"
+        if x is None or (isinstance(x, float) and not math.isfinite(x))
+        else format_number(x).removesuffix(".0")
+    )
 
 
 def subject(plant: str, alarm: Alarm, unacked_s: float) -> Message:

@@ -1,0 +1,235 @@
+"""Notifications over real servers on 127.0.0.1 ephemeral ports: an aiosmtpd SMTP server receives
+the e-mail (in the recipient's language), an `http.server` in a thread receives the WeCom,
+DingTalk, Feishu and JSON posts and checks the robots' signatures; a server that keeps failing
+gives retries, a logged failure and a SYSTEM alarm; the notifier on a running engine."""
+
+from __future__ import annotations
+
+import base64
+import email
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import urllib.parse
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from app.config.secrets import SecretStore
+from app.notify.dispatcher import Dispatcher
+from app.notify.notifier import Notifier, store_lookup
+from app.notify.rules import RuleBook
+from app.runtime.engine import Engine
+from storage.notifications import Delivery
+from tests.conftest import wait_until
+from tests.helpers import alarm
+from tests.notify_plant import T0, batch, config
+
+aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+
+DING_SECRET = "SECdingdingsecret"
+FEISHU_SECRET = "feishusecret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.got.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 OK"
+
+    def __init__(self):
+        self.got = []
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    ctl = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=free_port())
+    ctl.start()
+    try:
+        yield ctl.port, inbox
+    finally:
+        ctl.stop()
+
+
+class Robots(BaseHTTPRequestHandler):
+    """Answers as each robot does; /fail answers 500."""
+
+    def do_POST(self):  # noqa: N802 - http.server's hook name
+        url = urllib.parse.urlsplit(self.path)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.posts.append((url.path, urllib.parse.parse_qs(url.query), body))
+        if url.path == "/fail":
+            self.send_response(500)
+            self.end_headers()
+            return
+        answer = {"code": 0, "msg": "success"} if url.path == "/feishu" else {"errcode": 0, "errmsg": "ok"}
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
+    server.posts = []
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", server.posts
+    finally:
+        server.shutdown()
+        server.server_close()
+        t.join(5)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SecretStore(tmp_path / "secrets.yaml")
+
+
+def secrets_for(store, base: str, fail: bool = False) -> None:
+    for name in ("wecom", "ding", "feishu", "hook"):
+        path = "/fail" if fail else f"/{name}"
+        store.set(f"{name}.url", f"{base}{path}?key=k-{name}" if name != "feishu" else f"{base}{path}")
+    store.set("ding.sign", DING_SECRET)
+    store.set("feishu.sign", FEISHU_SECRET)
+
+
+EVERYONE = """\
+  recipients:
+    - {name: Wang, email: wang@plant.test, language: zh}
+    - {name: Smith, email: smith@plant.test, language: en}
+    - {name: WeCom group, channel: wecom}
+    - {name: DingTalk group, channel: ding}
+    - {name: Feishu group, channel: feishu}
+    - {name: Gateway, channel: hook}
+  rules:
+    - name: priority I
+      match: {priorities: [1]}
+      steps: [{to: [Wang, Smith, WeCom group, DingTalk group, Feishu group, Gateway]}]
+"""
+
+
+def dispatch(cfg, store, alarms, now=T0):
+    d = Dispatcher(cfg.notifications, cfg.plant.name, store_lookup(store))
+    book = RuleBook(cfg)
+    for a in alarms:
+        d.submit(book.on_alarm(a))
+    d.step(now)
+    return d
+
+
+def test_email_arrives_at_a_real_smtp_server_in_each_language(smtp_server, store):
+    port, inbox = smtp_server
+    cfg = config(EVERYONE.replace(", WeCom group, DingTalk group, Feishu group, Gateway", ""), port=port)
+    a = alarm("TC1:HH", tag=0, priority=1, ts=T0, value=612.5, limit=560.0, hazard="BF1", message="TC1 HH")
+    d = dispatch(cfg, store, [a])
+    assert [r.status for r in d.log_rows] == [Delivery.SENT, Delivery.SENT]
+    by_to = {tuple(rcpt): msg for rcpt, msg in inbox.got}
+    en = by_to[("smith@plant.test",)]
+    assert en["Subject"] == "[Test Steel] Priority I alarm: TC1"
+    assert en["From"] == "forewarn@plant.test"
+    body = en.get_content()
+    assert "Value: 612.5  Limit: 560" in body and "Hazard source: BF1" in body
+    zh = by_to[("wang@plant.test",)]
+    assert zh["Subject"].startswith("[Test Steel]")
+    assert "TC1" in zh["Subject"] and zh.get_content_charset() in ("utf-8", None)
+
+
+def test_robots_receive_their_formats_with_valid_signatures(http_server, store):
+    base, posts = http_server
+    secrets_for(store, base)
+    cfg = config(EVERYONE.replace("Wang, Smith, ", ""))
+    d = dispatch(cfg, store, [alarm("TC1:HH", tag=0, priority=1, ts=T0, hazard="BF1", message="TC1 HH")])
+    assert [r.status for r in d.log_rows] == [Delivery.SENT] * 4
+    got = {path: (query, body) for path, query, body in posts}
+    query, body = got["/wecom"]
+    assert query["key"] == ["k-wecom"] and body["msgtype"] == "text"
+    assert "TC1" in body["text"]["content"]
+    query, body = got["/ding"]
+    ts = query["timestamp"][0]
+    expected = base64.b64encode(
+        hmac.new(DING_SECRET.encode(), f"{ts}\n{DING_SECRET}".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert query["sign"] == [expected] and body["msgtype"] == "text"
+    _, body = got["/feishu"]
+    key = f"{body['timestamp']}\n{FEISHU_SECRET}".encode()
+    assert body["sign"] == base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+    assert body["msg_type"] == "text" and "TC1" in body["content"]["text"]
+    _, body = got["/hook"]
+    assert body["notice"]["alarms"][0]["key"] == "TC1:HH" and body["notice"]["plant"] == "Test Steel"
+
+
+def test_a_server_that_keeps_failing_retries_then_fails_with_a_system_alarm(http_server, store):
+    base, posts = http_server
+    secrets_for(store, base, fail=True)
+    body = EVERYONE.replace("Wang, Smith, WeCom group, DingTalk group, Feishu group, ", "")
+    cfg = config(body + "  retry: {attempts: 2, first_s: 5}\n")
+    engine = Engine(cfg, warnings=False)
+    notifier = Notifier(engine, store, start=False)
+    d = notifier.dispatcher
+    engine.process(batch(T0, TC1=600.0))
+    d.step(T0)
+    d.step(T0 + 5)
+    assert [r.status for r in d.log_rows] == [Delivery.RETRIED, Delivery.FAILED]
+    assert "HTTP 500" in d.log_rows[-1].detail and "k-hook" not in d.log_rows[-1].detail
+    assert len(posts) == 2
+    system = [a for a in engine.active_alarms() if a.key == "notify:hook"]
+    assert system and system[0].kind == "SYSTEM" and "HTTP 500" in system[0].message
+
+
+def test_missing_secret_is_a_logged_failure_not_silence(store):
+    cfg = config(
+        EVERYONE.replace("Wang, Smith, WeCom group, DingTalk group, Feishu group, ", "")
+        + "  retry: {attempts: 1}\n"
+    )
+    d = dispatch(cfg, store, [alarm("TC1:HH", tag=0, priority=1, ts=T0)])
+    assert d.log_rows[0].status == Delivery.FAILED and "hook.url" in d.log_rows[0].detail
+
+
+def test_send_test_message(smtp_server, store):
+    port, inbox = smtp_server
+    cfg = config(EVERYONE.replace(", WeCom group, DingTalk group, Feishu group, Gateway", ""), port=port)
+    d = Dispatcher(cfg.notifications, cfg.plant.name, store_lookup(store))
+    rows = d.send_test("Smith")
+    assert [r.status for r in rows] == [Delivery.SENT]
+    assert inbox.got[0][1]["Subject"] == "[Test Steel] Test message"
+
+
+@pytest.mark.slow
+def test_notifier_on_a_running_engine_writes_the_delivery_log(smtp_server, store, tmp_path):
+    from storage.history import History
+    from storage.notifications import read_deliveries
+
+    port, inbox = smtp_server
+    cfg = config(EVERYONE.replace(", WeCom group, DingTalk group, Feishu group, Gateway", ""), port=port)
+    hist = History(f"sqlite:///{tmp_path / 'h.db'}", cfg.tags)
+    engine = Engine(cfg, hist, warnings=False)
+    engine.start()
+    notifier = Notifier(engine, store)
+    try:
+        engine.process(batch(engine.clock.now(), TC1=600.0))
+        wait_until(lambda: len(inbox.got) == 2)
+        wait_until(lambda: len(read_deliveries(hist.engine)) == 2)
+    finally:
+        notifier.detach()
+        engine.stop()
+    rows = read_deliveries(hist.engine)
+    assert {r.recipient for r in rows} == {"Wang", "Smith"} and {r.status for r in rows} == {Delivery.SENT}
