@@ -4,6 +4,11 @@ an SMTP channel, the four kinds of webhook, and recipients and rules the tests p
 
 from __future__ import annotations
 
+import email
+import socket
+from contextlib import contextmanager
+from email import policy
+
 import numpy as np
 
 from app.config import parse_config_text
@@ -73,3 +78,34 @@ class Recording(Dispatcher):
         if channel_name in self.down:
             raise DeliveryError(f"{channel_name} is down")
         self.out.append((channel_name, address, subject, text, len(notices)))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.got.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 OK"
+
+    def __init__(self):
+        self.got = []
+
+
+@contextmanager
+def smtp_inbox():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 while in the block: (port, inbox)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    ctl.start()
+    try:
+        yield ctl.port, inbox
+    finally:
+        ctl.stop()

@@ -6,14 +6,11 @@ gives retries, a logged failure and a SYSTEM alarm; the notifier on a running en
 from __future__ import annotations
 
 import base64
-import email
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import urllib.parse
-from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -26,40 +23,16 @@ from app.runtime.engine import Engine
 from storage.notifications import Delivery
 from tests.conftest import wait_until
 from tests.helpers import alarm
-from tests.notify_plant import T0, batch, config
-
-aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+from tests.notify_plant import T0, batch, config, smtp_inbox
 
 DING_SECRET = "SECdingdingsecret"
 FEISHU_SECRET = "feishusecret"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.got.append(
-            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
-        )
-        return "250 OK"
-
-    def __init__(self):
-        self.got = []
-
-
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    ctl = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    try:
-        yield ctl.port, inbox
-    finally:
-        ctl.stop()
+    with smtp_inbox() as got:
+        yield got
 
 
 class Robots(BaseHTTPRequestHandler):

@@ -109,6 +109,14 @@ class QuietHours(Strict):
     start: str
     end: str
 
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _sexagesimal(cls, v):
+        # YAML 1.1 reads an unquoted 22:00 as the base-60 number 1320: take it as the time it was
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
+            return f"{v // 60:02d}:{v % 60:02d}"
+        return v
+
     @field_validator("start", "end")
     @classmethod
     def _hhmm(cls, v: str) -> str:
