@@ -222,9 +222,6 @@ class SettingsDialog(QDialog):
         )
         self.map_page = MapPage(d)
         self.security_page = SecurityPage(d.security)
-        self.notifications_page = NotificationsPage(
-            d.notifications, config.plant.name, administrator=self.administrator
-        )
         # the titles are the same words as in the list of pages
         devices_box = with_header(
             self.devices_page,
@@ -236,6 +233,9 @@ class SettingsDialog(QDialog):
             QCoreApplication.translate("settings", "Map"),
             self.tr("Detectors and hazard-source areas in map units of the plant drawing."),
         )
+
+        admin = self.administrator
+        self.notifications_page = NotificationsPage(d.notifications, config.plant.name, administrator=admin)
 
         self.devices_page.changed.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
         self.devices_page.deviceRenamed.connect(d.tags.rename_device)
