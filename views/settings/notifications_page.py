@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from app.config import secrets
 from app.notify.dispatcher import Dispatcher
 from app.notify.notifier import store_lookup
-from core.paths import plant_slug
 from core.schema.notify import Notifications
 from views.settings.forms import page_header, set_state
 
@@ -204,7 +203,7 @@ class NotificationsPage(QWidget):
         field, value = self.cred_field.currentText(), self.cred_value.text()
         if ch is None or not field or not value:
             return None
-        name = f"{plant_slug(self.plant)}/notify.{ch['name']}.{field}"
+        name = secrets.secret_name_for(f"notify.{ch['name']}", field, plant=self.plant)
         try:
             self._secrets().set(name, value)
         except secrets.SecretError as exc:
