@@ -198,8 +198,8 @@ def test_failing_channel_raises_and_clears_a_system_alarm_on_the_engine():
     assert system and system[0].active and "Notification channel mail failing" in system[0].message
 
 
-def test_delivery_log_rows_in_sqlite(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+def test_delivery_log_rows_in_the_journal(db_url):
+    db = make_engine(db_url)
     create_schema(db)
     d = dispatcher(log_sink=lambda rows: write_deliveries(db, rows))
     raised(d, [alarm("TC1:HH", tag=0, priority=1, ts=T0)], T0)
@@ -253,3 +253,11 @@ def test_a_plain_text_credential_is_refused():
         parse_config_text(text, "plant.yaml")
     issue = err.value.issues[0]
     assert issue.field == "notifications.channels[2].sign_secret" and "secret store" in issue.message
+
+
+def test_priority_1_is_never_held_back_by_the_rate_limit():
+    d = dispatcher(extra=", max_per_hour: 1", policies="  flood: {count: 100, window_s: 60}\n")
+    raised(d, [alarm("CO1:H", tag=2, priority=3, ts=T0)], T0)
+    raised(d, [alarm("CO2:H", tag=2, priority=3, ts=T0 + 1)], T0 + 1)
+    raised(d, [alarm("TC1:HH", tag=0, priority=1, ts=T0 + 2)], T0 + 2)
+    assert [o[2].split(": ")[-1] for o in d.out] == ["CO1", "TC1"]

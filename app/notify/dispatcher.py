@@ -10,7 +10,8 @@ Per recipient, in this order:
   once; past `flood.count` notices within `flood.window_s`, the rest are held and sent as one
   digest `window_s` after the first held one (each logged `digested` when it goes);
 - rate: at most `max_per_hour` messages an hour (digests included); over it, notices wait
-  (logged `limited`) for the next digest the rate allows.
+  (logged `limited`) for the next digest the rate allows -- except priority I, never held back
+  by the rate (a red alarm is never late because earlier messages were many).
 
 A delivery that fails is tried again (`retry`: attempts, backoff), each failure logged
 `retried`; the last one logs `failed` and reports its channel failing (`on_channel`: the
@@ -104,7 +105,7 @@ class Dispatcher:
             self._wake.set()
 
     def configure(self, settings: Notifications, plant: str) -> None:
-        self._queue.put([])  # in order with what is queued
+        """Take new settings (the next step uses them)."""
         self.settings, self.plant = settings, plant
 
     def start(self) -> None:
@@ -173,8 +174,10 @@ class Dispatcher:
         for n in loud:
             box.recent.append(now)
             flooding = len(box.recent) > flood.count
-            limited = not flooding and not self._rate_allows(r, box, now)
-            if flooding or limited or box.held:  # behind what is held already: in its digest
+            # priority I is never held back by the rate limit (it still counts against it)
+            urgent = n.alarm.priority == 1
+            limited = not flooding and not urgent and not self._rate_allows(r, box, now)
+            if flooding or limited or (box.held and not urgent):  # behind what is held: in its digest
                 box.held.append(n)
                 box.held_since = box.held_since if box.held_since is not None else now
                 if limited:

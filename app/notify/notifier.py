@@ -14,6 +14,7 @@ The listener only matches and queues (the acquisition thread never waits on a se
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from app.config import secrets as secret_refs
 from app.notify.dispatcher import Dispatcher
@@ -46,10 +47,7 @@ class Notifier:
         self._cfg = cfg
         self.rules = RuleBook(cfg)
         history = getattr(engine, "history", None)
-        sink = None
-        if history is not None:
-            db = history.engine
-            sink = lambda rows: write_deliveries(db, rows)  # noqa: E731
+        sink = None if history is None else partial(write_deliveries, history.engine)
         self.dispatcher = Dispatcher(
             cfg.notifications,
             cfg.plant.name,

@@ -200,7 +200,7 @@ class NotifyRule(Strict):
 
 class RateLimit(Strict):
     """At most `max_per_hour` messages a recipient in any hour (digests included); more wait
-    for the next digest."""
+    for the next digest. Priority I is never held back by it."""
 
     max_per_hour: int = Field(30, ge=1)
 
