@@ -206,3 +206,74 @@ def test_notifier_on_a_running_engine_writes_the_delivery_log(smtp_server, store
         engine.stop()
     rows = read_deliveries(hist.engine)
     assert {r.recipient for r in rows} == {"Wang", "Smith"} and {r.status for r in rows} == {Delivery.SENT}
+
+
+@pytest.fixture
+def tls(tmp_path):
+    """A self-signed certificate for 127.0.0.1: (server context, client context trusting it)."""
+    import ssl
+
+    from tests.interop.certs import make_certificate
+
+    cert, key = make_certificate(tmp_path, "smtp", "urn:forewarn:test:smtp")
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return server, client
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # implicit TLS
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_email_over_tls_with_a_login(tls, store, security):
+    """STARTTLS (TLS required before the login) and implicit TLS, the password from the store."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.notify_plant import Inbox, free_port
+
+    server_ctx, client_ctx = tls
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"mail-password")
+
+    inbox = Inbox()
+    kw = {"tls_context": server_ctx, "require_starttls": True} if security == "starttls" else {}
+    if security == "ssl":  # aiosmtpd does not count implicit TLS as TLS for AUTH: the socket is TLS
+        kw.update(ssl_context=server_ctx, auth_require_tls=False)
+    ctl = Controller(
+        inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator, auth_required=True, **kw
+    )
+    ctl.start()
+    try:
+        store.set("mail.password", "mail-password")
+        body = EVERYONE.replace(", WeCom group, DingTalk group, Feishu group, Gateway", "")
+        cfg = config(body, port=ctl.port)
+        text = cfg.notifications.channels[0].model_copy(
+            update={"security": security, "user": "forewarn", "password": "secret:mail.password"}
+        )
+        n = cfg.notifications.model_copy(update={"channels": [text, *cfg.notifications.channels[1:]]})
+        d = Dispatcher(n, cfg.plant.name, store_lookup(store))
+        d.tls_context = client_ctx
+        rows = d.send_test("Smith")
+    finally:
+        ctl.stop()
+    assert [r.status for r in rows] == [Delivery.SENT], rows
+    assert logins == [(b"forewarn", b"mail-password")]
+    assert inbox.got[0][1]["Subject"] == "[Test Steel] Test message"
+
+
+def test_a_flood_of_1000_alarms_is_one_mail(smtp_server, store):
+    port, inbox = smtp_server
+    cfg = config(
+        EVERYONE.replace(", Smith, WeCom group, DingTalk group, Feishu group, Gateway", ""), port=port
+    )
+    flood = [alarm(f"CO{k}:HH", tag=2, priority=1, ts=T0) for k in range(1000)]
+    d = dispatch(cfg, store, flood)
+    assert len(inbox.got) == 1
+    msg = inbox.got[0][1]
+    assert msg["Subject"] == "[Test Steel] 报警泛滥：1000 条通知"
+    assert "另有 970 条" in msg.get_content()
+    assert len(d.log_rows) == 1000 and {r.status for r in d.log_rows} == {Delivery.DIGESTED}
