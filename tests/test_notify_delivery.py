@@ -186,7 +186,6 @@ def test_send_test_message(smtp_server, store):
     assert inbox.got[0][1]["Subject"] == "[Test Steel] Test message"
 
 
-@pytest.mark.slow
 def test_notifier_on_a_running_engine_writes_the_delivery_log(smtp_server, store, tmp_path):
     from storage.history import History
     from storage.notifications import read_deliveries
@@ -222,7 +221,6 @@ def tls(tmp_path):
     return server, client
 
 
-@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # implicit TLS
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_email_over_tls_with_a_login(tls, store, security):
