@@ -14,7 +14,7 @@ from app.runtime.engine import Engine
 from core.schema.notify import QuietHours
 from storage.notifications import Delivery, read_deliveries, write_deliveries
 from storage.schema import create_schema, make_engine
-from tests.helpers import alarm
+from tests.helpers import Recorder, alarm
 from tests.notify_plant import T0, Recording, batch, config, plant_text
 
 ESCALATION = """\
@@ -34,7 +34,7 @@ def engine_with(cfg, dispatcher_cls=Recording, **kw):
     engine = Engine(cfg, warnings=False)
     notifier = Notifier(engine, start=False)
     notifier.dispatcher = dispatcher_cls(cfg.notifications, **kw)
-    notifier.dispatcher.on_channel = notifier._channel
+    notifier.dispatcher.on_channel = notifier.report_channel
     return engine, notifier
 
 
@@ -196,6 +196,13 @@ def test_failing_channel_raises_and_clears_a_system_alarm_on_the_engine():
     d.step(T0)
     system = [a for a in engine.active_alarms() if a.key == "notify:mail"]
     assert system and system[0].active and "Notification channel mail failing" in system[0].message
+    seen = Recorder()
+    engine.add_listener(seen)
+    d.down.clear()
+    engine.process(batch(T0 + 10, TC2=600.0))
+    d.step(T0 + 10)
+    (cleared,) = [a for a in seen.snapshot() if a.key == "notify:mail"]
+    assert not cleared.active and "Notification channel mail delivering again" in cleared.message
 
 
 def test_delivery_log_rows_in_the_journal(db_url):

@@ -53,7 +53,7 @@ class Notifier:
             cfg.plant.name,
             store_lookup(secret_store),
             log_sink=sink,
-            on_channel=self._channel,
+            on_channel=self.report_channel,
             clock=engine.clock.now,
         )
         engine.add_listener(self)
@@ -89,7 +89,9 @@ class Notifier:
         self.rules.configure(cfg)
         self.dispatcher.configure(cfg.notifications, cfg.plant.name)
 
-    def _channel(self, channel: str, error: str | None) -> None:
+    def report_channel(self, channel: str, error: str | None) -> None:
+        """A channel's SYSTEM alarm: raised with the error that made a delivery fail for good,
+        cleared (error None) by the channel's next success."""
         text = channel_text(channel, error)
         condition = Condition(
             f"notify:{channel}",
