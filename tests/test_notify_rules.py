@@ -268,3 +268,20 @@ def test_priority_1_is_never_held_back_by_the_rate_limit():
     raised(d, [alarm("CO2:H", tag=2, priority=3, ts=T0 + 1)], T0 + 1)
     raised(d, [alarm("TC1:HH", tag=0, priority=1, ts=T0 + 2)], T0 + 2)
     assert [o[2].split(": ")[-1] for o in d.out] == ["CO1", "TC1"]
+
+
+def test_a_rules_own_quiet_hours_hold_until_they_end():
+    d = dispatcher(policies="")
+    d.settings = d.settings.model_copy(
+        update={
+            "rules": [
+                d.settings.rules[0].model_copy(update={"quiet": QuietHours(start="12:00", end="13:00")})
+            ]
+        }
+    )
+    noon = T0 - 4 * 3600  # 12:00 at UTC+8
+    raised(d, [alarm("CO1:H", tag=2, priority=3, ts=noon)], noon)
+    d.step(noon + 1800)
+    assert d.out == []
+    d.step(noon + 3600)
+    assert len(d.out) == 1 and "CO1" in d.out[0][2]

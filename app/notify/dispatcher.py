@@ -193,9 +193,14 @@ class Dispatcher:
                 r = self.settings.recipient(who)
             except KeyError:
                 continue
-            if box.quiet and not self._in_quiet(r, None, now):
-                held, box.quiet = box.quiet, []
-                rows += self._digest(r, box, held, now, quiet=True, force=True)
+            if box.quiet:  # those whose quiet hours (the recipient's or their rule's) have ended
+                keep: list[Notice] = []
+                ended: list[Notice] = []
+                for n in box.quiet:
+                    (keep if self.quiet_now(r, n, now) else ended).append(n)
+                if ended:
+                    box.quiet = keep
+                    rows += self._digest(r, box, ended, now, quiet=True, force=True)
             if box.held and now >= (box.held_since or now) + self.settings.flood.window_s:
                 rows += self._digest(r, box, box.held, now, quiet=False, force=False)
         return rows
