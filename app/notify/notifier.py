@@ -4,7 +4,7 @@ thread that delivers them (app/notify/dispatcher.py) and writes the delivery log
 history's database. A channel that fails for good raises a SYSTEM alarm (`notify:<channel>`),
 cleared when it delivers again.
 
-    notifier = attach(engine)        # None when the plant's notifications are off
+    notifier = attach(engine)        # matches nothing while `enabled: false`; follows new configs
     ...
     notifier.detach()                # before engine.stop()
 
