@@ -224,6 +224,9 @@ def _run_headless(
     clock = plant_clock(sim)
     with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, url):
         engine = demo_engine(cfg, hist, sim, clock)
+        from app.notify.notifier import attach
+
+        notifier = attach(engine)  # alarms that reach people off the console
         stop = threading.Event()
         _on_signals(stop)
         t0 = time.monotonic()
@@ -233,6 +236,7 @@ def _run_headless(
         try:
             stop.wait(duration)
         finally:
+            notifier.detach()
             engine.stop()
         _summary(engine, hist, time.monotonic() - t0, out)
     return 0

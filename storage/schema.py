@@ -144,6 +144,23 @@ audit_log = Table(
 )
 
 
+# the delivery log of off-console notifications (storage/notifications.py, app/notify/): one row
+# per delivery attempt or decision: sent, failed, retried, held by quiet hours, digested, limited
+notify_log = Table(
+    "notify_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", BigInteger, nullable=False, index=True),  # UNIX ms
+    Column("status", String(12), nullable=False),
+    Column("rule", String(200), nullable=False, default=""),
+    Column("recipient", String(200), nullable=False, default=""),
+    Column("channel", String(200), nullable=False, default=""),
+    Column("alarm_key", String(250), nullable=False, default=""),
+    Column("attempt", SmallInteger, nullable=False, default=0),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 

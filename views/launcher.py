@@ -154,6 +154,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None, sim
 def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     from PySide6.QtCore import QTimer
 
+    from app.notify.notifier import attach as attach_notifier
     from cli.commands import demo_engine
     from views.main_window import MainWindow
 
@@ -162,6 +163,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         hist.stop()
         return 0
     engine = demo_engine(cfg, hist, sim, clock, audit=session.audit)  # device writes are audited
+    notifier = attach_notifier(engine)  # alarms that reach people off the console (app/notify/)
     shown = {}
 
     def open_window(config, old=None):
@@ -202,6 +204,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         app.exec()
     finally:
         shown["win"].close()
+        notifier.detach()
         engine.stop()
         if session.has_password:
             session.logout()

@@ -15,6 +15,7 @@ from core.schema.devices import (
     parse_modbus_address,
     read_type,
 )
+from core.schema.notify import notification_checks
 from core.schema.plant import PlantConfig
 from core.schema.tags import Tag
 
@@ -100,6 +101,7 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
             compile_rule(r.when, cfg)
         except RuleError as exc:
             out.append((("rules", i, "when"), str(exc)))
+    out.extend(notification_checks(cfg.notifications, hazards, {t.area for t in cfg.tags if t.area}))
     return out
 
 

@@ -48,7 +48,7 @@ class ConfigIssue:
 
 # the tags of discriminated unions (device protocol, risk method): pydantic puts them in an
 # error's location, the YAML has them as a value, not a level
-_UNION_TAGS = frozenset({"modbus-tcp", "opcua", "LEC", "LS"})
+_UNION_TAGS = frozenset({"modbus-tcp", "opcua", "LEC", "LS", "smtp", "wecom", "dingtalk", "feishu", "json"})
 
 
 def _loc_to_field(loc: tuple) -> str:

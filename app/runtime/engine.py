@@ -117,6 +117,7 @@ class Engine:
             d.name: DeviceStatus(d.name, DeviceState.CONNECTING, self.clock.now()) for d in config.devices
         }
         self._listeners: list[EngineListener] = []
+        self._tickers: list[Callable[[float], None]] = []  # called with `now` on every alarm-clock tick
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task] = []
@@ -139,6 +140,16 @@ class Engine:
     def remove_listener(self, listener: EngineListener) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def add_ticker(self, fn: Callable[[float], None]) -> None:
+        """Call `fn(now)` on the acquisition loop at every tick of the alarm clock (about once a
+        second, `now` on the engine's clock): time-driven work beside the alarms (notification
+        escalations). It must be quick and must not raise."""
+        self._tickers.append(fn)
+
+    def remove_ticker(self, fn: Callable[[float], None]) -> None:
+        if fn in self._tickers:
+            self._tickers.remove(fn)
 
     def start(self) -> None:
         if self._thread is not None:
@@ -333,11 +344,17 @@ class Engine:
     def tick_alarms(self, now: float | None = None) -> list[Alarm]:
         """Time-driven alarm transitions when no sample comes: a value sent bad once (an OPC UA
         status change) alarms after its delay, a shelve or a declared operating state expires.
-        Journaled and published."""
+        Journaled and published; then the tickers (`add_ticker`) run."""
         now = self.clock.now() if now is None else now
         if self.pipeline.opstates.declared:  # an operating state whose end has come, samples or not
             self.update_pipeline(lambda p: operating_states.expire(p, now, risk=True) or Outcome())
-        return self.update_alarms(lambda alarms: alarms.tick(now))
+        out = self.update_alarms(lambda alarms: alarms.tick(now))
+        for fn in list(self._tickers):
+            try:
+                fn(now)
+            except Exception:  # one ticker's bug must not stop the alarm clock
+                log.exception("a ticker of the alarm clock failed")
+        return out
 
     def _on_status(self, status: DeviceStatus) -> None:
         if self.clock.accelerated:

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
+from core.schema.notify import Notifications
 from core.schema.operating import OperatingStates
 from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
 from core.substances import CATALOGUE
@@ -328,6 +329,7 @@ class PlantConfig(Strict):
     retention: Retention = Retention()
     security: SessionPolicy = SessionPolicy()
     sensors: SensorChecks = SensorChecks()
+    notifications: Notifications = Notifications()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 

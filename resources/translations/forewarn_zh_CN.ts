@@ -3401,6 +3401,14 @@ Last message: {message}</source>
         <source>{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}</source>
         <translation>{tag}：传感器故障（NE 43）：{value}{unit} 高于故障限 {limit}{unit}</translation>
     </message>
+    <message>
+        <source>Notification channel {channel} delivering again</source>
+        <translation>通知通道 {channel} 已恢复发送</translation>
+    </message>
+    <message>
+        <source>Notification channel {channel} failing, messages lost: {error}</source>
+        <translation>通知通道 {channel} 发送失败，消息未送达：{error}</translation>
+    </message>
 </context>
 <context>
     <name>alarms_page</name>
@@ -4561,6 +4569,10 @@ inherent level {level}</source>
         <source>Security</source>
         <translation>安全</translation>
     </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
 </context>
 <context>
     <name>shift_report</name>
@@ -5228,6 +5240,144 @@ inherent level {level}</source>
     <message>
         <source>Anomaly on {tag}</source>
         <translation>{tag} 异常</translation>
+    </message>
+</context>
+<context>
+    <name>notify</name>
+    <message>
+        <source>Level {roman} early warning</source>
+        <translation>{roman} 级预警</translation>
+    </message>
+    <message>
+        <source>System alarm</source>
+        <translation>系统报警</translation>
+    </message>
+    <message>
+        <source>Priority {roman} alarm</source>
+        <translation>{roman} 级报警</translation>
+    </message>
+    <message>
+        <source>[{plant}] {what}: {source}, unacknowledged for {duration}</source>
+        <translation>[{plant}] {what}：{source}，{duration}未确认</translation>
+    </message>
+    <message>
+        <source>[{plant}] {what}: {source}</source>
+        <translation>[{plant}] {what}：{source}</translation>
+    </message>
+    <message>
+        <source>Tag: {tag}  Value: {value}  Limit: {limit}</source>
+        <translation>位号：{tag}  数值：{value}  限值：{limit}</translation>
+    </message>
+    <message>
+        <source>Hazard source: {hazard}</source>
+        <translation>危险源：{hazard}</translation>
+    </message>
+    <message>
+        <source>Limit expected at {time}</source>
+        <translation>预计 {time} 到达限值</translation>
+    </message>
+    <message>
+        <source>Plant: {plant}  Time: {time}</source>
+        <translation>工厂：{plant}  时间：{time}</translation>
+    </message>
+    <message>
+        <source>Not acknowledged for {duration}</source>
+        <translation>{duration}未确认</translation>
+    </message>
+    <message>
+        <source>Notification rule: {rule}</source>
+        <translation>通知规则：{rule}</translation>
+    </message>
+    <message>
+        <source>[{plant}] {n} notices held during quiet hours</source>
+        <translation>[{plant}] 免打扰时段内暂存的 {n} 条通知</translation>
+    </message>
+    <message>
+        <source>[{plant}] Alarm flood: {n} notices</source>
+        <translation>[{plant}] 报警泛滥：{n} 条通知</translation>
+    </message>
+    <message>
+        <source>{time} {roman} {source}: {message}</source>
+        <translation>{time} {roman} {source}：{message}</translation>
+    </message>
+    <message>
+        <source>... and {n} more</source>
+        <translation>……另有 {n} 条</translation>
+    </message>
+    <message>
+        <source>[{plant}] Test message</source>
+        <translation>[{plant}] 测试消息</translation>
+    </message>
+    <message>
+        <source>This is a test of Forewarn&apos;s notifications for {plant}. Nothing needs doing.</source>
+        <translation>这是 Forewarn 为 {plant} 发送的通知测试消息，无需处理。</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsPage</name>
+    <message>
+        <source>Send notifications</source>
+        <translation>发送通知</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>时:分</translation>
+    </message>
+    <message>
+        <source>Store in the secret store</source>
+        <translation>存入密钥库</translation>
+    </message>
+    <message>
+        <source>Send test message</source>
+        <translation>发送测试消息</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Quiet hours (everyone; priority I goes through)</source>
+        <translation>免打扰时段（对所有人；I 级仍然发送）</translation>
+    </message>
+    <message>
+        <source>Channels, recipients and rules (YAML)</source>
+        <translation>通道、接收人与规则（YAML）</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>凭据</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Alarms and early warnings that reach people off the console by e-mail and chat robots: rules by priority, area and hazard source, escalation when unacknowledged.</source>
+        <translation>通过电子邮件和群机器人把报警与预警送达不在操作台前的人员：按优先级、区域和危险源设定规则，未确认时逐级上报。</translation>
+    </message>
+    <message>
+        <source>Only an administrator changes notifications.</source>
+        <translation>仅管理员可修改通知设置。</translation>
+    </message>
+    <message>
+        <source>a mapping of channels, recipients and rules</source>
+        <translation>应为包含通道、接收人与规则的映射</translation>
+    </message>
+    <message>
+        <source>Not applied until it is valid YAML: {error}</source>
+        <translation>YAML 有误，修正前不会应用：{error}</translation>
+    </message>
+    <message>
+        <source>Fix the section first: {error}</source>
+        <translation>请先修正通知设置：{error}</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
     </message>
 </context>
 </TS>

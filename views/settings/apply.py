@@ -48,7 +48,13 @@ class SettingsApply:
             return
         dlg = self.dialog
         if dlg is None or not dlg.isVisible():
-            dlg = SettingsDialog(w.config, path=self.settings_path(), parent=w, on_file=self.config_on_file())
+            dlg = SettingsDialog(
+                w.config,
+                path=self.settings_path(),
+                parent=w,
+                on_file=self.config_on_file(),
+                administrator=w.allowed(Permission.MANAGE_USERS),  # notifications: administrators
+            )
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._own(dlg)
         dlg.show()

@@ -37,6 +37,7 @@ from views.settings.devices_page import DevicesPage, valid_devices
 from views.settings.forms import SETTINGS_QSS, ErrorsDialog, set_state, with_header
 from views.settings.hazards_page import HazardsPage
 from views.settings.map_page import MapPage
+from views.settings.notifications_page import NotificationsPage
 from views.settings.rules_page import RulesPage
 from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
@@ -60,6 +61,7 @@ class Draft:
         self.hazards: list[dict] = data["hazard_sources"]
         self.rules: list[dict] = data["rules"]
         self.security: dict = data["security"]
+        self.notifications: dict = data["notifications"]
         self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
         self.tags.set_devices(self.device_map())
         self._gen = 0
@@ -144,6 +146,7 @@ class Draft:
             hazard_sources=[dict(x) for x in self.hazards],
             rules=[dict(x) for x in self.rules],
             security=dict(self.security),
+            notifications=dict(self.notifications),
         )
         return d
 
@@ -168,6 +171,7 @@ PAGES = (
     QT_TRANSLATE_NOOP("settings", "Rules"),
     QT_TRANSLATE_NOOP("settings", "Map"),
     QT_TRANSLATE_NOOP("settings", "Security"),
+    QT_TRANSLATE_NOOP("settings", "Notifications"),
 )
 
 
@@ -183,11 +187,14 @@ class SettingsDialog(QDialog):
         parent=None,
         *,
         on_file: PlantConfig | None = None,
+        administrator: bool = True,
     ):
         """`on_file`: the configuration as its file has it, when devices run at other addresses
-        (the demo's ports chosen at start); Apply saves the file's addresses for those."""
+        (the demo's ports chosen at start); Apply saves the file's addresses for those.
+        `administrator`: the notifications page is editable (else read-only)."""
         super().__init__(parent)
         self.on_file = on_file
+        self.administrator = administrator
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings — {plant}").format(plant=config.plant.name))
         self.setModal(False)
@@ -227,12 +234,16 @@ class SettingsDialog(QDialog):
             self.tr("Detectors and hazard-source areas in map units of the plant drawing."),
         )
 
+        admin = self.administrator
+        self.notifications_page = NotificationsPage(d.notifications, config.plant.name, administrator=admin)
+
         self.devices_page.changed.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
         self.devices_page.deviceRenamed.connect(d.tags.rename_device)
         self.hazards_page.changed.connect(d.touch)
         self.hazards_page.templateRequested.connect(self.add_from_template)
         self.rules_page.changed.connect(d.touch)
         self.security_page.securityChanged.connect(d.touch)
+        self.notifications_page.changed.connect(d.touch)
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsNav")
@@ -240,7 +251,7 @@ class SettingsDialog(QDialog):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         pages = (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box)
-        for w in (*pages, self.security_page):
+        for w in (*pages, self.security_page, self.notifications_page):
             self.stack.addWidget(w)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
