@@ -15,6 +15,7 @@ from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
 from core.schema.operating import OperatingStates
 from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
+from core.schema.uplink import UplinkSettings
 from core.substances import CATALOGUE
 
 # ---------------------------------------------------------------- hazard sources and risk
@@ -328,6 +329,7 @@ class PlantConfig(Strict):
     retention: Retention = Retention()
     security: SessionPolicy = SessionPolicy()
     sensors: SensorChecks = SensorChecks()
+    uplink: UplinkSettings = UplinkSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
