@@ -84,38 +84,45 @@ def resolve(cfg: PlantConfig, points: list[UplinkPoint]) -> list[Point]:
 
 
 def check_catalogue(
-    cfg: PlantConfig, profile, points: list[UplinkPoint], where: str = "uplink.points"
-) -> list[str]:
-    """Problems of the catalogue against the plant and the profile: "uplink.points[3].code: ..."."""
-    problems = []
+    cfg: PlantConfig, profile, points: list[UplinkPoint], places=None
+) -> list[tuple[tuple, str]]:
+    """Problems of the catalogue against the plant and the profile, each as (location, message):
+    `places[n]` is where point n was written, (("uplink", "points", 3), "") in the plant file or
+    (("uplink", "points_csv"), "points.csv row 4") in its CSV (default: the plant file's list)."""
+    if places is None:
+        places = [(("uplink", "points", n), "") for n in range(len(points))]
+    problems: list[tuple[tuple, str]] = []
     tags = cfg.tag_index()
     hazards = {h.name for h in cfg.hazard_sources}
     pattern = re.compile(profile.code_pattern)
-    seen_code: dict[str, int] = {}
-    seen_tag: dict[str, int] = {}
+    seen_code: dict[str, str] = {}
+    seen_tag: dict[str, str] = {}
+
+    def bad(n: int, column: str, msg: str) -> None:
+        loc, row = places[n]
+        problems.append((loc + (column,) if not row else loc, f"{row}, {column}: {msg}" if row else msg))
+
     for n, p in enumerate(points):
-        at = f"{where}[{n}]"
+        here = places[n][1] or f"points[{n}]"
         if p.tag not in tags:
-            problems.append(f"{at}.tag: no tag {p.tag!r} in the plant")
+            bad(n, "tag", f"no tag {p.tag!r} in the plant")
         if not pattern.match(p.code):
-            problems.append(
-                f"{at}.code: {p.code!r} does not match the profile's code pattern {profile.code_pattern}"
-            )
+            bad(n, "code", f"{p.code!r} does not match the profile's code pattern {profile.code_pattern}")
         if p.indicator not in profile.indicators:
-            problems.append(
-                f"{at}.indicator: {p.indicator!r} is not an indicator type of profile {profile.name!r} "
-                f"({', '.join(profile.indicators)})"
-            )
+            bad(
+                n, "indicator",
+                f"{p.indicator!r} is not an indicator type of profile {profile.name!r} ({', '.join(profile.indicators)})",
+            )  # fmt: skip
         if p.hazard and p.hazard not in hazards:
-            problems.append(f"{at}.hazard: no hazard source {p.hazard!r} in the plant")
+            bad(n, "hazard", f"no hazard source {p.hazard!r} in the plant")
         if p.range_low is not None and p.range_high is not None and p.range_low >= p.range_high:
-            problems.append(f"{at}.range_low: the range's low end must be below its high end")
+            bad(n, "range_low", "the range's low end must be below its high end")
         if p.code in seen_code:
-            problems.append(f"{at}.code: code {p.code!r} given twice (first at [{seen_code[p.code]}])")
-        seen_code.setdefault(p.code, n)
+            bad(n, "code", f"code {p.code!r} given twice (first at {seen_code[p.code]})")
+        seen_code.setdefault(p.code, here)
         if p.tag in seen_tag:
-            problems.append(f"{at}.tag: tag {p.tag!r} reported twice (first at [{seen_tag[p.tag]}])")
-        seen_tag.setdefault(p.tag, n)
+            bad(n, "tag", f"tag {p.tag!r} reported twice (first at {seen_tag[p.tag]})")
+        seen_tag.setdefault(p.tag, here)
     return problems
 
 
@@ -148,27 +155,34 @@ def export_points_csv(points: list[UplinkPoint], path: str | Path | None = None)
 def import_points_csv(source: str | bytes | Path) -> tuple[list[UplinkPoint], list[str]]:
     """Points from CSV (a path, raw bytes or text): (points, []) when every row is valid, else
     ([], ["row 4, indicator: ...", ...])."""
+    points, _rows, errors = read_points_csv(source)
+    return points, errors
+
+
+def read_points_csv(source: str | bytes | Path) -> tuple[list[UplinkPoint], list[int], list[str]]:
+    """`import_points_csv` with the row number of each point."""
     if isinstance(source, Path):
         try:
             source = source.read_bytes()
         except OSError as exc:
-            return [], [f"cannot read {source}: {exc.strerror or exc}"]
+            return [], [], [f"cannot read {source}: {exc.strerror or exc}"]
     try:
         text = decode_csv_bytes(source) if isinstance(source, bytes) else source.lstrip("\ufeff")
     except CsvError as exc:
-        return [], [str(exc)]
+        return [], [], [str(exc)]
     try:
         rows = [[csv_safe.unescape_cell(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
-        return [], [f"cannot read the CSV: {exc}"]
+        return [], [], [f"cannot read the CSV: {exc}"]
     if not rows:
-        return [], ["row 1: no header row (expected columns: " + ", ".join(POINT_COLUMNS) + ")"]
+        return [], [], ["row 1: no header row (expected columns: " + ", ".join(POINT_COLUMNS) + ")"]
     header = [h.strip() for h in rows[0]]
     errors = [f"row 1, {h or '(empty)'}: unknown column" for h in header if h not in POINT_COLUMNS]
     errors += [f"row 1: missing column {c!r}" for c in ("tag", "code", "indicator") if c not in header]
     if errors:
-        return [], errors
+        return [], [], errors
     points: list[UplinkPoint] = []
+    numbers: list[int] = []
     for n, values in enumerate(rows[1:], start=2):
         if not any(v.strip() for v in values):
             continue
@@ -178,24 +192,26 @@ def import_points_csv(source: str | bytes | Path) -> tuple[list[UplinkPoint], li
         data = {h: v.strip() for h, v in zip(header, values, strict=False) if v.strip()}
         try:
             points.append(UplinkPoint.model_validate(data))
+            numbers.append(n)
         except ValidationError as exc:
             for err in exc.errors():
                 col = ".".join(str(p) for p in err["loc"]) or "?"
                 errors.append(f"row {n}, {col}: {err['msg'].removeprefix('Value error, ')}")
-    return ([], errors) if errors else (points, [])
+    return ([], [], errors) if errors else (points, numbers, [])
 
 
-def catalogue_of(cfg: PlantConfig) -> tuple[list[UplinkPoint], list[str]]:
+def catalogue_of(cfg: PlantConfig) -> tuple[list[UplinkPoint], list, list[tuple[tuple, str]]]:
     """The plant's catalogue: its `points` then the rows of its `points_csv` (relative to the
-    plant file), or the CSV's row errors."""
+    plant file); (points, where each was written (see `check_catalogue`), the CSV's row errors)."""
     settings = cfg.uplink
     points = list(settings.points)
-    if settings.points_csv:
-        p = Path(settings.points_csv)
-        if not p.is_absolute() and cfg.source_path is not None:
-            p = cfg.source_path.parent / p
-        got, errors = import_points_csv(p)
-        if errors:
-            return points, [f"{p}: {e}" for e in errors]
-        points += got
-    return points, []
+    places = [(("uplink", "points", n), "") for n in range(len(points))]
+    if not settings.points_csv:
+        return points, places, []
+    p = Path(settings.points_csv)
+    if not p.is_absolute() and cfg.source_path is not None:
+        p = cfg.source_path.parent / p
+    got, rows, errors = read_points_csv(p)
+    if errors:
+        return points, places, [(("uplink", "points_csv"), f"{p.name} {e}") for e in errors]
+    return points + got, places + [(("uplink", "points_csv"), f"{p.name} row {r}") for r in rows], []
