@@ -37,10 +37,14 @@ from app.uplink.transport import Envelope
 from core.alarm_types import Alarm, Condition, Kind, alarm_text
 from core.messages import QT_TRANSLATE_NOOP
 from core.samples import DeviceState, DeviceStatus, Quality, SampleBatch
+from storage.audit import Action
 from storage.uplink_queue import Queued, UplinkQueue
 
 log = logging.getLogger(__name__)
 LINK_ALARM_KEY = "uplink:link:SYSTEM"
+RESPONSE_ALARM_KEY = "uplink:responses:SYSTEM"
+RESPONSE_ALARM_PRIORITY = 3
+RESPONSE_CHECK_S = 10.0  # how often the reminder looks at the responses due
 UPLINK_ALARM_PRIORITY = 2
 STALE_PERIODS = 3  # a point without a valid value for this many periods is offline
 MAX_CATCH_UP_SNAPSHOTS = 1440  # snapshots made at once after the clock jumped (a day of minutes)
@@ -106,6 +110,8 @@ class Uplink:
         self.next_snapshot: float | None = None
         self.last_ok = clock()
         self.link_alarm = False
+        self.reminder: tuple[int, int] = (0, 0)  # (overdue, due soon) the reminder alarm last said
+        self._reminder_at = 0.0
         self.alarms: list[Alarm | Condition] = []  # without an engine
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -172,7 +178,11 @@ class Uplink:
         now = self.clock()
         self.snapshot_due(now)
         wait = self.sender.step()
-        self.check_link(self.clock())
+        now = self.clock()
+        self.check_link(now)
+        if time.monotonic() >= self._reminder_at:
+            self._reminder_at = time.monotonic() + RESPONSE_CHECK_S
+            self.remind(now)
         return wait
 
     def drain(self) -> None:
@@ -278,7 +288,7 @@ class Uplink:
             return None
         if self.audit is not None:
             self.audit.append(
-                user, "alarm_response", alarm_key, {"since": since, "cause": cause, "measure": measure}
+                user, Action.ALARM_RESPONSE, alarm_key, {"since": since, "cause": cause, "measure": measure}
             )
         body = {
             "enterprise_code": self.settings.enterprise.code, "alarm_id": alarm_id(alarm_key, since),
@@ -291,6 +301,40 @@ class Uplink:
         """The link's figures for [t0, t1) (app/uplink/health.py)."""
         p = self.profile
         return link_health(self.store, self.points, self.period, p.online_latency_s, t0, t1, self.clock())
+
+    def open_responses(self, now: float | None = None) -> tuple[list, list]:
+        """(overdue, due within `reminder_min`) responses not yet given, the most urgent first."""
+        now = self.clock() if now is None else now
+        waiting = self.store.responses(open_only=True)
+        soon = now + self.settings.reminder_min * 60
+        return [r for r in waiting if r.due <= now], [r for r in waiting if now < r.due <= soon]
+
+    def remind(self, now: float) -> None:
+        """The reminder: a SYSTEM alarm while responses are overdue or due soon, naming the first."""
+        overdue, soon = self.open_responses(now)
+        counts = (len(overdue), len(soon))
+        if counts == self.reminder:
+            return
+        self.reminder = counts
+        first = (overdue or soon or [None])[0]
+        if first is None:
+            text = alarm_text(QT_TRANSLATE_NOOP("alarms", "Every alarm response is recorded"))
+        else:
+            text = alarm_text(
+                QT_TRANSLATE_NOOP("alarms", "Alarm responses: {overdue} overdue, {soon} due soon (first: {alarm})"),
+                overdue=len(overdue), soon=len(soon), alarm=first.message or first.alarm_key,
+            )  # fmt: skip
+        self._raise(
+            Condition(
+                RESPONSE_ALARM_KEY,
+                "uplink",
+                Kind.SYSTEM,
+                first is not None,
+                RESPONSE_ALARM_PRIORITY,
+                now,
+                text,
+            )
+        )
 
     # ------------------------------------------------------------ the link's SYSTEM alarms
     def _raise(self, condition: Condition) -> None:
