@@ -193,6 +193,9 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     startup_mark("window")
     mark_first_value(win.bridge)
     engine.start()
+    from app.uplink.build import attach_uplink, detach_uplink
+
+    engine.uplink = attach_uplink(cfg, engine, hist, audit=session.audit)  # the regulator link, if enabled
     result = {"rc": 0}
     _quit_on_signals(app)
     if screenshot:
@@ -202,6 +205,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         app.exec()
     finally:
         shown["win"].close()
+        detach_uplink(engine, engine.uplink)
         engine.stop()
         if session.has_password:
             session.logout()
