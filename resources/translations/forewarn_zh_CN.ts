@@ -186,6 +186,51 @@
     </message>
 </context>
 <context>
+    <name>AlarmResponseDialog</name>
+    <message>
+        <source>Alarm response</source>
+        <translation>报警处置反馈</translation>
+    </message>
+    <message>
+        <source>{alarm}
+began {since}, ended or acknowledged {ended}; response due {due}</source>
+        <translation>{alarm}
+开始于 {since}，结束或确认于 {ended}；反馈截止 {due}</translation>
+    </message>
+    <message>
+        <source>What caused it (required)</source>
+        <translation>报警原因（必填）</translation>
+    </message>
+    <message>
+        <source>What was done about it (required)</source>
+        <translation>采取的处置措施（必填）</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure taken</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>处置人</translation>
+    </message>
+    <message>
+        <source>No response is due for this alarm: it is not reported to the regulator, or it still stands unacknowledged.</source>
+        <translation>此报警无需处置反馈：它不上报监管平台，或仍处于未确认状态。</translation>
+    </message>
+    <message>
+        <source>Alarm responses</source>
+        <translation>报警处置反馈</translation>
+    </message>
+    <message>
+        <source>This workstation runs no regulator link (uplink: in the plant file).</source>
+        <translation>本工作站未运行监管平台联网（见工厂文件中的 uplink:）。</translation>
+    </message>
+</context>
+<context>
     <name>AlarmTable</name>
     <message>
         <source>Acknowledge</source>
@@ -286,6 +331,10 @@
     <message>
         <source>▲ {n} new</source>
         <translation>▲ {n} 条新报警</translation>
+    </message>
+    <message>
+        <source>Response…</source>
+        <translation>处置反馈…</translation>
     </message>
     <message>
         <source>Shelved &amp;&amp; out of service ({n})</source>
@@ -1242,6 +1291,10 @@ No sound on this workstation: {reason}</source>
         <translation>所选报警的限值与趋势，或预警背后的数据与推理</translation>
     </message>
     <message>
+        <source>Alarm responses…</source>
+        <translation>报警处置反馈…</translation>
+    </message>
+    <message>
         <source>&amp;Plant</source>
         <translation>工厂(&amp;P)</translation>
     </message>
@@ -1252,6 +1305,10 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Devices, tags, alarms, hazard sources, rules and map of this plant</source>
         <translation>本厂的设备、位号、报警、危险源、规则与厂区图</translation>
+    </message>
+    <message>
+        <source>Regulator link…</source>
+        <translation>监管平台联网…</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1611,6 +1668,44 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>PeriodPage</name>
+    <message>
+        <source>Online rate {online}, completeness {complete}; responses {given} of {n} given, {overdue} overdue</source>
+        <translation>在线率 {online}，完整率 {complete}；处置反馈已填报 {given}/{n}，超期 {overdue}</translation>
+    </message>
+    <message>
+        <source>Refused by the platform: {n}</source>
+        <translation>平台拒收：{n} 条</translation>
+    </message>
+</context>
+<context>
+    <name>PointsModel</name>
+    <message>
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>应报</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线率</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>完整率</translation>
+    </message>
+</context>
+<context>
     <name>ProbeDialog</name>
     <message>
         <source>Probe {address}</source>
@@ -1643,6 +1738,52 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Round trip {ms} ms. The tag reads it as {type}.</source>
         <translation>往返 {ms} ms。该位号按 {type} 读取。</translation>
+    </message>
+</context>
+<context>
+    <name>ResponsesDialog</name>
+    <message>
+        <source>Alarm responses due</source>
+        <translation>待填报的报警处置反馈</translation>
+    </message>
+    <message>
+        <source>Respond…</source>
+        <translation>填报…</translation>
+    </message>
+    <message>
+        <source>{overdue} overdue, {soon} due soon, {open} open</source>
+        <translation>{overdue} 条超期，{soon} 条即将到期，共 {open} 条待填报</translation>
+    </message>
+</context>
+<context>
+    <name>ResponsesModel</name>
+    <message>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待填报</translation>
     </message>
 </context>
 <context>
@@ -1865,12 +2006,12 @@ No sound on this workstation: {reason}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
-        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
-    </message>
-    <message>
         <source>Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying.</source>
         <translation>Modbus TCP PLC 与网关、OPC UA 服务器。应用前请先测试连接。</translation>
+    </message>
+    <message>
+        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
+        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
     </message>
     <message>
         <source>Settings — {plant}</source>
@@ -2625,6 +2766,45 @@ device {device}</source>
     <message>
         <source>Certificate trusted: {device} reconnects</source>
         <translation>证书已信任：{device} 将重新连接</translation>
+    </message>
+</context>
+<context>
+    <name>UplinkView</name>
+    <message>
+        <source>Regulator link</source>
+        <translation>监管平台联网</translation>
+    </message>
+    <message>
+        <source>This shift</source>
+        <translation>本班</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>This plant reports no points to a regulator (uplink: in the plant file).</source>
+        <translation>本厂未向监管平台上报测点（见工厂文件中的 uplink:）。</translation>
+    </message>
+    <message>
+        <source>not run by this workstation</source>
+        <translation>不由本工作站运行</translation>
+    </message>
+    <message>
+        <source>delivering</source>
+        <translation>正常上报</translation>
+    </message>
+    <message>
+        <source>down: {error}</source>
+        <translation>中断：{error}</translation>
+    </message>
+    <message>
+        <source>Link: {running}. Last delivery {last}; backlog {n} messages, the oldest {age}.</source>
+        <translation>联网：{running}。最近上报 {last}；待补传 {n} 条，最早积压 {age}。</translation>
     </message>
 </context>
 <context>
@@ -3400,6 +3580,30 @@ Last message: {message}</source>
     <message>
         <source>{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}</source>
         <translation>{tag}：传感器故障（NE 43）：{value}{unit} 高于故障限 {limit}{unit}</translation>
+    </message>
+    <message>
+        <source>Every alarm response is recorded</source>
+        <translation>报警处置反馈已全部填报</translation>
+    </message>
+    <message>
+        <source>Alarm responses: {overdue} overdue, {soon} due soon (first: {alarm})</source>
+        <translation>报警处置反馈：{overdue} 条超期，{soon} 条即将到期（首条：{alarm}）</translation>
+    </message>
+    <message>
+        <source>Regulator platform refused {point} ({kind}): {answer}</source>
+        <translation>监管平台拒收 {point}（{kind}）：{answer}</translation>
+    </message>
+    <message>
+        <source>Regulator platform accepts {point} again</source>
+        <translation>监管平台重新接收 {point}</translation>
+    </message>
+    <message>
+        <source>Regulator link down for {minutes} min: {error}</source>
+        <translation>监管平台联网中断 {minutes} 分钟：{error}</translation>
+    </message>
+    <message>
+        <source>Regulator link delivering again</source>
+        <translation>监管平台联网恢复上报</translation>
     </message>
 </context>
 <context>
@@ -4867,6 +5071,62 @@ inherent level {level}</source>
     <message>
         <source>The first {shown} of {n} rows are printed; export CSV for all.</source>
         <translation>共 {n} 行，仅打印前 {shown} 行；如需全部请导出 CSV。</translation>
+    </message>
+    <message>
+        <source>Regulator link</source>
+        <translation>监管平台联网</translation>
+    </message>
+    <message>
+        <source>Online rate {online}, completeness {complete}; last delivery {last}; backlog {backlog} messages{age}; {refused} refused.</source>
+        <translation>在线率 {online}，完整率 {complete}；最近上报 {last}；待补传 {backlog} 条{age}；被拒收 {refused} 条。</translation>
+    </message>
+    <message>
+        <source>, the oldest {minutes} min old</source>
+        <translation>，最早一条已积压 {minutes} 分钟</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>Alarm responses ({given} of {n} given, {overdue} overdue)</source>
+        <translation>报警处置反馈（已填报 {given}/{n}，超期 {overdue}）</translation>
+    </message>
+    <message>
+        <source>Refused by the platform</source>
+        <translation>平台拒收</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>未填报</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线率</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>完整率</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>平台应答</translation>
     </message>
 </context>
 <context>
