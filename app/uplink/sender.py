@@ -23,7 +23,8 @@ from app.uplink.transport import Envelope, LinkError, Outcome, read_answer
 from storage.uplink_queue import Queued, QueueState, UplinkQueue
 
 log = logging.getLogger(__name__)
-LIVE_BATCH = 50  # live messages read at once
+LIVE_BATCH = 50  # messages read at once
+BACKLOG_ROUND = 10  # backlog messages sent between two looks at the live lane
 
 
 class Sender:
@@ -56,6 +57,7 @@ class Sender:
         self.retry_at = 0.0  # monotonic: the next try after a failure
         self._wait = retry_s
         self._tokens = 1.0
+        self._backlog: list[Queued] = []  # the next backlog messages, read ahead (still pending in the queue)
         self._filled = time.monotonic()
         self.sent = 0  # requests answered
         self.last_error = ""
@@ -74,6 +76,7 @@ class Sender:
                 return self.retry_at - time.monotonic()
             self.up = True
             self.catchup_to = self.queue.last_id()  # what came during the outage is backlog
+            self._backlog = []
             return 0.0
         live = self.queue.pending(after=self.catchup_to, limit=LIVE_BATCH)
         for m in live:
@@ -84,11 +87,18 @@ class Sender:
         self._fill(mono)
         if self._tokens < 1.0:
             return (1.0 - self._tokens) / self.rate
-        backlog = self.queue.pending(upto=self.catchup_to, limit=1)
-        if not backlog:
-            return 0.5
-        self._tokens -= 1.0
-        return 0.0 if self._send(backlog[0]) else self.retry_at - time.monotonic()
+        if not self._backlog:
+            self._backlog = self.queue.pending(upto=self.catchup_to, limit=LIVE_BATCH)
+            if not self._backlog:
+                return 0.5
+        for _ in range(BACKLOG_ROUND):  # as many as the bucket allows, then look at live again
+            if not self._backlog or self._tokens < 1.0:
+                break
+            self._tokens -= 1.0
+            if not self._send(self._backlog[0]):
+                return self.retry_at - time.monotonic()
+            self._backlog.pop(0)
+        return 0.0
 
     def _fill(self, mono: float) -> None:
         self._tokens = min(max(1.0, self.rate), self._tokens + (mono - self._filled) * self.rate)
@@ -121,6 +131,7 @@ class Sender:
         return True
 
     def _failed(self, error: str) -> bool:
+        self._backlog = []  # read again, in order, once the link is back
         if self.up:
             log.warning("the regulator link is down: %s", error)
         self.up = False
