@@ -143,6 +143,8 @@ def attach_uplink(cfg, engine, history, *, audit=None) -> Uplink | None:
         log.error("the regulator link is not started: %s", exc)
         return None
     engine.add_listener(link)
+    for status in engine.device_status().values():  # what happened before it listened
+        link.on_device(status)
     link.start()
     log.info(
         "regulator link to %s started (%d points)",
