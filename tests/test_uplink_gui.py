@@ -100,3 +100,39 @@ def test_the_link_view_and_the_shift_report_show_what_the_regulator_received(qtb
     pdf = tmp_path / "shift.pdf"
     write_shift_report(rep, pdf)
     assert pdf.stat().st_size > 1000
+
+
+def test_the_settings_page_edits_and_imports_the_catalogue(qtbot, tmp_path):
+    from app.config import load_config
+    from tests.uplink_fixtures import uplink_yaml
+    from views.settings.dialog import SettingsDialog
+
+    path = tmp_path / "plant.yaml"
+    path.write_text(uplink_yaml("https://127.0.0.1:1/api", None), encoding="utf-8")
+    cfg = load_config(path)
+    dlg = SettingsDialog(cfg, path)
+    qtbot.addWidget(dlg)
+    page = dlg.show_page("Regulator points")
+    assert page is dlg.uplink_page and page.model.rowCount() == 3
+    assert "3 points reported" in page.status.text()
+    page.model.setData(page.model.index(0, 2), "heat")  # indicator
+    assert "'heat' is not an indicator type" in page.status.text()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("tag,code,indicator,range_low\r\nGAS.CO.01,X1,flow,abc\r\n", encoding="utf-8")
+    assert not page.import_csv(str(bad))
+    assert page.last_import_errors[0].startswith("row 2, range_low:") and page.model.rowCount() == 3
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "tag,code,indicator,equipment\r\nGAS.CO.02,530100GA0009,gas_concentration,pipe 2\r\n",
+        encoding="utf-8",
+    )
+    assert page.import_csv(str(good)) and page.model.rowCount() == 1
+    assert dlg.apply(), dlg.last_errors
+    again = load_config(path)
+    assert [(p.tag, p.code, p.equipment) for p in again.uplink.points] == [
+        ("GAS.CO.02", "530100GA0009", "pipe 2")
+    ]
+    assert (
+        again.uplink.credentials == cfg.uplink.credentials
+        and again.uplink.enterprise == cfg.uplink.enterprise
+    )

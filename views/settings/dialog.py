@@ -42,6 +42,7 @@ from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.template_dialog import TemplateDialog
+from views.settings.uplink_page import UplinkPage
 from views.settings.workers import ProbeRunner
 from widgets.layouts import hbox, vbox
 from widgets.screen_fit import resize_for_screen
@@ -60,6 +61,7 @@ class Draft:
         self.hazards: list[dict] = data["hazard_sources"]
         self.rules: list[dict] = data["rules"]
         self.security: dict = data["security"]
+        self.uplink: dict = data["uplink"]  # the regulator link, its points edited (views/settings/uplink_page.py)
         self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
         self.tags.set_devices(self.device_map())
         self._gen = 0
@@ -144,6 +146,7 @@ class Draft:
             hazard_sources=[dict(x) for x in self.hazards],
             rules=[dict(x) for x in self.rules],
             security=dict(self.security),
+            uplink={**self.uplink, "points": [dict(p) for p in self.uplink.get("points", [])]},
         )
         return d
 
@@ -168,6 +171,7 @@ PAGES = (
     QT_TRANSLATE_NOOP("settings", "Rules"),
     QT_TRANSLATE_NOOP("settings", "Map"),
     QT_TRANSLATE_NOOP("settings", "Security"),
+    QT_TRANSLATE_NOOP("settings", "Regulator points"),
 )
 
 
@@ -215,6 +219,7 @@ class SettingsDialog(QDialog):
         )
         self.map_page = MapPage(d)
         self.security_page = SecurityPage(d.security)
+        self.uplink_page = UplinkPage(d.uplink, d.config_for_map)
         # the titles are the same words as in the list of pages
         devices_box = with_header(
             self.devices_page,
@@ -233,6 +238,7 @@ class SettingsDialog(QDialog):
         self.hazards_page.templateRequested.connect(self.add_from_template)
         self.rules_page.changed.connect(d.touch)
         self.security_page.securityChanged.connect(d.touch)
+        self.uplink_page.changed.connect(d.touch)
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsNav")
@@ -240,7 +246,7 @@ class SettingsDialog(QDialog):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         pages = (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box)
-        for w in (*pages, self.security_page):
+        for w in (*pages, self.security_page, self.uplink_page):
             self.stack.addWidget(w)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
