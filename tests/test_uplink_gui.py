@@ -76,11 +76,18 @@ def test_the_response_dialog_records_audits_and_uploads(qtbot, rig, clock):
 def test_the_responses_list_shows_what_is_overdue(qtbot, rig, clock):
     _ended_alarm(rig, clock)
     clock.t = T0 + 50 + 3600 + 60
-    dlg = ResponsesDialog(rig.link, "sup1")
+    dlg = ResponsesDialog(rig.link.store, "sup1", link=rig.link)
     qtbot.addWidget(dlg)
     assert dlg.model.rowCount() == 1
     assert dlg.model.index(0, 4).data() == "overdue"
     assert "1 overdue" in dlg.summary.text()
+    rig.link.respond("GAS.CO.01:H", T0 + 5, "c1", "m1", "sup1")
+    dlg.refresh()
+    assert dlg.model.rowCount() == 0
+    history = ResponsesDialog(rig.link.store, "", period=(T0, T0 + 3600), now=clock)  # the alarm history's
+    qtbot.addWidget(history)
+    assert history.model.rowCount() == 1 and history.model.index(0, 5).data() == "c1"
+    assert history.model.index(0, 4).data().startswith("given")
 
 
 def test_the_link_view_and_the_shift_report_show_what_the_regulator_received(qtbot, rig, clock, tmp_path):

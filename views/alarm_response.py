@@ -102,12 +102,9 @@ class ResponsesModel(QAbstractTableModel):
         self.rows: list[Response] = []
         self.now = time.time()
         self.headers = [
-            self.tr("Due"),
-            self.tr("Alarm"),
-            self.tr("Point"),
-            self.tr("Ended"),
-            self.tr("State"),
-        ]
+            self.tr("Due"), self.tr("Alarm"), self.tr("Point"), self.tr("Ended"), self.tr("State"), self.tr("Cause"),
+            self.tr("Measure"), self.tr("By"),
+        ]  # fmt: skip
 
     def set_rows(self, rows: list[Response], now: float) -> None:
         self.beginResetModel()
@@ -129,56 +126,66 @@ class ResponsesModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         r = self.rows[index.row()]
+        if r.responded is not None:
+            state = self.tr("given {when}").format(when=_when(r.responded))
+        else:
+            state = self.tr("overdue") if r.due <= self.now else self.tr("open")
         return (
-            _when(r.due),
-            r.message or r.alarm_key,
-            r.point_code,
-            _when(r.ended),
-            self.tr("overdue") if r.due <= self.now else self.tr("open"),
-        )[index.column()]
+            _when(r.due), r.message or r.alarm_key, r.point_code, _when(r.ended), state, r.cause, r.measure, r.user,
+        )[index.column()]  # fmt: skip
 
 
 class ResponsesDialog(QDialog):
-    """The supervisor's list of responses due, overdue first; "Respond…" opens the dialog."""
+    """The supervisor's list of responses due, overdue first, "Respond…" opening the dialog (with
+    the running `link`); or, with `period`, every response of the alarms that ended in it, as the
+    alarm history shows them (read from `store`, no link needed)."""
 
-    def __init__(self, link, user: str, parent: QWidget | None = None):
+    def __init__(
+        self, store, user: str, parent: QWidget | None = None, *, link=None, period=None, now=time.time
+    ):
         super().__init__(parent)
         self.setObjectName("alarmResponsesDialog")
-        self.setWindowTitle(self.tr("Alarm responses due"))
-        self.link, self.user = link, user
+        self.setWindowTitle(self.tr("Alarm responses") if period else self.tr("Alarm responses due"))
+        self.store, self.user, self.link, self.period = store, user, link, period
+        self.now = link.clock if link is not None else now
         self.model = ResponsesModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _i: self.respond_selected())
         self.summary = QLabel(self)
-        respond = QPushButton(self.tr("Respond…"), self)
-        respond.clicked.connect(self.respond_selected)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         close.rejected.connect(self.reject)
-        close.addButton(respond, QDialogButtonBox.ButtonRole.ActionRole)
+        if link is not None:
+            respond = QPushButton(self.tr("Respond…"), self)
+            respond.clicked.connect(self.respond_selected)
+            close.addButton(respond, QDialogButtonBox.ButtonRole.ActionRole)
+            self.table.doubleClicked.connect(lambda _i: self.respond_selected())
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(close)
-        self.resize(760, 360)
+        self.resize(1000, 380)
         self.refresh()
 
     def refresh(self) -> None:
-        now = self.link.clock()
-        overdue, soon = self.link.open_responses(now)
-        rows = self.link.store.responses(open_only=True)
+        now = self.now()
+        if self.period is not None:
+            rows = self.store.responses(*self.period)
+        else:
+            rows = self.store.responses(open_only=True)
+        overdue = sum(r.responded is None and r.due <= now for r in rows)
+        given = sum(r.responded is not None for r in rows)
         self.model.set_rows(rows, now)
         self.summary.setText(
-            self.tr("{overdue} overdue, {soon} due soon, {open} open").format(
-                overdue=len(overdue), soon=len(soon), open=len(rows)
+            self.tr("{n} responses: {given} given, {overdue} overdue").format(
+                n=len(rows), given=given, overdue=overdue
             )
         )
 
     def respond_selected(self) -> None:
         idx = self.table.selectionModel().currentIndex()
-        if idx.isValid():
+        if idx.isValid() and self.link is not None:
             dlg = AlarmResponseDialog(self.link, self.model.rows[idx.row()], self.user, self)
             dlg.exec()
             self.refresh()
@@ -216,7 +223,17 @@ def open_responses(window) -> ResponsesDialog | None:
             ),
         )
         return None
-    dlg = ResponsesDialog(link, window.user, window)
+    dlg = ResponsesDialog(link.store, window.user, window, link=link)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
+
+
+def open_period_responses(parent: QWidget, db_engine, t0: float, t1: float) -> ResponsesDialog:
+    """The alarm history's "Responses…": the responses of the alarms that ended in [t0, t1)."""
+    from storage.uplink_queue import UplinkQueue
+
+    dlg = ResponsesDialog(UplinkQueue(db_engine), "", parent, period=(t0, t1))
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.show()
     return dlg

@@ -63,6 +63,10 @@
         <translation>将交接班报表输出为 PDF</translation>
     </message>
     <message>
+        <source>Responses…</source>
+        <translation>处置反馈…</translation>
+    </message>
+    <message>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -1747,12 +1751,16 @@ No sound on this workstation: {reason}</source>
         <translation>待填报的报警处置反馈</translation>
     </message>
     <message>
+        <source>Alarm responses</source>
+        <translation>报警处置反馈</translation>
+    </message>
+    <message>
         <source>Respond…</source>
         <translation>填报…</translation>
     </message>
     <message>
-        <source>{overdue} overdue, {soon} due soon, {open} open</source>
-        <translation>{overdue} 条超期，{soon} 条即将到期，共 {open} 条待填报</translation>
+        <source>{n} responses: {given} given, {overdue} overdue</source>
+        <translation>共 {n} 条处置反馈：已填报 {given}，超期 {overdue}</translation>
     </message>
 </context>
 <context>
@@ -1776,6 +1784,22 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>处置人</translation>
+    </message>
+    <message>
+        <source>given {when}</source>
+        <translation>已填报 {when}</translation>
     </message>
     <message>
         <source>overdue</source>
@@ -2766,6 +2790,65 @@ device {device}</source>
     <message>
         <source>Certificate trusted: {device} reconnects</source>
         <translation>证书已信任：{device} 将重新连接</translation>
+    </message>
+</context>
+<context>
+    <name>UplinkPage</name>
+    <message>
+        <source>Add point</source>
+        <translation>添加测点</translation>
+    </message>
+    <message>
+        <source>Remove point</source>
+        <translation>删除测点</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Regulator points</source>
+        <translation>监管上报测点</translation>
+    </message>
+    <message>
+        <source>Tags reported to the regulator&apos;s early-warning platform, under its codes and indicator types; an empty cell takes the tag&apos;s own unit, range, limits and hazard source.</source>
+        <translation>向监管预警平台上报的位号，使用平台的测点编码与指标类型；留空的单元格取位号自身的单位、量程、报警值与危险源。</translation>
+    </message>
+    <message>
+        <source>More points come from {file}.</source>
+        <translation>另有测点来自 {file}。</translation>
+    </message>
+    <message>
+        <source>{n} problems: {first}</source>
+        <translation>{n} 个问题：{first}</translation>
+    </message>
+    <message>
+        <source>{n} points reported.</source>
+        <translation>上报 {n} 个测点。</translation>
+    </message>
+    <message>
+        <source>Import regulator points</source>
+        <translation>导入监管上报测点</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export regulator points</source>
+        <translation>导出监管上报测点</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>{file}: nothing was imported. Fix these rows and import again.</source>
+        <translation>{file}：未导入任何内容。请修正这些行后重新导入。</translation>
     </message>
 </context>
 <context>
@@ -4764,6 +4847,10 @@ inherent level {level}</source>
     <message>
         <source>Security</source>
         <translation>安全</translation>
+    </message>
+    <message>
+        <source>Regulator points</source>
+        <translation>监管上报测点</translation>
     </message>
 </context>
 <context>
