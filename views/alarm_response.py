@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from storage.uplink_queue import Response
+from widgets.row_model import RowTableModel
 
 
 def _when(ts: float | None) -> str:
@@ -94,45 +95,41 @@ class AlarmResponseDialog(QDialog):
         super().accept()
 
 
-class ResponsesModel(QAbstractTableModel):
-    """The responses not yet given, most urgent first."""
+class ResponsesModel(RowTableModel):
+    """The responses of a list, most urgent first."""
+
+    context = "uplink"
+    columns = (
+        QT_TRANSLATE_NOOP("uplink", "Due"), QT_TRANSLATE_NOOP("uplink", "Alarm"), QT_TRANSLATE_NOOP("uplink", "Point"),
+        QT_TRANSLATE_NOOP("uplink", "Ended"), QT_TRANSLATE_NOOP("uplink", "State"), QT_TRANSLATE_NOOP("uplink", "Cause"),
+        QT_TRANSLATE_NOOP("uplink", "Measure"), QT_TRANSLATE_NOOP("uplink", "By"),
+    )  # fmt: skip
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[Response] = []
         self.now = time.time()
-        self.headers = [
-            self.tr("Due"), self.tr("Alarm"), self.tr("Point"), self.tr("Ended"), self.tr("State"), self.tr("Cause"),
-            self.tr("Measure"), self.tr("By"),
-        ]  # fmt: skip
+
+    def row_list(self) -> list[Response]:
+        return self.rows
 
     def set_rows(self, rows: list[Response], now: float) -> None:
         self.beginResetModel()
         self.rows, self.now = rows, now
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+    def cell(self, r: Response, col: int, role: int):
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        r = self.rows[index.row()]
         if r.responded is not None:
-            state = self.tr("given {when}").format(when=_when(r.responded))
+            state = QCoreApplication.translate("uplink", "given {when}").format(when=_when(r.responded))
+        elif r.due <= self.now:
+            state = QCoreApplication.translate("uplink", "overdue")
         else:
-            state = self.tr("overdue") if r.due <= self.now else self.tr("open")
+            state = QCoreApplication.translate("uplink", "open")
         return (
             _when(r.due), r.message or r.alarm_key, r.point_code, _when(r.ended), state, r.cause, r.measure, r.user,
-        )[index.column()]  # fmt: skip
+        )[col]  # fmt: skip
 
 
 class ResponsesDialog(QDialog):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,50 +22,41 @@ from PySide6.QtWidgets import (
 from app.reports.shifts import shift_period
 from app.uplink.report import month_start, uplink_summary
 from views.report_uplink import percent
+from widgets.row_model import RowTableModel, alignment
 
 
 def _when(ts: float | None) -> str:
     return "–" if ts is None else time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
 
 
-class PointsModel(QAbstractTableModel):
+class PointsModel(RowTableModel):
     """Per point: code, tag, expected snapshots, delivered, online rate, completeness."""
+
+    context = "uplink"
+    columns = (
+        QT_TRANSLATE_NOOP("uplink", "Point"), QT_TRANSLATE_NOOP("uplink", "Tag"), QT_TRANSLATE_NOOP("uplink", "Expected"),
+        QT_TRANSLATE_NOOP("uplink", "Delivered"), QT_TRANSLATE_NOOP("uplink", "Online"),
+        QT_TRANSLATE_NOOP("uplink", "Complete"),
+    )  # fmt: skip
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list = []
-        self.headers = [
-            self.tr("Point"), self.tr("Tag"), self.tr("Expected"), self.tr("Delivered"), self.tr("Online"),
-            self.tr("Complete"),
-        ]  # fmt: skip
+
+    def row_list(self) -> list:
+        return self.rows
 
     def set_rows(self, rows: list) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        p = self.rows[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def cell(self, p, col: int, role: int):
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(col, numbers=(2, 3, 4, 5))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (p.code, p.tag, p.expected, p.delivered, percent(p.online_rate), percent(p.completeness))[
-            index.column()
-        ]
+        return (p.code, p.tag, p.expected, p.delivered, percent(p.online_rate), percent(p.completeness))[col]
 
 
 class PeriodPage(QWidget):

@@ -62,6 +62,10 @@ class Sender:
         self.sent = 0  # requests answered
         self.last_error = ""
 
+    def set_rate(self, per_s: float) -> None:
+        """A new catch-up rate, from a bucket of one message."""
+        self.rate, self._tokens, self._filled = per_s, 1.0, time.monotonic()
+
     def step(self) -> float:
         """Send what may be sent now; the seconds until there may be more to do (0: go on)."""
         mono = time.monotonic()

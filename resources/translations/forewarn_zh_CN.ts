@@ -1683,33 +1683,6 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
-    <name>PointsModel</name>
-    <message>
-        <source>Point</source>
-        <translation>测点</translation>
-    </message>
-    <message>
-        <source>Tag</source>
-        <translation>位号</translation>
-    </message>
-    <message>
-        <source>Expected</source>
-        <translation>应报</translation>
-    </message>
-    <message>
-        <source>Delivered</source>
-        <translation>已送达</translation>
-    </message>
-    <message>
-        <source>Online</source>
-        <translation>在线率</translation>
-    </message>
-    <message>
-        <source>Complete</source>
-        <translation>完整率</translation>
-    </message>
-</context>
-<context>
     <name>ProbeDialog</name>
     <message>
         <source>Probe {address}</source>
@@ -1761,53 +1734,6 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>{n} responses: {given} given, {overdue} overdue</source>
         <translation>共 {n} 条处置反馈：已填报 {given}，超期 {overdue}</translation>
-    </message>
-</context>
-<context>
-    <name>ResponsesModel</name>
-    <message>
-        <source>Due</source>
-        <translation>截止</translation>
-    </message>
-    <message>
-        <source>Alarm</source>
-        <translation>报警</translation>
-    </message>
-    <message>
-        <source>Point</source>
-        <translation>测点</translation>
-    </message>
-    <message>
-        <source>Ended</source>
-        <translation>结束</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Cause</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Measure</source>
-        <translation>处置措施</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>处置人</translation>
-    </message>
-    <message>
-        <source>given {when}</source>
-        <translation>已填报 {when}</translation>
-    </message>
-    <message>
-        <source>overdue</source>
-        <translation>已超期</translation>
-    </message>
-    <message>
-        <source>open</source>
-        <translation>待填报</translation>
     </message>
 </context>
 <context>
@@ -5485,6 +5411,73 @@ inherent level {level}</source>
     <message>
         <source>cleared</source>
         <translation>已消除</translation>
+    </message>
+</context>
+<context>
+    <name>uplink</name>
+    <message>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>处置人</translation>
+    </message>
+    <message>
+        <source>given {when}</source>
+        <translation>已填报 {when}</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待填报</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>应报</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线率</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>完整率</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import ValidationError
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app.config.load import ConfigError
@@ -18,36 +18,34 @@ from app.uplink.catalogue import POINT_COLUMNS, check_catalogue, export_points_c
 from app.uplink.profile import load_profile
 from core.schema.uplink import UplinkPoint
 from views.settings.forms import ErrorsDialog, page_header, set_state
+from widgets.row_model import RowTableModel
 
 
-class PointsTableModel(QAbstractTableModel):
-    """The catalogue as editable rows of text (the plant file's `points`, plain dicts)."""
+class PointsTableModel(RowTableModel):
+    """The catalogue as editable rows of text (the plant file's `points`, plain dicts); the
+    headers are the CSV's column names."""
 
+    columns = POINT_COLUMNS
     changed = Signal()
 
     def __init__(self, points: list[dict], parent=None):
         super().__init__(parent)
         self.points = points
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.points)
+    def row_list(self) -> list[dict]:
+        return self.points
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(POINT_COLUMNS)
+    def header(self, section: int) -> str:
+        return self.columns[section]
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return POINT_COLUMNS[section]
-        return None
+    def cell(self, item: dict, col: int, role: int):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None
+        v = item.get(POINT_COLUMNS[col])
+        return "" if v is None else str(v)
 
     def flags(self, index):
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return None
-        v = self.points[index.row()].get(POINT_COLUMNS[index.column()])
-        return "" if v is None else str(v)
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
