@@ -108,5 +108,12 @@ def test_declarations_and_base_data_go_up_when_they_change(rig, clock):
     _deliver(rig)
     assert len(rig.platform.of_kind("base")) == 1 and len(rig.platform.of_kind("points")) == 1
     decl = [r for _, r in rig.platform.of_kind("declaration")]
-    assert [(r["wxy"], r["zt"]) for r in decl] == [("Blast furnace 1", "maintenance"), ("Blast furnace 1", "running")]
-    assert decl[0]["jssj"] == int((T0 + 7200) * 1000) and decl[0]["sbr"] == "sup1" and decl[0]["yy"] == "relining"
+    assert [(r["wxy"], r["zt"]) for r in decl] == [
+        ("Blast furnace 1", "maintenance"),
+        ("Blast furnace 1", "running"),
+    ]
+    assert (
+        decl[0]["jssj"] == int((T0 + 7200) * 1000)
+        and decl[0]["sbr"] == "sup1"
+        and decl[0]["yy"] == "relining"
+    )

@@ -173,7 +173,9 @@ class MainWindow(WindowLayout, QMainWindow):
         self.hazard_panel.tagActivated.connect(self.show_tag)
         self.alarm_table.explainRequested.connect(self.explain_warning)
         self.alarm_table.respondRequested.connect(
-            lambda a: alarm_response.respond_to_alarm(self, getattr(self.engine, "uplink", None), a, self.user)
+            lambda a: alarm_response.respond_to_alarm(
+                self, getattr(self.engine, "uplink", None), a, self.user
+            )
         )
 
         for tag in self.default_pens():
@@ -279,7 +281,9 @@ class MainWindow(WindowLayout, QMainWindow):
             self.tr("Devices, tags, alarms, hazard sources, rules and map of this plant"),
         )
         plant.addAction(self.settings_action)
-        self.uplink_action = self.new_action(self.tr("Regulator link…"), lambda: uplink_view.open_uplink_view(self))
+        self.uplink_action = self.new_action(
+            self.tr("Regulator link…"), lambda: uplink_view.open_uplink_view(self)
+        )
         plant.addAction(self.uplink_action)
         self.state_action = self.operator.build_state_action(plant)
         for panel in (self.hazard_panel, self.risk_overview):  # right-click: the same action

@@ -61,7 +61,8 @@ class Draft:
         self.hazards: list[dict] = data["hazard_sources"]
         self.rules: list[dict] = data["rules"]
         self.security: dict = data["security"]
-        self.uplink: dict = data["uplink"]  # the regulator link, its points edited (views/settings/uplink_page.py)
+        # the regulator link, its points edited on their page (views/settings/uplink_page.py)
+        self.uplink: dict = data["uplink"]
         self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
         self.tags.set_devices(self.device_map())
         self._gen = 0
