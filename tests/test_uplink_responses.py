@@ -117,3 +117,15 @@ def test_declarations_and_base_data_go_up_when_they_change(rig, clock):
         and decl[0]["sbr"] == "sup1"
         and decl[0]["yy"] == "relining"
     )
+
+
+def test_samples_of_tags_added_since_the_link_was_built_are_left_out(rig, clock):
+    import numpy as np
+
+    from core.samples import Quality, SampleBatch
+
+    rig.link.on_samples(SampleBatch.build(np.array([1, 7]), T0, np.array([5.0, 9.0]), Quality.GOOD))
+    rig.link.queue_snapshot(T0 + 60)
+    _deliver(rig)
+    (snap,) = [r for _, r in rig.platform.of_kind("realtime")]
+    assert [p["value"] for p in snap["data"]] == [None, 5.0, None]

@@ -169,6 +169,11 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         (same engine, acquisition and history never stop; the layout is restored)."""
         if old is not None and session.store is not None:  # the policy may have changed
             apply_session_policy(session.store, config, security)
+        if old is not None and hasattr(engine, "uplink"):  # the link follows the new tags and its section
+            from app.uplink.build import attach_uplink, detach_uplink
+
+            detach_uplink(engine, engine.uplink)
+            engine.uplink = attach_uplink(config, engine, hist, audit=session.audit)
         w = MainWindow(
             engine,
             config,

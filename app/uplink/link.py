@@ -121,10 +121,14 @@ class Uplink:
     def on_samples(self, batch: SampleBatch) -> None:
         if not len(batch):
             return
+        tag, value, quality, ts = batch.tag, batch.value, batch.quality, batch.ts
+        if tag.max() >= len(self._value):  # a configuration applied before this link was replaced
+            keep = tag < len(self._value)
+            tag, value, quality, ts = tag[keep], value[keep], quality[keep], ts[keep]
         with self._lock:
-            self._value[batch.tag] = batch.value
-            self._good[batch.tag] = batch.quality == Quality.GOOD
-            self._ts[batch.tag] = batch.ts
+            self._value[tag] = value
+            self._good[tag] = quality == Quality.GOOD
+            self._ts[tag] = ts
 
     def on_alarm(self, alarm: Alarm) -> None:
         if alarm.kind in self.reported_kinds and alarm.tag in self.by_index:
