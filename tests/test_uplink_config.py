@@ -12,7 +12,7 @@ import yaml
 from app.config import ConfigError, demo_config_path, load_config, parse_config_text
 from app.uplink.build import check_uplink, located_problems
 from app.uplink.catalogue import export_points_csv, import_points_csv, resolve
-from app.uplink.crypto import CryptoError, Sealer, sm4_block, sm4_cbc_decrypt, sm4_cbc_encrypt
+from app.uplink.crypto import CryptoError, Sealer, sm3, sm4_block, sm4_cbc_decrypt, sm4_cbc_encrypt
 from app.uplink.profile import UPLINK_RESOURCES, load_profile, parse_profile_text
 from cli.commands import check_config
 from tests.uplink_fixtures import POINTS, secret_store, uplink_yaml
@@ -32,6 +32,18 @@ def test_sm4_published_vectors():
     sealed = sm4_cbc_encrypt(KEY, CBC_IV, CBC_PLAIN)
     assert sealed[:32] == CBC_CIPHER and len(sealed) == 48  # + one block of PKCS#7 padding
     assert sm4_cbc_decrypt(KEY, CBC_IV, sealed) == CBC_PLAIN
+
+
+def test_sm3_published_vector_and_hmac_sm3():
+    # GB/T 32905-2016, appendix A, example 1
+    assert sm3(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    s = Sealer("none", "salt", "", "", "HMAC-SM3", "key")
+    sig = s.sign(["a", "bc"])
+    assert (
+        len(sig) == 64
+        and s.verify(["ab", "c"], sig)
+        and sig != Sealer("none", "salt", "", "", "HMAC-SHA256", "key").sign(["abc"])
+    )
 
 
 @pytest.mark.parametrize("iv", ["salt", "random"])

@@ -233,3 +233,18 @@ def test_the_link_refuses_plain_http_beyond_this_machine():
     with pytest.raises(ValueError, match="https"):
         HttpTransport("http://192.0.2.1/api")
     _ = time  # monotonic waits only
+
+
+def test_a_refusal_reaches_the_engine_as_a_system_alarm(tmp_path, clock):
+    from app.runtime.engine import Engine
+
+    rig = Rig(tmp_path, clock)
+    try:
+        engine = Engine(rig.cfg, clock=None)
+        rig.link.engine = engine
+        rig.platform.refuse_point = "530100BF0001"
+        _run(rig, clock, T0 + 60)
+        (a,) = [a for a in engine.active_alarms() if a.key == refused_key("530100BF0001")]
+        assert a.kind == "SYSTEM" and a.active and a.source == "BF1.T.01" and "BF1.T.01" in a.message
+    finally:
+        rig.close()

@@ -3,8 +3,9 @@
 SM4 (GB/T 32907-2016) in CBC mode with PKCS#7 padding (PKCS#5 as the documents call it for a
 16-byte block) comes from `cryptography`, never from code of ours. The IV is the issued salt
 (`encryption.iv: salt`) or a fresh random one written before the ciphertext (`random`).
-The signature is HMAC-SHA256 under the app secret over the envelope fields the profile lists,
-joined in order: HMAC-SM3 is not in `cryptography`, so it is the profile's shipped assumption."""
+The signature is an HMAC under the app secret over the envelope fields the profile lists, joined
+in order: HMAC-SHA256 (the shipped profile's assumption) or HMAC-SM3 (GB/T 32905-2016, through
+`cryptography`'s SM3 where its OpenSSL has it)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import hashlib
 import hmac
 import os
 
-from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives import hashes, padding
+from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 BLOCK = 16
@@ -38,6 +40,13 @@ def sm4_block(key: bytes, block: bytes, decrypt: bool = False) -> bytes:
     cipher = Cipher(algorithms.SM4(key), modes.ECB())  # noqa: S305 - one block, the vectors' own mode
     op = cipher.decryptor() if decrypt else cipher.encryptor()
     return op.update(block) + op.finalize()
+
+
+def sm3(data: bytes) -> bytes:
+    """The SM3 digest (GB/T 32905-2016)."""
+    h = hashes.Hash(hashes.SM3())
+    h.update(data)
+    return h.finalize()
 
 
 def sm4_cbc_encrypt(key: bytes, iv: bytes, plain: bytes) -> bytes:
@@ -97,7 +106,12 @@ class Sealer:
     def sign(self, parts: list[str]) -> str:
         if self.sign_algorithm == "none":
             return ""
-        return hmac.new(self.secret, "".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+        text = "".join(parts).encode("utf-8")
+        if self.sign_algorithm == "HMAC-SM3":
+            mac = crypto_hmac.HMAC(self.secret, hashes.SM3())
+            mac.update(text)
+            return mac.finalize().hex()
+        return hmac.new(self.secret, text, hashlib.sha256).hexdigest()
 
     def verify(self, parts: list[str], signature: str) -> bool:
         return hmac.compare_digest(self.sign(parts), signature)

@@ -49,7 +49,7 @@ class Encryption(Strict):
 
 
 class Signature(Strict):
-    algorithm: Literal["HMAC-SHA256", "none"] = "HMAC-SHA256"
+    algorithm: Literal["HMAC-SHA256", "HMAC-SM3", "none"] = "HMAC-SHA256"
     over: list[Literal[ENVELOPE]] = ["app_id", "timestamp", "nonce", "message_id", "data"]  # type: ignore[valid-type]
 
 
