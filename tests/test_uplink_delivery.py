@@ -45,9 +45,10 @@ def _run(rig, clock, t_end: float, step_s: float = 10.0, on=None) -> None:
 
 
 @pytest.mark.slow
-def test_an_hour_with_a_twenty_minute_outage_arrives_exactly_once_in_order(rig, clock):
+def test_an_hour_long_outage_arrives_exactly_once_in_order(rig, clock):
+    """Two hours of plant time on an accelerated clock, the platform gone for the middle hour."""
     rig.link.queue_static()
-    outage = (T0 + 20 * 60, T0 + 40 * 60)
+    outage = (T0 + 30 * 60, T0 + 90 * 60)
 
     def cut(t):
         if t == outage[0]:
@@ -56,26 +57,27 @@ def test_an_hour_with_a_twenty_minute_outage_arrives_exactly_once_in_order(rig, 
             rig.platform.back()  # the link notices within its retry time (real seconds)
             wait_until(lambda: rig.link.step() is not None and rig.link.sender.up, what="the link up again")
 
-    _run(rig, clock, T0 + 3600, on=cut)
+    _run(rig, clock, T0 + 7200, on=cut)
     rig.link.start()
     wait_until(lambda: rig.link.store.backlog()[0] == 0, what="the backlog delivered")
 
     got = rig.platform.of_kind("realtime")
     times = [r["cjsj"] / 1000 for _, r in got]
-    assert len(times) == 60 == len(set(times))  # every minute of the hour, once
-    assert len({m for m, _ in got}) == 60
+    assert len(times) == 120 == len(set(times))  # every minute of the two hours, once
+    assert len({m for m, _ in got}) == 120
     late = [t for t in times if outage[0] <= t <= outage[1]]
     on_time = [t for t in times if not outage[0] <= t <= outage[1]]
     assert late == sorted(late) and on_time == sorted(on_time)  # each lane in order
-    assert len(late) == 21  # 20:00 to 40:00: queued before the link was up again
+    assert len(late) == 61  # 0:30 to 1:30: queued before the link was up again
+    assert rig.platform.duplicates == 0
 
-    health = rig.link.health(T0 + 1, T0 + 3601)  # the boundaries 00:01 .. 01:00
+    health = rig.link.health(T0 + 1, T0 + 7201)  # the boundaries 00:01 .. 02:00
     assert health.backlog == 0
     for p in health.points:
-        assert p.expected == 60 and p.delivered == 60
+        assert p.expected == 120 and p.delivered == 120
         assert p.completeness == 1.0
-        assert p.online_rate == pytest.approx(39 / 60)  # the outage's minutes were late
-    assert health.online_rate == pytest.approx(39 / 60)
+        assert p.online_rate == pytest.approx(59 / 120)  # the outage's hour was late
+    assert health.online_rate == pytest.approx(59 / 120)
 
 
 def test_refused_point_raises_a_system_alarm_naming_it_and_clears_when_accepted(rig, clock):
