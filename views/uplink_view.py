@@ -86,6 +86,7 @@ class PeriodPage(QWidget):
             )
         )  # fmt: skip
         self.model.set_rows(h.points)
+        self.table.resizeColumnsToContents()
         lines = [f"{_when(t)}  {k}  {p}  {a}" for t, k, p, a in h.refused[-20:]]
         self.refused.setText(
             self.tr("Refused by the platform: {n}").format(n=len(h.refused))
