@@ -56,6 +56,14 @@ def check_config(path: str, out=None, err=None) -> int:
         log.error("%s: internal error while checking: %s: %s", path, type(exc).__name__, text)
         log.info("internal error while checking %s", path, exc_info=True)
         return EXIT_CONFIG
+    from app.uplink.build import located_problems
+
+    link = located_problems(cfg, path)
+    if link:
+        for issue in link:
+            print(issue, file=err)
+        print(f"{len(link)} error(s) in {path}", file=err)
+        return EXIT_CONFIG
     print(
         f"{path}: OK: plant {cfg.plant.name!r}, {len(cfg.devices)} devices, {len(cfg.tags)} tags, "
         f"{len(cfg.hazard_sources)} hazard sources",
@@ -231,12 +239,16 @@ def _run_headless(
         _on_signals(stop)
         t0 = time.monotonic()
         engine.start()
+        from app.uplink.build import attach_uplink, detach_uplink
+
+        link = attach_uplink(cfg, engine, hist, audit=engine.audit)
         on_clock = "" if clock is None else f" (plant clock x{clock.speed:g})"
         print(f"headless: {describe(cfg)} -> {url}{on_clock}", file=out, flush=True)
         try:
             stop.wait(duration)
         finally:
             notifier.detach()
+            detach_uplink(engine, link)
             engine.stop()
         _summary(engine, hist, time.monotonic() - t0, out)
     return 0

@@ -72,6 +72,7 @@ class Action(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
     SUPPRESS = "suppress"
     OPERATING_STATE = "operating_state"  # a hazard source declared running, reduced, down, under maintenance
+    ALARM_RESPONSE = "alarm_response"  # the cause and measure of a reported alarm (处置反馈)
     CONFIG_CHANGE = "config_change"
     USER_ADD = "user_add"
     USER_REMOVE = "user_remove"

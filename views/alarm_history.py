@@ -177,6 +177,9 @@ class AlarmHistoryView(QDialog):
         self.report_button = QPushButton(self.tr("Shift report…"), self)
         self.report_button.setToolTip(self.tr("Print the shift handover report as PDF"))
         row1.addWidget(self.report_button)
+        self.responses_button = QPushButton(self.tr("Responses…"), self)  # to reported alarms (处置反馈)
+        self.responses_button.clicked.connect(self.open_responses)
+        row1.addWidget(self.responses_button)
 
         # filters
         self.priority_buttons: dict[int, QToolButton] = {}
@@ -556,6 +559,14 @@ class AlarmHistoryView(QDialog):
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
+
+    def open_responses(self):
+        """The responses to the reported alarms that ended in the period on screen."""
+        from views.alarm_response import open_period_responses
+
+        if self.db_engine is None or self.data is None:
+            return None
+        return open_period_responses(self, self.db_engine, self.data.t0, self.data.t1)
 
     def closeEvent(self, event) -> None:
         self.counter.next()  # a running read stops at its next chunk

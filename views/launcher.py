@@ -171,6 +171,11 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         (same engine, acquisition and history never stop; the layout is restored)."""
         if old is not None and session.store is not None:  # the policy may have changed
             apply_session_policy(session.store, config, security)
+        if old is not None and hasattr(engine, "uplink"):  # the link follows the new tags and its section
+            from app.uplink.build import attach_uplink, detach_uplink
+
+            detach_uplink(engine, engine.uplink)
+            engine.uplink = attach_uplink(config, engine, hist, audit=session.audit)
         w = MainWindow(
             engine,
             config,
@@ -195,6 +200,9 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     startup_mark("window")
     mark_first_value(win.bridge)
     engine.start()
+    from app.uplink.build import attach_uplink, detach_uplink
+
+    engine.uplink = attach_uplink(cfg, engine, hist, audit=session.audit)  # the regulator link, if enabled
     result = {"rc": 0}
     _quit_on_signals(app)
     if screenshot:
@@ -205,6 +213,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     finally:
         shown["win"].close()
         notifier.detach()
+        detach_uplink(engine, engine.uplink)
         engine.stop()
         if session.has_password:
             session.logout()

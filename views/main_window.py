@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
 from app.accounts.users import Permission
 from storage.audit import Action
+from views import alarm_response, uplink_view
 from views.bridge import EngineBridge
 from views.hazard_panel import HazardPanel
 from views.operator_actions import OperatorActions
@@ -171,6 +172,11 @@ class MainWindow(WindowLayout, QMainWindow):
         self.hazard_panel.explainRequested.connect(self.explain_risk)
         self.hazard_panel.tagActivated.connect(self.show_tag)
         self.alarm_table.explainRequested.connect(self.explain_warning)
+        self.alarm_table.respondRequested.connect(
+            lambda a: alarm_response.respond_to_alarm(
+                self, getattr(self.engine, "uplink", None), a, self.user
+            )
+        )
 
         for tag in self.default_pens():
             self.add_pen(tag)
@@ -253,6 +259,10 @@ class MainWindow(WindowLayout, QMainWindow):
         )
         alarms.addAction(self.history_action)
         alarms.addAction(self.shift_report_action)
+        self.responses_action = self.new_action(  # the regulator link's responses (views/alarm_response.py)
+            self.tr("Alarm responses…"), lambda: alarm_response.open_responses(self)
+        )
+        alarms.addAction(self.responses_action)
         alarms.addSeparator()
         (
             self.unshelve_action,
@@ -271,6 +281,10 @@ class MainWindow(WindowLayout, QMainWindow):
             self.tr("Devices, tags, alarms, hazard sources, rules and map of this plant"),
         )
         plant.addAction(self.settings_action)
+        self.uplink_action = self.new_action(
+            self.tr("Regulator link…"), lambda: uplink_view.open_uplink_view(self)
+        )
+        plant.addAction(self.uplink_action)
         self.state_action = self.operator.build_state_action(plant)
         for panel in (self.hazard_panel, self.risk_overview):  # right-click: the same action
             panel.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

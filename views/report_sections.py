@@ -226,4 +226,9 @@ def activations(rep: rd.ShiftReport) -> Section:
 
 def shift_report_sections(rep: rd.ShiftReport) -> list[Section]:
     """The report's tables after its figures and charts, in print order (activations last)."""
-    return [floods(rep), bad_actors(rep), standing(rep), unacked(rep), off_list(rep), calibration(rep)]
+    out = [floods(rep), bad_actors(rep), standing(rep), unacked(rep), off_list(rep), calibration(rep)]
+    if rep.uplink is not None:  # the regulator link's section (views/report_uplink.py)
+        from views.report_uplink import uplink_section
+
+        out.append(uplink_section(rep.uplink))
+    return out

@@ -76,6 +76,10 @@ def write_shift_report(rep: rd.ShiftReport, path: str | Path) -> None:
     if not rep.nothing_to_report:
         for section in [*shift_report_sections(rep), activations(rep)]:
             print_section(pdf, section)
+    elif rep.uplink is not None:  # what the regulator received, alarms or not
+        from views.report_uplink import uplink_section
+
+        print_section(pdf, uplink_section(rep.uplink))
     pdf.html(signatures_html())
     pdf.finish()
 

@@ -74,6 +74,7 @@ class AlarmTable(QWidget):
 
     acknowledgeRequested = Signal(list)  # list[str] of alarm keys
     alarmSelected = Signal(object)  # Alarm
+    respondRequested = Signal(object)  # Alarm: record its response (处置反馈) for the regulator
     shelveRequested = Signal(list, object, str)  # keys, duration in s (None: until it clears), reason
     explainRequested = Signal(
         object
@@ -419,6 +420,7 @@ class AlarmTable(QWidget):
         on_list = self.proxy.view != VIEW_OFF
         menu.addAction(self.tr("Acknowledge"), self.acknowledge_selected).setEnabled(on_list)
         menu.addAction(self.tr("Shelve…"), self.shelve_selected).setEnabled(on_list)
+        menu.addAction(self.tr("Response…"), lambda: self.respondRequested.emit(a)).setEnabled(a is not None)
         menu.exec(self.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
 

@@ -51,7 +51,7 @@ class ConfigIssue:
 _UNION_TAGS = frozenset({"modbus-tcp", "opcua", "LEC", "LS", "smtp", "wecom", "dingtalk", "feishu", "json"})
 
 
-def _loc_to_field(loc: tuple) -> str:
+def loc_to_field(loc: tuple) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -281,7 +281,7 @@ def validation_issues(exc: ValidationError, lines: LineMap, path: str) -> list[C
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
-        issues.append(ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
+        issues.append(ConfigIssue(path, lines.line(loc), loc_to_field(loc), msg))
     return issues
 
 
@@ -295,7 +295,7 @@ def parse_config_text(
     if not isinstance(data, dict):
         raise ConfigError(path, [ConfigIssue(path, 1, "", "the file must be a YAML mapping")])
     secret_issues = [
-        ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg)
+        ConfigIssue(path, lines.line(loc), loc_to_field(loc), msg)
         for loc, msg in resolve_secrets(data, path, lines, secret_store)
     ]
     try:
@@ -303,12 +303,12 @@ def parse_config_text(
     except ValidationError as exc:
         raise ConfigError(path, secret_issues + validation_issues(exc, lines, path)) from None
     issues = secret_issues + [
-        ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg) for loc, msg in cross_check(cfg)
+        ConfigIssue(path, lines.line(loc), loc_to_field(loc), msg) for loc, msg in cross_check(cfg)
     ]
     if issues:
         raise ConfigError(path, issues)
     for loc, msg in password_checks(cfg)[1]:  # printed by check-config, like the plain-text one
-        log.warning("%s", ConfigIssue(path, lines.line(loc), _loc_to_field(loc), msg))
+        log.warning("%s", ConfigIssue(path, lines.line(loc), loc_to_field(loc), msg))
     if base is not None:
         cfg = cfg.model_copy(update={"source_path": base})
     return cfg

@@ -17,6 +17,7 @@ from app.reports import kpi
 from app.reports.calibration import CalibrationDue, calibration_due
 from app.reports.figures import Figure, kpi_figures
 from app.reports.shifts import period_label
+from app.uplink.report import uplink_summary
 from core.alarm_types import State
 from core.messages import QT_TRANSLATE_NOOP, Message
 from storage.audit import Action, action_rows, head_if_readable
@@ -47,6 +48,7 @@ class ShiftReport:
     audit_head: tuple[int, str] | None = None  # (id, hash) of the audit trail's newest row when made
     # alarm key -> when its shelve at t1 expires (None: one-shot, until it clears), from the audit trail
     off_list_until: dict[str, float | None] = field(default_factory=dict)
+    uplink: object | None = None  # app.uplink.report.UplinkSummary: what the regulator received
 
     @property
     def nothing_to_report(self) -> bool:
@@ -123,6 +125,7 @@ def build_shift_report(
         calibration=[] if config is None else calibration_due(config, datetime.fromtimestamp(t1).date()),
         audit_head=head_if_readable(engine),
         off_list_until=shelved_until(engine, [e.key for e in off_list if e.state == State.SHELVED], t1),
+        uplink=None if config is None else uplink_summary(engine, config, t0, t1, now),
     )
 
 

@@ -16,6 +16,7 @@ from core.schema.devices import Device, read_type
 from core.schema.notify import Notifications
 from core.schema.operating import OperatingStates
 from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
+from core.schema.uplink import UplinkSettings
 from core.substances import CATALOGUE
 
 # ---------------------------------------------------------------- hazard sources and risk
@@ -330,6 +331,7 @@ class PlantConfig(Strict):
     security: SessionPolicy = SessionPolicy()
     sensors: SensorChecks = SensorChecks()
     notifications: Notifications = Notifications()
+    uplink: UplinkSettings = UplinkSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 

@@ -63,6 +63,10 @@
         <translation>将交接班报表输出为 PDF</translation>
     </message>
     <message>
+        <source>Responses…</source>
+        <translation>处置反馈…</translation>
+    </message>
+    <message>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -186,6 +190,51 @@
     </message>
 </context>
 <context>
+    <name>AlarmResponseDialog</name>
+    <message>
+        <source>Alarm response</source>
+        <translation>报警处置反馈</translation>
+    </message>
+    <message>
+        <source>{alarm}
+began {since}, ended or acknowledged {ended}; response due {due}</source>
+        <translation>{alarm}
+开始于 {since}，结束或确认于 {ended}；反馈截止 {due}</translation>
+    </message>
+    <message>
+        <source>What caused it (required)</source>
+        <translation>报警原因（必填）</translation>
+    </message>
+    <message>
+        <source>What was done about it (required)</source>
+        <translation>采取的处置措施（必填）</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure taken</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>处置人</translation>
+    </message>
+    <message>
+        <source>No response is due for this alarm: it is not reported to the regulator, or it still stands unacknowledged.</source>
+        <translation>此报警无需处置反馈：它不上报监管平台，或仍处于未确认状态。</translation>
+    </message>
+    <message>
+        <source>Alarm responses</source>
+        <translation>报警处置反馈</translation>
+    </message>
+    <message>
+        <source>This workstation runs no regulator link (uplink: in the plant file).</source>
+        <translation>本工作站未运行监管平台联网（见工厂文件中的 uplink:）。</translation>
+    </message>
+</context>
+<context>
     <name>AlarmTable</name>
     <message>
         <source>Acknowledge</source>
@@ -286,6 +335,10 @@
     <message>
         <source>▲ {n} new</source>
         <translation>▲ {n} 条新报警</translation>
+    </message>
+    <message>
+        <source>Response…</source>
+        <translation>处置反馈…</translation>
     </message>
     <message>
         <source>Shelved &amp;&amp; out of service ({n})</source>
@@ -1242,6 +1295,10 @@ No sound on this workstation: {reason}</source>
         <translation>所选报警的限值与趋势，或预警背后的数据与推理</translation>
     </message>
     <message>
+        <source>Alarm responses…</source>
+        <translation>报警处置反馈…</translation>
+    </message>
+    <message>
         <source>&amp;Plant</source>
         <translation>工厂(&amp;P)</translation>
     </message>
@@ -1252,6 +1309,10 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Devices, tags, alarms, hazard sources, rules and map of this plant</source>
         <translation>本厂的设备、位号、报警、危险源、规则与厂区图</translation>
+    </message>
+    <message>
+        <source>Regulator link…</source>
+        <translation>监管平台联网…</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1505,6 +1566,73 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>NotificationsPage</name>
+    <message>
+        <source>Send notifications</source>
+        <translation>发送通知</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>时:分</translation>
+    </message>
+    <message>
+        <source>Store in the secret store</source>
+        <translation>存入密钥库</translation>
+    </message>
+    <message>
+        <source>Send test message</source>
+        <translation>发送测试消息</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Quiet hours (everyone; priority I goes through)</source>
+        <translation>免打扰时段（对所有人；I 级仍然发送）</translation>
+    </message>
+    <message>
+        <source>Channels, recipients and rules (YAML)</source>
+        <translation>通道、接收人与规则（YAML）</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>凭据</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Alarms and early warnings that reach people off the console by e-mail and chat robots: rules by priority, area and hazard source, escalation when unacknowledged.</source>
+        <translation>通过电子邮件和群机器人把报警与预警送达不在操作台前的人员：按优先级、区域和危险源设定规则，未确认时逐级上报。</translation>
+    </message>
+    <message>
+        <source>Only an administrator changes notifications.</source>
+        <translation>仅管理员可修改通知设置。</translation>
+    </message>
+    <message>
+        <source>a mapping of channels, recipients and rules</source>
+        <translation>应为包含通道、接收人与规则的映射</translation>
+    </message>
+    <message>
+        <source>Not applied until it is valid YAML: {error}</source>
+        <translation>YAML 有误，修正前不会应用：{error}</translation>
+    </message>
+    <message>
+        <source>Fix the section first: {error}</source>
+        <translation>请先修正通知设置：{error}</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+</context>
+<context>
     <name>OpcUaForm</name>
     <message>
         <source>Name</source>
@@ -1611,6 +1739,17 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>PeriodPage</name>
+    <message>
+        <source>Online rate {online}, completeness {complete}; responses {given} of {n} given, {overdue} overdue</source>
+        <translation>在线率 {online}，完整率 {complete}；处置反馈已填报 {given}/{n}，超期 {overdue}</translation>
+    </message>
+    <message>
+        <source>Refused by the platform: {n}</source>
+        <translation>平台拒收：{n} 条</translation>
+    </message>
+</context>
+<context>
     <name>ProbeDialog</name>
     <message>
         <source>Probe {address}</source>
@@ -1643,6 +1782,25 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Round trip {ms} ms. The tag reads it as {type}.</source>
         <translation>往返 {ms} ms。该位号按 {type} 读取。</translation>
+    </message>
+</context>
+<context>
+    <name>ResponsesDialog</name>
+    <message>
+        <source>Alarm responses</source>
+        <translation>报警处置反馈</translation>
+    </message>
+    <message>
+        <source>Alarm responses due</source>
+        <translation>待填报的报警处置反馈</translation>
+    </message>
+    <message>
+        <source>Respond…</source>
+        <translation>填报…</translation>
+    </message>
+    <message>
+        <source>{n} responses: {given} given, {overdue} overdue</source>
+        <translation>共 {n} 条处置反馈：已填报 {given}，超期 {overdue}</translation>
     </message>
 </context>
 <context>
@@ -2628,6 +2786,104 @@ device {device}</source>
     </message>
 </context>
 <context>
+    <name>UplinkPage</name>
+    <message>
+        <source>Add point</source>
+        <translation>添加测点</translation>
+    </message>
+    <message>
+        <source>Remove point</source>
+        <translation>删除测点</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Regulator points</source>
+        <translation>监管上报测点</translation>
+    </message>
+    <message>
+        <source>Tags reported to the regulator&apos;s early-warning platform, under its codes and indicator types; an empty cell takes the tag&apos;s own unit, range, limits and hazard source.</source>
+        <translation>向监管预警平台上报的位号，使用平台的测点编码与指标类型；留空的单元格取位号自身的单位、量程、报警值与危险源。</translation>
+    </message>
+    <message>
+        <source>More points come from {file}.</source>
+        <translation>另有测点来自 {file}。</translation>
+    </message>
+    <message>
+        <source>{n} problems: {first}</source>
+        <translation>{n} 个问题：{first}</translation>
+    </message>
+    <message>
+        <source>{n} points reported.</source>
+        <translation>上报 {n} 个测点。</translation>
+    </message>
+    <message>
+        <source>Import regulator points</source>
+        <translation>导入监管上报测点</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export regulator points</source>
+        <translation>导出监管上报测点</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>{file}: nothing was imported. Fix these rows and import again.</source>
+        <translation>{file}：未导入任何内容。请修正这些行后重新导入。</translation>
+    </message>
+</context>
+<context>
+    <name>UplinkView</name>
+    <message>
+        <source>Regulator link</source>
+        <translation>监管平台联网</translation>
+    </message>
+    <message>
+        <source>This shift</source>
+        <translation>本班</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>This plant reports no points to a regulator (uplink: in the plant file).</source>
+        <translation>本厂未向监管平台上报测点（见工厂文件中的 uplink:）。</translation>
+    </message>
+    <message>
+        <source>not run by this workstation</source>
+        <translation>不由本工作站运行</translation>
+    </message>
+    <message>
+        <source>delivering</source>
+        <translation>正常上报</translation>
+    </message>
+    <message>
+        <source>down: {error}</source>
+        <translation>中断：{error}</translation>
+    </message>
+    <message>
+        <source>Link: {running}. Last delivery {last}; backlog {n} messages, the oldest {age}.</source>
+        <translation>联网：{running}。最近上报 {last}；待补传 {n} 条，最早积压 {age}。</translation>
+    </message>
+</context>
+<context>
     <name>UserLabel</name>
     <message>
         <source>User: {name}</source>
@@ -3409,6 +3665,30 @@ Last message: {message}</source>
         <source>Notification channel {channel} failing, messages lost: {error}</source>
         <translation>通知通道 {channel} 发送失败，消息未送达：{error}</translation>
     </message>
+    <message>
+        <source>Every alarm response is recorded</source>
+        <translation>报警处置反馈已全部填报</translation>
+    </message>
+    <message>
+        <source>Alarm responses: {overdue} overdue, {soon} due soon (first: {alarm})</source>
+        <translation>报警处置反馈：{overdue} 条超期，{soon} 条即将到期（首条：{alarm}）</translation>
+    </message>
+    <message>
+        <source>Regulator platform refused {point} ({kind}): {answer}</source>
+        <translation>监管平台拒收 {point}（{kind}）：{answer}</translation>
+    </message>
+    <message>
+        <source>Regulator platform accepts {point} again</source>
+        <translation>监管平台重新接收 {point}</translation>
+    </message>
+    <message>
+        <source>Regulator link down for {minutes} min: {error}</source>
+        <translation>监管平台联网中断 {minutes} 分钟：{error}</translation>
+    </message>
+    <message>
+        <source>Regulator link delivering again</source>
+        <translation>监管平台联网恢复上报</translation>
+    </message>
 </context>
 <context>
     <name>alarms_page</name>
@@ -3814,6 +4094,77 @@ Last message: {message}</source>
     <message>
         <source>No user {name}.</source>
         <translation>没有用户 {name}。</translation>
+    </message>
+</context>
+<context>
+    <name>notify</name>
+    <message>
+        <source>Level {roman} early warning</source>
+        <translation>{roman} 级预警</translation>
+    </message>
+    <message>
+        <source>System alarm</source>
+        <translation>系统报警</translation>
+    </message>
+    <message>
+        <source>Priority {roman} alarm</source>
+        <translation>{roman} 级报警</translation>
+    </message>
+    <message>
+        <source>[{plant}] {what}: {source}, unacknowledged for {duration}</source>
+        <translation>[{plant}] {what}：{source}，{duration}未确认</translation>
+    </message>
+    <message>
+        <source>[{plant}] {what}: {source}</source>
+        <translation>[{plant}] {what}：{source}</translation>
+    </message>
+    <message>
+        <source>Tag: {tag}  Value: {value}  Limit: {limit}</source>
+        <translation>位号：{tag}  数值：{value}  限值：{limit}</translation>
+    </message>
+    <message>
+        <source>Hazard source: {hazard}</source>
+        <translation>危险源：{hazard}</translation>
+    </message>
+    <message>
+        <source>Limit expected at {time}</source>
+        <translation>预计 {time} 到达限值</translation>
+    </message>
+    <message>
+        <source>Plant: {plant}  Time: {time}</source>
+        <translation>工厂：{plant}  时间：{time}</translation>
+    </message>
+    <message>
+        <source>Not acknowledged for {duration}</source>
+        <translation>{duration}未确认</translation>
+    </message>
+    <message>
+        <source>Notification rule: {rule}</source>
+        <translation>通知规则：{rule}</translation>
+    </message>
+    <message>
+        <source>[{plant}] {n} notices held during quiet hours</source>
+        <translation>[{plant}] 免打扰时段内暂存的 {n} 条通知</translation>
+    </message>
+    <message>
+        <source>[{plant}] Alarm flood: {n} notices</source>
+        <translation>[{plant}] 报警泛滥：{n} 条通知</translation>
+    </message>
+    <message>
+        <source>{time} {roman} {source}: {message}</source>
+        <translation>{time} {roman} {source}：{message}</translation>
+    </message>
+    <message>
+        <source>... and {n} more</source>
+        <translation>……另有 {n} 条</translation>
+    </message>
+    <message>
+        <source>[{plant}] Test message</source>
+        <translation>[{plant}] 测试消息</translation>
+    </message>
+    <message>
+        <source>This is a test of Forewarn&apos;s notifications for {plant}. Nothing needs doing.</source>
+        <translation>这是 Forewarn 为 {plant} 发送的通知测试消息，无需处理。</translation>
     </message>
 </context>
 <context>
@@ -4573,6 +4924,10 @@ inherent level {level}</source>
         <source>Notifications</source>
         <translation>通知</translation>
     </message>
+    <message>
+        <source>Regulator points</source>
+        <translation>监管上报测点</translation>
+    </message>
 </context>
 <context>
     <name>shift_report</name>
@@ -4880,6 +5235,62 @@ inherent level {level}</source>
         <source>The first {shown} of {n} rows are printed; export CSV for all.</source>
         <translation>共 {n} 行，仅打印前 {shown} 行；如需全部请导出 CSV。</translation>
     </message>
+    <message>
+        <source>Regulator link</source>
+        <translation>监管平台联网</translation>
+    </message>
+    <message>
+        <source>Online rate {online}, completeness {complete}; last delivery {last}; backlog {backlog} messages{age}; {refused} refused.</source>
+        <translation>在线率 {online}，完整率 {complete}；最近上报 {last}；待补传 {backlog} 条{age}；被拒收 {refused} 条。</translation>
+    </message>
+    <message>
+        <source>, the oldest {minutes} min old</source>
+        <translation>，最早一条已积压 {minutes} 分钟</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>Alarm responses ({given} of {n} given, {overdue} overdue)</source>
+        <translation>报警处置反馈（已填报 {given}/{n}，超期 {overdue}）</translation>
+    </message>
+    <message>
+        <source>Refused by the platform</source>
+        <translation>平台拒收</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>未填报</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线率</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>完整率</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>平台应答</translation>
+    </message>
 </context>
 <context>
     <name>status</name>
@@ -5153,6 +5564,73 @@ inherent level {level}</source>
     </message>
 </context>
 <context>
+    <name>uplink</name>
+    <message>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>处置措施</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>处置人</translation>
+    </message>
+    <message>
+        <source>given {when}</source>
+        <translation>已填报 {when}</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待填报</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>应报</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线率</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>完整率</translation>
+    </message>
+</context>
+<context>
     <name>values</name>
     <message>
         <source>yes</source>
@@ -5240,144 +5718,6 @@ inherent level {level}</source>
     <message>
         <source>Anomaly on {tag}</source>
         <translation>{tag} 异常</translation>
-    </message>
-</context>
-<context>
-    <name>notify</name>
-    <message>
-        <source>Level {roman} early warning</source>
-        <translation>{roman} 级预警</translation>
-    </message>
-    <message>
-        <source>System alarm</source>
-        <translation>系统报警</translation>
-    </message>
-    <message>
-        <source>Priority {roman} alarm</source>
-        <translation>{roman} 级报警</translation>
-    </message>
-    <message>
-        <source>[{plant}] {what}: {source}, unacknowledged for {duration}</source>
-        <translation>[{plant}] {what}：{source}，{duration}未确认</translation>
-    </message>
-    <message>
-        <source>[{plant}] {what}: {source}</source>
-        <translation>[{plant}] {what}：{source}</translation>
-    </message>
-    <message>
-        <source>Tag: {tag}  Value: {value}  Limit: {limit}</source>
-        <translation>位号：{tag}  数值：{value}  限值：{limit}</translation>
-    </message>
-    <message>
-        <source>Hazard source: {hazard}</source>
-        <translation>危险源：{hazard}</translation>
-    </message>
-    <message>
-        <source>Limit expected at {time}</source>
-        <translation>预计 {time} 到达限值</translation>
-    </message>
-    <message>
-        <source>Plant: {plant}  Time: {time}</source>
-        <translation>工厂：{plant}  时间：{time}</translation>
-    </message>
-    <message>
-        <source>Not acknowledged for {duration}</source>
-        <translation>{duration}未确认</translation>
-    </message>
-    <message>
-        <source>Notification rule: {rule}</source>
-        <translation>通知规则：{rule}</translation>
-    </message>
-    <message>
-        <source>[{plant}] {n} notices held during quiet hours</source>
-        <translation>[{plant}] 免打扰时段内暂存的 {n} 条通知</translation>
-    </message>
-    <message>
-        <source>[{plant}] Alarm flood: {n} notices</source>
-        <translation>[{plant}] 报警泛滥：{n} 条通知</translation>
-    </message>
-    <message>
-        <source>{time} {roman} {source}: {message}</source>
-        <translation>{time} {roman} {source}：{message}</translation>
-    </message>
-    <message>
-        <source>... and {n} more</source>
-        <translation>……另有 {n} 条</translation>
-    </message>
-    <message>
-        <source>[{plant}] Test message</source>
-        <translation>[{plant}] 测试消息</translation>
-    </message>
-    <message>
-        <source>This is a test of Forewarn&apos;s notifications for {plant}. Nothing needs doing.</source>
-        <translation>这是 Forewarn 为 {plant} 发送的通知测试消息，无需处理。</translation>
-    </message>
-</context>
-<context>
-    <name>NotificationsPage</name>
-    <message>
-        <source>Send notifications</source>
-        <translation>发送通知</translation>
-    </message>
-    <message>
-        <source>HH:MM</source>
-        <translation>时:分</translation>
-    </message>
-    <message>
-        <source>Store in the secret store</source>
-        <translation>存入密钥库</translation>
-    </message>
-    <message>
-        <source>Send test message</source>
-        <translation>发送测试消息</translation>
-    </message>
-    <message>
-        <source>General</source>
-        <translation>常规</translation>
-    </message>
-    <message>
-        <source>Quiet hours (everyone; priority I goes through)</source>
-        <translation>免打扰时段（对所有人；I 级仍然发送）</translation>
-    </message>
-    <message>
-        <source>Channels, recipients and rules (YAML)</source>
-        <translation>通道、接收人与规则（YAML）</translation>
-    </message>
-    <message>
-        <source>Credentials</source>
-        <translation>凭据</translation>
-    </message>
-    <message>
-        <source>Test</source>
-        <translation>测试</translation>
-    </message>
-    <message>
-        <source>Notifications</source>
-        <translation>通知</translation>
-    </message>
-    <message>
-        <source>Alarms and early warnings that reach people off the console by e-mail and chat robots: rules by priority, area and hazard source, escalation when unacknowledged.</source>
-        <translation>通过电子邮件和群机器人把报警与预警送达不在操作台前的人员：按优先级、区域和危险源设定规则，未确认时逐级上报。</translation>
-    </message>
-    <message>
-        <source>Only an administrator changes notifications.</source>
-        <translation>仅管理员可修改通知设置。</translation>
-    </message>
-    <message>
-        <source>a mapping of channels, recipients and rules</source>
-        <translation>应为包含通道、接收人与规则的映射</translation>
-    </message>
-    <message>
-        <source>Not applied until it is valid YAML: {error}</source>
-        <translation>YAML 有误，修正前不会应用：{error}</translation>
-    </message>
-    <message>
-        <source>Fix the section first: {error}</source>
-        <translation>请先修正通知设置：{error}</translation>
-    </message>
-    <message>
-        <source>Sending…</source>
-        <translation>正在发送…</translation>
     </message>
 </context>
 </TS>

@@ -43,6 +43,7 @@ from views.settings.security_page import SecurityPage
 from views.settings.tag_model import TagTableModel
 from views.settings.tags_page import TagsPage
 from views.settings.template_dialog import TemplateDialog
+from views.settings.uplink_page import UplinkPage
 from views.settings.workers import ProbeRunner
 from widgets.layouts import hbox, vbox
 from widgets.screen_fit import resize_for_screen
@@ -62,6 +63,8 @@ class Draft:
         self.rules: list[dict] = data["rules"]
         self.security: dict = data["security"]
         self.notifications: dict = data["notifications"]
+        # the regulator link, its points edited on their page (views/settings/uplink_page.py)
+        self.uplink: dict = data["uplink"]
         self.tags = TagTableModel.from_tags(cfg.tags, parent=parent)
         self.tags.set_devices(self.device_map())
         self._gen = 0
@@ -147,6 +150,7 @@ class Draft:
             rules=[dict(x) for x in self.rules],
             security=dict(self.security),
             notifications=dict(self.notifications),
+            uplink={**self.uplink, "points": [dict(p) for p in self.uplink.get("points", [])]},
         )
         return d
 
@@ -172,6 +176,7 @@ PAGES = (
     QT_TRANSLATE_NOOP("settings", "Map"),
     QT_TRANSLATE_NOOP("settings", "Security"),
     QT_TRANSLATE_NOOP("settings", "Notifications"),
+    QT_TRANSLATE_NOOP("settings", "Regulator points"),
 )
 
 
@@ -222,6 +227,7 @@ class SettingsDialog(QDialog):
         )
         self.map_page = MapPage(d)
         self.security_page = SecurityPage(d.security)
+        self.uplink_page = UplinkPage(d.uplink, d.config_for_map)
         # the titles are the same words as in the list of pages
         devices_box = with_header(
             self.devices_page,
@@ -244,6 +250,7 @@ class SettingsDialog(QDialog):
         self.rules_page.changed.connect(d.touch)
         self.security_page.securityChanged.connect(d.touch)
         self.notifications_page.changed.connect(d.touch)
+        self.uplink_page.changed.connect(d.touch)
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsNav")
@@ -251,7 +258,7 @@ class SettingsDialog(QDialog):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         pages = (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box)
-        for w in (*pages, self.security_page, self.notifications_page):
+        for w in (*pages, self.security_page, self.notifications_page, self.uplink_page):
             self.stack.addWidget(w)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
