@@ -72,6 +72,8 @@ class Action(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
     SUPPRESS = "suppress"
     OPERATING_STATE = "operating_state"  # a hazard source declared running, reduced, down, under maintenance
+    PERMIT = "permit"  # a work permit issued, refused, suspended, resumed, ended or expired
+    HIDDEN_DANGER = "hidden_danger"  # a hidden danger registered, assigned, rectified, accepted, dismissed
     CONFIG_CHANGE = "config_change"
     USER_ADD = "user_add"
     USER_REMOVE = "user_remove"

@@ -26,6 +26,7 @@ import numpy as np
 
 from app.alarms.engine import AlarmEngine
 from app.config import PlantConfig
+from app.dual_prevention.permits import PermitBook
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
 from app.risk import operating_states
 from app.warning.window import LIVE_STEP_S, RecentWindow
@@ -55,6 +56,7 @@ class Pipeline:
         self.faults = FaultRegistry()
         self.alarms = AlarmEngine(config, self.faults)
         self.opstates = operating_states.OperatingBook(config)  # declared operating states
+        self.permits = PermitBook(config)  # open work permits: exposure in the risk, gas alarms raised
         self.latest = np.full(n, np.nan)
         self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
         # why each tag is not good (QualityReason); the live engine shares its quality stage's
@@ -78,6 +80,7 @@ class Pipeline:
             self.rules = RuleEngine(config, self.window, faults=self.faults)
             self.risk = RiskEngine(config)
             self.risk.book = self.opstates
+            self.risk.management.append(self.permits)
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> Outcome:
@@ -189,6 +192,7 @@ class Pipeline:
             out = []
         else:
             self.faults.detector_ok("alarms", float(batch.ts.max()))
+            out = self.permits.escalate(out, float(batch.ts.max()))
         return out + self._apply_faults()
 
     def _apply_faults(self) -> list[Alarm]:
@@ -218,6 +222,7 @@ class Pipeline:
                 out.alarms.append(a)
         out.alarms += self._apply_faults()
         ended = operating_states.expire(self, now)  # a declared state whose end has come
+        self.permits.due(now)  # a permit whose window has closed
         if ended is not None:
             out.alarms += ended.alarms
         try:
@@ -249,6 +254,8 @@ class Pipeline:
         )
         self.alarms.adopt(old.alarms, old_index, same_alarms)
         self.opstates.adopt(old.opstates)
+        for p in old.permits.permits.values():
+            self.permits.put(p)
         ended: list[Alarm] = self.opstates.apply(self.alarms, now)
         present = old_index >= 0
         self.latest[present] = old.latest[old_index[present]]
