@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 from app.accounts.users import Permission
 from storage.audit import Action
 from views.bridge import EngineBridge
+from views.dual_prevention_menu import DualPrevention
 from views.hazard_panel import HazardPanel
 from views.operator_actions import OperatorActions
 from views.risk_overview import RiskOverview
@@ -272,6 +273,7 @@ class MainWindow(WindowLayout, QMainWindow):
         )
         plant.addAction(self.settings_action)
         self.state_action = self.operator.build_state_action(plant)
+        self.dual_prevention = DualPrevention(self, plant)  # work permits
         for panel in (self.hazard_panel, self.risk_overview):  # right-click: the same action
             panel.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             panel.addAction(self.state_action)
@@ -337,6 +339,7 @@ class MainWindow(WindowLayout, QMainWindow):
             (self.oos_action, Permission.OUT_OF_SERVICE),
             (self.return_action, Permission.OUT_OF_SERVICE),
             (self.state_action, Permission.SUPPRESS),
+            (self.dual_prevention.permits_action, Permission.PERMIT),
             (self.users_action, Permission.MANAGE_USERS),
         ]
         settings_action = getattr(self, "settings_action", None)
