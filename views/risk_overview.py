@@ -6,6 +6,11 @@ that keeps the order is one bounded `dataChanged` over the rows that changed; a 
 is a `layoutChanged` that keeps the selection on its hazard source. Selecting or double-clicking
 a row emits `hazard_selected(name)`; a double-click also `hazard_activated(name)`.
 
+The summary line gives the count per level and the plant risk index (0-100,
+app/dual_prevention/plant_index.py), its contributions in the tooltip. The ranking's level
+counts management evidence (work permits, hidden dangers, overdue inspections) like live
+evidence, so sorting by it sorts by them too.
+
 The Calibration column shows, per hazard source, the detectors whose calibration or bump test is
 overdue (blind spots) or due within the week, from the plant's `calibration_due` dates; the
 summary line counts them for the whole plant, so the supervisor sees what is due this week.
@@ -20,6 +25,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt,
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from app.dual_prevention.plant_index import plant_index
 from app.reports.report_data import CalibrationDue, calibration_due
 from core.alarm_types import ROMAN
 from core.risk_types import RiskState
@@ -318,6 +324,9 @@ class RiskOverview(QWidget):
         parts = [f"{counts[lv]} {ROMAN[lv]}" for lv in (1, 2, 3, 4) if counts[lv]]
         if rows:
             text = self.tr("{n} hazard sources: {levels}").format(n=len(rows), levels=", ".join(parts))
+            index = plant_index(rows)
+            text += " · " + self.tr("index {value}").format(value=f"{index.value:.0f}")
+            self.summary.setToolTip(i18n.text(index.explain()))
         else:
             text = self.tr("No risk evaluation yet")
         if raised:

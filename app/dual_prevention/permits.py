@@ -350,9 +350,14 @@ def from_row(r: dict) -> Permit:
 def put(pipeline, permit: Permit, now: float):
     """Hand a permit (new or changed) to a pipeline's book and update the risk at once: the
     pipeline's Outcome (app.evaluation.pipeline)."""
+    pipeline.permits.put(permit)
+    return settle_risk(pipeline, now)
+
+
+def settle_risk(pipeline, now: float):
+    """The risk updated at once after a management change: the pipeline's Outcome."""
     from app.evaluation.pipeline import Outcome
 
-    pipeline.permits.put(permit)
     out = Outcome()
     if pipeline.risk is not None:
         out.risk += pipeline.risk.update(

@@ -26,6 +26,7 @@ import numpy as np
 
 from app.alarms.engine import AlarmEngine
 from app.config import PlantConfig
+from app.dual_prevention.hidden_dangers import DangerBook
 from app.dual_prevention.permits import PermitBook
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
 from app.risk import operating_states
@@ -57,6 +58,7 @@ class Pipeline:
         self.alarms = AlarmEngine(config, self.faults)
         self.opstates = operating_states.OperatingBook(config)  # declared operating states
         self.permits = PermitBook(config)  # open work permits: exposure in the risk, gas alarms raised
+        self.dangers = DangerBook()  # open hidden dangers and inspections not done
         self.latest = np.full(n, np.nan)
         self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
         # why each tag is not good (QualityReason); the live engine shares its quality stage's
@@ -80,7 +82,7 @@ class Pipeline:
             self.rules = RuleEngine(config, self.window, faults=self.faults)
             self.risk = RiskEngine(config)
             self.risk.book = self.opstates
-            self.risk.management.append(self.permits)
+            self.risk.management += [self.permits, self.dangers]
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> Outcome:
@@ -256,6 +258,9 @@ class Pipeline:
         self.opstates.adopt(old.opstates)
         for p in old.permits.permits.values():
             self.permits.put(p)
+        self.dangers = old.dangers
+        if self.risk is not None:
+            self.risk.management[-1] = self.dangers
         ended: list[Alarm] = self.opstates.apply(self.alarms, now)
         present = old_index >= 0
         self.latest[present] = old.latest[old_index[present]]

@@ -74,6 +74,16 @@ class OperatorRequests:
             engine.update_pipeline, lambda pipeline: permits.put(pipeline, permit, engine.clock.now())
         )
 
+    def set_dangers(self, dangers, inspections) -> concurrent.futures.Future:
+        """The open hidden dangers and the inspections not done (app.dual_prevention.register
+        .Register): into the pipeline's DangerBook, the risk at once; a future of the Outcome."""
+        engine = self.engine
+
+        return engine.call_in_loop(
+            engine.update_pipeline,
+            lambda pipeline: _replace_dangers(pipeline, dangers, inspections, engine.clock.now()),
+        )
+
     def restore_permits(self) -> int:
         """Put back the open work permits (at start-up); a table that cannot be read leaves none."""
         engine = self.engine
@@ -91,6 +101,17 @@ class OperatorRequests:
             return 0
         for p in found:
             engine.update_pipeline(lambda pipeline, p=p: permits.put(pipeline, p, engine.clock.now()))
+        from app.dual_prevention.register import Register
+
+        try:
+            register = Register(engine.history.engine)
+            dangers, tasks = register.open(), register.pending_inspections()
+        except Exception:
+            log.exception("the open hidden dangers could not be read back")
+            return len(found)
+        engine.update_pipeline(
+            lambda pipeline: _replace_dangers(pipeline, dangers, tasks, engine.clock.now())
+        )
         return len(found)
 
     def restore_states(self) -> int:
@@ -115,3 +136,8 @@ class OperatorRequests:
         return engine.call_in_loop(
             engine.update_alarms, lambda alarms: action(alarms.actions, engine.clock.now())
         )
+
+
+def _replace_dangers(pipeline, dangers, tasks, now: float):
+    pipeline.dangers.replace(dangers, tasks)
+    return permits.settle_risk(pipeline, now)
