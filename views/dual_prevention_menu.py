@@ -1,5 +1,5 @@
-"""The dual-prevention work of the main window: "Work permits…" (and the registers that follow
-it) on the Plant menu, the permit desk on the plant's database, and the permit badges on the
+"""The dual-prevention work of the main window: "Work permits…" and "Hidden dangers…" on the
+Plant menu, the permit desk on the plant's database, and the permit badges on the
 map, refreshed when a permit changes and every `REFRESH_MS` (a window that closes, a permit
 issued at another station on a shared database).
 
@@ -15,7 +15,9 @@ import logging
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from app.accounts.users import Permission
+from app.dual_prevention.register import Register
 from app.dual_prevention.service import PermitDesk
+from views.hidden_dangers_dialog import HiddenDangersDialog
 from views.permits_dialog import PermitsDialog, latest_of
 
 log = logging.getLogger(__name__)
@@ -35,13 +37,19 @@ class DualPrevention:
         history = getattr(engine, "history", None)
         self.db = getattr(history, "engine", None)
         self.desk: PermitDesk | None = None
+        self.register: Register | None = None
         if self.db is not None:
             session = window.session
             audit = getattr(session, "audit", None) if session is not None else None
             operator = getattr(engine, "operator", None)
             send = None if operator is None else (lambda p: window.bridge.request(operator.put_permit, p))
             self.desk = PermitDesk(self.db, engine.config, audit, send, clock=window.now)
+            send_dangers = (
+                None if operator is None else (lambda d, t: window.bridge.request(operator.set_dangers, d, t))
+            )
+            self.register = Register(self.db, audit, send_dangers, clock=window.now)
         self.dialog: PermitsDialog | None = None
+        self.dangers_dialog: HiddenDangersDialog | None = None
         self.permits_action = window.new_action(
             _tr("Work permits…"),
             lambda *_: self.open_permits(),
@@ -52,6 +60,14 @@ class DualPrevention:
         )
         self.permits_action.setEnabled(self.desk is not None)
         menu.addAction(self.permits_action)
+        self.dangers_action = window.new_action(
+            _tr("Hidden dangers…"),
+            lambda *_: self.open_dangers(),
+            (),
+            _tr("The hidden-danger register: register, rectify, accept; the weekly report"),
+        )
+        self.dangers_action.setEnabled(self.desk is not None)
+        menu.addAction(self.dangers_action)
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh_map)
@@ -87,3 +103,22 @@ class DualPrevention:
         self.dialog.show()
         self.dialog.raise_()
         return self.dialog
+
+    def open_dangers(self) -> HiddenDangersDialog | None:
+        w = self.window
+        if self.register is None or not w.allowed(Permission.DUAL_PREVENTION):
+            return None
+        if self.dangers_dialog is None:
+            self.dangers_dialog = HiddenDangersDialog(
+                self.register,
+                [h.name for h in w.engine.config.hazard_sources],
+                w.user or "operator",
+                w,
+                now=w.now,
+                permits=self.desk.all,
+                plant=w.engine.config.plant.name,
+            )
+        self.dangers_dialog.refresh()
+        self.dangers_dialog.show()
+        self.dangers_dialog.raise_()
+        return self.dangers_dialog

@@ -340,6 +340,7 @@ class MainWindow(WindowLayout, QMainWindow):
             (self.return_action, Permission.OUT_OF_SERVICE),
             (self.state_action, Permission.SUPPRESS),
             (self.dual_prevention.permits_action, Permission.PERMIT),
+            (self.dual_prevention.dangers_action, Permission.DUAL_PREVENTION),
             (self.users_action, Permission.MANAGE_USERS),
         ]
         settings_action = getattr(self, "settings_action", None)
