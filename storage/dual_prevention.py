@@ -115,6 +115,12 @@ def update(engine: Engine, table: str, id_: int, values: dict) -> None:
         conn.execute(t.update().where(t.c.id == id_).values(**_to_db(values)))
 
 
+def delete(engine: Engine, table: str, id_: int) -> None:
+    t = TABLES[table]
+    with engine.begin() as conn:
+        conn.execute(t.delete().where(t.c.id == id_))
+
+
 def rows(engine: Engine, table: str, **equal) -> list[dict]:
     """Every row (with the columns given equal to the values given), by id."""
     t = TABLES[table]
