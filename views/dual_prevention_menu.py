@@ -1,11 +1,13 @@
-"""The dual-prevention work of the main window: "Work permits…" and "Hidden dangers…" on the
-Plant menu, the permit desk on the plant's database, and the permit badges on the
-map, refreshed when a permit changes and every `REFRESH_MS` (a window that closes, a permit
-issued at another station on a shared database).
+"""The dual-prevention work of the main window, on the Plant menu: "Work permits…", "Hidden
+dangers…", "Risk inventory…" and "Inspection round…"; the desks on the plant's database
+(app/dual_prevention/), and the permit badges on the map, refreshed when a permit changes and
+every `REFRESH_MS` (a window that closes, a permit issued at another station on a shared
+database).
 
 `DualPrevention` is a component of views.main_window.MainWindow (`window.dual_prevention`); it
 uses the window's public engine, bridge, map, `allowed`, `session`, `user`, `now` and
-`new_action`. Without a database (an engine without history) the items are disabled.
+`new_action`. Work permits need Permission.PERMIT, the rest Permission.DUAL_PREVENTION (a
+supervisor and above). Without a database (an engine without history) the items are disabled.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ import logging
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from app.accounts.users import Permission
+from app.dual_prevention.inspections import Inspections
+from app.dual_prevention.inventory import Inventory
 from app.dual_prevention.register import Register
 from app.dual_prevention.service import PermitDesk
 from views.hidden_dangers_dialog import HiddenDangersDialog
+from views.inspection_round import InspectionRound
+from views.inventory_dialog import InventoryDialog
 from views.permits_dialog import PermitsDialog, latest_of
 
 log = logging.getLogger(__name__)
@@ -29,51 +35,76 @@ def _tr(text: str) -> str:
 
 
 class DualPrevention:
-    """Work permits of the main window (see the module docstring)."""
+    """Dual-prevention work of the main window (see the module docstring)."""
 
     def __init__(self, window, menu):
         self.window = window
         engine = window.engine
-        history = getattr(engine, "history", None)
-        self.db = getattr(history, "engine", None)
+        self.db = getattr(getattr(engine, "history", None), "engine", None)
         self.desk: PermitDesk | None = None
         self.register: Register | None = None
+        self.inventory: Inventory | None = None
+        self.inspections: Inspections | None = None
         if self.db is not None:
-            session = window.session
-            audit = getattr(session, "audit", None) if session is not None else None
+            audit = getattr(window.session, "audit", None) if window.session is not None else None
             operator = getattr(engine, "operator", None)
-            send = None if operator is None else (lambda p: window.bridge.request(operator.put_permit, p))
+            request = window.bridge.request
+            send = None if operator is None else (lambda p: request(operator.put_permit, p))
+            send_dangers = None if operator is None else (lambda d, t: request(operator.set_dangers, d, t))
             self.desk = PermitDesk(self.db, engine.config, audit, send, clock=window.now)
-            send_dangers = (
-                None if operator is None else (lambda d, t: window.bridge.request(operator.set_dangers, d, t))
-            )
             self.register = Register(self.db, audit, send_dangers, clock=window.now)
-        self.dialog: PermitsDialog | None = None
-        self.dangers_dialog: HiddenDangersDialog | None = None
-        self.permits_action = window.new_action(
+            self.inventory = Inventory(self.db, engine.config, audit, clock=window.now)
+            self.inspections = Inspections(self.inventory, self.register, audit, clock=window.now)
+        self.dialogs: dict[str, object] = {}
+        menu.addSeparator()
+        self.permits_action = self._action(
+            menu,
             _tr("Work permits…"),
-            lambda *_: self.open_permits(),
-            (),
+            self.open_permits,
             _tr(
                 "Hot work, confined space, gas-area work, height and lifts: register with a gas test, suspend, end"
             ),
         )
-        self.permits_action.setEnabled(self.desk is not None)
-        menu.addAction(self.permits_action)
-        self.dangers_action = window.new_action(
+        self.dangers_action = self._action(
+            menu,
             _tr("Hidden dangers…"),
-            lambda *_: self.open_dangers(),
-            (),
+            self.open_dangers,
             _tr("The hidden-danger register: register, rectify, accept; the weekly report"),
         )
-        self.dangers_action.setEnabled(self.desk is not None)
-        menu.addAction(self.dangers_action)
+        self.inventory_action = self._action(
+            menu,
+            _tr("Risk inventory…"),
+            self.open_inventory,
+            _tr("Risk points with their LEC or LS evaluation and control measures; CSV import and export"),
+        )
+        self.round_action = self._action(
+            menu,
+            _tr("Inspection round…"),
+            self.open_round,
+            _tr("The inspections due: OK or a finding registered as a hidden danger"),
+        )
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh_map)
         if self.desk is not None:
             self.timer.start()
             self.refresh_map()
+
+    def _action(self, menu, text: str, slot, tip: str):
+        act = self.window.new_action(text, lambda *_: slot(), (), tip)
+        act.setEnabled(self.db is not None)
+        menu.addAction(act)
+        return act
+
+    def gated(self) -> list:
+        """(action, permission) pairs for the window's role gating."""
+        dp = Permission.DUAL_PREVENTION
+        return [
+            (self.permits_action, Permission.PERMIT),
+            (self.dangers_action, dp),
+            (self.inventory_action, dp),
+            (self.round_action, dp),
+        ]
 
     def refresh_map(self, permits=None) -> None:
         """The permit badges on the map (the open permits read again when not given)."""
@@ -86,39 +117,59 @@ class DualPrevention:
             return
         self.window.map.permits.show(permits, self.window.now())
 
+    def _open(self, name: str, permission: Permission, make):
+        """Show the dialog `name` (made once by `make()`), refreshed; None when not allowed."""
+        if self.db is None or not self.window.allowed(permission):
+            return None
+        dialog = self.dialogs.get(name)
+        if dialog is None:
+            dialog = self.dialogs[name] = make()
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    @property
+    def _user(self) -> str:
+        return self.window.user or "operator"
+
     def open_permits(self) -> PermitsDialog | None:
         w = self.window
-        if self.desk is None or not w.allowed(Permission.PERMIT):
-            return None
-        if self.dialog is None:
-            self.dialog = PermitsDialog(
-                self.desk,
-                w.user or "operator",
-                lambda: latest_of(w.engine),
-                w,
-                now=w.now,
-                on_change=self.refresh_map,
-            )
-        self.dialog.refresh()
-        self.dialog.show()
-        self.dialog.raise_()
-        return self.dialog
+        return self._open(
+            "permits",
+            Permission.PERMIT,
+            lambda: PermitsDialog(
+                self.desk, self._user, lambda: latest_of(w.engine), w, now=w.now, on_change=self.refresh_map
+            ),
+        )
 
     def open_dangers(self) -> HiddenDangersDialog | None:
         w = self.window
-        if self.register is None or not w.allowed(Permission.DUAL_PREVENTION):
-            return None
-        if self.dangers_dialog is None:
-            self.dangers_dialog = HiddenDangersDialog(
+        return self._open(
+            "dangers",
+            Permission.DUAL_PREVENTION,
+            lambda: HiddenDangersDialog(
                 self.register,
                 [h.name for h in w.engine.config.hazard_sources],
-                w.user or "operator",
+                self._user,
                 w,
                 now=w.now,
                 permits=self.desk.all,
                 plant=w.engine.config.plant.name,
-            )
-        self.dangers_dialog.refresh()
-        self.dangers_dialog.show()
-        self.dangers_dialog.raise_()
-        return self.dangers_dialog
+            ),
+        )
+
+    def open_inventory(self) -> InventoryDialog | None:
+        return self._open(
+            "inventory",
+            Permission.DUAL_PREVENTION,
+            lambda: InventoryDialog(self.inventory, self._user, self.window),
+        )
+
+    def open_round(self) -> InspectionRound | None:
+        w = self.window
+        return self._open(
+            "round",
+            Permission.DUAL_PREVENTION,
+            lambda: InspectionRound(self.inspections, self._user, w, now=w.now),
+        )

@@ -273,7 +273,7 @@ class MainWindow(WindowLayout, QMainWindow):
         )
         plant.addAction(self.settings_action)
         self.state_action = self.operator.build_state_action(plant)
-        self.dual_prevention = DualPrevention(self, plant)  # work permits
+        self.dual_prevention = DualPrevention(self, plant)  # permits, hidden dangers, inventory, rounds
         for panel in (self.hazard_panel, self.risk_overview):  # right-click: the same action
             panel.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             panel.addAction(self.state_action)
@@ -339,8 +339,7 @@ class MainWindow(WindowLayout, QMainWindow):
             (self.oos_action, Permission.OUT_OF_SERVICE),
             (self.return_action, Permission.OUT_OF_SERVICE),
             (self.state_action, Permission.SUPPRESS),
-            (self.dual_prevention.permits_action, Permission.PERMIT),
-            (self.dual_prevention.dangers_action, Permission.DUAL_PREVENTION),
+            *self.dual_prevention.gated(),
             (self.users_action, Permission.MANAGE_USERS),
         ]
         settings_action = getattr(self, "settings_action", None)
