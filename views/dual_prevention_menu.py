@@ -2,7 +2,8 @@
 dangers…", "Risk inventory…" and "Inspection round…"; the desks on the plant's database
 (app/dual_prevention/), and the permit badges on the map, refreshed when a permit changes and
 every `REFRESH_MS` (a window that closes, a permit issued at another station on a shared
-database).
+database); at the same pace, what monitoring sees opens draft hidden dangers
+(app/dual_prevention/monitoring.py).
 
 `DualPrevention` is a component of views.main_window.MainWindow (`window.dual_prevention`); it
 uses the window's public engine, bridge, map, `allowed`, `session`, `user`, `now` and
@@ -17,10 +18,12 @@ import logging
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from app.accounts.users import Permission
+from app.dual_prevention import monitoring
 from app.dual_prevention.inspections import Inspections
 from app.dual_prevention.inventory import Inventory
 from app.dual_prevention.register import Register
 from app.dual_prevention.service import PermitDesk
+from storage.journal_reads import load_events
 from views.hidden_dangers_dialog import HiddenDangersDialog
 from views.inspection_round import InspectionRound
 from views.inventory_dialog import InventoryDialog
@@ -28,6 +31,7 @@ from views.permits_dialog import PermitsDialog, latest_of
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
+BAD_ACTORS_S = 3600.0
 
 
 def _tr(text: str) -> str:
@@ -85,7 +89,8 @@ class DualPrevention:
         )
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh_map)
+        self.timer.timeout.connect(self.tick)
+        self._bad_actors_at = 0.0
         if self.desk is not None:
             self.timer.start()
             self.refresh_map()
@@ -105,6 +110,25 @@ class DualPrevention:
             (self.inventory_action, dp),
             (self.round_action, dp),
         ]
+
+    def tick(self) -> None:
+        """The slow timer: the permit badges, and drafts opened by monitoring (bypassed
+        interlocks, detectors out of service or past calibration; chronic bad actors hourly)."""
+        self.refresh_map()
+        if self.register is None:
+            return
+        w = self.window
+        findings = monitoring.findings_from_risk(w.bridge.risk_states.values())
+        now = w.now()
+        if now - self._bad_actors_at >= BAD_ACTORS_S:
+            self._bad_actors_at = now
+            findings += monitoring.chronic_bad_actors(
+                lambda t0, t1: load_events(self.db, t0, t1), w.engine.config, now
+            )
+        try:
+            monitoring.open_drafts(self.register, findings)
+        except Exception:  # the register is read again at the next tick
+            log.exception("drafts from monitoring could not be opened")
 
     def refresh_map(self, permits=None) -> None:
         """The permit badges on the map (the open permits read again when not given)."""
