@@ -34,10 +34,6 @@ REFRESH_MS = 30_000
 BAD_ACTORS_S = 3600.0
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 class DualPrevention:
     """Dual-prevention work of the main window (see the module docstring)."""
 
@@ -63,29 +59,37 @@ class DualPrevention:
         menu.addSeparator()
         self.permits_action = self._action(
             menu,
-            _tr("Work permits…"),
+            QCoreApplication.translate("MainWindow", "Work permits…"),
             self.open_permits,
-            _tr(
-                "Hot work, confined space, gas-area work, height and lifts: register with a gas test, suspend, end"
+            QCoreApplication.translate(
+                "MainWindow",
+                "Hot work, confined space, gas-area work, height and lifts: register with a gas test, suspend, end",
             ),
         )
         self.dangers_action = self._action(
             menu,
-            _tr("Hidden dangers…"),
+            QCoreApplication.translate("MainWindow", "Hidden dangers…"),
             self.open_dangers,
-            _tr("The hidden-danger register: register, rectify, accept; the weekly report"),
+            QCoreApplication.translate(
+                "MainWindow", "The hidden-danger register: register, rectify, accept; the weekly report"
+            ),
         )
         self.inventory_action = self._action(
             menu,
-            _tr("Risk inventory…"),
+            QCoreApplication.translate("MainWindow", "Risk inventory…"),
             self.open_inventory,
-            _tr("Risk points with their LEC or LS evaluation and control measures; CSV import and export"),
+            QCoreApplication.translate(
+                "MainWindow",
+                "Risk points with their LEC or LS evaluation and control measures; CSV import and export",
+            ),
         )
         self.round_action = self._action(
             menu,
-            _tr("Inspection round…"),
+            QCoreApplication.translate("MainWindow", "Inspection round…"),
             self.open_round,
-            _tr("The inspections due: OK or a finding registered as a hidden danger"),
+            QCoreApplication.translate(
+                "MainWindow", "The inspections due: OK or a finding registered as a hidden danger"
+            ),
         )
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)

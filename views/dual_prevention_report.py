@@ -31,10 +31,6 @@ COLUMNS = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("dual_prevention_report", text)
-
-
 def _day(ts: float | None) -> str:
     return "" if ts is None else time.strftime("%Y-%m-%d", time.localtime(ts))
 
@@ -42,30 +38,31 @@ def _day(ts: float | None) -> str:
 def write_weekly_pdf(path: str | Path, week: WeekSummary, plant: str) -> Path:
     """Write the report; its path."""
     ensure_gui_app()
-    title = _tr("Dual prevention: weekly report")
+    title = QCoreApplication.translate("dual_prevention_report", "Dual prevention: weekly report")
     doc = PdfDocument(path, title, landscape=True, footer=f"{plant} · {title}")
     period = f"{_day(week.start)} – {_day(week.end - 1)}"
     figures = [
-        (_tr("Hidden dangers found"), week.found),
-        (_tr("Accepted"), week.accepted),
-        (_tr("Open major"), week.open_major),
-        (_tr("Open general"), week.open_general),
-        (_tr("Overdue"), len(week.overdue)),
-        (_tr("Permits issued"), sum(week.permits.values())),
-        (_tr("People under permits"), week.permit_people),
-        (_tr("Inspections done"), week.inspections_done),
-        (_tr("Inspections missed"), week.inspections_missed),
+        (QCoreApplication.translate("dual_prevention_report", "Hidden dangers found"), week.found),
+        (QCoreApplication.translate("dual_prevention_report", "Accepted"), week.accepted),
+        (QCoreApplication.translate("dual_prevention_report", "Open major"), week.open_major),
+        (QCoreApplication.translate("dual_prevention_report", "Open general"), week.open_general),
+        (QCoreApplication.translate("dual_prevention_report", "Overdue"), len(week.overdue)),
+        (QCoreApplication.translate("dual_prevention_report", "Permits issued"), sum(week.permits.values())),
+        (QCoreApplication.translate("dual_prevention_report", "People under permits"), week.permit_people),
+        (QCoreApplication.translate("dual_prevention_report", "Inspections done"), week.inspections_done),
+        (QCoreApplication.translate("dual_prevention_report", "Inspections missed"), week.inspections_missed),
     ]
     cells = "".join(f"<td><b>{n}</b><br/>{esc(label)}</td>" for label, n in figures)
     kinds = ", ".join(f"{i18n.text(KIND_TEXT[k])} {n}" for k, n in week.permits.items()) or "—"
+    by_kind = QCoreApplication.translate("dual_prevention_report", "Permits by kind")
     doc.html(
         f"<h2>{esc(plant)} · {esc(title)}</h2><p>{esc(period)}</p>"
         f"<table cellpadding='6' border='1' cellspacing='0'><tr>{cells}</tr></table>"
-        f"<p>{esc(_tr('Permits by kind'))}: {esc(kinds)}</p>"
+        f"<p>{esc(by_kind)}: {esc(kinds)}</p>"
     )
     if week.overdue:
         doc.html(
-            f"<h3>{esc(_tr('Overdue'))}</h3><ul>"
+            f"<h3>{esc(figures[4][0])}</h3><ul>"
             + "".join(
                 f"<li>{esc(d.code)} {esc(d.hazard)}: {esc(d.title)} ({esc(d.responsible)}, {_day(d.deadline)})</li>"
                 for d in week.overdue
@@ -87,7 +84,17 @@ def write_weekly_pdf(path: str | Path, week: WeekSummary, plant: str) -> Path:
         ]
         for d in week.dangers
     ]
-    doc.table(COLUMNS, rows, heading=_tr("Hidden dangers"), empty=_tr("No hidden dangers this week"))
-    doc.note(_tr("Signed: safety manager ________    chair of the safety meeting ________"))
+    doc.table(
+        COLUMNS,
+        rows,
+        heading=QCoreApplication.translate("dual_prevention_report", "Hidden dangers"),
+        empty=QCoreApplication.translate("dual_prevention_report", "No hidden dangers this week"),
+    )
+    doc.note(
+        QCoreApplication.translate(
+            "dual_prevention_report",
+            "Signed: safety manager ________    chair of the safety meeting ________",
+        )
+    )
     doc.finish()
     return Path(path)
