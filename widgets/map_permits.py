@@ -1,6 +1,6 @@
 """Work permits on the plant map: where people are working right now. Each hazard area with an
-active permit gets a badge at its top-right corner: a person glyph, the number of people and the
-permit codes in the tooltip; a gas area, a confined space or hot work is drawn with an amber
+active permit gets a badge at its top-right corner: a person drawn beside the number of people,
+the permits in the tooltip; a gas area, a confined space or hot work is drawn with an amber
 border (people in a toxic or explosive place). The badge keeps its pixel size at every zoom and
 sits above the name plates. `PermitBadges.show(permits, now)` replaces what is shown (a few
 items; called when a permit changes and on a slow timer, never per sample)."""
@@ -19,7 +19,7 @@ from widgets.map_style import PLATE, PLATE_Z, ROLE, TEXT
 BADGE_Z = PLATE_Z + 2
 GAS_BORDER = QColor("#f0b000")  # people in a toxic or explosive place
 BORDER = QColor("#9ea2a8")
-PERSON = "\U0001f477"  # construction worker; falls back to the font's glyph
+ICON_W = 12.0  # the person drawn left of the count
 
 
 class PermitBadge(QGraphicsItem):
@@ -41,9 +41,9 @@ class PermitBadge(QGraphicsItem):
 
     def set_people(self, people: int, gas: bool, tip: str) -> None:
         self.prepareGeometryChange()
-        self.text = f"{PERSON} {people}"
+        self.text = str(people)
         self.gas = gas
-        w = QFontMetricsF(self.font).horizontalAdvance(self.text) + 10
+        w = QFontMetricsF(self.font).horizontalAdvance(self.text) + ICON_W + 12
         self._rect = QRectF(-w, 0, w, 20)
         self.setToolTip(tip)
         self.update()
@@ -56,9 +56,16 @@ class PermitBadge(QGraphicsItem):
         painter.setPen(QPen(GAS_BORDER if self.gas else BORDER, 2))
         painter.setBrush(QBrush(PLATE))
         painter.drawRoundedRect(self._rect, 4, 4)
+        # a person: head and shoulders, drawn (no font has to carry a glyph for it)
+        x, top = self._rect.left() + 5, self._rect.top()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(TEXT))
+        painter.drawEllipse(QRectF(x + 3, top + 3.5, 6, 6))
+        painter.drawRoundedRect(QRectF(x, top + 10.5, ICON_W, 6.5), 3, 3)
         painter.setPen(TEXT)
         painter.setFont(self.font)
-        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        text_rect = self._rect.adjusted(ICON_W + 7, 0, -4, 0)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, self.text)
 
 
 class PermitBadges:
