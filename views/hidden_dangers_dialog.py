@@ -13,7 +13,6 @@ import time
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -22,20 +21,15 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
 )
 
 from app.dual_prevention.hidden_dangers import GRADE_TEXT, STATUS_TEXT, Grade, HiddenDanger, criteria
 from app.dual_prevention.weekly import week_summary
 from core.messages import QT_TRANSLATE_NOOP
 from views import i18n
-from widgets.row_model import RowTableModel
+from views.list_dialog import ItemsModel, ListDialog
 
 
 class DangerForm(QDialog):
@@ -125,7 +119,7 @@ class AssignForm(QDialog):
         }
 
 
-class DangerModel(RowTableModel):
+class DangerModel(ItemsModel):
     context = "HiddenDangersDialog"
     columns = (
         QT_TRANSLATE_NOOP("HiddenDangersDialog", "Code"),
@@ -140,18 +134,9 @@ class DangerModel(RowTableModel):
 
     def __init__(self, parent=None, now=time.time):
         super().__init__(parent)
-        self.items: list[HiddenDanger] = []
         self.now = now
         self._bold = QFont()
         self._bold.setBold(True)
-
-    def row_list(self):
-        return self.items
-
-    def set_items(self, items) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
 
     def cell(self, d: HiddenDanger, col: int, role: int):
         if role == Qt.ItemDataRole.FontRole and (
@@ -178,7 +163,7 @@ class DangerModel(RowTableModel):
         )[col]
 
 
-class HiddenDangersDialog(QDialog):
+class HiddenDangersDialog(ListDialog):
     """The register (see the module docstring). `register` is an app.dual_prevention.register
     .Register, `permits()` the permits for the weekly report."""
 
@@ -192,42 +177,23 @@ class HiddenDangersDialog(QDialog):
         self.register, self.hazards, self.user, self.now = register, hazards, user, now
         self.permits = permits or (lambda: [])
         self.plant = plant
-        self.model = DangerModel(self, now)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
         self.show_closed = QCheckBox(self.tr("Show accepted and dismissed"), self)
         self.show_closed.toggled.connect(self.refresh)
-        buttons = [
-            (self.tr("Register…"), self.open_register),
-            (self.tr("Assign…"), self.open_assign),
-            (self.tr("Rectified"), lambda: self.step_selected("rectified")),
-            (self.tr("Accept"), lambda: self.step_selected("accepted")),
-            (self.tr("Refuse acceptance"), lambda: self.step_selected("assigned")),
-            (self.tr("Confirm draft"), lambda: self.step_selected("registered")),
-            (self.tr("Dismiss draft"), lambda: self.step_selected("dismissed")),
-            (self.tr("Weekly report (PDF)…"), self.save_report),
-        ]
-        grid = QGridLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for k, (text, slot) in enumerate(buttons):
-            b = QPushButton(text, self)
-            b.clicked.connect(lambda _=False, slot=slot: slot())
-            grid.addWidget(b, k // 4, k % 4)
-            self.buttons[text] = b
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(grid)
-        lay.addWidget(self.show_closed)
-        lay.addWidget(self.table)
-        lay.addWidget(self.status)
-        lay.addWidget(close)
+        self.build(
+            DangerModel(self, now),
+            [
+                (self.tr("Register…"), self.open_register),
+                (self.tr("Assign…"), self.open_assign),
+                (self.tr("Rectified"), lambda: self.step_selected("rectified")),
+                (self.tr("Accept"), lambda: self.step_selected("accepted")),
+                (self.tr("Refuse acceptance"), lambda: self.step_selected("assigned")),
+                (self.tr("Confirm draft"), lambda: self.step_selected("registered")),
+                (self.tr("Dismiss draft"), lambda: self.step_selected("dismissed")),
+                (self.tr("Weekly report (PDF)…"), self.save_report),
+            ],
+            2,
+            [self.show_closed],
+        )
         self.form: QDialog | None = None
         self.refresh()
 
@@ -237,10 +203,6 @@ class HiddenDangersDialog(QDialog):
         if not self.show_closed.isChecked():
             items = [d for d in items if d.status not in ("accepted", "dismissed")]
         self.model.set_items(items)
-
-    def selected(self) -> HiddenDanger | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.items[rows[0].row()] if rows else None
 
     def _do(self, call) -> bool:
         try:

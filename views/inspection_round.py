@@ -11,24 +11,16 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
 )
 
 from app.dual_prevention.inspections import Task
 from core.messages import QT_TRANSLATE_NOOP
-from widgets.row_model import RowTableModel
+from views.list_dialog import ItemsModel, ListDialog
 
 
-class TaskModel(RowTableModel):
+class TaskModel(ItemsModel):
     context = "InspectionRound"
     columns = (
         QT_TRANSLATE_NOOP("InspectionRound", "Task"),
@@ -39,18 +31,9 @@ class TaskModel(RowTableModel):
 
     def __init__(self, parent=None, now=time.time):
         super().__init__(parent)
-        self.items: list[Task] = []
         self.now = now
         self._bold = QFont()
         self._bold.setBold(True)
-
-    def row_list(self):
-        return self.items
-
-    def set_items(self, items) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
 
     def cell(self, t: Task, col: int, role: int):
         if role == Qt.ItemDataRole.FontRole and t.due < self.now():
@@ -60,7 +43,7 @@ class TaskModel(RowTableModel):
         return (f"IN-{t.id}", t.hazard, t.measure, time.strftime("%m-%d %H:%M", time.localtime(t.due)))[col]
 
 
-class InspectionRound(QDialog):
+class InspectionRound(ListDialog):
     """The round (see the module docstring); `inspections` is an Inspections."""
 
     def __init__(self, inspections, user: str, parent=None, *, now=time.time):
@@ -69,33 +52,16 @@ class InspectionRound(QDialog):
         self.setWindowTitle(self.tr("Inspection round"))
         self.resize(900, 460)
         self.inspections, self.user = inspections, user
-        self.model = TaskModel(self, now)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        row = QHBoxLayout()
-        for text, slot in (
-            (self.tr("OK"), lambda: self.complete_selected(True)),
-            (self.tr("Finding…"), lambda: self.complete_selected(False)),
-            (self.tr("Generate tasks"), self.generate),
-            (self.tr("Import handheld CSV…"), self.import_csv),
-        ):
-            b = QPushButton(text, self)
-            b.clicked.connect(lambda _=False, slot=slot: slot())
-            row.addWidget(b)
-        row.addStretch(1)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(row)
-        lay.addWidget(self.table)
-        lay.addWidget(self.status)
-        lay.addWidget(close)
+        self.build(
+            TaskModel(self, now),
+            [
+                (self.tr("OK"), lambda: self.complete_selected(True)),
+                (self.tr("Finding…"), lambda: self.complete_selected(False)),
+                (self.tr("Generate tasks"), self.generate),
+                (self.tr("Import handheld CSV…"), self.import_csv),
+            ],
+            2,
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -108,11 +74,10 @@ class InspectionRound(QDialog):
         return n
 
     def complete_selected(self, ok: bool, note: str | None = None) -> bool:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        task = self.selected()
+        if task is None:
             self.status.setText(self.tr("Select a task first"))
             return False
-        task = self.model.items[rows[0].row()]
         if not ok and note is None:
             note, accepted = QInputDialog.getText(self, self.tr("Finding"), self.tr("What was found"))
             if not accepted:
@@ -135,8 +100,6 @@ class InspectionRound(QDialog):
                 return 0, []
         with open(path, "rb") as f:
             done, errors = self.inspections.import_csv(self.user, f.read())
-        lines = [self.tr("{n} rows imported").format(n=done)]
-        lines += [self.tr("line {line}: {error}").format(line=n, error=e) for n, e in errors]
-        self.status.setText("\n".join(lines))
+        self.show_import(done, errors)
         self.refresh()
         return done, errors

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,17 +18,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
 )
 
 from app.dual_prevention.inventory import MEASURE_KINDS, MEASURE_TEXT, RiskPoint
 from core.alarm_types import ROMAN
 from core.messages import QT_TRANSLATE_NOOP
 from views import i18n
+from views.list_dialog import ItemsModel, ListDialog
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
-from widgets.row_model import ALIGN_NUMBER, RowTableModel
+from widgets.row_model import ALIGN_NUMBER
 
 
 class PointForm(QDialog):
@@ -94,7 +91,7 @@ class PointForm(QDialog):
         )
 
 
-class PointModel(RowTableModel):
+class PointModel(ItemsModel):
     context = "InventoryDialog"
     columns = (
         QT_TRANSLATE_NOOP("InventoryDialog", "Level"),
@@ -107,17 +104,8 @@ class PointModel(RowTableModel):
         QT_TRANSLATE_NOOP("InventoryDialog", "Version"),
     )
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[RiskPoint] = []
-
-    def row_list(self):
-        return self.items
-
     def set_items(self, items) -> None:
-        self.beginResetModel()
-        self.items = sorted(items, key=lambda p: (p.level, p.hazard, p.point))
-        self.endResetModel()
+        super().set_items(sorted(items, key=lambda p: (p.level, p.hazard, p.point)))
 
     def cell(self, p: RiskPoint, col: int, role: int):
         if col == 0 and role == Qt.ItemDataRole.BackgroundRole:
@@ -143,7 +131,7 @@ class PointModel(RowTableModel):
         )[col]
 
 
-class InventoryDialog(QDialog):
+class InventoryDialog(ListDialog):
     """The risk inventory (see the module docstring); `inventory` is an Inventory."""
 
     def __init__(self, inventory, user: str, parent=None):
@@ -153,45 +141,24 @@ class InventoryDialog(QDialog):
         self.resize(1100, 500)
         self.inventory, self.user = inventory, user
         self.hazards = [h.name for h in inventory.config.hazard_sources]
-        self.model = PointModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.doubleClicked.connect(lambda _i: self.open_form(self.selected()))
-        row = QHBoxLayout()
-        for text, slot in (
-            (self.tr("Add…"), lambda: self.open_form(None)),
-            (self.tr("Change…"), lambda: self.open_form(self.selected())),
-            (self.tr("Remove"), self.remove_selected),
-            (self.tr("Import CSV…"), self.import_csv),
-            (self.tr("Export CSV…"), self.export_csv),
-        ):
-            b = QPushButton(text, self)
-            b.clicked.connect(lambda _=False, slot=slot: slot())
-            row.addWidget(b)
-        row.addStretch(1)
-        self.status = QLabel(self)
+        self.build(
+            PointModel(self),
+            [
+                (self.tr("Add…"), lambda: self.open_form(None)),
+                (self.tr("Change…"), lambda: self.open_form(self.selected())),
+                (self.tr("Remove"), self.remove_selected),
+                (self.tr("Import CSV…"), self.import_csv),
+                (self.tr("Export CSV…"), self.export_csv),
+            ],
+            6,
+        )
         self.status.setObjectName("inventoryStatus")
-        self.status.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(row)
-        lay.addWidget(self.table)
-        lay.addWidget(self.status)
-        lay.addWidget(close)
+        self.table.doubleClicked.connect(lambda _i: self.open_form(self.selected()))
         self.form: PointForm | None = None
         self.refresh()
 
     def refresh(self) -> None:
         self.model.set_items(self.inventory.points())
-
-    def selected(self) -> RiskPoint | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.items[rows[0].row()] if rows else None
 
     def open_form(self, point: RiskPoint | None) -> PointForm:
         form = PointForm(self.hazards, point, self)
@@ -222,9 +189,7 @@ class InventoryDialog(QDialog):
                 return 0, []
         with open(path, "rb") as f:
             done, errors = self.inventory.import_csv(self.user, f.read())
-        lines = [self.tr("{n} rows imported").format(n=done)]
-        lines += [self.tr("line {line}: {error}").format(line=n, error=e) for n, e in errors]
-        self.status.setText("\n".join(lines))
+        self.show_import(done, errors)
         self.refresh()
         return done, errors
 

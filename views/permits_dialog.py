@@ -20,13 +20,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,7 +34,8 @@ from app.dual_prevention import permits as pm
 from app.dual_prevention.permits import KIND_TEXT, STATUS_TEXT, Permit, PermitKind, PermitRefused
 from core.messages import QT_TRANSLATE_NOOP
 from views import i18n
-from widgets.row_model import ALIGN_NUMBER, RowTableModel
+from views.list_dialog import ItemsModel, ListDialog
+from widgets.row_model import ALIGN_NUMBER
 
 REFUSED_STYLE = "color: #ff6b5e;"
 
@@ -152,7 +151,7 @@ class PermitForm(QDialog):
         self.accept()
 
 
-class PermitModel(RowTableModel):
+class PermitModel(ItemsModel):
     """Open permits, one a row."""
 
     context = "PermitsDialog"
@@ -166,18 +165,6 @@ class PermitModel(RowTableModel):
         QT_TRANSLATE_NOOP("PermitsDialog", "Status"),
         QT_TRANSLATE_NOOP("PermitsDialog", "Issued by"),
     )
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[Permit] = []
-
-    def row_list(self):
-        return self.items
-
-    def set_items(self, items: list[Permit]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
 
     def cell(self, p: Permit, col: int, role: int):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
@@ -196,7 +183,7 @@ class PermitModel(RowTableModel):
         )[col]
 
 
-class PermitsDialog(QDialog):
+class PermitsDialog(ListDialog):
     """The open permits and their actions; `desk` is a PermitDesk, `user` who acts."""
 
     def __init__(self, desk, user: str, latest: Callable[[], dict], parent=None, *, now=None, on_change=None):
@@ -207,34 +194,16 @@ class PermitsDialog(QDialog):
         self.desk, self.user, self.latest = desk, user, latest
         self.now = now or time.time
         self.on_change = on_change
-        self.model = PermitModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.new_button = QPushButton(self.tr("New permit…"), self)
-        self.suspend_button = QPushButton(self.tr("Suspend"), self)
-        self.resume_button = QPushButton(self.tr("Resume"), self)
-        self.end_button = QPushButton(self.tr("End"), self)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.new_button.clicked.connect(lambda: self.open_form())
-        self.suspend_button.clicked.connect(lambda: self.move_selected("suspended"))
-        self.resume_button.clicked.connect(lambda: self.move_selected("active"))
-        self.end_button.clicked.connect(lambda: self.move_selected("ended"))
-        row = QHBoxLayout()
-        for b in (self.new_button, self.suspend_button, self.resume_button, self.end_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(row)
-        lay.addWidget(self.table)
-        lay.addWidget(self.status)
-        lay.addWidget(close)
+        self.build(
+            PermitModel(self),
+            [
+                (self.tr("New permit…"), self.open_form),
+                (self.tr("Suspend"), lambda: self.move_selected("suspended")),
+                (self.tr("Resume"), lambda: self.move_selected("active")),
+                (self.tr("End"), lambda: self.move_selected("ended")),
+            ],
+            2,
+        )
         self.form: PermitForm | None = None
         self.refresh()
 
@@ -252,10 +221,6 @@ class PermitsDialog(QDialog):
         self.form.accepted.connect(self.refresh)
         self.form.open()
         return self.form
-
-    def selected(self) -> Permit | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.items[rows[0].row()] if rows else None
 
     def move_selected(self, status: str, reason: str | None = None) -> None:
         p = self.selected()
