@@ -116,11 +116,17 @@ class DualPrevention:
         ]
 
     def tick(self) -> None:
-        """The slow timer: the permit badges, and drafts opened by monitoring (bypassed
-        interlocks, detectors out of service or past calibration; chronic bad actors hourly)."""
-        self.refresh_map()
+        """The slow timer: permits expired and hidden dangers overdue (audited), the permit
+        badges, and drafts opened by monitoring (bypassed interlocks, detectors out of service or
+        past calibration; chronic bad actors hourly)."""
         if self.register is None:
             return
+        try:  # permits whose window closed, hidden dangers past their deadline: audited once
+            self.desk.expire_due()
+            self.register.overdue_escalation()
+        except Exception:
+            log.exception("expired permits or overdue hidden dangers could not be recorded")
+        self.refresh_map()
         w = self.window
         findings = monitoring.findings_from_risk(w.bridge.risk_states.values())
         now = w.now()

@@ -1182,14 +1182,6 @@ No sound on this workstation: {reason}</source>
         <source>Import a handheld&apos;s round</source>
         <translation>导入手持终端的排查记录</translation>
     </message>
-    <message>
-        <source>{n} rows imported</source>
-        <translation>已导入 {n} 行</translation>
-    </message>
-    <message>
-        <source>line {line}: {error}</source>
-        <translation>第 {line} 行：{error}</translation>
-    </message>
 </context>
 <context>
     <name>InventoryDialog</name>
@@ -1254,14 +1246,6 @@ No sound on this workstation: {reason}</source>
         <translation>导入风险清单</translation>
     </message>
     <message>
-        <source>{n} rows imported</source>
-        <translation>已导入 {n} 行</translation>
-    </message>
-    <message>
-        <source>line {line}: {error}</source>
-        <translation>第 {line} 行：{error}</translation>
-    </message>
-    <message>
         <source>Export risk inventory</source>
         <translation>导出风险清单</translation>
     </message>
@@ -1322,6 +1306,17 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Level {level} ({grade})</source>
         <translation>等级 {level}（{grade}）</translation>
+    </message>
+</context>
+<context>
+    <name>ListDialog</name>
+    <message>
+        <source>{n} rows imported</source>
+        <translation>已导入 {n} 行</translation>
+    </message>
+    <message>
+        <source>line {line}: {error}</source>
+        <translation>第 {line} 行：{error}</translation>
     </message>
 </context>
 <context>
