@@ -17,6 +17,7 @@ from storage.audit import Action
 from storage.history import History
 from tests.test_dual_prevention_permits import cfg
 from tests.test_login import store  # noqa: F401  (the user store with a supervisor and an operator)
+from views.risk_overview import COL_MANAGEMENT
 
 
 @pytest.fixture
@@ -71,12 +72,23 @@ def test_permit_refused_then_issued_shown_on_the_map_and_a_gas_alarm_escalated(q
     qtbot.waitUntil(
         lambda: any(t.what == "work permit" for t in engine.pipeline.risk.state("Gas area").trace)
     )
+    model = win.risk_overview.model  # Plant risk names the permit in its Management column
+    qtbot.waitUntil(
+        lambda: "PTW-1" in [model.index(r, COL_MANAGEMENT).data() for r in range(model.rowCount())],
+        timeout=5000,
+    )
+    assert "index" in win.risk_overview.summary.text()
     steps = [e.detail["step"] for e in users.audit.entries() if e.action == Action.PERMIT]
     assert steps == ["refused", "issued"]
     # a CO alarm in the area while people work there: priority I in the banner, naming the permit
     feed(engine, co1=40.0)
     qtbot.waitUntil(
-        lambda: win.banner.current is not None and win.banner.current.source == "CO1", timeout=5000
+        lambda: (
+            win.banner.current is not None
+            and win.banner.current.source == "CO1"
+            and win.banner.current.active
+        ),
+        timeout=5000,
     )
     assert win.banner.current.priority == 1 and "PTW-1: 3 people in the area" in win.banner.text.text()
     # ended: the badge goes

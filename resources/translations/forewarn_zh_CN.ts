@@ -4941,6 +4941,10 @@ inherent level {level}</source>
         <translation>校准</translation>
     </message>
     <message>
+        <source>Management</source>
+        <translation>管理</translation>
+    </message>
+    <message>
         <source>escalated: {what}</source>
         <translation>叠加升级：{what}</translation>
     </message>
