@@ -109,9 +109,10 @@ def test_accepted_permit_raises_exposure_traces_it_and_escalates_a_gas_alarm(des
     assert "3 people" in line.detail and "E = 10" in line.detail
     assert "work permit" in state.explain()
     # a CO alarm of the area while the permit is active: priority I, naming the permit
-    out = feed(pipe, T0 + 20, 5, co1=40.0)
+    out = feed(pipe, T0 + 20, 10, co1=40.0)
     (co,) = [a for a in out if a.key == "CO1:H" and a.active]
     assert co.priority == 1 and "PTW-1: 3 people in the area" in co.message
+    assert pipe.risk.state("Gas area").level == 1  # the raised alarm counts at I in the risk too
     # suspended: no people, no exposure, no escalation of a new alarm
     desk.move("sup1", permit.id, "suspended", "gas alarm")
     assert not any(t.what == PERMIT for t in pipe.risk.state("Gas area").trace)

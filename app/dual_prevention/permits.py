@@ -14,7 +14,8 @@ source's area with a time window, the number of people and a gas test.
   with 10 or more people working). Each active permit is one trace line ("work permit"),
   since its start.
 - **Gas alarms.** An active alarm of a gas detector of an area with an active permit is raised to
-  priority I and its message names the permit and the people in the area (`escalate`).
+  priority I and its message names the permit and the people in the area (`escalate`): in its
+  transitions, in the standing alarms the engine hands out, and in the risk (so the area is red).
 - **Life cycle.** active -> suspended -> active; active or suspended -> ended; an active or
   suspended permit whose window has closed expires (`due`). Every step is audited by
   app.dual_prevention.service.
@@ -360,7 +361,6 @@ def settle_risk(pipeline, now: float):
 
     out = Outcome()
     if pipeline.risk is not None:
-        out.risk += pipeline.risk.update(
-            now, pipeline.alarms.standing(now), pipeline.quality, pipeline.latest, pipeline.reason
-        )
+        standing = pipeline.permits.escalate(pipeline.alarms.standing(now), now)
+        out.risk += pipeline.risk.update(now, standing, pipeline.quality, pipeline.latest, pipeline.reason)
     return out

@@ -229,7 +229,11 @@ class Pipeline:
             out.alarms += ended.alarms
         try:
             out.risk += self.risk.update(
-                now, self.alarms.standing(now), self.quality, self.latest, self.reason
+                now,
+                self.permits.escalate(self.alarms.standing(now), now),
+                self.quality,
+                self.latest,
+                self.reason,
             )
         except Exception as exc:
             self.faults.detector_failed("risk", exc, now)

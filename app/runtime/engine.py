@@ -547,7 +547,8 @@ class Engine:
 
     def active_alarms(self) -> list[Alarm]:
         with self._lock:
-            return self.alarms.standing(self.clock.now())
+            now = self.clock.now()
+            return self.pipeline.permits.escalate(self.alarms.standing(now), now)  # people at work
 
     def device_status(self) -> dict[str, DeviceStatus]:
         with self._lock:

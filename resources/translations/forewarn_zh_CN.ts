@@ -4942,7 +4942,7 @@ inherent level {level}</source>
     </message>
     <message>
         <source>Management</source>
-        <translation>管理</translation>
+        <translation>管理因素</translation>
     </message>
     <message>
         <source>escalated: {what}</source>
