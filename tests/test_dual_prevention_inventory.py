@@ -5,6 +5,8 @@ registered as a hidden danger, a handheld's CSV with a bad row, an overdue task 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.dual_prevention.inspections import PERIOD_S, Inspections
@@ -113,3 +115,25 @@ def test_inspection_round_ok_finding_handheld_csv_and_overdue_in_the_risk(parts)
     assert valve_next and valve_next[0].due == T0 + 10 + PERIOD_S[2]
     steps = [e.detail["step"] for e in inspections.audit.entries() if e.action == Action.INSPECTION]
     assert steps[:3] == ["generated", "ok", "finding"]
+
+
+def test_migration_0008_goes_down_to_0005_and_up_again(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from storage import schema
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    create_schema(engine)
+    tables = {"permits", "hidden_dangers", "risk_points", "inspections"}
+    assert tables <= set(inspect(engine).get_table_names())
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(schema.__file__).resolve().parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    assert not tables & set(inspect(engine).get_table_names())
+    create_schema(engine)
+    assert tables <= set(inspect(engine).get_table_names())
+    engine.dispose()

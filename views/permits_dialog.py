@@ -59,6 +59,7 @@ class PermitForm(QDialog):
         super().__init__(parent)
         self.setObjectName("permitForm")
         self.setWindowTitle(self.tr("New work permit"))
+        self.resize(560, 540)
         self.config, self.issue_call, self.latest = config, issue, latest
         self.permit: Permit | None = None
         self.kind = QComboBox(self)
@@ -83,6 +84,8 @@ class PermitForm(QDialog):
         self.gas = QTableWidget(0, 3, self)
         self.gas.setHorizontalHeaderLabels([self.tr("Detector"), self.tr("Reading"), self.tr("Entry limit")])
         self.gas.horizontalHeader().setStretchLastSection(True)
+        self.gas.verticalHeader().setVisible(False)
+        self.gas.setColumnWidth(0, 160)
         self.gas.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.reread = QPushButton(self.tr("Read detectors again"), self)
         self.reread.clicked.connect(self.fill_gas)
