@@ -34,6 +34,8 @@ ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, INTERLOCK_UNKNOWN, ESCALATION = (
     "interlock unknown",
     "escalation",
 )
+# management evidence (app.risk.management): people at work, findings not yet put right
+PERMIT, HIDDEN_DANGER, INSPECTION_OVERDUE = "work permit", "hidden danger", "inspection overdue"
 
 _EVIDENCE = {  # the kinds of evidence as words of the explanation
     ALARM: word("risk", QT_TRANSLATE_NOOP("risk", "alarm")),
@@ -43,6 +45,9 @@ _EVIDENCE = {  # the kinds of evidence as words of the explanation
     INTERLOCK: word("risk", QT_TRANSLATE_NOOP("risk", "interlock bypassed")),
     INTERLOCK_UNKNOWN: word("risk", QT_TRANSLATE_NOOP("risk", "interlock state unknown")),
     ESCALATION: word("risk", QT_TRANSLATE_NOOP("risk", "escalation")),
+    PERMIT: word("risk", QT_TRANSLATE_NOOP("risk", "work permit")),
+    HIDDEN_DANGER: word("risk", QT_TRANSLATE_NOOP("risk", "hidden danger")),
+    INSPECTION_OVERDUE: word("risk", QT_TRANSLATE_NOOP("risk", "inspection overdue")),
 }
 
 

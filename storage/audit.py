@@ -73,6 +73,10 @@ class Action(StrEnum):
     SUPPRESS = "suppress"
     OPERATING_STATE = "operating_state"  # a hazard source declared running, reduced, down, under maintenance
     ALARM_RESPONSE = "alarm_response"  # the cause and measure of a reported alarm (处置反馈)
+    PERMIT = "permit"  # a work permit issued, refused, suspended, resumed, ended or expired
+    HIDDEN_DANGER = "hidden_danger"  # a hidden danger registered, assigned, rectified, accepted, dismissed
+    RISK_INVENTORY = "risk_inventory"  # a risk point added, changed (a new version) or removed
+    INSPECTION = "inspection"  # inspection tasks generated, an inspection done (ok or a finding)
     CONFIG_CHANGE = "config_change"
     USER_ADD = "user_add"
     USER_REMOVE = "user_remove"

@@ -147,6 +147,9 @@ _EVIDENCE = {  # app.risk.engine: what raised a hazard source
     "interlock bypassed": QT_TRANSLATE_NOOP("risk", "interlock bypassed"),
     "interlock unknown": QT_TRANSLATE_NOOP("risk", "interlock state unknown"),
     "escalation": QT_TRANSLATE_NOOP("risk", "escalation"),
+    "work permit": QT_TRANSLATE_NOOP("risk", "work permit"),
+    "hidden danger": QT_TRANSLATE_NOOP("risk", "hidden danger"),
+    "inspection overdue": QT_TRANSLATE_NOOP("risk", "inspection overdue"),
 }
 _HAZARD_KIND = {  # app.config.HazardKind
     "blast_furnace": QT_TRANSLATE_NOOP("risk", "blast furnace"),

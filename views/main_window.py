@@ -19,6 +19,7 @@ from app.accounts.users import Permission
 from storage.audit import Action
 from views import alarm_response, uplink_view
 from views.bridge import EngineBridge
+from views.dual_prevention_menu import DualPrevention
 from views.hazard_panel import HazardPanel
 from views.operator_actions import OperatorActions
 from views.risk_overview import RiskOverview
@@ -286,6 +287,7 @@ class MainWindow(WindowLayout, QMainWindow):
         )
         plant.addAction(self.uplink_action)
         self.state_action = self.operator.build_state_action(plant)
+        self.dual_prevention = DualPrevention(self, plant)  # permits, hidden dangers, inventory, rounds
         for panel in (self.hazard_panel, self.risk_overview):  # right-click: the same action
             panel.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             panel.addAction(self.state_action)
@@ -351,6 +353,7 @@ class MainWindow(WindowLayout, QMainWindow):
             (self.oos_action, Permission.OUT_OF_SERVICE),
             (self.return_action, Permission.OUT_OF_SERVICE),
             (self.state_action, Permission.SUPPRESS),
+            *self.dual_prevention.gated(),
             (self.users_action, Permission.MANAGE_USERS),
         ]
         settings_action = getattr(self, "settings_action", None)

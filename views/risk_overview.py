@@ -6,6 +6,12 @@ that keeps the order is one bounded `dataChanged` over the rows that changed; a 
 is a `layoutChanged` that keeps the selection on its hazard source. Selecting or double-clicking
 a row emits `hazard_selected(name)`; a double-click also `hazard_activated(name)`.
 
+The Management column names the work permits, hidden dangers and overdue inspections in a
+source's trace. The summary line gives the count per level and the plant risk index (0-100,
+app/dual_prevention/plant_index.py), its contributions in the tooltip. The ranking's level
+counts management evidence (work permits, hidden dangers, overdue inspections) like live
+evidence, so sorting by it sorts by them too.
+
 The Calibration column shows, per hazard source, the detectors whose calibration or bump test is
 overdue (blind spots) or due within the week, from the plant's `calibration_due` dates; the
 summary line counts them for the whole plant, so the supervisor sees what is due this week.
@@ -20,7 +26,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt,
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from app.dual_prevention.plant_index import plant_index
 from app.reports.report_data import CalibrationDue, calibration_due
+from app.risk.management import is_management
 from core.alarm_types import ROMAN
 from core.risk_types import RiskState
 from views import i18n
@@ -38,8 +46,11 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("risk_overview", "Raised by"),
     QT_TRANSLATE_NOOP("risk_overview", "Since"),
     QT_TRANSLATE_NOOP("risk_overview", "Calibration"),
+    QT_TRANSLATE_NOOP("risk_overview", "Management"),
 )
-COL_LEVEL, COL_NAME, COL_KIND, COL_INHERENT, COL_RAISED, COL_SINCE, COL_CALIBRATION = range(len(COLUMNS))
+COL_LEVEL, COL_NAME, COL_KIND, COL_INHERENT, COL_RAISED, COL_SINCE, COL_CALIBRATION, COL_MANAGEMENT = range(
+    len(COLUMNS)
+)
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 DIM = QColor("#8a8d91")
 
@@ -47,6 +58,11 @@ DIM = QColor("#8a8d91")
 def rank_key(s: RiskState) -> tuple:
     """Most severe first, then the most raised above its inherent level, then by name."""
     return (s.level, -s.raised, s.hazard)
+
+
+def management(s: RiskState) -> str:
+    """The work permits, hidden dangers and overdue inspections in the trace: 'PTW-3 · HD-12'."""
+    return " · ".join(t.indicator for t in s.trace if is_management(t))
 
 
 def raised_by(s: RiskState) -> str:
@@ -186,6 +202,8 @@ class RiskTableModel(RowTableModel):
                 return time.strftime("%H:%M:%S", time.localtime(s.since)) if abnormal else ""
             if col == COL_CALIBRATION:
                 return self.calibration_text(s.hazard)
+            if col == COL_MANAGEMENT:
+                return management(s)
             return None
         if role == STATE_ROLE:
             return s
@@ -244,6 +262,7 @@ class RiskOverview(QWidget):
                 COL_INHERENT: 86,
                 COL_SINCE: 80,
                 COL_CALIBRATION: 150,
+                COL_MANAGEMENT: 130,
             },
             single=True,
         )
@@ -318,6 +337,9 @@ class RiskOverview(QWidget):
         parts = [f"{counts[lv]} {ROMAN[lv]}" for lv in (1, 2, 3, 4) if counts[lv]]
         if rows:
             text = self.tr("{n} hazard sources: {levels}").format(n=len(rows), levels=", ".join(parts))
+            index = plant_index(rows)
+            text += " · " + self.tr("index {value}").format(value=f"{index.value:.0f}")
+            self.summary.setToolTip(i18n.text(index.explain()))
         else:
             text = self.tr("No risk evaluation yet")
         if raised:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from app.risk.engine import inherent_risk
 from core.samples import Quality
 from widgets.map_items import DetectorMarker, HazardArea
+from widgets.map_permits import PermitBadges
 from widgets.map_placer import Placer, rect_edges
 from widgets.map_style import (
     BACKGROUND,
@@ -131,6 +132,7 @@ class PlantMap(QGraphicsView):
         self._flash.setInterval(FLASH_MS)
         self._flash.timeout.connect(self._toggle_flash)
         self._layout_scale = 0.0
+        self.permits = PermitBadges(self)  # people at work under a permit, per area
         self.layout_labels()
 
     # ------------------------------------------------------------ building

@@ -78,6 +78,8 @@ class Permission(Enum):
     MANAGE_USERS = "manage_users"
     WRITE = "write"  # a value to a device; only tags marked writable, see may_write
     TRUST_CERTIFICATE = "trust_certificate"  # an OPC UA server's certificate on the trust list
+    PERMIT = "permit"  # issue, suspend, resume and end work permits
+    DUAL_PREVENTION = "dual_prevention"  # hidden dangers: register, assign, accept, dismiss
 
 
 # the lowest role allowed each action
@@ -91,6 +93,8 @@ PERMISSIONS: dict[Permission, Role] = {
     Permission.MANAGE_USERS: Role.ADMINISTRATOR,
     Permission.WRITE: Role.OPERATOR,
     Permission.TRUST_CERTIFICATE: Role.ENGINEER,
+    Permission.PERMIT: Role.SUPERVISOR,
+    Permission.DUAL_PREVENTION: Role.SUPERVISOR,
 }
 
 

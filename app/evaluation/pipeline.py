@@ -26,6 +26,8 @@ import numpy as np
 
 from app.alarms.engine import AlarmEngine
 from app.config import PlantConfig
+from app.dual_prevention.hidden_dangers import DangerBook
+from app.dual_prevention.permits import PermitBook
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
 from app.risk import operating_states
 from app.warning.window import LIVE_STEP_S, RecentWindow
@@ -55,6 +57,8 @@ class Pipeline:
         self.faults = FaultRegistry()
         self.alarms = AlarmEngine(config, self.faults)
         self.opstates = operating_states.OperatingBook(config)  # declared operating states
+        self.permits = PermitBook(config)  # open work permits: exposure in the risk, gas alarms raised
+        self.dangers = DangerBook()  # open hidden dangers and inspections not done
         self.latest = np.full(n, np.nan)
         self.quality = np.full(n, int(Quality.BAD), dtype=np.uint8)
         # why each tag is not good (QualityReason); the live engine shares its quality stage's
@@ -78,6 +82,7 @@ class Pipeline:
             self.rules = RuleEngine(config, self.window, faults=self.faults)
             self.risk = RiskEngine(config)
             self.risk.book = self.opstates
+            self.risk.management += [self.permits, self.dangers]
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> Outcome:
@@ -189,6 +194,7 @@ class Pipeline:
             out = []
         else:
             self.faults.detector_ok("alarms", float(batch.ts.max()))
+            out = self.permits.escalate(out, float(batch.ts.max()))
         return out + self._apply_faults()
 
     def _apply_faults(self) -> list[Alarm]:
@@ -218,11 +224,16 @@ class Pipeline:
                 out.alarms.append(a)
         out.alarms += self._apply_faults()
         ended = operating_states.expire(self, now)  # a declared state whose end has come
+        self.permits.due(now)  # a permit whose window has closed
         if ended is not None:
             out.alarms += ended.alarms
         try:
             out.risk += self.risk.update(
-                now, self.alarms.standing(now), self.quality, self.latest, self.reason
+                now,
+                self.permits.escalate(self.alarms.standing(now), now),
+                self.quality,
+                self.latest,
+                self.reason,
             )
         except Exception as exc:
             self.faults.detector_failed("risk", exc, now)
@@ -249,6 +260,11 @@ class Pipeline:
         )
         self.alarms.adopt(old.alarms, old_index, same_alarms)
         self.opstates.adopt(old.opstates)
+        for p in old.permits.permits.values():
+            self.permits.put(p)
+        self.dangers = old.dangers
+        if self.risk is not None:
+            self.risk.management[-1] = self.dangers
         ended: list[Alarm] = self.opstates.apply(self.alarms, now)
         present = old_index >= 0
         self.latest[present] = old.latest[old_index[present]]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,12 +160,19 @@ def replay(
     warnings: bool = True,
     hold: bool = True,
     progress: Callable[[float, int, float], None] | None = None,
+    permits: Iterable = (),
+    dangers: Iterable = (),
 ) -> ReplayResult:
     """Feed every sample, in time order, through a fresh pipeline (alarms; with `warnings`,
     early warnings, rules and risk too). With `hold`, stored-on-change history is expanded back
     to the scans the live engine evaluated (see ScanHold). `progress(share of the file read,
-    samples so far, time of the newest sample)` is called after every batch."""
+    samples so far, time of the newest sample)` is called after every batch. `permits` and
+    `dangers` (app.dual_prevention: the work permits and open hidden dangers of the period, from
+    the plant's database) count in the risk and the gas alarms as they did live."""
     pipeline = Pipeline(config, warnings=warnings)
+    for p in permits:
+        pipeline.permits.put(p)
+    pipeline.dangers.replace(list(dangers), [])
     scans = ScanHold(config) if hold else None
     result = ReplayResult()
     where = [0]

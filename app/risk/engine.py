@@ -25,6 +25,9 @@ from the inherent level; every piece of live evidence pulls it to at least its o
   once. An interlock with bad quality is *unknown*, not bypassed: a blind spot ("interlock state
   unknown") for `interlock_confirm_s`, then taken as bypassed (red) if it stays unknown.
 
+Management evidence (app/risk/management.py: work permits, hidden dangers, overdue
+inspections) enters like live evidence, one trace line each.
+
 A declared operating state (app.risk.operating_states) is carried by the state; one that does
 not count live evidence (maintenance: a relining must not paint the map red for days) keeps only
 a bypassed or unknown interlock and the gas detectors people work beside (`keep_units`), and
@@ -52,6 +55,7 @@ import numpy as np
 
 from app.config import PlantConfig
 from app.evaluation.integrity import REASON_TEXT
+from app.risk import management
 from app.risk.inherent import inherent_risk
 from core.alarm_types import Alarm, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message, word
@@ -148,6 +152,7 @@ class RiskEngine:
         self._started = False
         self.book = None  # app.risk.operating_states.OperatingBook: the declared operating states
         self._with_state: set[int] = set()  # sources with a declared state at the last update
+        self.management: list = []  # providers of management evidence (app/risk/management.py)
         self._bad_texts: dict[tuple[int, bool, int], Message] = {}
 
     # ------------------------------------------------------------ evaluation
@@ -197,6 +202,8 @@ class RiskEngine:
         if self.calibration_due:
             for k, item in self._calibration_evidence(now):
                 add(k, item, ":calibration")
+        if self.management:
+            management.collect(self.management, now, self.by_name, add)
 
         with_state = self._operating(evidence)
         todo = (
@@ -416,7 +423,7 @@ class RiskEngine:
 
 def _counts_in_any_state(t: TraceItem, kept: set[str]) -> bool:
     """Evidence that counts whatever the declared state: an interlock, a kept gas detector."""
-    return t.what in (INTERLOCK, INTERLOCK_UNKNOWN) or t.indicator in kept
+    return t.what in (INTERLOCK, INTERLOCK_UNKNOWN) or t.indicator in kept or management.is_management(t)
 
 
 def calibration_overdue(tag: str, due: date) -> Message:

@@ -179,9 +179,8 @@ def settle(pipeline, ended: list[Declaration], now: float, risk: bool = True):
                 out.alarms.append(a)
     out.alarms += book.apply(alarms, now)  # after the ended warnings: they do not come back
     if risk and pipeline.risk is not None:
-        out.risk += pipeline.risk.update(
-            now, alarms.standing(now), pipeline.quality, pipeline.latest, pipeline.reason
-        )
+        standing = pipeline.permits.escalate(alarms.standing(now), now)  # people at work: gas alarms at I
+        out.risk += pipeline.risk.update(now, standing, pipeline.quality, pipeline.latest, pipeline.reason)
     return out
 
 

@@ -243,6 +243,7 @@ class Engine:
     def _warm_up(self) -> None:
         learn_from_past(self)  # app/runtime/warm_up.py
         self.operator.restore_states()  # the operating states declared before the last stop
+        self.operator.restore_permits()  # the work permits still open
 
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag
@@ -534,6 +535,7 @@ class Engine:
 
     def publish(self, transitions: list[Alarm]) -> None:
         """Journal alarm transitions and hand them to the listeners."""
+        transitions = self.pipeline.permits.escalate(transitions, self.clock.now())  # people at work
         if self.history is not None:
             self.history.journal(transitions)
         for listener in self._listeners:
@@ -562,7 +564,8 @@ class Engine:
 
     def active_alarms(self) -> list[Alarm]:
         with self._lock:
-            return self.alarms.standing(self.clock.now())
+            now = self.clock.now()
+            return self.pipeline.permits.escalate(self.alarms.standing(now), now)  # people at work
 
     def device_status(self) -> dict[str, DeviceStatus]:
         with self._lock:

@@ -16,6 +16,7 @@ import concurrent.futures
 import logging
 from collections.abc import Callable
 
+from app.dual_prevention import permits
 from app.risk import operating_states
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,54 @@ class OperatorRequests:
 
         return engine.call_in_loop(engine.update_pipeline, change)
 
+    def put_permit(self, permit) -> concurrent.futures.Future:
+        """A work permit issued or changed (app.dual_prevention.service.PermitDesk): into the
+        pipeline's permit book, the risk at once; a future of the Outcome."""
+        engine = self.engine
+        return engine.call_in_loop(
+            engine.update_pipeline, lambda pipeline: permits.put(pipeline, permit, engine.clock.now())
+        )
+
+    def set_dangers(self, dangers, inspections) -> concurrent.futures.Future:
+        """The open hidden dangers and the inspections not done (app.dual_prevention.register
+        .Register): into the pipeline's DangerBook, the risk at once; a future of the Outcome."""
+        engine = self.engine
+
+        return engine.call_in_loop(
+            engine.update_pipeline,
+            lambda pipeline: _replace_dangers(pipeline, dangers, inspections, engine.clock.now()),
+        )
+
+    def restore_permits(self) -> int:
+        """Put back the open work permits (at start-up); a table that cannot be read leaves none."""
+        engine = self.engine
+        if engine.history is None:
+            return 0
+        from storage.dual_prevention import rows
+
+        try:
+            found = [
+                permits.from_row(r)
+                for r in rows(engine.history.engine, "permits", status=["active", "suspended"])
+            ]
+        except Exception:
+            log.exception("the open work permits could not be read back")
+            return 0
+        for p in found:
+            engine.update_pipeline(lambda pipeline, p=p: permits.put(pipeline, p, engine.clock.now()))
+        from app.dual_prevention.register import Register
+
+        try:
+            register = Register(engine.history.engine)
+            dangers, tasks = register.open(), register.pending_inspections()
+        except Exception:
+            log.exception("the open hidden dangers could not be read back")
+            return len(found)
+        engine.update_pipeline(
+            lambda pipeline: _replace_dangers(pipeline, dangers, tasks, engine.clock.now())
+        )
+        return len(found)
+
     def restore_states(self) -> int:
         """Put back the operating states in force at the last stop, from the risk journal (on the
         acquisition thread at start-up); a journal that cannot be read leaves every source running."""
@@ -87,3 +136,8 @@ class OperatorRequests:
         return engine.call_in_loop(
             engine.update_alarms, lambda alarms: action(alarms.actions, engine.clock.now())
         )
+
+
+def _replace_dangers(pipeline, dangers, tasks, now: float):
+    pipeline.dangers.replace(dangers, tasks)
+    return permits.settle_risk(pipeline, now)

@@ -608,6 +608,33 @@ hazard source: {name}</source>
     </message>
 </context>
 <context>
+    <name>AssignForm</name>
+    <message>
+        <source>Rectification of {code}</source>
+        <translation>{code} 整改</translation>
+    </message>
+    <message>
+        <source>Measures</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Funds</source>
+        <translation>整改资金</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Emergency plan</source>
+        <translation>应急预案</translation>
+    </message>
+</context>
+<context>
     <name>BrowseDialog</name>
     <message>
         <source>Browse {endpoint}</source>
@@ -674,6 +701,29 @@ hazard source: {name}</source>
     <message>
         <source>Password again</source>
         <translation>再次输入密码</translation>
+    </message>
+</context>
+<context>
+    <name>DangerForm</name>
+    <message>
+        <source>Register a hidden danger</source>
+        <translation>登记隐患</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Hidden danger</source>
+        <translation>隐患</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Major hazard criterion</source>
+        <translation>重大事故隐患判定条款</translation>
     </message>
 </context>
 <context>
@@ -1016,6 +1066,97 @@ round trip {ms} ms</source>
     </message>
 </context>
 <context>
+    <name>HiddenDangersDialog</name>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Hidden danger</source>
+        <translation>隐患</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Measures</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>Hidden dangers</source>
+        <translation>隐患台账</translation>
+    </message>
+    <message>
+        <source>Show accepted and dismissed</source>
+        <translation>显示已验收和已驳回</translation>
+    </message>
+    <message>
+        <source>Register…</source>
+        <translation>登记…</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>下达整改…</translation>
+    </message>
+    <message>
+        <source>Rectified</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>验收</translation>
+    </message>
+    <message>
+        <source>Refuse acceptance</source>
+        <translation>验收不通过</translation>
+    </message>
+    <message>
+        <source>Confirm draft</source>
+        <translation>确认草稿</translation>
+    </message>
+    <message>
+        <source>Dismiss draft</source>
+        <translation>驳回草稿</translation>
+    </message>
+    <message>
+        <source>Weekly report (PDF)…</source>
+        <translation>周报 (PDF)…</translation>
+    </message>
+    <message>
+        <source>Select a hidden danger first</source>
+        <translation>请先选择一条隐患</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Weekly report</source>
+        <translation>周报</translation>
+    </message>
+    <message>
+        <source>Written: {path}</source>
+        <translation>已写入：{path}</translation>
+    </message>
+</context>
+<context>
     <name>HornIndicator</name>
     <message>
         <source>Silence  F9</source>
@@ -1034,6 +1175,136 @@ round trip {ms} ms</source>
 No sound on this workstation: {reason}</source>
         <translation>
 本工作站无声音：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionRound</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Control measure</source>
+        <translation>管控措施</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Inspection round</source>
+        <translation>隐患排查</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Finding…</source>
+        <translation>发现问题…</translation>
+    </message>
+    <message>
+        <source>Generate tasks</source>
+        <translation>生成任务</translation>
+    </message>
+    <message>
+        <source>Import handheld CSV…</source>
+        <translation>导入手持终端 CSV…</translation>
+    </message>
+    <message>
+        <source>{n} new tasks</source>
+        <translation>新增 {n} 项任务</translation>
+    </message>
+    <message>
+        <source>Select a task first</source>
+        <translation>请先选择一项任务</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <source>What was found</source>
+        <translation>发现了什么</translation>
+    </message>
+    <message>
+        <source>Import a handheld&apos;s round</source>
+        <translation>导入手持终端的排查记录</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryDialog</name>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Risk point</source>
+        <translation>风险点</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>作业活动</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>管控层级</translation>
+    </message>
+    <message>
+        <source>Control measures</source>
+        <translation>管控措施</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Risk inventory</source>
+        <translation>风险分级管控清单</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Import risk inventory</source>
+        <translation>导入风险清单</translation>
+    </message>
+    <message>
+        <source>Export risk inventory</source>
+        <translation>导出风险清单</translation>
+    </message>
+    <message>
+        <source>Written: {path}</source>
+        <translation>已写入：{path}</translation>
     </message>
 </context>
 <context>
@@ -1088,6 +1359,17 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Level {level} ({grade})</source>
         <translation>等级 {level}（{grade}）</translation>
+    </message>
+</context>
+<context>
+    <name>ListDialog</name>
+    <message>
+        <source>{n} rows imported</source>
+        <translation>已导入 {n} 行</translation>
+    </message>
+    <message>
+        <source>line {line}: {error}</source>
+        <translation>第 {line} 行：{error}</translation>
     </message>
 </context>
 <context>
@@ -1413,6 +1695,38 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <source>Work permits…</source>
+        <translation>特殊作业票…</translation>
+    </message>
+    <message>
+        <source>Hot work, confined space, gas-area work, height and lifts: register with a gas test, suspend, end</source>
+        <translation>动火、受限空间、煤气区域、高处和吊装作业：气体检测后登记，暂停，结束</translation>
+    </message>
+    <message>
+        <source>Hidden dangers…</source>
+        <translation>隐患台账…</translation>
+    </message>
+    <message>
+        <source>The hidden-danger register: register, rectify, accept; the weekly report</source>
+        <translation>隐患台账：登记、整改、验收；周报</translation>
+    </message>
+    <message>
+        <source>Risk inventory…</source>
+        <translation>风险分级管控清单…</translation>
+    </message>
+    <message>
+        <source>Risk points with their LEC or LS evaluation and control measures; CSV import and export</source>
+        <translation>风险点及其 LEC 或 LS 评价和管控措施；CSV 导入导出</translation>
+    </message>
+    <message>
+        <source>Inspection round…</source>
+        <translation>隐患排查…</translation>
+    </message>
+    <message>
+        <source>The inspections due: OK or a finding registered as a hidden danger</source>
+        <translation>到期的排查任务：正常，或将发现的问题登记为隐患</translation>
     </message>
 </context>
 <context>
@@ -1750,6 +2064,155 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>PermitForm</name>
+    <message>
+        <source>New work permit</source>
+        <translation>新建作业票</translation>
+    </message>
+    <message>
+        <source>What is done, by whom (crew, contractor)</source>
+        <translation>作业内容、作业单位（班组、承包商）</translation>
+    </message>
+    <message>
+        <source>Detector</source>
+        <translation>检测器</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读数</translation>
+    </message>
+    <message>
+        <source>Entry limit</source>
+        <translation>进入限值</translation>
+    </message>
+    <message>
+        <source>Read detectors again</source>
+        <translation>重新读取检测器</translation>
+    </message>
+    <message>
+        <source>Issue</source>
+        <translation>签发</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>作业内容</translation>
+    </message>
+    <message>
+        <source>Gas test (the area&apos;s detectors now)</source>
+        <translation>气体检测（该区域检测器当前读数）</translation>
+    </message>
+    <message>
+        <source>Refused: {reasons}</source>
+        <translation>不予签发：{reasons}</translation>
+    </message>
+</context>
+<context>
+    <name>PermitsDialog</name>
+    <message>
+        <source>Permit</source>
+        <translation>作业票</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>签发人</translation>
+    </message>
+    <message>
+        <source>Work permits</source>
+        <translation>特殊作业票</translation>
+    </message>
+    <message>
+        <source>New permit…</source>
+        <translation>新建作业票…</translation>
+    </message>
+    <message>
+        <source>Suspend</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Select a permit first</source>
+        <translation>请先选择一张作业票</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>PointForm</name>
+    <message>
+        <source>Risk point</source>
+        <translation>风险点</translation>
+    </message>
+    <message>
+        <source>Hazard source</source>
+        <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>作业活动</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>评价方法</translation>
+    </message>
+    <message>
+        <source>L, E, C / L, S</source>
+        <translation>L、E、C / L、S</translation>
+    </message>
+</context>
+<context>
     <name>ProbeDialog</name>
     <message>
         <source>Probe {address}</source>
@@ -1819,6 +2282,10 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>{n} hazard sources: {levels}</source>
         <translation>{n} 个危险源：{levels}</translation>
+    </message>
+    <message>
+        <source>index {value}</source>
+        <translation>风险指数 {value}</translation>
     </message>
     <message>
         <source>No risk evaluation yet</source>
@@ -3725,6 +4192,65 @@ Last message: {message}</source>
     </message>
 </context>
 <context>
+    <name>dual_prevention_report</name>
+    <message>
+        <source>Dual prevention: weekly report</source>
+        <translation>双重预防机制周报</translation>
+    </message>
+    <message>
+        <source>Hidden dangers found</source>
+        <translation>发现隐患</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已验收</translation>
+    </message>
+    <message>
+        <source>Open major</source>
+        <translation>未销号重大隐患</translation>
+    </message>
+    <message>
+        <source>Open general</source>
+        <translation>未销号一般隐患</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Permits issued</source>
+        <translation>签发作业票</translation>
+    </message>
+    <message>
+        <source>People under permits</source>
+        <translation>作业人数</translation>
+    </message>
+    <message>
+        <source>Inspections done</source>
+        <translation>已完成排查</translation>
+    </message>
+    <message>
+        <source>Inspections missed</source>
+        <translation>漏检</translation>
+    </message>
+    <message>
+        <source>Permits by kind</source>
+        <translation>作业票分类</translation>
+    </message>
+    <message>
+        <source>Hidden dangers</source>
+        <translation>隐患</translation>
+    </message>
+    <message>
+        <source>No hidden dangers this week</source>
+        <translation>本周无隐患</translation>
+    </message>
+    <message>
+        <source>Signed: safety manager ________    chair of the safety meeting ________</source>
+        <translation>签字：安全管理人员 ________    安全例会主持人 ________</translation>
+    </message>
+</context>
+<context>
     <name>duration</name>
     <message>
         <source>{n} s</source>
@@ -3917,6 +4443,53 @@ Last message: {message}</source>
     </message>
 </context>
 <context>
+    <name>hidden_dangers</name>
+    <message>
+        <source>general</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>major</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <source>being rectified</source>
+        <translation>整改中</translation>
+    </message>
+    <message>
+        <source>awaiting acceptance</source>
+        <translation>待验收</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已验收</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>{grade} hidden danger: {title}; overdue since {deadline}</source>
+        <translation>{grade}隐患：{title}；自 {deadline} 起逾期</translation>
+    </message>
+    <message>
+        <source>{grade} hidden danger: {title} ({status})</source>
+        <translation>{grade}隐患：{title}（{status}）</translation>
+    </message>
+    <message>
+        <source>inspection of “{measure}” due {due} not done</source>
+        <translation>“{measure}”的排查于 {due} 到期，未完成</translation>
+    </message>
+</context>
+<context>
     <name>horn</name>
     <message>
         <source>Horn quiet</source>
@@ -3961,6 +4534,45 @@ Last message: {message}</source>
     <message>
         <source>QtMultimedia cannot be loaded: {error}</source>
         <translation>无法加载 QtMultimedia：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>inventory</name>
+    <message>
+        <source>engineering</source>
+        <translation>工程技术</translation>
+    </message>
+    <message>
+        <source>management</source>
+        <translation>管理</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>培训教育</translation>
+    </message>
+    <message>
+        <source>PPE</source>
+        <translation>个体防护</translation>
+    </message>
+    <message>
+        <source>emergency</source>
+        <translation>应急处置</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>公司级</translation>
+    </message>
+    <message>
+        <source>plant</source>
+        <translation>厂级</translation>
+    </message>
+    <message>
+        <source>workshop</source>
+        <translation>车间级</translation>
+    </message>
+    <message>
+        <source>team</source>
+        <translation>班组级</translation>
     </message>
 </context>
 <context>
@@ -4203,6 +4815,104 @@ Last message: {message}</source>
     </message>
 </context>
 <context>
+    <name>permits</name>
+    <message>
+        <source>hot work</source>
+        <translation>动火作业</translation>
+    </message>
+    <message>
+        <source>confined-space entry</source>
+        <translation>受限空间作业</translation>
+    </message>
+    <message>
+        <source>work in a gas area</source>
+        <translation>煤气区域作业</translation>
+    </message>
+    <message>
+        <source>work at height</source>
+        <translation>高处作业</translation>
+    </message>
+    <message>
+        <source>heavy lift</source>
+        <translation>吊装作业</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>{tag}: no valid reading</source>
+        <translation>{tag}：无有效读数</translation>
+    </message>
+    <message>
+        <source>{tag} = {value} {unit}, over the entry limit {limit}</source>
+        <translation>{tag} = {value} {unit}，超过进入限值 {limit}</translation>
+    </message>
+    <message>
+        <source>{tag} = {value} {unit}, under the entry limit {limit}</source>
+        <translation>{tag} = {value} {unit}，低于进入限值 {limit}</translation>
+    </message>
+    <message>
+        <source>{code} {kind}, {people} people</source>
+        <translation>{code} {kind}，{people} 人</translation>
+    </message>
+    <message>
+        <source>no hazard source {hazard}</source>
+        <translation>没有危险源 {hazard}</translation>
+    </message>
+    <message>
+        <source>the time window ends before it starts or is past</source>
+        <translation>作业时段的结束早于开始或已过去</translation>
+    </message>
+    <message>
+        <source>at least one person works under a permit</source>
+        <translation>作业票至少一名作业人员</translation>
+    </message>
+    <message>
+        <source>a gas test is needed before entry</source>
+        <translation>进入前须进行气体检测</translation>
+    </message>
+    <message>
+        <source>{permit} until {until}: people present, exposure E = {e}; {total} people in the area</source>
+        <translation>{permit}，至 {until}：有人作业，暴露 E = {e}；区域内共 {total} 人</translation>
+    </message>
+    <message>
+        <source>{message} — {permits}: {people} people in the area ⚠</source>
+        <translation>{message} — {permits}：区域内 {people} 人 ⚠</translation>
+    </message>
+    <message>
+        <source>PTW-{id} cannot be {status} now</source>
+        <translation>PTW-{id} 现在不能{status}</translation>
+    </message>
+</context>
+<context>
+    <name>plant_index</name>
+    <message>
+        <source>Plant risk index {value}</source>
+        <translation>全厂风险指数 {value}</translation>
+    </message>
+    <message>
+        <source>  {name}: +{points}</source>
+        <translation>  {name}：+{points}</translation>
+    </message>
+    <message>
+        <source>  at least {floor} while a source is {level}</source>
+        <translation>  有危险源为{level}时不低于 {floor}</translation>
+    </message>
+</context>
+<context>
     <name>plant_map</name>
     <message>
         <source>ON</source>
@@ -4225,6 +4935,14 @@ Last message: {message}</source>
 inherent level {level}</source>
         <translation>{name}
 固有风险 {level} 级</translation>
+    </message>
+    <message>
+        <source>{code}: {people} people, until {until}</source>
+        <translation>{code}：{people} 人，至 {until}</translation>
+    </message>
+    <message>
+        <source>Work permits in {area}</source>
+        <translation>{area} 的作业票</translation>
     </message>
 </context>
 <context>
@@ -4302,6 +5020,18 @@ inherent level {level}</source>
     <message>
         <source>low</source>
         <translation>低风险</translation>
+    </message>
+    <message>
+        <source>work permit</source>
+        <translation>作业票</translation>
+    </message>
+    <message>
+        <source>hidden danger</source>
+        <translation>隐患</translation>
+    </message>
+    <message>
+        <source>inspection overdue</source>
+        <translation>排查逾期</translation>
     </message>
     <message>
         <source>direct determination</source>
@@ -4565,6 +5295,10 @@ inherent level {level}</source>
     <message>
         <source>Calibration</source>
         <translation>校准</translation>
+    </message>
+    <message>
+        <source>Management</source>
+        <translation>管理因素</translation>
     </message>
     <message>
         <source>escalated: {what}</source>
@@ -5024,8 +5758,40 @@ inherent level {level}</source>
         <translation>描述</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
         <source>Hazard source</source>
         <translation>危险源</translation>
+    </message>
+    <message>
+        <source>Hidden danger</source>
+        <translation>隐患</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Measures</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>Funds</source>
+        <translation>资金</translation>
+    </message>
+    <message>
+        <source>Accepted by</source>
+        <translation>验收人</translation>
     </message>
     <message>
         <source>Due</source>
