@@ -225,7 +225,7 @@ def _run_headless(
     with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, url):
         engine = demo_engine(cfg, hist, sim, clock)
         stop = threading.Event()
-        _on_signals(stop)
+        on_signals(stop)
         t0 = time.monotonic()
         engine.start()
         on_clock = "" if clock is None else f" (plant clock x{clock.speed:g})"
@@ -248,7 +248,7 @@ def _summary(engine, hist, elapsed: float, out) -> None:
     )
 
 
-def _on_signals(stop: threading.Event) -> None:
+def on_signals(stop: threading.Event) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     for sig in (signal.SIGINT, signal.SIGTERM):
