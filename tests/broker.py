@@ -12,6 +12,7 @@ The fixtures `mosquitto` and `mosquitto_tls` give a started broker and stop it a
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import socket
 import subprocess
@@ -128,6 +129,8 @@ class Mosquitto:
             f"log_dest file {self.log}",
             "log_type all",
         ]
+        if os.geteuid() == 0:  # started as root it would drop to user mosquitto, who cannot read tmp_path
+            lines.append("user root")
         if self.users:
             pw = self.dir / "passwords"
             pw.write_text("")

@@ -19,23 +19,38 @@ from app.control_room import commands
 from app.control_room.station import LINK_KEY, CommandFailed, RemoteEngine
 from core.alarm_types import Kind
 from core.samples import DeviceState, Quality
-from tests.broker import Mosquitto, free_port
+from tests.broker import Mosquitto, free_port, make_tls
 from tests.conftest import wait_until
 from tests.helpers import plant_yaml
-from transport.mqtt import BrokerUrl
+from transport import mqtt
+from transport.mqtt import BrokerUrl, Credentials
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"s1": "key-of-station-one", "s2": "key-of-station-two", "s3": "key-of-station-three"}
 NODE = "plant1"
 
 pytestmark = pytest.mark.slow
+# the server reads and writes its node; a station reads it and writes only commands to it
+ACL = """user serve
+topic readwrite spBv1.0/#
+
+user monitor
+topic read spBv1.0/#
+""" + "".join(
+    f"""
+user {s}
+topic read spBv1.0/Forewarn/+/{NODE}/#
+topic write spBv1.0/Forewarn/NCMD/{NODE}
+"""
+    for s in KEYS
+)
 
 
 class ControlRoom:
     """Mosquitto, `main.py serve` on a small plant with users op (operator) and eng (engineer),
     and stations s1..s3."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, *, tls: bool = False):
         from app.accounts import users as users_mod
         from app.accounts.users import UserStore
         from storage.audit import AuditLog
@@ -44,7 +59,11 @@ class ControlRoom:
         self.tmp = tmp
         self.data = tmp / "server-data"
         self.data.mkdir()
-        self.broker = Mosquitto(tmp).start()
+        self.tls = make_tls(tmp) if tls else None
+        users = (
+            {"serve": "pw-serve", "monitor": "pw-monitor", **{k: f"pw-{k}" for k in KEYS}} if tls else None
+        )
+        self.broker = Mosquitto(tmp, tls=self.tls, users=users, acl=ACL if tls else None).start()
         yaml = plant_yaml(
             ["{name: T1, device: d, address: 'hr:0', area: ironmaking, alarms: {HH: 90}}"],
             devices=f"{{name: d, protocol: modbus-tcp, host: 127.0.0.1, port: {free_port()}}}",
@@ -69,6 +88,16 @@ class ControlRoom:
             "--db", self.db, "--broker", self.broker.url, "--node", NODE,
             "--station-keys", str(tmp / "keys.yaml"),
         ]  # fmt: skip
+        if tls:
+            (tmp / "serve.pw").write_text("pw-serve\n")
+            cmd += [
+                "--mqtt-user",
+                "serve",
+                "--mqtt-password-file",
+                str(tmp / "serve.pw"),
+                "--ca",
+                str(self.tls.ca),
+            ]
         env = {**os.environ, "FOREWARN_DATA_DIR": str(self.data)}
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.stations: list[RemoteEngine] = []
@@ -78,11 +107,22 @@ class ControlRoom:
 
         cfg = parse_config_text((self.tmp / "plant.yaml").read_text())
         s = RemoteEngine(
-            cfg, BrokerUrl.parse(self.broker.url), NODE, station=name, key=KEYS[name].encode(), user=user
+            cfg,
+            BrokerUrl.parse(self.broker.url),
+            NODE,
+            station=name,
+            key=KEYS[name].encode(),
+            user=user,
+            credentials=self.credentials(name),
         )
         s.start()
         self.stations.append(s)
         return s
+
+    def credentials(self, user: str, password: str | None = None) -> Credentials | None:
+        if self.tls is None:
+            return None
+        return Credentials(user, password or f"pw-{user}", str(self.tls.ca))
 
     def close(self) -> None:
         for s in self.stations:
@@ -181,3 +221,46 @@ def test_a_station_that_loses_the_broker_says_so_within_a_second(room):
     room.broker.start()  # the same port: the station and the server come back by themselves
     wait_until(lambda: s1.connected, timeout=20)
     assert all(a.key != LINK_KEY for a in s1.active_alarms())
+
+
+def test_over_tls_with_credentials_and_an_acl_a_station_may_only_send_commands(room_tls):
+    import asyncio
+
+    import paho.mqtt.client as paho
+
+    from tests.test_serve import Recorder
+
+    url = BrokerUrl.parse(room_tls.broker.url)
+    for creds in (None, room_tls.credentials("s1", "wrong password")):  # anonymous, wrong password
+        with pytest.raises(mqtt.MqttError):
+            asyncio.run(mqtt.probe(url, "intruder", creds))
+    s1 = room_tls.station("s1")
+    wait_until(lambda: s1.connected and comm_alarm(s1) is not None, timeout=60)
+    assert s1.acknowledge([comm_alarm(s1).key], "op").result(5)["ok"]
+    monitor = Recorder(room_tls.broker.port, username="monitor", password="pw-monitor", ca=room_tls.tls.ca)
+    rogue = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id="rogue-s1")
+    rogue.username_pw_set("s1", "pw-s1")
+    rogue.tls_set(ca_certs=str(room_tls.tls.ca))
+    rogue.connect("127.0.0.1", room_tls.broker.port)
+    rogue.loop_start()
+    try:
+        wait_until(lambda: monitor.of("DDATA") or monitor.of("NDATA"), timeout=20)
+        rogue.publish(f"spBv1.0/Forewarn/NDATA/{NODE}", b"forged data", qos=1).wait_for_publish(5)
+        n = len(monitor.of("NBIRTH"))
+        from transport.sparkplug import REBIRTH, DataType, Metric, encode
+
+        ask = encode([Metric(REBIRTH, None, DataType.BOOLEAN, True)])
+        rogue.publish(f"spBv1.0/Forewarn/NCMD/{NODE}", ask, qos=1).wait_for_publish(5)  # allowed
+        wait_until(lambda: len(monitor.of("NBIRTH")) > n, timeout=10)
+        assert all(p != b"forged data" for _t, p in monitor.of("NDATA"))
+    finally:
+        rogue.loop_stop()
+        rogue.disconnect()
+        monitor.close()
+
+
+@pytest.fixture
+def room_tls(tmp_path):
+    r = ControlRoom(tmp_path, tls=True)
+    yield r
+    r.close()
