@@ -1353,6 +1353,18 @@ No sound on this workstation: {reason}</source>
         <source>none</source>
         <translation>无</translation>
     </message>
+    <message>
+        <source>Server link</source>
+        <translation>服务器连接</translation>
+    </message>
+    <message>
+        <source>Connected to the server</source>
+        <translation>已连接到服务器</translation>
+    </message>
+    <message>
+        <source>No connection to the server: values are not live</source>
+        <translation>与服务器的连接中断：数值不是实时值</translation>
+    </message>
 </context>
 <context>
     <name>MapPage</name>
@@ -1810,6 +1822,13 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Session policy of the plant, the same on every workstation. Logins, failures and lockouts are audited.</source>
         <translation>本厂的会话策略，各操作站统一。登录、失败和锁定均记入审计记录。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerLinkBanner</name>
+    <message>
+        <source>No connection to the server: the values shown are not live and commands cannot be sent</source>
+        <translation>与服务器的连接中断：显示的数值不是实时值，无法发送操作命令</translation>
     </message>
 </context>
 <context>
@@ -3400,6 +3419,10 @@ Last message: {message}</source>
     <message>
         <source>{tag}: sensor fault (NE 43): {value}{unit} above the fault limit {limit}{unit}</source>
         <translation>{tag}：传感器故障（NE 43）：{value}{unit} 高于故障限 {limit}{unit}</translation>
+    </message>
+    <message>
+        <source>No connection to the server: values are not live</source>
+        <translation>与服务器的连接中断：显示的数值不是实时值</translation>
     </message>
 </context>
 <context>
