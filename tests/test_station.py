@@ -264,3 +264,13 @@ def room_tls(tmp_path):
     r = ControlRoom(tmp_path, tls=True)
     yield r
     r.close()
+
+
+def test_the_server_publishes_which_areas_the_connected_stations_cover(room):
+    iron = room.station("s1")
+    iron.areas.areas = frozenset({"ironmaking"})
+    wait_until(lambda: iron.connected and "ironmaking" in iron.areas.covered, timeout=60)
+    boss = room.station("s2")
+    wait_until(lambda: iron.areas.all_covered and boss.areas.all_covered, timeout=20)
+    boss.stop()  # its heartbeats stop: the server forgets it, ironmaking alone is covered again
+    wait_until(lambda: not iron.areas.all_covered, timeout=20)

@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 from app.control_room import records
+from app.control_room.commands import HELLO
 from core.samples import SampleBatch
 from transport import mqtt
 from transport.sparkplug import (
@@ -393,4 +394,6 @@ class ControlRoomServer:
                 result = self.processor.finished(result, future, text)
             except Exception as exc:  # the engine's refusal, or no answer in time: the station is told
                 result = {**result, "ok": False, "error": str(exc) or type(exc).__name__}
+        if result.get("action") == HELLO and result.get("ok"):
+            return  # a heartbeat: the coverage it changes is published, not its answer
         self.queue.put_nowait(("result", records.dumps(result)))
