@@ -85,3 +85,26 @@ def test_death_carries_the_births_bd_seq_and_garbage_is_refused():
     assert d.bd_seq_metric.value == 300 % 256
     with pytest.raises(sp.SparkplugError):
         sp.decode(b"\xff\xff\xff")
+
+
+@pytest.mark.parametrize("spread", [1, 37, 5000])
+def test_the_numpy_data_payload_is_the_protobuf_runtimes_bytes(spread):
+    rng = np.random.default_rng(spread)
+    n = 300
+    aliases = 1 + np.arange(n) * spread
+    values = rng.uniform(-1e6, 1e6, n)
+    ts = 1_796_000_000_000 + rng.integers(0, 10**6, n)
+    quality = np.full(n, sp.QUALITY_GOOD)
+    for case in ("good", "mixed"):
+        if case == "mixed":
+            values[::7] = math.nan
+            quality[::5] = sp.QUALITY_BAD
+            quality[::11] = sp.QUALITY_UNCERTAIN
+            ts[3] = 5  # a varint of another width
+        metrics = [
+            sp.Metric(None, int(a), sp.DataType.DOUBLE, float(v), int(t), int(q))
+            for a, v, t, q in zip(aliases, values, ts, quality, strict=True)
+        ]
+        runtime = sp.encode(metrics, timestamp_ms=1_796_000_000_123, seq=42)
+        ours = sp.encode_doubles(aliases, values, ts, quality, seq=42, timestamp_ms=1_796_000_000_123)
+        assert ours == runtime, case

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from transport import sparkplug_b_pb2 as pb
+from transport import wire
 
 NAMESPACE = "spBv1.0"
 QUALITY_PROPERTY = "Quality"
@@ -209,23 +210,10 @@ def encode_doubles(
 ) -> bytes:
     """A data payload of Double metrics by alias (the fast path for tag values): a value that
     is not finite is sent as null; a quality other than good (`quality`: Sparkplug codes) as the
-    Quality property."""
-    p = pb.Payload()
-    p.timestamp = now_ms() if timestamp_ms is None else timestamp_ms
-    p.seq = seq
-    add = p.metrics.add
-    finite = np.isfinite(values)
-    for a, v, t, q, ok in zip(
-        aliases.tolist(), values.tolist(), ts_ms.tolist(), quality.tolist(), finite.tolist(), strict=True
-    ):
-        m = add(alias=a, timestamp=t)
-        if ok:
-            m.double_value = v
-        else:
-            m.is_null = True
-        if q != QUALITY_GOOD:
-            _set_quality(m, q)
-    return p.SerializeToString()
+    Quality property. Written with numpy (transport/wire.py): the bytes the protobuf runtime
+    would write for the same message."""
+    ts = now_ms() if timestamp_ms is None else timestamp_ms
+    return wire.data_payload(aliases, values, ts_ms, quality, QUALITY_GOOD, timestamp_ms=ts, seq=seq)
 
 
 def _set_value(out, datatype: DataType | None, value: Any) -> None:

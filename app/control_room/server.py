@@ -297,16 +297,21 @@ class ControlRoomServer:
         queue = self.queue
         rebirth_due = False
         while True:
-            get = asyncio.ensure_future(queue.get())
-            timeout = MIN_REBIRTH_S if rebirth_due else None
-            done, _ = await asyncio.wait({get, listen}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            if listen in done:
-                get.cancel()
+            if listen.done():
                 listen.result()  # the connection dropped: raise its error
                 return
-            items = [get.result()] if get in done else []
-            if get not in done:
-                get.cancel()
+            items = []
+            if queue.empty():  # wait for work, the connection's end or a rebirth due
+                get = asyncio.ensure_future(queue.get())
+                timeout = MIN_REBIRTH_S if rebirth_due else None
+                try:
+                    done, _ = await asyncio.wait(
+                        {get, listen}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    if not get.done():
+                        get.cancel()
+                items = [get.result()] if get in done else []
             while not queue.empty():
                 items.append(queue.get_nowait())
             node: list[Metric] = []
@@ -358,8 +363,9 @@ class ControlRoomServer:
         ts = (batch.ts[changed] * 1000).astype(np.int64)
         self.value[tag], self.qcode[tag], self.ts_ms[tag] = v, q, ts
         dev = self.tag_device[tag]
-        for d in np.unique(dev):
-            sel = dev == d
+        one = dev[0] == dev[-1] and (dev == dev[0]).all()  # a driver's batch: one device
+        for d in dev[:1] if one else np.unique(dev):
+            sel = slice(None) if one else dev == d
             payload = encode_doubles(self.tag_alias[tag[sel]], v[sel], ts[sel], q[sel], seq=self.seq.next())
             await self._send(client, self.topic(MessageType.DDATA, self.device_ids[d]), payload)
 

@@ -52,6 +52,7 @@ from transport.sparkplug import (
     decode,
     encode,
 )
+from transport.wire import read_doubles
 
 log = logging.getLogger(__name__)
 LINK_KEY = "SYSTEM:server-link"
@@ -109,6 +110,7 @@ class RemoteEngine:
         }
         self._device_of = {sparkplug_id(d.name): d.name for d in config.devices}
         self._names: dict[str | None, dict[int, str]] = {}  # device (None: node) -> alias -> name
+        self._tag_of_alias = np.full(0, -1, dtype=np.int64)  # a tag metric's alias -> tag index
         self._listeners: list = []
         self.link_listeners: list = []  # callables(bool): the server's state reachable or not
         self.connected = False
@@ -211,9 +213,16 @@ class RemoteEngine:
             self._link(False)
             return
         device = None if t.type in (MessageType.NBIRTH, MessageType.NDATA) else t.device
+        if t.type == MessageType.DDATA:
+            fast = read_doubles(payload)  # the usual scan batch, read with numpy
+            if fast is not None:
+                self._samples(*fast[1:])
+                return
         if t.type in (MessageType.NBIRTH, MessageType.DBIRTH):
             p = decode(payload)
             self._names[device] = {m.alias: m.name for m in p.metrics if m.alias is not None}
+            if device is not None:
+                self._learn_aliases(p.metrics)
         else:
             p = decode(payload, self._names.get(device, {}))
         if device is None:
@@ -249,6 +258,43 @@ class RemoteEngine:
         if birth:
             self._link(True)
 
+    def _learn_aliases(self, metrics: list) -> None:
+        """A DBIRTH's tag aliases, for reading its data by alias with numpy."""
+        pairs = [
+            (m.alias, self.tag_at[m.name]) for m in metrics if m.alias is not None and m.name in self.tag_at
+        ]
+        if not pairs:
+            return
+        top = max(a for a, _ in pairs)
+        if top >= len(self._tag_of_alias):
+            grown = np.full(top + 1, -1, dtype=np.int64)
+            grown[: len(self._tag_of_alias)] = self._tag_of_alias
+            self._tag_of_alias = grown
+        for a, i in pairs:
+            self._tag_of_alias[a] = i
+
+    def _samples(self, aliases: np.ndarray, ts_ms: np.ndarray, values: np.ndarray) -> None:
+        """Good values of tags by alias (DDATA read with numpy)."""
+        known = aliases < len(self._tag_of_alias)
+        idx = np.where(known, self._tag_of_alias[np.where(known, aliases, 0)], -1)
+        keep = idx >= 0
+        n = int(keep.sum())
+        if not n:
+            return
+        quality = np.full(n, Quality.GOOD, dtype=np.uint8)
+        self._emit(SampleBatch(idx[keep].astype(np.int32), ts_ms[keep] / 1000.0, values[keep], quality))
+
+    def _emit(self, batch: SampleBatch) -> None:
+        with self._lock:
+            self._value[batch.tag], self._quality[batch.tag], self._ts[batch.tag] = (
+                batch.value,
+                batch.quality,
+                batch.ts,
+            )
+        self.samples_in += len(batch)
+        for listener in self._listeners:
+            listener.on_samples(batch)
+
     def _device_metrics(self, device: str | None, metrics: list) -> None:
         if device is None:
             return
@@ -263,16 +309,9 @@ class RemoteEngine:
             elif m.name == STATUS_RECORD and m.value:
                 status = records.status_from_json(m.value)
         if idx:
-            batch = SampleBatch(np.array(idx, dtype=np.int32), np.array(ts), np.array(val), _quality(qual))
-            with self._lock:
-                self._value[batch.tag], self._quality[batch.tag], self._ts[batch.tag] = (
-                    batch.value,
-                    batch.quality,
-                    batch.ts,
-                )
-            self.samples_in += len(batch)
-            for listener in self._listeners:
-                listener.on_samples(batch)
+            self._emit(
+                SampleBatch(np.array(idx, dtype=np.int32), np.array(ts), np.array(val), _quality(qual))
+            )
         if status is not None:
             with self._lock:
                 self._devices[device] = status
