@@ -197,6 +197,8 @@ def test_only_the_engineer_role_changes_a_limit(room):
     with pytest.raises(CommandFailed, match="unknown or disabled user"):
         op.set_limit("T1", "HH", 50.0, user="nobody").result(5)
     assert eng.set_limit("T1", "HH", 80.0).result(10)["ok"]
+    written = op.write("T1", 5.0, "op").result(10)  # the plant file does not mark T1 writable
+    assert written.refused and not written.ok and "not writable" in written.message
     changes = [e for e in room.audit.entries() if e.action == "config_change"]
     assert changes and changes[-1].user == "eng" and changes[-1].detail["value"] == 80.0
     refused = [e for e in room.audit.entries() if e.action == "command_refused"]

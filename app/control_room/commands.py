@@ -14,6 +14,7 @@ included (audited too).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 
 from app.accounts.users import Permission, can
 from app.config.io import validate_config_data
+from app.control_room import records
 from storage.audit import Action
 
 log = logging.getLogger(__name__)
@@ -168,28 +170,31 @@ class CommandProcessor:
         return result, future
 
     def finished(self, result: dict, future: Future, text: str) -> dict:
-        """The result once the engine answered; audited when done."""
-        cmd_args = json.loads(text).get("args", {})
+        """The result once the engine answered; audited when done. A device write's WriteResult
+        goes back whole (`answer`), refused or not: the station shows it as the engine's."""
         exc = future.exception()
         if exc is not None:
             return {**result, "ok": False, "error": str(exc)}
         answer = future.result()
-        ok = getattr(answer, "ok", True)
+        if result["action"] == "write" and dataclasses.is_dataclass(answer):
+            fields = {f.name: records.text_out(getattr(answer, f.name)) for f in dataclasses.fields(answer)}
+            return {**result, "ok": True, "error": "", "answer": fields}
         audit_action = ACTIONS[result["action"]][1]
-        if audit_action is not None and ok:
-            self._record(result["user"], audit_action, result["station"], cmd_args)
-        return {**result, "ok": bool(ok), "error": str(getattr(answer, "error", "") or "")}
+        if audit_action is not None:
+            self._record(result["user"], audit_action, result["station"], json.loads(text).get("args", {}))
+        return {**result, "ok": True, "error": ""}
 
     def _record(self, user: str, action: str, station: str, detail: dict) -> None:
         if self.audit is None:
             return
+        keys = detail.get("keys")
+        target = (
+            ",".join(map(str, keys))
+            if isinstance(keys, list)
+            else str(detail.get("tag") or detail.get("hazard") or "")
+        )
         try:
-            self.audit.append(
-                user,
-                action,
-                detail.get("keys") and ",".join(detail["keys"]) or "",
-                {**detail, "station": station},
-            )
+            self.audit.append(user, action, target, {**detail, "station": station})
         except Exception:  # the command's answer must not depend on it; said in the log
             log.exception("a station command could not be audited")
 

@@ -449,8 +449,23 @@ class RemoteEngine:
         return self.command("declare_state", args, user)
 
     def write(self, tag_name: str, value: float, user, timeout=None) -> concurrent.futures.Future:
+        """A device write through the server; a future of its WriteResult, as Engine.write."""
+        from app.runtime.device_writes import WriteResult
+
         name = getattr(user, "name", "") or str(user or "")
-        return self.command("write", {"tag": tag_name, "value": float(value)}, name)
+        sent = self.command("write", {"tag": tag_name, "value": float(value)}, name)
+        answer: concurrent.futures.Future = concurrent.futures.Future()
+
+        def landed(f: concurrent.futures.Future) -> None:
+            exc = f.exception()
+            if exc is not None:
+                answer.set_exception(exc)
+                return
+            fields = f.result().get("answer") or {}
+            answer.set_result(WriteResult(**{k: records.text_in(v) for k, v in fields.items()}))
+
+        sent.add_done_callback(landed)
+        return answer
 
     def set_limit(
         self, tag: str, limit: str, value: float | None, user: str = ""
