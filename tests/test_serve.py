@@ -145,3 +145,26 @@ def test_bad_broker_url_and_unreachable_broker_exit_2(capsys):
     assert "cannot connect to the MQTT broker" in capsys.readouterr().err
     assert main.main(["--server", "mqtt://", "--station-key", __file__]) == 2
     assert "bad broker URL" in capsys.readouterr().err
+
+
+def test_station_keys_and_broker_passwords_come_from_the_secret_store_or_files(data_dir, tmp_path):
+    import argparse
+
+    from app.config.secrets import SecretStore
+    from cli import control_room
+
+    store = SecretStore.default()
+    store.set("control-room/station.s1", "key-one")
+    store.set("control-room/mqtt.serve", "broker-pw")
+    assert control_room.station_keys(None) == {"s1": b"key-one"}
+    (tmp_path / "keys.yaml").write_text("s2: key-two\n")
+    assert control_room.station_keys(str(tmp_path / "keys.yaml")) == {"s2": b"key-two"}
+    args = argparse.Namespace(
+        mqtt_user="serve", mqtt_password_file=None, ca=None, cert=None, key=None, station_key=None
+    )
+    assert control_room.credentials(args).password == "broker-pw"
+    assert control_room.station_key(args, "s1") == b"key-one"
+    assert control_room.station_key(args, "nobody") is None
+    (tmp_path / "pw").write_text("from-file\n")
+    args.mqtt_password_file = str(tmp_path / "pw")
+    assert control_room.credentials(args).password == "from-file"

@@ -139,6 +139,7 @@ class ControlRoomServer:
         self.bytes_out = 0
         self.last_result = ""
         self._last_birth = 0.0
+        self._commands: set[asyncio.Task] = set()
         self._layout(engine.config)
 
     # ------------------------------------------------------------ topics and layout
@@ -390,7 +391,9 @@ class ControlRoomServer:
                 if m.name == REBIRTH and m.value:
                     self.queue.put_nowait(("rebirth", None))
                 elif m.name == COMMAND and isinstance(m.value, str) and self.processor is not None:
-                    asyncio.create_task(self._command(m.value))
+                    task = asyncio.create_task(self._command(m.value))
+                    self._commands.add(task)  # held until done: the loop keeps only weak references
+                    task.add_done_callback(self._commands.discard)
 
     async def _command(self, text: str) -> None:
         result, future = self.processor.handle(text)
