@@ -126,9 +126,12 @@ def _uniform_metrics(aliases: np.ndarray, values: np.ndarray, ts_ms: np.ndarray)
 
 def _varint_block(x: np.ndarray, width: int) -> np.ndarray:
     """Varints of exactly `width` bytes each (the caller checked every value has that width)."""
-    x = x.astype(np.uint64)
-    shifts = np.arange(width, dtype=np.uint64) * np.uint64(7)
-    b = ((x[:, None] >> shifts[None, :]) & np.uint64(0x7F)).astype(np.uint8)
+    if x[0] == x[-1] and (x == x[0]).all():  # one scan, one time stamp: the same bytes in every row
+        return np.frombuffer(varint(int(x[0])), dtype=np.uint8)
+    x = x.astype(np.int64)
+    b = np.empty((len(x), width), dtype=np.uint8)
+    for k in range(width):
+        b[:, k] = (x >> (7 * k)) & 0x7F
     b[:, :-1] |= 0x80
     return b
 
