@@ -66,3 +66,54 @@ def test_areas_own_alarms_first_and_uncovered_areas_go_to_everyone():
     assert not iron.mine(alarm(1))
     boss = AreaFilter(frozenset({"*"}), tag_areas)
     assert all(boss.mine(alarm(t)) for t in range(3))
+
+
+def test_a_station_process_joins_the_server_and_leaves_cleanly(tmp_path, mosquitto):  # noqa: F811
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import wait_until
+    from tests.test_serve import ROOT, Recorder
+    from transport.sparkplug import decode
+
+    (tmp_path / "keys.yaml").write_text("console1: key-of-console1\n")
+    (tmp_path / "console1.key").write_text("key-of-console1\n")
+    rec = Recorder(mosquitto.port)
+    server = start_serve(mosquitto.url, tmp_path, "--station-keys", str(tmp_path / "keys.yaml"))
+    station = subprocess.Popen(
+        [
+            sys.executable, str(ROOT / "main.py"), "--server", mosquitto.url, "--node", "plant1",
+            "--station", "console1", "--station-key", str(tmp_path / "console1.key"),
+            "--areas", "ironmaking", "--db", f"sqlite:///{tmp_path / 'serve.db'}",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+    def coverage() -> str:
+        births = rec.of("NBIRTH")
+        if not births:
+            return ""
+        names = {m.alias: m.name for m in decode(births[-1][1]).metrics}
+        texts = [
+            m.value
+            for _t, p in rec.of("NDATA")
+            for m in decode(p, names).metrics
+            if m.name == "Stations/Coverage"
+        ]
+        return texts[-1] if texts else ""
+
+    try:
+        wait_until(lambda: '"console1":["ironmaking"]' in coverage(), timeout=90)
+        station.send_signal(signal.SIGTERM)
+        assert station.wait(30) == 0
+    finally:
+        if station.poll() is None:
+            station.kill()
+        station.communicate()
+        stop(server)
+        rec.close()
