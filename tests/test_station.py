@@ -50,7 +50,7 @@ class ControlRoom:
     """Mosquitto, `main.py serve` on a small plant with users op (operator) and eng (engineer),
     and stations s1..s3."""
 
-    def __init__(self, tmp: Path, *, tls: bool = False):
+    def __init__(self, tmp: Path, *, tls: bool = False, db: str | None = None):
         from app.accounts import users as users_mod
         from app.accounts.users import UserStore
         from storage.audit import AuditLog
@@ -71,7 +71,7 @@ class ControlRoom:
         )
         (tmp / "plant.yaml").write_text(yaml)
         (tmp / "keys.yaml").write_text("".join(f"{k}: {v}\n" for k, v in KEYS.items()))
-        self.db = f"sqlite:///{tmp / 'server.db'}"
+        self.db = db or f"sqlite:///{tmp / 'server.db'}"
         engine = make_engine(self.db)
         create_schema(engine)
         self.audit = AuditLog(engine, data_dir=self.data)
@@ -148,7 +148,17 @@ def comm_alarm(station: RemoteEngine):
     return next((a for a in station.active_alarms() if a.kind == Kind.COMM), None)
 
 
-def test_an_acknowledgement_on_one_station_shows_on_the_others_within_a_second(room):
+@pytest.fixture
+def room_on_db(tmp_path, db_url):
+    """The control room with its history on a fresh SQLite file or PostgreSQL database."""
+    r = ControlRoom(tmp_path, db=db_url)
+    yield r
+    r.close()
+    r.audit.engine.dispose()
+
+
+def test_an_acknowledgement_on_one_station_shows_on_the_others_within_a_second(room_on_db):
+    room = room_on_db
     stations = [room.station(n) for n in ("s1", "s2", "s3")]
     wait_until(lambda: all(s.connected and comm_alarm(s) is not None for s in stations), timeout=60)
     assert all(not comm_alarm(s).acked for s in stations)
