@@ -286,3 +286,14 @@ def test_the_server_publishes_which_areas_the_connected_stations_cover(room):
     wait_until(lambda: iron.areas.all_covered and boss.areas.all_covered, timeout=20)
     boss.stop()  # its heartbeats stop: the server forgets it, ironmaking alone is covered again
     wait_until(lambda: not iron.areas.all_covered, timeout=20)
+
+
+def test_a_station_says_so_when_the_server_dies_and_the_broker_stays(room):
+    s1 = room.station("s1")
+    wait_until(lambda: s1.connected, timeout=60)
+    t0 = time.monotonic()
+    room.proc.kill()  # no goodbye: the broker publishes the server's will, its NDEATH
+    wait_until(lambda: not s1.connected, timeout=2.0)
+    assert time.monotonic() - t0 < 2.0
+    assert any(a.key == LINK_KEY for a in s1.active_alarms())
+    assert (s1.latest().quality == Quality.BAD).all()
