@@ -297,3 +297,20 @@ def test_a_station_says_so_when_the_server_dies_and_the_broker_stays(room):
     assert time.monotonic() - t0 < 2.0
     assert any(a.key == LINK_KEY for a in s1.active_alarms())
     assert (s1.latest().quality == Quality.BAD).all()
+
+
+def test_a_broker_that_asks_for_client_certificates_takes_ours(tmp_path):
+    import asyncio
+
+    tls = make_tls(tmp_path)
+    broker = Mosquitto(tmp_path, tls=tls, require_certificate=True).start()
+    try:
+        url = BrokerUrl.parse(broker.url)
+        with pytest.raises((mqtt.MqttError, OSError)):
+            asyncio.run(mqtt.probe(url, "no-cert", Credentials(ca_file=str(tls.ca))))
+        with_cert = Credentials(
+            ca_file=str(tls.ca), cert_file=str(tls.client_cert), key_file=str(tls.client_key)
+        )
+        asyncio.run(mqtt.probe(url, "with-cert", with_cert))
+    finally:
+        broker.stop()
