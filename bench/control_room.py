@@ -43,6 +43,7 @@ DEVICES, PER_DEVICE = 20, 1000
 N = DEVICES * PER_DEVICE
 LOAD_S = 15.0
 ACKS = 40
+ROUNDS = 3
 STATIONS = 4
 KEYS = {f"s{i}": f"bench-key-{i}".encode() for i in range(STATIONS)}
 
@@ -116,6 +117,32 @@ async def bare_publish(url, payloads, arrivals: Arrivals) -> float:
         return time.perf_counter() - t0
 
 
+async def throughput(engine, url, batches, arrivals: Arrivals, node: str) -> tuple[float, list]:
+    """Our path: the batches queued to a server's publisher as the engine's listener queues them."""
+    server = ControlRoomServer(engine, url, node)
+    sent: list[tuple[str, bytes]] = []
+    send = server._send  # noqa: SLF001 - the bench records what our path sends
+
+    async def recording(client, topic, payload, qos=0):
+        sent.append((topic, payload))
+        await send(client, topic, payload, qos)
+
+    server._send = recording  # noqa: SLF001
+    task = asyncio.create_task(server.run())
+    while server.births < 1:
+        await asyncio.sleep(0.05)
+    sent.clear()
+    arrivals.expect(len(batches))
+    t0 = time.perf_counter()
+    for b in batches:
+        server.queue.put_nowait(("samples", b))
+    await asyncio.to_thread(arrivals.done.wait, 60)
+    elapsed = time.perf_counter() - t0
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return elapsed, [(t, p) for t, p in sent if "/DDATA/" in t][: len(batches)]
+
+
 class Seen:
     """A station listener: sample latencies and when each acknowledgement arrived."""
 
@@ -146,14 +173,22 @@ def main() -> None:
         engine = Engine(cfg, None, warnings=False)
         processor = CommandProcessor(engine, Verifier(KEYS), lambda _u: Role.OPERATOR)
         server = ControlRoomServer(engine, url, "bench", processor=processor)
-        sent: list[tuple[str, bytes]] = []
-        send = server._send  # noqa: SLF001 - the bench records what our path sends
+        # ---- throughput: the server's publish path vs bare aiomqtt with the same bytes, each in
+        # the main thread's loop as `serve` runs it, timed until a subscriber has every message
+        batches = [batch(k % DEVICES, rng) for k in range(200)]
+        ours_in = Arrivals(broker.port, "spBv1.0/Forewarn/DDATA/+/#")
+        bare_in = Arrivals(broker.port, "bare/#")
+        ours_runs, bare_runs = [], []
+        for r in range(ROUNDS):  # alternated, best of each: the machine is shared
+            elapsed, payloads = asyncio.run(throughput(engine, url, batches, ours_in, f"tp{r}"))
+            ours_runs.append(elapsed)
+            bare_runs.append(asyncio.run(bare_publish(url, payloads, bare_in)))
+        ours_s, bare_s = min(ours_runs), min(bare_runs)
+        ours_in.close()
+        bare_in.close()
+        metrics = len(batches) * PER_DEVICE
 
-        async def recording(client, topic, payload, qos=0):
-            sent.append((topic, payload))
-            await send(client, topic, payload, qos)
-
-        server._send = recording  # noqa: SLF001
+        # ---- the node the stations read, on a loop of its own (this thread feeds and acknowledges)
         lt = LoopThread()
 
         async def begin():
@@ -167,28 +202,6 @@ def main() -> None:
         deadline = time.monotonic() + 20
         while server.births < 1 and time.monotonic() < deadline:  # births sent: the node is live
             time.sleep(0.05)
-
-        # ---- throughput: the server's publish path vs bare aiomqtt with the same bytes
-        sent.clear()
-        batches = [batch(k % DEVICES, rng) for k in range(200)]
-
-        ours_in = Arrivals(broker.port, "spBv1.0/Forewarn/DDATA/#")
-        bare_in = Arrivals(broker.port, "bare/#")
-
-        async def ours():  # on the server's loop, as the engine's batches arrive there
-            ours_in.expect(len(batches))
-            t0 = time.perf_counter()
-            for b in batches:
-                server.queue.put_nowait(("samples", b))
-            await asyncio.to_thread(ours_in.done.wait, 60)
-            return time.perf_counter() - t0
-
-        ours_s = lt.call(ours(), timeout=90)
-        payloads = [(t, p) for t, p in sent if "/DDATA/" in t][: len(batches)]
-        bare_s = asyncio.run(bare_publish(url, payloads, bare_in))
-        ours_in.close()
-        bare_in.close()
-        metrics = len(batches) * PER_DEVICE
 
         # ---- latency and acknowledgements under 20,000 tags/s with 4 stations
         stations, seen = [], []
@@ -245,6 +258,10 @@ def main() -> None:
                 "ours_metrics_per_s": round(metrics / ours_s),
                 "bare_metrics_per_s": round(metrics / bare_s),
                 "ratio_ours_over_bare": round(bare_s / ours_s, 3),
+                "runs_s": {
+                    "ours": [round(x, 3) for x in ours_runs],
+                    "bare": [round(x, 3) for x in bare_runs],
+                },
                 "bytes_per_metric": round(sum(len(p) for _t, p in payloads) / metrics, 1),
             },
             "latency_s": {
