@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Callable
 
+from cli.broker_options import add_broker_options
+
 NEW_DB_HELP = (
     "start a new, empty journal database where a known one has gone missing "
     "(without it Forewarn refuses to start; it always refuses a corrupt one)"
@@ -85,7 +87,30 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p.add_argument(flag, type=minutes(0, strict=strict), default=None, metavar="MIN", help=help_)
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        help="open a station on a control-room server (mqtt://host:port or mqtts://): its live state, "
+        "history from --db (read-only), commands to the server",
+    )
+    add_broker_options(p, station=True)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sv = sub.add_parser(
+        "serve",
+        help="the control room's server: acquisition, alarms, risk and history, published as Sparkplug B",
+    )
+    sv.add_argument(
+        "--config", metavar="FILE", help="plant YAML file (default: demo plant with its simulator)"
+    )
+    sv.add_argument("--db", metavar="URL", help="history: PostgreSQL, or SQLite when alone")
+    sv.add_argument(
+        "--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl-C)"
+    )
+    sv.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
+    sv.add_argument("--speed", type=speed, default=1.0, help="demo plant: time acceleration")
+    sv.add_argument("--incident", action="append", default=[], metavar="NAME", help="demo plant: an incident")
+    add_broker_options(sv, station=False)
 
     h = sub.add_parser("headless", help="acquisition, alarms and history without a window")
     h.add_argument(
@@ -223,6 +248,19 @@ def main(argv: list[str] | None = None) -> int:
         return template_command(args)
     if args.command == "simulate":
         return commands.simulate(args.config, args.speed, args.incident)
+    if args.command == "serve":
+        from cli import control_room
+
+        return control_room.serve(args)
+    if args.server:
+        from cli import control_room
+
+        prepared = control_room.prepare_station(args)
+        if isinstance(prepared, int):
+            return prepared
+        from views.station import run_station
+
+        return run_station(args, *prepared)
     from views.launcher import run_hmi
 
     return run_hmi(

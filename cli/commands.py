@@ -236,7 +236,7 @@ def _run_headless(
 
         notifier = attach(engine)  # alarms that reach people off the console
         stop = threading.Event()
-        _on_signals(stop)
+        on_signals(stop)
         t0 = time.monotonic()
         engine.start()
         from app.uplink.build import attach_uplink, detach_uplink
@@ -264,7 +264,7 @@ def _summary(engine, hist, elapsed: float, out) -> None:
     )
 
 
-def _on_signals(stop: threading.Event) -> None:
+def on_signals(stop: threading.Event) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -204,7 +204,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
 
     engine.uplink = attach_uplink(cfg, engine, hist, audit=session.audit)  # the regulator link, if enabled
     result = {"rc": 0}
-    _quit_on_signals(app)
+    quit_on_signals(app)
     if screenshot:
         shooter = _Screenshot(app, win, engine, screenshot, t_start, result)
         QTimer.singleShot(200, shooter.poll)
@@ -249,7 +249,7 @@ class _Screenshot:
         QTimer.singleShot(200, self.poll)
 
 
-def _quit_on_signals(app) -> None:
+def quit_on_signals(app) -> None:
     """Ctrl-C or SIGTERM closes the HMI cleanly (engine stopped, history flushed, simulator ended)."""
     import signal
 

@@ -65,6 +65,7 @@ class MainWindow(WindowLayout, QMainWindow):
         self.tags = config.tags
         self.tag_index = config.tag_index()
         self._alarm_pen: int | None = None  # the pen the picked alarm added (replaced by the next)
+        self.horn_filter = None  # a station: alarm -> whether it sounds here (its areas)
 
         # ---- pieces
         # one clock for every "now" on screen: the engine's (an accelerated demo: the plant's)
@@ -403,7 +404,9 @@ class MainWindow(WindowLayout, QMainWindow):
 
     def _on_alarms(self, transitions) -> None:
         self.alarm_table.update_alarms(transitions)
-        self.horn.update_alarms(transitions)
+        self.horn.update_alarms(
+            transitions if self.horn_filter is None else filter(self.horn_filter, transitions)
+        )
         standing = self.bridge.standing
         self.map.update_alarms(standing)
         self.banner.update_alarms(standing)  # it leaves out the shelved, suppressed, out of service

@@ -481,6 +481,7 @@ class AlarmFilterProxy(QSortFilterProxyModel):
         self.state_filter = "all"  # all | active | unacked
         self.kind_filter = "both"  # both | alarms | warnings
         self.text = ""
+        self.first = None  # alarm -> True to list it before the others whatever the sort (a station's areas)
 
     def set_filter(self, **changes) -> None:
         """Change filters by name (view, areas, hazards, priorities, state_filter, kind_filter, text)."""
@@ -532,7 +533,16 @@ class AlarmFilterProxy(QSortFilterProxyModel):
         side's data: a flood of a thousand rows sorts in some ten thousand comparisons)."""
         model = self.sourceModel()
         col = left.column()
-        return model.sort_key(model.alarm(left.row()), col) < model.sort_key(model.alarm(right.row()), col)
+        a, b = model.alarm(left.row()), model.alarm(right.row())
+        if self.first is not None:
+            later_a, later_b = not self.first(a), not self.first(b)
+            if later_a != later_b:  # first in either order: Qt reads lessThan backwards when descending
+                return (
+                    later_a < later_b
+                    if self.sortOrder() == Qt.SortOrder.AscendingOrder
+                    else later_a > later_b
+                )
+        return model.sort_key(a, col) < model.sort_key(b, col)
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
         model = self.sourceModel()

@@ -1728,6 +1728,18 @@ No sound on this workstation: {reason}</source>
         <source>The inspections due: OK or a finding registered as a hidden danger</source>
         <translation>到期的排查任务：正常，或将发现的问题登记为隐患</translation>
     </message>
+    <message>
+        <source>Server link</source>
+        <translation>服务器连接</translation>
+    </message>
+    <message>
+        <source>Connected to the server</source>
+        <translation>已连接到服务器</translation>
+    </message>
+    <message>
+        <source>No connection to the server: values are not live</source>
+        <translation>与服务器的连接中断：数值不是实时值</translation>
+    </message>
 </context>
 <context>
     <name>MapPage</name>
@@ -2435,6 +2447,13 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Session policy of the plant, the same on every workstation. Logins, failures and lockouts are audited.</source>
         <translation>本厂的会话策略，各操作站统一。登录、失败和锁定均记入审计记录。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerLinkBanner</name>
+    <message>
+        <source>No connection to the server: the values shown are not live and commands cannot be sent</source>
+        <translation>与服务器的连接中断：显示的数值不是实时值，无法发送操作命令</translation>
     </message>
 </context>
 <context>
@@ -4155,6 +4174,10 @@ Last message: {message}</source>
     <message>
         <source>Regulator link delivering again</source>
         <translation>监管平台联网恢复上报</translation>
+    </message>
+    <message>
+        <source>No connection to the server: values are not live</source>
+        <translation>与服务器的连接中断：显示的数值不是实时值</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,1 @@
+"""Transport to other processes: Sparkplug B over MQTT (topics, payloads, an MQTT session). No Qt."""

@@ -1,0 +1,96 @@
+"""A station: the operator screen on a control-room server's live state (app/control_room/station.py).
+
+The main window is the one the workstation uses, on a `RemoteEngine` instead of an `Engine`; the
+station adds the banner that says when the server's state does not arrive
+(widgets/server_link.py), a status-bar message on each change of the link, and its areas of
+responsibility: the horn sounds only for its own alarms (and those no connected station
+covers), and the alarm list puts them first. History, trends and the alarm journal come from
+the shared database given with --db, read only.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QToolBar
+
+
+def attach_station(window, engine):
+    """Add the station's pieces to a main window on `engine` (a RemoteEngine); the banner."""
+    from widgets.server_link import ServerLinkBanner
+
+    banner = ServerLinkBanner(window)
+    bar = QToolBar(QCoreApplication.translate("MainWindow", "Server link"), window)
+    bar.setObjectName("serverLinkBar")
+    bar.setMovable(False)
+    bar.setFloatable(False)
+    shown = bar.addWidget(banner)  # in a tool bar, the action shows and hides the widget
+    window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    banner.set_link(engine.connected)
+    shown.setVisible(not engine.connected)
+    engine.link_listeners.append(banner.linkChanged.emit)
+    banner.linkChanged.connect(lambda up: shown.setVisible(not up), Qt.ConnectionType.QueuedConnection)
+    banner.linkChanged.connect(lambda up: _say_link(window, up), Qt.ConnectionType.QueuedConnection)
+    window.horn_filter = engine.areas.mine
+    window.alarm_table.proxy.first = engine.areas.mine
+    window.station_banner = banner
+    return banner
+
+
+def _say_link(window, up: bool) -> None:
+    text = (
+        QCoreApplication.translate("MainWindow", "Connected to the server")
+        if up
+        else QCoreApplication.translate("MainWindow", "No connection to the server: values are not live")
+    )
+    window.statusBar().showMessage(text, 0 if not up else 8000)
+
+
+def run_station(args, url, credentials, station: str, key: bytes) -> int:
+    """The HMI of a station until its window closes (`main.py --server URL`)."""
+    from app.config import ConfigError, demo_config_path, load_config
+    from app.control_room.areas import parse_areas
+    from app.control_room.station import RemoteEngine
+    from core.paths import data_dir, plant_slug
+    from views.launcher import make_app, quit_on_signals
+    from views.main_window import MainWindow
+
+    try:
+        cfg = load_config(args.config or demo_config_path())
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    app = make_app()
+    history = None
+    if args.db:
+        from storage.history import History
+
+        history = History(args.db, cfg.tags)  # read: trends and the journal; never started
+    engine = RemoteEngine(
+        cfg,
+        url,
+        args.node or plant_slug(cfg.plant.name),
+        station=station,
+        key=key,
+        user=args.user,
+        group=args.group,
+        credentials=credentials,
+        history=history,
+        areas=parse_areas(args.areas),
+    )
+    win = MainWindow(engine, cfg, user=args.user, sets_dir=data_dir() / "trend_sets", lock_after_s=None)
+    attach_station(win, engine)
+    win.resize(1600, 960)
+    win.show()
+    engine.start()
+    quit_on_signals(app)
+    try:
+        app.exec()
+    finally:
+        win.close()
+        engine.stop()
+        if history is not None:
+            history.engine.dispose()
+    return 0
