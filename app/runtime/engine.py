@@ -232,6 +232,24 @@ class Engine:
     def _warm_up(self) -> None:
         learn_from_past(self)  # app/runtime/warm_up.py
         self.operator.restore_states()  # the operating states declared before the last stop
+        self.restore_alarms()
+
+    def restore_alarms(self) -> int:
+        """Put back the alarms the journal leaves standing (app/alarms/restore.py), before the
+        first pass: a restart or a standby taking over journals only real changes. A journal that
+        cannot be read leaves every alarm normal, said in the log."""
+        if self.history is None:
+            return 0
+        try:
+            standing = self.history.standing_alarms()
+        except Exception:  # every alarm normal, as without a journal
+            log.exception("the standing alarms could not be read back from the journal")
+            return 0
+        with self._lock:
+            n = self.alarms.restored.restore(standing, self.clock.now())
+        if n:
+            log.info("%d standing alarms restored from the journal", n)
+        return n
 
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag
