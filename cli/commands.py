@@ -193,14 +193,26 @@ def headless(
     new_db: bool = False,
     speed: float = 1.0,
     incidents=(),
+    standby: bool = False,
 ) -> int:
     """Acquisition, alarms and history without a window, until `duration` (wall seconds) or
-    Ctrl-C. `speed` and `incidents` apply to the demo plant (no `config_path`)."""
+    Ctrl-C. `speed` and `incidents` apply to the demo plant (no `config_path`). `standby`: one of
+    an active/standby pair on a shared PostgreSQL (cli/standby.py), acquiring only while it leads."""
     from storage.guard import JournalError
+    from storage.leadership import is_postgresql
 
     out = out or sys.stdout
+    if standby and not is_postgresql(db_url or "sqlite://"):
+        return refuse(
+            "headless --standby: an active/standby pair needs a shared PostgreSQL database; "
+            "give --db postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+        )
     try:
         with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
+            if standby:
+                from cli.standby import run_standby
+
+                return run_standby(cfg, db_url, duration, out, sim=sim)
             return _run_headless(cfg, db_url, duration, out, new_db=new_db, sim=sim)
     except (ConfigError, JournalError) as exc:
         return refuse(exc)
@@ -225,7 +237,7 @@ def _run_headless(
     with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, url):
         engine = demo_engine(cfg, hist, sim, clock)
         stop = threading.Event()
-        _on_signals(stop)
+        on_signals(stop)
         t0 = time.monotonic()
         engine.start()
         on_clock = "" if clock is None else f" (plant clock x{clock.speed:g})"
@@ -234,11 +246,11 @@ def _run_headless(
             stop.wait(duration)
         finally:
             engine.stop()
-        _summary(engine, hist, time.monotonic() - t0, out)
+        summary(engine, hist, time.monotonic() - t0, out)
     return 0
 
 
-def _summary(engine, hist, elapsed: float, out) -> None:
+def summary(engine, hist, elapsed: float, out) -> None:
     states = ", ".join(f"{n}={s.state.name.lower()}" for n, s in engine.device_status().items())
     active = [a for a in engine.active_alarms() if a.active]
     print(
@@ -248,7 +260,7 @@ def _summary(engine, hist, elapsed: float, out) -> None:
     )
 
 
-def _on_signals(stop: threading.Event) -> None:
+def on_signals(stop: threading.Event) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     for sig in (signal.SIGINT, signal.SIGTERM):
