@@ -101,7 +101,7 @@ def main() -> int:
         },
         "ratio_takeover_to_bare_median": round(statistics.median(takeover) / statistics.median(bare), 1),
     }
-    print(json.dumps(figures, indent=2))
+    print(json.dumps(figures))
     return 0 if ok == RUNS else 1
 
 
