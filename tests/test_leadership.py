@@ -175,3 +175,28 @@ def test_active_standby_stops_at_once_when_the_lease_is_lost_and_takes_it_again(
         rival.release()
     assert [c for c, _ in calls] == ["start", "stop", "start", "stop"]
     assert not lead.held
+
+
+def test_a_start_longer_than_the_lease_keeps_leadership(pg_url):
+    """The lease is checked while the active part starts (a warm-up on a long history): the
+    leadership session never idles out, so no second server takes over meanwhile."""
+    lead = Leadership(pg_url, "Plant A", lease_s=1.0)  # idle_session_timeout: 1 s
+    rival = CountingLeadership(pg_url, "Plant A")
+    started = threading.Event()
+
+    def slow_start():
+        wait_until(lambda: not rival.try_acquire() and rival.attempts >= 8, timeout=10, interval=0.3)
+        started.set()
+
+    pair = ActiveStandby(lead, slow_start, lambda: None, check_s=0.2)
+    stopping = threading.Event()
+    loop = threading.Thread(target=pair.run, args=(stopping,))
+    loop.start()
+    try:
+        assert started.wait(15)  # 8 attempts 0.3 s apart: 2 s and more, twice the lease
+        wait_until(lambda: pair.state.role == Role.ACTIVE and lead.check())
+        assert pair.state.activations == 1
+    finally:
+        stopping.set()
+        loop.join(10)
+        rival.release()

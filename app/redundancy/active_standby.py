@@ -102,12 +102,27 @@ class ActiveStandby:
             self._thread = None
 
     def _activate(self) -> bool:
+        """Start the active part on a thread of its own while the lease is checked as usual (a
+        start that learns from a long history must not let the leadership session go idle);
+        a lease lost meanwhile is acted on once the start has ended."""
         self._set(Role.ACTIVE, activations=self.state.activations + 1)
-        try:
-            self._start()
-        except Exception as exc:  # e.g. the database went away meanwhile: let another lead
-            log.exception("the active part failed to start")
-            self._deactivate(Role.LOST, f"start failed: {exc}")
+        failed: list[Exception] = []
+        done = threading.Event()
+
+        def start() -> None:
+            try:
+                self._start()
+            except Exception as exc:  # e.g. the database went away meanwhile: let another lead
+                log.exception("the active part failed to start")
+                failed.append(exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=start, name="active-start", daemon=True).start()
+        while not done.wait(self.check_s):
+            self.leadership.check()
+        if failed:
+            self._deactivate(Role.LOST, f"start failed: {failed[0]}")
             self.leadership.release()
             self._set(Role.STANDBY)
             return False
