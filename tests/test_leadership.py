@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.redundancy.active_standby import ActiveStandby, Role
 from core.samples import Quality, SampleBatch
+from main import main
 from storage.history import History
 from storage.leadership import Leadership, LeadershipLost, LeadershipRefused, plant_lock_key
 from storage.schema import alarm_events
@@ -65,10 +66,14 @@ def terminate_session(url: str, lead: Leadership) -> None:
         admin.dispose()
 
 
-def test_sqlite_refuses_leadership(tmp_path):
+def test_sqlite_refuses_leadership(tmp_path, capsys):
     with pytest.raises(LeadershipRefused, match="needs a shared PostgreSQL"):
         Leadership(f"sqlite:///{tmp_path / 'h.db'}", "Plant A")
     assert plant_lock_key("Plant A") == plant_lock_key("Plant A") != plant_lock_key("Plant B")
+    for db in (f"sqlite:///{tmp_path / 'h.db'}", None):  # given, or the default SQLite file
+        assert main(["headless", "--standby", "--duration", "1"] + (["--db", db] if db else [])) == 2
+        assert "needs a shared PostgreSQL database" in capsys.readouterr().err
+    assert not (tmp_path / "h.db").exists()  # refused before anything was opened
 
 
 def test_one_holder_and_a_release_hands_over(pg_url):
