@@ -40,13 +40,13 @@ class HandClock:
         return self.t
 
 
-def run(url: str, cfg, steps, clock: HandClock | None = None) -> list:
+def run(url: str, cfg, steps, clock: HandClock | None = None, warnings: bool = False) -> list:
     """An engine on the journal at `url`: restore what it leaves standing, apply `steps` (each
     a batch, the clock set to its time, or a callable of the engine), journal; the transitions
     it published."""
     clock = clock or HandClock()
     hist = History(url, cfg.tags)
-    engine = Engine(cfg, hist, warnings=False, clock=clock)
+    engine = Engine(cfg, hist, warnings=warnings, clock=clock)
     rec = helpers.Recorder()
     engine.add_listener(rec)
     hist.start()
@@ -94,6 +94,7 @@ def test_restart_restores_standing_alarms_and_journals_no_doubles(db_url):
     assert journal(db_url) == before
     hist = History(db_url, cfg.tags)
     engine = Engine(cfg, hist, warnings=False, clock=HandClock(T0 + 10))
+    hist.start()
     try:
         assert engine.restore_alarms() == 4
         standing = {a.key: a for a in engine.active_alarms()}
@@ -149,3 +150,32 @@ def test_restored_detector_alarms_clear_unless_confirmed(tmp_path):
         ("Y:SYSTEM", "UNACK"),
         ("Y:SYSTEM", "RTN_UNACK"),
     ]
+
+
+@pytest.mark.slow
+def test_a_restart_under_maintenance_journals_nothing_again(tmp_path):
+    """The operating states restored after the alarms record the alarms they suppress: those the
+    journal holds as they stand are not journaled again, and a suppression that is the
+    maintenance's stays by design (it ends with the maintenance), not by hand."""
+    from tests.test_operating_states import T, cfg, values
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    config = cfg()
+
+    def maintenance(e):
+        e.operator.declare_state("Converter", "maintenance", "supervisor1", "relining", T0 + 3600).result(10)
+
+    hot = SampleBatch.build(np.arange(4, dtype=np.int32), T0, values(t=110.0)(0), Quality.GOOD)
+    run(url, config, [hot, maintenance], warnings=True)  # the risk journal keeps the declaration
+    before = journal(url)
+    assert ("T:H", "SUPPRESSED", T0, "suppressed by design: maintenance (relining)") in before
+    hist = History(url, config.tags)
+    engine = Engine(config, hist, clock=HandClock(T0 + 10))
+    hist.start()  # what the restart would journal is written
+    try:
+        assert engine.restore_alarms() >= 2
+        lv = engine.alarms.levels["H"]
+        assert lv.active[T] and not lv.msup[T] and engine.alarms.by_state.alarms_off[T]
+    finally:
+        hist.stop()
+    assert journal(url) == before

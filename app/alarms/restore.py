@@ -40,18 +40,21 @@ class RestoredAlarms:
     def __init__(self, alarms):
         self.alarms = alarms  # the AlarmEngine whose state this sets
         self.unconfirmed: dict[str, float] = {}  # restored detector alarms still active -> due
+        self.rows: dict[str, tuple] = {}  # key -> (state, active, acked) as journaled, until `settle`
 
     def restore(self, standing, now: float) -> int:
         """Take over `standing` (storage.journal_reads.StandingEntry: the latest row and since
-        when) before the first pass, after the operating states are restored (an alarm they
-        suppress by design is not suppressed by hand); alarms no longer configured are left out.
-        Returns how many were restored."""
+        when) before the first pass, and before the operating states are restored (then
+        `settle`); alarms no longer configured are left out, and suppressions by design (their
+        comment says so: a tag expression, an operating state, a device out of reach) are left
+        for the engine to find again. Returns how many were restored."""
         e = self.alarms
         index = {n: i for i, n in enumerate(e.names)}
         rows: list[int] = []
         n = 0
         for entry in standing:
             row, since = entry.last, entry.since
+            self.rows[row.key] = (row.state, row.active, row.acked)
             i = index.get(row.source, -1)
             if row.kind in KINDS:
                 if i < 0 or not math.isfinite(e.levels[row.kind].limit[i]):
@@ -83,9 +86,7 @@ class RestoredAlarms:
         elif row.state == State.SHELVED:
             lv.shelved_until[i] = np.inf  # its end is not journaled: until it next clears
             lv.shelve_reason[i] = who
-        elif row.state == State.SUPPRESSED and not (
-            row.comment.startswith(BY_DESIGN) or e.by_state.alarms_off[i]
-        ):
+        elif row.state == State.SUPPRESSED and not row.comment.startswith(BY_DESIGN):
             lv.msup[i] = True
             lv.suppress_reason[i] = who
         else:
@@ -121,6 +122,16 @@ class RestoredAlarms:
             e.ext_shelf[row.key] = np.inf
         if alarm.active:
             self.unconfirmed[row.key] = now + RECONFIRM_S
+
+    def journaled(self, a: Alarm) -> bool:
+        """Whether the journal's latest row of this alarm already says what `a` says (the
+        operating states restored after the alarms record them again)."""
+        return self.rows.get(a.key) == (a.state, a.active, a.acked)
+
+    def settle(self) -> list[Alarm]:
+        """The start is over: forget the journal's rows. No transition (returns none)."""
+        self.rows = {}
+        return []
 
     def due(self, ts: float) -> list[Alarm]:
         """Clear the restored detector alarms that no detector reported again by their time."""

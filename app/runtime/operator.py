@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from app.risk import operating_states
+from core.alarm_types import Alarm
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,11 @@ class OperatorRequests:
 
         return engine.call_in_loop(engine.update_pipeline, change)
 
-    def restore_states(self) -> int:
+    def restore_states(self, journaled: Callable[[Alarm], bool] | None = None) -> int:
         """Put back the operating states in force at the last stop, from the risk journal (on the
-        acquisition thread at start-up); a journal that cannot be read leaves every source running."""
+        acquisition thread at start-up); a journal that cannot be read leaves every source running.
+        `journaled(record)`: whether the alarm journal already holds a record as it stands (the
+        alarms restored from it), so a restart does not journal it again."""
         engine = self.engine
         if engine.history is None:
             return 0
@@ -79,7 +82,14 @@ class OperatorRequests:
             log.exception("the operating states could not be read back from the risk journal")
             return 0
         now = engine.clock.now()
-        engine.update_pipeline(lambda pipeline: operating_states.restore(pipeline, found, now))
+
+        def restore(pipeline):
+            outcome = operating_states.restore(pipeline, found, now)
+            if journaled is not None:
+                outcome.alarms[:] = [a for a in outcome.alarms if not journaled(a)]
+            return outcome
+
+        engine.update_pipeline(restore)
         return len(found)
 
     def _request(self, action: Callable) -> concurrent.futures.Future:
