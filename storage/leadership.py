@@ -88,9 +88,9 @@ class Leadership:
         ms = int(self.lease_s * 1000)
         options = (
             "-c tcp_keepalives_idle=2 -c tcp_keepalives_interval=1 -c tcp_keepalives_count=3 "
-            f"-c idle_session_timeout={ms} -c statement_timeout={ms} -c application_name=forewarn-leadership"
+            f"-c statement_timeout={ms} -c application_name=forewarn-leadership"
         )
-        return psycopg.connect(
+        conn = psycopg.connect(
             self._url,
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT_S,
@@ -98,6 +98,11 @@ class Leadership:
             options=options,
             **KEEPALIVE,
         )
+        try:  # PostgreSQL 14 and later; before it a frozen holder keeps the lock until it dies
+            conn.execute(f"SET idle_session_timeout = {ms}")
+        except psycopg.errors.UndefinedObject:
+            log.warning("PostgreSQL before 14: no idle_session_timeout; a frozen leader keeps the lead")
+        return conn
 
     def try_acquire(self) -> bool:
         """Take leadership if nobody holds it; True when this server leads (or already did). A

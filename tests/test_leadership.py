@@ -205,3 +205,17 @@ def test_a_start_longer_than_the_lease_keeps_leadership(pg_url):
         stopping.set()
         loop.join(10)
         rival.release()
+
+
+def test_a_frozen_holder_loses_the_lock_after_its_lease(pg_url):
+    """A holder that stops checking (stopped, swapping) is ended by idle_session_timeout."""
+    frozen, standby = Leadership(pg_url, "Plant A", lease_s=1.0), Leadership(pg_url, "Plant A")
+    try:
+        assert frozen.try_acquire()
+        t0 = time.monotonic()
+        wait_until(standby.try_acquire, timeout=10, interval=0.2)
+        assert 1.0 <= time.monotonic() - t0 < 4.0
+        assert not frozen.check() and "idle-session timeout" in frozen.lost_reason
+    finally:
+        frozen.release()
+        standby.release()
