@@ -1,10 +1,11 @@
 """`headless --standby`: one of an active/standby pair of servers on a shared PostgreSQL.
 
-Each process waits for the plant's leadership (storage.leadership); the leader opens the history
-and starts the engine (devices polled, alarms restored from the journal and evaluated, the
-journal written behind the leader's fence); a process that loses the lease stops its engine at
-once and waits again (app.redundancy.active_standby). Each change of role is a line on stdout
-(`role: standby|active|lost ...`), and `headless: ...` once the engine runs, as plain headless.
+Each process waits for the plant's leadership (storage.leadership) with its history opened and
+its engine made (`ready: ...` on stdout); the leader starts the engine (devices polled, alarms
+restored from the journal and evaluated, the journal written behind the leader's fence); a
+process that loses the lease stops its engine at once and waits again
+(app.redundancy.active_standby). Each change of role is a line on stdout (`role: standby|active|
+lost ...`), and `headless: ...` once the engine runs, as plain headless.
 """
 
 from __future__ import annotations
@@ -26,13 +27,20 @@ def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, s
     lead = Leadership(db_url, cfg.plant.name)
     clock = plant_clock(sim)
     shown = make_url(db_url).render_as_string(hide_password=True)
+    ready: list = []  # (history, engine) made while standby: a takeover only starts them
     running: list = []  # (engine, history, started) while active
 
+    def prepare() -> None:
+        if not ready:
+            hist = open_journal(cfg, db_url)
+            hist.fence = lead.fence  # only the leader journals
+            ready.append((hist, demo_engine(cfg, hist, sim, clock)))
+            print(f"ready: {describe(cfg)} -> {shown}", file=out, flush=True)
+
     def start() -> None:
-        hist = open_journal(cfg, db_url)
-        hist.fence = lead.fence  # only the leader journals
-        engine = demo_engine(cfg, hist, sim, clock)
-        engine.start()
+        prepare()
+        hist, engine = ready.pop()
+        engine.start()  # the standing alarms restored from the journal before the first pass
         running.append((engine, hist, time.monotonic()))
         print(f"headless: {describe(cfg)} -> {shown} (active)", file=out, flush=True)
 
@@ -46,7 +54,7 @@ def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, s
         why = f" ({state.detail})" if state.detail else ""
         print(f"role: {state.role} at {iso_ms(int(state.since * 1000))}{why}", file=out, flush=True)
 
-    pair = ActiveStandby(lead, start, stop, on_change=show)
+    pair = ActiveStandby(lead, start, stop, on_change=show, prepare=prepare)
     stopping = threading.Event()
     on_signals(stopping)
     timer = None
@@ -59,4 +67,6 @@ def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, s
     finally:
         if timer is not None:
             timer.cancel()
+        for hist, _ in ready:
+            hist.stop()
     return 0

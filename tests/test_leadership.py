@@ -154,6 +154,7 @@ def test_active_standby_stops_at_once_when_the_lease_is_lost_and_takes_it_again(
         lead,
         lambda: calls.append(("start", time.monotonic())),
         lambda: calls.append(("stop", time.monotonic())),
+        prepare=lambda: calls.append(("prepare", time.monotonic())),
         on_change=states.append,
     )
     rival = Leadership(pg_url, "Plant A")
@@ -163,14 +164,14 @@ def test_active_standby_stops_at_once_when_the_lease_is_lost_and_takes_it_again(
         assert rival.try_acquire()  # somebody else leads: standby, nothing started
         loop.start()
         wait_until(lambda: lead.attempts >= 3)  # tried, and tried again: standby
-        assert calls == [] and pair.state.role == Role.STANDBY
+        assert [c for c, _ in calls] == ["prepare"] and pair.state.role == Role.STANDBY
         rival.release()
-        wait_until(lambda: pair.state.role == Role.ACTIVE and calls)
-        assert [c for c, _ in calls] == ["start"]
+        wait_until(lambda: pair.state.role == Role.ACTIVE and len(calls) == 2)
+        assert [c for c, _ in calls] == ["prepare", "start"]
         lost_at = time.monotonic()
         terminate_session(pg_url, lead)
-        wait_until(lambda: len(calls) >= 2)
-        assert calls[1][0] == "stop" and calls[1][1] - lost_at < 2.0
+        wait_until(lambda: len(calls) >= 3)
+        assert calls[2][0] == "stop" and calls[2][1] - lost_at < 2.0
         wait_until(lambda: pair.state.role == Role.ACTIVE and pair.state.activations == 2)
         assert [s.role for s in states][-4:] == [Role.ACTIVE, Role.LOST, Role.STANDBY, Role.ACTIVE]
         assert "connection lost" in states[-3].detail
@@ -178,7 +179,7 @@ def test_active_standby_stops_at_once_when_the_lease_is_lost_and_takes_it_again(
         stopping.set()
         loop.join(10)
         rival.release()
-    assert [c for c, _ in calls] == ["start", "stop", "start", "stop"]
+    assert [c for c, _ in calls] == ["prepare", "start", "stop", "prepare", "start", "stop"]
     assert not lead.held
 
 

@@ -55,9 +55,14 @@ class ActiveStandby:
         check_s: float = CHECK_S,
         retry_s: float = RETRY_S,
         on_change: Callable[[RoleState], object] | None = None,
+        prepare: Callable[[], object] | None = None,
     ):
+        """`prepare()`: called once in each spell as standby, before trying for the lead, to make
+        ready what `start()` will start (a takeover then waits for nothing it could have
+        prepared); `start()` must cope with a failed or missing preparation."""
         self.leadership = leadership
-        self._start, self._stop = start, stop
+        self._start, self._stop, self._prepare = start, stop, prepare
+        self._prepared = False
         self.check_s, self.retry_s = check_s, retry_s
         self.on_change = on_change
         self.state = RoleState(Role.STANDBY, time.time())
@@ -71,6 +76,7 @@ class ActiveStandby:
         try:
             while not stopping.is_set():
                 if self.state.role != Role.ACTIVE:
+                    self._make_ready()
                     if not self.leadership.try_acquire():
                         stopping.wait(self.retry_s)
                         continue
@@ -101,11 +107,21 @@ class ActiveStandby:
             self._thread.join(timeout)
             self._thread = None
 
+    def _make_ready(self) -> None:
+        if self._prepare is None or self._prepared:
+            return
+        self._prepared = True
+        try:
+            self._prepare()
+        except Exception:  # the start makes it then
+            log.exception("preparing the active part failed")
+
     def _activate(self) -> bool:
         """Start the active part on a thread of its own while the lease is checked as usual (a
         start that learns from a long history must not let the leadership session go idle);
         a lease lost meanwhile is acted on once the start has ended."""
         self._set(Role.ACTIVE, activations=self.state.activations + 1)
+        self._prepared = False
         failed: list[Exception] = []
         done = threading.Event()
 

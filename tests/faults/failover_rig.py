@@ -151,10 +151,11 @@ class FailoverRig:
         self.db.dispose()
 
     def spawn(self, role: str) -> Server:
-        """A new server, once it says it is `role` (active: its engine runs)."""
+        """A new server, once it says it is `role` (active: its engine runs; standby: its engine is
+        made, ready to start)."""
         s = Server(self.plant, self.db_url, self.tmp / f"data{len(self.servers)}")
         self.servers.append(s)
-        s.wait_line("headless:" if role == "active" else "role: standby", timeout=60)
+        s.wait_line("headless:" if role == "active" else "ready:", timeout=60)
         return s
 
     def polling(self, s: Server) -> bool:
