@@ -90,8 +90,16 @@ def main() -> int:
         "runs": RUNS,
         "target": f"takeover <= {TARGET_S:g} s, 0 lost, 0 doubled, one poller",
         "runs_meeting_target": ok,
-        "takeover_s": {"max": max(takeover), "median": statistics.median(takeover), "per_run": takeover},
-        "first_journal_s": {"max": max(first), "median": statistics.median(first), "per_run": first},
+        "takeover_s": {
+            "max": max(takeover),
+            "median": round(statistics.median(takeover), 3),
+            "per_run": takeover,
+        },
+        "first_journal_s": {
+            "max": max(first),
+            "median": round(statistics.median(first), 3),
+            "per_run": first,
+        },
         "lost_rows_per_run": [r.lost for r in runs],
         "doubled_rows_per_run": [r.doubled for r in runs],
         "two_pollers_samples_per_run": [r.overlaps for r in runs],
