@@ -161,7 +161,8 @@ class FailoverRig:
     def polling(self, s: Server) -> bool:
         """Whether a server holds a connection to one of the simulator's devices."""
         try:
-            conns = psutil.Process(s.proc.pid).net_connections(kind="tcp")
+            proc = psutil.Process(s.proc.pid)
+            conns = getattr(proc, "net_connections", proc.connections)(kind="tcp")  # psutil < 6: connections
         except psutil.Error:  # gone
             return False
         return any(c.raddr and c.raddr.port in self.ports and c.status == "ESTABLISHED" for c in conns)
