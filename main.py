@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--db", metavar="URL")
     h.add_argument("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl-C)")
     h.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
+    h.add_argument(
+        "--standby",
+        action="store_true",
+        help="one of an active/standby pair on a shared PostgreSQL --db: acquire only while this "
+        "process leads the plant (a PostgreSQL advisory lock), take over when the leader dies",
+    )
 
     s = sub.add_parser("simulate", help="serve the demo plant's devices (Modbus TCP, OPC UA) on 127.0.0.1")
     s.add_argument("--config", metavar="FILE", help="plant to simulate (default: the demo plant)")
@@ -220,7 +226,13 @@ def main(argv: list[str] | None = None) -> int:
         return commands.export_csv(args.db, args.out, args.tag, args.since, args.until)
     if args.command == "headless":
         return commands.headless(
-            args.config, args.db, args.duration, new_db=args.new_db, speed=args.speed, incidents=args.incident
+            args.config,
+            args.db,
+            args.duration,
+            new_db=args.new_db,
+            speed=args.speed,
+            incidents=args.incident,
+            standby=args.standby,
         )
     if args.command == "replay":
         return commands.run_replay(args.config, args.input, args.out, args.compare, hold=not args.no_hold)

@@ -201,14 +201,26 @@ def headless(
     new_db: bool = False,
     speed: float = 1.0,
     incidents=(),
+    standby: bool = False,
 ) -> int:
     """Acquisition, alarms and history without a window, until `duration` (wall seconds) or
-    Ctrl-C. `speed` and `incidents` apply to the demo plant (no `config_path`)."""
+    Ctrl-C. `speed` and `incidents` apply to the demo plant (no `config_path`). `standby`: one of
+    an active/standby pair on a shared PostgreSQL (cli/standby.py), acquiring only while it leads."""
     from storage.guard import JournalError
+    from storage.leadership import is_postgresql
 
     out = out or sys.stdout
+    if standby and not is_postgresql(db_url or "sqlite://"):
+        return refuse(
+            "headless --standby: an active/standby pair needs a shared PostgreSQL database; "
+            "give --db postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+        )
     try:
         with demo_or_config(config_path, speed=speed, incidents=incidents) as (cfg, sim):
+            if standby:
+                from cli.standby import run_standby
+
+                return run_standby(cfg, db_url, duration, out, sim=sim)
             return _run_headless(cfg, db_url, duration, out, new_db=new_db, sim=sim)
     except (ConfigError, JournalError) as exc:
         return refuse(exc)
@@ -250,11 +262,11 @@ def _run_headless(
             notifier.detach()
             detach_uplink(engine, link)
             engine.stop()
-        _summary(engine, hist, time.monotonic() - t0, out)
+        summary(engine, hist, time.monotonic() - t0, out)
     return 0
 
 
-def _summary(engine, hist, elapsed: float, out) -> None:
+def summary(engine, hist, elapsed: float, out) -> None:
     states = ", ".join(f"{n}={s.state.name.lower()}" for n, s in engine.device_status().items())
     active = [a for a in engine.active_alarms() if a.active]
     print(

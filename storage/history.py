@@ -20,17 +20,18 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
 
 from core.alarm_types import Alarm
 from core.risk_types import RiskState
 from core.samples import SampleBatch
 from storage.deadband import DeadbandFilter
-from storage.journal_reads import JournalMark, journal_marks
+from storage.journal_reads import JournalMark, StandingEntry, journal_marks, standing_alarms
 from storage.query import envelope
 from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
@@ -95,6 +96,9 @@ class History:
         self.state = "ok"
         self.last_error = ""
         self.last_commit = 0.0
+        # called with the connection inside every write transaction; raises to refuse it (the
+        # leader's fence, storage.leadership.Leadership.fence: only the active server journals)
+        self.fence: Callable[[Connection], None] | None = None
 
     # ------------------------------------------------------------ set-up
     def _ensure_tags(self, tag_list: Sequence) -> np.ndarray:
@@ -256,6 +260,8 @@ class History:
         self._seq += 1
         try:
             with self.engine.begin() as conn:
+                if self.fence is not None:
+                    self.fence(conn)
                 if self._events:
                     conn.execute(alarm_events.insert(), [_event_row(a) for a in self._events])
                 if self._risk:
@@ -368,6 +374,11 @@ class History:
         """The newest `limit` journal rows of [t0, t1] (UNIX s) in `states`, oldest first: the
         markers of a trend."""
         return journal_marks(self.engine, t0, t1, states, limit)
+
+    def standing_alarms(self) -> list[StandingEntry]:
+        """The alarms the journal leaves standing (its latest row per alarm not normal), with
+        since when each has been active: what a restart or a takeover restores."""
+        return standing_alarms(self.engine)
 
     def export_rows(self, names: Sequence[str] | None, t0: float | None, t1: float | None):
         """Yield (ts_ms, tag name, value, quality) ordered by time, for CSV export."""

@@ -9,7 +9,9 @@ rows come in journal order (time, then id). Times are UNIX seconds here, millise
 - `load_journal`: every `JournalEntry` of a period, read in chunks with progress and cancelling;
 - `period_ends`: the last row of every alarm before a period and at its end, and since when the
   alarms active at the end have been active (the shift handover);
-- `journal_marks`: the newest rows in some states, for markers on a trend.
+- `journal_marks`: the newest rows in some states, for markers on a trend;
+- `standing_alarms`: the latest row of every alarm not back to normal, and since when it has been
+  active: what a restart or a standby taking over restores (app.alarms.restore).
 """
 
 from __future__ import annotations
@@ -100,6 +102,15 @@ class PeriodEnds:
     before: list[JournalEntry]  # the last row of every alarm before t0, in journal order
     at_end: list[JournalEntry]  # the last row of every alarm at t1, in journal order
     active_since: dict[str, float]  # alarms active at t1: when their active episode began
+
+
+@dataclass(frozen=True, slots=True)
+class StandingEntry:
+    """An alarm the journal leaves standing: its latest row, and when its latest active episode
+    began (UNIX s; its row's time if the journal never had it active)."""
+
+    last: JournalEntry
+    since: float
 
 
 class Cancelled(Exception):
@@ -277,3 +288,22 @@ def journal_marks(
         JournalMark(ts / 1000.0, source, kind, int(priority), state, message)
         for ts, source, kind, priority, state, message in reversed(rows)
     ]
+
+
+# ---------------------------------------------------------------- what a restart restores
+def standing_alarms(engine: Engine) -> list[StandingEntry]:
+    """The latest row of every alarm whose latest row is not NORMAL, in journal order, each with
+    the time its latest active episode began (its latest active row right after an inactive one,
+    or its first)."""
+    with engine.connect() as conn:
+        last = [e for e in _last_rows(conn, true()) if e.state != "NORMAL"]
+        if not last:
+            return []
+        keys = [e.key for e in last]
+        prev = func.lag(ev.c.active).over(partition_by=ev.c.key, order_by=(ev.c.ts, ev.c.id))
+        sub = select(ev.c.key, ev.c.ts, ev.c.active, prev.label("prev")).where(ev.c.key.in_(keys)).subquery()
+        starts = select(sub.c.key, func.max(sub.c.ts)).where(
+            sub.c.active == true(), or_(sub.c.prev.is_(None), sub.c.prev == false())
+        )
+        since = dict(conn.execute(starts.group_by(sub.c.key)).all())
+    return [StandingEntry(e, since[e.key] / 1000.0 if e.key in since else e.ts) for e in last]

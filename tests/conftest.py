@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # tests never open real windows
@@ -79,6 +80,21 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'history.db'}"
         return
+    with fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty database on the PostgreSQL server (skipped without one)."""
+    with fresh_pg_database() as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_database():
+    """A new database on the server of FOREWARN_TEST_PG_URL, dropped at the end (connections
+    still open included); the test is skipped when the variable is not set."""
     admin_url = os.environ.get(PG_URL_ENV)
     if not admin_url:
         pytest.skip(f"{PG_URL_ENV} is not set (.ci/run starts PostgreSQL and sets it)")

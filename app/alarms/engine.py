@@ -28,6 +28,7 @@ from app.alarms.by_state import StateSuppression
 from app.alarms.flips import AlarmFlips
 from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
+from app.alarms.restore import RestoredAlarms
 from app.alarms.texts import AlarmTexts
 from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
@@ -164,6 +165,7 @@ class AlarmEngine:
         self.any_latch = bool(self.latch.any())
         self.actions = AlarmActions(self)  # conditions from other detectors, the operator's actions
         self.by_state = StateSuppression(self, n)  # suppressed by design by an operating state
+        self.restored = RestoredAlarms(self)  # standing alarms read back from the journal at start
 
     def _define(self, kind: str, i: int, limit: float, deadband: float, priority: int) -> None:
         lv = self.levels[kind]
@@ -209,10 +211,16 @@ class AlarmEngine:
             self.external[key] = a
             if key in old.ext_shelf:
                 self.ext_shelf[key] = old.ext_shelf[key]
-        for d, ix in self.device_tags.items():  # devices still out of reach: their BAD alarms too
+        self.follow_external()
+
+    def follow_external(self) -> None:
+        """Suppress by design the BAD alarms of devices out of reach and of tags with a sensor
+        diagnostic standing, as the communication and diagnostic alarms in `external` say (after
+        they were taken over or restored rather than raised here)."""
+        for d, ix in self.device_tags.items():
             comm = self.external.get(f"{d}:COMM")
             self.device_down[ix] = (comm is not None and comm.active) or d in self.disabled
-        for a in self.external.values():  # sensor diagnostics still standing: their BAD alarms too
+        for a in self.external.values():
             if a.kind == Kind.DIAG and a.active and 0 <= a.tag < len(self.diag_on):
                 self.diag_on[a.tag] = True
 
@@ -401,7 +409,7 @@ class AlarmEngine:
         bad-quality alarms whose value has stayed bad for their delay, and level alarms whose on-
         or off-delay ran out while the value held (no new sample needed: a device may send a bad
         value once and nothing after it, and an OPC UA subscription reports changes only)."""
-        out = []
+        out = self.restored.due(ts) if self.restored.unconfirmed else []
         if self._bad_pending():
             out += self._bad_due(ts)
         out += self._delays_due(ts)
@@ -482,6 +490,8 @@ class AlarmEngine:
     def set_condition(self, c: Condition) -> Alarm | None:
         """A detector's condition (AlarmActions.set_condition); a device's COMM alarm or a sensor
         diagnostic suppresses the BAD alarms it stands for."""
+        if self.restored.unconfirmed:
+            self.restored.unconfirmed.pop(c.key, None)
         a = self.actions.set_condition(c)
         if c.kind == Kind.COMM:
             self._device_changed(c.source, c.ts)

@@ -38,7 +38,7 @@ from app.risk import operating_states
 from app.runtime.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
 from app.runtime.history_watch import HISTORY_ALARM_KEY, HistoryWatch  # noqa: F401  (the key: engine API)
 from app.runtime.operator import OperatorRequests
-from app.runtime.warm_up import WARM_UP_S, learn_from_past
+from app.runtime.warm_up import WARM_UP_S, learn_from_past, restore_from_journal
 from core.alarm_types import Alarm
 from core.clock import WALL, PlantClock
 from core.samples import DeviceState, DeviceStatus, SampleBatch
@@ -242,8 +242,14 @@ class Engine:
 
     def _warm_up(self) -> None:
         learn_from_past(self)  # app/runtime/warm_up.py
-        self.operator.restore_states()  # the operating states declared before the last stop
+        self.restore_alarms()
         self.operator.restore_permits()  # the work permits still open
+
+    def restore_alarms(self) -> int:
+        """Put back, before the first pass, the alarms the journal leaves standing and the
+        operating states declared before the last stop (app/runtime/warm_up.py); how many
+        alarms were restored."""
+        return restore_from_journal(self)
 
     def _start_driver(self, dev) -> None:
         """Create and schedule a device's driver (on the loop thread); its batches carry the tag

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from app.dual_prevention import permits
 from app.risk import operating_states
+from core.alarm_types import Alarm
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,11 @@ class OperatorRequests:
         )
         return len(found)
 
-    def restore_states(self) -> int:
+    def restore_states(self, journaled: Callable[[Alarm], bool] | None = None) -> int:
         """Put back the operating states in force at the last stop, from the risk journal (on the
-        acquisition thread at start-up); a journal that cannot be read leaves every source running."""
+        acquisition thread at start-up); a journal that cannot be read leaves every source running.
+        `journaled(record)`: whether the alarm journal already holds a record as it stands (the
+        alarms restored from it), so a restart does not journal it again."""
         engine = self.engine
         if engine.history is None:
             return 0
@@ -128,7 +131,14 @@ class OperatorRequests:
             log.exception("the operating states could not be read back from the risk journal")
             return 0
         now = engine.clock.now()
-        engine.update_pipeline(lambda pipeline: operating_states.restore(pipeline, found, now))
+
+        def restore(pipeline):
+            outcome = operating_states.restore(pipeline, found, now)
+            if journaled is not None:
+                outcome.alarms[:] = [a for a in outcome.alarms if not journaled(a)]
+            return outcome
+
+        engine.update_pipeline(restore)
         return len(found)
 
     def _request(self, action: Callable) -> concurrent.futures.Future:

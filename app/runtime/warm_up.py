@@ -113,3 +113,28 @@ def _batches(rows) -> Iterator[SampleBatch]:
 def _batch(rows: list[tuple]) -> SampleBatch:
     tag, ts, value, quality = zip(*rows, strict=True)
     return SampleBatch.build(tag, ts, value, quality)
+
+
+def restore_from_journal(engine) -> int:
+    """Before the first pass (app/alarms/restore.py): the alarms the journal leaves standing,
+    then the operating states declared before the last stop (their records of alarms the journal
+    already holds as they stand are not journaled again). A journal that cannot be read leaves
+    every alarm normal, said in the log. Returns how many alarms were restored."""
+    standing = []
+    if engine.history is not None:
+        try:
+            standing = engine.history.standing_alarms()
+        except Exception:  # every alarm normal, as without a journal
+            log.exception("the standing alarms could not be read back from the journal")
+    restored: list[int] = []
+
+    def restore(alarms) -> list:
+        restored.append(alarms.restored.restore(standing, engine.clock.now()))
+        return []  # nothing to journal: the journal holds them
+
+    engine.update_alarms(restore)
+    engine.operator.restore_states(engine.alarms.restored.journaled)
+    engine.update_alarms(lambda alarms: alarms.restored.settle())
+    if restored[0]:
+        log.info("%d standing alarms restored from the journal", restored[0])
+    return restored[0]

@@ -1,0 +1,1 @@
+"""Redundancy: two servers for one plant, one active (active_standby.py)."""
