@@ -255,9 +255,14 @@ class WarningEngine:
     def status(self, tag: int) -> str:
         """'learning', 'watching' or 'off' for a tag's detectors, for the tag's detail view."""
         f, a = self._of(tag, Kind.FORECAST), self._of(tag, Kind.ANOMALY)
-        if (f is not None and f.forecast.learning(tag)) or (a is not None and a.anomaly.learning(tag)):
+        groups = [sc.multivariate for sc in self.scales if (sc.multivariate.tags == tag).any()]
+        if (
+            (f is not None and f.forecast.learning(tag))
+            or (a is not None and a.anomaly.learning(tag))
+            or any(mv.learning(tag) for mv in groups)
+        ):
             return "learning"
-        return "watching" if f is not None or a is not None else "off"
+        return "watching" if f is not None or a is not None or groups else "off"
 
     def cone(self, tag: int, now: float, ahead_s: float | None = None):
         """The forecast ahead of the live curve: (t, lower, middle, upper), or None."""

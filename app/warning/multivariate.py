@@ -7,8 +7,8 @@ a limit. The standard method of multivariate statistical process control (Jackso
 
 - learning: the bucket means of the group over `learn_s`, standardised with their own mean and
   spread; the principal components that explain `explained` of their variance. Rows beyond the
-  control limits are left out and the model fitted again (phase I of MSPC: a fault during the
-  learning time does not teach the normal).
+  theoretical limits (at most a twentieth of them a pass) are left out and the model fitted
+  again (phase I of MSPC: a fault during the learning time does not teach the normal).
 - watching: Hotelling's T-squared (how far along the learned relation the process moved) and Q,
   the squared prediction error (how far off it). Control limits at `confidence`: the chi-squared
   (Wilson-Hilferty) and Jackson-Mudholkar ones, or the learning rows' own quantile if higher
@@ -37,6 +37,7 @@ from core.formatting import format_duration as fmt_duration
 from core.messages import QT_TRANSLATE_NOOP, Message
 
 PHASE_ONE_PASSES = 2  # refits after leaving out the learning rows beyond the limits
+PHASE_ONE_SHARE = 0.05  # the most of the learning rows one pass leaves out
 TOP = 3  # tags named in a warning's text
 
 
@@ -86,6 +87,7 @@ class PcaModel:
     rows: int  # learning rows it was fitted on
     cov: np.ndarray  # covariance of the standardised rows it follows
     emp: tuple[float, float] = (0.0, 0.0)  # the learning rows' own T-squared and Q quantiles
+    theory: tuple[float, float] = (0.0, 0.0)  # the chi-squared and Jackson-Mudholkar limits
     explained: float = 0.9
     confidence: float = 0.999
 
@@ -102,7 +104,9 @@ class PcaModel:
                 return model
             model = cls._fit(x, floor, explained, confidence)
             t2, q = model.statistics(x)
-            keep = (t2 <= model.t2_limit) & (q <= model.q_limit)
+            # the theoretical limits, but never more than PHASE_ONE_SHARE of the rows left out a pass
+            top_t2, top_q = (float(np.quantile(s, 1 - PHASE_ONE_SHARE)) for s in (t2, q))
+            keep = (t2 <= max(model.theory[0], top_t2)) & (q <= max(model.theory[1], top_q))
             if keep.all():
                 break
             x = x[keep]
@@ -128,9 +132,10 @@ class PcaModel:
         share = np.cumsum(lam) / max(float(lam.sum()), 1e-12)
         k = min(int(np.searchsorted(share, self.explained - 1e-9) + 1), len(lam))
         self.p, self.var = vec[:, :k], np.maximum(lam[:k], 1e-12)
-        self.t2_limit = max(chi2_quantile(self.confidence, k), self.emp[0])
         # nothing off the kept components: Q is always 0
-        self.q_limit = max(q_limit(lam[k:], self.confidence), self.emp[1]) if k < len(lam) else math.inf
+        q_theory = q_limit(lam[k:], self.confidence) if k < len(lam) else math.inf
+        self.theory = (chi2_quantile(self.confidence, k), q_theory)
+        self.t2_limit, self.q_limit = max(self.theory[0], self.emp[0]), max(self.theory[1], self.emp[1])
 
     def follow(self, x: np.ndarray, a: float) -> None:
         """One step of weight `a` of the mean and covariance towards a normal row (recursive PCA:
