@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.config import ConfigError, parse_config_text
+from app.config import ConfigError, load_config, parse_config_text
 from app.evaluation.pipeline import Pipeline
 from app.warning.multivariate import PcaModel, chi2_quantile, normal_quantile, q_limit
 from core.alarm_types import Kind
@@ -140,6 +140,15 @@ def test_a_bad_group_is_refused_with_its_field(group, where, words):
     with pytest.raises(ConfigError) as err:
         parse_config_text(text)
     assert where in str(err.value) and words in str(err.value)
+
+
+def test_a_bad_group_in_a_file_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "plant.yaml"
+    path.write_text(PUMP.replace("hazard: PUMP1,", "tags: [P.CURRENT, P.NONE],"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    line = next(n for n, text in enumerate(PUMP.splitlines(), 1) if "PUMP1.LOOP" in text)
+    assert f"plant.yaml:{line}" in str(err.value) and "multivariate[0].tags[1]" in str(err.value)
 
 
 def test_a_slow_group_runs_on_its_own_scale():
