@@ -104,6 +104,7 @@ class WarningEngine:
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
         self.cfg = cfg
+        self.holders: dict[str, set[str]] = {}  # warning key -> the scales holding it up
 
     def add(self, batch) -> None:
         """Samples into the windows of the slow scales (the pipeline fills the live one)."""
@@ -125,7 +126,23 @@ class WarningEngine:
                     self.faults.detector_failed(name, exc, now)
                     continue
                 self.faults.detector_ok(name, now)
-                out += got
+                out += self._merge(got, sc.name)
+        return out
+
+    def _merge(self, got: list[Condition], scale: str) -> list[Condition]:
+        """A warning two scales report (a tag's fast and slow anomaly) stands while either holds
+        it: raised by the first, cleared by the last."""
+        out = []
+        for c in got:
+            holders = self.holders.setdefault(c.key, set())
+            if c.active:
+                holders.add(scale)
+                out.append(c)
+                continue
+            holders.discard(scale)
+            if not holders:
+                del self.holders[c.key]
+                out.append(c)
         return out
 
     def learn(self, now: float, latest: np.ndarray) -> None:
@@ -174,6 +191,7 @@ class WarningEngine:
 
     def reset(self) -> None:
         """Nothing raised, nothing pending, at every scale; the learned baselines stay."""
+        self.holders.clear()
         for sc in self.scales:
             sc.forecast.reset()
             sc.anomaly.reset()
@@ -197,6 +215,8 @@ class WarningEngine:
             for name in sc.multivariate.relearn(tags):
                 message = _m(QT_TRANSLATE_NOOP("warning", "{tag}: learning again ({why})"), tag=name, why=why)
                 out.append(Condition(f"{name}:{Kind.ANOMALY}", name, Kind.ANOMALY, False, 4, now, message))
+        for c in out:
+            self.holders.pop(c.key, None)
         return out
 
     def adopt(
@@ -216,6 +236,7 @@ class WarningEngine:
             kept |= sc.forecast.adopt(o.forecast, old_index, cfg, old_cfg)
             kept |= sc.anomaly.adopt(o.anomaly, old_index, cfg, old_cfg)
             kept |= sc.multivariate.adopt(o.multivariate, cfg, old_cfg)
+        self.holders = {k: set(v) for k, v in old.holders.items() if k in kept}
         return kept
 
     def _level_reason(self, i: int, fit, levels_s) -> Message:
@@ -398,6 +419,8 @@ def slow_scales(cfg: PlantConfig, live_step: float) -> dict[float, tuple[list[in
             wants.append((f.step, f.window_s))
         if a.enabled and a.step > live_step:
             wants.append((a.step, 0.0))
+        if a.enabled and a.slow is not None and a.slow.step > live_step:
+            wants.append((a.slow.step, 0.0))
         for step, span in wants:
             tags, have = out.get(step, ([], SLOW_SPAN_BUCKETS * step))
             if not tags or tags[-1] != i:

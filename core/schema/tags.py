@@ -139,7 +139,9 @@ class AnomalySettings(Strict):
 
     The baseline learns over `learn_s` on buckets of `step_s` seconds (by default 5 s up to about
     three hours of learning, then 1 min, 10 min and 1 h): a drift of a few tenths of a degree a
-    day is measured against weeks of its own normal, not against the last hour it drags along."""
+    day is measured against weeks of its own normal, not against the last hour it drags along.
+    `slow` runs a second one on the same tag at once, on wider buckets: a fast anomaly of minutes
+    and a slow one of hours; the tag's ANOMALY warning stands while either holds it."""
 
     enabled: bool = True
     learn_s: float = Field(1800.0, gt=0, le=60 * 86400)  # history needed before it may warn
@@ -150,10 +152,21 @@ class AnomalySettings(Strict):
     mode: str | None = None
     modes: int = Field(2, ge=2, le=8)  # baselines `mode` picks from: its value rounded into 0 .. modes-1
     level: int = Field(3, ge=1, le=4)
+    # a second, slower anomaly on the same tag (a gas detector's zero creeping a few ppm an hour
+    # beside its fast baseline of minutes): its own settings, on buckets wider than these
+    slow: AnomalySettings | None = None
 
     @model_validator(mode="after")
     def _scale(self) -> AnomalySettings:
         _check_step(self.step_s, self.learn_s, "learn_s")
+        if self.slow is not None:
+            if self.slow.slow is not None:
+                raise ValueError("a slow anomaly takes no slow anomaly of its own")
+            if self.slow.step <= self.step:
+                raise ValueError(
+                    f"the slow anomaly's buckets ({self.slow.step:g} s) must be wider than the fast one's "
+                    f"({self.step:g} s): give it a longer learn_s or a larger step_s"
+                )
         return self
 
     @property
