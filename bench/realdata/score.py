@@ -7,6 +7,8 @@ raise           an alarm or warning going active (its previous transition, if an
 limit alarm of a failure
                 the first limit-alarm raise on one of the failure's tags between its labelled
                 start and end.
+group warning    a multivariate group's warning (its source the group) counts as a warning on
+                each of the group's tags (`covered`).
 warned          with a limit alarm at A: a warning raise on one of the failure's tags inside
                 [A - look-back, A); lead = A - first such warning.
                 Without one (the failure never reached a limit; counted apart as `no_limit`):
