@@ -3,7 +3,8 @@
 Per data set (bench/realdata: NAB machine temperature, SKAB valve and other experiments; sources,
 licences and what was cut in bench/realdata/data/README.md) every sample goes through the same
 `Pipeline` as the live engine, with the data set's plant file (limits set from a training
-stretch). Beside it, a published method on the same samples in the same run: the PCA
+stretch; on SKAB its pump loop is one multivariate group, app/warning/multivariate.py). Beside
+it, a published method on the same samples in the same run: the PCA
 T-squared + Q monitor trained on the same training stretch (bench/realdata/pca.py).
 
 Then incident signatures (ramp, runaway, step then creep) and sensor faults (drift, stuck,

@@ -143,6 +143,16 @@ def test_judge_follows_the_definitions():
     assert s["false_per_1000_tag_hours"] == 2.0
 
 
+def test_a_group_warning_counts_for_each_of_its_tags():
+    ds = loader.load("skab_valve")
+    group = ds.config.warnings.multivariate[0]
+    got = score.covered(
+        ds, [score.Raise(5.0, group.name, "ANOMALY"), score.Raise(6.0, "LOOP.FLOW", "ANOMALY")]
+    )
+    assert got[:-1] == [(5.0, t) for t in group.tags] and got[-1] == (6.0, "LOOP.FLOW")
+    assert len(group.tags) == len(ds.tags)  # the pump loop watched as one
+
+
 def test_raises_count_only_going_active():
     from core.alarm_types import Alarm
 

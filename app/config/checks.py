@@ -102,6 +102,30 @@ def cross_check(cfg: PlantConfig) -> list[tuple[tuple, str]]:
         except RuleError as exc:
             out.append((("rules", i, "when"), str(exc)))
     out.extend(notification_checks(cfg.notifications, hazards, {t.area for t in cfg.tags if t.area}))
+    out += _check_groups(cfg, seen_tags, hazards)
+    return out
+
+
+def _check_groups(cfg: PlantConfig, tags: dict[str, int], hazards: set[str]) -> list[tuple[tuple, str]]:
+    """Multivariate groups: unique names that are no tag's, known hazard sources and analog tags,
+    at least two of them."""
+    out: list[tuple[tuple, str]] = []
+    names: set[str] = set()
+    for i, g in enumerate(cfg.warnings.multivariate):
+        at = ("warnings", "multivariate", i)
+        if g.name in names or g.name in tags:
+            what = "group" if g.name in names else "tag"
+            out.append(((*at, "name"), f"{g.name!r} is already the name of a {what}"))
+        names.add(g.name)
+        if g.hazard is not None and g.hazard not in hazards:
+            out.append(((*at, "hazard"), f"unknown hazard source {g.hazard!r}"))
+        for j, name in enumerate(g.tags):
+            if name not in tags:
+                out.append(((*at, "tags", j), f"unknown tag {name!r}"))
+            elif cfg.tags[tags[name]].is_bool:
+                out.append(((*at, "tags", j), f"{name!r} is a bool tag: a group watches analog values"))
+        if len(set(cfg.group_tags(g))) < 2:
+            out.append((at, "a multivariate group needs at least two analog tags"))
     return out
 
 

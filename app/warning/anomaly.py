@@ -44,13 +44,17 @@ class AnomalyDetector:
         self.cfg, self.window = cfg, window
         self.slow = not finer  # a slow scale's baseline is not dragged by a slow drift (app.warning.baseline)
         index = cfg.tag_index()
-        rows = []
+        rows, st = [], []
         for i, t in enumerate(cfg.tags):
             s = cfg.anomaly_of(t)
-            if s.enabled and not t.is_bool and at_scale(s.step, window.step, finer):
+            if not s.enabled or t.is_bool:
+                continue
+            # the tag's own anomaly, or its slow one (wider buckets: never both at one scale)
+            mine = [x for x in (s, s.slow) if x is not None and at_scale(x.step, window.step, finer)]
+            if mine:
                 rows.append(i)
+                st.append(mine[0])
         self.tags = np.asarray(rows, dtype=np.intp)
-        st = [cfg.anomaly_of(cfg.tags[i]) for i in rows]
         self.learn_s = np.array([s.learn_s for s in st])
         self.drift_h = np.array([s.drift_sigma for s in st])
         self.step_h = np.array([s.step_sigma for s in st])

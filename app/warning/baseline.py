@@ -4,7 +4,10 @@ the slow scales (buckets of minutes or hours, `learned` is never set on the live
 baselines follow the last hour or so as they always did).
 
 Once learned, its scatter widens VAR_SLOWER times slower than its mean moves, and (`gate`, the
-anomaly detector's baselines) it learns only from values within LEARN_GATE sd of its mean: a
+anomaly detector's baselines) its mean too moves VAR_SLOWER times slower than while learning
+(a creep that stays within the gate is not carried along either: a zero drifting a few ppm an
+hour would otherwise stay a lag behind its baseline for ever) and it learns only from values
+within LEARN_GATE sd of its mean: a
 drift of a few tenths of a degree a day, or a piston tilt growing a few mm a day, is measured
 against the normal it left instead of widening the band to fit (and, gated, instead of carrying
 the mean along). The forecast's band is not gated: a process whose level wanders over days
@@ -37,7 +40,7 @@ def learn_step(
         learn = learn & ~(learned & (np.abs(z) >= LEARN_GATE))
     first = learn & ~np.isfinite(mu)
     diff = np.where(learn & ~first, x - mu, 0.0)
-    new_mu = np.where(first, x, mu + a * diff)
     av = np.where(learned, a / VAR_SLOWER, a)
+    new_mu = np.where(first, x, mu + (av if gate else a) * diff)
     new_var = np.where(learn & ~first, (1 - av) * (var + av * diff * diff), var)
     return new_mu, new_var, learn

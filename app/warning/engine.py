@@ -9,8 +9,8 @@ of a gas leak; a tag whose forecast window or anomaly learning time is hours or 
 creep, stave cooling loss, bag blinding, sensor drift) is kept in a window of its own, of 1-minute,
 10-minute or 1-hour buckets, and its detectors run once per bucket of that scale.
 
-The detectors: `app.warning.forecast` and `app.warning.anomaly`; the explanation behind a
-warning: `app.warning.explain`.
+The detectors: `app.warning.forecast`, `app.warning.anomaly` and, on groups of tags that move
+together, `app.warning.multivariate`; the explanation behind a warning: `app.warning.explain`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from app.evaluation.faults import FaultRegistry
 from app.warning.anomaly import DRIFT_HOLD, AnomalyDetector
 from app.warning.explain import Explanation, fmt_value
 from app.warning.forecast import ForecastDetector
+from app.warning.multivariate import MultivariateDetector
 from app.warning.window import LIVE_STEP_S, RecentWindow
 from core.alarm_types import ROMAN, Condition, Kind
 from core.formatting import format_duration as fmt_duration
@@ -46,6 +47,7 @@ class Scale:
     window: RecentWindow
     forecast: ForecastDetector
     anomaly: AnomalyDetector
+    multivariate: MultivariateDetector
     last: int = -1  # the newest bucket boundary of this scale evaluated
     name: str = ""  # "" for the live scale; else its bucket width, naming its faults
 
@@ -63,6 +65,10 @@ class Scale:
         if self.due(now):
             self.forecast.learn(now)
             self.anomaly.evaluate(now, latest)
+            self.multivariate.evaluate(now, latest)
+
+    def detectors(self):
+        return (("forecast", self.forecast), ("anomaly", self.anomaly), ("multivariate", self.multivariate))
 
 
 class WarningEngine:
@@ -72,19 +78,33 @@ class WarningEngine:
     def __init__(self, cfg: PlantConfig, window: RecentWindow, faults: FaultRegistry | None = None):
         self.window = window
         self.faults = FaultRegistry() if faults is None else faults
-        self.scales = [Scale(window, ForecastDetector(cfg, window), AnomalyDetector(cfg, window))]
+        self.scales = [
+            Scale(
+                window,
+                ForecastDetector(cfg, window),
+                AnomalyDetector(cfg, window),
+                MultivariateDetector(cfg, window),
+            )
+        ]
         for step, (tags, span) in sorted(slow_scales(cfg, window.step).items()):
             w = RecentWindow(len(cfg.tags), span, step, held=tags)
             name = fmt_duration(step)
             self.scales.append(
-                Scale(w, ForecastDetector(cfg, w, False), AnomalyDetector(cfg, w, False), name=name)
+                Scale(
+                    w,
+                    ForecastDetector(cfg, w, False),
+                    AnomalyDetector(cfg, w, False),
+                    MultivariateDetector(cfg, w, False),
+                    name=name,
+                )
             )
         for sc in self.scales:
-            sc.forecast.faults = sc.anomaly.faults = self.faults
+            sc.forecast.faults = sc.anomaly.faults = sc.multivariate.faults = self.faults
         self.forecast, self.anomaly = self.scales[0].forecast, self.scales[0].anomaly  # the live scale
         self.names = [t.name for t in cfg.tags]
         self.units = [t.unit for t in cfg.tags]
         self.cfg = cfg
+        self.holders: dict[str, set[str]] = {}  # warning key -> the scales holding it up
 
     def add(self, batch) -> None:
         """Samples into the windows of the slow scales (the pipeline fills the live one)."""
@@ -98,7 +118,7 @@ class WarningEngine:
         for sc in self.scales:
             if not sc.due(now):
                 continue
-            for kind, detector in (("forecast", sc.forecast), ("anomaly", sc.anomaly)):
+            for kind, detector in sc.detectors():
                 name = f"{kind} ({sc.name})" if sc.name else kind
                 try:
                     got = detector.evaluate(now, latest)
@@ -106,7 +126,23 @@ class WarningEngine:
                     self.faults.detector_failed(name, exc, now)
                     continue
                 self.faults.detector_ok(name, now)
-                out += got
+                out += self._merge(got, sc.name)
+        return out
+
+    def _merge(self, got: list[Condition], scale: str) -> list[Condition]:
+        """A warning two scales report (a tag's fast and slow anomaly) stands while either holds
+        it: raised by the first, cleared by the last."""
+        out = []
+        for c in got:
+            holders = self.holders.setdefault(c.key, set())
+            if c.active:
+                holders.add(scale)
+                out.append(c)
+                continue
+            holders.discard(scale)
+            if not holders:
+                del self.holders[c.key]
+                out.append(c)
         return out
 
     def learn(self, now: float, latest: np.ndarray) -> None:
@@ -119,9 +155,10 @@ class WarningEngine:
         forecast windows (its normal band and a window of trend) or the anomaly learning time."""
         out = []
         for sc in self.scales[1:]:
-            f, a = sc.forecast, sc.anomaly
+            f, a, mv = sc.forecast, sc.anomaly, sc.multivariate
             need = max([0.0] + [2 * w for w in f.win_s.tolist()] + a.learn_s.tolist())
-            tags = sorted(set(f.tags.tolist()) | set(a.tags.tolist()))
+            need = max([need] + [g.learn_s for g in mv.groups])
+            tags = sorted(set(f.tags.tolist()) | set(a.tags.tolist()) | set(mv.tags.tolist()))
             out.append((sc.window.step, tags, min(need, MAX_HISTORY_S)))
         return out
 
@@ -149,13 +186,16 @@ class WarningEngine:
             feed(batch.take(slice(lo, None)))
         sc.forecast.reset()
         sc.anomaly.reset()
+        sc.multivariate.reset()
         return n
 
     def reset(self) -> None:
         """Nothing raised, nothing pending, at every scale; the learned baselines stay."""
+        self.holders.clear()
         for sc in self.scales:
             sc.forecast.reset()
             sc.anomaly.reset()
+            sc.multivariate.reset()
 
     def relearn(self, tags, now: float, why: str) -> list[Condition]:
         """The forecast and anomaly detectors of these tags learn again from nothing, at every
@@ -172,6 +212,11 @@ class WarningEngine:
                     out.append(
                         Condition(f"{self.names[i]}:{kind}", self.names[i], kind, False, 4, now, message, i)
                     )
+            for name in sc.multivariate.relearn(tags):
+                message = _m(QT_TRANSLATE_NOOP("warning", "{tag}: learning again ({why})"), tag=name, why=why)
+                out.append(Condition(f"{name}:{Kind.ANOMALY}", name, Kind.ANOMALY, False, 4, now, message))
+        for c in out:
+            self.holders.pop(c.key, None)
         return out
 
     def adopt(
@@ -190,6 +235,8 @@ class WarningEngine:
                 sc.last = o.last
             kept |= sc.forecast.adopt(o.forecast, old_index, cfg, old_cfg)
             kept |= sc.anomaly.adopt(o.anomaly, old_index, cfg, old_cfg)
+            kept |= sc.multivariate.adopt(o.multivariate, cfg, old_cfg)
+        self.holders = {k: set(v) for k, v in old.holders.items() if k in kept}
         return kept
 
     def _level_reason(self, i: int, fit, levels_s) -> Message:
@@ -229,9 +276,14 @@ class WarningEngine:
     def status(self, tag: int) -> str:
         """'learning', 'watching' or 'off' for a tag's detectors, for the tag's detail view."""
         f, a = self._of(tag, Kind.FORECAST), self._of(tag, Kind.ANOMALY)
-        if (f is not None and f.forecast.learning(tag)) or (a is not None and a.anomaly.learning(tag)):
+        groups = [sc.multivariate for sc in self.scales if (sc.multivariate.tags == tag).any()]
+        if (
+            (f is not None and f.forecast.learning(tag))
+            or (a is not None and a.anomaly.learning(tag))
+            or any(mv.learning(tag) for mv in groups)
+        ):
             return "learning"
-        return "watching" if f is not None or a is not None else "off"
+        return "watching" if f is not None or a is not None or groups else "off"
 
     def cone(self, tag: int, now: float, ahead_s: float | None = None):
         """The forecast ahead of the live curve: (t, lower, middle, upper), or None."""
@@ -251,7 +303,7 @@ class WarningEngine:
         try:
             i = self.names.index(name)
         except ValueError:
-            return None
+            return self._explain_group(name, now)
         unit = f" {self.units[i]}" if self.units[i] else ""
         if kind == Kind.FORECAST:
             sc = self._of(i, Kind.FORECAST)
@@ -346,6 +398,12 @@ class WarningEngine:
             return ex
         return None
 
+    def _explain_group(self, name: str, now: float) -> Explanation | None:
+        for sc in self.scales:
+            if sc.multivariate.index_of(name) >= 0:
+                return sc.multivariate.explain(name, now)
+        return None
+
 
 def slow_scales(cfg: PlantConfig, live_step: float) -> dict[float, tuple[list[int], float]]:
     """Bucket width -> (the tags it holds, the span its window keeps) for every scale wider than
@@ -361,9 +419,16 @@ def slow_scales(cfg: PlantConfig, live_step: float) -> dict[float, tuple[list[in
             wants.append((f.step, f.window_s))
         if a.enabled and a.step > live_step:
             wants.append((a.step, 0.0))
+        if a.enabled and a.slow is not None and a.slow.step > live_step:
+            wants.append((a.slow.step, 0.0))
         for step, span in wants:
             tags, have = out.get(step, ([], SLOW_SPAN_BUCKETS * step))
             if not tags or tags[-1] != i:
                 tags.append(i)
             out[step] = (tags, max(have, span + 2 * step))
+    index = cfg.tag_index()
+    for g in cfg.warnings.multivariate:
+        if g.enabled and g.step > live_step:
+            tags, have = out.get(g.step, ([], SLOW_SPAN_BUCKETS * g.step))
+            out[g.step] = (sorted(set(tags) | {index[n] for n in cfg.group_tags(g)}), have)
     return out

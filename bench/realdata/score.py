@@ -7,6 +7,8 @@ raise           an alarm or warning going active (its previous transition, if an
 limit alarm of a failure
                 the first limit-alarm raise on one of the failure's tags between its labelled
                 start and end.
+group warning    a multivariate group's warning (its source the group) counts as a warning on
+                each of the group's tags (`covered`).
 warned          with a limit alarm at A: a warning raise on one of the failure's tags inside
                 [A - look-back, A); lead = A - first such warning.
                 Without one (the failure never reached a limit; counted apart as `no_limit`):
@@ -69,6 +71,13 @@ def raises(events: list[Alarm]) -> list[Raise]:
             out.append(Raise(a.ts, a.source, a.kind))
         on[a.key] = a.active
     return out
+
+
+def covered(ds: DataSet, warnings: list[Raise]) -> list[tuple[float, str]]:
+    """(time, tag) of every warning raise; one of a multivariate group stands for each of its tags."""
+    cfg = ds.config
+    groups = {g.name: cfg.group_tags(g) for g in cfg.warnings.multivariate}
+    return [(r.ts, tag) for r in warnings for tag in groups.get(r.tag, [r.tag])]
 
 
 def run(ds: DataSet, values: np.ndarray | None = None, rows: int = 600) -> Run:
@@ -182,7 +191,7 @@ def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Fa
     start = float(ds.ts[0]) + learn_s(ds)
     hours = normal_hours(ds, start)
     tags = watched_tags(ds)
-    ours = [(r.ts, r.tag) for r in result.warnings]
+    ours = covered(ds, result.warnings)
     our_v = [judge(f, result.limits, ours, ds.lookback_s) for f in failures]
     wt = np.array([r.ts for r in result.warnings])
     our_false = int((in_normal(ds, wt) & (wt >= start)).sum()) if len(wt) else 0
@@ -224,7 +233,7 @@ def pca_alarms(ds: DataSet, values: np.ndarray | None = None) -> np.ndarray:
 def by_kind(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Failure]) -> dict:
     """Injected failures (Failure.what is the kind): our warnings and the PCA monitor's alarms,
     per kind (no false-warning figures: the injections are in the normal stretches)."""
-    ours = [(r.ts, r.tag) for r in result.warnings]
+    ours = covered(ds, result.warnings)
     pca = [(float(t), "") for t in pca_alarms]
     out = {}
     for kind in dict.fromkeys(f.what for f in failures):

@@ -15,7 +15,14 @@ from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
 from core.schema.devices import Device, read_type
 from core.schema.notify import Notifications
 from core.schema.operating import OperatingStates
-from core.schema.tags import NO_ANOMALY, AnomalySettings, ForecastSettings, Tag, TagWarning
+from core.schema.tags import (
+    NO_ANOMALY,
+    AnomalySettings,
+    ForecastSettings,
+    MultivariateSettings,
+    Tag,
+    TagWarning,
+)
 from core.schema.uplink import UplinkSettings
 from core.substances import CATALOGUE
 
@@ -252,6 +259,7 @@ class WarningDefaults(Strict):
     anomaly: AnomalySettings = AnomalySettings(enabled=False)
     anomaly_tags: list[str] = []  # glob patterns ("GAS.CO.*"): the tags `anomaly` applies to (empty: all)
     by_kind: dict[HazardKind, TagWarning] = {}
+    multivariate: list[MultivariateSettings] = []  # groups of tags watched together
 
 
 class AlarmDefaults(Strict):
@@ -374,6 +382,15 @@ class PlantConfig(Strict):
         if not self.warnings.by_kind:
             return NO_WARNING
         return self.warnings.by_kind.get(_member_kinds(self.hazard_sources).get(tag.name), NO_WARNING)
+
+    def group_tags(self, g: MultivariateSettings) -> list[str]:
+        """The tags a multivariate group watches: its own, or its hazard source's analog ones."""
+        if g.tags:
+            return list(g.tags)
+        src = next((h for h in self.hazard_sources if h.name == g.hazard), None)
+        by_name = {t.name: t for t in self.tags}
+        names = [] if src is None else src.tags
+        return [n for n in names if n in by_name and not by_name[n].is_bool]
 
     def hazard_of_tags(self) -> dict[int, str]:
         """Tag index -> the first hazard source that lists the tag."""

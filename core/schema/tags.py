@@ -139,7 +139,9 @@ class AnomalySettings(Strict):
 
     The baseline learns over `learn_s` on buckets of `step_s` seconds (by default 5 s up to about
     three hours of learning, then 1 min, 10 min and 1 h): a drift of a few tenths of a degree a
-    day is measured against weeks of its own normal, not against the last hour it drags along."""
+    day is measured against weeks of its own normal, not against the last hour it drags along.
+    `slow` runs a second one on the same tag at once, on wider buckets: a fast anomaly of minutes
+    and a slow one of hours; the tag's ANOMALY warning stands while either holds it."""
 
     enabled: bool = True
     learn_s: float = Field(1800.0, gt=0, le=60 * 86400)  # history needed before it may warn
@@ -150,10 +152,21 @@ class AnomalySettings(Strict):
     mode: str | None = None
     modes: int = Field(2, ge=2, le=8)  # baselines `mode` picks from: its value rounded into 0 .. modes-1
     level: int = Field(3, ge=1, le=4)
+    # a second, slower anomaly on the same tag (a gas detector's zero creeping a few ppm an hour
+    # beside its fast baseline of minutes): its own settings, on buckets wider than these
+    slow: AnomalySettings | None = None
 
     @model_validator(mode="after")
     def _scale(self) -> AnomalySettings:
         _check_step(self.step_s, self.learn_s, "learn_s")
+        if self.slow is not None:
+            if self.slow.slow is not None:
+                raise ValueError("a slow anomaly takes no slow anomaly of its own")
+            if self.slow.step <= self.step:
+                raise ValueError(
+                    f"the slow anomaly's buckets ({self.slow.step:g} s) must be wider than the fast one's "
+                    f"({self.step:g} s): give it a longer learn_s or a larger step_s"
+                )
         return self
 
     @property
@@ -163,6 +176,41 @@ class AnomalySettings(Strict):
 
 
 NO_ANOMALY = AnomalySettings(enabled=False)
+
+
+class MultivariateSettings(Strict):
+    """Multivariate early warning on a group of tags of one hazard source that move together
+    (a pump's current, vibration, pressure and flow): the PCA monitor of multivariate statistical
+    process control learned on their normal, Hotelling's T-squared within it and the squared
+    prediction error Q off it, each against its control limit at `confidence` taken from the
+    learning period. A warning when either stays over its limit for `hold` buckets in a row, a
+    relation broken long before any one tag reaches a limit.
+
+    `tags` lists the group; left out, the analog member tags of the hazard source `hazard`. It
+    learns over `learn_s` on buckets of `step_s` seconds (by default as an anomaly baseline does)."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    hazard: str | None = None
+    tags: list[str] = []
+    enabled: bool = True
+    learn_s: float = Field(1800.0, gt=0, le=60 * 86400)
+    step_s: float | None = Field(None, ge=5, le=86400)
+    explained: float = Field(0.9, gt=0, le=1)  # share of the normal variance the components keep
+    confidence: float = Field(0.999, ge=0.9, lt=1)
+    hold: int = Field(3, ge=1, le=100)  # buckets in a row over a limit before it warns
+    level: int = Field(3, ge=1, le=4)
+
+    @model_validator(mode="after")
+    def _scale(self) -> MultivariateSettings:
+        _check_step(self.step_s, self.learn_s, "learn_s")
+        if not self.tags and self.hazard is None:
+            raise ValueError("a multivariate group needs `tags` or the `hazard` source whose tags it watches")
+        return self
+
+    @property
+    def step(self) -> float:
+        """The bucket width it learns and runs on."""
+        return self.step_s or scale_step(self.learn_s, MAX_BUCKETS)
 
 
 class TagWarning(Strict):

@@ -6508,5 +6508,25 @@ inherent level {level}</source>
         <source>Anomaly on {tag}</source>
         <translation>{tag} 异常</translation>
     </message>
+    <message>
+        <source>{group}: its tags move together again</source>
+        <translation>{group}：各测点恢复协同变化</translation>
+    </message>
+    <message>
+        <source>{group}: its tags no longer move as they did when normal ({stat} {ratio} times its limit for {hold} buckets); most from {most}</source>
+        <translation>{group}：各测点不再像正常时那样协同变化（{stat} 为其控制限的 {ratio} 倍，已持续 {hold} 个时段）；贡献最大：{most}</translation>
+    </message>
+    <message>
+        <source>Tags of {group} moving together</source>
+        <translation>{group} 各测点的协同变化</translation>
+    </message>
+    <message>
+        <source>Learning: {seen} of {learn} seen.</source>
+        <translation>学习中：已学习 {seen}，共需 {learn}。</translation>
+    </message>
+    <message>
+        <source>{n} tags, {k} principal components learned from {rows} buckets of {step}; T² limit {t2}, Q limit {q} at {confidence} confidence; a warning after {hold} buckets over.</source>
+        <translation>{n} 个测点，{k} 个主成分，由 {rows} 个 {step} 时段学习得到；置信度 {confidence} 下 T² 控制限 {t2}、Q 控制限 {q}；连续 {hold} 个时段超限即预警。</translation>
+    </message>
 </context>
 </TS>
