@@ -11,6 +11,8 @@ Pure Python + numpy, no Qt.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from core.alarm_types import LEVEL_KINDS, Alarm
@@ -77,8 +79,25 @@ class AlarmFlips:
             shelved, suppressed, oos = shelved.tolist(), suppressed.tolist(), oos.tolist()
         else:  # nothing was ever taken off the list
             shelved = suppressed = oos = [False] * len(f)
+        values = e.latest[tags].tolist()
+        # limit alarms with their texts made at configuration, every value a number (a sum of
+        # finite values that is not finite, an overflow, goes the long way too): from their cells
+        if e.recorder.has_cell[f].all() and math.isfinite(sum(values)):
+            return e.recorder.levels(
+                f,
+                t.tolist(),
+                on.tolist(),
+                acked.tolist(),
+                since.tolist(),
+                values,
+                shelved,
+                suppressed,
+                oos,
+                latched.tolist(),
+                first_out.tolist(),
+            )
         names = list(map(LEVEL_KINDS.__getitem__, kinds.tolist()))
-        tags, values, limits = tags.tolist(), e.latest[tags].tolist(), flat["limit"][f].tolist()
+        tags, limits = tags.tolist(), flat["limit"][f].tolist()
         return e.recorder.records(
             names,
             tags,
@@ -94,7 +113,6 @@ class AlarmFlips:
             oos,
             latched.tolist(),
             first_out.tolist(),
-            messages=e.texts.levels(f, tags, names, values, limits),
         )
 
     def first_out(self, i: int, ts: float) -> bool:

@@ -1,6 +1,7 @@
 """The records of tag alarms: the immutable `Alarm` an alarm engine hands out after a transition,
 one at a time (`record`: an operator's action, a shelve that expires) or the many of one pass
-in bulk (`records`, from one aligned list per field: a flood raises hundreds in one scan).
+in bulk (`records`, from one aligned list per field: a flood raises hundreds in one scan; and
+`levels`, the limit alarms of a pass, from what each alarm's record keeps from configuration).
 
 Pure Python, no Qt; `app.alarms.engine.AlarmEngine` owns one and reads its state arrays.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from functools import partial
 from itertools import repeat
+
+import numpy as np
 
 from core.alarm_types import LEVEL_KINDS, Alarm, Kind
 
@@ -21,6 +24,36 @@ class AlarmRecords:
 
     def __init__(self, engine):
         self.engine = engine
+        # by flat index of the limit block (tag * level kinds + kind): what a limit alarm's record
+        # keeps from configuration, (key, source, tag, kind, priority, limit, text before the
+        # value, text after it, hazard source), None for the others (`prepare`)
+        self.cells = np.empty(0, dtype=object)
+        self.has_cell = np.zeros(0, dtype=bool)
+
+    def prepare(self) -> None:
+        """Make `cells` once the engine's limits, priorities, texts and hazard sources are set."""
+        e = self.engine
+        b, texts, hazard = e.block, e.texts, e.hazard_of
+        limit, priority = b.flat["limit"].tolist(), b.flat["priority"].tolist()
+        cells = [None] * len(limit)
+        for f, head in enumerate(texts.level_head):
+            if head is not None:
+                i, kind = divmod(f, len(LEVEL_KINDS))
+                name, kind = e.names[i], LEVEL_KINDS[kind]
+                cells[f] = (
+                    name + ":" + kind,
+                    name,
+                    i,
+                    kind,
+                    priority[f],
+                    limit[f],
+                    head,
+                    texts.level_tail[f],
+                    hazard.get(i, ""),
+                )
+        self.cells = np.empty(len(cells), dtype=object)
+        self.cells[:] = cells
+        self.has_cell = np.array([c is not None for c in cells], dtype=bool)
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
@@ -109,6 +142,77 @@ class AlarmRecords:
                 ),
             )
         )
+
+    def levels(
+        self,
+        f: np.ndarray,
+        ts: list[float],
+        active: list[bool],
+        acked: list[bool],
+        since: list[float],
+        value: list[float],
+        shelved: list[bool],
+        suppressed: list[bool],
+        oos: list[bool],
+        latched: list[bool],
+        first_out: list[bool],
+    ) -> list[Alarm]:
+        """The records of the limit alarms of one pass at their flat indexes `f` (all with `cells`;
+        every value finite), the other fields one aligned list each: what `records` makes of them,
+        each record in one step from its alarm's cell. The message is the cell's texts around
+        `core.formatting.compact_number` of the value, written out here."""
+        return [
+            _new_alarm(
+                (
+                    key,
+                    source,
+                    tag,
+                    kind,
+                    priority,
+                    on,
+                    ack,
+                    t,
+                    t0,
+                    v,
+                    limit,
+                    f"{head}{v:.3g}{tail}" if -100.0 < v < 100.0 else f"{head}{v:.0f}{tail}",
+                    "",
+                    "",
+                    sh,
+                    su,
+                    out,
+                    la,
+                    first,
+                    hazard,
+                    None,
+                    None,
+                )
+            )
+            for (
+                key,
+                source,
+                tag,
+                kind,
+                priority,
+                limit,
+                head,
+                tail,
+                hazard,
+            ), t, on, ack, t0, v, sh, su, out, la, first in zip(
+                self.cells[f].tolist(),
+                ts,
+                active,
+                acked,
+                since,
+                value,
+                shelved,
+                suppressed,
+                oos,
+                latched,
+                first_out,
+                strict=True,
+            )
+        ]
 
     def is_suppressed(self, kind: str, i: int) -> bool:
         """By design (suppress_when; an operating state; a BAD alarm while its device's COMM alarm stands) or by hand."""
