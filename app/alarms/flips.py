@@ -82,9 +82,10 @@ class AlarmFlips:
         values = e.latest[tags].tolist()
         # limit alarms with their texts made at configuration, every value a number (a sum of
         # finite values that is not finite, an overflow, goes the long way too): from their cells
-        if e.recorder.has_cell[f].all() and math.isfinite(sum(values)):
+        cells = e.recorder.cells[f].tolist()
+        if None not in cells and math.isfinite(sum(values)):
             return e.recorder.levels(
-                f,
+                cells,
                 t.tolist(),
                 on.tolist(),
                 acked.tolist(),

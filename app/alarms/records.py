@@ -28,7 +28,6 @@ class AlarmRecords:
         # keeps from configuration, (key, source, tag, kind, priority, limit, text before the
         # value, text after it, hazard source), None for the others (`prepare`)
         self.cells = np.empty(0, dtype=object)
-        self.has_cell = np.zeros(0, dtype=bool)
 
     def prepare(self) -> None:
         """Make `cells` once the engine's limits, priorities, texts and hazard sources are set."""
@@ -53,7 +52,6 @@ class AlarmRecords:
                 )
         self.cells = np.empty(len(cells), dtype=object)
         self.cells[:] = cells
-        self.has_cell = np.array([c is not None for c in cells], dtype=bool)
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
@@ -145,7 +143,7 @@ class AlarmRecords:
 
     def levels(
         self,
-        f: np.ndarray,
+        cells: list[tuple],
         ts: list[float],
         active: list[bool],
         acked: list[bool],
@@ -157,8 +155,8 @@ class AlarmRecords:
         latched: list[bool],
         first_out: list[bool],
     ) -> list[Alarm]:
-        """The records of the limit alarms of one pass at their flat indexes `f` (all with `cells`;
-        every value finite), the other fields one aligned list each: what `records` makes of them,
+        """The records of the limit alarms of one pass from their `cells` (none None; every value
+        finite) and the other fields, one aligned list each: what `records` makes of them,
         each record in one step from its alarm's cell. The message is the cell's texts around
         `core.formatting.compact_number` of the value, written out here."""
         return [
@@ -199,7 +197,7 @@ class AlarmRecords:
                 tail,
                 hazard,
             ), t, on, ack, t0, v, sh, su, out, la, first in zip(
-                self.cells[f].tolist(),
+                cells,
                 ts,
                 active,
                 acked,
