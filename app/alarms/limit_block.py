@@ -78,10 +78,12 @@ class LimitBlock:
         self.deadband = np.zeros((n, k))
         self.priority = np.full((n, k), 3, dtype=np.int8)
         self.active = np.zeros((n, k), dtype=bool)
-        self.acked = np.ones((n, k), dtype=bool)
-        self.latched = np.zeros((n, k), dtype=bool)
+        # acknowledged, latched, first out: one plane each of one array, so the records of a
+        # pass set and gather the three with one operation (`flags`: by flag, flat index)
+        self.acked, self.latched, self.first_out = planes = np.zeros((3, n, k), dtype=bool)
+        self.acked[:] = True
+        self.flags = planes.reshape(3, -1)
         self.since = np.zeros((n, k))
-        self.first_out = np.zeros((n, k), dtype=bool)
         self.shelved_until = np.zeros((n, k))
         self.oos = np.zeros((n, k), dtype=bool)
         self.msup = np.zeros((n, k), dtype=bool)
