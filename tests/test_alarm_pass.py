@@ -111,8 +111,8 @@ def test_the_pass_moves_every_cell_as_one_by_one(tags, data):
 )
 def test_the_message_of_a_cell_writes_the_value_as_compact_number(v):
     eng = AlarmEngine(helpers.plant(['{name: T0, device: d, address: "hr:0", unit: kPa, alarms: {H: 80}}']))
-    f = LEVEL_KINDS.index("H")
-    (a,) = eng.recorder.levels([eng.recorder.cells[f]], [1.0], [True], [False], [1.0], [v], *[[False]] * 5)
+    k = LEVEL_KINDS.index("H")
+    (a,) = eng.recorder.levels([0], [k], [1.0], [True], [False], [1.0], [v], *[[False]] * 5)
     assert a.message == f"T0 H {compact_number(v)} kPa > 80 kPa"
     assert (
         a

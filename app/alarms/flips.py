@@ -82,10 +82,10 @@ class AlarmFlips:
         values = e.latest[tags].tolist()
         # limit alarms with their texts made at configuration, every value a number (a sum of
         # finite values that is not finite, an overflow, goes the long way too): from their cells
-        cells = e.recorder.cells[f].tolist()
-        if None not in cells and math.isfinite(sum(values)):
+        if e.recorder.has_cell[f].all() and math.isfinite(sum(values)):
             return e.recorder.levels(
-                cells,
+                tags.tolist(),
+                kinds.tolist(),
                 t.tolist(),
                 on.tolist(),
                 acked,

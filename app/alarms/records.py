@@ -24,34 +24,31 @@ class AlarmRecords:
 
     def __init__(self, engine):
         self.engine = engine
-        # by flat index of the limit block (tag * level kinds + kind): what a limit alarm's record
-        # keeps from configuration, (key, source, tag, kind, priority, limit, text before the
-        # value, text after it, hazard source), None for the others (`prepare`)
-        self.cells = np.empty(0, dtype=object)
+        # by tag: what the records of its limit alarms keep from configuration, (source, the
+        # description in their texts, hazard source, by level kind: (kind, priority, limit, text
+        # after the value) or None), the entries shared between alarms that read the same; and by
+        # flat index of the limit block (tag * level kinds + kind) whether the alarm has one (`prepare`)
+        self.cells: list[tuple | None] = []
+        self.has_cell = np.zeros(0, dtype=bool)
 
     def prepare(self) -> None:
         """Make `cells` once the engine's limits, priorities, texts and hazard sources are set."""
         e = self.engine
         b, texts, hazard = e.block, e.texts, e.hazard_of
-        limit, priority = b.flat["limit"].tolist(), b.flat["priority"].tolist()
-        cells = [None] * len(limit)
-        for f, head in enumerate(texts.level_head):
-            if head is not None:
-                i, kind = divmod(f, len(LEVEL_KINDS))
-                name, kind = e.names[i], LEVEL_KINDS[kind]
-                cells[f] = (
-                    name + ":" + kind,
-                    name,
-                    i,
-                    kind,
-                    priority[f],
-                    limit[f],
-                    head,
-                    texts.level_tail[f],
-                    hazard.get(i, ""),
-                )
-        self.cells = np.empty(len(cells), dtype=object)
-        self.cells[:] = cells
+        limit, priority, tails = b.limit.tolist(), b.priority.tolist(), texts.level_tail
+        shared: dict[tuple, tuple] = {}
+        cells: list[tuple | None] = []
+        n_kinds = len(LEVEL_KINDS)
+        for i, name in enumerate(e.names):
+            kinds = tuple(
+                None if tail is None else shared.setdefault(entry, entry)
+                for k, tail in enumerate(tails[i * n_kinds : (i + 1) * n_kinds])
+                for entry in ((LEVEL_KINDS[k], priority[i][k], limit[i][k], tail),)
+            )
+            has = any(x is not None for x in kinds)
+            cells.append((name, texts.descriptions[i], hazard.get(i, ""), kinds) if has else None)
+        self.cells = cells
+        self.has_cell = np.array([x is not None for x in tails], dtype=bool)
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
@@ -143,7 +140,8 @@ class AlarmRecords:
 
     def levels(
         self,
-        cells: list[tuple],
+        tags: list[int],
+        kinds: list[int],
         ts: list[float],
         active: list[bool],
         acked: list[bool],
@@ -155,16 +153,17 @@ class AlarmRecords:
         latched: list[bool],
         first_out: list[bool],
     ) -> list[Alarm]:
-        """The records of the limit alarms of one pass from their `cells` (none None; every value
-        finite) and the other fields, one aligned list each: what `records` makes of them,
-        each record in one step from its alarm's cell. The message is the cell's texts around
+        """The records of the limit alarms of one pass (tags and level kind indexes, all with
+        `cells`; every value finite) from the other fields, one aligned list each: what `records`
+        makes of them, each record in one step from its cell. The message is the texts around
         `core.formatting.compact_number` of the value, written out here."""
+        cells = self.cells
         return [
             _new_alarm(
                 (
-                    key,
+                    source + ":" + kind,
                     source,
-                    tag,
+                    i,
                     kind,
                     priority,
                     on,
@@ -173,7 +172,7 @@ class AlarmRecords:
                     t0,
                     v,
                     limit,
-                    f"{head}{v:.3g}{tail}" if -100.0 < v < 100.0 else f"{head}{v:.0f}{tail}",
+                    f"{desc} {kind} {v:.3g}{tail}" if -100.0 < v < 100.0 else f"{desc} {kind} {v:.0f}{tail}",
                     "",
                     "",
                     sh,
@@ -186,18 +185,9 @@ class AlarmRecords:
                     None,
                 )
             )
-            for (
-                key,
-                source,
-                tag,
-                kind,
-                priority,
-                limit,
-                head,
-                tail,
-                hazard,
-            ), t, on, ack, t0, v, sh, su, out, la, first in zip(
-                cells,
+            for i, k, t, on, ack, t0, v, sh, su, out, la, first in zip(
+                tags,
+                kinds,
                 ts,
                 active,
                 acked,
@@ -210,6 +200,8 @@ class AlarmRecords:
                 first_out,
                 strict=True,
             )
+            for source, desc, hazard, entries in [cells[i]]
+            for kind, priority, limit, tail in [entries[k]]
         ]
 
     def is_suppressed(self, kind: str, i: int) -> bool:

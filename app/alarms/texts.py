@@ -1,7 +1,7 @@
 """The texts of level alarms: the engineer's own message, or the kind's text around the value and
-limit (English; the GUI translates the templates). Limit alarms, the hot path, have the texts
-before and after the value made once, when the engine is configured (`prepare`), the one after
-shared between alarms that read the same."""
+limit (English; the GUI translates the templates). Limit alarms, the hot path, have the text
+after the value made once, when the engine is configured (`prepare`), and shared between alarms
+that read the same."""
 
 from __future__ import annotations
 
@@ -28,26 +28,22 @@ class AlarmTexts:
         }
         self._unit = [f" {u}" if u else "" for u in self.units]
         self._tails: dict[tuple[str, str, float], str] = {}  # (unit, kind, limit) -> text after the value
-        # by flat index (tag * level kinds + kind): a limit alarm's text before the value (the
-        # tag's description and the kind) and after it, None where there is none (`prepare`)
-        self.level_head: list[str | None] = []
+        # by flat index (tag * level kinds + kind): a limit alarm's text after the value, None
+        # where there is none (`prepare`)
         self.level_tail: list[str | None] = []
 
     def prepare(self, limits: np.ndarray) -> None:
-        """Make the texts before and after the value of every limit alarm (`limits`: tags x level
-        kinds, NaN where there is none), found by the alarm's flat index in the records of a pass
-        (`app.alarms.records.AlarmRecords.levels`): the message is head + compact_number(value) +
-        tail."""
+        """Make the text after the value of every limit alarm (`limits`: tags x level kinds, NaN
+        where there is none), found by the alarm's flat index in the records of a pass
+        (`app.alarms.records.AlarmRecords.levels`)."""
         n_kinds = limits.shape[1]
-        heads: list[str | None] = [None] * limits.size
         tails: list[str | None] = [None] * limits.size
         for k, kind in enumerate(LIMIT_KINDS):
             col = limits[:, k]
             for i in np.flatnonzero(np.isfinite(col)).tolist():
                 if i not in self.custom_message:
-                    heads[i * n_kinds + k] = self.descriptions[i] + _SPACED[kind]
                     tails[i * n_kinds + k] = self._tail(i, kind, float(col[i]))
-        self.level_head, self.level_tail = heads, tails
+        self.level_tail = tails
 
     def text(self, kind: str, i: int, value: float, lim: float) -> str:
         """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
