@@ -154,6 +154,7 @@ class AlarmEngine:
         self.hazard_of = config.hazard_of_tags()
         self.has_hazard = np.zeros(n, dtype=bool)
         self.has_hazard[list(self.hazard_of)] = True
+        self.recorder.prepare()
         self.last_activation: dict[str, float] = {}
         self.external: dict[str, Alarm] = {}  # communication alarms and early warnings, by key
         self.ext_shelf: dict[str, float] = {}  # their shelves: until (inf: one-shot)

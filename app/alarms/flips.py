@@ -11,6 +11,8 @@ Pure Python + numpy, no Qt.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from core.alarm_types import LEVEL_KINDS, Alarm
@@ -45,9 +47,9 @@ class AlarmFlips:
         limit block, times and whether each became active, in the pass's order); the records of
         those not off the list. Each field is moved for all of them at once, then gathered."""
         e = self.alarms
-        flat = e.block.flat
+        flat, flags = e.block.flat, e.block.flags
         raised = f[on]  # unacknowledged, not latched, since now, the first of a burst or not
-        flat["acked"][raised] = flat["latched"][raised] = flat["first_out"][raised] = False
+        flags[:, raised] = False
         flat["since"][raised] = t[on]
         if e.hazard_of:
             for j in np.flatnonzero(on & e.has_hazard[tags]).tolist():
@@ -55,7 +57,7 @@ class AlarmFlips:
         off = ~on
         if e.any_latch:  # cleared unacknowledged: held until acknowledged
             flat["latched"][f[off & e.latch[tags] & ~flat["acked"][f]]] = True
-        acked, latched, since, first_out = (flat[x][f] for x in ("acked", "latched", "since", "first_out"))
+        acked_latched_first, since = flags[:, f], flat["since"][f]
         if e.off_list:
             until = flat["shelved_until"][f]
             one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
@@ -70,31 +72,48 @@ class AlarmFlips:
             keep = ~(shelved | suppressed | oos)  # off the list: recorded, not handed out
             if np.count_nonzero(keep) < len(keep):
                 keep = np.flatnonzero(keep)
-                tags, kinds, t, f, on, acked, since, latched, first_out = (
-                    x[keep] for x in (tags, kinds, t, f, on, acked, since, latched, first_out)
-                )
+                tags, kinds, t, f, on, since = (x[keep] for x in (tags, kinds, t, f, on, since))
+                acked_latched_first = acked_latched_first[:, keep]
                 shelved, suppressed, oos = shelved[keep], suppressed[keep], oos[keep]
             shelved, suppressed, oos = shelved.tolist(), suppressed.tolist(), oos.tolist()
         else:  # nothing was ever taken off the list
             shelved = suppressed = oos = [False] * len(f)
+        acked, latched, first_out = acked_latched_first.tolist()
+        values = e.latest[tags].tolist()
+        # limit alarms with their texts made at configuration, every value a number (a sum of
+        # finite values that is not finite, an overflow, goes the long way too): from their cells
+        if e.recorder.has_cell[f].all() and math.isfinite(sum(values)):
+            return e.recorder.levels(
+                tags.tolist(),
+                kinds.tolist(),
+                t.tolist(),
+                on.tolist(),
+                acked,
+                since.tolist(),
+                values,
+                shelved,
+                suppressed,
+                oos,
+                latched,
+                first_out,
+            )
         names = list(map(LEVEL_KINDS.__getitem__, kinds.tolist()))
-        tags, values, limits = tags.tolist(), e.latest[tags].tolist(), flat["limit"][f].tolist()
+        tags, limits = tags.tolist(), flat["limit"][f].tolist()
         return e.recorder.records(
             names,
             tags,
             t.tolist(),
             flat["priority"][f].tolist(),
             on.tolist(),
-            acked.tolist(),
+            acked,
             since.tolist(),
             values,
             limits,
             shelved,
             suppressed,
             oos,
-            latched.tolist(),
-            first_out.tolist(),
-            messages=e.texts.levels(f, tags, names, values, limits),
+            latched,
+            first_out,
         )
 
     def first_out(self, i: int, ts: float) -> bool:

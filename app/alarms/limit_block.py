@@ -40,9 +40,9 @@ class Level:
 
 
 # the fields of `LimitBlock.state`, one (tags x kinds) plane each: what the state machine reads;
-# SIGN..BAND_LO follow the alarm's state (`LimitBlock.when`)
-THRESHOLD, SIGN, EDGE, WAIT, BAND_HI, BAND_LO, PEND = range(7)
-_EMPTY = np.array([-np.inf, np.inf])[:, None, None]  # the band edges of an alarm timing a delay
+# SIGN..LO_NEG follow the alarm's state (`LimitBlock.when`); the lower edge of the quiet band is
+# held negated, so one minimum over the kinds gives both edges of a tag's band
+THRESHOLD, SIGN, EDGE, WAIT, BAND_HI, LO_NEG, PEND = range(7)
 
 
 class LimitBlock:
@@ -55,8 +55,8 @@ class LimitBlock:
     wants to change when sign * (value - threshold) >= edge: raised at the threshold while
     inactive, cleared beyond the deadband while active, where sign and edge are those of the
     clearing side), the delay it waits for (on-delay while inactive, off-delay while active), its
-    edges of the quiet band and since when the change it wants holds (`pend`, NaN: it wants none).
-    The fields that depend on the alarm being active are set again whenever it flips."""
+    edges of the quiet band (the lower one negated) and since when the change it wants holds
+    (`pend`, NaN: it wants none). The fields that depend on the alarm being active are set again whenever it flips."""
 
     ARRAYS = (
         "limit",
@@ -78,10 +78,12 @@ class LimitBlock:
         self.deadband = np.zeros((n, k))
         self.priority = np.full((n, k), 3, dtype=np.int8)
         self.active = np.zeros((n, k), dtype=bool)
-        self.acked = np.ones((n, k), dtype=bool)
-        self.latched = np.zeros((n, k), dtype=bool)
+        # acknowledged, latched, first out: one plane each of one array, so the records of a
+        # pass set and gather the three with one operation (`flags`: by flag, flat index)
+        self.acked, self.latched, self.first_out = planes = np.zeros((3, n, k), dtype=bool)
+        self.acked[:] = True
+        self.flags = planes.reshape(3, -1)
         self.since = np.zeros((n, k))
-        self.first_out = np.zeros((n, k), dtype=bool)
         self.shelved_until = np.zeros((n, k))
         self.oos = np.zeros((n, k), dtype=bool)
         self.msup = np.zeros((n, k), dtype=bool)
@@ -116,12 +118,12 @@ class LimitBlock:
         clear_lo = np.where(has & high, np.nextafter(thr - self.deadband, -inf), -inf)
         k = thr.shape[1]
         on, off = (np.repeat(np.asarray(d, dtype=float)[:, None], k, axis=1) for d in (on_delay, off_delay))
-        # SIGN..BAND_LO of each alarm (tag x kind) while inactive and while active; one row each
+        # SIGN..LO_NEG of each alarm (tag x kind) while inactive and while active; one row each
         # of `when_rows`, at flat index * 2 + active
         when = np.stack(
             [
-                np.stack([sign, np.zeros_like(thr), on, raise_hi, raise_lo], axis=-1),
-                np.stack([-sign, np.nextafter(self.deadband, inf), off, clear_hi, clear_lo], axis=-1),
+                np.stack([sign, np.zeros_like(thr), on, raise_hi, -raise_lo], axis=-1),
+                np.stack([-sign, np.nextafter(self.deadband, inf), off, clear_hi, -clear_lo], axis=-1),
             ],
             axis=2,
         )
@@ -147,11 +149,16 @@ class LimitBlock:
         flat index, now active), row by row, or None.
 
         The tags' state is gathered once and turned kinds-first (field x kind x tag, contiguous),
-        so every operation below runs over one flat run of values, not one short row per tag."""
+        so each step below is one whole-array operation over every (tag, kind) cell at once; only
+        the delays go back to the block, and the cells that flip take their new comparison, delay
+        and band edges from `when_rows` (at flat index * 2 + new state), into the block and the
+        gathered copy the band is computed from."""
         g = self.state.take(rows, axis=0).transpose(1, 2, 0).copy()
-        change = g[SIGN] * (x - g[THRESHOLD]) >= g[EDGE]  # NaN (no such alarm): False
+        d = x - g[THRESHOLD]  # (a new array: in place into `g` numpy would check the views overlap)
+        d *= g[SIGN]
+        change = d >= g[EDGE]  # NaN (no such alarm): False
         pend = np.where(change, np.fmin(g[PEND], t), np.nan)
-        fire = t - pend >= g[WAIT]  # NaN (no change wanted): False
+        fire = np.subtract(t, pend, out=d) >= g[WAIT]  # NaN (no change wanted): False
         flipped = None
         if np.count_nonzero(fire):  # (the cheapest any() of a small array)
             pend[fire] = np.nan
@@ -161,11 +168,12 @@ class LimitBlock:
             active = self.flat["active"]
             on = ~active[f]
             active[f] = on
-            g[SIGN:PEND, k, r] = self.when_rows.take(f * 2 + on, axis=0).T
+            new = self.when_rows.take(f * 2 + on, axis=0)
+            g[SIGN:PEND, k, r] = new.T
+            self.state[tags, SIGN:PEND, k] = new
             flipped = r, k, f, on
-        g[PEND] = pend
-        self.state[rows] = g.transpose(2, 0, 1)
-        self.update_band(rows, g)
+        self.pend[rows] = pend.T
+        self.update_band(rows, g[BAND_HI : LO_NEG + 1], pend)
         return flipped
 
     def flip(self, rows, kinds, active) -> None:
@@ -175,13 +183,16 @@ class LimitBlock:
         self.active[rows, kinds] = active
         self.state[rows, SIGN:PEND, kinds] = self.when[rows, kinds, active.astype(np.intp)]
 
-    def update_band(self, rows: np.ndarray, g: np.ndarray | None = None) -> None:
-        """Recompute the quiet band of these tags (`g`: their state, kinds-first, if already
-        gathered): a tag timing a delay is always looked at."""
-        g = self.state[rows].transpose(1, 2, 0) if g is None else g
-        edges = np.where(np.isnan(g[PEND]), g[BAND_HI : BAND_LO + 1], _EMPTY)
-        self.band_hi[rows] = np.minimum.reduce(edges[0], axis=0)
-        self.band_lo[rows] = np.maximum.reduce(edges[1], axis=0)
+    def update_band(self, rows: np.ndarray, edges: np.ndarray | None = None, pend=None) -> None:
+        """Recompute the quiet band of these tags (`edges` and `pend`: their BAND_HI and LO_NEG
+        planes and delays, kinds-first, if already gathered): a tag timing a delay is always
+        looked at."""
+        if edges is None:
+            g = self.state[rows].transpose(1, 2, 0)
+            edges, pend = g[BAND_HI : LO_NEG + 1], g[PEND]
+        m = np.minimum.reduce(np.where(np.isnan(pend), edges, -np.inf), axis=1)
+        self.band_hi[rows] = m[0]
+        self.band_lo[rows] = np.negative(m[1], out=m[1])
 
     @property
     def timing(self) -> np.ndarray:

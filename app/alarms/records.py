@@ -1,6 +1,7 @@
 """The records of tag alarms: the immutable `Alarm` an alarm engine hands out after a transition,
 one at a time (`record`: an operator's action, a shelve that expires) or the many of one pass
-in bulk (`records`, from one aligned list per field: a flood raises hundreds in one scan).
+in bulk (`records`, from one aligned list per field: a flood raises hundreds in one scan; and
+`levels`, the limit alarms of a pass, from what each alarm's record keeps from configuration).
 
 Pure Python, no Qt; `app.alarms.engine.AlarmEngine` owns one and reads its state arrays.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from functools import partial
 from itertools import repeat
+
+import numpy as np
 
 from core.alarm_types import LEVEL_KINDS, Alarm, Kind
 
@@ -21,6 +24,31 @@ class AlarmRecords:
 
     def __init__(self, engine):
         self.engine = engine
+        # by tag: what the records of its limit alarms keep from configuration, (source, the
+        # description in their texts, hazard source, by level kind: (kind, priority, limit, text
+        # after the value) or None), the entries shared between alarms that read the same; and by
+        # flat index of the limit block (tag * level kinds + kind) whether the alarm has one (`prepare`)
+        self.cells: list[tuple | None] = []
+        self.has_cell = np.zeros(0, dtype=bool)
+
+    def prepare(self) -> None:
+        """Make `cells` once the engine's limits, priorities, texts and hazard sources are set."""
+        e = self.engine
+        b, texts, hazard = e.block, e.texts, e.hazard_of
+        limit, priority, tails = b.limit.tolist(), b.priority.tolist(), texts.level_tail
+        shared: dict[tuple, tuple] = {}
+        cells: list[tuple | None] = []
+        n_kinds = len(LEVEL_KINDS)
+        for i, name in enumerate(e.names):
+            kinds = tuple(
+                None if tail is None else shared.setdefault(entry, entry)
+                for k, tail in enumerate(tails[i * n_kinds : (i + 1) * n_kinds])
+                for entry in ((LEVEL_KINDS[k], priority[i][k], limit[i][k], tail),)
+            )
+            has = any(x is not None for x in kinds)
+            cells.append((name, texts.descriptions[i], hazard.get(i, ""), kinds) if has else None)
+        self.cells = cells
+        self.has_cell = np.array([x is not None for x in tails], dtype=bool)
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
@@ -109,6 +137,72 @@ class AlarmRecords:
                 ),
             )
         )
+
+    def levels(
+        self,
+        tags: list[int],
+        kinds: list[int],
+        ts: list[float],
+        active: list[bool],
+        acked: list[bool],
+        since: list[float],
+        value: list[float],
+        shelved: list[bool],
+        suppressed: list[bool],
+        oos: list[bool],
+        latched: list[bool],
+        first_out: list[bool],
+    ) -> list[Alarm]:
+        """The records of the limit alarms of one pass (tags and level kind indexes, all with
+        `cells`; every value finite) from the other fields, one aligned list each: what `records`
+        makes of them, each record in one step from its cell. The message is the texts around
+        `core.formatting.compact_number` of the value, written out here."""
+        cells = self.cells
+        return [
+            _new_alarm(
+                (
+                    source + ":" + kind,
+                    source,
+                    i,
+                    kind,
+                    priority,
+                    on,
+                    ack,
+                    t,
+                    t0,
+                    v,
+                    limit,
+                    f"{desc} {kind} {v:.3g}{tail}" if -100.0 < v < 100.0 else f"{desc} {kind} {v:.0f}{tail}",
+                    "",
+                    "",
+                    sh,
+                    su,
+                    out,
+                    la,
+                    first,
+                    hazard,
+                    None,
+                    None,
+                )
+            )
+            for i, k, t, on, ack, t0, v, sh, su, out, la, first in zip(
+                tags,
+                kinds,
+                ts,
+                active,
+                acked,
+                since,
+                value,
+                shelved,
+                suppressed,
+                oos,
+                latched,
+                first_out,
+                strict=True,
+            )
+            for source, desc, hazard, entries in [cells[i]]
+            for kind, priority, limit, tail in [entries[k]]
+        ]
 
     def is_suppressed(self, kind: str, i: int) -> bool:
         """By design (suppress_when; an operating state; a BAD alarm while its device's COMM alarm stands) or by hand."""

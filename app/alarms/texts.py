@@ -28,13 +28,14 @@ class AlarmTexts:
         }
         self._unit = [f" {u}" if u else "" for u in self.units]
         self._tails: dict[tuple[str, str, float], str] = {}  # (unit, kind, limit) -> text after the value
-        # by flat index (tag * level kinds + kind): a limit alarm's text after the value (`prepare`)
-        self._level_tail = np.empty(0, dtype=object)
-        self._has_tail = np.zeros(0, dtype=bool)
+        # by flat index (tag * level kinds + kind): a limit alarm's text after the value, None
+        # where there is none (`prepare`)
+        self.level_tail: list[str | None] = []
 
     def prepare(self, limits: np.ndarray) -> None:
         """Make the text after the value of every limit alarm (`limits`: tags x level kinds, NaN
-        where there is none), found by the alarm's flat index in the records of a pass."""
+        where there is none), found by the alarm's flat index in the records of a pass
+        (`app.alarms.records.AlarmRecords.levels`)."""
         n_kinds = limits.shape[1]
         tails: list[str | None] = [None] * limits.size
         for k, kind in enumerate(LIMIT_KINDS):
@@ -42,8 +43,7 @@ class AlarmTexts:
             for i in np.flatnonzero(np.isfinite(col)).tolist():
                 if i not in self.custom_message:
                     tails[i * n_kinds + k] = self._tail(i, kind, float(col[i]))
-        self._level_tail = np.array(tails, dtype=object)
-        self._has_tail = np.array([x is not None for x in tails], dtype=bool)
+        self.level_tail = tails
 
     def text(self, kind: str, i: int, value: float, lim: float) -> str:
         """The alarm's message: the engineer's own, or its kind's text with the value and limit."""
@@ -52,20 +52,6 @@ class AlarmTexts:
         if kind in LIMIT_KINDS:
             return self.descriptions[i] + _SPACED[kind] + compact_number(value) + self._tail(i, kind, lim)
         return self._other(kind, i, value, lim)
-
-    def levels(
-        self, flat: np.ndarray, tags: list[int], kinds: list[str], values: list[float], limits: list[float]
-    ) -> list[str]:
-        """`text` of many level alarms (`flat`: their indexes tag * level kinds + kind; the lists
-        aligned with it): the records of one pass."""
-        if not self._has_tail[flat].all():  # an on/off alarm or an engineer's message: one by one
-            return [self.text(k, i, v, lim) for i, k, v, lim in zip(tags, kinds, values, limits, strict=True)]
-        tails = self._level_tail[flat].tolist()
-        descriptions = self.descriptions
-        return [
-            f"{descriptions[i]}{_SPACED[k]}{compact_number(v)}{tail}"
-            for i, k, v, tail in zip(tags, kinds, values, tails, strict=True)
-        ]
 
     def _tail(self, i: int, kind: str, lim: float) -> str:
         """The text after the value of limit alarm (tag, kind): its unit and limit."""
