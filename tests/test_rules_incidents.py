@@ -100,7 +100,7 @@ CASES = [
     ("lance_leak", "BOF1 lance water leak", blowing_for(120.0)),
     ("gas_leak", "Gas leak spreading", None),
     ("hearth_creep", "Hearth temperature creep", None),
-    ("dust_smoulder", "Dust collector smoulder", None),
+    ("dust_smoulder", "PCI1 coal dust smoulder", None),
 ]
 
 
