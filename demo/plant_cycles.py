@@ -5,7 +5,10 @@
   hearth side-wall thermocouples follow it a few °C, with the lag of the refractory; the cast
   house's fumes lift the tuyere-platform CO detectors a little while the iron runs.
 - Hot-stove changeovers every 45-60 min (drawn per changeover): the hot-blast pressure dips a few
-  kPa and the hot-blast temperature some degrees for a minute or two.
+  kPa and the hot-blast temperature some degrees for a minute or two. The stoves take the blast in
+  turn, two on gas and one on blast: a stove's dome heats up towards its working temperature
+  while on gas and cools some 150 °C while on blast; its waste gas warms through the heating
+  period and drops back when the cold blast comes in.
 - The cooling-water supply temperature swings a few °C over the day (cooling towers in the sun),
   moving the supply and return temperatures of every circuit that draws on it and, a little, the
   blast furnace's water temperature rise per stave segment.
@@ -31,6 +34,10 @@ HEARTH_SWING_C = 2.5  # ± °C of the side-wall thermocouples over a cast cycle
 HEARTH_TAU_S = 600.0  # refractory lag
 CAST_CO_PPM = 1.5  # tuyere-platform CO added while the iron runs (times a factor per detector)
 SUPPLY_SWING_C = 2.5  # ± °C of the cooling-water supply over the day
+DOME_ON_GAS_C, DOME_ON_BLAST_C = 90.0, -70.0  # a dome's approach on gas / on blast (about its base)
+DOME_TAU_S = {True: 600.0, False: 2400.0}  # heating up on gas is faster than cooling on blast
+WASTE_GAS_RISE_C = 160.0  # the waste gas warms this much over HEATING_S on gas
+HEATING_S = 7200.0
 _HORIZON_S = 40 * DAY_S  # schedules drawn this far ahead at a time
 
 _Lagged = Callable[[str, float, float, float], float]
@@ -67,6 +74,11 @@ class PlantCycles:
             if n in have
         ]
         self.blast = {n for n in ("BF1.BLAST.PRESSURE", "BF1.BLAST.TEMP") if n in have}
+        self.domes = sorted(n for n in names if re.fullmatch(r"HS\d\.DOME\.TEMP\.\d+", n))
+        self.waste_gas = {
+            n: int(n.rsplit(".", 1)[1]) - 1 for n in names if re.fullmatch(r"HS\d\.WASTE_GAS\.TEMP\.\d+", n)
+        }
+        self.on_gas_tag = next((n for n in names if re.fullmatch(r"HS\d\.ON_GAS", n)), None)
         self.day_phase = float(self.rng.uniform(0, 2 * math.pi))
         self.casts = np.zeros(1)  # start times (plant time, s)
         self.stoves = np.zeros(1)  # changeover times
@@ -97,6 +109,33 @@ class PlantCycles:
         start, open_s, _ = self.cast(t)
         return t - start < open_s
 
+    def stove_states(self, t: float) -> list[tuple[bool, float]]:
+        """(on gas, seconds in that state) of every stove at plant time `t`: stove j is on blast
+        between changeovers n and n + 1 when n % stoves == j, on gas for the two periods after."""
+        count = max(len(self.domes), 1)
+        n = max(int(np.searchsorted(self.stoves, t, "right")) - 1, 0)
+        out = []
+        for j in range(count):
+            if n % count == j:
+                out.append((False, t - float(self.stoves[n])))
+            else:
+                first = n - (n - j - 1) % count  # the changeover that took it off blast
+                out.append((True, t - float(self.stoves[max(first, 0)])))
+        return out
+
+    def _stoves(self, t: float, dt: float, lagged: _Lagged, out: dict[str, float]) -> None:
+        states = self.stove_states(t)
+        for j, name in enumerate(self.domes):
+            on_gas, _since = states[j]
+            target = DOME_ON_GAS_C if on_gas else DOME_ON_BLAST_C
+            out[name] = lagged(f"dome{j}", target, DOME_TAU_S[on_gas], dt)
+        for name, j in self.waste_gas.items():
+            on_gas, since = states[j] if j < len(states) else (True, 0.0)
+            target = WASTE_GAS_RISE_C * min(since / HEATING_S, 1.0) if on_gas else -10.0
+            out[name] = lagged(f"waste{j}", target, 120.0 if on_gas else 300.0, dt)
+        if self.on_gas_tag is not None:  # stove 1's state
+            out[self.on_gas_tag] = 1.0 if states[0][0] else 0.0
+
     def offsets(self, t: float, dt: float, lagged: _Lagged) -> dict[str, float]:
         out: dict[str, float] = {}
         start, open_s, period = self.cast(t)
@@ -119,6 +158,8 @@ class PlantCycles:
                 "BF1.BLAST.TEMP": -10.0 * _bump(since, 60.0),
             }
             out.update((n, d) for n, d in dip.items() if n in self.blast)
+        if self.domes:
+            self._stoves(t, dt, lagged, out)
         supply = SUPPLY_SWING_C * math.sin(2 * math.pi * t / DAY_S + self.day_phase)
         for n, g in self.supply:
             out[n] = g * supply

@@ -42,11 +42,16 @@ INCIDENTS: tuple[str, ...] = (
     "detector_spikes",  # single-scan spikes of tens of ppm on the faulty detector (a loose terminal)
     "detector_dropout",  # the faulty detector's reading is missing (NaN) for a minute or so at a time
     "water_seal_blowthrough",  # the converter gas main's water seal loses its water: gas escapes at once
+    "tuyere_leak",  # a burnt tuyere leaks into the furnace: its outlet water falls behind the inlet
+    "hearth_bottom_creep",  # the hearth bottom edge erodes: its thermocouple climbs a few °C a day
+    "stove_shell_hot_spot",  # the refractory behind a hot stove's shell fails: the shell warms over days
 )
 SENSOR_INCIDENTS = frozenset(
     {"detector_frozen", "detector_fault", "detector_drift", "detector_spikes", "detector_dropout"}
 )  # the instrument fails, not the process: no limit alarm to warn of
-SLOW_INCIDENTS = frozenset({"piston_tilt_growth"})  # precursors of days, not minutes
+SLOW_INCIDENTS = frozenset(
+    {"piston_tilt_growth", "hearth_bottom_creep", "stove_shell_hot_spot"}
+)  # precursors of days, not minutes
 SUDDEN_INCIDENTS = frozenset({"water_seal_blowthrough"})  # seconds from onset to alarm
 PROCESS_INCIDENTS: tuple[str, ...] = tuple(
     i for i in INCIDENTS if i not in SENSOR_INCIDENTS | SLOW_INCIDENTS | SUDDEN_INCIDENTS
@@ -54,6 +59,8 @@ PROCESS_INCIDENTS: tuple[str, ...] = tuple(
 FAULTY_DETECTOR = "GH1.CO.01"  # the detector the sensor incidents hit (else the first ppm detector)
 DRIFT_PPM_H = 6.0
 SEAL_DETECTORS = (("GAS.CO.14", 1.0), ("GAS.CO.06", 0.35))  # nearest the converter gas main's seal
+LEAKING_TUYERE = "T03"  # the tuyere the tuyere_leak incident burns through
+GAS_AREA_KINDS = ("gas_area", "gas_holder")  # the gas leak spreads among these sources' detectors
 
 HEAT_S = 35 * 60.0  # one converter heat, tap to tap
 BOF_OFFSET_S = {1: 0.0, 2: 1050.0}  # BOF2 runs half a heat behind BOF1
@@ -78,6 +85,8 @@ RULES: list[tuple[str, _Spec]] = [
     (r"BF1\.BLAST\.FLOW$", (5200.0, 15.0, 70.0, 2000.0)),
     (r"BF1\.BLAST\.TEMP$", (1180.0, 2.0, 15.0, 3000.0)),
     (r"BF1\.HEARTH\.TC\d+$", ((330.0, 410.0), 0.4, 5.0, 7200.0)),
+    # the bottom edge, where the lining wears first (the "elephant foot"), reads hotter than the centre
+    (r"BF1\.HEARTH\.BOTTOM\.TC02$", ((470.0, 505.0), 0.3, 3.0, 9000.0)),
     (r"BF1\.HEARTH\.BOTTOM\.TC\d+$", ((400.0, 460.0), 0.3, 3.0, 9000.0)),
     (r"BF1\.STAVE\.TC\d+$", ((70.0, 110.0), 0.5, 6.0, 3600.0)),
     (r"BF1\.CW\.S1\.FLOW$", (1400.0, 4.0, 15.0, 2400.0)),
@@ -91,6 +100,13 @@ RULES: list[tuple[str, _Spec]] = [
     (r"BF1\.CW\.SUPPLY\.FLOW$", (4300.0, 8.0, 30.0, 2400.0)),
     (r"BF1\.CW\.TANK\.LEVEL$", (9.2, 0.01, 0.2, 5400.0)),
     (r"BF1\.TUYERE\.CO\.\d+$", ((4.0, 8.0), 1.0, 1.5, 900.0)),
+    (r"BF1\.TUYERE\.T\d+\.FLOW_IN$", ((30.0, 34.0), 0.08, 0.6, 2400.0)),
+    (r"BF1\.TUYERE\.T\d+\.FLOW_OUT$", ((-0.15, 0.15), 0.08, 0.0, 1.0)),  # the meters' offset: see _derived
+    (r"HS\d\.DOME\.TEMP\.\d+$", (1200.0, 1.5, 6.0, 5400.0)),  # + the stove cycle (plant_cycles)
+    (r"HS\d\.WASTE_GAS\.TEMP\.\d+$", (150.0, 1.0, 3.0, 3600.0)),  # + the stove cycle
+    (r"HS\d\.SHELL\.TEMP\.\d+$", ((72.0, 86.0), 0.2, 3.0, DAY_S)),  # the sun on the shell
+    (r"HS\d\.GAS\.PRESSURE$", (6.5, 0.04, 0.3, 1800.0)),
+    (r"HS\d\.VALVE\.CW\.FLOW\.\d+$", ((38.0, 44.0), 0.3, 1.0, 2400.0)),
     (r"CO\.\d+$", ((0.8, 2.5), 0.3, 0.4, 1200.0)),  # fixed CO detectors, ppm
     (r"GH1\.LEVEL$", (55.0, 0.05, 0.0, 1.0)),
     (r"GH1\.PISTON\.TILT$", (14.0, 0.4, 4.0, 5400.0)),
@@ -112,14 +128,15 @@ RULES: list[tuple[str, _Spec]] = [
     (r"O2\.HEADER\.FLOW$", (3000.0, 60.0, 300.0, 1800.0)),
     (r"O2\.HEADER\.PURITY$", (99.6, 0.02, 0.05, 7200.0)),
     (r"O2\.VAPORIZER\.OUTLET\.TEMP$", (8.0, 0.3, 5.0, 5400.0)),
-    (r"DC1\.HOPPER\d\.TEMP$", ((62.0, 75.0), 0.3, 3.0, 3600.0)),
-    (r"DC1\.INLET\.TEMP$", (125.0, 1.0, 12.0, HEAT_S)),
-    (r"DC1\.OUTLET\.TEMP$", (112.0, 0.8, 10.0, HEAT_S)),
-    (r"DC1\.DP$", (1250.0, 12.0, 0.0, 1.0)),
-    (r"DC1\.HOPPER\.CO$", (3.0, 0.5, 0.8, 1800.0)),
-    (r"DC1\.FAN\.CURRENT$", (230.0, 1.5, 8.0, 2400.0)),
-    (r"DC1\.SPARK\.COUNT$", (0.0, 0.0, 0.0, 1.0)),
-    (r"DC1\.PULSE\.AIR\.PRESSURE$", (0.55, 0.004, 0.02, 1800.0)),
+    # PCI coal grinding: the mill loop is inert (O2 ~5.5 %VOL); the drying gas brings its own CO
+    (r"PCI\d\.FILTER\.O2$", (5.5, 0.06, 0.3, 1800.0)),
+    (r"PCI\d\.FILTER\.CO$", (110.0, 3.0, 12.0, 2400.0)),
+    (r"PCI\d\.FILTER\.TEMP\.\d+$", ((64.0, 72.0), 0.25, 1.5, 3600.0)),
+    (r"PCI\d\.FILTER\.DP$", (1300.0, 12.0, 0.0, 1.0)),
+    (r"PCI\d\.MILL\.OUTLET\.TEMP$", (76.0, 0.3, 2.0, 3600.0)),
+    (r"PCI\d\.BIN\.TEMP\.\d+$", ((48.0, 55.0), 0.15, 1.0, 7200.0)),
+    (r"PCI\d\.N2\.PRESSURE$", (0.65, 0.003, 0.01, 1800.0)),
+    (r"PCI\d\.N2\.FLOW$", (620.0, 6.0, 25.0, 2400.0)),
     (r"CC1\.STRAND\d\.MOULD\.FLOW$", ((150.0, 160.0), 0.8, 2.0, 1800.0)),
     (r"CC1\.STRAND\d\.MOULD\.DT$", ((6.0, 7.0), 0.08, 0.3, 1800.0)),
     (r"CC1\.STRAND\d\.SPEED$", ((1.15, 1.3), 0.004, 0.04, 2400.0)),
@@ -152,7 +169,9 @@ RULES: list[tuple[str, _Spec]] = [
 _RULES = [(re.compile(p), s) for p, s in RULES]
 
 # bools without an alarm that are normally true; alarmed bools rest in the non-alarm state
-_BOOL_TRUE = re.compile(r"(PUMP1\.RUN|ASU\.RUN|COMPRESSOR\.RUN|FAN\.RUN|VALVE\.OPEN|\.CASTING)$")
+_BOOL_TRUE = re.compile(
+    r"(PUMP1\.RUN|ASU\.RUN|COMPRESSOR\.RUN|FAN\.RUN|MILL\.RUNNING|VALVE\.OPEN|\.CASTING)$"
+)
 
 
 def _ramp(x: float, x0: float, x1: float) -> float:
@@ -212,9 +231,13 @@ class PlantPhysics:
         self.overrides: dict[int, float] = {}
         self.incidents: dict[str, float] = {}  # name -> simulated start time
         self._lag: dict[str, float] = {}  # first-order lag states
-        self._spark_minute = -1
-        self._spark_count = 0.0
         self._gas = self._gas_leak_geometry()
+        self._tuyere_out = [
+            (self.index[n[: -len("OUT")] + "IN"], i)
+            for n, i in self.index.items()
+            if re.fullmatch(r"BF1\.TUYERE\.T\d+\.FLOW_OUT", n) and n[: -len("OUT")] + "IN" in self.index
+        ]
+        self._leaking = f"BF1.TUYERE.{LEAKING_TUYERE}.FLOW_OUT"
         self._faulty = self.index.get(FAULTY_DETECTOR)
         if self._faulty is None:
             self._faulty = next((i for i, t in enumerate(cfg.tags) if t.unit == "ppm" and t.range), None)
@@ -276,8 +299,8 @@ class PlantPhysics:
         for p in ("BOF1", "BOF2"):
             if f"{p}.LANCE.FLOW_IN" in names:
                 names |= {f"{p}.LANCE.FLOW_OUT", f"{p}.LANCE.FLOW_DIFF"}
-        if "dust_smoulder" in self.incidents:
-            names.add("DC1.SPARK.COUNT")
+        if "tuyere_leak" in self.incidents:
+            names.add(f"BF1.TUYERE.{LEAKING_TUYERE}.FLOW_OUT")
         return {n for n in names if n in self.index}
 
     def minutes_since(self, incident: str) -> float | None:
@@ -392,7 +415,7 @@ class PlantPhysics:
         )
         out["CC1.TUNDISH.WEIGHT"] = 38.0 - 8.0 * (1.0 - _ramp(tl, 60, 300)) * _ramp(tl, 0, 60)
         # pulse-jet cleaning: the bag filter's differential pressure is a saw-tooth
-        out["DC1.DP"] = 1150.0 + 350.0 * ((t % 600.0) / 600.0)
+        out["PCI1.FILTER.DP"] = 1150.0 + 300.0 * ((t % 480.0) / 480.0)
         # cranes: hot-metal crane laden while charging, ladle crane laden after tapping
         c1 = c2 = False
         for off in BOF_OFFSET_S.values():
@@ -401,14 +424,6 @@ class PlantPhysics:
             c2 |= 1820.0 <= th < 2000.0
         out["CR1.HOIST.LOAD"] = self._lagged("cr1", 215.0 if c1 else 2.0, 8.0, dt)
         out["CR2.HOIST.LOAD"] = self._lagged("cr2", 225.0 if c2 else 2.0, 8.0, dt)
-        # sparks in the last minute, resampled once per simulated minute
-        minute = int(t // 60.0)
-        if minute != self._spark_minute:
-            self._spark_minute = minute
-            m = self.minutes_since("dust_smoulder")
-            lam = 0.02 if m is None else min(0.02 + 0.12 * m, 6.0)
-            self._spark_count = float(self.rng.poisson(lam))
-        out["DC1.SPARK.COUNT"] = self._spark_count
         return out
 
     def _derived(self, v: np.ndarray) -> None:
@@ -430,6 +445,10 @@ class PlantPhysics:
             i_ti, i_to = self.index.get(f"{p}.LANCE.TEMP_IN"), self.index.get(f"{p}.LANCE.TEMP_OUT")
             if i_ti is not None and i_to is not None:
                 v[i_to] += v[i_ti] - 33.0
+        # a tuyere's outlet meter reads its inlet's flow, its own offset and noise (what the RULES
+        # give it), less what leaks into the furnace
+        for k, i_out in self._tuyere_out:
+            v[i_out] += v[k] - (self._tuyere_leak_m3h() if self.names[i_out] == self._leaking else 0.0)
 
     # ------------------------------------------------------------ incidents
     def faulty_detector(self) -> str | None:
@@ -463,15 +482,21 @@ class PlantPhysics:
             if self.t >= self._dropout_from:
                 v[i] = math.nan
 
+    def _tuyere_leak_m3h(self) -> float:
+        m = self.minutes_since("tuyere_leak")
+        return 0.0 if m is None else 0.02 * m + 0.0004 * self._shape("tuyere_leak") * m * m
+
     def _leak_m3h(self, bof: int) -> float:
         m = self.minutes_since("lance_leak") if bof == 1 else None
         return 0.0 if m is None else 0.25 * m + 0.02 * self._shape("lance_leak") * m * m
 
     def _gas_leak_geometry(self):
-        """Detectors with a map position and unit ppm, and the leak point between the closest pair."""
+        """Detectors of the gas areas (GAS_AREA_KINDS) with a map position and unit ppm, and the leak
+        point between the closest pair."""
+        gas = {n for h in self.cfg.hazard_sources if h.kind in GAS_AREA_KINDS for n in h.tags}
         idx, pts = [], []
         for i, t in enumerate(self.cfg.tags):
-            if t.map is not None and t.unit == "ppm" and not self.is_bool[i] and "TUYERE" not in t.name:
+            if t.map is not None and t.unit == "ppm" and not self.is_bool[i] and t.name in gas:
                 idx.append(i)
                 pts.append(t.map)
         if len(pts) < 2:
@@ -513,15 +538,28 @@ class PlantPhysics:
             fx.append(("BOF1.LANCE.WATER.PRESSURE", lambda x, d=0.004 * m: x - d))
             fx.append(("BOF1.LANCE.FLOW_IN", lambda x, d=0.05 * self._leak_m3h(1): x + d))
         m = self.minutes_since("dust_smoulder")
-        if m is not None:
-            osc = min(8.0 * m, 250.0) * math.sin(2 * math.pi * self.t / 90.0)
+        if m is not None:  # coal dust smoulders in the PCI bag filter once air gets into the mill loop
             k = self._shape("dust_smoulder")
-            fx.append(("DC1.HOPPER3.TEMP", lambda x, d=1.6 * m * (1.0 + k * m / 30.0): x + d))
-            fx.append(("DC1.HOPPER2.TEMP", lambda x, d=0.5 * m: x + d))
-            fx.append(("DC1.HOPPER4.TEMP", lambda x, d=0.5 * m: x + d))
-            fx.append(("DC1.OUTLET.TEMP", lambda x, d=0.3 * m: x + d))
-            fx.append(("DC1.DP", lambda x, d=12.0 * m + osc: x + d))
-            fx.append(("DC1.HOPPER.CO", lambda x, d=min(3.0 * math.expm1(m / 6.0), 400.0): x + d))
+            fx.append(("PCI1.N2.FLOW", lambda x, d=min(10.0 * m, 350.0): x - d))  # the inerting falls off
+            fx.append(("PCI1.FILTER.O2", lambda x, d=0.09 * m * (1.0 + k * m / 60.0): x + d))
+            fx.append(("PCI1.FILTER.CO", lambda x, d=min(10.0 * math.expm1(m / 8.0), 2500.0): x + d))
+            fx.append(
+                ("PCI1.FILTER.TEMP.03", lambda x, d=0.3 * m * (1.0 + k * m / 30.0): x + d)
+            )  # the hopper
+            fx.append(("PCI1.FILTER.TEMP.02", lambda x, d=0.12 * m: x + d))
+        m = self.minutes_since("tuyere_leak")
+        if m is not None:  # the inlet draws a little more as the leak opens; the outlet: _derived
+            fx.append(
+                (f"BF1.TUYERE.{LEAKING_TUYERE}.FLOW_IN", lambda x, d=0.3 * self._tuyere_leak_m3h(): x + d)
+            )
+        m = self.minutes_since("hearth_bottom_creep")
+        if m is not None:  # 5 °C a day, a little faster every day as the carbon lining thins
+            days = m / 1440.0
+            fx.append(("BF1.HEARTH.BOTTOM.TC02", lambda x, d=5.0 * days * (1.0 + days / 4.0): x + d))
+        m = self.minutes_since("stove_shell_hot_spot")
+        if m is not None:  # 3 °C a day, faster as the gap behind the refractory widens
+            days = m / 1440.0
+            fx.append(("HS1.SHELL.TEMP.02", lambda x, d=3.0 * days * (1.0 + days / 3.0): x + d))
         if "gas_leak" in self.incidents and self._gas is not None:
             idx, dist = self._gas
             tau = 60.0 * self.minutes_since("gas_leak")

@@ -5,7 +5,9 @@ the warnings come and how often they are wrong.
 An incident scenario runs the plant normally for a warm-up (the anomaly baselines learn), starts
 the incident at its onset and runs until the first limit alarm of a tag the incident moves. The
 lead fraction is (alarm - first warning) / (alarm - onset): 1 means warned at the onset, 0 means
-no earlier than the alarm.
+no earlier than the alarm. Where no tag carries the limit (a tuyere's in - out water difference is
+limited by a rule of the plant file over its two flows), the first raise of that rule (LIMIT_RULES)
+stands for the alarm, and is never counted as a warning of it.
 
 The incidents of the bank do not develop as written once and for all: `draw_signature` draws each
 one's rate (x0.5-2, log-uniform) and onset shape (x0.7-1.4) from a generator seeded by the
@@ -26,10 +28,19 @@ import numpy as np
 from app.config import PlantConfig
 from app.evaluation.pipeline import Pipeline
 from core.samples import Quality, SampleBatch
-from demo.plant_physics import PROCESS_INCIDENTS, SLOW_INCIDENTS, SUDDEN_INCIDENTS, PlantPhysics, Signature
+from demo.plant_physics import (
+    LEAKING_TUYERE,
+    PROCESS_INCIDENTS,
+    SLOW_INCIDENTS,
+    SUDDEN_INCIDENTS,
+    PlantPhysics,
+    Signature,
+)
 
 T0 = 1_700_000_000.0  # epoch of simulated time 0
 LIMIT_KINDS = frozenset({"HH", "H", "L", "LL", "ROC", "DEV"})
+# incident -> the plant file's rule that is its limit (no tag carries it)
+LIMIT_RULES = {"tuyere_leak": f"BF1 tuyere {int(LEAKING_TUYERE[1:])} water leak"}
 WARMUP_S = 2400.0
 MAX_AFTER_S = 3 * 3600.0
 
@@ -128,6 +139,7 @@ def run_incident(
     hazards_of = hazards_of_tag_names(cfg)
     result = IncidentResult(incident, seed, onset, None, "", None, "", "", signature)
     affected: set[str] = set()
+    limit_rule = LIMIT_RULES.get(incident)
     for batch in samples(physics, max_after_s, dt):
         affected |= physics.affected_tags()
         hazards = set().union(*(hazards_of.get(n, set()) for n in affected)) if affected else set()
@@ -135,9 +147,12 @@ def run_incident(
             if not a.active or a.acked:
                 continue
             about = a.source in affected or (a.kind == "RULE" and a.hazard in hazards)
-            if a.is_warning and result.warning is None and about:
+            limit = (a.kind in LIMIT_KINDS and a.source in affected) or (
+                a.kind == "RULE" and a.source == limit_rule
+            )
+            if a.is_warning and result.warning is None and about and not limit:
                 result.warning, result.warning_key, result.warning_message = a.ts, a.key, a.message
-            if a.kind in LIMIT_KINDS and result.alarm is None and a.source in affected:
+            if limit and result.alarm is None:
                 result.alarm, result.alarm_key = a.ts, a.key
         if result.alarm is not None:
             break

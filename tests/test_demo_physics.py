@@ -110,12 +110,9 @@ def test_sensor_faults_are_seen_without_a_limit_alarm(cfg, incident, kinds, with
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="a zero drift of a few ppm an hour is followed by the detector's 30-minute anomaly "
-    "baseline: nothing is raised until the H alarm hours later",
-)
 def test_detector_drift_is_seen_within_ninety_minutes(cfg):
+    """The fast baseline follows a zero creeping 6 ppm an hour; the slow one (anomaly.slow in the
+    demo file) does not, so the drift is seen hours before the H alarm."""
     _, seen = _watch(cfg, "detector_drift", 5400.0)
     assert any(k.split(".")[-1] in {"ANOMALY", "DIAG", "BAD"} for _, k in seen), seen
 

@@ -124,6 +124,9 @@ class Demo:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(
+    480
+)  # 2400 plant seconds at x10, and the start: the coal-dust smoulder takes ~20 plant min
 @pytest.mark.parametrize(
     ("speed", "incidents"),
     [(30.0, FOUR), (10.0, ("gas_leak", "lance_leak", "dust_smoulder"))],

@@ -130,8 +130,8 @@ def test_overview_ranks_reranks_and_emits_hazard_selected(qtbot, config):
     assert sig.args == ["Gas holder 1"]
     # choosing it elsewhere (the map) selects the row without echoing it back
     with qtbot.assertNotEmitted(overview.hazard_selected):
-        assert overview.select("Dust collector 1")
-    assert overview.selected() == "Dust collector 1"
+        assert overview.select("Continuous caster 1")
+    assert overview.selected() == "Continuous caster 1"
 
 
 # ---------------------------------------------------------------- hazard-source panel
@@ -357,7 +357,7 @@ def test_panel_says_which_method_gave_the_inherent_level(qtbot, config):
     assert panel.inherent_badge.level == 2
     assert panel.inherent_method.text() == "By LEC evaluation · not a major hazard (S < 1)"
     assert "S = 0.5 < 1, not a major hazard" in panel.inherent_label.text()
-    assert panel.show_hazard("Dust collector 1")
+    assert panel.show_hazard("Continuous caster 1")
     assert panel.inherent_method.text() == "By LS matrix"
     # a floor over a milder evaluation says what the evaluation alone gives
     hs = next(h for h in config.hazard_sources if h.name == "Gas holder 1")

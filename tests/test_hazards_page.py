@@ -39,7 +39,7 @@ def test_major_hazard_with_catalogue_substances_and_direct_condition(qtbot):
     assert "I red by direct determination" in page.grade.text()
     assert "GB 18218 grade 3" in page.grade.text()
 
-    page.list.setCurrentRow(row["Dust collector 1"])
+    page.list.setCurrentRow(row["PCI coal grinding"])
     assert not page.major.isChecked()
     page.direct.setText("10 or more people work in an explosive-dust area")
     page.direct.textEdited.emit(page.direct.text())

@@ -304,7 +304,8 @@ def test_demo_levels_are_signed():
         "Gas holder 1": (1, "direct"),
         "Gas pipeline network": (3, "LEC"),
         "Oxygen station": (1, "direct"),
-        "Dust collector 1": (3, "LS"),
+        "PCI coal grinding": (2, "LEC"),
+        "Hot stoves 1": (2, "LEC"),
         "Continuous caster 1": (3, "LS"),
         "Molten-metal cranes": (2, "LEC"),
     }

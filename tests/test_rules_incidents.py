@@ -100,13 +100,23 @@ CASES = [
     ("lance_leak", "BOF1 lance water leak", blowing_for(120.0)),
     ("gas_leak", "Gas leak spreading", None),
     ("hearth_creep", "Hearth temperature creep", None),
-    ("dust_smoulder", "Dust collector smoulder", None),
+    pytest.param(
+        "dust_smoulder",
+        "PCI1 coal dust smoulder",
+        None,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="the pci template's smoulder rule (CO +50 ppm and a filter temperature +3 °C within "
+            "5 min) holds only once the smoulder is under way, after the loop's O2 has crossed its 8 % "
+            "limit: the forecasts of O2, CO and the hopper temperature warn first",
+        ),
+    ),
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("incident, rule, when", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("incident, rule, when", CASES, ids=[getattr(c, "values", c)[0] for c in CASES])
 def test_rule_fires_before_the_first_limit_alarm(cfg, incident, rule, when, seed):
     plant, start, alarm = run_incident(cfg, incident, seed, when)
     fired = [(t, name, msg) for t, name, msg in plant.raised if t <= alarm]

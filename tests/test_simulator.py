@@ -152,7 +152,8 @@ def test_demo_yaml_covers_the_plant():
         "gas_holder",
         "gas_area",
         "oxygen_station",
-        "dust_collector",
+        "pci",
+        "hot_stove",
         "caster",
         "crane",
     }
@@ -199,20 +200,20 @@ def test_set_value_round_trips_exactly(plant):
     forced = {
         "BF1.TOP.PRESSURE": 123.456,  # float32, big (device default)
         "BF1.STAVE.TC05": 87.25,  # float32, little (tag override on a big device)
-        "DC1.INLET.TEMP": 141.7,  # float32, little (device default)
+        "PCI1.FILTER.TEMP.01": 71.7,  # float32, little (device default)
         "O2.HEADER.PRESSURE": 1.8765,  # float64, big (tag override on a little device)
         "GAS.CO.01": 87.3,  # int16, scale 0.1
         "O2.AMB.01": 20.87,  # uint16, scale 0.01
         "GH1.PISTON.TILT": 15.7,  # int32, scale 0.1
         "BF1.BLEEDER.INTERLOCK": 0.0,  # bit 3 of hr:50
         "GAS.ALARM.HORN": 1.0,  # coil
-        "DC1.LOCKAIR.VALVE.FAULT": 1.0,  # discrete input
+        "PCI1.EXPLOSION.VENT.OPEN": 1.0,  # discrete input
     }
     try:
         for name, v in forced.items():
             sim.set_value(name, v)
         got = _read_tags(cfg, [*forced, "BF1.TOP.PRESSURE.AUTO"])
-        for name in ("BF1.TOP.PRESSURE", "BF1.STAVE.TC05", "DC1.INLET.TEMP"):
+        for name in ("BF1.TOP.PRESSURE", "BF1.STAVE.TC05", "PCI1.FILTER.TEMP.01"):
             assert got[name] == _f32(forced[name]), name
         assert got["O2.HEADER.PRESSURE"] == forced["O2.HEADER.PRESSURE"]
         for name in ("GAS.CO.01", "O2.AMB.01", "GH1.PISTON.TILT"):
@@ -220,12 +221,12 @@ def test_set_value_round_trips_exactly(plant):
         assert got["BF1.BLEEDER.INTERLOCK"] == 0.0
         assert got["BF1.TOP.PRESSURE.AUTO"] == 1.0  # the other bits of the word are untouched
         assert got["GAS.ALARM.HORN"] == 1.0
-        assert got["DC1.LOCKAIR.VALVE.FAULT"] == 1.0
+        assert got["PCI1.EXPLOSION.VENT.OPEN"] == 1.0
     finally:
         for name in forced:
             sim.set_value(name, None)
-    released = _read_tags(cfg, ["BF1.BLEEDER.INTERLOCK", "GAS.ALARM.HORN", "DC1.LOCKAIR.VALVE.FAULT"])
-    assert released == {"BF1.BLEEDER.INTERLOCK": 1.0, "GAS.ALARM.HORN": 0.0, "DC1.LOCKAIR.VALVE.FAULT": 0.0}
+    released = _read_tags(cfg, ["BF1.BLEEDER.INTERLOCK", "GAS.ALARM.HORN", "PCI1.EXPLOSION.VENT.OPEN"])
+    assert released == {"BF1.BLEEDER.INTERLOCK": 1.0, "GAS.ALARM.HORN": 0.0, "PCI1.EXPLOSION.VENT.OPEN": 0.0}
 
 
 @pytest.mark.slow
@@ -251,6 +252,9 @@ def test_unknown_names_are_refused(plant):
         "detector_spikes",
         "detector_dropout",
         "water_seal_blowthrough",
+        "tuyere_leak",
+        "hearth_bottom_creep",
+        "stove_shell_hot_spot",
     }
 
 
@@ -480,7 +484,7 @@ def test_normal_plant_is_quiet_for_a_simulated_shift():
         ("gas_leak", "GAS.CO.13"),
         ("lance_leak", "BOF1.LANCE.FLOW_DIFF"),
         ("hearth_creep", "BF1.HEARTH.TC04"),
-        ("dust_smoulder", "DC1.HOPPER3.TEMP"),
+        ("dust_smoulder", "PCI1.FILTER.CO"),
     ],
 )
 def test_incidents_start_below_the_limit_and_grow_past_it(incident, tag):
