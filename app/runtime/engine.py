@@ -23,8 +23,8 @@ import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple, Protocol
+from dataclasses import replace
+from typing import Protocol
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from app.config.io import changed_devices
 from app.evaluation.integrity import QualityStage
 from app.evaluation.pipeline import Outcome, Pipeline
 from app.risk import operating_states
+from app.runtime.answers import Reconfigured, TagNow  # noqa: F401  (part of the engine's API)
 from app.runtime.device_writes import DeviceWrites, WriteResult  # noqa: F401  (WriteResult: part of the engine's API)
 from app.runtime.history_watch import HISTORY_ALARM_KEY, HistoryWatch  # noqa: F401  (the key: engine API)
 from app.runtime.operator import OperatorRequests
@@ -53,29 +54,6 @@ class EngineListener(Protocol):
     def on_alarm(self, alarm: Alarm) -> None: ...
     def on_device(self, status: DeviceStatus) -> None: ...
     def on_risk(self, states: list) -> None: ...
-
-
-@dataclass(frozen=True)
-class Reconfigured:
-    """What a live configuration change did."""
-
-    devices_restarted: list[str]
-    devices_added: list[str]
-    devices_removed: list[str]
-    tags_added: int
-    tags_removed: int
-    transitions: list = field(default_factory=list)
-
-
-class TagNow(NamedTuple):
-    """A tag as it stands (Engine.tag_now): the configuration it belongs to, the tag (None: no
-    such tag), its latest value (None: none valid) and its scaling (raw * scale + offset)."""
-
-    config: PlantConfig
-    tag: object
-    value: float | None
-    scale: float
-    offset: float
 
 
 class Engine:
