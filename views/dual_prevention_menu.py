@@ -48,6 +48,8 @@ class DualPrevention:
         if self.db is not None:
             audit = getattr(window.session, "audit", None) if window.session is not None else None
             operator = getattr(engine, "operator", None)
+            if not hasattr(operator, "put_permit"):  # a station: the server holds the pipeline
+                operator = None
             request = window.bridge.request
             send = None if operator is None else (lambda p: request(operator.put_permit, p))
             send_dangers = None if operator is None else (lambda d, t: request(operator.set_dangers, d, t))

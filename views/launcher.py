@@ -206,7 +206,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     result = {"rc": 0}
     quit_on_signals(app)
     if screenshot:
-        shooter = _Screenshot(app, win, engine, screenshot, t_start, result)
+        shooter = Screenshot(app, win, engine, screenshot, t_start, result)
         QTimer.singleShot(200, shooter.poll)
     try:
         app.exec()
@@ -220,7 +220,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     return result["rc"]
 
 
-class _Screenshot:
+class Screenshot:
     """Saves the window once most tags have live values and the screen has settled."""
 
     def __init__(self, app, win, engine, path, t_start, result, timeout=40.0):

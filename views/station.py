@@ -11,6 +11,7 @@ the shared database given with --db, read only.
 from __future__ import annotations
 
 import sys
+import time
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QToolBar
@@ -54,7 +55,7 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     from app.control_room.areas import parse_areas
     from app.control_room.station import RemoteEngine
     from core.paths import data_dir, plant_slug
-    from views.launcher import make_app, quit_on_signals
+    from views.launcher import Screenshot, make_app, quit_on_signals
     from views.main_window import MainWindow
 
     try:
@@ -86,6 +87,12 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     win.show()
     engine.start()
     quit_on_signals(app)
+    result = {"rc": 0}
+    if args.screenshot:  # saved once the server's live values show, then exit
+        from PySide6.QtCore import QTimer
+
+        shooter = Screenshot(app, win, engine, args.screenshot, time.monotonic(), result)
+        QTimer.singleShot(200, shooter.poll)
     try:
         app.exec()
     finally:
@@ -93,4 +100,4 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
         engine.stop()
         if history is not None:
             history.engine.dispose()
-    return 0
+    return result["rc"]

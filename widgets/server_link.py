@@ -5,7 +5,7 @@ value on screen is taken for live."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
 
 class ServerLinkBanner(QLabel):
@@ -18,7 +18,8 @@ class ServerLinkBanner(QLabel):
         super().__init__(parent)
         self.setObjectName("serverLinkBanner")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
+        # across the window's width in its tool bar, on one line
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.up = False
         self.linkChanged.connect(self.set_link, Qt.ConnectionType.QueuedConnection)
         self.set_link(False)
