@@ -95,6 +95,7 @@ def table(results: dict) -> list[dict]:
                 "seen_in_window": ours["seen_in_window"],
                 "median_lead_h": ours["median_lead_h"],
                 "false_per_1000_tag_hours": ours["false_per_1000_tag_hours"],
+                "false_per_1000_hours": ours["false_per_1000_hours"],
                 "pca_warned_before_limit": pca["warned_before_limit"],
                 "pca_no_limit_detected": pca["no_limit_detected"],
                 "pca_seen_in_window": pca["seen_in_window"],

@@ -123,6 +123,9 @@ def test_a_slice_runs_end_to_end(skab_other):
     assert ours["failures"] == pca["failures"] == 1
     assert ours["reached_limit"] == 1  # the vibration goes over its high limit
     assert out["normal_hours"] > 0 and ours["false_per_1000_tag_hours"] is not None
+    assert ours["false_per_1000_hours"] == pytest.approx(
+        ours["false_per_1000_tag_hours"] * out["tags_watched"], abs=0.1
+    )
     assert len(out["per_failure"]) == 1
 
 

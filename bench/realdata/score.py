@@ -223,7 +223,8 @@ def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Fa
     limit_false = int((in_normal(ds, lt) & (lt >= start)).sum()) if len(lt) else 0
     ours_s = summary(our_v, our_false, hours * tags)
     pca_s = summary(pca_v, pca_false, hours * len(ds.tags))
-    pca_s["false_per_1000_hours"] = round(1000.0 * pca_false / hours, 2) if hours else None
+    for part, false in ((ours_s, our_false), (pca_s, pca_false)):  # per hour of the plant, as SKAB counts
+        part["false_per_1000_hours"] = round(1000.0 * false / hours, 2) if hours else None
     return {
         "normal_hours": round(hours, 2),
         "tags_watched": tags,
