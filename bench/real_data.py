@@ -16,7 +16,8 @@ FORECAST/ANOMALY/RULE warning on its tags is raised in the look-back before the 
 alarm on its tags; one that reaches no limit counts apart (`no_limit`), detected by a warning
 from the look-back before its labelled start to its end. Lead = limit alarm (or labelled start)
 - warning. False warnings: raises in the labelled-normal stretches after the learning time, per
-1,000 tag-hours of watched tags.
+1,000 tag-hours of watched tags; beside them SKAB's point-wise FAR and MAR (the share of normal
+rows with a warning up, of anomalous rows without one), for ours and the PCA monitor.
 
     python3 bench/real_data.py [--only NAME] [--seed N] [--per-kind N] [--no-inject]
 """
@@ -68,7 +69,7 @@ def bench_dataset(name: str, seed: int, per_kind: int, inject_too: bool) -> dict
         "pca_samples_per_s": round(result.samples / pca_s) if pca_s > 0 else None,
         "unscored_failures": [f.name for f in ds.unscored],
         "notes": ds.notes,
-        "real": score.evaluate(ds, result, pca),
+        "real": score.evaluate(ds, result, pca) | {"pointwise": score.pointwise(ds, result)},
     }
     if inject_too:
         out["injected_incidents"] = injected(ds, inject.INCIDENTS, per_kind, seed)
@@ -81,6 +82,7 @@ def table(results: dict) -> list[dict]:
     rows = []
     for name, r in results.items():
         ours, pca = r["real"]["ours"], r["real"]["pca"]
+        points = r["real"]["pointwise"]
         rows.append(
             {
                 "data_set": name,
@@ -93,12 +95,17 @@ def table(results: dict) -> list[dict]:
                 "seen_in_window": ours["seen_in_window"],
                 "median_lead_h": ours["median_lead_h"],
                 "false_per_1000_tag_hours": ours["false_per_1000_tag_hours"],
+                "false_per_1000_hours": ours["false_per_1000_hours"],
                 "pca_warned_before_limit": pca["warned_before_limit"],
                 "pca_no_limit_detected": pca["no_limit_detected"],
                 "pca_seen_in_window": pca["seen_in_window"],
                 "pca_median_lead_h": pca["median_lead_h"],
                 "pca_false_per_1000_tag_hours": pca["false_per_1000_tag_hours"],
                 "pca_false_per_1000_hours": pca["false_per_1000_hours"],
+                "far_pct": points["ours"]["far_pct"],
+                "mar_pct": points["ours"]["mar_pct"],
+                "pca_far_pct": points["pca"]["far_pct"],
+                "pca_mar_pct": points["pca"]["mar_pct"],
                 "samples_per_s": r["samples_per_s"],
             }
         )

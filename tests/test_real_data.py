@@ -123,6 +123,9 @@ def test_a_slice_runs_end_to_end(skab_other):
     assert ours["failures"] == pca["failures"] == 1
     assert ours["reached_limit"] == 1  # the vibration goes over its high limit
     assert out["normal_hours"] > 0 and ours["false_per_1000_tag_hours"] is not None
+    assert ours["false_per_1000_hours"] == pytest.approx(
+        ours["false_per_1000_tag_hours"] * out["tags_watched"], abs=0.1
+    )
     assert len(out["per_failure"]) == 1
 
 
@@ -161,6 +164,50 @@ def test_raises_count_only_going_active():
 
     got = score.raises([a(1.0, True), a(2.0, True), a(3.0, False), a(4.0, True)])
     assert [r.ts for r in got] == [1.0, 4.0]
+
+
+def test_warnings_are_up_from_their_raise_to_their_clear():
+    from core.alarm_types import Alarm
+
+    def a(key, kind, ts, active):
+        return Alarm(key, "X", 0, kind, 3, active, False, ts, ts, 1.0, 2.0, "")
+
+    events = [
+        a("X:FORECAST", "FORECAST", 1.0, True),
+        a("X:H", "H", 2.0, True),  # a limit alarm is no warning
+        a("X:FORECAST", "FORECAST", 3.0, True),  # a new estimate of the same warning
+        a("X:FORECAST", "FORECAST", 5.0, False),
+        a("X:ANOMALY", "ANOMALY", 8.0, True),  # still up at the end
+    ]
+    assert score.spans_up(events, score.WARNING_KINDS, 10.0) == [(1.0, 5.0), (8.0, 10.0)]
+
+
+def test_far_and_mar_count_rows_as_skab_does(skab_other):
+    """FAR: the share of labelled-normal rows flagged; MAR: of labelled-anomalous rows not
+    flagged; after the learning time, no look-back or settling taken off."""
+    ds = skab_other
+    n = len(ds.ts)
+    assert score.far_mar(ds, np.ones(n, bool))["far_pct"] == 100.0
+    none = score.far_mar(ds, np.zeros(n, bool))
+    assert none["far_pct"] == 0.0 and none["mar_pct"] == 100.0
+    f = ds.failures[0]
+    inside = score.flagged_rows(ds, [(f.start, f.end)])
+    got = score.far_mar(ds, inside)
+    assert got["far_pct"] == 0.0 and 0.0 < got["mar_pct"] < 100.0
+    assert got["anomalous_rows"] == sum(
+        int(((ds.ts >= g.start) & (ds.ts < g.end)).sum()) for g in ds.failures
+    )
+    just_before = score.flagged_rows(ds, [(f.start - 60, f.start)])  # inside the look-back: still normal rows
+    assert score.far_mar(ds, just_before)["far_pct"] > 0.0
+
+
+def test_pca_flags_rows_of_its_confirmed_runs():
+    rng = np.random.default_rng(2)
+    base = rng.normal(size=(2000, 1))
+    m = PcaMonitor(confirm=3).fit(np.hstack([base, base]) + rng.normal(scale=0.05, size=(2000, 2)))
+    x = np.zeros((15, 2))
+    x[2:6, 1] = x[10:12, 1] = 3.0  # off the relation: rows 2-5 (four) and 10-11 (two, not confirmed)
+    assert np.flatnonzero(m.flagged(x)).tolist() == [4, 5]
 
 
 def test_pca_monitor_sees_a_broken_correlation():

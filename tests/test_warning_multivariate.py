@@ -157,3 +157,24 @@ def test_a_slow_group_runs_on_its_own_scale():
     slow = [sc for sc in pipe.warnings.scales if sc.multivariate.groups]
     assert [sc.window.step for sc in slow] == [600.0]
     assert sorted(slow[0].window.rows[slow[0].window.rows >= 0].tolist()) == [0, 1, 2]
+
+
+def test_the_limits_are_set_on_rows_the_model_was_not_fitted_on():
+    """The calibration split: a model is fitted on the first two thirds of its learning rows and
+    its limits raised to what the last third shows, so the next hour's ordinary scatter (wider
+    than the rows it was fitted on) stays under them; a fault in the held-back rows does not set
+    them."""
+    rng = np.random.default_rng(5)
+    load = rng.normal(0, 1, 900)
+    x = np.c_[load, load] + rng.normal(0, 0.05, (900, 2))
+    x[600:, 1] += rng.normal(0, 0.1, 300)  # the last third scatters more off the relation
+    fitted_only = PcaModel.fit_rows(x[:600], np.full(2, 1e-9))
+    m = PcaModel.fit(x, np.full(2, 1e-9))
+    assert m.rows <= 600 and m.q_limit > 2 * fitted_only.q_limit
+    later = np.c_[load[:300], load[:300]] + rng.normal(0, 0.05, (300, 2))
+    later[:, 1] += rng.normal(0, 0.1, 300)
+    _, q = m.statistics(later)
+    assert (q > m.q_limit).mean() < 0.02
+    faulty = x.copy()
+    faulty[700:710, 1] += 3.0  # a fault while calibrating
+    assert PcaModel.fit(faulty, np.full(2, 1e-9)).q_limit < 2 * m.q_limit

@@ -8,10 +8,13 @@ a limit. The standard method of multivariate statistical process control (Jackso
 - learning: the bucket means of the group over `learn_s`, standardised with their own mean and
   spread; the principal components that explain `explained` of their variance. Rows beyond the
   theoretical limits (at most a twentieth of them a pass) are left out and the model fitted
-  again (phase I of MSPC: a fault during the learning time does not teach the normal).
+  again (phase I of MSPC: a fault during the learning time does not teach the normal). The
+  model is fitted on the first two thirds of the learning rows and its limits checked on the
+  last third (the calibration split: rows a model was not fitted on sit further from it).
 - watching: Hotelling's T-squared (how far along the learned relation the process moved) and Q,
   the squared prediction error (how far off it). Control limits at `confidence`: the chi-squared
-  (Wilson-Hilferty) and Jackson-Mudholkar ones, or the learning rows' own quantile if higher
+  (Wilson-Hilferty) and Jackson-Mudholkar ones, or the fitting or calibration rows' own quantile
+  if higher
   (bucket means of a real process are neither independent nor normal).
 - a warning when T-squared or Q stays over its limit `hold` buckets in a row; it clears once both
   stay under as long. While it is quiet the model follows the process (recursive PCA: the mean
@@ -39,6 +42,10 @@ from core.messages import QT_TRANSLATE_NOOP, Message
 PHASE_ONE_PASSES = 2  # refits after leaving out the learning rows beyond the limits
 PHASE_ONE_SHARE = 0.05  # the most of the learning rows one pass leaves out
 TOP = 3  # tags named in a warning's text
+CALIBRATION_SHARE = 1 / 3  # the last share of the learning rows, held back to set the limits on
+# a calibration row this many times over the rows' 95 % point is a fault, not scatter (a
+# chi-squared of one degree of freedom has its 99.9 % point 2.8 times its 95 %; more, less)
+FAULT_RATIO = 4.0
 
 
 def _m(template: str, **args) -> Message:
@@ -95,9 +102,40 @@ class PcaModel:
     def fit(
         cls, x: np.ndarray, floor: np.ndarray, explained: float = 0.9, confidence: float = 0.999
     ) -> PcaModel | None:
-        """Fitted on the rows of `x` (phase I: rows beyond the limits left out, fitted again);
-        None with fewer rows than twice the variables."""
+        """Fitted on the first rows of `x`, its limits checked on the rest (`calibrate`); None with
+        fewer rows than twice the variables."""
         x = x[np.isfinite(x).all(axis=1)]
+        cut = int(len(x) * (1 - CALIBRATION_SHARE))
+        model = cls.fit_rows(x[:cut], floor, explained, confidence)
+        if model is None:  # too few rows to hold some back
+            return cls.fit_rows(x, floor, explained, confidence)
+        model.calibrate(x[cut:])
+        return model
+
+    def calibrate(self, x: np.ndarray) -> None:
+        """Raise the control limits to the `confidence` quantile of T-squared and Q over rows the
+        model was not fitted on (the calibration split of MSPC: a model's own learning rows sit
+        closer to it than the next hour's will, most of all with a quantised or slowly wandering
+        tag, so limits from them alone are too tight)."""
+        if not len(x):
+            return
+        t2, q = self.statistics(x)
+        # a fault in the calibration rows (fewer than PHASE_ONE_SHARE of them) does not set the
+        # limits: rows beyond FAULT_RATIO times the rows' (1 - PHASE_ONE_SHARE) quantile are left out
+        top_t2, top_q = (float(np.quantile(s, 1 - PHASE_ONE_SHARE)) for s in (t2, q))
+        keep = (t2 <= FAULT_RATIO * top_t2) & (q <= FAULT_RATIO * top_q)
+        self.emp = (
+            max(self.emp[0], float(np.quantile(t2[keep], self.confidence))),
+            max(self.emp[1], float(np.quantile(q[keep], self.confidence))),
+        )
+        self._components()
+
+    @classmethod
+    def fit_rows(
+        cls, x: np.ndarray, floor: np.ndarray, explained: float = 0.9, confidence: float = 0.999
+    ) -> PcaModel | None:
+        """Fitted on every row of `x` (phase I: rows beyond the limits left out, fitted again);
+        None with fewer rows than twice the variables."""
         model = None
         for _ in range(PHASE_ONE_PASSES + 1):
             if len(x) < 2 * x.shape[1]:

@@ -65,15 +65,26 @@ class PcaMonitor:
         z = (self.features(values) - self.mean) / self.sd
         return self._stats(z)
 
-    def alarms(self, ts: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Times the monitor raises an alarm: each confirmed run of rows over a threshold."""
+    def runs(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """[start, end) row indices of each confirmed run of rows over a threshold."""
         t2, q = self.statistics(values)
         with np.errstate(invalid="ignore"):
             over = (t2 > self.t2_limit) | (q > self.q_limit)
         edges = np.flatnonzero(np.diff(np.r_[False, over, False]))
         starts, ends = edges[::2], edges[1::2]
         keep = (ends - starts) >= self.confirm
-        starts, ends = starts[keep], ends[keep]
+        return starts[keep], ends[keep]
+
+    def flagged(self, values: np.ndarray) -> np.ndarray:
+        """Per row: inside a confirmed run from its confirming row on (the monitor says anomaly)."""
+        out = np.zeros(len(values), dtype=bool)
+        for a, b in zip(*self.runs(values), strict=True):
+            out[a + self.confirm - 1 : b] = True
+        return out
+
+    def alarms(self, ts: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Times the monitor raises an alarm: each confirmed run of rows over a threshold."""
+        starts, ends = self.runs(values)
         out, last_end = [], -(10**9)
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
             if a - last_end >= self.merge:

@@ -22,13 +22,18 @@ false warning   a warning raise at a time outside every failure's [start - look-
 PCA             the same with the monitor's alarm times in place of warning raises (it has no
                 tags: any alarm counts for every failure); false alarms per 1,000 hours of normal
                 time, and per 1,000 tag-hours (divided by the tags it watches) beside ours.
+point-wise      SKAB's own leaderboard scores every row: FAR, the share of labelled-normal rows
+                (outside every labelled window; no look-back or settling taken off) flagged, and
+                MAR, the share of labelled-anomalous rows not flagged, in per cent, after the
+                detectors' learning time. A row is flagged while any of our warnings is up (from
+                its raise to its clear), or inside one of the PCA monitor's confirmed runs.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +61,7 @@ class Run:
     warnings: list[Raise]
     samples: int
     seconds: float
+    up: list[tuple[float, float]] = field(default_factory=list)  # [raise, clear) of every warning
 
     @property
     def samples_per_s(self) -> float:
@@ -71,6 +77,20 @@ def raises(events: list[Alarm]) -> list[Raise]:
             out.append(Raise(a.ts, a.source, a.kind))
         on[a.key] = a.active
     return out
+
+
+def spans_up(events: list[Alarm], kinds: frozenset[str], end: float) -> list[tuple[float, float]]:
+    """[raise, clear) of every alarm of these kinds; one still up at `end` runs to it."""
+    since: dict[str, float] = {}
+    out = []
+    for a in sorted(events, key=lambda a: a.ts):
+        if a.kind not in kinds:
+            continue
+        if a.active and a.key not in since:
+            since[a.key] = a.ts
+        elif not a.active and a.key in since:
+            out.append((since.pop(a.key), a.ts))
+    return out + [(t, end) for t in since.values()]
 
 
 def covered(ds: DataSet, warnings: list[Raise]) -> list[tuple[float, str]]:
@@ -96,6 +116,7 @@ def run(ds: DataSet, values: np.ndarray | None = None, rows: int = 600) -> Run:
         [r for r in got if r.kind in WARNING_KINDS],
         n,
         seconds,
+        spans_up(events, WARNING_KINDS, float(ds.ts[-1]) + ds.period_s),
     )
 
 
@@ -202,7 +223,8 @@ def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Fa
     limit_false = int((in_normal(ds, lt) & (lt >= start)).sum()) if len(lt) else 0
     ours_s = summary(our_v, our_false, hours * tags)
     pca_s = summary(pca_v, pca_false, hours * len(ds.tags))
-    pca_s["false_per_1000_hours"] = round(1000.0 * pca_false / hours, 2) if hours else None
+    for part, false in ((ours_s, our_false), (pca_s, pca_false)):  # per hour of the plant, as SKAB counts
+        part["false_per_1000_hours"] = round(1000.0 * false / hours, 2) if hours else None
     return {
         "normal_hours": round(hours, 2),
         "tags_watched": tags,
@@ -222,12 +244,46 @@ def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Fa
     }
 
 
-def pca_alarms(ds: DataSet, values: np.ndarray | None = None) -> np.ndarray:
-    """The PCA monitor trained on the data set's training stretch, run over all of it (or over
-    `values` in its place): its alarm times. One tag: the last hour of samples is one row."""
+def pca_monitor(ds: DataSet) -> PcaMonitor:
+    """The PCA monitor trained on the data set's training stretch. One tag: the last hour of
+    samples is one row."""
     lags = max(1, int(round(3600.0 / ds.period_s))) if len(ds.tags) == 1 else 1
-    monitor = PcaMonitor(lags=lags).fit(ds.values[ds.mask(ds.train)])
-    return monitor.alarms(ds.ts, ds.values if values is None else values)
+    return PcaMonitor(lags=lags).fit(ds.values[ds.mask(ds.train)])
+
+
+def pca_alarms(ds: DataSet, values: np.ndarray | None = None) -> np.ndarray:
+    """The PCA monitor run over all of the data set (or over `values` in its place): its alarm times."""
+    return pca_monitor(ds).alarms(ds.ts, ds.values if values is None else values)
+
+
+def flagged_rows(ds: DataSet, spans: list[tuple[float, float]]) -> np.ndarray:
+    """Per row: its time inside one of the [start, end) spans."""
+    out = np.zeros(len(ds.ts), dtype=bool)
+    for a, b in spans:
+        out |= (ds.ts >= a) & (ds.ts < b)
+    return out
+
+
+def far_mar(ds: DataSet, flagged: np.ndarray) -> dict:
+    """SKAB's point-wise false alarm rate and missing alarm rate (per cent) of per-row flags."""
+    after = ds.ts >= float(ds.ts[0]) + learn_s(ds)
+    windows = [(f.start, f.end) for f in ds.failures]
+    anomalous = ds.mask(windows) & after
+    normal = ~ds.mask(windows + [(f.start, f.end) for f in ds.unscored]) & after
+    return {
+        "far_pct": round(100.0 * float((flagged & normal).sum()) / max(int(normal.sum()), 1), 2),
+        "mar_pct": round(100.0 * float((~flagged & anomalous).sum()) / max(int(anomalous.sum()), 1), 2),
+        "normal_rows": int(normal.sum()),
+        "anomalous_rows": int(anomalous.sum()),
+    }
+
+
+def pointwise(ds: DataSet, result: Run) -> dict:
+    """FAR and MAR (SKAB's leaderboard metrics) of our warnings and of the PCA monitor."""
+    return {
+        "ours": far_mar(ds, flagged_rows(ds, result.up)),
+        "pca": far_mar(ds, pca_monitor(ds).flagged(ds.values)),
+    }
 
 
 def by_kind(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Failure]) -> dict:

@@ -1,0 +1,47 @@
+"""Forecasts against the false warnings real plants show: a short fall that stops (a machine
+cooling for an hour or two) is not carried over the whole horizon; a fall that goes on is."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.config import parse_config_text
+from app.evaluation.pipeline import Pipeline
+from core.samples import Quality, SampleBatch
+from tests.helpers import plant_yaml
+
+T0 = 1_700_006_400.0
+
+COOLING = plant_yaml(
+    """
+    - {name: X, unit: °C, device: d, address: "hr:0", range: [-50, 100], alarms: {L: -20},
+       warning: {forecast: {window_s: 600, horizon_s: 1800}}}
+    """
+)
+
+
+def forecasts(shape) -> list:
+    """X read every second: 20 minutes at 50 °C, then `shape(seconds since)`; its forecast raises."""
+    pipe = Pipeline(parse_config_text(COOLING))
+    rng = np.random.default_rng(6)
+    out = []
+    for k in range(3000):
+        x = 50.0 if k < 1200 else shape(k - 1200)
+        batch = SampleBatch.build(
+            np.zeros(1, np.int32), T0 + k, np.array([x + rng.normal(0, 0.3)]), Quality.GOOD
+        )
+        out += [a for a in pipe.evaluate(batch).alarms if a.kind == "FORECAST" and a.active]
+    return out
+
+
+def test_a_short_fall_that_stops_is_not_carried_over_the_whole_horizon():
+    """200 s falling 3 °C a minute, then level at 40 °C: the short look (3 minutes) sees the L of
+    -20 °C 20 minutes off, within the horizon of 30 minutes but beyond the three tenths of it
+    that a look of three tenths of the window may carry; the 10-minute window never sees a trend
+    steep enough to reach it within the horizon. No forecast."""
+    assert not forecasts(lambda s: 50.0 - 0.05 * min(s, 200.0))
+
+
+def test_a_fall_that_goes_on_is_still_forecast_well_before_the_limit():
+    raised = forecasts(lambda s: 50.0 - 0.04 * s)  # L of -20 °C reached after 1,750 s
+    assert raised and raised[0].ts < T0 + 1200 + 1750 - 900
