@@ -20,6 +20,7 @@ does `Node Control/Rebirth`. Commands (NCMD `Command/Request`) go to app/control
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -122,7 +123,12 @@ class ControlRoomServer:
         credentials: mqtt.Credentials | None = None,
         processor=None,
         coverage=None,
+        client_id: str | None = None,
+        bd_seq: int = 0,
     ):
+        """`client_id`: the broker client id (default `forewarn-serve-<node>`; each server of a
+        pair needs its own); `bd_seq`: the bdSeq of the first connection (a server taking over
+        starts past its predecessor's, so a late NDEATH of the dead one ends nothing of its)."""
         self.engine = engine
         self.url, self.credentials = url, credentials
         self.group, self.node = group, sparkplug_id(node)
@@ -130,7 +136,8 @@ class ControlRoomServer:
         self.coverage = coverage  # app.control_room.areas.Coverage, or None
         self.alias = AliasTable()
         self.seq = Sequence()
-        self.bd_seq = -1
+        self.bd_seq = (bd_seq - 1) % 256
+        self.client_id = client_id or f"forewarn-serve-{self.node}"
         self.queue: asyncio.Queue | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.connected = asyncio.Event()
@@ -198,7 +205,7 @@ class ControlRoomServer:
     def _client(self):
         self.bd_seq = (self.bd_seq + 1) % 256
         will = mqtt.Will(self.topic(MessageType.NDEATH), death_payload(self.bd_seq), qos=1)
-        return mqtt.client(self.url, f"forewarn-serve-{self.node}", self.credentials, will)
+        return mqtt.client(self.url, self.client_id, self.credentials, will)
 
     async def run(self) -> None:
         """Publish until cancelled, reconnecting with backoff."""
@@ -219,6 +226,11 @@ class ControlRoomServer:
         try:
             await self._births(client)
             await self._publish_loop(client, listen)
+        except asyncio.CancelledError:  # a clean stop says so itself: the will is for a death
+            with contextlib.suppress(Exception):
+                death = death_payload(self.bd_seq)
+                await asyncio.wait_for(client.publish(self.topic(MessageType.NDEATH), death, qos=1), 1.0)
+            raise
         finally:
             self.connected.clear()
             listen.cancel()
