@@ -255,3 +255,33 @@ def repeated(rows: list[tuple], exclude: set[str]) -> int:
             n += 1
         last[r[1]] = r[2:]
     return n
+
+
+def serve_command(broker_url: str, node: str, *extra: str) -> tuple[str, ...]:
+    """The rig's server command for a pair of `serve --standby` on the broker at `broker_url`."""
+    return ("serve", "--standby", "--broker", broker_url, "--node", node, *extra)
+
+
+def live_after(station, wall: float) -> bool:
+    """Whether a station (app.control_room.station.RemoteEngine) is linked to the server and
+    shows values measured after `wall` (UNIX s) of good quality."""
+    from core.samples import Quality
+
+    b = station.latest()
+    return station.connected and bool(((b.quality == Quality.GOOD) & (b.ts > wall)).any())
+
+
+def stations_live(stations: list, seen: list[float], timeout: float = WAIT_S):
+    """A `takeover` hook: waits until every station shows live values measured after the kill,
+    and appends the seconds from the kill to `seen`."""
+
+    def hook(killed: float) -> None:
+        wall = time.time() - (time.monotonic() - killed)
+        deadline = time.monotonic() + timeout
+        while not all(live_after(s, wall) for s in stations):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no live value on every station within {timeout} s of the kill")
+            time.sleep(0.02)
+        seen.append(round(time.monotonic() - killed, 3))
+
+    return hook
