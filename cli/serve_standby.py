@@ -114,7 +114,11 @@ class StandbyPublisher:
                 pass
         if server is not None:
             self.next_bd_seq = (server.bd_seq + 1) % 256
-            print(f"serve: {server.messages_out} messages, {server.bytes_out} bytes published", file=self.out)
+            print(
+                f"serve: {server.messages_out} messages, {server.bytes_out} bytes published",
+                file=self.out,
+                flush=True,
+            )
 
     def role(self, state: RoleState) -> None:
         self._state = state
