@@ -110,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--new-db", action="store_true", help=NEW_DB_HELP)
     sv.add_argument("--speed", type=speed, default=1.0, help="demo plant: time acceleration")
     sv.add_argument("--incident", action="append", default=[], metavar="NAME", help="demo plant: an incident")
+    sv.add_argument(
+        "--standby",
+        action="store_true",
+        help="one of an active/standby pair on a shared PostgreSQL --db: acquire and publish only while "
+        "this server leads the plant, take over when the leader dies",
+    )
+    sv.add_argument(
+        "--server-id", metavar="ID", help="--standby: this server's id in the pair (default: host-pid)"
+    )
     add_broker_options(sv, station=False)
 
     h = sub.add_parser("headless", help="acquisition, alarms and history without a window")

@@ -43,7 +43,7 @@ DEVICES, PER_DEVICE = 20, 1000
 N = DEVICES * PER_DEVICE
 LOAD_S = 15.0
 ACKS = 40
-ROUNDS = 3
+ROUNDS = 5
 STATIONS = 4
 KEYS = {f"s{i}": f"bench-key-{i}".encode() for i in range(STATIONS)}
 

@@ -82,11 +82,18 @@ def reachable(url, identifier: str, creds) -> str:
 
 def serve(args) -> int:
     """Run the server until Ctrl-C or --duration: the engine (demo plant and its simulator without
-    --config), its history, and the Sparkplug node on the broker."""
+    --config), its history, and the Sparkplug node on the broker; with --standby one of an
+    active/standby pair on a shared PostgreSQL (cli/serve_standby.py)."""
     from app.config import ConfigError
     from cli.commands import demo_or_config
     from storage.guard import JournalError
+    from storage.leadership import is_postgresql
 
+    if args.standby and not is_postgresql(args.db or "sqlite://"):
+        return refuse(
+            "serve --standby: an active/standby pair needs a shared PostgreSQL database; "
+            "give --db postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+        )
     url, code = broker_url(args.broker)
     if url is None:
         return code
@@ -96,39 +103,68 @@ def serve(args) -> int:
         return refuse(why)
     try:
         with demo_or_config(args.config, speed=args.speed, incidents=args.incident) as (cfg, sim):
+            if args.standby:
+                return _serve_standby(args, cfg, sim, url, creds)
             return _serve(args, cfg, sim, url, creds)
     except (ConfigError, JournalError) as exc:
         return refuse(exc)
 
 
-def _serve(args, cfg, sim, url, creds) -> int:
+def node_server(args, cfg, engine, audit, url, creds, **options):
+    """The Sparkplug node of `engine` (app.control_room.server) with its command processor (the
+    users and audit of `audit`'s database) and the stations' coverage; `options` go to the server."""
     from app.accounts.users import UserStore
-    from app.control_room.areas import HEARTBEAT_S, Coverage
+    from app.control_room.areas import Coverage
     from app.control_room.commands import CommandProcessor, Verifier
     from app.control_room.server import ControlRoomServer
-    from cli.commands import demo_engine, demo_history, on_signals, plant_clock
     from core.paths import plant_slug
+
+    users = UserStore(audit.engine, audit)
+
+    def role_of(name: str):
+        u = users.get(name)
+        return None if u is None or u.disabled else u.role
+
+    coverage = Coverage()
+    processor = CommandProcessor(
+        engine, Verifier(station_keys(args.station_keys)), role_of, audit, coverage.hello
+    )
+    node = args.node or plant_slug(cfg.plant.name)
+    server = ControlRoomServer(
+        engine,
+        url,
+        node,
+        group=args.group,
+        credentials=creds,
+        processor=processor,
+        coverage=coverage,
+        **options,
+    )
+    coverage.on_change = server.post_coverage
+    return server
+
+
+def _serve_standby(args, cfg, sim, url, creds) -> int:
+    import sys
+
+    from cli.serve_standby import StandbyPublisher
+    from cli.standby import run_standby
+
+    publisher = StandbyPublisher(args, cfg, url, creds, sys.stdout)
+    return run_standby(cfg, args.db, args.duration, sys.stdout, sim=sim, publisher=publisher)
+
+
+def _serve(args, cfg, sim, url, creds) -> int:
+    from app.control_room.areas import HEARTBEAT_S
+    from cli.commands import demo_engine, demo_history, on_signals, plant_clock
     from storage.audit import AuditLog
 
     clock = plant_clock(sim)
     with demo_history(cfg, args.db, clock, new_db=args.new_db) as (hist, db):
         audit = AuditLog(hist.engine)
-        users = UserStore(hist.engine, audit)
         engine = demo_engine(cfg, hist, sim, clock, audit=audit)
-
-        def role_of(name: str):
-            u = users.get(name)
-            return None if u is None or u.disabled else u.role
-
-        coverage = Coverage()
-        processor = CommandProcessor(
-            engine, Verifier(station_keys(args.station_keys)), role_of, audit, coverage.hello
-        )
-        node = args.node or plant_slug(cfg.plant.name)
-        server = ControlRoomServer(
-            engine, url, node, group=args.group, credentials=creds, processor=processor, coverage=coverage
-        )
-        coverage.on_change = server.post_coverage
+        server = node_server(args, cfg, engine, audit, url, creds)
+        coverage = server.coverage
         stop = threading.Event()
         on_signals(stop)
 

@@ -6,6 +6,10 @@ restored from the journal and evaluated, the journal written behind the leader's
 process that loses the lease stops its engine at once and waits again
 (app.redundancy.active_standby). Each change of role is a line on stdout (`role: standby|active|
 lost ...`), and `headless: ...` once the engine runs, as plain headless.
+
+`serve --standby` runs the same loop with a `publisher` (cli/serve_standby.py): what the engine
+needs of it (`engine_options(history)`), its publishing started with the engine and stopped
+before it (`start(engine, history)`, `stop()`), each role (`role(state)`) and `close()` at the end.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from core.times import iso_ms
 from storage.leadership import Leadership
 
 
-def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, sim=None) -> int:
+def run_standby(
+    cfg: PlantConfig, db_url: str, duration: float | None, out, *, sim=None, publisher=None
+) -> int:
     """Run under leadership until `duration` (wall seconds) or a signal; 0 at the end."""
     lead = Leadership(db_url, cfg.plant.name)
     clock = plant_clock(sim)
@@ -34,7 +40,8 @@ def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, s
         if not ready:
             hist = open_journal(cfg, db_url)
             hist.fence = lead.fence  # only the leader journals
-            ready.append((hist, demo_engine(cfg, hist, sim, clock)))
+            extra = {} if publisher is None else publisher.engine_options(hist)
+            ready.append((hist, demo_engine(cfg, hist, sim, clock, **extra)))
             print(f"ready: {describe(cfg)} -> {shown}", file=out, flush=True)
 
     def start() -> None:
@@ -43,16 +50,22 @@ def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, s
         engine.start()  # the standing alarms restored from the journal before the first pass
         running.append((engine, hist, time.monotonic()))
         print(f"headless: {describe(cfg)} -> {shown} (active)", file=out, flush=True)
+        if publisher is not None:
+            publisher.start(engine, hist)
 
     def stop() -> None:
         while running:
             engine, hist, t0 = running.pop()
+            if publisher is not None:
+                publisher.stop()
             engine.stop()
             summary(engine, hist, time.monotonic() - t0, out)
 
     def show(state: RoleState) -> None:
         why = f" ({state.detail})" if state.detail else ""
         print(f"role: {state.role} at {iso_ms(int(state.since * 1000))}{why}", file=out, flush=True)
+        if publisher is not None:
+            publisher.role(state)
 
     pair = ActiveStandby(lead, start, stop, on_change=show, prepare=prepare)
     stopping = threading.Event()
@@ -69,4 +82,6 @@ def run_standby(cfg: PlantConfig, db_url: str, duration: float | None, out, *, s
             timer.cancel()
         for hist, _ in ready:
             hist.stop()
+        if publisher is not None:
+            publisher.close()
     return 0

@@ -168,3 +168,10 @@ def test_station_keys_and_broker_passwords_come_from_the_secret_store_or_files(d
     (tmp_path / "pw").write_text("from-file\n")
     args.mqtt_password_file = str(tmp_path / "pw")
     assert control_room.credentials(args).password == "from-file"
+
+
+def test_serve_standby_needs_postgresql(tmp_path, capsys):
+    import main
+
+    assert main.main(["serve", "--standby", "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err

@@ -108,3 +108,19 @@ def test_the_numpy_data_payload_is_the_protobuf_runtimes_bytes(spread):
         runtime = sp.encode(metrics, timestamp_ms=1_796_000_000_123, seq=42)
         ours = sp.encode_doubles(aliases, values, ts, quality, seq=42, timestamp_ms=1_796_000_000_123)
         assert ours == runtime, case
+
+
+def test_aliases_varints_kept_by_the_caller_give_the_same_bytes():
+    from transport.wire import read_doubles, varint_rows
+
+    table = sp.AliasTable(first=1 << 14)
+    aliases = np.array([table.of(f"d/T{i}") for i in range(1000)], dtype=np.int64)
+    rows = varint_rows(aliases, 3)  # every alias from 2**14 up is a three-byte varint
+    pick = np.arange(0, 1000, 3)
+    values, ts = np.linspace(0, 1, len(pick)), np.full(len(pick), 1_796_000_000_000)
+    good = np.full(len(pick), sp.QUALITY_GOOD)
+    plain = sp.encode_doubles(aliases[pick], values, ts, good, seq=7, timestamp_ms=1)
+    kept = sp.encode_doubles(aliases[pick], values, ts, good, seq=7, timestamp_ms=1, alias_rows=rows[pick])
+    assert kept == plain
+    seq, got_aliases, _ts, got_values = read_doubles(kept)  # one row length: read as one block
+    assert seq == 7 and (got_aliases == aliases[pick]).all() and (got_values == values).all()

@@ -314,3 +314,41 @@ def test_a_broker_that_asks_for_client_certificates_takes_ours(tmp_path):
         asyncio.run(mqtt.probe(url, "with-cert", with_cert))
     finally:
         broker.stop()
+
+
+def test_a_late_death_of_a_server_already_succeeded_ends_nothing(tmp_path):
+    """The NDEATH of the dead active may reach a station after its standby's NBIRTH: only the
+    death of the birth the station holds (the same bdSeq) is the server lost."""
+    import paho.mqtt.client as paho
+
+    from app.config import parse_config_text
+    from transport.sparkplug import MessageType, Topic, bd_seq_metric, death_payload, encode
+
+    broker = Mosquitto(tmp_path).start()
+    yaml = plant_yaml(["{name: T1, device: d, address: 'hr:0'}"], devices="{name: d, protocol: modbus-tcp}")
+    s1 = RemoteEngine(parse_config_text(yaml), BrokerUrl.parse(broker.url), NODE, station="s1", key=b"k")
+    pub = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id="old-and-new-server")
+    pub.connect("127.0.0.1", broker.port)
+    pub.loop_start()
+    try:
+        s1.start()
+        topic = {k: str(Topic("Forewarn", k, NODE)) for k in (MessageType.NBIRTH, MessageType.NDEATH)}
+        birth = encode([bd_seq_metric(6)], seq=0, birth=True)
+
+        def born() -> bool:  # published until the station, once subscribed, has it
+            pub.publish(topic[MessageType.NBIRTH], birth, qos=1)
+            return s1.connected and s1.bd_seq == 6
+
+        wait_until(born, timeout=10, interval=0.2)
+        n = s1.messages_in
+        pub.publish(topic[MessageType.NDEATH], death_payload(5), qos=1)  # the predecessor's
+        pub.publish(topic[MessageType.NBIRTH], birth, qos=1)
+        wait_until(lambda: s1.messages_in >= n + 2, timeout=5)
+        assert s1.connected
+        pub.publish(topic[MessageType.NDEATH], death_payload(6), qos=1)  # its own
+        wait_until(lambda: not s1.connected, timeout=5)
+    finally:
+        s1.stop()
+        pub.loop_stop()
+        pub.disconnect()
+        broker.stop()

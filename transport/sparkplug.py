@@ -143,15 +143,17 @@ class Sequence:
 
 
 class AliasTable:
-    """Name -> alias of one edge node (its own metrics and its devices' share one alias space)."""
+    """Name -> alias of one edge node (its own metrics and its devices' share one alias space),
+    numbered from `first`."""
 
-    def __init__(self) -> None:
+    def __init__(self, first: int = 1) -> None:
         self.alias: dict[str, int] = {}
+        self.first = first
 
     def of(self, name: str) -> int:
         a = self.alias.get(name)
         if a is None:
-            a = self.alias[name] = len(self.alias) + 1
+            a = self.alias[name] = len(self.alias) + self.first
         return a
 
     def names(self) -> dict[int, str]:
@@ -207,13 +209,17 @@ def encode_doubles(
     *,
     seq: int,
     timestamp_ms: int | None = None,
+    alias_rows: np.ndarray | None = None,
 ) -> bytes:
     """A data payload of Double metrics by alias (the fast path for tag values): a value that
     is not finite is sent as null; a quality other than good (`quality`: Sparkplug codes) as the
     Quality property. Written with numpy (transport/wire.py): the bytes the protobuf runtime
-    would write for the same message."""
+    would write for the same message. `alias_rows`: the aliases' varints, kept by the caller
+    (`wire.varint_rows`)."""
     ts = now_ms() if timestamp_ms is None else timestamp_ms
-    return wire.data_payload(aliases, values, ts_ms, quality, QUALITY_GOOD, timestamp_ms=ts, seq=seq)
+    return wire.data_payload(
+        aliases, values, ts_ms, quality, QUALITY_GOOD, timestamp_ms=ts, seq=seq, alias_rows=alias_rows
+    )
 
 
 def _set_value(out, datatype: DataType | None, value: Any) -> None:

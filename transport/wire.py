@@ -58,17 +58,24 @@ def _varint_len(x: np.ndarray) -> np.ndarray:
 
 
 def double_metrics(
-    aliases: np.ndarray, values: np.ndarray, ts_ms: np.ndarray, quality: np.ndarray, good: int
+    aliases: np.ndarray,
+    values: np.ndarray,
+    ts_ms: np.ndarray,
+    quality: np.ndarray,
+    good: int,
+    alias_rows: np.ndarray | None = None,
 ) -> bytes:
     """The `metrics` field of a payload: one Double metric per row, by alias, with its
-    timestamp; a value that is not finite as null, a quality other than `good` as the property."""
+    timestamp; a value that is not finite as null, a quality other than `good` as the property.
+    `alias_rows`: the aliases' varints when the caller keeps them (`varint_rows`, every alias of
+    one width), so a scan batch does not compute them again."""
     n = len(aliases)
     if n == 0:
         return b""
     finite = np.isfinite(values)
     bad = quality != good
     if finite.all() and not bad.any():
-        fast = _uniform_metrics(aliases, values, ts_ms)
+        fast = _uniform_metrics(aliases, values, ts_ms, alias_rows)
         if fast is not None:
             return fast
     a_bytes, a_used = varint_columns(aliases)
@@ -105,26 +112,29 @@ def _uniform_width(x: np.ndarray) -> int | None:
     return hi if lo == hi else None
 
 
-def _uniform_metrics(aliases: np.ndarray, values: np.ndarray, ts_ms: np.ndarray) -> bytes | None:
+def _uniform_metrics(
+    aliases: np.ndarray, values: np.ndarray, ts_ms: np.ndarray, alias_rows: np.ndarray | None = None
+) -> bytes | None:
     """The usual scan batch (every value finite and good, aliases and times of one varint width
     each): every metric the same length, written as one block; None otherwise."""
-    wa, wt = _uniform_width(aliases), _uniform_width(ts_ms)
+    wa = _uniform_width(aliases) if alias_rows is None else alias_rows.shape[1]
+    wt = _uniform_width(ts_ms)
     if wa is None or wt is None:
         return None
     n = len(aliases)
     body = 1 + wa + 1 + wt + 1 + 8
     rows = np.empty((n, 2 + body), dtype=np.uint8)
     rows[:, 0], rows[:, 1], rows[:, 2] = METRIC, body, ALIAS
-    rows[:, 3 : 3 + wa] = _varint_block(aliases, wa)
+    rows[:, 3 : 3 + wa] = varint_rows(aliases, wa) if alias_rows is None else alias_rows
     at = 3 + wa
     rows[:, at] = TIMESTAMP
-    rows[:, at + 1 : at + 1 + wt] = _varint_block(ts_ms, wt)
+    rows[:, at + 1 : at + 1 + wt] = varint_rows(ts_ms, wt)
     rows[:, at + 1 + wt] = DOUBLE
     rows[:, -8:] = values.astype("<f8").view(np.uint8).reshape(n, 8)
     return rows.tobytes()
 
 
-def _varint_block(x: np.ndarray, width: int) -> np.ndarray:
+def varint_rows(x: np.ndarray, width: int) -> np.ndarray:
     """Varints of exactly `width` bytes each (the caller checked every value has that width)."""
     if x[0] == x[-1] and (x == x[0]).all():  # one scan, one time stamp: the same bytes in every row
         return np.frombuffer(varint(int(x[0])), dtype=np.uint8)
@@ -145,12 +155,13 @@ def data_payload(
     *,
     timestamp_ms: int,
     seq: int,
+    alias_rows: np.ndarray | None = None,
 ) -> bytes:
     """A whole Payload {timestamp, metrics, seq} in the runtime's field order."""
     return (
         bytes([PAYLOAD_TIMESTAMP])
         + varint(timestamp_ms)
-        + double_metrics(aliases, values, ts_ms, quality, good)
+        + double_metrics(aliases, values, ts_ms, quality, good, alias_rows)
         + bytes([PAYLOAD_SEQ])
         + varint(seq)
     )

@@ -9,9 +9,11 @@ hazard source's risk (`Risk/<source>/Level|Inherent|Raised|Record`), the last co
 `Record` metrics are Forewarn's own records as JSON (app/control_room/records.py), what a
 station rebuilds its screens from; the others are for any Sparkplug host.
 
-The engine's listener callbacks (acquisition thread) only queue. One publisher task sends, per
-connection: the NBIRTH (with the bdSeq of the connection's will, the NDEATH) and a DBIRTH per
-device, every metric with its alias, from a snapshot of the engine; then per scan batch one
+The engine's listener callbacks (acquisition thread) only queue (one wake-up of the loop for
+all that is posted before it runs). One publisher task sends, per connection: the NBIRTH (with
+the bdSeq of the connection's will, the NDEATH) and a DBIRTH per device, every metric with its
+alias (the tags' from 2**14 up: three-byte varints, so a scan batch's metrics are all of one
+length, written and read as one block), from a snapshot of the engine; then per scan batch one
 DDATA with only the tags that changed, by alias, and one NDATA with the node metrics that
 changed. An alarm key the births did not name (a new alarm) makes it send the births again, as
 does `Node Control/Rebirth`. Commands (NCMD `Command/Request`) go to app/control_room/commands.py.
@@ -20,8 +22,10 @@ does `Node Control/Rebirth`. Commands (NCMD `Command/Request`) go to app/control
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+import threading
 import time
 
 import numpy as np
@@ -47,6 +51,7 @@ from transport.sparkplug import (
     encode,
     encode_doubles,
 )
+from transport.wire import varint_rows
 
 log = logging.getLogger(__name__)
 GROUP = "Forewarn"
@@ -58,6 +63,9 @@ ALARM_FIELDS = ("State", "Priority", "Message", "Active", "Acked", "Record")
 RISK_FIELDS = ("Level", "Inherent", "Raised", "Record")
 QUALITY_CODE = np.array([QUALITY_BAD, QUALITY_UNCERTAIN, QUALITY_GOOD], dtype=np.int64)  # by core Quality
 COMMAND_TIMEOUT_S = 10.0
+# every alias a three-byte varint (up to 2**21): a scan batch's metrics all of one length, written
+# as one block (transport/wire.py) and read back as one by the stations
+ALIAS_BASE = 1 << 14
 MIN_REBIRTH_S = 1.0  # new alarm keys within this of the last births wait for the next ones
 
 
@@ -122,15 +130,21 @@ class ControlRoomServer:
         credentials: mqtt.Credentials | None = None,
         processor=None,
         coverage=None,
+        client_id: str | None = None,
+        bd_seq: int = 0,
     ):
+        """`client_id`: the broker client id (default `forewarn-serve-<node>`; each server of a
+        pair needs its own); `bd_seq`: the bdSeq of the first connection (a server taking over
+        starts past its predecessor's, so a late NDEATH of the dead one ends nothing of its)."""
         self.engine = engine
         self.url, self.credentials = url, credentials
         self.group, self.node = group, sparkplug_id(node)
         self.processor = processor  # app.control_room.commands.CommandProcessor, or None: no commands
         self.coverage = coverage  # app.control_room.areas.Coverage, or None
-        self.alias = AliasTable()
+        self.alias = AliasTable(first=ALIAS_BASE)
         self.seq = Sequence()
-        self.bd_seq = -1
+        self.bd_seq = (bd_seq - 1) % 256
+        self.client_id = client_id or f"forewarn-serve-{self.node}"
         self.queue: asyncio.Queue | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.connected = asyncio.Event()
@@ -140,6 +154,9 @@ class ControlRoomServer:
         self.last_result = ""
         self._last_birth = 0.0
         self._commands: set[asyncio.Task] = set()
+        self._inbox: list = []  # posted by the acquisition thread, not yet in the queue
+        self._inbox_lock = threading.Lock()
+        self._wake_due = False
         self._layout(engine.config)
 
     # ------------------------------------------------------------ topics and layout
@@ -149,6 +166,7 @@ class ControlRoomServer:
     def _layout(self, config) -> None:
         self.config = config
         self.device_ids = [sparkplug_id(d.name) for d in config.devices]
+        self.data_topics = [self.topic(MessageType.DDATA, d) for d in self.device_ids]  # made once
         index = {d.name: i for i, d in enumerate(config.devices)}
         self.tag_device = np.array([index.get(t.device, 0) for t in config.tags], dtype=np.intp)
         self.tag_alias = np.array(
@@ -158,6 +176,8 @@ class ControlRoomServer:
             ],
             dtype=np.int64,
         )
+        three = len(self.tag_alias) and self.tag_alias.min() >= ALIAS_BASE and self.tag_alias.max() < 1 << 21
+        self.alias_rows = varint_rows(self.tag_alias, 3) if three else None  # the tags' varints, once
         n = len(config.tags)
         self.value, self.qcode, self.ts_ms = (
             np.full(n, np.nan),
@@ -169,13 +189,28 @@ class ControlRoomServer:
 
     # ------------------------------------------------------------ listener (acquisition thread)
     def _post(self, item) -> None:
+        """Hand an item to the publisher: one wake-up of its loop for whatever the acquisition
+        thread posts before the loop gets to it, not one per item."""
         loop, queue = self.loop, self.queue
         if loop is None or queue is None or not self.connected.is_set():
             return  # the next births take a snapshot of the engine
+        with self._inbox_lock:
+            self._inbox.append(item)
+            if self._wake_due:
+                return
+            self._wake_due = True
         try:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
+            loop.call_soon_threadsafe(self._deliver, queue)
         except RuntimeError:  # the loop closed: the server stops
             pass
+
+    def _deliver(self, queue: asyncio.Queue) -> None:
+        with self._inbox_lock:
+            items = list(self._inbox)
+            self._inbox.clear()
+            self._wake_due = False
+        for item in items:
+            queue.put_nowait(item)
 
     def on_samples(self, batch: SampleBatch) -> None:
         if len(batch):
@@ -198,7 +233,7 @@ class ControlRoomServer:
     def _client(self):
         self.bd_seq = (self.bd_seq + 1) % 256
         will = mqtt.Will(self.topic(MessageType.NDEATH), death_payload(self.bd_seq), qos=1)
-        return mqtt.client(self.url, f"forewarn-serve-{self.node}", self.credentials, will)
+        return mqtt.client(self.url, self.client_id, self.credentials, will)
 
     async def run(self) -> None:
         """Publish until cancelled, reconnecting with backoff."""
@@ -219,6 +254,11 @@ class ControlRoomServer:
         try:
             await self._births(client)
             await self._publish_loop(client, listen)
+        except asyncio.CancelledError:  # a clean stop says so itself: the will is for a death
+            with contextlib.suppress(Exception):
+                death = death_payload(self.bd_seq)
+                await asyncio.wait_for(client.publish(self.topic(MessageType.NDEATH), death, qos=1), 1.0)
+            raise
         finally:
             self.connected.clear()
             listen.cancel()
@@ -354,21 +394,27 @@ class ControlRoomServer:
     async def _publish_samples(self, client, batch: SampleBatch) -> None:
         if batch.tag.size and int(batch.tag.max()) >= len(self.value):
             return  # a batch of a newer configuration: the births that follow carry it
-        tag, v = batch.tag, batch.value
+        tag, v = batch.tag, np.ascontiguousarray(batch.value, dtype=np.float64)
         q = QUALITY_CODE[batch.quality]
-        pv = self.value[tag]
-        changed = (q != self.qcode[tag]) | ~((v == pv) | (np.isnan(v) & np.isnan(pv)))
-        if not changed.any():
-            return
-        tag, v, q = tag[changed], v[changed], q[changed]
-        ts = (batch.ts[changed] * 1000).astype(np.int64)
+        # by bits: a NaN as before is no change, and two compares instead of five
+        changed = (q != self.qcode[tag]) | (v.view(np.int64) != self.value[tag].view(np.int64))
+        ts = batch.ts
+        if not changed.all():
+            if not changed.any():
+                return
+            tag, v, q, ts = tag[changed], v[changed], q[changed], ts[changed]
+        ts = (ts * 1000).astype(np.int64)
         self.value[tag], self.qcode[tag], self.ts_ms[tag] = v, q, ts
         dev = self.tag_device[tag]
         one = dev[0] == dev[-1] and (dev == dev[0]).all()  # a driver's batch: one device
         for d in dev[:1] if one else np.unique(dev):
             sel = slice(None) if one else dev == d
-            payload = encode_doubles(self.tag_alias[tag[sel]], v[sel], ts[sel], q[sel], seq=self.seq.next())
-            await self._send(client, self.topic(MessageType.DDATA, self.device_ids[d]), payload)
+            t = tag[sel]
+            rows = None if self.alias_rows is None else self.alias_rows[t]
+            payload = encode_doubles(
+                self.tag_alias[t], v[sel], ts[sel], q[sel], seq=self.seq.next(), alias_rows=rows
+            )
+            await self._send(client, self.data_topics[d], payload)
 
     async def _publish_status(self, client, status) -> None:
         try:

@@ -9,8 +9,9 @@ is a signed command (app/control_room/commands.py) carrying the user; its future
 when the server publishes the command's result, and the alarm changes it made come, like
 everyone else's, in the node's data.
 
-When the broker is lost, or the server's NDEATH arrives, the station says so at once: every
-device shows its link lost, every value is marked bad (never shown stale as live), and a
+When the broker is lost, or the server's NDEATH arrives (one whose bdSeq is the last NBIRTH's:
+the late death of a server whose standby has already taken over ends nothing), the station says
+so at once: every device shows its link lost, every value is marked bad (never shown stale as live), and a
 SYSTEM alarm of priority I is raised here (acknowledged here); the link listeners are told.
 """
 
@@ -42,6 +43,7 @@ from core.messages import QT_TRANSLATE_NOOP
 from core.samples import DeviceState, DeviceStatus, Quality, SampleBatch
 from transport import mqtt
 from transport.sparkplug import (
+    BD_SEQ,
     QUALITY_GOOD,
     QUALITY_UNCERTAIN,
     REBIRTH,
@@ -114,6 +116,7 @@ class RemoteEngine:
         self._listeners: list = []
         self.link_listeners: list = []  # callables(bool): the server's state reachable or not
         self.connected = False
+        self.bd_seq: int | None = None  # the bdSeq of the node's last NBIRTH: the NDEATH that ends it
         self._pending: dict[str, concurrent.futures.Future] = {}
         self._client = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -210,7 +213,8 @@ class RemoteEngine:
     def _on_message(self, topic: str, payload: bytes) -> None:
         t = Topic.parse(topic)
         if t.type == MessageType.NDEATH:
-            self._link(False)
+            if self.bd_seq is None or _bd_seq(decode(payload).metrics) in (None, self.bd_seq):
+                self._link(False)  # else a late death of a server whose successor has been born
             return
         device = None if t.type in (MessageType.NBIRTH, MessageType.NDATA) else t.device
         if t.type == MessageType.DDATA:
@@ -221,6 +225,8 @@ class RemoteEngine:
         if t.type in (MessageType.NBIRTH, MessageType.DBIRTH):
             p = decode(payload)
             self._names[device] = {m.alias: m.name for m in p.metrics if m.alias is not None}
+            if device is None:
+                self.bd_seq = _bd_seq(p.metrics)
             if device is not None:
                 self._learn_aliases(p.metrics)
         else:
@@ -471,6 +477,10 @@ class RemoteEngine:
         self, tag: str, limit: str, value: float | None, user: str = ""
     ) -> concurrent.futures.Future:
         return self.command("set_limit", {"tag": tag, "limit": limit, "value": value}, user)
+
+
+def _bd_seq(metrics: list) -> int | None:
+    return next((int(m.value) for m in metrics if m.name == BD_SEQ and m.value is not None), None)
 
 
 def _ended(a: Alarm) -> Alarm:

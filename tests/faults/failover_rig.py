@@ -50,14 +50,17 @@ EXPECTED = ["UNACK", "RTN_UNACK"]  # the journal of each incident alarm in one t
 WAIT_S = 30.0
 
 
-class Server:
-    """A `main.py headless --standby` process and the lines it printed (monotonic time, text)."""
+HEADLESS = ("headless", "--standby")
 
-    def __init__(self, plant: Path, db_url: str, data: Path):
+
+class Server:
+    """A `main.py headless --standby` process (or `command`: `serve --standby ...`) and the lines
+    it printed (monotonic time, text)."""
+
+    def __init__(self, plant: Path, db_url: str, data: Path, command: tuple[str, ...] = HEADLESS):
         data.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "headless", "--standby", "--config", str(plant)]
-            + ["--db", db_url],
+            [sys.executable, str(ROOT / "main.py"), *command, "--config", str(plant)] + ["--db", db_url],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -118,8 +121,9 @@ class Takeover:
 class FailoverRig:
     """The simulator, the plant file and the servers of one PostgreSQL database."""
 
-    def __init__(self, tmp: Path, db_url: str, seed: int = 7):
-        self.tmp, self.db_url = tmp, db_url
+    def __init__(self, tmp: Path, db_url: str, seed: int = 7, command: tuple[str, ...] = HEADLESS):
+        """`command`: how a server is started (`main.py COMMAND --config PLANT --db URL`)."""
+        self.tmp, self.db_url, self.command = tmp, db_url, command
         self.sim = SimulatorProcess(demo_config_path(), speed=1.0, ephemeral_ports=True, seed=seed)
         self.servers: list[Server] = []
         self.db = create_engine(db_url)
@@ -153,7 +157,7 @@ class FailoverRig:
     def spawn(self, role: str) -> Server:
         """A new server, once it says it is `role` (active: its engine runs; standby: its engine is
         made, ready to start)."""
-        s = Server(self.plant, self.db_url, self.tmp / f"data{len(self.servers)}")
+        s = Server(self.plant, self.db_url, self.tmp / f"data{len(self.servers)}", self.command)
         self.servers.append(s)
         s.wait_line("headless:" if role == "active" else "ready:", timeout=60)
         return s
@@ -195,9 +199,11 @@ class FailoverRig:
             time.sleep(0.1)
         raise AssertionError(f"journal rows {want} not seen within {WAIT_S} s")
 
-    def takeover(self, active: Server, standby: Server) -> Takeover:
+    def takeover(self, active: Server, standby: Server, on_kill=None) -> Takeover:
         """Raise the incident on `active`, kill it, return part of it to normal in the gap, let
-        `standby` take over, return the rest; what the journal says about it."""
+        `standby` take over, return the rest; what the journal says about it. `on_kill(killed)`
+        (the monotonic time of the kill) runs once the standby's engine runs, before the rest
+        returns to normal: what else a test checks of the takeover."""
         mark = self.last_id()
         overlaps0 = self.overlaps
         for tag, (_, bad) in INCIDENT.items():
@@ -208,6 +214,8 @@ class FailoverRig:
         for tag in IN_GAP:
             self.sim.set_value(tag, INCIDENT[tag][0])
         running = standby.wait_line("headless:", after=killed)
+        if on_kill is not None:
+            on_kill(killed)
         self.wait_rows(mark, {k: "RTN_UNACK" for tag in IN_GAP for k in ALARMS[tag]})
         journaled = time.monotonic()
         rest = [t for t in INCIDENT if t not in IN_GAP]
@@ -247,3 +255,33 @@ def repeated(rows: list[tuple], exclude: set[str]) -> int:
             n += 1
         last[r[1]] = r[2:]
     return n
+
+
+def serve_command(broker_url: str, node: str, *extra: str) -> tuple[str, ...]:
+    """The rig's server command for a pair of `serve --standby` on the broker at `broker_url`."""
+    return ("serve", "--standby", "--broker", broker_url, "--node", node, *extra)
+
+
+def live_after(station, wall: float) -> bool:
+    """Whether a station (app.control_room.station.RemoteEngine) is linked to the server and
+    shows values measured after `wall` (UNIX s) of good quality."""
+    from core.samples import Quality
+
+    b = station.latest()
+    return station.connected and bool(((b.quality == Quality.GOOD) & (b.ts > wall)).any())
+
+
+def stations_live(stations: list, seen: list[float], timeout: float = WAIT_S):
+    """A `takeover` hook: waits until every station shows live values measured after the kill,
+    and appends the seconds from the kill to `seen`."""
+
+    def hook(killed: float) -> None:
+        wall = time.time() - (time.monotonic() - killed)
+        deadline = time.monotonic() + timeout
+        while not all(live_after(s, wall) for s in stations):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no live value on every station within {timeout} s of the kill")
+            time.sleep(0.02)
+        seen.append(round(time.monotonic() - killed, 3))
+
+    return hook
