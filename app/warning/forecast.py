@@ -5,8 +5,8 @@ one half a window later (a Theil-Sen estimator on a fixed lag: a single outlier 
 it not at all), and the level now is the median of the de-trended buckets. Its uncertainty is
 the residual scatter (1.4826 x MAD) turned into a slope standard error. The next limit in the
 direction of the trend is reached in (limit - level) / slope; a warning is raised when that
-time is within `horizon_s` (the second, shorter look's trend within the same share of it as
-its span is of the window; and, with `when`, while that plant state holds), the trend is at least 3 standard errors from flat, it has moved
+time is within `horizon_s` (on a slow scale, the second, shorter look's trend within the same
+share of it as its span is of the window; and, with `when`, while that plant state holds), the trend is at least 3 standard errors from flat, it has moved
 more than three times the noise over the window, and the level has left the tag's normal band
 (its mean +/- 3 sd over the last hour or so, cycles included: a gas-holder level or a filter's
 pressure drop that rises and falls every cycle is normal however steep the rise), with the
@@ -269,9 +269,11 @@ class ForecastDetector:
         # an active forecast ends once the newest buckets clearly move the other way
         turned = ~still & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
         keep &= ~turned
-        # a trend seen over a shorter look is carried no further ahead, for its span, than the
-        # window's trend is carried over the horizon: a fall of two hours is not a fall of twelve
-        horizon = self.horizon * np.minimum(1.0, win / self.win_s)
+        # on a slow scale (hours and days), a trend seen over a shorter look is carried no further
+        # ahead, for its span, than the window's trend is carried over the horizon: a fall of two
+        # hours is not a fall of twelve. The live scale keeps its whole horizon for both looks: a
+        # gas leak's first minutes are what it is there to forecast
+        horizon = self.horizon * np.minimum(1.0, win / self.win_s) if self.slow else self.horizon
         raise_ = finite & sig & moved & still & (eta <= horizon) & away & (self.seen >= self.min_seen)
         return {
             "slope": slope,
