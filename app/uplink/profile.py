@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from app.config.load import ConfigError, ConfigIssue, read_text, read_yaml, validation_issues
+from app.config.load import read_text, validate_yaml
 from core.schema.base import Strict
 
 PROFILE_SCHEMA = 1
@@ -156,13 +156,7 @@ def profile_path(name: str, base: Path | None = None) -> Path:
 
 
 def parse_profile_text(text: str, path: str = "<profile>") -> Profile:
-    data, lines = read_yaml(text, path)
-    if not isinstance(data, dict):
-        raise ConfigError(path, [ConfigIssue(path, 1, "", "the profile must be a YAML mapping")])
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(path, validation_issues(exc, lines, path)) from None
+    return validate_yaml(Profile, text, path, "profile")
 
 
 def load_profile(name: str, base: Path | None = None) -> Profile:
