@@ -9,14 +9,16 @@ written by `core.formatting.csv_number`, as the operator reads it (35.8, not 35.
 
 The apostrophe is added to a cell that already starts with apostrophes before such a character
 too, so that `unescape_cell` (used by the tags CSV import) gives back exactly what was exported:
-`=cmd` -> `'=cmd` -> `=cmd`, and `'=cmd` -> `''=cmd` -> `'=cmd`. No Qt here.
+`=cmd` -> `'=cmd` -> `=cmd`, and `'=cmd` -> `''=cmd` -> `'=cmd`. `data_rows` walks the rows of
+an imported file the same way for every import (blank rows skipped, overlong rows reported).
+No Qt here.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from core.formatting import csv_number
@@ -89,3 +91,15 @@ def csv_line(cells: Iterable[Any]) -> str:
 
 
 __all__ = ["FORMULA_START", "csv_line", "is_number_text", "safe_cell", "safe_row", "unescape_cell", "writer"]
+
+
+def data_rows(rows: list[list[str]], width: int, errors: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header with their row number in the file (from 2): blank rows skipped, a
+    row with more cells than the header's `width` columns reported in `errors` and skipped."""
+    for n, values in enumerate(rows[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > width:
+            errors.append(f"row {n}: {len(values)} cells for {width} columns")
+            continue
+        yield n, values

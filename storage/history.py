@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from core.alarm_types import Alarm
 from core.risk_types import RiskState
 from core.samples import SampleBatch
+from core.worker import Worker
 from storage.deadband import DeadbandFilter
 from storage.journal_reads import JournalMark, StandingEntry, journal_marks, standing_alarms
 from storage.query import envelope
@@ -76,9 +77,7 @@ class History:
         )
         self._rollup_sql = {name: upsert_sql(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
         self._queue: queue.SimpleQueue[WriterMessage] = queue.SimpleQueue()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("history-writer")
         # written by the writer thread only
         self._rows: list[SampleBatch] = []
         self._rollups: dict[str, list[tuple]] = {name: [] for name in RESOLUTIONS}
@@ -115,18 +114,11 @@ class History:
         return np.array([known[t.name] for t in tag_list], dtype=np.int64)
 
     def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
-            self._thread.start()
+        self._worker.start(self._run)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Write everything still queued (open rollup buckets included), then end the writer."""
-        if self._thread is not None:
-            self._stop.set()
-            self._wake.set()
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
         self.engine.dispose()
 
     # ------------------------------------------------------------ producer side (any thread)
@@ -143,14 +135,14 @@ class History:
     def journal(self, alarms: Sequence[Alarm]) -> None:
         if alarms:
             self._queue.put(AlarmTransitions(tuple(alarms)))
-            self._wake.set()
+            self._worker.wake()
 
     def retag(self, tag_list: Sequence) -> None:
         """A new tag list (a live configuration change): batches queued before this call use the
         old indexes, batches after it the new ones; the writer switches in between, after writing
         what it holds. Tags already known keep their id (and their history)."""
         self._queue.put(Retag(tuple(tag_list)))
-        self._wake.set()
+        self._worker.wake()
 
     def _switch_tags(self, tag_list: Sequence) -> None:
         """Writer thread: write everything under the old layout, then take the new one."""
@@ -174,15 +166,14 @@ class History:
         """Hazard-source risk changes, written with the next transaction."""
         if states:
             self._queue.put(RiskChanges(tuple(states)))
-            self._wake.set()
+            self._worker.wake()
 
     # ------------------------------------------------------------ writer thread
     def _run(self) -> None:
         next_purge = time.monotonic() + 5.0
         while True:
-            self._wake.wait(self.flush_s)
-            self._wake.clear()
-            stopping = self._stop.is_set()
+            self._worker.wait(self.flush_s)
+            stopping = self._worker.stopping
             self._drain()
             self.commit(flush_rollups=stopping, rollup_tags=None if stopping else self._rollups_due())
             if stopping:

@@ -170,3 +170,10 @@ def test_a_tag_starting_with_a_minus_exports_and_replays(tmp_path):
     unknown: Counter = Counter()
     batches = list(read_samples(path, {"-T1": 0}, unknown))
     assert not unknown and batches and float(batches[0].value[0]) == -3.5
+
+
+def test_data_rows_skip_blank_rows_and_report_overlong_ones():
+    rows = [["a", "b"], ["1", "2"], ["", " "], ["3", "4", "5"], ["6"]]
+    errors: list[str] = []
+    assert list(csv_safe.data_rows(rows, 2, errors)) == [(2, ["1", "2"]), (5, ["6"])]
+    assert errors == ["row 4: 3 cells for 2 columns"]

@@ -16,22 +16,9 @@ import pytest
 
 from app.uplink.link import LINK_ALARM_KEY, refused_key
 from storage.uplink_queue import QueueState, UplinkQueue
-from tests.helpers import Clock
-from tests.uplink_fixtures import Rig, wait_until
+from tests.uplink_fixtures import T0, Rig, rig_fixtures, wait_until
 
-T0 = 1_800_000_000.0  # a multiple of 60 s
-
-
-@pytest.fixture
-def clock():
-    return Clock(T0)
-
-
-@pytest.fixture
-def rig(tmp_path, clock):
-    r = Rig(tmp_path, clock)
-    yield r
-    r.close()
+clock, rig = rig_fixtures()
 
 
 def _run(rig, clock, t_end: float, step_s: float = 10.0, on=None) -> None:

@@ -3,36 +3,18 @@ responses due, the "Regulator link" view and the shift report's section."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.reports.shift_report import build_shift_report
-from storage.audit import Action, AuditLog
-from tests.helpers import Clock, alarm
-from tests.uplink_fixtures import Rig, wait_until
+from storage.audit import Action
+from tests.helpers import alarm
+from tests.uplink_fixtures import T0, deliver, rig_fixtures
 from views.alarm_response import AlarmResponseDialog, ResponsesDialog
 from views.report_sections import shift_report_sections
 from views.shift_report import write_shift_report
 from views.uplink_view import UplinkView
 
-T0 = 1_800_000_000.0
-
-
-@pytest.fixture
-def clock():
-    return Clock(T0)
-
-
-@pytest.fixture
-def rig(tmp_path, clock):
-    r = Rig(tmp_path, clock, tls=False)
-    r.link.audit = AuditLog(r.db, clock, data_dir=tmp_path / "audit")
-    yield r
-    r.close()
-
-
-def _deliver(rig) -> None:
-    wait_until(lambda: rig.link.step() is not None and rig.link.store.backlog()[0] == 0, what="delivery")
+clock, rig = rig_fixtures(tls=False, audit=True)
 
 
 def _ended_alarm(rig, clock):
@@ -44,7 +26,7 @@ def _ended_alarm(rig, clock):
         clock.t += 60
         rig.samples(clock.t)
         rig.link.step()
-    _deliver(rig)
+    deliver(rig)
     return co
 
 
@@ -68,7 +50,7 @@ def test_the_response_dialog_records_audits_and_uploads(qtbot, rig, clock):
         "op1",
     )
     assert [e.target for e in rig.link.audit.entries() if e.action == Action.ALARM_RESPONSE] == [co.key]
-    _deliver(rig)
+    deliver(rig)
     (resp,) = [r for _, r in rig.platform.of_kind("response")]
     assert resp["yy"] == "flange leak at valve V12" and resp["czr"] == "op1"
 

@@ -9,26 +9,10 @@ import pytest
 from app.uplink.link import RESPONSE_ALARM_KEY, alarm_id
 from core.operating import Declaration, OpState
 from storage.audit import AuditLog
-from tests.helpers import Clock, alarm
-from tests.uplink_fixtures import Rig, wait_until
+from tests.helpers import alarm
+from tests.uplink_fixtures import T0, deliver, rig_fixtures
 
-T0 = 1_800_000_000.0
-
-
-@pytest.fixture
-def clock():
-    return Clock(T0)
-
-
-@pytest.fixture
-def rig(tmp_path, clock):
-    r = Rig(tmp_path, clock, tls=False)
-    yield r
-    r.close()
-
-
-def _deliver(rig) -> None:
-    wait_until(lambda: rig.link.step() is not None and rig.link.store.backlog()[0] == 0, what="delivery")
+clock, rig = rig_fixtures(tls=False)
 
 
 def test_a_reported_alarm_goes_up_at_start_and_end_and_its_response_is_due(rig, clock):
@@ -36,14 +20,14 @@ def test_a_reported_alarm_goes_up_at_start_and_end_and_its_response_is_due(rig, 
     rig.link.on_alarm(co)
     rig.link.on_alarm(alarm("GAS.CO.01:BAD", tag=1, ts=T0 + 5, kind="BAD"))  # not a reported kind
     rig.link.on_alarm(alarm("BF9:H", tag=-1, ts=T0 + 5))  # not a catalogued point
-    _deliver(rig)
+    deliver(rig)
     (start,) = [r for _, r in rig.platform.of_kind("alarm")]
     assert start["sjlx"] == "start" and start["cgqbm"] == "530100GA0001" and start["value"] == 30.0
     assert start["bjid"] == alarm_id(co.key, co.since)
     assert rig.link.store.responses() == []  # nothing due while it stands unacknowledged
     clock.t = T0 + 65
     rig.link.on_alarm(co._replace(active=False, ts=T0 + 60))
-    _deliver(rig)
+    deliver(rig)
     end = [r for _, r in rig.platform.of_kind("alarm")][-1]
     assert end["sjlx"] == "end" and end["bjid"] == start["bjid"]
     (due,) = rig.link.store.responses()
@@ -57,7 +41,7 @@ def test_the_response_is_journaled_audited_and_uploaded(rig, clock, tmp_path):
     co = alarm("GAS.CO.01:HH", tag=1, ts=T0 + 5, value=60.0, limit=50.0)
     rig.link.on_alarm(co)
     rig.link.on_alarm(co._replace(acked=True, ts=T0 + 20, user="op1"))  # acknowledged: due
-    _deliver(rig)
+    deliver(rig)
     assert rig.link.open_responses(T0 + 30) == ([], [])
     overdue, soon = rig.link.open_responses(T0 + 20 + 3600 - 60)
     assert overdue == [] and [r.alarm_key for r in soon] == [co.key]
@@ -66,7 +50,7 @@ def test_the_response_is_journaled_audited_and_uploaded(rig, clock, tmp_path):
     clock.t = T0 + 600
     got = rig.link.respond(co.key, co.since, "valve gland leak", "gland repacked, area ventilated", "shift1")
     assert got is not None and got.responded == T0 + 600
-    _deliver(rig)
+    deliver(rig)
     (resp,) = [r for _, r in rig.platform.of_kind("response")]
     assert resp == {
         "qydm": "91530100TEST", "bjid": alarm_id(co.key, co.since), "cgqbm": "530100GA0001",
@@ -105,7 +89,7 @@ def test_declarations_and_base_data_go_up_when_they_change(rig, clock):
     rig.link.on_risk([state, SimpleNamespace(hazard="Gas area", operating=None, ts=T0 + 30)])
     rig.link.on_risk([state])  # the same declaration: once
     rig.link.on_risk([SimpleNamespace(hazard="Blast furnace 1", operating=None, ts=T0 + 90)])
-    _deliver(rig)
+    deliver(rig)
     assert len(rig.platform.of_kind("base")) == 1 and len(rig.platform.of_kind("points")) == 1
     decl = [r for _, r in rig.platform.of_kind("declaration")]
     assert [(r["wxy"], r["zt"]) for r in decl] == [
@@ -126,6 +110,6 @@ def test_samples_of_tags_added_since_the_link_was_built_are_left_out(rig, clock)
 
     rig.link.on_samples(SampleBatch.build(np.array([1, 7]), T0, np.array([5.0, 9.0]), Quality.GOOD))
     rig.link.queue_snapshot(T0 + 60)
-    _deliver(rig)
+    deliver(rig)
     (snap,) = [r for _, r in rig.platform.of_kind("realtime")]
     assert [p["value"] for p in snap["data"]] == [None, 5.0, None]

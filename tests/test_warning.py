@@ -11,6 +11,7 @@ import pytest
 from app.config import parse_config_text
 from app.evaluation.pipeline import Pipeline
 from app.warning.forecast import robust_trend
+from app.warning.window import RecentWindow
 from core.samples import Quality, SampleBatch
 from tests.helpers import plant_yaml
 
@@ -237,3 +238,10 @@ def test_engine_learns_from_its_history_at_start(tmp_path):
     assert (f.seen >= 600).all() and engine.pipeline.warnings.status(0) == "watching"
     assert engine.alarms.standing(now) == []
     hist.stop()
+
+
+def test_closed_bucket_is_taken_once():
+    w = RecentWindow(1, span_s=60.0, step_s=5.0)
+    assert w.closed_bucket(12.0, -1) == (1, 4.5)  # bucket 1 is [5, 10): its middle 7.5 is 4.5 s ago
+    assert w.closed_bucket(14.9, 1) is None  # no bucket closed since
+    assert w.closed_bucket(15.0, 1) == (2, 2.5)

@@ -6,16 +6,19 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from app.config import parse_config_text
 from app.config.secrets import SecretStore
 from app.uplink.build import build_uplink
 from app.uplink.profile import load_profile
 from core.samples import Quality, SampleBatch
+from storage.audit import AuditLog
 from storage.schema import create_schema, make_engine
-from tests.helpers import plant_yaml
+from tests.helpers import Clock, plant_yaml
 from tests.uplink_platform import SECRETS, Platform
 
+T0 = 1_800_000_000.0  # a multiple of 60 s: the link's snapshots fall on whole minutes
 TAGS = """\
 - {name: BF1.T.01, device: d, address: "hr:0", unit: degC, range: [0, 1500], alarms: {H: 1200, HH: 1300}}
 - {name: GAS.CO.01, device: d, address: "hr:2", unit: ppm, range: [0, 1000], alarms: {H: 24, HH: 50}}
@@ -58,7 +61,9 @@ def secret_store(tmp_path: Path) -> SecretStore:
 class Rig:
     """A platform (HTTPS unless `tls=False`), the plant, its history database and the link on `clock`."""
 
-    def __init__(self, tmp_path: Path, clock, *, tls: bool = True, extra: str = "", **kw):
+    def __init__(
+        self, tmp_path: Path, clock, *, tls: bool = True, extra: str = "", audit: bool = False, **kw
+    ):
         self.profile = load_profile("steel")
         self.platform = Platform(self.profile, tmp_path / "certs" if tls else None).start()
         self.ca = getattr(self.platform, "ca", None)
@@ -68,6 +73,8 @@ class Rig:
         self.store = secret_store(tmp_path)
         self.clock = clock
         self.link = self.build(**kw)
+        if audit:
+            self.link.audit = AuditLog(self.db, clock, data_dir=tmp_path / "audit")
 
     def build(self, **kw):
         kw.setdefault("retry_s", 0.02)
@@ -90,3 +97,25 @@ def wait_until(cond, timeout: float = 20.0, what: str = "condition") -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.01)
+
+
+def deliver(rig: Rig) -> None:
+    """Let the link take rounds until nothing is left to send."""
+    wait_until(lambda: rig.link.step() is not None and rig.link.store.backlog()[0] == 0, what="delivery")
+
+
+def rig_fixtures(**kw):
+    """A test module's `clock` (at T0) and `rig` (a `Rig` with `kw`) fixtures:
+    `clock, rig = rig_fixtures(tls=False)`."""
+
+    @pytest.fixture
+    def clock():
+        return Clock(T0)
+
+    @pytest.fixture
+    def rig(tmp_path, clock):
+        r = Rig(tmp_path, clock, **kw)
+        yield r
+        r.close()
+
+    return clock, rig

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -132,17 +131,11 @@ class DangerModel(ItemsModel):
         QT_TRANSLATE_NOOP("HiddenDangersDialog", "Measures"),
     )
 
-    def __init__(self, parent=None, now=time.time):
-        super().__init__(parent)
-        self.now = now
-        self._bold = QFont()
-        self._bold.setBold(True)
-
     def cell(self, d: HiddenDanger, col: int, role: int):
         if role == Qt.ItemDataRole.FontRole and (
             d.overdue(self.now()) or (col == 3 and d.grade == Grade.MAJOR)
         ):
-            return self._bold
+            return self.bold
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
             return d.evidence or d.note or None
         if role != Qt.ItemDataRole.DisplayRole:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -29,15 +28,9 @@ class TaskModel(ItemsModel):
         QT_TRANSLATE_NOOP("InspectionRound", "Due"),
     )
 
-    def __init__(self, parent=None, now=time.time):
-        super().__init__(parent)
-        self.now = now
-        self._bold = QFont()
-        self._bold.setBold(True)
-
     def cell(self, t: Task, col: int, role: int):
         if role == Qt.ItemDataRole.FontRole and t.due < self.now():
-            return self._bold
+            return self.bold
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (f"IN-{t.id}", t.hazard, t.measure, time.strftime("%m-%d %H:%M", time.localtime(t.due)))[col]

@@ -4,8 +4,10 @@ risk inventory, the inspection round): a grid of action buttons, a read-only lis
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,11 +26,15 @@ BUTTONS_PER_ROW = 4
 
 
 class ItemsModel(RowTableModel):
-    """A list of records (`items`), replaced whole by `set_items`."""
+    """A list of records (`items`), replaced whole by `set_items`; `now` is the clock a register
+    reads what is overdue by, and `bold` the font it is shown in."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, now: Callable[[], float] = time.time):
         super().__init__(parent)
         self.items: list = []
+        self.now = now
+        self.bold = QFont()
+        self.bold.setBold(True)
 
     def row_list(self):
         return self.items

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.config import secrets
 from app.config.checks import cross_check, password_checks
 from core.schema.plant import PlantConfig
+
+M = TypeVar("M", bound=BaseModel)
 
 log = logging.getLogger("app.config")  # the logger name the plain-text password warning always had
 
@@ -285,15 +288,30 @@ def validation_issues(exc: ValidationError, lines: LineMap, path: str) -> list[C
     return issues
 
 
+def read_mapping(text: str, path: str, noun: str = "file") -> tuple[dict, LineMap]:
+    """`read_yaml` of a document that must be a mapping (ConfigError naming the `noun` if not)."""
+    data, lines = read_yaml(text, path)
+    if not isinstance(data, dict):
+        raise ConfigError(path, [ConfigIssue(path, 1, "", f"the {noun} must be a YAML mapping")])
+    return data, lines
+
+
+def validate_yaml(model: type[M], text: str, path: str, noun: str = "file") -> M:
+    """YAML text validated as `model`; ConfigError naming the file, line and field of every problem."""
+    data, lines = read_mapping(text, path, noun)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(path, validation_issues(exc, lines, path)) from None
+
+
 def parse_config_text(
     text: str, path: str = "<config>", base: Path | None = None, secret_store=None
 ) -> PlantConfig:
     """Parse and validate a plant configuration; raise ConfigError naming line and field.
 
     `password: secret:NAME` is looked up in `secret_store` (default: the data directory's)."""
-    data, lines = read_yaml(text, path)
-    if not isinstance(data, dict):
-        raise ConfigError(path, [ConfigIssue(path, 1, "", "the file must be a YAML mapping")])
+    data, lines = read_mapping(text, path)
     secret_issues = [
         ConfigIssue(path, lines.line(loc), loc_to_field(loc), msg)
         for loc, msg in resolve_secrets(data, path, lines, secret_store)

@@ -450,12 +450,7 @@ def import_tags_csv(
     refs: list[TagRef] = []
     row_numbers: list[int] = []
     first_row: dict[str, int] = {}
-    for n, values in enumerate(rows[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            errors.append(f"row {n}: {len(values)} cells for {len(header)} columns")
-            continue
+    for n, values in csv_safe.data_rows(rows, len(header), errors):
         cells = dict.fromkeys(TAG_COLUMNS, "")
         cells.update(zip(header, values, strict=False))
         base = existing.get(cells["name"].strip())

@@ -19,9 +19,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from app.config.load import ConfigError, ConfigIssue, read_text, read_yaml, validation_issues
+from app.config.load import read_text, validate_yaml
 from core.schema.base import RESERVED_WORDS, DataTypeName, HazardKind, Strict
 from core.schema.plant import DirectDetermination, InherentRisk, MajorHazard, Rule
 from core.schema.tags import AlarmLimits, TagWarning
@@ -195,13 +195,7 @@ def template_dir() -> Path:
 
 def parse_template_text(text: str, path: str = "<template>") -> HazardTemplate:
     """Parse and validate a template; ConfigError naming its file, line and field."""
-    data, lines = read_yaml(text, path)
-    if not isinstance(data, dict):
-        raise ConfigError(path, [ConfigIssue(path, 1, "", "the file must be a YAML mapping")])
-    try:
-        return HazardTemplate.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(path, validation_issues(exc, lines, path)) from None
+    return validate_yaml(HazardTemplate, text, path)
 
 
 def load_template(path: str | Path) -> HazardTemplate:

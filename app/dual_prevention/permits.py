@@ -104,22 +104,15 @@ class GasReading:
         if self.value is None or not math.isfinite(self.value):
             return _m(QT_TRANSLATE_NOOP("permits", "{tag}: no valid reading"), tag=self.tag)
         if self.high is not None and self.value > self.high:
-            return _m(
-                QT_TRANSLATE_NOOP("permits", "{tag} = {value} {unit}, over the entry limit {limit}"),
-                tag=self.tag,
-                value=f"{self.value:g}",
-                unit=self.unit,
-                limit=f"{self.high:g}",
-            )
+            over = QT_TRANSLATE_NOOP("permits", "{tag} = {value} {unit}, over the entry limit {limit}")
+            return self._beyond(over, self.high)
         if self.low is not None and self.value < self.low:
-            return _m(
-                QT_TRANSLATE_NOOP("permits", "{tag} = {value} {unit}, under the entry limit {limit}"),
-                tag=self.tag,
-                value=f"{self.value:g}",
-                unit=self.unit,
-                limit=f"{self.low:g}",
-            )
+            under = QT_TRANSLATE_NOOP("permits", "{tag} = {value} {unit}, under the entry limit {limit}")
+            return self._beyond(under, self.low)
         return None
+
+    def _beyond(self, template: str, limit: float) -> Message:
+        return _m(template, tag=self.tag, value=f"{self.value:g}", unit=self.unit, limit=f"{limit:g}")
 
     def as_dict(self) -> dict:
         return {"tag": self.tag, "value": self.value, "unit": self.unit, "high": self.high, "low": self.low}

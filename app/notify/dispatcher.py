@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from dataclasses import dataclass, field
 from app.notify import messages, smtp, webhooks
 from app.notify.rules import Notice
 from core.schema.notify import Notifications, QuietHours, Recipient, SmtpChannel
+from core.worker import Worker
 from storage.notifications import Delivery, DeliveryRow
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,7 @@ class Dispatcher:
         self._boxes: dict[str, _Box] = {}
         self._retry: list[_Job] = []
         self._failing: set[str] = set()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("notify")
         self.log_rows: list[DeliveryRow] = []  # kept when there is no sink (tests, no history)
 
     # ------------------------------------------------------------ any thread
@@ -102,29 +100,21 @@ class Dispatcher:
         """Queue notices; never blocks."""
         if notices:
             self._queue.put(notices)
-            self._wake.set()
+            self._worker.wake()
 
     def configure(self, settings: Notifications, plant: str) -> None:
         """Take new settings (the next step uses them)."""
         self.settings, self.plant = settings, plant
 
     def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="notify", daemon=True)
-            self._thread.start()
+        self._worker.start(self._run)
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._wake.set()
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(STEP_S)
-            self._wake.clear()
+        while not self._worker.stopping:
+            self._worker.wait(STEP_S)
             try:
                 self.step(self.clock())
             except Exception:  # the dispatcher must outlive a bug in one step

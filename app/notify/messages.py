@@ -76,22 +76,11 @@ def subject(plant: str, alarm: Alarm, unacked_s: float) -> Message:
         what = Message(CTX, QT_TRANSLATE_NOOP("notify", "System alarm"))
     else:
         what = Message(CTX, QT_TRANSLATE_NOOP("notify", "Priority {roman} alarm"), roman=roman)
+    said = {"plant": plant, "what": what, "source": alarm.source}
     if unacked_s > 0:
-        return Message(
-            CTX,
-            QT_TRANSLATE_NOOP("notify", "[{plant}] {what}: {source}, unacknowledged for {duration}"),
-            plant=plant,
-            what=what,
-            source=alarm.source,
-            duration=format_duration(unacked_s),
-        )
-    return Message(
-        CTX,
-        QT_TRANSLATE_NOOP("notify", "[{plant}] {what}: {source}"),
-        plant=plant,
-        what=what,
-        source=alarm.source,
-    )
+        late = QT_TRANSLATE_NOOP("notify", "[{plant}] {what}: {source}, unacknowledged for {duration}")
+        return Message(CTX, late, **said, duration=format_duration(unacked_s))
+    return Message(CTX, QT_TRANSLATE_NOOP("notify", "[{plant}] {what}: {source}"), **said)
 
 
 def body(plant: str, alarm: Alarm, unacked_s: float, rule: str, utc_offset_h: float) -> Message:

@@ -183,12 +183,7 @@ def read_points_csv(source: str | bytes | Path) -> tuple[list[UplinkPoint], list
         return [], [], errors
     points: list[UplinkPoint] = []
     numbers: list[int] = []
-    for n, values in enumerate(rows[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            errors.append(f"row {n}: {len(values)} cells for {len(header)} columns")
-            continue
+    for n, values in csv_safe.data_rows(rows, len(header), errors):
         data = {h: v.strip() for h, v in zip(header, values, strict=False) if v.strip()}
         try:
             points.append(UplinkPoint.model_validate(data))

@@ -37,6 +37,7 @@ from app.uplink.transport import Envelope
 from core.alarm_types import Alarm, Condition, Kind, alarm_text
 from core.messages import QT_TRANSLATE_NOOP
 from core.samples import DeviceState, DeviceStatus, Quality, SampleBatch
+from core.worker import Worker
 from storage.audit import Action
 from storage.uplink_queue import Queued, UplinkQueue
 
@@ -113,9 +114,7 @@ class Uplink:
         self.reminder: tuple[int, int] = (0, 0)  # (overdue, due soon) the reminder alarm last said
         self._reminder_at = 0.0
         self.alarms: list[Alarm | Condition] = []  # without an engine
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("uplink")
 
     # ------------------------------------------------------------ listener (acquisition thread)
     def on_samples(self, batch: SampleBatch) -> None:
@@ -151,30 +150,22 @@ class Uplink:
     # ------------------------------------------------------------ the link's thread
     def start(self) -> None:
         self.queue_static()
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="uplink", daemon=True)
-            self._thread.start()
+        self._worker.start(self._run)
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._wake.set()
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
         self.drain()  # what the listener stored is queued, sent next time
         self.sender.transport.close()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping:
             try:
                 wait = self.step()
             except Exception:  # the link must outlive a bug in one round
                 log.exception("the regulator link's round failed")
                 wait = 1.0
             if wait > 0:
-                self._wake.wait(min(wait, 0.5))
-                self._wake.clear()
+                self._worker.wait(min(wait, 0.5))
 
     def step(self) -> float:
         """One round: queue what came in and what is due, send; seconds until the next round."""
@@ -203,7 +194,7 @@ class Uplink:
     # ------------------------------------------------------------ records
     def _queue(self, kind: str, data_ts: float, body, points=()) -> int:
         queued = self.store.enqueue(uuid.uuid4().hex, kind, data_ts, body, points, self.clock())
-        self._wake.set()
+        self._worker.wake()
         return queued
 
     def queue_static(self) -> None:

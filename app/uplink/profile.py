@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from app.config.load import ConfigError, ConfigIssue, read_text, read_yaml, validation_issues
-from core.schema.base import Strict
+from app.config.load import read_text, validate_yaml
+from core.schema.base import Strict, supported_schema
 
 PROFILE_SCHEMA = 1
 KINDS = ("realtime", "alarm", "response", "declaration", "base", "points")
@@ -41,6 +41,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
 UPLINK_RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "uplink"
 ENVELOPE = ("app_id", "timestamp", "nonce", "message_id", "kind", "data", "sign")
 STATUSES = ("normal", "alarm", "fault", "offline")
+# the keys a profile must map, and what the error calls them when some are missing
+_REQUIRED = {
+    "paths": (KINDS, "path(s)"),
+    "envelope": (ENVELOPE, "envelope field(s)"),
+    "status": (STATUSES, "status code(s)"),
+}
 
 
 class Encryption(Strict):
@@ -90,9 +96,7 @@ class Profile(Strict):
     @field_validator("schema_")
     @classmethod
     def _schema(cls, v):
-        if v != PROFILE_SCHEMA:
-            raise ValueError(f"profile schema {v} is not supported (this version reads {PROFILE_SCHEMA})")
-        return v
+        return supported_schema(v, PROFILE_SCHEMA, "profile schema")
 
     @field_validator("code_pattern")
     @classmethod
@@ -103,28 +107,13 @@ class Profile(Strict):
             raise ValueError(f"not a regular expression: {exc}") from None
         return v
 
-    @field_validator("paths")
+    @field_validator("paths", "envelope", "status")
     @classmethod
-    def _paths(cls, v):
-        missing = [k for k in KINDS if k not in v]
+    def _complete(cls, v, info: ValidationInfo):
+        keys, what = _REQUIRED[info.field_name]
+        missing = [k for k in keys if k not in v]
         if missing:
-            raise ValueError(f"missing path(s): {', '.join(missing)}")
-        return v
-
-    @field_validator("envelope")
-    @classmethod
-    def _envelope(cls, v):
-        missing = [k for k in ENVELOPE if k not in v]
-        if missing:
-            raise ValueError(f"missing envelope field(s): {', '.join(missing)}")
-        return v
-
-    @field_validator("status")
-    @classmethod
-    def _status(cls, v):
-        missing = [k for k in STATUSES if k not in v]
-        if missing:
-            raise ValueError(f"missing status code(s): {', '.join(missing)}")
+            raise ValueError(f"missing {what}: {', '.join(missing)}")
         return v
 
     @model_validator(mode="after")
@@ -156,13 +145,7 @@ def profile_path(name: str, base: Path | None = None) -> Path:
 
 
 def parse_profile_text(text: str, path: str = "<profile>") -> Profile:
-    data, lines = read_yaml(text, path)
-    if not isinstance(data, dict):
-        raise ConfigError(path, [ConfigIssue(path, 1, "", "the profile must be a YAML mapping")])
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(path, validation_issues(exc, lines, path)) from None
+    return validate_yaml(Profile, text, path, "profile")
 
 
 def load_profile(name: str, base: Path | None = None) -> Profile:

@@ -151,12 +151,12 @@ class AnomalyDetector:
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
         if len(self.tags) == 0:
             return []
-        step = self.window.step
-        bucket = math.floor(now / step) - 1  # the newest closed bucket
-        if bucket <= self.last_bucket:
+        closed = self.window.closed_bucket(now, self.last_bucket)
+        if closed is None:
             return []
-        self.last_bucket = bucket
-        x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
+        self.last_bucket, ago = closed
+        step = self.window.step
+        x = self.window.value_at(self.tags, ago, now)
         mode = np.zeros(len(self.tags), dtype=np.intp)
         if self.has_modes:
             mode = np.array(

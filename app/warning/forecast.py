@@ -211,12 +211,12 @@ class ForecastDetector:
 
     def learn(self, now: float) -> None:
         """Fold the newest closed bucket into the normal band of tags not under warning."""
-        step = self.window.step
-        bucket = math.floor(now / step) - 1
-        if bucket <= self.last_bucket:
+        closed = self.window.closed_bucket(now, self.last_bucket)
+        if closed is None:
             return
-        self.last_bucket = bucket
-        x = self.window.value_at(self.tags, now - (bucket * step + step / 2), now)
+        self.last_bucket, ago = closed
+        step = self.window.step
+        x = self.window.value_at(self.tags, ago, now)
         ok = np.isfinite(x) & ~self.active
         a = np.maximum(step / self.tau, 1.0 / (self.seen / step + 1.0))
         learned = (self.seen >= self.min_seen) & self.slow  # the live scale follows its hour as it did

@@ -246,12 +246,11 @@ class MultivariateDetector:
     def evaluate(self, now: float, latest: np.ndarray) -> list[Condition]:
         if not self.groups:
             return []
-        step = self.window.step
-        bucket = math.floor(now / step) - 1  # the newest closed bucket
-        if bucket <= self.last_bucket:
+        closed = self.window.closed_bucket(now, self.last_bucket)
+        if closed is None:
             return []
-        self.last_bucket = bucket
-        ago = now - (bucket * step + step / 2)
+        self.last_bucket, ago = closed
+        step = self.window.step
         out = []
         for k, g in enumerate(self.groups):
             x = self.window.value_at(self.members[k], ago, now)

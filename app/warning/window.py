@@ -51,6 +51,14 @@ class RecentWindow:
         self._last_ts = np.full(k, np.nan)  # time of the latest good value
         self.now = -math.inf  # newest sample time seen
 
+    def closed_bucket(self, now: float, after: int) -> tuple[int, float] | None:
+        """The newest bucket closed at `now` and how long ago its middle was, when it is later than
+        bucket `after` (the one a detector last took); None when no new bucket closed since."""
+        bucket = math.floor(now / self.step) - 1
+        if bucket <= after:
+            return None
+        return bucket, now - (bucket * self.step + self.step / 2)
+
     @property
     def last_value(self) -> np.ndarray:
         """The latest good value of every tag (NaN for a tag not held)."""

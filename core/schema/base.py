@@ -41,5 +41,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+def supported_schema(v: int, version: int, what: str = "schema") -> int:
+    """`v` when it is the `version` this program reads; else the error saying which it reads."""
+    if v != version:
+        raise ValueError(f"{what} {v} is not supported (this version reads {what} {version})")
+    return v
+
+
 # the words of the rule and expression language: no tag or rule may be called so
 RESERVED_WORDS = frozenset({"and", "or", "not", "true", "false", "True", "False"})

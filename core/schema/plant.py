@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from core.schema.base import SCHEMA_VERSION, HazardKind, Strict
+from core.schema.base import SCHEMA_VERSION, HazardKind, Strict, supported_schema
 from core.schema.devices import Device, read_type
 from core.schema.notify import Notifications
 from core.schema.operating import OperatingStates
@@ -349,9 +349,7 @@ class PlantConfig(Strict):
     @field_validator("schema_")
     @classmethod
     def _schema(cls, v):
-        if v != SCHEMA_VERSION:
-            raise ValueError(f"schema {v} is not supported (this version reads schema {SCHEMA_VERSION})")
-        return v
+        return supported_schema(v, SCHEMA_VERSION)
 
     # -- lookups
     def device(self, name: str):
