@@ -74,11 +74,25 @@ def test_refused_point_raises_a_system_alarm_naming_it_and_clears_when_accepted(
     raised = [c for c in rig.link.alarms if c.key == refused_key("530100GA0001")]
     assert raised and raised[-1].active and raised[-1].kind == "SYSTEM"
     assert "GAS.CO.01" in raised[-1].message and raised[-1].tag == 1
+    rig.link.step()  # the other points of the refused snapshot, sent again
     assert rig.link.store.backlog()[0] == 0  # refused is an answer, not a drop: kept as refused
     assert rig.link.store.refused(T0, T0 + 3600)
     rig.platform.refuse_point = None
     _run(rig, clock, T0 + 120)
     assert not rig.link.alarms[-1].active and rig.link.alarms[-1].key == refused_key("530100GA0001")
+
+
+def test_a_snapshot_refused_for_one_point_is_resent_with_the_others(rig, clock):
+    rig.platform.refuse_point = "530100GA0001"
+    _run(rig, clock, T0 + 60)
+    rig.link.step()  # the resend, queued as the refusal came
+    (snap,) = [r for _, r in rig.platform.of_kind("realtime")]
+    assert snap["cjsj"] / 1000 == T0 + 60  # the refused minute, for the others
+    assert sorted(v["cgqbm"] for v in snap["data"]) == ["530100BF0001", "530100GA0002"]
+    assert rig.link.store.backlog()[0] == 0
+    health = {p.code: p for p in rig.link.health(T0 + 1, T0 + 61).points}
+    assert health["530100GA0001"].delivered == 0
+    assert health["530100BF0001"].delivered == health["530100GA0002"].delivered == 1
 
 
 def test_bad_signature_is_refused_and_alarmed(tmp_path, clock):

@@ -51,10 +51,11 @@ uplink:
     )
 
 
-def secret_store(tmp_path: Path) -> SecretStore:
+def secret_store(tmp_path: Path, prefix: str = "reg") -> SecretStore:
+    """The platform's credentials as `PREFIX.app_id` ... in `tmp_path`/secrets.yaml."""
     store = SecretStore(tmp_path / "secrets.yaml")
     for name, value in SECRETS.items():
-        store.set(f"reg.{name}", value)
+        store.set(f"{prefix}.{name}", value)
     return store
 
 

@@ -131,14 +131,15 @@ def build_uplink(
     )
 
 
-def attach_uplink(cfg, engine, history, *, audit=None) -> Uplink | None:
+def attach_uplink(cfg, engine, history, *, audit=None, **kw) -> Uplink | None:
     """Start the link of a plant whose `uplink:` is enabled as a listener of `engine`, queueing in
     `history`'s database on the engine's clock; None when it is off or cannot be built (logged:
-    acquisition never waits on the regulator link). Stop it with `detach_uplink`."""
+    acquisition never waits on the regulator link). `kw`: `build_uplink`'s (retry times). Stop it
+    with `detach_uplink`."""
     if not cfg.uplink.enabled or history is None:
         return None
     try:
-        link = build_uplink(cfg, history.engine, engine=engine, audit=audit, clock=engine.clock.now)
+        link = build_uplink(cfg, history.engine, engine=engine, audit=audit, clock=engine.clock.now, **kw)
     except (UplinkError, ConfigError, OSError, ValueError) as exc:
         log.error("the regulator link is not started: %s", exc)
         return None

@@ -3,7 +3,8 @@ messages and a thread that queues and delivers them.
 
 What is reported (the profile's kinds, the plant's point catalogue):
 - a real-time snapshot of every catalogued point each `realtime_s` of the engine's clock, with
-  its status normal / alarm / fault / offline;
+  its status normal / alarm / fault / offline; a snapshot refused for one point is sent again
+  without it, so the other points keep that minute;
 - an alarm or early warning of a reported kind on a catalogued point, at once when it begins and
   when it ends; when it ends or is acknowledged a response (处置反馈) is due (`alarm_responses`),
   and `respond` queues the response;
@@ -342,6 +343,8 @@ class Uplink:
 
     def _refused(self, m: Queued, text: str, point: str) -> None:
         codes = [point] if point in self.by_code else list(m.points) or [""]
+        if m.kind == "realtime" and point in self.by_code:
+            self._resend_without(m, point)
         for code in codes:
             p = self.by_code.get(code)
             name = p.tag if p is not None else code or m.kind
@@ -356,6 +359,15 @@ class Uplink:
                     tag=p.index if p is not None else -1,
                 )
             )  # fmt: skip
+
+    def _resend_without(self, m: Queued, point: str) -> None:
+        """A snapshot refused for one point: the others' values of that minute queued again
+        without it (a refusal of another point strips that one in turn)."""
+        values = [v for v in m.body.get("points", []) if v.get("code") != point]
+        if values:
+            self._queue(
+                "realtime", m.data_ts, {**m.body, "points": values}, [c for c in m.points if c != point]
+            )
 
     def _delivered(self, m: Queued) -> None:
         self.last_ok = self.clock()
