@@ -247,6 +247,9 @@ def _run_headless(
         from app.notify.notifier import attach
 
         notifier = attach(engine)  # alarms that reach people off the console
+        from app.dual_prevention.draft_watch import attach as attach_watch
+
+        watch = attach_watch(engine)  # what monitoring sees opens draft hidden dangers
         stop = threading.Event()
         on_signals(stop)
         t0 = time.monotonic()
@@ -260,6 +263,8 @@ def _run_headless(
             stop.wait(duration)
         finally:
             notifier.detach()
+            if watch is not None:
+                watch.detach()
             detach_uplink(engine, link)
             engine.stop()
         summary(engine, hist, time.monotonic() - t0, out)

@@ -106,6 +106,7 @@ def _serve(args, cfg, sim, url, creds) -> int:
     from app.control_room.areas import HEARTBEAT_S, Coverage
     from app.control_room.commands import CommandProcessor, Verifier
     from app.control_room.server import ControlRoomServer
+    from app.dual_prevention.draft_watch import attach as attach_watch
     from cli.commands import demo_engine, demo_history, on_signals, plant_clock
     from core.paths import plant_slug
     from storage.audit import AuditLog
@@ -115,6 +116,7 @@ def _serve(args, cfg, sim, url, creds) -> int:
         audit = AuditLog(hist.engine)
         users = UserStore(hist.engine, audit)
         engine = demo_engine(cfg, hist, sim, clock, audit=audit)
+        watch = attach_watch(engine)  # monitoring opens draft hidden dangers, once for every station
 
         def role_of(name: str):
             u = users.get(name)
@@ -149,6 +151,8 @@ def _serve(args, cfg, sim, url, creds) -> int:
         try:
             asyncio.run(main())
         finally:
+            if watch is not None:
+                watch.detach()
             engine.stop()
         print(f"serve: {server.messages_out} messages, {server.bytes_out} bytes published", flush=True)
     return 0
