@@ -68,9 +68,9 @@ def management(s: RiskState) -> str:
 def raised_by(s: RiskState) -> str:
     """The top indicator and what it says: 'GAS.CO.13: alarm (+3)'; 'escalated: ...' when several
     indicators together pushed the level one step further."""
-    if not s.trace:
+    items = list(s.evidence)
+    if not items:
         return ""
-    items = list(s.trace)
     escalated = items[0].what == "escalation" and len(items) > 1
     if escalated:
         items = items[1:]
