@@ -2260,17 +2260,6 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
-    <name>QCoreApplication.self</name>
-    <message>
-        <source>Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying.</source>
-        <translation type="unfinished">Modbus TCP PLC 与网关、OPC UA 服务器。应用前请先测试连接。</translation>
-    </message>
-    <message>
-        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
-        <translation type="unfinished">探测器与危险源区域，坐标为厂区图的图面单位。</translation>
-    </message>
-</context>
-<context>
     <name>ResponsesDialog</name>
     <message>
         <source>Alarm responses</source>
@@ -2519,6 +2508,14 @@ No sound on this workstation: {reason}</source>
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
+        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
+    </message>
+    <message>
+        <source>Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying.</source>
+        <translation>Modbus TCP PLC 与网关、OPC UA 服务器。应用前请先测试连接。</translation>
+    </message>
     <message>
         <source>Settings — {plant}</source>
         <translation>设置 — {plant}</translation>
