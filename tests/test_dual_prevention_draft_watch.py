@@ -8,7 +8,6 @@ import threading
 import time
 
 import numpy as np
-import pytest
 
 from app.dual_prevention import monitoring
 from app.dual_prevention.draft_watch import DraftWatch, attach
@@ -22,17 +21,6 @@ from tests.helpers import plant
 from tests.test_dual_prevention_monitoring import HAZARDS, TAGS
 
 EVIDENCE = {"interlock bypassed:IL", "hidden alarm:CO2", "blind spot:CO"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'plant.db'}"
-    else:
-        from tests.conftest import fresh_pg_database
-
-        with fresh_pg_database() as url:
-            yield url
 
 
 def _config():

@@ -29,11 +29,11 @@ CSV = (
 
 
 @pytest.fixture
-def parts(tmp_path):
+def parts(tmp_path, db_url):
     from app.dual_prevention import permits as pm
     from app.evaluation.pipeline import Pipeline
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    engine = make_engine(db_url)
     create_schema(engine)
     clock = Clock(T0 + 10)
     audit = AuditLog(engine, clock=clock, data_dir=tmp_path)
