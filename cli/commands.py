@@ -244,23 +244,19 @@ def _run_headless(
     clock = plant_clock(sim)
     with demo_history(cfg, db_url, clock, new_db=new_db) as (hist, url):
         engine = demo_engine(cfg, hist, sim, clock)
-        from app.notify.notifier import attach
+        from app.runtime.services import Services
 
-        notifier = attach(engine)  # alarms that reach people off the console
         stop = threading.Event()
         on_signals(stop)
         t0 = time.monotonic()
         engine.start()
-        from app.uplink.build import attach_uplink, detach_uplink
-
-        link = attach_uplink(cfg, engine, hist, audit=engine.audit)
+        services = Services(cfg, engine, hist)  # notifications, draft watch, regulator link
         on_clock = "" if clock is None else f" (plant clock x{clock.speed:g})"
         print(f"headless: {describe(cfg)} -> {url}{on_clock}", file=out, flush=True)
         try:
             stop.wait(duration)
         finally:
-            notifier.detach()
-            detach_uplink(engine, link)
+            services.detach()
             engine.stop()
         summary(engine, hist, time.monotonic() - t0, out)
     return 0

@@ -156,6 +156,7 @@ def _serve_standby(args, cfg, sim, url, creds) -> int:
 
 def _serve(args, cfg, sim, url, creds) -> int:
     from app.control_room.areas import HEARTBEAT_S
+    from app.runtime.services import Services
     from cli.commands import demo_engine, demo_history, on_signals, plant_clock
     from storage.audit import AuditLog
 
@@ -165,11 +166,13 @@ def _serve(args, cfg, sim, url, creds) -> int:
         engine = demo_engine(cfg, hist, sim, clock, audit=audit)
         server = node_server(args, cfg, engine, audit, url, creds)
         coverage = server.coverage
+        services: list = []
         stop = threading.Event()
         on_signals(stop)
 
         async def main() -> None:
             await asyncio.to_thread(engine.start)  # the births that follow carry its first state
+            services.append(Services(cfg, engine, hist, audit))  # notifications, draft watch, uplink
             task = asyncio.create_task(server.run(), name="serve")
             print(
                 f"serve: {cfg.plant.name} on {url} as spBv1.0/{args.group}/+/{server.node}; history {db}",
@@ -185,6 +188,8 @@ def _serve(args, cfg, sim, url, creds) -> int:
         try:
             asyncio.run(main())
         finally:
+            for svc in services:
+                svc.detach()
             engine.stop()
         print(f"serve: {server.messages_out} messages, {server.bytes_out} bytes published", flush=True)
     return 0

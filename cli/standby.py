@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import PlantConfig
 from app.redundancy.active_standby import ActiveStandby, RoleState
+from app.runtime.services import Services
 from cli.commands import demo_engine, describe, on_signals, open_journal, plant_clock, summary
 from core.times import iso_ms
 from storage.leadership import Leadership
@@ -34,7 +35,7 @@ def run_standby(
     clock = plant_clock(sim)
     shown = make_url(db_url).render_as_string(hide_password=True)
     ready: list = []  # (history, engine) made while standby: a takeover only starts them
-    running: list = []  # (engine, history, started) while active
+    running: list = []  # (engine, history, started, services) while active
 
     def prepare() -> None:
         if not ready:
@@ -48,16 +49,18 @@ def run_standby(
         prepare()
         hist, engine = ready.pop()
         engine.start()  # the standing alarms restored from the journal before the first pass
-        running.append((engine, hist, time.monotonic()))
+        services = Services(cfg, engine, hist)  # notifications, draft watch, regulator link
+        running.append((engine, hist, time.monotonic(), services))
         print(f"headless: {describe(cfg)} -> {shown} (active)", file=out, flush=True)
         if publisher is not None:
             publisher.start(engine, hist)
 
     def stop() -> None:
         while running:
-            engine, hist, t0 = running.pop()
+            engine, hist, t0, services = running.pop()
             if publisher is not None:
                 publisher.stop()
+            services.detach()
             engine.stop()
             summary(engine, hist, time.monotonic() - t0, out)
 

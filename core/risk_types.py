@@ -36,6 +36,8 @@ ALARM, WARNING, BLIND_SPOT, HIDDEN, INTERLOCK, INTERLOCK_UNKNOWN, ESCALATION = (
 )
 # management evidence (app.risk.management): people at work, findings not yet put right
 PERMIT, HIDDEN_DANGER, INSPECTION_OVERDUE = "work permit", "hidden danger", "inspection overdue"
+# the declared operating state: a line of the trace with its time, last; it raises nothing
+OPERATING = "operating state"
 
 _EVIDENCE = {  # the kinds of evidence as words of the explanation
     ALARM: word("risk", QT_TRANSLATE_NOOP("risk", "alarm")),
@@ -48,6 +50,7 @@ _EVIDENCE = {  # the kinds of evidence as words of the explanation
     PERMIT: word("risk", QT_TRANSLATE_NOOP("risk", "work permit")),
     HIDDEN_DANGER: word("risk", QT_TRANSLATE_NOOP("risk", "hidden danger")),
     INSPECTION_OVERDUE: word("risk", QT_TRANSLATE_NOOP("risk", "inspection overdue")),
+    OPERATING: word("risk", QT_TRANSLATE_NOOP("risk", "operating state")),
 }
 
 
@@ -135,6 +138,11 @@ class RiskState:
         return self.operating is not None and not self.evidence_counted
 
     @property
+    def evidence(self) -> tuple[TraceItem, ...]:
+        """The trace without its operating-state line: what raises or may raise the level."""
+        return tuple(t for t in self.trace if t.what != OPERATING)
+
+    @property
     def interlock_unknown(self) -> bool:
         """An interlock's state is unknown (data lost) and not yet taken as bypassed."""
         return any(t.what == INTERLOCK_UNKNOWN for t in self.trace)
@@ -164,15 +172,9 @@ class RiskState:
                 previous=level_label(self.previous),
                 time=_clock(self.since),
             )
-        if self.operating is not None:
-            head = _m(
-                QT_TRANSLATE_NOOP("risk", "{head} ({state})"),
-                head=head,
-                state=self.operating.describe(self.evidence_counted),
-            )
-        if not self.trace:
-            return _m(QT_TRANSLATE_NOOP("risk", "{head}: no live evidence raises it."), head=head)
-        if self.level < self.inherent.level:
+        if not self.evidence:
+            lines = [_m(QT_TRANSLATE_NOOP("risk", "{head}: no live evidence raises it."), head=head)]
+        elif self.level < self.inherent.level:
             lines = [_m(QT_TRANSLATE_NOOP("risk", "{head} because:"), head=head)]
         else:
             lines = [_m(QT_TRANSLATE_NOOP("risk", "{head}; live evidence:"), head=head)]

@@ -7,8 +7,20 @@ them into its records. Every change is also audited by the app through storage.a
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Float, Index, Integer, SmallInteger, String, Table, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    select,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from storage.schema import metadata
 
@@ -51,6 +63,10 @@ hidden_dangers = Table(
     Column("closed", BigInteger, nullable=True),  # UNIX ms: accepted or dismissed
     Column("note", Text, nullable=False, default=""),  # the acceptance or dismissal note
     Column("evidence", Text, nullable=False, default=""),  # what opened it (an inspection, a bypass)
+    # a draft opened by monitoring: "<hazard>|<evidence>|<n>" (app.dual_prevention.monitoring);
+    # unique, so two processes that see the same evidence open one draft (`insert_draft`)
+    Column("draft_key", String(400), nullable=True),
+    Index("ux_hidden_dangers_draft_key", "draft_key", unique=True),
 )
 
 # the risk inventory: a risk point or activity of a hazard source with its evaluation and measures
@@ -107,6 +123,15 @@ def insert(engine: Engine, table: str, values: dict) -> int:
     """Add a row; its id."""
     with engine.begin() as conn:
         return int(conn.execute(TABLES[table].insert().values(**_to_db(values))).inserted_primary_key[0])
+
+
+def insert_draft(engine: Engine, values: dict) -> int | None:
+    """Add a hidden danger opened by monitoring, its `draft_key` given; None when a row holds
+    that key already (another process opened the same draft a moment ago)."""
+    try:
+        return insert(engine, "hidden_dangers", values)
+    except IntegrityError:
+        return None
 
 
 def update(engine: Engine, table: str, id_: int, values: dict) -> None:

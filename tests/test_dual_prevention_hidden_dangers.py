@@ -22,8 +22,8 @@ DAY = 86400.0
 
 
 @pytest.fixture
-def register(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+def register(tmp_path, db_url):
+    engine = make_engine(db_url)
     create_schema(engine)
     pipe = Pipeline(cfg())
     feed(pipe, T0, 10, co1=0.0)

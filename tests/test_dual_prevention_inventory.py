@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.dual_prevention.inspections import PERIOD_S, Inspections
+from app.dual_prevention.inspections import Inspections
 from app.dual_prevention.inventory import Inventory
 from app.dual_prevention.register import Register
 from core.risk_types import INSPECTION_OVERDUE
@@ -29,11 +29,11 @@ CSV = (
 
 
 @pytest.fixture
-def parts(tmp_path):
+def parts(tmp_path, db_url):
     from app.dual_prevention import permits as pm
     from app.evaluation.pipeline import Pipeline
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    engine = make_engine(db_url)
     create_schema(engine)
     clock = Clock(T0 + 10)
     audit = AuditLog(engine, clock=clock, data_dir=tmp_path)
@@ -112,7 +112,7 @@ def test_inspection_round_ok_finding_handheld_csv_and_overdue_in_the_risk(parts)
     # the next task of a done measure is due one period of its level later
     new = inspections.generate()
     valve_next = [t for t in new if t.measure == checklist[0].measure]
-    assert valve_next and valve_next[0].due == T0 + 10 + PERIOD_S[2]
+    assert valve_next and valve_next[0].due == T0 + 10 + 24 * 3600.0
     steps = [e.detail["step"] for e in inspections.audit.entries() if e.action == Action.INSPECTION]
     assert steps[:3] == ["generated", "ok", "finding"]
 

@@ -37,5 +37,5 @@ def test_inventory_import_with_errors_and_an_inspection_round(qtbot, running, tm
         lambda: any(t.what == "hidden danger" for t in engine.pipeline.risk.state("Gas area").trace),
         timeout=5000,
     )
-    win.dual_prevention.tick()  # the slow timer: badges, drafts from monitoring, bad actors
+    win.dual_prevention.tick()  # the slow timer: expiries, badges, the register shown
     assert win.dual_prevention.register.drafts() == []  # nothing bypassed or out of service here

@@ -30,8 +30,8 @@ hazard_sources:
 
 
 @pytest.fixture
-def db(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+def db(db_url):
+    engine = make_engine(db_url)
     create_schema(engine)
     yield engine
     engine.dispose()

@@ -54,8 +54,8 @@ class Clock:
 
 
 @pytest.fixture
-def desk(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+def desk(tmp_path, db_url):
+    db = make_engine(db_url)
     create_schema(db)
     pipe = Pipeline(cfg())
     clock = Clock(T0 + 10)

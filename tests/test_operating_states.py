@@ -75,7 +75,12 @@ def test_maintenance_suppresses_by_design_counts_no_live_evidence_and_gives_back
     feed(pipe, T0 + 20, 20, values(t=130.0, co=40.0))
     assert "CO:H" in listed(pipe, T0 + 40) and "T:HH" not in listed(pipe, T0 + 40)
     state = pipe.risk.state("Converter")
-    assert state.level < 4 and {t.indicator for t in state.trace} == {"CO"}
+    assert state.level < 4 and {t.indicator for t in state.evidence} == {"CO"}
+    # the operating state: a line of the trace of its own, last, with its time; it raises nothing
+    line = state.trace[-1]
+    assert (line.indicator, line.what, line.since) == ("Converter", "operating state", T0 + 20)
+    assert line.level == state.level and "live evidence not counted" in str(line.detail)
+    assert "operating state" in state.explain() and "relining" in state.explain().splitlines()[-1]
     # a bypassed interlock still paints it red
     feed(pipe, T0 + 40, 10, values(t=130.0, il=0.0))
     assert pipe.risk.state("Converter").level == 1

@@ -2,8 +2,8 @@
 dangers…", "Risk inventory…" and "Inspection round…"; the desks on the plant's database
 (app/dual_prevention/), and the permit badges on the map, refreshed when a permit changes and
 every `REFRESH_MS` (a window that closes, a permit issued at another station on a shared
-database); at the same pace, what monitoring sees opens draft hidden dangers
-(app/dual_prevention/monitoring.py).
+database); at the same pace the hidden-danger register, when open, is read again to show the
+drafts monitoring opened where the engine runs (app/dual_prevention/draft_watch.py).
 
 `DualPrevention` is a component of views.main_window.MainWindow (`window.dual_prevention`); it
 uses the window's public engine, bridge, map, `allowed`, `session`, `user`, `now` and
@@ -18,12 +18,10 @@ import logging
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from app.accounts.users import Permission
-from app.dual_prevention import monitoring
 from app.dual_prevention.inspections import Inspections
 from app.dual_prevention.inventory import Inventory
 from app.dual_prevention.register import Register
 from app.dual_prevention.service import PermitDesk
-from storage.journal_reads import load_events
 from views.hidden_dangers_dialog import HiddenDangersDialog
 from views.inspection_round import InspectionRound
 from views.inventory_dialog import InventoryDialog
@@ -31,7 +29,6 @@ from views.permits_dialog import PermitsDialog, latest_of
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
-BAD_ACTORS_S = 3600.0
 
 
 class DualPrevention:
@@ -96,7 +93,6 @@ class DualPrevention:
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.tick)
-        self._bad_actors_at = 0.0
         if self.desk is not None:
             self.timer.start()
             self.refresh_map()
@@ -119,8 +115,7 @@ class DualPrevention:
 
     def tick(self) -> None:
         """The slow timer: permits expired and hidden dangers overdue (audited), the permit
-        badges, and drafts opened by monitoring (bypassed interlocks, detectors out of service or
-        past calibration; chronic bad actors hourly)."""
+        badges, and the hidden-danger register when shown (the drafts monitoring opened)."""
         if self.register is None:
             return
         try:  # permits whose window closed, hidden dangers past their deadline: audited once
@@ -129,18 +124,12 @@ class DualPrevention:
         except Exception:
             log.exception("expired permits or overdue hidden dangers could not be recorded")
         self.refresh_map()
-        w = self.window
-        findings = monitoring.findings_from_risk(w.bridge.risk_states.values())
-        now = w.now()
-        if now - self._bad_actors_at >= BAD_ACTORS_S:
-            self._bad_actors_at = now
-            findings += monitoring.chronic_bad_actors(
-                lambda t0, t1: load_events(self.db, t0, t1), w.engine.config, now
-            )
-        try:
-            monitoring.open_drafts(self.register, findings)
-        except Exception:  # the register is read again at the next tick
-            log.exception("drafts from monitoring could not be opened")
+        dangers = self.dialogs.get("dangers")
+        if dangers is not None and dangers.isVisible():
+            try:
+                dangers.refresh()
+            except Exception:  # a database gone for a moment: read again at the next tick
+                log.exception("the hidden dangers could not be read")
 
     def refresh_map(self, permits=None) -> None:
         """The permit badges on the map (the open permits read again when not given)."""

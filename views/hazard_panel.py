@@ -70,7 +70,7 @@ BAD_QUALITY = "color: #ff7f0e; font-weight: bold;"
 
 def is_abnormal(state: RiskState) -> bool:
     """Live evidence is on the hazard source (ISA-101: only then does it get a solid colour)."""
-    return bool(state.trace) or state.level < state.inherent.level
+    return bool(state.evidence) or state.level < state.inherent.level
 
 
 class LevelBadge(QWidget):

@@ -154,6 +154,7 @@ def _run(app, cfg, db_url, screenshot, t_start, new_db=False, security=None, sim
 def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     from PySide6.QtCore import QTimer
 
+    from app.dual_prevention.draft_watch import attach as attach_watch
     from app.notify.notifier import attach as attach_notifier
     from cli.commands import demo_engine
     from views.main_window import MainWindow
@@ -164,6 +165,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         return 0
     engine = demo_engine(cfg, hist, sim, clock, audit=session.audit)  # device writes are audited
     notifier = attach_notifier(engine)  # alarms that reach people off the console (app/notify/)
+    watch = attach_watch(engine)  # monitoring opens draft hidden dangers (app/dual_prevention/)
     shown = {}
 
     def open_window(config, old=None):
@@ -213,6 +215,8 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     finally:
         shown["win"].close()
         notifier.detach()
+        if watch is not None:
+            watch.detach()
         detach_uplink(engine, engine.uplink)
         engine.stop()
         if session.has_password:

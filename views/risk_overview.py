@@ -68,9 +68,9 @@ def management(s: RiskState) -> str:
 def raised_by(s: RiskState) -> str:
     """The top indicator and what it says: 'GAS.CO.13: alarm (+3)'; 'escalated: ...' when several
     indicators together pushed the level one step further."""
-    if not s.trace:
+    items = list(s.evidence)
+    if not items:
         return ""
-    items = list(s.trace)
     escalated = items[0].what == "escalation" and len(items) > 1
     if escalated:
         items = items[1:]
@@ -337,7 +337,8 @@ class RiskOverview(QWidget):
         parts = [f"{counts[lv]} {ROMAN[lv]}" for lv in (1, 2, 3, 4) if counts[lv]]
         if rows:
             text = self.tr("{n} hazard sources: {levels}").format(n=len(rows), levels=", ".join(parts))
-            index = plant_index(rows)
+            config = getattr(getattr(self.bridge, "engine", None), "config", None)
+            index = plant_index(rows) if config is None else plant_index(rows, config.risk.dual_prevention)
             text += " · " + self.tr("index {value}").format(value=f"{index.value:.0f}")
             self.summary.setToolTip(i18n.text(index.explain()))
         else:

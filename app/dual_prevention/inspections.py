@@ -1,6 +1,7 @@
 """Hidden-danger investigation (隐患排查): inspection tasks generated from the control measures of
-the risk inventory, at the frequency the risk point's level requires (`PERIOD_S`: red every
-shift, orange daily, yellow weekly, blue monthly [practice; plants set their own]), and the
+the risk inventory, at the frequency the risk point's level requires (the plant file's
+`risk: dual_prevention: inspection_hours`, core.schema.dual_prevention: by default red every
+shift, orange daily, yellow weekly, blue monthly), and the
 round a patrol completes at a workstation or imports as CSV from a handheld: each task is
 either closed (ok) or a finding registered as a hidden danger, linked both ways.
 
@@ -22,9 +23,6 @@ from app.dual_prevention.inventory import MEASURE_KINDS, Inventory
 from app.dual_prevention.register import Register
 from storage import dual_prevention as db
 from storage.audit import Action
-
-HOUR = 3600.0
-PERIOD_S = {1: 8 * HOUR, 2: 24 * HOUR, 3: 7 * 24 * HOUR, 4: 30 * 24 * HOUR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +60,7 @@ class Inspections:
         one's due time, or now for a measure never inspected. Returns the new tasks."""
         now = self.clock()
         tasks = self.tasks()
+        period_s = self.inventory.config.risk.dual_prevention.inspection_period_s
         new = []
         for p in self.inventory.points():
             for kind in MEASURE_KINDS:
@@ -73,7 +72,7 @@ class Inspections:
                 if any(t.done is None for t in mine):
                     continue
                 due = max((t.due for t in mine), default=None)
-                due = now if due is None else max(due + PERIOD_S[p.level], now)
+                due = now if due is None else max(due + period_s(p.level), now)
                 values = {"risk_point": p.id, "hazard": p.hazard, "measure": measure, "due": due}
                 new.append(Task(db.insert(self.engine, "inspections", values), p.id, p.hazard, measure, due))
         if new and self.audit is not None:
@@ -84,7 +83,7 @@ class Inspections:
             self.register.publish()
         return new
 
-    def round(self, hazard: str | None = None, within_s: float = 24 * HOUR) -> list[Task]:
+    def round(self, hazard: str | None = None, within_s: float = 24 * 3600.0) -> list[Task]:
         """The checklist: tasks not done that fall due within `within_s` (overdue ones first)."""
         until = self.clock() + within_s
         out = [

@@ -9,7 +9,10 @@ draft hidden danger, linked to its evidence, for a supervisor to confirm or dism
   (`SHIFT_S` each; app.reports.kpi on the alarm journal).
 
 The evidence key ("interlock bypassed:BF1.IL.BLEEDER") names the draft's cause; a draft is not
-opened again while one with the same key is open, nor within `QUIET_S` of its dismissal. No Qt.
+opened again while one with the same key is open, nor within `QUIET_S` of its dismissal, nor
+twice by two processes on one database (the draft's unique key, storage.dual_prevention
+`insert_draft`). `DraftWatch` (app/dual_prevention/draft_watch.py) runs this beside the engine.
+No Qt.
 """
 
 from __future__ import annotations
@@ -73,17 +76,24 @@ def open_drafts(register, findings: list[Finding], user: str = "forewarn") -> li
     """Open a draft hidden danger for each finding not already in the register (see the module
     docstring); returns the new drafts."""
     now = register.clock()
-    known = set()
+    known: set[tuple[str, str]] = set()
+    past: dict[tuple[str, str], int] = {}  # the closed ones: the generation of the next draft
     for d in register.all():
-        if d.status == DangerStatus.ACCEPTED:
-            continue
-        if d.status == DangerStatus.DISMISSED and (d.closed is None or now - d.closed >= QUIET_S):
-            continue
-        known.add((d.hazard, d.evidence))
+        done = d.status == DangerStatus.ACCEPTED or (
+            d.status == DangerStatus.DISMISSED and (d.closed is None or now - d.closed >= QUIET_S)
+        )
+        if done:
+            past[d.hazard, d.evidence] = past.get((d.hazard, d.evidence), 0) + 1
+        else:
+            known.add((d.hazard, d.evidence))
     new = []
     for f in findings:
         if (f.hazard, f.evidence) in known:
             continue
         known.add((f.hazard, f.evidence))
-        new.append(register.register(user, f.hazard, f.title, "general", evidence=f.evidence, draft=True))
+        # the same key in every process that sees the same register: the database keeps one
+        key = f"{f.hazard}|{f.evidence}|{past.get((f.hazard, f.evidence), 0)}"
+        d = register.open_draft(user, f.hazard, f.title, f.evidence, key)
+        if d is not None:  # None: another process opened it a moment ago
+            new.append(d)
     return new

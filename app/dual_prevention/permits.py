@@ -7,9 +7,9 @@ source's area with a time window, the number of people and a gas test.
   over the tag's entry limit (its H alarm limit, else its HH), under its L limit (oxygen
   deficiency), or not valid (bad quality, no value): `PermitRefused` names each.
 - **Exposure.** While a permit is active people are in the area: the E of LEC (frequency of
-  exposure) becomes `E_PRESENT` (10, "continuously exposed"), and the area's dynamic level is
-  pulled to at least the grade of L x 10 x C. An area without an LEC evaluation is pulled one
-  level above its inherent level. `CROWD` (10) or more people in a gas area, a confined space or
+  exposure) becomes `risk: dual_prevention: permit_exposure` (10, "continuously exposed"), and
+  the area's dynamic level is pulled to at least the grade of L x 10 x C. An area without an LEC evaluation is pulled one
+  level above its inherent level. `crowd` (10) or more people in a gas area, a confined space or
   hot work is a major risk (red; DB37/T 2882-2016 names a toxic, explosive or fire-risk place
   with 10 or more people working). Each active permit is one trace line ("work permit"),
   since its start.
@@ -38,9 +38,6 @@ from core.alarm_types import Alarm
 from core.messages import QT_TRANSLATE_NOOP, Message, word
 from core.risk_types import PERMIT, TraceItem
 from core.samples import Quality
-
-E_PRESENT = 10.0  # LEC exposure while people are in the area (continuous exposure)
-CROWD = 10  # this many people in a toxic, explosive or fire-risk place: a major risk
 
 
 def _m(template: str, **args) -> Message:
@@ -255,11 +252,12 @@ class PermitBook:
         """The level people at work pull the area to (see the module docstring)."""
         h, inh = self.sources[hazard], self.inherent[hazard]
         crowd = [p for p in self.active(now, hazard) if p.kind in CROWD_KINDS]
-        if sum(p.people for p in crowd) >= CROWD:
+        if sum(p.people for p in crowd) >= self.model.dual_prevention.crowd:
             return 1
         if isinstance(h.inherent, LecRisk):
             r = h.inherent
-            return min(grade(r.L * max(r.E, E_PRESENT) * r.C, self.model.lec_cutoffs), inh.level)
+            e = self.model.dual_prevention.permit_exposure
+            return min(grade(r.L * max(r.E, e) * r.C, self.model.lec_cutoffs), inh.level)
         return max(inh.level - 1, 1)
 
     def evidence(self, now: float) -> dict[str, list[TraceItem]]:
@@ -274,7 +272,7 @@ class PermitBook:
                 ),
                 permit=p.describe(),
                 until=_clock(p.end),
-                e=f"{E_PRESENT:g}",
+                e=f"{self.model.dual_prevention.permit_exposure:g}",
                 total=self.people(p.hazard, now),
             )
             out.setdefault(p.hazard, []).append(TraceItem(p.code, PERMIT, level, detail, p.start))

@@ -8,7 +8,9 @@
 N is the number of hazard sources and level_k each one's dynamic level (management evidence
 included: permits, hidden dangers, overdue inspections). Each source's contribution is
 100 x w / N; the floor is listed as its own line when it decides the index, so one red source
-in a large plant is never lost in the average. Pure Python, no Qt.
+in a large plant is never lost in the average. The weights and floors are the plant file's
+`risk: dual_prevention: index_weight, index_floor` (core.schema.dual_prevention). Pure Python,
+no Qt.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from dataclasses import dataclass
 
 from core.messages import QT_TRANSLATE_NOOP, Message
 from core.risk_types import level_label
+from core.schema.dual_prevention import DualPreventionSettings
 
-WEIGHT = {1: 1.0, 2: 0.5, 3: 0.2, 4: 0.0}
-FLOOR = {1: 75.0, 2: 50.0}
+DEFAULTS = DualPreventionSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class PlantIndex:
     value: float  # 0..100
     contributions: tuple[tuple[str, float], ...]  # (hazard source, points), largest first
     floor: float = 0.0  # the floor that decided it (0: the average did)
+    floor_level: int = 0  # the level whose floor that is
 
     def explain(self) -> Message:
         lines = [
@@ -52,20 +55,24 @@ class PlantIndex:
                     "plant_index",
                     QT_TRANSLATE_NOOP("plant_index", "  at least {floor} while a source is {level}"),
                     floor=f"{self.floor:.0f}",
-                    level=level_label(1 if self.floor >= FLOOR[1] else 2),
+                    level=level_label(self.floor_level),
                 )
             )
         return Message.join("\n", lines)
 
 
-def plant_index(states) -> PlantIndex:
-    """The index of the RiskStates of every hazard source (see the module docstring)."""
+def plant_index(states, settings: DualPreventionSettings = DEFAULTS) -> PlantIndex:
+    """The index of the RiskStates of every hazard source (see the module docstring), weighed
+    by the plant's `settings` (config.risk.dual_prevention)."""
     states = list(states)
     if not states:
         return PlantIndex(0.0, ())
-    n = len(states)
-    parts = sorted(((s.hazard, 100.0 * WEIGHT[s.level] / n) for s in states), key=lambda p: (-p[1], p[0]))
+    n, weight = len(states), settings.index_weight
+    parts = sorted(((s.hazard, 100.0 * weight[s.level] / n) for s in states), key=lambda p: (-p[1], p[0]))
     average = sum(p for _, p in parts)
-    floor = max((FLOOR.get(s.level, 0.0) for s in states), default=0.0)
-    value = max(average, floor)
-    return PlantIndex(round(value, 1), tuple(parts), floor if floor > average else 0.0)
+    floor, floor_level = max(
+        ((settings.index_floor.get(s.level, 0.0), -s.level) for s in states), default=(0.0, 0)
+    )
+    if floor <= average:
+        return PlantIndex(round(average, 1), tuple(parts))
+    return PlantIndex(round(floor, 1), tuple(parts), floor, -floor_level)

@@ -63,6 +63,20 @@ class Register:
         self.publish()
         return d
 
+    def open_draft(self, user: str, hazard: str, title: str, evidence: str, key: str) -> HiddenDanger | None:
+        """A draft opened by monitoring under its unique `key`, or None when another process on
+        the same database has just opened the same one (storage.dual_prevention.insert_draft)."""
+        d = HiddenDanger(
+            0, hazard, title, Grade.GENERAL, DangerStatus.DRAFT, self.clock(), user, "", evidence=evidence
+        )
+        id_ = db.insert_draft(self.engine, {**d.to_row(), "draft_key": key})
+        if id_ is None:
+            return None
+        d = replace(d, id=id_)
+        self._record(user, d, str(DangerStatus.DRAFT), criterion="", evidence=evidence)
+        self.publish()
+        return d
+
     def step(
         self, user: str, danger_id: int, status: DangerStatus | str, note: str = "", **fields
     ) -> HiddenDanger:

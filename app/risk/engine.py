@@ -66,6 +66,7 @@ from core.risk_types import (
     HIDDEN,
     INTERLOCK,
     INTERLOCK_UNKNOWN,
+    OPERATING,
     WARNING,
     RiskState,
     TraceItem,
@@ -400,6 +401,8 @@ class RiskEngine:
         declared = self.book.declaration(h.name) if self.book is not None else None
         counted = declared is None or self.book.evidence_counted(h.name)
         sig += (declared, counted)
+        if declared is not None:  # a line of its own with its time, at the level it leaves
+            trace += (TraceItem(h.name, OPERATING, level, declared.describe(counted), declared.since),)
         old = self._states[k]
         if old is None:
             previous, since = None, now

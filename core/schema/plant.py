@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from core.schema.base import SCHEMA_VERSION, HazardKind, Strict, supported_schema
 from core.schema.devices import Device, read_type
+from core.schema.dual_prevention import DualPreventionSettings
 from core.schema.notify import Notifications
 from core.schema.operating import OperatingStates
 from core.schema.tags import (
@@ -222,6 +223,7 @@ class RiskModel(Strict):
     escalate_count: int = Field(3, ge=2)
     interlock_confirm_s: float = Field(30.0, ge=0)
     operating_states: OperatingStates = OperatingStates()  # what running/reduced/down/maintenance do
+    dual_prevention: DualPreventionSettings = DualPreventionSettings()  # permits, inspections, index
 
     @field_validator("lec_cutoffs", "ls_cutoffs", "gb18218_cutoffs")
     @classmethod

@@ -5057,6 +5057,10 @@ inherent level {level}</source>
         <translation>排查逾期</translation>
     </message>
     <message>
+        <source>operating state</source>
+        <translation>运行状态</translation>
+    </message>
+    <message>
         <source>direct determination</source>
         <translation>直接判定</translation>
     </message>
@@ -5159,10 +5163,6 @@ inherent level {level}</source>
     <message>
         <source>{head}, {previous} before {time}</source>
         <translation>{head}，{time} 前为 {previous}</translation>
-    </message>
-    <message>
-        <source>{head} ({state})</source>
-        <translation>{head}（{state}）</translation>
     </message>
     <message>
         <source>{head}: no live evidence raises it.</source>
