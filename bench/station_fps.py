@@ -9,8 +9,8 @@ last; gui_fps_ratio = fps loaded / the idle rounds either side of it, the median
 (target >= 0.8). The broker, the server and the three other stations run in a child process
 (`--node`), so this process is the station alone, as on its own workstation; `kept_up`: the station
 took in 95 % of the 20,000 tags/s during the loaded rounds. `gui_ms_per_frame` and
-`cpu_pct_under_load` are gui_fps's split of the GUI thread's time and the other threads' CPU (the
-child process as "simulator").
+`cpu_pct_under_load` are gui_fps's split of the GUI thread's time and the other threads' CPU
+(`station`: the RemoteEngine's receiving thread; `node_process`: the child).
 """
 
 from __future__ import annotations
@@ -142,6 +142,8 @@ def station_window(app, engine, cfg, tmp: Path):
 
 
 def rounds(app, engine, plot, node: Node) -> dict:
+    """Idle and loaded rounds alternated, idle first and last; a loaded round begins once a second's
+    tags have reached the station and ends with its queue drained."""
     idle, loaded, splits, cpu, rates = [], [], [], [], []
     for r in range(LOAD_ROUNDS + 1):
         fps, split, _ = gui_fps.measured(app, plot, LOAD_ROUND_S)
@@ -161,21 +163,14 @@ def rounds(app, engine, plot, node: Node) -> dict:
         loaded.append(fps)
         splits.append(("loaded", split))
         cpu.append(used)
-    ratios = [f / ((a + b) / 2) for f, a, b in zip(loaded, idle, idle[1:], strict=False)]
-
-    def mean_split(kind: str) -> dict:
-        rows = [v for k, v in splits if k == kind]
-        return {k: round(float(np.mean([r[k] for r in rows])), 2) for k in rows[0]}
-
+    out = gui_fps.rounds_summary(idle, loaded, splits, cpu)
+    out["cpu_pct_under_load"] = {  # gui_fps calls the child process "simulator"
+        ("node_process" if k == "simulator" else k): v for k, v in out["cpu_pct_under_load"].items()
+    }
     return {
-        "gui_fps_ratio": round(float(np.median(ratios)), 3),
-        "gui_fps_ratio_rounds": [round(x, 3) for x in ratios],
-        "fps_idle": round(float(np.mean(idle)), 1),
-        "fps_under_load": round(float(np.mean(loaded)), 1),
+        **out,
         "station_tags_per_s": round(float(np.mean(rates))),
         "kept_up": float(np.mean(rates)) >= 0.95 * cr.N,
-        "gui_ms_per_frame": {"idle": mean_split("idle"), "loaded": mean_split("loaded")},
-        "cpu_pct_under_load": {k: round(float(np.mean([c.get(k, 0.0) for c in cpu])), 1) for k in cpu[0]},
     }
 
 
