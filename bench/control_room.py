@@ -164,6 +164,41 @@ class Seen:
         pass
 
 
+def start_node(server: ControlRoomServer) -> tuple[LoopThread, asyncio.Task]:
+    """The server running on a loop thread of its own, once its births are sent (the node is live)."""
+    lt = LoopThread()
+
+    async def begin():
+        return asyncio.create_task(server.run())
+
+    task = lt.call(begin())
+    deadline = time.monotonic() + 20
+    while server.births < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return lt, task
+
+
+def stop_node(lt: LoopThread, task: asyncio.Task) -> None:
+    async def end():
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    lt.call(end())
+    lt.close()
+
+
+def feed(engine: Engine, rng, stop: threading.Event) -> None:
+    """20,000 tags/s into the engine until `stop`: each device's batch once a second, the first
+    of each with three tags over HH (alarms for the stations)."""
+    k = 0
+    next_t = time.monotonic()
+    while not stop.is_set():
+        engine.process(batch(k % DEVICES, rng, slice(0, 3) if k < DEVICES else None))
+        k += 1
+        next_t += 1.0 / DEVICES
+        time.sleep(max(0.0, next_t - time.monotonic()))
+
+
 def main() -> None:
     cfg = plant()
     rng = np.random.default_rng(1)
@@ -189,19 +224,7 @@ def main() -> None:
         metrics = len(batches) * PER_DEVICE
 
         # ---- the node the stations read, on a loop of its own (this thread feeds and acknowledges)
-        lt = LoopThread()
-
-        async def begin():
-            return asyncio.create_task(server.run())
-
-        async def end(t):
-            t.cancel()
-            await asyncio.gather(t, return_exceptions=True)
-
-        task = lt.call(begin())
-        deadline = time.monotonic() + 20
-        while server.births < 1 and time.monotonic() < deadline:  # births sent: the node is live
-            time.sleep(0.05)
+        lt, task = start_node(server)
 
         # ---- latency and acknowledgements under 20,000 tags/s with 4 stations
         stations, seen = [], []
@@ -216,17 +239,7 @@ def main() -> None:
         while not all(s.connected for s in stations) and time.monotonic() < deadline:
             time.sleep(0.05)
         stop = threading.Event()
-
-        def feed():
-            k = 0
-            next_t = time.monotonic()
-            while not stop.is_set():
-                engine.process(batch(k % DEVICES, rng, slice(0, 3) if k < DEVICES else None))
-                k += 1
-                next_t += 1.0 / DEVICES
-                time.sleep(max(0.0, next_t - time.monotonic()))
-
-        feeder = threading.Thread(target=feed, daemon=True)
+        feeder = threading.Thread(target=feed, args=(engine, rng, stop), daemon=True)
         feeder.start()
         time.sleep(3.0)  # the alarms raised and known to the stations
         for w in seen:
@@ -280,8 +293,7 @@ def main() -> None:
         }
         for s in stations:
             s.stop()
-        lt.call(end(task))
-        lt.close()
+        stop_node(lt, task)
         broker.stop()
     print(json.dumps(result, indent=2))
 

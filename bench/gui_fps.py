@@ -324,6 +324,18 @@ def under_load(app, engine: Engine, hist: History, plot: TrendPlot) -> dict:
         loaded.append(fps)
         splits.append(("loaded", split))
         cpu.append(used)
+    return {
+        **rounds_summary(idle, loaded, splits, cpu),
+        "acquired_tags_per_s": round(sum(n / span for n, span in streams.values() if span)),
+        "stored_rows_per_s": round(written / elapsed),
+    }
+
+
+def rounds_summary(idle: list, loaded: list, splits: list, cpu: list) -> dict:
+    """The figures of alternating rounds (idle first and last): each loaded round's fps against
+    the mean of the idle rounds either side of it, their median; the mean fps of each kind; the
+    GUI thread's mean split per frame (`splits`: ("idle" | "loaded", split) of `measured`); the
+    other threads' mean CPU % of the loaded rounds."""
     ratios = [f / ((a + b) / 2) for f, a, b in zip(loaded, idle, idle[1:], strict=False)]
 
     def mean_split(kind: str) -> dict:
@@ -335,8 +347,6 @@ def under_load(app, engine: Engine, hist: History, plot: TrendPlot) -> dict:
         "gui_fps_ratio_rounds": [round(x, 3) for x in ratios],
         "fps_idle": round(float(np.mean(idle)), 1),
         "fps_under_load": round(float(np.mean(loaded)), 1),
-        "acquired_tags_per_s": round(sum(n / span for n, span in streams.values() if span)),
-        "stored_rows_per_s": round(written / elapsed),
         "gui_ms_per_frame": {"idle": mean_split("idle"), "loaded": mean_split("loaded")},
         "cpu_pct_under_load": {k: round(float(np.mean([c.get(k, 0.0) for c in cpu])), 1) for k in cpu[0]},
     }
