@@ -117,3 +117,23 @@ def test_a_station_process_joins_the_server_and_leaves_cleanly(tmp_path, mosquit
         station.communicate()
         stop(server)
         rec.close()
+
+
+def test_a_station_on_a_plant_file_asks_who_logs_in(qtbot, tmp_path, monkeypatch):
+    """On a plant of its own (not the demo) a station opens the login against the shared user
+    table, as a workstation does; a cancelled login ends the station before anything connects."""
+    import argparse
+
+    from tests.helpers import plant_yaml
+    from views.station import run_station
+
+    path = tmp_path / "p.yaml"
+    path.write_text(plant_yaml('- {name: X, device: d, address: "hr:0"}', name="Station plant"))
+    asked: list[str] = []
+    monkeypatch.setattr("views.login.ask_login", lambda store, plant: asked.append(plant))
+    args = argparse.Namespace(
+        config=str(path), db=f"sqlite:///{tmp_path / 'h.db'}", node=None, group="Forewarn",
+        areas=None, user="operator", screenshot=None,
+    )  # fmt: skip
+    assert run_station(args, None, None, "console1", b"key") == 0
+    assert asked == ["Station plant"]

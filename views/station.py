@@ -55,7 +55,7 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     from app.control_room.areas import parse_areas
     from app.control_room.station import RemoteEngine
     from core.paths import data_dir, plant_slug
-    from views.launcher import Screenshot, make_app, quit_on_signals
+    from views.launcher import Screenshot, idle_lock_s, make_app, open_session, quit_on_signals
     from views.main_window import MainWindow
 
     try:
@@ -69,19 +69,36 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
         from storage.history import History
 
         history = History(args.db, cfg.tags)  # read: trends and the journal; never started
+    # who acts: a login against the shared user table (the demo plant, like a workstation's, runs
+    # as its passwordless operator); without the database, the --user the server checks
+    session = None
+    if history is not None:
+        security = {"demo": not args.config, "lock_after_s": None}
+        session = open_session(cfg, history, security, args.screenshot)
+        if session is None:  # the login was cancelled
+            history.engine.dispose()
+            return 0
+    user = session.name if session is not None else args.user
     engine = RemoteEngine(
         cfg,
         url,
         args.node or plant_slug(cfg.plant.name),
         station=station,
         key=key,
-        user=args.user,
+        user=user,
         group=args.group,
         credentials=credentials,
         history=history,
         areas=parse_areas(args.areas),
     )
-    win = MainWindow(engine, cfg, user=args.user, sets_dir=data_dir() / "trend_sets", lock_after_s=None)
+    win = MainWindow(
+        engine,
+        cfg,
+        user=user,
+        session=session,
+        sets_dir=data_dir() / "trend_sets",
+        lock_after_s=None if session is None else idle_lock_s(cfg, security),
+    )
     attach_station(win, engine)
     win.resize(1600, 960)
     win.show()
