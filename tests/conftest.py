@@ -58,8 +58,8 @@ def no_leftover_threads():
     assert not [t for t in leftover if t.is_alive()], f"threads left running: {leftover}"
 
 
-def wait_until(cond, timeout: float = 10.0, interval: float = 0.02):
-    """Poll `cond` until it is true; fail with the timeout otherwise."""
+def wait_until(cond, timeout: float = 10.0, interval: float = 0.02, what: str = "condition"):
+    """Poll `cond` until it is true; fail with the timeout (and `what` was awaited) otherwise."""
     import time
 
     deadline = time.monotonic() + timeout
@@ -68,7 +68,7 @@ def wait_until(cond, timeout: float = 10.0, interval: float = 0.02):
         if v:
             return v
         threading.Event().wait(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
+    raise AssertionError(f"{what} not met within {timeout} s")
 
 
 PG_URL_ENV = "FOREWARN_TEST_PG_URL"  # an account that may CREATE DATABASE; .ci/run sets it

@@ -5,7 +5,6 @@ past its date, once; two processes on one database (SQLite, PostgreSQL) open eac
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from core.samples import Quality, SampleBatch
 from storage import dual_prevention as db
 from storage.history import History
 from storage.schema import create_schema, make_engine
+from tests.conftest import wait_until
 from tests.helpers import plant
 from tests.test_dual_prevention_monitoring import HAZARDS, TAGS
 
@@ -43,13 +43,6 @@ def _engine_with_findings(config, url) -> Engine:
     return engine
 
 
-def _wait(pred, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
-
-
 def test_the_engine_opens_the_drafts_once_and_the_risk_counts_them(db_url):
     config = _config()
     engine = _engine_with_findings(config, db_url)
@@ -59,12 +52,12 @@ def test_the_engine_opens_the_drafts_once_and_the_risk_counts_them(db_url):
         now = engine.clock.now()
         engine.tick_alarms(now)  # the alarm clock's tick: the risk to the watch's thread
         register = Register(engine.history.engine)
-        _wait(lambda: len(register.drafts()) == 3)
+        wait_until(lambda: len(register.drafts()) == 3)
         assert {d.evidence for d in register.drafts()} == EVIDENCE
         assert all(d.status == "draft" and d.found_by == "forewarn" for d in register.drafts())
         engine.tick_alarms(now + 1)  # within the period: nothing taken
         engine.tick_alarms(now + watch.every_s + 1)  # the next pass: nothing new
-        _wait(lambda: watch._busy.done())
+        wait_until(lambda: watch._busy.done())
         assert len(register.all()) == 3
         # a draft does not count in the risk; confirmed, it does at once (handed to the engine)
         assert not any(t.what == "hidden danger" for t in engine.risk_states()[0].trace)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ from app.uplink.profile import load_profile
 from core.samples import Quality, SampleBatch
 from storage.audit import AuditLog
 from storage.schema import create_schema, make_engine
+from tests.conftest import wait_until as poll
 from tests.helpers import Clock, plant_yaml
 from tests.uplink_platform import SECRETS, Platform
 
@@ -93,11 +93,8 @@ class Rig:
 
 
 def wait_until(cond, timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
+    """The suite's wait (tests/conftest.py), with the link's longer default."""
+    poll(cond, timeout, interval=0.01, what=what)
 
 
 def deliver(rig: Rig) -> None:
