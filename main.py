@@ -188,7 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("action", choices=("add", "list", "passwd", "remove", "role"))
     u.add_argument("name", nargs="?", help="user name")
     u.add_argument(
-        "--role", choices=("operator", "supervisor", "engineer", "administrator"), help="for add and role"
+        "--role",
+        choices=("operator", "supervisor", "safety_manager", "engineer", "administrator"),
+        help="for add and role",
     )
     u.add_argument("--db", metavar="URL", help="default: the plant's history database in the data dir")
     u.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")

@@ -1,4 +1,4 @@
-"""The hidden-danger register in the main window: a supervisor registers a major hidden danger
+"""The hidden-danger register in the main window: the safety manager registers a major hidden danger
 with its criterion, assigns the rectification, marks it rectified and accepts it through the real
 dialogs; the hazard source turns orange meanwhile; the weekly report is written as PDF."""
 
@@ -9,6 +9,11 @@ import pytest
 from storage.audit import Action
 from tests.test_dual_prevention_permits_gui import running  # noqa: F401
 from tests.test_login import store  # noqa: F401
+
+
+@pytest.fixture
+def who() -> str:
+    return "sara"  # the safety manager: hidden dangers, the inventory, inspection tasks
 
 
 @pytest.mark.slow
@@ -37,7 +42,7 @@ def test_register_to_acceptance_and_weekly_report(qtbot, running, tmp_path):  # 
     assert dialog.step_selected("accepted", "checked on site")
     assert dialog.model.items == []  # closed ones are hidden by default
     dialog.show_closed.setChecked(True)
-    assert dialog.model.items[0].accepted_by == "sam"
+    assert dialog.model.items[0].accepted_by == "sara"
     qtbot.waitUntil(
         lambda: not any(t.what == "hidden danger" for t in engine.pipeline.risk.state("Gas area").trace),
         timeout=5000,

@@ -12,6 +12,11 @@ from tests.test_dual_prevention_permits_gui import running  # noqa: F401
 from tests.test_login import store  # noqa: F401
 
 
+@pytest.fixture
+def who() -> str:
+    return "sara"  # the safety manager: hidden dangers, the inventory, inspection tasks
+
+
 @pytest.mark.slow
 def test_inventory_import_with_errors_and_an_inspection_round(qtbot, running, tmp_path):  # noqa: F811
     engine, win, users = running

@@ -21,16 +21,25 @@ from views.risk_overview import COL_MANAGEMENT
 
 
 @pytest.fixture
-def running(qtbot, tmp_path, store):  # noqa: F811
+def who() -> str:
+    """Who is logged in: the supervisor "sam" (work permits); a module that needs the safety
+    manager overrides it with "sara"."""
+    return "sam"
+
+
+@pytest.fixture
+def running(qtbot, tmp_path, store, who):  # noqa: F811
+    from app.accounts.users import Role
     from views.main_window import MainWindow
     from views.session import Session
 
+    store.add("sara", Role.SAFETY_MANAGER, "sara-password")
     config = cfg()
     engine = Engine(config, History(f"sqlite:///{tmp_path / 'plant.db'}", config.tags))
     engine.warm_up_s = 0
     engine.start()
-    session = Session(store, store.audit, store.get("sam"))
-    settings = QSettings(str(tmp_path / "sam.ini"), QSettings.Format.IniFormat)
+    session = Session(store, store.audit, store.get(who))
+    settings = QSettings(str(tmp_path / f"{who}.ini"), QSettings.Format.IniFormat)
     win = MainWindow(engine, config, settings, session=session, lock_after_s=None)
     qtbot.addWidget(win)
     win.resize(1300, 800)
@@ -95,3 +104,17 @@ def test_permit_refused_then_issued_shown_on_the_map_and_a_gas_alarm_escalated(q
     dialog.table.selectRow(0)
     dialog.move_selected("ended", "work done")
     assert win.map.permits.people() == {} and dialog.model.items == []
+
+
+@pytest.mark.slow
+def test_a_supervisor_does_rounds_and_permits_the_safety_manager_the_rest(running):
+    """Permits and the inspection round are the supervisor's; hidden dangers, the risk inventory
+    and generating inspection tasks need the safety manager."""
+    engine, win, users = running
+    dp = win.dual_prevention
+    assert dp.open_permits() is not None
+    assert dp.open_dangers() is None and dp.open_inventory() is None
+    assert "safety manager" in win.statusBar().currentMessage()
+    round_ = dp.open_round()
+    assert round_ is not None and round_.generate() == 0
+    assert "safety manager" in round_.status.text() and round_.model.rowCount() == 0

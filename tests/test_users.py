@@ -63,12 +63,27 @@ def test_hash_is_salted_self_describing_and_verifies():
 
 
 def test_permission_table():
-    assert [r.label for r in sorted(Role)] == ["operator", "supervisor", "engineer", "administrator"]
+    assert [r.label for r in sorted(Role)] == [
+        "operator",
+        "supervisor",
+        "safety_manager",
+        "engineer",
+        "administrator",
+    ]
     assert set(PERMISSIONS) == set(Permission)
     assert can("operator", Permission.ACKNOWLEDGE) and can(Role.OPERATOR, Permission.SHELVE)
     assert not can(Role.OPERATOR, Permission.OUT_OF_SERVICE) and not can(Role.OPERATOR, Permission.SUPPRESS)
     assert can(Role.SUPERVISOR, Permission.OUT_OF_SERVICE) and not can(Role.SUPERVISOR, Permission.CONFIGURE)
     assert can(Role.ENGINEER, Permission.CONFIGURE) and not can(Role.ENGINEER, Permission.MANAGE_USERS)
+    # dual prevention: permits and rounds the supervisor's, the rest the safety manager's
+    assert can(Role.SUPERVISOR, Permission.PERMIT) and can(Role.SUPERVISOR, Permission.INSPECT)
+    assert not can(Role.SUPERVISOR, Permission.DUAL_PREVENTION)
+    assert can("safety_manager", Permission.DUAL_PREVENTION) and can(
+        Role.ENGINEER, Permission.DUAL_PREVENTION
+    )
+    assert not can(Role.SAFETY_MANAGER, Permission.CONFIGURE)
+    assert not can(Role.SAFETY_MANAGER, Permission.TRUST_CERTIFICATE)
+    assert required_role(Permission.DUAL_PREVENTION) is Role.SAFETY_MANAGER
     assert all(can(Role.ADMINISTRATOR, p) for p in Permission)
     assert not can(None, Permission.ACKNOWLEDGE)
     assert required_role(Permission.CONFIGURE) is Role.ENGINEER
@@ -165,14 +180,17 @@ def test_cli_add_list_passwd_remove_with_password_on_stdin(data_dir, tmp_path):
     url = f"sqlite:///{tmp_path / 'plant.db'}"
     r = _cli(data_dir, "users", "add", "alice", "--role", "administrator", "--db", url, stdin="alice-pass\n")
     assert r.returncode == 0, r.stderr
-    r = _cli(data_dir, "users", "add", "bob", "--role", "operator", "--db", url, stdin="bob-pass-1\n")
+    r = _cli(data_dir, "users", "add", "bob", "--role", "safety_manager", "--db", url, stdin="bob-pass-1\n")
     assert r.returncode == 0, r.stderr
     r = _cli(data_dir, "users", "add", "carol", "--db", url, stdin="short\n")
     assert r.returncode == 1 and "at least 8" in r.stderr
     r = _cli(data_dir, "users", "list", "--db", url)
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    assert lines[0].split()[:2] == ["alice", "administrator"] and lines[1].split()[:2] == ["bob", "operator"]
+    assert lines[0].split()[:2] == ["alice", "administrator"] and lines[1].split()[:2] == [
+        "bob",
+        "safety_manager",
+    ]
     assert _cli(data_dir, "users", "passwd", "bob", "--db", url, stdin="bob-pass-2\n").returncode == 0
     engine = make_engine(url)
     try:

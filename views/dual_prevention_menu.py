@@ -7,8 +7,10 @@ drafts monitoring opened where the engine runs (app/dual_prevention/draft_watch.
 
 `DualPrevention` is a component of views.main_window.MainWindow (`window.dual_prevention`); it
 uses the window's public engine, bridge, map, `allowed`, `session`, `user`, `now` and
-`new_action`. Work permits need Permission.PERMIT, the rest Permission.DUAL_PREVENTION (a
-supervisor and above). Without a database (an engine without history) the items are disabled.
+`new_action`. Work permits need Permission.PERMIT and the inspection round Permission.INSPECT (a
+supervisor and above); hidden dangers, the risk inventory and generating inspection tasks
+Permission.DUAL_PREVENTION (a safety manager and above). Without a database (an engine without
+history) the items are disabled.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ class DualPrevention:
             (self.permits_action, Permission.PERMIT),
             (self.dangers_action, dp),
             (self.inventory_action, dp),
-            (self.round_action, dp),
+            (self.round_action, Permission.INSPECT),
         ]
 
     def tick(self) -> None:
@@ -154,6 +156,11 @@ class DualPrevention:
         dialog.raise_()
         return dialog
 
+    def _may(self, permission: Permission):
+        """Whether the current user may do `permission` now (asked when it is done, not before)."""
+        session = self.window.session
+        return lambda: session is None or session.can(permission)
+
     @property
     def _user(self) -> str:
         return self.window.user or "operator"
@@ -195,6 +202,8 @@ class DualPrevention:
         w = self.window
         return self._open(
             "round",
-            Permission.DUAL_PREVENTION,
-            lambda: InspectionRound(self.inspections, self._user, w, now=w.now),
+            Permission.INSPECT,
+            lambda: InspectionRound(
+                self.inspections, self._user, w, now=w.now, may_generate=self._may(Permission.DUAL_PREVENTION)
+            ),
         )

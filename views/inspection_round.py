@@ -39,12 +39,15 @@ class TaskModel(ItemsModel):
 class InspectionRound(ListDialog):
     """The round (see the module docstring); `inspections` is an Inspections."""
 
-    def __init__(self, inspections, user: str, parent=None, *, now=time.time):
+    def __init__(self, inspections, user: str, parent=None, *, now=time.time, may_generate=lambda: True):
         super().__init__(parent)
         self.setObjectName("inspectionRound")
         self.setWindowTitle(self.tr("Inspection round"))
         self.resize(900, 460)
         self.inspections, self.user = inspections, user
+        self.may_generate = (
+            may_generate  # generating tasks is the safety manager's (Permission.DUAL_PREVENTION)
+        )
         self.build(
             TaskModel(self, now),
             [
@@ -61,6 +64,11 @@ class InspectionRound(ListDialog):
         self.model.set_items(self.inspections.round())
 
     def generate(self) -> int:
+        if not self.may_generate():
+            self.status.setText(
+                self.tr("Generating inspection tasks needs the safety manager role or higher")
+            )
+            return 0
         n = len(self.inspections.generate(self.user))
         self.status.setText(self.tr("{n} new tasks").format(n=n))
         self.refresh()

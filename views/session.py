@@ -20,6 +20,7 @@ DEMO_USER = "operator"
 _ROLE = {  # app.accounts.users.Role.label (what the audit trail and the user store keep) as shown
     "operator": QT_TRANSLATE_NOOP("Session", "operator"),
     "supervisor": QT_TRANSLATE_NOOP("Session", "supervisor"),
+    "safety_manager": QT_TRANSLATE_NOOP("Session", "safety manager"),
     "engineer": QT_TRANSLATE_NOOP("Session", "engineer"),
     "administrator": QT_TRANSLATE_NOOP("Session", "administrator"),
 }

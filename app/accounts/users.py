@@ -1,9 +1,13 @@
 """Operator accounts: roles, what each role may do, password hashing, lockout. No Qt.
 
-Roles rise operator < supervisor < engineer < administrator; a role may do everything the roles
-below it may. `PERMISSIONS` is the table (data, not code) of the lowest role allowed each action;
-following ISA-18.2, an operator may acknowledge and shelve (with a reason and an expiry), while
-suppressing or taking an alarm out of service needs a supervisor.
+Roles rise operator < supervisor < safety manager < engineer < administrator; a role may do
+everything the roles below it may. `PERMISSIONS` is the table (data, not code) of the lowest role
+allowed each action; following ISA-18.2, an operator may acknowledge and shelve (with a reason and
+an expiry), while suppressing or taking an alarm out of service needs a supervisor. Work permits
+and the inspection round need a supervisor; the rest of dual prevention (hidden dangers, the risk
+inventory, generating inspection tasks) the safety manager (安全管理员), who configures nothing else.
+A role is stored and audited by its name (`Role.label`), never by its number, so a role added
+between two others leaves every database as it was.
 
 Passwords are hashed with scrypt (memory-hard, in the standard library): a 16-byte random salt and
 the parameters are stored with the hash in one string, `scrypt$n=131072,r=8,p=1$<salt>$<hash>`
@@ -50,8 +54,9 @@ LOGIN_REFUSED = "Wrong user name or password, or the account is locked."
 class Role(IntEnum):
     OPERATOR = 1
     SUPERVISOR = 2
-    ENGINEER = 3
-    ADMINISTRATOR = 4
+    SAFETY_MANAGER = 3  # dual prevention: hidden dangers, the risk inventory, inspection tasks
+    ENGINEER = 4
+    ADMINISTRATOR = 5
 
     @property
     def label(self) -> str:
@@ -79,7 +84,8 @@ class Permission(Enum):
     WRITE = "write"  # a value to a device; only tags marked writable, see may_write
     TRUST_CERTIFICATE = "trust_certificate"  # an OPC UA server's certificate on the trust list
     PERMIT = "permit"  # issue, suspend, resume and end work permits
-    DUAL_PREVENTION = "dual_prevention"  # hidden dangers: register, assign, accept, dismiss
+    DUAL_PREVENTION = "dual_prevention"  # hidden dangers, the risk inventory, generating inspections
+    INSPECT = "inspect"  # an inspection round: a task done, a finding reported, a handheld's CSV
 
 
 # the lowest role allowed each action
@@ -94,7 +100,8 @@ PERMISSIONS: dict[Permission, Role] = {
     Permission.WRITE: Role.OPERATOR,
     Permission.TRUST_CERTIFICATE: Role.ENGINEER,
     Permission.PERMIT: Role.SUPERVISOR,
-    Permission.DUAL_PREVENTION: Role.SUPERVISOR,
+    Permission.DUAL_PREVENTION: Role.SAFETY_MANAGER,
+    Permission.INSPECT: Role.SUPERVISOR,
 }
 
 

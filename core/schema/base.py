@@ -11,7 +11,9 @@ SCHEMA_VERSION = 1
 
 DataTypeName = Literal["int16", "uint16", "int32", "uint32", "float32", "float64", "bool"]
 WordOrder = Literal["big", "little"]
-RoleName = Literal["operator", "supervisor", "engineer", "administrator"]  # app.accounts.users.Role, by name
+RoleName = Literal[
+    "operator", "supervisor", "safety_manager", "engineer", "administrator"
+]  # app.accounts.users.Role, by name
 HazardKind = Literal[  # in the order of the process; the settings list them so
     "blast_furnace",
     "hot_stove",

@@ -1216,6 +1216,10 @@ No sound on this workstation: {reason}</source>
         <translation>导入手持终端 CSV…</translation>
     </message>
     <message>
+        <source>Generating inspection tasks needs the safety manager role or higher</source>
+        <translation>生成排查任务需要安全管理员或更高角色</translation>
+    </message>
+    <message>
         <source>{n} new tasks</source>
         <translation>新增 {n} 项任务</translation>
     </message>
@@ -2465,6 +2469,10 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>supervisor</source>
         <translation>值班长</translation>
+    </message>
+    <message>
+        <source>safety manager</source>
+        <translation>安全管理员</translation>
     </message>
     <message>
         <source>engineer</source>

@@ -228,17 +228,16 @@ class SettingsDialog(QDialog):
         self.map_page = MapPage(d)
         self.security_page = SecurityPage(d.security)
         self.uplink_page = UplinkPage(d.uplink, d.config_for_map)
-        # the titles are the same words as in the list of pages
+        # the titles are the same words as in the list of pages (the notes first: lupdate takes a
+        # self.tr() right after a QCoreApplication.translate() for the latter's context)
+        devices_note = self.tr(
+            "Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."
+        )
+        map_note = self.tr("Detectors and hazard-source areas in map units of the plant drawing.")
         devices_box = with_header(
-            self.devices_page,
-            QCoreApplication.translate("settings", "Devices"),
-            self.tr("Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying."),
+            self.devices_page, QCoreApplication.translate("settings", "Devices"), devices_note
         )
-        map_box = with_header(
-            self.map_page,
-            QCoreApplication.translate("settings", "Map"),
-            self.tr("Detectors and hazard-source areas in map units of the plant drawing."),
-        )
+        map_box = with_header(self.map_page, QCoreApplication.translate("settings", "Map"), map_note)
 
         admin = self.administrator
         self.notifications_page = NotificationsPage(d.notifications, config.plant.name, administrator=admin)
