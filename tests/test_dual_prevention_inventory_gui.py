@@ -6,7 +6,9 @@ may not open them."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QDialogButtonBox
 
+from storage.audit import Action
 from tests.test_dual_prevention_inventory import CSV
 from tests.test_dual_prevention_permits_gui import running  # noqa: F401
 from tests.test_login import store  # noqa: F401
@@ -20,7 +22,7 @@ def who() -> str:
 @pytest.mark.slow
 def test_inventory_import_with_errors_and_an_inspection_round(qtbot, running, tmp_path):  # noqa: F811
     engine, win, users = running
-    dialog = win.dual_prevention.open_inventory()
+    dialog = win.dual_prevention.open_inventory().panel
     path = tmp_path / "inventory.csv"
     path.write_bytes(CSV.encode("gb18030"))
     done, errors = dialog.import_csv(str(path))
@@ -44,3 +46,46 @@ def test_inventory_import_with_errors_and_an_inspection_round(qtbot, running, tm
     )
     win.dual_prevention.tick()  # the slow timer: expiries, badges, the register shown
     assert win.dual_prevention.register.drafts() == []  # nothing bypassed or out of service here
+
+
+@pytest.mark.slow
+def test_the_safety_manager_edits_the_inventory_in_the_settings(qtbot, running, tmp_path):  # noqa: F811
+    """Settings for the safety manager: the Risk inventory page alone, no Apply; the same widget
+    as the Plant menu's window, each change stored as a version and audited at once."""
+    engine, win, users = running
+    assert win.settings_action.isEnabled()
+    win.open_settings()
+    dlg = win.settings_dialog
+    assert dlg is not None and dlg.inventory_only
+    shown = [dlg.nav.item(i).text() for i in range(dlg.nav.count()) if not dlg.nav.item(i).isHidden()]
+    assert shown == ["Risk inventory"] and dlg.stack.currentWidget().isAncestorOf(dlg.inventory_panel)
+    assert dlg.buttons.button(QDialogButtonBox.StandardButton.Apply) is None and not dlg.apply()
+    panel = dlg.inventory_panel
+    assert type(panel) is type(win.dual_prevention.open_inventory().panel)
+    path = tmp_path / "inventory.csv"
+    path.write_bytes(CSV.encode("utf-8-sig"))
+    assert panel.import_csv(str(path))[0] == 2 and "line 5: " in panel.status.text()
+    form = panel.open_form(next(p for p in panel.model.items if p.point == "Holder piston"))
+    form.inputs["S"].setValue(4)
+    form.accept()
+    (changed,) = [p for p in panel.model.items if p.point == "Holder piston"]
+    assert changed.version == 2 and changed.score == 4.0
+    steps = [e.detail["step"] for e in users.audit.entries() if e.action == Action.RISK_INVENTORY]
+    assert steps == ["added", "added", "changed"]
+    out = tmp_path / "out.csv"
+    panel.export_csv(str(out), "gb18030")
+    assert "阀门井" in out.read_bytes().decode("gb18030")
+    dlg.close()
+
+
+@pytest.mark.slow
+def test_an_engineer_sees_every_page_and_the_inventory(qtbot, running):  # noqa: F811
+    engine, win, users = running
+    win.session.login(users.get("erin"))
+    win.open_settings()
+    dlg = win.settings_dialog
+    assert not dlg.inventory_only and all(not dlg.nav.item(i).isHidden() for i in range(dlg.nav.count()))
+    assert dlg.show_page("Risk inventory").isAncestorOf(dlg.inventory_panel)
+    assert dlg.buttons.button(QDialogButtonBox.StandardButton.Apply) is not None
+    dlg.runner.wait()
+    dlg.close()

@@ -300,7 +300,7 @@ def test_main_window_menus_docks_and_status_in_chinese(qtbot, tmp_path, chinese,
     ]
     assert win.risk_dock.windowTitle() == "全厂风险" and win.hazard_dock.windowTitle() == "危险源"
     assert win.user_label.text() == "用户：olga（操作员）"
-    assert win.settings_action.toolTip() == "需要工程师或更高角色"  # the role an operator lacks
+    assert win.settings_action.toolTip() == "需要安全管理员或更高角色"  # the role an operator lacks
     assert win.session_controls.lock_screen.unlock_button.text() == "解锁"
 
 

@@ -155,7 +155,7 @@ def test_an_operator_cannot_configure_or_take_alarms_out_of_service(qtbot, tmp_p
     assert win.user == "olga" and win.user_label.text() == "User: olga (operator)"
     assert win.ack_action.isEnabled() and win.unshelve_action.isEnabled()
     for act, role in (
-        (win.settings_action, "engineer"),
+        (win.settings_action, "safety manager"),  # the risk inventory page; the rest the engineer's
         (win.oos_action, "supervisor"),
         (win.return_action, "supervisor"),
         (win.suppress_action, "supervisor"),

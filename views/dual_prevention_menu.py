@@ -162,7 +162,8 @@ class DualPrevention:
         return lambda: session is None or session.can(permission)
 
     @property
-    def _user(self) -> str:
+    def user(self) -> str:
+        """Who the changes are stored and audited under."""
         return self.window.user or "operator"
 
     def open_permits(self) -> PermitsDialog | None:
@@ -171,7 +172,7 @@ class DualPrevention:
             "permits",
             Permission.PERMIT,
             lambda: PermitsDialog(
-                self.desk, self._user, lambda: latest_of(w.engine), w, now=w.now, on_change=self.refresh_map
+                self.desk, self.user, lambda: latest_of(w.engine), w, now=w.now, on_change=self.refresh_map
             ),
         )
 
@@ -183,7 +184,7 @@ class DualPrevention:
             lambda: HiddenDangersDialog(
                 self.register,
                 [h.name for h in w.engine.config.hazard_sources],
-                self._user,
+                self.user,
                 w,
                 now=w.now,
                 permits=self.desk.all,
@@ -195,7 +196,7 @@ class DualPrevention:
         return self._open(
             "inventory",
             Permission.DUAL_PREVENTION,
-            lambda: InventoryDialog(self.inventory, self._user, self.window),
+            lambda: InventoryDialog(self.inventory, self.user, self.window),
         )
 
     def open_round(self) -> InspectionRound | None:
@@ -204,6 +205,6 @@ class DualPrevention:
             "round",
             Permission.INSPECT,
             lambda: InspectionRound(
-                self.inspections, self._user, w, now=w.now, may_generate=self._may(Permission.DUAL_PREVENTION)
+                self.inspections, self.user, w, now=w.now, may_generate=self._may(Permission.DUAL_PREVENTION)
             ),
         )

@@ -1,7 +1,11 @@
-"""The risk inventory (风险分级管控清单) dialog: every risk point of every hazard source with its
+"""The risk inventory (风险分级管控清单): every risk point of every hazard source with its
 evaluation, level, the level responsible for it and its control measures; add or change one
 (a new version), remove one, import a CSV (UTF-8 or GB 18030: the bad rows listed by line) and
 export one. Every change goes through app.dual_prevention.inventory.Inventory (stored and audited).
+
+`InventoryPanel` is the one widget of it: the Plant menu's "Risk inventory…" window
+(`InventoryDialog`, the panel and Close) and the Settings dialog's "Risk inventory" page
+(views/settings/dialog.py) both show it.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
 )
 
 from app.dual_prevention.inventory import MEASURE_KINDS, MEASURE_TEXT, RiskPoint
 from core.alarm_types import ROMAN
 from core.messages import QT_TRANSLATE_NOOP
 from views import i18n
-from views.list_dialog import ItemsModel, ListDialog
+from views.list_dialog import ItemsModel, ListPanel
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.row_model import ALIGN_NUMBER
 
@@ -131,14 +136,13 @@ class PointModel(ItemsModel):
         )[col]
 
 
-class InventoryDialog(ListDialog):
-    """The risk inventory (see the module docstring); `inventory` is an Inventory."""
+class InventoryPanel(ListPanel):
+    """The risk inventory (see the module docstring); `inventory` is an Inventory, `user` who
+    the changes are stored and audited under."""
 
     def __init__(self, inventory, user: str, parent=None):
         super().__init__(parent)
-        self.setObjectName("inventoryDialog")
-        self.setWindowTitle(self.tr("Risk inventory"))
-        self.resize(1100, 500)
+        self.setObjectName("inventoryPanel")
         self.inventory, self.user = inventory, user
         self.hazards = [h.name for h in inventory.config.hazard_sources]
         self.build(
@@ -207,3 +211,22 @@ class InventoryDialog(ListDialog):
         self.inventory.export_csv(path, encoding)
         self.status.setText(self.tr("Written: {path}").format(path=path))
         return path
+
+
+class InventoryDialog(QDialog):
+    """The Plant menu's "Risk inventory…" window: the panel and Close."""
+
+    def __init__(self, inventory, user: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("inventoryDialog")
+        self.setWindowTitle(self.tr("Risk inventory"))
+        self.resize(1100, 500)
+        self.panel = InventoryPanel(inventory, user, self)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.panel)
+        lay.addWidget(close)
+
+    def refresh(self) -> None:
+        self.panel.refresh()

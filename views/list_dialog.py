@@ -1,6 +1,8 @@
 """The shape every dual-prevention register window shares (work permits, hidden dangers, the
 risk inventory, the inspection round): a grid of action buttons, a read-only list of records
-(an `ItemsModel`), a status line for what was refused or imported, and Close."""
+(an `ItemsModel`), a status line for what was refused or imported, and Close. `ListDialog` is
+it as a window; `ListPanel` the same without Close, to sit in another window (the risk
+inventory is both a Plant-menu window and a page of the Settings dialog)."""
 
 from __future__ import annotations
 
@@ -45,8 +47,8 @@ class ItemsModel(RowTableModel):
         self.endResetModel()
 
 
-class ListDialog(QDialog):
-    """Call `build` from the subclass's __init__ (see the module docstring)."""
+class ListShape:
+    """What ListDialog and ListPanel share: call `build` from the subclass's __init__."""
 
     def build(
         self,
@@ -69,15 +71,16 @@ class ListDialog(QDialog):
             self.buttons[text] = b
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(grid)
         for w in extra:
             lay.addWidget(w)
         lay.addWidget(self.table)
         lay.addWidget(self.status)
-        lay.addWidget(close)
+        if isinstance(self, QDialog):
+            close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+            close.rejected.connect(self.reject)
+            lay.addWidget(close)
 
     def selected(self):
         """The record of the selected row, or None."""
@@ -89,3 +92,11 @@ class ListDialog(QDialog):
         lines = [self.tr("{n} rows imported").format(n=done)]
         lines += [self.tr("line {line}: {error}").format(line=n, error=e) for n, e in errors]
         self.status.setText("\n".join(lines))
+
+
+class ListDialog(ListShape, QDialog):
+    """The register as a window of its own, with Close."""
+
+
+class ListPanel(ListShape, QWidget):
+    """The register as a part of another window."""

@@ -359,7 +359,8 @@ class MainWindow(WindowLayout, QMainWindow):
         ]
         settings_action = getattr(self, "settings_action", None)
         if settings_action is not None:
-            pairs.append((settings_action, Permission.CONFIGURE))
+            # an engineer's; a safety manager opens it for the risk inventory alone
+            pairs.append((settings_action, Permission.DUAL_PREVENTION))
         return pairs
 
     def session_actions(self) -> list:

@@ -216,7 +216,8 @@ class SessionControls(QObject):
         if not self.locked:
             self.apply_permissions()
         dialog = getattr(w, "settings_dialog", None)
-        if dialog is not None and not s.can(Permission.CONFIGURE):
+        inventory = getattr(dialog, "inventory_only", False) and s.can(Permission.DUAL_PREVENTION)
+        if dialog is not None and not s.can(Permission.CONFIGURE) and not inventory:
             dialog.close()  # a user who may not configure does not inherit an open settings dialog
 
     def apply_permissions(self) -> None:

@@ -1278,6 +1278,20 @@ No sound on this workstation: {reason}</source>
         <source>Risk inventory</source>
         <translation>风险分级管控清单</translation>
     </message>
+</context>
+<context>
+    <name>InventoryPage</name>
+    <message>
+        <source>The risk inventory is kept in the plant&apos;s history database: none is open.</source>
+        <translation>风险分级管控清单保存在本厂的历史数据库中：当前未打开数据库。</translation>
+    </message>
+    <message>
+        <source>Risk points with their LEC or LS evaluation, control measures and the level responsible. Each change is stored at once as a new version and audited; Apply is not needed.</source>
+        <translation>风险点及其 LEC 或 LS 评价、管控措施与管控层级。每次修改即时保存为新版本并记入审计，无需点击“应用”。</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryPanel</name>
     <message>
         <source>Add…</source>
         <translation>新增…</translation>
@@ -1366,7 +1380,7 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
-    <name>ListDialog</name>
+    <name>ListShape</name>
     <message>
         <source>{n} rows imported</source>
         <translation>已导入 {n} 行</translation>
@@ -5692,6 +5706,10 @@ inherent level {level}</source>
     <message>
         <source>Regulator points</source>
         <translation>监管上报测点</translation>
+    </message>
+    <message>
+        <source>Risk inventory</source>
+        <translation>风险分级管控清单</translation>
     </message>
 </context>
 <context>

@@ -40,20 +40,30 @@ class SettingsApply:
 
     # ------------------------------------------------------------ the dialog
     def open(self) -> None:
-        """The engineer's settings dialog on a copy of the running configuration (one at a time)."""
+        """The settings dialog on a copy of the running configuration (one at a time): every page
+        for an engineer, the Risk inventory page alone for a safety manager (the inventory is
+        theirs, the plant file is not)."""
         from views.settings import SettingsDialog
 
         w = self.window
-        if not w.allowed(Permission.CONFIGURE):
+        session = w.session
+        inventory_only = session is not None and not session.can(Permission.CONFIGURE)
+        if not w.allowed(Permission.DUAL_PREVENTION if inventory_only else Permission.CONFIGURE):
             return
         dlg = self.dialog
+        if dlg is not None and dlg.isVisible() and dlg.inventory_only != inventory_only:
+            dlg.close()  # another user, with other rights, since it was opened
         if dlg is None or not dlg.isVisible():
+            dp = w.dual_prevention
             dlg = SettingsDialog(
                 w.config,
                 path=self.settings_path(),
                 parent=w,
-                on_file=self.config_on_file(),
+                on_file=None if inventory_only else self.config_on_file(),
                 administrator=w.allowed(Permission.MANAGE_USERS),  # notifications: administrators
+                inventory=dp.inventory,
+                user=dp.user,
+                inventory_only=inventory_only,
             )
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._own(dlg)

@@ -36,6 +36,7 @@ from views.settings.alarms_page import AlarmsPage
 from views.settings.devices_page import DevicesPage, valid_devices
 from views.settings.forms import SETTINGS_QSS, ErrorsDialog, set_state, with_header
 from views.settings.hazards_page import HazardsPage
+from views.settings.inventory_page import inventory_page
 from views.settings.map_page import MapPage
 from views.settings.notifications_page import NotificationsPage
 from views.settings.rules_page import RulesPage
@@ -177,7 +178,9 @@ PAGES = (
     QT_TRANSLATE_NOOP("settings", "Security"),
     QT_TRANSLATE_NOOP("settings", "Notifications"),
     QT_TRANSLATE_NOOP("settings", "Regulator points"),
+    QT_TRANSLATE_NOOP("settings", "Risk inventory"),
 )
+INVENTORY = "Risk inventory"
 
 
 class SettingsDialog(QDialog):
@@ -193,13 +196,20 @@ class SettingsDialog(QDialog):
         *,
         on_file: PlantConfig | None = None,
         administrator: bool = True,
+        inventory=None,
+        user: str = "",
+        inventory_only: bool = False,
     ):
         """`on_file`: the configuration as its file has it, when devices run at other addresses
         (the demo's ports chosen at start); Apply saves the file's addresses for those.
-        `administrator`: the notifications page is editable (else read-only)."""
+        `administrator`: the notifications page is editable (else read-only). `inventory`: the
+        plant's risk inventory (app.dual_prevention.inventory.Inventory, None without a
+        database), changed under `user`. `inventory_only`: the safety manager's settings, the
+        Risk inventory page alone (the plant file is the engineer's: no other page, no Apply)."""
         super().__init__(parent)
         self.on_file = on_file
         self.administrator = administrator
+        self.inventory, self.user, self.inventory_only = inventory, user, inventory_only
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings — {plant}").format(plant=config.plant.name))
         self.setModal(False)
@@ -241,6 +251,7 @@ class SettingsDialog(QDialog):
 
         admin = self.administrator
         self.notifications_page = NotificationsPage(d.notifications, config.plant.name, administrator=admin)
+        inventory_box, self.inventory_panel = inventory_page(self.inventory, self.user)
 
         self.devices_page.changed.connect(lambda: (d.tags.set_devices(d.device_map()), d.touch()))
         self.devices_page.deviceRenamed.connect(d.tags.rename_device)
@@ -257,10 +268,14 @@ class SettingsDialog(QDialog):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         pages = (devices_box, self.tags_page, self.alarms_page, self.hazards_page, self.rules_page, map_box)
-        for w in (*pages, self.security_page, self.notifications_page, self.uplink_page):
+        for w in (*pages, self.security_page, self.notifications_page, self.uplink_page, inventory_box):
             self.stack.addWidget(w)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        if self.inventory_only:
+            for i, name in enumerate(PAGES):
+                self.nav.item(i).setHidden(name != INVENTORY)
+            self.nav.setCurrentRow(PAGES.index(INVENTORY))
 
         self.summary = QLabel("")
         self.summary.setObjectName("summary")
@@ -273,6 +288,8 @@ class SettingsDialog(QDialog):
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button.clicked.connect(self.apply)
+        if self.inventory_only:  # nothing of the plant file to apply: Close alone
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.accept_if_applied)
         self.buttons.rejected.connect(self.reject)
         d.tags.errorsChanged.connect(self._summarise)
@@ -312,6 +329,8 @@ class SettingsDialog(QDialog):
     # ---------------------------------------------------------- apply
     def apply(self) -> bool:
         """Validate everything; save and emit `applied` only when there is no error."""
+        if self.inventory_only:
+            return False
         cfg, errors = self.draft.build()
         if errors:
             return self._refuse(errors)
