@@ -66,6 +66,9 @@ hidden_dangers = Table(
     # a draft opened by monitoring: "<hazard>|<evidence>|<n>" (app.dual_prevention.monitoring);
     # unique, so two processes that see the same evidence open one draft (`insert_draft`)
     Column("draft_key", String(400), nullable=True),
+    # set once each (`claim`, migration 0010): when it was found overdue, when a major one was told
+    Column("overdue_at", BigInteger, nullable=True),  # UNIX ms
+    Column("announced", BigInteger, nullable=True),  # UNIX ms
     Index("ux_hidden_dangers_draft_key", "draft_key", unique=True),
 )
 
@@ -104,7 +107,19 @@ inspections = Table(
 )
 
 TABLES = {t.name: t for t in (permits, hidden_dangers, risk_points, inspections)}
-_TIMES = {"start", "end", "changed", "found", "deadline", "closed", "updated", "due", "done"}
+_TIMES = {
+    "start",
+    "end",
+    "changed",
+    "found",
+    "deadline",
+    "closed",
+    "updated",
+    "due",
+    "done",
+    "overdue_at",
+    "announced",
+}
 
 
 def _to_db(values: dict) -> dict:
@@ -138,6 +153,19 @@ def update(engine: Engine, table: str, id_: int, values: dict) -> None:
     t = TABLES[table]
     with engine.begin() as conn:
         conn.execute(t.update().where(t.c.id == id_).values(**_to_db(values)))
+
+
+def claim(engine: Engine, table: str, id_: int, values: dict, **where) -> bool:
+    """Change a row only while the columns `where` still hold what they are given (a list: one
+    of them; None: NULL); whether this call changed it. Two processes that claim the same change
+    at once: one gets True, the other False (one UPDATE, atomic on SQLite and PostgreSQL)."""
+    t = TABLES[table]
+    q = t.update().where(t.c.id == id_)
+    for k, v in where.items():
+        c = t.c[k]
+        q = q.where(c.is_(None) if v is None else c.in_(v) if isinstance(v, (list, tuple, set)) else c == v)
+    with engine.begin() as conn:
+        return conn.execute(q.values(**_to_db(values))).rowcount == 1
 
 
 def delete(engine: Engine, table: str, id_: int) -> None:

@@ -1,6 +1,6 @@
 """Monitoring beside the engine, without a window: the draft watch on an engine's alarm clock
 opens a draft hidden danger for a bypassed interlock, a detector out of service and a calibration
-past its date, once; two processes on one database (SQLite, PostgreSQL) open each draft once."""
+past its date, once, audited under "forewarn" though the engine has no trail of its own; two processes on one database (SQLite, PostgreSQL) open each draft once."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.dual_prevention.register import Register
 from app.runtime.engine import Engine
 from core.samples import Quality, SampleBatch
 from storage import dual_prevention as db
+from storage.audit import Action, AuditLog
 from storage.history import History
 from storage.schema import create_schema, make_engine
 from tests.conftest import wait_until
@@ -55,6 +56,11 @@ def test_the_engine_opens_the_drafts_once_and_the_risk_counts_them(db_url):
         wait_until(lambda: len(register.drafts()) == 3)
         assert {d.evidence for d in register.drafts()} == EVIDENCE
         assert all(d.status == "draft" and d.found_by == "forewarn" for d in register.drafts())
+        # the engine has no audit trail of its own (headless): the watch audits on its database
+        assert engine.audit is None
+        trail = AuditLog(engine.history.engine)
+        opened = [(e.user, e.detail["step"]) for e in trail.entries() if e.action == Action.HIDDEN_DANGER]
+        assert opened == [("forewarn", "draft")] * 3 and trail.verify()[0]
         engine.tick_alarms(now + 1)  # within the period: nothing taken
         engine.tick_alarms(now + watch.every_s + 1)  # the next pass: nothing new
         wait_until(lambda: watch._busy.done())

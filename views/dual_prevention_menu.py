@@ -2,8 +2,10 @@
 dangers…", "Risk inventory…" and "Inspection round…"; the desks on the plant's database
 (app/dual_prevention/), and the permit badges on the map, refreshed when a permit changes and
 every `REFRESH_MS` (a window that closes, a permit issued at another station on a shared
-database); at the same pace the hidden-danger register, when open, is read again to show the
-drafts monitoring opened where the engine runs (app/dual_prevention/draft_watch.py).
+database, a permit expired where the engine runs); at the same pace the hidden-danger register,
+when open, is read again to show the drafts monitoring opened and the deadlines kept where the
+engine runs (app/dual_prevention/draft_watch.py, deadlines.py). No window expires or escalates
+anything itself.
 
 `DualPrevention` is a component of views.main_window.MainWindow (`window.dual_prevention`); it
 uses the window's public engine, bridge, map, `allowed`, `session`, `user`, `now` and
@@ -116,15 +118,11 @@ class DualPrevention:
         ]
 
     def tick(self) -> None:
-        """The slow timer: permits expired and hidden dangers overdue (audited), the permit
-        badges, and the hidden-danger register when shown (the drafts monitoring opened)."""
+        """The slow timer: the permit badges, and the hidden-danger register when shown (the
+        drafts monitoring opened, the permits expired and hidden dangers found overdue where the
+        engine runs: app/dual_prevention/deadlines.py)."""
         if self.register is None:
             return
-        try:  # permits whose window closed, hidden dangers past their deadline: audited once
-            self.desk.expire_due()
-            self.register.overdue_escalation()
-        except Exception:
-            log.exception("expired permits or overdue hidden dangers could not be recorded")
         self.refresh_map()
         dangers = self.dialogs.get("dangers")
         if dangers is not None and dangers.isVisible():

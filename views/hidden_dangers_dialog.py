@@ -191,7 +191,6 @@ class HiddenDangersDialog(ListDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.register.overdue_escalation(self.user)
         items = self.register.all()
         if not self.show_closed.isChecked():
             items = [d for d in items if d.status not in ("accepted", "dismissed")]

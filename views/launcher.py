@@ -165,7 +165,8 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
         return 0
     engine = demo_engine(cfg, hist, sim, clock, audit=session.audit)  # device writes are audited
     notifier = attach_notifier(engine)  # alarms that reach people off the console (app/notify/)
-    watch = attach_watch(engine)  # monitoring opens draft hidden dangers (app/dual_prevention/)
+    # monitoring opens draft hidden dangers, the deadlines are kept (app/dual_prevention/)
+    watch = attach_watch(engine, session.audit, notifier)
     shown = {}
 
     def open_window(config, old=None):

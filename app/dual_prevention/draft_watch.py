@@ -1,15 +1,19 @@
 """Monitoring beside the engine: where the engine runs (headless, the server, a single workstation)
-what the live system sees opens draft hidden dangers (app/dual_prevention/monitoring.py), once
-per plant whatever the number of consoles; a station, which holds no engine, only shows them.
+what the live system sees opens draft hidden dangers (app/dual_prevention/monitoring.py), and
+the deadlines are kept (app/dual_prevention/deadlines.py: permits expired, hidden dangers
+overdue, majors told through the notifications), once per plant whatever the number of
+consoles; a station, which holds no engine, only shows them.
 
-    watch = attach(engine)        # None without a history database
+    watch = attach(engine, notifier=notifier)   # None without a history database
     ...
     watch.detach()                # before engine.stop()
 
 A ticker on the engine's alarm clock takes the hazard sources' risk every `EVERY_S` (the
 engine's clock) and hands it to a thread of its own, which reads the journal for chronic bad
-actors every `BAD_ACTORS_S` and opens the drafts in the plant's database: the acquisition loop
-never waits on the database. No Qt.
+actors every `BAD_ACTORS_S`, opens the drafts in the plant's database and runs the deadline
+pass: the acquisition loop never waits on the database. Everything is audited under the
+process's name ("forewarn"): the engine's audit trail, or, for an engine that has none
+(headless, a standby pair), one on the history's database. No Qt.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import concurrent.futures
 import logging
 
 from app.dual_prevention import monitoring
+from app.dual_prevention.deadlines import Deadlines
 from app.dual_prevention.register import Register
+from app.dual_prevention.service import PermitDesk
+from storage.audit import AuditLog
 from storage.journal_reads import load_events
 
 log = logging.getLogger(__name__)
@@ -29,13 +36,24 @@ BAD_ACTORS_S = 3600.0
 class DraftWatch:
     """Opens the drafts of one engine's plant (see the module docstring)."""
 
-    def __init__(self, engine, *, every_s: float = EVERY_S, bad_actors_s: float = BAD_ACTORS_S):
+    def __init__(
+        self,
+        engine,
+        *,
+        audit=None,
+        notifier=None,
+        every_s: float = EVERY_S,
+        bad_actors_s: float = BAD_ACTORS_S,
+    ):
         self.engine = engine
         self.db = engine.history.engine
-        operator = engine.operator
-        self.register = Register(
-            self.db, engine.audit, lambda d, t: operator.set_dangers(d, t), clock=engine.clock.now
-        )
+        if audit is None:
+            audit = engine.audit if engine.audit is not None else AuditLog(self.db)
+        self.audit = audit
+        operator, clock = engine.operator, engine.clock.now
+        self.register = Register(self.db, audit, lambda d, t: operator.set_dangers(d, t), clock=clock)
+        desk = PermitDesk(self.db, engine.config, audit, operator.put_permit, clock=clock)
+        self.deadlines = Deadlines(self.register, desk, notifier)
         self.every_s, self.bad_actors_s = every_s, bad_actors_s
         self._last: float | None = None
         self._bad_actors_at: float | None = None
@@ -52,7 +70,15 @@ class DraftWatch:
             return
         self._last = now
         states = self.engine.risk_states()
-        self._busy = self._pool.submit(self.run, states, now)
+        self._busy = self._pool.submit(self.step, states, now)
+
+    def step(self, states, now: float) -> None:
+        """The watch's thread: the drafts, then the deadlines."""
+        self.run(states, now)
+        try:
+            self.deadlines.run()
+        except Exception:  # a database gone for a moment: the next pass tries again
+            log.exception("expired permits or overdue hidden dangers could not be recorded")
 
     def run(self, states, now: float) -> list:
         """One pass: the drafts opened (findings from `states`, and the chronic bad actors when due)."""
@@ -73,8 +99,10 @@ class DraftWatch:
         self._pool.shutdown(wait=True)
 
 
-def attach(engine) -> DraftWatch | None:
-    """A draft watch on `engine`; None when it keeps no history (nowhere to open drafts)."""
+def attach(engine, audit=None, notifier=None) -> DraftWatch | None:
+    """A draft watch on `engine`; None when it keeps no history (nowhere to open drafts).
+    `audit`: the trail (default the engine's, else one on its history's database); `notifier`:
+    the app.notify.notifier.Notifier the hidden-danger events go to (None: none told)."""
     if getattr(getattr(engine, "history", None), "engine", None) is None:
         return None
-    return DraftWatch(engine)
+    return DraftWatch(engine, audit=audit, notifier=notifier)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from app.dual_prevention.hidden_dangers import (
+    OPEN,
     DangerStatus,
     Grade,
     HiddenDanger,
@@ -22,7 +23,7 @@ from app.dual_prevention.hidden_dangers import (
     moved,
 )
 from storage import dual_prevention as db
-from storage.audit import Action, action_rows
+from storage.audit import SYSTEM_USER, Action, action_rows
 
 
 class Register:
@@ -95,16 +96,36 @@ class Register:
         self.publish()
         return new
 
-    def overdue_escalation(self, user: str = "forewarn") -> list[HiddenDanger]:
-        """Open hidden dangers past their deadline not yet audited as overdue: audited now (once
-        each) and returned; the risk counts them as overdue by itself."""
+    def overdue_escalation(self, user: str = SYSTEM_USER) -> list[HiddenDanger]:
+        """Open hidden dangers past their deadline not yet recorded as overdue: recorded now
+        (`overdue_at`, claimed so that two processes on one database record each once), audited
+        and returned; the risk counts them as overdue by itself. One audited as overdue before
+        the record existed is recorded, not audited or returned again."""
         now = self.clock()
+        rows = db.rows(self.engine, "hidden_dangers", status=[str(s) for s in OPEN], overdue_at=None)
+        late = [d for d in map(HiddenDanger.from_row, rows) if d.overdue(now)]
+        if not late:
+            return []
         rows = action_rows(self.engine, Action.HIDDEN_DANGER, round(now * 1000) + 1)
         done = {target for _ts, target, detail in rows if json.loads(detail).get("step") == "overdue"}
-        late = [d for d in self.open() if d.overdue(now) and d.code not in done]
+        out = []
         for d in late:
-            self._record(user, d, "overdue", deadline=d.deadline, responsible=d.responsible)
-        return late
+            claimed = db.claim(self.engine, "hidden_dangers", d.id, {"overdue_at": now}, overdue_at=None)
+            if claimed and d.code not in done:
+                self._record(user, d, "overdue", deadline=d.deadline, responsible=d.responsible)
+                out.append(d)
+        return out
+
+    def unannounced_majors(self) -> list[HiddenDanger]:
+        """Major hidden dangers registered (not drafts) and not yet told through the
+        notifications: claimed now (`announced`), each returned once across processes."""
+        now = self.clock()
+        rows = db.rows(self.engine, "hidden_dangers", grade=str(Grade.MAJOR), announced=None)
+        return [
+            d
+            for d in map(HiddenDanger.from_row, rows)
+            if d.open and db.claim(self.engine, "hidden_dangers", d.id, {"announced": now}, announced=None)
+        ]
 
     def publish(self) -> None:
         if self.send is not None:

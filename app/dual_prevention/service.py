@@ -16,7 +16,7 @@ from app.dual_prevention import permits as pm
 from app.dual_prevention.permits import GasReading, Permit, PermitKind, PermitRefused, PermitStatus
 from core.messages import QT_TRANSLATE_NOOP, Message
 from storage import dual_prevention as db
-from storage.audit import Action
+from storage.audit import SYSTEM_USER, Action
 
 log = logging.getLogger(__name__)
 
@@ -108,20 +108,37 @@ class PermitDesk:
                     )
                 ]
             )
-        return self._change(user, permit, status, reason)
+        changed = self._change(user, permit, status, reason)
+        if changed is None:
+            raise PermitRefused(
+                [
+                    Message(
+                        "permits",
+                        QT_TRANSLATE_NOOP("permits", "PTW-{id} was changed meanwhile: look again"),
+                        id=permit_id,
+                    )
+                ]
+            )
+        return changed
 
-    def _change(self, user: str, permit: Permit, status: PermitStatus, reason: str) -> Permit:
+    def _change(self, user: str, permit: Permit, status: PermitStatus, reason: str) -> Permit | None:
+        """The permit moved to `status`, stored, audited and handed on; None when it is no longer
+        what it was here (another process, or another station, changed it first)."""
         now = self.clock()
         changed = replace(permit, status=status, changed=now)
-        db.update(self.engine, "permits", permit.id, {"status": str(status), "changed": now})
+        values = {"status": str(status), "changed": now}
+        if not db.claim(self.engine, "permits", permit.id, values, status=str(permit.status)):
+            return None
         self._record(user, changed, str(status), reason=reason, previous=str(permit.status))
         self._send(changed)
         return changed
 
-    def expire_due(self, user: str = "forewarn") -> list[Permit]:
-        """Open permits whose window has closed: expired, each audited."""
+    def expire_due(self, user: str = SYSTEM_USER) -> list[Permit]:
+        """Open permits whose window has closed: expired, each audited once, whatever the number
+        of processes doing it at the same time on one database."""
         now = self.clock()
-        return [self._change(user, p, PermitStatus.EXPIRED, "") for p in self.open() if p.end <= now]
+        due = [self._change(user, p, PermitStatus.EXPIRED, "") for p in self.open() if p.end <= now]
+        return [p for p in due if p is not None]
 
     def _send(self, permit: Permit) -> None:
         if self.send is not None:

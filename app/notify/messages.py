@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from app.notify.rules import DUAL_PREVENTION
 from core.alarm_types import ROMAN, Alarm, Kind
 from core.formatting import format_duration, format_number
 from core.messages import QT_TRANSLATE_NOOP, Message, Translate, render
@@ -70,7 +71,9 @@ def _number(x: float | None) -> str:
 def subject(plant: str, alarm: Alarm, unacked_s: float) -> Message:
     """'[Plant] Priority I alarm: BF1.HEARTH.TC01' (or an early warning, or unacknowledged for ...)."""
     roman = ROMAN.get(alarm.priority, str(alarm.priority))
-    if alarm.is_warning:
+    if alarm.kind == DUAL_PREVENTION:
+        what = Message(CTX, QT_TRANSLATE_NOOP("notify", "Level {roman} hidden danger"), roman=roman)
+    elif alarm.is_warning:
         what = Message(CTX, QT_TRANSLATE_NOOP("notify", "Level {roman} early warning"), roman=roman)
     elif alarm.kind == Kind.SYSTEM:
         what = Message(CTX, QT_TRANSLATE_NOOP("notify", "System alarm"))
@@ -86,15 +89,16 @@ def subject(plant: str, alarm: Alarm, unacked_s: float) -> Message:
 def body(plant: str, alarm: Alarm, unacked_s: float, rule: str, utc_offset_h: float) -> Message:
     """The lines of one notice."""
     lines: list[Message | str] = [alarm.message]
-    lines.append(
-        Message(
-            CTX,
-            QT_TRANSLATE_NOOP("notify", "Tag: {tag}  Value: {value}  Limit: {limit}"),
-            tag=alarm.source,
-            value=_number(alarm.value),
-            limit=_number(alarm.limit),
+    if alarm.kind != DUAL_PREVENTION:  # a hidden danger has no tag, value or limit
+        lines.append(
+            Message(
+                CTX,
+                QT_TRANSLATE_NOOP("notify", "Tag: {tag}  Value: {value}  Limit: {limit}"),
+                tag=alarm.source,
+                value=_number(alarm.value),
+                limit=_number(alarm.limit),
+            )
         )
-    )
     if alarm.hazard:
         lines.append(
             Message(CTX, QT_TRANSLATE_NOOP("notify", "Hazard source: {hazard}"), hazard=alarm.hazard)

@@ -20,7 +20,7 @@ from app.config import secrets as secret_refs
 from app.notify.dispatcher import Dispatcher
 from app.notify.messages import channel_text
 from app.notify.rules import RuleBook
-from core.alarm_types import Condition, Kind
+from core.alarm_types import Alarm, Condition, Kind
 from core.schema.plant import PlantConfig
 from storage.notifications import write_deliveries
 
@@ -73,6 +73,15 @@ class Notifier:
 
     def on_alarm(self, alarm) -> None:
         self.dispatcher.submit(self.rules.on_alarm(alarm))
+
+    def dual_prevention(self, events: list[Alarm]) -> None:
+        """Hidden-danger events (app/dual_prevention/deadlines.py) by the rules that take them."""
+        for e in events:
+            self.dispatcher.submit(self.rules.on_event(e))
+
+    def settle_dual_prevention(self, open_codes: set[str]) -> None:
+        """The hidden dangers still open: the pending steps of the others are dropped."""
+        self.rules.settle(open_codes)
 
     def tick(self, now: float) -> None:
         """The engine's alarm clock: escalations due by `now` (a configuration applied since the

@@ -2,7 +2,10 @@
 file matched against alarm transitions, and the escalation timers.
 
 A rule matches a transition by priority (an early warning's level), the area of its tag, its
-hazard source, and what it is (alarm, early warning, SYSTEM alarm). When a matching alarm is
+hazard source, and what it is (alarm, early warning, SYSTEM alarm, dual-prevention event).
+A dual-prevention event (a hidden danger overdue, a major one registered: app/dual_prevention/
+deadlines.py) comes as an alarm of the kind `DUAL_PREVENTION` that is never in the alarm list
+(`on_event`); its later steps go unless the hidden danger is closed first (`settle`). When a matching alarm is
 raised (active and unacknowledged, not shelved, suppressed or out of service), the rule's steps
 with `after_min: 0` give notices at once; the others wait on a timer counted from the alarm's
 start on the engine's clock (`tick(now)`, driven by the engine's alarm clock). An acknowledgement,
@@ -21,6 +24,8 @@ from dataclasses import dataclass
 from core.alarm_types import Alarm, Kind
 from core.schema.notify import Notifications, NotifyRule
 from core.schema.plant import PlantConfig
+
+DUAL_PREVENTION = "DUAL_PREVENTION"  # the Alarm.kind of a dual-prevention event
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,8 @@ class Notice:
 
 
 def what(alarm: Alarm) -> str:
+    if alarm.kind == DUAL_PREVENTION:
+        return "dual_prevention"
     if alarm.kind == Kind.SYSTEM:
         return "system"
     return "warnings" if alarm.is_warning else "alarms"
@@ -116,6 +123,17 @@ class RuleBook:
                     else:
                         self._pending[(alarm.key, rule.name, k)] = (alarm.since + step.after_min * 60, alarm)
             return out
+
+    def on_event(self, event: Alarm) -> list[Notice]:
+        """The notices due at once for a dual-prevention event (each key told once)."""
+        return self.on_alarm(event)
+
+    def settle(self, open_sources: set[str]) -> None:
+        """Dual-prevention events whose hidden danger is no longer open: their later steps go."""
+        with self._lock:
+            for k, (_t, a) in list(self._pending.items()):
+                if a.kind == DUAL_PREVENTION and a.source not in open_sources:
+                    del self._pending[k]
 
     def tick(self, now: float) -> list[Notice]:
         """The escalations due by `now` (engine clock), each given once."""

@@ -20,6 +20,9 @@ console, by e-mail (SMTP) and by chat-robot webhooks (WeCom, DingTalk, Feishu, p
         - name: level I early warnings of ironmaking
           match: {what: [warnings], priorities: [1], areas: [Ironmaking]}
           steps: [{to: [BF group]}]
+        - name: major and overdue hidden dangers
+          match: {what: [dual_prevention], priorities: [1, 2]}
+          steps: [{to: [Li]}, {after_min: 240, to: [Wang]}]
 
 Credentials (SMTP password, a robot's URL -- its key is in it -- and a signing secret) are
 always secret references (`secret:NAME`), resolved from the secret store when a message is
@@ -162,12 +165,14 @@ class Recipient(Strict):
         return self
 
 
-NoticeWhat = Literal["alarms", "warnings", "system"]
+NoticeWhat = Literal["alarms", "warnings", "system", "dual_prevention"]
 
 
 class NotifyMatch(Strict):
     """Which transitions a rule takes: by priority (alarms) or level (early warnings), 1 = I;
-    by tag area and hazard source (empty: any); alarms, early warnings and/or SYSTEM alarms."""
+    by tag area and hazard source (empty: any); alarms, early warnings, SYSTEM alarms and/or
+    dual-prevention events (a hidden danger overdue, I for a major one, III for a general one;
+    a major one registered, II)."""
 
     priorities: list[Annotated[int, Field(ge=1, le=4)]] = []
     areas: list[str] = []

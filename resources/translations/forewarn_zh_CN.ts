@@ -4756,6 +4756,10 @@ Last message: {message}</source>
 <context>
     <name>notify</name>
     <message>
+        <source>Level {roman} hidden danger</source>
+        <translation>{roman} 级隐患</translation>
+    </message>
+    <message>
         <source>Level {roman} early warning</source>
         <translation>{roman} 级预警</translation>
     </message>
@@ -4940,6 +4944,10 @@ Last message: {message}</source>
     <message>
         <source>PTW-{id} cannot be {status} now</source>
         <translation>PTW-{id} 现在不能{status}</translation>
+    </message>
+    <message>
+        <source>PTW-{id} was changed meanwhile: look again</source>
+        <translation>PTW-{id} 已被他人更改，请重新查看</translation>
     </message>
 </context>
 <context>
