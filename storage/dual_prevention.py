@@ -184,6 +184,14 @@ def rows(engine: Engine, table: str, **equal) -> list[dict]:
         return [_from_db(r) for r in conn.execute(q)]
 
 
+def changed_since(engine: Engine, table: str, column: str, since: float) -> list[dict]:
+    """The rows whose time `column` is at or after `since` (UNIX s), by id."""
+    t = TABLES[table]
+    q = select(t).where(t.c[column] >= round(since * 1000)).order_by(t.c.id)
+    with engine.connect() as conn:
+        return [_from_db(r) for r in conn.execute(q)]
+
+
 def row(engine: Engine, table: str, id_: int) -> dict | None:
     found = rows(engine, table, id=id_)
     return found[0] if found else None

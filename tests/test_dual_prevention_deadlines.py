@@ -123,7 +123,8 @@ def test_an_overdue_audited_before_the_record_is_not_audited_again(db_url, tmp_p
 
 def test_a_headless_engine_keeps_the_deadlines_and_audits_without_a_trail_of_its_own(db_url, data_dir):
     """No window, no audit trail given (as `headless` runs): the watch audits on the history's
-    database, under "forewarn"; the overdue hidden danger counts in the risk at III."""
+        database, under "forewarn"; the overdue hidden danger counts in the risk at III, and a permit
+    issued at a station reaches the engine at the next pass."""
     cfg = config("")
     hist = History(db_url, cfg.tags)
     engine = Engine(cfg, hist, warnings=False)
@@ -141,6 +142,11 @@ def test_a_headless_engine_keeps_the_deadlines_and_audits_without_a_trail_of_its
         assert AuditLog(hist.engine, data_dir=data_dir).verify()[0]
         trace = engine.pipeline.dangers.evidence(now)["BF1"]  # what the risk engine reads
         assert [(t.indicator, t.level) for t in trace] == [("HD-1", 3), ("HD-2", 2)]  # overdue: III
+        # a station (no engine of its own) issues a permit: the next pass hands it to the engine
+        permit = pm.Permit(0, pm.PermitKind.GAS_AREA, "BF1", now, now + 3600, 3, "sup2", changed=now)
+        db.insert(hist.engine, "permits", pm.to_row(permit))
+        engine.tick_alarms(now + watch.every_s + 1)
+        wait_until(lambda: [p.code for p in engine.pipeline.permits.permits.values()] == ["PTW-2"])
     finally:
         watch.detach()
         hist.stop()

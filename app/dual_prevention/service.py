@@ -149,6 +149,10 @@ class PermitDesk:
         r = db.row(self.engine, "permits", permit_id)
         return None if r is None else pm.from_row(r)
 
+    def changed_since(self, since: float) -> list[Permit]:
+        """The permits issued or changed at or after `since` (UNIX s), at any console."""
+        return [pm.from_row(r) for r in db.changed_since(self.engine, "permits", "changed", since)]
+
     def open(self) -> list[Permit]:
         return [pm.from_row(r) for r in db.rows(self.engine, "permits", status=[str(s) for s in pm.OPEN])]
 
