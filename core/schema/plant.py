@@ -175,7 +175,7 @@ class Rule(Strict):
 
     name: str = Field(min_length=1)
     when: str = Field(min_length=1)
-    for_s: float = Field(0.0, ge=0)  # the condition must hold this long
+    for_s: float = Field(0.0, ge=0, le=7 * 86400)  # the condition must hold this long
     level: int = Field(2, ge=1, le=4)
     hazard: str | None = None  # the hazard source it belongs to
     message: str = ""
