@@ -9,7 +9,7 @@ import numpy as np
 
 from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
 from core.formatting import compact_number
-from core.messages import QT_TRANSLATE_NOOP
+from core.messages import QT_TRANSLATE_NOOP, plant_text
 from core.schema.plant import PlantConfig
 
 _SPACED = {k: f" {k} " for k in LIMIT_KINDS}  # between the tag's description and the value
@@ -22,7 +22,9 @@ class AlarmTexts:
         self.engine = engine
         self.names = [t.name for t in config.tags]
         self.units = [t.unit for t in config.tags]
-        self.descriptions = [t.description or t.name for t in config.tags]
+        # a PlantText where the plant gives a Chinese description: the texts built from it are shown
+        # in Chinese on Chinese screens, and are the English text everywhere else
+        self.descriptions = [plant_text(t.description or t.name, t.description_zh) for t in config.tags]
         self.custom_message = {
             i: t.alarms.message for i, t in enumerate(config.tags) if t.alarms and t.alarms.message
         }

@@ -235,6 +235,7 @@ class Tag(Strict):
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
+    description_zh: str = ""  # the description in Simplified Chinese, shown on Chinese screens
     unit: str = ""
     device: str
     address: str
