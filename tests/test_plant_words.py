@@ -11,6 +11,7 @@ from app.alarms.texts import AlarmTexts
 from app.config import demo_config_path, load_config
 from app.config.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv
 from core.alarm_types import Kind
+from core.formatting import compact_beside, compact_number
 from core.messages import PlantText
 from tests.helpers import plant
 from views import i18n
@@ -112,3 +113,15 @@ def test_the_tags_csv_carries_the_chinese_description_and_an_older_file_keeps_it
 def test_a_plant_text_is_its_english_text_everywhere_but_on_screen():
     t = PlantText("Gas holder 1", "1# 煤气柜")
     assert t == "Gas holder 1" and f"{t}" == "Gas holder 1" and t + "!" == "Gas holder 1!"
+
+
+@pytest.mark.parametrize(
+    "value, limit, text",
+    [(160.2, 160.0, "160.2"), (160.04, 160.0, "160.04"), (24.03, 24.0, "24.03"), (472.2, 160.0, "472")]
+    + [(24.3, 24.0, "24.3"), (-5.001, -5.0, "-5.001"), (160.0, 160.0, "160")],
+)
+def test_a_value_beside_the_limit_it_crossed_never_reads_as_the_limit(value, limit, text):
+    assert compact_beside(value, limit) == text
+    texts = AlarmTexts(CFG, _Engine())
+    if value > limit:
+        assert f"HH {text} ppm > {compact_number(limit)} ppm" in texts.text(Kind.HH, 0, value, limit)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
-from core.formatting import compact_number
+from core.formatting import compact_beside, compact_number
 from core.messages import QT_TRANSLATE_NOOP, plant_text
 from core.schema.plant import PlantConfig
 
@@ -52,7 +52,7 @@ class AlarmTexts:
         if i in self.custom_message:
             return self.custom_message[i]
         if kind in LIMIT_KINDS:
-            return self.descriptions[i] + _SPACED[kind] + compact_number(value) + self._tail(i, kind, lim)
+            return self.descriptions[i] + _SPACED[kind] + compact_beside(value, lim) + self._tail(i, kind, lim)
         return self._other(kind, i, value, lim)
 
     def _tail(self, i: int, kind: str, lim: float) -> str:
