@@ -52,7 +52,9 @@ class AlarmTexts:
         if i in self.custom_message:
             return self.custom_message[i]
         if kind in LIMIT_KINDS:
-            return self.descriptions[i] + _SPACED[kind] + compact_beside(value, lim) + self._tail(i, kind, lim)
+            return (
+                self.descriptions[i] + _SPACED[kind] + compact_beside(value, lim) + self._tail(i, kind, lim)
+            )
         return self._other(kind, i, value, lim)
 
     def _tail(self, i: int, kind: str, lim: float) -> str:
