@@ -281,8 +281,11 @@ def on_signals(stop: threading.Event) -> None:
 
 def simulate(config_path: str | None, speed: float, incidents: list[str]) -> int:
     from demo.sim_servers import PortBusy
-    from demo.simulator import serve_forever
+    from demo.simulator import INCIDENTS, serve_forever
 
+    unknown = [name for name in incidents if name not in INCIDENTS]
+    if unknown:
+        return refuse(f"error: unknown incident {unknown[0]!r} (known: {', '.join(INCIDENTS)})")
     path = Path(config_path) if config_path else demo_config_path()
     try:
         serve_forever(path, speed=speed, incidents=incidents, ephemeral_ports=False)

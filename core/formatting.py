@@ -30,6 +30,26 @@ def compact_number(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 100 else f"{x:.0f}"
 
 
+def compact_beside(x: float, limit: float) -> str:
+    """`compact_number(x)` beside a limit it crossed: with as many more digits as it takes not to
+    read as the limit ("160.2 ppm > 160 ppm", never "160 ppm > 160 ppm"); as `compact_number`
+    when the two already read apart or are equal."""
+    text = compact_number(x)
+    if x == limit or not math.isfinite(limit) or text != compact_number(limit):
+        return text
+    for digits in range(1, 7):
+        text = f"{x:.{digits}f}" if abs(x) >= 100 else f"{x:.{digits + 3}g}"
+        if float(text) != limit:
+            return text
+    return text
+
+
+def near_limit(limit: float) -> float:
+    """How close to `limit` a value must be for `compact_number` to read it as the limit (a
+    little more: the callers then ask `compact_beside`)."""
+    return 0.01 * abs(limit) if math.isfinite(limit) else 0.0
+
+
 def _as_float32(x: float) -> float | None:
     """``x`` when it is exactly a 32-bit float (a float32 register or OPC UA Float), else None."""
     try:

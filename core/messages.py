@@ -98,6 +98,46 @@ def _fill(template: str, args: Mapping[str, Any], translate: Translate, fallback
         return fallback.format(**values)
 
 
+# its translation is the language's code ("zh_CN"): Qt's QT_LAYOUT_DIRECTION idiom, so a text can
+# tell the language from the translations themselves (marked for translation in app/rules/engine.py)
+LANGUAGE_PROBE = ("rules", "FOREWARN_LANGUAGE")
+
+
+def in_chinese(translate: Translate) -> bool:
+    """Whether `translate` is the Simplified Chinese one."""
+    return str(translate(*LANGUAGE_PROBE) or "").startswith("zh")
+
+
+class PlantText(Message):
+    """A text from the plant file (a rule's message, a tag's description, a hazard source's name),
+    shown as written, or as its Simplified Chinese version (`message_zh`, `description_zh`,
+    `name_zh`) on Chinese screens. Equal to the text as written, so the journal, logs, CSV and
+    every comparison keep the plant's own words."""
+
+    zh: str
+
+    def __new__(cls, text: str, zh: str = "") -> PlantText:
+        self = super().__new__(cls, "", "{text}", text=text)
+        object.__setattr__(self, "zh", zh or "")
+        return self
+
+    def __reduce__(self):
+        return PlantText, (str(self), self.zh)
+
+    def __repr__(self) -> str:
+        return f"PlantText({str(self)!r}, zh={self.zh!r})"
+
+    def render(self, translate: Translate) -> str:
+        if self.zh and in_chinese(translate):
+            return self.zh
+        return str(self)
+
+
+def plant_text(text: str, zh: str = "") -> str:
+    """`text` as a `PlantText` when it has a Chinese version, else the plain text."""
+    return PlantText(text, zh) if zh else text
+
+
 def render(text: Any, translate: Translate) -> str:
     """A Message rendered with `translate`; any other text as it is ('' for None)."""
     if isinstance(text, Message):
@@ -105,4 +145,14 @@ def render(text: Any, translate: Translate) -> str:
     return "" if text is None else str(text)
 
 
-__all__ = ["QT_TRANSLATE_NOOP", "Message", "Translate", "render", "word"]
+__all__ = [
+    "LANGUAGE_PROBE",
+    "QT_TRANSLATE_NOOP",
+    "Message",
+    "PlantText",
+    "Translate",
+    "in_chinese",
+    "plant_text",
+    "render",
+    "word",
+]

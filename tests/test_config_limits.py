@@ -74,6 +74,11 @@ def refused(tmp_path, text: str, line: int, field: str, *words: str) -> str:
         ("map: [.nan, .inf]", "tags[2].map[0]", ["finite"]),
         ("range: [0, .inf]", "tags[2].range[1]", ["finite"]),
         ("warning: {forecast: {window_s: .inf}}", "tags[2].warning.forecast.window_s", ["finite"]),
+        # finite but so large the alarm would never sound
+        ("alarms: {H: 5, on_delay_s: 1e300}", "tags[2].alarms.on_delay_s", ["3600"]),
+        ("alarms: {H: 5, off_delay_s: 86400}", "tags[2].alarms.off_delay_s", ["3600"]),
+        ("alarms: {stale_s: 1e12}", "tags[2].alarms.stale_s", ["604800"]),
+        ("alarms: {H: 5, realarm_s: 1e9}", "tags[2].alarms.realarm_s", ["86400"]),
     ],
 )
 def test_non_finite_or_degenerate_tag_settings_are_refused(tmp_path, extra, field, words):
@@ -84,6 +89,8 @@ def test_non_finite_or_degenerate_tag_settings_are_refused(tmp_path, extra, fiel
 def test_non_finite_rule_time_and_zero_port_are_refused(tmp_path):
     text = HEAD + "rules:\n  - {name: r, when: A > 1, for_s: .inf}\n"
     refused(tmp_path, text, 9, "rules[0].for_s", "finite")
+    text = HEAD + "rules:\n  - {name: r, when: A > 1, for_s: 1e300}\n"
+    refused(tmp_path, text, 9, "rules[0].for_s", "604800")
     text = HEAD.replace("protocol: modbus-tcp}", "protocol: modbus-tcp, port: 0}")
     refused(tmp_path, text, 3, "devices[0].port", "greater than or equal to 1")
     text = HEAD.replace("protocol: modbus-tcp}", "protocol: modbus-tcp, port: 65536}")

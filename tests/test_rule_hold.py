@@ -20,9 +20,9 @@ import pytest
 
 from app.config import Rule, demo_config_path, load_config, parse_config_text
 from app.evaluation.pipeline import Pipeline
-from app.rules.engine import LANGUAGE_PROBE, RuleEngine, RuleText, compile_rule
+from app.rules.engine import RuleEngine, compile_rule
 from app.warning.window import RecentWindow
-from core.messages import Message
+from core.messages import LANGUAGE_PROBE, Message, PlantText
 from core.samples import Quality, SampleBatch
 from demo.plant_physics import PlantPhysics
 from demo.scenarios import T0, WARMUP_S, samples
@@ -312,7 +312,7 @@ def test_the_condition_in_words(demo):
 
 def chinese(context: str, text: str) -> str:
     return {
-        ("rules", LANGUAGE_PROBE): "zh_CN",
+        LANGUAGE_PROBE: "zh_CN",
         ("rules", "{message} — {evidence}"): "{message} — {evidence}",
         (
             "rules",
@@ -322,12 +322,12 @@ def chinese(context: str, text: str) -> str:
 
 
 def test_a_rule_message_in_chinese_is_message_zh_and_stays_itself(demo):
-    m = RuleText("Gas leak suspected", "疑似煤气泄漏")
+    m = PlantText("Gas leak suspected", "疑似煤气泄漏")
     assert m == "Gas leak suspected" and isinstance(m, Message)
     assert m.render(chinese) == "疑似煤气泄漏"
     assert m.render(lambda c, t: t) == "Gas leak suspected"  # English: as written
-    assert RuleText("Only one language").render(chinese) == "Only one language"
-    assert RuleText("{braces} stay") == "{braces} stay"
+    assert PlantText("Only one language").render(chinese) == "Only one language"
+    assert PlantText("{braces} stay") == "{braces} stay"
     for again in (pickle.loads(pickle.dumps(m)), copy.deepcopy(m)):
         assert again == m and again.render(chinese) == "疑似煤气泄漏"
     rule = next(r for r in demo.rules if r.name == GAS_RULE)

@@ -56,3 +56,15 @@ def test_port_holder_falls_back_to_another_program():
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]  # bound, not listening: nobody listens on it
     assert port_holder(free) == "another program"
+
+
+def test_simulate_with_an_unknown_incident_names_the_known_ones_and_exits_2():
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "simulate", "--incident", "no_such_thing"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "unknown incident 'no_such_thing'" in r.stderr and "gas_leak" in r.stderr

@@ -54,6 +54,7 @@ from views import i18n
 from views.hazard_trace import TraceModel, since_text
 from views.i18n import grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.plant_words import WORDS
 from widgets.sparkline import Sparkline, SparkStore
 from widgets.style import set_heading_font
 
@@ -168,7 +169,7 @@ class MemberRow:
         self.tag, self.unit = tag, unit
         self.name = QLabel(name, parent)
         self.name.setObjectName("memberName")
-        self.name.setToolTip(description or name)
+        self.name.setToolTip(WORDS.description(description) or name)
         self.value = QLabel("", parent)
         self.value.setObjectName("memberValue")
         self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -391,7 +392,7 @@ class HazardPanel(QWidget):
             return False
         self.name = name
         self.state = self.bridge.risk_states.get(name)
-        self.title.setText(name)
+        self.title.setText(WORDS.name(name))
         self.kind_label.setText(hazard_kind(hs.kind) + (f" · {hs.description}" if hs.description else ""))
         self._show_state()
         self._build_members()

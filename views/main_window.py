@@ -31,6 +31,7 @@ from views.write_dialog import open_write_dialog, write_permission
 from widgets.alarm_table import AlarmTable
 from widgets.horn import Horn, HornIndicator
 from widgets.plant_map import PlantMap
+from widgets.plant_words import WORDS
 from widgets.status import AlarmBanner, ClockLabel, DatabaseLabel, DeviceBadges, UserLabel
 from widgets.tag_browser import TagBrowser
 
@@ -57,6 +58,7 @@ class MainWindow(WindowLayout, QMainWindow):
     ):
         super().__init__(parent)
         self.engine, self.config = engine, config
+        WORDS.use(config)  # the plant's Chinese names, for every screen that draws them
         self.settings = settings if settings is not None else QSettings("Forewarn", "Forewarn")
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Forewarn — {plant}").format(plant=config.plant.name))

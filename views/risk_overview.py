@@ -35,6 +35,7 @@ from views import i18n
 from views.hazard_panel import LevelDelegate, is_abnormal
 from views.i18n import evidence, grade, hazard_kind, level_text
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.plant_words import WORDS
 from widgets.row_model import RowTableModel, alignment
 from widgets.tables import configure_table
 
@@ -190,7 +191,9 @@ class RiskTableModel(RowTableModel):
                 return ROMAN[s.level]
             if col == COL_NAME:  # with its declared operating state: "Converter BOF1 · under maintenance"
                 return (
-                    s.hazard if s.operating is None else f"{s.hazard} · {i18n.text(s.operating.state_text)}"
+                    WORDS.name(s.hazard)
+                    if s.operating is None
+                    else f"{WORDS.name(s.hazard)} · {i18n.text(s.operating.state_text)}"
                 )
             if col == COL_KIND:
                 return hazard_kind(s.kind)

@@ -29,9 +29,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.alarm_types import ROMAN, State
 from core.formatting import format_number
-from core.messages import render
+from core.messages import Message
 from widgets.marked import marked_word
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT  # noqa: F401  (re-exported)
+from widgets.plant_words import WORDS
 from widgets.row_model import RowTableModel, alignment
 
 # English source texts; `label()` gives them in the installed language.
@@ -122,8 +123,11 @@ def state_label(state: str) -> str:
 
 def shown(text) -> str:
     """A text from the core (an `core.messages.Message`: alarm and warning messages) in the
-    installed language; plain text (a configured message, a journal row) as it is."""
-    return render(text, QCoreApplication.translate)
+    installed language; plain text (a configured message, a journal row) as it is, but for a limit
+    alarm's tag description on Chinese screens (`widgets.plant_words`)."""
+    if isinstance(text, Message):
+        return text.render(QCoreApplication.translate)
+    return WORDS.limit_message("" if text is None else str(text))
 
 
 def format_time(ts: float) -> str:
@@ -412,7 +416,7 @@ class AlarmTableModel(RowTableModel):
                 if a.eta_err_s:
                     tip += self.tr(" ± {n} min").format(n=f"{a.eta_err_s / 60:.0f}")
             if a.hazard:
-                tip += self.tr("\nhazard source: {name}").format(name=a.hazard)
+                tip += self.tr("\nhazard source: {name}").format(name=WORDS.name(a.hazard))
             if a.first_out:
                 tip += self.tr("\n◆ first out: the first alarm of this burst on its hazard source")
             if a.user:
@@ -426,7 +430,8 @@ class AlarmTableModel(RowTableModel):
         if col == COL_PRI:
             return ROMAN.get(a.priority, str(a.priority))
         if col == COL_TAG:
-            return f"{a.source}  ◆" if a.first_out else a.source
+            source = WORDS.name(a.source)  # a rule's name in Chinese on Chinese screens
+            return f"{source}  ◆" if a.first_out else source
         if col == COL_DESC:
             return shown(a.message)
         if col == COL_KIND:

@@ -65,6 +65,7 @@ from widgets.alarm_model import (
     shown,
 )
 from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
+from widgets.plant_words import WORDS
 from widgets.style import set_style_property
 from widgets.tables import configure_table
 
@@ -217,7 +218,7 @@ class AlarmTable(QWidget):
         self.hazard_box.setToolTip(self.tr("Hazard source the alarm belongs to"))
         self.hazard_box.addItem(self.tr("All hazard sources"), None)
         for h in hazards:
-            self.hazard_box.addItem(h, h)
+            self.hazard_box.addItem(WORDS.name(h), h)
         self.hazard_box.currentIndexChanged.connect(self._hazard_changed)
         self.priority_buttons: dict[int, QToolButton] = {}
         for p in (1, 2, 3, 4):
@@ -528,7 +529,7 @@ class ShelveDialog(QDialog):
         if isinstance(a, str):
             source, _, kind = a.rpartition(":")
             return f"{source} · {kind_label(kind)}" if source else a
-        return f"{a.source} · {kind_label(a.kind)} · {shown(a.message)}"
+        return f"{WORDS.name(a.source)} · {kind_label(a.kind)} · {shown(a.message)}"
 
     def _validate(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason().strip()))

@@ -270,12 +270,15 @@ class DetectorMarker(QGraphicsItem):
 class HazardArea(QGraphicsPolygonItem):
     """A hazard source's polygon with its name plate."""
 
-    def __init__(self, name: str, points, inherent_level: int, tags: list[int]):
+    def __init__(self, name: str, points, inherent_level: int, tags: list[int], title: str = ""):
+        """`name` is the hazard source's key; `title` what its plate says (its name in the
+        screens' language), the name itself by default."""
         super().__init__(QPolygonF([QPointF(float(x), float(y)) for x, y in points]))
         self.setData(ROLE, ("hazard", name))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(1)
         self.name, self.inherent_level, self.tags = name, inherent_level, tags
+        self.title = title or name
         self.priority = -1
         self.unacked = False
         self.flash_on = True
@@ -286,7 +289,7 @@ class HazardArea(QGraphicsPolygonItem):
         self.state_text = ""  # its declared operating state, when not running ("under maintenance")
         self.muted = False  # that state counts no live evidence: hatched grey, not its risk colour
         self.level_text = f"  ·  {ROMAN.get(inherent_level, '')}" if inherent_level in ROMAN else ""
-        self.full_text = f"{name}{self.level_text}"
+        self.full_text = f"{self.title}{self.level_text}"
         # not a child of the polygon: a sibling area added later would paint its fill over it
         self.label = NamePlate(self.full_text)
         self.label.setZValue(PLATE_Z)
@@ -296,7 +299,7 @@ class HazardArea(QGraphicsPolygonItem):
         self.plate_form = 0  # the form of `plate_texts` the plate shows
         self.setToolTip(
             QCoreApplication.translate("plant_map", "{name}\ninherent level {level}").format(
-                name=name, level=ROMAN.get(inherent_level, "?")
+                name=self.title, level=ROMAN.get(inherent_level, "?")
             )
         )
         self.set_priority(0)
@@ -346,7 +349,7 @@ class HazardArea(QGraphicsPolygonItem):
         self.risk_level, self.raised, self.inherent_level = level, raised, inherent
         self.unknown, self.state_text, self.muted = unknown, state, muted
         self.level_text = f"  ·  {ROMAN.get(level, '')}" + (f"  ·  {state}" if state else "")
-        self.full_text = f"{self.name}{self.level_text}"
+        self.full_text = f"{self.title}{self.level_text}"
         forms = self.plate_texts()
         self.label.set_text(*forms[min(self.plate_form, len(forms) - 1)])  # the form placed, new level
         self._apply()
@@ -364,7 +367,7 @@ class HazardArea(QGraphicsPolygonItem):
     def plate_texts(self) -> list[tuple[str, int]]:
         """What the plate tries, in order: the name on one line, a font step smaller, then on
         two lines (split at the space nearest the middle); a long name last, elided."""
-        name, level = self.name, self.level_text.strip()
+        name, level = self.title, self.level_text.strip()
         out = [(self.full_text, 0), (self.full_text, 1)]
         spaces = [i for i, ch in enumerate(name) if ch == " "]
         if spaces:

@@ -58,6 +58,7 @@ from widgets.map_style import (
     on_off_text,
     widest_texts,
 )
+from widgets.plant_words import WORDS
 
 
 class PlantMap(QGraphicsView):
@@ -95,7 +96,9 @@ class PlantMap(QGraphicsView):
             if not hs.area:
                 continue
             tags = [index[n] for n in hs.tags if n in index]
-            item = HazardArea(hs.name, hs.area, inherent_risk(hs, config.risk).level, tags)
+            item = HazardArea(
+                hs.name, hs.area, inherent_risk(hs, config.risk).level, tags, WORDS.name(hs.name)
+            )
             self.scene().addItem(item)
             self.scene().addItem(item.label)
             self.hazards[hs.name] = item
@@ -106,7 +109,7 @@ class PlantMap(QGraphicsView):
             if t.map is None:
                 continue
             reserve = [] if self.is_bool[i] else widest_texts(t.range, t.unit, self.decimals[i])
-            tip = f"{t.name} — {t.description}" if t.description else t.name
+            tip = f"{t.name} — {WORDS.description(t.description)}" if t.description else t.name
             m = DetectorMarker(i, t.name, t.unit, self.is_bool[i], reserve, tip)
             m.setPos(float(t.map[0]), float(t.map[1]))
             self.scene().addItem(m)

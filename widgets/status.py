@@ -16,6 +16,7 @@ from core.alarm_types import ROMAN
 from core.samples import DeviceState
 from widgets.alarm_model import format_time, shown
 from widgets.elided_label import ElidedLabel
+from widgets.plant_words import WORDS
 from widgets.style import set_style_property  # noqa: F401  (also imported from here)
 
 _DEVICE_STATE = {  # state -> (stylesheet property, English word, translated where shown)
@@ -253,7 +254,7 @@ class AlarmBanner(QWidget):
         suffix = "" if a.active else "   " + self.tr("(returned to normal)")
         warning = getattr(a, "is_warning", False)
         head = "⚠ " + self.tr("Early warning") + "   " if warning else ""
-        self.text.setText(f"{head}{format_time(a.ts)}   {a.source}   {shown(a.message)}{suffix}")
+        self.text.setText(f"{head}{format_time(a.ts)}   {WORDS.name(a.source)}   {shown(a.message)}{suffix}")
         self.more.setText(self.tr("+{n} unacknowledged").format(n=unack - 1) if unack > 1 else "")
         set_style_property(self, "priority", str(a.priority), children=True)
         set_style_property(self, "state", "active" if a.active else "rtn", children=True)

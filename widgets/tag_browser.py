@@ -38,6 +38,7 @@ from core.formatting import format_number
 from core.messages import render
 from core.samples import Quality
 from widgets.layouts import hbox, vbox
+from widgets.plant_words import WORDS
 
 TAG_MIME = "application/x-forewarn-tag"
 COLUMNS = (
@@ -194,12 +195,12 @@ class TagTreeModel(QAbstractItemModel):
             if col == COL_UNIT:
                 return t.unit
             if col == COL_DESC:
-                return t.description
+                return WORDS.description(t.description)
         elif role == TAG_ROLE:
             return i
         elif role == Qt.ItemDataRole.ToolTipRole:
             tip = self.tr("{name}\n{description}\ndevice {device}").format(
-                name=t.name, description=t.description, device=t.device
+                name=t.name, description=WORDS.description(t.description), device=t.device
             )
             tip += self.tr(", area {area}").format(area=t.area) if t.area else ""
             return tip + self._integrity_tip(i)

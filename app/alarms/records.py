@@ -14,6 +14,7 @@ from itertools import repeat
 import numpy as np
 
 from core.alarm_types import LEVEL_KINDS, Alarm, Kind
+from core.formatting import compact_beside, near_limit
 
 NO_LIMIT_SHOWN = frozenset({Kind.STATE, Kind.BAD})  # an on/off or quality alarm shows no limit
 _new_alarm = partial(tuple.__new__, Alarm)  # Alarm._make without its check: zip(strict) makes the rows
@@ -43,7 +44,7 @@ class AlarmRecords:
             kinds = tuple(
                 None if tail is None else shared.setdefault(entry, entry)
                 for k, tail in enumerate(tails[i * n_kinds : (i + 1) * n_kinds])
-                for entry in ((LEVEL_KINDS[k], priority[i][k], limit[i][k], tail),)
+                for entry in ((LEVEL_KINDS[k], priority[i][k], limit[i][k], tail, near_limit(limit[i][k])),)
             )
             has = any(x is not None for x in kinds)
             cells.append((name, texts.descriptions[i], hazard.get(i, ""), kinds) if has else None)
@@ -156,7 +157,8 @@ class AlarmRecords:
         """The records of the limit alarms of one pass (tags and level kind indexes, all with
         `cells`; every value finite) from the other fields, one aligned list each: what `records`
         makes of them, each record in one step from its cell. The message is the texts around
-        `core.formatting.compact_number` of the value, written out here."""
+        `core.formatting.compact_number` of the value, written out here (`compact_beside` when it is
+        near enough to its limit to read as it)."""
         cells = self.cells
         return [
             _new_alarm(
@@ -172,7 +174,11 @@ class AlarmRecords:
                     t0,
                     v,
                     limit,
-                    f"{desc} {kind} {v:.3g}{tail}" if -100.0 < v < 100.0 else f"{desc} {kind} {v:.0f}{tail}",
+                    f"{desc} {kind} {compact_beside(v, limit)}{tail}"
+                    if abs(v - limit) < near
+                    else f"{desc} {kind} {v:.3g}{tail}"
+                    if -100.0 < v < 100.0
+                    else f"{desc} {kind} {v:.0f}{tail}",
                     "",
                     "",
                     sh,
@@ -201,7 +207,7 @@ class AlarmRecords:
                 strict=True,
             )
             for source, desc, hazard, entries in [cells[i]]
-            for kind, priority, limit, tail in [entries[k]]
+            for kind, priority, limit, tail, near in [entries[k]]
         ]
 
     def is_suppressed(self, kind: str, i: int) -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from core.alarm_types import HIGH, LIMIT_KINDS, Kind, alarm_text
-from core.formatting import compact_number
-from core.messages import QT_TRANSLATE_NOOP
+from core.formatting import compact_beside, compact_number
+from core.messages import QT_TRANSLATE_NOOP, plant_text
 from core.schema.plant import PlantConfig
 
 _SPACED = {k: f" {k} " for k in LIMIT_KINDS}  # between the tag's description and the value
@@ -22,7 +22,9 @@ class AlarmTexts:
         self.engine = engine
         self.names = [t.name for t in config.tags]
         self.units = [t.unit for t in config.tags]
-        self.descriptions = [t.description or t.name for t in config.tags]
+        # a PlantText where the plant gives a Chinese description: the texts built from it are shown
+        # in Chinese on Chinese screens, and are the English text everywhere else
+        self.descriptions = [plant_text(t.description or t.name, t.description_zh) for t in config.tags]
         self.custom_message = {
             i: t.alarms.message for i, t in enumerate(config.tags) if t.alarms and t.alarms.message
         }
@@ -50,7 +52,9 @@ class AlarmTexts:
         if i in self.custom_message:
             return self.custom_message[i]
         if kind in LIMIT_KINDS:
-            return self.descriptions[i] + _SPACED[kind] + compact_number(value) + self._tail(i, kind, lim)
+            return (
+                self.descriptions[i] + _SPACED[kind] + compact_beside(value, lim) + self._tail(i, kind, lim)
+            )
         return self._other(kind, i, value, lim)
 
     def _tail(self, i: int, kind: str, lim: float) -> str:

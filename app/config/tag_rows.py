@@ -8,14 +8,14 @@ header being row 1). Columns, in this order on export (any order on import):
     name, description, unit, device, address, type, scale, offset, range_lo, range_hi,
     word_order, area, map_x, map_y, LL, L, H, HH, deadband, on_delay_s, off_delay_s, state,
     priority_LL, priority_L, priority_H, priority_HH, priority_state, message, writable,
-    calibration_due
+    calibration_due, description_zh
 
 `name`, `device` and `address` are required; an empty cell is the schema's default. Anything
 not in these columns (rate-of-change, deviation, stale and latch alarms, suppression, history,
 early-warning and sensor-check settings) is kept from the current tag of the same name, and so
-is the calibration due date when the file has no `calibration_due` column (CSV files written
-before it existed). `calibration_due` is a date, YYYY-MM-DD. Export writes UTF-8
-with a byte-order mark (Excel then shows Chinese text correctly); import reads UTF-8 with or
+are the calibration due date and the Chinese description when the file has no `calibration_due`
+or `description_zh` column (CSV files written before they existed). `calibration_due` is a date,
+YYYY-MM-DD. Export writes UTF-8 with a byte-order mark (Excel then shows Chinese text correctly); import reads UTF-8 with or
 without the mark, and falls back to GB 18030 (a superset of GBK, what Chinese Excel saves).
 An import is all or nothing: every row is checked (columns, values, duplicate names, Modbus
 addresses that overlap on one device, limit order) and no tag is returned unless all pass.
@@ -79,6 +79,7 @@ TAG_COLUMNS: tuple[str, ...] = (
     "message",
     "writable",
     "calibration_due",
+    "description_zh",  # the description on Chinese screens
 )
 REQUIRED_COLUMNS = ("name", "device", "address")
 TYPES = ("int16", "uint16", "int32", "uint32", "float32", "float64", "bool")
@@ -115,6 +116,7 @@ def tag_to_row(tag: Tag) -> TagRow:
     c.update(
         name=tag.name,
         description=tag.description,
+        description_zh=tag.description_zh,
         unit=tag.unit,
         device=tag.device,
         address=tag.address,
@@ -301,6 +303,7 @@ def row_to_tag(row: TagRow, devices: dict[str, object]) -> tuple[Tag | None, lis
     data: dict = {
         "name": c["name"],
         "description": row.cells.get("description", "") or "",
+        "description_zh": row.cells.get("description_zh", "") or "",
         "unit": c["unit"],
         "device": c["device"],
         "address": c["address"],
@@ -456,6 +459,8 @@ def import_tags_csv(
         base = existing.get(cells["name"].strip())
         if "calibration_due" not in seen_cols and base is not None and base.calibration_due is not None:
             cells["calibration_due"] = base.calibration_due.isoformat()  # a file from before the column
+        if "description_zh" not in seen_cols and base is not None and base.description_zh:
+            cells["description_zh"] = base.description_zh
         row = TagRow(cells, tag_to_row(base).extra if base is not None else {})
         tag, errs = row_to_tag(row, devs)
         errors.extend(f"row {n}, {col}: {msg}" for col, msg in errs)

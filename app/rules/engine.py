@@ -53,7 +53,7 @@ What holds a raised rule is kept as `holding` (Messages) for Why?. `CLEAR_S` and
 the defaults of `rule_defaults`.
 
 A rule's `message` is the plant's text, shown as written; `message_zh` gives its Simplified
-Chinese, shown by the Chinese screens (`RuleText`). The evidence that follows it in a raised
+Chinese, shown by the Chinese screens (`core.messages.PlantText`). The evidence that follows it in a raised
 warning is always translated.
 """
 
@@ -82,40 +82,16 @@ from app.rules.language import Compiler, RuleError, TagTerm
 from app.rules.words import describe
 from app.warning.window import RecentWindow
 from core.alarm_types import Condition, Kind
-from core.messages import QT_TRANSLATE_NOOP, Message, word
+from core.messages import QT_TRANSLATE_NOOP, Message, PlantText, word
 from core.samples import Quality
 
 log = logging.getLogger(__name__)
 CLEAR_S = 120.0  # default: a raised rule returns after its condition has been false this long...
 HOLD_S = 300.0  # ... and at least this long after it was raised (and once its incident stops developing)
 HOLD_TREND_S = 300.0  # look-back of "moving towards a limit" for a rule without a time function
-LANGUAGE_PROBE = QT_TRANSLATE_NOOP("rules", "FOREWARN_LANGUAGE")  # translated as the language code
-
-
-class RuleText(Message):
-    """A rule's own text from the plant file (its `message`), shown as written, or as
-    `message_zh` in Simplified Chinese.
-
-    The language is read from the translations themselves (Qt's QT_LAYOUT_DIRECTION idiom): the
-    Chinese translation of `LANGUAGE_PROBE` is "zh_CN". Equal to the text as written."""
-
-    zh: str
-
-    def __new__(cls, text: str, zh: str = "") -> RuleText:
-        self = super().__new__(cls, "", "{text}", text=text)
-        object.__setattr__(self, "zh", zh or "")
-        return self
-
-    def __reduce__(self):
-        return RuleText, (str(self), self.zh)
-
-    def __repr__(self) -> str:
-        return f"RuleText({str(self)!r}, zh={self.zh!r})"
-
-    def render(self, translate) -> str:
-        if self.zh and str(translate("rules", LANGUAGE_PROBE) or "").startswith("zh"):
-            return self.zh
-        return str(self)
+QT_TRANSLATE_NOOP(
+    "rules", "FOREWARN_LANGUAGE"
+)  # translated as the language code (core.messages.LANGUAGE_PROBE)
 
 
 _BAD = int(Quality.BAD)
@@ -505,7 +481,7 @@ class RuleEngine:
         return out
 
     def _condition(self, r, active: bool, now: float, terms: list[Term]) -> Condition:
-        msg = RuleText(r.message, r.message_zh) if r.message else RuleText(r.name)
+        msg = PlantText(r.message, r.message_zh) if r.message else PlantText(r.name, r.name_zh)
         if active:
             evidence = [t.evidence for t in terms if t.evidence]
             if evidence:
@@ -542,7 +518,7 @@ class RuleEngine:
             for_s=r.for_s,
             level=r.level,
             hazard=r.hazard or "",
-            message=RuleText(r.message, r.message_zh),
+            message=PlantText(r.message, r.message_zh),
             active=st.active,
             condition=st.condition,
             since=st.raised_at if st.active else st.true_since,

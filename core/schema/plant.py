@@ -135,6 +135,7 @@ class HazardSource(Strict):
     `inherent_level`. (`inherent: {method: GB18218, ...}` of older files is read as `major_hazard`.)"""
 
     name: str = Field(min_length=1)
+    name_zh: str = ""  # the name in Simplified Chinese, shown on Chinese screens (plates, lists)
     kind: HazardKind = "other"
     tags: list[str] = []
     area: list[tuple[float, float]] = []
@@ -174,8 +175,9 @@ class Rule(Strict):
     plant's `rule_defaults`."""
 
     name: str = Field(min_length=1)
+    name_zh: str = ""  # the name in Simplified Chinese, shown on Chinese screens
     when: str = Field(min_length=1)
-    for_s: float = Field(0.0, ge=0)  # the condition must hold this long
+    for_s: float = Field(0.0, ge=0, le=7 * 86400)  # the condition must hold this long
     level: int = Field(2, ge=1, le=4)
     hazard: str | None = None  # the hazard source it belongs to
     message: str = ""

@@ -43,16 +43,17 @@ class AlarmLimits(Strict):
     L: float | None = None
     LL: float | None = None
     deadband: float = Field(0.0, ge=0)
-    on_delay_s: float = Field(0.0, ge=0)
-    off_delay_s: float = Field(0.0, ge=0)
+    # an alarm delay past an hour no longer delays an alarm, it hides one (ISA-18.2 delays are seconds)
+    on_delay_s: float = Field(0.0, ge=0, le=3600)
+    off_delay_s: float = Field(0.0, ge=0, le=3600)
     state: bool | None = None  # discrete tag: alarm while value == state
     roc: RateLimit | None = None
     deviation: DeviationLimit | None = None
-    stale_s: float | None = Field(None, gt=0)  # value frozen (unchanged) this long
+    stale_s: float | None = Field(None, gt=0, le=7 * 86400)  # value frozen (unchanged) this long
     # alarm while the value is bad (a blind spot); None: the plant's `alarm_defaults.bad_quality`
     bad_quality: bool | None = None
     latch: bool = False  # stays in alarm after clearing until acknowledged
-    realarm_s: float | None = Field(None, gt=0)  # an acknowledged standing alarm sounds again
+    realarm_s: float | None = Field(None, gt=0, le=86400)  # an acknowledged standing alarm sounds again
     suppress_when: str | None = None  # tag expression: suppressed by design while true
     priority: dict[AlarmKind, Annotated[int, Field(ge=1, le=4)]] = {}
     message: str = ""
@@ -234,6 +235,7 @@ class Tag(Strict):
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
+    description_zh: str = ""  # the description in Simplified Chinese, shown on Chinese screens
     unit: str = ""
     device: str
     address: str

@@ -6204,6 +6204,10 @@ inherent level {level}</source>
         <translation>下次校准或功能测试日期，YYYY-MM-DD；逾期后该探测器视为监测盲区</translation>
     </message>
     <message>
+        <source>the description in Simplified Chinese: what the Chinese screens show (empty: the description)</source>
+        <translation>简体中文描述：中文界面显示此描述（为空时显示描述）</translation>
+    </message>
+    <message>
         <source>name</source>
         <translation>名称</translation>
     </message>
@@ -6322,6 +6326,10 @@ inherent level {level}</source>
     <message>
         <source>calibration_due</source>
         <translation>校准到期</translation>
+    </message>
+    <message>
+        <source>description_zh</source>
+        <translation>中文描述</translation>
     </message>
     <message>
         <source>duplicate tag name {name} (first on row {row})</source>

@@ -40,6 +40,10 @@ HEADER_TIPS = {
     "calibration_due": QT_TRANSLATE_NOOP(
         "tag_model", "next calibration or bump test, YYYY-MM-DD; once overdue the detector is a blind spot"
     ),
+    "description_zh": QT_TRANSLATE_NOOP(
+        "tag_model",
+        "the description in Simplified Chinese: what the Chinese screens show (empty: the description)",
+    ),
 }
 # the columns are the CSV's (and the YAML's) names: English shows them as they are, other
 # languages show a word and keep the name in the tooltip
@@ -74,6 +78,7 @@ HEADER_LABELS = {
     "message": QT_TRANSLATE_NOOP("tag_model", "message"),
     "writable": QT_TRANSLATE_NOOP("tag_model", "writable"),
     "calibration_due": QT_TRANSLATE_NOOP("tag_model", "calibration_due"),
+    "description_zh": QT_TRANSLATE_NOOP("tag_model", "description_zh"),
 }
 
 
