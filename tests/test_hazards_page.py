@@ -55,3 +55,35 @@ def test_major_hazard_with_catalogue_substances_and_direct_condition(qtbot):
     assert page.current()["major_hazard"]["substances"] == [{"substance": "converter_gas", "q_t": 30.0}]
     assert page.errors.text() == ""
     assert "major hazard (S = 1.5 ≥ 1)" in page.grade.text()
+
+
+def test_the_chinese_name_is_edited_beside_the_name_and_left_out_when_empty(qtbot):
+    page, row = _page(qtbot)
+    page.list.setCurrentRow(row["Gas holder 1"])
+    assert page.name_zh.text() == "1# 煤气柜"
+    page.name_zh.setText("")
+    page.name_zh.textEdited.emit("")
+    assert "name_zh" not in page.current()
+    page.name_zh.setText("一号煤气柜")
+    page.name_zh.textEdited.emit("一号煤气柜")
+    assert page.current()["name_zh"] == "一号煤气柜"
+    assert HazardSource.model_validate(page.current()).name_zh == "一号煤气柜"
+
+
+def test_a_rules_chinese_name_and_message_are_edited_on_the_rules_page(qtbot):
+    from core.schema.plant import Rule
+    from views.settings.rules_page import RulesPage
+
+    cfg = load_config(demo_config_path())
+    rules = config_data(cfg)["rules"]
+    page = RulesPage(rules, lambda: cfg, lambda: [h.name for h in cfg.hazard_sources])
+    qtbot.addWidget(page)
+    page.list.setCurrentRow(next(k for k, r in enumerate(rules) if r["name"] == "Gas leak spreading"))
+    assert page.name_zh.text() == "煤气泄漏扩散" and page.message_zh.text().startswith("疑似煤气泄漏")
+    page.message_zh.setText("煤气泄漏")
+    page.message_zh.textEdited.emit("煤气泄漏")
+    page.name_zh.setText("")
+    page.name_zh.textEdited.emit("")
+    r = page.current()
+    assert r["message_zh"] == "煤气泄漏" and "name_zh" not in r
+    assert Rule.model_validate(r).message_zh == "煤气泄漏"

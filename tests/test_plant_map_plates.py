@@ -124,7 +124,7 @@ def test_a_plate_shrinks_a_font_step_then_takes_two_lines_before_eliding(qtbot, 
     assert w2 < w1 < w0 and h2 > h.label.size_for(*forms[1])[1]
     long = "Blast furnace 1 top gas dust catcher and cyclone"
     assert len(long) > LONG_NAME
-    h.name = long
+    h.title = long  # what the plate says
     assert h.plate_texts()[-1][0].startswith(long[:10]) and "…" in h.plate_texts()[-1][0]
 
 

@@ -921,6 +921,10 @@ round trip {ms} ms</source>
         <translation>从模板添加…</translation>
     </message>
     <message>
+        <source>name_zh: what the Chinese screens show (empty: the name)</source>
+        <translation>name_zh：中文界面显示的名称（为空时显示名称）</translation>
+    </message>
+    <message>
         <source>one tag name per line</source>
         <translation>每行一个位号</translation>
     </message>
@@ -935,6 +939,10 @@ round trip {ms} ms</source>
     <message>
         <source>Name</source>
         <translation>名称</translation>
+    </message>
+    <message>
+        <source>Name in Chinese</source>
+        <translation>中文名称</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -2368,8 +2376,20 @@ No sound on this workstation: {reason}</source>
         <translation>删除</translation>
     </message>
     <message>
+        <source>name_zh: what the Chinese screens show (empty: the name)</source>
+        <translation>name_zh：中文界面显示的名称（为空时显示名称）</translation>
+    </message>
+    <message>
+        <source>message_zh: what the Chinese screens show (empty: the message)</source>
+        <translation>message_zh：中文界面显示的消息（为空时显示消息）</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>名称</translation>
+    </message>
+    <message>
+        <source>Name in Chinese</source>
+        <translation>中文名称</translation>
     </message>
     <message>
         <source>Level</source>
@@ -2386,6 +2406,10 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Message</source>
         <translation>报警信息</translation>
+    </message>
+    <message>
+        <source>Message in Chinese</source>
+        <translation>中文消息</translation>
     </message>
     <message>
         <source>When</source>

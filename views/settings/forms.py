@@ -69,6 +69,15 @@ class ErrorsDialog(QDialog):
         lay.addWidget(box)
 
 
+def set_or_drop(record: dict, key: str, text: str) -> None:
+    """Keep an optional text field of a plant-file record (`name_zh`, `message_zh`): set when
+    given, left out when empty, so a saved file gains no empty keys."""
+    if text:
+        record[key] = text
+    else:
+        record.pop(key, None)
+
+
 def page_header(title: str, hint: str = "") -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)

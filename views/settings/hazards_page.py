@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.config import LEC_SCALES, HazardKind, HazardSource
 from core.substances import CATALOGUE
 from views import i18n
-from views.settings.forms import RecordsPage, list_page, page_header, set_state
+from views.settings.forms import RecordsPage, list_page, page_header, set_or_drop, set_state
 from widgets.layouts import button, hbox
 
 KINDS = list(HazardKind.__args__)
@@ -93,6 +93,8 @@ class HazardsPage(RecordsPage):
         )
 
         self.name = QLineEdit()
+        self.name_zh = QLineEdit()
+        self.name_zh.setToolTip(self.tr("name_zh: what the Chinese screens show (empty: the name)"))
         self.kind = QComboBox()
         for k in KINDS:
             self.kind.addItem(i18n.hazard_kind(k), k)
@@ -107,6 +109,7 @@ class HazardsPage(RecordsPage):
         basic = QGroupBox(self.tr("Hazard source"))
         bf = QFormLayout(basic)
         bf.addRow(self.tr("Name"), self.name)
+        bf.addRow(self.tr("Name in Chinese"), self.name_zh)
         bf.addRow(self.tr("Kind"), self.kind)
         bf.addRow(self.tr("Description"), self.description)
         bf.addRow(self.tr("Indicators"), self.members)
@@ -216,7 +219,7 @@ class HazardsPage(RecordsPage):
             page_header(title, self.tr("Redraw a source's area on the Map page.")),
         )
 
-        for w in (self.name, self.description, self.direct):
+        for w in (self.name, self.name_zh, self.description, self.direct):
             w.textEdited.connect(self._edited)
         self.major.toggled.connect(self._major_toggled)
         for w in (self.members, self.interlocks):
@@ -241,6 +244,7 @@ class HazardsPage(RecordsPage):
             if h is None:
                 return
             self.name.setText(h.get("name", ""))
+            self.name_zh.setText(h.get("name_zh", ""))
             self.kind.setCurrentIndex(max(self.kind.findData(h.get("kind", "other")), 0))
             self.description.setText(h.get("description", ""))
             self.members.setPlainText("\n".join(h.get("tags", [])))
@@ -305,6 +309,7 @@ class HazardsPage(RecordsPage):
             return
         old = h.get("name")
         h["name"] = self.name.text().strip()
+        set_or_drop(h, "name_zh", self.name_zh.text().strip())
         h["kind"] = self.kind.currentData()
         h["description"] = self.description.text()
         h["tags"] = _lines(self.members.toPlainText())

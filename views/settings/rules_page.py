@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from views.settings.forms import RecordsPage, list_page, page_header, set_state
+from views.settings.forms import RecordsPage, list_page, page_header, set_or_drop, set_state
 from widgets.layouts import button, hbox
 
 CHECK_DELAY_MS = 250
@@ -37,6 +37,8 @@ class RulesPage(RecordsPage):
         )
 
         self.name = QLineEdit()
+        self.name_zh = QLineEdit()
+        self.name_zh.setToolTip(self.tr("name_zh: what the Chinese screens show (empty: the name)"))
         self.level = QComboBox()
         for v, t in ((1, "I"), (2, "II"), (3, "III"), (4, "IV")):
             self.level.addItem(t, v)
@@ -45,6 +47,8 @@ class RulesPage(RecordsPage):
         self.for_s.setSuffix(" s")
         self.hazard = QComboBox()
         self.message = QLineEdit()
+        self.message_zh = QLineEdit()
+        self.message_zh.setToolTip(self.tr("message_zh: what the Chinese screens show (empty: the message)"))
         self.when = QPlainTextEdit()
         self.when.setObjectName("ruleEditor")
         mono = QFont("monospace")
@@ -59,10 +63,12 @@ class RulesPage(RecordsPage):
         f.setContentsMargins(8, 0, 0, 0)
         f.setVerticalSpacing(8)
         f.addRow(self.tr("Name"), self.name)
+        f.addRow(self.tr("Name in Chinese"), self.name_zh)
         f.addRow(self.tr("Level"), self.level)
         f.addRow(self.tr("Holds for"), self.for_s)
         f.addRow(self.tr("Hazard source"), self.hazard)
         f.addRow(self.tr("Message"), self.message)
+        f.addRow(self.tr("Message in Chinese"), self.message_zh)
         f.addRow(self.tr("When"), self.when)
         f.addRow("", self.check)
         title = QCoreApplication.translate("settings", "Rules")  # the same word as in the list of pages
@@ -76,8 +82,8 @@ class RulesPage(RecordsPage):
         self.timer.setSingleShot(True)
         self.timer.setInterval(CHECK_DELAY_MS)
         self.timer.timeout.connect(self.check_rule)
-        self.name.textEdited.connect(self._edited)
-        self.message.textEdited.connect(self._edited)
+        for w in (self.name, self.name_zh, self.message, self.message_zh):
+            w.textEdited.connect(self._edited)
         self.level.currentIndexChanged.connect(self._edited)
         self.for_s.valueChanged.connect(self._edited)
         self.hazard.currentIndexChanged.connect(self._edited)
@@ -120,7 +126,16 @@ class RulesPage(RecordsPage):
         r = self.list.record(row)
         self._loading = True
         try:
-            for w in (self.name, self.level, self.for_s, self.hazard, self.message, self.when):
+            for w in (
+                self.name,
+                self.name_zh,
+                self.level,
+                self.for_s,
+                self.hazard,
+                self.message,
+                self.message_zh,
+                self.when,
+            ):
                 w.setEnabled(r is not None)
             self.hazard.clear()
             self.hazard.addItem(self.tr("(none)"), None)
@@ -130,6 +145,7 @@ class RulesPage(RecordsPage):
                 self.check.setText("")
                 return
             self.name.setText(r.get("name", ""))
+            self.name_zh.setText(r.get("name_zh", ""))
             self.level.setCurrentIndex(max(self.level.findData(int(r.get("level", 2))), 0))
             self.for_s.setValue(float(r.get("for_s", 0)))
             i = self.hazard.findData(r.get("hazard"))
@@ -138,6 +154,7 @@ class RulesPage(RecordsPage):
                 i = self.hazard.count() - 1
             self.hazard.setCurrentIndex(max(i, 0))
             self.message.setText(r.get("message", ""))
+            self.message_zh.setText(r.get("message_zh", ""))
             self.when.setPlainText(r.get("when", ""))
         finally:
             self._loading = False
@@ -156,6 +173,8 @@ class RulesPage(RecordsPage):
             message=self.message.text(),
             when=self.when.toPlainText().strip(),
         )
+        set_or_drop(r, "name_zh", self.name_zh.text().strip())
+        set_or_drop(r, "message_zh", self.message_zh.text())
         if old != r["name"] and self.list.currentItem() is not None:
             self.list.currentItem().setText(r["name"] or self.tr("(no name)"))
         self.timer.start()
