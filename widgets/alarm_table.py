@@ -69,7 +69,7 @@ from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.style import set_style_property
 from widgets.tables import configure_table
 
-FLOOD_ROWS = 400  # new alarms the list takes in per turn of the event loop (update_alarms)
+FLOOD_ROWS = 250  # new alarms the list takes in per turn of the event loop (update_alarms)
 
 
 class AlarmTable(QWidget):
