@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.alarm_types import ROMAN
+from core.alarm_types import ROMAN, State
 from core.formatting import format_number
 from widgets.alarm_hold import ListHold
 from widgets.alarm_model import (
@@ -69,7 +69,8 @@ from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.style import set_style_property
 from widgets.tables import configure_table
 
-FLOOD_ROWS = 250  # new alarms the list takes in per turn of the event loop (update_alarms)
+FLOOD_ROWS = 500  # a flush that brings more new alarms than this is a flood, taken in in parts
+FLOOD_PART = 250  # new alarms a part of a flood brings into the list, a part per turn of the event loop
 
 
 class AlarmTable(QWidget):
@@ -320,20 +321,19 @@ class AlarmTable(QWidget):
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
-        """Take in a flush's transitions. A flood of new alarms goes in FLOOD_ROWS at a time, a
+        """Take in a flush's transitions. A flood of new alarms goes in FLOOD_PART at a time, a
         part per turn of the event loop: the filter proxy sorts new rows with a call into Python
         per comparison, and a thousand at once held the GUI thread for 40-90 ms. Transitions
         that come meanwhile queue behind the rest, in order."""
+        flooding = bool(self._queued)
         transitions = [*self._queued, *transitions]
         self._queued = []
-        new, listed = 0, self.model.row_of
-        for i, a in enumerate(transitions):
-            if listed(a.key) is None:
-                new += 1
-                if new > FLOOD_ROWS:
-                    transitions, self._queued = transitions[:i], transitions[i:]
-                    self._more.start()
-                    break
+        listed = self.model.row_of
+        new = [i for i, a in enumerate(transitions) if listed(a.key) is None and a.state != State.NORMAL]
+        if len(new) > FLOOD_PART and (flooding or len(new) > FLOOD_ROWS):
+            cut = new[FLOOD_PART]
+            transitions, self._queued = transitions[:cut], transitions[cut:]
+            self._more.start()
         self._counted_once(self.hold.feed, transitions)
 
     def show_new(self) -> None:
