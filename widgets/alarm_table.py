@@ -324,7 +324,9 @@ class AlarmTable(QWidget):
         """Take in a flush's transitions. A flood of new alarms goes in FLOOD_PART at a time, a
         part per turn of the event loop: the filter proxy sorts new rows with a call into Python
         per comparison, and a thousand at once held the GUI thread for 40-90 ms. Transitions
-        that come meanwhile queue behind the rest, in order."""
+        that come meanwhile queue behind the rest, in order. The list is painted once the last
+        part is in, not after each (a part and a repaint of the list back to back held the
+        thread as long again)."""
         flooding = bool(self._queued)
         transitions = [*self._queued, *transitions]
         self._queued = []
@@ -333,8 +335,11 @@ class AlarmTable(QWidget):
         if len(new) > FLOOD_PART and (flooding or len(new) > FLOOD_ROWS):
             cut = new[FLOOD_PART]
             transitions, self._queued = transitions[:cut], transitions[cut:]
+            self.view.setUpdatesEnabled(False)
             self._more.start()
         self._counted_once(self.hold.feed, transitions)
+        if not self._queued and not self.view.updatesEnabled():
+            self.view.setUpdatesEnabled(True)
 
     def show_new(self) -> None:
         """Take in the alarms held while the operator was working the list, newest on top."""
@@ -371,6 +376,7 @@ class AlarmTable(QWidget):
     def set_alarms(self, alarms: Iterable) -> None:
         self._queued = []
         self._more.stop()
+        self.view.setUpdatesEnabled(True)
         self.hold.reset()
         self.model.set_alarms(alarms)
 
