@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.alarm_types import ROMAN
+from core.alarm_types import ROMAN, State
 from core.formatting import format_number
 from widgets.alarm_hold import ListHold
 from widgets.alarm_model import (
@@ -68,6 +69,9 @@ from widgets.palette import PRIORITY_COLORS, PRIORITY_TEXT
 from widgets.plant_words import WORDS
 from widgets.style import set_style_property
 from widgets.tables import configure_table
+
+FLOOD_ROWS = 500  # a flush that brings more new alarms than this is a flood, taken in in parts
+FLOOD_PART = 250  # new alarms a part of a flood brings into the list, a part per turn of the event loop
 
 
 class AlarmTable(QWidget):
@@ -176,6 +180,11 @@ class AlarmTable(QWidget):
         lay.addWidget(self.filter_bar)
         lay.addWidget(self.view, 1)
         self._feeding = self._count_due = False  # see _counted_once
+        self._queued: list = []  # transitions of a flood not yet in the list (update_alarms)
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(lambda: self.update_alarms(()))
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             sig.connect(self._update_count)
         for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
@@ -313,7 +322,25 @@ class AlarmTable(QWidget):
 
     # ------------------------------------------------------------ feeding
     def update_alarms(self, transitions: Iterable) -> None:
+        """Take in a flush's transitions. A flood of new alarms goes in FLOOD_PART at a time, a
+        part per turn of the event loop: the filter proxy sorts new rows with a call into Python
+        per comparison, and a thousand at once held the GUI thread for 40-90 ms. Transitions
+        that come meanwhile queue behind the rest, in order. The list is painted once the last
+        part is in, not after each (a part and a repaint of the list back to back held the
+        thread as long again)."""
+        flooding = bool(self._queued)
+        transitions = [*self._queued, *transitions]
+        self._queued = []
+        listed = self.model.row_of
+        new = [i for i, a in enumerate(transitions) if listed(a.key) is None and a.state != State.NORMAL]
+        if len(new) > FLOOD_PART and (flooding or len(new) > FLOOD_ROWS):
+            cut = new[FLOOD_PART]
+            transitions, self._queued = transitions[:cut], transitions[cut:]
+            self.view.setUpdatesEnabled(False)
+            self._more.start()
         self._counted_once(self.hold.feed, transitions)
+        if not self._queued and not self.view.updatesEnabled():
+            self.view.setUpdatesEnabled(True)
 
     def show_new(self) -> None:
         """Take in the alarms held while the operator was working the list, newest on top."""
@@ -348,6 +375,9 @@ class AlarmTable(QWidget):
             self.shelveRequested.emit(keys, duration, dialog.reason())
 
     def set_alarms(self, alarms: Iterable) -> None:
+        self._queued = []
+        self._more.stop()
+        self.view.setUpdatesEnabled(True)
         self.hold.reset()
         self.model.set_alarms(alarms)
 

@@ -269,7 +269,7 @@ class AlarmEngine:
         out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
         # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
-        all_good = bool(np.isfinite(v).all()) and int(np.minimum.reduce(b.quality)) != _BAD
+        all_good = bool(np.logical_and.reduce(np.isfinite(v))) and int(np.minimum.reduce(b.quality)) != _BAD
         good = None if all_good and not self.has["BAD"] else (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
             lv = self.levels["BAD"]

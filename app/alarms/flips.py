@@ -54,13 +54,12 @@ class AlarmFlips:
         if e.hazard_of:
             for j in np.flatnonzero(on & e.has_hazard[tags]).tolist():
                 flat["first_out"][f[j]] = self.first_out(int(tags[j]), float(t[j]))
-        off = ~on
         if e.any_latch:  # cleared unacknowledged: held until acknowledged
-            flat["latched"][f[off & e.latch[tags] & ~flat["acked"][f]]] = True
+            flat["latched"][f[~on & e.latch[tags] & ~flat["acked"][f]]] = True
         acked_latched_first, since = flags[:, f], flat["since"][f]
         if e.off_list:
             until = flat["shelved_until"][f]
-            one_shot = off & (until == np.inf)  # a one-shot shelve ends when the alarm clears
+            one_shot = ~on & (until == np.inf)  # a one-shot shelve ends when the alarm clears
             if np.count_nonzero(one_shot):
                 until[one_shot] = 0.0
                 flat["shelved_until"][f] = until
@@ -82,7 +81,7 @@ class AlarmFlips:
         values = e.latest[tags].tolist()
         # limit alarms with their texts made at configuration, every value a number (a sum of
         # finite values that is not finite, an overflow, goes the long way too): from their cells
-        if e.recorder.has_cell[f].all() and math.isfinite(sum(values)):
+        if (e.recorder.all_cells or e.recorder.has_cell[f].all()) and math.isfinite(sum(values)):
             return e.recorder.levels(
                 tags.tolist(),
                 kinds.tolist(),

@@ -190,7 +190,9 @@ class LimitBlock:
         if edges is None:
             g = self.state[rows].transpose(1, 2, 0)
             edges, pend = g[BAND_HI : LO_NEG + 1], g[PEND]
-        m = np.minimum.reduce(np.where(np.isnan(pend), edges, -np.inf), axis=1)
+        # pend - inf: -inf where a delay is timing, NaN where none is (fmin keeps the edge; an
+        # edge is never NaN): one operation fewer than a where over isnan
+        m = np.minimum.reduce(np.fmin(edges, pend - np.inf), axis=1)
         self.band_hi[rows] = m[0]
         self.band_lo[rows] = np.negative(m[1], out=m[1])
 

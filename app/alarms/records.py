@@ -31,6 +31,7 @@ class AlarmRecords:
         # flat index of the limit block (tag * level kinds + kind) whether the alarm has one (`prepare`)
         self.cells: list[tuple | None] = []
         self.has_cell = np.zeros(0, dtype=bool)
+        self.all_cells = False  # every level alarm there is has one: a pass need not look
 
     def prepare(self) -> None:
         """Make `cells` once the engine's limits, priorities, texts and hazard sources are set."""
@@ -50,6 +51,7 @@ class AlarmRecords:
             cells.append((name, texts.descriptions[i], hazard.get(i, ""), kinds) if has else None)
         self.cells = cells
         self.has_cell = np.array([x is not None for x in tails], dtype=bool)
+        self.all_cells = bool(self.has_cell[np.isfinite(b.limit).reshape(-1)].all())
 
     def record(self, kind: str, i: int, ts: float, user: str = "", comment: str = "") -> Alarm:
         """The record of one alarm as it stands."""
