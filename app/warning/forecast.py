@@ -82,18 +82,25 @@ def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
         slope = lag_slope(t, y, max(1, m // 2))
         level, noise = residual_level_noise(t, y, slope, t[-1])
         # the spread of the times with data: the same for the rows with data in the same buckets
+        sxx = np.full(k, _time_spread(t, ok[:1])[0])
         other = np.flatnonzero((ok != ok[0]).any(axis=1))
-        rows = np.r_[0, other]
-        tt = np.where(ok[rows], t[None, :], np.nan)
-        got = np.nansum((tt - nanmean_rows(tt)[:, None]) ** 2, axis=1)
-        sxx = np.full(k, got[0])
-        sxx[other] = got[1:]
+        if len(other):
+            sxx[other] = _time_spread(t, ok[other])
         # residuals of bucket means are correlated over a few buckets: count half of them
         err = noise / np.sqrt(np.maximum(sxx, 1e-12)) * math.sqrt(2.0)
     bad = (coverage < MIN_COVERAGE) | (n < 6)
-    for a in (slope, level, noise, err):
-        a[bad] = np.nan
+    if bad.any():
+        for a in (slope, level, noise, err):
+            a[bad] = np.nan
     return slope, err, level, noise, coverage
+
+
+def _time_spread(t: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Per row of `ok` (the buckets with data): the sum of squares of the deviations of those
+    buckets' times from their mean."""
+    n = ok.sum(axis=1)
+    mean = np.where(ok, t, 0.0).sum(axis=1) / np.where(n > 0, n, np.nan)
+    return np.where(ok, (t[None, :] - mean[:, None]) ** 2, 0.0).sum(axis=1)
 
 
 def _ahead(a, names: tuple[str, str], reverse: bool) -> tuple[list[float], list[int]]:
