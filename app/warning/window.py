@@ -145,20 +145,23 @@ class RecentWindow:
         tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
         now = self.now if now is None else now
         want = self._buckets(span_s, math.floor(now / self.step))
-        first = int(want[0] % self.m)
-        held, cnt, total = (self._slots(a, tags, first, len(want)) for a in (self.bucket, self.cnt, self.sum))
-        held = held == want[None, :]
+        first, k = int(want[0] % self.m), len(want)
+        held, cnt, total = (self._slots(a, tags, first, k) for a in (self.bucket, self.cnt, self.sum))
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = total / cnt
-        mean[~held | (cnt == 0)] = np.nan
+            mean = total / cnt  # an empty slot (sum and count 0) is NaN
+        mean[held != want[None, :]] = np.nan  # a slot still holding an older bucket
         return want * self.step + self.step / 2, mean
 
     def _slots(self, ring: np.ndarray, rows: np.ndarray, first: int, k: int) -> np.ndarray:
         """The `k` slots of `rows` from slot `first` on, wrapping round the ring: slices of the
         ring (no index arrays), rows taken only when not all of them are wanted in order."""
         end = first + k
+        if len(rows) == 1:  # one row: a view
+            ring, rows = ring[int(rows[0]) :][:1], None
+        elif len(rows) == len(ring) and np.array_equal(rows, self._every):
+            rows = None
         parts = [ring[:, first:end]] if end <= self.m else [ring[:, first:], ring[:, : end - self.m]]
-        if not (len(rows) == len(ring) and np.array_equal(rows, self._every)):
+        if rows is not None:
             parts = [p[rows] for p in parts]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
 
