@@ -122,8 +122,10 @@ class RecentWindow:
         np.add.at(self.sum, (i, s), v)
         np.add.at(self.cnt, (i, s), 1)
         newer = ~(ts < self._last_ts[i])  # NaN last_ts: newer
-        self._last_value[i[newer]] = v[newer]
-        self._last_ts[i[newer]] = ts[newer]
+        if not newer.all():
+            i, ts, v = i[newer], ts[newer], v[newer]
+        self._last_value[i] = v
+        self._last_ts[i] = ts
         self.version += 1  # last: a read while this ran is not taken for one after it
 
     def grid(self, span_s: float, now: float | None = None) -> np.ndarray:
