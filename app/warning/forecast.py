@@ -27,7 +27,7 @@ from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from app.warning.baseline import learn_step
 from app.warning.explain import fmt_value
-from app.warning.robust import median_pair_slope, nanmean_rows, residual_level_noise
+from app.warning.robust import lag_slope, nanmean_rows, residual_level_noise
 from app.warning.window import RecentWindow, at_scale
 from core.alarm_types import Condition
 from core.formatting import format_duration as fmt_duration
@@ -73,22 +73,34 @@ def robust_trend(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per row of y (tags x buckets, NaN gaps) on times t: slope, slope standard error, level at
     t[-1], residual noise, coverage. Rows with too few points give NaN."""
     k, m = y.shape
+    if not k:
+        return tuple(np.zeros(0) for _ in range(5))
     ok = np.isfinite(y)
-    coverage = ok.mean(axis=1)
-    lag = max(1, m // 2)
-    first = np.arange(m - lag)
+    n = ok.sum(axis=1)
+    coverage = n / m
     with np.errstate(all="ignore"):
-        slope = median_pair_slope(t, y, first, first + lag)
+        slope = lag_slope(t, y, max(1, m // 2))
         level, noise = residual_level_noise(t, y, slope, t[-1])
-        tt = np.where(ok, t[None, :], np.nan)
-        sxx = np.nansum((tt - nanmean_rows(tt)[:, None]) ** 2, axis=1)
-        n = ok.sum(axis=1)
+        # the spread of the times with data: the same for the rows with data in the same buckets
+        sxx = np.full(k, _time_spread(t, ok[:1])[0])
+        other = np.flatnonzero((ok != ok[0]).any(axis=1))
+        if len(other):
+            sxx[other] = _time_spread(t, ok[other])
         # residuals of bucket means are correlated over a few buckets: count half of them
         err = noise / np.sqrt(np.maximum(sxx, 1e-12)) * math.sqrt(2.0)
     bad = (coverage < MIN_COVERAGE) | (n < 6)
-    for a in (slope, level, noise, err):
-        a[bad] = np.nan
+    if bad.any():
+        for a in (slope, level, noise, err):
+            a[bad] = np.nan
     return slope, err, level, noise, coverage
+
+
+def _time_spread(t: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Per row of `ok` (the buckets with data): the sum of squares of the deviations of those
+    buckets' times from their mean."""
+    n = ok.sum(axis=1)
+    mean = np.where(ok, t, 0.0).sum(axis=1) / np.where(n > 0, n, np.nan)
+    return np.where(ok, (t[None, :] - mean[:, None]) ** 2, 0.0).sum(axis=1)
 
 
 def _ahead(a, names: tuple[str, str], reverse: bool) -> tuple[list[float], list[int]]:
@@ -164,6 +176,7 @@ class ForecastDetector:
         self.units = [t.unit for t in cfg.tags]
         self.hazard_of = cfg.hazard_of_tags()
         self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
+        self._reads: dict[float, tuple] = {}  # window -> the last read of its rows (_series)
 
     STATE = ("mu", "var", "seen", "active", "streak")  # per detector row, carried over by adopt()
 
@@ -227,6 +240,16 @@ class ForecastDetector:
         j = np.flatnonzero(self.tags == tag)
         return bool(len(j)) and bool(self.seen[j[0]] < self.min_seen[j[0]])
 
+    def _series(self, w: float, js: np.ndarray, factor: float, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """The bucket means of the rows `js` (window `w`) over their window x factor: the newest
+        part of one read of their whole window, which the other look at `now` shares."""
+        key = (now, self.window.version)
+        if w not in self._reads or self._reads[w][0] != key:
+            self._reads[w] = (key, self.window.series(self.tags[js], max(w, self.min_win), now))
+        t, y = self._reads[w][1]
+        k = self.window.buckets(max(w * factor, self.min_win))
+        return t[-k:], y[:, -k:]
+
     def _scale(self, now: float, factor: float) -> dict[str, np.ndarray]:
         """Trend, predicted crossing and verdict of every tag over its window x factor."""
         n = len(self.tags)
@@ -234,7 +257,7 @@ class ForecastDetector:
         q_of = np.full(n, 2.0)
         win = np.maximum(self.win_s * factor, self.min_win)
         for w, js in self.groups.items():
-            t, y = self.window.series(self.tags[js], max(w * factor, self.min_win), now)
+            t, y = self._series(w, js, factor, now)
             s, e, lv, nz, _cov = robust_trend(t, y)
             q = max(2, len(t) // 8)
             q_of[js] = q

@@ -49,7 +49,11 @@ class RecentWindow:
         self.bucket = np.full((k, self.m), -1, dtype=np.int64)  # bucket number each slot holds
         self._last_value = np.full(k, np.nan)  # latest good value
         self._last_ts = np.full(k, np.nan)  # time of the latest good value
+        self._every = np.arange(k, dtype=np.intp)  # every row, in order: a read of them all needs no copy
         self.now = -math.inf  # newest sample time seen
+        self.version = (
+            0  # counts the changes to the buckets: what was read from them still holds while it stays
+        )
 
     def closed_bucket(self, now: float, after: int) -> tuple[int, float] | None:
         """The newest bucket closed at `now` and how long ago its middle was, when it is later than
@@ -92,6 +96,7 @@ class RecentWindow:
         for name in ("sum", "cnt", "bucket", "_last_value", "_last_ts"):
             getattr(self, name)[j] = getattr(old, name)[i]
         self.now = old.now
+        self.version += 1
 
     def add(self, batch: SampleBatch) -> None:
         """Average the batch's good samples into their buckets."""
@@ -117,30 +122,50 @@ class RecentWindow:
         np.add.at(self.sum, (i, s), v)
         np.add.at(self.cnt, (i, s), 1)
         newer = ~(ts < self._last_ts[i])  # NaN last_ts: newer
-        self._last_value[i[newer]] = v[newer]
-        self._last_ts[i[newer]] = ts[newer]
+        if not newer.all():
+            i, ts, v = i[newer], ts[newer], v[newer]
+        self._last_value[i] = v
+        self._last_ts[i] = ts
+        self.version += 1  # last: a read while this ran is not taken for one after it
 
     def grid(self, span_s: float, now: float | None = None) -> np.ndarray:
         """Bucket start times of the last `span_s` seconds up to the bucket holding `now`."""
         now = self.now if now is None else now
-        k = min(self.m, max(1, int(round(span_s / self.step))))
         last = math.floor(now / self.step)
-        return (np.arange(last - k + 1, last + 1, dtype=np.int64)) * self.step
+        return self._buckets(span_s, last) * self.step
+
+    def buckets(self, span_s: float) -> int:
+        """How many buckets a read of the last `span_s` seconds spans."""
+        return min(self.m, max(1, int(round(span_s / self.step))))
+
+    def _buckets(self, span_s: float, last: int) -> np.ndarray:
+        return np.arange(last - self.buckets(span_s) + 1, last + 1, dtype=np.int64)
 
     def series(self, tags, span_s: float, now: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(bucket mid times [k], bucket means [len(tags), k]) over the last `span_s` seconds;
         NaN where a tag had no good sample in a bucket."""
         tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
-        starts = self.grid(span_s, now)
-        want = np.floor(starts / self.step).astype(np.int64)
-        slots = want % self.m
-        flat = tags[:, None] * self.m + slots[None, :]  # one index for the three rings
-        held = self.bucket.ravel().take(flat) == want[None, :]
-        cnt = self.cnt.ravel().take(flat)
+        now = self.now if now is None else now
+        want = self._buckets(span_s, math.floor(now / self.step))
+        first, k = int(want[0] % self.m), len(want)
+        held, cnt, total = (self._slots(a, tags, first, k) for a in (self.bucket, self.cnt, self.sum))
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = self.sum.ravel().take(flat) / cnt
-        mean[~held | (cnt == 0)] = np.nan
-        return starts + self.step / 2, mean
+            mean = total / cnt  # an empty slot (sum and count 0) is NaN
+        mean[held != want[None, :]] = np.nan  # a slot still holding an older bucket
+        return want * self.step + self.step / 2, mean
+
+    def _slots(self, ring: np.ndarray, rows: np.ndarray, first: int, k: int) -> np.ndarray:
+        """The `k` slots of `rows` from slot `first` on, wrapping round the ring: slices of the
+        ring (no index arrays), rows taken only when not all of them are wanted in order."""
+        end = first + k
+        if len(rows) == 1:  # one row: a view
+            ring, rows = ring[int(rows[0]) :][:1], None
+        elif len(rows) == len(ring) and np.array_equal(rows, self._every):
+            rows = None
+        parts = [ring[:, first:end]] if end <= self.m else [ring[:, first:], ring[:, : end - self.m]]
+        if rows is not None:
+            parts = [p[rows] for p in parts]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
 
     def value_at(self, tags, ago_s: float, now: float | None = None) -> np.ndarray:
         """Mean of the bucket `ago_s` seconds before `now` (NaN if empty or out of the window)."""
