@@ -101,9 +101,21 @@ def forecasts(after) -> list[float]:
     return out
 
 
+def stop(hours: float):
+    """A machine stopping: down 25 degC with a 25-minute time constant toward 55 (never near L 40),
+    back up as fast after `hours`."""
+
+    def temp(h):
+        low = 55.0 + 25.0 * np.exp(-np.minimum(h, hours) * 60.0 / 25.0)
+        return np.where(h < hours, low, 80.0 - (80.0 - low) * np.exp(-(h - hours) * 60.0 / 25.0))
+
+    return temp
+
+
 def test_a_stop_that_settles_is_not_forecast_to_the_low_limit():
-    # down 25 degC within the hour, settling at 55 (a 25-minute time constant): never near L 40
-    assert forecasts(lambda h: 55.0 + 25.0 * np.exp(-h * 60.0 / 25.0)) == []
+    # before, each of these was forecast to L 40 within the first hour, and again and again
+    assert forecasts(stop(1.5)) == []
+    assert min(forecasts(stop(3.5)), default=99.0) > 2.0  # a long one: not from its first two hours
 
 
 def test_a_steady_slide_to_the_low_limit_is_forecast_hours_ahead():

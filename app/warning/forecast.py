@@ -350,9 +350,12 @@ class ForecastDetector:
         fast, slow = c["fast"], c["slow"]
         keep = long["keep"] | short["keep"]
         if self.slow and c["raise"].any():
-            # hours and days: the trend holds in both looks, and flattens before the limit in neither
+            # hours and days: the trend holds in both looks, and the one followed does not flatten
+            # out before the limit
             c["raise"] &= long["keep"] & short["keep"]
-            c["raise"] &= ~(self._levelling(now, SHORT_WINDOW, c) | self._levelling(now, 1.0, c))
+            c["raise"] &= ~np.where(
+                use_short, self._levelling(now, SHORT_WINDOW, c), self._levelling(now, 1.0, c)
+            )
         if self.when and latest is not None:  # forecasts that only matter in some plant state
             off = np.array([j for j, fn in self.when if not self._holds(j, fn, latest, now)], dtype=np.intp)
             keep[off] = False
