@@ -12,8 +12,8 @@ more than three times the noise over the window, and the level has left the tag'
 pressure drop that rises and falls every cycle is normal however steep the rise), with the
 newest eighth of the window still moving the same way, three evaluations in a row (`confirm_s`).
 On a slow scale (buckets of minutes and more: a machine's temperature over hours) a move of an
-hour or two is often a stop that settles and recovers, so there it also needs: both looks, the
-window and the shorter one, agreeing the trend heads to the limit within reach; the trend not
+hour or two is often a stop that settles and recovers, so there it also needs: when the shorter
+look raises it, the window's look agreeing the trend heads to the limit within reach; the trend not
 levelling off before the limit (the newer half of the look significantly flatter than the older
 half, and at that deceleration flat before the limit); and the forecast holding for at least a
 twelfth of the window (30 minutes of a 6-hour window). Its level I-IV follows `levels_s`. It clears
@@ -350,9 +350,10 @@ class ForecastDetector:
         fast, slow = c["fast"], c["slow"]
         keep = long["keep"] | short["keep"]
         if self.slow and c["raise"].any():
-            # hours and days: the trend holds in both looks, and the one followed does not flatten
-            # out before the limit
-            c["raise"] &= long["keep"] & short["keep"]
+            # hours and days: a trend only the shorter look sees needs the window's look to agree
+            # (the window's own trend stands alone: the shorter look of a day sees the daily
+            # swing), and the look followed does not flatten out before the limit
+            c["raise"] &= ~use_short | long["keep"]
             c["raise"] &= ~np.where(
                 use_short, self._levelling(now, SHORT_WINDOW, c), self._levelling(now, 1.0, c)
             )
