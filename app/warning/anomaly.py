@@ -7,7 +7,9 @@ the detector says "learning" and never warns. Then: the standardised residual he
 `drift_sigma` for half a minute (drift; bucket means are correlated over minutes, so a sum of
 residuals such as a CUSUM would add up ordinary slow wander), a jump of one bucket against the
 scatter of bucket-to-bucket changes (step),
-and an unchanged value for `flatline_s` where the tag normally moves (flat line). The baseline
+and an unchanged value for `flatline_s` where the tag normally moves (flat line). A drift or a
+step to a side where the tag has no limit (a pump's vibration falling: it has only high limits)
+needs AWAY times the sigmas: it heads to no consequence. The baseline
 does not learn while a tag is anomalous, nor, on a slow scale once learned, from a value far
 from it (app.warning.baseline).
 """
@@ -30,10 +32,25 @@ from core.messages import QT_TRANSLATE_NOOP, Message
 
 DRIFT_HOLD = 6  # buckets in a row beyond drift_sigma before a drift is reported
 DRIFT_CLEAR = 0.5  # a drift clears once back within this share of drift_sigma
+# a drift or step to a side where the tag has no limit (a vibration falling, a reading dipping
+# under a gas detector's zero) is no nearer to any consequence: it needs this many times the sigmas
+AWAY = 2.0
 
 
 def _m(template: str, **args) -> Message:
     return Message("warning", template, **args)
+
+
+def limits_around(alarms) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest limit above (H or HH) and below (L or LL) of each of these `alarms:` (None: a
+    tag without limits); infinite where there is none on that side."""
+    up, lo = [], []
+    for a in alarms:
+        hi = [v for v in (a.H, a.HH) if v is not None] if a is not None else []
+        low = [v for v in (a.L, a.LL) if v is not None] if a is not None else []
+        up.append(min(hi) if hi else np.inf)
+        lo.append(max(low) if low else -np.inf)
+    return np.asarray(up, dtype=float), np.asarray(lo, dtype=float)
 
 
 class AnomalyDetector:
@@ -69,6 +86,10 @@ class AnomalyDetector:
             [(cfg.tags[i].range[1] - cfg.tags[i].range[0]) if cfg.tags[i].range else 0.0 for i in rows]
         )
         self.floor = np.maximum(span * 1e-3, 1e-9)  # smallest scatter believed: 0.1 % of range
+        # the nearest limit above and below (infinite where it has none); with none at all, both
+        # sides are alike and judged as they always were
+        self.upper, self.lower = limits_around([cfg.tags[i].alarms for i in rows])
+        self.limited = np.isfinite(self.upper) | np.isfinite(self.lower)
         # baselines: [tag, mode]
         self.mu = np.full((n, m_max), np.nan)
         self.var = np.zeros((n, m_max))
@@ -175,11 +196,12 @@ class AnomalyDetector:
         with np.errstate(invalid="ignore"):
             z = np.where(ok & np.isfinite(mu), (x - mu) / sd, 0.0)
             d = np.where(ok & np.isfinite(self.prev), x - self.prev, np.nan)
-        self.beyond = np.where(learned & ok & (np.abs(z) >= self.drift_h), self.beyond + 1, 0).astype(
-            np.int16
-        )
+        # the evidence a drift or a step needs: more where it heads to no limit
+        drift_h = self.drift_h * self.evidence_factor(z)
+        step_h = self.step_h * self.evidence_factor(np.nan_to_num(d))
+        self.beyond = np.where(learned & ok & (np.abs(z) >= drift_h), self.beyond + 1, 0).astype(np.int16)
         drift = (self.beyond >= DRIFT_HOLD) | ((self.state == 1) & (np.abs(z) >= DRIFT_CLEAR * self.drift_h))
-        stepped = learned & np.isfinite(d) & (np.abs(np.nan_to_num(d)) >= self.step_h * dsd)
+        stepped = learned & np.isfinite(d) & (np.abs(np.nan_to_num(d)) >= step_h * dsd)
         moved = ~np.isfinite(d) | (np.abs(np.nan_to_num(d)) > 0)
         self.unchanged_since = np.where(moved | np.isnan(self.unchanged_since), now, self.unchanged_since)
         flat = learned & ok & (dsd > self.floor) & (now - self.unchanged_since >= self.flat_s)
@@ -241,6 +263,12 @@ class AnomalyDetector:
                 )
             self.state[j] = st
         return out
+
+    def evidence_factor(self, move: np.ndarray) -> np.ndarray:
+        """Per tag, for a move of this sign from its normal (a residual or a bucket's change): AWAY
+        where the tag has limits but none on that side, else 1."""
+        none_there = np.where(move >= 0, np.isinf(self.upper), np.isinf(self.lower))
+        return np.where(self.limited & none_there, AWAY, 1.0)
 
     def _mode(self, j: int, fn, latest: np.ndarray, now: float) -> int:
         """A tag's anomaly `mode`: the baseline its value picks (true 1, false 0; a number rounded

@@ -10,7 +10,13 @@ share of it as its span is of the window; and, with `when`, while that plant sta
 more than three times the noise over the window, and the level has left the tag's normal band
 (its mean +/- 3 sd over the last hour or so, cycles included: a gas-holder level or a filter's
 pressure drop that rises and falls every cycle is normal however steep the rise), with the
-newest eighth of the window still moving the same way, three evaluations in a row. Its level I-IV follows `levels_s`. It clears
+newest eighth of the window still moving the same way, three evaluations in a row (`confirm_s`).
+On a slow scale (buckets of minutes and more: a machine's temperature over hours) a move of an
+hour or two is often a stop that settles and recovers, so there it also needs: when the shorter
+look raises it, the window's look agreeing the trend heads to the limit within reach; the trend not
+levelling off before the limit (the newer half of the look significantly flatter than the older
+half, and at that deceleration flat before the limit); and the forecast holding for at least a
+twelfth of the window (30 minutes of a 6-hour window). Its level I-IV follows `levels_s`. It clears
 when the newest buckets clearly move back or the predicted time leaves the horizon with a margin; it also ends when
 the limit is crossed: the alarm takes over from there.
 """
@@ -46,7 +52,9 @@ BASELINE_WINDOWS = 6.0  # ... this many windows, so a slow drift does not drag t
 BASELINE_MIN_S = 600.0  # a forecast detector is "learning" until it has seen this much, or a window
 SHORT_WINDOW = 0.3  # the second, faster look: this share of the window
 MIN_BUCKETS = 24  # the shortest look spans this many buckets
-CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised
+CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised; on a slow scale, ...
+SLOW_CONFIRM = 1 / 12  # ... at least this share of its window (30 minutes of a 6-hour window)
+LEVEL_Z = 2.0  # a trend levels off when its newer half is this many standard errors flatter
 RISING = word("warning", QT_TRANSLATE_NOOP("warning", "rising"))
 FALLING = word("warning", QT_TRANSLATE_NOOP("warning", "falling"))
 
@@ -121,6 +129,16 @@ def warning_level(eta: np.ndarray, levels_s: np.ndarray, limit_priority: np.ndar
     return np.minimum(4, np.maximum(by_time, limit_priority)).astype(np.int8)
 
 
+def confirm_buckets(s, step: float, slow: bool) -> int:
+    """Evaluations in a row a forecast of settings `s` on buckets of `step` must hold before it is
+    raised: its `confirm_s`; by default CONFIRM, and on a slow scale at least SLOW_CONFIRM of its
+    window (bucket means of minutes are correlated over the process's own swings of an hour: three
+    of them in a row are one look, not three)."""
+    if s.confirm_s is not None:
+        return max(1, math.ceil(s.confirm_s / step - 1e-9))
+    return max(CONFIRM, math.ceil(SLOW_CONFIRM * s.window_s / step - 1e-9)) if slow else CONFIRM
+
+
 class ForecastDetector:
     """Predicted time to the next limit for every tag with limits and a forecast enabled whose
     scale is this window's bucket width (`finer`: and every scale below it)."""
@@ -159,6 +177,9 @@ class ForecastDetector:
         self.tau = np.maximum(BASELINE_TAU_S, BASELINE_WINDOWS * self.win_s)
         self.min_seen = np.maximum(BASELINE_MIN_S, self.win_s)
         self.min_win = MIN_BUCKETS * window.step
+        self.confirm = np.array(
+            [confirm_buckets(s, window.step, not finer) for s in self.settings], dtype=int
+        )
         self.noise_mult = NOISE_MULT if finer else SLOW_NOISE_MULT
         self.slow = not finer  # a slow scale's band is not widened by a slow creep (app.warning.baseline)
         index = cfg.tag_index()
@@ -312,6 +333,28 @@ class ForecastDetector:
             "raise": raise_,
         }
 
+    def _levelling(self, now: float, factor: float, c: dict[str, np.ndarray]) -> np.ndarray:
+        """Per tag: its look (window x factor) split in two halves, the newer one's trend is
+        significantly flatter than the older one's (LEVEL_Z standard errors of their difference),
+        and at that deceleration the trend flattens out before it reaches the limit: a machine
+        stopping and settling at a lower level, not a slide to the limit."""
+        n = len(self.tags)
+        s1, e1, s2, e2, half = (np.full(n, np.nan) for _ in range(5))
+        for w, js in self.groups.items():
+            t, y = self.window.series(self.tags[js], max(w * factor, self.min_win), now)
+            h = len(t) // 2
+            s1[js], e1[js] = robust_trend(t[:h], y[:, :h])[:2]
+            s2[js], e2[js] = robust_trend(t[h:], y[:, h:])[:2]
+            half[js] = (t[-1] - t[0]) / 2  # between the halves' middles
+        slope = c["slope"]
+        with np.errstate(all="ignore"):
+            same = (np.sign(s1) == np.sign(slope)) & (np.sign(s2) == np.sign(slope))
+            slower = np.abs(s1) - np.abs(s2)  # by this much a half apart
+            sure = slower > LEVEL_Z * np.hypot(e1, e2)
+            # under constant deceleration the trend goes on for s2^2 / (2 a), a = slower / half
+            reach = s2 * s2 * half / (2 * slower)
+            return same & sure & (reach < np.abs(c["target"] - c["level"]))
+
     def evaluate(self, now: float, latest: np.ndarray | None = None) -> list[Condition]:
         if len(self.tags) == 0:
             return []
@@ -329,12 +372,20 @@ class ForecastDetector:
         )
         fast, slow = c["fast"], c["slow"]
         keep = long["keep"] | short["keep"]
+        if self.slow and c["raise"].any():
+            # hours and days: a trend only the shorter look sees needs the window's look to agree
+            # (the window's own trend stands alone: the shorter look of a day sees the daily
+            # swing), and the look followed does not flatten out before the limit
+            c["raise"] &= ~use_short | long["keep"]
+            c["raise"] &= ~np.where(
+                use_short, self._levelling(now, SHORT_WINDOW, c), self._levelling(now, 1.0, c)
+            )
         if self.when and latest is not None:  # forecasts that only matter in some plant state
             off = np.array([j for j, fn in self.when if not self._holds(j, fn, latest, now)], dtype=np.intp)
             keep[off] = False
             c["raise"][off] = False
         self.streak = np.where(c["raise"], self.streak + 1, 0).astype(np.int16)
-        raise_ = c["raise"] & (self.streak >= CONFIRM)
+        raise_ = c["raise"] & (self.streak >= self.confirm)
         want = np.where(self.active, keep, raise_)
         out: list[Condition] = []
         level_no = warning_level(eta, self.levels_s, c["prio"])

@@ -166,9 +166,11 @@ def in_normal(ds: DataSet, t: np.ndarray) -> np.ndarray:
 
 
 def learn_s(ds: DataSet) -> float:
-    """The longest time a detector of the plant learns before it may warn."""
+    """The longest time a detector of the plant (a tag's anomaly, a multivariate group) learns
+    before it may warn."""
     cfg = ds.config
     times = [cfg.anomaly_of(t).learn_s for t in cfg.tags if cfg.anomaly_of(t).enabled]
+    times += [g.learn_s for g in cfg.warnings.multivariate if g.enabled]
     return max(times + [600.0])  # a forecast learns its normal band for 10 minutes
 
 

@@ -113,6 +113,9 @@ class ForecastSettings(Strict):
     levels_s: tuple[float, float, float, float] = (180.0, 420.0, 900.0, 1800.0)
     min_change: float | None = Field(None, ge=0)  # the trend must move at least this much over the window
     when: str | None = None  # tag expression: forecast only while it holds ("BOF1.GAS.RECOVERING")
+    # how long a forecast must hold before it is raised; by default three evaluations, and on a
+    # slow scale (buckets of minutes and more) at least a twelfth of the window
+    confirm_s: float | None = Field(None, gt=0)
 
     @field_validator("levels_s")
     @classmethod
