@@ -124,7 +124,7 @@ async def throughput(engine, url, batches, arrivals: Arrivals, node: str) -> tup
     send = server._send  # noqa: SLF001 - the bench records what our path sends
 
     async def recording(client, topic, payload, qos=0):
-        sent.append((topic, payload))
+        sent.append((topic, bytes(payload)))  # a scan batch's payload is reused memory: a copy
         await send(client, topic, payload, qos)
 
     server._send = recording  # noqa: SLF001

@@ -63,21 +63,15 @@ def double_metrics(
     ts_ms: np.ndarray,
     quality: np.ndarray,
     good: int,
-    alias_rows: np.ndarray | None = None,
 ) -> bytes:
     """The `metrics` field of a payload: one Double metric per row, by alias, with its
     timestamp; a value that is not finite as null, a quality other than `good` as the property.
-    `alias_rows`: the aliases' varints when the caller keeps them (`varint_rows`, every alias of
-    one width), so a scan batch does not compute them again."""
+    (`data_payload` writes the usual scan batch, all finite and good, as one block.)"""
     n = len(aliases)
     if n == 0:
         return b""
     finite = np.isfinite(values)
     bad = quality != good
-    if finite.all() and not bad.any():
-        fast = _uniform_metrics(aliases, values, ts_ms, alias_rows)
-        if fast is not None:
-            return fast
     a_bytes, a_used = varint_columns(aliases)
     t_bytes, t_used = varint_columns(ts_ms)
     doubles = np.where(finite, values, 0.0).astype("<f8").view(np.uint8).reshape(n, 8)
@@ -112,26 +106,59 @@ def _uniform_width(x: np.ndarray) -> int | None:
     return hi if lo == hi else None
 
 
-def _uniform_metrics(
-    aliases: np.ndarray, values: np.ndarray, ts_ms: np.ndarray, alias_rows: np.ndarray | None = None
-) -> bytes | None:
+class PayloadBuffer:
+    """Reused memory a data payload is written into, one bytearray per payload length (a
+    device's scan batches are all of one length): no allocation, no concatenation per batch.
+    The payload it returns is overwritten by the next one of the same length: hand it on at
+    once (paho copies a payload into its packet when `publish` is called)."""
+
+    KEEP = 64  # lengths kept; past that the oldest goes
+
+    def __init__(self) -> None:
+        self._by_size: dict[int, tuple[bytearray, np.ndarray]] = {}
+
+    def take(self, size: int) -> tuple[bytearray, np.ndarray]:
+        """(the bytearray of `size` bytes, a uint8 array over the same memory)."""
+        kept = self._by_size.get(size)
+        if kept is None:
+            if len(self._by_size) >= self.KEEP:
+                del self._by_size[next(iter(self._by_size))]
+            buf = bytearray(size)
+            kept = self._by_size[size] = (buf, np.frombuffer(buf, dtype=np.uint8))
+        return kept
+
+
+def _uniform_payload(
+    aliases: np.ndarray,
+    values: np.ndarray,
+    ts_ms: np.ndarray,
+    alias_rows: np.ndarray | None,
+    head: bytes,
+    tail: bytes,
+    into: PayloadBuffer | None,
+) -> bytes | bytearray | None:
     """The usual scan batch (every value finite and good, aliases and times of one varint width
-    each): every metric the same length, written as one block; None otherwise."""
+    each): `head`, every metric the same length written as one block, `tail`; None otherwise."""
     wa = _uniform_width(aliases) if alias_rows is None else alias_rows.shape[1]
     wt = _uniform_width(ts_ms)
     if wa is None or wt is None:
         return None
     n = len(aliases)
     body = 1 + wa + 1 + wt + 1 + 8
-    rows = np.empty((n, 2 + body), dtype=np.uint8)
+    block = n * (2 + body)
+    size = len(head) + block + len(tail)
+    buf, out = into.take(size) if into is not None else (None, np.empty(size, dtype=np.uint8))
+    out[: len(head)] = np.frombuffer(head, dtype=np.uint8)
+    out[size - len(tail) :] = np.frombuffer(tail, dtype=np.uint8)
+    rows = out[len(head) : len(head) + block].reshape(n, 2 + body)
     rows[:, 0], rows[:, 1], rows[:, 2] = METRIC, body, ALIAS
     rows[:, 3 : 3 + wa] = varint_rows(aliases, wa) if alias_rows is None else alias_rows
     at = 3 + wa
     rows[:, at] = TIMESTAMP
     rows[:, at + 1 : at + 1 + wt] = varint_rows(ts_ms, wt)
     rows[:, at + 1 + wt] = DOUBLE
-    rows[:, -8:] = values.astype("<f8").view(np.uint8).reshape(n, 8)
-    return rows.tobytes()
+    rows[:, -8:] = values.astype("<f8", copy=False).view(np.uint8).reshape(n, 8)
+    return buf if buf is not None else out.tobytes()
 
 
 def varint_rows(x: np.ndarray, width: int) -> np.ndarray:
@@ -156,15 +183,19 @@ def data_payload(
     timestamp_ms: int,
     seq: int,
     alias_rows: np.ndarray | None = None,
-) -> bytes:
-    """A whole Payload {timestamp, metrics, seq} in the runtime's field order."""
-    return (
-        bytes([PAYLOAD_TIMESTAMP])
-        + varint(timestamp_ms)
-        + double_metrics(aliases, values, ts_ms, quality, good, alias_rows)
-        + bytes([PAYLOAD_SEQ])
-        + varint(seq)
-    )
+    into: PayloadBuffer | None = None,
+) -> bytes | bytearray:
+    """A whole Payload {timestamp, metrics, seq} in the runtime's field order. The usual scan
+    batch (every value finite and good) is written as one block, into `into` when given (a
+    bytearray overwritten by the next payload of its length). `alias_rows`: the aliases' varints
+    when the caller keeps them (`varint_rows`, every alias of one width)."""
+    head = bytes([PAYLOAD_TIMESTAMP]) + varint(timestamp_ms)
+    tail = bytes([PAYLOAD_SEQ]) + varint(seq)
+    if len(aliases) and not (quality != good).any() and np.isfinite(values).all():
+        fast = _uniform_payload(aliases, values, ts_ms, alias_rows, head, tail, into)
+        if fast is not None:
+            return fast
+    return head + double_metrics(aliases, values, ts_ms, quality, good) + tail
 
 
 def read_doubles(data: bytes) -> tuple[int, np.ndarray, np.ndarray, np.ndarray] | None:

@@ -51,7 +51,7 @@ from transport.sparkplug import (
     encode,
     encode_doubles,
 )
-from transport.wire import varint_rows
+from transport.wire import PayloadBuffer, varint_rows
 
 log = logging.getLogger(__name__)
 GROUP = "Forewarn"
@@ -157,6 +157,7 @@ class ControlRoomServer:
         self._inbox: list = []  # posted by the acquisition thread, not yet in the queue
         self._inbox_lock = threading.Lock()
         self._wake_due = False
+        self._payload = PayloadBuffer()  # the scan batches' DDATA, written into reused memory
         self._layout(engine.config)
 
     # ------------------------------------------------------------ topics and layout
@@ -412,7 +413,13 @@ class ControlRoomServer:
             t = tag[sel]
             rows = None if self.alias_rows is None else self.alias_rows[t]
             payload = encode_doubles(
-                self.tag_alias[t], v[sel], ts[sel], q[sel], seq=self.seq.next(), alias_rows=rows
+                self.tag_alias[t],
+                v[sel],
+                ts[sel],
+                q[sel],
+                seq=self.seq.next(),
+                alias_rows=rows,
+                into=self._payload,
             )
             await self._send(client, self.data_topics[d], payload)
 
