@@ -127,7 +127,12 @@ def node_server(args, cfg, engine, audit, url, creds, **options):
 
     coverage = Coverage()
     processor = CommandProcessor(
-        engine, Verifier(station_keys(args.station_keys)), role_of, audit, coverage.hello
+        engine,
+        Verifier(station_keys(args.station_keys)),
+        role_of,
+        audit,
+        coverage.hello,
+        authenticate=users.authenticate,  # stations log in here: their database role only reads
     )
     node = args.node or plant_slug(cfg.plant.name)
     server = ControlRoomServer(

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 WINDOW_S = 30.0  # an envelope's time may differ from the server's by this much
 REFUSED = "command_refused"
 HELLO = "hello"  # a station's heartbeat with its areas (app/control_room/areas.py)
+LOGIN = "login"  # a station's login, checked here against the shared user table (lockouts, audit)
 
 # action -> (permission, audit action); None: no user needed
 ACTIONS: dict[str, tuple[Permission | None, str | None]] = {
@@ -47,6 +48,7 @@ ACTIONS: dict[str, tuple[Permission | None, str | None]] = {
     "write": (Permission.WRITE, None),  # audited by the engine's device writes
     "set_limit": (Permission.CONFIGURE, Action.CONFIG_CHANGE),
     HELLO: (None, None),
+    LOGIN: (None, None),  # audited by the user store's authenticate
 }
 
 
@@ -145,13 +147,22 @@ class CommandProcessor:
     disabled); `audit` is the server's audit trail (storage.audit.AuditLog) or None."""
 
     def __init__(
-        self, engine, verifier: Verifier, role_of: Callable[[str], object], audit=None, on_hello=None
+        self,
+        engine,
+        verifier: Verifier,
+        role_of: Callable[[str], object],
+        audit=None,
+        on_hello=None,
+        authenticate=None,
     ):
         self.engine = engine
         self.verifier = verifier
         self.role_of = role_of
         self.audit = audit
         self.on_hello = on_hello  # (station, areas) -> None
+        # (name, password) -> app.accounts.users.AuthResult (UserStore.authenticate: counts the
+        # failures, locks, audits); None: stations cannot log in here
+        self.authenticate = authenticate
 
     def handle(self, text: str) -> tuple[dict, Future | None]:
         """(the result so far, a future of the engine's answer or None when refused or done)."""
@@ -176,6 +187,8 @@ class CommandProcessor:
         if exc is not None:
             return {**result, "ok": False, "error": str(exc)}
         answer = future.result()
+        if result["action"] == LOGIN:
+            return {**result, "ok": True, "error": "", "answer": answer}
         if result["action"] == "write" and dataclasses.is_dataclass(answer):
             fields = {f.name: records.text_out(getattr(answer, f.name)) for f in dataclasses.fields(answer)}
             return {**result, "ok": True, "error": "", "answer": fields}
@@ -209,6 +222,8 @@ class CommandProcessor:
             done: Future = Future()
             done.set_result(True)
             return done
+        if cmd.action == LOGIN:
+            return self._login(cmd)
         role = self.role_of(cmd.user)
         if role is None:
             raise CommandRefused(f"unknown or disabled user {cmd.user!r}")
@@ -235,6 +250,19 @@ class CommandProcessor:
             user = User(cmd.user, role, 0)
             return e.write(str(a["tag"]), float(a["value"]), user)
         return e.submit_config(limit_changed(e.config, str(a["tag"]), str(a["limit"]), a.get("value")))
+
+    def _login(self, cmd: Command) -> Future:
+        """A station's login: the answer is the user's role; a refusal says only LOGIN_REFUSED
+        (the store audited why). The password goes nowhere else: not in the result, not audited."""
+        if self.authenticate is None:
+            raise CommandRefused("this server does not take logins")
+        done: Future = Future()
+        outcome = self.authenticate(cmd.user, str(cmd.args.get("password", "")))
+        if outcome.ok:
+            done.set_result({"role": outcome.user.role.label})
+        else:
+            done.set_exception(CommandRefused(outcome.reason or "refused"))
+        return done
 
 
 def limit_changed(cfg, tag: str, limit: str, value):
