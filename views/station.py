@@ -51,6 +51,9 @@ def attach_station(window, engine):
     engine.link_listeners.append(banner.linkChanged.emit)
     banner.linkChanged.connect(lambda up: shown.setVisible(not up), Qt.ConnectionType.QueuedConnection)
     banner.linkChanged.connect(lambda up: _say_link(window, up), Qt.ConnectionType.QueuedConnection)
+    from views.station_settings import StationSettings
+
+    window.settings_apply.station = StationSettings(window, engine)  # read-only, limits sent
     window.horn_filter = engine.areas.mine
     window.alarm_table.proxy.first = engine.areas.mine
     window.station_banner = banner

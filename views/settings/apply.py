@@ -30,6 +30,7 @@ class SettingsApply:
         self.window = window
         self.dialog = None  # the open SettingsDialog, if any
         self.pending = None  # the future of a configuration being applied
+        self.station = None  # on a station: views.station_settings.StationSettings (read-only)
         self.busy = QProgressBar(window)
         self.busy.setObjectName("applyBusy")
         self.busy.setRange(0, 0)  # busy: no percentage to show
@@ -44,6 +45,9 @@ class SettingsApply:
         from views.settings import SettingsDialog
 
         w = self.window
+        if self.station is not None:  # the configuration lives on the server
+            self.station.open()
+            return
         if not w.allowed(Permission.CONFIGURE):
             return
         dlg = self.dialog
