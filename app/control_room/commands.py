@@ -9,7 +9,7 @@ looks the user up in the shared user table and allows the action only if the use
 do it, with the same permission table the HMI uses (app/accounts/users.py): nothing a station
 sends changes a limit without the engineer role. The action is applied through the engine's
 operator requests, audited with the user and the station, and its result published, refusals
-included (audited too).
+included (audited too, but a flood of refusals does not fill the trail: `RefusalThrottle`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 WINDOW_S = 30.0  # an envelope's time may differ from the server's by this much
 REFUSED = "command_refused"
 HELLO = "hello"  # a station's heartbeat with its areas (app/control_room/areas.py)
+REFUSAL_WINDOW_S = 60.0  # one refusal per station and reason audited in this long; the rest counted
+MAX_REFUSAL_KEYS = 32  # stations x reasons followed in a window; past that, all counted together
 LOGIN = "login"  # a station's login, checked here against the shared user table (lockouts, audit)
 
 # action -> (permission, audit action); None: no user needed
@@ -140,6 +142,52 @@ class Verifier:
         return cmd
 
 
+def reason_kind(reason: str) -> str:
+    """A refusal's reason without its particulars (a name, a time): what the throttle counts by."""
+    for stop in (":", "(", "'"):
+        reason = reason.split(stop, 1)[0]
+    return reason.strip()[:60]
+
+
+class RefusalThrottle:
+    """Which refusals reach the audit trail: the first per station and reason in a window of
+    `window_s`; the others are counted, and when the window has passed `due()` gives the summary
+    rows ("N more refused in 60 s"). A flood under many station names falls, past
+    `max_keys` of them, into one count of its own."""
+
+    def __init__(
+        self, window_s: float = REFUSAL_WINDOW_S, *, max_keys: int = MAX_REFUSAL_KEYS, clock=time.monotonic
+    ):
+        self.window_s, self.max_keys, self.clock = window_s, max_keys, clock
+        self.open: dict[tuple[str, str], list] = {}  # (station, kind) -> [window start, more]
+
+    def admit(self, station: str, reason: str) -> bool:
+        """True: audit this refusal (the first of its window); False: it is counted."""
+        key = (station, reason_kind(reason))
+        if key not in self.open and len(self.open) >= self.max_keys:
+            key = ("*", "*")
+        window = self.open.get(key)
+        if window is None:
+            shared = key == ("*", "*")  # no first of its own: every one of them is counted
+            self.open[key] = [self.clock(), int(shared)]
+            return not shared
+        window[1] += 1
+        return False
+
+    def due(self, everything: bool = False) -> list[dict]:
+        """The summaries of the windows that have passed (all of them with `everything`), closed."""
+        now = self.clock()
+        out = []
+        for key, (start, more) in list(self.open.items()):
+            if everything or now - start >= self.window_s:
+                del self.open[key]
+                if more:
+                    station, kind = key
+                    text = f"{more} more refused in {self.window_s:.0f} s"
+                    out.append({"station": station, "reason": kind, "more": more, "summary": text})
+        return out
+
+
 class CommandProcessor:
     """Verifies, authorises, applies and audits station commands against one engine.
 
@@ -154,6 +202,7 @@ class CommandProcessor:
         audit=None,
         on_hello=None,
         authenticate=None,
+        refusal_window_s: float = REFUSAL_WINDOW_S,
     ):
         self.engine = engine
         self.verifier = verifier
@@ -163,6 +212,7 @@ class CommandProcessor:
         # (name, password) -> app.accounts.users.AuthResult (UserStore.authenticate: counts the
         # failures, locks, audits); None: stations cannot log in here
         self.authenticate = authenticate
+        self.refusals = RefusalThrottle(refusal_window_s)
 
     def handle(self, text: str) -> tuple[dict, Future | None]:
         """(the result so far, a future of the engine's answer or None when refused or done)."""
@@ -170,13 +220,13 @@ class CommandProcessor:
             cmd = self.verifier.check(text)
         except CommandRefused as exc:
             station = _field(text, "station")
-            self._record(_field(text, "user") or "?", REFUSED, station, {"reason": str(exc)})
+            self._refused(_field(text, "user") or "?", station, {"reason": str(exc)})
             return {"nonce": _field(text, "nonce"), "station": station, "ok": False, "error": str(exc)}, None
         result = {"nonce": cmd.nonce, "station": cmd.station, "action": cmd.action, "user": cmd.user}
         try:
             future = self._apply(cmd)
         except CommandRefused as exc:
-            self._record(cmd.user, REFUSED, cmd.station, {"action": cmd.action, "reason": str(exc)})
+            self._refused(cmd.user, cmd.station, {"action": cmd.action, "reason": str(exc)})
             return {**result, "ok": False, "error": str(exc)}, None
         return result, future
 
@@ -196,6 +246,17 @@ class CommandProcessor:
         if audit_action is not None:
             self._record(result["user"], audit_action, result["station"], json.loads(text).get("args", {}))
         return {**result, "ok": True, "error": ""}
+
+    def _refused(self, user: str, station: str, detail: dict) -> None:
+        self.flush_refusals()
+        if self.refusals.admit(station, detail["reason"]):
+            self._record(user[:64], REFUSED, station[:64], detail)
+
+    def flush_refusals(self, everything: bool = False) -> None:
+        """Audit the summaries of the refusal windows that have passed (the server calls it
+        now and then, and on its way out with `everything`)."""
+        for summary in self.refusals.due(everything):
+            self._record("?", REFUSED, summary.pop("station"), summary)
 
     def _record(self, user: str, action: str, station: str, detail: dict) -> None:
         if self.audit is None:

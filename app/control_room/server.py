@@ -226,6 +226,14 @@ class ControlRoomServer:
     def on_risk(self, states) -> None:
         self._post(("risk", list(states)))
 
+    def housekeeping(self, final: bool = False) -> None:
+        """Now and then (the serve loop's tick): stations silent too long leave the coverage, the
+        refusal windows that have passed are summarised in the audit (all of them when `final`)."""
+        if self.coverage is not None:
+            self.coverage.expire()
+        if self.processor is not None:
+            self.processor.flush_refusals(everything=final)
+
     def post_coverage(self) -> None:
         """The stations' areas changed (app/control_room/areas.py): publish them."""
         self._post(("coverage", None))
