@@ -9,6 +9,7 @@ the server's answer is shown in the dialog.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -61,9 +62,10 @@ class StationSettings:
         if dlg is None or not dlg.isVisible():
             dlg = SettingsDialog(w.config, parent=w, administrator=False)
             reason = QLabel(
-                w.tr(
+                QCoreApplication.translate(
+                    "StationSettings",
                     "The configuration lives on the server: it is read-only on this station. "
-                    "An engineer changes a tag's alarm limit with Change limit…"
+                    "An engineer changes a tag's alarm limit with Change limit…",
                 )
             )
             reason.setObjectName("stationReadOnly")
@@ -74,9 +76,10 @@ class StationSettings:
             dlg.apply_button.hide()
             dlg.ok_button.hide()
             close = dlg.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-            close.setText(w.tr("Close"))
+            close.setText(QCoreApplication.translate("StationSettings", "Close"))
             dlg.change_limit_button = dlg.buttons.addButton(
-                w.tr("Change limit…"), QDialogButtonBox.ButtonRole.ActionRole
+                QCoreApplication.translate("StationSettings", "Change limit…"),
+                QDialogButtonBox.ButtonRole.ActionRole,
             )
             dlg.change_limit_button.clicked.connect(self.change_limit)
             make_read_only(dlg, keep=(dlg.change_limit_button, close))

@@ -1362,6 +1362,53 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>LimitDialog</name>
+    <message>
+        <source>Change limit</source>
+        <translation>修改限值</translation>
+    </message>
+    <message>
+        <source>empty: no limit</source>
+        <translation>留空：不设限值</translation>
+    </message>
+    <message>
+        <source>Send to the server</source>
+        <translation>发送到服务器</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>限值</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Not a number: {text}</source>
+        <translation>不是数字：{text}</translation>
+    </message>
+    <message>
+        <source>Sent; waiting for the server…</source>
+        <translation>已发送，等待服务器应答…</translation>
+    </message>
+    <message>
+        <source>Refused by the server: {reason}</source>
+        <translation>服务器拒绝：{reason}</translation>
+    </message>
+    <message>
+        <source>Done: the server applied it</source>
+        <translation>完成：服务器已应用</translation>
+    </message>
+</context>
+<context>
     <name>ListDialog</name>
     <message>
         <source>{n} rows imported</source>
@@ -2509,12 +2556,12 @@ No sound on this workstation: {reason}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
-        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
-    </message>
-    <message>
         <source>Modbus TCP PLCs and gateways, OPC UA servers. Test a connection before applying.</source>
         <translation>Modbus TCP PLC 与网关、OPC UA 服务器。应用前请先测试连接。</translation>
+    </message>
+    <message>
+        <source>Detectors and hazard-source areas in map units of the plant drawing.</source>
+        <translation>探测器与危险源区域，坐标为厂区图的图面单位。</translation>
     </message>
     <message>
         <source>Settings — {plant}</source>
@@ -2686,6 +2733,21 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Last 10 minutes</source>
         <translation>最近 10 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>StationSettings</name>
+    <message>
+        <source>The configuration lives on the server: it is read-only on this station. An engineer changes a tag&apos;s alarm limit with Change limit…</source>
+        <translation>配置保存在服务器上：本操作站只读。工程师可通过“修改限值…”修改位号的报警限值</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Change limit…</source>
+        <translation>修改限值…</translation>
     </message>
 </context>
 <context>
