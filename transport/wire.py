@@ -107,25 +107,29 @@ def _uniform_width(x: np.ndarray) -> int | None:
 
 
 class PayloadBuffer:
-    """Reused memory a data payload is written into, one bytearray per payload length (a
+    """Reused memory a data payload is written into, one bytearray per payload layout (a
     device's scan batches are all of one length): no allocation, no concatenation per batch.
-    The payload it returns is overwritten by the next one of the same length: hand it on at
-    once (paho copies a payload into its packet when `publish` is called)."""
+    A payload written with a `layout` key (the caller's promise: the same aliases in the same
+    order every time under that key) keeps its aliases and field keys from the last time, so
+    only the times, the values, the header and the seq are written again. The payload returned
+    is overwritten by the next one of its layout: hand it on at once (paho copies a payload into
+    its packet when `publish` is called)."""
 
-    KEEP = 64  # lengths kept; past that the oldest goes
+    KEEP = 64  # layouts kept; past that the oldest goes
 
     def __init__(self) -> None:
-        self._by_size: dict[int, tuple[bytearray, np.ndarray]] = {}
+        self._kept: dict[tuple, tuple[bytearray, np.ndarray]] = {}
 
-    def take(self, size: int) -> tuple[bytearray, np.ndarray]:
-        """(the bytearray of `size` bytes, a uint8 array over the same memory)."""
-        kept = self._by_size.get(size)
-        if kept is None:
-            if len(self._by_size) >= self.KEEP:
-                del self._by_size[next(iter(self._by_size))]
-            buf = bytearray(size)
-            kept = self._by_size[size] = (buf, np.frombuffer(buf, dtype=np.uint8))
-        return kept
+    def take(self, key: tuple, size: int) -> tuple[bytearray, np.ndarray, bool]:
+        """(the bytearray of `size` bytes, a uint8 array over the same memory, whether it is new)."""
+        kept = self._kept.get(key)
+        if kept is not None:
+            return (*kept, False)
+        if len(self._kept) >= self.KEEP:
+            del self._kept[next(iter(self._kept))]
+        buf = bytearray(size)
+        kept = self._kept[key] = (buf, np.frombuffer(buf, dtype=np.uint8))
+        return (*kept, True)
 
 
 def _uniform_payload(
@@ -136,6 +140,7 @@ def _uniform_payload(
     head: bytes,
     tail: bytes,
     into: PayloadBuffer | None,
+    layout=None,
 ) -> bytes | bytearray | None:
     """The usual scan batch (every value finite and good, aliases and times of one varint width
     each): `head`, every metric the same length written as one block, `tail`; None otherwise."""
@@ -147,16 +152,22 @@ def _uniform_payload(
     body = 1 + wa + 1 + wt + 1 + 8
     block = n * (2 + body)
     size = len(head) + block + len(tail)
-    buf, out = into.take(size) if into is not None else (None, np.empty(size, dtype=np.uint8))
+    if into is None:
+        buf, out, new = None, np.empty(size, dtype=np.uint8), True
+    else:
+        key = (size, len(head), wa, wt, layout)
+        buf, out, new = into.take(key, size)
+        new = new or layout is None
     out[: len(head)] = np.frombuffer(head, dtype=np.uint8)
     out[size - len(tail) :] = np.frombuffer(tail, dtype=np.uint8)
     rows = out[len(head) : len(head) + block].reshape(n, 2 + body)
-    rows[:, 0], rows[:, 1], rows[:, 2] = METRIC, body, ALIAS
-    rows[:, 3 : 3 + wa] = varint_rows(aliases, wa) if alias_rows is None else alias_rows
     at = 3 + wa
-    rows[:, at] = TIMESTAMP
+    if new:  # the field keys and the aliases: as they were under this layout
+        rows[:, 0], rows[:, 1], rows[:, 2] = METRIC, body, ALIAS
+        rows[:, 3:at] = varint_rows(aliases, wa) if alias_rows is None else alias_rows
+        rows[:, at] = TIMESTAMP
+        rows[:, at + 1 + wt] = DOUBLE
     rows[:, at + 1 : at + 1 + wt] = varint_rows(ts_ms, wt)
-    rows[:, at + 1 + wt] = DOUBLE
     rows[:, -8:] = values.astype("<f8", copy=False).view(np.uint8).reshape(n, 8)
     return buf if buf is not None else out.tobytes()
 
@@ -184,15 +195,17 @@ def data_payload(
     seq: int,
     alias_rows: np.ndarray | None = None,
     into: PayloadBuffer | None = None,
+    layout=None,
 ) -> bytes | bytearray:
     """A whole Payload {timestamp, metrics, seq} in the runtime's field order. The usual scan
     batch (every value finite and good) is written as one block, into `into` when given (a
-    bytearray overwritten by the next payload of its length). `alias_rows`: the aliases' varints
-    when the caller keeps them (`varint_rows`, every alias of one width)."""
+    bytearray overwritten by the next payload of its layout; `layout`: see PayloadBuffer).
+    `alias_rows`: the aliases' varints when the caller keeps them (`varint_rows`, every alias
+    of one width)."""
     head = bytes([PAYLOAD_TIMESTAMP]) + varint(timestamp_ms)
     tail = bytes([PAYLOAD_SEQ]) + varint(seq)
     if len(aliases) and not (quality != good).any() and np.isfinite(values).all():
-        fast = _uniform_payload(aliases, values, ts_ms, alias_rows, head, tail, into)
+        fast = _uniform_payload(aliases, values, ts_ms, alias_rows, head, tail, into, layout)
         if fast is not None:
             return fast
     return head + double_metrics(aliases, values, ts_ms, quality, good) + tail

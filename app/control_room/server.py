@@ -69,6 +69,13 @@ ALIAS_BASE = 1 << 14
 MIN_REBIRTH_S = 1.0  # new alarm keys within this of the last births wait for the next ones
 
 
+def _span(members: np.ndarray) -> tuple[int, int] | None:
+    """(start, stop) of indices that are one run, else None."""
+    if not len(members) or members[-1] - members[0] != len(members) - 1:
+        return None
+    return int(members[0]), int(members[-1]) + 1
+
+
 def sparkplug_id(name: str) -> str:
     """A name as a topic level: no '/', '+' or '#'."""
     return re.sub(r"[/+#\s]", "_", name) or "_"
@@ -157,7 +164,6 @@ class ControlRoomServer:
         self._inbox: list = []  # posted by the acquisition thread, not yet in the queue
         self._inbox_lock = threading.Lock()
         self._wake_due = False
-        self._payload = PayloadBuffer()  # the scan batches' DDATA, written into reused memory
         self._layout(engine.config)
 
     # ------------------------------------------------------------ topics and layout
@@ -185,6 +191,11 @@ class ControlRoomServer:
             np.full(n, -1, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
         )
+        # a device whose tags are one run of the tag list: (start, stop), else None; a scan batch of
+        # exactly those tags in order is read and written by slices, its payload by layout
+        self.device_span = [_span(np.flatnonzero(self.tag_device == i)) for i in range(len(config.devices))]
+        self.in_order = np.arange(n, dtype=np.int64)
+        self._payload = PayloadBuffer()  # its layouts' aliases are this configuration's
         self.alarm_keys: set[str] = set()
         self.hazards: set[str] = set()
 
@@ -400,20 +411,47 @@ class ControlRoomServer:
                 rebirth_due = False
                 await self._births(client)
 
+    def _whole_device(self, tag: np.ndarray) -> tuple[int, slice] | None:
+        """(device, its slice of the tag list) when `tag` is exactly one device's tags in order."""
+        d = int(self.tag_device[tag[0]])
+        span = self.device_span[d]
+        if span is None or len(tag) != span[1] - span[0] or tag[0] != span[0]:
+            return None
+        sl = slice(*span)
+        return (d, sl) if (tag == self.in_order[sl]).all() else None
+
     async def _publish_samples(self, client, batch: SampleBatch) -> None:
         if batch.tag.size and int(batch.tag.max()) >= len(self.value):
             return  # a batch of a newer configuration: the births that follow carry it
         tag, v = batch.tag, np.ascontiguousarray(batch.value, dtype=np.float64)
         q = QUALITY_CODE[batch.quality]
+        whole = self._whole_device(tag) if len(tag) else None
+        at = tag if whole is None else whole[1]  # a slice reads and writes without a gather
         # by bits: a NaN as before is no change, and two compares instead of five
-        changed = (q != self.qcode[tag]) | (v.view(np.int64) != self.value[tag].view(np.int64))
+        changed = (q != self.qcode[at]) | (v.view(np.int64) != self.value[at].view(np.int64))
         ts = batch.ts
         if not changed.all():
             if not changed.any():
                 return
-            tag, v, q, ts = tag[changed], v[changed], q[changed], ts[changed]
+            whole, at = None, tag[changed]
+            tag, v, q, ts = at, v[changed], q[changed], ts[changed]
         ts = (ts * 1000).astype(np.int64)
-        self.value[tag], self.qcode[tag], self.ts_ms[tag] = v, q, ts
+        self.value[at], self.qcode[at], self.ts_ms[at] = v, q, ts
+        if whole is not None:  # every tag of one device, in order: its payload's layout is kept
+            d, sl = whole
+            rows = None if self.alias_rows is None else self.alias_rows[sl]
+            payload = encode_doubles(
+                self.tag_alias[sl],
+                v,
+                ts,
+                q,
+                seq=self.seq.next(),
+                alias_rows=rows,
+                into=self._payload,
+                layout=d,
+            )
+            await self._send(client, self.data_topics[d], payload)
+            return
         dev = self.tag_device[tag]
         one = dev[0] == dev[-1] and (dev == dev[0]).all()  # a driver's batch: one device
         for d in dev[:1] if one else np.unique(dev):
