@@ -4,7 +4,8 @@ The node is `spBv1.0/<group>/.../<node>` (group "Forewarn", node the plant's slu
 Forewarn device is a Sparkplug device holding its tags (Double metrics, the Quality property
 when not good) and its status (`Status/State`, `Status/Record`). The node's own metrics are the
 alarms and warnings standing (`Alarms/<key>/State|Priority|Message|Active|Acked|Record`), each
-hazard source's risk (`Risk/<source>/Level|Inherent|Raised|Record`), the last command result
+hazard source's risk (`Risk/<source>/Level|Inherent|Raised|Score|Record`; Score the inherent
+evaluation's numeric score, LEC's D or LS's R, null without one), the last command result
 (`Command/Result`) and which areas the connected stations cover (`Stations/Coverage`). The
 `Record` metrics are Forewarn's own records as JSON (app/control_room/records.py), what a
 station rebuilds its screens from; the others are for any Sparkplug host.
@@ -60,7 +61,7 @@ RESULT = "Command/Result"
 COVERAGE = "Stations/Coverage"
 STATUS_STATE, STATUS_RECORD = "Status/State", "Status/Record"
 ALARM_FIELDS = ("State", "Priority", "Message", "Active", "Acked", "Record")
-RISK_FIELDS = ("Level", "Inherent", "Raised", "Record")
+RISK_FIELDS = ("Level", "Inherent", "Raised", "Score", "Record")
 QUALITY_CODE = np.array([QUALITY_BAD, QUALITY_UNCERTAIN, QUALITY_GOOD], dtype=np.int64)  # by core Quality
 COMMAND_TIMEOUT_S = 10.0
 # every alias a three-byte varint (up to 2**21): a scan batch's metrics all of one length, written
@@ -106,11 +107,18 @@ def alarm_metrics(a, alias) -> list[Metric]:
     ]
 
 
-RISK_TYPES = (DataType.INT32, DataType.INT32, DataType.INT32, DataType.STRING)
+RISK_TYPES = (DataType.INT32, DataType.INT32, DataType.INT32, DataType.DOUBLE, DataType.STRING)
+
+
+def risk_score(s) -> float | None:
+    """The numeric score of the inherent evaluation: LEC's D or LS's R (None: set by the engineer
+    or by direct determination without one)."""
+    v = s.inherent.value
+    return None if v is None else float(v)
 
 
 def risk_metrics(s, alias) -> list[Metric]:
-    v = (int(s.level), int(s.inherent.level), int(s.raised), records.risk_json(s))
+    v = (int(s.level), int(s.inherent.level), int(s.raised), risk_score(s), records.risk_json(s))
     ts = int(s.ts * 1000)
     return [
         Metric(n, alias.of("/" + n), t, x, ts)
