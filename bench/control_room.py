@@ -129,7 +129,11 @@ async def throughput(engine, url, batches, arrivals: Arrivals, node: str) -> tup
 
     server._send = recording  # noqa: SLF001
     task = asyncio.create_task(server.run())
-    while server.births < 1:
+    deadline = time.monotonic() + 30
+    while server.births < 1:  # a server that died or never got its births out says so
+        if task.done() or time.monotonic() > deadline:
+            task.cancel()
+            raise RuntimeError(f"the server sent no births: {task.exception() if task.done() else 'timeout'}")
         await asyncio.sleep(0.05)
     sent.clear()
     arrivals.expect(len(batches))
