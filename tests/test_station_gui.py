@@ -82,6 +82,8 @@ def test_a_station_process_joins_the_server_and_leaves_cleanly(tmp_path, mosquit
     (tmp_path / "console1.key").write_text("key-of-console1\n")
     rec = Recorder(mosquitto.port)
     server = start_serve(mosquitto.url, tmp_path, "--station-keys", str(tmp_path / "keys.yaml"))
+    # a station opens the server's database read-only: it never creates it
+    wait_until(lambda: (tmp_path / "serve.db").exists(), timeout=60, what="the server's database")
     station = subprocess.Popen(
         [
             sys.executable, str(ROOT / "main.py"), "--server", mosquitto.url, "--node", "plant1",

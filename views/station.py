@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QToolBar
 
 LINK_WAIT_S = 10.0  # for the server's births before the login asks it
@@ -71,6 +71,8 @@ def _say_link(window, up: bool) -> None:
 
 def run_station(args, url, credentials, station: str, key: bytes) -> int:
     """The HMI of a station until its window closes (`main.py --server URL`)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.config import ConfigError, demo_config_path, load_config
     from app.control_room.areas import parse_areas
     from app.control_room.station import RemoteEngine
@@ -90,7 +92,11 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
 
         # trends and the journal, read: no schema change, a SQLite file opened read-only; a
         # PostgreSQL URL is the station role's (main.py db create-station-role)
-        history = History(args.db, cfg.tags, read_only=True)
+        try:
+            history = History(args.db, cfg.tags, read_only=True)
+        except SQLAlchemyError as exc:  # no such file, a role that may not read: said in one line
+            print(f"error: cannot read the server's database: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return 2
     engine = RemoteEngine(
         cfg,
         url,
@@ -108,11 +114,13 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     # server checks
     session = None
     if history is not None:
-        up = threading.Event()
-        engine.link_listeners.append(lambda link: link and up.set())
-        engine.start()  # a login is a command to the server: the link first
-        up.wait(LINK_WAIT_S)
-        session = open_station_session(cfg, engine, history, not args.config or bool(args.screenshot))
+        demo = not args.config or bool(args.screenshot)
+        if not demo:  # a login is a command to the server: the link first
+            up = threading.Event()
+            engine.link_listeners.append(lambda link: link and up.set())
+            engine.start()
+            up.wait(LINK_WAIT_S)
+        session = open_station_session(cfg, engine, history, demo)
         if session is None:  # the login was cancelled
             engine.stop()
             history.engine.dispose()
@@ -145,4 +153,7 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
         engine.stop()
         if history is not None:
             history.engine.dispose()
+        # the window goes now, before the application: not at the interpreter's exit
+        win.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return result["rc"]

@@ -9,6 +9,8 @@ the server's answer is shown in the dialog.
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -50,9 +52,14 @@ class StationSettings:
     """Opens the read-only Settings dialog of a station's main window (one at a time)."""
 
     def __init__(self, window, engine):
-        self.window, self.engine = window, engine
+        self._window = weakref.ref(window)  # the window holds this: no cycle keeping it past the app
+        self.engine = engine
         self.dialog = None
         self.limit_dialog: LimitDialog | None = None
+
+    @property
+    def window(self):
+        return self._window()
 
     def open(self):
         from views.settings import SettingsDialog
@@ -112,7 +119,8 @@ class LimitDialog(QDialog):
 
     def __init__(self, window, engine, tag: str = "", parent=None):
         super().__init__(parent)
-        self.window, self.engine = window, engine
+        self._window = weakref.ref(window)
+        self.engine = engine
         self.setObjectName("changeLimitDialog")
         self.setWindowTitle(self.tr("Change limit"))
         self.tag = QComboBox()
@@ -136,6 +144,10 @@ class LimitDialog(QDialog):
         form.addRow(self.tr("Value"), self.value)
         form.addRow(self.answer)
         form.addRow(self.send_button, close)
+
+    @property
+    def window(self):
+        return self._window()
 
     def send(self) -> None:
         text = self.value.text().strip()
