@@ -121,23 +121,29 @@ def test_a_station_process_joins_the_server_and_leaves_cleanly(tmp_path, mosquit
         rec.close()
 
 
-def test_a_station_on_a_plant_file_asks_who_logs_in(qtbot, tmp_path, monkeypatch):
+def test_a_station_on_a_plant_file_asks_who_logs_in(qtbot, tmp_path, monkeypatch, mosquitto):  # noqa: F811
     """On a plant of its own (not the demo) a station opens the login against the shared user
-    table, as a workstation does; a cancelled login ends the station before anything connects."""
+    table (read-only), the password checked by the server; a cancelled login ends the station."""
     import argparse
 
+    from storage.schema import create_schema, make_engine
     from tests.helpers import plant_yaml
     from views.station import run_station
 
     path = tmp_path / "p.yaml"
     path.write_text(plant_yaml('- {name: X, device: d, address: "hr:0"}', name="Station plant"))
+    server_db = make_engine(f"sqlite:///{tmp_path / 'h.db'}")  # the server's database, there first
+    create_schema(server_db)
+    server_db.dispose()
     asked: list[str] = []
     monkeypatch.setattr("views.login.ask_login", lambda store, plant: asked.append(plant))
+    monkeypatch.setattr("views.station.LINK_WAIT_S", 0.2)  # no server here: the login is not waited on
     args = argparse.Namespace(
         config=str(path), db=f"sqlite:///{tmp_path / 'h.db'}", node=None, group="Forewarn",
         areas=None, user="operator", screenshot=None,
     )  # fmt: skip
-    assert run_station(args, None, None, "console1", b"key") == 0
+    url = BrokerUrl.parse(mosquitto.url)
+    assert run_station(args, url, None, "console1", b"key") == 0
     assert asked == ["Station plant"]
 
 
