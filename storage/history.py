@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.alarm_types import Alarm
 from core.risk_types import RiskState
@@ -38,7 +39,7 @@ from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
 from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert_sql
 from storage.schema import alarm_events, create_schema, make_engine, samples, tags, writer_receipts
-from storage.station_role import read_only_sqlite_url
+from storage.station_role import DatabaseUnreadable, read_only_sqlite_url
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,13 @@ class History:
             create_schema(self.engine)
         self.dialect = self.engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
-        self.tag_ids = self._ensure_tags(tag_list)
+        try:
+            self.tag_ids = self._ensure_tags(tag_list)
+        except SQLAlchemyError as exc:
+            if not read_only:
+                raise
+            self.engine.dispose()
+            raise DatabaseUnreadable(str(exc).splitlines()[0]) from exc
         self.names = [t.name for t in tag_list]
         self.filter = DeadbandFilter.for_tags(tag_list)
         self.acc = {name: Accumulator(len(tag_list), ms) for name, ms in RESOLUTIONS.items()}

@@ -34,6 +34,11 @@ class StationRoleError(ValueError):
     """A role that cannot be created as asked; the message says why."""
 
 
+class DatabaseUnreadable(RuntimeError):
+    """A station cannot read the server's database (no such file, a role that may not read it);
+    the message says why in one line."""
+
+
 def check_role_name(name: str) -> str:
     if not _NAME.fullmatch(name):
         raise StationRoleError(

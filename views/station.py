@@ -71,8 +71,6 @@ def _say_link(window, up: bool) -> None:
 
 def run_station(args, url, credentials, station: str, key: bytes) -> int:
     """The HMI of a station until its window closes (`main.py --server URL`)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from app.config import ConfigError, demo_config_path, load_config
     from app.control_room.areas import parse_areas
     from app.control_room.station import RemoteEngine
@@ -89,13 +87,14 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     history = None
     if args.db:
         from storage.history import History
+        from storage.station_role import DatabaseUnreadable
 
         # trends and the journal, read: no schema change, a SQLite file opened read-only; a
         # PostgreSQL URL is the station role's (main.py db create-station-role)
         try:
             history = History(args.db, cfg.tags, read_only=True)
-        except SQLAlchemyError as exc:  # no such file, a role that may not read: said in one line
-            print(f"error: cannot read the server's database: {str(exc).splitlines()[0]}", file=sys.stderr)
+        except DatabaseUnreadable as exc:  # no such file, a role that may not read: said in one line
+            print(f"error: cannot read the server's database: {exc}", file=sys.stderr)
             return 2
     engine = RemoteEngine(
         cfg,
