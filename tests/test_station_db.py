@@ -150,3 +150,34 @@ def test_a_station_logs_in_through_the_server_which_counts_and_audits(tmp_path):
         reader.dispose()
     finally:
         room.close()
+
+
+@pytest.mark.slow
+def test_a_station_on_the_role_url_sees_live_values_history_and_logs_in(pg_url, tmp_path):
+    from app.accounts.users import Role
+    from app.control_room.station_login import RemoteAccounts
+    from storage.history import History
+    from storage.station_role import create_station_role, drop_station_role
+    from tests.test_station import ControlRoom
+
+    name = f"fw_station_{uuid.uuid4().hex[:8]}"
+    room = ControlRoom(tmp_path, db=pg_url)
+    create_station_role(pg_url, name, "station-secret")
+    try:
+        role_url = make_url(pg_url).set(username=name, password="station-secret")
+        s1 = room.station("s1", user="")
+        wait_until(lambda: s1.connected and s1.active_alarms(), timeout=60, what="the server's live state")
+        history = History(role_url.render_as_string(hide_password=False), s1.config.tags, read_only=True)
+        s1.history = history
+        accounts = RemoteAccounts(s1, history.engine)
+        result = accounts.authenticate("eng", "password-eng")
+        assert result.ok and result.user.role == Role.ENGINEER
+        wait_until(lambda: history.standing_alarms(), timeout=30, what="the journal read by the station")
+        assert history.read(0, time.time() - 600, time.time() + 1) is not None  # trends: read, no error
+        for statement in WRITES:
+            assert _refused(history.engine, statement), statement
+        history.engine.dispose()
+    finally:
+        room.close()
+        room.audit.engine.dispose()
+        drop_station_role(pg_url, name)
