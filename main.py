@@ -198,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("action", choices=("verify",))
     a.add_argument("--db", metavar="URL", help="default: the plant's history database in the data dir")
     a.add_argument("--config", metavar="FILE", help="plant YAML file (default: the demo plant)")
+    d = sub.add_parser("db", help="the shared database: create-station-role NAME (PostgreSQL, read only)")
+    d.add_argument("action", choices=("create-station-role",))
+    d.add_argument("name", help="the role's name (lower-case letters, digits, _)")
+    d.add_argument(
+        "--admin-url", metavar="URL", help="an administrator's postgresql+psycopg:// URL of the database"
+    )
+    d.add_argument("--password-file", metavar="FILE", help="the role's password (first line)")
+    d.add_argument("--print", action="store_true", help="print the SQL instead of running it")
     t = sub.add_parser("trust", help="OPC UA server certificates: list, accept, reject, remove (audited)")
     t.add_argument("action", choices=("list", "accept", "reject", "remove"))
     t.add_argument("thumbprint", nargs="?", help="SHA-256 or SHA-1 thumbprint, or a unique prefix")
@@ -265,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         return commands.users_command(args.action, args.name, args.role, args.db, args.config)
     if args.command == "audit":
         return commands.audit_verify(args.db, args.config)
+    if args.command == "db":
+        from cli.station_role import create_station_role_command
+
+        return create_station_role_command(args)
     if args.command == "trust":
         return commands.trust_command(args.action, args.thumbprint, args.db, args.config)
     if args.command == "template":

@@ -124,12 +124,16 @@ async def throughput(engine, url, batches, arrivals: Arrivals, node: str) -> tup
     send = server._send  # noqa: SLF001 - the bench records what our path sends
 
     async def recording(client, topic, payload, qos=0):
-        sent.append((topic, payload))
+        sent.append((topic, bytes(payload)))  # a scan batch's payload is reused memory: a copy
         await send(client, topic, payload, qos)
 
     server._send = recording  # noqa: SLF001
     task = asyncio.create_task(server.run())
-    while server.births < 1:
+    deadline = time.monotonic() + 30
+    while server.births < 1:  # a server that died or never got its births out says so
+        if task.done() or time.monotonic() > deadline:
+            task.cancel()
+            raise RuntimeError(f"the server sent no births: {task.exception() if task.done() else 'timeout'}")
         await asyncio.sleep(0.05)
     sent.clear()
     arrivals.expect(len(batches))

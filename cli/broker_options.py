@@ -42,3 +42,11 @@ def add_broker_options(p: argparse.ArgumentParser, *, station: bool) -> None:
             metavar="FILE",
             help="YAML station: key (default: secrets control-room/station.*)",
         )
+        g.add_argument(
+            "--refusal-window",
+            type=float,
+            default=60.0,
+            metavar="S",
+            help="refused station commands: the first per station and reason in S seconds is audited, "
+            "the rest counted and summarised (default 60)",
+        )

@@ -127,7 +127,13 @@ def node_server(args, cfg, engine, audit, url, creds, **options):
 
     coverage = Coverage()
     processor = CommandProcessor(
-        engine, Verifier(station_keys(args.station_keys)), role_of, audit, coverage.hello
+        engine,
+        Verifier(station_keys(args.station_keys)),
+        role_of,
+        audit,
+        coverage.hello,
+        authenticate=users.authenticate,  # stations log in here: their database role only reads
+        refusal_window_s=args.refusal_window,
     )
     node = args.node or plant_slug(cfg.plant.name)
     server = ControlRoomServer(
@@ -165,7 +171,6 @@ def _serve(args, cfg, sim, url, creds) -> int:
         audit = AuditLog(hist.engine)
         engine = demo_engine(cfg, hist, sim, clock, audit=audit)
         server = node_server(args, cfg, engine, audit, url, creds)
-        coverage = server.coverage
         services: list = []
         stop = threading.Event()
         on_signals(stop)
@@ -181,7 +186,8 @@ def _serve(args, cfg, sim, url, creds) -> int:
             t0 = time.monotonic()
             while not stop.is_set() and (args.duration is None or time.monotonic() - t0 < args.duration):
                 await asyncio.sleep(min(0.2, HEARTBEAT_S))
-                coverage.expire()
+                server.housekeeping()
+            server.housekeeping(final=True)
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
 

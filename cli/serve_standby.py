@@ -87,8 +87,9 @@ class StandbyPublisher:
             try:
                 while not task.done():
                     await asyncio.sleep(min(0.2, HEARTBEAT_S))
-                    server.coverage.expire()
+                    server.housekeeping()
             finally:
+                server.housekeeping(final=True)
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
 

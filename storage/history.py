@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.alarm_types import Alarm
 from core.risk_types import RiskState
@@ -38,6 +39,7 @@ from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
 from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert_sql
 from storage.schema import alarm_events, create_schema, make_engine, samples, tags, writer_receipts
+from storage.station_role import DatabaseUnreadable, read_only_sqlite_url
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +58,26 @@ class History:
         flush_s: float = 0.5,
         max_pending: int = 2_000_000,
         retention=None,
+        read_only: bool = False,
     ):
+        """`read_only`: a station's reader of the server's database: no schema upgrade, no tag
+        added, a SQLite file opened `mode=ro` (storage/station_role.py); never started."""
         self.url = url
-        self.engine = make_engine(url)
-        create_schema(self.engine)
+        self.read_only = read_only
+        self.engine = make_engine(
+            read_only_sqlite_url(url) if read_only and url.startswith("sqlite") else url
+        )
+        if not read_only:
+            create_schema(self.engine)
         self.dialect = self.engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
-        self.tag_ids = self._ensure_tags(tag_list)
+        try:
+            self.tag_ids = self._ensure_tags(tag_list)
+        except SQLAlchemyError as exc:
+            if not read_only:
+                raise
+            self.engine.dispose()
+            raise DatabaseUnreadable(str(exc).splitlines()[0]) from exc
         self.names = [t.name for t in tag_list]
         self.filter = DeadbandFilter.for_tags(tag_list)
         self.acc = {name: Accumulator(len(tag_list), ms) for name, ms in RESOLUTIONS.items()}
@@ -108,6 +123,8 @@ class History:
                 for t in tag_list
                 if t.name not in known
             ]
+            if missing and self.read_only:  # tags the server has not written yet: nothing to read
+                return np.array([known.get(t.name, -1) for t in tag_list], dtype=np.int64)
             if missing:
                 conn.execute(tags.insert(), missing)
                 known = {r.name: r.id for r in conn.execute(select(tags.c.id, tags.c.name))}

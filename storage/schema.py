@@ -167,6 +167,14 @@ def sqlite_url(path: Path) -> str:
 
 def make_engine(url: str) -> Engine:
     """An SQLAlchemy engine; SQLite gets WAL, NORMAL sync and a busy timeout on every connection."""
+    if url.startswith("sqlite") and "mode=ro" in url:  # a station's view: no WAL switch, no directory
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_conn, _record):
+            dbapi_conn.execute("PRAGMA busy_timeout=5000")
+
+        return engine
     if url.startswith("sqlite"):
         db_path = url.split("///", 1)[-1]
         if db_path and db_path != ":memory:":

@@ -71,7 +71,7 @@ def wait_until(cond, timeout: float = 10.0, interval: float = 0.02, what: str = 
     raise AssertionError(f"{what} not met within {timeout} s")
 
 
-PG_URL_ENV = "FOREWARN_TEST_PG_URL"  # an account that may CREATE DATABASE; .ci/run sets it
+PG_URL_ENV = "FOREWARN_TEST_PG_URL"  # an account that may CREATE DATABASE and ROLE; .ci/run sets it
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

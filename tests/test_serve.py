@@ -91,6 +91,8 @@ def test_births_and_data_read_by_pysparkplug_and_death_on_kill(mosquitto, tmp_pa
         names = {m.name for m in nbirth.metrics}
         assert "bdSeq" in names and "Node Control/Rebirth" in names and "Command/Result" in names
         assert any(n.startswith("Risk/") and n.endswith("/Level") for n in names)
+        scores = [m for m in nbirth.metrics if m.name.startswith("Risk/") and m.name.endswith("/Score")]
+        assert scores and all(m.datatype == ps.DataType.DOUBLE for m in scores)  # one per hazard source
         assert nbirth.seq == 0
         births = {t.split("/")[-1]: ps.DBirth.decode(p) for t, p in rec.of("DBIRTH")}
         assert len(births) >= 2
@@ -175,3 +177,19 @@ def test_serve_standby_needs_postgresql(tmp_path, capsys):
 
     assert main.main(["serve", "--standby", "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
     assert "PostgreSQL" in capsys.readouterr().err
+
+
+def test_a_hazard_sources_score_is_its_inherent_evaluations_number():
+    from app.control_room.server import RISK_FIELDS, risk_metrics
+    from core.risk_types import Inherent, RiskState
+    from transport.sparkplug import AliasTable, DataType
+
+    def state(value):
+        return RiskState("Gas holder 1", "gas_holder", Inherent(2, "LEC", value), 2, None, 0.0, ts=1.0)
+
+    table = AliasTable()
+    metrics = {m.name.rsplit("/", 1)[-1]: m for m in risk_metrics(state(180.0), table)}
+    assert set(metrics) == set(RISK_FIELDS)
+    assert metrics["Score"].value == 180.0 and metrics["Score"].datatype == DataType.DOUBLE
+    unscored = {m.name.rsplit("/", 1)[-1]: m for m in risk_metrics(state(None), table)}
+    assert unscored["Score"].value is None  # set by the engineer: no number, sent as null

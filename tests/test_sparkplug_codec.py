@@ -10,6 +10,7 @@ import pysparkplug as ps
 import pytest
 
 from transport import sparkplug as sp
+from transport.wire import PayloadBuffer
 
 
 def test_topics_round_trip_and_bad_ones_are_refused():
@@ -124,3 +125,38 @@ def test_aliases_varints_kept_by_the_caller_give_the_same_bytes():
     assert kept == plain
     seq, got_aliases, _ts, got_values = read_doubles(kept)  # one row length: read as one block
     assert seq == 7 and (got_aliases == aliases[pick]).all() and (got_values == values).all()
+
+
+def test_a_scan_batch_written_into_reused_memory_is_the_same_payload():
+    from transport.wire import read_doubles
+
+    into = PayloadBuffer()
+    aliases = (1 << 14) + np.arange(500, dtype=np.int64)
+    ts = np.full(500, 1_796_000_000_000)
+    good = np.full(500, sp.QUALITY_GOOD)
+    first_values, second_values = np.linspace(0, 1, 500), np.linspace(5, 6, 500)
+    first = sp.encode_doubles(aliases, first_values, ts, good, seq=9, timestamp_ms=1, into=into)
+    assert first == sp.encode_doubles(aliases, first_values, ts, good, seq=9, timestamp_ms=1)
+    copy = bytes(first)
+    second = sp.encode_doubles(aliases, second_values, ts, good, seq=10, timestamp_ms=1, into=into)
+    assert second is first  # one length, one buffer: the next payload overwrites it
+    assert read_doubles(copy)[0] == 9 and (read_doubles(copy)[3] == first_values).all()
+    assert read_doubles(second)[0] == 10 and (read_doubles(second)[3] == second_values).all()
+    mixed = good.copy()
+    mixed[0] = sp.QUALITY_BAD  # not the usual batch: bytes of its own, the buffer untouched
+    other = sp.encode_doubles(aliases, first_values, ts, mixed, seq=11, timestamp_ms=1, into=into)
+    assert isinstance(other, bytes) and read_doubles(second)[0] == 10
+
+
+def test_a_kept_layout_rewrites_only_times_values_and_seq():
+    into = PayloadBuffer()
+    aliases = (1 << 14) + np.arange(200, dtype=np.int64)
+    good = np.full(200, sp.QUALITY_GOOD)
+    for k, (t, seq) in enumerate([(1_796_000_000_000, 1), (1_796_000_000_977, 200), (1_796_000_001_500, 3)]):
+        values = np.linspace(k, k + 1, 200)
+        ts = np.full(200, t)
+        ours = sp.encode_doubles(aliases, values, ts, good, seq=seq, timestamp_ms=t, into=into, layout="d0")
+        plain = sp.encode_doubles(aliases, values, ts, good, seq=seq, timestamp_ms=t)
+        assert bytes(ours) == plain, k
+    other = sp.encode_doubles(aliases[::-1], values, ts, good, seq=3, timestamp_ms=t, into=into)  # no layout
+    assert bytes(other) == sp.encode_doubles(aliases[::-1], values, ts, good, seq=3, timestamp_ms=t)

@@ -50,7 +50,7 @@ class ControlRoom:
     """Mosquitto, `main.py serve` on a small plant with users op (operator) and eng (engineer),
     and stations s1..s3."""
 
-    def __init__(self, tmp: Path, *, tls: bool = False, db: str | None = None):
+    def __init__(self, tmp: Path, *, tls: bool = False, db: str | None = None, serve_args: tuple = ()):
         from app.accounts import users as users_mod
         from app.accounts.users import UserStore
         from storage.audit import AuditLog
@@ -87,6 +87,7 @@ class ControlRoom:
             sys.executable, str(ROOT / "main.py"), "serve", "--config", str(tmp / "plant.yaml"),
             "--db", self.db, "--broker", self.broker.url, "--node", NODE,
             "--station-keys", str(tmp / "keys.yaml"),
+            *serve_args,
         ]  # fmt: skip
         if tls:
             (tmp / "serve.pw").write_text("pw-serve\n")
@@ -352,3 +353,25 @@ def test_a_late_death_of_a_server_already_succeeded_ends_nothing(tmp_path):
         pub.loop_stop()
         pub.disconnect()
         broker.stop()
+
+
+def test_a_flood_of_forged_commands_is_audited_once_and_summarised(tmp_path):
+    room = ControlRoom(tmp_path, serve_args=("--refusal-window", "120"))
+    try:
+        s1 = room.station("s1")
+        wait_until(lambda: s1.connected, timeout=60, what="the station's link")
+        futures = []
+        for _ in range(1000):
+            forged = commands.new_command("s1", "eng", "set_limit", {"tag": "T1", "limit": "HH", "value": 1})
+            futures.append(s1.send_envelope(commands.sign(forged, b"not the key of s1"), forged.nonce))
+        wait_until(lambda: all(f.done() for f in futures), timeout=120, what="1,000 refusals answered")
+        assert all(isinstance(f.exception(), CommandFailed) for f in futures)
+        refused = [e for e in room.audit.entries() if e.action == "command_refused"]
+        assert len(refused) == 1 and "bad MAC" in refused[0].detail["reason"]  # the rest counted
+    finally:
+        room.close()  # the server's way out writes the open window's summary
+    summaries = [e for e in room.audit.entries() if e.action == "command_refused" and "summary" in e.detail]
+    assert len(summaries) == 1
+    assert summaries[0].detail["more"] == 999 and summaries[0].detail["station"] == "s1"
+    assert summaries[0].detail["summary"] == "999 more refused in 120 s"
+    assert len([e for e in room.audit.entries() if e.action == "command_refused"]) == 2

@@ -82,6 +82,8 @@ def test_a_station_process_joins_the_server_and_leaves_cleanly(tmp_path, mosquit
     (tmp_path / "console1.key").write_text("key-of-console1\n")
     rec = Recorder(mosquitto.port)
     server = start_serve(mosquitto.url, tmp_path, "--station-keys", str(tmp_path / "keys.yaml"))
+    # a station opens the server's database read-only: it never creates it
+    wait_until(lambda: (tmp_path / "serve.db").exists(), timeout=60, what="the server's database")
     station = subprocess.Popen(
         [
             sys.executable, str(ROOT / "main.py"), "--server", mosquitto.url, "--node", "plant1",
@@ -119,21 +121,72 @@ def test_a_station_process_joins_the_server_and_leaves_cleanly(tmp_path, mosquit
         rec.close()
 
 
-def test_a_station_on_a_plant_file_asks_who_logs_in(qtbot, tmp_path, monkeypatch):
+def test_a_station_on_a_plant_file_asks_who_logs_in(qtbot, tmp_path, monkeypatch, mosquitto):  # noqa: F811
     """On a plant of its own (not the demo) a station opens the login against the shared user
-    table, as a workstation does; a cancelled login ends the station before anything connects."""
+    table (read-only), the password checked by the server; a cancelled login ends the station."""
     import argparse
 
+    from storage.schema import create_schema, make_engine
     from tests.helpers import plant_yaml
     from views.station import run_station
 
     path = tmp_path / "p.yaml"
     path.write_text(plant_yaml('- {name: X, device: d, address: "hr:0"}', name="Station plant"))
+    server_db = make_engine(f"sqlite:///{tmp_path / 'h.db'}")  # the server's database, there first
+    create_schema(server_db)
+    server_db.dispose()
     asked: list[str] = []
     monkeypatch.setattr("views.login.ask_login", lambda store, plant: asked.append(plant))
+    monkeypatch.setattr("views.station.LINK_WAIT_S", 0.2)  # no server here: the login is not waited on
     args = argparse.Namespace(
         config=str(path), db=f"sqlite:///{tmp_path / 'h.db'}", node=None, group="Forewarn",
         areas=None, user="operator", screenshot=None,
     )  # fmt: skip
-    assert run_station(args, None, None, "console1", b"key") == 0
+    url = BrokerUrl.parse(mosquitto.url)
+    assert run_station(args, url, None, "console1", b"key") == 0
     assert asked == ["Station plant"]
+
+
+def test_settings_on_a_station_are_read_only_and_a_limit_goes_to_the_server(qtbot, tmp_path):
+    from app.config import parse_config_text
+    from tests.conftest import wait_until
+    from tests.test_station import ControlRoom
+    from views.main_window import MainWindow
+    from views.station import attach_station
+
+    room = ControlRoom(tmp_path)
+    try:
+        station = room.station("s1", user="op")
+        wait_until(lambda: station.connected, timeout=60, what="the station's link")
+        plant = tmp_path / "plant.yaml"
+        before = plant.read_text()
+        cfg = parse_config_text(before)
+        win = MainWindow(station, cfg, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(win)
+        attach_station(win, station)
+        win.open_settings()
+        dlg = win.settings_apply.station.dialog
+        assert dlg.isVisible() and "lives on the server" in dlg.reason_label.text()
+        assert dlg.apply_button.isHidden() and dlg.ok_button.isHidden()
+        assert dlg.tags_page.table.editTriggers() == dlg.tags_page.table.EditTrigger.NoEditTriggers
+        assert not dlg.apply() and plant.read_text() == before  # nothing written here
+
+        limit = win.settings_apply.station.change_limit()
+        limit.tag.setCurrentText("T1")
+        limit.limit.setCurrentText("HH")
+        limit.value.setText("80")
+        limit.send()  # as op: an operator may not change a limit
+        qtbot.waitUntil(lambda: "Refused" in limit.answer.text(), timeout=10_000)
+        assert "may not" in limit.answer.text()
+        station.user = "eng"  # the engineer's session on this station
+        limit.send()
+        qtbot.waitUntil(lambda: "Done" in limit.answer.text(), timeout=10_000)
+        wait_until(
+            lambda: any(e.action == "config_change" and e.user == "eng" for e in room.audit.entries()),
+            what="the limit change audited on the server",
+        )
+        assert plant.read_text() == before  # the station wrote no file
+        limit.close()
+        dlg.close()
+    finally:
+        room.close()

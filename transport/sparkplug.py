@@ -210,15 +210,28 @@ def encode_doubles(
     seq: int,
     timestamp_ms: int | None = None,
     alias_rows: np.ndarray | None = None,
-) -> bytes:
+    into: wire.PayloadBuffer | None = None,
+    layout=None,
+) -> bytes | bytearray:
     """A data payload of Double metrics by alias (the fast path for tag values): a value that
     is not finite is sent as null; a quality other than good (`quality`: Sparkplug codes) as the
     Quality property. Written with numpy (transport/wire.py): the bytes the protobuf runtime
     would write for the same message. `alias_rows`: the aliases' varints, kept by the caller
-    (`wire.varint_rows`)."""
+    (`wire.varint_rows`); `into`: a `wire.PayloadBuffer` the usual scan batch is written into
+    (the bytearray returned is overwritten by the next payload of its layout; `layout`: a key
+    under which the aliases are always the same, in the same order: see wire.PayloadBuffer)."""
     ts = now_ms() if timestamp_ms is None else timestamp_ms
     return wire.data_payload(
-        aliases, values, ts_ms, quality, QUALITY_GOOD, timestamp_ms=ts, seq=seq, alias_rows=alias_rows
+        aliases,
+        values,
+        ts_ms,
+        quality,
+        QUALITY_GOOD,
+        timestamp_ms=ts,
+        seq=seq,
+        alias_rows=alias_rows,
+        into=into,
+        layout=layout,
     )
 
 

@@ -63,21 +63,15 @@ def double_metrics(
     ts_ms: np.ndarray,
     quality: np.ndarray,
     good: int,
-    alias_rows: np.ndarray | None = None,
 ) -> bytes:
     """The `metrics` field of a payload: one Double metric per row, by alias, with its
     timestamp; a value that is not finite as null, a quality other than `good` as the property.
-    `alias_rows`: the aliases' varints when the caller keeps them (`varint_rows`, every alias of
-    one width), so a scan batch does not compute them again."""
+    (`data_payload` writes the usual scan batch, all finite and good, as one block.)"""
     n = len(aliases)
     if n == 0:
         return b""
     finite = np.isfinite(values)
     bad = quality != good
-    if finite.all() and not bad.any():
-        fast = _uniform_metrics(aliases, values, ts_ms, alias_rows)
-        if fast is not None:
-            return fast
     a_bytes, a_used = varint_columns(aliases)
     t_bytes, t_used = varint_columns(ts_ms)
     doubles = np.where(finite, values, 0.0).astype("<f8").view(np.uint8).reshape(n, 8)
@@ -112,26 +106,70 @@ def _uniform_width(x: np.ndarray) -> int | None:
     return hi if lo == hi else None
 
 
-def _uniform_metrics(
-    aliases: np.ndarray, values: np.ndarray, ts_ms: np.ndarray, alias_rows: np.ndarray | None = None
-) -> bytes | None:
+class PayloadBuffer:
+    """Reused memory a data payload is written into, one bytearray per payload layout (a
+    device's scan batches are all of one length): no allocation, no concatenation per batch.
+    A payload written with a `layout` key (the caller's promise: the same aliases in the same
+    order every time under that key) keeps its aliases and field keys from the last time, so
+    only the times, the values, the header and the seq are written again. The payload returned
+    is overwritten by the next one of its layout: hand it on at once (paho copies a payload into
+    its packet when `publish` is called)."""
+
+    KEEP = 64  # layouts kept; past that the oldest goes
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple, tuple[bytearray, np.ndarray]] = {}
+
+    def take(self, key: tuple, size: int) -> tuple[bytearray, np.ndarray, bool]:
+        """(the bytearray of `size` bytes, a uint8 array over the same memory, whether it is new)."""
+        kept = self._kept.get(key)
+        if kept is not None:
+            return (*kept, False)
+        if len(self._kept) >= self.KEEP:
+            del self._kept[next(iter(self._kept))]
+        buf = bytearray(size)
+        kept = self._kept[key] = (buf, np.frombuffer(buf, dtype=np.uint8))
+        return (*kept, True)
+
+
+def _uniform_payload(
+    aliases: np.ndarray,
+    values: np.ndarray,
+    ts_ms: np.ndarray,
+    alias_rows: np.ndarray | None,
+    head: bytes,
+    tail: bytes,
+    into: PayloadBuffer | None,
+    layout=None,
+) -> bytes | bytearray | None:
     """The usual scan batch (every value finite and good, aliases and times of one varint width
-    each): every metric the same length, written as one block; None otherwise."""
+    each): `head`, every metric the same length written as one block, `tail`; None otherwise."""
     wa = _uniform_width(aliases) if alias_rows is None else alias_rows.shape[1]
     wt = _uniform_width(ts_ms)
     if wa is None or wt is None:
         return None
     n = len(aliases)
     body = 1 + wa + 1 + wt + 1 + 8
-    rows = np.empty((n, 2 + body), dtype=np.uint8)
-    rows[:, 0], rows[:, 1], rows[:, 2] = METRIC, body, ALIAS
-    rows[:, 3 : 3 + wa] = varint_rows(aliases, wa) if alias_rows is None else alias_rows
+    block = n * (2 + body)
+    size = len(head) + block + len(tail)
+    if into is None:
+        buf, out, new = None, np.empty(size, dtype=np.uint8), True
+    else:
+        key = (size, len(head), wa, wt, layout)
+        buf, out, new = into.take(key, size)
+        new = new or layout is None
+    out[: len(head)] = np.frombuffer(head, dtype=np.uint8)
+    out[size - len(tail) :] = np.frombuffer(tail, dtype=np.uint8)
+    rows = out[len(head) : len(head) + block].reshape(n, 2 + body)
     at = 3 + wa
-    rows[:, at] = TIMESTAMP
+    if new:  # the field keys and the aliases: as they were under this layout
+        rows[:, 0], rows[:, 1], rows[:, 2] = METRIC, body, ALIAS
+        rows[:, 3:at] = varint_rows(aliases, wa) if alias_rows is None else alias_rows
+        rows[:, at] = TIMESTAMP
+        rows[:, at + 1 + wt] = DOUBLE
     rows[:, at + 1 : at + 1 + wt] = varint_rows(ts_ms, wt)
-    rows[:, at + 1 + wt] = DOUBLE
-    rows[:, -8:] = values.astype("<f8").view(np.uint8).reshape(n, 8)
-    return rows.tobytes()
+    rows[:, -8:] = values.astype("<f8", copy=False).view(np.uint8).reshape(n, 8)
+    return buf if buf is not None else out.tobytes()
 
 
 def varint_rows(x: np.ndarray, width: int) -> np.ndarray:
@@ -156,15 +194,21 @@ def data_payload(
     timestamp_ms: int,
     seq: int,
     alias_rows: np.ndarray | None = None,
-) -> bytes:
-    """A whole Payload {timestamp, metrics, seq} in the runtime's field order."""
-    return (
-        bytes([PAYLOAD_TIMESTAMP])
-        + varint(timestamp_ms)
-        + double_metrics(aliases, values, ts_ms, quality, good, alias_rows)
-        + bytes([PAYLOAD_SEQ])
-        + varint(seq)
-    )
+    into: PayloadBuffer | None = None,
+    layout=None,
+) -> bytes | bytearray:
+    """A whole Payload {timestamp, metrics, seq} in the runtime's field order. The usual scan
+    batch (every value finite and good) is written as one block, into `into` when given (a
+    bytearray overwritten by the next payload of its layout; `layout`: see PayloadBuffer).
+    `alias_rows`: the aliases' varints when the caller keeps them (`varint_rows`, every alias
+    of one width)."""
+    head = bytes([PAYLOAD_TIMESTAMP]) + varint(timestamp_ms)
+    tail = bytes([PAYLOAD_SEQ]) + varint(seq)
+    if len(aliases) and not (quality != good).any() and np.isfinite(values).all():
+        fast = _uniform_payload(aliases, values, ts_ms, alias_rows, head, tail, into, layout)
+        if fast is not None:
+            return fast
+    return head + double_metrics(aliases, values, ts_ms, quality, good) + tail
 
 
 def read_doubles(data: bytes) -> tuple[int, np.ndarray, np.ndarray, np.ndarray] | None:

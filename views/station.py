@@ -11,10 +11,27 @@ the shared database given with --db, read only.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QToolBar
+
+LINK_WAIT_S = 10.0  # for the server's births before the login asks it
+
+
+def open_station_session(cfg, engine, history, demo: bool):
+    """The station's session: the demo plant runs as its passwordless operator; any other plant
+    asks for a login, checked by the server (app/control_room/station_login.py). None: cancelled."""
+    from app.control_room.station_login import RemoteAccounts
+    from views.login import ask_login
+    from views.session import Session
+
+    store = RemoteAccounts(engine, history.engine)
+    if demo:
+        return Session.demo(store, None)
+    user = ask_login(store, cfg.plant.name)
+    return Session(store, None, user) if user is not None else None
 
 
 def attach_station(window, engine):
@@ -34,6 +51,9 @@ def attach_station(window, engine):
     engine.link_listeners.append(banner.linkChanged.emit)
     banner.linkChanged.connect(lambda up: shown.setVisible(not up), Qt.ConnectionType.QueuedConnection)
     banner.linkChanged.connect(lambda up: _say_link(window, up), Qt.ConnectionType.QueuedConnection)
+    from views.station_settings import StationSettings
+
+    window.settings_apply.station = StationSettings(window, engine)  # read-only, limits sent
     window.horn_filter = engine.areas.mine
     window.alarm_table.proxy.first = engine.areas.mine
     window.station_banner = banner
@@ -55,7 +75,7 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     from app.control_room.areas import parse_areas
     from app.control_room.station import RemoteEngine
     from core.paths import data_dir, plant_slug
-    from views.launcher import Screenshot, idle_lock_s, make_app, open_session, quit_on_signals
+    from views.launcher import Screenshot, idle_lock_s, make_app, quit_on_signals
     from views.main_window import MainWindow
 
     try:
@@ -67,42 +87,57 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
     history = None
     if args.db:
         from storage.history import History
+        from storage.station_role import DatabaseUnreadable
 
-        history = History(args.db, cfg.tags)  # read: trends and the journal; never started
-    # who acts: a login against the shared user table (the demo plant, like a workstation's, runs
-    # as its passwordless operator); without the database, the --user the server checks
-    session = None
-    if history is not None:
-        security = {"demo": not args.config, "lock_after_s": None}
-        session = open_session(cfg, history, security, args.screenshot)
-        if session is None:  # the login was cancelled
-            history.engine.dispose()
-            return 0
-    user = session.name if session is not None else args.user
+        # trends and the journal, read: no schema change, a SQLite file opened read-only; a
+        # PostgreSQL URL is the station role's (main.py db create-station-role)
+        try:
+            history = History(args.db, cfg.tags, read_only=True)
+        except DatabaseUnreadable as exc:  # no such file, a role that may not read: said in one line
+            print(f"error: cannot read the server's database: {exc}", file=sys.stderr)
+            return 2
     engine = RemoteEngine(
         cfg,
         url,
         args.node or plant_slug(cfg.plant.name),
         station=station,
         key=key,
-        user=user,
+        user=args.user,
         group=args.group,
         credentials=credentials,
         history=history,
         areas=parse_areas(args.areas),
     )
+    # who acts: a login against the shared user table, checked by the server (the demo plant, like
+    # a workstation's, runs as its passwordless operator); without the database, the --user the
+    # server checks
+    session = None
+    if history is not None:
+        demo = not args.config or bool(args.screenshot)
+        if not demo:  # a login is a command to the server: the link first
+            up = threading.Event()
+            engine.link_listeners.append(lambda link: link and up.set())
+            engine.start()
+            up.wait(LINK_WAIT_S)
+        session = open_station_session(cfg, engine, history, demo)
+        if session is None:  # the login was cancelled
+            engine.stop()
+            history.engine.dispose()
+            return 0
+        engine.user = session.name
+    user = engine.user
     win = MainWindow(
         engine,
         cfg,
         user=user,
         session=session,
         sets_dir=data_dir() / "trend_sets",
-        lock_after_s=None if session is None else idle_lock_s(cfg, security),
+        lock_after_s=None if session is None else idle_lock_s(cfg, {}),
     )
     attach_station(win, engine)
     win.resize(1600, 960)
     win.show()
-    engine.start()
+    engine.start()  # when no login started it
     quit_on_signals(app)
     result = {"rc": 0}
     if args.screenshot:  # saved once the server's live values show, then exit
@@ -117,4 +152,7 @@ def run_station(args, url, credentials, station: str, key: bytes) -> int:
         engine.stop()
         if history is not None:
             history.engine.dispose()
+        # the window goes now, before the application: not at the interpreter's exit
+        win.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return result["rc"]

@@ -9,7 +9,7 @@ looks the user up in the shared user table and allows the action only if the use
 do it, with the same permission table the HMI uses (app/accounts/users.py): nothing a station
 sends changes a limit without the engineer role. The action is applied through the engine's
 operator requests, audited with the user and the station, and its result published, refusals
-included (audited too).
+included (audited too, but a flood of refusals does not fill the trail: `RefusalThrottle`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 WINDOW_S = 30.0  # an envelope's time may differ from the server's by this much
 REFUSED = "command_refused"
 HELLO = "hello"  # a station's heartbeat with its areas (app/control_room/areas.py)
+REFUSAL_WINDOW_S = 60.0  # one refusal per station and reason audited in this long; the rest counted
+MAX_REFUSAL_KEYS = 32  # stations x reasons followed in a window; past that, all counted together
+LOGIN = "login"  # a station's login, checked here against the shared user table (lockouts, audit)
 
 # action -> (permission, audit action); None: no user needed
 ACTIONS: dict[str, tuple[Permission | None, str | None]] = {
@@ -47,6 +50,7 @@ ACTIONS: dict[str, tuple[Permission | None, str | None]] = {
     "write": (Permission.WRITE, None),  # audited by the engine's device writes
     "set_limit": (Permission.CONFIGURE, Action.CONFIG_CHANGE),
     HELLO: (None, None),
+    LOGIN: (None, None),  # audited by the user store's authenticate
 }
 
 
@@ -138,6 +142,52 @@ class Verifier:
         return cmd
 
 
+def reason_kind(reason: str) -> str:
+    """A refusal's reason without its particulars (a name, a time): what the throttle counts by."""
+    for stop in (":", "(", "'"):
+        reason = reason.split(stop, 1)[0]
+    return reason.strip()[:60]
+
+
+class RefusalThrottle:
+    """Which refusals reach the audit trail: the first per station and reason in a window of
+    `window_s`; the others are counted, and when the window has passed `due()` gives the summary
+    rows ("N more refused in 60 s"). A flood under many station names falls, past
+    `max_keys` of them, into one count of its own."""
+
+    def __init__(
+        self, window_s: float = REFUSAL_WINDOW_S, *, max_keys: int = MAX_REFUSAL_KEYS, clock=time.monotonic
+    ):
+        self.window_s, self.max_keys, self.clock = window_s, max_keys, clock
+        self.open: dict[tuple[str, str], list] = {}  # (station, kind) -> [window start, more]
+
+    def admit(self, station: str, reason: str) -> bool:
+        """True: audit this refusal (the first of its window); False: it is counted."""
+        key = (station, reason_kind(reason))
+        if key not in self.open and len(self.open) >= self.max_keys:
+            key = ("*", "*")
+        window = self.open.get(key)
+        if window is None:
+            shared = key == ("*", "*")  # no first of its own: every one of them is counted
+            self.open[key] = [self.clock(), int(shared)]
+            return not shared
+        window[1] += 1
+        return False
+
+    def due(self, everything: bool = False) -> list[dict]:
+        """The summaries of the windows that have passed (all of them with `everything`), closed."""
+        now = self.clock()
+        out = []
+        for key, (start, more) in list(self.open.items()):
+            if everything or now - start >= self.window_s:
+                del self.open[key]
+                if more:
+                    station, kind = key
+                    text = f"{more} more refused in {self.window_s:.0f} s"
+                    out.append({"station": station, "reason": kind, "more": more, "summary": text})
+        return out
+
+
 class CommandProcessor:
     """Verifies, authorises, applies and audits station commands against one engine.
 
@@ -145,13 +195,24 @@ class CommandProcessor:
     disabled); `audit` is the server's audit trail (storage.audit.AuditLog) or None."""
 
     def __init__(
-        self, engine, verifier: Verifier, role_of: Callable[[str], object], audit=None, on_hello=None
+        self,
+        engine,
+        verifier: Verifier,
+        role_of: Callable[[str], object],
+        audit=None,
+        on_hello=None,
+        authenticate=None,
+        refusal_window_s: float = REFUSAL_WINDOW_S,
     ):
         self.engine = engine
         self.verifier = verifier
         self.role_of = role_of
         self.audit = audit
         self.on_hello = on_hello  # (station, areas) -> None
+        # (name, password) -> app.accounts.users.AuthResult (UserStore.authenticate: counts the
+        # failures, locks, audits); None: stations cannot log in here
+        self.authenticate = authenticate
+        self.refusals = RefusalThrottle(refusal_window_s)
 
     def handle(self, text: str) -> tuple[dict, Future | None]:
         """(the result so far, a future of the engine's answer or None when refused or done)."""
@@ -159,13 +220,13 @@ class CommandProcessor:
             cmd = self.verifier.check(text)
         except CommandRefused as exc:
             station = _field(text, "station")
-            self._record(_field(text, "user") or "?", REFUSED, station, {"reason": str(exc)})
+            self._refused(_field(text, "user") or "?", station, {"reason": str(exc)})
             return {"nonce": _field(text, "nonce"), "station": station, "ok": False, "error": str(exc)}, None
         result = {"nonce": cmd.nonce, "station": cmd.station, "action": cmd.action, "user": cmd.user}
         try:
             future = self._apply(cmd)
         except CommandRefused as exc:
-            self._record(cmd.user, REFUSED, cmd.station, {"action": cmd.action, "reason": str(exc)})
+            self._refused(cmd.user, cmd.station, {"action": cmd.action, "reason": str(exc)})
             return {**result, "ok": False, "error": str(exc)}, None
         return result, future
 
@@ -176,6 +237,8 @@ class CommandProcessor:
         if exc is not None:
             return {**result, "ok": False, "error": str(exc)}
         answer = future.result()
+        if result["action"] == LOGIN:
+            return {**result, "ok": True, "error": "", "answer": answer}
         if result["action"] == "write" and dataclasses.is_dataclass(answer):
             fields = {f.name: records.text_out(getattr(answer, f.name)) for f in dataclasses.fields(answer)}
             return {**result, "ok": True, "error": "", "answer": fields}
@@ -183,6 +246,17 @@ class CommandProcessor:
         if audit_action is not None:
             self._record(result["user"], audit_action, result["station"], json.loads(text).get("args", {}))
         return {**result, "ok": True, "error": ""}
+
+    def _refused(self, user: str, station: str, detail: dict) -> None:
+        self.flush_refusals()
+        if self.refusals.admit(station, detail["reason"]):
+            self._record(user[:64], REFUSED, station[:64], detail)
+
+    def flush_refusals(self, everything: bool = False) -> None:
+        """Audit the summaries of the refusal windows that have passed (the server calls it
+        now and then, and on its way out with `everything`)."""
+        for summary in self.refusals.due(everything):
+            self._record("?", REFUSED, summary.pop("station"), summary)
 
     def _record(self, user: str, action: str, station: str, detail: dict) -> None:
         if self.audit is None:
@@ -209,6 +283,8 @@ class CommandProcessor:
             done: Future = Future()
             done.set_result(True)
             return done
+        if cmd.action == LOGIN:
+            return self._login(cmd)
         role = self.role_of(cmd.user)
         if role is None:
             raise CommandRefused(f"unknown or disabled user {cmd.user!r}")
@@ -235,6 +311,19 @@ class CommandProcessor:
             user = User(cmd.user, role, 0)
             return e.write(str(a["tag"]), float(a["value"]), user)
         return e.submit_config(limit_changed(e.config, str(a["tag"]), str(a["limit"]), a.get("value")))
+
+    def _login(self, cmd: Command) -> Future:
+        """A station's login: the answer is the user's role; a refusal says only LOGIN_REFUSED
+        (the store audited why). The password goes nowhere else: not in the result, not audited."""
+        if self.authenticate is None:
+            raise CommandRefused("this server does not take logins")
+        done: Future = Future()
+        outcome = self.authenticate(cmd.user, str(cmd.args.get("password", "")))
+        if outcome.ok:
+            done.set_result({"role": outcome.user.role.label})
+        else:
+            done.set_exception(CommandRefused(outcome.reason or "refused"))
+        return done
 
 
 def limit_changed(cfg, tag: str, limit: str, value):

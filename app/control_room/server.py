@@ -4,7 +4,8 @@ The node is `spBv1.0/<group>/.../<node>` (group "Forewarn", node the plant's slu
 Forewarn device is a Sparkplug device holding its tags (Double metrics, the Quality property
 when not good) and its status (`Status/State`, `Status/Record`). The node's own metrics are the
 alarms and warnings standing (`Alarms/<key>/State|Priority|Message|Active|Acked|Record`), each
-hazard source's risk (`Risk/<source>/Level|Inherent|Raised|Record`), the last command result
+hazard source's risk (`Risk/<source>/Level|Inherent|Raised|Score|Record`; Score the inherent
+evaluation's numeric score, LEC's D or LS's R, null without one), the last command result
 (`Command/Result`) and which areas the connected stations cover (`Stations/Coverage`). The
 `Record` metrics are Forewarn's own records as JSON (app/control_room/records.py), what a
 station rebuilds its screens from; the others are for any Sparkplug host.
@@ -51,7 +52,7 @@ from transport.sparkplug import (
     encode,
     encode_doubles,
 )
-from transport.wire import varint_rows
+from transport.wire import PayloadBuffer, varint_rows
 
 log = logging.getLogger(__name__)
 GROUP = "Forewarn"
@@ -60,13 +61,20 @@ RESULT = "Command/Result"
 COVERAGE = "Stations/Coverage"
 STATUS_STATE, STATUS_RECORD = "Status/State", "Status/Record"
 ALARM_FIELDS = ("State", "Priority", "Message", "Active", "Acked", "Record")
-RISK_FIELDS = ("Level", "Inherent", "Raised", "Record")
+RISK_FIELDS = ("Level", "Inherent", "Raised", "Score", "Record")
 QUALITY_CODE = np.array([QUALITY_BAD, QUALITY_UNCERTAIN, QUALITY_GOOD], dtype=np.int64)  # by core Quality
 COMMAND_TIMEOUT_S = 10.0
 # every alias a three-byte varint (up to 2**21): a scan batch's metrics all of one length, written
 # as one block (transport/wire.py) and read back as one by the stations
 ALIAS_BASE = 1 << 14
 MIN_REBIRTH_S = 1.0  # new alarm keys within this of the last births wait for the next ones
+
+
+def _span(members: np.ndarray) -> tuple[int, int] | None:
+    """(start, stop) of indices that are one run, else None."""
+    if not len(members) or members[-1] - members[0] != len(members) - 1:
+        return None
+    return int(members[0]), int(members[-1]) + 1
 
 
 def sparkplug_id(name: str) -> str:
@@ -99,11 +107,18 @@ def alarm_metrics(a, alias) -> list[Metric]:
     ]
 
 
-RISK_TYPES = (DataType.INT32, DataType.INT32, DataType.INT32, DataType.STRING)
+RISK_TYPES = (DataType.INT32, DataType.INT32, DataType.INT32, DataType.DOUBLE, DataType.STRING)
+
+
+def risk_score(s) -> float | None:
+    """The numeric score of the inherent evaluation: LEC's D or LS's R (None: set by the engineer
+    or by direct determination without one)."""
+    v = s.inherent.value
+    return None if v is None else float(v)
 
 
 def risk_metrics(s, alias) -> list[Metric]:
-    v = (int(s.level), int(s.inherent.level), int(s.raised), records.risk_json(s))
+    v = (int(s.level), int(s.inherent.level), int(s.raised), risk_score(s), records.risk_json(s))
     ts = int(s.ts * 1000)
     return [
         Metric(n, alias.of("/" + n), t, x, ts)
@@ -184,6 +199,11 @@ class ControlRoomServer:
             np.full(n, -1, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
         )
+        # a device whose tags are one run of the tag list: (start, stop), else None; a scan batch of
+        # exactly those tags in order is read and written by slices, its payload by layout
+        self.device_span = [_span(np.flatnonzero(self.tag_device == i)) for i in range(len(config.devices))]
+        self.in_order = np.arange(n, dtype=np.int64)
+        self._payload = PayloadBuffer()  # its layouts' aliases are this configuration's
         self.alarm_keys: set[str] = set()
         self.hazards: set[str] = set()
 
@@ -224,6 +244,14 @@ class ControlRoomServer:
 
     def on_risk(self, states) -> None:
         self._post(("risk", list(states)))
+
+    def housekeeping(self, final: bool = False) -> None:
+        """Now and then (the serve loop's tick): stations silent too long leave the coverage, the
+        refusal windows that have passed are summarised in the audit (all of them when `final`)."""
+        if self.coverage is not None:
+            self.coverage.expire()
+        if self.processor is not None:
+            self.processor.flush_refusals(everything=final)
 
     def post_coverage(self) -> None:
         """The stations' areas changed (app/control_room/areas.py): publish them."""
@@ -391,20 +419,47 @@ class ControlRoomServer:
                 rebirth_due = False
                 await self._births(client)
 
+    def _whole_device(self, tag: np.ndarray) -> tuple[int, slice] | None:
+        """(device, its slice of the tag list) when `tag` is exactly one device's tags in order."""
+        d = int(self.tag_device[tag[0]])
+        span = self.device_span[d]
+        if span is None or len(tag) != span[1] - span[0] or tag[0] != span[0]:
+            return None
+        sl = slice(*span)
+        return (d, sl) if (tag == self.in_order[sl]).all() else None
+
     async def _publish_samples(self, client, batch: SampleBatch) -> None:
         if batch.tag.size and int(batch.tag.max()) >= len(self.value):
             return  # a batch of a newer configuration: the births that follow carry it
         tag, v = batch.tag, np.ascontiguousarray(batch.value, dtype=np.float64)
         q = QUALITY_CODE[batch.quality]
+        whole = self._whole_device(tag) if len(tag) else None
+        at = tag if whole is None else whole[1]  # a slice reads and writes without a gather
         # by bits: a NaN as before is no change, and two compares instead of five
-        changed = (q != self.qcode[tag]) | (v.view(np.int64) != self.value[tag].view(np.int64))
+        changed = (q != self.qcode[at]) | (v.view(np.int64) != self.value[at].view(np.int64))
         ts = batch.ts
         if not changed.all():
             if not changed.any():
                 return
-            tag, v, q, ts = tag[changed], v[changed], q[changed], ts[changed]
+            whole, at = None, tag[changed]
+            tag, v, q, ts = at, v[changed], q[changed], ts[changed]
         ts = (ts * 1000).astype(np.int64)
-        self.value[tag], self.qcode[tag], self.ts_ms[tag] = v, q, ts
+        self.value[at], self.qcode[at], self.ts_ms[at] = v, q, ts
+        if whole is not None:  # every tag of one device, in order: its payload's layout is kept
+            d, sl = whole
+            rows = None if self.alias_rows is None else self.alias_rows[sl]
+            payload = encode_doubles(
+                self.tag_alias[sl],
+                v,
+                ts,
+                q,
+                seq=self.seq.next(),
+                alias_rows=rows,
+                into=self._payload,
+                layout=d,
+            )
+            await self._send(client, self.data_topics[d], payload)
+            return
         dev = self.tag_device[tag]
         one = dev[0] == dev[-1] and (dev == dev[0]).all()  # a driver's batch: one device
         for d in dev[:1] if one else np.unique(dev):
@@ -412,7 +467,13 @@ class ControlRoomServer:
             t = tag[sel]
             rows = None if self.alias_rows is None else self.alias_rows[t]
             payload = encode_doubles(
-                self.tag_alias[t], v[sel], ts[sel], q[sel], seq=self.seq.next(), alias_rows=rows
+                self.tag_alias[t],
+                v[sel],
+                ts[sel],
+                q[sel],
+                seq=self.seq.next(),
+                alias_rows=rows,
+                into=self._payload,
             )
             await self._send(client, self.data_topics[d], payload)
 

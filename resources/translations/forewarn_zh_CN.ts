@@ -1388,6 +1388,53 @@ No sound on this workstation: {reason}</source>
     </message>
 </context>
 <context>
+    <name>LimitDialog</name>
+    <message>
+        <source>Change limit</source>
+        <translation>修改限值</translation>
+    </message>
+    <message>
+        <source>empty: no limit</source>
+        <translation>留空：不设限值</translation>
+    </message>
+    <message>
+        <source>Send to the server</source>
+        <translation>发送到服务器</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>限值</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Not a number: {text}</source>
+        <translation>不是数字：{text}</translation>
+    </message>
+    <message>
+        <source>Sent; waiting for the server…</source>
+        <translation>已发送，等待服务器应答…</translation>
+    </message>
+    <message>
+        <source>Refused by the server: {reason}</source>
+        <translation>服务器拒绝：{reason}</translation>
+    </message>
+    <message>
+        <source>Done: the server applied it</source>
+        <translation>完成：服务器已应用</translation>
+    </message>
+</context>
+<context>
     <name>ListShape</name>
     <message>
         <source>{n} rows imported</source>
@@ -2732,6 +2779,21 @@ No sound on this workstation: {reason}</source>
     <message>
         <source>Last 10 minutes</source>
         <translation>最近 10 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>StationSettings</name>
+    <message>
+        <source>The configuration lives on the server: it is read-only on this station. An engineer changes a tag&apos;s alarm limit with Change limit…</source>
+        <translation>配置保存在服务器上：本操作站只读。工程师可通过“修改限值…”修改位号的报警限值</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Change limit…</source>
+        <translation>修改限值…</translation>
     </message>
 </context>
 <context>

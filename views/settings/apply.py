@@ -30,6 +30,7 @@ class SettingsApply:
         self.window = window
         self.dialog = None  # the open SettingsDialog, if any
         self.pending = None  # the future of a configuration being applied
+        self.station = None  # on a station: views.station_settings.StationSettings (read-only)
         self.busy = QProgressBar(window)
         self.busy.setObjectName("applyBusy")
         self.busy.setRange(0, 0)  # busy: no percentage to show
@@ -46,6 +47,9 @@ class SettingsApply:
         from views.settings import SettingsDialog
 
         w = self.window
+        if self.station is not None:  # the configuration lives on the server
+            self.station.open()
+            return
         session = w.session
         inventory_only = session is not None and not session.can(Permission.CONFIGURE)
         if not w.allowed(Permission.DUAL_PREVENTION if inventory_only else Permission.CONFIGURE):
