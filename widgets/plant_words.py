@@ -26,10 +26,12 @@ class PlantWords:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # hazard source or rule name -> its Chinese name
         self.descriptions: dict[str, str] = {}  # a tag's description as written -> Chinese
+        self.zh = False  # the screens are in Chinese (read at `use`: a language switch reopens the window)
 
     def use(self, config) -> None:
-        """Take the words of `config` (a PlantConfig; None forgets them)."""
+        """Take the words of `config` (a PlantConfig; None forgets them) for the installed language."""
         self.names, self.descriptions = {}, {}
+        self.zh = config is not None and in_chinese(QCoreApplication.translate)
         if config is None:
             return
         for item in (*config.hazard_sources, *config.rules):
@@ -39,26 +41,22 @@ class PlantWords:
             if t.description_zh:
                 self.descriptions[t.description or t.name] = t.description_zh
 
-    @staticmethod
-    def chinese() -> bool:
-        return in_chinese(QCoreApplication.translate)
-
     def name(self, name: str) -> str:
         """A hazard source's or rule's name as the screens show it."""
-        if name in self.names and self.chinese():
+        if self.zh and name in self.names:
             return self.names[name]
         return name
 
     def description(self, text: str) -> str:
         """A tag's description as the screens show it."""
-        if text in self.descriptions and self.chinese():
+        if self.zh and text in self.descriptions:
             return self.descriptions[text]
         return text
 
     def limit_message(self, text: str) -> str:
         """A limit alarm's plain message with its tag's description in Chinese on Chinese screens
         ("煤气管网 5 号 CO 检测器 HH 161 ppm > 160 ppm"); any other text as it is."""
-        if not self.descriptions or not self.chinese():
+        if not self.zh or not self.descriptions:
             return text
         for spaced in _KIND_SPACED:
             at = text.find(spaced)
