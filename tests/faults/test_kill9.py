@@ -163,7 +163,7 @@ def test_kill9_during_heavy_writes(plant, tmp_path, record_property):
 
             eng = create_engine(f"sqlite:///{db}")
             try:
-                ok, bad_id, why = verify(eng)
+                ok, bad_id, why = verify(eng, data)
             finally:
                 eng.dispose()
             assert ok, f"cycle {cycle}: audit trail broken at {bad_id}: {why}"
