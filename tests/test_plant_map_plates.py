@@ -21,6 +21,7 @@ from core.samples import Quality  # noqa: E402
 
 GAS = ("Gas pipeline network", "Gas holder 1", "Converter gas recovery")
 SHORT_NAME = 24  # characters: every demo hazard name is shorter
+_MAPS: list = []
 SIZES = [(1250, 770), (890, 630), (575, 350)]  # the map's share of 1920x1080, 1600x960, 1366x768
 
 
@@ -33,6 +34,10 @@ def make_map(qtbot, cfg, size):
     from widgets.plant_map import PlantMap
 
     pm = PlantMap(cfg)
+    # qtbot holds its widgets weakly: a map that outlived its test's locals would be painted by
+    # the events processed after the test with no Python object behind it (the window owns the
+    # map in the application); the test module keeps each map until the session ends
+    _MAPS.append(pm)
     qtbot.addWidget(pm)
     pm.resize(*size)
     pm.show()
