@@ -118,8 +118,8 @@ def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> tuple[np.nda
     return np.array([done[i][0] for i in tags]), np.array([done[i][1] for i in tags])
 
 
-def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict) -> None:
-    t, y = ctx.window.series(tags, span_s, ctx.now)
+def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict, read=None) -> None:
+    t, y = ctx.window.series(tags, span_s, ctx.now) if read is None else read
     slope, noise = _theil_sen(t, y)
     for i, b, n in zip(tags, slope.tolist(), noise.tolist(), strict=True):
         done[i] = (b, n)
@@ -132,7 +132,8 @@ _STAT_FNS = {"mean", "max", "min"}
 
 def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
     """Compute every trend the rules of a pass will ask for, one vectorised fit per span, and
-    read the bucket series of every mean/max/min once per span."""
+    the bucket series of every mean/max/min; all from one read of the window (every tag they
+    need over the longest span: a shorter span is its newest buckets)."""
     want: dict[float, set[int]] = {}
     stats: dict[float, set[int]] = {}
     for r in rules:
@@ -141,16 +142,25 @@ def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
                 want.setdefault(c.span, set()).update(c.tags)
             elif c.fn in _STAT_FNS:
                 stats.setdefault(c.span, set()).update(c.tags)
+    if not want and not stats:
+        return
+    every = sorted(set().union(*want.values(), *stats.values()))
+    t_all, y_all = ctx.window.series(every, max((*want, *stats)), ctx.now)
+    row = {i: k for k, i in enumerate(every)}
+
+    def read(tags: list[int], span: float) -> tuple[np.ndarray, np.ndarray]:
+        k = ctx.window.buckets(span)
+        return t_all[-k:], y_all[[row[i] for i in tags], -k:]
+
     for span, tags in want.items():
         done = ctx.cache.setdefault(("fit", span), {})
         missing = sorted(tags - done.keys())
         if missing:
-            _fit_into(ctx, missing, span, done)
+            _fit_into(ctx, missing, span, done, read(missing, span))
     for span, tags in stats.items():
         if ("series", span) not in ctx.cache:
             rows = sorted(tags)
-            _, y = ctx.window.series(rows, span, ctx.now)
-            ctx.cache[("series", span)] = ({i: k for k, i in enumerate(rows)}, y)
+            ctx.cache[("series", span)] = ({i: k for k, i in enumerate(rows)}, read(rows, span)[1])
 
 
 def _series_row(ctx: PassContext, i: int, span: float) -> np.ndarray:
