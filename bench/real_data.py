@@ -19,6 +19,30 @@ from the look-back before its labelled start to its end. Lead = limit alarm (or 
 1,000 tag-hours of watched tags; beside them SKAB's point-wise FAR and MAR (the share of normal
 rows with a warning up, of anomalous rows without one), for ours and the PCA monitor.
 
+Targets (printed under `targets`, each with whether it is met): at most 5 false warnings per
+1,000 tag-hours of real normal operation, per data set and pooled (every data set's false
+warnings over all their normal tag-hours together); at least three quarters of the failures that
+reached a limit warned before it, all data sets together.
+
+What raises the false warnings that remain (each is listed in `false_list` with its time, source
+and text; `false_then_limit` counts those a limit alarm on their tags followed):
+
+- NAB: forecasts of a fall to L (43.5) during the stops of the normal stretches (the temperature
+  falls 20-30 degC over an hour or two and settles at 52-61); the limit is never reached.
+- SKAB valve: the pump-loop group (T-squared, from PUMP.VIB2) one second before PUMP.VIB2's own
+  H alarm, the only limit alarm of that data set's normal time: a vibration excursion the labels
+  do not mark, that crossed the plant file's limit.
+- SKAB other: the group (Q, from LOOP.FLOW) twice in the anomaly-free run's second half hour,
+  on flow dips of 2-5 l/min (to within 1.3 l/min of L 117) that current, pressure and voltage do
+  not explain; and the flow anomaly and the group at the start of other/13, whose first four
+  minutes, labelled normal, are the two-phase flow it is about (flow 20 l/min, its L and LL
+  alarms follow within seconds).
+
+None of them is a learning start or a baseline fault of a detector: the detectors learn before
+the normal time is counted (`score.learn_s`) and the remaining raises are on real movements of
+the process. SKAB has 3-4 hours of normal time for 8 tags, so each of them is 32-41 per 1,000
+tag-hours there.
+
     python3 bench/real_data.py [--only NAME] [--seed N] [--per-kind N] [--no-inject]
 """
 
@@ -94,6 +118,9 @@ def table(results: dict) -> list[dict]:
                 "no_limit_detected": ours["no_limit_detected"],
                 "seen_in_window": ours["seen_in_window"],
                 "median_lead_h": ours["median_lead_h"],
+                "false": ours["false"],
+                "false_then_limit": ours["false_then_limit"],
+                "normal_tag_hours": r["real"]["normal_tag_hours"],
                 "false_per_1000_tag_hours": ours["false_per_1000_tag_hours"],
                 "false_per_1000_hours": ours["false_per_1000_hours"],
                 "pca_warned_before_limit": pca["warned_before_limit"],
@@ -112,6 +139,36 @@ def table(results: dict) -> list[dict]:
     return rows
 
 
+FALSE_TARGET = 5.0  # false warnings per 1,000 tag-hours of real normal operation, at most
+WARNED_TARGET = 0.75  # share of the failures that reached a limit warned before it, at least
+
+
+def targets(results: dict) -> dict:
+    """The targets, the figures and whether each is met: per data set and pooled."""
+    evaluations = [r["real"] for r in results.values()]
+    pool = score.pooled(evaluations)
+    reached = sum(e["ours"]["reached_limit"] for e in evaluations)
+    warned = sum(e["ours"]["warned_before_limit"] for e in evaluations)
+    false = {
+        name: {
+            "false_per_1000_tag_hours": r["real"]["ours"]["false_per_1000_tag_hours"],
+            "met": (r["real"]["ours"]["false_per_1000_tag_hours"] or 0.0) <= FALSE_TARGET,
+        }
+        for name, r in results.items()
+    }
+    return {
+        "false_per_1000_tag_hours_at_most": FALSE_TARGET,
+        "false_per_data_set": false,
+        "false_pooled": pool | {"met": (pool["false_per_1000_tag_hours"] or 0.0) <= FALSE_TARGET},
+        "warned_before_limit": {
+            "warned": warned,
+            "reached_limit": reached,
+            "at_least": WARNED_TARGET,
+            "met": reached > 0 and warned >= WARNED_TARGET * reached,
+        },
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", choices=loader.NAMES, action="append")
@@ -123,7 +180,13 @@ def main(argv: list[str] | None = None) -> None:
         name: bench_dataset(name, args.seed, args.per_kind, not args.no_inject)
         for name in (args.only or loader.NAMES)
     }
-    print(json.dumps({"table": table(results), "data_sets": results}, indent=1))
+    print(
+        json.dumps(
+            {"table": table(results), "targets": targets(results), "data_sets": results},
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

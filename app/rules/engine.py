@@ -71,6 +71,7 @@ from app.rules.functions import (
     Node,
     PassContext,
     Term,
+    build_terms,
     fmt_span,
     fmt_term_value,
     prefetch_trends,
@@ -182,10 +183,16 @@ class CompiledRule:
 
         `latest`/`quality` are per tag (config order); a bad value counts as NaN. `cache` may be
         shared by the rules of one pass (same window, same `now`)."""
-        values = _values(latest, quality)
+        ok, raw = self.run(window, _values(latest, quality), now, cache)
+        return ok, build_terms(raw)
+
+    def run(
+        self, window: RecentWindow, values: np.ndarray, now: float, cache: dict | None = None
+    ) -> tuple[bool | None, list]:
+        """As `evaluate`, on the values with bad ones already NaN, and the terms as recorded
+        (`build_terms` makes them `Term`s): the engine builds their words only when asked."""
         ctx = PassContext(window, values, now, {} if cache is None else cache, self.n_slots)
-        ok = truth(self.root.ev(ctx))
-        return ok, [t for t in ctx.terms if t is not None]
+        return truth(self.root.ev(ctx)), ctx.terms
 
     def reset(self) -> None:
         """Forget held() timers and offline start times."""
@@ -221,10 +228,21 @@ class _State:
     false_since: float | None = None
     raised_at: float | None = None
     evaluated_at: float | None = None
-    terms: list[Term] = field(default_factory=list)
+    raw_terms: list = field(default_factory=list)  # of the last evaluation, as recorded (terms)
     snapshot_at: float | None = None  # the last raise: when, and every term then
     snapshot: list[Term] = field(default_factory=list)
     holding: list[Message] = field(default_factory=list)  # raised, condition not true: why it holds
+    _terms: list[Term] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def terms(self) -> list[Term]:
+        """Every sub-term of the last evaluation; their words are built on the first ask."""
+        if self._terms is None:
+            self._terms = build_terms(self.raw_terms)
+        return self._terms
+
+    def took(self, raw: list) -> None:
+        self.raw_terms, self._terms = raw, None
 
 
 class _Watch:
@@ -407,17 +425,19 @@ class RuleEngine:
         except Exception:  # each rule then fits its own trends: the one that fails is faulted below
             log.debug("prefetching the rules' trends failed", exc_info=True)
             cache.clear()
-        values = None
+        values = _values(latest, quality)
         for r in self.rules:
             c = self.compiled.get(r.name)
             if c is None:
                 continue
             st = self.state[r.name]
             try:
-                ok, terms = c.evaluate(self.window, latest, quality, now, cache)
+                run = getattr(c, "run", None)  # a stand-in that only evaluates gives its Terms
+                if run is None:
+                    ok, raw = c.evaluate(self.window, latest, quality, now, cache)
+                else:
+                    ok, raw = run(self.window, values, now, cache)
                 if st.active and ok is not True:
-                    if values is None:
-                        values = _values(latest, quality)
                     developing = self.watches[r.name].developing(
                         PassContext(self.window, values, now, cache, 0)
                     )
@@ -427,7 +447,8 @@ class RuleEngine:
                 self.faults.rule_failed(r.name, exc, now)
                 continue
             self.faults.rule_ok(r.name, now)
-            st.condition, st.terms, st.evaluated_at = ok, terms, now
+            st.condition, st.evaluated_at = ok, now
+            st.took(raw)
             if ok is True:
                 st.false_since = None
                 st.holding = []
@@ -435,8 +456,8 @@ class RuleEngine:
                     st.true_since = now
                 if not st.active and now - st.true_since >= r.for_s:
                     st.active, st.raised_at = True, now
-                    st.snapshot_at, st.snapshot = now, list(terms)
-                    out.append(self._condition(r, True, now, terms))
+                    st.snapshot_at, st.snapshot = now, list(st.terms)
+                    out.append(self._condition(r, True, now, st.terms))
                 continue
             st.true_since = None
             if not st.active:
@@ -446,7 +467,7 @@ class RuleEngine:
             st.holding = holding
             if not holding:
                 st.active, st.raised_at, st.false_since = False, None, None
-                out.append(self._condition(r, False, now, terms))
+                out.append(self._condition(r, False, now, []))
         return out
 
     def _holding(self, r, st: _State, ok: bool | None, now: float) -> list[Message]:

@@ -13,7 +13,10 @@ The trend is a Theil-Sen estimate: the median of the slopes between every pair o
 all. It needs 5 buckets with data. `rising` asks for a positive trend that moves more than
 `min_change` over the window; the default is three times the robust scatter (1.4826 x MAD) of
 the residuals, so a flat noisy signal never counts as rising. The fits of one evaluation pass
-are shared by its rules (`prefetch_trends` does them one vectorised batch per span).
+are shared by its rules (`prefetch_trends` does them one vectorised batch per span, and reads
+the bucket series of every mean/max/min once per span). A function records its value and what its
+`Term` needs; the Term's words are put together only when asked (`build_terms`: the operator's
+Why?, a raise), not at every evaluation.
 
 Truth has three values: true, false and unknown (`None`). A term without enough data (a trend
 over too few buckets, a tag without a good value, a pattern none of whose tags has data) is
@@ -115,8 +118,8 @@ def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> tuple[np.nda
     return np.array([done[i][0] for i in tags]), np.array([done[i][1] for i in tags])
 
 
-def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict) -> None:
-    t, y = ctx.window.series(tags, span_s, ctx.now)
+def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict, read=None) -> None:
+    t, y = ctx.window.series(tags, span_s, ctx.now) if read is None else read
     slope, noise = _theil_sen(t, y)
     for i, b, n in zip(tags, slope.tolist(), noise.tolist(), strict=True):
         done[i] = (b, n)
@@ -124,20 +127,58 @@ def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict) -> N
 
 SELF_EXPLAINED = {"count_rising", "count_above", "cluster_rising", "offline", "rising", "falling"}
 _TREND_FNS = {"slope", "rising", "falling", "count_rising", "cluster_rising"}
+_STAT_FNS = {"mean", "max", "min"}
 
 
 def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
-    """Compute every trend the rules of a pass will ask for, one vectorised fit per span."""
+    """Compute every trend the rules of a pass will ask for, one vectorised fit per span, and
+    the bucket series of every mean/max/min; all from one read of the window (every tag they
+    need over the longest span: a shorter span is its newest buckets)."""
     want: dict[float, set[int]] = {}
+    stats: dict[float, set[int]] = {}
     for r in rules:
         for c in r._calls:
             if c.fn in _TREND_FNS:
                 want.setdefault(c.span, set()).update(c.tags)
+            elif c.fn in _STAT_FNS:
+                stats.setdefault(c.span, set()).update(c.tags)
+    if not want and not stats:
+        return
+    every = sorted(set().union(*want.values(), *stats.values()))
+    t_all, y_all = ctx.window.series(every, max((*want, *stats)), ctx.now)
+    row = {i: k for k, i in enumerate(every)}
+
+    def read(tags: list[int], span: float) -> tuple[np.ndarray, np.ndarray]:
+        k = ctx.window.buckets(span)
+        return t_all[-k:], y_all[[row[i] for i in tags], -k:]
+
     for span, tags in want.items():
         done = ctx.cache.setdefault(("fit", span), {})
         missing = sorted(tags - done.keys())
         if missing:
-            _fit_into(ctx, missing, span, done)
+            _fit_into(ctx, missing, span, done, read(missing, span))
+    for span, tags in stats.items():
+        if ("series", span) not in ctx.cache:
+            rows = sorted(tags)
+            ctx.cache[("series", span)] = ({i: k for k, i in enumerate(rows)}, read(rows, span)[1])
+
+
+def _series_row(ctx: PassContext, i: int, span: float) -> np.ndarray:
+    """The bucket means of tag `i` over `span` (one row of `RecentWindow.series`), from the
+    pass's read when `prefetch_trends` made one."""
+    got = ctx.cache.get(("series", span))
+    if got is not None:
+        k = got[0].get(i)
+        if k is not None:
+            return got[1][k]
+    return ctx.window.series([i], span, ctx.now)[1][0]
+
+
+def build_terms(raw: list) -> list[Term]:
+    """The `Term`s of an evaluation from what it recorded (`PassContext.terms`): a Term, or a
+    (builder, arguments) pair whose words are put together only now, when someone asks for
+    them (the operator's Why?, a raise) rather than at every evaluation."""
+    return [t if isinstance(t, Term) else t[0](*t[1]) for t in raw if t is not None]
 
 
 _PAIRS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -230,9 +271,11 @@ class Call(Node):
         self.pattern = ""  # the tag pattern as written (pattern functions)
         self.since: float | None = None  # held: true since
         self.t0: float | None = None  # offline: first evaluation (a tag never seen counts from here)
+        self._run = getattr(self, "_" + fn)
 
     def ev(self, ctx):
-        value, term = getattr(self, "_" + self.fn)(ctx, *self.args)
+        # value, and its Term or (builder, arguments) of it (build_terms)
+        value, term = self._run(ctx, *self.args)
         ctx.terms[self.slot] = term
         return value
 
@@ -242,23 +285,32 @@ class Call(Node):
         now_v = float(ctx.values[i])
         then = float(ctx.window.value_at([i], span, ctx.now)[0])
         d = now_v - then
+        return d, (self._delta_term, (d, now_v, then))
+
+    def _delta_term(self, d, now_v, then) -> Term:
         detail = rule_text(
             QT_TRANSLATE_NOOP("rules", "{now} now, {then} then"),
             now=fmt_term_value(now_v),
             then=fmt_term_value(then),
         )
-        return d, Term(self.text, d, self.units[0], detail)
+        return Term(self.text, d, self.units[0], detail)
 
     def _slope(self, ctx, span):
         slope, noise = _fit(ctx, self.tags, span)
         v = float(slope[0]) * 60.0
-        detail = rule_text(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=fmt_term_value(float(noise[0])))
-        return v, Term(self.text, v, per_min(self.units[0]), detail)
+        return v, (self._slope_term, (v, float(noise[0])))
+
+    def _slope_term(self, v, noise) -> Term:
+        detail = rule_text(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=fmt_term_value(noise))
+        return Term(self.text, v, per_min(self.units[0]), detail)
 
     def _rising(self, ctx, span, min_change=None, sign=1):
         hit, change, thr = trend_of(ctx, self.tags, span, min_change, sign)
         c, t = float(change[0]), float(thr[0])
         h = None if math.isnan(c) else bool(hit[0])  # too few buckets: unknown, never false or true
+        return h, (self._rising_term, (h, c, t, span, sign))
+
+    def _rising_term(self, h, c, t, span, sign) -> Term:
         if h is None:
             detail = word("rules", _NOT_ENOUGH)
         else:
@@ -276,17 +328,20 @@ class Call(Node):
             unit=f" {self.units[0]}" if self.units[0] else "",
             span=fmt_span(span),
         )
-        return h, Term(self.text, h, "", detail, ev if h else "")
+        return Term(self.text, h, "", detail, ev if h else "")
 
     def _falling(self, ctx, span, min_change=None):
         return self._rising(ctx, span, min_change, sign=-1)
 
     def _stat(self, ctx, span, fn, name):
-        _, y = ctx.window.series(list(self.tags), span, ctx.now)
-        y = y[0][np.isfinite(y[0])]
+        y = _series_row(ctx, self.tags[0], span)
+        y = y[np.isfinite(y)]
         v = float(fn(y)) if len(y) else math.nan
-        detail = rule_text(QT_TRANSLATE_NOOP("rules", "{n} buckets"), n=len(y)) if len(y) else ""
-        return v, Term(self.text, v, self.units[0], detail)
+        return v, (self._stat_term, (v, len(y)))
+
+    def _stat_term(self, v, n) -> Term:
+        detail = rule_text(QT_TRANSLATE_NOOP("rules", "{n} buckets"), n=n) if n else ""
+        return Term(self.text, v, self.units[0], detail)
 
     def _mean(self, ctx, span):
         return self._stat(ctx, span, np.mean, "mean")
@@ -300,37 +355,38 @@ class Call(Node):
     # -- patterns
     def _count_rising(self, ctx, span, min_change=None):
         hit, change, _ = trend_of(ctx, self.tags, span, min_change, 1)
-        return self._counted(
-            np.flatnonzero(hit),
-            change,
-            "+",
-            QT_TRANSLATE_NOOP("rules", "{n} rising in {span}: {names}"),
-            word("rules", QT_TRANSLATE_NOOP("rules", "none rising")),
-            span=fmt_span(span),
-        )
+        return self._counted(np.flatnonzero(hit), change, "+", span)
 
     def _count_above(self, ctx, threshold):
         v = ctx.values[list(self.tags)]
         with np.errstate(invalid="ignore"):
             idx = np.flatnonzero(v > threshold)
-        return self._counted(
-            idx,
-            v,
-            "",
-            QT_TRANSLATE_NOOP("rules", "{n} above {threshold}: {names}"),
-            word("rules", QT_TRANSLATE_NOOP("rules", "none above")),
-            threshold=fmt_term_value(threshold),
-        )
+        return self._counted(idx, v, "", threshold)
 
-    def _counted(self, idx, values, sign: str, template: str, none, **args):
+    def _counted(self, idx, values, sign: str, arg):
         """How many tags of the pattern match (`idx`), named with their values (`values` of the
-        pattern's tags; unknown when none of them has one)."""
+        pattern's tags; unknown when none of them has one). `sign` "+": rising over the span
+        `arg`; "": above the threshold `arg`."""
         if not np.isfinite(values).any():  # no tag of the pattern has a value or a trend: unknown
-            return math.nan, Term(self.text, math.nan, "", word("rules", _NOT_ENOUGH), "")
-        names = ", ".join(f"{self.names[k]} {sign}{fmt_term_value(float(values[k]))}" for k in idx[:6])
+            return math.nan, (self._unknown_term, (math.nan,))
         n = int(len(idx))
+        return n, (self._counted_term, (n, idx, values, sign, arg))
+
+    def _unknown_term(self, value) -> Term:
+        return Term(self.text, value, "", word("rules", _NOT_ENOUGH), "")
+
+    def _counted_term(self, n, idx, values, sign, arg) -> Term:
+        names = ", ".join(f"{self.names[k]} {sign}{fmt_term_value(float(values[k]))}" for k in idx[:6])
+        if sign:
+            template = QT_TRANSLATE_NOOP("rules", "{n} rising in {span}: {names}")
+            none = word("rules", QT_TRANSLATE_NOOP("rules", "none rising"))
+            args = {"span": fmt_span(arg)}
+        else:
+            template = QT_TRANSLATE_NOOP("rules", "{n} above {threshold}: {names}")
+            none = word("rules", QT_TRANSLATE_NOOP("rules", "none above"))
+            args = {"threshold": fmt_term_value(arg)}
         ev = rule_text(template, n=n, names=names, **args)
-        return n, Term(self.text, n, "", names or none, ev if n else "")
+        return Term(self.text, n, "", names or none, ev if n else "")
 
     def _cluster_rising(self, ctx, radius, n, span, min_change=None):
         hit, change, _ = trend_of(ctx, self.tags, span, min_change, 1)
@@ -343,9 +399,11 @@ class Call(Node):
                 best = np.flatnonzero(near[k])
         ok = len(best) >= n
         if not ok and not np.isfinite(change).any():  # no detector of the pattern has a trend
-            return None, Term(self.text, None, "", word("rules", _NOT_ENOUGH), "")
+            return None, (self._unknown_term, (None,))
+        return ok, (self._cluster_term, (ok, best, change, int(hit.sum()), radius, span))
+
+    def _cluster_term(self, ok, best, change, rising, radius, span) -> Term:
         names = ", ".join(f"{self.names[k]} +{fmt_term_value(float(change[k]))}" for k in best[:6])
-        rising = int(hit.sum())
         if len(best):
             detail = rule_text(
                 QT_TRANSLATE_NOOP("rules", "{n} within {radius} m: {names}"),
@@ -365,7 +423,7 @@ class Call(Node):
             if ok
             else ""
         )
-        return ok, Term(self.text, ok, "", detail, ev)
+        return Term(self.text, ok, "", detail, ev)
 
     def _offline(self, ctx):
         if self.t0 is None:
@@ -373,11 +431,14 @@ class Call(Node):
         last = ctx.window.last_ts[list(self.tags)]
         last = np.where(np.isnan(last), self.t0, last)
         idx = np.flatnonzero(ctx.now - last > self.stale_s)
-        names = ", ".join(self.names[k] for k in idx[:6])
         n = int(len(idx))
+        return n, (self._offline_term, (n, idx))
+
+    def _offline_term(self, n, idx) -> Term:
+        names = ", ".join(self.names[k] for k in idx[:6])
         ev = rule_text(QT_TRANSLATE_NOOP("rules", "offline: {names}"), names=names) if n else ""
         none = word("rules", QT_TRANSLATE_NOOP("rules", "all reporting"))
-        return n, Term(self.text, n, "", names or none, ev)
+        return Term(self.text, n, "", names or none, ev)
 
     def _held(self, ctx, cond, span):
         c = truth(cond.ev(ctx))
@@ -387,6 +448,9 @@ class Call(Node):
             self.since = ctx.now
         dur = 0.0 if self.since is None else ctx.now - self.since
         ok = None if c is None else c and dur >= span
+        return ok, (self._held_term, (ok, c, dur, span))
+
+    def _held_term(self, ok, c, dur, span) -> Term:
         if c is None:
             detail = word("rules", _NOT_ENOUGH)
         elif c:
@@ -397,7 +461,7 @@ class Call(Node):
             )
         else:
             detail = word("rules", QT_TRANSLATE_NOOP("rules", "not true"))
-        return ok, Term(self.text, ok, "", detail, "")
+        return Term(self.text, ok, "", detail, "")
 
 
 def as_number(x) -> float:

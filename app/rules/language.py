@@ -122,9 +122,12 @@ class TagTerm(Node):
 
     def ev(self, ctx):
         v = float(ctx.values[self.i])
-        shown = (None if math.isnan(v) else v != 0.0) if self.is_bool else v  # a bool tag reads yes/no
-        ctx.terms[self.slot] = Term(self.name, shown, self.unit)
+        ctx.terms[self.slot] = (self._term, (v,))
         return v
+
+    def _term(self, v: float) -> Term:
+        shown = (None if math.isnan(v) else v != 0.0) if self.is_bool else v  # a bool tag reads yes/no
+        return Term(self.name, shown, self.unit)
 
 
 class Arith(Node):
@@ -173,6 +176,8 @@ class Compare(Node):
         self.unit = getattr(left, "unit", "") or (getattr(left, "units", None) or [""])[0]
         if isinstance(left, Call) and left.fn in ("slope",):
             self.unit = per_min(self.unit)
+        # a true comparison says what it found, unless a function beside it says it already
+        self.explains = not any(isinstance(x, Call) and x.fn in SELF_EXPLAINED for x in (left, *rights))
 
     def ev(self, ctx):
         left = first = as_number(self.left.ev(ctx))
@@ -182,11 +187,14 @@ class Compare(Node):
             results.append(None if math.isnan(left) or math.isnan(right) else bool(op(left, right)))
             left = right
         ok = kleene_and(results)  # a value without data makes the comparison unknown, not false
-        ev = ""
-        if ok and not any(isinstance(x, Call) and x.fn in SELF_EXPLAINED for x in (self.left, *self.rights)):
-            ev = f"{self.text} ({fmt_term_value(first)}{' ' + self.unit if self.unit else ''})"
-        ctx.terms[self.slot] = Term(self.text, ok, "", "", ev)
+        ctx.terms[self.slot] = (self._term, (ok, first))
         return ok
+
+    def _term(self, ok: bool | None, first: float) -> Term:
+        ev = ""
+        if ok and self.explains:
+            ev = f"{self.text} ({fmt_term_value(first)}{' ' + self.unit if self.unit else ''})"
+        return Term(self.text, ok, "", "", ev)
 
 
 # ---------------------------------------------------------------- compiling

@@ -19,6 +19,13 @@ seen in window  any warning raise on its tags from the look-back before its star
 false warning   a warning raise at a time outside every failure's [start - look-back,
                 end + settle] (the labelled-normal stretches), after the detectors' learning time;
                 per 1,000 tag-hours of that normal time over the tags a detector watches.
+                Beside the count (never instead of it): how many of them a limit alarm on one
+                of their tags followed within the look-back (`false_then_limit`: the process
+                did cross one of the plant's own limits in time labelled normal), and each false
+                warning's time, source, kind and text (`false_list`), so that what raises them
+                can be read, not guessed.
+pooled          every data set's false warnings summed over all their normal tag-hours
+                (`pooled`), beside the per-data-set figures.
 PCA             the same with the monitor's alarm times in place of warning raises (it has no
                 tags: any alarm counts for every failure); false alarms per 1,000 hours of normal
                 time, and per 1,000 tag-hours (divided by the tags it watches) beside ours.
@@ -51,6 +58,7 @@ class Raise:
     ts: float
     tag: str
     kind: str
+    text: str = ""  # the alarm's or warning's message
 
 
 @dataclass
@@ -74,7 +82,7 @@ def raises(events: list[Alarm]) -> list[Raise]:
     out = []
     for a in sorted(events, key=lambda a: a.ts):
         if a.active and not on.get(a.key, False):
-            out.append(Raise(a.ts, a.source, a.kind))
+            out.append(Raise(a.ts, a.source, a.kind, str(a.message)))
         on[a.key] = a.active
     return out
 
@@ -217,19 +225,33 @@ def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Fa
     ours = covered(ds, result.warnings)
     our_v = [judge(f, result.limits, ours, ds.lookback_s) for f in failures]
     wt = np.array([r.ts for r in result.warnings])
-    our_false = int((in_normal(ds, wt) & (wt >= start)).sum()) if len(wt) else 0
+    false_mask = (in_normal(ds, wt) & (wt >= start)) if len(wt) else np.zeros(0, dtype=bool)
+    our_false = int(false_mask.sum())
+    false_raises = [r for r, f in zip(result.warnings, false_mask.tolist(), strict=True) if f]
     pca = [(float(t), "") for t in pca_alarms]
     pca_v = [judge(f, result.limits, pca, ds.lookback_s) for f in failures]
     pca_false = int((in_normal(ds, pca_alarms) & (pca_alarms >= start)).sum()) if len(pca_alarms) else 0
     lt = np.array([r.ts for r in result.limits])
     limit_false = int((in_normal(ds, lt) & (lt >= start)).sum()) if len(lt) else 0
     ours_s = summary(our_v, our_false, hours * tags)
+    ours_s["false_then_limit"] = sum(1 for r in false_raises if limit_after(ds, r, result.limits))
+    ours_s["false_list"] = [
+        {
+            "t_s": round(r.ts - float(ds.ts[0])),
+            "source": r.tag,
+            "kind": str(r.kind),
+            "limit_alarm_after_s": _after_s(ds, r, result.limits),
+            "text": r.text,
+        }
+        for r in false_raises
+    ]
     pca_s = summary(pca_v, pca_false, hours * len(ds.tags))
     for part, false in ((ours_s, our_false), (pca_s, pca_false)):  # per hour of the plant, as SKAB counts
         part["false_per_1000_hours"] = round(1000.0 * false / hours, 2) if hours else None
     return {
         "normal_hours": round(hours, 2),
         "tags_watched": tags,
+        "normal_tag_hours": round(hours * tags, 2),
         "limit_alarms_in_normal": limit_false,
         "ours": ours_s,
         "pca": pca_s,
@@ -243,6 +265,31 @@ def evaluate(ds: DataSet, result: Run, pca_alarms: np.ndarray, failures: list[Fa
             }
             for f, v, p in zip(failures, our_v, pca_v, strict=True)
         ],
+    }
+
+
+def limit_after(ds: DataSet, w: Raise, limits: list[Raise]) -> Raise | None:
+    """The first limit alarm on one of the tags of warning `w` (a group's: its tags) within the
+    look-back after it, or None."""
+    tags = {tag for _, tag in covered(ds, [w])}
+    hit = [r for r in limits if r.tag in tags and w.ts <= r.ts <= w.ts + ds.lookback_s]
+    return min(hit, key=lambda r: r.ts) if hit else None
+
+
+def _after_s(ds: DataSet, w: Raise, limits: list[Raise]) -> float | None:
+    r = limit_after(ds, w, limits)
+    return None if r is None else round(r.ts - w.ts, 1)
+
+
+def pooled(evaluations: list[dict]) -> dict:
+    """All the data sets' false warnings over all their normal tag-hours together."""
+    false = sum(e["ours"]["false"] for e in evaluations)
+    tag_hours = sum(e["normal_tag_hours"] for e in evaluations)
+    return {
+        "false": false,
+        "false_then_limit": sum(e["ours"]["false_then_limit"] for e in evaluations),
+        "normal_tag_hours": round(tag_hours, 1),
+        "false_per_1000_tag_hours": round(1000.0 * false / tag_hours, 2) if tag_hours else None,
     }
 
 
