@@ -365,7 +365,13 @@ class ControlRoomServer:
     async def _publish_loop(self, client, listen: asyncio.Task) -> None:
         queue = self.queue
         rebirth_due = False
+        me = asyncio.current_task()
         while True:
+            if me is not None and me.cancelling():
+                # a stop that a publish swallowed: aiomqtt waits for a publish the socket could
+                # not take at once with asyncio.wait_for, which before Python 3.12 can lose a
+                # cancellation arriving as the publish completes; the server would never stop
+                raise asyncio.CancelledError
             if listen.done():
                 listen.result()  # the connection dropped: raise its error
                 return
