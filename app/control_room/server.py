@@ -192,7 +192,9 @@ class ControlRoomServer:
             dtype=np.int64,
         )
         three = len(self.tag_alias) and self.tag_alias.min() >= ALIAS_BASE and self.tag_alias.max() < 1 << 21
-        self.alias_rows = varint_rows(self.tag_alias, 3) if three else None  # the tags' varints, once
+        # the tags' varints, once: a row per tag (varint_rows gives one row for equal values, as
+        # the one alias of a one-tag plant is)
+        self.alias_rows = varint_rows(self.tag_alias, 3).reshape(-1, 3) if three else None
         n = len(config.tags)
         self.value, self.qcode, self.ts_ms = (
             np.full(n, np.nan),
