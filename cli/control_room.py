@@ -133,6 +133,7 @@ def node_server(args, cfg, engine, audit, url, creds, **options):
         audit,
         coverage.hello,
         authenticate=users.authenticate,  # stations log in here: their database role only reads
+        accounts=users,  # and an administrator on a station manages the users here
         refusal_window_s=args.refusal_window,
     )
     node = args.node or plant_slug(cfg.plant.name)
@@ -197,6 +198,8 @@ def _serve(args, cfg, sim, url, creds) -> int:
             for svc in services:
                 svc.detach()
             engine.stop()
+            if server.processor is not None:
+                server.processor.close()
         print(f"serve: {server.messages_out} messages, {server.bytes_out} bytes published", flush=True)
     return 0
 

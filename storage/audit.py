@@ -82,6 +82,7 @@ class Action(StrEnum):
     USER_REMOVE = "user_remove"
     USER_PASSWD = "user_passwd"
     USER_ROLE = "user_role"
+    USER_DISABLE = "user_disable"  # an account disabled (refused at login) or enabled again
     WRITE = "write"  # a value written to a device (or refused): old, new, result
     CERT_TRUST = "certificate_trust"  # a device's server certificate put on the trust list
     CERT_REJECT = "certificate_reject"

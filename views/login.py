@@ -44,7 +44,8 @@ MODE_LOGIN = "login"
 MODE_FIRST_ADMIN = "first_admin"
 
 
-# what app.accounts.users says (in English: the core has no Qt), as the operator reads it
+# what app.accounts.users says (in English: the core has no Qt), as the operator reads it, and
+# what a station's login or users dialog hears back (app/control_room/station_login.py)
 _USER_MESSAGES = (
     (
         r"Wrong user name or password, or the account is locked\.",
@@ -64,6 +65,16 @@ _USER_MESSAGES = (
         QT_TRANSLATE_NOOP("login", "{name} is the last administrator."),
     ),
     (r"[Nn]o user (?P<q>['\"])(?P<name>.*)(?P=q)\.?", QT_TRANSLATE_NOOP("login", "No user {name}.")),
+    (r"[Nn]o answer from the server\.?", QT_TRANSLATE_NOOP("login", "No answer from the server.")),
+    (r"[Nn]o connection to the server\.?", QT_TRANSLATE_NOOP("login", "No connection to the server.")),
+    (
+        r"(?P<name>\S+) \((?P<role>[a-z_]+)\) may not (?P<action>[a-z_]+)\.?",
+        QT_TRANSLATE_NOOP("login", "{name} may not do this: the role does not allow it."),
+    ),
+    (
+        r"[Aa]n administrator does not remove their own account\.?",
+        QT_TRANSLATE_NOOP("login", "An administrator does not remove their own account."),
+    ),
 )
 
 

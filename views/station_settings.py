@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.users import Permission
+from views.login import user_message
 
 LIMITS = ("HH", "H", "L", "LL")
 
@@ -173,6 +174,8 @@ class LimitDialog(QDialog):
         self.send_button.setEnabled(True)
         exc = future.exception()
         if exc is not None:
-            self.answer.setText(self.tr("Refused by the server: {reason}").format(reason=exc))
+            self.answer.setText(
+                self.tr("Refused by the server: {reason}").format(reason=user_message(str(exc)))
+            )
         else:
             self.answer.setText(self.tr("Done: the server applied it"))

@@ -1,10 +1,15 @@
-"""The administrator's user list: add, remove, change role, set a new password. Every change is
-made through UserStore under the administrator's name, so it is in the audit trail."""
+"""The administrator's user list: add, remove, change role, set a new password, disable or enable.
+Every change is made through UserStore under the administrator's name, so it is in the audit trail.
+On a station the store is app/control_room/station_login.RemoteAccounts: a change is a command the
+server applies, answered later (a future); the dialog says it waits, and shows the server's answer
+without holding up the screen."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,16 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.users import MAX_NAME, Role, UserError
+from app.control_room.station_login import NO_ANSWER
 from views.login import user_message
 from views.session import role_label
+
+ANSWER_WAIT_S = 15.0  # for the server's answer to a change made on a station
 
 
 class UsersDialog(QDialog):
     """Users of this plant's database (a handful of rows: a QTableWidget is enough here)."""
 
+    answered = Signal(object)  # a change's future, done (from the thread that finished it)
+
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session, self.store = session, session.store
+        self.pending: concurrent.futures.Future | None = None
+        self.answered.connect(self._answered)
         self.setWindowTitle(self.tr("Forewarn — users"))
         self.resize(560, 340)
         self.table = QTableWidget(0, 3, self)
@@ -43,16 +55,22 @@ class UsersDialog(QDialog):
         self.error.setObjectName("loginError")
         self.error.setStyleSheet("color: #ffffff; background: #7a2a2a; padding: 4px 8px;")
         self.error.hide()
+        self.note = QLabel(self)
+        self.note.setObjectName("usersNote")
+        self.note.hide()
         buttons = QHBoxLayout()
+        self.change_buttons: list[QPushButton] = []
         for text, slot in (
             (self.tr("Add…"), self.add),
             (self.tr("Role…"), self.change_role),
             (self.tr("New password…"), self.new_password),
+            (self.tr("Disable / enable"), self.toggle_disabled),
             (self.tr("Remove"), self.remove),
         ):
             b = QPushButton(text, self)
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.change_buttons.append(b)
         buttons.addStretch(1)
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
@@ -60,6 +78,7 @@ class UsersDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.error)
+        lay.addWidget(self.note)
         lay.addLayout(buttons)
         self.reload()
 
@@ -78,14 +97,59 @@ class UsersDialog(QDialog):
         return item.text() if item is not None else None
 
     def _do(self, fn, *args) -> None:
+        if self.pending is not None:
+            return  # one change at a time: the last one is not answered yet
         try:
-            fn(*args, by=self.session.name)
+            answer = fn(*args, by=self.session.name)
         except UserError as exc:
-            self.error.setText(user_message(str(exc)))
-            self.error.show()
+            self._show_error(str(exc))
+            return
+        if isinstance(answer, concurrent.futures.Future):  # a station: the server answers later
+            self._wait_for(answer)
             return
         self.error.hide()
         self.reload()
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(user_message(text))
+        self.error.show()
+
+    def _wait_for(self, answer: concurrent.futures.Future) -> None:
+        self.pending = answer
+        self.error.hide()
+        self.note.setText(self.tr("Sent; waiting for the server…"))
+        self.note.show()
+        for b in self.change_buttons:
+            b.setEnabled(False)
+        answer.add_done_callback(self._emit_answer)
+        wait_s = float(getattr(self.store, "timeout", ANSWER_WAIT_S) or ANSWER_WAIT_S)
+        QTimer.singleShot(int(1000 * max(wait_s, ANSWER_WAIT_S)), self, lambda: self._no_answer(answer))
+
+    def _emit_answer(self, future: concurrent.futures.Future) -> None:  # any thread
+        try:
+            self.answered.emit(future)
+        except RuntimeError:  # the dialog is gone: nobody to tell
+            pass
+
+    def _no_answer(self, answer: concurrent.futures.Future) -> None:
+        if self.pending is answer and not answer.done():
+            self._settle()
+            self._show_error(NO_ANSWER)
+
+    def _answered(self, future: concurrent.futures.Future) -> None:
+        if self.pending is not future:
+            return  # answered after the dialog gave up on it
+        self._settle()
+        exc = future.exception()
+        if exc is not None:
+            self._show_error(str(exc))
+        self.reload()
+
+    def _settle(self) -> None:
+        self.pending = None
+        self.note.hide()
+        for b in self.change_buttons:
+            b.setEnabled(True)
 
     def add(self) -> None:
         dlg = QDialog(self)
@@ -108,11 +172,15 @@ class UsersDialog(QDialog):
         form.addRow(ok)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        if pw1.text() != pw2.text():
+        self.create(name.text(), role.currentData(), pw1.text(), pw2.text())
+
+    def create(self, name: str, role: Role, password: str, again: str) -> None:
+        """Add a user (the Add… form's fields)."""
+        if password != again:
             self.error.setText(self.tr("The two passwords differ."))
             self.error.show()
             return
-        self._do(self.store.add, name.text(), role.currentData(), pw1.text())
+        self._do(self.store.add, name, role, password)
 
     def change_role(self) -> None:
         name = self.selected()
@@ -138,6 +206,15 @@ class UsersDialog(QDialog):
         )
         if ok:
             self._do(self.store.set_password, name, pw)
+
+    def toggle_disabled(self) -> None:
+        """Disable the selected account (its logins refused) or enable it again."""
+        name = self.selected()
+        if name is None or name == self.session.name:
+            return
+        user = self.store.get(name)
+        if user is not None:
+            self._do(self.store.set_disabled, name, not user.disabled)
 
     def remove(self) -> None:
         name = self.selected()

@@ -63,8 +63,8 @@ class DeviceBadge(QLabel):
             tip += self.tr("\nsince {time}").format(time=format_time(status.ts))
             if status.round_trip_ms is not None:
                 tip += self.tr("\nround trip {ms} ms").format(ms=f"{status.round_trip_ms:.0f}")
-            if status.error:
-                tip += f"\n{status.error}"
+            if status.error:  # a driver's own words stay as they are; the station's are translated
+                tip += "\n" + QCoreApplication.translate("status", status.error)
             if status.warning_text:
                 tip += f"\n{status.warning_text}"
         if tip != self.toolTip():

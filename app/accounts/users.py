@@ -318,6 +318,14 @@ class UserStore:
         self.table.update(name, role=role.label)
         self._audit(by, Action.USER_ROLE, name, {"from": user.role.label, "to": role.label})
 
+    def set_disabled(self, name: str, disabled: bool, *, by: str = "") -> None:
+        """Disable an account (every login refused, its rows kept) or enable it again."""
+        user = self._existing(name)
+        if disabled and user.role == Role.ADMINISTRATOR and not user.disabled and self._admins() <= 1:
+            raise UserError(f"{name!r} is the last administrator")
+        self.table.update(name, disabled=bool(disabled))
+        self._audit(by, Action.USER_DISABLE, name, {"disabled": bool(disabled)})
+
     # ---- logging in
     def authenticate(self, name: str, password: str, *, audit_success: bool = True) -> AuthResult:
         """Check a password. Five wrong in a row lock the account for `lockout_s`; a locked or
@@ -389,6 +397,7 @@ class ExpectedUser:
     role: str
     hash_id: str | None = None  # keyed fingerprint of the current password hash, when audited
     since: int = 0  # id of the row that added the user
+    disabled: bool = False
 
 
 def expected_users(entries) -> dict[str, ExpectedUser]:
@@ -404,12 +413,14 @@ def expected_users(entries) -> dict[str, ExpectedUser]:
             out[e.target].role = str(d.get("to", out[e.target].role))
         elif e.action == Action.USER_PASSWD and e.target in out:
             out[e.target].hash_id = d.get("hash_id")
+        elif e.action == Action.USER_DISABLE and e.target in out:
+            out[e.target].disabled = bool(d.get("disabled"))
     return out
 
 
 def users_problems(store: UserStore, entries, fingerprint: Callable[[str], str] | None) -> list[str]:
     """Users whose state in the `users` table differs from what the audit trail says: added,
-    removed, given another role, another password or disabled behind Forewarn's back (by SQL).
+    removed, given another role, another password, disabled or enabled behind Forewarn's back (by SQL).
     `fingerprint` is the audit key's (AuditLog.fingerprint); without it passwords are not compared."""
     expected = expected_users(entries)
     hashes = store.password_hashes()
@@ -429,8 +440,8 @@ def users_problems(store: UserStore, entries, fingerprint: Callable[[str], str] 
             )
         if want.hash_id and fingerprint is not None and fingerprint(hashes.get(u.name, "")) != want.hash_id:
             problems.append(f"the password of user {u.name!r} was changed outside Forewarn")
-        if u.disabled:
-            problems.append(f"user {u.name!r} was disabled outside Forewarn")
+        if u.disabled != want.disabled:
+            problems.append(f"user {u.name!r} was {'disabled' if u.disabled else 'enabled'} outside Forewarn")
     for name in sorted(set(expected) - {u.name for u in store.users()}):
         problems.append(f"user {name!r} was removed from the users table outside Forewarn")
     return problems

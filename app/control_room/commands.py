@@ -23,7 +23,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from app.accounts.users import Permission, can
@@ -38,6 +38,11 @@ HELLO = "hello"  # a station's heartbeat with its areas (app/control_room/areas.
 REFUSAL_WINDOW_S = 60.0  # one refusal per station and reason audited in this long; the rest counted
 MAX_REFUSAL_KEYS = 32  # stations x reasons followed in a window; past that, all counted together
 LOGIN = "login"  # a station's login, checked here against the shared user table (lockouts, audit)
+# an administrator's changes to the shared user table from a station (its database role only
+# reads): made here by the server's user store, which audits each under the administrator's name
+USER_ADD, USER_REMOVE, USER_ROLE = "user_add", "user_remove", "user_role"
+USER_PASSWORD, USER_DISABLE = "user_password", "user_disable"
+USER_ACTIONS = (USER_ADD, USER_REMOVE, USER_ROLE, USER_PASSWORD, USER_DISABLE)
 
 # action -> (permission, audit action); None: no user needed
 ACTIONS: dict[str, tuple[Permission | None, str | None]] = {
@@ -51,6 +56,7 @@ ACTIONS: dict[str, tuple[Permission | None, str | None]] = {
     "set_limit": (Permission.CONFIGURE, Action.CONFIG_CHANGE),
     HELLO: (None, None),
     LOGIN: (None, None),  # audited by the user store's authenticate
+    **{a: (Permission.MANAGE_USERS, None) for a in USER_ACTIONS},  # audited by the user store
 }
 
 
@@ -203,6 +209,7 @@ class CommandProcessor:
         on_hello=None,
         authenticate=None,
         refusal_window_s: float = REFUSAL_WINDOW_S,
+        accounts=None,
     ):
         self.engine = engine
         self.verifier = verifier
@@ -212,6 +219,10 @@ class CommandProcessor:
         # (name, password) -> app.accounts.users.AuthResult (UserStore.authenticate: counts the
         # failures, locks, audits); None: stations cannot log in here
         self.authenticate = authenticate
+        # the shared user table's store (app.accounts.users.UserStore, with the server's audit):
+        # an administrator's user changes from a station; None: refused
+        self.accounts = accounts
+        self._hashing: ThreadPoolExecutor | None = None  # logins and passwords: scrypt, off the loop
         self.refusals = RefusalThrottle(refusal_window_s)
 
     def handle(self, text: str) -> tuple[dict, Future | None]:
@@ -237,7 +248,7 @@ class CommandProcessor:
         if exc is not None:
             return {**result, "ok": False, "error": str(exc)}
         answer = future.result()
-        if result["action"] == LOGIN:
+        if result["action"] == LOGIN or result["action"] in USER_ACTIONS:
             return {**result, "ok": True, "error": "", "answer": answer}
         if result["action"] == "write" and dataclasses.is_dataclass(answer):
             fields = {f.name: records.text_out(getattr(answer, f.name)) for f in dataclasses.fields(answer)}
@@ -290,6 +301,8 @@ class CommandProcessor:
             raise CommandRefused(f"unknown or disabled user {cmd.user!r}")
         if not can(role, permission):
             raise CommandRefused(f"{cmd.user} ({role.label}) may not {cmd.action}")
+        if cmd.action in USER_ACTIONS:
+            return self._user_change(cmd)
         keys = None if a.get("keys") is None else [str(k) for k in a["keys"]]
         if cmd.action == "acknowledge":
             return e.acknowledge(keys, cmd.user, str(a.get("comment", "")))
@@ -312,18 +325,63 @@ class CommandProcessor:
             return e.write(str(a["tag"]), float(a["value"]), user)
         return e.submit_config(limit_changed(e.config, str(a["tag"]), str(a["limit"]), a.get("value")))
 
+    def _off_loop(self, fn, *args) -> Future:
+        """`fn(*args)` on the processor's own thread: a password's hash (scrypt, up to a second)
+        must not hold up the publishing of the server's loop."""
+        if self._hashing is None:
+            self._hashing = ThreadPoolExecutor(1, thread_name_prefix="station-accounts")
+        return self._hashing.submit(fn, *args)
+
+    def close(self) -> None:
+        if self._hashing is not None:
+            self._hashing.shutdown(wait=True, cancel_futures=True)
+            self._hashing = None
+
     def _login(self, cmd: Command) -> Future:
         """A station's login: the answer is the user's role; a refusal says only LOGIN_REFUSED
         (the store audited why). The password goes nowhere else: not in the result, not audited."""
         if self.authenticate is None:
             raise CommandRefused("this server does not take logins")
-        done: Future = Future()
-        outcome = self.authenticate(cmd.user, str(cmd.args.get("password", "")))
-        if outcome.ok:
-            done.set_result({"role": outcome.user.role.label})
-        else:
-            done.set_exception(CommandRefused(outcome.reason or "refused"))
-        return done
+
+        def check(name: str, password: str) -> dict:
+            outcome = self.authenticate(name, password)
+            if not outcome.ok:
+                raise CommandRefused(outcome.reason or "refused")
+            return {"role": outcome.user.role.label}
+
+        return self._off_loop(check, cmd.user, str(cmd.args.get("password", "")))
+
+    def _user_change(self, cmd: Command) -> Future:
+        """An administrator's change to the shared user table, by the server's user store (its
+        checks: names, password length, the last administrator; audited under the administrator's
+        name). A refusal is the store's message. No password goes into the result or the audit."""
+        store = self.accounts
+        if store is None:
+            raise CommandRefused("this server does not manage users")
+        a, by = cmd.args, cmd.user
+        name = str(a.get("name", ""))
+
+        def change() -> dict:
+            from app.accounts.users import UserError
+
+            try:
+                if cmd.action == USER_ADD:
+                    store.add(name, str(a.get("role", "")), str(a.get("password", "")), by=by)
+                elif cmd.action == USER_REMOVE:
+                    if name == by:
+                        raise UserError("an administrator does not remove their own account")
+                    store.remove(name, by=by)
+                elif cmd.action == USER_ROLE:
+                    store.set_role(name, str(a.get("role", "")), by=by)
+                elif cmd.action == USER_PASSWORD:
+                    store.set_password(name, str(a.get("password", "")), by=by)
+                else:
+                    store.set_disabled(name, bool(a.get("disabled", True)), by=by)
+            except UserError as exc:
+                raise CommandRefused(str(exc)) from None
+            return {"name": name}
+
+        return self._off_loop(change)
 
 
 def limit_changed(cfg, tag: str, limit: str, value):

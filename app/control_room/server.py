@@ -192,7 +192,9 @@ class ControlRoomServer:
             dtype=np.int64,
         )
         three = len(self.tag_alias) and self.tag_alias.min() >= ALIAS_BASE and self.tag_alias.max() < 1 << 21
-        self.alias_rows = varint_rows(self.tag_alias, 3) if three else None  # the tags' varints, once
+        # the tags' varints, once: a row per tag (varint_rows gives one row for equal values, as
+        # the one alias of a one-tag plant is)
+        self.alias_rows = varint_rows(self.tag_alias, 3).reshape(-1, 3) if three else None
         n = len(config.tags)
         self.value, self.qcode, self.ts_ms = (
             np.full(n, np.nan),
@@ -365,7 +367,13 @@ class ControlRoomServer:
     async def _publish_loop(self, client, listen: asyncio.Task) -> None:
         queue = self.queue
         rebirth_due = False
+        me = asyncio.current_task()
         while True:
+            if me is not None and me.cancelling():
+                # a stop that a publish swallowed: aiomqtt waits for a publish the socket could
+                # not take at once with asyncio.wait_for, which before Python 3.12 can lose a
+                # cancellation arriving as the publish completes; the server would never stop
+                raise asyncio.CancelledError
             if listen.done():
                 listen.result()  # the connection dropped: raise its error
                 return

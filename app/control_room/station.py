@@ -59,6 +59,7 @@ from transport.wire import read_doubles
 log = logging.getLogger(__name__)
 LINK_KEY = "SYSTEM:server-link"
 LINK_LOST = QT_TRANSLATE_NOOP("alarms", "No connection to the server: values are not live")
+NO_LINK = QT_TRANSLATE_NOOP("status", "no connection to the server")  # a device's, while the link is down
 
 
 class CommandFailed(RuntimeError):
@@ -352,10 +353,7 @@ class RemoteEngine:
                 )
                 self._alarms[LINK_KEY] = alarm
                 self._quality[:] = Quality.BAD
-                statuses = [
-                    DeviceStatus(d, DeviceState.DISCONNECTED, now, "no connection to the server")
-                    for d in self._devices
-                ]
+                statuses = [DeviceStatus(d, DeviceState.DISCONNECTED, now, NO_LINK) for d in self._devices]
                 self._devices.update({s.device: s for s in statuses})
                 bad = SampleBatch(
                     np.arange(self.n, dtype=np.int32),
