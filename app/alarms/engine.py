@@ -21,8 +21,6 @@ once (`AlarmFlips.many`); a single one goes alone (`AlarmFlips.one`).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from app.alarms.actions import AlarmActions
@@ -277,10 +275,10 @@ class AlarmEngine:
             # that is not a finite number, so those few prove the scan all numbers; BAD is the
             # lowest quality, a reduction proves it all good
             att = self._attention(v)
-            all_good = int(np.minimum.reduce(b.quality)) != _BAD and (
-                not len(att) or math.isfinite(np.add.reduce(v.take(att)))  # NaN and inf carry
+            all_good = int(np.minimum.reduce(b.quality)) != _BAD and bool(
+                np.logical_and.reduce(np.isfinite(v.take(att)))
             )
-            if not all_good:  # (or a sum that overflowed: the long way below is exact either way)
+            if not all_good:  # the long way below
                 att = None
         else:
             # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
