@@ -37,7 +37,8 @@ from app.alarms.engine import AlarmEngine  # noqa: E402
 from app.config import parse_config_text  # noqa: E402
 from core.samples import Quality, SampleBatch  # noqa: E402
 
-EVAL_TAGS, EVAL_BATCHES, EVAL_REPEATS = 10_000, 600, 3
+# best of nine passes each, ours and the floor alike: a shared machine slows single passes now and then
+EVAL_TAGS, EVAL_BATCHES, EVAL_REPEATS = 10_000, 600, 9
 LL, L, H, HH, DEADBAND, ON_DELAY_S = 10.0, 20.0, 80.0, 90.0, 1.0, 2.0
 FLOOD_TAGS, PLANT_TAGS = 1000, 1200
 TICK_MS = 10

@@ -145,6 +145,7 @@ class AlarmEngine:
         self.has_levels = len(self.block.rows) > 0
         self._whole_tags: np.ndarray | None = None
         self._seq = {np.dtype(d): np.arange(n, dtype=d) for d in (np.int32, np.int64)}
+        self._scratch = np.zeros((2, n), dtype=bool)  # the passes of `_attention`
         # per-tag memory for rate, deviation and frozen-value alarms
         self.last_v = np.full(n, np.nan)
         self.last_t = np.full(n, np.nan)
@@ -268,8 +269,22 @@ class AlarmEngine:
         """One sample per tag at most; `whole`: exactly one sample of every tag, in tag order."""
         out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
-        # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
-        all_good = bool(np.logical_and.reduce(np.isfinite(v))) and int(np.minimum.reduce(b.quality)) != _BAD
+        att = None
+        if whole and self.has_levels and not self.has["BAD"]:
+            # a scan of the plant: the tags outside their quiet band, found first, hold every value
+            # that is not a finite number, so those few prove the scan all numbers; BAD is the
+            # lowest quality, a reduction proves it all good
+            att = self._attention(v)
+            all_good = int(np.minimum.reduce(b.quality)) != _BAD and bool(
+                np.logical_and.reduce(np.isfinite(v.take(att)))
+            )
+            if not all_good:  # the long way below
+                att = None
+        else:
+            # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
+            all_good = (
+                bool(np.logical_and.reduce(np.isfinite(v))) and int(np.minimum.reduce(b.quality)) != _BAD
+            )
         good = None if all_good and not self.has["BAD"] else (b.quality != _BAD) & np.isfinite(v)
         if self.has["BAD"]:
             lv = self.levels["BAD"]
@@ -285,7 +300,7 @@ class AlarmEngine:
             if self.suppress_when:
                 out += self._update_suppression(float(gt.max()))
             if self.has_levels:
-                out += self._levels(gi, gt, gv, whole)
+                out += self._levels(gi, gt, gv, whole, att)
             if self.has["ROC"]:
                 dt = gt - self.last_t[gi]
                 rate = np.where(
@@ -308,17 +323,30 @@ class AlarmEngine:
                 self.last_v[gi], self.last_t[gi] = gv, gt
         return out
 
-    def _levels(self, idx, ts, v, whole: bool) -> list[Alarm]:
-        """HH, H, L, LL and STATE alarms of every tag at once; only tags outside their quiet band
-        (or timing a delay) go through the state machine."""
+    def _attention(self, v: np.ndarray) -> np.ndarray:
+        """The tags of a whole scan `v` not strictly inside their quiet band: at or beyond an edge,
+        timing a delay (an empty band), or not a number (NaN is never inside). Three passes into
+        scratch arrays: above the lower edge, at or above the upper, and the first not above the
+        second (not inside: at or below the lower edge, or at or above the upper)."""
         b = self.block
-        hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
-        att = ((v >= hi) | (v <= lo)).nonzero()[0]
+        above, at_top = self._scratch
+        np.greater(v, b.band_lo, out=above)
+        np.greater_equal(v, b.band_hi, out=at_top)
+        return np.less_equal(above, at_top, out=above).nonzero()[0]
+
+    def _levels(self, idx, ts, v, whole: bool, att: np.ndarray | None = None) -> list[Alarm]:
+        """HH, H, L, LL and STATE alarms of every tag at once; only tags outside their quiet band
+        (or timing a delay) go through the state machine (`att`: those tags of a whole scan, if
+        already found)."""
+        b = self.block
+        if att is None:
+            hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
+            att = ((v >= hi) | (v <= lo)).nonzero()[0]
         if not len(att):
             return []
         i = att if whole else idx[att]
-        t = ts[att]
-        flipped = b.advance(i, t, v[att])
+        t = ts.take(att)
+        flipped = b.advance(i, t, v.take(att))
         if flipped is None:
             return []
         r, k, f, on = flipped
