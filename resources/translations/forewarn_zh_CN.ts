@@ -3519,6 +3519,10 @@ device {device}</source>
         <translation>新密码…</translation>
     </message>
     <message>
+        <source>Disable / enable</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -3533,6 +3537,10 @@ device {device}</source>
     <message>
         <source>locked</source>
         <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Sent; waiting for the server…</source>
+        <translation>已发送，等待服务器应答…</translation>
     </message>
     <message>
         <source>Add user</source>
@@ -4837,6 +4845,22 @@ Last message: {message}</source>
     <message>
         <source>No user {name}.</source>
         <translation>没有用户 {name}。</translation>
+    </message>
+    <message>
+        <source>No answer from the server.</source>
+        <translation>服务器无应答。</translation>
+    </message>
+    <message>
+        <source>No connection to the server.</source>
+        <translation>与服务器的连接中断。</translation>
+    </message>
+    <message>
+        <source>{name} may not do this: the role does not allow it.</source>
+        <translation>{name} 无权执行此操作：其角色不允许。</translation>
+    </message>
+    <message>
+        <source>An administrator does not remove their own account.</source>
+        <translation>管理员不能删除自己的账户。</translation>
     </message>
 </context>
 <context>
@@ -6234,6 +6258,10 @@ inherent level {level}</source>
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <source>no connection to the server</source>
+        <translation>与服务器的连接中断</translation>
     </message>
 </context>
 <context>
