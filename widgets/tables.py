@@ -12,7 +12,7 @@ def configure_table(
     view: QTableView, stretch: int, widths: dict[int, int], *, single: bool = False, grid: bool = False
 ) -> None:
     """Set up a read-only list: rows selected whole (one, or several), column `stretch` takes the
-    room left over, the others start at `widths` and can be dragged."""
+    room left over, the others start at `widths` (or their heading's width, when wider) and can be dragged."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(
         QAbstractItemView.SelectionMode.SingleSelection
@@ -27,8 +27,8 @@ def configure_table(
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    for col, width in widths.items():
-        view.setColumnWidth(col, width)
+    for col, width in widths.items():  # never narrower than its heading ("动态风险" beside "Level")
+        view.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
 
 
 def busy_bar(parent: QWidget) -> QProgressBar:
