@@ -30,6 +30,20 @@ def demo():
     return load_config(demo_config_path())
 
 
+@pytest.fixture
+def chinese(qapp, demo):
+    """Simplified Chinese screens and the demo plant's Chinese names for one test; English
+    afterwards, whatever happens."""
+    from views import i18n
+    from widgets.plant_words import WORDS
+
+    assert i18n.install_language(qapp, "zh_CN")
+    WORDS.use(demo)
+    yield demo
+    WORDS.use(None)
+    assert i18n.install_language(qapp, "en")
+
+
 def make_map(qtbot, cfg, size):
     from widgets.plant_map import PlantMap
 
@@ -111,6 +125,25 @@ def test_a_short_name_is_never_elided(qtbot, demo, size, incident):
         if len(name) <= SHORT_NAME:
             assert "…" not in label.text, f"{label.text!r} at {size}"
             assert label.text.replace("\n", " ").startswith(name)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("incident", [False, True])
+def test_a_chinese_plate_is_never_elided(qtbot, chinese, size, incident):
+    demo = chinese
+    pm = make_map(qtbot, demo, size)
+    if incident:
+        gas_leak(pm, demo)
+    zh = {h.name: h.name_zh for h in demo.hazard_sources}
+    shown = plates(pm)
+    assert shown, f"no plate shown at {size}"
+    for name, label in shown.items():
+        assert zh[name] and len(zh[name]) <= SHORT_NAME
+        assert "…" not in label.text, f"{label.text!r} at {size}"
+        assert label.text.replace("\n", "").replace(" ", "").startswith(zh[name].replace(" ", "")), label.text
+    if incident:
+        assert set(GAS) <= set(shown)
+    assert_plates_apart(pm)
 
 
 def test_a_plate_shrinks_a_font_step_then_takes_two_lines_before_eliding(qtbot, demo):

@@ -342,3 +342,53 @@ def test_the_rules_page_shows_a_rule_the_running_plant_faulted_in_red(qtbot, tmp
     assert page.list.item(0).text() == name
     dlg.close()
     dlg.runner.wait()
+
+
+def test_the_rules_page_names_the_faulted_detectors_and_expressions_of_the_running_plant(qtbot, monkeypatch):
+    from views.settings import SettingsDialog
+
+    cfg = plant()
+    p = Pipeline(cfg, step_s=1.0)
+
+    def boom(*_a):
+        raise ValueError("broken detector")
+
+    monkeypatch.setattr(p.warnings.forecast, "evaluate", boom)
+    fn, used = p.alarms.suppress_when[RUN]
+    p.alarms.suppress_when[RUN] = (raising_expression(U, 5), used)
+    out = run(p, T0, 5, t_v=10, u_v=10, run=1.0)
+    assert {a.key for a in out if a.kind == "SYSTEM" and a.active} == {
+        "detector:forecast:FAULT",
+        "RUN:suppress_when:FAULT",
+    }
+
+    dlg = SettingsDialog(cfg)
+    qtbot.addWidget(dlg)
+    page = dlg.rules_page
+    page.set_fault_source(p.faults.snapshot)
+    dlg.show()
+    dlg.show_page("Rules")
+    line = page.other_faults
+    assert line.isVisible()
+    assert line.property("state") == "fail"
+    lines = line.text().splitlines()
+    assert len(lines) == 2
+    assert any(
+        s.startswith("Detector forecast faulted: ValueError: broken detector (since ") for s in lines
+    ), lines
+    assert any(
+        s.startswith("Tag RUN, suppress_when faulted: OverflowError: int too large to convert to float")
+        for s in lines
+    ), lines
+    # the rules themselves evaluate: none is marked faulted
+    assert [page.list.item(i).text() for i in range(page.list.count())] == ["hot", "broken"]
+
+    # the plant evaluates them cleanly again: the line goes on the page's next refresh
+    monkeypatch.undo()
+    run(p, T0 + 5, 3, t_v=10, u_v=1, run=1.0)
+    assert p.faults.snapshot() == {}
+    assert page.fault_timer.isActive()
+    qtbot.waitUntil(lambda: not line.isVisible(), timeout=5000)
+    assert line.text() == ""
+    dlg.close()
+    dlg.runner.wait()

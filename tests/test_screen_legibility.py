@@ -152,3 +152,33 @@ def test_small_screens_get_the_compact_layout_with_ten_alarm_rows(qtbot, tmp_pat
     rows = view.verticalHeader().defaultSectionSize()
     qtbot.waitUntil(lambda: view.viewport().height() >= 10 * rows)
     assert win.map.height() >= 250
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_a_long_banner_message_elides_inside_the_main_window(qtbot, tmp_path, size):
+    """The real window, its banner fed by the engine's standing alarm: the text elides and the
+    window stays within the screen (or its own least size)."""
+    from tests.helpers import FakeEngine
+    from views.main_window import MainWindow
+
+    cfg = load_config(demo_config_path())
+    long_text = "CO spreading across the gas holder area " * 60  # ~2,400 characters
+    engine = FakeEngine(cfg, standing=[alarm(1, long_text)])
+    win = MainWindow(engine, cfg, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    banner = win.banner
+    qtbot.waitUntil(lambda: banner.text.text().endswith(long_text))  # through the bridge
+    qtbot.waitUntil(lambda: banner.text.is_elided())
+    shown = banner.text.shown_text()
+    assert shown.endswith("…") and len(shown) < len(long_text) // 4
+    assert banner.text.isVisible() and banner.text.width() > 0
+    assert banner.text.geometry().right() <= banner.width()  # elided inside the banner
+    assert banner.mapTo(win, banner.rect().topRight()).x() <= win.width()
+    least = win.minimumSizeHint()
+    assert least.width() <= 1366  # a long message never raises what the window needs
+    area = win.screen().availableGeometry()
+    assert win.width() <= max(area.width(), least.width())
+    assert long_text.strip() in banner.text.toolTip()

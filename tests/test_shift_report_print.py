@@ -284,3 +284,34 @@ def test_history_and_alarm_list_kind_columns_are_chinese(chinese):
     alarms.update_alarms([a])
     text = alarms.data(alarms.index(0, LIST_KIND), Qt.ItemDataRole.DisplayRole)
     assert text.endswith("异常")
+
+
+# ---------------------------------------------------------------- from the main window
+
+
+def test_the_shift_report_from_the_main_window_reports_the_current_shift(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from app.config import demo_config_path, load_config
+    from tests.helpers import FakeEngine
+    from views.main_window import MainWindow
+    from views.shift_report import ShiftReportDialog
+
+    cfg = load_config(demo_config_path())
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue("shifts/starts", "07:30,19:30")  # the site's two shifts, not the default three
+    win = MainWindow(FakeEngine(cfg), cfg, settings)
+    qtbot.addWidget(win)
+    win.shift_report_action.trigger()
+    dlg = win.findChild(ShiftReportDialog)
+    assert dlg is not None and dlg.isVisible()
+    qtbot.addWidget(dlg)
+    t0, t1 = rd.shift_period("current", starts="07:30,19:30")
+    assert dlg.shift.currentIndex() == 0 and dlg.shift.currentText() == "Current shift"
+    assert not dlg.t0_edit.isEnabled() and not dlg.t1_edit.isEnabled()
+    assert dlg.t0_edit.dateTime().toSecsSinceEpoch() == int(t0)
+    assert abs(dlg.t1_edit.dateTime().toSecsSinceEpoch() - t1) <= 120  # now, to the minute shown
+    a, b = dlg.period()
+    assert a == t0 and b >= t1
+    assert dlg.config is cfg
+    dlg.close()

@@ -445,3 +445,36 @@ def test_picking_alarms_down_the_list_keeps_one_alarm_pen(qtbot, tmp_path):
         Alarm("GAS.CO.06:H", "GAS.CO.06", idx["GAS.CO.06"], "H", 3, True, False, NOW, NOW, 30.0, 24.0, "CO")
     )
     assert set(win.trend.pens) == own | {idx["GAS.CO.02"], idx["GAS.CO.06"]}
+
+
+# ---------------------------------------------------------------- legend
+
+
+@pytest.mark.parametrize("height", [260, 400, 600])
+def test_the_legend_covers_at_most_a_quarter_of_a_small_plot(qtbot, height):
+    """Up to three columns side by side keep the legend within 25 % of the plot's height; only
+    when even three columns cannot (many pens on a very small plot) is it taller, in three."""
+    from widgets.trend import LEGEND_LINE, LEGEND_SHARE, TrendPlot
+
+    plot = TrendPlot(clock=lambda: NOW)
+    qtbot.addWidget(plot)
+    plot.resize(700, height)
+    plot.show()
+    qtbot.waitExposed(plot)
+    legend = plot.legend
+    seen = []
+    for n in range(1, 10):
+        plot.add_pen(n, f"BF1.TUYERE.{n:02d}.TEMP", "degC")
+        rows = math.ceil(n / legend.columnCount)
+        assert len(legend.items) == n and legend.layout.rowCount() == rows
+        height = legend.sceneBoundingRect().height()
+        assert height >= rows * LEGEND_LINE  # laid out: the real legend is measured
+        share = height / plot.plot.height()
+        seen.append((n, legend.columnCount, round(share, 2)))
+        assert share <= LEGEND_SHARE or legend.columnCount == 3, seen
+        assert legend.sceneBoundingRect().width() <= plot.plot.width(), seen
+    assert seen[0][1] == 1  # one pen: one column
+    # pens removed: the legend goes back to fewer columns
+    for n in range(9, 1, -1):
+        plot.remove_pen(n)
+    assert legend.columnCount == 1

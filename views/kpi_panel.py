@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.reports import report_data as rd
@@ -22,6 +22,7 @@ AXIS_PEN = "#7a7d82"
 TARGET_PEN = "#c9ccd0"
 FLOOD_BRUSH = (255, 127, 14, 60)
 WARN_TEXT = "#ff9f4a"
+ACTOR_AXIS_W = 130  # px of the bad-actor names
 
 # Local to this view until the theme grows KPI cards: same palette as resources/theme.qss.
 PANEL_QSS = f"""
@@ -154,7 +155,7 @@ class KpiPanel(QWidget):
         self.actor_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brushes=[], pen=None)
         self.actor_plot.addItem(self.actor_bars)
         left = self.actor_plot.getAxis("left")
-        left.setWidth(130)
+        left.setWidth(ACTOR_AXIS_W)
         small = QFont()
         small.setPointSizeF(8)
         left.setStyle(tickFont=small, hideOverlappingLabels=False)
@@ -249,7 +250,9 @@ class KpiPanel(QWidget):
         brushes = [PRIORITY_COLORS.get(priorities.get(k, 0), "#7a8696") for k, *_ in rows]
         self.actor_bars.setOpts(x0=[0] * n, y=y, width=[c for _k, c, _s in rows], height=0.7, brushes=brushes)
         chatter = {k for k, _ in r.chattering}
-        ticks = [(n - 1 - i, _short(k) + (" ⟳" if k in chatter else "")) for i, (k, *_r) in enumerate(rows)]
+        ticks = [
+            (n - 1 - i, self._actor_label(k, " ⟳" if k in chatter else "")) for i, (k, *_r) in enumerate(rows)
+        ]
         self.actor_plot.getAxis("left").setTicks([ticks, []])
         most = max((c for _k, c, _s in rows), default=1)
         self.actor_plot.setXRange(0, most * 1.05, padding=0)
@@ -265,6 +268,14 @@ class KpiPanel(QWidget):
             else ""
         )
 
+    def _actor_label(self, key: str, mark: str) -> str:
+        """The key, elided to the width of the axis (the axis drops a label wider than itself,
+        leaving its bar unnamed), then the chattering mark."""
+        axis = self.actor_plot.getAxis("left")
+        fm = QFontMetricsF(axis.style["tickFont"])
+        room = ACTOR_AXIS_W - axis.style["tickTextOffset"][0] - max(0, axis.style["tickLength"]) - 6
+        return fm.elidedText(key, Qt.TextElideMode.ElideRight, room - fm.horizontalAdvance(mark)) + mark
+
     def _actor_click(self, event) -> None:
         if not self.bad_actor_rows:
             return
@@ -273,10 +284,6 @@ class KpiPanel(QWidget):
         i = len(self.bad_actor_rows) - 1 - round(pos.y())
         if 0 <= i < len(self.bad_actor_rows):
             self.actorClicked.emit(self.bad_actor_rows[i][0])
-
-
-def _short(key: str, n: int = 20) -> str:
-    return key if len(key) <= n else key[: n - 1] + "…"
 
 
 def _empty_report() -> KpiReport:

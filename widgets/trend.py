@@ -53,7 +53,8 @@ WINDOWS = {QT_TRANSLATE_NOOP("trend", "10 min"): 600.0, QT_TRANSLATE_NOOP("trend
 __all__ = ["PEN_COLORS", "WINDOWS", "EventsLoader", "HistoryLoader", "Pen", "RingBuffer", "TrendPlot"]
 
 
-LEGEND_SHARE = 0.25  # of the plot's height the legend may cover in one column
+LEGEND_SHARE = 0.25  # of the plot's height the legend may cover (as long as three columns can)
+LEGEND_LINE, LEGEND_FRAME = 22, 18  # px per legend row, px of its frame and margins
 
 
 class TrendPlot(QWidget):
@@ -422,11 +423,13 @@ class TrendPlot(QWidget):
 
     def _fit_legend(self) -> None:
         """One column while it covers at most a quarter of the plot's height, else up to three
-        side by side, so a small plot keeps most of its data in sight."""
-        rows = max(len(self.pens), 1)
-        line = 22  # px per legend entry
+        side by side, so a small plot keeps most of its data in sight. Its height is whole rows
+        and its frame: four pens in two columns are two rows, not the two of a fraction."""
+        entries = max(len(self.pens), 1)
         columns = 1
-        while columns < 3 and (rows / columns) * line > self.plot.height() * LEGEND_SHARE:
+        while columns < 3 and math.ceil(entries / columns) * LEGEND_LINE + LEGEND_FRAME > (
+            self.plot.height() * LEGEND_SHARE
+        ):
             columns += 1
         if self.legend.columnCount != columns:
             self.legend.setColumnCount(columns)

@@ -1,13 +1,15 @@
 """Rules page: incident rules as a list and a text editor checked as it is typed (the same
 compiler the engine uses: unknown tags, functions, wrong arguments and syntax are named), and
-the running engine's verdict: a rule that faulted at evaluation shows "faulted: <error>" in red."""
+the running engine's verdict: a rule that faulted at evaluation shows "faulted: <error>" in red, and
+the other faulted parts (a tag's `suppress_when`, forecast condition or anomaly mode, a whole
+detector such as forecast, anomaly or risk) are named in a red line under the page's title."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -77,7 +79,16 @@ class RulesPage(RecordsPage):
             "mean/min/max(TAG, s), held(cond, s), count_rising(PATTERN, s), count_above(PATTERN, x), "
             "cluster_rising(PATTERN, radius_m, n, s), offline(PATTERN)."
         )
-        list_page(self, left, form, (260, 780), page_header(title, hint))
+        header = page_header(title, hint)
+        self.other_faults = QLabel("")  # faulted expressions and detectors: not rules, still here
+        self.other_faults.setObjectName("otherFaults")
+        self.other_faults.setWordWrap(True)
+        self.other_faults.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_state(self.other_faults, "fail")
+        self.other_faults.hide()
+        header.layout().addWidget(self.other_faults)
+        self.others: dict[str, object] = {}  # alarm key -> Fault of an expression or detector
+        list_page(self, left, form, (260, 780), header)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(CHECK_DELAY_MS)
@@ -96,19 +107,22 @@ class RulesPage(RecordsPage):
 
     def set_fault_source(self, source: Callable[[], dict] | None) -> None:
         """`source()` gives the running engine's faulted parts by alarm key (`Engine.faults`,
-        thread-safe); the faulted rules are shown in red while the page is visible."""
+        thread-safe); the faulted rules, expressions and detectors are shown in red while the
+        page is visible."""
         self.fault_source = source
         self.refresh_faults()
 
     def refresh_faults(self) -> None:
         from app.evaluation.faults import RULE
 
-        faults = {}
+        every = {}
         if self.fault_source is not None:
             try:
-                faults = {f.name: f for f in self.fault_source().values() if f.kind == RULE}
+                every = dict(self.fault_source())
             except Exception:  # an engine that is stopping: nothing to show, not a dialog error
-                faults = {}
+                every = {}
+        self._show_others({k: f for k, f in every.items() if f.kind != RULE})
+        faults = {f.name: f for f in every.values() if f.kind == RULE}
         if faults == self.faults:
             return
         self.faults = faults
@@ -117,6 +131,31 @@ class RulesPage(RecordsPage):
             if item is not None:
                 item.setText(self._label(r))
         self.check_rule()
+
+    def _show_others(self, others: dict) -> None:
+        """Name the faulted expressions and detectors (not rules) in the line under the title,
+        one a line, oldest first; hidden when there are none."""
+        from app.evaluation.faults import DETECTOR
+
+        def same(a: dict, b: dict) -> bool:  # the failure count grows on every batch: not shown
+            return {k: (f.error, f.since) for k, f in a.items()} == {
+                k: (f.error, f.since) for k, f in b.items()
+            }
+
+        if same(others, self.others):
+            return
+        self.others = others
+        lines = []
+        for f in sorted(others.values(), key=lambda f: (f.since, f.key)):
+            since = time.strftime("%H:%M:%S", time.localtime(f.since))
+            if f.kind == DETECTOR:
+                text = self.tr("Detector {name} faulted: {error} (since {since}); not evaluated")
+                lines.append(text.format(name=f.name, error=f.error, since=since))
+            else:
+                text = self.tr("Tag {tag}, {field} faulted: {error} (since {since}); see the Tags page")
+                lines.append(text.format(tag=f.name, field=f.field, error=f.error, since=since))
+        self.other_faults.setText("\n".join(lines))
+        self.other_faults.setVisible(bool(lines))
 
     def _label(self, r: dict) -> str:
         name = r.get("name") or self.tr("(no name)")
