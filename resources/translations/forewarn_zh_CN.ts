@@ -2467,6 +2467,14 @@ No sound on this workstation: {reason}</source>
         <translation>可用位号名、数字、and、or、not、比较运算；rising(TAG, s[, min])、falling、slope、delta、mean/min/max(TAG, s)、held(cond, s)、count_rising(PATTERN, s)、count_above(PATTERN, x)、cluster_rising(PATTERN, radius_m, n, s)、offline(PATTERN)。</translation>
     </message>
     <message>
+        <source>Detector {name} faulted: {error} (since {since}); not evaluated</source>
+        <translation>检测器 {name} 故障：{error}（自 {since} 起）；未评估</translation>
+    </message>
+    <message>
+        <source>Tag {tag}, {field} faulted: {error} (since {since}); see the Tags page</source>
+        <translation>位号 {tag} 的 {field} 故障：{error}（自 {since} 起）；请查看位号页</translation>
+    </message>
+    <message>
         <source>(no name)</source>
         <translation>（未命名）</translation>
     </message>
