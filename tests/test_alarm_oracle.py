@@ -22,13 +22,17 @@ def plant(on_delay: float, off_delay: float, deadband: float):
     )
 
 
-def reference(values: np.ndarray, on_delay: float, off_delay: float, deadband: float):
-    """(step, tag, kind, active) of every transition, one sample and one alarm at a time."""
+def reference(values: np.ndarray, on_delay: float, off_delay: float, deadband: float, quality=None):
+    """(step, tag, kind, active) of every transition, one sample and one alarm at a time; with
+    `quality`, a sample that is not a good number is skipped (the alarm's state and delay stand
+    as they were)."""
     out = []
     for i in range(values.shape[1]):
         for kind, (limit, high) in KINDS.items():
             active, pend = False, None
             for k, v in enumerate(values[:, i]):
+                if quality is not None and (quality[k, i] == Quality.BAD or not np.isfinite(v)):
+                    continue
                 raised = v >= limit if high else v <= limit
                 cleared = v < limit - deadband if high else v > limit + deadband
                 wants = cleared if active else raised

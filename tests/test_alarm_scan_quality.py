@@ -13,9 +13,9 @@ import pytest
 from app.alarms.engine import AlarmEngine
 from core.samples import Quality, SampleBatch
 from tests import helpers
+from tests.test_alarm_oracle import reference  # the state machine written out, one sample at a time
 
 N, STEPS = 30, 300
-KINDS = {"HH": (90.0, True), "H": (80.0, True), "L": (20.0, False), "LL": (10.0, False)}
 
 
 def plant(on_delay: float, off_delay: float, deadband: float):
@@ -26,29 +26,6 @@ def plant(on_delay: float, off_delay: float, deadband: float):
     return helpers.plant(
         [f'{{name: T{i}, device: d, address: "hr:{i}", alarms: {alarms}}}' for i in range(N)]
     )
-
-
-def reference(values, quality, on_delay: float, off_delay: float, deadband: float):
-    """(step, tag, kind, active) of every transition, one sample and one alarm at a time; a sample
-    that is not a good number is skipped (the alarm's state and delay stand as they were)."""
-    out = []
-    for i in range(values.shape[1]):
-        for kind, (limit, high) in KINDS.items():
-            active, pend = False, None
-            for k, v in enumerate(values[:, i]):
-                if quality[k, i] == Quality.BAD or not np.isfinite(v):
-                    continue
-                raised = v >= limit if high else v <= limit
-                cleared = v < limit - deadband if high else v > limit + deadband
-                wants = cleared if active else raised
-                if not wants:
-                    pend = None
-                    continue
-                pend = k if pend is None else pend
-                if k - pend >= (off_delay if active else on_delay):
-                    active, pend = not active, None
-                    out.append((k, i, kind, active))
-    return sorted(out)
 
 
 def scans(seed: int, odd: float):
@@ -82,7 +59,7 @@ def test_whole_scans_with_odd_values_match_the_reference_and_the_general_path(
 ):
     values, quality = scans(seed, odd)
     uncertain = quality == Quality.UNCERTAIN
-    want = reference(values, quality, on_delay, off_delay, deadband)
+    want = reference(values, on_delay, off_delay, deadband, quality)
     assert len(want) > 50  # the walk really crosses limits
 
     whole = AlarmEngine(plant(on_delay, off_delay, deadband))
