@@ -62,10 +62,10 @@ class RaisingRule:
         self.text, self.tags, self._calls = inner.text, inner.tags, inner._calls
         self.max_span_s = inner.max_span_s
 
-    def evaluate(self, window, latest, quality, now, cache=None):
-        if latest[self.i] > self.limit:
+    def run(self, window, values, now, cache=None):
+        if values[self.i] > self.limit:  # a bad value is NaN here: never above
             raise ZeroDivisionError("float division by zero")
-        return self.inner.evaluate(window, latest, quality, now, cache)
+        return self.inner.run(window, values, now, cache)
 
     def reset(self):
         self.inner.reset()

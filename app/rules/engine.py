@@ -432,11 +432,7 @@ class RuleEngine:
                 continue
             st = self.state[r.name]
             try:
-                run = getattr(c, "run", None)  # a stand-in that only evaluates gives its Terms
-                if run is None:
-                    ok, raw = c.evaluate(self.window, latest, quality, now, cache)
-                else:
-                    ok, raw = run(self.window, values, now, cache)
+                ok, raw = c.run(self.window, values, now, cache)
                 if st.active and ok is not True:
                     developing = self.watches[r.name].developing(
                         PassContext(self.window, values, now, cache, 0)
