@@ -9,7 +9,7 @@ import pytest
 
 from app.alarms.texts import AlarmTexts
 from app.config import demo_config_path, load_config
-from app.config.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv
+from app.config.tag_rows import TAG_COLUMNS, export_tags_csv, import_tags_csv, row_to_tag, tag_to_row
 from core.alarm_types import Kind
 from core.formatting import compact_beside, compact_number
 from core.messages import PlantText
@@ -25,6 +25,8 @@ CFG = plant(
         "{name: GAS.CO.05, description: 'CO detector, gas pipeline 5', description_zh: '煤气管道 5 号 CO 检测器',"
         " unit: ppm, device: d, address: 'hr:0', range: [0, 1000], alarms: {H: 24, HH: 160}}",
         "{name: T2, description: Plain, unit: kPa, device: d, address: 'hr:2', alarms: {H: 5}}",
+        "{name: LANCE.DIFF, unit: m³/h, device: d, address: 'hr:4', alarms: {HH: 8,"
+        " message: 'Lance water leak: raise the lance', message_zh: '氧枪漏水：提枪'}}",
     ],
     extra="""
     hazard_sources:
@@ -61,12 +63,26 @@ def test_a_limit_alarm_and_the_engines_texts_show_the_chinese_description(chines
     assert shown("a journal row as written") == "a journal row as written"
 
 
+def test_a_limit_alarms_own_message_reads_its_chinese_and_the_record_keeps_it(chinese, tmp_path):
+    texts = AlarmTexts(CFG, _Engine())
+    own = texts.text(Kind.HH, 2, 8.3, 8.0)
+    assert own == "Lance water leak: raise the lance"  # the record and the journal keep it as written
+    assert shown(own) == "氧枪漏水：提枪"
+    # the tag editor keeps it (a setting beyond the table's columns) and so does the plant file
+    tag, errors = row_to_tag(tag_to_row(CFG.tags[2]), {d.name: d for d in CFG.devices})
+    assert not errors and tag.alarms.message_zh == "氧枪漏水：提枪"
+    demo = load_config(demo_config_path())
+    own = [t for t in demo.tags if t.alarms and t.alarms.message]
+    assert own and all(t.alarms.message_zh for t in own)  # the demo's own messages read Chinese too
+
+
 def test_in_english_everything_stays_as_written(qapp):
     WORDS.use(CFG)
     try:
         texts = AlarmTexts(CFG, _Engine())
         assert shown(texts.text(Kind.HH, 0, 161.0, 160.0)).startswith("CO detector, gas pipeline 5 HH")
         assert WORDS.name("Gas pipeline network") == "Gas pipeline network"
+        assert shown(texts.text(Kind.HH, 2, 8.3, 8.0)) == "Lance water leak: raise the lance"
     finally:
         WORDS.use(None)
 

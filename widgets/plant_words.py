@@ -26,11 +26,12 @@ class PlantWords:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # hazard source or rule name -> its Chinese name
         self.descriptions: dict[str, str] = {}  # a tag's description as written -> Chinese
+        self.messages: dict[str, str] = {}  # a limit alarm's own message as written -> Chinese
         self.zh = False  # the screens are in Chinese (read at `use`: a language switch reopens the window)
 
     def use(self, config) -> None:
         """Take the words of `config` (a PlantConfig; None forgets them) for the installed language."""
-        self.names, self.descriptions = {}, {}
+        self.names, self.descriptions, self.messages = {}, {}, {}
         self.zh = config is not None and in_chinese(QCoreApplication.translate)
         if config is None:
             return
@@ -40,6 +41,8 @@ class PlantWords:
         for t in config.tags:
             if t.description_zh:
                 self.descriptions[t.description or t.name] = t.description_zh
+            if t.alarms is not None and t.alarms.message and t.alarms.message_zh:
+                self.messages[t.alarms.message] = t.alarms.message_zh
 
     def name(self, name: str) -> str:
         """A hazard source's or rule's name as the screens show it."""
@@ -55,8 +58,14 @@ class PlantWords:
 
     def limit_message(self, text: str) -> str:
         """A limit alarm's plain message with its tag's description in Chinese on Chinese screens
-        ("煤气管网 5 号 CO 检测器 HH 161 ppm > 160 ppm"); any other text as it is."""
-        if not self.zh or not self.descriptions:
+        ("煤气管网 5 号 CO 检测器 HH 161 ppm > 160 ppm"), or the alarm's own message in Chinese
+        (`alarms.message_zh`); any other text as it is."""
+        if not self.zh:
+            return text
+        own = self.messages.get(text)
+        if own is not None:
+            return own
+        if not self.descriptions:
             return text
         for spaced in _KIND_SPACED:
             at = text.find(spaced)

@@ -57,6 +57,7 @@ class AlarmLimits(Strict):
     suppress_when: str | None = None  # tag expression: suppressed by design while true
     priority: dict[AlarmKind, Annotated[int, Field(ge=1, le=4)]] = {}
     message: str = ""
+    message_zh: str = ""  # the message on Chinese screens (the journal keeps `message`)
     # where the limits come from ("GB/T 50493-2019", "plant practice", a HAZOP action): shown
     # beside the limit in a warning's explanation, and kept with the plant file for the auditor
     basis: str = ""
