@@ -271,18 +271,44 @@ class ForecastDetector:
         k = self.window.buckets(max(w * factor, self.min_win))
         return t[-k:], y[:, -k:]
 
-    def _scale(self, now: float, factor: float) -> dict[str, np.ndarray]:
-        """Trend, predicted crossing and verdict of every tag over its window x factor."""
-        n = len(self.tags)
-        slope, err, level, noise, recent, newest = (np.full(n, np.nan) for _ in range(6))
-        q_of = np.full(n, 2.0)
-        win = np.maximum(self.win_s * factor, self.min_win)
+    def _newest(self, now: float, factor: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per tag: the mean of the newest eighth of its look (window x factor) and that eighth's
+        number of buckets."""
+        newest, q_of = np.full(len(self.tags), np.nan), np.full(len(self.tags), 2.0)
         for w, js in self.groups.items():
             t, y = self._series(w, js, factor, now)
-            s, e, lv, nz, _cov = robust_trend(t, y)
-            q = max(2, len(t) // 8)
-            q_of[js] = q
+            q_of[js] = q = max(2, len(t) // 8)
             newest[js] = nanmean_rows(y[:, -q:])
+        return newest, q_of
+
+    def _can_forecast(self, looks) -> np.ndarray:
+        """Which tags' trends are worth computing: those under a forecast and those whose newest
+        buckets, in either look (`looks`: their `_newest`), are out of their normal band (`away`
+        in `_scale`: without it no forecast is raised). In a plant of thousands of tags most are
+        inside theirs, and the robust trend is the cost."""
+        sd = np.maximum(np.sqrt(self.var), self.floor)
+        out = np.zeros(len(self.tags), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            for newest, _q in looks:
+                out |= np.abs(newest - self.mu) > BAND_SIGMA * sd
+        return (out & (self.seen >= self.min_seen)) | self.active
+
+    def _scale(self, now: float, factor: float, look, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Trend, predicted crossing and verdict over its window x factor of every tag `rows`
+        holds (the others: none), from `look` (its `_newest`)."""
+        n = len(self.tags)
+        slope, err, level, noise, recent = (np.full(n, np.nan) for _ in range(5))
+        newest, q_of = look
+        win = np.maximum(self.win_s * factor, self.min_win)
+        for w, js in self.groups.items():
+            sub = np.flatnonzero(rows[js])
+            if not len(sub):
+                continue
+            t, y = self._series(w, js, factor, now)
+            if len(sub) < len(js):
+                js, y = js[sub], y[sub]
+            q = int(q_of[js[0]])
+            s, e, lv, nz, _cov = robust_trend(t, y)
             recent[js] = newest[js] - nanmean_rows(y[:, -2 * q : -q])
             # the level is the fitted value at the newest bucket; carry it to now
             slope[js], err[js], noise[js] = s, e, nz
@@ -359,7 +385,9 @@ class ForecastDetector:
         if len(self.tags) == 0:
             return []
         self.learn(now)
-        long, short = self._scale(now, 1.0), self._scale(now, SHORT_WINDOW)
+        looks = self._newest(now, 1.0), self._newest(now, SHORT_WINDOW)
+        rows = self._can_forecast(looks)
+        long, short = self._scale(now, 1.0, looks[0], rows), self._scale(now, SHORT_WINDOW, looks[1], rows)
         # the short window reacts sooner to a fast incident, the long one is surer of a slow one
         use_short = np.where(
             self.active,
