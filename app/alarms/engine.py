@@ -94,7 +94,9 @@ class AlarmEngine:
         compiled: KernelLoader | None = KERNELS,
     ):
         self.config = config
-        self.compiled = compiled  # the compiled level pass, when a busy pass has it loaded; None: numpy only
+        # the loader of the compiled level pass (asked for by a large plant: `_compile_when_quiet`);
+        # None: the numpy pass only
+        self.compiled = compiled
         self.faults = FaultRegistry() if faults is None else faults  # shared with the pipeline
         tags = config.tags
         n = len(tags)
@@ -354,8 +356,8 @@ class AlarmEngine:
             try:
                 n = kernel.attention(v, quality, _BAD, b.band_lo, b.band_hi, self.latest, self._att)
             except TypeError:  # not of the compiled types: the numpy pass below
-                n = -2
-            if n != -2:
+                pass
+            else:  # (not all good: it wrote the good samples' values, as the long way does)
                 return self._att[:n].copy() if n >= 0 else None
         above, at_top = self._scratch
         np.greater(v, b.band_lo, out=above)
