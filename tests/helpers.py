@@ -1,5 +1,6 @@
 """What many tests build alike: a listener that records what the engine publishes, an alarm record,
-a clock a test sets by hand, an engine stand-in for the GUI, and small plant configurations."""
+a clock a test sets by hand, an engine stand-in for the GUI, small plant configurations, and the
+alarm engine's level pass, numpy or compiled."""
 
 from __future__ import annotations
 
@@ -157,6 +158,22 @@ class FakeEngine:
 
 
 # ---------------------------------------------------------------- plants
+
+# ---------------------------------------------------------------- the level pass, numpy or compiled
+
+LEVEL_PASSES = ("numpy", "compiled")  # parametrize a test over the two
+
+
+def level_pass(which: str):
+    """What an alarm engine under test runs its level pass with (`AlarmEngine(compiled=...)`):
+    numpy alone, or the compiled kernels, loaded here (a failure to load fails the test)."""
+    if which == "numpy":
+        return None
+    from app.alarms.kernel_loader import KERNELS
+
+    assert KERNELS.load() is not None, f"compiled alarm pass not loaded: {KERNELS.error!r}"
+    return KERNELS
+
 
 MODBUS = "{name: d, protocol: modbus-tcp}"  # the one device of most small plants
 

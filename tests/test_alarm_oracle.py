@@ -1,6 +1,6 @@
 """The vectorised level-alarm pass (quiet bands, one block for HH/H/L/LL/STATE) against a plain
 per-sample reference of the same rules, on random walks that cross every limit, fed both as
-whole-plant scans and as partial batches in shuffled tag order."""
+whole-plant scans and as partial batches in shuffled tag order; in numpy and compiled."""
 
 from __future__ import annotations
 
@@ -52,15 +52,17 @@ def walk(seed: int) -> np.ndarray:
     return np.clip(x, -20, 120).round(1)  # rounding puts values exactly on limits now and then
 
 
+@pytest.mark.parametrize("which", helpers.LEVEL_PASSES)
 @pytest.mark.parametrize(
     "on_delay,off_delay,deadband,seed", [(0, 0, 0, 1), (2, 0, 1.5, 2), (0, 3, 2, 3), (3, 2, 0.5, 4)]
 )
-def test_vectorised_pass_matches_reference(on_delay, off_delay, deadband, seed):
+def test_vectorised_pass_matches_reference(on_delay, off_delay, deadband, seed, which):
     values = walk(seed)
     want = reference(values, on_delay, off_delay, deadband)
     assert len(want) > 50  # the walk really crosses limits
 
-    whole = AlarmEngine(plant(on_delay, off_delay, deadband))
+    compiled = helpers.level_pass(which)
+    whole = AlarmEngine(plant(on_delay, off_delay, deadband), compiled=compiled)
     tags = np.arange(N, dtype=np.int32)
     got = []
     for k in range(STEPS):
@@ -68,7 +70,7 @@ def test_vectorised_pass_matches_reference(on_delay, off_delay, deadband, seed):
             got.append((int(a.ts), a.tag, a.kind, a.active))
     assert sorted(got) == want
 
-    parts = AlarmEngine(plant(on_delay, off_delay, deadband))
+    parts = AlarmEngine(plant(on_delay, off_delay, deadband), compiled=compiled)
     rng = np.random.default_rng(seed + 100)
     got = []
     for k in range(STEPS):
@@ -79,10 +81,11 @@ def test_vectorised_pass_matches_reference(on_delay, off_delay, deadband, seed):
     assert sorted(got) == want
 
 
-def test_several_samples_of_a_tag_in_one_batch_are_taken_in_order():
+@pytest.mark.parametrize("which", helpers.LEVEL_PASSES)
+def test_several_samples_of_a_tag_in_one_batch_are_taken_in_order(which):
     values = walk(7)
     want = reference(values, 1, 1, 1.0)
-    eng = AlarmEngine(plant(1, 1, 1.0))
+    eng = AlarmEngine(plant(1, 1, 1.0), compiled=helpers.level_pass(which))
     got = []
     for k0 in range(0, STEPS, 10):  # ten seconds of every tag per batch
         ks = np.arange(k0, k0 + 10)

@@ -1,6 +1,6 @@
 """The level alarms' vectorised pass (`LimitBlock.advance`: one gather, whole-array steps over every
-(tag, kind) cell, only the flipping cells written one by one) against the same state machine
-written out one cell at a time, on random plants and random batches: the same flips in the same
+(tag, kind) cell, only the flipping cells written one by one) and its compiled loop
+(`app.alarms.limit_kernel`) against the same state machine written out one cell at a time, on random plants and random batches: the same flips in the same
 order, the same state, delays and quiet bands to the last bit. And the message of a limit alarm
 made from its cell (the number written out inline) against `compact_number`."""
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,11 +83,12 @@ def as_list(flipped) -> list:
     return list(zip(*(a.tolist() for a in flipped), strict=True))
 
 
+@pytest.mark.parametrize("which", helpers.LEVEL_PASSES)
 @FAST
 @given(tags=TAGS, data=st.data())
-def test_the_pass_moves_every_cell_as_one_by_one(tags, data):
+def test_the_pass_moves_every_cell_as_one_by_one(which, tags, data):
     cfg = helpers.plant([tag_yaml(i, *spec) for i, spec in enumerate(tags)])
-    block = AlarmEngine(cfg).block
+    block = AlarmEngine(cfg, compiled=helpers.level_pass(which)).block
     ref = copy.deepcopy(block)
     n = len(tags)
     now = 1000.0

@@ -3,7 +3,8 @@ quality: the level alarms (HH/H/L/LL, deadband, on- and off-delay) against a pla
 reference that skips every sample that is not a good number, and the records of a whole scan
 against the same samples fed as partial batches in shuffled order (the general path), record for
 record. A scan finds the tags outside their quiet band first and proves from those few that it is
-all numbers; these scans put the odd value anywhere, inside a band and beyond it."""
+all numbers; these scans put the odd value anywhere, inside a band and beyond it. In numpy and
+compiled."""
 
 from __future__ import annotations
 
@@ -50,20 +51,22 @@ def key(a):
     return (a.ts, a.key, a.active)
 
 
+@pytest.mark.parametrize("which", helpers.LEVEL_PASSES)
 @pytest.mark.parametrize(
     "on_delay,off_delay,deadband,seed,odd",
     [(0, 0, 0, 1, 0.02), (2, 0, 1.5, 2, 0.05), (0, 3, 2, 3, 0.01), (3, 2, 0.5, 4, 0.1), (1, 1, 1, 5, 0.0)],
 )
 def test_whole_scans_with_odd_values_match_the_reference_and_the_general_path(
-    on_delay, off_delay, deadband, seed, odd
+    on_delay, off_delay, deadband, seed, odd, which
 ):
     values, quality = scans(seed, odd)
     uncertain = quality == Quality.UNCERTAIN
     want = reference(values, on_delay, off_delay, deadband, quality)
     assert len(want) > 50  # the walk really crosses limits
 
-    whole = AlarmEngine(plant(on_delay, off_delay, deadband))
-    parts = AlarmEngine(plant(on_delay, off_delay, deadband))
+    compiled = helpers.level_pass(which)
+    whole = AlarmEngine(plant(on_delay, off_delay, deadband), compiled=compiled)
+    parts = AlarmEngine(plant(on_delay, off_delay, deadband), compiled=compiled)
     tags = np.arange(N, dtype=np.int32)
     rng = np.random.default_rng(seed + 100)
     latest = np.full(N, np.nan)
@@ -86,10 +89,11 @@ def test_whole_scans_with_odd_values_match_the_reference_and_the_general_path(
         np.testing.assert_array_equal(getattr(whole.block, name), getattr(parts.block, name), err_msg=name)
 
 
-def test_a_scan_whose_odd_value_sits_inside_its_band_is_not_taken_as_all_numbers():
+@pytest.mark.parametrize("which", helpers.LEVEL_PASSES)
+def test_a_scan_whose_odd_value_sits_inside_its_band_is_not_taken_as_all_numbers(which):
     """A NaN of a tag far from every limit (inside its quiet band, were it a number) and a bad
     sample of a tag beyond its limit: neither moves an alarm, the others do."""
-    eng = AlarmEngine(plant(0, 0, 0))
+    eng = AlarmEngine(plant(0, 0, 0), compiled=helpers.level_pass(which))
     tags = np.arange(N, dtype=np.int32)
     v = np.full(N, 50.0)
     eng.evaluate(SampleBatch.build(tags, 0.0, v, Quality.GOOD))

@@ -14,7 +14,8 @@ the state arrays in `app.alarms.limit_block`, conditions from other detectors an
 actions in `app.alarms.actions` (the engine's `actions`), what follows a transition in
 `app.alarms.flips` (the engine's `flips`), the records of tag alarms in `app.alarms.records` (the
 engine's `recorder`); this module holds the evaluation. The level alarms of a pass move in one
-vectorised step over the tags outside their quiet band (`LimitBlock.advance`); when two or more
+vectorised step over the tags outside their quiet band (`LimitBlock.advance`; in a large plant,
+compiled once loaded: `app.alarms.limit_kernel`, with the scan for those tags); when two or more
 flip (a flood raises hundreds in one scan), what follows is done and recorded for all of them at
 once (`AlarmFlips.many`); a single one goes alone (`AlarmFlips.one`).
 """
@@ -26,6 +27,7 @@ import numpy as np
 from app.alarms.actions import AlarmActions
 from app.alarms.by_state import StateSuppression
 from app.alarms.flips import AlarmFlips
+from app.alarms.kernel_loader import KERNELS, KernelLoader
 from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
 from app.alarms.restore import RestoredAlarms
@@ -46,6 +48,14 @@ BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
 # a pass that raises or clears this many level alarms moves their states and builds their records
 # in bulk (vectorised gathers, the text after the value made at configuration); one goes alone
 BULK_FIRES = 2
+# a plant with level alarms on this many tags has the compiled level pass loaded (app.alarms.
+# kernel_loader; numpy until then): below it a pass costs some tens of microseconds either way. It
+# loads in the background, once per process, when the plant has run this long (samples' time) and
+# a pass has fewer tags than this outside their quiet band: loading competes with the GUI thread
+# for the interpreter for about a second, which neither start-up nor a flood should pay
+COMPILE_TAGS = 2000
+COMPILE_AFTER_S = 30.0
+COMPILE_QUIET_ROWS = 32
 
 
 def bad_quality_tags(config: PlantConfig) -> np.ndarray:
@@ -77,8 +87,16 @@ def _has_limit(a) -> bool:
 class AlarmEngine:
     """Evaluates the alarms of a plant; holds the state of every alarm."""
 
-    def __init__(self, config: PlantConfig, faults: FaultRegistry | None = None):
+    def __init__(
+        self,
+        config: PlantConfig,
+        faults: FaultRegistry | None = None,
+        compiled: KernelLoader | None = KERNELS,
+    ):
         self.config = config
+        # the loader of the compiled level pass (asked for by a large plant: `_compile_when_quiet`);
+        # None: the numpy pass only
+        self.compiled = compiled
         self.faults = FaultRegistry() if faults is None else faults  # shared with the pipeline
         tags = config.tags
         n = len(tags)
@@ -87,7 +105,7 @@ class AlarmEngine:
         self.names = [t.name for t in tags]
         self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
         self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
-        self.block = LimitBlock(n)
+        self.block = LimitBlock(n, compiled)
         self.levels = {
             k: Level(n, self.block, LEVEL_KINDS.index(k)) if k in LEVEL_KINDS else Level(n) for k in KINDS
         }
@@ -143,9 +161,12 @@ class AlarmEngine:
         self.delay_grace = np.maximum([scan.get(t.device, 1.0) for t in tags], 1.0) if n else np.zeros(0)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
         self.has_levels = len(self.block.rows) > 0
+        # when to have the compiled pass loaded (NaN: the first pass sets it; None: never, or done)
+        self._compile_at = np.nan if compiled is not None and len(self.block.rows) >= COMPILE_TAGS else None
         self._whole_tags: np.ndarray | None = None
         self._seq = {np.dtype(d): np.arange(n, dtype=d) for d in (np.int32, np.int64)}
         self._scratch = np.zeros((2, n), dtype=bool)  # the passes of `_attention`
+        self._att = np.zeros(n, dtype=np.intp)  # what the compiled `_attention` finds
         # per-tag memory for rate, deviation and frozen-value alarms
         self.last_v = np.full(n, np.nan)
         self.last_t = np.full(n, np.nan)
@@ -270,16 +291,13 @@ class AlarmEngine:
         out: list[Alarm] = []
         idx, v, ts = b.tag, b.value, b.ts
         att = None
+        fresh = False  # `latest` already holds the scan's values
         if whole and self.has_levels and not self.has["BAD"]:
             # a scan of the plant: the tags outside their quiet band, found first, hold every value
-            # that is not a finite number, so those few prove the scan all numbers; BAD is the
-            # lowest quality, a reduction proves it all good
-            att = self._attention(v)
-            all_good = int(np.minimum.reduce(b.quality)) != _BAD and bool(
-                np.logical_and.reduce(np.isfinite(v.take(att)))
-            )
-            if not all_good:  # the long way below
-                att = None
+            # that is not a finite number, so those few prove the scan all numbers (None: it is not
+            # all good, the long way below)
+            att = self._attention(v, b.quality)
+            all_good = fresh = att is not None
         else:
             # BAD is the lowest quality: the usual batch, all good, is proven with two reductions
             all_good = (
@@ -294,7 +312,8 @@ class AlarmEngine:
             gi, gv, gt = (idx, v, ts) if all_good else (idx[good], v[good], ts[good])
             whole = whole and all_good
             if whole:
-                self.latest[:] = gv
+                if not fresh:
+                    self.latest[:] = gv
             else:
                 self.latest[gi] = gv
             if self.suppress_when:
@@ -323,16 +342,31 @@ class AlarmEngine:
                 self.last_v[gi], self.last_t[gi] = gv, gt
         return out
 
-    def _attention(self, v: np.ndarray) -> np.ndarray:
+    def _attention(self, v: np.ndarray, quality: np.ndarray) -> np.ndarray | None:
         """The tags of a whole scan `v` not strictly inside their quiet band: at or beyond an edge,
-        timing a delay (an empty band), or not a number (NaN is never inside). Three passes into
-        scratch arrays: above the lower edge, at or above the upper, and the first not above the
-        second (not inside: at or below the lower edge, or at or above the upper)."""
+        timing a delay (an empty band), or not a number (NaN is never inside); None if some sample
+        is not good (bad quality, or not a finite number). The values of a good scan are written
+        to `latest`. Compiled once loaded; in numpy, three passes into scratch arrays: above the
+        lower edge, at or above the upper, and the first not above the second (not inside: at or
+        below the lower edge, or at or above the upper); BAD is the lowest quality, a reduction
+        proves it all good."""
         b = self.block
+        kernel = self.compiled.kernel if self.compiled is not None else None
+        if kernel is not None:
+            try:
+                n = kernel.attention(v, quality, _BAD, b.band_lo, b.band_hi, self.latest, self._att)
+            except TypeError:  # not of the compiled types: the numpy pass below
+                pass
+            else:  # (not all good: it wrote the good samples' values, as the long way does)
+                return self._att[:n].copy() if n >= 0 else None
         above, at_top = self._scratch
         np.greater(v, b.band_lo, out=above)
         np.greater_equal(v, b.band_hi, out=at_top)
-        return np.less_equal(above, at_top, out=above).nonzero()[0]
+        att = np.less_equal(above, at_top, out=above).nonzero()[0]
+        if int(np.minimum.reduce(quality)) == _BAD or not np.logical_and.reduce(np.isfinite(v.take(att))):
+            return None
+        self.latest[:] = v
+        return att
 
     def _levels(self, idx, ts, v, whole: bool, att: np.ndarray | None = None) -> list[Alarm]:
         """HH, H, L, LL and STATE alarms of every tag at once; only tags outside their quiet band
@@ -342,21 +376,34 @@ class AlarmEngine:
         if att is None:
             hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
             att = ((v >= hi) | (v <= lo)).nonzero()[0]
+        if self._compile_at is not None:
+            self._compile_when_quiet(ts, len(att))
         if not len(att):
             return []
-        i = att if whole else idx[att]
-        t = ts.take(att)
-        flipped = b.advance(i, t, v.take(att))
+        flipped = b.move(att if whole else idx[att], att, ts, v)
         if flipped is None:
             return []
-        r, k, f, on = flipped
-        if len(r) >= BULK_FIRES:
-            return self.flips.many(i[r], k, f, t[r], on)
+        i, k, f, t, on = flipped
+        if len(i) >= BULK_FIRES:
+            return self.flips.many(i, k, f, t, on)
         out = [
             self.flips.one(LEVEL_KINDS[kk], ii, tt, o)
-            for ii, kk, tt, o in zip(i[r].tolist(), k.tolist(), t[r].tolist(), on.tolist(), strict=True)
+            for ii, kk, tt, o in zip(i.tolist(), k.tolist(), t.tolist(), on.tolist(), strict=True)
         ]
         return [a for a in out if not a.hidden]
+
+    def _compile_when_quiet(self, ts: np.ndarray, n_att: int) -> None:
+        """Have the compiled level pass loaded (in the background) once the plant has run
+        COMPILE_AFTER_S and this pass is quiet (fewer than COMPILE_QUIET_ROWS tags to look at)."""
+        if self.compiled.kernel is not None or self.compiled.error is not None:
+            self._compile_at = None  # loaded (for another engine of the process), or cannot be
+            return
+        t = float(ts[0])
+        if np.isnan(self._compile_at):
+            self._compile_at = t + COMPILE_AFTER_S
+        elif t >= self._compile_at and n_att < COMPILE_QUIET_ROWS:
+            self.compiled.request()
+            self._compile_at = None
 
     def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
         """The alarm becomes active (on) or clears, after its delays."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.alarms.kernel_loader import KernelLoader
 from core.alarm_types import HIGH, LEVEL_KINDS, Kind
 
 
@@ -72,8 +73,12 @@ class LimitBlock:
         "msup",
     )
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, compiled: KernelLoader | None = None):
         k = len(LEVEL_KINDS)
+        # the compiled pass, once loaded (`advance` runs it then, `advance_numpy` until then)
+        self.compiled = compiled
+        # the flips of a compiled pass: (row, tag, kind, flat index), time, now active
+        self._flips = np.zeros((4, n * k), dtype=np.intp), np.zeros(n * k), np.zeros(n * k, dtype=bool)
         self.limit = np.full((n, k), np.nan)
         self.deadband = np.zeros((n, k))
         self.priority = np.full((n, k), 3, dtype=np.int8)
@@ -147,6 +152,64 @@ class LimitBlock:
         `t`: delays start, run on or are dropped, and alarms whose change held for their delay
         flip; the quiet band follows. Returns the alarms that flipped as (row in `rows`, kind,
         flat index, now active), row by row, or None.
+
+        Compiled (`app.alarms.limit_kernel.advance`, one loop over the cells) once the kernels are
+        loaded, else `advance_numpy`: the same result to the last bit."""
+        flipped = self._compiled(rows, np.arange(len(rows)), t, x)
+        if flipped is NotImplemented:
+            return self.advance_numpy(rows, t, x)
+        if flipped is None:
+            return None
+        (r, _, k, f), _, on = flipped
+        return r, k, f, on
+
+    def move(self, rows: np.ndarray, at: np.ndarray, ts: np.ndarray, v: np.ndarray):
+        """`advance` of tags `rows` over the values `v[at]` at times `ts[at]`; returns the alarms
+        that flipped as (tag, kind, flat index, time, now active), row by row, or None."""
+        flipped = self._compiled(rows, at, ts, v)
+        if flipped is NotImplemented:
+            t = ts.take(at)
+            flipped = self.advance_numpy(rows, t, v.take(at))
+            if flipped is None:
+                return None
+            r, k, f, on = flipped
+            return rows[r], k, f, t[r], on
+        if flipped is None:
+            return None
+        (_, tags, k, f), t, on = flipped
+        return tags, k, f, t, on
+
+    def _compiled(self, rows, at, ts, v):
+        """The compiled pass (`move`): the flips as ((row, tag, kind, flat index), time, now
+        active), None if none; NotImplemented if the kernels are not loaded (or the arrays are not
+        of the types they were compiled for)."""
+        kernel = self.compiled.kernel if self.compiled is not None else None
+        if kernel is None:
+            return NotImplemented
+        out, out_t, out_on = self._flips
+        try:
+            n = kernel.advance(
+                self.state,
+                self.when_rows,
+                self.flat["active"],
+                self.band_lo,
+                self.band_hi,
+                rows.astype(np.intp, copy=False),
+                at,
+                ts,
+                v,
+                out,
+                out_t,
+                out_on,
+            )
+        except TypeError:  # not of the compiled types (checked before any cell moves)
+            return NotImplemented
+        if not n:
+            return None
+        return out[:, :n].copy(), out_t[:n].copy(), out_on[:n].copy()
+
+    def advance_numpy(self, rows: np.ndarray, t: np.ndarray, x: np.ndarray):
+        """`advance` in numpy: the reference of the compiled pass, and the pass until it is loaded.
 
         The tags' state is gathered once and turned kinds-first (field x kind x tag, contiguous),
         so each step below is one whole-array operation over every (tag, kind) cell at once; only

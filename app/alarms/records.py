@@ -14,7 +14,7 @@ from itertools import repeat
 import numpy as np
 
 from core.alarm_types import LEVEL_KINDS, Alarm, Kind
-from core.formatting import compact_beside, near_limit
+from core.formatting import compact_beside, compact_number, near_limit
 
 NO_LIMIT_SHOWN = frozenset({Kind.STATE, Kind.BAD})  # an on/off or quality alarm shows no limit
 _new_alarm = partial(tuple.__new__, Alarm)  # Alarm._make without its check: zip(strict) makes the rows
@@ -27,7 +27,8 @@ class AlarmRecords:
         self.engine = engine
         # by tag: what the records of its limit alarms keep from configuration, (source, the
         # description in their texts, hazard source, by level kind: (kind, priority, limit, text
-        # after the value) or None), the entries shared between alarms that read the same; and by
+        # after the value, how near the limit a value may read as it, the limit as a message writes
+        # it) or None), the entries shared between alarms that read the same; and by
         # flat index of the limit block (tag * level kinds + kind) whether the alarm has one (`prepare`)
         self.cells: list[tuple | None] = []
         self.has_cell = np.zeros(0, dtype=bool)
@@ -45,7 +46,10 @@ class AlarmRecords:
             kinds = tuple(
                 None if tail is None else shared.setdefault(entry, entry)
                 for k, tail in enumerate(tails[i * n_kinds : (i + 1) * n_kinds])
-                for entry in ((LEVEL_KINDS[k], priority[i][k], limit[i][k], tail, near_limit(limit[i][k])),)
+                for lim in (limit[i][k],)
+                for entry in (
+                    (LEVEL_KINDS[k], priority[i][k], lim, tail, near_limit(lim), compact_number(lim)),
+                )
             )
             has = any(x is not None for x in kinds)
             cells.append((name, texts.descriptions[i], hazard.get(i, ""), kinds) if has else None)
@@ -159,8 +163,8 @@ class AlarmRecords:
         """The records of the limit alarms of one pass (tags and level kind indexes, all with
         `cells`; every value finite) from the other fields, one aligned list each: what `records`
         makes of them, each record in one step from its cell. The message is the texts around
-        `core.formatting.compact_number` of the value, written out here (`compact_beside` when it is
-        near enough to its limit to read as it)."""
+        `core.formatting.compact_number` of the value, written out here (`compact_beside` when it
+        reads as its limit, as the cell has it written, without being it)."""
         cells = self.cells
         return [
             _new_alarm(
@@ -176,11 +180,9 @@ class AlarmRecords:
                     t0,
                     v,
                     limit,
-                    f"{desc} {kind} {compact_beside(v, limit)}{tail}"
-                    if abs(v - limit) < near
-                    else f"{desc} {kind} {v:.3g}{tail}"
-                    if -100.0 < v < 100.0
-                    else f"{desc} {kind} {v:.0f}{tail}",
+                    f"{desc} {kind} {text}{tail}"
+                    if text != shown or v == limit or abs(v - limit) >= near
+                    else f"{desc} {kind} {compact_beside(v, limit)}{tail}",
                     "",
                     "",
                     sh,
@@ -209,7 +211,8 @@ class AlarmRecords:
                 strict=True,
             )
             for source, desc, hazard, entries in [cells[i]]
-            for kind, priority, limit, tail, near in [entries[k]]
+            for kind, priority, limit, tail, near, shown in [entries[k]]
+            for text in [f"{v:.3g}" if -100.0 < v < 100.0 else f"{v:.0f}"]
         ]
 
     def is_suppressed(self, kind: str, i: int) -> bool:
