@@ -37,6 +37,21 @@ def mark_first_value(bridge) -> None:
     bridge.latest.connect(seen)  # after the window's own slot: the widgets have the value
 
 
+def freeze_when_live(bridge) -> None:
+    """Once the window shows a good value, keep the objects of start-up out of the garbage
+    collector's full passes (core.long_lived): a large plant's would cost every full pass
+    some 200 ms on the GUI thread."""
+    from core.long_lived import freeze_start_up
+    from core.samples import Quality
+
+    def seen(arrays) -> None:
+        if (arrays[1] == Quality.GOOD).any():
+            bridge.latest.disconnect(seen)
+            freeze_start_up()
+
+    bridge.latest.connect(seen)
+
+
 def make_app():
     from PySide6.QtWidgets import QApplication
 
@@ -202,6 +217,7 @@ def _run_on(app, cfg, hist, screenshot, t_start, security, sim, clock) -> int:
     win = open_window(cfg)
     startup_mark("window")
     mark_first_value(win.bridge)
+    freeze_when_live(win.bridge)
     engine.start()
     from app.uplink.build import attach_uplink, detach_uplink
 

@@ -15,6 +15,8 @@ import logging
 import threading
 from types import ModuleType
 
+from core.long_lived import join_frozen
+
 log = logging.getLogger(__name__)
 
 MODULE = "app.alarms.limit_kernel"
@@ -60,6 +62,7 @@ class KernelLoader:
             log.warning("compiled alarm pass unavailable, the numpy pass is used: %r", exc)
         else:
             self.kernel = kernel
+            join_frozen()  # numba's objects live as long as the process, as start-up's do
 
 
 KERNELS = KernelLoader()
