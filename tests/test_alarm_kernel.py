@@ -115,3 +115,12 @@ def test_arrays_of_other_layouts_and_types_give_the_same_alarms():
     assert got[0] == got[1]
     for name in ("state", "active", "band_hi", "band_lo"):
         np.testing.assert_array_equal(getattr(engines[0].block, name), getattr(engines[1].block, name))
+
+
+def test_the_process_kernels_are_for_large_plants_unless_given_on_purpose():
+    kernels = helpers.level_pass("compiled")  # loaded in this process
+    small = AlarmEngine(plant(20))
+    assert small.compiled is None and small.block.compiled is None  # numpy, as documented
+    assert AlarmEngine(plant(20), compiled=kernels).compiled is kernels  # a test's own choice
+    large = AlarmEngine(plant(alarm_engine.COMPILE_TAGS))
+    assert large.compiled is kernels and large.block.compiled is kernels

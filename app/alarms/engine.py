@@ -54,6 +54,7 @@ BULK_FIRES = 2
 # a pass has fewer tags than this outside their quiet band: loading competes with the GUI thread
 # for the interpreter for about a second, which neither start-up nor a flood should pay
 COMPILE_TAGS = 2000
+LARGE_PLANTS = object()  # AlarmEngine's default: the process's compiled pass if the plant is large
 COMPILE_AFTER_S = 30.0
 COMPILE_QUIET_ROWS = 32
 
@@ -91,9 +92,12 @@ class AlarmEngine:
         self,
         config: PlantConfig,
         faults: FaultRegistry | None = None,
-        compiled: KernelLoader | None = KERNELS,
+        compiled: KernelLoader | None | object = LARGE_PLANTS,
     ):
         self.config = config
+        by_size = compiled is LARGE_PLANTS
+        if by_size:
+            compiled = KERNELS
         # the loader of the compiled level pass (asked for by a large plant: `_compile_when_quiet`);
         # None: the numpy pass only
         self.compiled = compiled
@@ -161,6 +165,10 @@ class AlarmEngine:
         self.delay_grace = np.maximum([scan.get(t.device, 1.0) for t in tags], 1.0) if n else np.zeros(0)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
         self.has_levels = len(self.block.rows) > 0
+        if by_size and len(self.block.rows) < COMPILE_TAGS:
+            # the process's kernels are a large plant's: a small one runs the numpy pass even when
+            # another engine of the process had them loaded (a loader given on purpose is kept)
+            self.compiled = self.block.compiled = compiled = None
         # when to have the compiled pass loaded (NaN: the first pass sets it; None: never, or done)
         self._compile_at = np.nan if compiled is not None and len(self.block.rows) >= COMPILE_TAGS else None
         self._whole_tags: np.ndarray | None = None
