@@ -77,8 +77,9 @@ class LimitBlock:
         k = len(LEVEL_KINDS)
         # the compiled pass, once loaded (`advance` runs it then, `advance_numpy` until then)
         self.compiled = compiled
-        # the flips of a compiled pass: (row, tag, kind, flat index), time, now active
-        self._flips = np.zeros((4, n * k), dtype=np.intp), np.zeros(n * k), np.zeros(n * k, dtype=bool)
+        # the flips of a compiled pass: (row, tag, kind, flat index), time, now active (made when
+        # the kernels first run: a plant on the numpy pass never needs them)
+        self._flips: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.limit = np.full((n, k), np.nan)
         self.deadband = np.zeros((n, k))
         self.priority = np.full((n, k), 3, dtype=np.int8)
@@ -186,6 +187,9 @@ class LimitBlock:
         kernel = self.compiled.kernel if self.compiled is not None else None
         if kernel is None:
             return NotImplemented
+        if self._flips is None:
+            cells = self.limit.size
+            self._flips = np.zeros((4, cells), dtype=np.intp), np.zeros(cells), np.zeros(cells, dtype=bool)
         out, out_t, out_on = self._flips
         try:
             n = kernel.advance(
