@@ -59,3 +59,19 @@ def test_the_live_scale_forecasts_a_short_fall_over_its_whole_horizon():
 def test_a_fall_that_goes_on_is_still_forecast_well_before_the_limit():
     raised = forecasts(lambda s: 50.0 - 0.04 * s)  # L of -20 °C reached after 1,750 s
     assert raised and raised[0].ts < T0 + SLOW * (1200 + 1750 - 900)
+
+
+def test_a_stops_first_fall_waits_for_the_window_to_agree_and_is_not_forecast_when_it_settles():
+    """50 minutes falling 0.5 °C a minute, then level at 25 °C (a machine stopping): the short look
+    sees the L of -20 °C within its reach after half an hour, while the 2-hour window, most of it
+    level, puts it more than twice as far off. The two looks tell two stories (a change of state,
+    not a slide): no forecast, and none once it settles."""
+    assert not forecasts(lambda s: 50.0 - 0.1 * min(s, 250.0))
+    assert not forecasts(lambda s: 50.0 - 0.15 * min(s, 200.0))
+
+
+def test_a_fast_fall_that_goes_on_is_forecast_once_the_window_sees_it_too():
+    """The same fall going on reaches -20 °C after 700 samples: warned once both looks agree, over
+    an hour ahead (the price of waiting for the window: some 20 minutes of lead)."""
+    raised = forecasts(lambda s: 50.0 - 0.1 * s)
+    assert raised and raised[0].ts <= T0 + SLOW * (1200 + 700) - 3600

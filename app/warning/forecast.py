@@ -15,8 +15,12 @@ On a slow scale (buckets of minutes and more: a machine's temperature over hours
 hour or two is often a stop that settles and recovers, so there it also needs: when the shorter
 look raises it, the window's look agreeing the trend heads to the limit within reach; the trend not
 levelling off before the limit (the newer half of the look significantly flatter than the older
-half, and at that deceleration flat before the limit); and the forecast holding for at least a
-twelfth of the window (30 minutes of a 6-hour window). Its level I-IV follows `levels_s`. It clears
+half, and at that deceleration flat before the limit); the two looks telling one story (neither
+look's newest buckets clearly moving back, and where both are sure of a trend, their times to the
+limit within a factor of two: a fall only the last two hours show beside a six-hour look that sees
+the limit far off is a change of state, a stop's first hours, not yet a slide); the newest eighth
+still moving on at a quarter of the trend's rate or more (a fall that has stopped is not forecast
+on); and the forecast holding for at least a twelfth of the window (30 minutes of a 6-hour window). Its level I-IV follows `levels_s`. It clears
 when the newest buckets clearly move back or the predicted time leaves the horizon with a margin; it also ends when
 the limit is crossed: the alarm takes over from there.
 """
@@ -54,6 +58,8 @@ SHORT_WINDOW = 0.3  # the second, faster look: this share of the window
 MIN_BUCKETS = 24  # the shortest look spans this many buckets
 CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised; on a slow scale, ...
 SLOW_CONFIRM = 1 / 12  # ... at least this share of its window (30 minutes of a 6-hour window)
+AGREE = 2.0  # on a slow scale, the two looks' times to the limit at most this many times apart
+STILL_SHARE = 0.25  # on a slow scale, the newest eighth moves on at this share of the trend, at least
 LEVEL_Z = 2.0  # a trend levels off when its newer half is this many standard errors flatter
 RISING = word("warning", QT_TRANSLATE_NOOP("warning", "rising"))
 FALLING = word("warning", QT_TRANSLATE_NOOP("warning", "falling"))
@@ -127,6 +133,16 @@ def warning_level(eta: np.ndarray, levels_s: np.ndarray, limit_priority: np.ndar
     III three minutes away is a level III warning, an HH of priority I three minutes away a red one."""
     by_time = 1 + (eta[:, None] > levels_s).sum(axis=1)
     return np.minimum(4, np.maximum(by_time, limit_priority)).astype(np.int8)
+
+
+def _disagree(long: dict, short: dict) -> np.ndarray:
+    """Per tag: both looks are sure of a trend but not of the same crossing (their times to the
+    limit more than AGREE times apart, or their trends opposite): on a slow scale, a change of
+    state within the window (a stop's first hours, a start) rather than one slide."""
+    with np.errstate(all="ignore"):
+        ratio = short["eta"] / long["eta"]
+        apart = ~((ratio >= 1.0 / AGREE) & (ratio <= AGREE))
+    return long["sure"] & short["sure"] & apart
 
 
 def confirm_buckets(s, step: float, slow: bool) -> int:
@@ -335,9 +351,13 @@ class ForecastDetector:
             keep = finite & (np.abs(slope) / err >= Z_MIN / 2) & (eta <= self.horizon * CLEAR_MARGIN)
             # measured, not extrapolated: the newest buckets themselves are out of the normal band
             away = np.where(rising, newest - self.mu, self.mu - newest) > BAND_SIGMA * sd
-        still = np.sign(recent) == np.sign(slope)  # not already turning back
+        onward = np.sign(recent) == np.sign(slope)  # not already turning back
         # an active forecast ends once the newest buckets clearly move the other way
-        turned = ~still & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
+        turned = ~onward & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
+        still = onward
+        if self.slow:  # ... nor stopped: the newest eighth moves on at a share of the trend's rate
+            with np.errstate(invalid="ignore"):
+                still = onward & (np.abs(recent) >= STILL_SHARE * np.abs(slope) * q_of * self.window.step)
         keep &= ~turned
         # on a slow scale (hours and days), a trend seen over a shorter look is carried no further
         # ahead, for its span, than the window's trend is carried over the horizon: a fall of two
@@ -357,6 +377,8 @@ class ForecastDetector:
             "slow": slow,
             "keep": keep,
             "raise": raise_,
+            "turned": turned,
+            "sure": sig,
         }
 
     def _levelling(self, now: float, factor: float, c: dict[str, np.ndarray]) -> np.ndarray:
@@ -405,6 +427,7 @@ class ForecastDetector:
             # (the window's own trend stands alone: the shorter look of a day sees the daily
             # swing), and the look followed does not flatten out before the limit
             c["raise"] &= ~use_short | long["keep"]
+            c["raise"] &= ~(long["turned"] | short["turned"]) & ~_disagree(long, short)
             c["raise"] &= ~np.where(
                 use_short, self._levelling(now, SHORT_WINDOW, c), self._levelling(now, 1.0, c)
             )
