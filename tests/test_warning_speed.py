@@ -219,3 +219,24 @@ def test_a_demo_incident_raises_the_same_warnings_as_the_straightforward_code(mo
             a,
             b,
         )
+
+
+def test_the_window_averages_a_scan_and_a_batch_with_a_tag_twice_alike():
+    """A scan (each tag once, in order) is added by plain indexing; a batch holding a tag twice in
+    one bucket, or out of order, still averages every sample."""
+    from app.warning.window import RecentWindow
+
+    scan, mixed = RecentWindow(4, 60.0, 5.0), RecentWindow(4, 60.0, 5.0, held=[3, 0, 2])
+    t0 = 1_700_000_000.0
+    for k in range(3):  # three scans of four tags in one 5-second bucket
+        scan.add(SampleBatch.build(np.arange(4, dtype=np.int32), t0 + k, np.arange(4.0) + k, Quality.GOOD))
+    mixed.add(
+        SampleBatch.build(
+            np.array([2, 0, 2, 3, 0, 2, 0, 3, 3], np.int32),
+            t0 + np.array([0, 0, 1, 0, 1, 2, 2, 1, 2.0]),
+            np.array([2, 0, 3, 3, 1, 4, 2, 4, 5.0]),
+            Quality.GOOD,
+        )
+    )
+    assert scan.series([0, 1, 2, 3], 5.0, t0 + 2)[1][:, -1].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert mixed.series([0, 2, 3], 5.0, t0 + 2)[1][:, -1].tolist() == [1.0, 3.0, 4.0]

@@ -119,8 +119,12 @@ class RecentWindow:
             self.sum[fi, fs] = 0.0
             self.cnt[fi, fs] = 0
             self.bucket[fi, fs] = b[fresh]
-        np.add.at(self.sum, (i, s), v)
-        np.add.at(self.cnt, (i, s), 1)
+        if len(i) < 2 or (i[1:] > i[:-1]).all():  # a scan: each tag once, in order, so no slot twice
+            self.sum[i, s] += v
+            self.cnt[i, s] += 1
+        else:
+            np.add.at(self.sum, (i, s), v)
+            np.add.at(self.cnt, (i, s), 1)
         newer = ~(ts < self._last_ts[i])  # NaN last_ts: newer
         if not newer.all():
             i, ts, v = i[newer], ts[newer], v[newer]
