@@ -15,12 +15,15 @@ On a slow scale (buckets of minutes and more: a machine's temperature over hours
 hour or two is often a stop that settles and recovers, so there it also needs: when the shorter
 look raises it, the window's look agreeing the trend heads to the limit within reach; the trend not
 levelling off before the limit (the newer half of the look significantly flatter than the older
-half, and at that deceleration flat before the limit); the two looks telling one story (neither
-look's newest buckets clearly moving back, and where both are sure of a trend, their times to the
-limit within a factor of two: a fall only the last two hours show beside a six-hour look that sees
-the limit far off is a change of state, a stop's first hours, not yet a slide); the newest eighth
-still moving on at a quarter of the trend's rate or more (a fall that has stopped is not forecast
-on); and the forecast holding for at least a twelfth of the window (30 minutes of a 6-hour window). Its level I-IV follows `levels_s`. It clears
+half, and at that deceleration flat before the limit); and the forecast holding for at least a
+twelfth of the window (30 minutes of a 6-hour window). A tag whose process stops and settles in
+normal operation (`settles`: a machine's temperature, which falls for an hour or two at every
+stop) needs more there: the two looks telling one story (neither look's newest buckets clearly
+moving back, and where both are sure of a trend, their times to the limit within a factor of two:
+a fall only the last two hours show beside a six-hour look that sees the limit far off is a
+change of state, a stop's first hours, not yet a slide), and the newest eighth still moving on at
+a quarter of the trend's rate or more (a fall that has stopped is not forecast on). Not by
+default: on a tag with a daily swing, the shorter look of a day sees the swing, not the creep. Its level I-IV follows `levels_s`. It clears
 when the newest buckets clearly move back or the predicted time leaves the horizon with a margin; it also ends when
 the limit is crossed: the alarm takes over from there.
 """
@@ -58,8 +61,8 @@ SHORT_WINDOW = 0.3  # the second, faster look: this share of the window
 MIN_BUCKETS = 24  # the shortest look spans this many buckets
 CONFIRM = 3  # evaluations in a row a forecast must hold before it is raised; on a slow scale, ...
 SLOW_CONFIRM = 1 / 12  # ... at least this share of its window (30 minutes of a 6-hour window)
-AGREE = 2.0  # on a slow scale, the two looks' times to the limit at most this many times apart
-STILL_SHARE = 0.25  # on a slow scale, the newest eighth moves on at this share of the trend, at least
+AGREE = 2.0  # `settles`, slow scale: the two looks' times to the limit at most this many times apart
+STILL_SHARE = 0.25  # ... and the newest eighth moves on at this share of the trend, at least
 LEVEL_Z = 2.0  # a trend levels off when its newer half is this many standard errors flatter
 RISING = word("warning", QT_TRANSLATE_NOOP("warning", "rising"))
 FALLING = word("warning", QT_TRANSLATE_NOOP("warning", "falling"))
@@ -197,6 +200,7 @@ class ForecastDetector:
             [confirm_buckets(s, window.step, not finer) for s in self.settings], dtype=int
         )
         self.noise_mult = NOISE_MULT if finer else SLOW_NOISE_MULT
+        self.settles = np.array([s.settles and not finer for s in self.settings], dtype=bool)
         self.slow = not finer  # a slow scale's band is not widened by a slow creep (app.warning.baseline)
         index = cfg.tag_index()
         self.when = [(j, compile_expression(s.when, index)[0]) for j, s in enumerate(self.settings) if s.when]
@@ -355,9 +359,10 @@ class ForecastDetector:
         # an active forecast ends once the newest buckets clearly move the other way
         turned = ~onward & (np.abs(recent) > 2.0 * noise / np.sqrt(q_of))
         still = onward
-        if self.slow:  # ... nor stopped: the newest eighth moves on at a share of the trend's rate
+        if self.settles.any():  # ... nor stopped: the newest eighth moves on at a share of the trend
             with np.errstate(invalid="ignore"):
-                still = onward & (np.abs(recent) >= STILL_SHARE * np.abs(slope) * q_of * self.window.step)
+                moving = np.abs(recent) >= STILL_SHARE * np.abs(slope) * q_of * self.window.step
+            still = onward & (moving | ~self.settles)
         keep &= ~turned
         # on a slow scale (hours and days), a trend seen over a shorter look is carried no further
         # ahead, for its span, than the window's trend is carried over the horizon: a fall of two
@@ -427,7 +432,7 @@ class ForecastDetector:
             # (the window's own trend stands alone: the shorter look of a day sees the daily
             # swing), and the look followed does not flatten out before the limit
             c["raise"] &= ~use_short | long["keep"]
-            c["raise"] &= ~(long["turned"] | short["turned"]) & ~_disagree(long, short)
+            c["raise"] &= ~(self.settles & (long["turned"] | short["turned"] | _disagree(long, short)))
             c["raise"] &= ~np.where(
                 use_short, self._levelling(now, SHORT_WINDOW, c), self._levelling(now, 1.0, c)
             )

@@ -117,6 +117,10 @@ class ForecastSettings(Strict):
     # how long a forecast must hold before it is raised; by default three evaluations, and on a
     # slow scale (buckets of minutes and more) at least a twelfth of the window
     confirm_s: float | None = Field(None, gt=0)
+    # the process stops and settles in normal operation (a machine cooling after a stop): on a
+    # slow scale its forecast also needs both looks to tell one story and the newest buckets to
+    # move on (app/warning/forecast.py)
+    settles: bool = False
 
     @field_validator("levels_s")
     @classmethod
