@@ -31,6 +31,8 @@ false_warnings_per_1000_tag_hours
 replay_ratio              `main.py replay` throughput (CSV of one simulated hour in, events out)
                           with every detector on / with warnings off; target >= 0.5
 engine_ratio              the same without the CSV reading: the pipeline alone on in-memory batches
+                          (each side the best of three passes); engine_samples_per_s_warnings_on is
+                          the dense replay figure, target >= 300,000
 sparse_*                  `replay` of 70 days of one tag at a sample every 5 minutes (a slow process:
                           forecast over a day on 10-minute buckets, anomaly learning over a week),
                           samples/s with warnings on and the wall time; before the detectors ran
@@ -151,12 +153,14 @@ def bench_replay(cfg) -> dict:
                 best = min(best, time.perf_counter() - start)
             timings[on] = (best, result.samples)
         engine = {}
-        for on in (True, False):
-            pipe = Pipeline(cfg, warnings=on)
-            start = time.perf_counter()
-            for b in batches:
-                pipe.evaluate(b)
-            engine[on] = time.perf_counter() - start
+        for on in (True, False):  # best of three passes, each on a new pipeline
+            engine[on] = np.inf
+            for _ in range(3):
+                pipe = Pipeline(cfg, warnings=on)
+                start = time.perf_counter()
+                for b in batches:
+                    pipe.evaluate(b)
+                engine[on] = min(engine[on], time.perf_counter() - start)
     n = timings[True][1]
     return {
         "replay_ratio": round(timings[False][0] / timings[True][0], 3),

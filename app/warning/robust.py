@@ -17,12 +17,12 @@ def nanmedian_rows(a: np.ndarray) -> np.ndarray:
     return _median_sorted(np.sort(a, axis=1))  # NaN sort last
 
 
-def _median_sorted(s: np.ndarray) -> np.ndarray:
-    """nanmedian_rows of rows already sorted."""
+def _median_sorted(s: np.ndarray, n: int | None = None) -> np.ndarray:
+    """nanmedian_rows of rows already sorted (`n`: their `_finite_count` when known)."""
     k, m = s.shape
     if not m:
         return np.full(k, np.nan)
-    n = _finite_count(s)
+    n = _finite_count(s) if n is None else n
     if n is not None:  # the same middle in every row: two columns
         return (s[:, (n - 1) // 2] + s[:, n // 2]) / 2.0
     n = np.isfinite(s).sum(axis=1)
@@ -74,12 +74,13 @@ def lag_slope(t: np.ndarray, y: np.ndarray, lag: int) -> np.ndarray:
 
 def _median_of_slopes(s: np.ndarray) -> np.ndarray:
     s = np.sort(s, axis=1)
-    if s.shape[1] and _finite_count(s) is None:
+    n = _finite_count(s)
+    if s.shape[1] and n is None:
         inf = np.flatnonzero(np.isinf(s).any(axis=1))
         if len(inf):  # an infinite slope is a gap, as a NaN one
             g = s[inf]
             s[inf] = np.sort(np.where(np.isfinite(g), g, np.nan), axis=1)
-    return _median_sorted(s)
+    return _median_sorted(s, n)
 
 
 def residual_level_noise(
