@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from contextlib import contextmanager
@@ -42,6 +43,23 @@ def _own_data_dir(tmp_path_factory, monkeypatch):
     """Every test gets a data directory of its own (audit key, anchors, registry), so nothing
     reaches the user's; `data_dir` replaces it when a test needs to know where it is."""
     monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path_factory.mktemp("fwdata")))
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_collection(request):
+    """Tests with a QApplication collect cyclic garbage on the GUI thread only, as the app does
+    (views/collector.py): a worker's collection destroying a Qt object can deadlock with the GUI
+    thread. After the test its garbage is collected here and the automatic collector is back."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    from views.collector import collect_anywhere, collect_on_gui_thread
+
+    app = request.getfixturevalue("qapp")
+    collect_on_gui_thread(app)
+    yield
+    gc.collect()
+    collect_anywhere(app)
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,9 @@ def make_app():
     from views.i18n import install_language
 
     install_language(app)  # the saved choice, else FOREWARN_LANG, else the system locale
+    from views.collector import collect_on_gui_thread
+
+    collect_on_gui_thread(app)  # Qt objects in a worker's cyclic garbage would hang the window
     return app
 
 
