@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.alarms import engine as alarm_engine
+from app.alarms import kernel_loader
 from app.alarms.engine import AlarmEngine
 from app.alarms.kernel_loader import KernelLoader
 from core.samples import Quality, SampleBatch
@@ -63,18 +63,18 @@ def feed(eng: AlarmEngine, stub: StubLoader, n: int, t: float, beyond: int, valu
 
 
 def test_a_large_plant_has_the_kernels_loaded_when_quiet_after_a_while():
-    n = alarm_engine.COMPILE_TAGS
+    n = kernel_loader.COMPILE_TAGS
     stub = StubLoader()
     eng = AlarmEngine(plant(n, on_delay=0.0), compiled=stub)
     start = 1000.0
-    for k in range(int(alarm_engine.COMPILE_AFTER_S)):  # quiet, but only just started
+    for k in range(int(kernel_loader.COMPILE_AFTER_S)):  # quiet, but only just started
         feed(eng, stub, n, start + k, 0)
     assert stub.requests == []
-    flood = start + alarm_engine.COMPILE_AFTER_S
+    flood = start + kernel_loader.COMPILE_AFTER_S
     for k in range(6):  # a flood, 100 alarms raised and cleared by turns: no loading now
         feed(eng, stub, n, flood + k, 100, 85.0 if k % 2 == 0 else 50.0)
     assert stub.requests == []
-    feed(eng, stub, n, flood + 6, alarm_engine.COMPILE_QUIET_ROWS - 1)  # quiet enough
+    feed(eng, stub, n, flood + 6, kernel_loader.COMPILE_QUIET_ROWS - 1)  # quiet enough
     assert stub.requests == [flood + 6]
     for k in range(7, 10):
         feed(eng, stub, n, flood + k, 0)
@@ -85,7 +85,7 @@ def test_a_small_plant_never_has_the_kernels_loaded():
     n = 50
     stub = StubLoader()
     eng = AlarmEngine(plant(n), compiled=stub)
-    for k in range(int(alarm_engine.COMPILE_AFTER_S) + 20):
+    for k in range(int(kernel_loader.COMPILE_AFTER_S) + 20):
         feed(eng, stub, n, 1000.0 + k, 0)
     assert stub.requests == []
 
@@ -122,5 +122,5 @@ def test_the_process_kernels_are_for_large_plants_unless_given_on_purpose():
     small = AlarmEngine(plant(20))
     assert small.compiled is None and small.block.compiled is None  # numpy, as documented
     assert AlarmEngine(plant(20), compiled=kernels).compiled is kernels  # a test's own choice
-    large = AlarmEngine(plant(alarm_engine.COMPILE_TAGS))
+    large = AlarmEngine(plant(kernel_loader.COMPILE_TAGS))
     assert large.compiled is kernels and large.block.compiled is kernels

@@ -27,7 +27,7 @@ import numpy as np
 from app.alarms.actions import AlarmActions
 from app.alarms.by_state import StateSuppression
 from app.alarms.flips import AlarmFlips
-from app.alarms.kernel_loader import KERNELS, KernelLoader
+from app.alarms.kernel_loader import KERNELS, LARGE_PLANTS, KernelLoader, LoadWhenQuiet, loader_for
 from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
 from app.alarms.restore import RestoredAlarms
@@ -48,15 +48,6 @@ BAD_BY_DIAGNOSTIC = "suppressed by design: sensor diagnostic"
 # a pass that raises or clears this many level alarms moves their states and builds their records
 # in bulk (vectorised gathers, the text after the value made at configuration); one goes alone
 BULK_FIRES = 2
-# a plant with level alarms on this many tags has the compiled level pass loaded (app.alarms.
-# kernel_loader; numpy until then): below it a pass costs some tens of microseconds either way. It
-# loads in the background, once per process, when the plant has run this long (samples' time) and
-# a pass has fewer tags than this outside their quiet band: loading competes with the GUI thread
-# for the interpreter for about a second, which neither start-up nor a flood should pay
-COMPILE_TAGS = 2000
-LARGE_PLANTS = object()  # AlarmEngine's default: the process's compiled pass if the plant is large
-COMPILE_AFTER_S = 30.0
-COMPILE_QUIET_ROWS = 32
 
 
 def bad_quality_tags(config: PlantConfig) -> np.ndarray:
@@ -95,12 +86,9 @@ class AlarmEngine:
         compiled: KernelLoader | None | object = LARGE_PLANTS,
     ):
         self.config = config
-        by_size = compiled is LARGE_PLANTS
-        if by_size:
-            compiled = KERNELS
-        # the loader of the compiled level pass (asked for by a large plant: `_compile_when_quiet`);
+        # the loader of the compiled level pass (a large plant's asks for it: `_load_when_quiet`);
         # None: the numpy pass only
-        self.compiled = compiled
+        self.compiled = KERNELS if compiled is LARGE_PLANTS else compiled
         self.faults = FaultRegistry() if faults is None else faults  # shared with the pipeline
         tags = config.tags
         n = len(tags)
@@ -109,7 +97,7 @@ class AlarmEngine:
         self.names = [t.name for t in tags]
         self.on_delay, self.off_delay = np.zeros(n), np.zeros(n)
         self.latch, self.realarm = np.zeros(n, dtype=bool), np.full(n, np.inf)
-        self.block = LimitBlock(n, compiled)
+        self.block = LimitBlock(n, self.compiled)
         self.levels = {
             k: Level(n, self.block, LEVEL_KINDS.index(k)) if k in LEVEL_KINDS else Level(n) for k in KINDS
         }
@@ -165,12 +153,8 @@ class AlarmEngine:
         self.delay_grace = np.maximum([scan.get(t.device, 1.0) for t in tags], 1.0) if n else np.zeros(0)
         self.has = {k: bool(np.isfinite(lv.limit).any()) for k, lv in self.levels.items()}
         self.has_levels = len(self.block.rows) > 0
-        if by_size and len(self.block.rows) < COMPILE_TAGS:
-            # the process's kernels are a large plant's: a small one runs the numpy pass even when
-            # another engine of the process had them loaded (a loader given on purpose is kept)
-            self.compiled = self.block.compiled = compiled = None
-        # when to have the compiled pass loaded (NaN: the first pass sets it; None: never, or done)
-        self._compile_at = np.nan if compiled is not None and len(self.block.rows) >= COMPILE_TAGS else None
+        self.compiled = self.block.compiled = loader_for(compiled, len(self.block.rows))
+        self._load_when_quiet = LoadWhenQuiet(self.compiled, len(self.block.rows))
         self._whole_tags: np.ndarray | None = None
         self._seq = {np.dtype(d): np.arange(n, dtype=d) for d in (np.int32, np.int64)}
         self._scratch = np.zeros((2, n), dtype=bool)  # the passes of `_attention`
@@ -384,8 +368,8 @@ class AlarmEngine:
         if att is None:
             hi, lo = (b.band_hi, b.band_lo) if whole else (b.band_hi[idx], b.band_lo[idx])
             att = ((v >= hi) | (v <= lo)).nonzero()[0]
-        if self._compile_at is not None:
-            self._compile_when_quiet(ts, len(att))
+        if self._load_when_quiet.pending:
+            self._load_when_quiet.scan(float(ts[0]), len(att))
         if not len(att):
             return []
         flipped = b.move(att if whole else idx[att], att, ts, v)
@@ -399,19 +383,6 @@ class AlarmEngine:
             for ii, kk, tt, o in zip(i.tolist(), k.tolist(), t.tolist(), on.tolist(), strict=True)
         ]
         return [a for a in out if not a.hidden]
-
-    def _compile_when_quiet(self, ts: np.ndarray, n_att: int) -> None:
-        """Have the compiled level pass loaded (in the background) once the plant has run
-        COMPILE_AFTER_S and this pass is quiet (fewer than COMPILE_QUIET_ROWS tags to look at)."""
-        if self.compiled.kernel is not None or self.compiled.error is not None:
-            self._compile_at = None  # loaded (for another engine of the process), or cannot be
-            return
-        t = float(ts[0])
-        if np.isnan(self._compile_at):
-            self._compile_at = t + COMPILE_AFTER_S
-        elif t >= self._compile_at and n_att < COMPILE_QUIET_ROWS:
-            self.compiled.request()
-            self._compile_at = None
 
     def _fire(self, kind: str, i: int, t: float, on: bool) -> Alarm:
         """The alarm becomes active (on) or clears, after its delays."""

@@ -7,7 +7,7 @@ twenty-five whole-array calls however few cells each touches, so the call count,
 its cost; a loop over the cells has none. Importing this module imports numba and compiles the
 kernels (or loads them from numba's cache), which takes from a fraction of a second to a few
 seconds: `app.alarms.kernel_loader` does it off the caller's thread, when the alarm engine of a
-large plant asks for it (`app.alarms.engine.COMPILE_TAGS`), and then runs `check`.
+large plant asks for it (`app.alarms.kernel_loader.COMPILE_TAGS`), and then runs `check`.
 
 The signatures are fixed (the dtypes the block and scans use), so no call compiles anew. The
 kernels keep the GIL: they run for microseconds, and a thread that gave it up would wait for the

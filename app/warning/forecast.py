@@ -23,9 +23,10 @@ moving back, and where both are sure of a trend, their times to the limit within
 a fall only the last two hours show beside a six-hour look that sees the limit far off is a
 change of state, a stop's first hours, not yet a slide), and the newest eighth still moving on at
 a quarter of the trend's rate or more (a fall that has stopped is not forecast on). Not by
-default: on a tag with a daily swing, the shorter look of a day sees the swing, not the creep. Its level I-IV follows `levels_s`. It clears
-when the newest buckets clearly move back or the predicted time leaves the horizon with a margin; it also ends when
-the limit is crossed: the alarm takes over from there.
+default: on a tag with a daily swing, the shorter look of a day sees the swing, not the creep.
+Its level I-IV follows `levels_s`. It clears when the newest buckets clearly move back or the
+predicted time leaves the horizon with a margin; it also ends when the limit is crossed: the
+alarm takes over from there.
 """
 
 from __future__ import annotations
