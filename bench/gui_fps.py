@@ -24,6 +24,8 @@ Where the frames go (Linux, from each thread's schedstat): `gui_ms_per_frame` sp
 thread's time per frame, idle and under load, into `run` (on a CPU), `cpu_wait` (runnable, waiting
 for a CPU the machine's other work holds) and `blocked` (asleep: waiting for the GIL, mostly);
 `cpu_pct_under_load` is what the other threads of this process and the simulator took meanwhile.
+`history_backlog_samples` / `history_dropped_samples`: what the history writer had not yet
+written at the end of a loaded round (the most) and what it let go, being too far behind.
 """
 
 from __future__ import annotations
@@ -295,7 +297,7 @@ def under_load(app, engine: Engine, hist: History, plot: TrendPlot) -> dict:
     """Alternating rounds with acquisition stopped and running, idle first and last; each loaded
     round is set against the idle rounds either side of it, so the shared machine's other work,
     which comes and goes over a run, weighs on both alike. The median of the rounds' ratios."""
-    idle, loaded, splits, cpu = [], [], [], []
+    idle, loaded, splits, cpu, backlog = [], [], [], [], []
     written = elapsed = 0.0
     streams: dict[int, list[float]] = {}  # a device's batches: samples after its first, seconds
     arrivals = Arrivals()
@@ -312,6 +314,7 @@ def under_load(app, engine: Engine, hist: History, plot: TrendPlot) -> dict:
         fps, split, used = measured(app, plot, LOAD_ROUND_S)
         t1 = time.perf_counter()
         elapsed, written = elapsed + t1 - t0, written + hist.written - w0
+        backlog.append(hist.pending)
         came = [a for a in list(arrivals.seen) if t0 <= a[0] <= t1]
         for first in {f for _, f, _ in came}:  # per device (its batches' first tag): whole scans
             own = [(t, n) for t, f, n in came if f == first]
@@ -328,6 +331,8 @@ def under_load(app, engine: Engine, hist: History, plot: TrendPlot) -> dict:
         **rounds_summary(idle, loaded, splits, cpu),
         "acquired_tags_per_s": round(sum(n / span for n, span in streams.values() if span)),
         "stored_rows_per_s": round(written / elapsed),
+        "history_backlog_samples": max(backlog),  # handed to the writer, not yet written, at a round's end
+        "history_dropped_samples": hist.dropped,  # the writer fell so far behind that it let them go
     }
 
 

@@ -2,7 +2,7 @@
 
 Acquisition hands batches to `submit()` (a non-blocking queue). The writer thread drains the
 queue at least every `flush_s` (0.5 s): each batch passes the store-on-change filter and feeds
-the rollup accumulators, then one transaction writes the samples (DBAPI executemany), the
+the rollup accumulators, then one transaction writes the samples (many rows per statement, storage.bulk_insert), the
 closed rollup buckets and the journal rows. Alarm transitions wake the writer at once, so a
 crash loses no journal entry that was handed over before it. If the database is locked, the
 disk full or the server gone, the writer keeps the rows (bounded) and retries; `state` and
@@ -32,12 +32,13 @@ from core.alarm_types import Alarm
 from core.risk_types import RiskState
 from core.samples import SampleBatch
 from core.worker import Worker
+from storage.bulk_insert import BulkInsert
 from storage.deadband import DeadbandFilter
 from storage.journal_reads import JournalMark, StandingEntry, journal_marks, standing_alarms
 from storage.query import envelope
 from storage.retention import purge_step
 from storage.risk_journal import write_risk_events
-from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert_sql
+from storage.rollups import RESOLUTIONS, Accumulator, rows, upsert
 from storage.schema import alarm_events, create_schema, make_engine, samples, tags, writer_receipts
 from storage.station_role import DatabaseUnreadable, read_only_sqlite_url
 
@@ -84,13 +85,15 @@ class History:
         self.retention = retention
         self.flush_s = flush_s
         self.max_pending = max_pending
-        self._insert_sql = (
-            "INSERT OR REPLACE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)"
+        self._insert = BulkInsert(
+            f"INSERT {'OR REPLACE ' if self.is_sqlite else ''}INTO samples (tag_id, ts, value, quality)",
+            4,
+            ""
             if self.is_sqlite
-            else "INSERT INTO samples (tag_id, ts, value, quality) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality"
+            else "ON CONFLICT (tag_id, ts) DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality",
+            dialect=self.dialect,
         )
-        self._rollup_sql = {name: upsert_sql(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
+        self._upsert = {name: upsert(f"rollup_{name}", self.dialect) for name in RESOLUTIONS}
         self._queue: queue.SimpleQueue[WriterMessage] = queue.SimpleQueue()
         self._worker = Worker("history-writer")
         # written by the writer thread only
@@ -274,11 +277,9 @@ class History:
                     conn.execute(alarm_events.insert(), [_event_row(a) for a in self._events])
                 if self._risk:
                     write_risk_events(conn, self._risk)
-                if sample_rows:
-                    conn.exec_driver_sql(self._insert_sql, sample_rows)
+                self._insert.execute(conn, sample_rows)
                 for name, agg in self._rollups.items():
-                    if agg:
-                        conn.exec_driver_sql(self._rollup_sql[name], agg)
+                    self._upsert[name].execute(conn, agg)
                 conn.execute(
                     _RECEIPT_SQL, {"w": self.writer_id, "s": self._seq, "t": int(time.time() * 1000)}
                 )

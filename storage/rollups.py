@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.samples import Quality
+from storage.bulk_insert import BulkInsert
 
 RESOLUTIONS: dict[str, int] = {"1m": 60_000, "1h": 3_600_000}  # table suffix -> bucket in ms
 COLUMNS = ("tag_id", "bucket", "vmin", "vmax", "vsum", "n", "nbad", "first", "first_ts", "last", "last_ts")
@@ -202,17 +203,17 @@ def aggregate(
     return rows(ids, g)
 
 
-def upsert_sql(table: str, dialect: str) -> str:
+def upsert(table: str, dialect: str) -> BulkInsert:
     """INSERT ... ON CONFLICT that merges a batch's aggregate into the stored bucket (NULL-safe)."""
     lo, hi = ("min", "max") if dialect == "sqlite" else ("LEAST", "GREATEST")
-    ph = ", ".join(["?" if dialect == "sqlite" else "%s"] * len(COLUMNS))
     t = table
 
     def merge(fn, col):
         return f"{fn}(COALESCE({t}.{col}, excluded.{col}), COALESCE(excluded.{col}, {t}.{col}))"
 
-    return (
-        f"INSERT INTO {t} ({', '.join(COLUMNS)}) VALUES ({ph}) "
+    return BulkInsert(
+        f"INSERT INTO {t} ({', '.join(COLUMNS)})",
+        len(COLUMNS),
         f"ON CONFLICT (tag_id, bucket) DO UPDATE SET "
         f"vmin = {merge(lo, 'vmin')}, vmax = {merge(hi, 'vmax')}, "
         f"vsum = {t}.vsum + excluded.vsum, n = {t}.n + excluded.n, nbad = {t}.nbad + excluded.nbad, "
@@ -221,5 +222,6 @@ def upsert_sql(table: str, dialect: str) -> str:
         f"first_ts = {merge(lo, 'first_ts')}, "
         f"last = CASE WHEN {t}.last_ts IS NULL OR excluded.last_ts >= {t}.last_ts "
         f"THEN COALESCE(excluded.last, {t}.last) ELSE {t}.last END, "
-        f"last_ts = {merge(hi, 'last_ts')}"
+        f"last_ts = {merge(hi, 'last_ts')}",
+        dialect=dialect,
     )
