@@ -212,7 +212,18 @@ def test_live_samples_continue_history_without_a_gap(qtbot, cfg, reads, tmp_path
     assert np.all(np.diff(seam.ts) > 0) and np.diff(seam.ts).max() <= 61.0
     i = int(np.searchsorted(shown.ts, NOW, side="left"))
     assert shown.ts[i] == NOW + 1.0 and shown.ts[i - 1] == TS[-1]  # last history point, first live one
-    assert view.plot.pens[0].curve.opts["stepMode"] == "right"  # held until the next sample
+    assert_held(view.plot, 0)  # every value held until the next sample, as far as one can see
+
+
+def assert_held(plot, tag: int) -> None:
+    """The curve drawn for `tag` is level wherever its samples are over two pixels apart: each
+    value is held until the next sample (closer samples may be joined straight)."""
+    x, y = plot.pens[tag].curve.getOriginalDataset()
+    shown = plot.shown(tag)
+    assert set(shown.ts.tolist()) <= set(x.tolist())
+    wide = np.flatnonzero(np.diff(x) > plot.hold_gap)
+    both = np.isfinite(y[wide]) & np.isfinite(y[wide + 1])
+    assert np.array_equal(y[wide][both], y[wide + 1][both])
 
 
 def test_bad_quality_is_drawn_as_a_gap(qtbot, cfg, reads, tmp_path):
@@ -397,6 +408,45 @@ def test_compose_and_hold_last_value():
     assert list(apart.ts) == [0.0, 60.0, 120.0, 130.0, 500.0] and math.isnan(apart.value[3])
     assert value_at(joined, 30.0) == 1.0 and math.isnan(value_at(joined, 90.0))
     assert math.isnan(value_at(joined, -1.0)) and math.isnan(value_at(joined, 121.0 + 500))
+
+
+def test_held_puts_a_corner_only_where_samples_are_far_apart():
+    from widgets.trend_data import held
+
+    ts = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 30.0])
+    v = np.array([1.0, 2.0, 3.0, np.nan, 5.0, 6.0])
+    x, y = held(ts, v, 2.0)
+    assert list(x) == [0.0, 1.0, 2.0, 10.0, 10.0, 11.0, 30.0, 30.0]
+    assert np.array_equal(
+        y, [1.0, 2.0, 3.0, 3.0, np.nan, 5.0, 5.0, 6.0], equal_nan=True
+    )  # 3 holds up to the gap
+    x, y = held(ts, v, 0.0)  # every sample a step, as pyqtgraph's stepMode="right" draws it
+    assert list(x) == [0.0, 1.0, 1.0, 2.0, 2.0, 10.0, 10.0, 11.0, 11.0, 30.0, 30.0]
+    assert list(held(ts[:1], v[:1], 0.0)[0]) == [0.0]
+
+
+def test_zooming_in_draws_the_corners_of_the_new_scale(qtbot):
+    from widgets.trend import TrendPlot
+
+    plot = TrendPlot(window_s=600.0, clock=lambda: NOW)
+    qtbot.addWidget(plot)
+    plot.resize(1000, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.add_pen(0, "T", "")
+    ts = NOW - 600 + np.arange(600.0)  # a sample a second, about two a pixel
+    ts = np.concatenate([ts[:300], ts[360:]])  # and a minute without one
+    plot.append(SampleBatch.build(np.zeros(len(ts), np.int32), ts, np.sin(ts / 7), Quality.GOOD))
+    plot.redraw()
+    x, _y = plot.pens[0].curve.getOriginalDataset()
+    assert len(ts) < len(x) < len(ts) + 5  # the minute's corner, not one a sample
+    assert_held(plot, 0)
+    plot.set_range(NOW - 100, NOW - 80)  # 20 s across: a sample is 50 px wide
+    qtbot.waitUntil(lambda: plot.pens[0].dirty or plot.hold_gap < 0.1)
+    plot.redraw()
+    x, _y = plot.pens[0].curve.getOriginalDataset()
+    assert len(x) == 2 * len(ts) - 1  # a step at every sample
+    assert_held(plot, 0)
 
 
 def test_a_long_window_leaves_only_the_forecast_ahead_and_cones_stay_in_range(qtbot, cfg, tmp_path):

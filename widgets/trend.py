@@ -10,8 +10,9 @@ When the operator zooms or pans (mouse wheel or drag on the time axis) beyond wh
 hold, the visible range is re-read from history in a worker, 150 ms after the view stopped
 moving; a read made for a view that has since changed is dropped. History fills everything
 before a pen's first live sample, so the join has no gap and no overlap (`trend_data.compose`).
-Curves are drawn as steps (history is stored on change: the value holds until the next sample);
-bad quality is NaN and drawn as a gap (`connect="finite"`).
+Curves are drawn as steps (history is stored on change: the value holds until the next sample),
+with a corner only where two samples are over two pixels apart (`trend_data.held`); bad quality
+is NaN and drawn as a gap (`connect="finite"`).
 
 A redraw is one paint: Y is fitted when the data is set (not while painting), the live view
 moves on only once it would move a whole pixel, and the axes with their grid, the forecast cones
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QV
 from core.formatting import format_number
 from core.samples import Quality, SampleBatch
 from widgets.trend_axes import AXIS_TEXT, TrendAxes, cached, place, style_axis
-from widgets.trend_data import Series, TrendEvent, compose, csv_lines, value_at, write_csv
+from widgets.trend_data import Series, TrendEvent, compose, csv_lines, held, value_at, write_csv
 from widgets.trend_history import TrendHistory
 from widgets.trend_overlays import TrendOverlays
 from widgets.trend_pens import DEFAULT_CAPACITY, PEN_COLORS, Pen, RingBuffer
@@ -55,6 +56,7 @@ __all__ = ["PEN_COLORS", "WINDOWS", "EventsLoader", "HistoryLoader", "Pen", "Rin
 
 LEGEND_SHARE = 0.25  # of the plot's height the legend may cover (as long as three columns can)
 LEGEND_LINE, LEGEND_FRAME = 22, 18  # px per legend row, px of its frame and margins
+HOLD_PX = 2.0  # samples further apart than this on screen are drawn with the corner of a step
 
 
 class TrendPlot(QWidget):
@@ -98,6 +100,7 @@ class TrendPlot(QWidget):
         self.range_error = ""
         self.loading = False
         self.highlighted: int | None = None  # the pen drawn thicker
+        self.hold_gap = 0.0  # s: samples further apart got a step's corner when last drawn
         self._generation = 0
         self.history = TrendHistory(self, requery_ms)  # back-fill and history of the visible range
 
@@ -138,6 +141,7 @@ class TrendPlot(QWidget):
 
         self.vb.sigRangeChangedManually.connect(self._manual_range)
         self.vb.sigXRangeChanged.connect(self.history.x_range_changed)
+        self.vb.sigXRangeChanged.connect(self._x_scaled)
         self.plot.setAcceptDrops(False)
         self.setAcceptDrops(True)
 
@@ -211,8 +215,7 @@ class TrendPlot(QWidget):
         color = next((c for c in PEN_COLORS if c not in used), PEN_COLORS[len(self.pens) % len(PEN_COLORS)])
         curve = pg.PlotDataItem(
             pen=pg.mkPen(color, width=1.5),
-            connect="finite",
-            stepMode="right",  # hold the last value until the next sample
+            connect="finite",  # held until the next sample by `held`'s corners, not stepMode
             skipFiniteCheck=True,
             clipToView=True,
             autoDownsample=True,
@@ -339,16 +342,30 @@ class TrendPlot(QWidget):
                 return
         self.item.setXRange(t0, t1, padding=0)
 
+    def _pixel_s(self) -> float:
+        """Seconds per pixel of the time axis (0 before the plot is laid out)."""
+        (x0, x1), width = self.vb.viewRange()[0], self.vb.width()
+        return (x1 - x0) / width if width > 0 and x1 > x0 else 0.0
+
+    def _x_scaled(self, *_args) -> None:
+        """Zoomed in so that samples joined straight would show it: every pen again, with the
+        corners of the new scale (zoomed out, the corners drawn are merely more than needed)."""
+        if self.hold_gap > 0 and self._pixel_s() * HOLD_PX < self.hold_gap / 1.5:
+            for pen in self.pens.values():
+                pen.dirty = True
+
     def redraw(self) -> None:
         """Push dirty pens to their curves (timer, at most 10 Hz)."""
         dirty = [p for p in self.pens.values() if p.dirty]
+        if dirty:
+            self.hold_gap = self._pixel_s() * HOLD_PX
         for pen in dirty:
             pen.shown = compose(pen.history, pen.history_end, pen.buffer.series())
             v = pen.shown.value
             if self.axes.normalised and pen.span is not None:
                 lo, hi = pen.span
                 v = (v - lo) * (100.0 / (hi - lo))
-            pen.curve.setData(pen.shown.ts, v)
+            pen.curve.setData(*held(pen.shown.ts, v, self.hold_gap))
             pen.dirty = False
             if self.overlays.cursor_x is None:
                 self.set_legend(pen)

@@ -85,6 +85,22 @@ def compose(history: Series, history_end: float, live: Series) -> Series:
     return Series(np.concatenate(parts_t), np.concatenate(parts_v), np.concatenate(parts_q))
 
 
+def held(ts: np.ndarray, value: np.ndarray, min_gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices of a curve holding each value until the next sample: a corner at (next
+    sample's time, this value) wherever two samples are more than `min_gap` apart; closer ones
+    are joined straight, as on screen the two differ by less than `min_gap` (the trend passes two
+    pixels). A dense live window is then drawn with about one vertex a sample instead of two
+    (pyqtgraph's step mode draws every sample as two segments, most of them under a pixel). A
+    NaN stays a gap: the value before it holds up to it."""
+    if len(ts) < 2:
+        return ts, value
+    wide = np.flatnonzero(np.diff(ts) > min_gap)
+    if not len(wide):
+        return ts, value
+    at = wide + 1
+    return np.insert(ts, at, ts[at]), np.insert(value, at, value[wide])
+
+
 def value_at(series: Series, x: float, hold_limit: float = HOLD_LIMIT_S) -> float:
     """The value shown at time `x`: the last sample at or before it (NaN in a gap, before the
     first sample, or well after the last one)."""
