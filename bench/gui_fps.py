@@ -16,6 +16,10 @@ the same on both sides.
    (idle, loaded, idle, ..., idle; each loaded round against the idle ones either side of it,
    the median of the rounds; `gui_fps_ratio_rounds` lists them).
 
+The process is set up as the HMI's: Python's cycle collector runs on the GUI thread
+(views/collector.py), and the start-up objects are kept out of its full passes once the engine is
+built (core/long_lived.py), so the GUI thread also pays for collecting the engine's garbage.
+
 `--trend-only` prints 1 and 2 without the load (no simulator). `--plant-nice N` runs the simulator
 at niceness N (default 0, as this process): it stands in for PLCs out on the plant network, whose
 CPU is not the workstation's.
@@ -48,10 +52,12 @@ from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.runtime.engine import Engine  # noqa: E402
+from core.long_lived import freeze_start_up  # noqa: E402
 from core.samples import Quality, SampleBatch  # noqa: E402
 from demo.simulator import SimulatorProcess  # noqa: E402
 from storage.history import History  # noqa: E402
 from views.bridge import EngineBridge  # noqa: E402
+from views.collector import collect_on_gui_thread  # noqa: E402
 from widgets.trend import PEN_COLORS, TrendPlot  # noqa: E402
 
 DEVICES, PER_DEVICE, PENS = 4, 2500, 16
@@ -248,6 +254,7 @@ def measured(app, plot, seconds: float) -> tuple[float, dict, dict]:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
+    collect_on_gui_thread(app)  # as views/launcher.py's make_app: cyclic garbage is the GUI thread's
     trend_fps, bare_fps = versus_pyqtgraph(app, 600.0, 600)
     trend_fps_1h, bare_fps_1h = versus_pyqtgraph(app, 3600.0, 3600)
     figures = {
@@ -285,6 +292,7 @@ def main() -> None:
                         np.full(600, tag, np.int32), ts, 50 + 10 * np.sin(ts / 60 + k), Quality.GOOD
                     )
                 )
+            freeze_start_up()  # as the HMI does once live: the plant's objects out of full collections
             out = under_load(app, engine, hist, plot)
             bridge.stop()
             plot.close()

@@ -240,3 +240,39 @@ def test_the_window_averages_a_scan_and_a_batch_with_a_tag_twice_alike():
     )
     assert scan.series([0, 1, 2, 3], 5.0, t0 + 2)[1][:, -1].tolist() == [1.0, 2.0, 3.0, 4.0]
     assert mixed.series([0, 2, 3], 5.0, t0 + 2)[1][:, -1].tolist() == [1.0, 3.0, 4.0]
+
+
+def test_a_deferred_window_reads_as_one_adding_every_scan_at_once():
+    """A slow scale's window keeps the scans and adds them at its next read: every read (means,
+    a value ago, the latest values, the version a cache keys on) equals the eager window's, with
+    a scan late and out of order among them, and buckets wrapping round the ring."""
+    from app.warning.window import RecentWindow
+
+    rng = np.random.default_rng(11)
+    eager, deferred = (RecentWindow(6, 300.0, 60.0, held=[5, 1, 2, 0], deferred=d) for d in (False, True))
+    t0 = 1_700_000_000.0
+    times = list(t0 + 5.0 * np.arange(400))
+    times[37], times[38] = times[38], times[37]  # a scan arriving after the next, just before a read
+    seen = -1
+    for n, t in enumerate(times):
+        tags = np.arange(6, dtype=np.int32)
+        q = np.where(rng.random(6) < 0.1, Quality.BAD, Quality.GOOD).astype(np.uint8)
+        batch = SampleBatch.build(tags, np.full(6, t), rng.normal(50, 5, 6), q)
+        eager.add(batch)
+        deferred.add(batch)
+        if n % 13 == 0 or n == 38:  # a read now and then, as the slow scale's detectors do
+            assert deferred.version > seen
+            now = max(times[: n + 1])
+            for tags_read, span in (([0, 1, 2, 5], 240.0), ([2], 60.0)):
+                te, ye = eager.series(tags_read, span, now)
+                td, yd = deferred.series(tags_read, span, now)
+                assert np.array_equal(te, td) and np.array_equal(ye, yd, equal_nan=True)
+            assert np.array_equal(
+                eager.value_at([0, 5], 120.0, now), deferred.value_at([0, 5], 120.0, now), equal_nan=True
+            )
+            assert np.array_equal(eager.last_ts, deferred.last_ts, equal_nan=True)
+            assert np.array_equal(eager.last_value, deferred.last_value, equal_nan=True)
+            seen = deferred.version
+    assert np.array_equal(eager.last_value, deferred.last_value, equal_nan=True)
+    assert np.array_equal(eager.last_ts, deferred.last_ts, equal_nan=True)
+    assert eager.now == deferred.now

@@ -87,7 +87,7 @@ class WarningEngine:
             )
         ]
         for step, (tags, span) in sorted(slow_scales(cfg, window.step).items()):
-            w = RecentWindow(len(cfg.tags), span, step, held=tags)
+            w = RecentWindow(len(cfg.tags), span, step, held=tags, deferred=True)
             name = fmt_duration(step)
             self.scales.append(
                 Scale(

@@ -4,7 +4,11 @@ incident rules look back at.
 Good samples are averaged into buckets of `step_s` seconds (bucket k covers [k*step, (k+1)*step)),
 kept in a ring of `span_s / step_s` slots per tag. Reads return a regular time grid with NaN
 where a tag had no good sample (bad quality never feeds a forecast). Pure numpy, no Qt; written
-from the acquisition thread, read by the engines on the same thread.
+from the acquisition thread, read by the engines on the same thread (or under the engine's lock).
+
+A slow scale's window (`deferred`) is read once a bucket of minutes or hours, but written at
+every scan: it keeps the scans' batches as they come and adds them in one go at its next read,
+which costs what one scan's add does instead of one per scan.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ class RecentWindow:
     """Bucketed ring buffers of the last `span_s` seconds of every tag (or of the tags `held`:
     a slow scale keeps days only of the tags that look that far back)."""
 
-    def __init__(self, n_tags: int, span_s: float = 900.0, step_s: float = 5.0, held=None):
+    def __init__(
+        self, n_tags: int, span_s: float = 900.0, step_s: float = 5.0, held=None, deferred: bool = False
+    ):
         self.n = n_tags
         self.step = float(step_s)
         self.m = max(2, int(math.ceil(span_s / step_s)) + 1)
@@ -51,9 +57,30 @@ class RecentWindow:
         self._last_ts = np.full(k, np.nan)  # time of the latest good value
         self._every = np.arange(k, dtype=np.intp)  # every row, in order: a read of them all needs no copy
         self.now = -math.inf  # newest sample time seen
-        self.version = (
-            0  # counts the changes to the buckets: what was read from them still holds while it stays
-        )
+        self._version = 0  # counts the changes to the buckets
+        self.deferred = deferred
+        self._pending: list[SampleBatch] = []  # batches not yet added (a deferred window)
+        self._pending_newest = -math.inf  # their newest sample time
+        self._in_order = True  # each of them began at or after the newest of those before it
+
+    @property
+    def version(self) -> int:
+        """Counts the changes to the buckets: what was read from them still holds while it stays."""
+        self._catch_up()
+        return self._version
+
+    def _catch_up(self) -> None:
+        """Add the batches a deferred window kept: in one go when each came after the one before
+        (a tag's newest value is then the last one, and every sum adds up in the order the
+        samples came, as when added one by one); else one by one."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        if self._in_order:
+            pending = [SampleBatch.concat(pending)] if len(pending) > 1 else pending
+        self._in_order, self._pending_newest = True, -math.inf
+        for batch in pending:
+            self._add(batch)
 
     def closed_bucket(self, now: float, after: int) -> tuple[int, float] | None:
         """The newest bucket closed at `now` and how long ago its middle was, when it is later than
@@ -74,6 +101,7 @@ class RecentWindow:
         return self._per_tag(self._last_ts)
 
     def _per_tag(self, a: np.ndarray) -> np.ndarray:
+        self._catch_up()
         if self.rows is None:
             return a
         return np.where(self.rows >= 0, a[self.rows], np.nan)
@@ -84,6 +112,8 @@ class RecentWindow:
     def adopt(self, old: RecentWindow, old_index: np.ndarray) -> None:
         """Take over the buckets of every tag that stays (`old_index[t]` >= 0), when the span and
         the bucket width did not change."""
+        old._catch_up()
+        self._catch_up()
         if (self.m, self.step) != (old.m, old.step):
             return
         j = np.flatnonzero(old_index >= 0)
@@ -96,12 +126,23 @@ class RecentWindow:
         for name in ("sum", "cnt", "bucket", "_last_value", "_last_ts"):
             getattr(self, name)[j] = getattr(old, name)[i]
         self.now = old.now
-        self.version += 1
+        self._version += 1
 
     def add(self, batch: SampleBatch) -> None:
-        """Average the batch's good samples into their buckets."""
+        """Average the batch's good samples into their buckets (a deferred window: at its next read)."""
         if len(batch) == 0:
             return
+        if self.deferred:
+            first, last = float(batch.ts.min()), float(batch.ts.max())
+            self._in_order = self._in_order and first >= self._pending_newest
+            self._pending_newest = max(self._pending_newest, last)
+            self._pending.append(batch)
+            self.now = max(self.now, last)
+            return
+        self._catch_up()
+        self._add(batch)
+
+    def _add(self, batch: SampleBatch) -> None:
         good = (batch.quality != _BAD) & np.isfinite(batch.value)
         self.now = max(self.now, float(batch.ts.max()))
         if self.rows is not None:
@@ -130,7 +171,7 @@ class RecentWindow:
             i, ts, v = i[newer], ts[newer], v[newer]
         self._last_value[i] = v
         self._last_ts[i] = ts
-        self.version += 1  # last: a read while this ran is not taken for one after it
+        self._version += 1  # last: a read while this ran is not taken for one after it
 
     def grid(self, span_s: float, now: float | None = None) -> np.ndarray:
         """Bucket start times of the last `span_s` seconds up to the bucket holding `now`."""
@@ -148,6 +189,7 @@ class RecentWindow:
     def series(self, tags, span_s: float, now: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(bucket mid times [k], bucket means [len(tags), k]) over the last `span_s` seconds;
         NaN where a tag had no good sample in a bucket."""
+        self._catch_up()
         tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
         now = self.now if now is None else now
         want = self._buckets(span_s, math.floor(now / self.step))
@@ -173,6 +215,7 @@ class RecentWindow:
 
     def value_at(self, tags, ago_s: float, now: float | None = None) -> np.ndarray:
         """Mean of the bucket `ago_s` seconds before `now` (NaN if empty or out of the window)."""
+        self._catch_up()
         now = self.now if now is None else now
         tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
         if ago_s >= self.span:
