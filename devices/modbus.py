@@ -27,6 +27,7 @@ from core.samples import Quality, SampleBatch
 from core.schema.devices import parse_modbus_address
 from devices.base import Driver, WriteError, register, tick
 from devices.codec import decode, decode_bits, encode_write
+from devices.modbus_replies import install as decode_registers_fast
 from devices.scan_plan import ScanBlock, plan, specs_for
 
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
@@ -115,6 +116,7 @@ class ModbusDriver(Driver):
         self.client = AsyncModbusTcpClient(
             d.host, port=d.port, timeout=d.timeout_ms / 1000, retries=0, reconnect_delay=0
         )
+        decode_registers_fast(self.client)  # register replies in one numpy call (devices/modbus_replies.py)
         _DRIVER_OF[self.client.ctx] = self
         if not await self.client.connect():
             raise ConnectionError(f"cannot connect to {d.host}:{d.port}")

@@ -11,6 +11,7 @@ from app.config import parse_config_text
 from app.runtime.engine import Engine
 from core.samples import DeviceState, Quality
 from devices.codec import encode
+from devices.modbus_replies import HoldingRegisters, InputRegisters
 from storage.history import History
 from tests.conftest import wait_until
 from tests.helpers import Recorder, plant_yaml
@@ -86,6 +87,9 @@ def test_modbus_types_word_orders_bits(modbus, tmp_path, order):
         # all hr tags in one or two merged requests, not one per tag
         drv = eng.drivers[0]
         assert len([b for b in drv.blocks if b.table == "hr"]) <= 2
+        # the register replies were decoded by ours (devices/modbus_replies.py), not pymodbus's
+        table = drv.client.ctx.framer.decoder.pdu_table
+        assert table[3][1] is HoldingRegisters and table[4][1] is InputRegisters
     finally:
         eng.stop()
 
