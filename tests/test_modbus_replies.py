@@ -34,6 +34,13 @@ def test_the_registers_equal_pymodbus_own_decode(ours, theirs):
             assert f"registers={len(b.registers)}" in str(a)
 
 
+def test_a_byte_count_of_zero_is_no_register():
+    for cls in (HoldingRegisters, ReadHoldingRegistersResponse):
+        r = cls()
+        r.decode(b"\x00")
+        assert len(r.registers) == 0
+
+
 def test_a_byte_count_beyond_the_frame_is_refused_as_pymodbus_refuses_it():
     frame = bytes([10]) + b"\x00" * 6
     for cls in (HoldingRegisters, ReadHoldingRegistersResponse):
