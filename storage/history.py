@@ -2,8 +2,8 @@
 
 Acquisition hands batches to `submit()` (a non-blocking queue). The writer thread drains the
 queue at least every `flush_s` (0.5 s): each batch passes the store-on-change filter and feeds
-the rollup accumulators, then one transaction writes the samples (many rows per statement, storage.bulk_insert), the
-closed rollup buckets and the journal rows. Alarm transitions wake the writer at once, so a
+the rollup accumulators, then one transaction writes the samples, the closed rollup buckets
+(both many rows per statement, `storage.bulk_insert`) and the journal rows. Alarm transitions wake the writer at once, so a
 crash loses no journal entry that was handed over before it. If the database is locked, the
 disk full or the server gone, the writer keeps the rows (bounded) and retries; `state` and
 `last_error` say what is wrong.

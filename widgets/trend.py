@@ -335,11 +335,9 @@ class TrendPlot(QWidget):
         t0, t1 = right - self.window_s, right + ahead
         # on screen, a move of less than a pixel shows nothing new but would redraw the axes and
         # the grid and re-clip every curve: the view steps on once it would move a whole pixel
-        (x0, x1), width = self.vb.viewRange()[0], self.vb.width()
-        if self.isVisible() and width > 0:
-            pixel = (x1 - x0) / width
-            if abs(t0 - x0) < pixel and abs(t1 - x1) < pixel:
-                return
+        (x0, x1), pixel = self.vb.viewRange()[0], self._pixel_s()
+        if self.isVisible() and pixel > 0 and abs(t0 - x0) < pixel and abs(t1 - x1) < pixel:
+            return
         self.item.setXRange(t0, t1, padding=0)
 
     def _pixel_s(self) -> float:

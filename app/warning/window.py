@@ -77,7 +77,7 @@ class RecentWindow:
             return
         pending, self._pending = self._pending, []
         if self._in_order:
-            pending = [SampleBatch.concat(pending)] if len(pending) > 1 else pending
+            pending = [SampleBatch.concat(pending)]
         self._in_order, self._pending_newest = True, -math.inf
         for batch in pending:
             self._add(batch)
