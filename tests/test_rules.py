@@ -173,6 +173,34 @@ def test_rising_and_falling(cfg):
     assert not ok and "<=" in terms[0].detail
 
 
+def test_the_noise_of_a_trend_is_worked_out_only_when_asked(cfg, monkeypatch):
+    """A trend's residual scatter costs as much as the fit: a pass whose calls all give their own
+    min_change works none out, a slope's Term works its own out when shown, and `rising` without
+    a min_change works it out for every tag of its call at once; the numbers are the same."""
+    import app.rules.functions as functions
+
+    rng = np.random.default_rng(4)
+    cache = {}
+    f = Feed(cfg, lambda t: cache.setdefault(t, 20.0 + 0.02 * t + rng.normal(0, 0.5, 9))).run(600)
+    calls = []
+    real = functions.residual_level_noise
+    monkeypatch.setattr(
+        functions, "residual_level_noise", lambda t, y, *a: calls.append(len(y)) or real(t, y, *a)
+    )
+    ok, _ = compile_rule('rising(A.X, 300, 1) and count_rising("CO.*", 300, 2) >= 0', cfg).run(f.w, f.v, f.t)
+    assert ok is not None and calls == []
+    _, raw = compile_rule("slope(A.X, 300)", cfg).run(f.w, f.v, f.t)
+    assert calls == []
+    (term,) = functions.build_terms(raw)
+    t, y = f.w.series([A_X], 300, f.t)
+    with np.errstate(all="ignore"):
+        _, noise = real(t, y, np.array([term.value / 60.0]), 0.0)
+    assert calls == [1] and str(term.detail) == f"noise {functions.fmt_term_value(float(noise[0]))}"
+    calls.clear()
+    ok, _ = compile_rule('count_rising("CO.*", 300) >= 0', cfg).run(f.w, f.v, f.t)
+    assert calls == [4] and ok  # CO.01-04
+
+
 def test_flat_noisy_signals_do_not_rise_over_many_windows(cfg):
     rng = np.random.default_rng(7)
     cache = {}

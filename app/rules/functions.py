@@ -14,9 +14,10 @@ all. It needs 5 buckets with data. `rising` asks for a positive trend that moves
 `min_change` over the window; the default is three times the robust scatter (1.4826 x MAD) of
 the residuals, so a flat noisy signal never counts as rising. The fits of one evaluation pass
 are shared by its rules (`prefetch_trends` does them one vectorised batch per span, and reads
-the bucket series of every mean/max/min once per span). A function records its value and what its
-`Term` needs; the Term's words are put together only when asked (`build_terms`: the operator's
-Why?, a raise), not at every evaluation.
+the bucket series of every mean/max/min once per span); the scatter is worked out only for a
+call without its own min_change and for a slope's Term when shown. A function records its value
+and what its `Term` needs; the Term's words are put together only when asked (`build_terms`: the
+operator's Why?, a raise), not at every evaluation.
 
 Truth has three values: true, false and unknown (`None`). A term without enough data (a trend
 over too few buckets, a tag without a good value, a pattern none of whose tags has data) is
@@ -107,22 +108,49 @@ class PassContext:
         self.terms: list[Term | None] = [None] * n_terms
 
 
-def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """Robust trend (per second) and residual scatter of each tag over `span_s`; NaN without
-    enough buckets of data. Fits are cached per (tag, span) for the pass, so the rules of one
-    pass share them; `prefetch_trends` computes all of a pass's fits in one batch per span."""
+def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> np.ndarray:
+    """Robust trend (per second) of each tag over `span_s`; NaN without enough buckets of data.
+    Fits are cached per (tag, span) for the pass, so the rules of one pass share them;
+    `prefetch_trends` computes all of a pass's fits in one batch per span. `_noise` gives the
+    residual scatter of the same fits when a function needs it."""
     done = ctx.cache.setdefault(("fit", span_s), {})
     missing = [i for i in tags if i not in done]
     if missing:
         _fit_into(ctx, missing, span_s, done)
-    return np.array([done[i][0] for i in tags]), np.array([done[i][1] for i in tags])
+    return np.array([done[i][0] for i in tags])
 
 
 def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict, read=None) -> None:
+    """Fit `tags` and cache, per tag, [slope, noise (None until asked), t, y, row of y]."""
     t, y = ctx.window.series(tags, span_s, ctx.now) if read is None else read
-    slope, noise = _theil_sen(t, y)
-    for i, b, n in zip(tags, slope.tolist(), noise.tolist(), strict=True):
-        done[i] = (b, n)
+    for k, (i, b) in enumerate(zip(tags, _theil_sen(t, y).tolist(), strict=True)):
+        done[i] = [b, None, t, y, k]
+
+
+def _noise(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> np.ndarray:
+    """The residual scatter (1.4826 x MAD) of each tag's cached fit over `span_s` (`_fit` first),
+    worked out only now, the first time a function asks for it in the pass: most calls give their
+    own `min_change`, and a slope shows its noise only in its Term. One batch per series read."""
+    done = ctx.cache[("fit", span_s)]
+    groups: dict[int, list[int]] = {}
+    for i in tags:
+        if done[i][1] is None:
+            groups.setdefault(id(done[i][3]), []).append(i)
+    for ids in groups.values():
+        t, y = done[ids[0]][2:4]
+        noise = _residual_noise(t, y[[done[i][4] for i in ids]], np.array([done[i][0] for i in ids]))
+        for i, n in zip(ids, noise.tolist(), strict=True):
+            done[i][1] = n
+    return np.array([done[i][1] for i in tags])
+
+
+def _residual_noise(t: np.ndarray, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """1.4826 x MAD of each row's residuals around its trend `slope`; NaN where it has none."""
+    noise = np.full(len(slope), np.nan)
+    ok = np.isfinite(slope)
+    if ok.any():
+        noise[ok] = residual_level_noise(t, y[ok], slope[ok], 0.0)[1]
+    return noise
 
 
 SELF_EXPLAINED = {"count_rising", "count_above", "cluster_rising", "offline", "rising", "falling"}
@@ -191,17 +219,16 @@ def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
     return p
 
 
-def _theil_sen(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(slope per unit of t, 1.4826 x MAD of the residuals) of each row of y; NaN where a row
-    has fewer than MIN_BUCKETS finite points."""
+def _theil_sen(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The slope per unit of t of each row of y; NaN where a row has fewer than MIN_BUCKETS
+    finite points (`_residual_noise` gives the scatter around it)."""
     r, k = y.shape
     good = np.isfinite(y)
     n_good = good.sum(axis=1)
     slope = np.full(r, np.nan)
-    noise = np.full(r, np.nan)
     ok = n_good >= max(MIN_BUCKETS, MIN_COVERAGE * k)
     if not ok.any() or k < 2:
-        return slope, noise
+        return slope
     yy, gg = y[ok], good[ok]
     g = max(1, math.ceil(k / MAX_FIT_POINTS))
     if g > 1:  # merge neighbouring buckets: fewer pairs, same trend
@@ -221,16 +248,17 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     else:
         ym, tm = yy, t
     i, j = _pairs(ym.shape[1])
-    b = median_pair_slope(tm, ym, i, j)
-    slope[ok], noise[ok] = b, residual_level_noise(t, yy, b, 0.0)[1]
-    return slope, noise
+    slope[ok] = median_pair_slope(tm, ym, i, j)
+    return slope
 
 
 def trend_of(ctx: PassContext, tags: tuple[int, ...], span_s: float, min_change: float | None, sign: int):
     """(rising-or-falling mask, change over the window, threshold) per tag."""
-    slope, noise = _fit(ctx, tags, span_s)
-    change = slope * span_s
-    thr = NOISE_MULT * noise if min_change is None else np.full(len(tags), float(min_change))
+    change = _fit(ctx, tags, span_s) * span_s
+    if min_change is None:
+        thr = NOISE_MULT * _noise(ctx, tags, span_s)
+    else:
+        thr = np.full(len(tags), float(min_change))
     with np.errstate(invalid="ignore"):
         hit = (sign * change > 0) & (sign * change > thr)
     return hit, change, thr
@@ -296,11 +324,13 @@ class Call(Node):
         return Term(self.text, d, self.units[0], detail)
 
     def _slope(self, ctx, span):
-        slope, noise = _fit(ctx, self.tags, span)
-        v = float(slope[0]) * 60.0
-        return v, (self._slope_term, (v, float(noise[0])))
+        v = float(_fit(ctx, self.tags, span)[0]) * 60.0
+        return v, (self._slope_term, (v, ctx.cache[("fit", span)][self.tags[0]]))
 
-    def _slope_term(self, v, noise) -> Term:
+    def _slope_term(self, v, fit) -> Term:
+        b, noise, t, y, k = fit  # the pass's fit (`_fit_into`); its noise worked out if not yet
+        if noise is None:
+            noise = float(_residual_noise(t, y[k : k + 1], np.array([b]))[0])
         detail = rule_text(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=fmt_term_value(noise))
         return Term(self.text, v, per_min(self.units[0]), detail)
 
