@@ -59,11 +59,31 @@ class BulkInsert:
         if not self.sqlite:
             conn.exec_driver_sql(self.single, list(rows))
             return 1
+        return self._statements(conn, list(chain.from_iterable(rows)), len(rows))
+
+    def execute_columns(self, conn: Connection, columns: Sequence[list]) -> int:
+        """As `execute`, for rows given as columns (lists of one length, in column order). On
+        SQLite their values are interleaved into the statements' parameters by slice assignment,
+        without a tuple for each row: the history writer's samples, 20,000 rows a second."""
+        n = len(columns[0]) if columns else 0
+        if not n:
+            return 0
+        if not self.sqlite:
+            return self.execute(conn, list(zip(*columns, strict=True)))
+        width = len(columns)
+        flat: list = [None] * (n * width)
+        for k, column in enumerate(columns):
+            flat[k::width] = column
+        return self._statements(conn, flat, n)
+
+    def _statements(self, conn: Connection, flat: list, n: int) -> int:
+        """Run the SQLite statements for `n` rows whose parameters are `flat`, row after row."""
+        width = len(flat) // n
         at, size, statements = 0, self.rows_per_statement, 0
-        while at < len(rows):
-            while size > len(rows) - at:
+        while at < n:
+            while size > n - at:
                 size //= 2
-            conn.exec_driver_sql(self.sql(size), tuple(chain.from_iterable(rows[at : at + size])))
+            conn.exec_driver_sql(self.sql(size), tuple(flat[at * width : (at + size) * width]))
             at += size
             statements += 1
         return statements

@@ -267,7 +267,7 @@ class History:
             self.state, self.last_error = "ok", ""
             return True
         batch = SampleBatch.concat(self._rows)
-        sample_rows = self._sample_rows(batch)
+        sample_columns = self._sample_columns(batch)
         self._seq += 1
         try:
             with self.engine.begin() as conn:
@@ -277,7 +277,7 @@ class History:
                     conn.execute(alarm_events.insert(), [_event_row(a) for a in self._events])
                 if self._risk:
                     write_risk_events(conn, self._risk)
-                self._insert.execute(conn, sample_rows)
+                self._insert.execute_columns(conn, sample_columns)
                 for name, agg in self._rollups.items():
                     self._upsert[name].execute(conn, agg)
                 conn.execute(
@@ -291,7 +291,7 @@ class History:
             return False
         self._rows, self._events, self._risk = [], [], []
         self._rollups = {name: [] for name in RESOLUTIONS}
-        self.written += len(sample_rows)
+        self.written += len(batch)
         self.state, self.last_error = "ok", ""
         self.last_commit = time.time()
         return True
@@ -352,7 +352,9 @@ class History:
                 if len(agg) > keep:
                     pending[name] = agg[-keep:]
 
-    def _sample_rows(self, b: SampleBatch) -> list[tuple]:
+    def _sample_columns(self, b: SampleBatch) -> list[list]:
+        """The samples table's columns of a batch: tag id, time in ms, value (None for NaN),
+        quality."""
         if len(b) == 0:
             return []
         ids = self.tag_ids[b.tag].tolist()
@@ -364,7 +366,7 @@ class History:
             v = b.value.astype(object)
             v[~finite] = None
             vals = v.tolist()
-        return list(zip(ids, ts, vals, b.quality.tolist(), strict=True))
+        return [ids, ts, vals, b.quality.tolist()]
 
     # ------------------------------------------------------------ housekeeping (any thread)
     def purge_step(self, now: float | None = None, max_rows: int = 50_000) -> int:

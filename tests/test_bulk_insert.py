@@ -53,6 +53,34 @@ def test_rows_go_in_few_statements_and_land_as_executemany_would(tmp_path):
     ours.dispose()
 
 
+def test_rows_given_as_columns_land_as_the_same_rows(tmp_path):
+    """execute_columns (the history writer's samples) interleaves columns into the statements'
+    parameters: the same rows land, in the same statements, as execute of their tuples."""
+    rng = np.random.default_rng(5)
+    columns = [
+        rng.integers(0, 300, 700).tolist(),
+        list(range(700)),
+        [None if i % 13 == 0 else i / 7 for i in range(700)],
+    ]
+    ddl = "CREATE TABLE t (k INTEGER PRIMARY KEY, i INTEGER, v REAL)"
+    got = {}
+    for name in ("rows", "columns"):
+        engine = create_engine(f"sqlite:///{tmp_path / f'{name}.db'}")
+        bulk = BulkInsert("INSERT OR REPLACE INTO t (k, i, v)", 3, dialect="sqlite")
+        with engine.begin() as c:
+            c.exec_driver_sql(ddl)
+            if name == "rows":
+                statements = bulk.execute(c, list(zip(*columns, strict=True)))
+            else:
+                statements = bulk.execute_columns(c, columns)
+            assert statements == 7  # 700 = 2 x 256 + 128 + 32 + 16 + 8 + 4
+        with engine.connect() as c:
+            got[name] = c.exec_driver_sql("SELECT k, i, v FROM t ORDER BY k").all()
+        engine.dispose()
+    assert got["rows"] == got["columns"] and len(got["rows"]) == len(set(columns[0]))
+    assert BulkInsert("INSERT INTO t (k)", 1, dialect="sqlite").execute_columns(None, [[]]) == 0
+
+
 def test_an_upsert_of_one_bucket_twice_in_a_batch_merges_both(tmp_path):
     """The rollup upsert of a bucket given twice in one batch (a bucket closed, then a late
     sample's delta) adds both, as executemany did, on a table holding a part already."""
