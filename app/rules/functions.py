@@ -108,49 +108,55 @@ class PassContext:
         self.terms: list[Term | None] = [None] * n_terms
 
 
-def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> np.ndarray:
-    """Robust trend (per second) of each tag over `span_s`; NaN without enough buckets of data.
+class _Fit:
+    """One tag's trend in a pass: its slope per second, and the series it was fitted on (row
+    `row` of `y`), from which `_noises` works out its residual scatter when it is asked for."""
+
+    __slots__ = ("slope", "noise", "t", "y", "row")
+
+    def __init__(self, slope: float, t: np.ndarray, y: np.ndarray, row: int):
+        self.slope, self.noise, self.t, self.y, self.row = slope, None, t, y, row
+
+
+def _fit(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> list[_Fit]:
+    """The robust trend of each tag over `span_s` (slope NaN without enough buckets of data).
     Fits are cached per (tag, span) for the pass, so the rules of one pass share them;
-    `prefetch_trends` computes all of a pass's fits in one batch per span. `_noise` gives the
-    residual scatter of the same fits when a function needs it."""
+    `prefetch_trends` computes all of a pass's fits in one batch per span."""
     done = ctx.cache.setdefault(("fit", span_s), {})
     missing = [i for i in tags if i not in done]
     if missing:
         _fit_into(ctx, missing, span_s, done)
-    return np.array([done[i][0] for i in tags])
+    return [done[i] for i in tags]
 
 
 def _fit_into(ctx: PassContext, tags: list[int], span_s: float, done: dict, read=None) -> None:
-    """Fit `tags` and cache, per tag, [slope, noise (None until asked), t, y, row of y]."""
     t, y = ctx.window.series(tags, span_s, ctx.now) if read is None else read
     for k, (i, b) in enumerate(zip(tags, _theil_sen(t, y).tolist(), strict=True)):
-        done[i] = [b, None, t, y, k]
+        done[i] = _Fit(b, t, y, k)
 
 
-def _noise(ctx: PassContext, tags: tuple[int, ...], span_s: float) -> np.ndarray:
-    """The residual scatter (1.4826 x MAD) of each tag's cached fit over `span_s` (`_fit` first),
-    worked out only now, the first time a function asks for it in the pass: most calls give their
-    own `min_change`, and a slope shows its noise only in its Term. One batch per series read."""
-    done = ctx.cache[("fit", span_s)]
-    groups: dict[int, list[int]] = {}
-    for i in tags:
-        if done[i][1] is None:
-            groups.setdefault(id(done[i][3]), []).append(i)
-    for ids in groups.values():
-        t, y = done[ids[0]][2:4]
-        noise = _residual_noise(t, y[[done[i][4] for i in ids]], np.array([done[i][0] for i in ids]))
-        for i, n in zip(ids, noise.tolist(), strict=True):
-            done[i][1] = n
-    return np.array([done[i][1] for i in tags])
+def _slopes(fits: list[_Fit]) -> np.ndarray:
+    return np.array([f.slope for f in fits])
 
 
-def _residual_noise(t: np.ndarray, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
-    """1.4826 x MAD of each row's residuals around its trend `slope`; NaN where it has none."""
-    noise = np.full(len(slope), np.nan)
-    ok = np.isfinite(slope)
-    if ok.any():
-        noise[ok] = residual_level_noise(t, y[ok], slope[ok], 0.0)[1]
-    return noise
+def _noises(fits: list[_Fit]) -> np.ndarray:
+    """The residual scatter (1.4826 x MAD) of each fit, worked out the first time a function asks
+    for it: most calls give their own `min_change`, and a slope shows its noise only in its Term.
+    One batch per series read; NaN where the fit has no slope."""
+    groups: dict[int, list[_Fit]] = {}
+    for f in fits:
+        if f.noise is None:
+            groups.setdefault(id(f.y), []).append(f)
+    for group in groups.values():
+        slope = _slopes(group)
+        noise = np.full(len(group), np.nan)
+        ok = np.isfinite(slope)
+        if ok.any():
+            y = group[0].y[[f.row for f in group]]
+            noise[ok] = residual_level_noise(group[0].t, y[ok], slope[ok], 0.0)[1]
+        for f, n in zip(group, noise.tolist(), strict=True):
+            f.noise = n
+    return np.array([f.noise for f in fits])
 
 
 SELF_EXPLAINED = {"count_rising", "count_above", "cluster_rising", "offline", "rising", "falling"}
@@ -221,7 +227,7 @@ def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _theil_sen(t: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The slope per unit of t of each row of y; NaN where a row has fewer than MIN_BUCKETS
-    finite points (`_residual_noise` gives the scatter around it)."""
+    finite points (`_noises` gives the scatter around it)."""
     r, k = y.shape
     good = np.isfinite(y)
     n_good = good.sum(axis=1)
@@ -254,11 +260,9 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def trend_of(ctx: PassContext, tags: tuple[int, ...], span_s: float, min_change: float | None, sign: int):
     """(rising-or-falling mask, change over the window, threshold) per tag."""
-    change = _fit(ctx, tags, span_s) * span_s
-    if min_change is None:
-        thr = NOISE_MULT * _noise(ctx, tags, span_s)
-    else:
-        thr = np.full(len(tags), float(min_change))
+    fits = _fit(ctx, tags, span_s)
+    change = _slopes(fits) * span_s
+    thr = NOISE_MULT * _noises(fits) if min_change is None else np.full(len(tags), float(min_change))
     with np.errstate(invalid="ignore"):
         hit = (sign * change > 0) & (sign * change > thr)
     return hit, change, thr
@@ -324,13 +328,12 @@ class Call(Node):
         return Term(self.text, d, self.units[0], detail)
 
     def _slope(self, ctx, span):
-        v = float(_fit(ctx, self.tags, span)[0]) * 60.0
-        return v, (self._slope_term, (v, ctx.cache[("fit", span)][self.tags[0]]))
+        (fit,) = _fit(ctx, self.tags, span)
+        v = fit.slope * 60.0
+        return v, (self._slope_term, (v, fit))
 
-    def _slope_term(self, v, fit) -> Term:
-        b, noise, t, y, k = fit  # the pass's fit (`_fit_into`); its noise worked out if not yet
-        if noise is None:
-            noise = float(_residual_noise(t, y[k : k + 1], np.array([b]))[0])
+    def _slope_term(self, v, fit: _Fit) -> Term:
+        noise = float(_noises([fit])[0])
         detail = rule_text(QT_TRANSLATE_NOOP("rules", "noise {noise}"), noise=fmt_term_value(noise))
         return Term(self.text, v, per_min(self.units[0]), detail)
 
