@@ -10,7 +10,7 @@ import numpy as np
 
 from app.alarms import kernel_loader
 from app.alarms.engine import AlarmEngine
-from app.alarms.kernel_loader import KernelLoader
+from core.compiled import KernelLoader
 from core.samples import Quality, SampleBatch
 from tests import helpers
 
@@ -44,7 +44,7 @@ def test_a_loader_that_cannot_load_leaves_the_numpy_pass(caplog):
     loader = KernelLoader("tests.no_such_kernel_module")
     assert loader.load(timeout=30) is None
     assert isinstance(loader.error, ModuleNotFoundError)
-    assert "numpy pass is used" in caplog.text
+    assert "its numpy code is used" in caplog.text
     eng = AlarmEngine(plant(20), compiled=loader)
     tags = np.arange(20, dtype=np.int32)
     v = np.full(20, 50.0)

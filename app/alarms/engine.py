@@ -27,7 +27,7 @@ import numpy as np
 from app.alarms.actions import AlarmActions
 from app.alarms.by_state import StateSuppression
 from app.alarms.flips import AlarmFlips
-from app.alarms.kernel_loader import KERNELS, LARGE_PLANTS, KernelLoader, LoadWhenQuiet, loader_for
+from app.alarms.kernel_loader import KERNELS, LARGE_PLANTS, LoadWhenQuiet, loader_for
 from app.alarms.limit_block import PEND, WAIT, Level, LimitBlock
 from app.alarms.records import AlarmRecords
 from app.alarms.restore import RestoredAlarms
@@ -36,6 +36,7 @@ from app.config import DEFAULT_PRIORITY, PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.expression import compile_expression
 from core.alarm_types import KINDS, LEVEL_KINDS, LIMIT_KINDS, Alarm, Condition, Kind
+from core.compiled import KernelLoader
 from core.samples import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)

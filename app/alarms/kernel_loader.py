@@ -1,8 +1,6 @@
-"""The compiled level pass (`app.alarms.limit_kernel`), loaded off the caller's thread when a pass
-first asks for it: importing numba and compiling the kernels (or loading them from numba's cache)
-takes from under a second to a few seconds, which neither the start-up nor the scan that meets a
-flood should wait for. Until it is loaded, and if it cannot be (numba missing or failing), the
-alarm engine runs the numpy pass, which gives the same results.
+"""When the compiled level pass (`app.alarms.limit_kernel`) is loaded (`core.compiled`): until it
+is loaded, and if it cannot be (numba missing or failing), the alarm engine runs the numpy pass,
+which gives the same results.
 
 `KERNELS` is the process's one loader: the kernels are compiled once per process, whatever
 number of engines use them. Pure Python, no Qt.
@@ -10,15 +8,9 @@ number of engines use them. Pure Python, no Qt.
 
 from __future__ import annotations
 
-import importlib
-import logging
 import math
-import threading
-from types import ModuleType
 
-from core.long_lived import join_frozen
-
-log = logging.getLogger(__name__)
+from core.compiled import KernelLoader
 
 MODULE = "app.alarms.limit_kernel"
 # a plant with level alarms on this many tags has the compiled level pass loaded (app.alarms.
@@ -32,50 +24,7 @@ COMPILE_AFTER_S = 30.0
 COMPILE_QUIET_ROWS = 32
 
 
-class KernelLoader:
-    """Loads the compiled kernels once, in a thread of its own (`request`) or on the spot
-    (`load`), and checks them against the numpy pass (`check` of the module); `kernel` is the
-    loaded module, None until then (or for good, if loading or the check failed: `error` says
-    why)."""
-
-    def __init__(self, module: str = MODULE):
-        self.module = module
-        self.kernel: ModuleType | None = None
-        self.error: BaseException | None = None
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def request(self) -> None:
-        """Start loading in the background, once; returns at once."""
-        if self._thread is not None:
-            return
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._load, name="alarm-kernel-load", daemon=True)
-                self._thread.start()
-
-    def load(self, timeout: float | None = None) -> ModuleType | None:
-        """Load now (or wait for the loading under way, up to `timeout` s); the kernels, or None."""
-        self.request()
-        self._thread.join(timeout)
-        return self.kernel
-
-    def __deepcopy__(self, memo) -> KernelLoader:
-        return self  # a copy of what holds the loader (a limit block) shares the process's kernels
-
-    def _load(self) -> None:
-        try:
-            kernel = importlib.import_module(self.module)
-            kernel.check()  # the same flips, states and bands as the numpy pass, or not used
-        except Exception as exc:  # numba missing or unable to compile: the numpy pass goes on
-            self.error = exc
-            log.warning("compiled alarm pass unavailable, the numpy pass is used: %r", exc)
-        else:
-            self.kernel = kernel
-            join_frozen()  # numba's objects live as long as the process, as start-up's do
-
-
-KERNELS = KernelLoader()
+KERNELS = KernelLoader(MODULE)
 
 
 def loader_for(asked, rows: int) -> KernelLoader | None:

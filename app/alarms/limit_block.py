@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.alarms.kernel_loader import KernelLoader
 from core.alarm_types import HIGH, LEVEL_KINDS, Kind
+from core.compiled import KernelLoader
 
 
 class Level:
