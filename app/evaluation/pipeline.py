@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.alarms.engine import AlarmEngine
+from app.alarms.kernel_loader import KERNELS
 from app.config import PlantConfig
 from app.dual_prevention.hidden_dangers import DangerBook
 from app.dual_prevention.permits import PermitBook
 from app.evaluation.faults import DETECTOR, EXPRESSION, RULE, Fault, FaultRegistry
 from app.risk import operating_states
+from app.warning.compiled import LoadWhenLarge
 from app.warning.window import LIVE_STEP_S, RecentWindow
 from core.alarm_types import Alarm, Condition, Kind
 from core.messages import QT_TRANSLATE_NOOP, Message
@@ -50,12 +52,23 @@ class Outcome:
 class Pipeline:
     """Alarm, warning, rule and risk evaluation of one plant."""
 
-    def __init__(self, config: PlantConfig, *, warnings: bool = True, step_s: float = WINDOW_STEP_S):
+    def __init__(
+        self,
+        config: PlantConfig,
+        *,
+        warnings: bool = True,
+        step_s: float = WINDOW_STEP_S,
+        compiled: bool = False,
+    ):
+        """`compiled`: the alarm pass compiled whatever the plant's size, once loaded (a replay
+        loads it first: app.evaluation.replay.load_compiled); else a large plant's, 30 s in."""
         self.config = config
         n = len(config.tags)
         self.n = n
         self.faults = FaultRegistry()
-        self.alarms = AlarmEngine(config, self.faults)
+        self.alarms = (
+            AlarmEngine(config, self.faults, KERNELS) if compiled else AlarmEngine(config, self.faults)
+        )
         self.opstates = operating_states.OperatingBook(config)  # declared operating states
         self.permits = PermitBook(config)  # open work permits: exposure in the risk, gas alarms raised
         self.dangers = DangerBook()  # open hidden dangers and inspections not done
@@ -65,7 +78,7 @@ class Pipeline:
         # array here, a replay of recorded samples leaves it at NONE
         self.reason = np.zeros(n, dtype=np.uint8)
         self.warnings_on = warnings
-        self.window = self.warnings = self.rules = self.risk = None
+        self.window = self.warnings = self.rules = self.risk = self.compile = None
         self._bucket = -1  # the newest bucket boundary the detectors have run at
         self._filled = -1  # the newest bucket holding a sample
         if warnings:
@@ -83,6 +96,7 @@ class Pipeline:
             self.risk = RiskEngine(config)
             self.risk.book = self.opstates
             self.risk.management += [self.permits, self.dangers]
+            self.compile = LoadWhenLarge(n, self.rules.fits)  # the detectors' loops compiled
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, batch: SampleBatch) -> Outcome:
@@ -223,6 +237,7 @@ class Pipeline:
             if a is not None:
                 out.alarms.append(a)
         out.alarms += self._apply_faults()
+        self.compile.detectors_ran(now)
         ended = operating_states.expire(self, now)  # a declared state whose end has come
         self.permits.due(now)  # a permit whose window has closed
         if ended is not None:

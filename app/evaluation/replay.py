@@ -21,9 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
+from app.alarms.kernel_loader import KERNELS
 from app.config import PlantConfig
 from app.evaluation.pipeline import Pipeline
 from app.evaluation.scan_hold import ScanHold
+from app.warning.compiled import WARNING_KERNELS
 from core import csv_safe
 from core.alarm_types import ROMAN, Alarm, State
 from core.formatting import csv_number
@@ -153,6 +155,17 @@ def _next_row(reader, path: Path) -> list[str] | None:
         raise ReplayError(f"{path}:{reader.line_num}: cannot read the CSV: {exc}") from None
 
 
+def load_compiled() -> None:
+    """Load the compiled alarm pass (`app.alarms.kernel_loader`) and the detectors' compiled loops
+    (`app.warning.compiled`) before a replay, which uses them whatever the plant's size: it is a
+    batch job, and the second or two of loading is paid once per process. Without numba the
+    numpy code runs, with the same results."""
+    for loader in (KERNELS, WARNING_KERNELS):
+        loader.request()  # both at once
+    for loader in (KERNELS, WARNING_KERNELS):
+        loader.load()
+
+
 def replay(
     config: PlantConfig,
     input_path: Path,
@@ -169,7 +182,8 @@ def replay(
     samples so far, time of the newest sample)` is called after every batch. `permits` and
     `dangers` (app.dual_prevention: the work permits and open hidden dangers of the period, from
     the plant's database) count in the risk and the gas alarms as they did live."""
-    pipeline = Pipeline(config, warnings=warnings)
+    load_compiled()
+    pipeline = Pipeline(config, warnings=warnings, compiled=True)
     for p in permits:
         pipeline.permits.put(p)
     pipeline.dangers.replace(list(dangers), [])

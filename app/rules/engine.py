@@ -67,6 +67,7 @@ import numpy as np
 from app.config import PlantConfig
 from app.evaluation.faults import FaultRegistry
 from app.rules.functions import (
+    TREND_FNS,
     Call,
     Node,
     PassContext,
@@ -405,6 +406,8 @@ class RuleEngine:
             self.compiled[r.name] = c
             self.watches[r.name] = _Watch(c, cfg, window)
         self.state = {r.name: _State() for r in self.rules}
+        # the trends a pass fits, at most (app.warning.compiled: when its loops are compiled)
+        self.fits = sum(len(k.tags) for c in self.compiled.values() for k in c._calls if k.fn in TREND_FNS)
 
     def clear_s(self, r) -> float:
         return self.clear_hold_s if r.clear_s is None else r.clear_s

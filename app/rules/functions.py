@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 MIN_BUCKETS = 5  # a trend needs this many buckets with data
 MIN_COVERAGE = 0.5  # ... and this share of the window's buckets (never extrapolate a few)
 MAX_FIT_POINTS = 40  # buckets are merged down to this many points for the pairwise slopes
+# a pass's functions read a group of tags over a longer span than they need when the buckets that
+# adds (tags x buckets) are fewer than this: a read of its own costs about as much (_PassRead)
+MERGE_CELLS = 3000
 NOISE_MULT = 3.0  # default min_change of rising/falling: this many times the residual scatter
 _NOT_ENOUGH = QT_TRANSLATE_NOOP("rules", "not enough data")
 OFFLINE_SCANS = 3.0  # a tag is offline after this many scan periods (or window buckets) without a good value
@@ -160,51 +163,112 @@ def _noises(fits: list[_Fit]) -> np.ndarray:
 
 
 SELF_EXPLAINED = {"count_rising", "count_above", "cluster_rising", "offline", "rising", "falling"}
-_TREND_FNS = {"slope", "rising", "falling", "count_rising", "cluster_rising"}
+TREND_FNS = {"slope", "rising", "falling", "count_rising", "cluster_rising"}
 _STAT_FNS = {"mean", "max", "min"}
 
 
 def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
     """Compute every trend the rules of a pass will ask for, one vectorised fit per span, and
-    the bucket series of every mean/max/min; all from one read of the window (every tag they
-    need over the longest span: a shorter span is its newest buckets)."""
+    the bucket series of every mean/max/min; all from one read of the window per longest span
+    (`_PassRead`)."""
     want: dict[float, set[int]] = {}
     stats: dict[float, set[int]] = {}
     for r in rules:
         for c in r._calls:
-            if c.fn in _TREND_FNS:
+            if c.fn in TREND_FNS:
                 want.setdefault(c.span, set()).update(c.tags)
             elif c.fn in _STAT_FNS:
                 stats.setdefault(c.span, set()).update(c.tags)
     if not want and not stats:
         return
-    every = sorted(set().union(*want.values(), *stats.values()))
-    t_all, y_all = ctx.window.series(every, max((*want, *stats)), ctx.now)
-    row = {i: k for k, i in enumerate(every)}
-
-    def read(tags: list[int], span: float) -> tuple[np.ndarray, np.ndarray]:
-        k = ctx.window.buckets(span)
-        return t_all[-k:], y_all[[row[i] for i in tags], -k:]
-
+    read = _PassRead(ctx, [*want.items(), *stats.items()])
     for span, tags in want.items():
         done = ctx.cache.setdefault(("fit", span), {})
         missing = sorted(tags - done.keys())
         if missing:
-            _fit_into(ctx, missing, span, done, read(missing, span))
+            _fit_into(ctx, missing, span, done, read.series(missing, span))
     for span, tags in stats.items():
-        if ("series", span) not in ctx.cache:
+        if ("stats", span) not in ctx.cache:
             rows = sorted(tags)
-            ctx.cache[("series", span)] = ({i: k for k, i in enumerate(rows)}, read(rows, span)[1])
+            ctx.cache[("stats", span)] = _SpanStats(rows, read.series(rows, span)[1])
 
 
-def _series_row(ctx: PassContext, i: int, span: float) -> np.ndarray:
-    """The bucket means of tag `i` over `span` (one row of `RecentWindow.series`), from the
-    pass's read when `prefetch_trends` made one."""
-    got = ctx.cache.get(("series", span))
+class _PassRead:
+    """One read of the window for every tag a pass's functions ask for: the tags grouped by the
+    longest span asked of each (a tag watched over an hour is read over the hour, its neighbours
+    over minutes), a group merged into the next longer one when the buckets that adds cost less
+    than a read of its own (MERGE_CELLS); a shorter span is the newest buckets of a read."""
+
+    def __init__(self, ctx: PassContext, asks: list[tuple[float, set[int]]]):
+        window = self.window = ctx.window
+        longest: dict[int, float] = {}
+        for span, tags in asks:
+            for i in tags:
+                longest[i] = max(longest.get(i, 0.0), span)
+        by_span: dict[float, list[int]] = {}
+        for i, span in longest.items():
+            by_span.setdefault(span, []).append(i)
+        groups = sorted(by_span.items())  # shortest first: each may join the next longer one
+        merged: list[tuple[float, list[int]]] = []
+        for k, (span, tags) in enumerate(groups):
+            if k + 1 < len(groups):
+                extra = window.buckets(groups[k + 1][0]) - window.buckets(span)
+                if len(tags) * extra <= MERGE_CELLS:
+                    groups[k + 1][1].extend(tags)
+                    continue
+            merged.append((span, tags))
+        self.where: dict[int, tuple[int, int]] = {}  # tag -> (its read, its row there)
+        self.reads: list[tuple[np.ndarray, np.ndarray]] = []
+        for g, (span, tags) in enumerate(reversed(merged)):  # the longest first
+            tags.sort()
+            self.reads.append(window.series(tags, span, ctx.now))
+            self.where.update((i, (g, k)) for k, i in enumerate(tags))
+
+    def series(self, tags: list[int], span: float) -> tuple[np.ndarray, np.ndarray]:
+        """`RecentWindow.series(tags, span)` from the pass's reads."""
+        k = self.window.buckets(span)
+        t = self.reads[0][0][-k:]  # the longest read's grid: every read ends at the same bucket
+        parts: dict[int, tuple[list[int], list[int]]] = {}  # read -> (positions in tags, its rows)
+        for n, i in enumerate(tags):
+            g, r = self.where[i]
+            part = parts.setdefault(g, ([], []))
+            part[0].append(n)
+            part[1].append(r)
+        if len(parts) == 1:
+            ((g, (_, rows)),) = parts.items()
+            return t, self.reads[g][1][rows, -k:]
+        y = np.empty((len(tags), k))
+        for g, (at, rows) in parts.items():
+            y[at] = self.reads[g][1][rows, -k:]
+        return t, y
+
+
+class _SpanStats:
+    """The mean, max and min over one span of every tag a pass's functions ask them of, in one
+    whole-array call each when every row holds values up to the same bucket and none after (the
+    usual case: the newest bucket is still filling), the same numbers as row by row; else `row`
+    gives each row's series for `_stat` to work out."""
+
+    __slots__ = ("index", "y", "n", "by")
+
+    def __init__(self, tags: list[int], y: np.ndarray):
+        self.index = {i: k for k, i in enumerate(tags)}
+        self.y, self.n, self.by = y, 0, None
+        ok = np.isfinite(y)
+        n = int(ok[0].sum())
+        if n and ok[:, :n].all() and not ok[:, n:].any():
+            v = y[:, :n]
+            self.n, self.by = n, {"mean": v.mean(axis=1), "max": v.max(axis=1), "min": v.min(axis=1)}
+
+
+def _span_stat(ctx: PassContext, i: int, span: float, name: str) -> tuple[float, int] | np.ndarray:
+    """(value, buckets) of the stat `name` of tag `i` over `span` when the pass's `_SpanStats`
+    holds it; else the tag's bucket means over the span (one row of `RecentWindow.series`)."""
+    got = ctx.cache.get(("stats", span))
     if got is not None:
-        k = got[0].get(i)
+        k = got.index.get(i)
         if k is not None:
-            return got[1][k]
+            return (float(got.by[name][k]), got.n) if got.by is not None else got.y[k]
     return ctx.window.series([i], span, ctx.now)[1][0]
 
 
@@ -239,13 +303,13 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> np.ndarray:
     g = max(1, math.ceil(k / MAX_FIT_POINTS))
     if g > 1:  # merge neighbouring buckets: fewer pairs, same trend
         pad = (-k) % g
-        ys = np.where(gg, yy, 0.0)
-        if pad:
-            ys = np.pad(ys, ((0, 0), (0, pad)))
-            gp = np.pad(gg, ((0, 0), (0, pad)))
+        if pad:  # zeros, not counted, after the last bucket
+            ys, gp = np.zeros((len(yy), k + pad)), np.zeros((len(yy), k + pad), dtype=bool)
+            np.copyto(ys[:, :k], yy, where=gg)
+            gp[:, :k] = gg
             tp = np.concatenate([t, t[-1] + (np.arange(1, pad + 1)) * (t[1] - t[0] if k > 1 else 1.0)])
         else:
-            gp, tp = gg, t
+            ys, gp, tp = np.where(gg, yy, 0.0), gg, t
         cnt = gp.reshape(len(yy), -1, g).sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
             ym = ys.reshape(len(yy), -1, g).sum(axis=2) / cnt
@@ -261,6 +325,13 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> np.ndarray:
 def trend_of(ctx: PassContext, tags: tuple[int, ...], span_s: float, min_change: float | None, sign: int):
     """(rising-or-falling mask, change over the window, threshold) per tag."""
     fits = _fit(ctx, tags, span_s)
+    if len(fits) == 1 and min_change is not None:  # one tag, its own threshold: in plain floats
+        c = fits[0].slope * span_s
+        return (
+            np.array([sign * c > 0 and sign * c > min_change]),
+            np.array([c]),
+            np.array([float(min_change)]),
+        )
     change = _slopes(fits) * span_s
     thr = NOISE_MULT * _noises(fits) if min_change is None else np.full(len(tags), float(min_change))
     with np.errstate(invalid="ignore"):
@@ -367,10 +438,13 @@ class Call(Node):
         return self._rising(ctx, span, min_change, sign=-1)
 
     def _stat(self, ctx, span, fn, name):
-        y = _series_row(ctx, self.tags[0], span)
-        y = y[np.isfinite(y)]
-        v = float(fn(y)) if len(y) else math.nan
-        return v, (self._stat_term, (v, len(y)))
+        got = _span_stat(ctx, self.tags[0], span, name)
+        if isinstance(got, tuple):
+            v, n = got
+        else:
+            y = got[np.isfinite(got)]
+            v, n = float(fn(y)) if len(y) else math.nan, len(y)
+        return v, (self._stat_term, (v, n))
 
     def _stat_term(self, v, n) -> Term:
         detail = rule_text(QT_TRANSLATE_NOOP("rules", "{n} buckets"), n=n) if n else ""

@@ -218,7 +218,7 @@ class ForecastDetector:
         self.units = [t.unit for t in cfg.tags]
         self.hazard_of = cfg.hazard_of_tags()
         self.faults = FaultRegistry()  # WarningEngine shares the pipeline's
-        self._reads: dict[float, tuple] = {}  # window -> the last read of its rows (_series)
+        self._reads: dict[float, tuple] = {}  # window -> (when, rows, the last read of them): _series
 
     STATE = ("mu", "var", "seen", "active", "streak")  # per detector row, carried over by adopt()
 
@@ -286,21 +286,26 @@ class ForecastDetector:
         """The bucket means of the rows `js` (window `w`) over their window x factor: the newest
         part of one read of their whole window, which the other look at `now` shares."""
         key = (now, self.window.version)
-        if w not in self._reads or self._reads[w][0] != key:
-            self._reads[w] = (key, self.window.series(self.tags[js], max(w, self.min_win), now))
-        t, y = self._reads[w][1]
+        got = self._reads.get(w)
+        if got is None or got[0] != key or not np.array_equal(got[1], js):
+            got = self._reads[w] = (key, js, self.window.series(self.tags[js], max(w, self.min_win), now))
+        t, y = got[2]
         k = self.window.buckets(max(w * factor, self.min_win))
         return t[-k:], y[:, -k:]
 
-    def _newest(self, now: float, factor: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per tag: the mean of the newest eighth of its look (window x factor) and that eighth's
-        number of buckets."""
-        newest, q_of = np.full(len(self.tags), np.nan), np.full(len(self.tags), 2.0)
+    def _newest(self, now: float, factors: tuple[float, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per look (window x factor), per tag: the mean of the newest eighth of the look and that
+        eighth's number of buckets; one read of the newest buckets for every look, as most tags go
+        no further (`_can_forecast`)."""
+        n = len(self.tags)
+        looks = [(np.full(n, np.nan), np.full(n, 2.0)) for _ in factors]
         for w, js in self.groups.items():
-            t, y = self._series(w, js, factor, now)
-            q_of[js] = q = max(2, len(t) // 8)
-            newest[js] = nanmean_rows(y[:, -q:])
-        return newest, q_of
+            qs = [max(2, self.window.buckets(max(w * f, self.min_win)) // 8) for f in factors]
+            y = self.window.series(self.tags[js], max(qs) * self.window.step, now)[1]
+            for (newest, q_of), q in zip(looks, qs, strict=True):
+                q_of[js] = q
+                newest[js] = nanmean_rows(y[:, -q:])
+        return looks
 
     def _can_forecast(self, looks) -> np.ndarray:
         """Which tags' trends are worth computing: those under a forecast and those whose newest
@@ -322,12 +327,10 @@ class ForecastDetector:
         newest, q_of = look
         win = np.maximum(self.win_s * factor, self.min_win)
         for w, js in self.groups.items():
-            sub = np.flatnonzero(rows[js])
-            if not len(sub):
+            js = js[rows[js]]
+            if not len(js):
                 continue
             t, y = self._series(w, js, factor, now)
-            if len(sub) < len(js):
-                js, y = js[sub], y[sub]
             q = int(q_of[js[0]])
             s, e, lv, nz, _cov = robust_trend(t, y)
             recent[js] = newest[js] - nanmean_rows(y[:, -2 * q : -q])
@@ -413,7 +416,7 @@ class ForecastDetector:
         if len(self.tags) == 0:
             return []
         self.learn(now)
-        looks = self._newest(now, 1.0), self._newest(now, SHORT_WINDOW)
+        looks = self._newest(now, (1.0, SHORT_WINDOW))
         rows = self._can_forecast(looks)
         long, short = self._scale(now, 1.0, looks[0], rows), self._scale(now, SHORT_WINDOW, looks[1], rows)
         # the short window reacts sooner to a fast incident, the long one is surer of a slow one

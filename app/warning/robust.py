@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.warning.compiled import WARNING_KERNELS
+
 
 def nanmedian_rows(a: np.ndarray) -> np.ndarray:
     """Median of each row ignoring NaN (NaN for an empty row); one sort, no masked arrays."""
@@ -60,7 +62,15 @@ def nanmean_rows(a: np.ndarray) -> np.ndarray:
 
 def median_pair_slope(t: np.ndarray, y: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Theil-Sen slope of each row: the median of the slopes between the points i and j (pairs
-    with a gap or an infinite slope do not count)."""
+    with a gap or an infinite slope do not count). Compiled once `WARNING_KERNELS` is loaded."""
+    kernel = WARNING_KERNELS.kernel
+    if kernel is not None:
+        return kernel.median_pair_slope(t, y, i, j)
+    return median_pair_slope_numpy(t, y, i, j)
+
+
+def median_pair_slope_numpy(t: np.ndarray, y: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """`median_pair_slope` in numpy: the reference the compiled one matches."""
     with np.errstate(all="ignore"):  # np.take of columns: a third faster than y[:, j] on these shapes
         return _median_of_slopes((np.take(y, j, axis=1) - np.take(y, i, axis=1)) / (t[j] - t[i]))
 

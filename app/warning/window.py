@@ -17,9 +17,17 @@ import math
 
 import numpy as np
 
+from app.warning.compiled import WARNING_KERNELS
 from core.samples import Quality, SampleBatch
 
 _BAD = int(Quality.BAD)
+_COLUMNS = (
+    np.dtype(np.int32),
+    np.dtype(np.float64),
+    np.dtype(np.float64),
+    np.dtype(np.uint8),
+)  # SampleBatch's
+_ALL = np.empty(0, dtype=np.intp)  # window_add's rows: every tag held
 
 
 LIVE_STEP_S = 5.0  # the finest default scale: it always runs on the live window, whatever its buckets
@@ -55,7 +63,6 @@ class RecentWindow:
         self.bucket = np.full((k, self.m), -1, dtype=np.int64)  # bucket number each slot holds
         self._last_value = np.full(k, np.nan)  # latest good value
         self._last_ts = np.full(k, np.nan)  # time of the latest good value
-        self._every = np.arange(k, dtype=np.intp)  # every row, in order: a read of them all needs no copy
         self.now = -math.inf  # newest sample time seen
         self._version = 0  # counts the changes to the buckets
         self.deferred = deferred
@@ -143,6 +150,24 @@ class RecentWindow:
         self._add(batch)
 
     def _add(self, batch: SampleBatch) -> None:
+        kernel = WARNING_KERNELS.kernel
+        if (
+            kernel is not None
+            and (batch.tag.dtype, batch.ts.dtype, batch.value.dtype, batch.quality.dtype) == _COLUMNS
+        ):
+            self._add_compiled(batch, kernel)
+        else:
+            self._add_numpy(batch)
+
+    def _add_compiled(self, batch: SampleBatch, kernel) -> None:
+        """`_add_numpy` in one compiled loop (app.warning.kernels.window_add)."""
+        rows = _ALL if self.rows is None else self.rows
+        self.now = max(self.now, float(batch.ts.max()))
+        args = (self.step, self.sum, self.cnt, self.bucket, self._last_value, self._last_ts)
+        if kernel.window_add(batch.tag, batch.ts, batch.value, batch.quality, _BAD, rows, *args):
+            self._version += 1
+
+    def _add_numpy(self, batch: SampleBatch) -> None:
         good = (batch.quality != _BAD) & np.isfinite(batch.value)
         self.now = max(self.now, float(batch.ts.max()))
         if self.rows is not None:
@@ -190,28 +215,23 @@ class RecentWindow:
         """(bucket mid times [k], bucket means [len(tags), k]) over the last `span_s` seconds;
         NaN where a tag had no good sample in a bucket."""
         self._catch_up()
-        tags = self._row(np.atleast_1d(np.asarray(tags, dtype=np.intp)))
+        rows = self._row(np.asarray(tags, dtype=np.intp).reshape(-1))
         now = self.now if now is None else now
         want = self._buckets(span_s, math.floor(now / self.step))
         first, k = int(want[0] % self.m), len(want)
-        held, cnt, total = (self._slots(a, tags, first, k) for a in (self.bucket, self.cnt, self.sum))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = total / cnt  # an empty slot (sum and count 0) is NaN
-        mean[held != want[None, :]] = np.nan  # a slot still holding an older bucket
-        return want * self.step + self.step / 2, mean
-
-    def _slots(self, ring: np.ndarray, rows: np.ndarray, first: int, k: int) -> np.ndarray:
-        """The `k` slots of `rows` from slot `first` on, wrapping round the ring: slices of the
-        ring (no index arrays), rows taken only when not all of them are wanted in order."""
         end = first + k
-        if len(rows) == 1:  # one row: a view
-            ring, rows = ring[int(rows[0]) :][:1], None
-        elif len(rows) == len(ring) and np.array_equal(rows, self._every):
-            rows = None
-        parts = [ring[:, first:end]] if end <= self.m else [ring[:, first:], ring[:, : end - self.m]]
-        if rows is not None:
-            parts = [p[rows] for p in parts]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+        if end <= self.m:  # the slots in one run: a slice of each row
+            held, cnt, total = (a[rows, first:end] for a in (self.bucket, self.cnt, self.sum))
+        else:  # two runs, round the ring's end: two slices, joined
+            wrap = end - self.m
+            held, cnt, total = (
+                np.concatenate([a[rows, first:], a[rows, :wrap]], axis=1)
+                for a in (self.bucket, self.cnt, self.sum)
+            )
+        mean = np.full(total.shape, np.nan)
+        # an empty slot, or one still holding an older bucket, stays NaN
+        np.divide(total, cnt, out=mean, where=(held == want[None, :]) & (cnt > 0))
+        return want * self.step + self.step / 2, mean
 
     def value_at(self, tags, ago_s: float, now: float | None = None) -> np.ndarray:
         """Mean of the bucket `ago_s` seconds before `now` (NaN if empty or out of the window)."""
