@@ -246,8 +246,8 @@ class _PassRead:
 class _SpanStats:
     """The mean, max and min over one span of every tag a pass's functions ask them of, in one
     whole-array call each when every row holds values up to the same bucket and none after (the
-    usual case: the newest bucket is still filling), the same numbers as row by row; else `row`
-    gives each row's series for `_stat` to work out."""
+    usual case: the newest bucket is still filling), the same numbers as row by row; else `by`
+    is None and `y` holds each row's bucket means for `_stat` to work out."""
 
     __slots__ = ("index", "y", "n", "by")
 
