@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import app.rules.functions as rule_functions
+import app.rules.pass_reads as pass_reads
 import app.warning.compiled as compiled
 from app.alarms.kernel_loader import KERNELS as ALARM_KERNELS
 from app.config import demo_config_path, load_config
 from app.evaluation.pipeline import Pipeline
 from app.evaluation.replay import replay
-from app.rules.functions import PassContext, _PassRead, _SpanStats
+from app.rules.pass_reads import PassRead, SpanStats
 from app.warning.compiled import WARNING_KERNELS
 from app.warning.robust import median_pair_slope_numpy
 from app.warning.window import RecentWindow
@@ -166,12 +166,11 @@ def test_a_pass_reads_each_tag_over_its_longest_span_and_gives_the_windows_serie
     longest span, or the two-minute tags read over ten minutes with the others (192 more
     buckets, cheaper than a read of their own); every span's rows, in any order, equal the
     window's own read of them."""
-    monkeypatch.setattr(rule_functions, "MERGE_CELLS", merge_cells)
+    monkeypatch.setattr(pass_reads, "MERGE_CELLS", merge_cells)
     w = _window(12, 3700, gaps=True)
     now = 1.7e9 + 3700.0
-    ctx = PassContext(w, np.zeros(12), now, {}, 0)
     asks = [(3600.0, {0, 1}), (600.0, {1, 2, 3, 4, 5}), (120.0, {5, 6, 7, 0})]
-    read = _PassRead(ctx, asks)
+    read = PassRead(w, now, asks)
     assert len(read.reads) == reads and read.reads[0][1].shape == (2, w.buckets(3600.0))
     assert read.reads[1][1].shape == (4 if reads == 3 else 6, w.buckets(600.0))
     for span, tags in asks:
@@ -192,7 +191,7 @@ def test_the_span_statistics_equal_the_row_by_row_ones(gaps):
     assert np.isnan(y[:, -1]).all() and np.isfinite(y[:, :-1]).all()  # the newest bucket filling
     if gaps:
         y[2, 10] = np.nan  # a bucket without a good sample
-    stats = _SpanStats(list(range(6)), y)
+    stats = SpanStats(list(range(6)), y)
     assert (stats.by is None) == gaps
     if stats.by is None:
         return

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.alarms.engine import AlarmEngine
-from app.alarms.kernel_loader import KERNELS
+from app.alarms.kernel_loader import KERNELS, LARGE_PLANTS
 from app.config import PlantConfig
 from app.dual_prevention.hidden_dangers import DangerBook
 from app.dual_prevention.permits import PermitBook
@@ -66,9 +66,7 @@ class Pipeline:
         n = len(config.tags)
         self.n = n
         self.faults = FaultRegistry()
-        self.alarms = (
-            AlarmEngine(config, self.faults, KERNELS) if compiled else AlarmEngine(config, self.faults)
-        )
+        self.alarms = AlarmEngine(config, self.faults, KERNELS if compiled else LARGE_PLANTS)
         self.opstates = operating_states.OperatingBook(config)  # declared operating states
         self.permits = PermitBook(config)  # open work permits: exposure in the risk, gas alarms raised
         self.dangers = DangerBook()  # open hidden dangers and inspections not done

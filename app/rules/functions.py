@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from app.rules.pass_reads import PassRead, SpanStats
 from app.warning.robust import median_pair_slope, residual_level_noise
 from app.warning.window import RecentWindow
 from core.formatting import compact_number, minutes, seconds
@@ -48,9 +49,6 @@ if TYPE_CHECKING:
 MIN_BUCKETS = 5  # a trend needs this many buckets with data
 MIN_COVERAGE = 0.5  # ... and this share of the window's buckets (never extrapolate a few)
 MAX_FIT_POINTS = 40  # buckets are merged down to this many points for the pairwise slopes
-# a pass's functions read a group of tags over a longer span than they need when the buckets that
-# adds (tags x buckets) are fewer than this: a read of its own costs about as much (_PassRead)
-MERGE_CELLS = 3000
 NOISE_MULT = 3.0  # default min_change of rising/falling: this many times the residual scatter
 _NOT_ENOUGH = QT_TRANSLATE_NOOP("rules", "not enough data")
 OFFLINE_SCANS = 3.0  # a tag is offline after this many scan periods (or window buckets) without a good value
@@ -169,8 +167,8 @@ _STAT_FNS = {"mean", "max", "min"}
 
 def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
     """Compute every trend the rules of a pass will ask for, one vectorised fit per span, and
-    the bucket series of every mean/max/min; all from one read of the window per longest span
-    (`_PassRead`)."""
+    the mean, max and min asked for; all from one read of the window per longest span
+    (`app.rules.pass_reads`)."""
     want: dict[float, set[int]] = {}
     stats: dict[float, set[int]] = {}
     for r in rules:
@@ -181,7 +179,7 @@ def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
                 stats.setdefault(c.span, set()).update(c.tags)
     if not want and not stats:
         return
-    read = _PassRead(ctx, [*want.items(), *stats.items()])
+    read = PassRead(ctx.window, ctx.now, [*want.items(), *stats.items()])
     for span, tags in want.items():
         done = ctx.cache.setdefault(("fit", span), {})
         missing = sorted(tags - done.keys())
@@ -190,86 +188,7 @@ def prefetch_trends(ctx: PassContext, rules: list[CompiledRule]) -> None:
     for span, tags in stats.items():
         if ("stats", span) not in ctx.cache:
             rows = sorted(tags)
-            ctx.cache[("stats", span)] = _SpanStats(rows, read.series(rows, span)[1])
-
-
-class _PassRead:
-    """One read of the window for every tag a pass's functions ask for: the tags grouped by the
-    longest span asked of each (a tag watched over an hour is read over the hour, its neighbours
-    over minutes), a group merged into the next longer one when the buckets that adds cost less
-    than a read of its own (MERGE_CELLS); a shorter span is the newest buckets of a read."""
-
-    def __init__(self, ctx: PassContext, asks: list[tuple[float, set[int]]]):
-        window = self.window = ctx.window
-        longest: dict[int, float] = {}
-        for span, tags in asks:
-            for i in tags:
-                longest[i] = max(longest.get(i, 0.0), span)
-        by_span: dict[float, list[int]] = {}
-        for i, span in longest.items():
-            by_span.setdefault(span, []).append(i)
-        groups = sorted(by_span.items())  # shortest first: each may join the next longer one
-        merged: list[tuple[float, list[int]]] = []
-        for k, (span, tags) in enumerate(groups):
-            if k + 1 < len(groups):
-                extra = window.buckets(groups[k + 1][0]) - window.buckets(span)
-                if len(tags) * extra <= MERGE_CELLS:
-                    groups[k + 1][1].extend(tags)
-                    continue
-            merged.append((span, tags))
-        self.where: dict[int, tuple[int, int]] = {}  # tag -> (its read, its row there)
-        self.reads: list[tuple[np.ndarray, np.ndarray]] = []
-        for g, (span, tags) in enumerate(reversed(merged)):  # the longest first
-            tags.sort()
-            self.reads.append(window.series(tags, span, ctx.now))
-            self.where.update((i, (g, k)) for k, i in enumerate(tags))
-
-    def series(self, tags: list[int], span: float) -> tuple[np.ndarray, np.ndarray]:
-        """`RecentWindow.series(tags, span)` from the pass's reads."""
-        k = self.window.buckets(span)
-        t = self.reads[0][0][-k:]  # the longest read's grid: every read ends at the same bucket
-        parts: dict[int, tuple[list[int], list[int]]] = {}  # read -> (positions in tags, its rows)
-        for n, i in enumerate(tags):
-            g, r = self.where[i]
-            part = parts.setdefault(g, ([], []))
-            part[0].append(n)
-            part[1].append(r)
-        if len(parts) == 1:
-            ((g, (_, rows)),) = parts.items()
-            return t, self.reads[g][1][rows, -k:]
-        y = np.empty((len(tags), k))
-        for g, (at, rows) in parts.items():
-            y[at] = self.reads[g][1][rows, -k:]
-        return t, y
-
-
-class _SpanStats:
-    """The mean, max and min over one span of every tag a pass's functions ask them of, in one
-    whole-array call each when every row holds values up to the same bucket and none after (the
-    usual case: the newest bucket is still filling), the same numbers as row by row; else `by`
-    is None and `y` holds each row's bucket means for `_stat` to work out."""
-
-    __slots__ = ("index", "y", "n", "by")
-
-    def __init__(self, tags: list[int], y: np.ndarray):
-        self.index = {i: k for k, i in enumerate(tags)}
-        self.y, self.n, self.by = y, 0, None
-        ok = np.isfinite(y)
-        n = int(ok[0].sum())
-        if n and ok[:, :n].all() and not ok[:, n:].any():
-            v = y[:, :n]
-            self.n, self.by = n, {"mean": v.mean(axis=1), "max": v.max(axis=1), "min": v.min(axis=1)}
-
-
-def _span_stat(ctx: PassContext, i: int, span: float, name: str) -> tuple[float, int] | np.ndarray:
-    """(value, buckets) of the stat `name` of tag `i` over `span` when the pass's `_SpanStats`
-    holds it; else the tag's bucket means over the span (one row of `RecentWindow.series`)."""
-    got = ctx.cache.get(("stats", span))
-    if got is not None:
-        k = got.index.get(i)
-        if k is not None:
-            return (float(got.by[name][k]), got.n) if got.by is not None else got.y[k]
-    return ctx.window.series([i], span, ctx.now)[1][0]
+            ctx.cache[("stats", span)] = SpanStats(rows, read.series(rows, span)[1])
 
 
 def build_terms(raw: list) -> list[Term]:
@@ -437,13 +356,12 @@ class Call(Node):
     def _falling(self, ctx, span, min_change=None):
         return self._rising(ctx, span, min_change, sign=-1)
 
-    def _stat(self, ctx, span, fn, name):
-        got = _span_stat(ctx, self.tags[0], span, name)
-        if isinstance(got, tuple):
-            v, n = got
-        else:
-            y = got[np.isfinite(got)]
-            v, n = float(fn(y)) if len(y) else math.nan, len(y)
+    def _stat(self, ctx, span, name):
+        i = self.tags[0]
+        got = ctx.cache.get(("stats", span))  # the pass's (prefetch_trends)
+        if got is None or i not in got.index:
+            got = SpanStats([i], ctx.window.series([i], span, ctx.now)[1])
+        v, n = got.of(i, name)
         return v, (self._stat_term, (v, n))
 
     def _stat_term(self, v, n) -> Term:
@@ -451,13 +369,13 @@ class Call(Node):
         return Term(self.text, v, self.units[0], detail)
 
     def _mean(self, ctx, span):
-        return self._stat(ctx, span, np.mean, "mean")
+        return self._stat(ctx, span, "mean")
 
     def _max(self, ctx, span):
-        return self._stat(ctx, span, np.max, "max")
+        return self._stat(ctx, span, "max")
 
     def _min(self, ctx, span):
-        return self._stat(ctx, span, np.min, "min")
+        return self._stat(ctx, span, "min")
 
     # -- patterns
     def _count_rising(self, ctx, span, min_change=None):
