@@ -26,7 +26,8 @@ from app.config import (
     parse_modbus_address,
     tag_type,
 )
-from devices.codec import decode_one, encode_many
+from demo.modbus_store import ImageStore
+from devices.codec import encode_many
 
 HOST = "127.0.0.1"
 
@@ -168,14 +169,14 @@ class ModbusImage:
 
 
 class ModbusEndpoint:
-    """One pymodbus TCP server serving a `ModbusImage`; can stop and restart on the same port."""
+    """One pymodbus TCP server serving a `ModbusImage` as it stands (the plant's tick encodes new
+    values into it, a client's write lands in it); can stop and restart on the same port."""
 
     def __init__(self, image: ModbusImage, port: int):
         self.image = image
         self.port = port
         self.server = None
         self.on_client_write: Callable[[int, float], None] | None = None  # (tag, engineering value)
-        self._sent: dict[str, np.ndarray] = {}  # hr registers and coils as last served
 
     @property
     def running(self) -> bool:
@@ -186,18 +187,22 @@ class ModbusEndpoint:
         from pymodbus.simulator import DataType, SimData, SimDevice
 
         img = self.image
-        dev = SimDevice(
-            id=img.device.unit,
+        unit = img.device.unit
+        # pymodbus builds its own datastore from a device description; the server then reads and
+        # writes the image through ours (demo/modbus_store.py), so the description is a token one
+        token = SimDevice(
+            id=unit,
             simdata=(
-                [SimData(0, count=len(img.bits["co"]), values=False, datatype=DataType.BITS)],
-                [SimData(0, count=len(img.bits["di"]), values=False, datatype=DataType.BITS)],
-                [SimData(0, count=len(img.regs["hr"]), values=0, datatype=DataType.REGISTERS)],
-                [SimData(0, count=len(img.regs["ir"]), values=0, datatype=DataType.REGISTERS)],
+                [SimData(0, values=False, datatype=DataType.BITS)],
+                [SimData(0, values=False, datatype=DataType.BITS)],
+                [SimData(0, values=0, datatype=DataType.REGISTERS)],
+                [SimData(0, values=0, datatype=DataType.REGISTERS)],
             ),
         )
         if self.port and _port_taken(self.port):  # before pymodbus logs its own warning
             raise PortBusy(img.device.name, self.port)
-        srv = ModbusTcpServer([dev], address=(HOST, self.port))
+        srv = ModbusTcpServer([token], address=(HOST, self.port))
+        srv.context = ImageStore(img, unit, self._client_wrote)
         try:
             await srv.serve_forever(background=True)
         except (RuntimeError, OSError):  # pymodbus: "Could not start listen, please check address."
@@ -206,49 +211,6 @@ class ModbusEndpoint:
             raise
         self.port = srv.transport.sockets[0].getsockname()[1]
         self.server = srv
-        await self.write()
-
-    async def write(self) -> None:
-        srv = self.server  # silence() may stop the server while this runs
-        if srv is None:
-            return
-        unit, img = self.image.device.unit, self.image
-        # no await between reading what clients wrote and serving the new image: the server runs
-        # in this loop, so nothing can be written in between and lost
-        await self._take_client_writes(srv, unit)
-        self._sent = {"hr": img.regs["hr"].copy(), "co": img.bits["co"].copy()}
-        await srv.async_setValues(unit, 16, 0, img.regs["hr"].tolist())
-        await srv.async_setValues(unit, 4, 0, img.regs["ir"].tolist())
-        await srv.async_setValues(unit, 15, 0, img.bits["co"].tolist())
-        await srv.async_setValues(unit, 2, 0, img.bits["di"].tolist())
-
-    async def _take_client_writes(self, srv, unit: int) -> None:
-        """Writable tags a client changed since the last update: keep the client's value in
-        the image and tell the physics."""
-        img = self.image
-        if not img.writable or not self._sent:
-            return
-        for i, table, off, bit, ty, order, scale, offset in img.writable:
-            if table == "co":
-                now = bool((await srv.async_getValues(unit, 1, off, 1))[0])
-                if now != bool(self._sent["co"][off]):
-                    img.bits["co"][off] = now
-                    self._client_wrote(i, float(now))
-                continue
-            n = 1 if bit is not None else REGISTER_WORDS[ty]
-            now_regs = np.asarray(await srv.async_getValues(unit, 3, off, n), dtype=np.uint16)
-            sent = self._sent["hr"][off : off + n]
-            if bit is not None:
-                on = bool((int(now_regs[0]) >> bit) & 1)
-                if on != bool((int(sent[0]) >> bit) & 1):
-                    mask = np.uint16(1 << bit)
-                    r = img.regs["hr"]
-                    r[off] = (r[off] | mask) if on else (r[off] & ~mask)
-                    self._client_wrote(i, float(on))
-            elif not np.array_equal(now_regs, sent):
-                img.regs["hr"][off : off + n] = now_regs
-                raw = decode_one(now_regs.tolist(), ty, order)
-                self._client_wrote(i, raw if ty == "bool" else raw * scale + offset)
 
     def _client_wrote(self, tag: int, value: float) -> None:
         if self.on_client_write is not None:

@@ -150,11 +150,9 @@ class PlantRuntime:
                 ep.image.update(self.physics.values)
 
     async def _write_all(self) -> None:
-        self._push_images()
+        self._push_images()  # what the Modbus servers serve
         for ep in self.endpoints.values():
-            if isinstance(ep, ModbusEndpoint):
-                await ep.write()
-            else:
+            if isinstance(ep, OpcUaEndpoint):
                 await ep.write(self.physics.values)
 
     async def tick(self) -> None:
