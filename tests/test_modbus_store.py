@@ -56,7 +56,9 @@ def test_out_of_range_and_other_units_are_refused(store):
     n = len(store.image.regs["hr"])
     assert run(store.async_getValues(store.unit, 3, n - 1, 2)) is ExcCodes.ILLEGAL_ADDRESS
     assert run(store.async_setValues(store.unit, 16, n, [1])) is ExcCodes.ILLEGAL_ADDRESS
-    assert run(store.async_getValues(store.unit, 1, len(store.image.bits["co"]), 1)) is ExcCodes.ILLEGAL_ADDRESS
+    assert (
+        run(store.async_getValues(store.unit, 1, len(store.image.bits["co"]), 1)) is ExcCodes.ILLEGAL_ADDRESS
+    )
     with pytest.raises(NoSuchIdException):
         run(store.async_getValues(store.unit + 1, 3, 0, 1))
 
